@@ -1,0 +1,31 @@
+# One command runs the platform, one runs the tests; both set up what they need first.
+SHELL := /bin/bash
+VENV := .venv
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: setup run stop status test lint bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@$(VENV)/bin/khuyenhoc platform up
+
+stop:
+	@if [ -x $(VENV)/bin/khuyenhoc ]; then $(VENV)/bin/khuyenhoc platform down; fi
+
+status:
+	@$(VENV)/bin/khuyenhoc platform status
+
+lint: setup
+	@$(VENV)/bin/ruff check .
+
+test: setup
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/pytest
+
+bench: setup
+	@$(VENV)/bin/python -m bench.registration_flow
+
+clean: stop
+	rm -rf .run .data

@@ -1,0 +1,82 @@
+"""The GraphQL gateway: ``/graphql`` over HTTP (GraphiQL for browsers), services over RPC."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from graphql import GraphQLError
+from nameko.rpc import RpcProxy
+from nameko.web.handlers import http
+
+from gateway.schema import schema
+from khuyenhoc.web import ObservableService, json_response
+
+log = logging.getLogger(__name__)
+
+GRAPHIQL_PAGE = (Path(__file__).parent / "graphiql.html").read_text(encoding="utf-8")
+INTERNAL_MESSAGE = "Lỗi hệ thống, vui lòng thử lại sau."
+
+
+def _wants_html(request: Any) -> bool:
+    return "text/html" in request.headers.get("Accept", "") and not request.args.get("query")
+
+
+def _parse_request(request: Any) -> dict[str, Any]:
+    if request.method == "GET":
+        variables = request.args.get("variables")
+        return {
+            "query": request.args.get("query"),
+            "variables": json.loads(variables) if variables else None,
+            "operationName": request.args.get("operationName"),
+        }
+    body = json.loads(request.get_data(as_text=True) or "{}")
+    if not isinstance(body, dict):
+        raise ValueError("the request body must be a JSON object")
+    return body
+
+
+def _format_error(error: GraphQLError) -> dict[str, Any]:
+    """Client errors pass through; anything else is logged and answered without internals."""
+    if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+        log.error("resolver failed at %s", error.path, exc_info=error.original_error)
+        return {
+            "message": INTERNAL_MESSAGE,
+            "path": error.path,
+            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+        }
+    return error.formatted
+
+
+class GatewayService(ObservableService):
+    name = "gateway"
+
+    registration = RpcProxy("registration")
+    scoring = RpcProxy("scoring")
+
+    @http("GET,POST", "/graphql")
+    def graphql(self, request: Any) -> tuple[int, dict[str, str], str]:
+        if request.method == "GET" and _wants_html(request):
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, GRAPHIQL_PAGE
+        try:
+            params = _parse_request(request)
+        except ValueError as exc:
+            return json_response(400, {"errors": [{"message": f"Yêu cầu không hợp lệ: {exc}"}]})
+        if not params.get("query"):
+            return json_response(400, {"errors": [{"message": "Thiếu truy vấn (query)."}]})
+        context = SimpleNamespace(
+            rpc=SimpleNamespace(registration=self.registration, scoring=self.scoring)
+        )
+        result = schema.execute(
+            params["query"],
+            variable_values=params.get("variables"),
+            operation_name=params.get("operationName"),
+            context_value=context,
+        )
+        payload: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            payload["errors"] = [_format_error(error) for error in result.errors]
+        return json_response(200, payload)

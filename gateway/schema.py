@@ -1,0 +1,149 @@
+"""The GraphQL schema: one graph over the services, answering at every level of the hierarchy.
+
+Resolvers only translate: they call the services over RPC (``info.context.rpc``) and map
+results; rules stay in the services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from graphql import GraphQLError
+
+from gateway.errors import input_error
+
+
+class Title(graphene.Enum):
+    """Learning titles (danh hiệu học tập)."""
+
+    FAMILY = "FAMILY"
+    CLAN = "CLAN"
+    COMMUNITY = "COMMUNITY"
+    COMMUNE_COMMUNITY = "COMMUNE_COMMUNITY"
+    UNIT = "UNIT"
+    CITIZEN = "CITIZEN"
+
+
+class TitleStats(graphene.ObjectType):
+    title = graphene.Field(Title, required=True)
+    registered = graphene.Int(required=True, description="Enrolments for the title and year")
+
+
+class Stats(graphene.ObjectType):
+    year = graphene.Int(required=True)
+    title = graphene.Field(TitleStats, title=graphene.Argument(Title, required=True), required=True)
+
+    @staticmethod
+    def resolve_title(root: dict[str, Any], info: Any, title: Any) -> dict[str, Any]:
+        name = title.value if hasattr(title, "value") else str(title)
+        figures = root["figures"].get(name, {})
+        return {"title": name, "registered": figures.get("registered", 0)}
+
+
+class OrgUnit(graphene.ObjectType):
+    """An organisation unit: province, district, commune (official codes and names)."""
+
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    level = graphene.String(required=True)
+    path = graphene.String(
+        required=True, description='Codes from the province, e.g. "20/183/06184"'
+    )
+    parent = graphene.Field(lambda: OrgUnit)
+    children = graphene.List(graphene.NonNull(lambda: OrgUnit), required=True)
+    stats = graphene.Field(Stats, year=graphene.Int(required=True), required=True)
+
+    @staticmethod
+    def resolve_parent(unit: dict[str, Any], info: Any) -> dict[str, Any] | None:
+        if not unit.get("parent_code"):
+            return None
+        return info.context.rpc.registration.get_unit(unit["parent_code"], unit["tenant"])
+
+    @staticmethod
+    def resolve_children(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        return info.context.rpc.registration.children(unit["tenant"], unit["code"])
+
+    @staticmethod
+    def resolve_stats(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:
+        figures = info.context.rpc.scoring.stats(unit["tenant"], unit["path"], year)
+        return {"year": year, "figures": figures}
+
+
+class Query(graphene.ObjectType):
+    org_unit = graphene.Field(OrgUnit, code=graphene.String(required=True))
+
+    @staticmethod
+    def resolve_org_unit(root: Any, info: Any, code: str) -> dict[str, Any] | None:
+        return info.context.rpc.registration.get_unit(code)
+
+
+class MemberInput(graphene.InputObjectType):
+    name = graphene.String(required=True)
+    relation = graphene.String(required=True, description="Quan hệ với chủ hộ")
+    birth_year = graphene.Int()
+    learning = graphene.Boolean(description="Đang đi học / đang học tập")
+
+
+class RegisterHouseholdInput(graphene.InputObjectType):
+    tenant = graphene.String(required=True, description="Province code")
+    commune_code = graphene.String(required=True)
+    head_name = graphene.String(required=True)
+    address = graphene.String(required=True, description="Thôn / tổ dân phố")
+    members = graphene.List(graphene.NonNull(MemberInput))
+    phone = graphene.String()
+    year = graphene.Int(required=True)
+
+
+class Enrolment(graphene.ObjectType):
+    enrolment_id = graphene.String(required=True)
+    subject_id = graphene.String(required=True)
+    title = graphene.Field(Title, required=True)
+    year = graphene.Int(required=True)
+    unit_path = graphene.String(required=True)
+    created = graphene.Boolean(required=True, description="False for a repeated registration")
+
+
+class RegisterHousehold(graphene.Mutation):
+    class Arguments:
+        input = RegisterHouseholdInput(required=True)
+
+    Output = Enrolment
+
+    @staticmethod
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        result = info.context.rpc.registration.register_household(_camel_input(input))
+        if "errors" in result:
+            raise input_error(result["errors"])
+        enrolment = result["enrolment"]
+        return {
+            "enrolment_id": enrolment["enrolmentId"],
+            "subject_id": enrolment["subjectId"],
+            "title": enrolment["title"],
+            "year": enrolment["year"],
+            "unit_path": enrolment["unitPath"],
+            "created": enrolment["created"],
+        }
+
+
+class Mutation(graphene.ObjectType):
+    register_household = RegisterHousehold.Field()
+
+
+def _camel_input(value: Any) -> Any:
+    """Back to the wire names the service's schema expects (graphene hands us snake_case)."""
+    if isinstance(value, dict):
+        return {_camel(k): _camel_input(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_camel_input(v) for v in value]
+    return value
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)
+
+__all__ = ["schema", "GraphQLError"]

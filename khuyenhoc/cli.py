@@ -1,0 +1,26 @@
+"""``khuyenhoc``: the operator's command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from khuyenhoc import platform
+from services.registration.commands import add_commands as add_registration_commands
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="khuyenhoc", description="Nền tảng Khuyến học")
+    commands = root.add_subparsers(dest="command", required=True)
+    platform.add_commands(commands)
+    add_registration_commands(commands)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

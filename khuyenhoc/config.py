@@ -1,0 +1,46 @@
+"""Configuration: one YAML file with ``${VAR:default}`` environment substitution.
+
+nameko reads the same file with the same syntax (``nameko run --config``); this loader serves the
+code that runs outside nameko (CLI, platform runner, tests) so both see identical settings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_PATH = REPO_ROOT / "deploy" / "config.yaml"
+
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
+
+
+def _substitute(text: str, env: dict[str, str]) -> str:
+    return _ENV_REFERENCE.sub(lambda m: env.get(m.group(1), m.group(2) or ""), text)
+
+
+def load_config(
+    path: Path | str | None = None, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Read the YAML config, substituting environment variables the way nameko does."""
+    raw = Path(path or DEFAULT_CONFIG_PATH).read_text(encoding="utf-8")
+    return yaml.safe_load(_substitute(raw, dict(os.environ) if env is None else env)) or {}
+
+
+def tenants(config: dict[str, Any]) -> frozenset[str]:
+    """Province codes this deployment serves (``KHUYENHOC_TENANTS``, comma separated).
+
+    YAML turns ``20`` into an int, so values are normalised back to two-digit codes.
+    """
+    raw = config.get("KHUYENHOC_TENANTS", "")
+    items = raw if isinstance(raw, list) else str(raw).split(",")
+    return frozenset(str(item).strip().zfill(2) for item in items if str(item).strip())
+
+
+def database_name(config: dict[str, Any], service: str) -> str:
+    """Database-per-service: ``<DB_PREFIX><service>``."""
+    return f"{config.get('DB_PREFIX') or 'khuyenhoc_'}{service}"

@@ -1,0 +1,178 @@
+"""Consuming contract events: validate, dispatch to the service, dead-letter what cannot be done.
+
+nameko acks a message even when its handler raises, which would silently drop failures. This
+entrypoint decides per message instead: a poison message (not a valid envelope, unknown type or
+major version, unknown tenant) and a handler bug are published to the service's dead-letter queue
+with the reason, then acked; a transient outage (database unreachable) is requeued.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from nameko.amqp.publish import Publisher
+from nameko.constants import PERSISTENT
+from nameko.events import SERVICE_POOL, EventHandler
+from nameko.exceptions import ContainerBeingKilled
+from pymongo.errors import ConnectionFailure
+
+from khuyenhoc.config import tenants
+from khuyenhoc.contracts import ContractError, validate_event
+from khuyenhoc.envelope import Envelope, EventType
+from khuyenhoc.metrics import EVENTS_CONSUMED
+from khuyenhoc.tenancy import UnknownTenant, require_tenant
+from khuyenhoc.topology import DEAD_LETTER_EXCHANGE, dead_letter_queue, is_subscribed
+
+log = logging.getLogger(__name__)
+
+PROCESSED = "processed"
+DUPLICATE = "duplicate"
+DEAD_LETTERED = "dead_lettered"
+REQUEUED = "requeued"
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionFailure,)
+REQUEUE_DELAY_SECONDS = 1.0
+
+
+class PoisonMessage(ValueError):
+    """The message can never be processed as it is; retrying would not help."""
+
+
+class DeadLetters:
+    """Parks messages in ``dlq.<service>`` with headers saying where they came from and why."""
+
+    def __init__(self, config: dict[str, Any], service: str) -> None:
+        self.service = service
+        self.queue = dead_letter_queue(service)
+        self.publisher = Publisher(
+            config["AMQP_URI"],
+            use_confirms=True,
+            mandatory=True,
+            delivery_mode=PERSISTENT,
+            serializer="json",
+        )
+
+    def park(self, body: Any, delivery_info: dict[str, Any], queue: str, reason: str) -> None:
+        self.publisher.publish(
+            body,
+            exchange=DEAD_LETTER_EXCHANGE,
+            routing_key=self.service,
+            declare=[self.queue],
+            headers={
+                "x-death-reason": reason[:2000],
+                "x-service": self.service,
+                "x-original-queue": queue,
+                "x-original-exchange": delivery_info.get("exchange", ""),
+                "x-original-routing-key": delivery_info.get("routing_key", ""),
+                "x-failed-at": datetime.now(UTC).isoformat(),
+            },
+        )
+
+
+def accept_event(body: Any, kind: EventType, known_tenants: frozenset[str]) -> Envelope:
+    """The envelope in ``body``, or :class:`PoisonMessage` saying why there is none."""
+    if not isinstance(body, dict):
+        raise PoisonMessage("the message body is not a JSON object")
+    if body.get("type") != kind.type:
+        raise PoisonMessage(f"unsupported event type {body.get('type')!r}; expected {kind.type}")
+    try:
+        validate_event(body)
+        require_tenant(body["tenant"], known_tenants)
+    except (ContractError, UnknownTenant) as exc:
+        raise PoisonMessage(str(exc)) from exc
+    return Envelope.from_dict(body)
+
+
+class ContractEventHandler(EventHandler):
+    """``@consumes(EVENT)``: a reliable, validated, dead-lettering nameko event handler.
+
+    The decorated method receives an :class:`Envelope` and may return ``DUPLICATE`` to record
+    that the event had already been applied.
+    """
+
+    def __init__(self, kind: EventType, **kwargs: Any) -> None:
+        super().__init__(
+            kind.service,
+            kind.name,
+            handler_type=SERVICE_POOL,
+            reliable_delivery=True,
+            requeue_on_error=False,
+            **kwargs,
+        )
+        self.kind = kind
+
+    def setup(self) -> None:
+        service = self.container.service_name
+        if not is_subscribed(self.kind, service, self.method_name):
+            raise RuntimeError(
+                f"{service}.{self.method_name} consumes {self.kind.type} but is not listed in "
+                "khuyenhoc.topology.SUBSCRIPTIONS, so publishers would not declare its queue"
+            )
+        self.known_tenants = tenants(self.container.config)
+        self.dead_letters = DeadLetters(self.container.config, service)
+        super().setup()
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        try:
+            envelope = accept_event(body, self.kind, self.known_tenants)
+        except PoisonMessage as exc:
+            self._dead_letter(body, message, str(exc), tenant=_tenant_of(body))
+            return
+        handle_result = partial(self._handle_result, message, body, envelope)
+        try:
+            self.container.spawn_worker(
+                self,
+                (envelope,),
+                {},
+                context_data=self.unpack_message_headers(message),
+                handle_result=handle_result,
+            )
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def _handle_result(
+        self,
+        message: Any,
+        body: Any,
+        envelope: Envelope,
+        worker_ctx: Any,
+        result: Any = None,
+        exc_info: Any = None,
+    ) -> tuple[Any, Any]:
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            self._count(envelope.tenant, DUPLICATE if result == DUPLICATE else PROCESSED)
+        elif isinstance(exc_info[1], TRANSIENT_ERRORS):
+            time.sleep(REQUEUE_DELAY_SECONDS)  # don't spin while the database is away
+            self.queue_consumer.requeue_message(message)
+            self._count(envelope.tenant, REQUEUED)
+        else:
+            reason = f"{exc_info[0].__name__}: {exc_info[1]}"
+            self._dead_letter(body, message, reason, tenant=envelope.tenant)
+        return result, exc_info
+
+    def _dead_letter(self, body: Any, message: Any, reason: str, tenant: str) -> None:
+        try:
+            self.dead_letters.park(body, message.delivery_info, self.queue.name, reason)
+        except Exception:  # broker trouble: keep the message rather than lose it
+            log.exception("could not dead-letter a message; requeueing it")
+            self.queue_consumer.requeue_message(message)
+            return
+        log.warning("dead-lettered a %s message: %s", self.kind.name, reason)
+        self.queue_consumer.ack_message(message)
+        self._count(tenant, DEAD_LETTERED)
+
+    def _count(self, tenant: str, outcome: str) -> None:
+        EVENTS_CONSUMED.labels(self.container.service_name, self.kind.name, tenant, outcome).inc()
+
+
+def _tenant_of(body: Any) -> str:
+    tenant = body.get("tenant") if isinstance(body, dict) else None
+    return tenant if isinstance(tenant, str) and len(tenant) == 2 else "unknown"
+
+
+consumes = ContractEventHandler.decorator

@@ -1,0 +1,86 @@
+"""Edge validation: marshmallow errors turned into field-level messages in Vietnamese, each with a
+stable English key that clients can switch on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+# Generic messages; services add their own catalogues (text -> key lookups need fixed texts).
+GENERIC_MESSAGES: dict[str, str] = {
+    "required": "Trường này là bắt buộc.",
+    "null": "Trường này không được để trống.",
+    "invalid": "Giá trị không hợp lệ.",
+    "unknown_field": "Trường này không được hỗ trợ.",
+    "invalid_input": "Dữ liệu gửi lên phải là một đối tượng.",
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    key: str
+    message: str
+
+
+class InvalidInput(Exception):
+    """Input that breaks a rule; nothing was changed."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+    def as_list(self) -> list[dict[str, str]]:
+        return [asdict(error) for error in self.errors]
+
+
+class MessageCatalogue:
+    """Vietnamese texts by key; recovers the key of a text marshmallow hands back."""
+
+    def __init__(self, messages: Mapping[str, str]) -> None:
+        self.messages = {**GENERIC_MESSAGES, **messages}
+        self._keys = {text: key for key, text in self.messages.items()}
+
+    def __getitem__(self, key: str) -> str:
+        return self.messages[key]
+
+    def error(self, field: str, key: str) -> FieldError:
+        return FieldError(field, key, self.messages[key])
+
+    def field_errors(self, messages: Any, prefix: str = "") -> list[FieldError]:
+        """Flatten marshmallow's nested error dict into ``members.0.name``-style paths."""
+        if isinstance(messages, Mapping):
+            return [
+                error
+                for name, inner in messages.items()
+                for error in self.field_errors(inner, _join(prefix, name))
+            ]
+        if isinstance(messages, list | tuple):
+            return [e for inner in messages for e in self.field_errors(inner, prefix)]
+        text = str(messages)
+        return [FieldError(prefix or "_schema", self._keys.get(text, "invalid"), text)]
+
+    def load(self, schema: Schema, payload: Any) -> Any:
+        if not isinstance(payload, Mapping):
+            raise InvalidInput([self.error("_schema", "invalid_input")])
+        try:
+            return schema.load(payload)
+        except ValidationError as exc:
+            raise InvalidInput(self.field_errors(exc.messages)) from exc
+
+
+def _join(prefix: str, name: Any) -> str:
+    name = "_schema" if name == "_schema" else str(name)
+    return f"{prefix}.{name}" if prefix else name
+
+
+def field_messages(catalogue: MessageCatalogue) -> dict[str, str]:
+    """``error_messages`` for a marshmallow field, in Vietnamese."""
+    return {
+        "required": catalogue["required"],
+        "null": catalogue["null"],
+        "invalid": catalogue["invalid"],
+    }

@@ -1,0 +1,19 @@
+"""Scoring's use cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from khuyenhoc.envelope import Envelope
+from khuyenhoc.tenancy import UnitPath
+from services.scoring.domain import Assessment, title_totals
+from services.scoring.store import Assessments
+
+
+def open_assessment(assessments: Assessments, event: Envelope) -> bool:
+    """A ``registered`` enrolment opens its assessment; True unless it was already open."""
+    return assessments.open(Assessment.opened_by(event), event.id, datetime.now(UTC))
+
+
+def unit_stats(assessments: Assessments, path: UnitPath, year: int) -> dict[str, dict[str, int]]:
+    return title_totals(assessments.unit_counters(path, year))

@@ -1,0 +1,182 @@
+"""End to end: the platform running as its own processes, driven through /graphql only."""
+
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
+from kombu import Connection
+
+from khuyenhoc.config import load_config
+from khuyenhoc.contracts import validate_event
+from khuyenhoc.platform import SERVICES, Platform
+from khuyenhoc.topology import REGISTERED
+from services.registration.commands import load_directory
+from tests.conftest import TEST_TENANTS, free_port, wait_until
+from tests.integration.helpers import tap
+
+pytestmark = pytest.mark.e2e
+
+STATS = """query($code: String!) { orgUnit(code: $code) {
+  name path stats(year: 2024) { title(title: FAMILY) { registered } } } }"""
+REGISTER = """mutation($input: RegisterHouseholdInput!) {
+  registerHousehold(input: $input) { enrolmentId created unitPath title } }"""
+
+
+def free_port_block(size: int) -> int:
+    for _ in range(50):
+        base = free_port()
+        if base + size < 65000 and all(_free(base + i) for i in range(size)):
+            return base
+    raise RuntimeError("no free block of ports")
+
+
+def _free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory, mongo_uri, amqp_uri):
+    env = {
+        "MONGO_URI": mongo_uri,
+        "AMQP_URI": amqp_uri,
+        "KHUYENHOC_TENANTS": TEST_TENANTS,
+        "DB_PREFIX": f"e2e{uuid.uuid4().hex[:8]}_",
+    }
+    run = Platform(
+        run_dir=tmp_path_factory.mktemp("run"),
+        data_dir=tmp_path_factory.mktemp("data"),
+        base_port=free_port_block(len(SERVICES)),
+        env=env,
+    )
+    try:
+        run.up(demo_province="20", quiet=True)
+        load_directory(load_config(env=run.settings()), "01", "2024", show_progress=False)
+        yield run
+    finally:
+        run.down()
+
+
+def graphql(platform, query, variables=None):
+    request = urllib.request.Request(
+        platform.url(platform.gateway, "/graphql"),
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+        return json.loads(response.read())
+
+
+def registered(platform, code):
+    answer = graphql(platform, STATS, {"code": code})
+    assert "errors" not in answer, answer
+    return answer["data"]["orgUnit"]["stats"]["title"]["registered"]
+
+
+def household(**changes):
+    base = {
+        "tenant": "20",
+        "communeCode": "06184",
+        "headName": f"Lý Thị Hoa {uuid.uuid4().hex[:6]}",
+        "address": "Khối 3",
+        "year": 2024,
+        "members": [
+            {"name": "Lý Văn Minh", "relation": "Con", "birthYear": 2012, "learning": True}
+        ],
+    }
+    return {**base, **changes}
+
+
+def test_every_process_is_healthy_and_exposes_metrics(platform):
+    for process in SERVICES:
+        with urllib.request.urlopen(platform.url(process, "/health"), timeout=5) as response:
+            assert json.loads(response.read())["status"] == "ok"
+        with urllib.request.urlopen(platform.url(process, "/metrics"), timeout=5) as response:
+            assert b"khuyenhoc_handler_seconds" in response.read()
+
+
+def test_a_registration_counts_at_commune_district_and_province(platform):
+    children = graphql(platform, '{ orgUnit(code: "183") { children { code } } }')
+    sibling = next(
+        c["code"] for c in children["data"]["orgUnit"]["children"] if c["code"] != "06184"
+    )
+    before = {code: registered(platform, code) for code in ("06184", "183", "20", sibling)}
+    with Connection(platform.settings()["AMQP_URI"]) as connection:
+        queue = tap(platform.settings(), REGISTERED)(connection.default_channel)
+        queue.declare()
+        result = graphql(platform, REGISTER, {"input": household()})
+        assert result["data"]["registerHousehold"]["created"] is True
+        assert result["data"]["registerHousehold"]["unitPath"] == "20/183/06184"
+        message = wait_until(lambda: queue.get(no_ack=True), what="the registered event")
+        queue.delete()
+
+    event = message.decode()
+    validate_event(event)
+    parsed = JSONFormat().read(CloudEvent, message.body)
+    assert parsed.get_extension("tenant") == "20"
+    assert parsed.get_extension("unitpath") == "20/183/06184"
+    assert event["data"]["enrolmentId"] == result["data"]["registerHousehold"]["enrolmentId"]
+
+    for code in ("06184", "183", "20"):
+        wait_until(lambda c=code: registered(platform, c) == before[c] + 1, what=f"count at {code}")
+    assert registered(platform, sibling) == before[sibling]  # another commune is untouched
+
+
+def test_the_same_household_twice_is_one_registration(platform):
+    payload = household()
+    graphql(platform, REGISTER, {"input": payload})
+    wait_until(lambda: registered(platform, "06184") > 0)
+    time.sleep(0.5)  # let any duplicate event arrive before reading the figure
+    before = registered(platform, "06184")
+    again = graphql(
+        platform, REGISTER, {"input": {**payload, "headName": payload["headName"].upper()}}
+    )
+    assert again["data"]["registerHousehold"]["created"] is False
+    time.sleep(0.5)
+    assert registered(platform, "06184") == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "key"),
+    [
+        ({"communeCode": "99999"}, "communeCode", "commune_not_found"),
+        ({"headName": "  "}, "headName", "blank"),
+        ({"year": 1990}, "year", "year_range"),
+        ({"tenant": "01"}, "communeCode", "commune_not_found"),  # Lạng Sơn's commune, Hà Nội
+    ],
+)
+def test_bad_input_is_a_field_error_and_changes_nothing(platform, changes, field, key):
+    before = registered(platform, "20")
+    answer = graphql(platform, REGISTER, {"input": household(**changes)})
+    assert answer["data"]["registerHousehold"] is None
+    (error,) = answer["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert {"field": field, "key": key} in [
+        {"field": f["field"], "key": f["key"]} for f in error["extensions"]["fields"]
+    ]
+    assert all(f["message"] for f in error["extensions"]["fields"])
+    time.sleep(0.3)
+    assert registered(platform, "20") == before
+
+
+def test_graphiql_for_browsers_and_clear_errors_for_bad_requests(platform):
+    url = platform.url(platform.gateway, "/graphql")
+    page = urllib.request.Request(url, headers={"Accept": "text/html"})
+    with urllib.request.urlopen(page, timeout=5) as response:
+        assert b"GraphiQL" in response.read()
+    bad = urllib.request.Request(
+        url, data=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(bad, timeout=5)
+    assert caught.value.code == 400
+    unknown = graphql(platform, '{ orgUnit(code: "00000") { name } }')
+    assert unknown == {"data": {"orgUnit": None}}

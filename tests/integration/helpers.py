@@ -1,0 +1,82 @@
+"""Helpers for integration tests: real broker and Mongo-compatible server, no mocks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from kombu import Connection, Queue
+
+from khuyenhoc.envelope import EventType
+from khuyenhoc.outbox import EventPublisher
+from khuyenhoc.storage import service_database
+from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.topology import dead_letter_queue, event_exchange
+from services.registration.commands import load_directory
+from services.registration.domain import Enrolment, SubjectKind, Title
+from services.scoring import service as scoring_service
+from services.scoring import store as scoring_store
+
+
+def registered_event(
+    subject: str = "hh-1", commune_path: str = "20/183/06184", year: int = 2024
+) -> dict[str, Any]:
+    enrolment = Enrolment(
+        subject, SubjectKind.HOUSEHOLD, Title.FAMILY, year, UnitPath.parse(commune_path)
+    )
+    return enrolment.registered_event(datetime.now(UTC))
+
+
+def publish(config: dict[str, Any], event: dict[str, Any]) -> None:
+    assert EventPublisher(config, "registration").publish(event)
+
+
+def registered_count(config: dict[str, Any], path: str, year: int = 2024) -> int:
+    db = service_database(config, "scoring")
+    stats = scoring_service.unit_stats(scoring_store.Assessments(db), UnitPath.parse(path), year)
+    return stats.get("FAMILY", {}).get("registered", 0)
+
+
+def load_demo_directory(config: dict[str, Any], *provinces: str) -> None:
+    for province in provinces or ("20",):
+        load_directory(config, province, "2024", show_progress=False)
+
+
+def registration_db(config: dict[str, Any]):
+    return service_database(config, "registration")
+
+
+def dead_letters(config: dict[str, Any], service: str) -> list[tuple[Any, dict[str, Any]]]:
+    """Drain ``dlq.<service>``: (body, headers) of every parked message."""
+    found = []
+    with Connection(config["AMQP_URI"]) as connection:
+        queue = dead_letter_queue(service)(connection.default_channel)
+        queue.declare()
+        while (message := queue.get(no_ack=True)) is not None:
+            found.append((message.decode(), message.headers))
+    return found
+
+
+def tap(config: dict[str, Any], kind: EventType) -> Queue:
+    """A queue bound to an event's exchange, to read exactly what was published."""
+    return Queue(
+        f"tap-{kind.name}-{uuid.uuid4().hex[:8]}",
+        exchange=event_exchange(kind.service, config),
+        routing_key=kind.name,
+        durable=False,
+        auto_delete=True,
+    )
+
+
+def publish_raw(config: dict[str, Any], body: Any, kind: EventType) -> None:
+    """Publish anything to an event's routing key, as a buggy or hostile producer would."""
+    with Connection(config["AMQP_URI"]) as connection:
+        producer = connection.Producer(serializer="json")
+        producer.publish(
+            body,
+            exchange=event_exchange(kind.service, config),
+            routing_key=kind.name,
+            delivery_mode=2,
+            mandatory=True,
+        )

@@ -1,0 +1,63 @@
+"""The outbox relay against the real broker and store: nothing lost, nothing blocked."""
+
+from kombu import Connection
+
+from khuyenhoc.contracts import validate_event
+from khuyenhoc.outbox import EventPublisher, Relay, outbox_update, with_outbox
+from khuyenhoc.storage import service_database
+from khuyenhoc.topology import REGISTERED, SUBSCRIPTIONS, subscriber_queues
+from tests.integration.helpers import registered_event
+
+
+def drain(config, queue):
+    bodies = []
+    with Connection(config["AMQP_URI"]) as connection:
+        bound = queue(connection.default_channel)
+        while (message := bound.get(no_ack=True)) is not None:
+            assert message.delivery_info["exchange"] == "registration.events"
+            assert message.properties["delivery_mode"] == 2  # persistent
+            bodies.append(message.decode())
+    return bodies
+
+
+def relay_for(config):
+    db = service_database(config, "registration")
+    return db, Relay(db, ("enrolments",), EventPublisher(config, "registration"))
+
+
+def test_an_event_written_without_a_running_relay_is_published_later(config):
+    db, relay = relay_for(config)
+    event = registered_event()
+    db.enrolments.insert_one(with_outbox({"_id": "e1", "tenant": "20"}, event))
+    # the process that wrote it "crashed" here; a relay started afterwards publishes it
+    assert relay.run_once() == 1
+    (queue,) = subscriber_queues(REGISTERED, config)
+    bodies = drain(config, queue)
+    assert [b["id"] for b in bodies] == [event["id"]]
+    validate_event(bodies[0])
+    doc = db.enrolments.find_one({"_id": "e1"})
+    assert doc["outbox"] == {} and doc["outbox_pending"] == 0
+    assert relay.run_once() == 0  # nothing left to publish
+
+
+def test_an_event_added_during_a_pass_keeps_the_document_pending(config):
+    db, relay = relay_for(config)
+    first, second = registered_event("hh-1"), registered_event("hh-2")
+    db.enrolments.insert_one(with_outbox({"_id": "e1", "tenant": "20"}, first))
+    doc = db.enrolments.find_one({"_id": "e1"})
+    db.enrolments.update_one({"_id": "e1"}, outbox_update(second))  # a write races the relay
+    relay._drain(db.enrolments, doc)  # publishes what it read: only the first
+    assert db.enrolments.find_one({"_id": "e1"})["outbox_pending"] == 1
+    assert relay.run_once() == 1  # the next pass publishes the second
+    (queue,) = subscriber_queues(REGISTERED, config)
+    assert [b["id"] for b in drain(config, queue)] == [first["id"], second["id"]]
+
+
+def test_an_event_nobody_can_receive_stays_in_the_outbox(config, monkeypatch):
+    db, relay = relay_for(config)
+    monkeypatch.setitem(SUBSCRIPTIONS, REGISTERED, ())  # no consumer queue is declared
+    event = registered_event()
+    db.enrolments.insert_one(with_outbox({"_id": "e1", "tenant": "20"}, event))
+    assert relay.run_once() == 0  # mandatory publishing: the broker returned it
+    doc = db.enrolments.find_one({"_id": "e1"})
+    assert list(doc["outbox"]) == [event["id"]] and doc["outbox_pending"] == 1

@@ -1,0 +1,81 @@
+"""Registration → broker → scoring, with both services running as nameko containers."""
+
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from services.registration.entrypoint import RegistrationService
+from services.scoring.entrypoint import ScoringService
+from tests.conftest import wait_until
+from tests.integration.helpers import load_demo_directory, registered_count, registration_db
+
+HOUSEHOLD = {
+    "tenant": "20",
+    "communeCode": "06184",
+    "headName": "Hoàng Văn Thụ",
+    "address": "Khối 2",
+    "year": 2024,
+    "members": [{"name": "Hoàng Thị Lan", "relation": "Con", "birthYear": 2010, "learning": True}],
+}
+
+
+def start(container_factory, config, *services):
+    for service in services:
+        container_factory(service, config).start()
+
+
+def register(config, payload):
+    with ServiceRpcProxy("registration", config) as registration:
+        return registration.register_household(payload)
+
+
+def stored(config):
+    db = registration_db(config)
+    return len(list(db.subjects.find({}, {"_id": 1}))), len(
+        list(db.enrolments.find({}, {"_id": 1}))
+    )
+
+
+def test_registration_reaches_scoring_once_even_when_resubmitted(container_factory, config):
+    load_demo_directory(config)
+    start(container_factory, config, RegistrationService, ScoringService)
+    first = register(config, HOUSEHOLD)["enrolment"]
+    assert first["created"] is True and first["unitPath"] == "20/183/06184"
+    wait_until(lambda: registered_count(config, "20/183/06184") == 1, what="scoring's count")
+
+    again = register(config, {**HOUSEHOLD, "headName": "HOÀNG  VĂN THỤ"})["enrolment"]
+    assert again["created"] is False and again["enrolmentId"] == first["enrolmentId"]
+    assert stored(config) == (1, 1)
+    assert registered_count(config, "20") == 1
+
+
+def test_bad_input_is_answered_per_field_and_stores_nothing(container_factory, config):
+    load_demo_directory(config, "20", "01")
+    start(container_factory, config, RegistrationService)
+    cases = {
+        "communeCode": {**HOUSEHOLD, "communeCode": "99999"},  # unknown commune
+        "headName": {**HOUSEHOLD, "headName": ""},
+        "year": {**HOUSEHOLD, "year": 3000},
+    }
+    for field, payload in cases.items():
+        errors = register(config, payload)["errors"]
+        assert field in {e["field"] for e in errors}, (field, errors)
+    # a commune of Hà Nội (tenant 01) asked for under Lạng Sơn (tenant 20), and the reverse
+    hanoi_commune = next(
+        u for u in registration_db(config).units.find({"tenant": "01", "level": "commune"})
+    )
+    for tenant, commune in (("20", hanoi_commune["code"]), ("01", "06184")):
+        errors = register(config, {**HOUSEHOLD, "tenant": tenant, "communeCode": commune})
+        assert errors["errors"][0]["key"] == "commune_not_found"
+    assert stored(config) == (0, 0)
+
+
+def test_an_event_registered_while_scoring_is_stopped_arrives_when_it_starts(
+    container_factory, config
+):
+    load_demo_directory(config)
+    start(container_factory, config, RegistrationService)  # scoring is not running at all
+    register(config, HOUSEHOLD)
+    db = registration_db(config)
+    wait_until(lambda: db.enrolments.find_one({"outbox_pending": 0}), what="relay publish")
+    assert registered_count(config, "20/183/06184") == 0
+    start(container_factory, config, ScoringService)
+    wait_until(lambda: registered_count(config, "20/183/06184") == 1, what="late delivery")

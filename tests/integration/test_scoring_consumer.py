@@ -1,0 +1,96 @@
+"""Scoring's consumer over the real broker: idempotent, dead-lettering, never stuck."""
+
+from datetime import UTC, datetime
+
+from khuyenhoc.storage import service_database
+from khuyenhoc.topology import REGISTERED
+from services.scoring import store
+from services.scoring.domain import Assessment
+from services.scoring.entrypoint import ScoringService
+from tests.conftest import wait_until
+from tests.integration.helpers import (
+    dead_letters,
+    publish,
+    publish_raw,
+    registered_count,
+    registered_event,
+)
+
+COMMUNE, DISTRICT, PROVINCE = "20/183/06184", "20/183", "20"
+
+
+def start_scoring(container_factory, config):
+    container = container_factory(ScoringService, config)
+    container.start()
+    return container
+
+
+def test_a_redelivered_event_is_counted_once(container_factory, config):
+    start_scoring(container_factory, config)
+    event = registered_event("hh-1")
+    for _ in range(3):
+        publish(config, event)
+    publish(config, registered_event("hh-2"))  # a marker that the first three were handled
+    wait_until(lambda: registered_count(config, COMMUNE) == 2, what="two households counted")
+    assert registered_count(config, DISTRICT) == 2
+    assert registered_count(config, PROVINCE) == 2
+
+
+def test_the_same_enrolment_in_another_event_is_not_counted_again(container_factory, config):
+    start_scoring(container_factory, config)
+    publish(config, registered_event("hh-1"))
+    publish(config, registered_event("hh-1"))  # a new event id, the same enrolment
+    publish(config, registered_event("hh-3"))
+    wait_until(lambda: registered_count(config, COMMUNE) == 2, what="two enrolments counted")
+    assessments = service_database(config, "scoring").assessments
+    assert assessments.find_one({"_id": "20-FAMILY-2024-hh-1"})["status"] == "REGISTERED"
+
+
+def test_poison_messages_are_dead_lettered_and_the_consumer_goes_on(container_factory, config):
+    start_scoring(container_factory, config)
+    bad_year = registered_event("hh-9")
+    bad_year["data"]["year"] = 1800
+    other_tenant = registered_event("hh-8", commune_path="99/001/00001")
+    future_major = {**registered_event("hh-7"), "type": "vn.khuyenhoc.registration.registered.v9"}
+    for poison in (bad_year, other_tenant, future_major):
+        publish_raw(config, poison, REGISTERED)
+    publish(config, registered_event("hh-1"))
+    wait_until(lambda: registered_count(config, COMMUNE) == 1, what="the good event")
+
+    parked = wait_until(lambda: len(found := dead_letters(config, "scoring")) >= 3 and found)
+    reasons = {body["id"]: headers["x-death-reason"] for body, headers in parked}
+    assert "data.year" in reasons[bad_year["id"]]
+    assert "unknown tenant" in reasons[other_tenant["id"]]
+    assert "unsupported event type" in reasons[future_major["id"]]
+    for _, headers in parked:
+        assert headers["x-original-queue"] == "evt-registration-registered--scoring.on_registered"
+    assert registered_count(config, COMMUNE) == 1
+
+
+def test_an_event_published_while_scoring_is_down_is_processed_when_it_returns(
+    container_factory, config
+):
+    container = start_scoring(container_factory, config)  # declares its queue, as in production
+    container.stop()
+    publish(config, registered_event("hh-1"))
+    assert registered_count(config, COMMUNE) == 0
+    start_scoring(container_factory, config)
+    wait_until(lambda: registered_count(config, COMMUNE) == 1, what="the queued event")
+
+
+def test_a_crash_between_counting_and_marking_done_does_not_count_twice(config):
+    """Replays the exact crash window of the store's protocol, on the real server."""
+    db = service_database(config, "scoring")
+    store.prepare(db)
+    assessments = store.Assessments(db)
+    from khuyenhoc.envelope import Envelope
+
+    assessment = Assessment.opened_by(Envelope.from_dict(registered_event("hh-1")))
+    now = datetime.now(UTC)
+    db.assessments.insert_one({**assessment.as_document("evt-1", now), "rollup": store.PENDING})
+    assessments._count(assessment)  # ... and the process died before marking it done
+    assert assessments.open(assessment, "evt-1", now) is True  # redelivery finishes the job
+    assert assessments.open(assessment, "evt-1", now) is False  # and later ones change nothing
+    assert registered_count(config, COMMUNE) == 1
+    counter = db.counters.find_one({"_id": assessment.counter_id})
+    assert counter.get("applied", {}) == {}  # the in-flight marker was cleaned up

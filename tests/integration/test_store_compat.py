@@ -1,0 +1,100 @@
+"""The MongoDB subset the stores rely on, pinned against the server the tests run on
+(nx-27017 by default, a real MongoDB with TEST_MONGO_URI). If one of these fails after an
+upgrade, the stores' exactly-once and outbox guarantees no longer hold there."""
+
+import unicodedata
+
+import pytest
+from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
+
+from khuyenhoc.storage import service_database
+
+
+@pytest.fixture
+def db(config):
+    return service_database(config, "compat")
+
+
+def test_insert_with_existing_id_raises_duplicate_key(db):
+    db.c.insert_one({"_id": "a"})
+    with pytest.raises(DuplicateKeyError):
+        db.c.insert_one({"_id": "a"})
+
+
+def test_set_on_insert_upsert_keeps_the_first_document(db):
+    first = db.c.update_one({"_id": "s"}, {"$setOnInsert": {"v": 1}}, upsert=True)
+    second = db.c.update_one({"_id": "s"}, {"$setOnInsert": {"v": 2}}, upsert=True)
+    assert first.upserted_id == "s" and second.upserted_id is None
+    assert db.c.find_one({"_id": "s"})["v"] == 1
+
+
+def test_outbox_keys_are_added_and_removed_one_by_one(db):
+    db.c.insert_one(
+        {"_id": "o", "outbox": {"e1": {"id": "e1"}}, "outbox_pending": 1, "outbox_rev": 1}
+    )
+    db.c.update_one(
+        {"_id": "o"},
+        {"$set": {"outbox.e2": {"id": "e2"}, "outbox_pending": 1}, "$inc": {"outbox_rev": 1}},
+    )
+    db.c.update_one({"_id": "o"}, {"$unset": {"outbox.e1": ""}})
+    doc = db.c.find_one({"_id": "o"})
+    assert doc["outbox"] == {"e2": {"id": "e2"}} and doc["outbox_rev"] == 2
+
+
+def test_update_guarded_by_a_scalar_matches_only_when_equal(db):
+    db.c.insert_one({"_id": "g", "rev": 3, "pending": 1})
+    assert db.c.update_one({"_id": "g", "rev": 2}, {"$set": {"pending": 0}}).matched_count == 0
+    assert db.c.update_one({"_id": "g", "rev": 3}, {"$set": {"pending": 0}}).matched_count == 1
+    assert [d["_id"] for d in db.c.find({"pending": 0})] == ["g"]
+
+
+def test_marker_guarded_upsert_applies_once(db):
+    def apply(marker):
+        try:
+            db.c.update_one(
+                {"_id": "k", f"applied.{marker}": {"$exists": False}},
+                {
+                    "$inc": {"n": 1},
+                    "$set": {f"applied.{marker}": 1},
+                    "$setOnInsert": {"tenant": "20"},
+                },
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return False
+        return True
+
+    assert [apply("x"), apply("y"), apply("x")] == [True, True, False]
+    doc = db.c.find_one({"_id": "k"})
+    assert doc["n"] == 2 and doc["tenant"] == "20"
+
+
+def test_int64_money_round_trips_exactly(db):
+    amount = 45_000_000_000_123  # tens of billions of đồng and beyond float precision
+    db.c.insert_one({"_id": "m", "amount": amount})
+    assert db.c.find_one({"_id": "m"})["amount"] == amount
+
+
+def test_vietnamese_text_round_trips_in_nfc(db):
+    name = unicodedata.normalize("NFC", "Thị trấn Đồng Đăng")
+    db.c.insert_one({"_id": "t", "name": name})
+    assert db.c.find_one({"_id": "t"})["name"] == name
+
+
+def test_indexed_find_by_depth_field(db):
+    db.c.create_index([("tenant", ASCENDING), ("year", ASCENDING), ("path_1", ASCENDING)])
+    db.c.insert_many(
+        [
+            {
+                "_id": f"u{i}",
+                "tenant": "20",
+                "year": 2024,
+                "path_1": "183" if i % 2 else "184",
+                "n": i,
+            }
+            for i in range(10)
+        ]
+    )
+    found = db.c.find({"tenant": "20", "year": 2024, "path_1": "183"}, {"n": 1})
+    assert sorted(d["n"] for d in found) == [1, 3, 5, 7, 9]

@@ -1,0 +1,375 @@
+"""The event contracts in contracts/ and their validator, khuyenhoc.contracts."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+from referencing.jsonschema import DRAFT202012
+
+from khuyenhoc import contracts
+from khuyenhoc.contracts import (
+    CONTRACTS_DIR,
+    ContractError,
+    known_event_types,
+    schema_id_for,
+    validate_event,
+)
+
+REGISTERED_V1 = "vn.khuyenhoc.registration.registered.v1"
+
+EXAMPLE: dict[str, Any] = {
+    "specversion": "1.0",
+    "id": "6f1c2b0e-2d7a-4c1e-9a43-1b1f3c1d2e3f",
+    "source": "/khuyenhoc/registration",
+    "type": REGISTERED_V1,
+    "time": "2024-05-01T08:00:00.123456+00:00",
+    "subject": "enrolment/20-FAMILY-2024-3f9a0c11aa",
+    "datacontenttype": "application/json",
+    "dataschema": "urn:khuyenhoc:schema:registered:1",
+    "tenant": "20",
+    "unitpath": "20/183/06184",
+    "data": {
+        "enrolmentId": "20-FAMILY-2024-3f9a0c11aa",
+        "subjectId": "hh-3f9a0c11aa",
+        "subjectKind": "household",
+        "title": "FAMILY",
+        "year": 2024,
+        "unitCode": "06184",
+    },
+}
+
+
+@pytest.fixture
+def event() -> dict[str, Any]:
+    return copy.deepcopy(EXAMPLE)
+
+
+def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def mutate(event: dict[str, Any]) -> None:
+        event[key] = value
+
+    return mutate
+
+
+def _set_data(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def mutate(event: dict[str, Any]) -> None:
+        event["data"][key] = value
+
+    return mutate
+
+
+def _drop(key: str) -> Callable[[dict[str, Any]], None]:
+    def mutate(event: dict[str, Any]) -> None:
+        del event[key]
+
+    return mutate
+
+
+# --- the validator -------------------------------------------------------------------------
+
+
+def test_example_event_validates(event: dict[str, Any]) -> None:
+    validate_event(event)
+    assert event == EXAMPLE  # validation does not mutate the event
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "reason"),
+    [
+        pytest.param(_drop("tenant"), "tenant", "required", id="missing-tenant"),
+        pytest.param(_set("tenant", "2"), "tenant", "does not match", id="tenant-one-digit"),
+        pytest.param(
+            _set("unitpath", "21/183/06184"), "unitpath", "must equal tenant", id="unitpath-tenant"
+        ),
+        pytest.param(_set_data("year", 1800), "data.year", "minimum", id="year-too-small"),
+        pytest.param(_set_data("year", 2101), "data.year", "maximum", id="year-too-large"),
+        pytest.param(_set_data("title", "VILLAGE"), "data.title", "is not one of", id="title"),
+        pytest.param(_set_data("extra", 1), "data", "'extra' was unexpected", id="extra-data"),
+        pytest.param(
+            _set("type", "vn.khuyenhoc.registration.registered.v2"),
+            "type",
+            "unknown event type",
+            id="unknown-major",
+        ),
+        pytest.param(
+            _set("datacontenttype", "text/plain"), "datacontenttype", "expected", id="content-type"
+        ),
+        pytest.param(_set("time", "yesterday"), "time", "date-time", id="time-garbage"),
+        pytest.param(_set("time", "2024-05-01T08:00:00"), "time", "date-time", id="time-naive"),
+        pytest.param(_set("time", "2024-02-30T08:00:00Z"), "time", "date-time", id="time-feb-30"),
+    ],
+)
+def test_invalid_events_name_the_failing_field(
+    event: dict[str, Any],
+    mutate: Callable[[dict[str, Any]], None],
+    field: str,
+    reason: str,
+) -> None:
+    mutate(event)
+    with pytest.raises(ContractError) as excinfo:
+        validate_event(event)
+    message = str(excinfo.value)
+    assert message.startswith(f"{field}: "), message
+    assert reason in message
+
+
+def test_error_message_format(event: dict[str, Any]) -> None:
+    event["data"]["year"] = 1800
+    with pytest.raises(ContractError, match=r"^data\.year: 1800 is less than the minimum of 2000$"):
+        validate_event(event)
+
+
+def test_contract_error_is_a_value_error() -> None:
+    assert issubclass(ContractError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (_set("foo", "bar"), "event"),  # unknown top-level attribute
+        (_drop("data"), "data"),
+        (_set("data", []), "data"),
+        (_set("subject", ""), "subject"),
+        (_set("id", ""), "id"),
+        (_set("specversion", "0.3"), "specversion"),
+        (_set("source", "/khuyenhoc/fund"), "source"),
+        (_set("source", "https://example.org/x"), "source"),
+        (_set("dataschema", "urn:khuyenhoc:schema:registered:2"), "dataschema"),
+        (_set("unitpath", "20//06184"), "unitpath"),
+        (_set_data("subjectKind", "company"), "data.subjectKind"),
+        (_set_data("year", "2024"), "data.year"),
+        (_set_data("unitCode", 6184), "data.unitCode"),
+    ],
+)
+def test_other_violations(
+    event: dict[str, Any], mutate: Callable[[dict[str, Any]], None], field: str
+) -> None:
+    mutate(event)
+    with pytest.raises(ContractError, match=rf"^{re.escape(field)}: "):
+        validate_event(event)
+
+
+def test_missing_data_field_is_named(event: dict[str, Any]) -> None:
+    del event["data"]["year"]
+    with pytest.raises(ContractError, match=r"^data\.year: 'year' is a required property$"):
+        validate_event(event)
+
+
+def test_not_an_object() -> None:
+    with pytest.raises(ContractError, match=r"^event: "):
+        validate_event([EXAMPLE])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "time",
+    [
+        "2024-05-01T08:00:00Z",
+        "2024-05-01t08:00:00z",
+        "2024-05-01T08:00:00.5+07:00",
+        "2016-12-31T23:59:60Z",  # leap second
+    ],
+)
+def test_rfc3339_times_are_accepted(event: dict[str, Any], time: str) -> None:
+    event["time"] = time
+    validate_event(event)
+
+
+@pytest.mark.parametrize("unitpath", ["20", "20/183", "20/183/06184/chi-hoi_1/to-3/nhom-2", "20/a"])
+def test_unitpath_depths(event: dict[str, Any], unitpath: str) -> None:
+    event["unitpath"] = unitpath
+    validate_event(event)
+
+
+def test_unitpath_too_deep(event: dict[str, Any]) -> None:
+    event["unitpath"] = "20/1/2/3/4/5/6"
+    with pytest.raises(ContractError, match=r"^unitpath: "):
+        validate_event(event)
+
+
+def test_schema_id_for() -> None:
+    assert schema_id_for(REGISTERED_V1) == "events/registered.v1.schema.json"
+    assert (CONTRACTS_DIR / schema_id_for(REGISTERED_V1)).is_file()
+
+
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "vn.khuyenhoc.registration.registered.v2",
+        "vn.khuyenhoc.fund.registered.v1",  # right file name, wrong service
+        "vn.khuyenhoc.registration.nosuchevent.v1",
+        "vn.khuyenhoc.registration.registered",
+        "vn.khuyenhoc.registration.registered.v0",
+        "com.example.registered.v1",
+        "",
+    ],
+)
+def test_schema_id_for_rejects_unknown_and_malformed(event_type: str) -> None:
+    with pytest.raises(ContractError, match=r"^type: "):
+        schema_id_for(event_type)
+
+
+def test_known_event_types() -> None:
+    types = known_event_types()
+    assert isinstance(types, frozenset)
+    assert REGISTERED_V1 in types
+    for event_type in types:
+        assert (CONTRACTS_DIR / schema_id_for(event_type)).is_file()
+
+
+def test_contracts_dir_is_the_repo_contracts() -> None:
+    assert Path(contracts.__file__).resolve().parent.parent / "contracts" == CONTRACTS_DIR
+    assert (CONTRACTS_DIR / "envelope.schema.json").is_file()
+
+
+def test_registry_never_retrieves_remote_resources() -> None:
+    registry = contracts._load().registry
+    with pytest.raises(NoSuchResource):
+        registry.get_or_retrieve("https://json-schema.example/not-local.json")
+
+
+# --- the official CloudEvents SDK (cloudevents 2.x) -------------------------------------------
+
+
+def test_parses_with_the_cloudevents_sdk(event: dict[str, Any]) -> None:
+    from cloudevents.core.formats.json import JSONFormat
+    from cloudevents.core.v1.event import CloudEvent
+
+    parsed = JSONFormat().read(CloudEvent, json.dumps(event))
+
+    attributes = dict(parsed.get_attributes())
+    assert attributes.pop("time") == datetime.fromisoformat(event["time"])
+    expected = {k: v for k, v in event.items() if k not in ("data", "time")}
+    assert attributes == expected
+    assert parsed.get_extension("tenant") == "20"
+    assert parsed.get_extension("unitpath") == "20/183/06184"
+    assert parsed.get_type() == REGISTERED_V1
+    assert parsed.get_data() == event["data"]
+
+    # What the SDK writes back is still a valid event.
+    validate_event(json.loads(JSONFormat().write(parsed)))
+
+
+def test_parses_with_the_legacy_sdk_api(event: dict[str, Any]) -> None:
+    from cloudevents.v1.conversion import from_dict
+    from cloudevents.v1.http import CloudEvent
+
+    parsed = from_dict(CloudEvent, event)
+
+    for key, value in event.items():
+        if key != "data":
+            assert parsed[key] == value
+    assert parsed.get_data() == event["data"]
+
+
+# --- the contract files themselves --------------------------------------------------------
+
+
+def _schema_files() -> list[Path]:
+    return sorted(CONTRACTS_DIR.rglob("*.json"))
+
+
+def _event_schema_files() -> list[Path]:
+    return sorted((CONTRACTS_DIR / "events").glob("*"))
+
+
+def _offline_registry() -> Registry:
+    def refuse(uri: str) -> Resource:
+        raise NoSuchResource(ref=uri)
+
+    resources = []
+    for path in _schema_files():
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resources.append(
+            (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012))
+        )
+    return Registry(retrieve=refuse).with_resources(resources)
+
+
+def test_there_are_event_schemas() -> None:
+    assert _event_schema_files()
+
+
+@pytest.mark.parametrize("path", _event_schema_files(), ids=lambda p: p.name)
+def test_event_schema_files_are_valid_2020_12_schemas(path: Path) -> None:
+    assert re.fullmatch(r"[a-z][a-z0-9_]*\.v[1-9][0-9]*\.schema\.json", path.name)
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == f"https://contracts.khuyenhoc.invalid/events/{path.name}"
+    Draft202012Validator.check_schema(schema)
+    # Every $ref resolves from the local files alone.
+    validator = Draft202012Validator(schema, registry=_offline_registry())
+    list(validator.iter_errors(EXAMPLE))
+
+
+def test_envelope_is_a_valid_2020_12_schema() -> None:
+    schema = json.loads((CONTRACTS_DIR / "envelope.schema.json").read_text(encoding="utf-8"))
+    assert schema["$id"] == "https://contracts.khuyenhoc.invalid/envelope.schema.json"
+    Draft202012Validator.check_schema(schema)
+    assert set(schema["required"]) == set(EXAMPLE)
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def _pointer(document: Any, fragment: str) -> Any:
+    node = document
+    for token in fragment.lstrip("/").split("/"):
+        node = node[token.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def test_asyncapi_parses_and_references_existing_schemas() -> None:
+    document = yaml.safe_load((CONTRACTS_DIR / "asyncapi.yaml").read_text(encoding="utf-8"))
+    assert document["asyncapi"] == "2.6.0"
+
+    external = []
+    for ref in _refs(document):
+        target, fragment = urldefrag(ref)
+        if not target:
+            assert _pointer(document, fragment) is not None, ref
+            continue
+        path = (CONTRACTS_DIR / target).resolve()
+        assert path.is_relative_to(CONTRACTS_DIR.resolve()), ref
+        assert path.is_file(), ref
+        assert path.suffix == ".json", ref
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        if fragment:
+            _pointer(schema, fragment)
+        external.append(path)
+    assert CONTRACTS_DIR / "events" / "registered.v1.schema.json" in external
+
+
+def test_asyncapi_describes_the_registered_channel() -> None:
+    document = yaml.safe_load((CONTRACTS_DIR / "asyncapi.yaml").read_text(encoding="utf-8"))
+    assert document["servers"]["rabbitmq"]["protocol"] == "amqp"
+    channel = document["channels"]["registered"]
+    exchange = channel["bindings"]["amqp"]["exchange"]
+    assert exchange == {**exchange, "name": "registration.events", "type": "topic", "durable": True}
+    operation = channel["subscribe"]["bindings"]["amqp"]
+    assert operation["deliveryMode"] == 2
+    assert operation["mandatory"] is True
+    message = document["components"]["messages"]["registered"]
+    assert message["contentType"] == "application/json"
+    for example in message["examples"]:
+        validate_event(example["payload"])

@@ -1,0 +1,126 @@
+import unicodedata
+from datetime import UTC, date, datetime
+
+import pytest
+
+from khuyenhoc.contracts import validate_event
+from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.validation import InvalidInput
+from services.registration.domain import (
+    Enrolment,
+    Household,
+    Member,
+    SubjectKind,
+    Title,
+    registration_years,
+)
+from services.registration.schemas import MESSAGES, RegisterHouseholdSchema
+
+PATH = UnitPath.parse("20/183/06184")
+NOW = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def household(**overrides):
+    fields = {
+        "tenant": "20",
+        "commune_code": "06184",
+        "head_name": "Nguyễn Văn An",
+        "address": "Khối 1",
+    }
+    return Household(**{**fields, **overrides})
+
+
+def test_same_household_typed_differently_is_one_subject():
+    nfd = unicodedata.normalize("NFD", "NGUYỄN VĂN AN")
+    assert household().subject_id == household(head_name=nfd, address="khoi 1").subject_id
+
+
+def test_different_commune_or_tenant_is_another_subject():
+    assert household().subject_id != household(commune_code="06185").subject_id
+    assert household().subject_id != household(tenant="01").subject_id
+
+
+def test_enrolment_id_is_the_natural_key_and_its_event_meets_the_contract():
+    enrolment = Enrolment(household().subject_id, SubjectKind.HOUSEHOLD, Title.FAMILY, 2024, PATH)
+    assert enrolment.id == f"20-FAMILY-2024-{household().subject_id}"
+    event = enrolment.registered_event(NOW)
+    validate_event(event)
+    assert (event["tenant"], event["unitpath"], event["data"]["unitCode"]) == (
+        "20",
+        "20/183/06184",
+        "06184",
+    )
+    assert event["type"] == "vn.khuyenhoc.registration.registered.v1"
+
+
+def test_registration_years_run_to_next_year():
+    years = registration_years(date(2024, 5, 1))
+    assert 2000 in years and 2025 in years and 2026 not in years and 1999 not in years
+
+
+def load(payload):
+    return MESSAGES.load(RegisterHouseholdSchema(), payload)
+
+
+VALID = {
+    "tenant": "20",
+    "communeCode": "06184",
+    "headName": "  Nguyễn  Văn An ",
+    "address": "Khối 1",
+    "year": 2024,
+    "members": [{"name": "Trần Thị Bình", "relation": "Vợ", "birthYear": 1985, "learning": True}],
+}
+
+
+def test_valid_input_becomes_a_household_in_nfc():
+    payload = {**VALID, "headName": unicodedata.normalize("NFD", VALID["headName"])}
+    found, year = load(payload)
+    assert year == 2024
+    assert found.head_name == "Nguyễn Văn An"
+    assert unicodedata.is_normalized("NFC", found.head_name)
+    assert found.members == (Member("Trần Thị Bình", "Vợ", 1985, True),)
+
+
+def errors_of(payload):
+    with pytest.raises(InvalidInput) as caught:
+        load(payload)
+    return {(e.field, e.key) for e in caught.value.errors}, caught.value.errors
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"headName": "   "}, ("headName", "blank")),
+        ({"year": 1999}, ("year", "year_range")),
+        ({"year": "2024"}, ("year", "invalid")),
+        ({"communeCode": "6184"}, ("communeCode", "commune_format")),
+        ({"tenant": "020"}, ("tenant", "tenant_format")),
+        ({"phone": "12345"}, ("phone", "phone_format")),
+        ({"nickname": "x"}, ("nickname", "unknown_field")),
+        ({"members": [{"name": "", "relation": "Con"}]}, ("members.0.name", "blank")),
+        (
+            {"members": [{"name": "A", "relation": "Con", "birthYear": 1800}]},
+            ("members.0.birthYear", "birth_year_range"),
+        ),
+    ],
+)
+def test_bad_input_is_reported_per_field_in_vietnamese(change, expected):
+    keys, errors = errors_of({**VALID, **change})
+    assert expected in keys
+    assert all(e.message for e in errors)
+
+
+def test_missing_fields_are_all_reported():
+    keys, errors = errors_of({"tenant": "20"})
+    assert {
+        ("communeCode", "required"),
+        ("headName", "required"),
+        ("address", "required"),
+        ("year", "required"),
+    } <= keys
+    assert "bắt buộc" in errors[0].message
+
+
+def test_non_object_input_is_refused():
+    keys, _ = errors_of(["not", "an", "object"])
+    assert keys == {("_schema", "invalid_input")}

@@ -1,0 +1,33 @@
+from datetime import UTC, datetime
+
+from khuyenhoc.envelope import Envelope
+from khuyenhoc.tenancy import UnitPath
+from services.registration.domain import Enrolment, SubjectKind, Title
+from services.scoring.domain import Assessment, AssessmentStatus, title_totals
+
+
+def registered(commune="06184", subject="hh-1", year=2024):
+    path = UnitPath.parse(f"20/183/{commune}")
+    event = Enrolment(subject, SubjectKind.HOUSEHOLD, Title.FAMILY, year, path).registered_event(
+        datetime(2024, 1, 2, tzinfo=UTC)
+    )
+    return Envelope.from_dict(event)
+
+
+def test_registered_opens_an_assessment_keyed_by_its_enrolment():
+    assessment = Assessment.opened_by(registered())
+    assert assessment.id == "20-FAMILY-2024-hh-1"
+    assert assessment.status is AssessmentStatus.REGISTERED
+    assert assessment.counter_id == "20|06184|2024|FAMILY"
+    identity = assessment.counter_identity()
+    assert identity["path_1"] == "183" and identity["tenant"] == "20"
+
+
+def test_title_totals_sum_unit_counters():
+    counters = [
+        {"title": "FAMILY", "registered": 3},
+        {"title": "FAMILY", "registered": 2},
+        {"title": "CLAN", "registered": 1},
+    ]
+    assert title_totals(counters) == {"FAMILY": {"registered": 5}, "CLAN": {"registered": 1}}
+    assert title_totals([]) == {}
