@@ -1,7 +1,6 @@
 # One command runs the platform, one runs the tests; both set up what they need first.
 SHELL := /bin/bash
 VENV := .venv
-export PYTHONWARNINGS := ignore::DeprecationWarning
 
 .PHONY: setup run stop status test lint bench clean
 

@@ -12,17 +12,9 @@ import graphene
 from graphql import GraphQLError
 
 from gateway.errors import input_error
+from services.registration.domain import Title as TitleName
 
-
-class Title(graphene.Enum):
-    """Learning titles (danh hiệu học tập)."""
-
-    FAMILY = "FAMILY"
-    CLAN = "CLAN"
-    COMMUNITY = "COMMUNITY"
-    COMMUNE_COMMUNITY = "COMMUNE_COMMUNITY"
-    UNIT = "UNIT"
-    CITIZEN = "CITIZEN"
+Title = graphene.Enum.from_enum(TitleName, description="Learning titles (danh hiệu học tập)")
 
 
 class TitleStats(graphene.ObjectType):

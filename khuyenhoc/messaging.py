@@ -14,8 +14,6 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from nameko.amqp.publish import Publisher
-from nameko.constants import PERSISTENT
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from pymongo.errors import ConnectionFailure
@@ -25,7 +23,12 @@ from khuyenhoc.contracts import ContractError, validate_event
 from khuyenhoc.envelope import Envelope, EventType
 from khuyenhoc.metrics import EVENTS_CONSUMED
 from khuyenhoc.tenancy import UnknownTenant, require_tenant
-from khuyenhoc.topology import DEAD_LETTER_EXCHANGE, dead_letter_queue, is_subscribed
+from khuyenhoc.topology import (
+    DEAD_LETTER_EXCHANGE,
+    dead_letter_queue,
+    is_subscribed,
+    reliable_publisher,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +51,7 @@ class DeadLetters:
     def __init__(self, config: dict[str, Any], service: str) -> None:
         self.service = service
         self.queue = dead_letter_queue(service)
-        self.publisher = Publisher(
-            config["AMQP_URI"],
-            use_confirms=True,
-            mandatory=True,
-            delivery_mode=PERSISTENT,
-            serializer="json",
-        )
+        self.publisher = reliable_publisher(config["AMQP_URI"])
 
     def park(self, body: Any, delivery_info: dict[str, Any], queue: str, reason: str) -> None:
         self.publisher.publish(

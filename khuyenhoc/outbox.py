@@ -15,8 +15,7 @@ from typing import Any
 
 from kombu import Connection, Exchange, Queue
 from kombu.exceptions import KombuError
-from nameko.amqp.publish import Publisher, UndeliverableMessage
-from nameko.constants import PERSISTENT
+from nameko.amqp.publish import UndeliverableMessage
 from nameko.extensions import DependencyProvider
 from pymongo import ASCENDING
 from pymongo.collection import Collection
@@ -24,7 +23,12 @@ from pymongo.database import Database
 
 from khuyenhoc.metrics import EVENTS_EMITTED, OUTBOX_LAG, OUTBOX_PUBLISH_FAILURES
 from khuyenhoc.storage import service_database
-from khuyenhoc.topology import EVENT_TYPES, event_exchange, subscriber_queues
+from khuyenhoc.topology import (
+    EVENT_TYPES,
+    event_exchange,
+    reliable_publisher,
+    subscriber_queues,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +59,7 @@ class EventPublisher:
     def __init__(self, config: dict[str, Any], service: str) -> None:
         self.config = config
         self.service = service
-        self.publisher = Publisher(
-            config["AMQP_URI"],
-            use_confirms=True,
-            mandatory=True,
-            delivery_mode=PERSISTENT,
-            serializer="json",
-        )
+        self.publisher = reliable_publisher(config["AMQP_URI"])
 
     def publish(self, event: dict[str, Any]) -> bool:
         kind = EVENT_TYPES[event["type"]]

@@ -6,8 +6,7 @@ doing it here, first, is what ``nameko test`` would do.
 
 import warnings
 
-warnings.filterwarnings("ignore", category=DeprecationWarning, module="eventlet")
-warnings.filterwarnings("ignore", message="\nEventlet is deprecated")
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 import eventlet  # noqa: E402
 
@@ -88,27 +87,14 @@ def mongo_uri():
     shutil.rmtree(data, ignore_errors=True)
 
 
-def _rabbitmqctl(*args: str) -> bool:
-    try:
-        done = subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
-
-
 @pytest.fixture(scope="session")
 def amqp_uri():
     """The real broker, in a virtual host of its own when we may create one (so a running
     ``make run`` and the tests never consume each other's messages)."""
-    base = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
-    vhost = f"khuyenhoc-test-{uuid.uuid4().hex[:8]}"
-    if _rabbitmqctl("add_vhost", vhost) and _rabbitmqctl(
-        "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"
-    ):
-        yield base.rstrip("/") + "/" + vhost
-        _rabbitmqctl("delete_vhost", vhost)
-    else:
-        yield base
+    from khuyenhoc.devbroker import private_vhost
+
+    with private_vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")) as uri:
+        yield uri
 
 
 @pytest.fixture
