@@ -14,8 +14,11 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from kombu import Connection
+from nameko.constants import PERSISTENT
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import QueueConsumer
 from pymongo.errors import ConnectionFailure
 
 from khuyenhoc.config import tenants
@@ -27,7 +30,6 @@ from khuyenhoc.topology import (
     DEAD_LETTER_EXCHANGE,
     dead_letter_queue,
     is_subscribed,
-    reliable_publisher,
 )
 
 log = logging.getLogger(__name__)
@@ -46,28 +48,64 @@ class PoisonMessage(ValueError):
 
 
 class DeadLetters:
-    """Parks messages in ``dlq.<service>`` with headers saying where they came from and why."""
+    """Parks messages in ``dlq.<service>`` with headers saying where they came from and why.
+
+    The body is kept byte for byte (even when it is not JSON), so a replay after a fix sends
+    exactly what the producer sent.
+    """
 
     def __init__(self, config: dict[str, Any], service: str) -> None:
+        self.amqp_uri = config["AMQP_URI"]
         self.service = service
         self.queue = dead_letter_queue(service)
-        self.publisher = reliable_publisher(config["AMQP_URI"])
 
-    def park(self, body: Any, delivery_info: dict[str, Any], queue: str, reason: str) -> None:
-        self.publisher.publish(
-            body,
-            exchange=DEAD_LETTER_EXCHANGE,
-            routing_key=self.service,
-            declare=[self.queue],
-            headers={
-                "x-death-reason": reason[:2000],
-                "x-service": self.service,
-                "x-original-queue": queue,
-                "x-original-exchange": delivery_info.get("exchange", ""),
-                "x-original-routing-key": delivery_info.get("routing_key", ""),
-                "x-failed-at": datetime.now(UTC).isoformat(),
-            },
-        )
+    def park(self, message: Any, queue: str, reason: str) -> None:
+        info = message.delivery_info
+        headers = {
+            "x-death-reason": reason[:2000],
+            "x-service": self.service,
+            "x-original-queue": queue,
+            "x-original-exchange": info.get("exchange", ""),
+            "x-original-routing-key": info.get("routing_key", ""),
+            "x-failed-at": datetime.now(UTC).isoformat(),
+        }
+        with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as connection:
+            connection.Producer().publish(
+                message.body,
+                exchange=DEAD_LETTER_EXCHANGE,
+                routing_key=self.service,
+                declare=[self.queue],
+                content_type=message.content_type or "application/octet-stream",
+                content_encoding=message.content_encoding or "binary",
+                headers=headers,
+                delivery_mode=PERSISTENT,
+                mandatory=True,
+            )
+
+
+class DeadLetteringQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that a body that cannot be decoded (not JSON, an unknown
+    content type) is dead-lettered; kombu's default logs it and acks it away."""
+
+    def on_decode_error(self, message: Any, exc: Exception) -> None:
+        reason = f"undecodable body: {exc!r}"
+        try:
+            DeadLetters(self.container.config, self.container.service_name).park(
+                message, _queue_of(message), reason
+            )
+        except Exception:  # broker trouble: leave the message to be redelivered
+            log.exception("could not dead-letter an undecodable message")
+            message.requeue()
+            return
+        log.warning("dead-lettered an undecodable message: %s", reason)
+        message.ack()
+        EVENTS_CONSUMED.labels(
+            self.container.service_name, _queue_of(message), "unknown", DEAD_LETTERED
+        ).inc()
+
+
+def _queue_of(message: Any) -> str:
+    return str(message.delivery_info.get("routing_key", ""))
 
 
 def accept_event(body: Any, kind: EventType, known_tenants: frozenset[str]) -> Envelope:
@@ -90,6 +128,8 @@ class ContractEventHandler(EventHandler):
     The decorated method receives an :class:`Envelope` and may return ``DUPLICATE`` to record
     that the event had already been applied.
     """
+
+    queue_consumer = DeadLetteringQueueConsumer()
 
     def __init__(self, kind: EventType, **kwargs: Any) -> None:
         super().__init__(
@@ -117,7 +157,7 @@ class ContractEventHandler(EventHandler):
         try:
             envelope = accept_event(body, self.kind, self.known_tenants)
         except PoisonMessage as exc:
-            self._dead_letter(body, message, str(exc), tenant=_tenant_of(body))
+            self._dead_letter(message, str(exc), tenant=_tenant_of(body))
             return
         handle_result = partial(self._handle_result, message, body, envelope)
         try:
@@ -149,12 +189,12 @@ class ContractEventHandler(EventHandler):
             self._count(envelope.tenant, REQUEUED)
         else:
             reason = f"{exc_info[0].__name__}: {exc_info[1]}"
-            self._dead_letter(body, message, reason, tenant=envelope.tenant)
+            self._dead_letter(message, reason, tenant=envelope.tenant)
         return result, exc_info
 
-    def _dead_letter(self, body: Any, message: Any, reason: str, tenant: str) -> None:
+    def _dead_letter(self, message: Any, reason: str, tenant: str) -> None:
         try:
-            self.dead_letters.park(body, message.delivery_info, self.queue.name, reason)
+            self.dead_letters.park(message, self.queue.name, reason)
         except Exception:  # broker trouble: keep the message rather than lose it
             log.exception("could not dead-letter a message; requeueing it")
             self.queue_consumer.requeue_message(message)

@@ -48,13 +48,13 @@ def registration_db(config: dict[str, Any]):
 
 
 def dead_letters(config: dict[str, Any], service: str) -> list[tuple[Any, dict[str, Any]]]:
-    """Drain ``dlq.<service>``: (body, headers) of every parked message."""
+    """Drain ``dlq.<service>``: (raw body, headers) of every parked message."""
     found = []
     with Connection(config["AMQP_URI"]) as connection:
         queue = dead_letter_queue(service)(connection.default_channel)
         queue.declare()
         while (message := queue.get(no_ack=True)) is not None:
-            found.append((message.decode(), message.headers))
+            found.append((message.body, message.headers))
     return found
 
 
@@ -69,14 +69,18 @@ def tap(config: dict[str, Any], kind: EventType) -> Queue:
     )
 
 
-def publish_raw(config: dict[str, Any], body: Any, kind: EventType) -> None:
+def publish_raw(
+    config: dict[str, Any], body: Any, kind: EventType, content_type: str | None = None
+) -> None:
     """Publish anything to an event's routing key, as a buggy or hostile producer would."""
     with Connection(config["AMQP_URI"]) as connection:
         producer = connection.Producer(serializer="json")
+        raw = {"content_type": content_type, "content_encoding": "binary"} if content_type else {}
         producer.publish(
             body,
             exchange=event_exchange(kind.service, config),
             routing_key=kind.name,
             delivery_mode=2,
             mandatory=True,
+            **raw,
         )

@@ -1,5 +1,6 @@
 """Scoring's consumer over the real broker: idempotent, dead-lettering, never stuck."""
 
+import json
 from datetime import UTC, datetime
 
 from khuyenhoc.storage import service_database
@@ -54,15 +55,20 @@ def test_poison_messages_are_dead_lettered_and_the_consumer_goes_on(container_fa
     future_major = {**registered_event("hh-7"), "type": "vn.khuyenhoc.registration.registered.v9"}
     for poison in (bad_year, other_tenant, future_major):
         publish_raw(config, poison, REGISTERED)
+    publish_raw(config, b"{not json", REGISTERED, content_type="application/json")
+    publish_raw(config, b"\x00\x01", REGISTERED, content_type="application/x-unknown")
     publish(config, registered_event("hh-1"))
     wait_until(lambda: registered_count(config, COMMUNE) == 1, what="the good event")
 
-    parked = wait_until(lambda: len(found := dead_letters(config, "scoring")) >= 3 and found)
-    reasons = {body["id"]: headers["x-death-reason"] for body, headers in parked}
+    parked = []
+    wait_until(lambda: parked.extend(dead_letters(config, "scoring")) or len(parked) == 5)
+    raw = {body: headers["x-death-reason"] for body, headers in parked}
+    assert "undecodable" in raw.pop(b"{not json") and "undecodable" in raw.pop(b"\x00\x01")
+    reasons = {json.loads(body)["id"]: reason for body, reason in raw.items()}
     assert "data.year" in reasons[bad_year["id"]]
     assert "unknown tenant" in reasons[other_tenant["id"]]
     assert "unsupported event type" in reasons[future_major["id"]]
-    for _, headers in parked:
+    for _, headers in parked[:3]:
         assert headers["x-original-queue"] == "evt-registration-registered--scoring.on_registered"
     assert registered_count(config, COMMUNE) == 1
 
