@@ -31,6 +31,10 @@ COPY . .
 RUN pip install --no-cache-dir . \
  && rm -rf build ./*.egg-info
 
+# The code is imported from /app, not from site-packages, so the contracts/ and deploy/ files it
+# reads next to the packages are found (the install above provides the `khuyenhoc` command).
+ENV PYTHONPATH=/app
+
 USER 10001:10001
 
 EXPOSE 8000 8001 8002 8003 8004
