@@ -180,3 +180,11 @@ def test_graphiql_for_browsers_and_clear_errors_for_bad_requests(platform):
     assert caught.value.code == 400
     unknown = graphql(platform, '{ orgUnit(code: "00000") { name } }')
     assert unknown == {"data": {"orgUnit": None}}
+
+
+def test_running_up_again_starts_nothing_new(platform):
+    pids = {p.name: (platform.run_dir / f"{p.name}.pid").read_text() for p in SERVICES}
+    platform.up(demo_province="20", quiet=True)
+    assert {p.name: (platform.run_dir / f"{p.name}.pid").read_text() for p in SERVICES} == pids
+    status = platform.status()
+    assert all(status[p.name] for p in SERVICES)

@@ -1,0 +1,134 @@
+"""The GraphQL layer on its own: resolvers translate, errors carry fields, internals never leak.
+
+The services are replaced by in-process stand-ins with the RPC methods' signatures; the real
+services are exercised end to end in tests/e2e.
+"""
+
+from types import SimpleNamespace
+
+from gateway.entrypoint import INTERNAL_MESSAGE, _format_error
+from gateway.schema import schema
+
+UNITS = {
+    "20": {
+        "tenant": "20",
+        "code": "20",
+        "name": "Tỉnh Lạng Sơn",
+        "level": "province",
+        "parent_code": None,
+        "path": "20",
+        "depth": 0,
+    },
+    "06184": {
+        "tenant": "20",
+        "code": "06184",
+        "name": "Thị trấn Đồng Đăng",
+        "level": "commune",
+        "parent_code": "183",
+        "path": "20/183/06184",
+        "depth": 2,
+    },
+}
+
+
+class Registration:
+    def __init__(self):
+        self.received = []
+
+    def get_unit(self, code, tenant=None):
+        return UNITS.get(code)
+
+    def children(self, tenant, code):
+        return []
+
+    def register_household(self, payload):
+        self.received.append(payload)
+        if not payload["headName"].strip():
+            return {
+                "errors": [{"field": "headName", "key": "blank", "message": "Không được để trống."}]
+            }
+        return {
+            "enrolment": {
+                "enrolmentId": "20-FAMILY-2024-hh-1",
+                "subjectId": "hh-1",
+                "title": "FAMILY",
+                "year": 2024,
+                "unitPath": "20/183/06184",
+                "created": True,
+            }
+        }
+
+
+class Scoring:
+    def __init__(self, fail=False):
+        self.fail = fail
+        self.asked = []
+
+    def stats(self, tenant, unit_path, year):
+        if self.fail:
+            raise RuntimeError("connection to mongodb://secret-host refused")
+        self.asked.append((tenant, unit_path, year))
+        return {"FAMILY": {"registered": 7}}
+
+
+def run(query, variables=None, scoring=None, registration=None):
+    rpc = SimpleNamespace(registration=registration or Registration(), scoring=scoring or Scoring())
+    return schema.execute(query, variable_values=variables, context_value=SimpleNamespace(rpc=rpc))
+
+
+STATS = (
+    '{ orgUnit(code: "06184") { name stats(year: 2024) { title(title: FAMILY) { registered } } } }'
+)
+
+
+def test_stats_are_asked_for_the_units_own_tenant_and_path():
+    scoring = Scoring()
+    result = run(STATS, scoring=scoring)
+    assert result.errors is None
+    assert result.data["orgUnit"]["stats"]["title"]["registered"] == 7
+    assert scoring.asked == [("20", "20/183/06184", 2024)]
+
+
+def test_a_title_without_figures_answers_zero():
+    result = run(
+        '{ orgUnit(code: "20") { stats(year: 2024) { title(title: CLAN) { registered } } } }'
+    )
+    assert result.data["orgUnit"]["stats"]["title"] == {"registered": 0}
+
+
+def test_mutation_input_reaches_the_service_with_wire_names():
+    registration = Registration()
+    result = run(
+        """mutation { registerHousehold(input: {tenant: "20", communeCode: "06184",
+             headName: "Nguyễn Văn An", address: "Khối 1", year: 2024,
+             members: [{name: "Bình", relation: "Vợ", birthYear: 1985}]}) { enrolmentId } }""",
+        registration=registration,
+    )
+    assert result.errors is None
+    assert registration.received == [
+        {
+            "tenant": "20",
+            "communeCode": "06184",
+            "headName": "Nguyễn Văn An",
+            "address": "Khối 1",
+            "year": 2024,
+            "members": [{"name": "Bình", "relation": "Vợ", "birthYear": 1985}],
+        }
+    ]
+
+
+def test_field_errors_travel_in_extensions():
+    result = run("""mutation { registerHousehold(input: {tenant: "20", communeCode: "06184",
+                    headName: " ", address: "Khối 1", year: 2024}) { enrolmentId } }""")
+    (error,) = result.errors
+    formatted = _format_error(error)
+    assert formatted["extensions"]["code"] == "BAD_USER_INPUT"
+    assert formatted["extensions"]["fields"][0]["field"] == "headName"
+
+
+def test_internal_failures_are_answered_without_internals():
+    result = run(STATS, scoring=Scoring(fail=True))
+    (error,) = result.errors
+    formatted = _format_error(error)
+    assert formatted["message"] == INTERNAL_MESSAGE
+    assert "secret-host" not in str(formatted)
