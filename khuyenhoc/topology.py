@@ -16,8 +16,7 @@ from nameko.constants import PERSISTENT
 from nameko.standalone.events import get_event_exchange
 
 from khuyenhoc.envelope import EventType
-
-REGISTERED = EventType("registration", "registered", 1)
+from khuyenhoc.events import ALL_EVENT_TYPES, REGISTERED
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class Subscriber:
     method: str
 
 
-EVENT_TYPES: dict[str, EventType] = {kind.type: kind for kind in (REGISTERED,)}
+EVENT_TYPES: dict[str, EventType] = {kind.type: kind for kind in ALL_EVENT_TYPES}
 
 SUBSCRIPTIONS: dict[EventType, tuple[Subscriber, ...]] = {
     REGISTERED: (Subscriber("scoring", "on_registered"),),

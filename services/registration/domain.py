@@ -9,9 +9,9 @@ from enum import StrEnum
 from typing import Any
 
 from khuyenhoc.envelope import new_event
+from khuyenhoc.events import REGISTERED
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
-from khuyenhoc.topology import REGISTERED
 
 FIRST_YEAR = 2000  # earliest programme year the platform records
 

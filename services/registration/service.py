@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from services.registration.domain import Enrolment, Household, SubjectKind, Title
 from services.registration.schemas import MESSAGES
-from services.registration.store import Directory, Registrations
+
+if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
+    from services.registration.store import Directory, Registrations
 
 
 @dataclass(frozen=True)

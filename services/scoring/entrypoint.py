@@ -5,10 +5,10 @@ from __future__ import annotations
 from nameko.rpc import rpc
 
 from khuyenhoc.envelope import Envelope
+from khuyenhoc.events import REGISTERED
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.topology import REGISTERED
 from khuyenhoc.web import ObservableService
 from services.scoring import service, store
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
 from services.scoring.domain import Assessment, title_totals
-from services.scoring.store import Assessments
+
+if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
+    from services.scoring.store import Assessments
 
 
 def open_assessment(assessments: Assessments, event: Envelope) -> bool:

@@ -13,8 +13,8 @@ from kombu import Connection
 
 from khuyenhoc.config import load_config
 from khuyenhoc.contracts import validate_event
+from khuyenhoc.events import REGISTERED
 from khuyenhoc.platform import SERVICES, Platform
-from khuyenhoc.topology import REGISTERED
 from services.registration.commands import load_directory
 from tests.conftest import TEST_TENANTS, free_port, wait_until
 from tests.integration.helpers import tap

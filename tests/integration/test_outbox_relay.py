@@ -3,9 +3,10 @@
 from kombu import Connection
 
 from khuyenhoc.contracts import validate_event
+from khuyenhoc.events import REGISTERED
 from khuyenhoc.outbox import EventPublisher, Relay, outbox_update, with_outbox
 from khuyenhoc.storage import service_database
-from khuyenhoc.topology import REGISTERED, SUBSCRIPTIONS, subscriber_queues
+from khuyenhoc.topology import SUBSCRIPTIONS, subscriber_queues
 from tests.integration.helpers import registered_event
 
 

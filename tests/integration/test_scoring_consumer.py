@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 from nameko.testing.services import entrypoint_waiter
 
+from khuyenhoc.events import REGISTERED
 from khuyenhoc.messaging import DUPLICATE, PROCESSED
 from khuyenhoc.storage import service_database
-from khuyenhoc.topology import REGISTERED
 from services.scoring import store
 from services.scoring.domain import Assessment
 from services.scoring.entrypoint import ScoringService

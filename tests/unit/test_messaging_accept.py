@@ -4,9 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from khuyenhoc.events import REGISTERED
 from khuyenhoc.messaging import PoisonMessage, accept_event
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.topology import REGISTERED, SUBSCRIPTIONS, is_subscribed, subscriber_queues
+from khuyenhoc.topology import SUBSCRIPTIONS, is_subscribed, subscriber_queues
 from services.registration.domain import Enrolment, SubjectKind, Title
 
 KNOWN = frozenset({"20"})

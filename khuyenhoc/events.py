@@ -1,0 +1,10 @@
+"""The platform's event types: one constant per versioned contract in ``contracts/events``.
+
+Pure (no broker code), so domain modules can name the events they raise.
+"""
+
+from khuyenhoc.envelope import EventType
+
+REGISTERED = EventType("registration", "registered", 1)
+
+ALL_EVENT_TYPES: tuple[EventType, ...] = (REGISTERED,)
