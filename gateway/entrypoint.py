@@ -9,10 +9,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from graphql import GraphQLError
+from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
+from gateway.access import INVALID_TOKEN_MESSAGE
 from gateway.schema import schema
+from khuyenhoc.auth import Caller, InvalidToken, verify_token
 from khuyenhoc.web import ObservableService, json_response
 
 log = logging.getLogger(__name__)
@@ -51,8 +54,21 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
     return error.formatted
 
 
+def _caller(request: Any, secret: str) -> Caller | None:
+    """The token's caller; None without a token; InvalidToken for a bad one."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidToken("expected 'Authorization: Bearer <token>'")
+    return verify_token(secret, token.strip())
+
+
 class GatewayService(ObservableService):
     name = "gateway"
+
+    config = Config()
 
     registration = RpcProxy("registration")
     scoring = RpcProxy("scoring")
@@ -67,8 +83,23 @@ class GatewayService(ObservableService):
             return json_response(400, {"errors": [{"message": f"Yêu cầu không hợp lệ: {exc}"}]})
         if not params.get("query"):
             return json_response(400, {"errors": [{"message": "Thiếu truy vấn (query)."}]})
+        try:
+            caller = _caller(request, self.config["JWT_SECRET"])
+        except InvalidToken:
+            return json_response(
+                401,
+                {
+                    "errors": [
+                        {
+                            "message": INVALID_TOKEN_MESSAGE,
+                            "extensions": {"code": "UNAUTHENTICATED"},
+                        }
+                    ]
+                },
+            )
         context = SimpleNamespace(
-            rpc=SimpleNamespace(registration=self.registration, scoring=self.scoring)
+            caller=caller,
+            rpc=SimpleNamespace(registration=self.registration, scoring=self.scoring),
         )
         result = schema.execute(
             params["query"],

@@ -11,7 +11,9 @@ from typing import Any
 import graphene
 from graphql import GraphQLError
 
+from gateway.access import REGISTRARS, authenticated, forbidden, require_scope
 from gateway.errors import input_error
+from khuyenhoc.tenancy import UnitPath
 from services.registration.domain import Title as TitleName
 
 Title = graphene.Enum.from_enum(TitleName, description="Learning titles (danh hiệu học tập)")
@@ -58,6 +60,7 @@ class OrgUnit(graphene.ObjectType):
 
     @staticmethod
     def resolve_stats(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:
+        require_scope(info, UnitPath.parse(unit["path"]))
         figures = info.context.rpc.scoring.stats(unit["tenant"], unit["path"], year)
         return {"year": year, "figures": figures}
 
@@ -78,7 +81,7 @@ class MemberInput(graphene.InputObjectType):
 
 
 class RegisterHouseholdInput(graphene.InputObjectType):
-    tenant = graphene.String(required=True, description="Province code")
+    tenant = graphene.String(description="Province code; defaults to the caller's")
     commune_code = graphene.String(required=True)
     head_name = graphene.String(required=True)
     address = graphene.String(required=True, description="Thôn / tổ dân phố")
@@ -104,7 +107,15 @@ class RegisterHousehold(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        result = info.context.rpc.registration.register_household(_camel_input(input))
+        caller = authenticated(info)
+        tenant = input.get("tenant") or caller.tenant
+        if tenant != caller.tenant:
+            raise forbidden()
+        registration = info.context.rpc.registration
+        commune = registration.get_unit(input["commune_code"], tenant)
+        if commune is not None:  # an unknown commune is answered by registration, per field
+            require_scope(info, UnitPath.parse(commune["path"]), REGISTRARS)
+        result = registration.register_household(_camel_input({**input, "tenant": tenant}))
         if "errors" in result:
             raise input_error(result["errors"])
         enrolment = result["enrolment"]

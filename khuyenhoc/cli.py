@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gateway.commands import add_commands as add_token_commands
 from khuyenhoc import platform
 from services.registration.commands import add_commands as add_registration_commands
 
@@ -14,6 +15,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
     platform.add_commands(commands)
     add_registration_commands(commands)
+    add_token_commands(commands)
     return root
 
 

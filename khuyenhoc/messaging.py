@@ -89,9 +89,10 @@ class DeadLetteringQueueConsumer(QueueConsumer):
 
     def on_decode_error(self, message: Any, exc: Exception) -> None:
         reason = f"undecodable body: {exc!r}"
+        service = self.container.service_name
         try:
-            DeadLetters(self.container.config, self.container.service_name).park(
-                message, _queue_of(message), reason
+            DeadLetters(self.container.config, service).park(
+                message, self._queue_of(message), reason
             )
         except Exception:  # broker trouble: leave the message to be redelivered
             log.exception("could not dead-letter an undecodable message")
@@ -99,13 +100,17 @@ class DeadLetteringQueueConsumer(QueueConsumer):
             return
         log.warning("dead-lettered an undecodable message: %s", reason)
         message.ack()
-        EVENTS_CONSUMED.labels(
-            self.container.service_name, _queue_of(message), "unknown", DEAD_LETTERED
-        ).inc()
+        routing_key = str(message.delivery_info.get("routing_key", ""))
+        EVENTS_CONSUMED.labels(service, routing_key, "unknown", DEAD_LETTERED).inc()
 
-
-def _queue_of(message: Any) -> str:
-    return str(message.delivery_info.get("routing_key", ""))
+    def _queue_of(self, message: Any) -> str:
+        """The queue the message came from, found by its consumer tag."""
+        tag = message.delivery_info.get("consumer_tag")
+        for consumer in self._consumers.values():
+            for queue, active_tag in consumer._active_tags.items():
+                if active_tag == tag:
+                    return queue
+        return ""
 
 
 def accept_event(body: Any, kind: EventType, known_tenants: frozenset[str]) -> Envelope:

@@ -189,6 +189,22 @@ class Platform:
         ]
         return "\n".join(lines)
 
+    def demo_token_hint(self, province: str) -> str:
+        """A province-admin token for the demo, to paste into GraphiQL's headers."""
+        return (
+            f"  Demo token (province admin of {province}, 8 hours); in GraphiQL's Headers tab:\n"
+            f'    {{"Authorization": "Bearer {_demo_token(self, province)}"}}\n'
+            "  More tokens: .venv/bin/khuyenhoc token create --help"
+        )
+
+
+def _demo_token(platform: Platform, province: str) -> str:
+    from gateway.commands import create_token
+    from khuyenhoc.auth import Role
+
+    config = load_config(DEFAULT_CONFIG_PATH, platform.settings())
+    return create_token(config, province, province, Role.PROVINCE_ADMIN, "demo", hours=8)
+
 
 # -- process helpers ------------------------------------------------------------------------
 
@@ -306,6 +322,8 @@ def _up(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(platform.describe())
+    if args.demo:
+        print(platform.demo_token_hint(args.demo))
     return 0
 
 

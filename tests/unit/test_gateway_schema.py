@@ -6,8 +6,12 @@ services are exercised end to end in tests/e2e.
 
 from types import SimpleNamespace
 
+import pytest
+
 from gateway.entrypoint import INTERNAL_MESSAGE, _format_error
 from gateway.schema import schema
+from khuyenhoc.auth import Caller, Role
+from khuyenhoc.tenancy import UnitPath
 
 UNITS = {
     "20": {
@@ -71,9 +75,13 @@ class Scoring:
         return {"FAMILY": {"registered": 7}}
 
 
-def run(query, variables=None, scoring=None, registration=None):
+ADMIN = Caller("admin", "20", Role.PROVINCE_ADMIN, UnitPath.parse("20"))
+
+
+def run(query, variables=None, scoring=None, registration=None, caller=ADMIN):
     rpc = SimpleNamespace(registration=registration or Registration(), scoring=scoring or Scoring())
-    return schema.execute(query, variable_values=variables, context_value=SimpleNamespace(rpc=rpc))
+    context = SimpleNamespace(rpc=rpc, caller=caller)
+    return schema.execute(query, variable_values=variables, context_value=context)
 
 
 STATS = (
@@ -132,3 +140,61 @@ def test_internal_failures_are_answered_without_internals():
     formatted = _format_error(error)
     assert formatted["message"] == INTERNAL_MESSAGE
     assert "secret-host" not in str(formatted)
+
+
+OFFICER = Caller("o", "20", Role.COMMUNE_OFFICER, UnitPath.parse("20/183/06184"))
+SIBLING = Caller("s", "20", Role.COMMUNE_OFFICER, UnitPath.parse("20/183/06187"))
+HANOI = Caller("h", "01", Role.PROVINCE_ADMIN, UnitPath.parse("01"))
+AUDITOR = Caller("a", "20", Role.AUDITOR, UnitPath.parse("20"))
+MUTATION = """mutation($tenant: String) { registerHousehold(input: {tenant: $tenant,
+  communeCode: "06184", headName: "An", address: "Khối 1", year: 2024}) { enrolmentId } }"""
+
+
+def code_of(result):
+    (error,) = result.errors
+    return error.extensions["code"]
+
+
+def test_the_directory_is_public_but_figures_are_not():
+    anonymous = run('{ orgUnit(code: "06184") { name path } }', caller=None)
+    assert anonymous.errors is None and anonymous.data["orgUnit"]["path"] == "20/183/06184"
+    assert code_of(run(STATS, caller=None)) == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize("caller", [SIBLING, HANOI])
+def test_figures_of_a_unit_outside_the_callers_subtree_are_refused(caller):
+    scoring = Scoring()
+    assert code_of(run(STATS, scoring=scoring, caller=caller)) == "FORBIDDEN"
+    assert scoring.asked == []
+
+
+def test_an_officer_reads_its_own_commune():
+    assert run(STATS, caller=OFFICER).errors is None
+
+
+@pytest.mark.parametrize(
+    ("caller", "tenant", "code"),
+    [
+        (None, "20", "UNAUTHENTICATED"),
+        (HANOI, "20", "FORBIDDEN"),  # another province's commune
+        (HANOI, None, "BAD_USER_INPUT"),  # its own tenant: the commune is not there at all
+        (SIBLING, "20", "FORBIDDEN"),  # a sibling commune
+        (AUDITOR, "20", "FORBIDDEN"),  # in scope, but not a registrar
+    ],
+)
+def test_registration_outside_the_callers_reach_changes_nothing(caller, tenant, code):
+    registration = Registration()
+    registration.get_unit = lambda c, t=None: UNITS.get(c) if t in (None, "20") else None
+    registration.register_household = lambda payload: {
+        "errors": [
+            {"field": "communeCode", "key": "commune_not_found", "message": "Không tìm thấy."}
+        ]
+    }
+    result = run(MUTATION, {"tenant": tenant}, registration=registration, caller=caller)
+    assert code_of(result) == code
+
+
+def test_registration_defaults_to_the_callers_tenant():
+    registration = Registration()
+    assert run(MUTATION, {"tenant": None}, registration=registration, caller=OFFICER).errors is None
+    assert registration.received[0]["tenant"] == "20"

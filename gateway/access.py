@@ -1,0 +1,44 @@
+"""Who may see and change what, decided at the gateway from the caller's token.
+
+Public without a token: the directory of administrative units. Everything else needs a caller
+whose tenant is the unit's and whose unit is the unit itself or one of its ancestors. Refusals
+name no private fact: the same answer whether the data exists or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from graphql import GraphQLError
+
+from khuyenhoc.auth import Caller, Role
+from khuyenhoc.tenancy import UnitPath
+
+UNAUTHENTICATED_MESSAGE = "Cần đăng nhập để xem hoặc thay đổi dữ liệu này."
+FORBIDDEN_MESSAGE = "Bạn không có quyền với dữ liệu này."
+INVALID_TOKEN_MESSAGE = "Mã truy cập không hợp lệ hoặc đã hết hạn."
+
+# Roles that register subjects for the units in their subtree.
+REGISTRARS: frozenset[Role] = frozenset(
+    {Role.PROVINCE_ADMIN, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.BRANCH_OFFICER}
+)
+
+
+def authenticated(info: Any) -> Caller:
+    caller = info.context.caller
+    if caller is None:
+        raise GraphQLError(UNAUTHENTICATED_MESSAGE, extensions={"code": "UNAUTHENTICATED"})
+    return caller
+
+
+def forbidden() -> GraphQLError:
+    return GraphQLError(FORBIDDEN_MESSAGE, extensions={"code": "FORBIDDEN"})
+
+
+def require_scope(info: Any, path: UnitPath, roles: Collection[Role] | None = None) -> Caller:
+    """The caller, if it may act on ``path`` (and holds one of ``roles``, when given)."""
+    caller = authenticated(info)
+    if not caller.covers(path) or (roles is not None and caller.role not in roles):
+        raise forbidden()
+    return caller

@@ -1,0 +1,95 @@
+"""Bearer tokens and the caller they identify: a tenant, a role, and the unit it belongs to.
+
+Signed JWTs (HS256, with expiry and issuer) carry the unit's path, so checking that a caller may
+touch a unit is a comparison of paths, with no lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+import jwt
+
+from khuyenhoc.tenancy import UnitPath
+
+ISSUER = "khuyenhoc"
+ALGORITHM = "HS256"
+MIN_SECRET_BYTES = 32
+
+
+class Role(StrEnum):
+    PROVINCE_ADMIN = "province_admin"
+    DISTRICT_OFFICER = "district_officer"
+    COMMUNE_OFFICER = "commune_officer"
+    BRANCH_OFFICER = "branch_officer"
+    AUTHORITY = "authority"  # the People's Committee signer at its level
+    FUND_MANAGER = "fund_manager"
+    AUDITOR = "auditor"
+    PARTNER = "partner"
+
+
+class InvalidToken(ValueError):
+    """The token is missing a claim, badly signed, expired or not ours."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    subject: str
+    tenant: str
+    role: Role
+    unit_path: UnitPath
+
+    def covers(self, path: UnitPath) -> bool:
+        """The caller's subtree: its own unit and everything below, inside its tenant."""
+        own = self.unit_path.codes
+        return path.tenant == self.tenant and path.codes[: len(own)] == own
+
+
+def issue_token(
+    secret: str,
+    *,
+    subject: str,
+    role: Role,
+    unit_path: UnitPath,
+    ttl: timedelta = timedelta(hours=8),
+    now: datetime | None = None,
+) -> str:
+    now = now or datetime.now(UTC)
+    claims = {
+        "iss": ISSUER,
+        "sub": subject,
+        "tenant": unit_path.tenant,
+        "role": role.value,
+        "unit": unit_path.code,
+        "unitpath": str(unit_path),
+        "iat": now,
+        "exp": now + ttl,
+    }
+    return jwt.encode(claims, _checked(secret), algorithm=ALGORITHM)
+
+
+def verify_token(secret: str, token: str) -> Caller:
+    try:
+        claims = jwt.decode(
+            token,
+            _checked(secret),
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "iss", "sub"]},
+        )
+        path = UnitPath.parse(claims["unitpath"])
+        if claims["tenant"] != path.tenant:
+            raise InvalidToken("the token's tenant and unit disagree")
+        return Caller(claims["sub"], claims["tenant"], Role(claims["role"]), path)
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(str(exc)) from exc
+    except (KeyError, ValueError) as exc:
+        raise InvalidToken(f"malformed claims: {exc}") from exc
+
+
+def _checked(secret: str) -> str:
+    if len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
+        raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+    return secret

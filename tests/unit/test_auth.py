@@ -1,0 +1,91 @@
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from khuyenhoc.auth import Caller, InvalidToken, Role, issue_token, verify_token
+from khuyenhoc.tenancy import UnitPath
+
+SECRET = "s" * 32
+COMMUNE = UnitPath.parse("20/183/06184")
+
+
+def token(**overrides):
+    args = {"subject": "officer", "role": Role.COMMUNE_OFFICER, "unit_path": COMMUNE}
+    return issue_token(SECRET, **{**args, **overrides})
+
+
+def test_a_token_round_trips_to_its_caller():
+    caller = verify_token(SECRET, token())
+    assert caller == Caller("officer", "20", Role.COMMUNE_OFFICER, COMMUNE)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda: token(now=datetime.now(UTC) - timedelta(hours=9)),  # expired
+        lambda: issue_token("x" * 32, subject="a", role=Role.AUDITOR, unit_path=COMMUNE),
+        lambda: jwt.encode(
+            {
+                "sub": "a",
+                "tenant": "20",
+                "role": "auditor",
+                "unitpath": "20",
+                "iss": "someone-else",
+                "iat": datetime.now(UTC),
+                "exp": datetime.now(UTC) + timedelta(hours=1),
+            },
+            SECRET,
+            "HS256",
+        ),
+        lambda: jwt.encode(
+            {
+                "sub": "a",
+                "tenant": "01",
+                "role": "auditor",
+                "unitpath": "20",
+                "iss": "khuyenhoc",
+                "iat": datetime.now(UTC),
+                "exp": datetime.now(UTC) + timedelta(hours=1),
+            },
+            SECRET,
+            "HS256",
+        ),
+        lambda: jwt.encode(
+            {
+                "sub": "a",
+                "tenant": "20",
+                "role": "king",
+                "unitpath": "20",
+                "iss": "khuyenhoc",
+                "iat": datetime.now(UTC),
+                "exp": datetime.now(UTC) + timedelta(hours=1),
+            },
+            SECRET,
+            "HS256",
+        ),
+        lambda: jwt.encode(
+            {"sub": "a", "tenant": "20", "role": "auditor", "unitpath": "20", "iss": "khuyenhoc"},
+            SECRET,
+            "HS256",
+        ),  # no expiry
+        lambda: "not-a-token",
+    ],
+)
+def test_bad_tokens_are_refused(bad):
+    with pytest.raises(InvalidToken):
+        verify_token(SECRET, bad())
+
+
+def test_a_short_secret_is_refused():
+    with pytest.raises(ValueError, match="at least 32"):
+        issue_token("short", subject="a", role=Role.AUDITOR, unit_path=COMMUNE)
+
+
+def test_a_caller_covers_its_subtree_only():
+    district = Caller("d", "20", Role.DISTRICT_OFFICER, UnitPath.parse("20/183"))
+    assert district.covers(UnitPath.parse("20/183"))
+    assert district.covers(UnitPath.parse("20/183/06184"))
+    assert not district.covers(UnitPath.parse("20"))
+    assert not district.covers(UnitPath.parse("20/184/06200"))
+    assert not district.covers(UnitPath.parse("01/183/06184"))  # same codes, other tenant
