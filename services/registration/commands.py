@@ -1,8 +1,10 @@
-"""Operator commands of registration (``khuyenhoc directory load 20``)."""
+"""Operator commands of registration: ``khuyenhoc directory load 20`` (or ``all``) and
+``khuyenhoc directory reorganise 20``."""
 
 from __future__ import annotations
 
 import argparse
+import time
 from typing import Any
 
 from tqdm import tqdm
@@ -10,41 +12,71 @@ from tqdm import tqdm
 from khuyenhoc.config import load_config
 from khuyenhoc.storage import service_database
 from services.registration import store
-from services.registration.directory import load_province
-from services.registration.directory_source import SCHEMES, province_units
+from services.registration.directory import load_all, load_province, reorganise_province
+from services.registration.directory_source import SCHEMES, province_codes, province_units
+
+
+def _directory(config: dict[str, Any]) -> store.Directory:
+    db = service_database(config, "registration")
+    store.prepare(db)
+    return store.Directory(db)
 
 
 def load_directory(
     config: dict[str, Any], province: str, scheme: str, show_progress: bool = True
 ) -> tuple[int, int]:
-    """Load one province's units into registration's database; safe to repeat."""
-    db = service_database(config, "registration")
-    store.prepare(db)
-    total = len(province_units(province, scheme))
-    with tqdm(
-        total=total, unit="đơn vị", desc=f"Tỉnh {province}", disable=not show_progress
-    ) as bar:
-        return load_province(store.Directory(db), province, scheme, progress=bar.update)
+    """Load one province's units (or ``all`` provinces) into registration's database; safe to
+    repeat."""
+    directory = _directory(config)
+    if province == "all":
+        total = sum(len(province_units(code, scheme)) for code, _ in province_codes(scheme))
+    else:
+        total = len(province_units(province, scheme))
+    label = "Cả nước" if province == "all" else f"Tỉnh {province}"
+    with tqdm(total=total, unit="đơn vị", desc=label, disable=not show_progress) as bar:
+        if province == "all":
+            return load_all(directory, scheme, progress=bar.update)
+        return load_province(directory, province, scheme, progress=bar.update)
 
 
 def add_commands(subparsers: Any) -> None:
     directory = subparsers.add_parser("directory", help="the directory of organisation units")
     actions = directory.add_subparsers(dest="action", required=True)
-    load = actions.add_parser("load", help="load a province's official units (idempotent)")
-    load.add_argument("province", help="province code, e.g. 20 for Lạng Sơn")
+    load = actions.add_parser("load", help="load official units (idempotent)")
+    load.add_argument("province", help="province code, e.g. 20 for Lạng Sơn, or 'all'")
     load.add_argument(
         "--scheme",
         choices=SCHEMES,
         default=None,
-        help="2024: province/district/commune; 2025: after the reorganisation",
+        help="2024: province/district/commune; 2025: after the 1 July 2025 reorganisation",
     )
     load.add_argument("--config", default=None, help="YAML config (default deploy/config.yaml)")
     load.set_defaults(handler=_load)
+    reorganise = actions.add_parser(
+        "reorganise", help="apply the official 1 July 2025 mergers to a province (idempotent)"
+    )
+    reorganise.add_argument("province", help="the 2025 province code")
+    reorganise.add_argument("--config", default=None)
+    reorganise.set_defaults(handler=_reorganise)
 
 
 def _load(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     scheme = args.scheme or str(config.get("DIRECTORY_SCHEME", "2024"))
+    started = time.perf_counter()
     units, created = load_directory(config, args.province, scheme)
-    print(f"Đã nạp {units} đơn vị hành chính ({created} mới) của tỉnh {args.province}.")
+    print(
+        f"Đã nạp {units} đơn vị hành chính ({created} mới), danh mục {scheme}, "
+        f"trong {time.perf_counter() - started:.1f} giây."
+    )
+    return 0
+
+
+def _reorganise(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    done = reorganise_province(_directory(config), args.province)
+    print(
+        f"Tỉnh {args.province}: {done.communes} xã/phường mới, nối với {done.predecessors} "
+        f"đơn vị cũ ({done.unresolved} đơn vị cũ chưa có trong danh mục)."
+    )
     return 0

@@ -1,31 +1,42 @@
-"""Loading the directory of organisation units from the official lists."""
+"""Loading the directory of organisation units from the official lists, and the 2025
+reorganisation that links each new commune to the communes it was formed from."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
-from services.registration.directory_source import UnitRecord, province_units
+from services.registration.directory_source import UnitRecord, province_codes, province_units
+from services.registration.hierarchy import SCHEME_LEVELS
+from services.registration.reorganisation_source import REORGANISATION_DATE, province_mergers
 from services.registration.store import Directory, unit_id
 
-BATCH = 100
+BATCH = 200
+SCHEME_START = {"2025": REORGANISATION_DATE.isoformat()}
+LAST_DAY_BEFORE_REFORM = (REORGANISATION_DATE - timedelta(days=1)).isoformat()
+
+Progress = Callable[[int], None]
 
 
 def unit_document(tenant: str, record: UnitRecord, scheme: str) -> dict[str, Any]:
     path = UnitPath.parse(record.path)
     return {
-        "_id": unit_id(tenant, record.code),
+        "_id": unit_id(tenant, scheme, record.code),
         "tenant": tenant,
+        "scheme": scheme,
         "code": record.code,
         "name": record.name,
         "name_key": search_key(record.name),
         "level": record.level,
+        "levels": list(SCHEME_LEVELS[scheme]),
         "parent_code": record.parent_code,
         "path": record.path,
         "depth": path.depth,
-        "scheme": scheme,
+        "valid_from": SCHEME_START.get(scheme),
     }
 
 
@@ -33,7 +44,7 @@ def load_province(
     directory: Directory,
     province_code: str,
     scheme: str = "2024",
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[int, int]:
     """Upsert every unit of the province (the province is its own tenant).
 
@@ -47,6 +58,75 @@ def load_province(
         if progress:
             progress(len(batch))
     return len(records), created
+
+
+def load_all(
+    directory: Directory, scheme: str, progress: Progress | None = None
+) -> tuple[int, int]:
+    """Every province of the scheme (63 before the reform, 34 after)."""
+    units = created = 0
+    for code, _name in province_codes(scheme):
+        loaded, new = load_province(directory, code, scheme, progress)
+        units, created = units + loaded, created + new
+    return units, created
+
+
+@dataclass(frozen=True)
+class Reorganised:
+    communes: int  # 2025 communes of the province
+    predecessors: int  # pre-2025 communes linked to them
+    unresolved: int  # predecessors whose pre-2025 unit is not in the directory (not loaded)
+
+
+def reorganise_province(directory: Directory, province_code: str) -> Reorganised:
+    """Apply the official 1 July 2025 reorganisation to one province (idempotent): load its 2025
+    units, link every new commune to its predecessors and every old unit to its successors, and
+    close the old units on 30 June 2025. Figures recorded before stay on the old units."""
+    load_province(directory, province_code, "2025")
+    mergers = province_mergers(province_code)
+    changes: dict[str, dict[str, Any]] = {}
+    successors: dict[str, list[dict[str, str]]] = {}
+    linked = unresolved = 0
+    for merger in mergers:
+        links = []
+        for code in merger.predecessor_codes:
+            old = _old_version(directory, merger.old_province_codes, code)
+            if old is None:
+                unresolved += 1
+                continue
+            linked += 1
+            links.append(
+                {
+                    "tenant": old["tenant"],
+                    "code": code,
+                    "path": old["path"],
+                    "partial": code in merger.partial_predecessor_codes,
+                }
+            )
+            successors.setdefault(old["_id"], []).append(
+                {"tenant": merger.province_code, "code": merger.successor_code}
+            )
+        changes[unit_id(merger.province_code, "2025", merger.successor_code)] = {
+            "predecessors": links
+        }
+    for old_id, targets in successors.items():
+        changes[old_id] = {"successors": targets, "valid_to": LAST_DAY_BEFORE_REFORM}
+    for old_level in ("province", "district"):  # the old tree above the communes ends as well
+        for unit in directory.at_level(province_code, old_level):
+            if unit["scheme"] == "2024":
+                changes.setdefault(unit["_id"], {})["valid_to"] = LAST_DAY_BEFORE_REFORM
+    directory.update(changes)
+    return Reorganised(len(mergers), linked, unresolved)
+
+
+def _old_version(
+    directory: Directory, old_provinces: Iterable[str], code: str
+) -> dict[str, Any] | None:
+    for province in old_provinces:
+        found = directory.version(province, "2024", code)
+        if found is not None:
+            return found
+    return None
 
 
 def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:

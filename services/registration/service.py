@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from services.registration.domain import Enrolment, Household, SubjectKind, Title
+from services.registration.hierarchy import registration_date
 from services.registration.schemas import MESSAGES
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
@@ -35,9 +36,10 @@ class Registered:
         }
 
 
-def commune_path(directory: Directory, tenant: str, code: str) -> UnitPath:
-    """The commune's path inside ``tenant``; another tenant's commune is simply not found."""
-    unit = directory.get(tenant, code)
+def commune_path(directory: Directory, tenant: str, code: str, year: int) -> UnitPath:
+    """The commune's path inside ``tenant`` as the directory stood for ``year``; another
+    tenant's commune is simply not found."""
+    unit = directory.get(tenant, code, registration_date(year, date.today()))
     if unit is None or unit["level"] != "commune":
         raise InvalidInput([MESSAGES.error("communeCode", "commune_not_found")])
     return UnitPath.parse(unit["path"])
@@ -52,7 +54,7 @@ def register_household(
 ) -> Registered:
     """Register the household (once) and enrol it for "Gia đình học tập" in ``year`` (once)."""
     now = now or datetime.now(UTC)
-    path = commune_path(directory, household.tenant, household.commune_code)
+    path = commune_path(directory, household.tenant, household.commune_code, year)
     registrations.add_subject(household.as_document(path, now))
     enrolment = Enrolment(household.subject_id, SubjectKind.HOUSEHOLD, Title.FAMILY, year, path)
     created = registrations.add_enrolment(

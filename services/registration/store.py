@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from pymongo import ASCENDING, UpdateOne
@@ -9,6 +11,8 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.outbox import ensure_outbox_index, with_outbox
+from khuyenhoc.text import search_key
+from services.registration.hierarchy import pick_version, valid_at
 
 UNITS = "units"
 SUBJECTS = "subjects"
@@ -19,7 +23,12 @@ OUTBOX_COLLECTIONS = (ENROLMENTS,)
 def prepare(db: Database) -> None:
     """Indexes start with the tenant; the public directory is also found by its national code."""
     db[UNITS].create_index([("code", ASCENDING)], name="code")
-    db[UNITS].create_index([("tenant", ASCENDING), ("parent_code", ASCENDING)], name="children")
+    db[UNITS].create_index([("tenant", ASCENDING), ("code", ASCENDING)], name="versions")
+    db[UNITS].create_index(
+        [("tenant", ASCENDING), ("parent_code", ASCENDING), ("scheme", ASCENDING)],
+        name="children",
+    )
+    db[UNITS].create_index([("tenant", ASCENDING), ("level", ASCENDING)], name="by_level")
     db[SUBJECTS].create_index([("tenant", ASCENDING), ("unit_code", ASCENDING)], name="by_unit")
     db[ENROLMENTS].create_index(
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)], name="by_unit_year"
@@ -27,8 +36,9 @@ def prepare(db: Database) -> None:
     ensure_outbox_index(db[ENROLMENTS])
 
 
-def unit_id(tenant: str, code: str) -> str:
-    return f"{tenant}:{code}"
+def unit_id(tenant: str, scheme: str, code: str) -> str:
+    """One document per version of a unit: the same code can name different units over time."""
+    return f"{tenant}:{scheme}:{code}"
 
 
 class Directory:
@@ -37,15 +47,51 @@ class Directory:
     def __init__(self, db: Database) -> None:
         self.units = db[UNITS]
 
-    def get(self, tenant: str, code: str) -> dict[str, Any] | None:
-        return self.units.find_one({"_id": unit_id(tenant, code)})
+    def version(self, tenant: str, scheme: str, code: str) -> dict[str, Any] | None:
+        return self.units.find_one({"_id": unit_id(tenant, scheme, code)})
 
-    def find_by_code(self, code: str) -> dict[str, Any] | None:
-        return self.units.find_one({"code": code})
+    def get(self, tenant: str, code: str, at: date | None = None) -> dict[str, Any] | None:
+        """The unit ``code`` of ``tenant`` as it was at ``at`` (default today)."""
+        return pick_version(self.units.find({"tenant": tenant, "code": code}), at or date.today())
 
-    def children(self, tenant: str, code: str) -> list[dict[str, Any]]:
-        found = self.units.find({"tenant": tenant, "parent_code": code})
-        return sorted(found, key=lambda unit: unit["code"])
+    def find_by_code(self, code: str, at: date | None = None) -> dict[str, Any] | None:
+        return pick_version(self.units.find({"code": code}), at or date.today())
+
+    def children(self, unit: dict[str, Any]) -> list[dict[str, Any]]:
+        found = self.units.find(
+            {"tenant": unit["tenant"], "parent_code": unit["code"], "scheme": unit["scheme"]}
+        )
+        return sorted(found, key=lambda child: child["code"])
+
+    def search(
+        self,
+        *,
+        tenant: str | None = None,
+        level: str | None = None,
+        parent: dict[str, Any] | None = None,
+        text: str | None = None,
+        at: date | None = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Units by level, parent and name; the name matches with or without diacritics."""
+        query: dict[str, Any] = {}
+        if parent is not None:
+            query.update(
+                tenant=parent["tenant"], parent_code=parent["code"], scheme=parent["scheme"]
+            )
+        elif tenant:
+            query["tenant"] = tenant
+        if level:
+            query["level"] = level
+        if text and search_key(text):
+            query["name_key"] = {"$regex": re.escape(search_key(text))}
+        day = at or date.today()
+        found = (u for u in self.units.find(query) if parent is not None or valid_at(u, day))
+        return sorted(found, key=lambda unit: (unit["depth"], unit["code"]))[:limit]
+
+    def at_level(self, tenant: str, level: str) -> list[dict[str, Any]]:
+        """Every version of every unit of a level, whatever its validity."""
+        return list(self.units.find({"tenant": tenant, "level": level}))
 
     def upsert(self, units: list[dict[str, Any]]) -> int:
         """Idempotent load: each unit is written by its ``_id``; returns how many were new."""
@@ -55,6 +101,14 @@ class Directory:
             [UpdateOne({"_id": u["_id"]}, {"$set": u}, upsert=True) for u in units], ordered=False
         )
         return result.upserted_count
+
+    def update(self, changes: dict[str, dict[str, Any]]) -> None:
+        """Set fields on units by ``_id`` (links of a reorganisation)."""
+        if changes:
+            self.units.bulk_write(
+                [UpdateOne({"_id": _id}, {"$set": fields}) for _id, fields in changes.items()],
+                ordered=False,
+            )
 
 
 class Registrations:

@@ -22,6 +22,7 @@ UNITS = {
         "parent_code": None,
         "path": "20",
         "depth": 0,
+        "scheme": "2024",
     },
     "06184": {
         "tenant": "20",
@@ -31,6 +32,7 @@ UNITS = {
         "parent_code": "183",
         "path": "20/183/06184",
         "depth": 2,
+        "scheme": "2024",
     },
 }
 
@@ -39,10 +41,13 @@ class Registration:
     def __init__(self):
         self.received = []
 
-    def get_unit(self, code, tenant=None):
+    def get_unit(self, code, tenant=None, at=None):
         return UNITS.get(code)
 
-    def children(self, tenant, code):
+    def get_version(self, tenant, scheme, code):
+        return UNITS.get(code)
+
+    def children(self, tenant, code, scheme):
         return []
 
     def register_household(self, payload):
@@ -184,7 +189,7 @@ def test_an_officer_reads_its_own_commune():
 )
 def test_registration_outside_the_callers_reach_changes_nothing(caller, tenant, code):
     registration = Registration()
-    registration.get_unit = lambda c, t=None: UNITS.get(c) if t in (None, "20") else None
+    registration.get_unit = lambda c, t=None, at=None: UNITS.get(c) if t in (None, "20") else None
     registration.register_household = lambda payload: {
         "errors": [
             {"field": "communeCode", "key": "commune_not_found", "message": "Không tìm thấy."}
