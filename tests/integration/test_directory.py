@@ -1,0 +1,148 @@
+"""The directory over time, through the real gateway: all provinces, search, the 2025 merger.
+
+Registration, scoring and the gateway run as nameko containers against the real broker and
+store; requests go over HTTP to /graphql.
+"""
+
+import json
+import unicodedata
+import urllib.request
+from datetime import timedelta
+
+import pytest
+
+from gateway.entrypoint import GatewayService
+from khuyenhoc.auth import Role, issue_token
+from khuyenhoc.storage import service_database
+from khuyenhoc.tenancy import UnitPath
+from services.registration import store
+from services.registration.directory import reorganise_province
+from services.registration.entrypoint import RegistrationService
+from services.scoring.entrypoint import ScoringService
+from tests.conftest import free_port, wait_until
+from tests.integration.helpers import load_demo_directory
+
+SECRET = "integration-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def gateway(container_factory, config):
+    """The three services; returns a function that posts GraphQL as Lạng Sơn's admin."""
+    config = {**config, "JWT_SECRET": SECRET}
+    for service in (RegistrationService, ScoringService):
+        container_factory(service, config).start()
+    address = f"127.0.0.1:{free_port()}"
+    container_factory(GatewayService, {**config, "WEB_SERVER_ADDRESS": address}).start()
+    token = issue_token(
+        SECRET,
+        subject="admin",
+        role=Role.PROVINCE_ADMIN,
+        unit_path=UnitPath.parse("20"),
+        ttl=timedelta(hours=1),
+    )
+
+    def post(query, variables=None):
+        request = urllib.request.Request(
+            f"http://{address}/graphql",
+            data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read())
+        assert "errors" not in answer, answer
+        return answer["data"]
+
+    return post
+
+
+def test_all_provinces_load_once_and_answer_down_the_tree(config, gateway):
+    load_demo_directory(config, "all")
+    load_demo_directory(config, "all")  # a second load creates nothing
+    units = service_database(config, "registration").units
+    levels = {
+        level: len(list(units.find({"level": level}, {"_id": 1})))
+        for level in ("province", "district", "commune")
+    }
+    assert levels["province"] == 63
+    assert 690 <= levels["district"] <= 710 and 10_000 <= levels["commune"] <= 10_100
+    tree = gateway('{ orgUnit(code: "20") { name children { code children { code } } } }')
+    districts = tree["orgUnit"]["children"]
+    assert tree["orgUnit"]["name"] == "Tỉnh Lạng Sơn" and len(districts) == 11
+    cao_loc = next(d for d in districts if d["code"] == "183")
+    assert "06184" in {c["code"] for c in cao_loc["children"]}
+    assert gateway('{ orgUnit(code: "01") { name } }')["orgUnit"]["name"] == "Thành phố Hà Nội"
+
+
+@pytest.mark.parametrize(
+    "text", ["Dong Dang", "đồng đăng", unicodedata.normalize("NFD", "Đồng Đăng"), "ĐỒNG  ĐĂNG"]
+)
+def test_search_ignores_diacritics_case_and_normal_form(config, gateway, text):
+    load_demo_directory(config)
+    found = gateway(
+        'query($q: String) { orgUnits(search: $q, tenant: "20") { code name } }', {"q": text}
+    )["orgUnits"]
+    assert {"code": "06184", "name": "Thị trấn Đồng Đăng"} in found
+
+
+def test_units_by_level_and_parent(config, gateway):
+    load_demo_directory(config)
+    districts = gateway('{ orgUnits(level: "district", tenant: "20") { code } }')["orgUnits"]
+    assert len(districts) == 11
+    communes = gateway('{ orgUnits(parent: "183", tenant: "20") { level } }')["orgUnits"]
+    assert communes and {c["level"] for c in communes} == {"commune"}
+
+
+REGISTER = """mutation($code: String!, $name: String!) {
+  registerHousehold(input: {communeCode: $code, headName: $name, address: "Thôn 1",
+                            year: 2024}) { unitPath } }"""
+FAMILY_2024 = "stats(year: 2024) { title(title: FAMILY) { registered } }"
+
+
+def test_a_merged_commune_shows_its_predecessors_history(config, gateway):
+    """Phường Đông Kinh (05977) of Lạng Sơn was formed on 1 July 2025 from Phường Vĩnh Trại,
+    Phường Đông Kinh, Xã Mai Pha (Thành phố Lạng Sơn) and Xã Yên Trạch (Cao Lộc)."""
+    load_demo_directory(config)
+    registered = [
+        ("05980", "Hoàng Văn A"),
+        ("05980", "Hoàng Văn B"),
+        ("06247", "Lý Thị C"),
+        ("06184", "Nông Văn D"),
+    ]  # the last one is elsewhere: Đồng Đăng
+    for code, name in registered:
+        assert gateway(REGISTER, {"code": code, "name": name})["registerHousehold"]["unitPath"]
+    family = f'{{ orgUnit(code: "20") {{ {FAMILY_2024} }} }}'
+    wait_until(lambda: gateway(family)["orgUnit"]["stats"]["title"]["registered"] == 4)
+
+    done = reorganise_province(store.Directory(service_database(config, "registration")), "20")
+    assert done.communes == 65 and done.unresolved == 0
+    reorganise_province(store.Directory(service_database(config, "registration")), "20")
+
+    new = gateway(
+        f'{{ orgUnit(code: "05977") {{ name scheme path validFrom '
+        f"predecessors {{ code name }} {FAMILY_2024} }} }}"
+    )["orgUnit"]
+    assert (new["name"], new["scheme"], new["path"], new["validFrom"]) == (
+        "Phường Đông Kinh",
+        "2025",
+        "20/05977",
+        "2025-07-01",
+    )
+    assert [p["code"] for p in new["predecessors"]] == ["05977", "05980", "05992", "06247"]
+    assert new["stats"]["title"]["registered"] == 3  # its 2024 = the sum of its predecessors'
+
+    old = gateway(
+        f'{{ orgUnit(code: "05980", at: "2024-12-31") {{ name validTo '
+        f"successors {{ code }} {FAMILY_2024} }} }}"
+    )["orgUnit"]
+    assert old["validTo"] == "2025-06-30" and old["successors"] == [{"code": "05977"}]
+    assert old["stats"]["title"]["registered"] == 2  # the old figures stay where they were
+
+    district = gateway(f'{{ orgUnit(code: "183") {{ validTo {FAMILY_2024} }} }}')["orgUnit"]
+    assert district["validTo"] == "2025-06-30"
+    assert district["stats"]["title"]["registered"] == 2  # Yên Trạch and Đồng Đăng
+
+    province = gateway(f'{{ orgUnit(code: "20") {{ scheme children {{ code }} {FAMILY_2024} }} }}')[
+        "orgUnit"
+    ]
+    assert province["scheme"] == "2025" and len(province["children"]) == 65
+    assert province["stats"]["title"]["registered"] == 4
