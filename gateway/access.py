@@ -8,6 +8,7 @@ name no private fact: the same answer whether the data exists or not.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 from graphql import GraphQLError
@@ -19,7 +20,11 @@ UNAUTHENTICATED_MESSAGE = "Cần đăng nhập để xem hoặc thay đổi dữ
 FORBIDDEN_MESSAGE = "Bạn không có quyền với dữ liệu này."
 INVALID_TOKEN_MESSAGE = "Mã truy cập không hợp lệ hoặc đã hết hạn."
 
-# Roles that register subjects for the units in their subtree.
+# Roles that open, rename and close branches in their subtree.
+BRANCH_MANAGERS: frozenset[Role] = frozenset(
+    {Role.PROVINCE_ADMIN, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER}
+)
+# Roles that register subjects (and branch members) for the units in their subtree.
 REGISTRARS: frozenset[Role] = frozenset(
     {Role.PROVINCE_ADMIN, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.BRANCH_OFFICER}
 )
@@ -42,3 +47,19 @@ def require_scope(info: Any, path: UnitPath, roles: Collection[Role] | None = No
     if not caller.covers(path) or (roles is not None and caller.role not in roles):
         raise forbidden()
     return caller
+
+
+def scoped_unit(
+    info: Any, tenant: str | None, code: str, roles: Collection[Role], at: date | None = None
+) -> tuple[str, dict[str, Any] | None]:
+    """(tenant, unit) for a write on ``code``: the tenant defaults to the caller's and must be
+    it; a unit that exists must lie in the caller's subtree. A unit that does not exist is left
+    for the service to answer per field, so nothing tells one tenant what another holds."""
+    caller = authenticated(info)
+    tenant = tenant or caller.tenant
+    if tenant != caller.tenant:
+        raise forbidden()
+    unit = info.context.rpc.registration.get_unit(code, tenant, at.isoformat() if at else None)
+    if unit is not None:
+        require_scope(info, UnitPath.parse(unit["path"]), roles)
+    return tenant, unit

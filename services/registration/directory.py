@@ -11,9 +11,9 @@ from typing import Any
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
 from services.registration.directory_source import UnitRecord, province_codes, province_units
-from services.registration.hierarchy import SCHEME_LEVELS
+from services.registration.hierarchy import SCHEME_LEVELS, unit_id
 from services.registration.reorganisation_source import REORGANISATION_DATE, province_mergers
-from services.registration.store import Directory, unit_id
+from services.registration.store import Directory
 
 BATCH = 200
 SCHEME_START = {"2025": REORGANISATION_DATE.isoformat()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -9,10 +10,18 @@ from nameko.rpc import rpc
 
 from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase
+from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
 from services.registration import service, store
-from services.registration.schemas import MESSAGES, RegisterHouseholdSchema
+from services.registration.schemas import (
+    MESSAGES,
+    BranchMembersSchema,
+    CloseBranchSchema,
+    CreateBranchSchema,
+    RegisterHouseholdSchema,
+    RenameBranchSchema,
+)
 
 MAX_PAGE = 500
 UNIT_FIELDS = (
@@ -54,6 +63,57 @@ class RegistrationService(ObservableService):
         if registered.created:
             self.outbox.kick()
         return {"enrolment": registered.as_dict()}
+
+    @rpc
+    def create_branch(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def create() -> dict[str, Any]:
+            data = MESSAGES.load(CreateBranchSchema(), payload)
+            unit, created = service.create_branch(self._directory(), self._branches(), **data)
+            return {"branch": _public_unit(unit), "created": created}
+
+        return _answer(create)
+
+    @rpc
+    def rename_branch(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def rename() -> dict[str, Any]:
+            data = MESSAGES.load(RenameBranchSchema(), payload)
+            unit = service.rename_branch(self._directory(), self._branches(), **data)
+            return {"branch": _public_unit(unit)}
+
+        return _answer(rename)
+
+    @rpc
+    def close_branch(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def close() -> dict[str, Any]:
+            data = MESSAGES.load(CloseBranchSchema(), payload)
+            unit = service.close_branch(self._directory(), self._branches(), **data)
+            return {"branch": _public_unit(unit)}
+
+        return _answer(close)
+
+    @rpc
+    def set_branch_members(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def record() -> dict[str, Any]:
+            data = MESSAGES.load(BranchMembersSchema(), payload)
+            return {
+                "members": service.set_branch_members(self._directory(), self._branches(), **data)
+            }
+
+        return _answer(record)
+
+    @rpc
+    def unit_figures(self, tenant: str, unit_path: str, year: int) -> dict[str, int]:
+        """Members and branches of the unit and below it, inside ``tenant`` only."""
+        path = UnitPath.parse(unit_path)
+        if path.tenant != tenant:
+            return {}
+        return service.unit_figures(self._branches(), path, year)
+
+    def _directory(self) -> store.Directory:
+        return store.Directory(self.db)
+
+    def _branches(self) -> store.Branches:
+        return store.Branches(self.db)
 
     @rpc
     def get_unit(
@@ -106,6 +166,14 @@ class RegistrationService(ObservableService):
             limit=max(1, min(limit, MAX_PAGE)),
         )
         return [_public_unit(unit) for unit in found]
+
+
+def _answer(use_case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a use case; invalid input comes back as field errors, never as an exception."""
+    try:
+        return use_case()
+    except InvalidInput as exc:
+        return {"errors": exc.as_list()}
 
 
 def _day(at: str | None) -> date | None:

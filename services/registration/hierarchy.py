@@ -18,6 +18,11 @@ SCHEME_LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 
+def unit_id(tenant: str, scheme: str, code: str) -> str:
+    """One document per version of a unit: the same code can name different units over time."""
+    return f"{tenant}:{scheme}:{code}"
+
+
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 

@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from khuyenhoc.text import clean
 from khuyenhoc.validation import MessageCatalogue, field_messages
+from services.registration.branches import BranchKind
 from services.registration.domain import Household, Member, registration_years
 
 MESSAGES = MessageCatalogue(
@@ -22,6 +23,14 @@ MESSAGES = MessageCatalogue(
         "birth_year_range": "Năm sinh không hợp lệ.",
         "phone_format": "Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678).",
         "too_many_members": "Một hộ gia đình có tối đa 30 thành viên.",
+        "branch_format": "Mã chi hội không hợp lệ.",
+        "branch_not_found": "Không tìm thấy chi hội này trong tỉnh đã chọn.",
+        "branch_kind": "Loại chi hội phải là một trong: residential, school, clan, agency, board.",
+        "name_taken": "Xã này đã có một chi hội đang hoạt động với tên này.",
+        "branch_closed": "Chi hội này đã giải thể.",
+        "date_before_opening": "Ngày này sớm hơn ngày thành lập chi hội.",
+        "member_count_range": "Số hội viên phải từ 0 đến 1.000.000.",
+        "date_format": "Ngày phải có dạng YYYY-MM-DD.",
     }
 )
 _BASE = field_messages(MESSAGES)
@@ -118,3 +127,68 @@ class RegisterHouseholdSchema(EdgeSchema):
         year = data.pop("year")
         data["members"] = tuple(data["members"])
         return Household(**data), year
+
+
+def _tenant() -> fields.String:
+    return fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{2}$", error=MESSAGES["tenant_format"]),
+    )
+
+
+def _branch_code() -> fields.String:
+    return fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{5}-[0-9]{3}$", error=MESSAGES["branch_format"]),
+    )
+
+
+def _day(**kwargs: Any) -> fields.Date:
+    return fields.Date(error_messages={**_BASE, "invalid": MESSAGES["date_format"]}, **kwargs)
+
+
+class CreateBranchSchema(EdgeSchema):
+    tenant = _tenant()
+    commune_code = fields.String(
+        data_key="communeCode",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{5}$", error=MESSAGES["commune_format"]),
+    )
+    name = _name()
+    kind = fields.Enum(
+        BranchKind,
+        by_value=True,
+        required=True,
+        error_messages={**_BASE, "unknown": MESSAGES["branch_kind"]},
+    )
+    opened_on = _day(data_key="openedOn", load_default=None)
+
+
+class RenameBranchSchema(EdgeSchema):
+    tenant = _tenant()
+    code = _branch_code()
+    name = _name()
+    on = _day(load_default=None)
+
+
+class CloseBranchSchema(EdgeSchema):
+    tenant = _tenant()
+    code = _branch_code()
+    on = _day(required=True)
+
+
+class BranchMembersSchema(EdgeSchema):
+    tenant = _tenant()
+    code = _branch_code()
+    year = fields.Integer(
+        required=True, strict=True, error_messages=_BASE, validate=_check_registration_year
+    )
+    count = fields.Integer(
+        required=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=validate.Range(0, 1_000_000, error=MESSAGES["member_count_range"]),
+    )

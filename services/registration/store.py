@@ -6,17 +6,22 @@ import re
 from datetime import date
 from typing import Any
 
-from pymongo import ASCENDING, UpdateOne
+from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.outbox import ensure_outbox_index, with_outbox
+from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
-from services.registration.hierarchy import pick_version, valid_at
+from services.registration.hierarchy import pick_version, unit_id, valid_at
 
 UNITS = "units"
 SUBJECTS = "subjects"
 ENROLMENTS = "enrolments"
+SEQUENCES = "sequences"
+BRANCH_NAMES = "branch_names"
+MEMBERS = "members"
+MAX_DEPTH = 4
 OUTBOX_COLLECTIONS = (ENROLMENTS,)
 
 
@@ -34,11 +39,11 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)], name="by_unit_year"
     )
     ensure_outbox_index(db[ENROLMENTS])
-
-
-def unit_id(tenant: str, scheme: str, code: str) -> str:
-    """One document per version of a unit: the same code can name different units over time."""
-    return f"{tenant}:{scheme}:{code}"
+    for depth in range(MAX_DEPTH):
+        db[MEMBERS].create_index(
+            [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
+            name=f"rollup_{depth}",
+        )
 
 
 class Directory:
@@ -135,3 +140,53 @@ class Registrations:
 
     def get_enrolment(self, enrolment_id: str) -> dict[str, Any] | None:
         return self.enrolments.find_one({"_id": enrolment_id}, {"outbox": 0})
+
+
+class Branches:
+    """Branch numbering, the one-open-branch-per-name rule, and member counts per year."""
+
+    def __init__(self, db: Database) -> None:
+        self.units = db[UNITS]
+        self.sequences = db[SEQUENCES]
+        self.names = db[BRANCH_NAMES]
+        self.members = db[MEMBERS]
+
+    def next_number(self, tenant: str, commune_code: str) -> int:
+        counter = self.sequences.find_one_and_update(
+            {"_id": f"branch:{tenant}:{commune_code}"},
+            {"$inc": {"n": 1}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        return int(counter["n"])
+
+    def claim_name(self, claim_id: str, code: str) -> str:
+        """The code holding the name: ``code`` if the claim is new, else the earlier holder."""
+        try:
+            self.names.insert_one({"_id": claim_id, "code": code})
+        except DuplicateKeyError:
+            return self.names.find_one({"_id": claim_id})["code"]
+        return code
+
+    def release_name(self, claim_id: str) -> None:
+        self.names.delete_one({"_id": claim_id})
+
+    def add(self, unit: dict[str, Any]) -> None:
+        self.units.update_one({"_id": unit["_id"]}, {"$setOnInsert": unit}, upsert=True)
+
+    def change(self, unit_id_: str, fields: dict[str, Any]) -> None:
+        self.units.update_one({"_id": unit_id_}, {"$set": fields})
+
+    def set_members(self, document: dict[str, Any]) -> None:
+        self.members.update_one({"_id": document["_id"]}, {"$set": document}, upsert=True)
+
+    def member_count(self, path: UnitPath, year: int) -> int:
+        """Members of every branch at or below the unit: one read per branch, not per member."""
+        found = self.members.find(
+            {"tenant": path.tenant, "year": year, f"path_{path.depth}": path.code}, {"count": 1}
+        )
+        return sum(int(doc["count"]) for doc in found)
+
+    def under(self, path: UnitPath) -> list[dict[str, Any]]:
+        found = self.units.find({"tenant": path.tenant, "level": "branch"})
+        return [unit for unit in found if unit.get(f"path_{path.depth}") == path.code]

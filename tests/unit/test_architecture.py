@@ -8,6 +8,8 @@ import pytest
 
 PURE_MODULES = [
     "services.registration.domain",
+    "services.registration.branches",
+    "services.registration.hierarchy",
     "services.registration.service",
     "services.registration.schemas",
     "services.scoring.domain",

@@ -1,0 +1,143 @@
+"""GraphQL object types of the directory and its figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import graphene
+
+from gateway.access import require_scope
+from khuyenhoc.tenancy import UnitPath
+from services.registration.domain import Title as TitleName
+from services.registration.hierarchy import figure_paths
+
+Title = graphene.Enum.from_enum(TitleName, description="Learning titles (danh hiệu học tập)")
+
+
+class TitleStats(graphene.ObjectType):
+    title = graphene.Field(Title, required=True)
+    registered = graphene.Int(required=True, description="Enrolments for the title and year")
+
+
+class Stats(graphene.ObjectType):
+    year = graphene.Int(required=True)
+    members = graphene.Int(required=True, description="Association members (hội viên)")
+    branches = graphene.Int(required=True, description="Branches (chi hội) open in the year")
+    title = graphene.Field(TitleStats, title=graphene.Argument(Title, required=True), required=True)
+
+    @staticmethod
+    def resolve_members(root: dict[str, Any], info: Any) -> int:
+        return _association_figures(root, info)["members"]
+
+    @staticmethod
+    def resolve_branches(root: dict[str, Any], info: Any) -> int:
+        return _association_figures(root, info)["branches"]
+
+    @staticmethod
+    def resolve_title(root: dict[str, Any], info: Any, title: Any) -> dict[str, Any]:
+        name = title.value if hasattr(title, "value") else str(title)
+        figures = root["figures"].get(name, {})
+        return {"title": name, "registered": figures.get("registered", 0)}
+
+
+class OrgUnit(graphene.ObjectType):
+    """An organisation unit (official code and name) in one version of the hierarchy: before
+    1 July 2025 province / district / commune; after, province / commune."""
+
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    level = graphene.String(required=True)
+    kind = graphene.String(description="For a branch: residential, school, clan, agency, board")
+    path = graphene.String(
+        required=True, description='Codes from the province, e.g. "20/183/06184"'
+    )
+    scheme = graphene.String(required=True, description='"2024" (before the reform) or "2025"')
+    valid_from = graphene.Date()
+    valid_to = graphene.Date()
+    parent = graphene.Field(lambda: OrgUnit)
+    children = graphene.List(graphene.NonNull(lambda: OrgUnit), required=True)
+    predecessors = graphene.List(
+        graphene.NonNull(lambda: OrgUnit),
+        required=True,
+        description="Units this one was formed from (merger or split)",
+    )
+    successors = graphene.List(
+        graphene.NonNull(lambda: OrgUnit), required=True, description="Units this one became"
+    )
+    stats = graphene.Field(
+        Stats,
+        year=graphene.Int(required=True),
+        required=True,
+        description="Figures of the unit and below; before the unit existed, its predecessors'",
+    )
+
+    @staticmethod
+    def resolve_valid_from(unit: dict[str, Any], info: Any) -> date | None:
+        return _date(unit.get("valid_from"))
+
+    @staticmethod
+    def resolve_valid_to(unit: dict[str, Any], info: Any) -> date | None:
+        return _date(unit.get("valid_to"))
+
+    @staticmethod
+    def resolve_parent(unit: dict[str, Any], info: Any) -> dict[str, Any] | None:
+        if not unit.get("parent_code"):
+            return None
+        registration = info.context.rpc.registration
+        return registration.get_version(unit["tenant"], unit["scheme"], unit["parent_code"])
+
+    @staticmethod
+    def resolve_children(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        return info.context.rpc.registration.children(unit["tenant"], unit["code"], unit["scheme"])
+
+    @staticmethod
+    def resolve_predecessors(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        registration = info.context.rpc.registration
+        found = (
+            registration.get_version(p["tenant"], "2024", p["code"])
+            for p in unit.get("predecessors") or []
+        )
+        return [u for u in found if u is not None]
+
+    @staticmethod
+    def resolve_successors(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        registration = info.context.rpc.registration
+        found = (
+            registration.get_version(s["tenant"], "2025", s["code"])
+            for s in unit.get("successors") or []
+        )
+        return [u for u in found if u is not None]
+
+    @staticmethod
+    def resolve_stats(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:
+        require_scope(info, UnitPath.parse(unit["path"]))
+        scoring = info.context.rpc.scoring
+        figures: dict[str, dict[str, int]] = {}
+        for path in figure_paths(unit, year):
+            for title, counts in scoring.stats(UnitPath.parse(path).tenant, path, year).items():
+                total = figures.setdefault(title, {})
+                for name, value in counts.items():
+                    total[name] = total.get(name, 0) + value
+        return {"year": year, "figures": figures, "paths": figure_paths(unit, year)}
+
+
+def _association_figures(root: dict[str, Any], info: Any) -> dict[str, int]:
+    """Members and branches summed over the paths holding the unit's figures (asked once)."""
+    if "association" not in root:
+        registration = info.context.rpc.registration
+        totals = {"members": 0, "branches": 0}
+        for path in root["paths"]:
+            found = registration.unit_figures(UnitPath.parse(path).tenant, path, root["year"])
+            for name in totals:
+                totals[name] += found.get(name, 0)
+        root["association"] = totals
+    return root["association"]
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None

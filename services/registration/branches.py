@@ -1,0 +1,92 @@
+"""Branches (chi hội) of the association under a commune, and their members per year.
+
+A branch is a unit of the directory one level below its commune, with its own code
+(``<commune>-<nnn>``), kind, life span and name history; member counts are kept per branch and
+year and roll up to every level like any other figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.text import search_key
+
+
+class BranchKind(StrEnum):
+    RESIDENTIAL = "residential"  # khu phố / thôn / bản / tổ dân phố
+    SCHOOL = "school"  # trường học
+    CLAN = "clan"  # dòng họ
+    AGENCY = "agency"  # cơ quan, đơn vị
+    BOARD = "board"  # the commune association's own board (Ban khuyến học)
+
+
+def branch_code(commune_code: str, sequence: int) -> str:
+    return f"{commune_code}-{sequence:03d}"
+
+
+def name_claim_id(tenant: str, commune_code: str, name: str) -> str:
+    """One open branch per name in a commune, however the name is typed."""
+    return f"{tenant}:{commune_code}:{search_key(name)}"
+
+
+@dataclass(frozen=True)
+class NewBranch:
+    commune: dict[str, Any]  # the commune's directory document
+    code: str
+    name: str
+    kind: BranchKind
+    opened_on: date
+
+    def as_unit(self, unit_id: str) -> dict[str, Any]:
+        path = UnitPath.parse(self.commune["path"]).child(self.code)
+        return {
+            "_id": unit_id,
+            "tenant": self.commune["tenant"],
+            "scheme": self.commune["scheme"],
+            "code": self.code,
+            "name": self.name,
+            "name_key": search_key(self.name),
+            "names": [{"name": self.name, "from": self.opened_on.isoformat()}],
+            "kind": self.kind.value,
+            "level": "branch",
+            "levels": self.commune.get("levels"),
+            "parent_code": self.commune["code"],
+            "path": str(path),
+            **path.depth_fields(),
+            "depth": path.depth,
+            "valid_from": self.opened_on.isoformat(),
+            "valid_to": None,
+        }
+
+
+def active_in(unit: dict[str, Any], year: int) -> bool:
+    """A branch counts for a year if it was open on any day of it."""
+    opened, closed = unit.get("valid_from"), unit.get("valid_to")
+    return (opened is None or opened <= f"{year}-12-31") and (
+        closed is None or closed >= f"{year}-01-01"
+    )
+
+
+def renamed(unit: dict[str, Any], name: str, on: date) -> dict[str, Any]:
+    """Fields of a renamed branch: the new name, and the old one kept in its history."""
+    return {
+        "name": name,
+        "name_key": search_key(name),
+        "names": [*unit.get("names", []), {"name": name, "from": on.isoformat()}],
+    }
+
+
+def members_document(unit: dict[str, Any], year: int, count: int) -> dict[str, Any]:
+    path = UnitPath.parse(unit["path"])
+    return {
+        "_id": f"{unit['tenant']}:{unit['code']}:{year}",
+        "tenant": unit["tenant"],
+        "branch_code": unit["code"],
+        "year": year,
+        "count": count,
+        **path.depth_fields(),
+    }
