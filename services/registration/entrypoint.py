@@ -37,6 +37,8 @@ UNIT_FIELDS = (
     "valid_to",
     "predecessors",
     "successors",
+    "kind",
+    "names",
 )
 
 

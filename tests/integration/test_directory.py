@@ -4,55 +4,15 @@ Registration, scoring and the gateway run as nameko containers against the real 
 store; requests go over HTTP to /graphql.
 """
 
-import json
 import unicodedata
-import urllib.request
-from datetime import timedelta
 
 import pytest
 
-from gateway.entrypoint import GatewayService
-from khuyenhoc.auth import Role, issue_token
 from khuyenhoc.storage import service_database
-from khuyenhoc.tenancy import UnitPath
 from services.registration import store
 from services.registration.directory import reorganise_province
-from services.registration.entrypoint import RegistrationService
-from services.scoring.entrypoint import ScoringService
-from tests.conftest import free_port, wait_until
+from tests.conftest import wait_until
 from tests.integration.helpers import load_demo_directory
-
-SECRET = "integration-secret-0123456789abcdef"
-
-
-@pytest.fixture
-def gateway(container_factory, config):
-    """The three services; returns a function that posts GraphQL as Lạng Sơn's admin."""
-    config = {**config, "JWT_SECRET": SECRET}
-    for service in (RegistrationService, ScoringService):
-        container_factory(service, config).start()
-    address = f"127.0.0.1:{free_port()}"
-    container_factory(GatewayService, {**config, "WEB_SERVER_ADDRESS": address}).start()
-    token = issue_token(
-        SECRET,
-        subject="admin",
-        role=Role.PROVINCE_ADMIN,
-        unit_path=UnitPath.parse("20"),
-        ttl=timedelta(hours=1),
-    )
-
-    def post(query, variables=None):
-        request = urllib.request.Request(
-            f"http://{address}/graphql",
-            data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            answer = json.loads(response.read())
-        assert "errors" not in answer, answer
-        return answer["data"]
-
-    return post
 
 
 def test_all_provinces_load_once_and_answer_down_the_tree(config, gateway):

@@ -1,0 +1,167 @@
+"""Branches (chi hội) and members through the gateway, with every refusal a token can meet."""
+
+import pytest
+
+from khuyenhoc.auth import Role
+from tests.integration.conftest import GraphQLError, token_for
+from tests.integration.helpers import load_demo_directory
+
+CREATE = """mutation($input: CreateBranchInput!) {
+  createBranch(input: $input) { created branch { code name kind level path validFrom } } }"""
+RENAME = """mutation($input: RenameBranchInput!) {
+  renameBranch(input: $input) { branch { code name } } }"""
+CLOSE = """mutation($input: CloseBranchInput!) {
+  closeBranch(input: $input) { branch { code validTo } } }"""
+MEMBERS = """mutation($input: BranchMembersInput!) {
+  setBranchMembers(input: $input) { code year count } }"""
+FIGURES = """query($code: String!) { orgUnit(code: $code) {
+  stats(year: 2024) { members branches } } }"""
+
+
+def open_branch(gateway, name, commune="06184", kind="RESIDENTIAL", token=None, **extra):
+    variables = {
+        "input": {
+            "communeCode": commune,
+            "name": name,
+            "kind": kind,
+            "openedOn": "2020-01-15",
+            **extra,
+        }
+    }
+    args = {} if token is None else {"token": token}
+    return gateway(CREATE, variables, **args)["createBranch"]
+
+
+def figures(gateway, code):
+    return gateway(FIGURES, {"code": code})["orgUnit"]["stats"]
+
+
+@pytest.fixture
+def directory(config):
+    load_demo_directory(config, "20", "01")
+
+
+def test_branches_open_once_count_members_and_roll_up(directory, gateway):
+    first = open_branch(gateway, "Chi hội Khối 1")
+    assert first["created"] is True
+    branch = first["branch"]
+    assert branch["code"] == "06184-001" and branch["level"] == "branch"
+    assert branch["path"] == "20/183/06184/06184-001" and branch["kind"] == "residential"
+    again = open_branch(gateway, "chi hoi  KHOI 1")  # the same name, typed differently
+    assert again == {**first, "created": False}
+    school = open_branch(gateway, "Chi hội Trường THCS Đồng Đăng", kind="SCHOOL")["branch"]
+    other = open_branch(gateway, "Chi hội Thôn Nà Pàn", commune="06187")["branch"]
+
+    for code, count in ((branch["code"], 120), (school["code"], 35), (other["code"], 50)):
+        gateway(MEMBERS, {"input": {"code": code, "year": 2024, "count": count}})
+    gateway(MEMBERS, {"input": {"code": branch["code"], "year": 2024, "count": 125}})  # corrected
+
+    assert figures(gateway, "06184") == {"members": 160, "branches": 2}
+    assert figures(gateway, "183") == {"members": 210, "branches": 3}
+    assert figures(gateway, "20") == {"members": 210, "branches": 3}
+    assert figures(gateway, branch["code"]) == {"members": 125, "branches": 1}
+
+
+def test_rename_keeps_the_code_and_close_ends_the_branch(directory, gateway):
+    code = open_branch(gateway, "Chi hội Khối 2")["branch"]["code"]
+    open_branch(gateway, "Chi hội Khối 3")
+    renamed = gateway(RENAME, {"input": {"code": code, "name": "Chi hội Khối 2A"}})
+    assert renamed["renameBranch"]["branch"] == {"code": code, "name": "Chi hội Khối 2A"}
+    with pytest.raises(GraphQLError) as taken:
+        gateway(RENAME, {"input": {"code": code, "name": "Chi hội khối 3"}})
+    assert taken.value.errors[0]["extensions"]["fields"][0]["key"] == "name_taken"
+
+    closed = gateway(CLOSE, {"input": {"code": code, "on": "2024-06-30"}})["closeBranch"]
+    assert closed["branch"]["validTo"] == "2024-06-30"
+    assert figures(gateway, "06184")["branches"] == 2  # it was open during 2024
+    with pytest.raises(GraphQLError) as again:
+        gateway(CLOSE, {"input": {"code": code, "on": "2024-07-01"}})
+    assert again.value.errors[0]["extensions"]["fields"][0]["key"] == "branch_closed"
+    with pytest.raises(GraphQLError) as late:
+        gateway(MEMBERS, {"input": {"code": code, "year": 2025, "count": 3}})
+    assert late.value.errors[0]["extensions"]["fields"][0]["key"] == "branch_closed"
+    assert open_branch(gateway, "Chi hội Khối 2")["created"] is True  # its old name is free
+
+
+def test_bad_branch_input_is_a_field_error(directory, gateway):
+    cases = [
+        ({"communeCode": "99999"}, "communeCode", "commune_not_found"),
+        ({"name": "  "}, "name", "blank"),
+        ({"openedOn": None, "communeCode": "183"}, "communeCode", "commune_format"),
+    ]
+    for change, field, key in cases:
+        variables = {
+            "input": {"communeCode": "06184", "name": "Chi hội X", "kind": "CLAN", **change}
+        }
+        with pytest.raises(GraphQLError) as caught:
+            gateway(CREATE, variables)
+        fields = caught.value.errors[0]["extensions"]["fields"]
+        assert {"field": field, "key": key} in [
+            {"field": f["field"], "key": f["key"]} for f in fields
+        ]
+    with pytest.raises(GraphQLError) as caught:
+        gateway(MEMBERS, {"input": {"code": "06184-999", "year": 2024, "count": 1}})
+    assert caught.value.errors[0]["extensions"]["fields"][0]["key"] == "branch_not_found"
+
+
+OFFICER = "20/183/06184"
+SIBLING = "20/183/06187"
+
+
+@pytest.mark.parametrize(
+    ("holder", "role", "may_read"),
+    [
+        ("01", Role.PROVINCE_ADMIN, False),  # another province
+        (SIBLING, Role.COMMUNE_OFFICER, False),  # the neighbouring commune
+        (OFFICER, Role.AUDITOR, True),  # in scope: reads, but may not manage branches
+    ],
+)
+def test_every_branch_mutation_refuses_outsiders(directory, gateway, holder, role, may_read):
+    code = open_branch(gateway, "Chi hội Khối 5")["branch"]["code"]
+    gateway(MEMBERS, {"input": {"code": code, "year": 2024, "count": 10}})
+    token = token_for(holder, role)
+    tenant = {"tenant": "20"}
+    attempts = [
+        (
+            CREATE,
+            {"input": {"communeCode": "06184", "name": "Chi hội Lạ", "kind": "CLAN", **tenant}},
+        ),
+        (RENAME, {"input": {"code": code, "name": "Đổi tên", **tenant}}),
+        (CLOSE, {"input": {"code": code, "on": "2024-12-31", **tenant}}),
+        (MEMBERS, {"input": {"code": code, "year": 2024, "count": 999, **tenant}}),
+    ]
+    reads = [(FIGURES, {"code": code}), (FIGURES, {"code": "06184"})]
+    for query, variables in reads:
+        if may_read:
+            assert gateway(query, variables, token=token)["orgUnit"]["stats"]["members"] == 10
+        else:
+            attempts.append((query, variables))
+    for query, variables in attempts:
+        with pytest.raises(GraphQLError) as caught:
+            gateway(query, variables, token=token)
+        assert caught.value.code == "FORBIDDEN", (query, caught.value.errors)
+    assert figures(gateway, "06184") == {"members": 10, "branches": 1}  # nothing changed
+    named = gateway("query($c: String!) { orgUnit(code: $c) { name } }", {"c": code})
+    assert named["orgUnit"]["name"] == "Chi hội Khối 5"
+
+
+def test_a_branch_officer_records_its_own_members_only(directory, gateway):
+    own = open_branch(gateway, "Chi hội Khối 6")["branch"]["code"]
+    other = open_branch(gateway, "Chi hội Khối 7")["branch"]["code"]
+    officer = token_for(f"{OFFICER}/{own}", Role.BRANCH_OFFICER)
+    gateway(MEMBERS, {"input": {"code": own, "year": 2024, "count": 42}}, token=officer)
+    with pytest.raises(GraphQLError) as caught:
+        gateway(MEMBERS, {"input": {"code": other, "year": 2024, "count": 1}}, token=officer)
+    assert caught.value.code == "FORBIDDEN"
+    with pytest.raises(GraphQLError) as cannot_open:
+        open_branch(gateway, "Chi hội Khối 8", token=officer)
+    assert cannot_open.value.code == "FORBIDDEN"
+    assert gateway(FIGURES, {"code": own}, token=officer)["orgUnit"]["stats"]["members"] == 42
+
+
+def test_another_tenants_branch_codes_are_not_found_in_mine(directory, gateway):
+    code = open_branch(gateway, "Chi hội Khối 9")["branch"]["code"]
+    hanoi = token_for("01")
+    with pytest.raises(GraphQLError) as caught:  # its own tenant: no such branch exists there
+        gateway(MEMBERS, {"input": {"code": code, "year": 2024, "count": 5}}, token=hanoi)
+    assert caught.value.errors[0]["extensions"]["fields"][0]["key"] == "branch_not_found"
