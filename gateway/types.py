@@ -10,7 +10,7 @@ import graphene
 from gateway.access import require_scope
 from khuyenhoc.tenancy import UnitPath
 from services.registration.domain import Title as TitleName
-from services.registration.hierarchy import figure_paths
+from services.registration.hierarchy import figure_paths, reference_day
 
 Title = graphene.Enum.from_enum(TitleName, description="Learning titles (danh hiệu học tập)")
 
@@ -84,30 +84,22 @@ class OrgUnit(graphene.ObjectType):
     def resolve_parent(unit: dict[str, Any], info: Any) -> dict[str, Any] | None:
         if not unit.get("parent_code"):
             return None
-        registration = info.context.rpc.registration
-        return registration.get_version(unit["tenant"], unit["scheme"], unit["parent_code"])
+        day = reference_day(unit, date.today()).isoformat()
+        return info.context.rpc.registration.get_unit(unit["parent_code"], unit["tenant"], day)
 
     @staticmethod
     def resolve_children(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
-        return info.context.rpc.registration.children(unit["tenant"], unit["code"], unit["scheme"])
+        return info.context.rpc.registration.children(unit["_id"])
 
     @staticmethod
     def resolve_predecessors(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
-        registration = info.context.rpc.registration
-        found = (
-            registration.get_version(p["tenant"], "2024", p["code"])
-            for p in unit.get("predecessors") or []
-        )
-        return [u for u in found if u is not None]
+        links = unit.get("predecessors") or []
+        return info.context.rpc.registration.get_units([link["id"] for link in links])
 
     @staticmethod
     def resolve_successors(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
-        registration = info.context.rpc.registration
-        found = (
-            registration.get_version(s["tenant"], "2025", s["code"])
-            for s in unit.get("successors") or []
-        )
-        return [u for u in found if u is not None]
+        links = unit.get("successors") or []
+        return info.context.rpc.registration.get_units([link["id"] for link in links])
 
     @staticmethod
     def resolve_stats(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from datetime import date
 from typing import Any
 
 from tqdm import tqdm
@@ -12,7 +14,13 @@ from tqdm import tqdm
 from khuyenhoc.config import load_config
 from khuyenhoc.storage import service_database
 from services.registration import store
-from services.registration.directory import load_all, load_province, reorganise_province
+from services.registration.directory import (
+    ReorganisationError,
+    load_all,
+    load_province,
+    record_change,
+    reorganise_province,
+)
 from services.registration.directory_source import SCHEMES, province_codes, province_units
 
 
@@ -58,6 +66,22 @@ def add_commands(subparsers: Any) -> None:
     reorganise.add_argument("province", help="the 2025 province code")
     reorganise.add_argument("--config", default=None)
     reorganise.set_defaults(handler=_reorganise)
+    change = actions.add_parser(
+        "change",
+        help="record a local merger or split on a date (idempotent)",
+        description="e.g. khuyenhoc directory change 20 --on 2023-01-01 --from 06184 06187 "
+        '--into "06184=Thị trấn Đồng Đăng"',
+    )
+    change.add_argument("tenant", help="province code")
+    change.add_argument("--on", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    change.add_argument(
+        "--from", dest="from_codes", nargs="+", required=True, help="codes of the units that ended"
+    )
+    change.add_argument(
+        "--into", nargs="+", required=True, metavar="CODE=NAME", help="the units they became"
+    )
+    change.add_argument("--config", default=None)
+    change.set_defaults(handler=_change)
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -78,5 +102,24 @@ def _reorganise(args: argparse.Namespace) -> int:
     print(
         f"Tỉnh {args.province}: {done.communes} xã/phường mới, nối với {done.predecessors} "
         f"đơn vị cũ ({done.unresolved} đơn vị cũ chưa có trong danh mục)."
+    )
+    return 0
+
+
+def _change(args: argparse.Namespace) -> int:
+    into = [tuple(item.split("=", 1)) for item in args.into]
+    if any(len(pair) != 2 or not pair[1].strip() for pair in into):
+        print("error: --into takes CODE=NAME pairs", file=sys.stderr)
+        return 2
+    try:
+        news = record_change(
+            _directory(load_config(args.config)), args.tenant, args.on, args.from_codes, into
+        )
+    except ReorganisationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Đã ghi nhận: {', '.join(args.from_codes)} → "
+        f"{', '.join(n['code'] for n in news)} từ ngày {args.on.isoformat()}."
     )
     return 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.text import search_key
+from khuyenhoc.text import clean, search_key
 from services.registration.directory_source import UnitRecord, province_codes, province_units
 from services.registration.hierarchy import SCHEME_LEVELS, unit_id
 from services.registration.reorganisation_source import REORGANISATION_DATE, province_mergers
@@ -95,16 +95,13 @@ def reorganise_province(directory: Directory, province_code: str) -> Reorganised
                 unresolved += 1
                 continue
             linked += 1
-            links.append(
-                {
-                    "tenant": old["tenant"],
-                    "code": code,
-                    "path": old["path"],
-                    "partial": code in merger.partial_predecessor_codes,
-                }
-            )
+            links.append(_link(old, partial=code in merger.partial_predecessor_codes))
             successors.setdefault(old["_id"], []).append(
-                {"tenant": merger.province_code, "code": merger.successor_code}
+                {
+                    "id": unit_id(merger.province_code, "2025", merger.successor_code),
+                    "tenant": merger.province_code,
+                    "code": merger.successor_code,
+                }
             )
         changes[unit_id(merger.province_code, "2025", merger.successor_code)] = {
             "predecessors": links
@@ -117,6 +114,71 @@ def reorganise_province(directory: Directory, province_code: str) -> Reorganised
                 changes.setdefault(unit["_id"], {})["valid_to"] = LAST_DAY_BEFORE_REFORM
     directory.update(changes)
     return Reorganised(len(mergers), linked, unresolved)
+
+
+class ReorganisationError(ValueError):
+    """The change cannot be recorded as asked (unknown unit, units of different levels)."""
+
+
+def record_change(
+    directory: Directory,
+    tenant: str,
+    on: date,
+    from_codes: list[str],
+    into: list[tuple[str, str]],
+) -> list[dict[str, Any]]:
+    """Record that the units ``from_codes`` became the units ``into`` ((code, name) pairs) on
+    ``on``: several into one is a merger, one into several a split. The old units end the day
+    before; each new unit begins on ``on`` under the same parent and links to its predecessors,
+    so its figures for earlier years are theirs. Idempotent."""
+    day_before = on - timedelta(days=1)
+    olds = [directory.get(tenant, code, day_before) for code in from_codes]
+    missing = [code for code, old in zip(from_codes, olds, strict=True) if old is None]
+    if missing or not into:
+        raise ReorganisationError(
+            f"unknown units {missing} in tenant {tenant}"
+            if missing
+            else "a change needs at least one resulting unit"
+        )
+    if len({(o["level"], o["parent_code"], o["scheme"]) for o in olds}) != 1:
+        raise ReorganisationError("only units of one level under one parent can be merged")
+    first = olds[0]
+    parent_path = UnitPath.parse(first["path"]).codes[:-1]
+    since = on.isoformat()
+    news = []
+    for code, name in into:
+        path = UnitPath((*parent_path, code))
+        news.append(
+            {
+                **first,
+                "_id": unit_id(tenant, first["scheme"], code, since),
+                "code": code,
+                "name": clean(name),
+                "name_key": search_key(name),
+                "path": str(path),
+                "depth": path.depth,
+                "valid_from": since,
+                "valid_to": None,
+                "successors": [],
+                "predecessors": [_link(old, partial=len(into) > 1) for old in olds],
+            }
+        )
+    directory.upsert(news)
+    targets = [{"id": n["_id"], "tenant": tenant, "code": n["code"]} for n in news]
+    directory.update(
+        {old["_id"]: {"valid_to": day_before.isoformat(), "successors": targets} for old in olds}
+    )
+    return news
+
+
+def _link(unit: dict[str, Any], partial: bool) -> dict[str, Any]:
+    return {
+        "id": unit["_id"],
+        "tenant": unit["tenant"],
+        "code": unit["code"],
+        "path": unit["path"],
+        "partial": partial,
+    }
 
 
 def _old_version(

@@ -25,6 +25,7 @@ from services.registration.schemas import (
 
 MAX_PAGE = 500
 UNIT_FIELDS = (
+    "_id",
     "tenant",
     "scheme",
     "code",
@@ -129,13 +130,16 @@ class RegistrationService(ObservableService):
         return _public_unit(unit)
 
     @rpc
-    def get_version(self, tenant: str, scheme: str, code: str) -> dict[str, Any] | None:
-        return _public_unit(store.Directory(self.db).version(tenant, scheme, code))
+    def get_units(self, unit_ids: list[str]) -> list[dict[str, Any]]:
+        """Units by their version ids (as linked from predecessors and successors)."""
+        directory = store.Directory(self.db)
+        return [_public_unit(u) for u in map(directory.by_id, unit_ids) if u is not None]
 
     @rpc
-    def children(self, tenant: str, code: str, scheme: str) -> list[dict[str, Any]]:
-        parent = {"tenant": tenant, "code": code, "scheme": scheme}
-        return [_public_unit(unit) for unit in store.Directory(self.db).children(parent)]
+    def children(self, unit_id_: str) -> list[dict[str, Any]]:
+        directory = store.Directory(self.db)
+        parent = directory.by_id(unit_id_)
+        return [] if parent is None else [_public_unit(u) for u in directory.children(parent)]
 
     @rpc
     def search_units(

@@ -18,9 +18,11 @@ SCHEME_LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 
-def unit_id(tenant: str, scheme: str, code: str) -> str:
-    """One document per version of a unit: the same code can name different units over time."""
-    return f"{tenant}:{scheme}:{code}"
+def unit_id(tenant: str, scheme: str, code: str, since: str | None = None) -> str:
+    """One document per version of a unit: the same code can name different units over time.
+    Units of an official list are keyed by their scheme; a unit formed later within a scheme
+    (a local merger or split) also by the day it began."""
+    return f"{tenant}:{scheme}:{code}" + (f"@{since}" if since else "")
 
 
 def _day(value: str | None) -> date | None:
@@ -41,6 +43,13 @@ def pick_version(versions: Iterable[dict[str, Any]], at: date) -> dict[str, Any]
     current = [unit for unit in candidates if valid_at(unit, at)]
     pool = current or candidates
     return max(pool, key=lambda unit: unit.get("valid_from") or "")
+
+
+def reference_day(unit: dict[str, Any], today: date) -> date:
+    """The day to read a unit's surroundings (parent, children) at: today while it exists,
+    else its last day."""
+    end = _day(unit.get("valid_to"))
+    return end if end is not None and end < today else today
 
 
 def registration_date(year: int, today: date) -> date:

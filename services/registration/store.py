@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from khuyenhoc.outbox import ensure_outbox_index, with_outbox
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
-from services.registration.hierarchy import pick_version, unit_id, valid_at
+from services.registration.hierarchy import pick_version, reference_day, unit_id, valid_at
 
 UNITS = "units"
 SUBJECTS = "subjects"
@@ -53,7 +53,10 @@ class Directory:
         self.units = db[UNITS]
 
     def version(self, tenant: str, scheme: str, code: str) -> dict[str, Any] | None:
-        return self.units.find_one({"_id": unit_id(tenant, scheme, code)})
+        return self.by_id(unit_id(tenant, scheme, code))
+
+    def by_id(self, unit_id_: str) -> dict[str, Any] | None:
+        return self.units.find_one({"_id": unit_id_})
 
     def get(self, tenant: str, code: str, at: date | None = None) -> dict[str, Any] | None:
         """The unit ``code`` of ``tenant`` as it was at ``at`` (default today)."""
@@ -62,11 +65,13 @@ class Directory:
     def find_by_code(self, code: str, at: date | None = None) -> dict[str, Any] | None:
         return pick_version(self.units.find({"code": code}), at or date.today())
 
-    def children(self, unit: dict[str, Any]) -> list[dict[str, Any]]:
+    def children(self, unit: dict[str, Any], at: date | None = None) -> list[dict[str, Any]]:
+        """The units under ``unit`` that existed on ``at`` (default: while ``unit`` existed)."""
+        day = at or reference_day(unit, date.today())
         found = self.units.find(
             {"tenant": unit["tenant"], "parent_code": unit["code"], "scheme": unit["scheme"]}
         )
-        return sorted(found, key=lambda child: child["code"])
+        return sorted((c for c in found if valid_at(c, day)), key=lambda child: child["code"])
 
     def search(
         self,
@@ -91,7 +96,9 @@ class Directory:
         if text and search_key(text):
             query["name_key"] = {"$regex": re.escape(search_key(text))}
         day = at or date.today()
-        found = (u for u in self.units.find(query) if parent is not None or valid_at(u, day))
+        if parent is not None and at is None:
+            day = reference_day(parent, day)
+        found = (u for u in self.units.find(query) if valid_at(u, day))
         return sorted(found, key=lambda unit: (unit["depth"], unit["code"]))[:limit]
 
     def at_level(self, tenant: str, level: str) -> list[dict[str, Any]]:

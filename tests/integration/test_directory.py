@@ -106,3 +106,54 @@ def test_a_merged_commune_shows_its_predecessors_history(config, gateway):
     ]
     assert province["scheme"] == "2025" and len(province["children"]) == 65
     assert province["stats"]["title"]["registered"] == 4
+
+
+def test_a_local_merger_and_split_are_recorded_with_their_history(config, gateway):
+    """Three communes became one on 1 January 2023 (the new one keeps the code 06184), and one
+    commune was split in two on the same day."""
+    from datetime import date
+
+    from services.registration.directory import ReorganisationError, record_change
+
+    load_demo_directory(config)
+    for code, name in (("06187", "Hộ A"), ("06190", "Hộ B"), ("06190", "Hộ C")):
+        query = REGISTER.replace("year: 2024", "year: 2022")
+        gateway(query, {"code": code, "name": name})
+    family_2022 = (
+        '{ orgUnit(code: "183") { stats(year: 2022) { title(title: FAMILY) { registered } } } }'
+    )
+    wait_until(lambda: gateway(family_2022)["orgUnit"]["stats"]["title"]["registered"] == 3)
+
+    directory = store.Directory(service_database(config, "registration"))
+    on = date(2023, 1, 1)
+    for _ in range(2):  # recording it twice changes nothing
+        record_change(
+            directory, "20", on, ["06184", "06187", "06190"], [("06184", "Thị trấn Đồng Đăng")]
+        )
+    record_change(
+        directory, "20", on, ["06193"], [("06301", "Xã Thanh Lòa A"), ("06302", "Xã Thanh Lòa B")]
+    )
+    with pytest.raises(ReorganisationError):
+        record_change(directory, "20", on, ["183", "06196"], [("06400", "Lẫn cấp")])
+
+    merged = gateway(
+        '{ orgUnit(code: "06184") { validFrom predecessors { code validTo } '
+        "stats(year: 2022) { title(title: FAMILY) { registered } } } }"
+    )["orgUnit"]
+    assert merged["validFrom"] == "2023-01-01"
+    assert [(p["code"], p["validTo"]) for p in merged["predecessors"]] == [
+        ("06184", "2022-12-31"),
+        ("06187", "2022-12-31"),
+        ("06190", "2022-12-31"),
+    ]
+    assert merged["stats"]["title"]["registered"] == 3
+
+    before = gateway('{ orgUnit(code: "06187", at: "2022-06-01") { successors { code } } }')
+    assert before["orgUnit"]["successors"] == [{"code": "06184"}]
+    children = {
+        c["code"]
+        for c in gateway('{ orgUnit(code: "183") { children { code } } }')["orgUnit"]["children"]
+    }
+    assert {"06184", "06301", "06302"} <= children and not {"06187", "06190", "06193"} & children
+    split = gateway('{ orgUnit(code: "06302") { path predecessors { code } } }')["orgUnit"]
+    assert split == {"path": "20/183/06302", "predecessors": [{"code": "06193"}]}

@@ -15,6 +15,7 @@ from khuyenhoc.tenancy import UnitPath
 
 UNITS = {
     "20": {
+        "_id": "20:2024:20",
         "tenant": "20",
         "code": "20",
         "name": "Tỉnh Lạng Sơn",
@@ -25,6 +26,7 @@ UNITS = {
         "scheme": "2024",
     },
     "06184": {
+        "_id": "20:2024:06184",
         "tenant": "20",
         "code": "06184",
         "name": "Thị trấn Đồng Đăng",
@@ -44,10 +46,10 @@ class Registration:
     def get_unit(self, code, tenant=None, at=None):
         return UNITS.get(code)
 
-    def get_version(self, tenant, scheme, code):
-        return UNITS.get(code)
+    def get_units(self, unit_ids):
+        return [u for u in UNITS.values() if u["_id"] in unit_ids]
 
-    def children(self, tenant, code, scheme):
+    def children(self, unit_id):
         return []
 
     def register_household(self, payload):
