@@ -9,6 +9,7 @@ import graphene
 from gateway.access import BRANCH_MANAGERS, REGISTRARS, scoped_unit
 from gateway.errors import input_error, wire_input
 from gateway.types import OrgUnit
+from khuyenhoc.auth import Role
 
 
 class BranchKind(graphene.Enum):
@@ -58,53 +59,54 @@ class BranchMembers(graphene.ObjectType):
     count = graphene.Int(required=True)
 
 
-def _call(info: Any, method: str, input: dict[str, Any], code_field: str, roles: Any) -> Any:
-    tenant, _ = scoped_unit(info, input.get("tenant"), input[code_field], roles)
-    result = getattr(info.context.rpc.registration, method)(wire_input({**input, "tenant": tenant}))
-    if "errors" in result:
-        raise input_error(result["errors"])
-    return result
+def _branch_mutation(
+    name: str,
+    input_type: type[graphene.InputObjectType],
+    output: type[graphene.ObjectType],
+    method: str,
+    code_field: str,
+    roles: frozenset[Role],
+    answer: str | None = None,
+) -> type[graphene.Mutation]:
+    """A mutation that checks the caller's reach over the unit named by ``code_field``, then
+    calls ``registration.<method>``; the four branch mutations differ only in these."""
+
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> Any:
+        tenant, _ = scoped_unit(info, input.get("tenant"), input[code_field], roles)
+        call = getattr(info.context.rpc.registration, method)
+        result = call(wire_input({**input, "tenant": tenant}))
+        if "errors" in result:
+            raise input_error(result["errors"])
+        return result[answer] if answer else result
+
+    arguments = type("Arguments", (), {"input": input_type(required=True)})
+    return type(
+        name,
+        (graphene.Mutation,),
+        {"Arguments": arguments, "Output": output, "mutate": staticmethod(mutate)},
+    )
 
 
-class CreateBranch(graphene.Mutation):
-    class Arguments:
-        input = CreateBranchInput(required=True)
-
-    Output = BranchResult
-
-    @staticmethod
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return _call(info, "create_branch", input, "commune_code", BRANCH_MANAGERS)
-
-
-class RenameBranch(graphene.Mutation):
-    class Arguments:
-        input = RenameBranchInput(required=True)
-
-    Output = BranchResult
-
-    @staticmethod
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return _call(info, "rename_branch", input, "code", BRANCH_MANAGERS)
-
-
-class CloseBranch(graphene.Mutation):
-    class Arguments:
-        input = CloseBranchInput(required=True)
-
-    Output = BranchResult
-
-    @staticmethod
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return _call(info, "close_branch", input, "code", BRANCH_MANAGERS)
-
-
-class SetBranchMembers(graphene.Mutation):
-    class Arguments:
-        input = BranchMembersInput(required=True)
-
-    Output = BranchMembers
-
-    @staticmethod
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return _call(info, "set_branch_members", input, "code", REGISTRARS)["members"]
+CreateBranch = _branch_mutation(
+    "CreateBranch",
+    CreateBranchInput,
+    BranchResult,
+    "create_branch",
+    "commune_code",
+    BRANCH_MANAGERS,
+)
+RenameBranch = _branch_mutation(
+    "RenameBranch", RenameBranchInput, BranchResult, "rename_branch", "code", BRANCH_MANAGERS
+)
+CloseBranch = _branch_mutation(
+    "CloseBranch", CloseBranchInput, BranchResult, "close_branch", "code", BRANCH_MANAGERS
+)
+SetBranchMembers = _branch_mutation(
+    "SetBranchMembers",
+    BranchMembersInput,
+    BranchMembers,
+    "set_branch_members",
+    "code",
+    REGISTRARS,
+    answer="members",
+)

@@ -10,6 +10,22 @@ SECRET = "s" * 32
 COMMUNE = UnitPath.parse("20/183/06184")
 
 
+def signed(**changes):
+    """A hand-made token: valid claims unless ``changes`` break them."""
+    now = datetime.now(UTC)
+    claims = {
+        "sub": "a",
+        "tenant": "20",
+        "role": "auditor",
+        "unitpath": "20",
+        "iss": "khuyenhoc",
+        "iat": now,
+        "exp": now + timedelta(hours=1),
+        **changes,
+    }
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, SECRET, "HS256")
+
+
 def token(**overrides):
     args = {"subject": "officer", "role": Role.COMMUNE_OFFICER, "unit_path": COMMUNE}
     return issue_token(SECRET, **{**args, **overrides})
@@ -25,50 +41,11 @@ def test_a_token_round_trips_to_its_caller():
     [
         lambda: token(now=datetime.now(UTC) - timedelta(hours=9)),  # expired
         lambda: issue_token("x" * 32, subject="a", role=Role.AUDITOR, unit_path=COMMUNE),
-        lambda: jwt.encode(
-            {
-                "sub": "a",
-                "tenant": "20",
-                "role": "auditor",
-                "unitpath": "20",
-                "iss": "someone-else",
-                "iat": datetime.now(UTC),
-                "exp": datetime.now(UTC) + timedelta(hours=1),
-            },
-            SECRET,
-            "HS256",
-        ),
-        lambda: jwt.encode(
-            {
-                "sub": "a",
-                "tenant": "01",
-                "role": "auditor",
-                "unitpath": "20",
-                "iss": "khuyenhoc",
-                "iat": datetime.now(UTC),
-                "exp": datetime.now(UTC) + timedelta(hours=1),
-            },
-            SECRET,
-            "HS256",
-        ),
-        lambda: jwt.encode(
-            {
-                "sub": "a",
-                "tenant": "20",
-                "role": "king",
-                "unitpath": "20",
-                "iss": "khuyenhoc",
-                "iat": datetime.now(UTC),
-                "exp": datetime.now(UTC) + timedelta(hours=1),
-            },
-            SECRET,
-            "HS256",
-        ),
-        lambda: jwt.encode(
-            {"sub": "a", "tenant": "20", "role": "auditor", "unitpath": "20", "iss": "khuyenhoc"},
-            SECRET,
-            "HS256",
-        ),  # no expiry
+        lambda: signed(iss="someone-else"),
+        lambda: signed(tenant="01"),  # the tenant and the unit disagree
+        lambda: signed(role="king"),
+        lambda: signed(exp=None),  # no expiry
+        lambda: signed(unitpath="20/../01"),
         lambda: "not-a-token",
     ],
 )
