@@ -49,17 +49,24 @@ def require_scope(info: Any, path: UnitPath, roles: Collection[Role] | None = No
     return caller
 
 
-def scoped_unit(
-    info: Any, tenant: str | None, code: str, roles: Collection[Role], at: date | None = None
-) -> tuple[str, dict[str, Any] | None]:
-    """(tenant, unit) for a write on ``code``: the tenant defaults to the caller's and must be
-    it; a unit that exists must lie in the caller's subtree. A unit that does not exist is left
-    for the service to answer per field, so nothing tells one tenant what another holds."""
+def in_reach(info: Any, tenant: str | None, path: str | None, roles: Collection[Role]) -> str:
+    """The tenant of a write: it defaults to the caller's and must be it; a target that exists
+    (``path``) must lie in the caller's subtree. A target that does not exist is left for the
+    service to answer per field, so nothing tells one tenant what another holds."""
     caller = authenticated(info)
     tenant = tenant or caller.tenant
     if tenant != caller.tenant:
         raise forbidden()
+    if path is not None:
+        require_scope(info, UnitPath.parse(path), roles)
+    return tenant
+
+
+def scoped_unit(
+    info: Any, tenant: str | None, code: str, roles: Collection[Role], at: date | None = None
+) -> tuple[str, dict[str, Any] | None]:
+    """(tenant, unit) for a write on the unit ``code`` (see :func:`in_reach`)."""
+    tenant = in_reach(info, tenant, None, roles)
     unit = info.context.rpc.registration.get_unit(code, tenant, at.isoformat() if at else None)
-    if unit is not None:
-        require_scope(info, UnitPath.parse(unit["path"]), roles)
+    in_reach(info, tenant, unit["path"] if unit else None, roles)
     return tenant, unit

@@ -12,7 +12,14 @@ from typing import Any
 import graphene
 
 from gateway.branches import CloseBranch, CreateBranch, RenameBranch, SetBranchMembers
-from gateway.households import RegisterHousehold
+from gateway.registrations import (
+    RegisterCitizen,
+    RegisterClan,
+    RegisterCommunity,
+    RegisterHousehold,
+    RegisterLearningUnit,
+    WithdrawRegistration,
+)
 from gateway.types import OrgUnit, iso_date
 
 
@@ -58,6 +65,11 @@ class Query(graphene.ObjectType):
 
 class Mutation(graphene.ObjectType):
     register_household = RegisterHousehold.Field()
+    register_clan = RegisterClan.Field()
+    register_community = RegisterCommunity.Field()
+    register_learning_unit = RegisterLearningUnit.Field()
+    register_citizen = RegisterCitizen.Field()
+    withdraw_registration = WithdrawRegistration.Field()
     create_branch = CreateBranch.Field()
     rename_branch = RenameBranch.Field()
     close_branch = CloseBranch.Field()

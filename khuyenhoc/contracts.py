@@ -43,8 +43,10 @@ _BASE_URI = "https://contracts.khuyenhoc.invalid/"
 _ENVELOPE_ID = "envelope.schema.json"
 _EVENTS_DIR = "events"
 
+# The event name may itself contain dots (``member.joined``); the service may not.
 _TYPE_RE = re.compile(
-    r"^vn\.khuyenhoc\.(?P<service>[a-z][a-z0-9_]*)\.(?P<event>[a-z][a-z0-9_]*)"
+    r"^vn\.khuyenhoc\.(?P<service>[a-z][a-z0-9_]*)"
+    r"\.(?P<event>[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)"
     r"\.v(?P<major>[1-9][0-9]*)$"
 )
 _RFC3339_RE = re.compile(

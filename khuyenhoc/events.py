@@ -6,5 +6,7 @@ Pure (no broker code), so domain modules can name the events they raise.
 from khuyenhoc.envelope import EventType
 
 REGISTERED = EventType("registration", "registered", 1)
+WITHDRAWN = EventType("registration", "withdrawn", 1)
+MEMBER_JOINED = EventType("registration", "member.joined", 1)
 
-ALL_EVENT_TYPES: tuple[EventType, ...] = (REGISTERED,)
+ALL_EVENT_TYPES: tuple[EventType, ...] = (REGISTERED, WITHDRAWN, MEMBER_JOINED)

@@ -16,7 +16,7 @@ from nameko.constants import PERSISTENT
 from nameko.standalone.events import get_event_exchange
 
 from khuyenhoc.envelope import EventType
-from khuyenhoc.events import ALL_EVENT_TYPES, REGISTERED
+from khuyenhoc.events import ALL_EVENT_TYPES, MEMBER_JOINED, REGISTERED, WITHDRAWN
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,15 @@ class Subscriber:
 EVENT_TYPES: dict[str, EventType] = {kind.type: kind for kind in ALL_EVENT_TYPES}
 
 SUBSCRIPTIONS: dict[EventType, tuple[Subscriber, ...]] = {
-    REGISTERED: (Subscriber("scoring", "on_registered"),),
+    REGISTERED: (
+        Subscriber("scoring", "on_registered"),
+        Subscriber("notification", "on_registered"),
+    ),
+    WITHDRAWN: (
+        Subscriber("scoring", "on_withdrawn"),
+        Subscriber("notification", "on_withdrawn"),
+    ),
+    MEMBER_JOINED: (Subscriber("notification", "on_member_joined"),),
 }
 
 DEAD_LETTER_EXCHANGE = Exchange("khuyenhoc.dead-letter", type="direct", durable=True)

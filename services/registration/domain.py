@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from khuyenhoc.envelope import new_event
-from khuyenhoc.events import REGISTERED
+from khuyenhoc.events import REGISTERED, WITHDRAWN
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
 
 FIRST_YEAR = 2000  # earliest programme year the platform records
+ENROLLED, WITHDRAWN_STATUS = "ENROLLED", "WITHDRAWN"
 
 
 class Title(StrEnum):
@@ -50,40 +52,206 @@ class Member:
     learning: bool = False
 
 
-@dataclass(frozen=True)
-class Household:
-    """A household of a commune; the same head and hamlet in the same commune is the same
-    household, however the name was typed (case, diacritics, spacing, Unicode form)."""
+TITLE_OF: dict[SubjectKind, Title] = {
+    SubjectKind.HOUSEHOLD: Title.FAMILY,
+    SubjectKind.CLAN: Title.CLAN,
+    SubjectKind.COMMUNITY: Title.COMMUNITY,
+    SubjectKind.LEARNING_UNIT: Title.UNIT,
+    SubjectKind.CITIZEN: Title.CITIZEN,
+}
+_PREFIX = {
+    SubjectKind.HOUSEHOLD: "hh",
+    SubjectKind.CLAN: "cl",
+    SubjectKind.COMMUNITY: "co",
+    SubjectKind.LEARNING_UNIT: "lu",
+    SubjectKind.CITIZEN: "ci",
+}
 
+
+@dataclass(frozen=True)
+class Subject:
+    """Anything that enrols for a learning title: a household, clan, village community,
+    learning unit or citizen. Two entries with the same identity in the same place are one
+    subject, however the names were typed (case, diacritics, spacing, Unicode form); a citizen
+    is one person in the whole province (identified by the keyed hash of the national ID)."""
+
+    kind: SubjectKind
     tenant: str
-    commune_code: str
-    head_name: str
-    address: str
-    members: tuple[Member, ...] = ()
-    phone: str | None = None
+    unit_code: str  # the commune (or the district, for a district-level learning unit)
+    name: str  # what officers see in lists
+    identity: tuple[str, ...]  # normalised parts that make two entries the same subject
+    details: dict[str, Any]  # everything else that is stored
+    unit_level: str = "commune"
+
+    @property
+    def title(self) -> Title:
+        return TITLE_OF[self.kind]
 
     @property
     def subject_id(self) -> str:
-        key = _digest(
-            self.tenant, self.commune_code, search_key(self.head_name), search_key(self.address)
-        )
-        return f"hh-{key}"
+        place = () if self.kind is SubjectKind.CITIZEN else (self.unit_code,)
+        return f"{_PREFIX[self.kind]}-{_digest(self.tenant, *place, *self.identity)}"
 
     def as_document(self, unit_path: UnitPath, now: datetime) -> dict[str, Any]:
         return {
             "_id": self.subject_id,
             "tenant": self.tenant,
-            "kind": SubjectKind.HOUSEHOLD.value,
-            "unit_code": self.commune_code,
+            "kind": self.kind.value,
+            "unit_code": self.unit_code,
             "unitpath": str(unit_path),
             **unit_path.depth_fields(),
-            "head_name": self.head_name,
-            "name_key": search_key(self.head_name),
-            "address": self.address,
-            "members": [vars(m) for m in self.members],
-            "phone": self.phone,
+            "name": self.name,
+            "name_key": search_key(self.name),
+            **self.details,
             "created_at": now,
         }
+
+
+def household(
+    tenant: str,
+    commune_code: str,
+    head_name: str,
+    address: str,
+    members: tuple[Member, ...] = (),
+    phone: str | None = None,
+    head_birth_year: int | None = None,
+    size: int | None = None,
+    learners: int | None = None,
+) -> Subject:
+    """Gia đình học tập: identified by its head and hamlet in the commune."""
+    return Subject(
+        SubjectKind.HOUSEHOLD,
+        tenant,
+        commune_code,
+        head_name,
+        (search_key(head_name), search_key(address)),
+        {
+            "head_name": head_name,
+            "head_birth_year": head_birth_year,
+            "address": address,
+            "members": [vars(m) for m in members],
+            "phone": phone,
+            "size": size if size is not None else (len(members) or None),
+            "learners": learners
+            if learners is not None
+            else (sum(m.learning for m in members) if members else None),
+        },
+    )
+
+
+def clan(
+    tenant: str,
+    commune_code: str,
+    clan_name: str,
+    head_name: str,
+    households: int | None = None,
+    people: int | None = None,
+    address: str | None = None,
+) -> Subject:
+    """Dòng họ học tập: a clan (or a branch of one) by its name and head in the commune."""
+    return Subject(
+        SubjectKind.CLAN,
+        tenant,
+        commune_code,
+        clan_name,
+        (search_key(clan_name), search_key(head_name)),
+        {
+            "clan_name": clan_name,
+            "head_name": head_name,
+            "households": households,
+            "people": people,
+            "address": address,
+        },
+    )
+
+
+def community(tenant: str, commune_code: str, name: str, households: int | None = None) -> Subject:
+    """Cộng đồng học tập cấp thôn: a hamlet or residential group of the commune."""
+    return Subject(
+        SubjectKind.COMMUNITY,
+        tenant,
+        commune_code,
+        name,
+        (search_key(name),),
+        {"households": households},
+    )
+
+
+class LearningUnitKind(StrEnum):
+    AGENCY = "agency"
+    SCHOOL = "school"
+    ENTERPRISE = "enterprise"
+    ARMED_FORCES = "armed_forces"
+
+
+def learning_unit(
+    tenant: str,
+    unit_code: str,
+    name: str,
+    unit_kind: LearningUnitKind,
+    level: str = "commune",
+    staff: int | None = None,
+) -> Subject:
+    """Đơn vị học tập: an agency, school, enterprise or armed-forces unit of a commune or
+    district, by its name there."""
+    return Subject(
+        SubjectKind.LEARNING_UNIT,
+        tenant,
+        unit_code,
+        name,
+        (search_key(name),),
+        {"unit_kind": unit_kind.value, "level": level, "staff": staff},
+        unit_level=level,
+    )
+
+
+class LabourGroup(StrEnum):
+    """The groups whose criteria forms differ (QĐ 244/QĐ-KHVN)."""
+
+    RURAL = "rural"  # nông dân và lao động nông thôn
+    WORKER = "worker"  # công nhân và lao động khác
+    PROFESSIONAL = "professional"  # cao đẳng trở lên, cán bộ, công chức, viên chức, doanh nhân
+
+
+def national_id_hash(national_id: str, key: bytes) -> str:
+    """Keyed, so the stored hash cannot be reversed by hashing every possible ID."""
+    return hmac.new(key, national_id.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def citizen(
+    tenant: str,
+    commune_code: str,
+    full_name: str,
+    birth_year: int,
+    national_id: str,
+    labour_group: LabourGroup,
+    id_key: bytes,
+    address: str | None = None,
+    phone: str | None = None,
+) -> Subject:
+    """Công dân học tập: one person per national ID in the province; the ID itself is never
+    kept, only its keyed hash (for de-duplication) and its last four digits (for display)."""
+    id_hash = national_id_hash(national_id, id_key)
+    return Subject(
+        SubjectKind.CITIZEN,
+        tenant,
+        commune_code,
+        full_name,
+        (id_hash,),
+        {
+            "full_name": full_name,
+            "birth_year": birth_year,
+            "national_id_hash": id_hash,
+            "national_id_last4": national_id[-4:],
+            "labour_group": labour_group.value,
+            "address": address,
+            "phone": phone,
+        },
+    )
+
+
+def age_in(year: int, birth_year: int) -> int:
+    return year - birth_year
 
 
 @dataclass(frozen=True)
@@ -96,9 +264,29 @@ class Enrolment:
     year: int
     unit_path: UnitPath
 
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Enrolment:
+        return cls(
+            doc["subject_id"],
+            SubjectKind(doc["subject_kind"]),
+            Title(doc["title"]),
+            doc["year"],
+            UnitPath.parse(doc["unitpath"]),
+        )
+
     @property
     def id(self) -> str:
         return f"{self.unit_path.tenant}-{self.title.value}-{self.year}-{self.subject_id}"
+
+    def _data(self) -> dict[str, Any]:
+        return {
+            "enrolmentId": self.id,
+            "subjectId": self.subject_id,
+            "subjectKind": self.subject_kind.value,
+            "title": self.title.value,
+            "year": self.year,
+            "unitCode": self.unit_path.code,
+        }
 
     def registered_event(self, now: datetime) -> dict[str, Any]:
         return new_event(
@@ -106,14 +294,16 @@ class Enrolment:
             subject=f"enrolment/{self.id}",
             unit_path=self.unit_path,
             time=now,
-            data={
-                "enrolmentId": self.id,
-                "subjectId": self.subject_id,
-                "subjectKind": self.subject_kind.value,
-                "title": self.title.value,
-                "year": self.year,
-                "unitCode": self.unit_path.code,
-            },
+            data=self._data(),
+        )
+
+    def withdrawn_event(self, now: datetime, reason: str) -> dict[str, Any]:
+        return new_event(
+            WITHDRAWN,
+            subject=f"enrolment/{self.id}",
+            unit_path=self.unit_path,
+            time=now,
+            data={**self._data(), "reason": reason},
         )
 
     def as_document(self, now: datetime) -> dict[str, Any]:
@@ -127,6 +317,6 @@ class Enrolment:
             "unit_code": self.unit_path.code,
             "unitpath": str(self.unit_path),
             **self.unit_path.depth_fields(),
-            "status": "ENROLLED",
+            "status": ENROLLED,
             "created_at": now,
         }

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
 from khuyenhoc.outbox import OutboxRelay
@@ -14,13 +15,15 @@ from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
 from services.registration import service, store
+from services.registration.domain import SubjectKind
 from services.registration.schemas import (
     MESSAGES,
+    REGISTER_SCHEMAS,
     BranchMembersSchema,
     CloseBranchSchema,
     CreateBranchSchema,
-    RegisterHouseholdSchema,
     RenameBranchSchema,
+    WithdrawSchema,
 )
 
 MAX_PAGE = 500
@@ -50,22 +53,58 @@ def _public_unit(unit: dict[str, Any] | None) -> dict[str, Any] | None:
 class RegistrationService(ObservableService):
     name = "registration"
 
+    config = Config()
     db = MongoDatabase(prepare=store.prepare)
     outbox = OutboxRelay(*store.OUTBOX_COLLECTIONS)
 
     @rpc
-    def register_household(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Returns ``{"enrolment": {...}}`` or ``{"errors": [{field, key, message}]}``."""
-        try:
-            household, year = MESSAGES.load(RegisterHouseholdSchema(), payload)
-            registered = service.register_household(
-                store.Directory(self.db), store.Registrations(self.db), household, year
+    def register(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Register a subject of ``kind`` (household, clan, community, learning_unit, citizen).
+
+        Returns ``{"enrolment": {...}}`` or ``{"errors": [{field, key, message}]}``.
+        """
+        schema = REGISTER_SCHEMAS[SubjectKind(kind)]
+
+        def run() -> dict[str, Any]:
+            command = MESSAGES.load(schema(), payload)
+            registered = service.register(
+                self._directory(),
+                store.Registrations(self.db),
+                command,
+                self._settings(command.tenant),
             )
-        except InvalidInput as exc:
-            return {"errors": exc.as_list()}
-        if registered.created:
+            if registered.created:
+                self.outbox.kick()
+            return {"enrolment": registered.as_dict()}
+
+        return _answer(run)
+
+    @rpc
+    def withdraw(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(WithdrawSchema(), payload)
+            withdrawn = service.withdraw(store.Registrations(self.db), **data)
             self.outbox.kick()
-        return {"enrolment": registered.as_dict()}
+            return {"enrolment": withdrawn}
+
+        return _answer(run)
+
+    @rpc
+    def enrolment(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
+        """Where an enrolment of ``tenant`` belongs (for access checks); None if not there."""
+        found = store.Registrations(self.db).get_enrolment(enrolment_id)
+        if found is None or found["tenant"] != tenant:
+            return None
+        fields = ("tenant", "unit_code", "unitpath", "title", "year", "status", "subject_kind")
+        return {field: found.get(field) for field in fields}
+
+    def _settings(self, tenant: str) -> service.RegistrationSettings:
+        own = (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}
+        return service.RegistrationSettings(
+            id_key=str(self.config["ID_HASH_KEY"]).encode("utf-8"),
+            citizen_min_age=own.get("citizen_min_age"),
+            citizen_max_age=own.get("citizen_max_age"),
+        )
 
     @rpc
     def create_branch(self, payload: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from khuyenhoc.text import clean
 from khuyenhoc.validation import MessageCatalogue, field_messages
 from services.registration.branches import BranchKind
-from services.registration.domain import Household, Member, registration_years
+from services.registration.domain import (
+    LabourGroup,
+    LearningUnitKind,
+    Member,
+    SubjectKind,
+    registration_years,
+)
 
 MESSAGES = MessageCatalogue(
     {
@@ -24,6 +31,17 @@ MESSAGES = MessageCatalogue(
         "phone_format": "Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678).",
         "too_many_members": "Một hộ gia đình có tối đa 30 thành viên.",
         "branch_format": "Mã chi hội không hợp lệ.",
+        "count_range": "Số lượng phải từ 0 đến 1.000.000.",
+        "unit_format": "Mã đơn vị phải gồm 3 chữ số (huyện) hoặc 5 chữ số (xã).",
+        "unit_not_found": "Không tìm thấy đơn vị hành chính này trong tỉnh đã chọn.",
+        "unit_kind": "Loại đơn vị phải là một trong: agency, school, enterprise, armed_forces.",
+        "unit_level": "Cấp phải là commune (xã) hoặc district (huyện).",
+        "national_id_format": "Số căn cước công dân phải gồm đúng 12 chữ số.",
+        "labour_group": "Nhóm lao động phải là một trong: rural, worker, professional.",
+        "age_out_of_bounds": "Tuổi không nằm trong khoảng tỉnh quy định cho Công dân học tập.",
+        "enrolment_not_found": "Không tìm thấy đăng ký này.",
+        "already_withdrawn": "Đăng ký này đã được rút trước đó.",
+        "reason_too_long": "Lý do quá dài: tối đa 500 ký tự.",
         "branch_not_found": "Không tìm thấy chi hội này trong tỉnh đã chọn.",
         "branch_kind": "Loại chi hội phải là một trong: residential, school, clan, agency, board.",
         "name_taken": "Xã này đã có một chi hội đang hoạt động với tên này.",
@@ -90,21 +108,96 @@ class MemberSchema(EdgeSchema):
         return Member(**data)
 
 
-class RegisterHouseholdSchema(EdgeSchema):
-    """``registerHousehold`` input; the commune's existence is the service layer's check."""
+@dataclass(frozen=True)
+class RegisterCommand:
+    """A validated registration: which kind of subject, where, its fields, for which year."""
+
+    kind: SubjectKind
+    tenant: str
+    unit_code: str
+    fields: dict[str, Any]
+    year: int
+
+
+def _optional_name(**kwargs: Any) -> Text:
+    return Text(
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(max=120, error=MESSAGES["too_long"]),
+        **kwargs,
+    )
+
+
+def _count(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=validate.Range(0, 1_000_000, error=MESSAGES["count_range"]),
+        **kwargs,
+    )
+
+
+def _phone() -> fields.String:
+    return fields.String(
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^(0|\+84)[0-9]{9,10}$", error=MESSAGES["phone_format"]),
+    )
+
+
+def _year() -> fields.Integer:
+    return fields.Integer(
+        required=True, strict=True, error_messages=_BASE, validate=_check_registration_year
+    )
+
+
+class RegisterSchema(EdgeSchema):
+    """Fields every registration has; each kind adds its own and names itself in ``kind``."""
+
+    kind: SubjectKind
+    unit_field = "commune_code"
 
     tenant = fields.String(
         required=True,
         error_messages=_BASE,
         validate=validate.Regexp(r"^[0-9]{2}$", error=MESSAGES["tenant_format"]),
     )
-    commune_code = fields.String(
+    year = _year()
+
+    @post_load
+    def to_command(self, data: dict[str, Any], **kwargs: Any) -> RegisterCommand:
+        tenant, year = data.pop("tenant"), data.pop("year")
+        unit_code = data.pop(self.unit_field)
+        return RegisterCommand(self.kind, tenant, unit_code, data, year)
+
+
+def _commune() -> fields.String:
+    return fields.String(
         data_key="communeCode",
         required=True,
         error_messages=_BASE,
         validate=validate.Regexp(r"^[0-9]{5}$", error=MESSAGES["commune_format"]),
     )
+
+
+class RegisterHouseholdSchema(RegisterSchema):
+    """``registerHousehold``: Gia đình học tập."""
+
+    kind = SubjectKind.HOUSEHOLD
+    commune_code = _commune()
     head_name = _name(data_key="headName")
+    head_birth_year = fields.Integer(
+        data_key="headBirthYear",
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=_check_birth_year,
+    )
     address = _name()
     members = fields.List(
         fields.Nested(MemberSchema, error_messages=_BASE),
@@ -112,21 +205,123 @@ class RegisterHouseholdSchema(EdgeSchema):
         error_messages=_BASE,
         validate=validate.Length(max=30, error=MESSAGES["too_many_members"]),
     )
-    phone = fields.String(
-        load_default=None,
-        allow_none=True,
-        error_messages=_BASE,
-        validate=validate.Regexp(r"^(0|\+84)[0-9]{9,10}$", error=MESSAGES["phone_format"]),
-    )
-    year = fields.Integer(
-        required=True, strict=True, error_messages=_BASE, validate=_check_registration_year
-    )
+    phone = _phone()
+    size = _count()
+    learners = _count()
 
     @post_load
-    def to_command(self, data: dict[str, Any], **kwargs: Any) -> tuple[Household, int]:
-        year = data.pop("year")
+    def to_command(self, data: dict[str, Any], **kwargs: Any) -> RegisterCommand:
         data["members"] = tuple(data["members"])
-        return Household(**data), year
+        return super().to_command(data, **kwargs)
+
+
+class RegisterClanSchema(RegisterSchema):
+    """``registerClan``: Dòng họ học tập."""
+
+    kind = SubjectKind.CLAN
+    commune_code = _commune()
+    clan_name = _name(data_key="clanName")
+    head_name = _name(data_key="headName")
+    households = _count()
+    people = _count()
+    address = _optional_name()
+
+
+class RegisterCommunitySchema(RegisterSchema):
+    """``registerCommunity``: Cộng đồng học tập cấp thôn / tổ dân phố."""
+
+    kind = SubjectKind.COMMUNITY
+    commune_code = _commune()
+    name = _name()
+    households = _count()
+
+
+class RegisterLearningUnitSchema(RegisterSchema):
+    """``registerLearningUnit``: Đơn vị học tập of a commune or a district."""
+
+    kind = SubjectKind.LEARNING_UNIT
+    unit_field = "unit_code"
+    unit_code = fields.String(
+        data_key="unitCode",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^([0-9]{3}|[0-9]{5})$", error=MESSAGES["unit_format"]),
+    )
+    name = _name()
+    unit_kind = fields.Enum(
+        LearningUnitKind,
+        by_value=True,
+        data_key="unitKind",
+        required=True,
+        error_messages={**_BASE, "unknown": MESSAGES["unit_kind"]},
+    )
+    level = fields.String(
+        load_default="commune",
+        error_messages=_BASE,
+        validate=validate.OneOf(("commune", "district"), error=MESSAGES["unit_level"]),
+    )
+    staff = _count()
+
+
+class RegisterCitizenSchema(RegisterSchema):
+    """``registerCitizen``: Công dân học tập; the national ID is checked, then only hashed."""
+
+    kind = SubjectKind.CITIZEN
+    commune_code = _commune()
+    full_name = _name(data_key="fullName")
+    birth_year = fields.Integer(
+        data_key="birthYear",
+        required=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=_check_birth_year,
+    )
+    national_id = fields.String(
+        data_key="nationalId",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{12}$", error=MESSAGES["national_id_format"]),
+    )
+    labour_group = fields.Enum(
+        LabourGroup,
+        by_value=True,
+        data_key="labourGroup",
+        required=True,
+        error_messages={**_BASE, "unknown": MESSAGES["labour_group"]},
+    )
+    address = _optional_name()
+    phone = _phone()
+
+
+REGISTER_SCHEMAS: dict[SubjectKind, type[RegisterSchema]] = {
+    schema.kind: schema
+    for schema in (
+        RegisterHouseholdSchema,
+        RegisterClanSchema,
+        RegisterCommunitySchema,
+        RegisterLearningUnitSchema,
+        RegisterCitizenSchema,
+    )
+}
+
+
+class WithdrawSchema(EdgeSchema):
+    tenant = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{2}$", error=MESSAGES["tenant_format"]),
+    )
+    enrolment_id = fields.String(
+        data_key="enrolmentId",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["enrolment_not_found"]),
+    )
+    reason = Text(
+        load_default="",
+        error_messages=_BASE,
+        validate=validate.Length(max=500, error=MESSAGES["reason_too_long"]),
+    )
 
 
 def _tenant() -> fields.String:

@@ -17,9 +17,20 @@ from services.registration.branches import (
     name_claim_id,
     renamed,
 )
-from services.registration.domain import Enrolment, Household, SubjectKind, Title
+from services.registration.domain import (
+    ENROLLED,
+    WITHDRAWN_STATUS,
+    Enrolment,
+    Subject,
+    SubjectKind,
+    citizen,
+    clan,
+    community,
+    household,
+    learning_unit,
+)
 from services.registration.hierarchy import registration_date, unit_id
-from services.registration.schemas import MESSAGES
+from services.registration.schemas import MESSAGES, RegisterCommand
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.registration.store import Branches, Directory, Registrations
@@ -45,33 +56,92 @@ class Registered:
         }
 
 
-def commune_path(directory: Directory, tenant: str, code: str, year: int) -> UnitPath:
-    """The commune's path inside ``tenant`` as the directory stood for ``year``; another
-    tenant's commune is simply not found."""
+@dataclass(frozen=True)
+class RegistrationSettings:
+    """What a tenant configures: the key for national-ID hashes, and the age bounds of
+    "Công dân học tập" (no bound is official, so none is assumed)."""
+
+    id_key: bytes
+    citizen_min_age: int | None = None
+    citizen_max_age: int | None = None
+
+
+def registration_unit(
+    directory: Directory, tenant: str, code: str, level: str, year: int, field: str
+) -> UnitPath:
+    """The unit's path inside ``tenant`` as the directory stood for ``year``; another
+    tenant's unit is simply not found."""
     unit = directory.get(tenant, code, registration_date(year, date.today()))
-    if unit is None or unit["level"] != "commune":
-        raise InvalidInput([MESSAGES.error("communeCode", "commune_not_found")])
+    if unit is None or unit["level"] != level:
+        key = "commune_not_found" if level == "commune" else "unit_not_found"
+        raise InvalidInput([MESSAGES.error(field, key)])
     return UnitPath.parse(unit["path"])
 
 
-def register_household(
+def build_subject(command: RegisterCommand, settings: RegistrationSettings) -> Subject:
+    fields, tenant, code = dict(command.fields), command.tenant, command.unit_code
+    if command.kind is SubjectKind.CITIZEN:
+        _check_age(command.year - fields["birth_year"], settings)
+        return citizen(tenant, code, id_key=settings.id_key, **fields)
+    factory = {
+        SubjectKind.HOUSEHOLD: household,
+        SubjectKind.CLAN: clan,
+        SubjectKind.COMMUNITY: community,
+        SubjectKind.LEARNING_UNIT: learning_unit,
+    }
+    return factory[command.kind](tenant, code, **fields)
+
+
+def _check_age(age: int, settings: RegistrationSettings) -> None:
+    low, high = settings.citizen_min_age, settings.citizen_max_age
+    if (low is not None and age < low) or (high is not None and age > high):
+        raise InvalidInput([MESSAGES.error("birthYear", "age_out_of_bounds")])
+
+
+def register(
     directory: Directory,
     registrations: Registrations,
-    household: Household,
-    year: int,
+    command: RegisterCommand,
+    settings: RegistrationSettings,
     now: datetime | None = None,
 ) -> Registered:
-    """Register the household (once) and enrol it for "Gia đình học tập" in ``year`` (once)."""
+    """Register the subject (once) and enrol it for its title in the year (once); a withdrawn
+    enrolment registered again is enrolled again."""
     now = now or datetime.now(UTC)
-    path = commune_path(directory, household.tenant, household.commune_code, year)
-    registrations.add_subject(household.as_document(path, now))
-    enrolment = Enrolment(household.subject_id, SubjectKind.HOUSEHOLD, Title.FAMILY, year, path)
-    created = registrations.add_enrolment(
-        enrolment.as_document(now), enrolment.registered_event(now)
+    subject = build_subject(command, settings)
+    field = "unitCode" if command.kind is SubjectKind.LEARNING_UNIT else "communeCode"
+    path = registration_unit(
+        directory, command.tenant, command.unit_code, subject.unit_level, command.year, field
     )
+    registrations.add_subject(subject.as_document(path, now))
+    enrolment = Enrolment(subject.subject_id, subject.kind, subject.title, command.year, path)
+    event = enrolment.registered_event(now)
+    created = registrations.add_enrolment(enrolment.as_document(now), event)
+    if not created:
+        created = registrations.reenrol(enrolment.id, event, now)
     return Registered(
-        enrolment.id, household.subject_id, Title.FAMILY.value, year, str(path), created
+        enrolment.id, subject.subject_id, subject.title.value, command.year, str(path), created
     )
+
+
+def withdraw(
+    registrations: Registrations,
+    tenant: str,
+    enrolment_id: str,
+    reason: str,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Withdraw an enrolment (rút đăng ký); its ``withdrawn`` event is stored with the change."""
+    now = now or datetime.now(UTC)
+    document = registrations.get_enrolment(enrolment_id)
+    if document is None or document["tenant"] != tenant:
+        raise InvalidInput([MESSAGES.error("enrolmentId", "enrolment_not_found")])
+    if document["status"] != ENROLLED:
+        raise InvalidInput([MESSAGES.error("enrolmentId", "already_withdrawn")])
+    event = Enrolment.from_document(document).withdrawn_event(now, reason)
+    if not registrations.withdraw(enrolment_id, event, reason, now):
+        raise InvalidInput([MESSAGES.error("enrolmentId", "already_withdrawn")])
+    return {"enrolmentId": enrolment_id, "status": WITHDRAWN_STATUS}
 
 
 def _branch(directory: Directory, tenant: str, code: str, field: str = "code") -> dict[str, Any]:

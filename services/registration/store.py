@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from khuyenhoc.outbox import ensure_outbox_index, with_outbox
+from khuyenhoc.outbox import ensure_outbox_index, outbox_update, with_outbox
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
+from services.registration.domain import ENROLLED, WITHDRAWN_STATUS
 from services.registration.hierarchy import pick_version, reference_day, unit_id, valid_at
 
 UNITS = "units"
@@ -144,6 +145,24 @@ class Registrations:
         except DuplicateKeyError:
             return False
         return True
+
+    def reenrol(self, enrolment_id: str, event: dict[str, Any], now: datetime) -> bool:
+        """Enrol a withdrawn enrolment again, with its event; False if it was enrolled."""
+        update = outbox_update(event)
+        update["$set"].update(status=ENROLLED, reenrolled_at=now)
+        result = self.enrolments.update_one(
+            {"_id": enrolment_id, "status": WITHDRAWN_STATUS}, update
+        )
+        return result.modified_count == 1
+
+    def withdraw(
+        self, enrolment_id: str, event: dict[str, Any], reason: str, now: datetime
+    ) -> bool:
+        """Withdraw with the event in the same write; False if it was not enrolled any more."""
+        update = outbox_update(event)
+        update["$set"].update(status=WITHDRAWN_STATUS, withdrawn_at=now, withdraw_reason=reason)
+        result = self.enrolments.update_one({"_id": enrolment_id, "status": ENROLLED}, update)
+        return result.modified_count == 1
 
     def get_enrolment(self, enrolment_id: str) -> dict[str, Any] | None:
         return self.enrolments.find_one({"_id": enrolment_id}, {"outbox": 0})

@@ -14,6 +14,37 @@ from khuyenhoc.tenancy import UnitPath
 
 class AssessmentStatus(StrEnum):
     REGISTERED = "REGISTERED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+TARGET_STATUS = {"registered": AssessmentStatus.REGISTERED, "withdrawn": AssessmentStatus.WITHDRAWN}
+
+
+@dataclass(frozen=True)
+class Transition:
+    status: AssessmentStatus
+    registered_delta: int  # how the unit's "registered" figure changes
+
+
+def transition(
+    current: str | None, last_event_time: str | None, event_name: str, event_time: str
+) -> Transition | None:
+    """What an enrolment event does to an assessment, or None when it does nothing: a
+    redelivered or out-of-date event (older than the last one applied), or no change of state.
+    A withdrawal that overtakes its registration is recorded, so the late registration is
+    recognised as older and ignored."""
+    if last_event_time and _when(event_time) <= _when(last_event_time):
+        return None
+    target = TARGET_STATUS[event_name]
+    if current == target:
+        return None
+    if target is AssessmentStatus.REGISTERED:
+        return Transition(target, +1)
+    return Transition(target, -1 if current == AssessmentStatus.REGISTERED else 0)
+
+
+def _when(timestamp: str) -> datetime:
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
 
 
 @dataclass(frozen=True)
@@ -49,7 +80,7 @@ class Assessment:
         """The counter of the assessment's own unit; higher levels sum their units' counters."""
         return f"{self.tenant}|{self.unit_path.code}|{self.year}|{self.title}"
 
-    def as_document(self, opened_by_event: str, now: datetime) -> dict[str, Any]:
+    def as_document(self, opened_by_event: str, now: datetime) -> dict[str, Any]:  # noqa: D102
         return {
             "_id": self.id,
             "tenant": self.tenant,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nameko.rpc import rpc
 
 from khuyenhoc.envelope import Envelope
-from khuyenhoc.events import REGISTERED
+from khuyenhoc.events import REGISTERED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
@@ -20,8 +20,15 @@ class ScoringService(ObservableService):
 
     @consumes(REGISTERED)
     def on_registered(self, event: Envelope) -> str:
-        opened = service.open_assessment(store.Assessments(self.db), event)
-        return PROCESSED if opened else DUPLICATE
+        return self._apply(event, REGISTERED.name)
+
+    @consumes(WITHDRAWN)
+    def on_withdrawn(self, event: Envelope) -> str:
+        return self._apply(event, WITHDRAWN.name)
+
+    def _apply(self, event: Envelope, name: str) -> str:
+        changed = service.apply_enrolment_event(store.Assessments(self.db), event, name)
+        return PROCESSED if changed else DUPLICATE
 
     @rpc
     def stats(self, tenant: str, unit_path: str, year: int) -> dict[str, dict[str, int]]:

@@ -13,9 +13,12 @@ if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.scoring.store import Assessments
 
 
-def open_assessment(assessments: Assessments, event: Envelope) -> bool:
-    """A ``registered`` enrolment opens its assessment; True unless it was already open."""
-    return assessments.open(Assessment.opened_by(event), event.id, datetime.now(UTC))
+def apply_enrolment_event(assessments: Assessments, event: Envelope, name: str) -> bool:
+    """``registered`` opens (or reopens) the enrolment's assessment, ``withdrawn`` closes it;
+    False when the event changed nothing (a redelivery or an out-of-date event)."""
+    return assessments.apply(
+        Assessment.opened_by(event), event.id, name, event.time, datetime.now(UTC)
+    )
 
 
 def unit_stats(assessments: Assessments, path: UnitPath, year: int) -> dict[str, dict[str, int]]:

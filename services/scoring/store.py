@@ -1,10 +1,12 @@
 """MongoDB adapters of scoring: assessments and per-unit counters.
 
-Counting exactly once without multi-document transactions: the assessment is inserted first
-(its ``_id`` is the enrolment, so a redelivered or re-sent event finds it), then the unit's
-counter is incremented together with a marker ``applied.<assessment>`` in the same atomic update,
-so a retry after a crash cannot count twice; the assessment is then marked done and the marker
-removed. Only in-flight markers live on a counter, so counters stay small.
+Counting exactly once without multi-document transactions: an event changes the assessment
+first (guarded by the last event applied, so concurrent changes retry), recording the counter
+change it owes as ``pending.<event id>``; the unit's counter is then changed together with a
+marker ``applied.<event id>`` in the same atomic update, so a retry after a crash cannot count
+twice; finally both the pending entry and the marker are removed. A redelivered event finds its
+pending entry (and finishes the job) or finds itself older than the last event (and does
+nothing). Only in-flight markers live on a counter, so counters stay small.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.tenancy import UnitPath
-from services.scoring.domain import Assessment
+from services.scoring.domain import Assessment, Transition, transition
 
 ASSESSMENTS = "assessments"
 COUNTERS = "counters"
 MAX_DEPTH = 4  # province / district / commune / branch
-PENDING, DONE = "pending", "done"
+ATTEMPTS = 10
 
 
 def prepare(db: Database) -> None:
@@ -38,40 +40,92 @@ def prepare(db: Database) -> None:
         )
 
 
+class ConcurrentChange(RuntimeError):
+    """The assessment kept changing under us; the message will be retried."""
+
+
 class Assessments:
     def __init__(self, db: Database) -> None:
         self.assessments = db[ASSESSMENTS]
         self.counters = db[COUNTERS]
 
-    def open(self, assessment: Assessment, event_id: str, now: datetime) -> bool:
-        """Open the assessment and count it; False when it had been opened and counted before."""
-        document = {**assessment.as_document(event_id, now), "rollup": PENDING}
-        try:
-            self.assessments.insert_one(document)
-        except DuplicateKeyError:
-            existing = self.assessments.find_one({"_id": assessment.id}, {"rollup": 1})
-            if existing and existing.get("rollup") == DONE:
-                return False
-        self._count(assessment)
-        self.assessments.update_one({"_id": assessment.id}, {"$set": {"rollup": DONE}})
-        self.counters.update_one(
-            {"_id": assessment.counter_id}, {"$unset": {f"applied.{assessment.id}": ""}}
-        )
-        return True
-
-    def _count(self, assessment: Assessment) -> None:
-        marker = f"applied.{assessment.id}"
-        # A duplicate key means the marker is there: counted before a crash, not again.
-        with suppress(DuplicateKeyError):
-            self.counters.update_one(
-                {"_id": assessment.counter_id, marker: {"$exists": False}},
-                {
-                    "$inc": {"registered": 1},
-                    "$set": {marker: 1},
-                    "$setOnInsert": assessment.counter_identity(),
-                },
-                upsert=True,
+    def apply(
+        self,
+        assessment: Assessment,
+        event_id: str,
+        event_name: str,
+        event_time: str,
+        now: datetime,
+    ) -> bool:
+        """Apply an enrolment event; False when it changed nothing (duplicate or stale)."""
+        for _ in range(ATTEMPTS):
+            current = self.assessments.find_one({"_id": assessment.id})
+            pending = (current or {}).get("pending") or {}
+            if event_id in pending:  # a crash interrupted this very event: finish it
+                self._settle(assessment, event_id, int(pending[event_id]))
+                return True
+            change = transition(
+                (current or {}).get("status"),
+                (current or {}).get("last_event_time"),
+                event_name,
+                event_time,
             )
+            if change is None:
+                return False
+            if self._record(assessment, current, change, event_id, event_time, now):
+                self._settle(assessment, event_id, change.registered_delta)
+                return True
+        raise ConcurrentChange(f"assessment {assessment.id} kept changing")
+
+    def _record(
+        self,
+        assessment: Assessment,
+        current: dict[str, Any] | None,
+        change: Transition,
+        event_id: str,
+        event_time: str,
+        now: datetime,
+    ) -> bool:
+        state = {
+            "status": change.status.value,
+            "last_event": event_id,
+            "last_event_time": event_time,
+            "updated_at": now,
+        }
+        if current is None:
+            document = {
+                **assessment.as_document(event_id, now),
+                **state,
+                "pending": {event_id: change.registered_delta},
+            }
+            try:
+                self.assessments.insert_one(document)
+            except DuplicateKeyError:
+                return False  # another delivery got there first: look again
+            return True
+        result = self.assessments.update_one(
+            {"_id": assessment.id, "last_event": current.get("last_event")},
+            {"$set": {**state, f"pending.{event_id}": change.registered_delta}},
+        )
+        return result.modified_count == 1
+
+    def _settle(self, assessment: Assessment, event_id: str, delta: int) -> None:
+        marker = f"applied.{event_id}"
+        if delta:
+            # A duplicate key means the marker is there: counted before a crash, not again.
+            with suppress(DuplicateKeyError):
+                self.counters.update_one(
+                    {"_id": assessment.counter_id, marker: {"$exists": False}},
+                    {
+                        "$inc": {"registered": delta},
+                        "$set": {marker: 1},
+                        "$setOnInsert": assessment.counter_identity(),
+                    },
+                    upsert=True,
+                )
+        self.assessments.update_one({"_id": assessment.id}, {"$unset": {f"pending.{event_id}": ""}})
+        if delta:
+            self.counters.update_one({"_id": assessment.counter_id}, {"$unset": {marker: ""}})
 
     def get(self, assessment_id: str) -> dict[str, Any] | None:
         return self.assessments.find_one({"_id": assessment_id})

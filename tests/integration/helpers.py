@@ -28,6 +28,18 @@ def registered_event(
     return enrolment.registered_event(datetime.now(UTC))
 
 
+def withdrawn_event(registered: dict[str, Any], reason: str = "") -> dict[str, Any]:
+    """The withdrawal of the enrolment a ``registered`` event announced, a moment later."""
+    enrolment = Enrolment(
+        registered["data"]["subjectId"],
+        SubjectKind(registered["data"]["subjectKind"]),
+        Title(registered["data"]["title"]),
+        registered["data"]["year"],
+        UnitPath.parse(registered["unitpath"]),
+    )
+    return enrolment.withdrawn_event(datetime.now(UTC), reason)
+
+
 def publish(config: dict[str, Any], event: dict[str, Any]) -> None:
     assert EventPublisher(config, "registration").publish(event)
 

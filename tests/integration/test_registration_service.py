@@ -24,7 +24,7 @@ def start(container_factory, config, *services):
 
 def register(config, payload):
     with ServiceRpcProxy("registration", config) as registration:
-        return registration.register_household(payload)
+        return registration.register("household", payload)
 
 
 def stored(config):

@@ -5,11 +5,12 @@ from datetime import UTC, datetime
 
 from nameko.testing.services import entrypoint_waiter
 
+from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import REGISTERED
 from khuyenhoc.messaging import DUPLICATE, PROCESSED
 from khuyenhoc.storage import service_database
 from services.scoring import store
-from services.scoring.domain import Assessment
+from services.scoring.domain import Assessment, AssessmentStatus, Transition
 from services.scoring.entrypoint import ScoringService
 from tests.conftest import wait_until
 from tests.integration.helpers import (
@@ -18,6 +19,7 @@ from tests.integration.helpers import (
     publish_raw,
     registered_count,
     registered_event,
+    withdrawn_event,
 )
 
 COMMUNE, DISTRICT, PROVINCE = "20/183/06184", "20/183", "20"
@@ -90,19 +92,69 @@ def test_an_event_published_while_scoring_is_down_is_processed_when_it_returns(
     wait_until(lambda: registered_count(config, COMMUNE) == 1, what="the queued event")
 
 
-def test_a_crash_between_counting_and_marking_done_does_not_count_twice(config):
+def crash_after_counting(db, assessment, event):
+    """The state a crash leaves between the counter update and the clean-up."""
+    store.Assessments(db)._record(
+        assessment,
+        None,
+        Transition(AssessmentStatus.REGISTERED, 1),
+        event["id"],
+        event["time"],
+        datetime.now(UTC),
+    )
+    db.counters.update_one(
+        {"_id": assessment.counter_id},
+        {
+            "$inc": {"registered": 1},
+            "$set": {f"applied.{event['id']}": 1},
+            "$setOnInsert": assessment.counter_identity(),
+        },
+        upsert=True,
+    )
+
+
+def test_a_crash_between_counting_and_cleaning_up_does_not_count_twice(config):
     """Replays the exact crash window of the store's protocol, on the real server."""
     db = service_database(config, "scoring")
     store.prepare(db)
     assessments = store.Assessments(db)
-    from khuyenhoc.envelope import Envelope
-
-    assessment = Assessment.opened_by(Envelope.from_dict(registered_event("hh-1")))
+    event = registered_event("hh-1")
+    assessment = Assessment.opened_by(Envelope.from_dict(event))
+    crash_after_counting(db, assessment, event)
     now = datetime.now(UTC)
-    db.assessments.insert_one({**assessment.as_document("evt-1", now), "rollup": store.PENDING})
-    assessments._count(assessment)  # ... and the process died before marking it done
-    assert assessments.open(assessment, "evt-1", now) is True  # redelivery finishes the job
-    assert assessments.open(assessment, "evt-1", now) is False  # and later ones change nothing
+    args = (assessment, event["id"], "registered", event["time"], now)
+    assert assessments.apply(*args) is True  # redelivery finishes the job
+    assert assessments.apply(*args) is False  # and later ones change nothing
     assert registered_count(config, COMMUNE) == 1
     counter = db.counters.find_one({"_id": assessment.counter_id})
     assert counter.get("applied", {}) == {}  # the in-flight marker was cleaned up
+    assert db.assessments.find_one({"_id": assessment.id}).get("pending", {}) == {}
+
+
+def test_withdrawal_uncounts_and_a_stale_registration_is_ignored(container_factory, config):
+    container = start_scoring(container_factory, config)
+    registered = registered_event("hh-1")
+    withdrawn = withdrawn_event(registered)
+    with entrypoint_waiter(container, "on_registered", timeout=15):
+        publish(config, registered)
+    assert registered_count(config, COMMUNE) == 1
+    with entrypoint_waiter(container, "on_withdrawn", timeout=15) as result:
+        publish(config, withdrawn)
+    assert result.get() == PROCESSED and registered_count(config, DISTRICT) == 0
+    with entrypoint_waiter(container, "on_registered", timeout=15) as late:
+        publish(config, registered)  # the old registration delivered again, after the withdrawal
+    assert late.get() == DUPLICATE and registered_count(config, COMMUNE) == 0
+    again = registered_event("hh-1")  # registered anew: counts again
+    with entrypoint_waiter(container, "on_registered", timeout=15) as result:
+        publish(config, again)
+    assert result.get() == PROCESSED and registered_count(config, PROVINCE) == 1
+
+
+def test_a_withdrawal_that_overtakes_its_registration(container_factory, config):
+    container = start_scoring(container_factory, config)
+    registered = registered_event("hh-2")
+    with entrypoint_waiter(container, "on_withdrawn", timeout=15):
+        publish(config, withdrawn_event(registered))
+    with entrypoint_waiter(container, "on_registered", timeout=15) as late:
+        publish(config, registered)
+    assert late.get() == DUPLICATE and registered_count(config, COMMUNE) == 0

@@ -28,6 +28,8 @@ from khuyenhoc.contracts import (
 )
 
 REGISTERED_V1 = "vn.khuyenhoc.registration.registered.v1"
+WITHDRAWN_V1 = "vn.khuyenhoc.registration.withdrawn.v1"
+MEMBER_JOINED_V1 = "vn.khuyenhoc.registration.member.joined.v1"
 
 EXAMPLE: dict[str, Any] = {
     "specversion": "1.0",
@@ -51,9 +53,68 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
+WITHDRAWN_EXAMPLE: dict[str, Any] = {
+    "specversion": "1.0",
+    "id": "0b7d9a4e-5c2f-4e8b-8f3a-2c6d1e9b7a15",
+    "source": "/khuyenhoc/registration",
+    "type": WITHDRAWN_V1,
+    "time": "2024-06-10T09:30:00+07:00",
+    "subject": "enrolment/20-FAMILY-2024-3f9a0c11aa",
+    "datacontenttype": "application/json",
+    "dataschema": "urn:khuyenhoc:schema:withdrawn:1",
+    "tenant": "20",
+    "unitpath": "20/183/06184",
+    "data": {
+        "enrolmentId": "20-FAMILY-2024-3f9a0c11aa",
+        "subjectId": "hh-3f9a0c11aa",
+        "subjectKind": "household",
+        "title": "FAMILY",
+        "year": 2024,
+        "unitCode": "06184",
+        "reason": "Gia đình chuyển nơi cư trú",
+    },
+}
+
+MEMBER_JOINED_EXAMPLE: dict[str, Any] = {
+    "specversion": "1.0",
+    "id": "9e2a4c71-3b8d-4f06-a1c5-7d4e2b9f0c38",
+    "source": "/khuyenhoc/registration",
+    "type": MEMBER_JOINED_V1,
+    "time": "2024-03-15T08:00:00+07:00",
+    "subject": "member/mb-7c41d2e9b0",
+    "datacontenttype": "application/json",
+    "dataschema": "urn:khuyenhoc:schema:member.joined:1",
+    "tenant": "20",
+    "unitpath": "20/183/06184/06184-001",
+    "data": {
+        "memberId": "mb-7c41d2e9b0",
+        "branchCode": "06184-001",
+        "unitCode": "06184",
+        "year": 2024,
+        "joinedOn": "2024-03-15",
+    },
+}
+
+ALL_EXAMPLES = [
+    pytest.param(EXAMPLE, id="registered"),
+    pytest.param(WITHDRAWN_EXAMPLE, id="withdrawn"),
+    pytest.param(MEMBER_JOINED_EXAMPLE, id="member.joined"),
+]
+
+
 @pytest.fixture
 def event() -> dict[str, Any]:
     return copy.deepcopy(EXAMPLE)
+
+
+@pytest.fixture
+def withdrawn() -> dict[str, Any]:
+    return copy.deepcopy(WITHDRAWN_EXAMPLE)
+
+
+@pytest.fixture
+def member_joined() -> dict[str, Any]:
+    return copy.deepcopy(MEMBER_JOINED_EXAMPLE)
 
 
 def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -204,6 +265,18 @@ def test_schema_id_for() -> None:
 
 
 @pytest.mark.parametrize(
+    ("event_type", "schema_id"),
+    [
+        (WITHDRAWN_V1, "events/withdrawn.v1.schema.json"),
+        (MEMBER_JOINED_V1, "events/member.joined.v1.schema.json"),  # a dot in the event name
+    ],
+)
+def test_schema_id_for_new_events(event_type: str, schema_id: str) -> None:
+    assert schema_id_for(event_type) == schema_id
+    assert (CONTRACTS_DIR / schema_id).is_file()
+
+
+@pytest.mark.parametrize(
     "event_type",
     [
         "vn.khuyenhoc.registration.registered.v2",
@@ -211,6 +284,10 @@ def test_schema_id_for() -> None:
         "vn.khuyenhoc.registration.nosuchevent.v1",
         "vn.khuyenhoc.registration.registered",
         "vn.khuyenhoc.registration.registered.v0",
+        "vn.khuyenhoc.registration.member..joined.v1",
+        "vn.khuyenhoc.registration.member.joined.",
+        "vn.khuyenhoc.registration.member.v1",  # no such event "member"
+        "vn.khuyenhoc.registration.joined.v1",
         "com.example.registered.v1",
         "",
     ],
@@ -223,7 +300,7 @@ def test_schema_id_for_rejects_unknown_and_malformed(event_type: str) -> None:
 def test_known_event_types() -> None:
     types = known_event_types()
     assert isinstance(types, frozenset)
-    assert REGISTERED_V1 in types
+    assert {REGISTERED_V1, WITHDRAWN_V1, MEMBER_JOINED_V1} <= types
     for event_type in types:
         assert (CONTRACTS_DIR / schema_id_for(event_type)).is_file()
 
@@ -237,6 +314,123 @@ def test_registry_never_retrieves_remote_resources() -> None:
     registry = contracts._load().registry
     with pytest.raises(NoSuchResource):
         registry.get_or_retrieve("https://json-schema.example/not-local.json")
+
+
+# --- withdrawn and member.joined ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("example", ALL_EXAMPLES)
+def test_every_example_validates(example: dict[str, Any]) -> None:
+    event = copy.deepcopy(example)
+    validate_event(event)
+    assert event == example
+
+
+@pytest.mark.parametrize("reason", ["", "x" * 500, "Không còn đủ điều kiện"])
+def test_withdrawn_reasons_that_are_accepted(withdrawn: dict[str, Any], reason: str) -> None:
+    withdrawn["data"]["reason"] = reason
+    validate_event(withdrawn)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "reason"),
+    [
+        pytest.param(_set_data("reason", "x" * 501), "data.reason", "too long", id="reason-501"),
+        pytest.param(_set_data("reason", None), "data.reason", "not of type", id="reason-null"),
+        pytest.param(_set_data("extra", 1), "data", "'extra' was unexpected", id="extra-data"),
+        pytest.param(_set_data("year", 1999), "data.year", "minimum", id="year-too-small"),
+        pytest.param(_set_data("title", "VILLAGE"), "data.title", "is not one of", id="title"),
+        pytest.param(_set_data("enrolmentId", ""), "data.enrolmentId", "", id="empty-id"),
+        pytest.param(
+            _set("dataschema", "urn:khuyenhoc:schema:registered:1"), "dataschema", "", id="schema"
+        ),
+    ],
+)
+def test_invalid_withdrawn_events(
+    withdrawn: dict[str, Any],
+    mutate: Callable[[dict[str, Any]], None],
+    field: str,
+    reason: str,
+) -> None:
+    mutate(withdrawn)
+    with pytest.raises(ContractError) as excinfo:
+        validate_event(withdrawn)
+    message = str(excinfo.value)
+    assert message.startswith(f"{field}: "), message
+    assert reason in message
+
+
+def test_withdrawn_reason_is_required(withdrawn: dict[str, Any]) -> None:
+    del withdrawn["data"]["reason"]
+    with pytest.raises(ContractError, match=r"^data\.reason: 'reason' is a required property$"):
+        validate_event(withdrawn)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "reason"),
+    [
+        pytest.param(
+            _set_data("branchCode", "06184001"), "data.branchCode", "does not match", id="no-dash"
+        ),
+        pytest.param(
+            _set_data("branchCode", "6184-001"), "data.branchCode", "does not match", id="4-digit"
+        ),
+        pytest.param(
+            _set_data("branchCode", "06184-01"), "data.branchCode", "does not match", id="2-digit"
+        ),
+        pytest.param(
+            _set_data("branchCode", "06184-001\n"), "data.branchCode", "too long", id="newline"
+        ),
+        pytest.param(_set_data("joinedOn", "2024-02-30"), "data.joinedOn", "date", id="feb-30"),
+        pytest.param(_set_data("joinedOn", "2024-3-15"), "data.joinedOn", "date", id="short"),
+        pytest.param(
+            _set_data("joinedOn", "2024-03-15T08:00:00Z"), "data.joinedOn", "date", id="datetime"
+        ),
+        pytest.param(_set_data("joinedOn", "15/03/2024"), "data.joinedOn", "date", id="vn-order"),
+        pytest.param(_set_data("fullName", "Nguyễn Văn A"), "data", "unexpected", id="name"),
+        pytest.param(_set_data("citizenId", "001204000001"), "data", "unexpected", id="cccd"),
+        pytest.param(_set_data("year", 2101), "data.year", "maximum", id="year-too-large"),
+        pytest.param(_set_data("memberId", ""), "data.memberId", "", id="empty-member"),
+    ],
+)
+def test_invalid_member_joined_events(
+    member_joined: dict[str, Any],
+    mutate: Callable[[dict[str, Any]], None],
+    field: str,
+    reason: str,
+) -> None:
+    mutate(member_joined)
+    with pytest.raises(ContractError) as excinfo:
+        validate_event(member_joined)
+    message = str(excinfo.value)
+    assert message.startswith(f"{field}: "), message
+    assert reason in message
+
+
+def test_member_joined_feb_30_message(member_joined: dict[str, Any]) -> None:
+    member_joined["data"]["joinedOn"] = "2024-02-30"
+    with pytest.raises(ContractError, match=r"^data\.joinedOn: '2024-02-30' is not a 'date'$"):
+        validate_event(member_joined)
+
+
+def test_member_joined_leap_day_is_a_date(member_joined: dict[str, Any]) -> None:
+    member_joined["data"]["joinedOn"] = "2024-02-29"
+    validate_event(member_joined)
+
+
+@pytest.mark.parametrize(
+    "field", ["memberId", "branchCode", "unitCode", "year", "joinedOn"], ids=str
+)
+def test_member_joined_fields_are_required(member_joined: dict[str, Any], field: str) -> None:
+    del member_joined["data"][field]
+    with pytest.raises(ContractError, match=rf"^data\.{field}: '{field}' is a required property$"):
+        validate_event(member_joined)
+
+
+def test_member_joined_schema_is_not_the_withdrawn_schema(member_joined: dict[str, Any]) -> None:
+    member_joined["type"] = WITHDRAWN_V1
+    with pytest.raises(ContractError):
+        validate_event(member_joined)
 
 
 # --- the official CloudEvents SDK (cloudevents 2.x) -------------------------------------------
@@ -256,6 +450,25 @@ def test_parses_with_the_cloudevents_sdk(event: dict[str, Any]) -> None:
     assert parsed.get_extension("unitpath") == "20/183/06184"
     assert parsed.get_type() == REGISTERED_V1
     assert parsed.get_data() == event["data"]
+
+    # What the SDK writes back is still a valid event.
+    validate_event(json.loads(JSONFormat().write(parsed)))
+
+
+@pytest.mark.parametrize("example", ALL_EXAMPLES)
+def test_every_example_parses_with_the_cloudevents_sdk(example: dict[str, Any]) -> None:
+    from cloudevents.core.formats.json import JSONFormat
+    from cloudevents.core.v1.event import CloudEvent
+
+    parsed = JSONFormat().read(CloudEvent, json.dumps(example))
+
+    attributes = dict(parsed.get_attributes())
+    assert attributes.pop("time") == datetime.fromisoformat(example["time"])
+    assert attributes == {k: v for k, v in example.items() if k not in ("data", "time")}
+    assert parsed.get_extension("tenant") == example["tenant"]
+    assert parsed.get_extension("unitpath") == example["unitpath"]
+    assert parsed.get_type() == example["type"]
+    assert parsed.get_data() == example["data"]
 
     # What the SDK writes back is still a valid event.
     validate_event(json.loads(JSONFormat().write(parsed)))
@@ -303,7 +516,9 @@ def test_there_are_event_schemas() -> None:
 
 @pytest.mark.parametrize("path", _event_schema_files(), ids=lambda p: p.name)
 def test_event_schema_files_are_valid_2020_12_schemas(path: Path) -> None:
-    assert re.fullmatch(r"[a-z][a-z0-9_]*\.v[1-9][0-9]*\.schema\.json", path.name)
+    assert re.fullmatch(
+        r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.v[1-9][0-9]*\.schema\.json", path.name
+    )
     schema = json.loads(path.read_text(encoding="utf-8"))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == f"https://contracts.khuyenhoc.invalid/events/{path.name}"
@@ -357,7 +572,8 @@ def test_asyncapi_parses_and_references_existing_schemas() -> None:
         if fragment:
             _pointer(schema, fragment)
         external.append(path)
-    assert CONTRACTS_DIR / "events" / "registered.v1.schema.json" in external
+    for name in ("registered", "withdrawn", "member.joined"):
+        assert CONTRACTS_DIR / "events" / f"{name}.v1.schema.json" in external
 
 
 def test_asyncapi_describes_the_registered_channel() -> None:
@@ -373,3 +589,53 @@ def test_asyncapi_describes_the_registered_channel() -> None:
     assert message["contentType"] == "application/json"
     for example in message["examples"]:
         validate_event(example["payload"])
+
+
+def _asyncapi() -> dict[str, Any]:
+    return yaml.safe_load((CONTRACTS_DIR / "asyncapi.yaml").read_text(encoding="utf-8"))
+
+
+def _asyncapi_examples() -> list[Any]:
+    params = []
+    for name, message in _asyncapi()["components"]["messages"].items():
+        for example in message.get("examples", []):
+            params.append(pytest.param(name, example["payload"], id=f"{name}:{example['name']}"))
+    return params
+
+
+def test_asyncapi_has_examples_for_every_event() -> None:
+    messages = _asyncapi()["components"]["messages"]
+    assert {"registered", "withdrawn", "member.joined"} <= set(messages)
+    for name, message in messages.items():
+        assert message.get("examples"), name
+
+
+@pytest.mark.parametrize(("message_name", "payload"), _asyncapi_examples())
+def test_every_asyncapi_example_validates(message_name: str, payload: dict[str, Any]) -> None:
+    validate_event(payload)
+    message = _asyncapi()["components"]["messages"][message_name]
+    assert payload["type"] == message["bindings"]["amqp"]["messageType"]
+    assert schema_id_for(payload["type"]) == message["payload"]["$ref"].removeprefix("./")
+
+
+@pytest.mark.parametrize(
+    ("channel_name", "event_type"),
+    [
+        ("registered", REGISTERED_V1),
+        ("withdrawn", WITHDRAWN_V1),
+        ("member.joined", MEMBER_JOINED_V1),
+    ],
+)
+def test_asyncapi_registration_channels(channel_name: str, event_type: str) -> None:
+    document = _asyncapi()
+    channel = document["channels"][channel_name]  # the channel name is the routing key
+    assert channel["bindings"]["amqp"]["is"] == "routingKey"
+    exchange = channel["bindings"]["amqp"]["exchange"]
+    assert exchange == {**exchange, "name": "registration.events", "type": "topic", "durable": True}
+    operation = channel["subscribe"]
+    assert operation["bindings"]["amqp"]["deliveryMode"] == 2
+    assert operation["bindings"]["amqp"]["mandatory"] is True
+    assert operation["message"]["$ref"] == f"#/components/messages/{channel_name}"
+    message = _pointer(document, f"/components/messages/{channel_name}")
+    assert message["contentType"] == "application/json"
+    assert message["bindings"]["amqp"]["messageType"] == event_type

@@ -52,7 +52,7 @@ class Registration:
     def children(self, unit_id):
         return []
 
-    def register_household(self, payload):
+    def register(self, kind, payload):
         self.received.append(payload)
         if not payload["headName"].strip():
             return {
@@ -192,7 +192,7 @@ def test_an_officer_reads_its_own_commune():
 def test_registration_outside_the_callers_reach_changes_nothing(caller, tenant, code):
     registration = Registration()
     registration.get_unit = lambda c, t=None, at=None: UNITS.get(c) if t in (None, "20") else None
-    registration.register_household = lambda payload: {
+    registration.register = lambda kind, payload: {
         "errors": [
             {"field": "communeCode", "key": "commune_not_found", "message": "Không tìm thấy."}
         ]

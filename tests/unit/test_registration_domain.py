@@ -8,12 +8,12 @@ from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from services.registration.domain import (
     Enrolment,
-    Household,
     Member,
     SubjectKind,
     Title,
     registration_years,
 )
+from services.registration.domain import household as make_household
 from services.registration.schemas import MESSAGES, RegisterHouseholdSchema
 
 PATH = UnitPath.parse("20/183/06184")
@@ -27,7 +27,7 @@ def household(**overrides):
         "head_name": "Nguyễn Văn An",
         "address": "Khối 1",
     }
-    return Household(**{**fields, **overrides})
+    return make_household(**{**fields, **overrides})
 
 
 def test_same_household_typed_differently_is_one_subject():
@@ -74,11 +74,16 @@ VALID = {
 
 def test_valid_input_becomes_a_household_in_nfc():
     payload = {**VALID, "headName": unicodedata.normalize("NFD", VALID["headName"])}
-    found, year = load(payload)
-    assert year == 2024
-    assert found.head_name == "Nguyễn Văn An"
-    assert unicodedata.is_normalized("NFC", found.head_name)
-    assert found.members == (Member("Trần Thị Bình", "Vợ", 1985, True),)
+    command = load(payload)
+    assert (command.kind, command.tenant, command.unit_code, command.year) == (
+        "household",
+        "20",
+        "06184",
+        2024,
+    )
+    assert command.fields["head_name"] == "Nguyễn Văn An"
+    assert unicodedata.is_normalized("NFC", command.fields["head_name"])
+    assert command.fields["members"] == (Member("Trần Thị Bình", "Vợ", 1985, True),)
 
 
 def errors_of(payload):
@@ -124,3 +129,54 @@ def test_missing_fields_are_all_reported():
 def test_non_object_input_is_refused():
     keys, _ = errors_of(["not", "an", "object"])
     assert keys == {("_schema", "invalid_input")}
+
+
+KEY = b"k" * 32
+
+
+def test_every_kind_has_its_title_and_identity():
+    from services.registration.domain import (
+        LabourGroup,
+        LearningUnitKind,
+        citizen,
+        clan,
+        community,
+        learning_unit,
+    )
+
+    subjects = {
+        "FAMILY": make_household("20", "06184", "An", "Khối 1"),
+        "CLAN": clan("20", "06184", "Họ Hoàng", "Hoàng Văn Thụ"),
+        "COMMUNITY": community("20", "06184", "Khối 1"),
+        "UNIT": learning_unit(
+            "20", "183", "Trường THCS Cao Lộc", LearningUnitKind.SCHOOL, level="district"
+        ),
+        "CITIZEN": citizen(
+            "20", "06184", "Lý Thị Hoa", 1990, "012345678901", LabourGroup.WORKER, id_key=KEY
+        ),
+    }
+    for title, subject in subjects.items():
+        assert subject.title == title
+    assert (
+        clan("20", "06184", "HO HOANG", "hoang van thu").subject_id == subjects["CLAN"].subject_id
+    )
+    assert subjects["UNIT"].unit_level == "district"
+
+
+def test_a_citizen_is_one_person_per_national_id_and_the_id_is_never_kept():
+    from services.registration.domain import LabourGroup, citizen
+
+    here = citizen(
+        "20", "06184", "Lý Thị Hoa", 1990, "012345678901", LabourGroup.WORKER, id_key=KEY
+    )
+    moved = citizen(
+        "20", "06187", "LY THI HOA", 1990, "012345678901", LabourGroup.RURAL, id_key=KEY
+    )
+    assert here.subject_id == moved.subject_id  # counted once in the province
+    document = here.as_document(UnitPath.parse("20/183/06184"), NOW)
+    assert "012345678901" not in str(document)
+    assert document["national_id_last4"] == "8901"
+    other_key = citizen(
+        "20", "06184", "Lý Thị Hoa", 1990, "012345678901", LabourGroup.WORKER, id_key=b"x" * 32
+    )
+    assert other_key.details["national_id_hash"] != here.details["national_id_hash"]

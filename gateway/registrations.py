@@ -1,0 +1,170 @@
+"""GraphQL mutations of registration: every kind of subject enrols for its learning title."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import graphene
+
+from gateway.access import REGISTRARS, in_reach, scoped_unit
+from gateway.errors import input_error, wire_input
+from gateway.types import Title
+from services.registration.hierarchy import registration_date
+
+
+class MemberInput(graphene.InputObjectType):
+    name = graphene.String(required=True)
+    relation = graphene.String(required=True, description="Quan hệ với chủ hộ")
+    birth_year = graphene.Int()
+    learning = graphene.Boolean(description="Đang đi học / đang học tập")
+
+
+class _Place:
+    tenant = graphene.String(description="Province code; defaults to the caller's")
+    year = graphene.Int(required=True)
+
+
+class RegisterHouseholdInput(_Place, graphene.InputObjectType):
+    commune_code = graphene.String(required=True)
+    head_name = graphene.String(required=True)
+    head_birth_year = graphene.Int()
+    address = graphene.String(required=True, description="Thôn / tổ dân phố")
+    members = graphene.List(graphene.NonNull(MemberInput))
+    phone = graphene.String()
+    size = graphene.Int(description="Số nhân khẩu")
+    learners = graphene.Int(description="Số người đang đi học")
+
+
+class RegisterClanInput(_Place, graphene.InputObjectType):
+    commune_code = graphene.String(required=True)
+    clan_name = graphene.String(required=True)
+    head_name = graphene.String(required=True, description="Trưởng tộc")
+    households = graphene.Int()
+    people = graphene.Int()
+    address = graphene.String()
+
+
+class RegisterCommunityInput(_Place, graphene.InputObjectType):
+    commune_code = graphene.String(required=True)
+    name = graphene.String(required=True, description="Thôn / tổ dân phố")
+    households = graphene.Int()
+
+
+class LearningUnitKind(graphene.Enum):
+    AGENCY = "agency"
+    SCHOOL = "school"
+    ENTERPRISE = "enterprise"
+    ARMED_FORCES = "armed_forces"
+
+
+class RegisterLearningUnitInput(_Place, graphene.InputObjectType):
+    unit_code = graphene.String(required=True, description="Commune (5 digits) or district (3)")
+    level = graphene.String(description='"commune" (default) or "district"')
+    name = graphene.String(required=True)
+    unit_kind = graphene.Field(LearningUnitKind, required=True)
+    staff = graphene.Int()
+
+
+class LabourGroup(graphene.Enum):
+    RURAL = "rural"
+    WORKER = "worker"
+    PROFESSIONAL = "professional"
+
+
+class RegisterCitizenInput(_Place, graphene.InputObjectType):
+    commune_code = graphene.String(required=True)
+    full_name = graphene.String(required=True)
+    birth_year = graphene.Int(required=True)
+    national_id = graphene.String(required=True, description="12 digits; stored only hashed")
+    labour_group = graphene.Field(LabourGroup, required=True)
+    address = graphene.String()
+    phone = graphene.String()
+
+
+class Enrolment(graphene.ObjectType):
+    enrolment_id = graphene.String(required=True)
+    subject_id = graphene.String(required=True)
+    title = graphene.Field(Title, required=True)
+    year = graphene.Int(required=True)
+    unit_path = graphene.String(required=True)
+    created = graphene.Boolean(required=True, description="False for a repeated registration")
+
+
+def _register_mutation(
+    name: str, kind: str, input_type: type[graphene.InputObjectType], unit_field: str
+) -> type[graphene.Mutation]:
+    """``register<Kind>``: the caller must reach the unit, as it stood for the year."""
+
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        at = registration_date(input["year"], date.today())
+        tenant, _ = scoped_unit(info, input.get("tenant"), input[unit_field], REGISTRARS, at)
+        payload = wire_input({**input, "tenant": tenant})
+        result = info.context.rpc.registration.register(kind, payload)
+        if "errors" in result:
+            raise input_error(result["errors"])
+        enrolment = result["enrolment"]
+        return {
+            "enrolment_id": enrolment["enrolmentId"],
+            "subject_id": enrolment["subjectId"],
+            "title": enrolment["title"],
+            "year": enrolment["year"],
+            "unit_path": enrolment["unitPath"],
+            "created": enrolment["created"],
+        }
+
+    arguments = type("Arguments", (), {"input": input_type(required=True)})
+    return type(
+        name,
+        (graphene.Mutation,),
+        {"Arguments": arguments, "Output": Enrolment, "mutate": staticmethod(mutate)},
+    )
+
+
+RegisterHousehold = _register_mutation(
+    "RegisterHousehold", "household", RegisterHouseholdInput, "commune_code"
+)
+RegisterClan = _register_mutation("RegisterClan", "clan", RegisterClanInput, "commune_code")
+RegisterCommunity = _register_mutation(
+    "RegisterCommunity", "community", RegisterCommunityInput, "commune_code"
+)
+RegisterLearningUnit = _register_mutation(
+    "RegisterLearningUnit", "learning_unit", RegisterLearningUnitInput, "unit_code"
+)
+RegisterCitizen = _register_mutation(
+    "RegisterCitizen", "citizen", RegisterCitizenInput, "commune_code"
+)
+
+
+class WithdrawInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    enrolment_id = graphene.String(required=True)
+    reason = graphene.String()
+
+
+class Withdrawn(graphene.ObjectType):
+    enrolment_id = graphene.String(required=True)
+    status = graphene.String(required=True)
+
+
+class WithdrawRegistration(graphene.Mutation):
+    """Rút đăng ký: the enrolment stops counting; registering again enrols it again."""
+
+    class Arguments:
+        input = WithdrawInput(required=True)
+
+    Output = Withdrawn
+
+    @staticmethod
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        registration = info.context.rpc.registration
+        tenant = in_reach(info, input.get("tenant"), None, REGISTRARS)
+        enrolment = registration.enrolment(tenant, input["enrolment_id"])
+        in_reach(info, tenant, enrolment["unitpath"] if enrolment else None, REGISTRARS)
+        result = registration.withdraw(wire_input({**input, "tenant": tenant}))
+        if "errors" in result:
+            raise input_error(result["errors"])
+        return {
+            "enrolment_id": result["enrolment"]["enrolmentId"],
+            "status": result["enrolment"]["status"],
+        }
