@@ -48,6 +48,30 @@ class BranchMembersInput(graphene.InputObjectType):
     count = graphene.Int(required=True)
 
 
+class AddMemberInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    branch_code = graphene.String(required=True)
+    full_name = graphene.String(required=True)
+    birth_year = graphene.Int()
+    year = graphene.Int(required=True)
+    joined_on = graphene.Date()
+
+
+class Membership(graphene.ObjectType):
+    member_id = graphene.String(required=True)
+    branch_code = graphene.String(required=True)
+    year = graphene.Int(required=True)
+    created = graphene.Boolean(required=True, description="False when already a member that year")
+
+    @staticmethod
+    def resolve_member_id(root: dict[str, Any], info: Any) -> str:
+        return root["memberId"]
+
+    @staticmethod
+    def resolve_branch_code(root: dict[str, Any], info: Any) -> str:
+        return root["branchCode"]
+
+
 class BranchResult(graphene.ObjectType):
     branch = graphene.Field(OrgUnit, required=True)
     created = graphene.Boolean(description="False when a branch of that name already existed")
@@ -109,4 +133,13 @@ SetBranchMembers = _branch_mutation(
     "code",
     REGISTRARS,
     answer="members",
+)
+AddMember = _branch_mutation(
+    "AddMember",
+    AddMemberInput,
+    Membership,
+    "add_member",
+    "branch_code",
+    REGISTRARS,
+    answer="member",
 )

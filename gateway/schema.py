@@ -11,7 +11,13 @@ from typing import Any
 
 import graphene
 
-from gateway.branches import CloseBranch, CreateBranch, RenameBranch, SetBranchMembers
+from gateway.branches import (
+    AddMember,
+    CloseBranch,
+    CreateBranch,
+    RenameBranch,
+    SetBranchMembers,
+)
 from gateway.registrations import (
     RegisterCitizen,
     RegisterClan,
@@ -74,6 +80,7 @@ class Mutation(graphene.ObjectType):
     rename_branch = RenameBranch.Field()
     close_branch = CloseBranch.Field()
     set_branch_members = SetBranchMembers.Field()
+    add_member = AddMember.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

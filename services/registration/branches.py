@@ -7,11 +7,14 @@ year and roll up to every level like any other figure.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from khuyenhoc.envelope import new_event
+from khuyenhoc.events import MEMBER_JOINED
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
 
@@ -90,3 +93,61 @@ def members_document(unit: dict[str, Any], year: int, count: int) -> dict[str, A
         "count": count,
         **path.depth_fields(),
     }
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A hội viên joining a branch for a year; the same person (name and birth year, however
+    typed) in the same branch is one member, and joins a given year once."""
+
+    branch: dict[str, Any]  # the branch's directory document
+    full_name: str
+    year: int
+    joined_on: date
+    birth_year: int | None = None
+
+    @property
+    def member_id(self) -> str:
+        parts = (
+            self.branch["tenant"],
+            self.branch["code"],
+            search_key(self.full_name),
+            str(self.birth_year or ""),
+        )
+        return "mb-" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+    @property
+    def membership_id(self) -> str:
+        return f"{self.member_id}-{self.year}"
+
+    def joined_event(self, now: datetime) -> dict[str, Any]:
+        return new_event(
+            MEMBER_JOINED,
+            subject=f"member/{self.member_id}",
+            unit_path=UnitPath.parse(self.branch["path"]),
+            time=now,
+            data={
+                "memberId": self.member_id,
+                "branchCode": self.branch["code"],
+                "unitCode": self.branch["parent_code"],
+                "year": self.year,
+                "joinedOn": self.joined_on.isoformat(),
+            },
+        )
+
+    def as_document(self, now: datetime) -> dict[str, Any]:
+        path = UnitPath.parse(self.branch["path"])
+        return {
+            "_id": self.membership_id,
+            "tenant": self.branch["tenant"],
+            "member_id": self.member_id,
+            "branch_code": self.branch["code"],
+            "year": self.year,
+            "full_name": self.full_name,
+            "name_key": search_key(self.full_name),
+            "birth_year": self.birth_year,
+            "joined_on": self.joined_on.isoformat(),
+            **path.depth_fields(),
+            "counted": 0,
+            "created_at": now,
+        }

@@ -19,6 +19,7 @@ from services.registration.domain import SubjectKind
 from services.registration.schemas import (
     MESSAGES,
     REGISTER_SCHEMAS,
+    AddMemberSchema,
     BranchMembersSchema,
     CloseBranchSchema,
     CreateBranchSchema,
@@ -140,6 +141,17 @@ class RegistrationService(ObservableService):
             return {
                 "members": service.set_branch_members(self._directory(), self._branches(), **data)
             }
+
+        return _answer(record)
+
+    @rpc
+    def add_member(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def record() -> dict[str, Any]:
+            data = MESSAGES.load(AddMemberSchema(), payload)
+            added = service.add_member(self._directory(), self._branches(), **data)
+            if added["created"]:
+                self.outbox.kick()
+            return {"member": added}
 
         return _answer(record)
 

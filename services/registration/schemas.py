@@ -332,8 +332,9 @@ def _tenant() -> fields.String:
     )
 
 
-def _branch_code() -> fields.String:
+def _branch_code(**kwargs: Any) -> fields.String:
     return fields.String(
+        **kwargs,
         required=True,
         error_messages=_BASE,
         validate=validate.Regexp(r"^[0-9]{5}-[0-9]{3}$", error=MESSAGES["branch_format"]),
@@ -387,3 +388,21 @@ class BranchMembersSchema(EdgeSchema):
         error_messages=_BASE,
         validate=validate.Range(0, 1_000_000, error=MESSAGES["member_count_range"]),
     )
+
+
+class AddMemberSchema(EdgeSchema):
+    """``addMember``: a hội viên of a branch for a year."""
+
+    tenant = _tenant()
+    code = _branch_code(data_key="branchCode")
+    full_name = _name(data_key="fullName")
+    birth_year = fields.Integer(
+        data_key="birthYear",
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=_check_birth_year,
+    )
+    year = _year()
+    joined_on = _day(data_key="joinedOn", load_default=None)

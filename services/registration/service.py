@@ -11,6 +11,7 @@ from khuyenhoc.validation import InvalidInput
 from services.registration.branches import (
     BranchKind,
     NewBranch,
+    NewMember,
     active_in,
     branch_code,
     members_document,
@@ -221,6 +222,29 @@ def set_branch_members(
     document = members_document(unit, year, count)
     branches.set_members(document)
     return {"code": code, "year": year, "count": count}
+
+
+def add_member(
+    directory: Directory,
+    branches: Branches,
+    tenant: str,
+    code: str,
+    full_name: str,
+    year: int,
+    birth_year: int | None = None,
+    joined_on: date | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """A hội viên joins a branch for a year (once); announced by ``member.joined``."""
+    now = now or datetime.now(UTC)
+    unit = _branch(directory, tenant, code, "branchCode")
+    if not active_in(unit, year):
+        raise InvalidInput([MESSAGES.error("year", "branch_closed")])
+    member = NewMember(unit, full_name, year, joined_on or now.date(), birth_year)
+    created = branches.add_membership(
+        member.as_document(now), member.joined_event(now), members_document(unit, year, 0)
+    )
+    return {"memberId": member.member_id, "branchCode": code, "year": year, "created": created}
 
 
 def unit_figures(branches: Branches, path: UnitPath, year: int) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import date, datetime
 from typing import Any
 
@@ -22,8 +23,9 @@ ENROLMENTS = "enrolments"
 SEQUENCES = "sequences"
 BRANCH_NAMES = "branch_names"
 MEMBERS = "members"
+MEMBERSHIPS = "memberships"
 MAX_DEPTH = 4
-OUTBOX_COLLECTIONS = (ENROLMENTS,)
+OUTBOX_COLLECTIONS = (ENROLMENTS, MEMBERSHIPS)
 
 
 def prepare(db: Database) -> None:
@@ -40,6 +42,10 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)], name="by_unit_year"
     )
     ensure_outbox_index(db[ENROLMENTS])
+    ensure_outbox_index(db[MEMBERSHIPS])
+    db[MEMBERSHIPS].create_index(
+        [("tenant", ASCENDING), ("branch_code", ASCENDING), ("year", ASCENDING)], name="by_branch"
+    )
     for depth in range(MAX_DEPTH):
         db[MEMBERS].create_index(
             [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
@@ -176,6 +182,7 @@ class Branches:
         self.sequences = db[SEQUENCES]
         self.names = db[BRANCH_NAMES]
         self.members = db[MEMBERS]
+        self.memberships = db[MEMBERSHIPS]
 
     def next_number(self, tenant: str, commune_code: str) -> int:
         counter = self.sequences.find_one_and_update(
@@ -207,11 +214,38 @@ class Branches:
         self.members.update_one({"_id": document["_id"]}, {"$set": document}, upsert=True)
 
     def member_count(self, path: UnitPath, year: int) -> int:
-        """Members of every branch at or below the unit: one read per branch, not per member."""
+        """Members of every branch at or below the unit: one read per branch, not per member.
+        A branch counts the larger of its declared total and its members registered by name."""
         found = self.members.find(
-            {"tenant": path.tenant, "year": year, f"path_{path.depth}": path.code}, {"count": 1}
+            {"tenant": path.tenant, "year": year, f"path_{path.depth}": path.code},
+            {"count": 1, "registered": 1},
         )
-        return sum(int(doc["count"]) for doc in found)
+        return sum(
+            max(int(doc.get("count") or 0), int(doc.get("registered") or 0)) for doc in found
+        )
+
+    def add_membership(
+        self, membership: dict[str, Any], event: dict[str, Any], members_doc: dict[str, Any]
+    ) -> bool:
+        """Record a member's year in a branch with its event, and count it once; False when
+        that membership existed (and had been counted)."""
+        try:
+            self.memberships.insert_one(with_outbox(membership, event))
+        except DuplicateKeyError:
+            existing = self.memberships.find_one({"_id": membership["_id"]}, {"counted": 1})
+            if existing and existing.get("counted"):
+                return False
+        marker = f"applied.{membership['_id']}"
+        identity = {k: v for k, v in members_doc.items() if k not in ("_id", "count")}
+        with suppress(DuplicateKeyError):  # the marker is there: counted before a crash
+            self.members.update_one(
+                {"_id": members_doc["_id"], marker: {"$exists": False}},
+                {"$inc": {"registered": 1}, "$set": {marker: 1}, "$setOnInsert": identity},
+                upsert=True,
+            )
+        self.memberships.update_one({"_id": membership["_id"]}, {"$set": {"counted": 1}})
+        self.members.update_one({"_id": members_doc["_id"]}, {"$unset": {marker: ""}})
+        return True
 
     def under(self, path: UnitPath) -> list[dict[str, Any]]:
         found = self.units.find({"tenant": path.tenant, "level": "branch"})

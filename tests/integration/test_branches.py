@@ -165,3 +165,56 @@ def test_another_tenants_branch_codes_are_not_found_in_mine(directory, gateway):
     with pytest.raises(GraphQLError) as caught:  # its own tenant: no such branch exists there
         gateway(MEMBERS, {"input": {"code": code, "year": 2024, "count": 5}}, token=hanoi)
     assert caught.value.errors[0]["extensions"]["fields"][0]["key"] == "branch_not_found"
+
+
+ADD_MEMBER = """mutation($input: AddMemberInput!) {
+  addMember(input: $input) { memberId branchCode year created } }"""
+
+
+def test_members_join_once_announce_it_and_count(directory, gateway, config):
+    from kombu import Connection
+
+    from khuyenhoc.contracts import validate_event
+    from khuyenhoc.events import MEMBER_JOINED
+    from tests.conftest import wait_until
+    from tests.integration.helpers import tap
+
+    code = open_branch(gateway, "Chi hội Khối 10")["branch"]["code"]
+    gateway(MEMBERS, {"input": {"code": code, "year": 2024, "count": 2}})  # declared total
+    member = {"branchCode": code, "fullName": "Hoàng Thị Mai", "birthYear": 1970, "year": 2024}
+    with Connection(config["AMQP_URI"]) as connection:
+        queue = tap(config, MEMBER_JOINED)(connection.default_channel)
+        queue.declare()
+        first = gateway(ADD_MEMBER, {"input": member})["addMember"]
+        again = gateway(ADD_MEMBER, {"input": {**member, "fullName": "HOANG THI MAI"}})
+        message = wait_until(lambda: queue.get(no_ack=True), what="member.joined")
+        queue.delete()
+    assert first["created"] is True and again["addMember"] == {**first, "created": False}
+    event = message.decode()
+    validate_event(event)
+    assert event["unitpath"] == f"20/183/06184/{code}"
+    assert "Mai" not in str(event)  # no personal data travels to partners
+    assert figures(gateway, code)["members"] == 2  # declared 2 ≥ 1 registered by name
+    for name in ("Nông Văn Ba", "Lộc Thị Tư"):
+        gateway(ADD_MEMBER, {"input": {**member, "fullName": name}})
+    assert figures(gateway, "06184")["members"] == 3  # now 3 registered by name > 2 declared
+    assert figures(gateway, "20")["members"] == 3
+
+
+def test_members_are_added_only_inside_the_callers_reach(directory, gateway):
+    own = open_branch(gateway, "Chi hội Khối 11")["branch"]["code"]
+    other = open_branch(gateway, "Chi hội Khối 12")["branch"]["code"]
+    officer = token_for(f"{OFFICER}/{own}", Role.BRANCH_OFFICER)
+    member = {"fullName": "Vi Văn Hùng", "year": 2024}
+    added = gateway(ADD_MEMBER, {"input": {**member, "branchCode": own}}, token=officer)
+    assert added["addMember"]["created"] is True
+    for token, code in (
+        (officer, other),
+        (token_for("01"), own),
+        (token_for(SIBLING, Role.COMMUNE_OFFICER), own),
+    ):
+        variables = {"input": {**member, "branchCode": code, "tenant": "20"}}
+        with pytest.raises(GraphQLError) as caught:
+            gateway(ADD_MEMBER, variables, token=token)
+        assert caught.value.code == "FORBIDDEN"
+    assert figures(gateway, "06184")["members"] == 1
