@@ -41,6 +41,40 @@ class Stats(graphene.ObjectType):
         return {"title": name, "registered": figures.get("registered", 0)}
 
 
+class Subject(graphene.ObjectType):
+    """A subject's enrolment for a title in a year."""
+
+    enrolment_id = graphene.String(required=True)
+    subject_id = graphene.String(required=True)
+    kind = graphene.String(required=True)
+    title = graphene.Field(Title, required=True)
+    year = graphene.Int(required=True)
+    status = graphene.String(required=True, description="ENROLLED or WITHDRAWN")
+    name = graphene.String(required=True)
+    unit_path = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_enrolment_id(root: dict[str, Any], info: Any) -> str:
+        return root["_id"]
+
+    @staticmethod
+    def resolve_kind(root: dict[str, Any], info: Any) -> str:
+        return root["subject_kind"]
+
+    @staticmethod
+    def resolve_unit_path(root: dict[str, Any], info: Any) -> str:
+        return root["unitpath"]
+
+
+class SubjectPage(graphene.ObjectType):
+    items = graphene.List(graphene.NonNull(Subject), required=True)
+    next_cursor = graphene.String(description="Pass as `after` for the next page; null at the end")
+
+    @staticmethod
+    def resolve_next_cursor(root: dict[str, Any], info: Any) -> str | None:
+        return root["nextCursor"]
+
+
 class OrgUnit(graphene.ObjectType):
     """An organisation unit (official code and name) in one version of the hierarchy: before
     1 July 2025 province / district / commune; after, province / commune."""
@@ -64,6 +98,17 @@ class OrgUnit(graphene.ObjectType):
     )
     successors = graphene.List(
         graphene.NonNull(lambda: OrgUnit), required=True, description="Units this one became"
+    )
+    subjects = graphene.Field(
+        SubjectPage,
+        required=True,
+        year=graphene.Int(required=True),
+        title=graphene.Argument(Title),
+        status=graphene.String(),
+        search=graphene.String(description="Name, any diacritics"),
+        first=graphene.Int(default_value=50),
+        after=graphene.String(),
+        description="Registered subjects at or below the unit (private: needs a token)",
     )
     stats = graphene.Field(
         Stats,
@@ -100,6 +145,23 @@ class OrgUnit(graphene.ObjectType):
     def resolve_successors(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
         links = unit.get("successors") or []
         return info.context.rpc.registration.get_units([link["id"] for link in links])
+
+    @staticmethod
+    def resolve_subjects(
+        unit: dict[str, Any],
+        info: Any,
+        year: int,
+        title: Any = None,
+        status: str | None = None,
+        search: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> dict[str, Any]:
+        require_scope(info, UnitPath.parse(unit["path"]))
+        name = title.value if hasattr(title, "value") else title
+        return info.context.rpc.registration.subjects(
+            unit["tenant"], unit["path"], year, name, status, search, after, first
+        )
 
     @staticmethod
     def resolve_stats(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:

@@ -306,9 +306,11 @@ class Enrolment:
             data={**self._data(), "reason": reason},
         )
 
-    def as_document(self, now: datetime) -> dict[str, Any]:
+    def as_document(self, now: datetime, name: str = "") -> dict[str, Any]:
         return {
             "_id": self.id,
+            "name": name,
+            "name_key": search_key(name),
             "tenant": self.unit_path.tenant,
             "subject_id": self.subject_id,
             "subject_kind": self.subject_kind.value,

@@ -91,6 +91,45 @@ class RegistrationService(ObservableService):
         return _answer(run)
 
     @rpc
+    def subjects(
+        self,
+        tenant: str,
+        unit_path: str,
+        year: int,
+        title: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+        after: str | None = None,
+        first: int = 50,
+    ) -> dict[str, Any]:
+        """A page of the unit's enrolments (and those below it), inside ``tenant`` only."""
+        path = UnitPath.parse(unit_path)
+        if path.tenant != tenant:
+            return {"items": [], "nextCursor": None}
+        page = service.list_subjects(
+            store.Registrations(self.db),
+            path,
+            year,
+            title,
+            status,
+            search,
+            after,
+            max(1, min(first, MAX_PAGE)),
+        )
+        fields = (
+            "_id",
+            "subject_id",
+            "subject_kind",
+            "title",
+            "year",
+            "status",
+            "name",
+            "unitpath",
+        )
+        page["items"] = [{f: item.get(f) for f in fields} for item in page["items"]]
+        return page
+
+    @rpc
     def enrolment(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
         """Where an enrolment of ``tenant`` belongs (for access checks); None if not there."""
         found = store.Registrations(self.db).get_enrolment(enrolment_id)

@@ -117,12 +117,28 @@ def register(
     registrations.add_subject(subject.as_document(path, now))
     enrolment = Enrolment(subject.subject_id, subject.kind, subject.title, command.year, path)
     event = enrolment.registered_event(now)
-    created = registrations.add_enrolment(enrolment.as_document(now), event)
+    created = registrations.add_enrolment(enrolment.as_document(now, subject.name), event)
     if not created:
         created = registrations.reenrol(enrolment.id, event, now)
     return Registered(
         enrolment.id, subject.subject_id, subject.title.value, command.year, str(path), created
     )
+
+
+def list_subjects(
+    registrations: Registrations,
+    path: UnitPath,
+    year: int,
+    title: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    after: str | None = None,
+    first: int = 50,
+) -> dict[str, Any]:
+    """One page of the enrolments at or below a unit, in a stable order (by id)."""
+    page = registrations.list_enrolments(path, year, title, status, search, after, first + 1)
+    items = page[:first]
+    return {"items": items, "nextCursor": items[-1]["_id"] if len(page) > first else None}
 
 
 def withdraw(

@@ -42,6 +42,11 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)], name="by_unit_year"
     )
     ensure_outbox_index(db[ENROLMENTS])
+    for depth in range(MAX_DEPTH):
+        db[ENROLMENTS].create_index(
+            [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
+            name=f"listing_{depth}",
+        )
     ensure_outbox_index(db[MEMBERSHIPS])
     db[MEMBERSHIPS].create_index(
         [("tenant", ASCENDING), ("branch_code", ASCENDING), ("year", ASCENDING)], name="by_branch"
@@ -169,6 +174,32 @@ class Registrations:
         update["$set"].update(status=WITHDRAWN_STATUS, withdrawn_at=now, withdraw_reason=reason)
         result = self.enrolments.update_one({"_id": enrolment_id, "status": ENROLLED}, update)
         return result.modified_count == 1
+
+    def list_enrolments(
+        self,
+        path: UnitPath,
+        year: int,
+        title: str | None,
+        status: str | None,
+        search: str | None,
+        after: str | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        query: dict[str, Any] = {
+            "tenant": path.tenant,
+            "year": year,
+            f"path_{path.depth}": path.code,
+        }
+        if title:
+            query["title"] = title
+        if status:
+            query["status"] = status
+        if search and search_key(search):
+            query["name_key"] = {"$regex": re.escape(search_key(search))}
+        if after:
+            query["_id"] = {"$gt": after}
+        found = self.enrolments.find(query, {"outbox": 0}).sort("_id", ASCENDING).limit(limit)
+        return list(found)
 
     def get_enrolment(self, enrolment_id: str) -> dict[str, Any] | None:
         return self.enrolments.find_one({"_id": enrolment_id}, {"outbox": 0})

@@ -11,14 +11,11 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from kombu import Connection
 
-from gateway.commands import create_token
-from khuyenhoc.auth import Role
-from khuyenhoc.config import load_config
 from khuyenhoc.contracts import validate_event
 from khuyenhoc.events import REGISTERED
-from khuyenhoc.platform import SERVICES, Platform
-from services.registration.commands import load_directory
-from tests.conftest import TEST_TENANTS, free_port, wait_until
+from khuyenhoc.platform import SERVICES
+from tests.conftest import wait_until
+from tests.e2e.client import graphql
 from tests.integration.helpers import tap
 
 pytestmark = pytest.mark.e2e
@@ -27,78 +24,6 @@ STATS = """query($code: String!) { orgUnit(code: $code) {
   name path stats(year: 2024) { title(title: FAMILY) { registered } } } }"""
 REGISTER = """mutation($input: RegisterHouseholdInput!) {
   registerHousehold(input: $input) { enrolmentId created unitPath title } }"""
-
-
-def free_port_block(size: int) -> int:
-    for _ in range(50):
-        base = free_port()
-        if base + size < 65000 and all(_free(base + i) for i in range(size)):
-            return base
-    raise RuntimeError("no free block of ports")
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory, mongo_uri, amqp_uri):
-    env = {
-        "MONGO_URI": mongo_uri,
-        "AMQP_URI": amqp_uri,
-        "KHUYENHOC_TENANTS": TEST_TENANTS,
-        "DB_PREFIX": f"e2e{uuid.uuid4().hex[:8]}_",
-    }
-    run = Platform(
-        run_dir=tmp_path_factory.mktemp("run"),
-        data_dir=tmp_path_factory.mktemp("data"),
-        base_port=free_port_block(len(SERVICES)),
-        env=env,
-    )
-    try:
-        run.up(demo_province="20", quiet=True)
-        load_directory(load_config(env=run.settings()), "01", "2024", show_progress=False)
-        yield run
-    finally:
-        run.down()
-
-
-@pytest.fixture(scope="module")
-def tokens(platform):
-    config = load_config(env=platform.settings())
-    holders = {
-        "admin": ("20", "20", Role.PROVINCE_ADMIN),
-        "officer": ("20", "06184", Role.COMMUNE_OFFICER),
-        "sibling": ("20", "06187", Role.COMMUNE_OFFICER),
-        "hanoi": ("01", "01", Role.PROVINCE_ADMIN),
-    }
-    return {
-        name: create_token(config, tenant, unit, role, name, hours=1)
-        for name, (tenant, unit, role) in holders.items()
-    }
-
-
-@pytest.fixture(scope="module")
-def admin(tokens):
-    """The province admin of Lạng Sơn: reads every figure of the demo province."""
-    return tokens["admin"]
-
-
-def graphql(platform, query, variables=None, token=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(
-        platform.url(platform.gateway, "/graphql"),
-        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-        headers=headers,
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 200
-        return json.loads(response.read())
 
 
 def registered(platform, token, code):

@@ -1,0 +1,57 @@
+"""The running platform for the end-to-end tests: started once per session on free ports, with
+its own nx-27017 databases and RabbitMQ virtual host, and stopped at the end."""
+
+import uuid
+
+import pytest
+
+from gateway.commands import create_token
+from khuyenhoc.auth import Role
+from khuyenhoc.config import load_config
+from khuyenhoc.platform import SERVICES, Platform
+from services.registration.commands import load_directory
+from tests.conftest import TEST_TENANTS
+from tests.e2e.client import free_port_block
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory, mongo_uri, amqp_uri):
+    env = {
+        "MONGO_URI": mongo_uri,
+        "AMQP_URI": amqp_uri,
+        "KHUYENHOC_TENANTS": TEST_TENANTS,
+        "DB_PREFIX": f"e2e{uuid.uuid4().hex[:8]}_",
+    }
+    run = Platform(
+        run_dir=tmp_path_factory.mktemp("run"),
+        data_dir=tmp_path_factory.mktemp("data"),
+        base_port=free_port_block(len(SERVICES)),
+        env=env,
+    )
+    try:
+        run.up(demo_province="20", quiet=True)
+        load_directory(load_config(env=run.settings()), "01", "2024", show_progress=False)
+        yield run
+    finally:
+        run.down()
+
+
+@pytest.fixture(scope="session")
+def tokens(platform):
+    config = load_config(env=platform.settings())
+    holders = {
+        "admin": ("20", "20", Role.PROVINCE_ADMIN),
+        "officer": ("20", "06184", Role.COMMUNE_OFFICER),
+        "sibling": ("20", "06187", Role.COMMUNE_OFFICER),
+        "hanoi": ("01", "01", Role.PROVINCE_ADMIN),
+    }
+    return {
+        name: create_token(config, tenant, unit, role, name, hours=1)
+        for name, (tenant, unit, role) in holders.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def admin(tokens):
+    """The province admin of Lạng Sơn: reads every figure of the demo province."""
+    return tokens["admin"]
