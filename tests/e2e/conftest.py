@@ -1,6 +1,7 @@
 """The running platform for the end-to-end tests: started once per session on free ports, with
 its own nx-27017 databases and RabbitMQ virtual host, and stopped at the end."""
 
+import os
 import uuid
 
 import pytest
@@ -8,17 +9,26 @@ import pytest
 from gateway.commands import create_token
 from khuyenhoc.auth import Role
 from khuyenhoc.config import load_config
+from khuyenhoc.devbroker import private_vhost
 from khuyenhoc.platform import SERVICES, Platform
 from services.registration.commands import load_directory
 from tests.conftest import TEST_TENANTS
 from tests.e2e.client import free_port_block
 
 
-@pytest.fixture(scope="session")
-def platform(tmp_path_factory, mongo_uri, amqp_uri):
+@pytest.fixture(scope="package")
+def broker():
+    """A virtual host of the platform's own: its consumers never see other tests' messages."""
+    base = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    with private_vhost(base, "khuyenhoc-e2e") as uri:
+        yield uri
+
+
+@pytest.fixture(scope="package")
+def platform(tmp_path_factory, mongo_uri, broker):
     env = {
         "MONGO_URI": mongo_uri,
-        "AMQP_URI": amqp_uri,
+        "AMQP_URI": broker,
         "KHUYENHOC_TENANTS": TEST_TENANTS,
         "DB_PREFIX": f"e2e{uuid.uuid4().hex[:8]}_",
     }
@@ -36,7 +46,7 @@ def platform(tmp_path_factory, mongo_uri, amqp_uri):
         run.down()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def tokens(platform):
     config = load_config(env=platform.settings())
     holders = {
@@ -51,7 +61,7 @@ def tokens(platform):
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def admin(tokens):
     """The province admin of Lạng Sơn: reads every figure of the demo province."""
     return tokens["admin"]
