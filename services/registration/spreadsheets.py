@@ -27,20 +27,24 @@ from itertools import chain
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet._reader import (
     CELL_TAG,
     DATA_TAG,
     FORMULA_TAG,
+    INLINE_STRING,
     ROW_TAG,
     VALUE_TAG,
-    WorkSheetParser,
 )
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from khuyenhoc.text import clean, search_key
@@ -321,7 +325,8 @@ def header_of(kind: str, field: str) -> str:
 # --------------------------------------------------------------------------- matching
 
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width spaces, BOM, soft hyphen
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _PARENTHESISED = re.compile(r"\([^)]*\)")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -384,7 +389,7 @@ class _FormulaWithoutValue:
         return "<formula without value>"
 
 
-FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
+_FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
 
 
 @dataclass(frozen=True)
@@ -409,6 +414,11 @@ def _as_text(raw: object) -> str:
     return clean(str(raw))
 
 
+def _text_of(raw: object) -> str:
+    """Text already cleaned by _convert stays as it is."""
+    return raw if isinstance(raw, str) else _as_text(raw)
+
+
 _INT_TEXT = re.compile(r"([+-]?\d+)(?:[.,]0{1,2})?")  # "12", "12.0"; not "1.000" (a thousand?)
 
 
@@ -422,7 +432,7 @@ def _as_int(raw: object) -> int | None:
         if math.isfinite(number) and abs(number - round(number)) < 1e-9:
             return round(number)
         return None
-    match = _INT_TEXT.fullmatch(_as_text(raw))
+    match = _INT_TEXT.fullmatch(_text_of(raw))
     return int(match.group(1)) if match else None
 
 
@@ -434,7 +444,7 @@ def _as_phone(raw: object) -> str | None:
         number = _as_int(raw)
         text = str(number) if number is not None else ""
     else:
-        text = _PHONE_NOISE.sub("", _as_text(raw))
+        text = _PHONE_NOISE.sub("", _text_of(raw))
     if text.startswith("+84"):
         text = "0" + text[3:]
     elif text.startswith("84") and len(text) == 11:  # "+84912345678" typed into Excel
@@ -449,20 +459,24 @@ def _as_digits(raw: object) -> str | None:
         number = _as_int(raw)
         text = str(number) if number is not None else ""
     else:
-        text = _PHONE_NOISE.sub("", _as_text(raw))
+        text = _PHONE_NOISE.sub("", _text_of(raw))
     return text if re.fullmatch(r"[0-9]{12}", text) else None
 
 
 def _convert(kind: str, column: Column, raw: object) -> tuple[object, str | None]:
     """(value, problem key): the typed value, or None and why it could not be read."""
-    if raw is FORMULA_WITHOUT_VALUE:
+    if raw is _FORMULA_WITHOUT_VALUE:
         return None, "formula_without_value"
     if isinstance(raw, _ErrorValue):
         return None, "formula_error"
-    if raw is None or (isinstance(raw, str) and not _as_text(raw)):
+    if raw is None:
         return None, None
+    if isinstance(raw, str):
+        raw = _as_text(raw)
+        if not raw:
+            return None, None
     if column.value == "text":
-        return _as_text(raw), None
+        return _text_of(raw), None
     if column.value == "int":
         number = _as_int(raw)
         return (number, None) if number is not None else (None, "not_a_number")
@@ -480,13 +494,16 @@ def _convert(kind: str, column: Column, raw: object) -> tuple[object, str | None
         digits = _as_digits(raw)
         return (digits, None) if digits else (None, "bad_digits")
     if column.value == "choice":
-        choice = _CHOICE_LOOKUP[kind, column.field].get(_match_key(_as_text(raw)))
+        choice = _CHOICE_LOOKUP[kind, column.field].get(_match_key(_text_of(raw)))
         return (choice, None) if choice else (None, "bad_choice")
     raise AssertionError(f"unknown value type {column.value!r}")
 
 
 def _is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not _as_text(raw))
+    if not isinstance(raw, str):
+        return raw is None
+    text = raw.strip()
+    return not text or (text[0] in _INVISIBLE_CHARS and not _INVISIBLE.sub("", text).strip())
 
 
 # --------------------------------------------------------------------------- header detection
@@ -500,7 +517,7 @@ class _Header:
 
 
 def _header_text(raw: object) -> str:
-    if raw is None or raw is FORMULA_WITHOUT_VALUE or isinstance(raw, _ErrorValue):
+    if raw is None or raw is _FORMULA_WITHOUT_VALUE or isinstance(raw, _ErrorValue):
         return ""
     return _as_text(raw)
 
@@ -566,6 +583,7 @@ def _check_header(kind: str, header: _Header | None) -> _Header:
 
 _COLUMN_NUMBER = re.compile(r"\(?(?:[0-9]{1,2}|[A-Za-z])\)?")
 _TOTAL_WORDS = {"tổng", "cộng"}
+_NOT_WORD = re.compile(r"[^\w]+")
 
 
 def _is_column_numbering(cells: _Cells) -> bool:
@@ -586,9 +604,6 @@ def _is_total(cells: _Cells) -> bool:
             return False
         return len(words) == 1 or words[1] in {"cộng", "số"} or words[1][0].isdigit()
     return False
-
-
-_NOT_WORD = re.compile(r"[^\w]+")
 
 
 def _data_rows(
@@ -645,54 +660,149 @@ def _fill_merged(
 
 # --------------------------------------------------------------------------- xlsx
 
+# What a damaged or hand-made .xlsx makes openpyxl or the XML parser raise.
+_DAMAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    EOFError,
+    KeyError,
+    IndexError,
+    OSError,
+    TypeError,
+    ValueError,
+)
+_INLINE_TEXT = f"{{{SHEET_MAIN_NS}}}t"
+_INLINE_RUN = f"{{{SHEET_MAIN_NS}}}r"
 
-def _open_workbook(data: bytes) -> Any:
+
+@dataclass(frozen=True)
+class _Book:
+    """What reading cells needs from a workbook: its sheets, shared strings and date styles."""
+
+    archive: zipfile.ZipFile
+    sheets: tuple[tuple[str, str, str], ...]  # (name, state, path in the archive), in order
+    shared_strings: list[str]
+    date_styles: frozenset[int]
+    timedelta_styles: frozenset[int]
+    epoch: datetime
+
+
+def _open_book(data: bytes) -> _Book:
+    """Read the workbook part, shared strings and styles, but no sheet.
+
+    openpyxl's read-only load_workbook would also size every sheet, which for a sheet without
+    a stored <dimension> (openpyxl's write-only output) means parsing it all once more.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
                 raise SpreadsheetError("too_large")
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = tuple(
+            (sheet.name, sheet.state or "visible", rel.target)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        )
     except SpreadsheetError:
         raise
     except Exception as exc:  # anything openpyxl trips on in a foreign file
         raise SpreadsheetError("unreadable_file") from exc
+    wb = reader.wb
+    return _Book(
+        reader.archive,
+        sheets,
+        reader.shared_strings,
+        frozenset(wb._date_formats),
+        frozenset(wb._timedelta_formats),
+        wb.epoch,
+    )
 
 
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+_ROW_NUMBER = re.compile(rb"[^>]*?\br=\"([0-9]+)\"")
 
 
-def _merged_ranges(ws: Any) -> set[tuple[int, int, int, int]]:
-    """The sheet's merged ranges. They are stored after the cells, so the XML is scanned once
-    as bytes (cheap) before the cells are parsed."""
-    found: set[tuple[int, int, int, int]] = set()
+@dataclass(frozen=True)
+class _SheetScan:
+    merges: set[tuple[int, int, int, int]]  # (min_col, min_row, max_col, max_row)
+    last_row: int | None  # the last <row> element's number, or None if there are none
+
+
+def _scan_sheet(book: _Book, path: str) -> _SheetScan:
+    """Merged ranges and the last row number, from one pass over the sheet XML as bytes.
+
+    Merged ranges are stored after the cells, so they must be known before the cells are
+    parsed; plain byte searches make this pass cheap. The last row gives the row estimate
+    even where the stored <dimension> is missing or wrong.
+    """
+    merges: set[tuple[int, int, int, int]] = set()
+    last_row: int | None = None
     tail = b""
-    with ws._get_source() as src:
+    with book.archive.open(path) as src:
         while chunk := src.read(1 << 20):
             text = tail + chunk
-            for ref in _MERGE_REF.findall(text):
-                found.add(range_boundaries(ref.decode()))
+            if b"mergeCell" in text:
+                for ref in _MERGE_REF.findall(text):
+                    merges.add(range_boundaries(ref.decode()))
+            at = max(text.rfind(b"<row "), text.rfind(b":row "))
+            if at >= 0 and (found := _ROW_NUMBER.match(text, at + 5)):
+                last_row = int(found.group(1))
             tail = text[-256:]
-    return found
+    return _SheetScan(merges, last_row)
 
 
-def _xlsx_cells(ws: Any) -> Iterator[tuple[int, _Cells]]:
-    """Stream a read-only sheet's rows as sparse dicts of cached values.
+def _inline_text(node: Any) -> str:
+    parts = [node.findtext(_INLINE_TEXT) or ""]
+    parts.extend(run.findtext(_INLINE_TEXT) or "" for run in node.iterfind(_INLINE_RUN))
+    return "".join(parts)
 
-    openpyxl's own row iterator (data_only) cannot tell a formula saved without its value from
-    an empty cell, and keeps every parsed row element; this walks the sheet XML itself and uses
-    openpyxl only to decode each cell (shared strings, numbers, dates).
+
+def _cell_value(book: _Book, cell: Any) -> object:
+    """A cell's cached value: what Excel shows, not the formula behind it."""
+    kind = cell.get("t") or "n"
+    if kind == "inlineStr":
+        node = cell.find(INLINE_STRING)
+        return _inline_text(node) if node is not None else None
+    raw = cell.findtext(VALUE_TAG)
+    if not raw:
+        if kind not in ("str", "s") and cell.find(FORMULA_TAG) is not None:
+            return _FORMULA_WITHOUT_VALUE  # Excel itself saves an "" result as t="str"
+        return None
+    if kind == "s":
+        return book.shared_strings[int(raw)]
+    if kind == "str":
+        return raw
+    if kind == "b":
+        return raw.strip() not in ("0", "false")
+    if kind == "e":
+        return _ErrorValue(raw)
+    if kind == "d":
+        return from_ISO8601(raw)
+    number: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+    style = int(cell.get("s") or 0)
+    if style in book.date_styles:
+        try:
+            return from_excel(number, book.epoch, timedelta=style in book.timedelta_styles)
+        except (OverflowError, ValueError):
+            return _ErrorValue("#VALUE!")
+    return number
+
+
+def _xlsx_cells(book: _Book, path: str) -> Iterator[tuple[int, _Cells]]:
+    """Stream a sheet's rows as sparse dicts of cached values.
+
+    openpyxl's read-only rows cannot tell a formula saved without its value from an empty cell,
+    and keep every parsed row element; this walks the sheet XML itself, dropping each row
+    element once read.
     """
-    wb = ws.parent
-    decoder = WorkSheetParser(
-        None,
-        ws._shared_strings,
-        data_only=True,
-        epoch=wb.epoch,
-        date_formats=wb._date_formats,
-        timedelta_formats=wb._timedelta_formats,
-    )
-    with ws._get_source() as src:
+    with book.archive.open(path) as src:
         sheet_data = None
+        number = 0
         for event, element in iterparse(src, events=("start", "end")):
             if event == "start":
                 if element.tag == DATA_TAG:
@@ -701,38 +811,31 @@ def _xlsx_cells(ws: Any) -> Iterator[tuple[int, _Cells]]:
             if element.tag != ROW_TAG:
                 continue
             ref = element.get("r")
-            decoder.row_counter = int(float(ref)) if ref else decoder.row_counter + 1
-            decoder.col_counter = 0
+            number = int(float(ref)) if ref else number + 1
             cells: _Cells = {}
-            for child in element:
-                if child.tag != CELL_TAG:
+            column = 0
+            for cell in element:
+                if cell.tag != CELL_TAG:
                     continue
-                cell = decoder.parse_cell(child)
-                value = cell["value"]
-                if cell["data_type"] == "e":
-                    value = _ErrorValue(str(value))
-                elif (
-                    value is None
-                    and child.find(FORMULA_TAG) is not None
-                    and child.get("t") not in ("str", "s", "inlineStr")
-                    and not (child.findtext(VALUE_TAG) or "")
-                ):
-                    value = FORMULA_WITHOUT_VALUE  # Excel saves "" results as t="str"
+                ref = cell.get("r")
+                column = column_index_from_string(ref.rstrip("0123456789")) if ref else column + 1
+                value = _cell_value(book, cell)
                 if value is not None:
-                    cells[cell["column"]] = value
-            yield decoder.row_counter, cells
+                    cells[column] = value
+            yield number, cells
             (sheet_data if sheet_data is not None else element).clear()
 
 
 def _read_xlsx(data: bytes, kind: str) -> tuple[int | None, SheetRows]:
-    wb = _open_workbook(data)
+    book = _open_book(data)
     try:
-        sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+        sheets = [path for _name, state, path in book.sheets if state == "visible"]
         if not sheets:
             raise SpreadsheetError("no_sheet")
         failure: SpreadsheetError | None = None
-        for ws in sheets:
-            rows = _fill_merged(_xlsx_cells(ws), _merged_ranges(ws))
+        for path in sheets:
+            scan = _scan_sheet(book, path)
+            rows = _fill_merged(_xlsx_cells(book, path), scan.merges)
             top = _buffer_top(rows)
             try:
                 header = _check_header(kind, _find_header(kind, top))
@@ -741,25 +844,34 @@ def _read_xlsx(data: bytes, kind: str) -> tuple[int | None, SheetRows]:
                 if failure is None or (failure.key == "no_header" and error.key != "no_header"):
                     failure = error
                 continue
-            estimate = ws.max_row - header.bottom if (ws.max_row or 0) > header.bottom else None
-            stream = _closing(_data_rows(kind, header, chain(top, rows)), wb)
+            last = scan.last_row or 0
+            estimate = last - header.bottom if last > header.bottom else None
+            stream = _closing(_data_rows(kind, header, chain(top, rows)), book.archive)
             return estimate, _sheet_rows(stream, header)
         assert failure is not None
         raise failure
+    except SpreadsheetError:
+        book.archive.close()
+        raise
+    except _DAMAGE as exc:
+        book.archive.close()
+        raise SpreadsheetError("unreadable_file") from exc
     except BaseException:
-        wb.close()
+        book.archive.close()
         raise
 
 
-def _closing(rows: Iterator[SheetRow], wb: Any) -> Iterator[SheetRow]:
-    """Close the workbook when the rows are read or dropped, and report damage met mid-file
-    as an unreadable file rather than a crash."""
+def _closing(rows: Iterator[SheetRow], archive: zipfile.ZipFile) -> Iterator[SheetRow]:
+    """Close the file when the rows are read or dropped, and report damage met mid-file as
+    an unreadable file rather than a crash."""
     try:
         yield from rows
-    except (zipfile.BadZipFile, zlib.error, ParseError, EOFError, KeyError, OSError) as exc:
+    except SpreadsheetError:
+        raise
+    except _DAMAGE as exc:
         raise SpreadsheetError("unreadable_file") from exc
     finally:
-        wb.close()
+        archive.close()
 
 
 def _sheet_rows(rows: Iterator[SheetRow], header: _Header) -> SheetRows:
@@ -833,8 +945,9 @@ def read_rows(data: bytes, filename: str, kind: str) -> tuple[int | None, SheetR
     """Open an officer's .xlsx or .csv list and find its header; rows are then read lazily.
 
     Returns (estimated number of data rows, or None, and the rows). The estimate is an upper
-    bound taken from the sheet's stored size or the CSV's line count; it also counts blank and
-    total rows. File-level problems raise SpreadsheetError here, before any row is read.
+    bound: the rows from below the header to the sheet's last row element (found by a cheap
+    byte scan of the sheet XML), or to the CSV's last line; blank and total rows count too.
+    File-level problems raise SpreadsheetError here, before any row is read.
     """
     _columns(kind)
     if not data:
@@ -873,7 +986,7 @@ def neutralise(value: object) -> object:
 
 
 def _width(texts: Iterable[str]) -> float:
-    return float(min(60, max(8, *(len(t) + 2 for t in texts))))
+    return float(min(60, max([8, *(len(t) + 2 for t in texts)])))
 
 
 def _save(wb: Workbook) -> bytes:
@@ -927,8 +1040,7 @@ def template(kind: str) -> bytes:
         sample = ws.cell(row=4, column=index, value=example[column.field] if column else 1)
         sample.font = _EXAMPLE
         letter = get_column_letter(index)
-        width = len(str(sample.value)) if column and column.value == "choice" else 0
-        ws.column_dimensions[letter].width = _width([text, str(sample.value)[:40], "x" * width])
+        ws.column_dimensions[letter].width = _width([text, str(sample.value)[:40]])
         if column and column.value in ("phone", "digits"):
             sample.number_format = "@"  # keep leading zeros of what officers type
             ws.column_dimensions[letter].number_format = "@"
@@ -961,9 +1073,16 @@ def template(kind: str) -> bytes:
             guide.cell(row=offset, column=list_col, value=label)
         letter = get_column_letter(list_col)
         source = f"'Hướng dẫn'!${letter}$3:${letter}${2 + len(labels)}"
-        check = DataValidation(type="list", formula1=source, allow_blank=True)
-        check.error = REASONS["bad_choice"]
-        check.errorTitle = column.header
+        # a warning, not a stop: the spellings in Column.choices are accepted on import too
+        check = DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle=column.header[:32],
+            error=REASONS["bad_choice"],
+        )
         target = get_column_letter(index)
         check.add(f"{target}4:{target}5000")
         ws.add_data_validation(check)
@@ -1024,7 +1143,6 @@ def export_rows(
 
 __all__ = [
     "COLUMNS",
-    "FORMULA_WITHOUT_VALUE",
     "REASONS",
     "SUBJECT_KINDS",
     "Column",
