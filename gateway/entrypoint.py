@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from pathlib import Path
@@ -12,11 +13,14 @@ from graphql import GraphQLError
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
+from werkzeug.wrappers import Response
 
-from gateway.access import INVALID_TOKEN_MESSAGE
+from gateway.access import FORBIDDEN_MESSAGE, INVALID_TOKEN_MESSAGE, UNAUTHENTICATED_MESSAGE
 from gateway.schema import schema
 from khuyenhoc.auth import Caller, InvalidToken, verify_token
+from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.web import ObservableService, json_response
+from services.registration.spreadsheets import SUBJECT_KINDS, template
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,21 @@ def _caller(request: Any, secret: str) -> Caller | None:
     return verify_token(secret, token.strip())
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
+    return Response(
+        content,
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _refusal(status: int, message: str) -> tuple[int, dict[str, str], str]:
+    return json_response(status, {"error": message})
+
+
 class GatewayService(ObservableService):
     name = "gateway"
 
@@ -111,3 +130,47 @@ class GatewayService(ObservableService):
         if result.errors:
             payload["errors"] = [_format_error(error) for error in result.errors]
         return json_response(200, payload)
+
+    @http("GET", "/files/templates/<string:kind>.xlsx")
+    def import_template(self, request: Any, kind: str) -> Any:
+        """The blank list officers fill in for a kind of subject (public)."""
+        if kind not in SUBJECT_KINDS:
+            return _refusal(404, "Không có mẫu cho loại danh sách này.")
+        return _xlsx(template(kind), f"mau-dang-ky-{kind}.xlsx")
+
+    @http("GET", "/files/imports/<string:job_id>/errors.xlsx")
+    def import_errors(self, request: Any, job_id: str) -> Any:
+        caller, refusal = self._file_caller(request)
+        if refusal:
+            return refusal
+        job = self.registration.import_job(caller.tenant, job_id)
+        if job is None:
+            return _refusal(404, "Không tìm thấy lượt nhập này.")
+        if not caller.covers(UnitPath.parse(job["unitpath"])):
+            return _refusal(403, FORBIDDEN_MESSAGE)
+        content = self.registration.import_error_report(caller.tenant, job_id)
+        return _xlsx(base64.b64decode(content), f"loi-nhap-{job_id}.xlsx")
+
+    @http("GET", "/files/exports/<string:code>/<int:year>.xlsx")
+    def export_registrations(self, request: Any, code: str, year: int) -> Any:
+        """A unit's registrations for a year: the officers' paper record."""
+        caller, refusal = self._file_caller(request)
+        if refusal:
+            return refusal
+        unit = self.registration.get_unit(code, caller.tenant, f"{year}-12-31")
+        if unit is None:
+            return _refusal(404, "Không tìm thấy đơn vị này.")
+        if not caller.covers(UnitPath.parse(unit["path"])):
+            return _refusal(403, FORBIDDEN_MESSAGE)
+        content = self.registration.export_registrations(caller.tenant, unit["path"], year)
+        return _xlsx(base64.b64decode(content), f"dang-ky-{code}-{year}.xlsx")
+
+    def _file_caller(self, request: Any) -> tuple[Caller | None, Any]:
+        """Files that hold names need a token, like the GraphQL fields that hold them."""
+        try:
+            caller = _caller(request, self.config["JWT_SECRET"])
+        except InvalidToken:
+            return None, _refusal(401, INVALID_TOKEN_MESSAGE)
+        if caller is None:
+            return None, _refusal(401, UNAUTHENTICATED_MESSAGE)
+        return caller, None

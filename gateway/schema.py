@@ -18,6 +18,7 @@ from gateway.branches import (
     RenameBranch,
     SetBranchMembers,
 )
+from gateway.imports import ImportJob, StartImport, resolve_import_job
 from gateway.registrations import (
     RegisterCitizen,
     RegisterClan,
@@ -47,6 +48,10 @@ class Query(graphene.ObjectType):
         first=graphene.Int(default_value=50),
     )
 
+    import_job = graphene.Field(
+        ImportJob, id=graphene.String(required=True), resolver=resolve_import_job
+    )
+
     @staticmethod
     def resolve_org_unit(
         root: Any, info: Any, code: str, tenant: str | None = None, at: date | None = None
@@ -70,6 +75,7 @@ class Query(graphene.ObjectType):
 
 
 class Mutation(graphene.ObjectType):
+    start_import = StartImport.Field()
     register_household = RegisterHousehold.Field()
     register_clan = RegisterClan.Field()
     register_community = RegisterCommunity.Field()

@@ -8,6 +8,7 @@ import sys
 from gateway.commands import add_commands as add_token_commands
 from khuyenhoc import platform
 from services.registration.commands import add_commands as add_registration_commands
+from services.registration.commands import add_import_command
 
 
 def parser() -> argparse.ArgumentParser:
@@ -16,6 +17,7 @@ def parser() -> argparse.ArgumentParser:
     platform.add_commands(commands)
     add_registration_commands(commands)
     add_token_commands(commands)
+    add_import_command(commands)
     return root
 
 

@@ -3,7 +3,9 @@
 Rules that keep the code correct on both MongoDB and the embedded nx-27017 server (pinned by
 ``tests/integration/test_store_compat.py``): updatable documents get a deterministic ``_id`` from
 their natural key and are updated by ``_id``; flags are ints, not booleans; no array queries,
-no ``$pull`` with conditions, no equality on sub-documents; money is an int64 of đồng.
+no ``$pull`` with conditions, no equality on sub-documents; money is an int64 of đồng; times
+written by an update are ISO text (or epoch seconds where compared), since nx-27017 turns a
+datetime set by ``$set`` into text.
 """
 
 from __future__ import annotations

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import sys
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from khuyenhoc.config import load_config
+from khuyenhoc.config import load_config, tenants
 from khuyenhoc.storage import service_database
 from services.registration import store
 from services.registration.directory import (
@@ -82,6 +84,69 @@ def add_commands(subparsers: Any) -> None:
     )
     change.add_argument("--config", default=None)
     change.set_defaults(handler=_change)
+
+
+KIND_ALIASES = {
+    "households": "household",
+    "clans": "clan",
+    "communities": "community",
+    "units": "learning_unit",
+    "citizens": "citizen",
+}
+
+
+def add_import_command(subparsers: Any) -> None:
+    command = subparsers.add_parser(
+        "import",
+        help="import a commune's list (.xlsx or .csv) through the running platform",
+        description="e.g. khuyenhoc import households danh-sach.xlsx --commune 06184 --year 2024",
+    )
+    command.add_argument("kind", choices=sorted(KIND_ALIASES))
+    command.add_argument("file", help="the .xlsx or .csv file")
+    command.add_argument("--commune", required=True, help="commune code, e.g. 06184")
+    command.add_argument("--year", required=True, type=int)
+    command.add_argument("--tenant", default=None, help="province code (default: the only one)")
+    command.add_argument("--config", default=None)
+    command.set_defaults(handler=_import)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    config = load_config(args.config)
+    tenant = args.tenant or next(iter(sorted(tenants(config))), None)
+    path = Path(args.file)
+    payload = {
+        "tenant": tenant,
+        "communeCode": args.commune,
+        "kind": KIND_ALIASES[args.kind],
+        "year": args.year,
+        "fileName": path.name,
+        "content": base64.b64encode(path.read_bytes()).decode("ascii"),
+    }
+    with ClusterRpcProxy({"AMQP_URI": config["AMQP_URI"]}, timeout=120) as cluster:
+        answer = cluster.registration.start_import(payload)
+        if "errors" in answer:
+            for error in answer["errors"]:
+                print(f"{error['field']}: {error['message']}", file=sys.stderr)
+            return 1
+        job = answer["job"]
+        if not answer["created"]:
+            print("Tệp này đã được nhập trước đó; hiển thị lượt nhập cũ.")
+        with tqdm(total=job["total"], unit="dòng", desc=path.name) as bar:
+            while True:
+                bar.total = max(bar.total or 0, job["done"])
+                bar.update(job["done"] - bar.n)
+                if job["status"] in ("DONE", "FAILED"):
+                    break
+                time.sleep(0.5)
+                job = cluster.registration.import_job(tenant, job["_id"])
+    print(
+        f"Xong: {job['created']} đăng ký mới, {job['duplicates']} đã có, {job['failed']} dòng lỗi."
+    )
+    if job["failed"]:
+        print(f"Báo cáo lỗi: /files/imports/{job['_id']}/errors.xlsx (trên cổng GraphQL)")
+    return 0 if job["status"] == "DONE" else 1
 
 
 def _load(args: argparse.Namespace) -> int:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
-from services.registration import service, store
+from services.registration import exports, imports, service, store
 from services.registration.domain import SubjectKind
 from services.registration.schemas import (
     MESSAGES,
@@ -24,10 +26,12 @@ from services.registration.schemas import (
     CloseBranchSchema,
     CreateBranchSchema,
     RenameBranchSchema,
+    StartImportSchema,
     WithdrawSchema,
 )
 
 MAX_PAGE = 500
+IMPORT_POLL_SECONDS = 1.0
 UNIT_FIELDS = (
     "_id",
     "tenant",
@@ -195,6 +199,63 @@ class RegistrationService(ObservableService):
         return _answer(record)
 
     @rpc
+    def start_import(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Accept a list for import; the work itself is done by ``process_imports``."""
+
+        def accept() -> dict[str, Any]:
+            data = MESSAGES.load(StartImportSchema(), payload)
+            job, created = imports.start(
+                self._directory(),
+                store.ImportJobs(self.db),
+                data["tenant"],
+                data["commune_code"],
+                data["kind"],
+                data["year"],
+                data["file_name"],
+                data["content"],
+            )
+            return {"job": _public_job(job), "created": created}
+
+        return _answer(accept)
+
+    @rpc
+    def import_job(self, tenant: str, job_id: str) -> dict[str, Any] | None:
+        job = store.ImportJobs(self.db).get(job_id)
+        return _public_job(job) if job and job["tenant"] == tenant else None
+
+    @rpc
+    def import_error_report(self, tenant: str, job_id: str) -> str | None:
+        """The job's error report, .xlsx as base64; None for another tenant's job."""
+        jobs = store.ImportJobs(self.db)
+        job = jobs.get(job_id)
+        if job is None or job["tenant"] != tenant:
+            return None
+        return base64.b64encode(imports.report(jobs, job)).decode("ascii")
+
+    @rpc
+    def export_registrations(self, tenant: str, unit_path: str, year: int) -> str | None:
+        """The unit's registrations for a year as the officers' .xlsx record (base64)."""
+        path = UnitPath.parse(unit_path)
+        if path.tenant != tenant:
+            return None
+        content = exports.registrations_workbook(store.Registrations(self.db), path, year)
+        return base64.b64encode(content).decode("ascii")
+
+    @timer(interval=IMPORT_POLL_SECONDS)
+    def process_imports(self) -> None:
+        """Work through waiting import jobs, one at a time per worker."""
+        jobs = store.ImportJobs(self.db)
+        while (job := jobs.claim(datetime.now(UTC), imports.LEASE)) is not None:
+            imports.run(
+                self._directory(),
+                store.Registrations(self.db),
+                jobs,
+                self._settings(job["tenant"]),
+                job,
+                after_batch=self.outbox.kick,
+            )
+
+    @rpc
     def unit_figures(self, tenant: str, unit_path: str, year: int) -> dict[str, int]:
         """Members and branches of the unit and below it, inside ``tenant`` only."""
         path = UnitPath.parse(unit_path)
@@ -262,6 +323,27 @@ class RegistrationService(ObservableService):
             limit=max(1, min(limit, MAX_PAGE)),
         )
         return [_public_unit(unit) for unit in found]
+
+
+JOB_FIELDS = (
+    "_id",
+    "tenant",
+    "commune_code",
+    "unitpath",
+    "kind",
+    "year",
+    "file_name",
+    "status",
+    "total",
+    "done",
+    "created",
+    "duplicates",
+    "failed",
+)
+
+
+def _public_job(job: dict[str, Any]) -> dict[str, Any]:
+    return {field: job.get(field) for field in JOB_FIELDS}
 
 
 def _answer(use_case: Callable[[], dict[str, Any]]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -42,6 +44,11 @@ MESSAGES = MessageCatalogue(
         "enrolment_not_found": "Không tìm thấy đăng ký này.",
         "already_withdrawn": "Đăng ký này đã được rút trước đó.",
         "reason_too_long": "Lý do quá dài: tối đa 500 ký tự.",
+        "import_kind": "Loại danh sách phải là household, clan, community, learning_unit "
+        "hoặc citizen.",
+        "file_too_large": "Tệp quá lớn: tối đa 50 MB.",
+        "file_encoding": "Nội dung tệp phải được mã hóa base64.",
+        "file_name": "Tên tệp phải kết thúc bằng .xlsx hoặc .csv.",
         "branch_not_found": "Không tìm thấy chi hội này trong tỉnh đã chọn.",
         "branch_kind": "Loại chi hội phải là một trong: residential, school, clan, agency, board.",
         "name_taken": "Xã này đã có một chi hội đang hoạt động với tên này.",
@@ -406,3 +413,31 @@ class AddMemberSchema(EdgeSchema):
     )
     year = _year()
     joined_on = _day(data_key="joinedOn", load_default=None)
+
+
+class StartImportSchema(EdgeSchema):
+    """``startImport``: a commune's list, as the officer's file (base64 over the wire)."""
+
+    tenant = _tenant()
+    commune_code = _commune()
+    kind = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.OneOf([k.value for k in SubjectKind], error=MESSAGES["import_kind"]),
+    )
+    year = _year()
+    file_name = fields.String(
+        data_key="fileName",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"(?i)^[^/\\]{1,200}\.(xlsx|csv)$", error=MESSAGES["file_name"]),
+    )
+    content = fields.String(required=True, error_messages=_BASE)
+
+    @post_load
+    def decode(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        try:
+            data["content"] = base64.b64decode(data["content"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError({"content": [MESSAGES["file_encoding"]]}) from exc
+        return data

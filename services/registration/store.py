@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from khuyenhoc.outbox import ensure_outbox_index, outbox_update, with_outbox
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
-from services.registration.domain import ENROLLED, WITHDRAWN_STATUS
+from services.registration.domain import ENROLLED, WITHDRAWN_STATUS, Enrolment, Subject
 from services.registration.hierarchy import pick_version, reference_day, unit_id, valid_at
 
 UNITS = "units"
@@ -24,6 +24,11 @@ SEQUENCES = "sequences"
 BRANCH_NAMES = "branch_names"
 MEMBERS = "members"
 MEMBERSHIPS = "memberships"
+IMPORT_JOBS = "import_jobs"
+IMPORT_FILES = "import_files"
+IMPORT_ERRORS = "import_errors"
+FILE_CHUNK = 1024 * 1024
+DUPLICATE_KEY = 11000
 MAX_DEPTH = 4
 OUTBOX_COLLECTIONS = (ENROLMENTS, MEMBERSHIPS)
 
@@ -48,6 +53,8 @@ def prepare(db: Database) -> None:
             name=f"listing_{depth}",
         )
     ensure_outbox_index(db[MEMBERSHIPS])
+    db[IMPORT_JOBS].create_index([("status", ASCENDING)], name="by_status")
+    db[IMPORT_ERRORS].create_index([("job", ASCENDING), ("row", ASCENDING)], name="by_job")
     db[MEMBERSHIPS].create_index(
         [("tenant", ASCENDING), ("branch_code", ASCENDING), ("year", ASCENDING)], name="by_branch"
     )
@@ -160,7 +167,7 @@ class Registrations:
     def reenrol(self, enrolment_id: str, event: dict[str, Any], now: datetime) -> bool:
         """Enrol a withdrawn enrolment again, with its event; False if it was enrolled."""
         update = outbox_update(event)
-        update["$set"].update(status=ENROLLED, reenrolled_at=now)
+        update["$set"].update(status=ENROLLED, reenrolled_at=now.isoformat())
         result = self.enrolments.update_one(
             {"_id": enrolment_id, "status": WITHDRAWN_STATUS}, update
         )
@@ -171,7 +178,9 @@ class Registrations:
     ) -> bool:
         """Withdraw with the event in the same write; False if it was not enrolled any more."""
         update = outbox_update(event)
-        update["$set"].update(status=WITHDRAWN_STATUS, withdrawn_at=now, withdraw_reason=reason)
+        update["$set"].update(
+            status=WITHDRAWN_STATUS, withdrawn_at=now.isoformat(), withdraw_reason=reason
+        )
         result = self.enrolments.update_one({"_id": enrolment_id, "status": ENROLLED}, update)
         return result.modified_count == 1
 
@@ -200,6 +209,49 @@ class Registrations:
             query["_id"] = {"$gt": after}
         found = self.enrolments.find(query, {"outbox": 0}).sort("_id", ASCENDING).limit(limit)
         return list(found)
+
+    def add_many(
+        self, subjects: list[Subject], year: int, path: UnitPath, now: datetime
+    ) -> tuple[int, int]:
+        """Register a batch (an import): (enrolments created, already there). Written in bulk;
+        withdrawn enrolments in the batch are enrolled again."""
+        if not subjects:
+            return 0, 0
+        self.subjects.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": s.subject_id}, {"$setOnInsert": s.as_document(path, now)}, upsert=True
+                )
+                for s in subjects
+            ],
+            ordered=False,
+        )
+        enrolments = [Enrolment(s.subject_id, s.kind, s.title, year, path) for s in subjects]
+        documents = [
+            with_outbox(e.as_document(now, s.name), e.registered_event(now))
+            for e, s in zip(enrolments, subjects, strict=True)
+        ]
+        try:
+            self.enrolments.insert_many(documents, ordered=False)
+            return len(documents), 0
+        except BulkWriteError as exc:
+            taken = [
+                documents[w["index"]]
+                for w in exc.details["writeErrors"]
+                if w["code"] == DUPLICATE_KEY
+            ]
+            if len(taken) != len(exc.details["writeErrors"]):
+                raise
+        reenrolled = sum(
+            self.reenrol(doc["_id"], enrolment.registered_event(now), now)
+            for doc, enrolment in zip(documents, enrolments, strict=True)
+            if doc in taken
+        )
+        return len(documents) - len(taken) + reenrolled, len(taken) - reenrolled
+
+    def subject_details(self, subject_ids: list[str]) -> dict[str, dict[str, Any]]:
+        found = self.subjects.find({"_id": {"$in": subject_ids}}, {"address": 1, "name": 1})
+        return {doc["_id"]: doc for doc in found}
 
     def get_enrolment(self, enrolment_id: str) -> dict[str, Any] | None:
         return self.enrolments.find_one({"_id": enrolment_id}, {"outbox": 0})
@@ -281,3 +333,105 @@ class Branches:
     def under(self, path: UnitPath) -> list[dict[str, Any]]:
         found = self.units.find({"tenant": path.tenant, "level": "branch"})
         return [unit for unit in found if unit.get(f"path_{path.depth}") == path.code]
+
+
+class ImportJobs:
+    """Import jobs, their files (in 1 MiB chunks, so any MongoDB can hold them) and errors."""
+
+    def __init__(self, db: Database) -> None:
+        self.jobs = db[IMPORT_JOBS]
+        self.files = db[IMPORT_FILES]
+        self.problems = db[IMPORT_ERRORS]
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        return self.jobs.find_one({"_id": job_id})
+
+    def create(self, job: dict[str, Any], content: bytes) -> dict[str, Any]:
+        chunks = [content[i : i + FILE_CHUNK] for i in range(0, len(content), FILE_CHUNK)]
+        for number, chunk in enumerate(chunks):
+            with suppress(DuplicateKeyError):  # the same file sent again: the same chunks
+                self.files.insert_one(
+                    {"_id": f"{job['_id']}:{number}", "job": job["_id"], "data": chunk}
+                )
+        job = {**job, "chunks": len(chunks), "size": len(content)}
+        try:
+            self.jobs.insert_one(job)
+        except DuplicateKeyError:
+            return self.get(job["_id"])
+        return job
+
+    def content(self, job_id: str) -> bytes:
+        job = self.get(job_id)
+        ids = [f"{job_id}:{n}" for n in range(job["chunks"])]
+        parts = {doc["_id"]: bytes(doc["data"]) for doc in self.files.find({"_id": {"$in": ids}})}
+        return b"".join(parts[i] for i in ids)
+
+    def claim(self, now: datetime, lease: timedelta) -> dict[str, Any] | None:
+        """A job to work on: waiting, or abandoned by a worker whose lease ran out."""
+        for job in self.jobs.find({"status": {"$in": ["PENDING", "RUNNING"]}}).limit(20):
+            lease_until = job.get("lease_until")
+            # Leases are epoch seconds: nx-27017 turns datetimes set by an update into text.
+            if job["status"] == "RUNNING" and lease_until and lease_until > now.timestamp():
+                continue
+            claimed = self.jobs.update_one(
+                {"_id": job["_id"], "status": job["status"], "lease_until": lease_until},
+                {
+                    "$set": {
+                        "status": "RUNNING",
+                        "lease_until": (now + lease).timestamp(),
+                        "started_at": job.get("started_at") or now.isoformat(),
+                    }
+                },
+            )
+            if claimed.modified_count == 1:
+                return self.get(job["_id"])
+        return None
+
+    def progress(
+        self,
+        job: dict[str, Any],
+        last_row: int,
+        rows: int,
+        outcome: Any,
+        now: datetime,
+        lease: timedelta,
+    ) -> dict[str, Any]:
+        if outcome.errors:
+            documents = [
+                {
+                    "_id": f"{job['_id']}:{row}:{n}",
+                    "job": job["_id"],
+                    "row": row,
+                    "column": column,
+                    "reason": reason,
+                }
+                for n, (row, column, reason) in enumerate(outcome.errors)
+            ]
+            with suppress(BulkWriteError):  # a resumed batch writes its errors again
+                self.problems.insert_many(documents, ordered=False)
+        failed = len({row for row, _, _ in outcome.errors})
+        totals = {
+            "next_row": last_row,
+            "done": job["done"] + rows,
+            "created": job["created"] + outcome.created,
+            "duplicates": job["duplicates"] + outcome.duplicates,
+            "failed": job["failed"] + failed,
+            "lease_until": (now + lease).timestamp(),
+        }
+        self.jobs.update_one({"_id": job["_id"]}, {"$set": totals})
+        return {**job, **totals}
+
+    def finish(self, job: dict[str, Any], status: str) -> dict[str, Any]:
+        done = {
+            "status": status,
+            "finished_at": datetime.now(UTC).isoformat(),
+            "lease_until": None,
+        }
+        if status == "DONE":
+            done["total"] = job["done"]
+        self.jobs.update_one({"_id": job["_id"]}, {"$set": done})
+        return {**job, **done}
+
+    def errors(self, job_id: str) -> list[tuple[int, str, str]]:
+        found = self.problems.find({"job": job_id})
+        return sorted((d["row"], d["column"], d["reason"]) for d in found)

@@ -90,7 +90,7 @@ class Assessments:
             "status": change.status.value,
             "last_event": event_id,
             "last_event_time": event_time,
-            "updated_at": now,
+            "updated_at": now.isoformat(),
         }
         if current is None:
             document = {

@@ -98,3 +98,19 @@ def test_indexed_find_by_depth_field(db):
     )
     found = db.c.find({"tenant": "20", "year": 2024, "path_1": "183"}, {"n": 1})
     assert sorted(d["n"] for d in found) == [1, 3, 5, 7, 9]
+
+
+def test_epoch_seconds_written_by_update_compare_as_numbers(db):
+    """Leases are epoch seconds: a datetime set by $set comes back as text on nx-27017."""
+    db.c.insert_one({"_id": "l", "lease": None})
+    db.c.update_one({"_id": "l"}, {"$set": {"lease": 1_795_000_000.5}})
+    assert db.c.find_one({"_id": "l"})["lease"] == 1_795_000_000.5
+    guard = {"_id": "l", "lease": 1_795_000_000.5}
+    assert db.c.update_one(guard, {"$set": {"lease": None}}).matched_count == 1
+
+
+def test_binary_round_trips_and_ids_are_found_in_bulk(db):
+    chunk = bytes(range(256)) * 600
+    db.c.insert_many([{"_id": f"f:{n}", "data": chunk} for n in range(3)])
+    found = {d["_id"]: d["data"] for d in db.c.find({"_id": {"$in": ["f:0", "f:2", "f:9"]}})}
+    assert found == {"f:0": chunk, "f:2": chunk}

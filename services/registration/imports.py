@@ -1,0 +1,190 @@
+"""Bulk import of a commune's list (.xlsx / .csv) as a resumable job.
+
+A job is identified by its commune, kind, year and the file's content, so sending the same file
+again finds the same job; every row is registered like a single registration (the same rules,
+the same de-duplication), so importing a list twice creates nothing new either. Rows are
+processed in batches; progress (rows done / estimated total) is saved after each batch, so a
+worker that dies is replaced by another that resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from khuyenhoc.validation import FieldError, InvalidInput
+from services.registration.domain import SubjectKind, registration_years
+from services.registration.schemas import MESSAGES, REGISTER_SCHEMAS
+from services.registration.service import (
+    RegistrationSettings,
+    build_subject,
+    registration_unit,
+)
+from services.registration.spreadsheets import (
+    SheetRow,
+    SpreadsheetError,
+    error_report,
+    header_of,
+    read_rows,
+)
+
+if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
+    from services.registration.store import Directory, ImportJobs, Registrations
+
+PENDING, RUNNING, DONE, FAILED = "PENDING", "RUNNING", "DONE", "FAILED"
+BATCH = 500
+LEASE = timedelta(minutes=2)
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def job_id(tenant: str, commune: str, kind: str, year: int, content: bytes) -> str:
+    digest = hashlib.sha256(content).hexdigest()
+    key = hashlib.sha256(f"{tenant}|{commune}|{kind}|{year}|{digest}".encode()).hexdigest()
+    return f"imp-{key[:24]}"
+
+
+def start(
+    directory: Directory,
+    jobs: ImportJobs,
+    tenant: str,
+    commune_code: str,
+    kind: str,
+    year: int,
+    file_name: str,
+    content: bytes,
+    now: datetime | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Accept a file for import; the same file for the same commune, kind and year returns the
+    job that already has it. The header is checked now, so a wrong file fails at once."""
+    now = now or datetime.now(UTC)
+    if kind not in {k.value for k in SubjectKind}:
+        raise InvalidInput([MESSAGES.error("kind", "import_kind")])
+    if year not in registration_years(date.today()):
+        raise InvalidInput([MESSAGES.error("year", "year_range")])
+    if len(content) > MAX_FILE_BYTES:
+        raise InvalidInput([MESSAGES.error("file", "file_too_large")])
+    path = registration_unit(directory, tenant, commune_code, "commune", year, "communeCode")
+    try:
+        total, rows = read_rows(content, file_name, kind)
+        rows.close()
+    except SpreadsheetError as exc:
+        raise InvalidInput([_file_error(exc)]) from exc
+    identity = job_id(tenant, commune_code, kind, year, content)
+    existing = jobs.get(identity)
+    if existing is not None:
+        return existing, False
+    job = {
+        "_id": identity,
+        "tenant": tenant,
+        "commune_code": commune_code,
+        "unitpath": str(path),
+        "kind": kind,
+        "year": year,
+        "file_name": file_name,
+        "status": PENDING,
+        "total": total,
+        "done": 0,
+        "created": 0,
+        "duplicates": 0,
+        "failed": 0,
+        "next_row": 0,
+        "created_at": now,
+        "lease_until": None,
+    }
+    return jobs.create(job, content), True
+
+
+def _file_error(exc: SpreadsheetError) -> FieldError:
+    """The reader's Vietnamese message, under the ``file`` field."""
+    return FieldError("file", exc.key, str(exc))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    created: int
+    duplicates: int
+    errors: list[tuple[int, str, str]]  # (row, column header, reason)
+
+
+def run(
+    directory: Directory,
+    registrations: Registrations,
+    jobs: ImportJobs,
+    settings: RegistrationSettings,
+    job: dict[str, Any],
+    batch: int = BATCH,
+    after_batch: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Process a claimed job to the end, a batch at a time, resuming after ``next_row``."""
+    content = jobs.content(job["_id"])
+    _, rows = read_rows(content, job["file_name"], job["kind"])
+    try:
+        pending = _skip(rows, job["next_row"])
+        while True:
+            chunk = [row for _, row in zip(range(batch), pending, strict=False)]
+            if not chunk:
+                break
+            outcome = _register_rows(directory, registrations, settings, job, rows.headers, chunk)
+            job = jobs.progress(
+                job, chunk[-1].number, len(chunk), outcome, datetime.now(UTC), LEASE
+            )
+            if after_batch:
+                after_batch()
+    finally:
+        rows.close()
+    return jobs.finish(job, DONE)
+
+
+def _skip(rows: Iterator[SheetRow], after_row: int) -> Iterator[SheetRow]:
+    return (row for row in rows if row.number > after_row)
+
+
+def _register_rows(
+    directory: Directory,
+    registrations: Registrations,
+    settings: RegistrationSettings,
+    job: dict[str, Any],
+    headers: dict[str, str],
+    rows: list[SheetRow],
+) -> Outcome:
+    schema = REGISTER_SCHEMAS[SubjectKind(job["kind"])]()
+    place = {"tenant": job["tenant"], "year": job["year"]}
+    place["unitCode" if job["kind"] == "learning_unit" else "communeCode"] = job["commune_code"]
+    errors: list[tuple[int, str, str]] = []
+    accepted = []
+    for row in rows:
+        if row.problems:
+            errors += [(row.number, header, reason) for header, reason in row.problems]
+            continue
+        payload = {k: v for k, v in row.values.items() if v is not None} | place
+        try:
+            command = MESSAGES.load(schema, payload)
+            accepted.append(build_subject(command, settings))
+        except InvalidInput as exc:
+            errors += [
+                (row.number, _column(job["kind"], headers, e.field), e.message) for e in exc.errors
+            ]
+    path = registration_unit(
+        directory, job["tenant"], job["commune_code"], "commune", job["year"], "communeCode"
+    )
+    created, duplicates = registrations.add_many(accepted, job["year"], path, datetime.now(UTC))
+    return Outcome(created, duplicates, errors)
+
+
+def _column(kind: str, headers: dict[str, str], field: str) -> str:
+    """The column the officer knows: as written in the file, else the template's header."""
+    top = field.split(".")[0]
+    if top in headers:
+        return headers[top]
+    try:
+        return header_of(kind, top)
+    except KeyError:
+        return top
+
+
+def report(jobs: ImportJobs, job: dict[str, Any]) -> bytes:
+    """The job's error report (.xlsx): row, column, reason."""
+    return error_report(job["kind"], jobs.errors(job["_id"]))
