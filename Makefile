@@ -25,6 +25,8 @@ test: setup
 
 bench: setup
 	@$(VENV)/bin/python -m bench.registration_flow
+	@$(VENV)/bin/python -m bench.import_flow --rows 100000 --no-roll-up
+	@$(VENV)/bin/python -m bench.import_flow --rows 5000
 
 clean: stop
 	rm -rf .run .data

@@ -70,6 +70,8 @@ HAMLETS = (
     "Thôn Cốc Lùng",
 )
 
+CAPACITY = (len(FAMILY_NAMES) * len(MIDDLE_NAMES) * len(GIVEN_NAMES) ** 2 * len(HAMLETS)) // 2
+
 
 def household_list(rows: int, bad_every: int = 0, seed: int = 2024) -> tuple[bytes, int]:
     """An .xlsx of ``rows`` households; every ``bad_every``-th row is broken (an empty name, a
@@ -92,16 +94,15 @@ def household_list(rows: int, bad_every: int = 0, seed: int = 2024) -> tuple[byt
     )
     sheet.append([None, "Họ và tên", "Năm sinh", None, None, None, None])
     bad = 0
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for number in range(1, rows + 1):
-        name = _unique_name(rng, seen)
+        name, hamlet = _unique_household(rng, seen)
         if rng.random() < 0.2:  # typed in decomposed Unicode, with stray spaces
             name = "  " + unicodedata.normalize("NFD", name) + " "
         year: object = rng.randint(1950, 1995)
         if rng.random() < 0.3:
             year = str(year)  # a number stored as text
         phone: object = int(f"9{rng.randint(10_000_000, 99_999_999)}")  # the leading 0 lost
-        hamlet = rng.choice(HAMLETS)
         if bad_every and number % bad_every == 0:
             bad += 1
             kind = (number // bad_every) % 3
@@ -119,7 +120,10 @@ def household_list(rows: int, bad_every: int = 0, seed: int = 2024) -> tuple[byt
     return buffer.getvalue(), bad
 
 
-def _unique_name(rng: random.Random, seen: set[str]) -> str:
+def _unique_household(rng: random.Random, seen: set[tuple[str, str]]) -> tuple[str, str]:
+    """A head of household and hamlet not drawn before (the pair identifies a household)."""
+    if len(seen) >= CAPACITY:
+        raise ValueError(f"at most {CAPACITY} distinct households can be generated")
     while True:
         name = " ".join(
             (
@@ -129,9 +133,7 @@ def _unique_name(rng: random.Random, seen: set[str]) -> str:
                 rng.choice(GIVEN_NAMES),
             )
         )
-        if name not in seen:
-            seen.add(name)
-            return name
-
-
-__all__ = ["household_list"]
+        pair = (name, rng.choice(HAMLETS))
+        if pair not in seen:
+            seen.add(pair)
+            return pair

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from kombu import Connection, Exchange, Queue
@@ -102,36 +104,60 @@ class EventPublisher:
 class Relay:
     """One pass over the outboxes of some collections; used by the nameko dependency below."""
 
-    def __init__(self, db: Database, collections: tuple[str, ...], publisher: EventPublisher):
+    def __init__(
+        self,
+        db: Database,
+        collections: tuple[str, ...],
+        publisher: EventPublisher,
+        concurrency: int = 16,
+    ):
         self.db = db
         self.collections = collections
         self.publisher = publisher
+        self.concurrency = concurrency
 
     def run_once(self, batch: int = 200) -> int:
+        """One pass; documents are drained concurrently (each waits on its publisher confirms),
+        while the events of one document keep their order."""
         published = 0
         still_pending = 0
-        for name in self.collections:
-            collection = self.db[name]
-            pending = collection.find({PENDING: 1}, {"outbox": 1, "outbox_rev": 1}).limit(batch)
-            for doc in list(pending):
-                sent, complete = self._drain(collection, doc)
-                published += sent
-                still_pending += 0 if complete else 1
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            for name in self.collections:
+                collection = self.db[name]
+                pending = collection.find({PENDING: 1}, {"outbox": 1, "outbox_rev": 1}).limit(batch)
+                drained = pool.map(partial(self._drain, collection), list(pending))
+                for sent, complete in drained:
+                    published += sent
+                    still_pending += 0 if complete else 1
         OUTBOX_LAG.labels(self.publisher.service).set(still_pending)
         return published
 
     def _drain(self, collection: Collection, doc: dict[str, Any]) -> tuple[int, bool]:
-        sent = 0
+        """Publish the document's events in order, then remove them in one write; the flag is
+        cleared in that same write unless an event was added meanwhile (``outbox_rev``)."""
+        published: list[str] = []
         events = sorted((doc.get("outbox") or {}).values(), key=lambda e: e["time"])
         for event in events:
             if not self.publisher.publish(event):
-                return sent, False
-            collection.update_one({"_id": doc["_id"]}, {"$unset": {f"outbox.{event['id']}": ""}})
-            sent += 1
-        collection.update_one(
-            {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}, {"$set": {PENDING: 0}}
-        )
-        return sent, True
+                break
+            published.append(event["id"])
+        complete = len(published) == len(events)
+        if published:
+            removed = {f"outbox.{event_id}": "" for event_id in published}
+            guard = {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}
+            if (
+                not complete
+                or collection.update_one(
+                    guard, {"$unset": removed, "$set": {PENDING: 0}}
+                ).matched_count
+                == 0
+            ):
+                collection.update_one({"_id": doc["_id"]}, {"$unset": removed})
+        elif complete:
+            collection.update_one(
+                {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}, {"$set": {PENDING: 0}}
+            )
+        return len(published), complete
 
 
 class OutboxRelay(DependencyProvider):

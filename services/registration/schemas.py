@@ -90,6 +90,18 @@ def _check_birth_year(year: int | None) -> None:
         raise ValidationError(MESSAGES["birth_year_range"])
 
 
+def _birth_year(data_key: str, required: bool = False) -> fields.Integer:
+    optional = {} if required else {"load_default": None, "allow_none": True}
+    return fields.Integer(
+        data_key=data_key,
+        required=required,
+        strict=True,
+        error_messages=_BASE,
+        validate=_check_birth_year,
+        **optional,
+    )
+
+
 class EdgeSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -100,14 +112,7 @@ class EdgeSchema(Schema):
 class MemberSchema(EdgeSchema):
     name = _name()
     relation = _name()
-    birth_year = fields.Integer(
-        data_key="birthYear",
-        load_default=None,
-        allow_none=True,
-        strict=True,
-        error_messages=_BASE,
-        validate=_check_birth_year,
-    )
+    birth_year = _birth_year("birthYear")
     learning = fields.Boolean(load_default=False, error_messages=_BASE)
 
     @post_load
@@ -197,14 +202,7 @@ class RegisterHouseholdSchema(RegisterSchema):
     kind = SubjectKind.HOUSEHOLD
     commune_code = _commune()
     head_name = _name(data_key="headName")
-    head_birth_year = fields.Integer(
-        data_key="headBirthYear",
-        load_default=None,
-        allow_none=True,
-        strict=True,
-        error_messages=_BASE,
-        validate=_check_birth_year,
-    )
+    head_birth_year = _birth_year("headBirthYear")
     address = _name()
     members = fields.List(
         fields.Nested(MemberSchema, error_messages=_BASE),
@@ -276,13 +274,7 @@ class RegisterCitizenSchema(RegisterSchema):
     kind = SubjectKind.CITIZEN
     commune_code = _commune()
     full_name = _name(data_key="fullName")
-    birth_year = fields.Integer(
-        data_key="birthYear",
-        required=True,
-        strict=True,
-        error_messages=_BASE,
-        validate=_check_birth_year,
-    )
+    birth_year = _birth_year("birthYear", required=True)
     national_id = fields.String(
         data_key="nationalId",
         required=True,
@@ -403,14 +395,7 @@ class AddMemberSchema(EdgeSchema):
     tenant = _tenant()
     code = _branch_code(data_key="branchCode")
     full_name = _name(data_key="fullName")
-    birth_year = fields.Integer(
-        data_key="birthYear",
-        load_default=None,
-        allow_none=True,
-        strict=True,
-        error_messages=_BASE,
-        validate=_check_birth_year,
-    )
+    birth_year = _birth_year("birthYear")
     year = _year()
     joined_on = _day(data_key="joinedOn", load_default=None)
 
