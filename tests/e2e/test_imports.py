@@ -138,3 +138,39 @@ def test_templates_are_public_and_round_trip(platform):
     for kind in ("household", "clan", "community", "learning_unit", "citizen"):
         rows = sheet_rows(download(platform, f"/files/templates/{kind}.xlsx"))
         assert any(row and row[0] for row in rows)
+
+
+def test_the_command_line_imports_with_a_progress_bar(platform, admin, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    content, _ = household_list(40, seed=11)
+    path = tmp_path / "danh-sach-thon.xlsx"
+    path.write_bytes(content)
+    env = {**os.environ, **platform.settings()}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "khuyenhoc.cli",
+            "import",
+            "households",
+            str(path),
+            "--commune",
+            "06190",
+            "--year",
+            "2023",
+            "--tenant",
+            "20",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Xong: 40 đăng ký mới, 0 đã có, 0 dòng lỗi." in done.stdout
+    assert "dòng" in done.stderr  # tqdm draws its bar on stderr
+    again = subprocess.run(done.args, capture_output=True, text=True, env=env, timeout=300)
+    assert "đã được nhập trước đó" in again.stdout
