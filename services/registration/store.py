@@ -29,6 +29,7 @@ IMPORT_FILES = "import_files"
 IMPORT_ERRORS = "import_errors"
 FILE_CHUNK = 1024 * 1024
 DUPLICATE_KEY = 11000
+MAX_ATTEMPTS = 3  # an import that crashed its worker this often is marked FAILED
 MAX_DEPTH = 4
 OUTBOX_COLLECTIONS = (ENROLMENTS, MEMBERSHIPS)
 
@@ -373,14 +374,19 @@ class ImportJobs:
             # Leases are epoch seconds: nx-27017 turns datetimes set by an update into text.
             if job["status"] == "RUNNING" and lease_until and lease_until > now.timestamp():
                 continue
+            guard = {"_id": job["_id"], "status": job["status"], "lease_until": lease_until}
+            if job.get("attempts", 0) >= MAX_ATTEMPTS:  # it failed every time: stop trying
+                self.jobs.update_one(guard, {"$set": {"status": "FAILED", "lease_until": None}})
+                continue
             claimed = self.jobs.update_one(
-                {"_id": job["_id"], "status": job["status"], "lease_until": lease_until},
+                guard,
                 {
                     "$set": {
                         "status": "RUNNING",
                         "lease_until": (now + lease).timestamp(),
                         "started_at": job.get("started_at") or now.isoformat(),
-                    }
+                    },
+                    "$inc": {"attempts": 1},
                 },
             )
             if claimed.modified_count == 1:

@@ -114,3 +114,25 @@ def test_binary_round_trips_and_ids_are_found_in_bulk(db):
     db.c.insert_many([{"_id": f"f:{n}", "data": chunk} for n in range(3)])
     found = {d["_id"]: d["data"] for d in db.c.find({"_id": {"$in": ["f:0", "f:2", "f:9"]}})}
     assert found == {"f:0": chunk, "f:2": chunk}
+
+
+def test_an_import_job_is_claimed_once_resumed_after_its_lease_and_failed_after_retries(config):
+    """The job lease on the real store: one worker at a time, resumable, bounded retries."""
+    from datetime import UTC, datetime, timedelta
+
+    from services.registration.store import MAX_ATTEMPTS, ImportJobs, prepare
+
+    db = service_database(config, "registration")
+    prepare(db)
+    jobs = ImportJobs(db)
+    now = datetime.now(UTC)
+    jobs.create({"_id": "imp-1", "status": "PENDING", "lease_until": None, "created_at": now}, b"x")
+    lease = timedelta(minutes=2)
+    assert jobs.claim(now, lease)["_id"] == "imp-1"
+    assert jobs.claim(now, lease) is None  # leased to the first worker
+    later = now + lease + timedelta(seconds=1)
+    for _ in range(MAX_ATTEMPTS - 1):  # each worker died; the lease ran out; another resumes
+        assert jobs.claim(later, lease)["_id"] == "imp-1"
+        later += lease + timedelta(seconds=1)
+    assert jobs.claim(later, lease) is None
+    assert jobs.get("imp-1")["status"] == "FAILED"
