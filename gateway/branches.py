@@ -8,7 +8,7 @@ import graphene
 
 from gateway.access import BRANCH_MANAGERS, REGISTRARS, scoped_unit
 from gateway.errors import input_error, wire_input
-from gateway.types import OrgUnit
+from gateway.types import OrgUnit, key
 from khuyenhoc.auth import Role
 
 
@@ -58,18 +58,10 @@ class AddMemberInput(graphene.InputObjectType):
 
 
 class Membership(graphene.ObjectType):
-    member_id = graphene.String(required=True)
-    branch_code = graphene.String(required=True)
+    member_id = graphene.String(required=True, resolver=key("memberId"))
+    branch_code = graphene.String(required=True, resolver=key("branchCode"))
     year = graphene.Int(required=True)
     created = graphene.Boolean(required=True, description="False when already a member that year")
-
-    @staticmethod
-    def resolve_member_id(root: dict[str, Any], info: Any) -> str:
-        return root["memberId"]
-
-    @staticmethod
-    def resolve_branch_code(root: dict[str, Any], info: Any) -> str:
-        return root["branchCode"]
 
 
 class BranchResult(graphene.ObjectType):

@@ -8,6 +8,7 @@ import graphene
 
 from gateway.access import REGISTRARS, authenticated, require_scope, scoped_unit
 from gateway.errors import input_error, wire_input
+from gateway.types import key
 from khuyenhoc.tenancy import UnitPath
 
 
@@ -23,7 +24,7 @@ class ImportJob(graphene.ObjectType):
     """An import of a commune's list; `done` of `total` rows so far (the total is an upper
     bound until the job is done)."""
 
-    id = graphene.String(required=True)
+    id = graphene.String(required=True, resolver=key("_id"))
     kind = graphene.String(required=True)
     year = graphene.Int(required=True)
     commune_code = graphene.String(required=True)
@@ -35,10 +36,6 @@ class ImportJob(graphene.ObjectType):
     duplicates = graphene.Int(required=True)
     failed = graphene.Int(required=True, description="Rows with at least one error")
     error_report_url = graphene.String(required=True, description="The rows in error, .xlsx")
-
-    @staticmethod
-    def resolve_id(job: dict[str, Any], info: Any) -> str:
-        return job["_id"]
 
     @staticmethod
     def resolve_error_report_url(job: dict[str, Any], info: Any) -> str:

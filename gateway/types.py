@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -41,38 +42,29 @@ class Stats(graphene.ObjectType):
         return {"title": name, "registered": figures.get("registered", 0)}
 
 
+def key(name: str) -> Callable[[dict[str, Any], Any], Any]:
+    """A resolver reading ``name`` from a service's answer (wire names differ from GraphQL's)."""
+    return lambda root, info: root[name]
+
+
 class Subject(graphene.ObjectType):
     """A subject's enrolment for a title in a year."""
 
-    enrolment_id = graphene.String(required=True)
+    enrolment_id = graphene.String(required=True, resolver=key("_id"))
     subject_id = graphene.String(required=True)
-    kind = graphene.String(required=True)
+    kind = graphene.String(required=True, resolver=key("subject_kind"))
     title = graphene.Field(Title, required=True)
     year = graphene.Int(required=True)
     status = graphene.String(required=True, description="ENROLLED or WITHDRAWN")
     name = graphene.String(required=True)
-    unit_path = graphene.String(required=True)
-
-    @staticmethod
-    def resolve_enrolment_id(root: dict[str, Any], info: Any) -> str:
-        return root["_id"]
-
-    @staticmethod
-    def resolve_kind(root: dict[str, Any], info: Any) -> str:
-        return root["subject_kind"]
-
-    @staticmethod
-    def resolve_unit_path(root: dict[str, Any], info: Any) -> str:
-        return root["unitpath"]
+    unit_path = graphene.String(required=True, resolver=key("unitpath"))
 
 
 class SubjectPage(graphene.ObjectType):
     items = graphene.List(graphene.NonNull(Subject), required=True)
-    next_cursor = graphene.String(description="Pass as `after` for the next page; null at the end")
-
-    @staticmethod
-    def resolve_next_cursor(root: dict[str, Any], info: Any) -> str | None:
-        return root["nextCursor"]
+    next_cursor = graphene.String(
+        description="Pass as `after` for the next page; null at the end", resolver=key("nextCursor")
+    )
 
 
 class OrgUnit(graphene.ObjectType):

@@ -346,12 +346,7 @@ def _day(**kwargs: Any) -> fields.Date:
 
 class CreateBranchSchema(EdgeSchema):
     tenant = _tenant()
-    commune_code = fields.String(
-        data_key="communeCode",
-        required=True,
-        error_messages=_BASE,
-        validate=validate.Regexp(r"^[0-9]{5}$", error=MESSAGES["commune_format"]),
-    )
+    commune_code = _commune()
     name = _name()
     kind = fields.Enum(
         BranchKind,
