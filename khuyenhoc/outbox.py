@@ -9,15 +9,16 @@ the meantime (``outbox_rev`` unchanged). A crash anywhere re-publishes at worst;
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+import time
 from typing import Any
 
-from kombu import Connection, Exchange, Queue
+import amqp.exceptions
+from kombu import Connection
 from kombu.exceptions import KombuError
-from nameko.amqp.publish import UndeliverableMessage
+from nameko.constants import PERSISTENT
 from nameko.extensions import DependencyProvider
 from pymongo import ASCENDING
 from pymongo.collection import Collection
@@ -28,7 +29,6 @@ from khuyenhoc.storage import service_database
 from khuyenhoc.topology import (
     EVENT_TYPES,
     event_exchange,
-    reliable_publisher,
     subscriber_queues,
 )
 
@@ -56,95 +56,141 @@ def ensure_outbox_index(collection: Collection) -> None:
 
 
 class EventPublisher:
-    """Publishes envelopes to their nameko event exchange with every delivery guarantee on."""
+    """Publishes envelopes to their nameko event exchange with every delivery guarantee on:
+    persistent messages, ``mandatory`` routing (an unroutable message comes back), and publisher
+    confirms awaited for a whole batch at once rather than message by message."""
+
+    CONFIRM_TIMEOUT = 30.0
 
     def __init__(self, config: dict[str, Any], service: str) -> None:
         self.config = config
         self.service = service
-        self.publisher = reliable_publisher(config["AMQP_URI"])
 
     def publish(self, event: dict[str, Any]) -> bool:
-        kind = EVENT_TYPES[event["type"]]
-        exchange = event_exchange(kind.service, self.config)
-        queues = subscriber_queues(kind, self.config)
+        return event["id"] in self.publish_many([event])
+
+    def publish_many(self, events: list[dict[str, Any]]) -> set[str]:
+        """Publish in order on one channel; returns the ids the broker confirmed and routed."""
+        if not events:
+            return set()
         try:
-            try:
-                self._send(event, kind.name, exchange, queues)
-            except UndeliverableMessage:
-                # kombu remembers what it declared per connection; a consumer queue deleted
-                # since then must be declared again before the event can be routed.
-                self._declare(exchange, queues)
-                self._send(event, kind.name, exchange, queues)
-        except (UndeliverableMessage, KombuError, OSError) as exc:
-            OUTBOX_PUBLISH_FAILURES.labels(self.service, kind.name).inc()
-            log.warning("event %s not published yet: %r", event["id"], exc)
-            return False
-        EVENTS_EMITTED.labels(self.service, kind.name, event["tenant"]).inc()
-        return True
+            with Connection(self.config["AMQP_URI"]) as connection:
+                confirmed = self._publish_confirmed(connection, events)
+        except (KombuError, OSError, amqp.exceptions.AMQPError) as exc:
+            log.warning("%d events not published yet: %r", len(events), exc)
+            confirmed = set()
+        for event in events:
+            kind = EVENT_TYPES[event["type"]].name
+            if event["id"] in confirmed:
+                EVENTS_EMITTED.labels(self.service, kind, event["tenant"]).inc()
+            else:
+                OUTBOX_PUBLISH_FAILURES.labels(self.service, kind).inc()
+        return confirmed
 
-    def _send(
-        self, event: dict[str, Any], routing_key: str, exchange: Exchange, queues: list[Queue]
-    ) -> None:
-        self.publisher.publish(
-            event,
-            exchange=exchange,
-            routing_key=routing_key,
-            declare=[exchange, *queues],
-            headers={"ce-id": event["id"], "ce-type": event["type"], "ce-tenant": event["tenant"]},
+    def _publish_confirmed(self, connection: Connection, events: list[dict[str, Any]]) -> set[str]:
+        channel = connection.channel()
+        channel.confirm_select()
+        acked: dict[int, bool] = {}
+        returned: set[str] = set()
+
+        def settle(ok: bool) -> Any:
+            def callback(delivery_tag: int, multiple: bool, *args: Any) -> None:
+                tags = range(1, delivery_tag + 1) if multiple else (delivery_tag,)
+                for tag in tags:
+                    acked.setdefault(tag, ok)
+
+            return callback
+
+        channel.events["basic_ack"].add(settle(True))
+        channel.events["basic_nack"].add(settle(False))
+        channel.events["basic_return"].add(
+            lambda exc, exchange, routing_key, message: returned.add(
+                message.properties.get("message_id", "")
+            )
         )
+        self._declare(channel, events)
+        for event in events:
+            kind = EVENT_TYPES[event["type"]]
+            body = json.dumps(event, ensure_ascii=False).encode("utf-8")
+            message = channel.prepare_message(
+                body,
+                content_type="application/json",
+                content_encoding="utf-8",
+                headers={
+                    "ce-id": event["id"],
+                    "ce-type": event["type"],
+                    "ce-tenant": event["tenant"],
+                },
+                properties={"delivery_mode": PERSISTENT, "message_id": event["id"]},
+            )
+            channel.basic_publish(
+                message,
+                exchange=event_exchange(kind.service, self.config).name,
+                routing_key=kind.name,
+                mandatory=True,
+            )
+        deadline = time.monotonic() + self.CONFIRM_TIMEOUT
+        while len(acked) < len(events) and time.monotonic() < deadline:
+            connection.drain_events(timeout=max(0.1, deadline - time.monotonic()))
+        channel.close()
+        return {
+            event["id"]
+            for tag, event in enumerate(events, start=1)
+            if acked.get(tag) and event["id"] not in returned
+        }
 
-    def _declare(self, exchange: Exchange, queues: list[Queue]) -> None:
-        with Connection(self.config["AMQP_URI"]) as connection:
-            channel = connection.default_channel
+    def _declare(self, channel: Any, events: list[dict[str, Any]]) -> None:
+        """The exchanges and every subscriber queue, so nothing is published into the void."""
+        for kind in {EVENT_TYPES[event["type"]] for event in events}:
+            exchange = event_exchange(kind.service, self.config)
             exchange(channel).declare()
-            for queue in queues:
+            for queue in subscriber_queues(kind, self.config):
                 queue(channel).declare()
 
 
 class Relay:
     """One pass over the outboxes of some collections; used by the nameko dependency below."""
 
-    def __init__(
-        self,
-        db: Database,
-        collections: tuple[str, ...],
-        publisher: EventPublisher,
-        concurrency: int = 16,
-    ):
+    def __init__(self, db: Database, collections: tuple[str, ...], publisher: EventPublisher):
         self.db = db
         self.collections = collections
         self.publisher = publisher
-        self.concurrency = concurrency
 
-    def run_once(self, batch: int = 200) -> int:
-        """One pass; documents are drained concurrently (each waits on its publisher confirms),
-        while the events of one document keep their order."""
+    def run_once(self, batch: int = 500) -> int:
+        """Publish the events of up to ``batch`` documents per collection as one confirmed batch
+        (each document's events in their order), then remove what was confirmed."""
         published = 0
         still_pending = 0
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            for name in self.collections:
-                collection = self.db[name]
-                pending = collection.find({PENDING: 1}, {"outbox": 1, "outbox_rev": 1}).limit(batch)
-                drained = pool.map(partial(self._drain, collection), list(pending))
-                for sent, complete in drained:
-                    published += sent
-                    still_pending += 0 if complete else 1
+        for name in self.collections:
+            collection = self.db[name]
+            documents = list(
+                collection.find({PENDING: 1}, {"outbox": 1, "outbox_rev": 1}).limit(batch)
+            )
+            ordered = {doc["_id"]: _events_of(doc) for doc in documents}
+            confirmed = self.publisher.publish_many(
+                [event for events in ordered.values() for event in events]
+            )
+            for doc in documents:
+                sent, complete = self._settle(collection, doc, ordered[doc["_id"]], confirmed)
+                published += sent
+                still_pending += 0 if complete else 1
         OUTBOX_LAG.labels(self.publisher.service).set(still_pending)
         return published
 
-    def _drain(self, collection: Collection, doc: dict[str, Any]) -> tuple[int, bool]:
-        """Publish the document's events in order, then remove them in one write; the flag is
-        cleared in that same write unless an event was added meanwhile (``outbox_rev``)."""
-        published: list[str] = []
-        events = sorted((doc.get("outbox") or {}).values(), key=lambda e: e["time"])
-        for event in events:
-            if not self.publisher.publish(event):
-                break
-            published.append(event["id"])
+    def _settle(
+        self,
+        collection: Collection,
+        doc: dict[str, Any],
+        events: list[dict[str, Any]],
+        confirmed: set[str],
+    ) -> tuple[int, bool]:
+        """Remove the confirmed events in one write; the flag is cleared in that same write
+        unless an event is left or was added meanwhile (``outbox_rev``)."""
+        published = [event["id"] for event in events if event["id"] in confirmed]
         complete = len(published) == len(events)
+        guard = {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}
         if published:
             removed = {f"outbox.{event_id}": "" for event_id in published}
-            guard = {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}
             if (
                 not complete
                 or collection.update_one(
@@ -154,10 +200,12 @@ class Relay:
             ):
                 collection.update_one({"_id": doc["_id"]}, {"$unset": removed})
         elif complete:
-            collection.update_one(
-                {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}, {"$set": {PENDING: 0}}
-            )
+            collection.update_one(guard, {"$set": {PENDING: 0}})
         return len(published), complete
+
+
+def _events_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return sorted((doc.get("outbox") or {}).values(), key=lambda e: e["time"])
 
 
 class OutboxRelay(DependencyProvider):

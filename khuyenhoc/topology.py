@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from kombu import Exchange, Queue
-from nameko.amqp.publish import Publisher
-from nameko.constants import PERSISTENT
 from nameko.standalone.events import get_event_exchange
 
 from khuyenhoc.envelope import EventType
@@ -72,11 +70,3 @@ def dead_letter_queue(service: str) -> Queue:
 
 def is_subscribed(kind: EventType, service: str, method: str) -> bool:
     return Subscriber(service, method) in SUBSCRIPTIONS.get(kind, ())
-
-
-def reliable_publisher(amqp_uri: str) -> Publisher:
-    """Persistent messages, publisher confirms, and ``mandatory`` so an unroutable message is
-    returned as an error instead of silently dropped."""
-    return Publisher(
-        amqp_uri, use_confirms=True, mandatory=True, delivery_mode=PERSISTENT, serializer="json"
-    )

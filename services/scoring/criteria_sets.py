@@ -1,0 +1,415 @@
+"""Criteria sets as data: frozen dataclasses, a validating parser and the set selection.
+
+Criteria are issued per period and adapted by provinces, so nothing here is hard-coded: a set is
+read from a mapping (a YAML file), and a tenant's own set can be passed to `select` ahead of the
+shipped ones. A number the sources do not give is `None` (YAML `null`); the engine then refuses to
+decide rather than guess. Only `load_shipped` touches the file system.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CRITERIA_DIR = Path(__file__).parent / "criteria"
+TITLES = frozenset({"FAMILY", "CLAN", "COMMUNITY", "COMMUNE_COMMUNITY", "UNIT", "CITIZEN"})
+KINDS = frozenset({"points", "met", "computed"})
+
+
+class CriteriaSetError(ValueError):
+    """A criteria set is malformed; the message starts with the path of the problem."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    number: str
+    date: dt.date | None  # None: the signing date is not known from our sources
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    name: str | None
+    rating: str | None  # e.g. "Khá", "Tốt"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    kind: str  # points | met | computed
+    name: str | None  # official Vietnamese wording; None when not known
+    description: str | None  # English, free text
+    provisional: bool
+    level: int  # the lowest level that requires this indicator
+    max_points: int | None = None  # points: None = unknown
+    min_points: int | None = None  # points: floor, 0 = none, None = unknown
+    figure: str | None = None  # computed: the key of `figures` holding the value
+    targets: tuple[tuple[int, float | None], ...] = ()  # computed: (level, target) pairs
+
+    def target(self, level: int) -> float | None:
+        """The computed indicator's target for a level (None when unknown)."""
+        return dict(self.targets).get(level)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    name: str | None
+    description: str | None
+    max_points: int | None
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    id: str
+    title: str
+    issuer: str
+    decision: Decision
+    effective: dt.date | None
+    valid_from: int
+    valid_to: int | None  # None: open-ended, in force until replaced
+    level: str | None  # administrative level of the rated subject; None = any
+    group: str | None  # labour group or variant; None = any
+    provisional: bool
+    sources: tuple[str, ...]
+    validity_years: int | None
+    upgrade_after_months: int | None
+    total_points: int | None
+    pass_mark: int | None
+    levels: tuple[Level, ...]
+    criteria: tuple[Criterion, ...]
+    notes: tuple[str, ...] = ()
+
+    def indicators(self) -> Iterator[Indicator]:
+        for criterion in self.criteria:
+            yield from criterion.indicators
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return next((i for i in self.indicators() if i.id == indicator_id), None)
+
+    @property
+    def has_points(self) -> bool:
+        return any(i.kind == "points" for i in self.indicators())
+
+    def in_force(self, year: int) -> bool:
+        return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def _fail(path: str, message: str) -> CriteriaSetError:
+    return CriteriaSetError(f"{path}: {message}")
+
+
+def _get(data: Mapping[str, Any], key: str, path: str, default: Any = _MISSING) -> Any:
+    if key in data:
+        return data[key]
+    if default is _MISSING:
+        raise _fail(_join(path, key), "is required")
+    return default
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _mapping(value: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _fail(path or "<set>", "must be a mapping")
+    return value
+
+
+def _text(value: Any, path: str, nullable: bool = False) -> str | None:
+    if value is None and nullable:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, "must be a non-empty string" + (" or null" if nullable else ""))
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int(value: Any, path: str, minimum: int, nullable: bool) -> int | None:
+    if value is None and nullable:
+        return None
+    if not _is_int(value) or value < minimum:
+        kind = "a positive integer" if minimum > 0 else "a non-negative integer"
+        raise _fail(path, f"must be {kind}" + (" or null" if nullable else ""))
+    return value
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(path, "must be true or false")
+    return value
+
+
+def _date(value: Any, path: str) -> dt.date | None:
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _fail(path, "must be a date (YYYY-MM-DD) or null")
+
+
+def _list(value: Any, path: str, non_empty: bool = True) -> Sequence[Any]:
+    if not isinstance(value, list) or (non_empty and not value):
+        raise _fail(path, "must be a non-empty list" if non_empty else "must be a list")
+    return value
+
+
+def _levels(value: Any) -> tuple[Level, ...]:
+    levels = []
+    for n, raw in enumerate(_list(value, "levels", non_empty=False)):
+        path = f"levels[{n}]"
+        item = _mapping(raw, path)
+        number = _int(_get(item, "level", path), f"{path}.level", 1, nullable=False)
+        if number != n + 1:
+            raise _fail(f"{path}.level", f"must be {n + 1}: levels are numbered 1, 2, ... in order")
+        name = _text(item.get("name"), f"{path}.name", nullable=True)
+        rating = _text(item.get("rating"), f"{path}.rating", nullable=True)
+        levels.append(Level(number, name, rating))
+    return tuple(levels)
+
+
+def _targets(
+    value: Any, path: str, level_numbers: Sequence[int]
+) -> tuple[tuple[int, float | None], ...]:
+    targets = _mapping(value, path)
+    if sorted(targets) != list(level_numbers):
+        raise _fail(path, f"must give a target (or null) for each level {list(level_numbers)}")
+    pairs: list[tuple[int, float | None]] = []
+    for number in level_numbers:
+        target = targets[number]
+        if target is not None and (
+            isinstance(target, bool)
+            or not isinstance(target, int | float)
+            or not math.isfinite(target)
+            or not 0 <= target <= 1
+        ):
+            raise _fail(f"{path}.{number}", "must be a share between 0 and 1, or null")
+        pairs.append((number, None if target is None else float(target)))
+    known = [t for _, t in pairs if t is not None]
+    if known != sorted(known):
+        raise _fail(path, "a higher level cannot have a lower target")
+    return tuple(pairs)
+
+
+def _indicator(raw: Any, path: str, level_numbers: Sequence[int]) -> Indicator:
+    item = _mapping(raw, path)
+    ident = _text(_get(item, "id", path), f"{path}.id")
+    kind = _get(item, "kind", path)
+    if kind not in KINDS:
+        raise _fail(f"{path}.kind", f"must be one of {sorted(KINDS)}")
+    level = _int(item.get("level", 1), f"{path}.level", 1, nullable=False)
+    if level not in level_numbers:
+        raise _fail(f"{path}.level", f"must be one of the set's levels {list(level_numbers)}")
+    common = {
+        "id": ident,
+        "kind": kind,
+        "name": _text(item.get("name"), f"{path}.name", nullable=True),
+        "description": _text(item.get("description"), f"{path}.description", nullable=True),
+        "provisional": _bool(item.get("provisional", False), f"{path}.provisional"),
+        "level": level,
+    }
+    if kind == "points":
+        if level != 1:
+            raise _fail(f"{path}.level", "points indicators count towards every level: must be 1")
+        most = _int(_get(item, "max_points", path), f"{path}.max_points", 1, nullable=True)
+        least = _int(_get(item, "min_points", path), f"{path}.min_points", 0, nullable=True)
+        if most is not None and least is not None and least > most:
+            raise _fail(f"{path}.min_points", f"must not exceed max_points ({most})")
+        return Indicator(**common, max_points=most, min_points=least)
+    if kind == "computed":
+        figure = _text(_get(item, "figure", path), f"{path}.figure")
+        targets = _targets(_get(item, "targets", path), f"{path}.targets", level_numbers)
+        return Indicator(**common, figure=figure, targets=targets)
+    return Indicator(**common)
+
+
+def _criterion(raw: Any, path: str, level_numbers: Sequence[int]) -> Criterion:
+    item = _mapping(raw, path)
+    indicators = tuple(
+        _indicator(ind, f"{path}.indicators[{n}]", level_numbers)
+        for n, ind in enumerate(_list(_get(item, "indicators", path), f"{path}.indicators"))
+    )
+    most = _int(item.get("max_points"), f"{path}.max_points", 1, nullable=True)
+    maxima = [i.max_points for i in indicators if i.kind == "points"]
+    if most is not None and maxima and None not in maxima and sum(maxima) != most:
+        raise _fail(f"{path}.max_points", f"is {most} but its indicators add up to {sum(maxima)}")
+    return Criterion(
+        id=_text(_get(item, "id", path), f"{path}.id"),
+        name=_text(item.get("name"), f"{path}.name", nullable=True),
+        description=_text(item.get("description"), f"{path}.description", nullable=True),
+        max_points=most,
+        indicators=indicators,
+    )
+
+
+def _check_ids(criteria: Sequence[Criterion]) -> None:
+    seen: set[str] = set()
+    for c_n, criterion in enumerate(criteria):
+        if criterion.id in seen:
+            raise _fail(f"criteria[{c_n}].id", f"duplicate id {criterion.id!r}")
+        seen.add(criterion.id)
+        for i_n, indicator in enumerate(criterion.indicators):
+            if indicator.id in seen:
+                raise _fail(
+                    f"criteria[{c_n}].indicators[{i_n}].id", f"duplicate id {indicator.id!r}"
+                )
+            seen.add(indicator.id)
+
+
+def _check_points(
+    data: Mapping[str, Any], criteria: Sequence[Criterion]
+) -> tuple[int | None, int | None]:
+    has_points = any(i.kind == "points" for c in criteria for i in c.indicators)
+    total = _int(data.get("total_points"), "total_points", 1, nullable=True)
+    if not has_points:
+        if data.get("pass_mark") is not None or total is not None:
+            raise _fail("pass_mark", "only a set with points indicators has points")
+        return None, None
+    pass_mark = _int(_get(data, "pass_mark", ""), "pass_mark", 1, nullable=True)
+    maxima = [c.max_points for c in criteria]
+    if total is not None and None not in maxima and sum(maxima) != total:
+        raise _fail("total_points", f"is {total} but the criteria add up to {sum(maxima)}")
+    if total is not None and pass_mark is not None and pass_mark > total:
+        raise _fail("pass_mark", f"must not exceed total_points ({total})")
+    return total, pass_mark
+
+
+def parse_set(data: Mapping[str, Any]) -> CriteriaSet:
+    """Validate a mapping (one YAML document) into a CriteriaSet; errors name the faulty path."""
+    data = _mapping(data, "")
+    levels = _levels(data.get("levels", []))
+    level_numbers = [lv.level for lv in levels] or [1]
+    raw_criteria = _list(_get(data, "criteria", ""), "criteria")
+    criteria = tuple(
+        _criterion(c, f"criteria[{n}]", level_numbers) for n, c in enumerate(raw_criteria)
+    )
+    _check_ids(criteria)
+    total, pass_mark = _check_points(data, criteria)
+    decision = _mapping(_get(data, "decision", ""), "decision")
+    title = _get(data, "title", "")
+    if title not in TITLES:
+        raise _fail("title", f"must be one of {sorted(TITLES)}")
+    valid_from = _int(_get(data, "valid_from", ""), "valid_from", 1, nullable=False)
+    valid_to = _int(_get(data, "valid_to", ""), "valid_to", 1, nullable=True)
+    if valid_to is not None and valid_to < valid_from:
+        raise _fail("valid_to", f"must not be before valid_from ({valid_from})")
+    provisional = _bool(_get(data, "provisional", ""), "provisional")
+    sources = tuple(
+        _text(s, f"sources[{n}]") for n, s in enumerate(_list(_get(data, "sources", ""), "sources"))
+    )
+    return CriteriaSet(
+        id=_text(_get(data, "id", ""), "id"),
+        title=title,
+        issuer=_text(_get(data, "issuer", ""), "issuer"),
+        decision=Decision(
+            number=_text(_get(decision, "number", "decision"), "decision.number"),
+            date=_date(decision.get("date"), "decision.date"),
+        ),
+        effective=_date(data.get("effective"), "effective"),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        level=_text(data.get("level"), "level", nullable=True),
+        group=_text(data.get("group"), "group", nullable=True),
+        provisional=provisional,
+        sources=sources,
+        validity_years=_int(data.get("validity_years"), "validity_years", 1, nullable=True),
+        upgrade_after_months=_int(
+            data.get("upgrade_after_months"), "upgrade_after_months", 1, nullable=True
+        ),
+        total_points=total,
+        pass_mark=pass_mark,
+        levels=levels,
+        criteria=criteria,
+        notes=tuple(
+            _text(s, f"notes[{n}]")
+            for n, s in enumerate(_list(data.get("notes", []), "notes", non_empty=False))
+        ),
+    )
+
+
+def parse_document(document: Any, origin: str = "") -> list[CriteriaSet]:
+    """A YAML document holds one set (a mapping) or several (a list, e.g. one per labour group)."""
+    items = document if isinstance(document, list) else [document]
+    sets = []
+    for n, item in enumerate(items):
+        try:
+            sets.append(parse_set(item))
+        except CriteriaSetError as error:
+            where = f"{origin}[{n}]" if isinstance(document, list) else origin
+            raise CriteriaSetError(f"{where}: {error}" if where else str(error)) from None
+    return sets
+
+
+def load_file(path: Path) -> list[CriteriaSet]:
+    """Read one YAML file of criteria sets (a province's own file, or a shipped one)."""
+    import yaml  # only the loader needs it; the engine and parser stay pure
+
+    with path.open(encoding="utf-8") as handle:
+        return parse_document(yaml.safe_load(handle), origin=path.name)
+
+
+@cache
+def _shipped() -> tuple[CriteriaSet, ...]:
+    sets = [s for path in sorted(CRITERIA_DIR.glob("*.yaml")) for s in load_file(path)]
+    ids = [s.id for s in sets]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CriteriaSetError(f"shipped criteria: duplicate set ids {duplicates}")
+    return tuple(sets)
+
+
+def load_shipped() -> list[CriteriaSet]:
+    """The sets shipped with the service, read once per process."""
+    return list(_shipped())
+
+
+# --- selection -----------------------------------------------------------------------------------
+
+
+def _matches(wanted: str | None, have: str | None) -> int | None:
+    """Specificity of a match: 2 exact, 1 the set applies to any, None no match."""
+    if have is None:
+        return 1
+    return 2 if wanted == have else None
+
+
+def select(
+    sets: Sequence[CriteriaSet],
+    title: str,
+    year: int,
+    group: str | None = None,
+    level: str | None = None,
+) -> CriteriaSet | None:
+    """The set in force for a title and year. A set made for the given group/level beats one that
+    applies to any; among equals the earlier one in `sets` wins, so a tenant passes its own sets
+    first (`select(own + load_shipped(), ...)`) to override the shipped ones."""
+    best: tuple[int, int] | None = None
+    chosen = None
+    for position, candidate in enumerate(sets):
+        if candidate.title != title or not candidate.in_force(year):
+            continue
+        by_group, by_level = _matches(group, candidate.group), _matches(level, candidate.level)
+        if by_group is None or by_level is None:
+            continue
+        rank = (by_group + by_level, -position)
+        if best is None or rank > best:
+            best, chosen = rank, candidate
+    return chosen

@@ -1,0 +1,366 @@
+"""The rule engine: a pure function from a criteria set and an assessment to a verdict.
+
+Policy on incomplete input (chosen so that no verdict rests on a guess):
+- Level 1 is decided only on complete data and a complete set. An indicator not supplied makes the
+  verdict `undecidable` with the id in `missing`; a number the set leaves null (pass mark, maximum,
+  floor, target) makes it `undecidable` with the parameter in `unknown_parameters`. Failures already
+  visible (a score below its floor, an indicator not met) are still explained, so the reviewer
+  sees them, but the verdict waits for the full picture: a self-assessment in progress is not a
+  refusal.
+- A higher level that cannot be decided does not take away the level below: the verdict stays
+  `recognised` at the lower level and says why the next one was not examined (`level_undecidable`).
+- Values out of range (points above the maximum or negative, a bool for points, an unknown id) are
+  the caller's error: `AssessmentError`, not a verdict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from services.scoring.criteria_sets import CriteriaSet, Indicator
+
+RECOGNISED = "recognised"
+NOT_RECOGNISED = "not_recognised"
+UNDECIDABLE = "undecidable"
+
+
+class AssessmentError(ValueError):
+    """The assessment itself is wrong (the caller's error), e.g. points above the maximum."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    key: str  # stable, English
+    message: str  # Vietnamese, for people
+
+
+@dataclass(frozen=True)
+class IndicatorExplanation:
+    id: str
+    kind: str
+    level: int
+    points: int | None = None
+    max_points: int | None = None
+    min_points: int | None = None
+    below_floor: bool | None = None
+    met: bool | None = None
+    value: float | None = None
+    targets: tuple[tuple[int, float | None], ...] = ()
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class CriterionExplanation:
+    id: str
+    name: str | None
+    points: int | None  # sum of the criterion's points, None if incomplete or not a points set
+    max_points: int | None
+    indicators: tuple[IndicatorExplanation, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    level: int | None
+    total: int | None
+    explanation: tuple[CriterionExplanation, ...]
+    reasons: tuple[Reason, ...]  # set-level reasons: pass mark, levels, the conclusion
+    missing: tuple[str, ...]
+    unknown_parameters: tuple[str, ...]
+    provisional: bool
+    set_id: str
+
+    @property
+    def recognised(self) -> bool:
+        return self.status == RECOGNISED
+
+
+# --- input checks --------------------------------------------------------------------------------
+
+
+def _check_assessment(
+    criteria_set: CriteriaSet, assessment: Mapping[str, object], figures: Mapping[str, float]
+) -> None:
+    for key, value in assessment.items():
+        indicator = criteria_set.indicator(key)
+        if indicator is None:
+            raise AssessmentError(f"{key}: no such indicator in set {criteria_set.id}")
+        if indicator.kind == "computed":
+            raise AssessmentError(
+                f"{key}: computed indicator, supply figures[{indicator.figure!r}]"
+            )
+        if indicator.kind == "met" and not isinstance(value, bool):
+            raise AssessmentError(f"{key}: must be true or false (met / not met)")
+        if indicator.kind == "points":
+            _check_points(indicator, value)
+    for key, value in figures.items():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise AssessmentError(f"figures[{key!r}]: must be a finite number")
+
+
+def _check_points(indicator: Indicator, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AssessmentError(f"{indicator.id}: points must be an integer")
+    if value < 0:
+        raise AssessmentError(f"{indicator.id}: points must not be negative ({value})")
+    if indicator.max_points is not None and value > indicator.max_points:
+        raise AssessmentError(
+            f"{indicator.id}: {value} points is above the maximum of {indicator.max_points}"
+        )
+
+
+# --- per-indicator evaluation --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one indicator says about each level: True passes, False fails, None undecided."""
+
+    explanation: IndicatorExplanation
+    passes: dict[int, bool | None]
+    unknown: tuple[tuple[int, str], ...]  # (level from which it matters, parameter)
+    missing: bool
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+
+
+def _points(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
+    unknown = tuple(
+        (1, f"{ind.id}.{name}")
+        for name, number in (("max_points", ind.max_points), ("min_points", ind.min_points))
+        if number is None
+    )
+    base = {"id": ind.id, "kind": ind.kind, "level": ind.level}
+    limits = {"max_points": ind.max_points, "min_points": ind.min_points}
+    if value is None:
+        reason = Reason("missing_indicator", f"Chưa có kết quả cho chỉ số {ind.id}.")
+        exp = IndicatorExplanation(**base, **limits, reasons=(reason,))
+        return _Outcome(exp, dict.fromkeys(levels), unknown, missing=True)
+    assert isinstance(value, int)
+    below = None if ind.min_points is None else value < ind.min_points
+    of_max = f"/{ind.max_points}" if ind.max_points is not None else ""
+    if below:
+        reason = Reason(
+            "below_floor",
+            f"Chỉ số {ind.id} đạt {value} điểm, thấp hơn mức tối thiểu {ind.min_points} điểm.",
+        )
+    elif below is None:
+        reason = Reason(
+            "floor_unknown",
+            f"Chỉ số {ind.id} đạt {value}{of_max} điểm; bộ tiêu chí chưa quy định mức tối thiểu.",
+        )
+    else:
+        reason = Reason("points_given", f"Chỉ số {ind.id} đạt {value}{of_max} điểm.")
+    exp = IndicatorExplanation(**base, points=value, **limits, below_floor=below, reasons=(reason,))
+    passes = dict.fromkeys(levels, None if below is None else not below)
+    return _Outcome(exp, passes, unknown, missing=False)
+
+
+def _met(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
+    base = {"id": ind.id, "kind": ind.kind, "level": ind.level}
+    if value is None:
+        reason = Reason("missing_indicator", f"Chưa có kết quả cho chỉ số {ind.id}.")
+        passes = {lv: (None if lv >= ind.level else True) for lv in levels}
+        return _Outcome(IndicatorExplanation(**base, reasons=(reason,)), passes, (), missing=True)
+    met = bool(value)
+    reason = (
+        Reason("met", f"Chỉ số {ind.id} đạt.")
+        if met
+        else Reason("not_met", f"Chỉ số {ind.id} chưa đạt.")
+    )
+    passes = {lv: (met if lv >= ind.level else True) for lv in levels}
+    exp = IndicatorExplanation(**base, met=met, reasons=(reason,))
+    return _Outcome(exp, passes, (), missing=False)
+
+
+def _computed(ind: Indicator, value: float | None, levels: list[int]) -> _Outcome:
+    base = {"id": ind.id, "kind": ind.kind, "level": ind.level, "targets": ind.targets}
+    unknown = tuple((lv, f"{ind.id}.targets.{lv}") for lv, target in ind.targets if target is None)
+    if value is None:
+        reason = Reason("missing_indicator", f"Chưa có số liệu {ind.figure} cho chỉ số {ind.id}.")
+        passes = {lv: (None if lv >= ind.level else True) for lv in levels}
+        return _Outcome(IndicatorExplanation(**base, reasons=(reason,)), passes, unknown, True)
+    passes: dict[int, bool | None] = {}
+    reasons = []
+    for lv in levels:
+        target = ind.target(lv)
+        if lv < ind.level:
+            passes[lv] = True
+        elif target is None:
+            passes[lv] = None
+            reasons.append(
+                Reason(
+                    "target_unknown",
+                    f"Chỉ số {ind.id}: bộ tiêu chí chưa quy định mức yêu cầu cho mức độ {lv}.",
+                )
+            )
+        else:
+            passes[lv] = value >= target
+            verb = "đạt" if passes[lv] else "chưa đạt"
+            reasons.append(
+                Reason(
+                    "target_reached" if passes[lv] else "below_target",
+                    f"Chỉ số {ind.id}: {_pct(value)}, {verb} mức yêu cầu {_pct(target)} "
+                    f"của mức độ {lv}.",
+                )
+            )
+    exp = IndicatorExplanation(**base, value=float(value), reasons=tuple(reasons))
+    return _Outcome(exp, passes, unknown, missing=False)
+
+
+def _evaluate(
+    ind: Indicator,
+    assessment: Mapping[str, object],
+    figures: Mapping[str, float],
+    levels: list[int],
+) -> _Outcome:
+    if ind.kind == "points":
+        return _points(ind, assessment.get(ind.id), levels)
+    if ind.kind == "met":
+        return _met(ind, assessment.get(ind.id), levels)
+    assert ind.figure is not None
+    return _computed(ind, figures.get(ind.figure), levels)
+
+
+# --- the verdict ---------------------------------------------------------------------------------
+
+
+def _pass_mark(
+    criteria_set: CriteriaSet, total: int | None
+) -> tuple[bool | None, tuple[str, ...], tuple[Reason, ...]]:
+    """Whether the total reaches the pass mark (None: cannot tell), unknown params, reasons."""
+    if not criteria_set.has_points:
+        return True, (), ()
+    mark = criteria_set.pass_mark
+    if mark is None:
+        reason = Reason("pass_mark_unknown", "Bộ tiêu chí chưa quy định điểm đạt (tổng điểm).")
+        return None, ("pass_mark",), (reason,)
+    if total is None:
+        return None, (), ()
+    if total >= mark:
+        return True, (), (Reason("pass_mark_reached", f"Tổng điểm {total}, đạt mức {mark} điểm."),)
+    reason = Reason("below_pass_mark", f"Tổng điểm {total}, thấp hơn mức đạt {mark} điểm.")
+    return False, (), (reason,)
+
+
+def _level_state(outcomes: list[_Outcome], level: int, pass_ok: bool | None) -> bool | None:
+    """True when every requirement of the level passes, False when one fails, None otherwise."""
+    states = [o.passes[level] for o in outcomes] + [pass_ok]
+    if None in states:
+        return None
+    return all(states)
+
+
+def _conclusion(status: str, level: int | None) -> Reason:
+    if status == RECOGNISED:
+        suffix = f" ở mức độ {level}" if level is not None else ""
+        return Reason("recognised", f"Đủ điều kiện công nhận{suffix}.")
+    if status == NOT_RECOGNISED:
+        return Reason("not_recognised", "Chưa đủ điều kiện công nhận.")
+    return Reason(
+        "undecidable",
+        "Chưa thể kết luận: còn thiếu kết quả hoặc bộ tiêu chí chưa đủ thông số.",
+    )
+
+
+def assess(
+    criteria_set: CriteriaSet,
+    assessment: Mapping[str, object],
+    figures: Mapping[str, float] | None = None,
+) -> Verdict:
+    """Apply a criteria set to one subject's assessment (indicator id → points or met) and the
+    caller's computed figures (e.g. {"members_citizen_share": 0.93}). Pure and deterministic."""
+    figures = figures or {}
+    _check_assessment(criteria_set, assessment, figures)
+    levels = [lv.level for lv in criteria_set.levels] or [1]
+    outcomes = {i.id: _evaluate(i, assessment, figures, levels) for i in criteria_set.indicators()}
+    points = [o.explanation.points for o in outcomes.values() if o.explanation.kind == "points"]
+    total = sum(points) if points and None not in points else None  # type: ignore[arg-type]
+    pass_ok, pass_unknown, reasons = _pass_mark(criteria_set, total)
+    unknown_by_level = {lv: list(pass_unknown) for lv in levels}
+    for outcome in outcomes.values():
+        for from_level, param in outcome.unknown:
+            for lv in levels:
+                if lv >= max(from_level, 1):
+                    unknown_by_level[lv].append(param)
+    missing_by_level = {
+        lv: [i for i, o in outcomes.items() if o.missing and o.passes[lv] is None] for lv in levels
+    }
+    status, reached, level_reasons = _decide(
+        list(outcomes.values()), levels, pass_ok, unknown_by_level, missing_by_level
+    )
+    named_levels = bool(criteria_set.levels)
+    level = reached if named_levels and status == RECOGNISED else None
+    all_unknown = sorted({p for params in unknown_by_level.values() for p in params})
+    return Verdict(
+        status=status,
+        level=level,
+        total=total,
+        explanation=_explain(criteria_set, outcomes),
+        reasons=tuple(reasons)
+        + (level_reasons if named_levels else ())
+        + (_conclusion(status, level),),
+        missing=tuple(i for i, o in outcomes.items() if o.missing),
+        unknown_parameters=tuple(all_unknown),
+        provisional=criteria_set.provisional,
+        set_id=criteria_set.id,
+    )
+
+
+def _decide(
+    outcomes: list[_Outcome],
+    levels: list[int],
+    pass_ok: bool | None,
+    unknown_by_level: dict[int, list[str]],
+    missing_by_level: dict[int, list[str]],
+) -> tuple[str, int | None, tuple[Reason, ...]]:
+    """Walk the levels upwards; the first level decides the status, later ones only raise it."""
+    reached: int | None = None
+    reasons: list[Reason] = []
+    for lv in levels:
+        state = _level_state(outcomes, lv, pass_ok)
+        if unknown_by_level[lv] or missing_by_level[lv] or state is None:
+            if reached is None:
+                return UNDECIDABLE, None, tuple(reasons)
+            reasons.append(
+                Reason(
+                    "level_undecidable",
+                    f"Chưa thể xét mức độ {lv}: còn thiếu kết quả hoặc thông số.",
+                )
+            )
+            break
+        if not state:
+            if reached is None:
+                return NOT_RECOGNISED, None, tuple(reasons)
+            reasons.append(Reason("level_not_reached", f"Chưa đạt mức độ {lv}."))
+            break
+        reached = lv
+        reasons.append(Reason("level_reached", f"Đạt các yêu cầu của mức độ {lv}."))
+    return RECOGNISED, reached, tuple(reasons)
+
+
+def _explain(
+    criteria_set: CriteriaSet, outcomes: Mapping[str, _Outcome]
+) -> tuple[CriterionExplanation, ...]:
+    explained = []
+    for criterion in criteria_set.criteria:
+        items = tuple(outcomes[i.id].explanation for i in criterion.indicators)
+        points = [e.points for e in items if e.kind == "points"]
+        explained.append(
+            CriterionExplanation(
+                id=criterion.id,
+                name=criterion.name,
+                points=sum(points) if points and None not in points else None,  # type: ignore[arg-type]
+                max_points=criterion.max_points,
+                indicators=items,
+            )
+        )
+    return tuple(explained)

@@ -1,0 +1,271 @@
+"""Both sides of every threshold and floor each shipped set defines."""
+
+from dataclasses import replace
+
+import pytest
+
+from services.scoring.criteria_sets import load_shipped, parse_set
+from services.scoring.engine import AssessmentError, assess
+
+SETS = {s.id: s for s in load_shipped()}
+CITIZEN_IDS = [i for i in SETS if i.startswith("qd244-citizen")]
+
+
+def _with_maxima(set_id: str, maximum: int = 10):
+    """A province's adapted set: the shipped one with its null maxima filled in."""
+    base = SETS[set_id]
+    criteria = tuple(
+        replace(c, indicators=tuple(replace(i, max_points=maximum) for i in c.indicators))
+        for c in base.criteria
+    )
+    return replace(base, id=f"{set_id}-province", criteria=criteria, provisional=False)
+
+
+def _points(total: int, n: int = 10, low: int | None = None) -> dict[str, int]:
+    """Points for i1..i{n} adding up to `total`, i1 set to `low` if given."""
+    scores = [low] if low is not None else []
+    rest = total - sum(scores)
+    k = n - len(scores)
+    scores += [rest // k + (1 if j < rest % k else 0) for j in range(k)]
+    return {f"i{j + 1}": s for j, s in enumerate(scores)}
+
+
+def _keys(verdict) -> set[str]:
+    keys = {r.key for r in verdict.reasons}
+    for c in verdict.explanation:
+        for i in c.indicators:
+            keys |= {r.key for r in i.reasons}
+    return keys
+
+
+def _messages(verdict) -> list[str]:
+    return [r.message for r in verdict.reasons] + [
+        r.message for c in verdict.explanation for i in c.indicators for r in i.reasons
+    ]
+
+
+# --- citizen (QĐ 244) ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("set_id", CITIZEN_IDS)
+def test_citizen_shipped_set_is_undecidable_on_null_maxima(set_id):
+    verdict = assess(SETS[set_id], _points(90))
+    assert verdict.status == "undecidable"
+    assert "i1.max_points" in verdict.unknown_parameters
+    assert verdict.provisional and verdict.total == 90
+
+
+@pytest.mark.parametrize("set_id", CITIZEN_IDS)
+@pytest.mark.parametrize(
+    ("total", "low", "status"),
+    [
+        (80, None, "recognised"),
+        (79, None, "not_recognised"),
+        (85, 4, "not_recognised"),
+        (85, 5, "recognised"),
+        (100, None, "recognised"),
+    ],
+)
+def test_citizen_pass_mark_and_floor(set_id, total, low, status):
+    verdict = assess(_with_maxima(set_id), _points(total, low=low))
+    assert (verdict.status, verdict.total, verdict.level) == (status, total, None)
+    assert verdict.unknown_parameters == ()
+    if low == 4:
+        assert "below_floor" in _keys(verdict)
+        assert "Chỉ số i1 đạt 4 điểm, thấp hơn mức tối thiểu 5 điểm." in _messages(verdict)
+    if total == 79:
+        assert "below_pass_mark" in _keys(verdict)
+        assert "Tổng điểm 79, thấp hơn mức đạt 80 điểm." in _messages(verdict)
+
+
+def test_citizen_missing_indicator_is_undecidable():
+    scores = _points(90)
+    del scores["i3"]
+    verdict = assess(_with_maxima(CITIZEN_IDS[0]), scores)
+    assert verdict.status == "undecidable" and verdict.missing == ("i3",)
+    assert verdict.total is None and "missing_indicator" in _keys(verdict)
+    assert "Chưa có kết quả cho chỉ số i3." in _messages(verdict)
+
+
+@pytest.mark.parametrize("bad", [11, -1, True, 2.5])
+def test_points_out_of_range_are_the_callers_error(bad):
+    with pytest.raises(AssessmentError, match="i2"):
+        assess(_with_maxima(CITIZEN_IDS[0]), {**_points(90), "i2": bad})
+
+
+def test_unknown_indicator_is_the_callers_error():
+    with pytest.raises(AssessmentError, match="zz"):
+        assess(_with_maxima(CITIZEN_IDS[0]), {**_points(90), "zz": 3})
+
+
+# --- family (QĐ 448) -----------------------------------------------------------------------------
+
+FAMILY_IDS = ["c1.i1", "c1.i2", "c1.i3", "c2.i1", "c2.i2", "c2.i3", "c3.i1", "c4.i1"]
+
+
+def test_family_shipped_set_is_undecidable_and_lists_unknowns():
+    family = SETS["qd448-family-2016"]
+    verdict = assess(family, dict.fromkeys(FAMILY_IDS, 10))
+    assert verdict.status == "undecidable" and verdict.provisional
+    assert {"pass_mark", "c2.i1.max_points", "c1.i1.min_points"} <= set(verdict.unknown_parameters)
+    assert verdict.total == 80
+
+
+def test_family_points_above_known_maximum_rejected():
+    with pytest.raises(AssessmentError, match="c1.i1"):
+        assess(SETS["qd448-family-2016"], {"c1.i1": 11})
+
+
+def _family_province(pass_mark: int = 70, floor: int = 2) -> object:
+    """A province's adapted family set (its own numbers), loaded through the same parser."""
+    criteria = []
+    for c, n in (("c1", 3), ("c2", 3), ("c3", 2), ("c4", 2)):
+        indicators = [
+            {"id": f"{c}.i{k}", "kind": "points", "max_points": 10, "min_points": floor}
+            for k in range(1, n + 1)
+        ]
+        criteria.append({"id": c, "max_points": 10 * n, "indicators": indicators})
+    return parse_set(
+        {
+            "id": "family-province",
+            "title": "FAMILY",
+            "issuer": "Tỉnh X",
+            "decision": {"number": "1/QĐ-X"},
+            "valid_from": 2016,
+            "valid_to": 2020,
+            "provisional": False,
+            "sources": ["own decision"],
+            "total_points": 100,
+            "pass_mark": pass_mark,
+            "criteria": criteria,
+        }
+    )
+
+
+def test_family_province_floor_both_sides():
+    family = _family_province(floor=2)
+    answer = {i.id: 10 for i in family.indicators()}
+    assert assess(family, answer | {"c4.i2": 2}).status == "recognised"
+    verdict = assess(family, answer | {"c4.i2": 1})
+    assert verdict.status == "not_recognised" and verdict.total == 91
+    assert "below_floor" in _keys(verdict)
+
+
+def test_family_province_pass_mark_both_sides():
+    family = _family_province(pass_mark=70)
+    at = {i.id: 7 for i in family.indicators()}
+    below = {**at, "c1.i1": 6}
+    assert assess(family, at).status == "recognised"
+    assert assess(family, below).status == "not_recognised"
+
+
+# --- TT 24 learning unit --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("set_id", "figure", "share", "status", "level"),
+    [
+        ("tt24-learning-unit-2024", "members_citizen_share", 0.8999, "not_recognised", None),
+        ("tt24-learning-unit-2024", "members_citizen_share", 0.90, "recognised", 1),
+        ("tt24-learning-unit-2024", "members_citizen_share", 0.9499, "recognised", 1),
+        ("tt24-learning-unit-2024", "members_citizen_share", 0.95, "recognised", 2),
+        (
+            "tt24-learning-unit-2024-provincial-school",
+            "learners_citizen_share",
+            0.9499,
+            "not_recognised",
+            None,
+        ),
+        (
+            "tt24-learning-unit-2024-provincial-school",
+            "learners_citizen_share",
+            0.95,
+            "recognised",
+            1,
+        ),
+        (
+            "tt24-learning-unit-2024-provincial-school",
+            "learners_citizen_share",
+            0.9699,
+            "recognised",
+            1,
+        ),
+        (
+            "tt24-learning-unit-2024-provincial-school",
+            "learners_citizen_share",
+            0.97,
+            "recognised",
+            2,
+        ),
+    ],
+)
+def test_unit_share_targets(set_id, figure, share, status, level):
+    verdict = assess(SETS[set_id], {"c1.i1": True, "c3.i1": True}, {figure: share})
+    assert (verdict.status, verdict.level, verdict.total) == (status, level, None)
+    keys = _keys(verdict)
+    assert ("below_target" in keys) == (level != 2)
+
+
+def test_unit_share_message_is_vietnamese():
+    verdict = assess(
+        SETS["tt24-learning-unit-2024"],
+        {"c1.i1": True, "c3.i1": True},
+        {"members_citizen_share": 0.8999},
+    )
+    assert "Chỉ số c2.share: 89,99%, chưa đạt mức yêu cầu 90% của mức độ 1." in _messages(verdict)
+
+
+def test_unit_criterion_not_met_and_missing_figure():
+    unit = SETS["tt24-learning-unit-2024"]
+    assert assess(unit, {"c1.i1": False, "c3.i1": True}, {"members_citizen_share": 1.0}).status == (
+        "not_recognised"
+    )
+    verdict = assess(unit, {"c1.i1": True, "c3.i1": True})
+    assert verdict.status == "undecidable" and verdict.missing == ("c2.share",)
+
+
+# --- TT 25 commune community ----------------------------------------------------------------------
+
+TT25 = SETS["tt25-commune-community-2024"]
+LEVEL1 = [i.id for i in TT25.indicators() if i.level == 1]
+LEVEL2 = [i.id for i in TT25.indicators() if i.level == 2]
+
+
+def test_tt25_shape():
+    assert len(LEVEL1) == 15 and LEVEL2 == ["c4.l2", "c5.l2"]
+
+
+def test_tt25_all_level1_met_is_level1():
+    verdict = assess(TT25, dict.fromkeys(LEVEL1, True) | dict.fromkeys(LEVEL2, False))
+    assert (verdict.status, verdict.level) == ("recognised", 1)
+    assert "level_not_reached" in _keys(verdict)
+
+
+@pytest.mark.parametrize("indicator", LEVEL1)
+def test_tt25_one_level1_not_met(indicator):
+    answer = dict.fromkeys(LEVEL1, True) | dict.fromkeys(LEVEL2, True) | {indicator: False}
+    verdict = assess(TT25, answer)
+    assert (verdict.status, verdict.level) == ("not_recognised", None)
+    assert f"Chỉ số {indicator} chưa đạt." in _messages(verdict)
+
+
+def test_tt25_level2_needs_both_higher_targets():
+    answer = dict.fromkeys(LEVEL1 + LEVEL2, True)
+    assert assess(TT25, answer).level == 2
+    assert assess(TT25, answer | {"c5.l2": False}).level == 1
+
+
+def test_tt25_level2_not_assessed_keeps_level1():
+    verdict = assess(TT25, dict.fromkeys(LEVEL1, True))
+    assert (verdict.status, verdict.level) == ("recognised", 1)
+    assert "level_undecidable" in _keys(verdict) and verdict.missing == ("c4.l2", "c5.l2")
+
+
+def test_tt25_missing_level1_is_undecidable():
+    verdict = assess(TT25, dict.fromkeys(LEVEL1[1:], True))
+    assert verdict.status == "undecidable" and LEVEL1[0] in verdict.missing
+
+
+def test_met_must_be_bool():
+    with pytest.raises(AssessmentError, match="c1.i1"):
+        assess(TT25, {"c1.i1": 1})
