@@ -11,6 +11,14 @@ from typing import Any
 
 import graphene
 
+from gateway.assessments import (
+    Assessment,
+    CriteriaSetInfo,
+    RecordReview,
+    SubmitSelfAssessment,
+    resolve_assessment,
+    resolve_criteria_sets,
+)
 from gateway.branches import (
     AddMember,
     CloseBranch,
@@ -27,7 +35,7 @@ from gateway.registrations import (
     RegisterLearningUnit,
     WithdrawRegistration,
 )
-from gateway.types import OrgUnit, iso_date
+from gateway.types import OrgUnit, Title, iso_date
 
 
 class Query(graphene.ObjectType):
@@ -48,6 +56,17 @@ class Query(graphene.ObjectType):
         first=graphene.Int(default_value=50),
     )
 
+    criteria_sets = graphene.List(
+        graphene.NonNull(CriteriaSetInfo),
+        required=True,
+        title=graphene.Argument(Title, required=True),
+        year=graphene.Int(required=True),
+        resolver=resolve_criteria_sets,
+        description="The criteria sets in force (public); provisional ones say so",
+    )
+    assessment = graphene.Field(
+        Assessment, enrolment_id=graphene.String(required=True), resolver=resolve_assessment
+    )
     import_job = graphene.Field(
         ImportJob, id=graphene.String(required=True), resolver=resolve_import_job
     )
@@ -75,6 +94,8 @@ class Query(graphene.ObjectType):
 
 
 class Mutation(graphene.ObjectType):
+    submit_self_assessment = SubmitSelfAssessment.Field()
+    record_review = RecordReview.Field()
     start_import = StartImport.Field()
     register_household = RegisterHousehold.Field()
     register_clan = RegisterClan.Field()

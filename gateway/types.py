@@ -13,12 +13,16 @@ from khuyenhoc.tenancy import UnitPath
 from services.registration.domain import Title as TitleName
 from services.registration.hierarchy import figure_paths, reference_day
 
+FIGURE_NAMES = ("registered", "assessed", "reviewed", "eligible")
 Title = graphene.Enum.from_enum(TitleName, description="Learning titles (danh hiệu học tập)")
 
 
 class TitleStats(graphene.ObjectType):
     title = graphene.Field(Title, required=True)
     registered = graphene.Int(required=True, description="Enrolments for the title and year")
+    assessed = graphene.Int(required=True, description="Self-assessed (tự đánh giá)")
+    reviewed = graphene.Int(required=True, description="Reviewed (bình xét)")
+    eligible = graphene.Int(required=True, description="Reviewed and meeting the criteria")
 
 
 class Stats(graphene.ObjectType):
@@ -39,7 +43,7 @@ class Stats(graphene.ObjectType):
     def resolve_title(root: dict[str, Any], info: Any, title: Any) -> dict[str, Any]:
         name = title.value if hasattr(title, "value") else str(title)
         figures = root["figures"].get(name, {})
-        return {"title": name, "registered": figures.get("registered", 0)}
+        return {"title": name, **{f: figures.get(f, 0) for f in FIGURE_NAMES}}
 
 
 def key(name: str) -> Callable[[dict[str, Any], Any], Any]:

@@ -8,5 +8,6 @@ from khuyenhoc.envelope import EventType
 REGISTERED = EventType("registration", "registered", 1)
 WITHDRAWN = EventType("registration", "withdrawn", 1)
 MEMBER_JOINED = EventType("registration", "member.joined", 1)
+SCORED = EventType("scoring", "scored", 1)
 
-ALL_EVENT_TYPES: tuple[EventType, ...] = (REGISTERED, WITHDRAWN, MEMBER_JOINED)
+ALL_EVENT_TYPES: tuple[EventType, ...] = (REGISTERED, WITHDRAWN, MEMBER_JOINED, SCORED)

@@ -14,7 +14,7 @@ from kombu import Exchange, Queue
 from nameko.standalone.events import get_event_exchange
 
 from khuyenhoc.envelope import EventType
-from khuyenhoc.events import ALL_EVENT_TYPES, MEMBER_JOINED, REGISTERED, WITHDRAWN
+from khuyenhoc.events import ALL_EVENT_TYPES, MEMBER_JOINED, REGISTERED, SCORED, WITHDRAWN
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ SUBSCRIPTIONS: dict[EventType, tuple[Subscriber, ...]] = {
         Subscriber("notification", "on_withdrawn"),
     ),
     MEMBER_JOINED: (Subscriber("notification", "on_member_joined"),),
+    SCORED: (Subscriber("notification", "on_scored"),),
 }
 
 DEAD_LETTER_EXCHANGE = Exchange("khuyenhoc.dead-letter", type="direct", durable=True)

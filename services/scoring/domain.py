@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from khuyenhoc.envelope import Envelope
+from khuyenhoc.envelope import Envelope, new_event
+from khuyenhoc.events import SCORED
 from khuyenhoc.tenancy import UnitPath
 
 
@@ -23,7 +24,6 @@ TARGET_STATUS = {"registered": AssessmentStatus.REGISTERED, "withdrawn": Assessm
 @dataclass(frozen=True)
 class Transition:
     status: AssessmentStatus
-    registered_delta: int  # how the unit's "registered" figure changes
 
 
 def transition(
@@ -38,9 +38,35 @@ def transition(
     target = TARGET_STATUS[event_name]
     if current == target:
         return None
-    if target is AssessmentStatus.REGISTERED:
-        return Transition(target, +1)
-    return Transition(target, -1 if current == AssessmentStatus.REGISTERED else 0)
+    return Transition(target)
+
+
+class NotScorable(LookupError):
+    """No enrolled assessment of that id in that tenant (unknown, other tenant, withdrawn)."""
+
+
+FIGURES = ("registered", "assessed", "reviewed", "eligible")
+STAGES = ("self_assessment", "review")
+
+
+def contributions(state: Mapping[str, Any] | None) -> dict[str, int]:
+    """What one assessment adds to its unit's figures. A withdrawn enrolment adds nothing;
+    "eligible" follows the review's verdict, the one that counts."""
+    if not state or state.get("status") != AssessmentStatus.REGISTERED:
+        return dict.fromkeys(FIGURES, 0)
+    review = state.get("review") or {}
+    return {
+        "registered": 1,
+        "assessed": int(bool(state.get("self_assessment"))),
+        "reviewed": int(bool(review)),
+        "eligible": int((review.get("verdict") or {}).get("status") == "recognised"),
+    }
+
+
+def deltas(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> dict[str, int]:
+    """How a change of one assessment moves its unit's figures (only the figures that move)."""
+    old, new = contributions(before), contributions(after)
+    return {name: new[name] - old[name] for name in FIGURES if new[name] != old[name]}
 
 
 def _when(timestamp: str) -> datetime:
@@ -69,6 +95,18 @@ class Assessment:
             title=data["title"],
             year=data["year"],
             unit_path=event.unitpath,
+        )
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Assessment:
+        return cls(
+            doc["_id"],
+            doc["subject_id"],
+            doc["subject_kind"],
+            doc["title"],
+            doc["year"],
+            UnitPath.parse(doc["unitpath"]),
+            AssessmentStatus(doc["status"]),
         )
 
     @property
@@ -111,6 +149,33 @@ def title_totals(counters: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]
     """Sum unit counters into figures per title: a roll-up costs one read per unit."""
     totals: dict[str, dict[str, int]] = {}
     for counter in counters:
-        figures = totals.setdefault(counter["title"], {"registered": 0})
-        figures["registered"] += int(counter.get("registered", 0))
+        figures = totals.setdefault(counter["title"], dict.fromkeys(FIGURES, 0))
+        for name in FIGURES:
+            figures[name] += int(counter.get(name) or 0)
     return totals
+
+
+def scored_event(
+    assessment: Mapping[str, Any], stage: str, verdict: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """``scored``: the verdict of a self-assessment or review, with the set it was judged by."""
+    return new_event(
+        SCORED,
+        subject=f"assessment/{assessment['_id']}",
+        unit_path=UnitPath.parse(assessment["unitpath"]),
+        time=now,
+        data={
+            "enrolmentId": assessment["_id"],
+            "subjectId": assessment["subject_id"],
+            "subjectKind": assessment["subject_kind"],
+            "title": assessment["title"],
+            "year": assessment["year"],
+            "unitCode": assessment["unit_code"],
+            "stage": stage,
+            "setId": verdict["set_id"],
+            "provisional": verdict["provisional"],
+            "status": verdict["status"],
+            "level": verdict["level"],
+            "total": verdict["total"],
+        },
+    )

@@ -20,19 +20,30 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from khuyenhoc.outbox import ensure_outbox_index, outbox_update
 from khuyenhoc.tenancy import UnitPath
-from services.scoring.domain import Assessment, Transition, transition
+from services.scoring.domain import (
+    FIGURES,
+    Assessment,
+    AssessmentStatus,
+    NotScorable,
+    deltas,
+    transition,
+)
 
 ASSESSMENTS = "assessments"
 COUNTERS = "counters"
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 10
+REGISTERED = AssessmentStatus.REGISTERED.value
+OUTBOX_COLLECTIONS = (ASSESSMENTS,)
 
 
 def prepare(db: Database) -> None:
     db[ASSESSMENTS].create_index(
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)], name="by_unit_year"
     )
+    ensure_outbox_index(db[ASSESSMENTS])
     for depth in range(MAX_DEPTH):
         db[COUNTERS].create_index(
             [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
@@ -41,7 +52,7 @@ def prepare(db: Database) -> None:
 
 
 class ConcurrentChange(RuntimeError):
-    """The assessment kept changing under us; the message will be retried."""
+    """The assessment kept changing under us; the message or request will be retried."""
 
 
 class Assessments:
@@ -62,7 +73,7 @@ class Assessments:
             current = self.assessments.find_one({"_id": assessment.id})
             pending = (current or {}).get("pending") or {}
             if event_id in pending:  # a crash interrupted this very event: finish it
-                self._settle(assessment, event_id, int(pending[event_id]))
+                self._settle(assessment, event_id, pending[event_id])
                 return True
             change = transition(
                 (current or {}).get("status"),
@@ -72,67 +83,106 @@ class Assessments:
             )
             if change is None:
                 return False
-            if self._record(assessment, current, change, event_id, event_time, now):
-                self._settle(assessment, event_id, change.registered_delta)
+            state = {
+                "status": change.status.value,
+                "last_event": event_id,
+                "last_event_time": event_time,
+                "updated_at": now.isoformat(),
+            }
+            moved = deltas(current, {**(current or {}), **state})
+            if current is None:
+                created = self._insert(assessment, event_id, now, state, moved)
+            else:
+                created = self._commit(current, event_id, {"$set": state}, moved)
+            if created:
+                self._settle(assessment, event_id, moved)
                 return True
         raise ConcurrentChange(f"assessment {assessment.id} kept changing")
 
-    def _record(
+    def score(
+        self,
+        tenant: str,
+        assessment_id: str,
+        stage: str,
+        record: dict[str, Any],
+        event: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Keep a self-assessment or review (the later one of a stage replaces the earlier) and
+        announce it with ``scored`` in the same write; the unit's figures follow."""
+        for _ in range(ATTEMPTS):
+            current = self.assessments.find_one({"_id": assessment_id})
+            if not current or current["tenant"] != tenant or current["status"] != REGISTERED:
+                raise NotScorable(assessment_id)
+            moved = deltas(current, {**current, stage: record})
+            update = outbox_update(event)
+            update["$set"][stage] = record
+            if self._commit(current, event["id"], update, moved):
+                self._settle(Assessment.from_document(current), event["id"], moved)
+                return {**current, stage: record}
+        raise ConcurrentChange(f"assessment {assessment_id} kept changing")
+
+    def _insert(
         self,
         assessment: Assessment,
-        current: dict[str, Any] | None,
-        change: Transition,
-        event_id: str,
-        event_time: str,
+        change_id: str,
         now: datetime,
+        state: dict[str, Any],
+        moved: dict[str, int],
     ) -> bool:
-        state = {
-            "status": change.status.value,
-            "last_event": event_id,
-            "last_event_time": event_time,
-            "updated_at": now.isoformat(),
+        document = {
+            **assessment.as_document(change_id, now),
+            **state,
+            "version": 1,
+            "pending": {change_id: moved},
         }
-        if current is None:
-            document = {
-                **assessment.as_document(event_id, now),
-                **state,
-                "pending": {event_id: change.registered_delta},
-            }
-            try:
-                self.assessments.insert_one(document)
-            except DuplicateKeyError:
-                return False  # another delivery got there first: look again
-            return True
+        try:
+            self.assessments.insert_one(document)
+        except DuplicateKeyError:
+            return False  # another delivery got there first: look again
+        return True
+
+    def _commit(
+        self,
+        current: dict[str, Any],
+        change_id: str,
+        update: dict[str, Any],
+        moved: dict[str, int],
+    ) -> bool:
+        """Write a change if nobody else did since ``current`` was read (its ``version``),
+        recording the figures it owes as ``pending.<change id>``."""
+        update.setdefault("$set", {})[f"pending.{change_id}"] = moved
+        update.setdefault("$inc", {})["version"] = 1
         result = self.assessments.update_one(
-            {"_id": assessment.id, "last_event": current.get("last_event")},
-            {"$set": {**state, f"pending.{event_id}": change.registered_delta}},
+            {"_id": current["_id"], "version": current.get("version", 1)}, update
         )
         return result.modified_count == 1
 
-    def _settle(self, assessment: Assessment, event_id: str, delta: int) -> None:
-        marker = f"applied.{event_id}"
-        if delta:
+    def _settle(self, assessment: Assessment, change_id: str, moved: dict[str, int]) -> None:
+        marker = f"applied.{change_id}"
+        if moved:
             # A duplicate key means the marker is there: counted before a crash, not again.
             with suppress(DuplicateKeyError):
                 self.counters.update_one(
                     {"_id": assessment.counter_id, marker: {"$exists": False}},
                     {
-                        "$inc": {"registered": delta},
+                        "$inc": moved,
                         "$set": {marker: 1},
                         "$setOnInsert": assessment.counter_identity(),
                     },
                     upsert=True,
                 )
-        self.assessments.update_one({"_id": assessment.id}, {"$unset": {f"pending.{event_id}": ""}})
-        if delta:
+        self.assessments.update_one(
+            {"_id": assessment.id}, {"$unset": {f"pending.{change_id}": ""}}
+        )
+        if moved:
             self.counters.update_one({"_id": assessment.counter_id}, {"$unset": {marker: ""}})
 
     def get(self, assessment_id: str) -> dict[str, Any] | None:
-        return self.assessments.find_one({"_id": assessment_id})
+        return self.assessments.find_one({"_id": assessment_id}, {"outbox": 0})
 
     def unit_counters(self, path: UnitPath, year: int) -> Iterable[dict[str, Any]]:
         """Every counter at or below the unit: one indexed read per unit, not per record."""
         return self.counters.find(
             {"tenant": path.tenant, "year": year, f"path_{path.depth}": path.code},
-            {"title": 1, "registered": 1},
+            {"title": 1, **dict.fromkeys(FIGURES, 1)},
         )

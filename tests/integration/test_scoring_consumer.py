@@ -10,7 +10,7 @@ from khuyenhoc.events import REGISTERED
 from khuyenhoc.messaging import DUPLICATE, PROCESSED
 from khuyenhoc.storage import service_database
 from services.scoring import store
-from services.scoring.domain import Assessment, AssessmentStatus, Transition
+from services.scoring.domain import Assessment, AssessmentStatus
 from services.scoring.entrypoint import ScoringService
 from tests.conftest import wait_until
 from tests.integration.helpers import (
@@ -94,13 +94,13 @@ def test_an_event_published_while_scoring_is_down_is_processed_when_it_returns(
 
 def crash_after_counting(db, assessment, event):
     """The state a crash leaves between the counter update and the clean-up."""
-    store.Assessments(db)._record(
-        assessment,
-        None,
-        Transition(AssessmentStatus.REGISTERED, 1),
-        event["id"],
-        event["time"],
-        datetime.now(UTC),
+    state = {
+        "status": AssessmentStatus.REGISTERED.value,
+        "last_event": event["id"],
+        "last_event_time": event["time"],
+    }
+    store.Assessments(db)._insert(
+        assessment, event["id"], datetime.now(UTC), state, {"registered": 1}
     )
     db.counters.update_one(
         {"_id": assessment.counter_id},

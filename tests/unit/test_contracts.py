@@ -30,6 +30,7 @@ from khuyenhoc.contracts import (
 REGISTERED_V1 = "vn.khuyenhoc.registration.registered.v1"
 WITHDRAWN_V1 = "vn.khuyenhoc.registration.withdrawn.v1"
 MEMBER_JOINED_V1 = "vn.khuyenhoc.registration.member.joined.v1"
+SCORED_V1 = "vn.khuyenhoc.scoring.scored.v1"
 
 EXAMPLE: dict[str, Any] = {
     "specversion": "1.0",
@@ -95,10 +96,38 @@ MEMBER_JOINED_EXAMPLE: dict[str, Any] = {
     },
 }
 
+SCORED_EXAMPLE: dict[str, Any] = {
+    "specversion": "1.0",
+    "id": "4d8e1f23-7a6b-4c90-b2e5-3f1a9c7d5e64",
+    "source": "/khuyenhoc/scoring",
+    "type": SCORED_V1,
+    "time": "2024-11-20T14:00:00+07:00",
+    "subject": "assessment/20-FAMILY-2024-3f9a0c11aa",
+    "datacontenttype": "application/json",
+    "dataschema": "urn:khuyenhoc:schema:scored:1",
+    "tenant": "20",
+    "unitpath": "20/183/06184",
+    "data": {
+        "enrolmentId": "20-FAMILY-2024-3f9a0c11aa",
+        "subjectId": "hh-3f9a0c11aa",
+        "subjectKind": "household",
+        "title": "FAMILY",
+        "year": 2024,
+        "unitCode": "06184",
+        "stage": "review",
+        "setId": "FAMILY-2024",
+        "provisional": False,
+        "status": "recognised",
+        "level": 1,
+        "total": 85,
+    },
+}
+
 ALL_EXAMPLES = [
     pytest.param(EXAMPLE, id="registered"),
     pytest.param(WITHDRAWN_EXAMPLE, id="withdrawn"),
     pytest.param(MEMBER_JOINED_EXAMPLE, id="member.joined"),
+    pytest.param(SCORED_EXAMPLE, id="scored"),
 ]
 
 
@@ -115,6 +144,11 @@ def withdrawn() -> dict[str, Any]:
 @pytest.fixture
 def member_joined() -> dict[str, Any]:
     return copy.deepcopy(MEMBER_JOINED_EXAMPLE)
+
+
+@pytest.fixture
+def scored() -> dict[str, Any]:
+    return copy.deepcopy(SCORED_EXAMPLE)
 
 
 def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -269,6 +303,7 @@ def test_schema_id_for() -> None:
     [
         (WITHDRAWN_V1, "events/withdrawn.v1.schema.json"),
         (MEMBER_JOINED_V1, "events/member.joined.v1.schema.json"),  # a dot in the event name
+        (SCORED_V1, "events/scored.v1.schema.json"),  # another service
     ],
 )
 def test_schema_id_for_new_events(event_type: str, schema_id: str) -> None:
@@ -300,7 +335,7 @@ def test_schema_id_for_rejects_unknown_and_malformed(event_type: str) -> None:
 def test_known_event_types() -> None:
     types = known_event_types()
     assert isinstance(types, frozenset)
-    assert {REGISTERED_V1, WITHDRAWN_V1, MEMBER_JOINED_V1} <= types
+    assert {REGISTERED_V1, WITHDRAWN_V1, MEMBER_JOINED_V1, SCORED_V1} <= types
     for event_type in types:
         assert (CONTRACTS_DIR / schema_id_for(event_type)).is_file()
 
@@ -431,6 +466,89 @@ def test_member_joined_schema_is_not_the_withdrawn_schema(member_joined: dict[st
     member_joined["type"] = WITHDRAWN_V1
     with pytest.raises(ContractError):
         validate_event(member_joined)
+
+
+# --- scored (scoring service) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"stage": "self_assessment"}, id="self-assessment"),
+        pytest.param({"provisional": True}, id="provisional"),
+        pytest.param({"status": "not_recognised", "level": None}, id="not-recognised"),
+        pytest.param({"status": "undecidable", "level": None, "total": None}, id="undecidable"),
+        pytest.param({"level": 2, "total": 0}, id="level-2-total-0"),
+    ],
+)
+def test_scored_variants_that_are_accepted(scored: dict[str, Any], changes: dict[str, Any]) -> None:
+    scored["data"].update(changes)
+    validate_event(scored)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "reason"),
+    [
+        pytest.param(_set_data("stage", "vote"), "data.stage", "is not one of", id="stage-vote"),
+        pytest.param(_set_data("level", 3), "data.level", "maximum", id="level-3"),
+        pytest.param(_set_data("level", 0), "data.level", "minimum", id="level-0"),
+        pytest.param(_set_data("level", 1.5), "data.level", "not of type", id="level-float"),
+        pytest.param(_set_data("total", -1), "data.total", "minimum", id="total-negative"),
+        pytest.param(_set_data("total", "85"), "data.total", "not of type", id="total-string"),
+        pytest.param(_set_data("extra", 1), "data", "'extra' was unexpected", id="extra-data"),
+        pytest.param(_set_data("status", "approved"), "data.status", "is not one of", id="status"),
+        pytest.param(
+            _set_data("provisional", "no"), "data.provisional", "not of type", id="provisional"
+        ),
+        pytest.param(_set_data("setId", ""), "data.setId", "", id="empty-set"),
+        pytest.param(_set("source", "/khuyenhoc/registration"), "source", "", id="source"),
+        pytest.param(
+            _set("dataschema", "urn:khuyenhoc:schema:registered:1"), "dataschema", "", id="schema"
+        ),
+    ],
+)
+def test_invalid_scored_events(
+    scored: dict[str, Any],
+    mutate: Callable[[dict[str, Any]], None],
+    field: str,
+    reason: str,
+) -> None:
+    mutate(scored)
+    with pytest.raises(ContractError) as excinfo:
+        validate_event(scored)
+    message = str(excinfo.value)
+    assert message.startswith(f"{field}: "), message
+    assert reason in message
+
+
+def test_scored_set_id_is_required(scored: dict[str, Any]) -> None:
+    del scored["data"]["setId"]
+    with pytest.raises(ContractError, match=r"^data\.setId: 'setId' is a required property$"):
+        validate_event(scored)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "enrolmentId",
+        "subjectId",
+        "subjectKind",
+        "title",
+        "year",
+        "unitCode",
+        "stage",
+        "setId",
+        "provisional",
+        "status",
+        "level",
+        "total",
+    ],
+    ids=str,
+)
+def test_scored_fields_are_required(scored: dict[str, Any], field: str) -> None:
+    del scored["data"][field]
+    with pytest.raises(ContractError, match=rf"^data\.{field}: '{field}' is a required property$"):
+        validate_event(scored)
 
 
 # --- the official CloudEvents SDK (cloudevents 2.x) -------------------------------------------
@@ -572,7 +690,7 @@ def test_asyncapi_parses_and_references_existing_schemas() -> None:
         if fragment:
             _pointer(schema, fragment)
         external.append(path)
-    for name in ("registered", "withdrawn", "member.joined"):
+    for name in ("registered", "withdrawn", "member.joined", "scored"):
         assert CONTRACTS_DIR / "events" / f"{name}.v1.schema.json" in external
 
 
@@ -605,7 +723,7 @@ def _asyncapi_examples() -> list[Any]:
 
 def test_asyncapi_has_examples_for_every_event() -> None:
     messages = _asyncapi()["components"]["messages"]
-    assert {"registered", "withdrawn", "member.joined"} <= set(messages)
+    assert {"registered", "withdrawn", "member.joined", "scored"} <= set(messages)
     for name, message in messages.items():
         assert message.get("examples"), name
 
@@ -639,3 +757,19 @@ def test_asyncapi_registration_channels(channel_name: str, event_type: str) -> N
     message = _pointer(document, f"/components/messages/{channel_name}")
     assert message["contentType"] == "application/json"
     assert message["bindings"]["amqp"]["messageType"] == event_type
+
+
+def test_asyncapi_scoring_channel() -> None:
+    document = _asyncapi()
+    channel = document["channels"]["scored"]  # the channel name is the routing key
+    assert channel["bindings"]["amqp"]["is"] == "routingKey"
+    exchange = channel["bindings"]["amqp"]["exchange"]
+    assert exchange == {**exchange, "name": "scoring.events", "type": "topic", "durable": True}
+    operation = channel["subscribe"]
+    assert operation["bindings"]["amqp"]["deliveryMode"] == 2
+    assert operation["bindings"]["amqp"]["mandatory"] is True
+    assert operation["message"]["$ref"] == "#/components/messages/scored"
+    message = _pointer(document, "/components/messages/scored")
+    assert message["contentType"] == "application/json"
+    assert message["bindings"]["amqp"]["messageType"] == SCORED_V1
+    assert [example["payload"] for example in message["examples"]] == [SCORED_EXAMPLE]

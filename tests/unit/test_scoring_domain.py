@@ -29,5 +29,29 @@ def test_title_totals_sum_unit_counters():
         {"title": "FAMILY", "registered": 2},
         {"title": "CLAN", "registered": 1},
     ]
-    assert title_totals(counters) == {"FAMILY": {"registered": 5}, "CLAN": {"registered": 1}}
+    zero = {"assessed": 0, "reviewed": 0, "eligible": 0}
+    assert title_totals(counters) == {
+        "FAMILY": {"registered": 5, **zero},
+        "CLAN": {"registered": 1, **zero},
+    }
     assert title_totals([]) == {}
+
+
+def test_an_assessment_contributes_by_its_state_and_a_withdrawal_takes_it_all_back():
+    from services.scoring.domain import contributions, deltas
+
+    enrolled = {"status": "REGISTERED"}
+    assessed = {**enrolled, "self_assessment": {"verdict": {"status": "recognised"}}}
+    reviewed = {**assessed, "review": {"verdict": {"status": "recognised"}}}
+    refused = {**assessed, "review": {"verdict": {"status": "not_recognised"}}}
+    assert deltas(None, enrolled) == {"registered": 1}
+    assert deltas(enrolled, assessed) == {"assessed": 1}
+    assert deltas(assessed, reviewed) == {"reviewed": 1, "eligible": 1}
+    assert deltas(reviewed, refused) == {"eligible": -1}
+    assert deltas(reviewed, {**reviewed, "status": "WITHDRAWN"}) == {
+        "registered": -1,
+        "assessed": -1,
+        "reviewed": -1,
+        "eligible": -1,
+    }
+    assert contributions(None) == {"registered": 0, "assessed": 0, "reviewed": 0, "eligible": 0}

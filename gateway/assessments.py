@@ -1,0 +1,173 @@
+"""GraphQL of scoring: the criteria sets in force, self-assessments, reviews and verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.access import REGISTRARS, authenticated, in_reach, require_scope
+from gateway.errors import input_error
+from gateway.types import Title, key
+from khuyenhoc.tenancy import UnitPath
+
+
+class Reason(graphene.ObjectType):
+    key = graphene.String(required=True, description="Stable, English")
+    message = graphene.String(required=True, description="Vietnamese")
+
+
+class IndicatorVerdict(graphene.ObjectType):
+    id = graphene.String(required=True)
+    kind = graphene.String(required=True)
+    level = graphene.Int(required=True)
+    points = graphene.Int()
+    max_points = graphene.Int()
+    min_points = graphene.Int()
+    below_floor = graphene.Boolean()
+    met = graphene.Boolean()
+    value = graphene.Float()
+    reasons = graphene.List(graphene.NonNull(Reason), required=True)
+
+
+class CriterionVerdict(graphene.ObjectType):
+    id = graphene.String(required=True)
+    name = graphene.String()
+    points = graphene.Int()
+    max_points = graphene.Int()
+    indicators = graphene.List(graphene.NonNull(IndicatorVerdict), required=True)
+
+
+class Verdict(graphene.ObjectType):
+    """The engine's answer: recognised (criteria met), not_recognised or undecidable, with why."""
+
+    status = graphene.String(required=True)
+    level = graphene.Int()
+    total = graphene.Int()
+    provisional = graphene.Boolean(
+        required=True, description="The set's numbers are not all official"
+    )
+    set_id = graphene.String(required=True)
+    missing = graphene.List(graphene.NonNull(graphene.String), required=True)
+    unknown_parameters = graphene.List(graphene.NonNull(graphene.String), required=True)
+    reasons = graphene.List(graphene.NonNull(Reason), required=True)
+    explanation = graphene.List(graphene.NonNull(CriterionVerdict), required=True)
+
+
+class StageRecord(graphene.ObjectType):
+    set_id = graphene.String(required=True)
+    at = graphene.String(required=True)
+    by = graphene.String()
+    minutes = graphene.String(description="Biên bản họp bình xét (review only)")
+    verdict = graphene.Field(Verdict, required=True)
+
+
+class Assessment(graphene.ObjectType):
+    enrolment_id = graphene.String(required=True, resolver=key("_id"))
+    title = graphene.Field(Title, required=True)
+    year = graphene.Int(required=True)
+    status = graphene.String(required=True)
+    unit_path = graphene.String(required=True, resolver=key("unitpath"))
+    self_assessment = graphene.Field(StageRecord)
+    review = graphene.Field(StageRecord, description="Bình xét: the verdict that counts")
+
+
+class IndicatorInfo(graphene.ObjectType):
+    id = graphene.String(required=True)
+    name = graphene.String()
+    kind = graphene.String(required=True)
+    max_points = graphene.Int(resolver=key("maxPoints"))
+    min_points = graphene.Int(resolver=key("minPoints"))
+    level = graphene.Int(required=True)
+    provisional = graphene.Boolean(required=True)
+
+
+class CriteriaSetInfo(graphene.ObjectType):
+    id = graphene.String(required=True)
+    title = graphene.Field(Title, required=True)
+    issuer = graphene.String(required=True)
+    decision = graphene.String(required=True)
+    provisional = graphene.Boolean(required=True)
+    sources = graphene.List(graphene.NonNull(graphene.String), required=True)
+    group = graphene.String()
+    total_points = graphene.Int(resolver=key("totalPoints"))
+    pass_mark = graphene.Int(resolver=key("passMark"))
+    indicators = graphene.List(graphene.NonNull(IndicatorInfo), required=True)
+
+
+def resolve_criteria_sets(root: Any, info: Any, title: Any, year: int) -> list[dict[str, Any]]:
+    """Public: criteria are published rules; a caller also sees its province's own sets."""
+    caller = info.context.caller
+    name = title.value if hasattr(title, "value") else title
+    return info.context.rpc.scoring.criteria_sets(name, year, caller.tenant if caller else None)
+
+
+def resolve_assessment(root: Any, info: Any, enrolment_id: str) -> dict[str, Any] | None:
+    caller = authenticated(info)
+    found = info.context.rpc.scoring.assessment(caller.tenant, enrolment_id)
+    if found is None:
+        return None
+    require_scope(info, UnitPath.parse(found["unitpath"]))
+    return found
+
+
+class AnswerInput(graphene.InputObjectType):
+    indicator = graphene.String(required=True)
+    points = graphene.Int()
+    met = graphene.Boolean()
+
+
+class FigureInput(graphene.InputObjectType):
+    name = graphene.String(required=True)
+    value = graphene.Float(required=True)
+
+
+class ScoreInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    enrolment_id = graphene.String(required=True)
+    answers = graphene.List(graphene.NonNull(AnswerInput), required=True)
+    figures = graphene.List(graphene.NonNull(FigureInput))
+    group = graphene.String(description="Labour group where the forms differ (CITIZEN)")
+    by = graphene.String(description="Who entered it")
+
+
+class ReviewInput(ScoreInput):
+    minutes = graphene.String(required=True, description="Biên bản họp bình xét")
+
+
+def _score_mutation(name: str, stage: str, input_type: type) -> type[graphene.Mutation]:
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        tenant = in_reach(info, input.get("tenant"), None, REGISTRARS)
+        scoring = info.context.rpc.scoring
+        found = scoring.assessment(tenant, input["enrolment_id"])
+        in_reach(info, tenant, found["unitpath"] if found else None, REGISTRARS)
+        answers = {
+            a["indicator"]: a["met"] if a.get("met") is not None else a.get("points")
+            for a in input["answers"]
+        }
+        payload = {
+            "tenant": tenant,
+            "enrolmentId": input["enrolment_id"],
+            "stage": stage,
+            "answers": answers,
+            "figures": {f["name"]: f["value"] for f in input.get("figures") or []},
+            "group": input.get("group"),
+            "by": input.get("by") or info.context.caller.subject,
+        }
+        if stage == "review":
+            payload["minutes"] = input.get("minutes")
+        result = scoring.score(payload)
+        if "errors" in result:
+            raise input_error(result["errors"])
+        return result["assessment"]
+
+    arguments = type("Arguments", (), {"input": input_type(required=True)})
+    return type(
+        name,
+        (graphene.Mutation,),
+        {"Arguments": arguments, "Output": Assessment, "mutate": staticmethod(mutate)},
+    )
+
+
+SubmitSelfAssessment = _score_mutation("SubmitSelfAssessment", "self_assessment", ScoreInput)
+RecordReview = _score_mutation("RecordReview", "review", ReviewInput)
