@@ -6,10 +6,21 @@ from typing import Any
 
 import graphene
 
-from gateway.access import REGISTRARS, authenticated, in_reach, require_scope
-from gateway.errors import input_error
+from gateway.access import (
+    REGISTRARS,
+    authenticated,
+    forbidden,
+    in_reach,
+    require_scope,
+    scoped_unit,
+)
+from gateway.errors import input_error, wire_input
 from gateway.types import Title, key
+from khuyenhoc.auth import Role
 from khuyenhoc.tenancy import UnitPath
+
+# Any role may be configured as an authority; the configured list is checked per title.
+AUTHORITY_ROLES = frozenset(Role)
 
 
 class Reason(graphene.ObjectType):
@@ -62,6 +73,23 @@ class StageRecord(graphene.ObjectType):
     verdict = graphene.Field(Verdict, required=True)
 
 
+class Revocation(graphene.ObjectType):
+    reason = graphene.String(required=True)
+    at = graphene.String(required=True)
+
+
+class Recognition(graphene.ObjectType):
+    """Quyết định công nhận: who decided, when, at which level, until when."""
+
+    decision_number = graphene.String(required=True)
+    decision_date = graphene.String(required=True)
+    signer = graphene.String(required=True)
+    level = graphene.Int()
+    valid_until = graphene.String()
+    set_id = graphene.String(required=True)
+    revoked = graphene.Field(Revocation)
+
+
 class Assessment(graphene.ObjectType):
     enrolment_id = graphene.String(required=True, resolver=key("_id"))
     title = graphene.Field(Title, required=True)
@@ -70,6 +98,7 @@ class Assessment(graphene.ObjectType):
     unit_path = graphene.String(required=True, resolver=key("unitpath"))
     self_assessment = graphene.Field(StageRecord)
     review = graphene.Field(StageRecord, description="Bình xét: the verdict that counts")
+    recognition = graphene.Field(Recognition)
 
 
 class IndicatorInfo(graphene.ObjectType):
@@ -171,3 +200,124 @@ def _score_mutation(name: str, stage: str, input_type: type) -> type[graphene.Mu
 
 SubmitSelfAssessment = _score_mutation("SubmitSelfAssessment", "self_assessment", ScoreInput)
 RecordReview = _score_mutation("RecordReview", "review", ReviewInput)
+
+
+class Proposal(graphene.ObjectType):
+    id = graphene.String(required=True, resolver=key("_id"))
+    unit_code = graphene.String(required=True)
+    title = graphene.Field(Title, required=True)
+    year = graphene.Int(required=True)
+    enrolment_ids = graphene.List(
+        graphene.NonNull(graphene.String), required=True, resolver=key("enrolments")
+    )
+    posting_ends = graphene.String(required=True, description="Niêm yết until this day")
+
+
+class ProposeInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    unit_code = graphene.String(required=True)
+    title = graphene.Field(Title, required=True)
+    year = graphene.Int(required=True)
+
+
+class ProposeRecognition(graphene.Mutation):
+    """Đề nghị công nhận: the unit's reviewed, eligible subjects, posted publicly first."""
+
+    class Arguments:
+        input = ProposeInput(required=True)
+
+    Output = Proposal
+
+    @staticmethod
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        tenant, unit = scoped_unit(info, input.get("tenant"), input["unit_code"], REGISTRARS)
+        if unit is None:
+            raise input_error(
+                [
+                    {
+                        "field": "unitCode",
+                        "key": "unit_not_found",
+                        "message": "Không tìm thấy đơn vị này.",
+                    }
+                ]
+            )
+        title = input["title"].value if hasattr(input["title"], "value") else input["title"]
+        result = info.context.rpc.scoring.propose(
+            tenant, unit["code"], unit["path"], title, input["year"]
+        )
+        if "errors" in result:
+            raise input_error(result["errors"])
+        return result["proposal"]
+
+
+class DecideInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    proposal_id = graphene.String(required=True)
+    decision_number = graphene.String(required=True, description="e.g. 123/QĐ-UBND")
+    decision_date = graphene.Date(required=True)
+    signer = graphene.String(required=True)
+    enrolment_ids = graphene.List(
+        graphene.NonNull(graphene.String), description="Part of the list (default: all of it)"
+    )
+
+
+class Decision(graphene.ObjectType):
+    recognised = graphene.List(graphene.NonNull(graphene.String), required=True)
+    skipped = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+
+def _authority(info: Any, tenant: str, unitpath: str | None, title: str) -> None:
+    """The decision belongs to the roles the province configures for the title."""
+    roles = info.context.rpc.scoring.authorities(tenant, title)
+    in_reach(info, tenant, unitpath, [Role(r) for r in roles if r in Role._value2member_map_])
+    if unitpath is None and info.context.caller.role.value not in roles:
+        raise forbidden()
+
+
+class DecideRecognition(graphene.Mutation):
+    """Quyết định công nhận by the competent authority; each subject gets ``recognised``."""
+
+    class Arguments:
+        input = DecideInput(required=True)
+
+    Output = Decision
+
+    @staticmethod
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        tenant = in_reach(info, input.get("tenant"), None, AUTHORITY_ROLES)
+        scoring = info.context.rpc.scoring
+        proposal = scoring.proposal(tenant, input["proposal_id"])
+        title = proposal["title"] if proposal else ""
+        _authority(info, tenant, proposal["unitpath"] if proposal else None, title)
+        result = scoring.decide(wire_input({**input, "tenant": tenant}))
+        if "errors" in result:
+            raise input_error(result["errors"])
+        return result["decision"]
+
+
+class RevokeInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    enrolment_id = graphene.String(required=True)
+    reason = graphene.String(required=True)
+
+
+class RevokeRecognition(graphene.Mutation):
+    """Thu hồi danh hiệu, with its reason; the record stays, marked revoked."""
+
+    class Arguments:
+        input = RevokeInput(required=True)
+
+    Output = Assessment
+
+    @staticmethod
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        tenant = in_reach(info, input.get("tenant"), None, AUTHORITY_ROLES)
+        scoring = info.context.rpc.scoring
+        found = scoring.assessment(tenant, input["enrolment_id"])
+        _authority(
+            info, tenant, found["unitpath"] if found else None, found["title"] if found else ""
+        )
+        result = scoring.revoke(wire_input({**input, "tenant": tenant}))
+        if "errors" in result:
+            raise input_error(result["errors"])
+        return result["assessment"]

@@ -14,7 +14,10 @@ import graphene
 from gateway.assessments import (
     Assessment,
     CriteriaSetInfo,
+    DecideRecognition,
+    ProposeRecognition,
     RecordReview,
+    RevokeRecognition,
     SubmitSelfAssessment,
     resolve_assessment,
     resolve_criteria_sets,
@@ -96,6 +99,9 @@ class Query(graphene.ObjectType):
 class Mutation(graphene.ObjectType):
     submit_self_assessment = SubmitSelfAssessment.Field()
     record_review = RecordReview.Field()
+    propose_recognition = ProposeRecognition.Field()
+    decide_recognition = DecideRecognition.Field()
+    revoke_recognition = RevokeRecognition.Field()
     start_import = StartImport.Field()
     register_household = RegisterHousehold.Field()
     register_clan = RegisterClan.Field()

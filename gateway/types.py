@@ -13,7 +13,7 @@ from khuyenhoc.tenancy import UnitPath
 from services.registration.domain import Title as TitleName
 from services.registration.hierarchy import figure_paths, reference_day
 
-FIGURE_NAMES = ("registered", "assessed", "reviewed", "eligible")
+FIGURE_NAMES = ("registered", "assessed", "reviewed", "eligible", "recognised")
 Title = graphene.Enum.from_enum(TitleName, description="Learning titles (danh hiệu học tập)")
 
 
@@ -23,6 +23,12 @@ class TitleStats(graphene.ObjectType):
     assessed = graphene.Int(required=True, description="Self-assessed (tự đánh giá)")
     reviewed = graphene.Int(required=True, description="Reviewed (bình xét)")
     eligible = graphene.Int(required=True, description="Reviewed and meeting the criteria")
+    recognised = graphene.Int(required=True, description="Recognised by decision (not revoked)")
+    recognition_rate = graphene.Float(description="Recognised / registered; null with none")
+
+    @staticmethod
+    def resolve_recognition_rate(root: dict[str, Any], info: Any) -> float | None:
+        return root["recognised"] / root["registered"] if root["registered"] else None
 
 
 class Stats(graphene.ObjectType):

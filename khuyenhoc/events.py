@@ -9,5 +9,12 @@ REGISTERED = EventType("registration", "registered", 1)
 WITHDRAWN = EventType("registration", "withdrawn", 1)
 MEMBER_JOINED = EventType("registration", "member.joined", 1)
 SCORED = EventType("scoring", "scored", 1)
+RECOGNISED = EventType("scoring", "recognised", 1)
 
-ALL_EVENT_TYPES: tuple[EventType, ...] = (REGISTERED, WITHDRAWN, MEMBER_JOINED, SCORED)
+ALL_EVENT_TYPES: tuple[EventType, ...] = (
+    REGISTERED,
+    WITHDRAWN,
+    MEMBER_JOINED,
+    SCORED,
+    RECOGNISED,
+)

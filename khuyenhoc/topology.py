@@ -14,7 +14,14 @@ from kombu import Exchange, Queue
 from nameko.standalone.events import get_event_exchange
 
 from khuyenhoc.envelope import EventType
-from khuyenhoc.events import ALL_EVENT_TYPES, MEMBER_JOINED, REGISTERED, SCORED, WITHDRAWN
+from khuyenhoc.events import (
+    ALL_EVENT_TYPES,
+    MEMBER_JOINED,
+    RECOGNISED,
+    REGISTERED,
+    SCORED,
+    WITHDRAWN,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ SUBSCRIPTIONS: dict[EventType, tuple[Subscriber, ...]] = {
     ),
     MEMBER_JOINED: (Subscriber("notification", "on_member_joined"),),
     SCORED: (Subscriber("notification", "on_scored"),),
+    RECOGNISED: (Subscriber("notification", "on_recognised"),),
 }
 
 DEAD_LETTER_EXCHANGE = Exchange("khuyenhoc.dead-letter", type="direct", durable=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from khuyenhoc.envelope import Envelope
-from khuyenhoc.events import MEMBER_JOINED, REGISTERED, SCORED, WITHDRAWN
+from khuyenhoc.events import MEMBER_JOINED, RECOGNISED, REGISTERED, SCORED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.web import ObservableService
@@ -32,6 +32,10 @@ class NotificationService(ObservableService):
 
     @consumes(SCORED)
     def on_scored(self, event: Envelope) -> str:
+        return self._receive(event)
+
+    @consumes(RECOGNISED)
+    def on_recognised(self, event: Envelope) -> str:
         return self._receive(event)
 
     def _receive(self, event: Envelope) -> str:

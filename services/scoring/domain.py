@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from khuyenhoc.envelope import Envelope, new_event
-from khuyenhoc.events import SCORED
+from khuyenhoc.events import RECOGNISED, SCORED
 from khuyenhoc.tenancy import UnitPath
 
 
@@ -45,7 +45,7 @@ class NotScorable(LookupError):
     """No enrolled assessment of that id in that tenant (unknown, other tenant, withdrawn)."""
 
 
-FIGURES = ("registered", "assessed", "reviewed", "eligible")
+FIGURES = ("registered", "assessed", "reviewed", "eligible", "recognised")
 STAGES = ("self_assessment", "review")
 
 
@@ -55,12 +55,58 @@ def contributions(state: Mapping[str, Any] | None) -> dict[str, int]:
     if not state or state.get("status") != AssessmentStatus.REGISTERED:
         return dict.fromkeys(FIGURES, 0)
     review = state.get("review") or {}
+    recognition = state.get("recognition") or {}
     return {
         "registered": 1,
         "assessed": int(bool(state.get("self_assessment"))),
         "reviewed": int(bool(review)),
-        "eligible": int((review.get("verdict") or {}).get("status") == "recognised"),
+        "eligible": int(is_eligible(state)),
+        "recognised": int(bool(recognition) and not recognition.get("revoked")),
     }
+
+
+def is_eligible(state: Mapping[str, Any]) -> bool:
+    """Reviewed, and the review found the criteria met: what a proposal may list."""
+    verdict = (state.get("review") or {}).get("verdict") or {}
+    return state.get("status") == AssessmentStatus.REGISTERED and verdict.get("status") == (
+        "recognised"
+    )
+
+
+def valid_until(decided_on: date, validity_years: int | None) -> date | None:
+    """The last day a recognition holds (None when the set does not say)."""
+    if not validity_years:
+        return None
+    try:
+        end = decided_on.replace(year=decided_on.year + validity_years)
+    except ValueError:  # 29 February
+        end = decided_on.replace(year=decided_on.year + validity_years, day=28)
+    return end - timedelta(days=1)
+
+
+def recognised_event(
+    assessment: Mapping[str, Any], recognition: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    return new_event(
+        RECOGNISED,
+        subject=f"assessment/{assessment['_id']}",
+        unit_path=UnitPath.parse(assessment["unitpath"]),
+        time=now,
+        data={
+            "enrolmentId": assessment["_id"],
+            "subjectId": assessment["subject_id"],
+            "subjectKind": assessment["subject_kind"],
+            "title": assessment["title"],
+            "year": assessment["year"],
+            "unitCode": assessment["unit_code"],
+            "level": recognition["level"],
+            "decisionNumber": recognition["decision_number"],
+            "decisionDate": recognition["decision_date"],
+            "signer": recognition["signer"],
+            "validUntil": recognition["valid_until"],
+            "setId": recognition["set_id"],
+        },
+    )
 
 
 def deltas(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> dict[str, int]:

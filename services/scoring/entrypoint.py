@@ -20,7 +20,7 @@ from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
 from services.scoring import service, store
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
-from services.scoring.schemas import MESSAGES, ScoreSchema
+from services.scoring.schemas import MESSAGES, DecideSchema, RevokeSchema, ScoreSchema
 
 ASSESSMENT_FIELDS = (
     "_id",
@@ -34,6 +34,7 @@ ASSESSMENT_FIELDS = (
     "status",
     "self_assessment",
     "review",
+    "recognition",
 )
 
 
@@ -91,13 +92,79 @@ class ScoringService(ObservableService):
         return {"assessment": _public(scored)}
 
     @rpc
+    def propose(
+        self, tenant: str, unit_code: str, unit_path: str, title: str, year: int
+    ) -> dict[str, Any]:
+        """The proposal list of a unit (its reviewed, eligible subjects), posted publicly."""
+        days = int(self._tenant_settings(tenant).get("posting_days") or 0)
+        unit = {"code": unit_code, "path": unit_path}
+        return _answer(
+            lambda: {
+                "proposal": service.propose(
+                    store.Assessments(self.db),
+                    store.Proposals(self.db),
+                    tenant,
+                    unit,
+                    title,
+                    year,
+                    days,
+                )
+            }
+        )
+
+    @rpc
+    def proposal(self, tenant: str, proposal_id: str) -> dict[str, Any] | None:
+        found = store.Proposals(self.db).get(proposal_id)
+        return found if found and found["tenant"] == tenant else None
+
+    @rpc
+    def decide(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(DecideSchema(), payload)
+            decided = service.decide(
+                store.Assessments(self.db),
+                store.Proposals(self.db),
+                self._sets(data["tenant"]),
+                **data,
+            )
+            self.outbox.kick()
+            return {"decision": decided}
+
+        return _answer(run)
+
+    @rpc
+    def revoke(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(RevokeSchema(), payload)
+            return {"assessment": _public(service.revoke(store.Assessments(self.db), **data))}
+
+        return _answer(run)
+
+    @rpc
+    def authorities(self, tenant: str, title: str) -> list[str]:
+        """Roles that decide recognitions of a title in a province (the 2025 reform moved
+        authorities, so this is configuration); ``authority`` by default."""
+        configured = self._tenant_settings(tenant).get("authorities") or {}
+        return list(configured.get(title) or configured.get("*") or ["authority"])
+
+    @rpc
     def assessment(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
         found = store.Assessments(self.db).get(enrolment_id)
         return _public(found) if found and found["tenant"] == tenant else None
 
+    def _tenant_settings(self, tenant: str) -> dict[str, Any]:
+        return (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}
+
     def _sets(self, tenant: str | None) -> list[CriteriaSet]:
         own = tenant_sets(str(self.config.get("CRITERIA_DIR") or ""), tenant) if tenant else ()
         return [*own, *load_shipped()]
+
+
+def _answer(run: Any) -> dict[str, Any]:
+    try:
+        return run()
+    except InvalidInput as exc:
+        return {"errors": exc.as_list()}
 
 
 def _public(assessment: dict[str, Any]) -> dict[str, Any]:

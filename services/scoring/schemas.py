@@ -20,6 +20,16 @@ MESSAGES = MessageCatalogue(
         "minutes_required": "Cần biên bản họp bình xét.",
         "too_long": "Quá dài.",
         "stage": "Giai đoạn phải là self_assessment hoặc review.",
+        "already_decided": "Danh sách đề nghị này đã có quyết định công nhận.",
+        "nobody_eligible": "Chưa có đối tượng nào đủ điều kiện sau bình xét.",
+        "proposal_not_found": "Không tìm thấy danh sách đề nghị này.",
+        "posting_not_over": "Chưa hết thời gian niêm yết công khai danh sách.",
+        "not_in_proposal": "Có đối tượng không nằm trong danh sách đề nghị.",
+        "not_recognised": "Đối tượng này chưa được công nhận.",
+        "already_revoked": "Danh hiệu này đã bị thu hồi trước đó.",
+        "unit_not_found": "Không tìm thấy đơn vị này.",
+        "text_length": "Không được để trống và không quá dài.",
+        "date_format": "Ngày phải có dạng YYYY-MM-DD.",
     }
 )
 _BASE = field_messages(MESSAGES)
@@ -77,3 +87,50 @@ class ScoreSchema(Schema):
         if loaded["stage"] == "review" and not loaded.get("minutes"):
             raise ValidationError({"minutes": [MESSAGES["minutes_required"]]})
         return loaded
+
+
+class _Edge(Schema):
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": MESSAGES["unknown_field"], "type": MESSAGES["invalid_input"]}
+
+    tenant = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{2}$", error=MESSAGES["tenant_format"]),
+    )
+
+
+def _text(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=max_length, error=MESSAGES["text_length"]),
+        **kwargs,
+    )
+
+
+class DecideSchema(_Edge):
+    """``decideRecognition``: the decision number, date and signer, for the list or a part."""
+
+    proposal_id = _text(200, data_key="proposalId")
+    decision_number = _text(100, data_key="decisionNumber")
+    decision_date = fields.Date(
+        data_key="decisionDate",
+        required=True,
+        error_messages={**_BASE, "invalid": MESSAGES["date_format"]},
+    )
+    signer = _text(200)
+    enrolment_ids = fields.List(
+        fields.String(),
+        data_key="enrolmentIds",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+    )
+
+
+class RevokeSchema(_Edge):
+    enrolment_id = _text(200, data_key="enrolmentId")
+    reason = _text(500)

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import FieldError, InvalidInput
 from services.scoring.criteria_sets import CriteriaSet, select
-from services.scoring.domain import Assessment, NotScorable, scored_event, title_totals
+from services.scoring.domain import (
+    Assessment,
+    NotScorable,
+    is_eligible,
+    recognised_event,
+    scored_event,
+    title_totals,
+    valid_until,
+)
 from services.scoring.engine import AssessmentError, assess
 from services.scoring.schemas import MESSAGES
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
-    from services.scoring.store import Assessments
+    from services.scoring.store import Assessments, Proposals
 
 
 def apply_enrolment_event(assessments: Assessments, event: Envelope, name: str) -> bool:
@@ -71,7 +79,7 @@ def score(
     if stage == "review":
         record["minutes"] = minutes
     try:
-        return assessments.score(
+        return assessments.record_stage(
             tenant, enrolment_id, stage, record, scored_event(current, stage, verdict, now)
         )
     except NotScorable as exc:
@@ -110,3 +118,122 @@ def criteria_summary(criteria: CriteriaSet) -> dict[str, Any]:
 
 def sets_in_force(sets: Sequence[CriteriaSet], title: str, year: int) -> list[CriteriaSet]:
     return [s for s in sets if s.title == title and s.in_force(year)]
+
+
+def propose(
+    assessments: Assessments,
+    proposals: Proposals,
+    tenant: str,
+    unit: Mapping[str, Any],
+    title: str,
+    year: int,
+    posting_days: int,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The unit's proposal list (đề nghị công nhận): every reviewed, eligible subject, posted
+    publicly (niêm yết) for ``posting_days`` before a decision may be taken. Proposing again
+    before the decision refreshes the list."""
+    now = now or datetime.now(UTC)
+    proposal_id = f"{tenant}:{unit['code']}:{title}:{year}"
+    existing = proposals.get(proposal_id)
+    if existing and existing.get("decided"):
+        raise InvalidInput([MESSAGES.error("unitCode", "already_decided")])
+    eligible = [
+        a["_id"]
+        for a in assessments.under_unit(tenant, unit["code"], title, year)
+        if is_eligible(a) and not a.get("recognition")
+    ]
+    if not eligible:
+        raise InvalidInput([MESSAGES.error("unitCode", "nobody_eligible")])
+    return proposals.save(
+        {
+            "_id": proposal_id,
+            "tenant": tenant,
+            "unit_code": unit["code"],
+            "unitpath": unit["path"],
+            "title": title,
+            "year": year,
+            "enrolments": eligible,
+            "proposed_at": now.isoformat(),
+            "posting_ends": (now.date() + timedelta(days=posting_days)).isoformat(),
+            "decided": None,
+        }
+    )
+
+
+def decide(
+    assessments: Assessments,
+    proposals: Proposals,
+    sets: Sequence[CriteriaSet],
+    tenant: str,
+    proposal_id: str,
+    decision_number: str,
+    decision_date: date,
+    signer: str,
+    enrolment_ids: list[str] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The competent authority's decision (quyết định công nhận) for the whole list or part of
+    it; each subject recognised gets its ``recognised`` event. Subjects no longer eligible are
+    skipped and named."""
+    now = now or datetime.now(UTC)
+    proposal = proposals.get(proposal_id)
+    if proposal is None or proposal["tenant"] != tenant:
+        raise InvalidInput([MESSAGES.error("proposalId", "proposal_not_found")])
+    if decision_date.isoformat() < proposal["posting_ends"]:
+        raise InvalidInput([MESSAGES.error("decisionDate", "posting_not_over")])
+    wanted = enrolment_ids or proposal["enrolments"]
+    if not set(wanted) <= set(proposal["enrolments"]):
+        raise InvalidInput([MESSAGES.error("enrolmentIds", "not_in_proposal")])
+    recognised, skipped = [], []
+    for enrolment_id in wanted:
+        current = assessments.get(enrolment_id)
+        if current is None or not is_eligible(current) or current.get("recognition"):
+            skipped.append(enrolment_id)
+            continue
+        verdict = current["review"]["verdict"]
+        criteria = next((s for s in sets if s.id == verdict["set_id"]), None)
+        end = valid_until(decision_date, criteria.validity_years if criteria else None)
+        record = {
+            "decision_number": decision_number,
+            "decision_date": decision_date.isoformat(),
+            "signer": signer,
+            "level": verdict["level"],
+            "set_id": verdict["set_id"],
+            "valid_until": end.isoformat() if end else None,
+            "at": now.isoformat(),
+        }
+        assessments.record_stage(
+            tenant, enrolment_id, "recognition", record, recognised_event(current, record, now)
+        )
+        recognised.append(enrolment_id)
+    proposals.save(
+        {
+            **proposal,
+            "decided": {
+                "number": decision_number,
+                "date": decision_date.isoformat(),
+                "signer": signer,
+            },
+        }
+    )
+    return {"recognised": recognised, "skipped": skipped}
+
+
+def revoke(
+    assessments: Assessments,
+    tenant: str,
+    enrolment_id: str,
+    reason: str,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Thu hồi: the recognition stays on record, marked revoked with its reason."""
+    now = now or datetime.now(UTC)
+    current = assessments.get(enrolment_id)
+    recognition = (current or {}).get("recognition")
+    if not current or current["tenant"] != tenant or not recognition:
+        raise InvalidInput([MESSAGES.error("enrolmentId", "not_recognised")])
+    if recognition.get("revoked"):
+        raise InvalidInput([MESSAGES.error("enrolmentId", "already_revoked")])
+    record = {**recognition, "revoked": {"reason": reason, "at": now.isoformat()}}
+    return assessments.record_stage(tenant, enrolment_id, "recognition", record, None)

@@ -11,6 +11,7 @@ nothing). Only in-flight markers live on a counter, so counters stay small.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from contextlib import suppress
 from datetime import datetime
@@ -32,6 +33,7 @@ from services.scoring.domain import (
 )
 
 ASSESSMENTS = "assessments"
+PROPOSALS = "proposals"
 COUNTERS = "counters"
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 10
@@ -99,7 +101,7 @@ class Assessments:
                 return True
         raise ConcurrentChange(f"assessment {assessment.id} kept changing")
 
-    def score(
+    def record_stage(
         self,
         tenant: str,
         assessment_id: str,
@@ -107,17 +109,19 @@ class Assessments:
         record: dict[str, Any],
         event: dict[str, Any],
     ) -> dict[str, Any]:
-        """Keep a self-assessment or review (the later one of a stage replaces the earlier) and
-        announce it with ``scored`` in the same write; the unit's figures follow."""
+        """Keep a stage of the assessment (self-assessment, review, recognition; a later record
+        of a stage replaces the earlier) with the event announcing it, in the same write; the
+        unit's figures follow."""
         for _ in range(ATTEMPTS):
             current = self.assessments.find_one({"_id": assessment_id})
             if not current or current["tenant"] != tenant or current["status"] != REGISTERED:
                 raise NotScorable(assessment_id)
             moved = deltas(current, {**current, stage: record})
-            update = outbox_update(event)
+            change_id = event["id"] if event else str(uuid.uuid4())
+            update = outbox_update(event) if event else {"$set": {}}
             update["$set"][stage] = record
-            if self._commit(current, event["id"], update, moved):
-                self._settle(Assessment.from_document(current), event["id"], moved)
+            if self._commit(current, change_id, update, moved):
+                self._settle(Assessment.from_document(current), change_id, moved)
                 return {**current, stage: record}
         raise ConcurrentChange(f"assessment {assessment_id} kept changing")
 
@@ -186,3 +190,24 @@ class Assessments:
             {"tenant": path.tenant, "year": year, f"path_{path.depth}": path.code},
             {"title": 1, **dict.fromkeys(FIGURES, 1)},
         )
+
+    def under_unit(self, tenant: str, unit_code: str, title: str, year: int) -> list[dict]:
+        """The unit's own assessments of a title and year (its proposal list is drawn from them)."""
+        found = self.assessments.find(
+            {"tenant": tenant, "unit_code": unit_code, "year": year}, {"outbox": 0}
+        )
+        return sorted((a for a in found if a["title"] == title), key=lambda a: a["_id"])
+
+
+class Proposals:
+    """Proposal lists (danh sách đề nghị công nhận) per unit, title and year."""
+
+    def __init__(self, db: Database) -> None:
+        self.proposals = db[PROPOSALS]
+
+    def save(self, proposal: dict[str, Any]) -> dict[str, Any]:
+        self.proposals.update_one({"_id": proposal["_id"]}, {"$set": proposal}, upsert=True)
+        return proposal
+
+    def get(self, proposal_id: str) -> dict[str, Any] | None:
+        return self.proposals.find_one({"_id": proposal_id})

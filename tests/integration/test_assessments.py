@@ -6,7 +6,7 @@ from kombu import Connection
 
 from khuyenhoc.auth import Role
 from khuyenhoc.contracts import validate_event
-from khuyenhoc.events import SCORED
+from khuyenhoc.events import RECOGNISED, SCORED
 from tests.conftest import wait_until
 from tests.integration.conftest import GraphQLError, token_for
 from tests.integration.helpers import load_demo_directory, tap
@@ -153,3 +153,104 @@ def test_only_registrars_in_reach_enter_scores(enrolment, gateway, holder, role)
             gateway(ASSESSMENT, {"id": enrolment}, token=token)
         assert read.value.code == "FORBIDDEN"
     assert figures(gateway, "20")["assessed"] == 0
+
+
+PROPOSE = """mutation($input: ProposeInput!) { proposeRecognition(input: $input) {
+  id enrolmentIds postingEnds } }"""
+DECIDE = """mutation($input: DecideInput!) { decideRecognition(input: $input) {
+  recognised skipped } }"""
+REVOKE = """mutation($input: RevokeInput!) { revokeRecognition(input: $input) {
+  recognition { decisionNumber revoked { reason } } } }"""
+RATE = """query($code: String!) { orgUnit(code: $code) { stats(year: 2024) {
+  title(title: FAMILY) { registered eligible recognised recognitionRate } } } }"""
+
+
+def test_a_communes_year_from_review_to_decision_and_revocation(config, gateway):
+    from datetime import date, timedelta
+
+    load_demo_directory(config)
+    ids = [
+        gateway(REGISTER, {"name": name})["registerHousehold"]["enrolmentId"]
+        for name in ("Nông Văn Một", "Nông Văn Hai", "Nông Văn Ba")
+    ]
+    for enrolment_id in ids:
+        wait_until(lambda e=enrolment_id: gateway(ASSESSMENT, {"id": e})["assessment"])
+    for enrolment_id, c3 in zip(ids, (15, 16, 9), strict=True):  # the third misses a floor
+        gateway(
+            REVIEW,
+            {
+                "input": {
+                    "enrolmentId": enrolment_id,
+                    "answers": answers(c3=c3),
+                    "minutes": "Biên bản bình xét khối 1",
+                }
+            },
+        )
+    proposal = gateway(PROPOSE, {"input": {"unitCode": "06184", "title": "FAMILY", "year": 2024}})[
+        "proposeRecognition"
+    ]
+    assert sorted(proposal["enrolmentIds"]) == sorted(ids[:2])
+    today = date.today()
+    assert proposal["postingEnds"] == (today + timedelta(days=10)).isoformat()
+
+    decision = {
+        "proposalId": proposal["id"],
+        "decisionNumber": "125/QĐ-UBND",
+        "signer": "Hoàng Văn Chủ tịch",
+    }
+    officer = token_for("20/183/06184", Role.COMMUNE_OFFICER)
+    with pytest.raises(GraphQLError) as not_theirs:  # officers propose; the authority decides
+        gateway(
+            DECIDE,
+            {"input": {**decision, "decisionDate": (today + timedelta(days=10)).isoformat()}},
+            token=officer,
+        )
+    assert not_theirs.value.code == "FORBIDDEN"
+    authority = token_for("20/183/06184", Role.AUTHORITY)
+    with pytest.raises(GraphQLError) as early:  # still posted publicly
+        gateway(DECIDE, {"input": {**decision, "decisionDate": today.isoformat()}}, token=authority)
+    assert early.value.errors[0]["extensions"]["fields"][0]["key"] == "posting_not_over"
+    for outsider in (token_for("01", Role.AUTHORITY), token_for("20/183/06187", Role.AUTHORITY)):
+        with pytest.raises(GraphQLError) as refused:
+            gateway(
+                DECIDE,
+                {
+                    "input": {
+                        **decision,
+                        "tenant": "20",
+                        "decisionDate": (today + timedelta(days=10)).isoformat(),
+                    }
+                },
+                token=outsider,
+            )
+        assert refused.value.code == "FORBIDDEN"
+
+    with Connection(config["AMQP_URI"]) as connection:
+        queue = tap(config, RECOGNISED)(connection.default_channel)
+        queue.declare()
+        decided = gateway(
+            DECIDE,
+            {"input": {**decision, "decisionDate": (today + timedelta(days=10)).isoformat()}},
+            token=authority,
+        )["decideRecognition"]
+        events = [wait_until(lambda: queue.get(no_ack=True), what="recognised") for _ in range(2)]
+        queue.delete()
+    assert sorted(decided["recognised"]) == sorted(ids[:2]) and decided["skipped"] == []
+    for message in events:
+        event = message.decode()
+        validate_event(event)
+        assert event["data"]["decisionNumber"] == "125/QĐ-UBND"
+    for code in ("06184", "183", "20"):
+        figures = gateway(RATE, {"code": code})["orgUnit"]["stats"]["title"]
+        assert figures == {
+            "registered": 3,
+            "eligible": 2,
+            "recognised": 2,
+            "recognitionRate": pytest.approx(2 / 3),
+        }
+
+    revoked = gateway(
+        REVOKE, {"input": {"enrolmentId": ids[0], "reason": "Khai man"}}, token=authority
+    )["revokeRecognition"]
+    assert revoked["recognition"]["revoked"] == {"reason": "Khai man"}
+    assert gateway(RATE, {"code": "20"})["orgUnit"]["stats"]["title"]["recognised"] == 1

@@ -31,6 +31,7 @@ REGISTERED_V1 = "vn.khuyenhoc.registration.registered.v1"
 WITHDRAWN_V1 = "vn.khuyenhoc.registration.withdrawn.v1"
 MEMBER_JOINED_V1 = "vn.khuyenhoc.registration.member.joined.v1"
 SCORED_V1 = "vn.khuyenhoc.scoring.scored.v1"
+RECOGNISED_V1 = "vn.khuyenhoc.scoring.recognised.v1"
 
 EXAMPLE: dict[str, Any] = {
     "specversion": "1.0",
@@ -123,11 +124,39 @@ SCORED_EXAMPLE: dict[str, Any] = {
     },
 }
 
+RECOGNISED_EXAMPLE: dict[str, Any] = {
+    "specversion": "1.0",
+    "id": "7a3c9e5b-1f2d-4b8a-9c6e-0d4f8a2b6c91",
+    "source": "/khuyenhoc/scoring",
+    "type": RECOGNISED_V1,
+    "time": "2024-12-05T10:00:00+07:00",
+    "subject": "assessment/20-FAMILY-2024-3f9a0c11aa",
+    "datacontenttype": "application/json",
+    "dataschema": "urn:khuyenhoc:schema:recognised:1",
+    "tenant": "20",
+    "unitpath": "20/183/06184",
+    "data": {
+        "enrolmentId": "20-FAMILY-2024-3f9a0c11aa",
+        "subjectId": "hh-3f9a0c11aa",
+        "subjectKind": "household",
+        "title": "FAMILY",
+        "year": 2024,
+        "unitCode": "06184",
+        "level": 1,
+        "decisionNumber": "123/QĐ-UBND",
+        "decisionDate": "2024-12-02",
+        "signer": "Chủ tịch UBND xã Nguyễn Văn C",
+        "validUntil": "2025-12-31",
+        "setId": "FAMILY-2024",
+    },
+}
+
 ALL_EXAMPLES = [
     pytest.param(EXAMPLE, id="registered"),
     pytest.param(WITHDRAWN_EXAMPLE, id="withdrawn"),
     pytest.param(MEMBER_JOINED_EXAMPLE, id="member.joined"),
     pytest.param(SCORED_EXAMPLE, id="scored"),
+    pytest.param(RECOGNISED_EXAMPLE, id="recognised"),
 ]
 
 
@@ -149,6 +178,11 @@ def member_joined() -> dict[str, Any]:
 @pytest.fixture
 def scored() -> dict[str, Any]:
     return copy.deepcopy(SCORED_EXAMPLE)
+
+
+@pytest.fixture
+def recognised() -> dict[str, Any]:
+    return copy.deepcopy(RECOGNISED_EXAMPLE)
 
 
 def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -304,6 +338,7 @@ def test_schema_id_for() -> None:
         (WITHDRAWN_V1, "events/withdrawn.v1.schema.json"),
         (MEMBER_JOINED_V1, "events/member.joined.v1.schema.json"),  # a dot in the event name
         (SCORED_V1, "events/scored.v1.schema.json"),  # another service
+        (RECOGNISED_V1, "events/recognised.v1.schema.json"),
     ],
 )
 def test_schema_id_for_new_events(event_type: str, schema_id: str) -> None:
@@ -335,7 +370,7 @@ def test_schema_id_for_rejects_unknown_and_malformed(event_type: str) -> None:
 def test_known_event_types() -> None:
     types = known_event_types()
     assert isinstance(types, frozenset)
-    assert {REGISTERED_V1, WITHDRAWN_V1, MEMBER_JOINED_V1, SCORED_V1} <= types
+    assert {REGISTERED_V1, WITHDRAWN_V1, MEMBER_JOINED_V1, SCORED_V1, RECOGNISED_V1} <= types
     for event_type in types:
         assert (CONTRACTS_DIR / schema_id_for(event_type)).is_file()
 
@@ -551,6 +586,128 @@ def test_scored_fields_are_required(scored: dict[str, Any], field: str) -> None:
         validate_event(scored)
 
 
+# --- recognised (scoring service) ---------------------------------------------------------
+
+
+def test_recognised_example_validates(recognised: dict[str, Any]) -> None:
+    validate_event(recognised)
+    assert recognised == RECOGNISED_EXAMPLE  # validation does not mutate the event
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"level": None}, id="no-level"),
+        pytest.param({"level": 2}, id="level-2"),
+        pytest.param({"validUntil": None}, id="no-validity"),
+        pytest.param({"decisionDate": "2024-02-29"}, id="leap-day"),
+        pytest.param({"signer": "x" * 200, "decisionNumber": "x" * 100}, id="max-lengths"),
+        pytest.param(
+            {
+                "subjectKind": "community",
+                "title": "COMMUNE_COMMUNITY",
+                "decisionNumber": "45/QĐ-UBND",
+            },
+            id="commune-community",
+        ),
+    ],
+)
+def test_recognised_variants_that_are_accepted(
+    recognised: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    recognised["data"].update(changes)
+    validate_event(recognised)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "reason"),
+    [
+        pytest.param(_set_data("level", 3), "data.level", "maximum", id="level-3"),
+        pytest.param(_set_data("level", 0), "data.level", "minimum", id="level-0"),
+        pytest.param(
+            _set_data("decisionDate", "2024-13-01"), "data.decisionDate", "date", id="month-13"
+        ),
+        pytest.param(
+            _set_data("decisionDate", None), "data.decisionDate", "not of type", id="date-null"
+        ),
+        pytest.param(_set_data("signer", ""), "data.signer", "", id="empty-signer"),
+        pytest.param(_set_data("signer", "x" * 201), "data.signer", "too long", id="long-signer"),
+        pytest.param(
+            _set_data("decisionNumber", ""), "data.decisionNumber", "", id="empty-decision"
+        ),
+        pytest.param(
+            _set_data("decisionNumber", "x" * 101),
+            "data.decisionNumber",
+            "too long",
+            id="long-decision",
+        ),
+        pytest.param(_set_data("extra", 1), "data", "'extra' was unexpected", id="extra-data"),
+        pytest.param(_set_data("validUntil", "soon"), "data.validUntil", "date", id="valid-soon"),
+        pytest.param(_set_data("setId", ""), "data.setId", "", id="empty-set"),
+        pytest.param(_set_data("title", "VILLAGE"), "data.title", "is not one of", id="title"),
+        pytest.param(_set("source", "/khuyenhoc/registration"), "source", "", id="source"),
+        pytest.param(
+            _set("dataschema", "urn:khuyenhoc:schema:scored:1"), "dataschema", "", id="schema"
+        ),
+    ],
+)
+def test_invalid_recognised_events(
+    recognised: dict[str, Any],
+    mutate: Callable[[dict[str, Any]], None],
+    field: str,
+    reason: str,
+) -> None:
+    mutate(recognised)
+    with pytest.raises(ContractError) as excinfo:
+        validate_event(recognised)
+    message = str(excinfo.value)
+    assert message.startswith(f"{field}: "), message
+    assert reason in message
+
+
+def test_recognised_bad_decision_date_message(recognised: dict[str, Any]) -> None:
+    recognised["data"]["decisionDate"] = "2024-13-01"
+    with pytest.raises(ContractError, match=r"^data\.decisionDate: '2024-13-01' is not a 'date'$"):
+        validate_event(recognised)
+
+
+def test_recognised_set_id_is_required(recognised: dict[str, Any]) -> None:
+    del recognised["data"]["setId"]
+    with pytest.raises(ContractError, match=r"^data\.setId: 'setId' is a required property$"):
+        validate_event(recognised)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "enrolmentId",
+        "subjectId",
+        "subjectKind",
+        "title",
+        "year",
+        "unitCode",
+        "level",
+        "decisionNumber",
+        "decisionDate",
+        "signer",
+        "validUntil",
+        "setId",
+    ],
+    ids=str,
+)
+def test_recognised_fields_are_required(recognised: dict[str, Any], field: str) -> None:
+    del recognised["data"][field]
+    with pytest.raises(ContractError, match=rf"^data\.{field}: '{field}' is a required property$"):
+        validate_event(recognised)
+
+
+def test_recognised_is_not_the_scored_schema(recognised: dict[str, Any]) -> None:
+    recognised["type"] = SCORED_V1
+    recognised["dataschema"] = "urn:khuyenhoc:schema:scored:1"
+    with pytest.raises(ContractError):
+        validate_event(recognised)
+
+
 # --- the official CloudEvents SDK (cloudevents 2.x) -------------------------------------------
 
 
@@ -690,7 +847,7 @@ def test_asyncapi_parses_and_references_existing_schemas() -> None:
         if fragment:
             _pointer(schema, fragment)
         external.append(path)
-    for name in ("registered", "withdrawn", "member.joined", "scored"):
+    for name in ("registered", "withdrawn", "member.joined", "scored", "recognised"):
         assert CONTRACTS_DIR / "events" / f"{name}.v1.schema.json" in external
 
 
@@ -723,7 +880,7 @@ def _asyncapi_examples() -> list[Any]:
 
 def test_asyncapi_has_examples_for_every_event() -> None:
     messages = _asyncapi()["components"]["messages"]
-    assert {"registered", "withdrawn", "member.joined", "scored"} <= set(messages)
+    assert {"registered", "withdrawn", "member.joined", "scored", "recognised"} <= set(messages)
     for name, message in messages.items():
         assert message.get("examples"), name
 
@@ -759,17 +916,26 @@ def test_asyncapi_registration_channels(channel_name: str, event_type: str) -> N
     assert message["bindings"]["amqp"]["messageType"] == event_type
 
 
-def test_asyncapi_scoring_channel() -> None:
+@pytest.mark.parametrize(
+    ("channel_name", "event_type", "example"),
+    [
+        ("scored", SCORED_V1, SCORED_EXAMPLE),
+        ("recognised", RECOGNISED_V1, RECOGNISED_EXAMPLE),
+    ],
+)
+def test_asyncapi_scoring_channel(
+    channel_name: str, event_type: str, example: dict[str, Any]
+) -> None:
     document = _asyncapi()
-    channel = document["channels"]["scored"]  # the channel name is the routing key
+    channel = document["channels"][channel_name]  # the channel name is the routing key
     assert channel["bindings"]["amqp"]["is"] == "routingKey"
     exchange = channel["bindings"]["amqp"]["exchange"]
     assert exchange == {**exchange, "name": "scoring.events", "type": "topic", "durable": True}
     operation = channel["subscribe"]
     assert operation["bindings"]["amqp"]["deliveryMode"] == 2
     assert operation["bindings"]["amqp"]["mandatory"] is True
-    assert operation["message"]["$ref"] == "#/components/messages/scored"
-    message = _pointer(document, "/components/messages/scored")
+    assert operation["message"]["$ref"] == f"#/components/messages/{channel_name}"
+    message = _pointer(document, f"/components/messages/{channel_name}")
     assert message["contentType"] == "application/json"
-    assert message["bindings"]["amqp"]["messageType"] == SCORED_V1
-    assert [example["payload"] for example in message["examples"]] == [SCORED_EXAMPLE]
+    assert message["bindings"]["amqp"]["messageType"] == event_type
+    assert [item["payload"] for item in message["examples"]] == [example]
