@@ -68,6 +68,28 @@ class Subject(graphene.ObjectType):
     status = graphene.String(required=True, description="ENROLLED or WITHDRAWN")
     name = graphene.String(required=True)
     unit_path = graphene.String(required=True, resolver=key("unitpath"))
+    title_history = graphene.Field(lambda: TitleHistory, required=True)
+
+    @staticmethod
+    def resolve_title_history(root: dict[str, Any], info: Any) -> dict[str, Any]:
+        tenant = UnitPath.parse(root["unitpath"]).tenant
+        return info.context.rpc.scoring.title_history(tenant, root["subject_id"])
+
+
+class TitleYear(graphene.ObjectType):
+    year = graphene.Int(required=True)
+    title = graphene.Field(Title, required=True)
+    status = graphene.String(required=True)
+    recognised = graphene.Boolean(required=True)
+    level = graphene.Int()
+    decision_number = graphene.String()
+
+
+class TitleHistory(graphene.ObjectType):
+    years = graphene.List(graphene.NonNull(TitleYear), required=True)
+    consecutive_years = graphene.Int(
+        required=True, description="Years in a row recognised, up to the latest"
+    )
 
 
 class SubjectPage(graphene.ObjectType):

@@ -225,3 +225,31 @@ def scored_event(
             "total": verdict["total"],
         },
     )
+
+
+def title_history(assessments: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """A subject's titles over the years, and how many consecutive years up to the latest
+    recognition it has held one (what "n năm liền" commendations count)."""
+    years = []
+    for a in assessments:
+        recognition = a.get("recognition") or {}
+        held = bool(recognition) and not recognition.get("revoked")
+        years.append(
+            {
+                "year": a["year"],
+                "title": a["title"],
+                "status": a["status"],
+                "recognised": held,
+                "level": recognition.get("level"),
+                "decision_number": recognition.get("decision_number"),
+            }
+        )
+    held_years = sorted({y["year"] for y in years if y["recognised"]})
+    streak = 0
+    if held_years:
+        streak = 1
+        for earlier, later in zip(reversed(held_years[:-1]), reversed(held_years[1:]), strict=True):
+            if later - earlier != 1:
+                break
+            streak += 1
+    return {"years": years, "consecutive_years": streak}

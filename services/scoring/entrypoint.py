@@ -148,6 +148,10 @@ class ScoringService(ObservableService):
         return list(configured.get(title) or configured.get("*") or ["authority"])
 
     @rpc
+    def title_history(self, tenant: str, subject_id: str) -> dict[str, Any]:
+        return service.history(store.Assessments(self.db), tenant, subject_id)
+
+    @rpc
     def assessment(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
         found = store.Assessments(self.db).get(enrolment_id)
         return _public(found) if found and found["tenant"] == tenant else None

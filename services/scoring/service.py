@@ -17,6 +17,7 @@ from services.scoring.domain import (
     is_eligible,
     recognised_event,
     scored_event,
+    title_history,
     title_totals,
     valid_until,
 )
@@ -237,3 +238,7 @@ def revoke(
         raise InvalidInput([MESSAGES.error("enrolmentId", "already_revoked")])
     record = {**recognition, "revoked": {"reason": reason, "at": now.isoformat()}}
     return assessments.record_stage(tenant, enrolment_id, "recognition", record, None)
+
+
+def history(assessments: Assessments, tenant: str, subject_id: str) -> dict[str, Any]:
+    return title_history(assessments.of_subject(tenant, subject_id))

@@ -46,6 +46,9 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)], name="by_unit_year"
     )
     ensure_outbox_index(db[ASSESSMENTS])
+    db[ASSESSMENTS].create_index(
+        [("tenant", ASCENDING), ("subject_id", ASCENDING)], name="by_subject"
+    )
     for depth in range(MAX_DEPTH):
         db[COUNTERS].create_index(
             [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
@@ -190,6 +193,10 @@ class Assessments:
             {"tenant": path.tenant, "year": year, f"path_{path.depth}": path.code},
             {"title": 1, **dict.fromkeys(FIGURES, 1)},
         )
+
+    def of_subject(self, tenant: str, subject_id: str) -> list[dict[str, Any]]:
+        found = self.assessments.find({"tenant": tenant, "subject_id": subject_id}, {"outbox": 0})
+        return sorted(found, key=lambda a: (a["year"], a["title"]))
 
     def under_unit(self, tenant: str, unit_code: str, title: str, year: int) -> list[dict]:
         """The unit's own assessments of a title and year (its proposal list is drawn from them)."""

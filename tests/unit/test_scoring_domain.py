@@ -60,3 +60,20 @@ def test_an_assessment_contributes_by_its_state_and_a_withdrawal_takes_it_all_ba
     assert deltas(recognised, revoked) == {"recognised": -1}
     names = ("registered", "assessed", "reviewed", "eligible", "recognised")
     assert contributions(None) == dict.fromkeys(names, 0)
+
+
+def test_title_history_counts_consecutive_recognised_years():
+    from services.scoring.domain import title_history
+
+    def year(y, recognised=True, revoked=False):
+        recognition = {"level": 1, "decision_number": f"{y}/QĐ"} if recognised else {}
+        if revoked:
+            recognition["revoked"] = {"reason": "x"}
+        return {"year": y, "title": "FAMILY", "status": "REGISTERED", "recognition": recognition}
+
+    assert title_history([])["consecutive_years"] == 0
+    assert title_history([year(2021), year(2022), year(2023)])["consecutive_years"] == 3
+    assert title_history([year(2020), year(2022), year(2023)])["consecutive_years"] == 2
+    assert title_history([year(2022), year(2023, revoked=True)])["consecutive_years"] == 1
+    history = title_history([year(2023, recognised=False), year(2024)])
+    assert [y["recognised"] for y in history["years"]] == [False, True]
