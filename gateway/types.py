@@ -99,6 +99,18 @@ class SubjectPage(graphene.ObjectType):
     )
 
 
+class Deadline(graphene.ObjectType):
+    """When a title's dossier and decision for a year are due, and whether they are late."""
+
+    title = graphene.Field(Title, required=True)
+    dossier_due = graphene.String()
+    decision_due = graphene.String()
+    proposed = graphene.Boolean(required=True)
+    decided = graphene.Boolean(required=True)
+    dossier_overdue = graphene.Boolean(required=True)
+    decision_overdue = graphene.Boolean(required=True)
+
+
 class OrgUnit(graphene.ObjectType):
     """An organisation unit (official code and name) in one version of the hierarchy: before
     1 July 2025 province / district / commune; after, province / commune."""
@@ -133,6 +145,12 @@ class OrgUnit(graphene.ObjectType):
         first=graphene.Int(default_value=50),
         after=graphene.String(),
         description="Registered subjects at or below the unit (private: needs a token)",
+    )
+    recognition_deadlines = graphene.List(
+        graphene.NonNull(Deadline),
+        required=True,
+        year=graphene.Int(required=True),
+        description="Dossier and decision dates of the unit's titles; overdue ones flagged",
     )
     stats = graphene.Field(
         Stats,
@@ -186,6 +204,13 @@ class OrgUnit(graphene.ObjectType):
         return info.context.rpc.registration.subjects(
             unit["tenant"], unit["path"], year, name, status, search, after, first
         )
+
+    @staticmethod
+    def resolve_recognition_deadlines(
+        unit: dict[str, Any], info: Any, year: int
+    ) -> list[dict[str, Any]]:
+        require_scope(info, UnitPath.parse(unit["path"]))
+        return info.context.rpc.scoring.deadlines(unit["tenant"], unit["code"], year)
 
     @staticmethod
     def resolve_stats(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:

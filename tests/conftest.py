@@ -110,7 +110,13 @@ def config(mongo_uri, amqp_uri):
         "DB_PREFIX": prefix,
         "KHUYENHOC_TENANTS": TEST_TENANTS,
         "ID_HASH_KEY": "test-id-hash-key-0123456789abcdef",
-        "TENANT_SETTINGS": {"20": {"citizen_min_age": 15, "posting_days": 10}},
+        "TENANT_SETTINGS": {
+            "20": {
+                "citizen_min_age": 15,
+                "posting_days": 10,
+                "deadlines": {"FAMILY": {"dossier": "01-10", "decision": "01-31"}},
+            }
+        },
         "CRITERIA_DIR": str(REPO_ROOT / "tests" / "data" / "criteria"),
         "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}",
         "AUTO_DELETE_EVENT_EXCHANGES": False,

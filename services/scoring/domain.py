@@ -253,3 +253,49 @@ def title_history(assessments: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
                 break
             streak += 1
     return {"years": years, "consecutive_years": streak}
+
+
+# When a unit's dossier (hồ sơ đề nghị) and the decision are due, in the year after the one
+# assessed, as "MM-DD". Only the dates our sources give are defaults; a province configures the
+# rest (``TENANT_SETTINGS[tenant].deadlines``), since the 2025 reform moved authorities.
+DEFAULT_DEADLINES: dict[str, dict[str, str]] = {
+    "COMMUNE_COMMUNITY": {"dossier": "02-28", "decision": "03-31"},  # TT 25/2023/TT-BGDĐT
+    "UNIT": {"dossier": "01-15"},  # TT 24/2023/TT-BGDĐT (district/province learning units)
+}
+
+
+def deadlines(
+    year: int,
+    proposals: Mapping[str, Mapping[str, Any]],
+    configured: Mapping[str, Any],
+    today: date,
+) -> list[dict[str, Any]]:
+    """Per title: when the dossier and the decision for ``year`` are due, and whether either is
+    overdue (no proposal by the dossier date; no decision by the decision date)."""
+    rules = {**DEFAULT_DEADLINES, **configured}
+    found = []
+    for title, rule in sorted(rules.items()):
+        proposal = proposals.get(title)
+        dossier = _due(year, rule.get("dossier"))
+        decision = _due(year, rule.get("decision"))
+        found.append(
+            {
+                "title": title,
+                "dossier_due": dossier.isoformat() if dossier else None,
+                "decision_due": decision.isoformat() if decision else None,
+                "proposed": proposal is not None,
+                "decided": bool(proposal and proposal.get("decided")),
+                "dossier_overdue": bool(dossier and today > dossier and proposal is None),
+                "decision_overdue": bool(
+                    decision and today > decision and not (proposal and proposal.get("decided"))
+                ),
+            }
+        )
+    return found
+
+
+def _due(year: int, month_day: str | None) -> date | None:
+    if not month_day:
+        return None
+    month, day = (int(part) for part in month_day.split("-"))
+    return date(year + 1, month, day)

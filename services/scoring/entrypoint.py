@@ -3,6 +3,7 @@ figures over RPC."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,14 @@ class ScoringService(ObservableService):
         authorities, so this is configuration); ``authority`` by default."""
         configured = self._tenant_settings(tenant).get("authorities") or {}
         return list(configured.get(title) or configured.get("*") or ["authority"])
+
+    @rpc
+    def deadlines(self, tenant: str, unit_code: str, year: int) -> list[dict[str, Any]]:
+        """The unit's recognition deadlines for a year, with the overdue ones flagged."""
+        configured = self._tenant_settings(tenant).get("deadlines") or {}
+        return service.unit_deadlines(
+            store.Proposals(self.db), tenant, unit_code, year, configured, date.today()
+        )
 
     @rpc
     def title_history(self, tenant: str, subject_id: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
     Assessment,
     NotScorable,
+    deadlines,
     is_eligible,
     recognised_event,
     scored_event,
@@ -242,3 +243,14 @@ def revoke(
 
 def history(assessments: Assessments, tenant: str, subject_id: str) -> dict[str, Any]:
     return title_history(assessments.of_subject(tenant, subject_id))
+
+
+def unit_deadlines(
+    proposals: Proposals,
+    tenant: str,
+    unit_code: str,
+    year: int,
+    configured: Mapping[str, Any],
+    today: date,
+) -> list[dict[str, Any]]:
+    return deadlines(year, proposals.of_unit(tenant, unit_code, year), configured, today)

@@ -34,6 +34,7 @@ from services.scoring.domain import (
 
 ASSESSMENTS = "assessments"
 PROPOSALS = "proposals"
+TITLES = ("FAMILY", "CLAN", "COMMUNITY", "COMMUNE_COMMUNITY", "UNIT", "CITIZEN")
 COUNTERS = "counters"
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 10
@@ -218,3 +219,8 @@ class Proposals:
 
     def get(self, proposal_id: str) -> dict[str, Any] | None:
         return self.proposals.find_one({"_id": proposal_id})
+
+    def of_unit(self, tenant: str, unit_code: str, year: int) -> dict[str, dict[str, Any]]:
+        """The unit's proposals of a year by title (ids are deterministic: one read each)."""
+        ids = [f"{tenant}:{unit_code}:{title}:{year}" for title in TITLES]
+        return {p["title"]: p for p in self.proposals.find({"_id": {"$in": ids}})}

@@ -77,3 +77,23 @@ def test_title_history_counts_consecutive_recognised_years():
     assert title_history([year(2022), year(2023, revoked=True)])["consecutive_years"] == 1
     history = title_history([year(2023, recognised=False), year(2024)])
     assert [y["recognised"] for y in history["years"]] == [False, True]
+
+
+def test_deadlines_flag_what_is_late():
+    from datetime import date
+
+    from services.scoring.domain import deadlines
+
+    configured = {"FAMILY": {"dossier": "01-10", "decision": "01-31"}}
+    proposals = {"FAMILY": {"decided": None}}
+    before = {d["title"]: d for d in deadlines(2024, proposals, configured, date(2025, 1, 20))}
+    assert before["FAMILY"]["dossier_due"] == "2025-01-10"
+    assert not before["FAMILY"]["dossier_overdue"]  # proposed in time
+    assert not before["FAMILY"]["decision_overdue"]  # not due yet
+    assert before["UNIT"]["dossier_overdue"]  # TT 24: due 15/01, nothing proposed
+    assert before["COMMUNE_COMMUNITY"]["decision_due"] == "2025-03-31"
+    after = {d["title"]: d for d in deadlines(2024, proposals, configured, date(2025, 2, 1))}
+    assert after["FAMILY"]["decision_overdue"]
+    decided = {"FAMILY": {"decided": {"number": "1/QĐ"}}}
+    done = {d["title"]: d for d in deadlines(2024, decided, configured, date(2025, 2, 1))}
+    assert not done["FAMILY"]["decision_overdue"]
