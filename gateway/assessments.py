@@ -90,6 +90,14 @@ class Recognition(graphene.ObjectType):
     revoked = graphene.Field(Revocation)
 
 
+class EvidenceInfo(graphene.ObjectType):
+    id = graphene.String(required=True)
+    file_name = graphene.String(required=True)
+    content_type = graphene.String(required=True)
+    size = graphene.Int(required=True)
+    url = graphene.String(required=True, description="Download (with a token)")
+
+
 class Assessment(graphene.ObjectType):
     enrolment_id = graphene.String(required=True, resolver=key("_id"))
     title = graphene.Field(Title, required=True)
@@ -99,6 +107,18 @@ class Assessment(graphene.ObjectType):
     self_assessment = graphene.Field(StageRecord)
     review = graphene.Field(StageRecord, description="Bình xét: the verdict that counts")
     recognition = graphene.Field(Recognition)
+    evidence = graphene.List(
+        graphene.NonNull(EvidenceInfo),
+        required=True,
+        description="Minh chứng of the self-assessment",
+    )
+
+    @staticmethod
+    def resolve_evidence(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        return [
+            {**meta, "id": evidence_id, "url": f"/files/evidence/{root['_id']}/{evidence_id}"}
+            for evidence_id, meta in sorted((root.get("evidence") or {}).items())
+        ]
 
 
 class IndicatorInfo(graphene.ObjectType):
@@ -318,6 +338,34 @@ class RevokeRecognition(graphene.Mutation):
             info, tenant, found["unitpath"] if found else None, found["title"] if found else ""
         )
         result = scoring.revoke(wire_input({**input, "tenant": tenant}))
+        if "errors" in result:
+            raise input_error(result["errors"])
+        return result["assessment"]
+
+
+class EvidenceInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    enrolment_id = graphene.String(required=True)
+    file_name = graphene.String(required=True)
+    content_type = graphene.String(required=True, description="application/pdf, image/jpeg, …")
+    content = graphene.String(required=True, description="The file, base64-encoded")
+
+
+class AttachEvidence(graphene.Mutation):
+    """Minh chứng: PDF, JPEG, PNG, DOCX or XLSX up to 10 MB, checked by content."""
+
+    class Arguments:
+        input = EvidenceInput(required=True)
+
+    Output = Assessment
+
+    @staticmethod
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        tenant = in_reach(info, input.get("tenant"), None, REGISTRARS)
+        scoring = info.context.rpc.scoring
+        found = scoring.assessment(tenant, input["enrolment_id"])
+        in_reach(info, tenant, found["unitpath"] if found else None, REGISTRARS)
+        result = scoring.attach_evidence(wire_input({**input, "tenant": tenant}))
         if "errors" in result:
             raise input_error(result["errors"])
         return result["assessment"]

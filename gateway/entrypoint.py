@@ -165,6 +165,22 @@ class GatewayService(ObservableService):
         content = self.registration.export_registrations(caller.tenant, unit["path"], year)
         return _xlsx(base64.b64decode(content), f"dang-ky-{code}-{year}.xlsx")
 
+    @http("GET", "/files/evidence/<string:enrolment_id>/<string:evidence_id>")
+    def evidence_file(self, request: Any, enrolment_id: str, evidence_id: str) -> Any:
+        caller, refusal = self._file_caller(request)
+        if refusal:
+            return refusal
+        found = self.scoring.evidence_file(caller.tenant, enrolment_id, evidence_id)
+        if found is None:
+            return _refusal(404, "Không tìm thấy minh chứng này.")
+        if not caller.covers(UnitPath.parse(found["unitpath"])):
+            return _refusal(403, FORBIDDEN_MESSAGE)
+        return Response(
+            base64.b64decode(found["content"]),
+            mimetype=found["content_type"],
+            headers={"Content-Disposition": "attachment"},
+        )
+
     def _file_caller(self, request: Any) -> tuple[Caller | None, Any]:
         """Files that hold names need a token, like the GraphQL fields that hold them."""
         try:

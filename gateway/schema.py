@@ -13,6 +13,7 @@ import graphene
 
 from gateway.assessments import (
     Assessment,
+    AttachEvidence,
     CriteriaSetInfo,
     DecideRecognition,
     ProposeRecognition,
@@ -99,6 +100,7 @@ class Query(graphene.ObjectType):
 class Mutation(graphene.ObjectType):
     submit_self_assessment = SubmitSelfAssessment.Field()
     record_review = RecordReview.Field()
+    attach_evidence = AttachEvidence.Field()
     propose_recognition = ProposeRecognition.Field()
     decide_recognition = DecideRecognition.Field()
     revoke_recognition = RevokeRecognition.Field()

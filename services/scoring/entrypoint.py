@@ -3,6 +3,7 @@ figures over RPC."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,13 @@ from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
 from services.scoring import service, store
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
-from services.scoring.schemas import MESSAGES, DecideSchema, RevokeSchema, ScoreSchema
+from services.scoring.schemas import (
+    MESSAGES,
+    DecideSchema,
+    EvidenceSchema,
+    RevokeSchema,
+    ScoreSchema,
+)
 
 ASSESSMENT_FIELDS = (
     "_id",
@@ -36,6 +43,7 @@ ASSESSMENT_FIELDS = (
     "self_assessment",
     "review",
     "recognition",
+    "evidence",
 )
 
 
@@ -155,6 +163,31 @@ class ScoringService(ObservableService):
         return service.unit_deadlines(
             store.Proposals(self.db), tenant, unit_code, year, configured, date.today()
         )
+
+    @rpc
+    def attach_evidence(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(EvidenceSchema(), payload)
+            found = service.attach_evidence(
+                store.Assessments(self.db), store.EvidenceFiles(self.db), **data
+            )
+            return {"assessment": _public(found)}
+
+        return _answer(run)
+
+    @rpc
+    def evidence_file(self, tenant: str, enrolment_id: str, evidence_id: str) -> dict | None:
+        """An evidence file (base64) of an assessment of ``tenant``; None otherwise."""
+        found = store.Assessments(self.db).get(enrolment_id)
+        meta = ((found or {}).get("evidence") or {}).get(evidence_id)
+        if not found or found["tenant"] != tenant or not meta:
+            return None
+        content = store.EvidenceFiles(self.db).get(evidence_id, meta["chunks"])
+        return {
+            **meta,
+            "unitpath": found["unitpath"],
+            "content": base64.b64encode(content).decode("ascii"),
+        }
 
     @rpc
     def title_history(self, tenant: str, subject_id: str) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates
 
 from khuyenhoc.text import clean
 from khuyenhoc.validation import MessageCatalogue, field_messages
@@ -29,6 +31,12 @@ MESSAGES = MessageCatalogue(
         "already_revoked": "Danh hiệu này đã bị thu hồi trước đó.",
         "unit_not_found": "Không tìm thấy đơn vị này.",
         "text_length": "Không được để trống và không quá dài.",
+        "too_many_files": "Mỗi hồ sơ có tối đa 20 tệp minh chứng.",
+        "empty_file": "Tệp minh chứng rỗng.",
+        "file_too_large": "Tệp minh chứng quá lớn: tối đa 10 MB.",
+        "file_type": "Chỉ nhận minh chứng dạng PDF, JPEG, PNG, DOCX hoặc XLSX.",
+        "file_content": "Nội dung tệp không đúng với loại tệp đã khai.",
+        "file_encoding": "Nội dung tệp phải được mã hóa base64.",
         "date_format": "Ngày phải có dạng YYYY-MM-DD.",
     }
 )
@@ -134,3 +142,20 @@ class DecideSchema(_Edge):
 class RevokeSchema(_Edge):
     enrolment_id = _text(200, data_key="enrolmentId")
     reason = _text(500)
+
+
+class EvidenceSchema(_Edge):
+    """``attachEvidence``: one file (base64 over the wire)."""
+
+    enrolment_id = _text(200, data_key="enrolmentId")
+    file_name = _text(200, data_key="fileName")
+    content_type = _text(200, data_key="contentType")
+    content = fields.String(required=True, error_messages=_BASE)
+
+    @post_load
+    def decode(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        try:
+            data["content"] = base64.b64decode(data["content"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError({"content": [MESSAGES["file_encoding"]]}) from exc
+        return data

@@ -23,10 +23,12 @@ from services.scoring.domain import (
     valid_until,
 )
 from services.scoring.engine import AssessmentError, assess
+from services.scoring.evidence import EvidenceRejected
+from services.scoring.evidence import check as check_evidence
 from services.scoring.schemas import MESSAGES
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
-    from services.scoring.store import Assessments, Proposals
+    from services.scoring.store import Assessments, EvidenceFiles, Proposals
 
 
 def apply_enrolment_event(assessments: Assessments, event: Envelope, name: str) -> bool:
@@ -254,3 +256,34 @@ def unit_deadlines(
     today: date,
 ) -> list[dict[str, Any]]:
     return deadlines(year, proposals.of_unit(tenant, unit_code, year), configured, today)
+
+
+def attach_evidence(
+    assessments: Assessments,
+    files: EvidenceFiles,
+    tenant: str,
+    enrolment_id: str,
+    file_name: str,
+    content_type: str,
+    content: bytes,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Minh chứng for the self-assessment: checked by its bytes, stored once per content."""
+    now = now or datetime.now(UTC)
+    current = assessments.get(enrolment_id)
+    if current is None or current["tenant"] != tenant or current["status"] != "REGISTERED":
+        raise InvalidInput([MESSAGES.error("enrolmentId", "enrolment_not_found")])
+    attached = dict(current.get("evidence") or {})
+    try:
+        evidence = check_evidence(file_name, content_type, content, len(attached))
+    except EvidenceRejected as exc:
+        raise InvalidInput([MESSAGES.error("content", exc.key)]) from exc
+    chunks = files.put(evidence.id, content)
+    attached[evidence.id] = {
+        "file_name": file_name,
+        "content_type": content_type,
+        "size": evidence.size,
+        "chunks": chunks,
+        "at": now.isoformat(),
+    }
+    return assessments.record_stage(tenant, enrolment_id, "evidence", attached, None)

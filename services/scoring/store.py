@@ -34,6 +34,8 @@ from services.scoring.domain import (
 
 ASSESSMENTS = "assessments"
 PROPOSALS = "proposals"
+EVIDENCE_FILES = "evidence_files"
+FILE_CHUNK = 1024 * 1024
 TITLES = ("FAMILY", "CLAN", "COMMUNITY", "COMMUNE_COMMUNITY", "UNIT", "CITIZEN")
 COUNTERS = "counters"
 MAX_DEPTH = 4  # province / district / commune / branch
@@ -224,3 +226,22 @@ class Proposals:
         """The unit's proposals of a year by title (ids are deterministic: one read each)."""
         ids = [f"{tenant}:{unit_code}:{title}:{year}" for title in TITLES]
         return {p["title"]: p for p in self.proposals.find({"_id": {"$in": ids}})}
+
+
+class EvidenceFiles:
+    """Evidence contents, once per digest, in chunks any MongoDB can hold."""
+
+    def __init__(self, db: Database) -> None:
+        self.files = db[EVIDENCE_FILES]
+
+    def put(self, evidence_id: str, content: bytes) -> int:
+        chunks = [content[i : i + FILE_CHUNK] for i in range(0, len(content), FILE_CHUNK)]
+        for number, chunk in enumerate(chunks):
+            with suppress(DuplicateKeyError):  # the same file again: the same chunks
+                self.files.insert_one({"_id": f"{evidence_id}:{number}", "data": chunk})
+        return len(chunks)
+
+    def get(self, evidence_id: str, chunks: int) -> bytes:
+        ids = [f"{evidence_id}:{n}" for n in range(chunks)]
+        parts = {d["_id"]: bytes(d["data"]) for d in self.files.find({"_id": {"$in": ids}})}
+        return b"".join(parts[i] for i in ids)

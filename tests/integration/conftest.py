@@ -62,4 +62,6 @@ def gateway(container_factory, config):
             raise GraphQLError(answer["errors"])
         return answer["data"]
 
+    post.address = address  # for the file downloads next to /graphql
+    post.admin = admin
     return post

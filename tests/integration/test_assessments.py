@@ -254,3 +254,56 @@ def test_a_communes_year_from_review_to_decision_and_revocation(config, gateway)
     )["revokeRecognition"]
     assert revoked["recognition"]["revoked"] == {"reason": "Khai man"}
     assert gateway(RATE, {"code": "20"})["orgUnit"]["stats"]["title"]["recognised"] == 1
+
+
+EVIDENCE = """mutation($input: EvidenceInput!) { attachEvidence(input: $input) {
+  evidence { id fileName contentType size url } } }"""
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n"
+
+
+def test_evidence_is_checked_kept_and_downloaded_inside_the_reach(enrolment, gateway):
+    import base64
+    import urllib.error
+    import urllib.request
+
+    def attach(content, content_type="application/pdf"):
+        return gateway(
+            EVIDENCE,
+            {
+                "input": {
+                    "enrolmentId": enrolment,
+                    "fileName": "Biên bản họp.pdf",
+                    "contentType": content_type,
+                    "content": base64.b64encode(content).decode("ascii"),
+                }
+            },
+        )["attachEvidence"]
+
+    listed = attach(PDF)["evidence"]
+    assert [(e["fileName"], e["size"]) for e in listed] == [("Biên bản họp.pdf", len(PDF))]
+    assert len(attach(PDF)["evidence"]) == 1  # the same file twice is one piece of evidence
+
+    for content, content_type, key in (
+        (b"#!/bin/sh", "application/pdf", "file_content"),
+        (b"<html>", "text/html", "file_type"),
+    ):
+        with pytest.raises(GraphQLError) as caught:
+            attach(content, content_type)
+        assert caught.value.errors[0]["extensions"]["fields"][0]["key"] == key
+
+    def download(token):
+        request = urllib.request.Request(
+            f"http://{gateway.address}{listed[0]['url']}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    assert download(gateway.admin) == PDF
+    for token, status in (
+        (token_for("20/183/06187", Role.COMMUNE_OFFICER), 403),
+        (token_for("01"), 404),
+    ):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            download(token)
+        assert refused.value.code == status
