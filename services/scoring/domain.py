@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from khuyenhoc.envelope import Envelope, new_event
+from khuyenhoc.envelope import Envelope, EventType, new_event
 from khuyenhoc.events import RECOGNISED, SCORED
 from khuyenhoc.tenancy import UnitPath
 
@@ -87,18 +87,12 @@ def valid_until(decided_on: date, validity_years: int | None) -> date | None:
 def recognised_event(
     assessment: Mapping[str, Any], recognition: Mapping[str, Any], now: datetime
 ) -> dict[str, Any]:
-    return new_event(
+    """``recognised``: the decision that recognises the subject, with its validity."""
+    return _assessment_event(
         RECOGNISED,
-        subject=f"assessment/{assessment['_id']}",
-        unit_path=UnitPath.parse(assessment["unitpath"]),
-        time=now,
-        data={
-            "enrolmentId": assessment["_id"],
-            "subjectId": assessment["subject_id"],
-            "subjectKind": assessment["subject_kind"],
-            "title": assessment["title"],
-            "year": assessment["year"],
-            "unitCode": assessment["unit_code"],
+        assessment,
+        now,
+        {
             "level": recognition["level"],
             "decisionNumber": recognition["decision_number"],
             "decisionDate": recognition["decision_date"],
@@ -205,8 +199,27 @@ def scored_event(
     assessment: Mapping[str, Any], stage: str, verdict: Mapping[str, Any], now: datetime
 ) -> dict[str, Any]:
     """``scored``: the verdict of a self-assessment or review, with the set it was judged by."""
-    return new_event(
+    return _assessment_event(
         SCORED,
+        assessment,
+        now,
+        {
+            "stage": stage,
+            "setId": verdict["set_id"],
+            "provisional": verdict["provisional"],
+            "status": verdict["status"],
+            "level": verdict["level"],
+            "total": verdict["total"],
+        },
+    )
+
+
+def _assessment_event(
+    kind: EventType, assessment: Mapping[str, Any], now: datetime, details: dict[str, Any]
+) -> dict[str, Any]:
+    """An event about an assessment: who and what it is about, then the event's own data."""
+    return new_event(
+        kind,
         subject=f"assessment/{assessment['_id']}",
         unit_path=UnitPath.parse(assessment["unitpath"]),
         time=now,
@@ -217,12 +230,7 @@ def scored_event(
             "title": assessment["title"],
             "year": assessment["year"],
             "unitCode": assessment["unit_code"],
-            "stage": stage,
-            "setId": verdict["set_id"],
-            "provisional": verdict["provisional"],
-            "status": verdict["status"],
-            "level": verdict["level"],
-            "total": verdict["total"],
+            **details,
         },
     )
 

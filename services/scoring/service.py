@@ -59,9 +59,7 @@ def score(
     """Judge a self-assessment (tự đánh giá) or a review (bình xét) against the set in force,
     keep it with its explanation, and announce the verdict. The review's verdict counts."""
     now = now or datetime.now(UTC)
-    current = assessments.get(enrolment_id)
-    if current is None or current["tenant"] != tenant or current["status"] != "REGISTERED":
-        raise InvalidInput([MESSAGES.error("enrolmentId", "enrolment_not_found")])
+    current = _enrolled(assessments, tenant, enrolment_id)
     criteria = select(sets, current["title"], current["year"], group=group)
     if criteria is None:
         raise InvalidInput([MESSAGES.error("group", "no_criteria_set")])
@@ -270,9 +268,7 @@ def attach_evidence(
 ) -> dict[str, Any]:
     """Minh chứng for the self-assessment: checked by its bytes, stored once per content."""
     now = now or datetime.now(UTC)
-    current = assessments.get(enrolment_id)
-    if current is None or current["tenant"] != tenant or current["status"] != "REGISTERED":
-        raise InvalidInput([MESSAGES.error("enrolmentId", "enrolment_not_found")])
+    current = _enrolled(assessments, tenant, enrolment_id)
     attached = dict(current.get("evidence") or {})
     try:
         evidence = check_evidence(file_name, content_type, content, len(attached))
@@ -287,3 +283,11 @@ def attach_evidence(
         "at": now.isoformat(),
     }
     return assessments.record_stage(tenant, enrolment_id, "evidence", attached, None)
+
+
+def _enrolled(assessments: Assessments, tenant: str, enrolment_id: str) -> dict[str, Any]:
+    """The tenant's assessment of an enrolment still in force, or a field error."""
+    current = assessments.get(enrolment_id)
+    if current is None or current["tenant"] != tenant or current["status"] != "REGISTERED":
+        raise InvalidInput([MESSAGES.error("enrolmentId", "enrolment_not_found")])
+    return current
