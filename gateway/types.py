@@ -13,7 +13,15 @@ from khuyenhoc.tenancy import UnitPath
 from services.registration.domain import Title as TitleName
 from services.registration.hierarchy import figure_paths, reference_day
 
-FIGURE_NAMES = ("registered", "assessed", "reviewed", "eligible", "recognised")
+FIGURE_NAMES = (
+    "registered",
+    "assessed",
+    "reviewed",
+    "eligible",
+    "recognised",
+    "recognised_level_1",
+    "recognised_level_2",
+)
 Title = graphene.Enum.from_enum(TitleName, description="Learning titles (danh hiệu học tập)")
 
 
@@ -24,6 +32,8 @@ class TitleStats(graphene.ObjectType):
     reviewed = graphene.Int(required=True, description="Reviewed (bình xét)")
     eligible = graphene.Int(required=True, description="Reviewed and meeting the criteria")
     recognised = graphene.Int(required=True, description="Recognised by decision (not revoked)")
+    recognised_level_1 = graphene.Int(required=True, description="… at level 1 (mức độ 1)")
+    recognised_level_2 = graphene.Int(required=True, description="… at level 2 (mức độ 2)")
     recognition_rate = graphene.Float(description="Recognised / registered; null with none")
 
     @staticmethod

@@ -45,7 +45,15 @@ class NotScorable(LookupError):
     """No enrolled assessment of that id in that tenant (unknown, other tenant, withdrawn)."""
 
 
-FIGURES = ("registered", "assessed", "reviewed", "eligible", "recognised")
+FIGURES = (
+    "registered",
+    "assessed",
+    "reviewed",
+    "eligible",
+    "recognised",
+    "recognised_level_1",
+    "recognised_level_2",
+)
 STAGES = ("self_assessment", "review")
 
 
@@ -56,12 +64,15 @@ def contributions(state: Mapping[str, Any] | None) -> dict[str, int]:
         return dict.fromkeys(FIGURES, 0)
     review = state.get("review") or {}
     recognition = state.get("recognition") or {}
+    held = bool(recognition) and not recognition.get("revoked")
     return {
         "registered": 1,
         "assessed": int(bool(state.get("self_assessment"))),
         "reviewed": int(bool(review)),
         "eligible": int(is_eligible(state)),
-        "recognised": int(bool(recognition) and not recognition.get("revoked")),
+        "recognised": int(held),
+        "recognised_level_1": int(held and recognition.get("level") == 1),
+        "recognised_level_2": int(held and recognition.get("level") == 2),
     }
 
 

@@ -29,7 +29,14 @@ def test_title_totals_sum_unit_counters():
         {"title": "FAMILY", "registered": 2},
         {"title": "CLAN", "registered": 1},
     ]
-    zero = {"assessed": 0, "reviewed": 0, "eligible": 0, "recognised": 0}
+    zero = {
+        "assessed": 0,
+        "reviewed": 0,
+        "eligible": 0,
+        "recognised": 0,
+        "recognised_level_1": 0,
+        "recognised_level_2": 0,
+    }
     assert title_totals(counters) == {
         "FAMILY": {"registered": 5, **zero},
         "CLAN": {"registered": 1, **zero},
@@ -54,11 +61,19 @@ def test_an_assessment_contributes_by_its_state_and_a_withdrawal_takes_it_all_ba
         "reviewed": -1,
         "eligible": -1,
     }
-    recognised = {**reviewed, "recognition": {"decision_number": "1/QĐ-UBND"}}
-    assert deltas(reviewed, recognised) == {"recognised": 1}
+    recognised = {**reviewed, "recognition": {"decision_number": "1/QĐ-UBND", "level": 2}}
+    assert deltas(reviewed, recognised) == {"recognised": 1, "recognised_level_2": 1}
     revoked = {**reviewed, "recognition": {"revoked": {"reason": "Vi phạm"}}}
-    assert deltas(recognised, revoked) == {"recognised": -1}
-    names = ("registered", "assessed", "reviewed", "eligible", "recognised")
+    assert deltas(recognised, revoked) == {"recognised": -1, "recognised_level_2": -1}
+    names = (
+        "registered",
+        "assessed",
+        "reviewed",
+        "eligible",
+        "recognised",
+        "recognised_level_1",
+        "recognised_level_2",
+    )
     assert contributions(None) == dict.fromkeys(names, 0)
 
 
