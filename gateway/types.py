@@ -12,16 +12,8 @@ from gateway.access import require_scope
 from khuyenhoc.tenancy import UnitPath
 from services.registration.domain import Title as TitleName
 from services.registration.hierarchy import figure_paths, reference_day
+from services.scoring.domain import FIGURES as FIGURE_NAMES
 
-FIGURE_NAMES = (
-    "registered",
-    "assessed",
-    "reviewed",
-    "eligible",
-    "recognised",
-    "recognised_level_1",
-    "recognised_level_2",
-)
 Title = graphene.Enum.from_enum(TitleName, description="Learning titles (danh hiệu học tập)")
 
 
