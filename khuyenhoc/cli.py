@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from gateway.commands import add_commands as add_token_commands
-from khuyenhoc import platform
+from khuyenhoc import deadletters, platform
+from khuyenhoc.config import load_config
 from services.registration.commands import add_commands as add_registration_commands
 from services.registration.commands import add_import_command
 
@@ -18,7 +20,35 @@ def parser() -> argparse.ArgumentParser:
     add_registration_commands(commands)
     add_token_commands(commands)
     add_import_command(commands)
+    add_dead_letter_commands(commands)
     return root
+
+
+def add_dead_letter_commands(commands: Any) -> None:
+    parser = commands.add_parser("dead-letters", help="messages a service could not process")
+    actions = parser.add_subparsers(dest="action", required=True)
+    for name, helptext in (
+        ("list", "show them, with the reason"),
+        ("replay", "send them back to their exchange, after a fix"),
+    ):
+        action = actions.add_parser(name, help=helptext)
+        action.add_argument("service", choices=["registration", "scoring", "fund", "notification"])
+        action.add_argument("--limit", type=int, default=100)
+        action.add_argument("--config", default=None)
+        action.set_defaults(handler=_dead_letters)
+
+
+def _dead_letters(args: argparse.Namespace) -> int:
+    amqp_uri = load_config(args.config)["AMQP_URI"]
+    if args.action == "list":
+        letters = deadletters.peek(amqp_uri, args.service, args.limit)
+        for letter in letters:
+            print(f"{letter.failed_at}  {letter.exchange}/{letter.routing_key}  {letter.reason}")
+        print(f"{len(letters)} thư chết trong dlq.{args.service}.")
+        return 0
+    replayed, kept = deadletters.replay(amqp_uri, args.service, args.limit)
+    print(f"Đã gửi lại {replayed}; giữ lại {kept} (chưa định tuyến được).")
+    return 0 if not kept else 1
 
 
 def main(argv: list[str] | None = None) -> int:

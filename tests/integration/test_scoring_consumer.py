@@ -158,3 +158,46 @@ def test_a_withdrawal_that_overtakes_its_registration(container_factory, config)
     with entrypoint_waiter(container, "on_registered", timeout=15) as late:
         publish(config, registered)
     assert late.get() == DUPLICATE and registered_count(config, COMMUNE) == 0
+
+
+def test_dead_letters_are_listed_and_replayed_after_the_fix(container_factory, config):
+    """Province 99 was not yet served: its event is parked; once scoring serves 99, the
+    operator replays it and it is counted."""
+    from khuyenhoc import deadletters
+
+    container = start_scoring(container_factory, config)
+    stranger = registered_event("hh-99", commune_path="99/001/00001")
+    publish_raw(config, stranger, REGISTERED)
+    letters = wait_until(lambda: deadletters.peek(config["AMQP_URI"], "scoring"))
+    assert "unknown tenant" in letters[0].reason
+    assert (letters[0].exchange, letters[0].routing_key) == ("registration.events", "registered")
+    assert len(deadletters.peek(config["AMQP_URI"], "scoring")) == 1  # listing keeps them
+    container.stop()
+
+    start_scoring(container_factory, {**config, "KHUYENHOC_TENANTS": "20,99"})
+    assert deadletters.replay(config["AMQP_URI"], "scoring") == (1, 0)
+    wait_until(lambda: registered_count(config, "99") == 1, what="the replayed event")
+    assert deadletters.peek(config["AMQP_URI"], "scoring") == []
+
+
+def test_a_dead_letter_that_cannot_be_routed_stays(config):
+    from kombu import Connection
+
+    from khuyenhoc import deadletters
+    from khuyenhoc.topology import DEAD_LETTER_EXCHANGE, dead_letter_queue
+
+    with Connection(config["AMQP_URI"]) as connection:  # a letter from an exchange with no queue
+        connection.Producer().publish(
+            b'{"x": 1}',
+            exchange=DEAD_LETTER_EXCHANGE,
+            routing_key="scoring",
+            declare=[dead_letter_queue("scoring")],
+            content_type="application/json",
+            headers={
+                "x-original-exchange": "registration.events",
+                "x-original-routing-key": "no-such-key",
+                "x-death-reason": "test",
+            },
+        )
+    assert deadletters.replay(config["AMQP_URI"], "scoring") == (0, 1)
+    assert len(deadletters.peek(config["AMQP_URI"], "scoring")) == 1
