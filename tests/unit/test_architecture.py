@@ -14,6 +14,8 @@ PURE_MODULES = [
     "services.registration.schemas",
     "services.scoring.domain",
     "services.scoring.service",
+    "services.scoring.engine",
+    "services.fund.ledger",
     "khuyenhoc.envelope",
     "khuyenhoc.events",
     "khuyenhoc.tenancy",
