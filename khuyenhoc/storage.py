@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
+from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.config import database_name
 
@@ -56,3 +59,28 @@ class MongoDatabase(DependencyProvider):
 
     def get_dependency(self, worker_ctx: Any) -> Database:
         return self.database
+
+
+def increment_once(
+    collection: Collection,
+    counter_id: str,
+    change_id: str,
+    increments: dict[str, int],
+    identity: dict[str, Any],
+) -> None:
+    """Add ``increments`` to a counter document at most once per ``change_id``, even when a
+    crash makes the caller try again: the increment and the marker ``applied.<change id>`` are
+    one atomic update, and a marker already there makes the upsert collide (duplicate key).
+    Call :func:`forget_change` once the caller has recorded that the change is done."""
+    marker = f"applied.{change_id}"
+    with suppress(DuplicateKeyError):
+        collection.update_one(
+            {"_id": counter_id, marker: {"$exists": False}},
+            {"$inc": increments, "$set": {marker: 1}, "$setOnInsert": identity},
+            upsert=True,
+        )
+
+
+def forget_change(collection: Collection, counter_id: str, change_id: str) -> None:
+    """Drop a settled change's marker, so counters keep only in-flight markers."""
+    collection.update_one({"_id": counter_id}, {"$unset": {f"applied.{change_id}": ""}})

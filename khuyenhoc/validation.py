@@ -3,11 +3,13 @@ stable English key that clients can switch on."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 
 # Generic messages; services add their own catalogues (text -> key lookups need fixed texts).
 GENERIC_MESSAGES: dict[str, str] = {
@@ -16,6 +18,8 @@ GENERIC_MESSAGES: dict[str, str] = {
     "invalid": "Giá trị không hợp lệ.",
     "unknown_field": "Trường này không được hỗ trợ.",
     "invalid_input": "Dữ liệu gửi lên phải là một đối tượng.",
+    "tenant_format": "Mã tỉnh phải gồm 2 chữ số.",
+    "file_encoding": "Nội dung tệp phải được mã hóa base64.",
 }
 
 
@@ -84,3 +88,26 @@ def field_messages(catalogue: MessageCatalogue) -> dict[str, str]:
         "null": catalogue["null"],
         "invalid": catalogue["invalid"],
     }
+
+
+def tenant_field() -> fields.String:
+    """The province code every write names: two digits."""
+    return fields.String(
+        required=True,
+        error_messages=field_messages(_GENERIC),
+        validate=validate.Regexp(r"^[0-9]{2}$", error=GENERIC_MESSAGES["tenant_format"]),
+    )
+
+
+class Base64Bytes(fields.String):
+    """A file sent as base64 over JSON; loads as the file's bytes."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bytes:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError(GENERIC_MESSAGES["file_encoding"]) from exc
+
+
+_GENERIC = MessageCatalogue({})

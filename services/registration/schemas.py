@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,7 +9,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from khuyenhoc.text import clean
-from khuyenhoc.validation import MessageCatalogue, field_messages
+from khuyenhoc.validation import Base64Bytes, MessageCatalogue, field_messages, tenant_field
 from services.registration.branches import BranchKind
 from services.registration.domain import (
     LabourGroup,
@@ -25,7 +23,6 @@ MESSAGES = MessageCatalogue(
     {
         "blank": "Không được để trống.",
         "too_long": "Quá dài: tối đa 120 ký tự.",
-        "tenant_format": "Mã tỉnh phải gồm 2 chữ số.",
         "commune_format": "Mã xã/phường/thị trấn phải gồm 5 chữ số.",
         "commune_not_found": "Không tìm thấy xã/phường/thị trấn này trong tỉnh đã chọn.",
         "year_range": "Năm đăng ký phải từ năm 2000 đến năm sau năm hiện tại.",
@@ -47,7 +44,6 @@ MESSAGES = MessageCatalogue(
         "import_kind": "Loại danh sách phải là household, clan, community, learning_unit "
         "hoặc citizen.",
         "file_too_large": "Tệp quá lớn: tối đa 50 MB.",
-        "file_encoding": "Nội dung tệp phải được mã hóa base64.",
         "file_name": "Tên tệp phải kết thúc bằng .xlsx hoặc .csv.",
         "branch_not_found": "Không tìm thấy chi hội này trong tỉnh đã chọn.",
         "branch_kind": "Loại chi hội phải là một trong: residential, school, clan, agency, board.",
@@ -173,11 +169,7 @@ class RegisterSchema(EdgeSchema):
     kind: SubjectKind
     unit_field = "commune_code"
 
-    tenant = fields.String(
-        required=True,
-        error_messages=_BASE,
-        validate=validate.Regexp(r"^[0-9]{2}$", error=MESSAGES["tenant_format"]),
-    )
+    tenant = tenant_field()
     year = _year()
 
     @post_load
@@ -305,11 +297,7 @@ REGISTER_SCHEMAS: dict[SubjectKind, type[RegisterSchema]] = {
 
 
 class WithdrawSchema(EdgeSchema):
-    tenant = fields.String(
-        required=True,
-        error_messages=_BASE,
-        validate=validate.Regexp(r"^[0-9]{2}$", error=MESSAGES["tenant_format"]),
-    )
+    tenant = tenant_field()
     enrolment_id = fields.String(
         data_key="enrolmentId",
         required=True,
@@ -320,14 +308,6 @@ class WithdrawSchema(EdgeSchema):
         load_default="",
         error_messages=_BASE,
         validate=validate.Length(max=500, error=MESSAGES["reason_too_long"]),
-    )
-
-
-def _tenant() -> fields.String:
-    return fields.String(
-        required=True,
-        error_messages=_BASE,
-        validate=validate.Regexp(r"^[0-9]{2}$", error=MESSAGES["tenant_format"]),
     )
 
 
@@ -345,7 +325,7 @@ def _day(**kwargs: Any) -> fields.Date:
 
 
 class CreateBranchSchema(EdgeSchema):
-    tenant = _tenant()
+    tenant = tenant_field()
     commune_code = _commune()
     name = _name()
     kind = fields.Enum(
@@ -358,20 +338,20 @@ class CreateBranchSchema(EdgeSchema):
 
 
 class RenameBranchSchema(EdgeSchema):
-    tenant = _tenant()
+    tenant = tenant_field()
     code = _branch_code()
     name = _name()
     on = _day(load_default=None)
 
 
 class CloseBranchSchema(EdgeSchema):
-    tenant = _tenant()
+    tenant = tenant_field()
     code = _branch_code()
     on = _day(required=True)
 
 
 class BranchMembersSchema(EdgeSchema):
-    tenant = _tenant()
+    tenant = tenant_field()
     code = _branch_code()
     year = fields.Integer(
         required=True, strict=True, error_messages=_BASE, validate=_check_registration_year
@@ -387,7 +367,7 @@ class BranchMembersSchema(EdgeSchema):
 class AddMemberSchema(EdgeSchema):
     """``addMember``: a hội viên of a branch for a year."""
 
-    tenant = _tenant()
+    tenant = tenant_field()
     code = _branch_code(data_key="branchCode")
     full_name = _name(data_key="fullName")
     birth_year = _birth_year("birthYear")
@@ -398,7 +378,7 @@ class AddMemberSchema(EdgeSchema):
 class StartImportSchema(EdgeSchema):
     """``startImport``: a commune's list, as the officer's file (base64 over the wire)."""
 
-    tenant = _tenant()
+    tenant = tenant_field()
     commune_code = _commune()
     kind = fields.String(
         required=True,
@@ -412,12 +392,4 @@ class StartImportSchema(EdgeSchema):
         error_messages=_BASE,
         validate=validate.Regexp(r"(?i)^[^/\\]{1,200}\.(xlsx|csv)$", error=MESSAGES["file_name"]),
     )
-    content = fields.String(required=True, error_messages=_BASE)
-
-    @post_load
-    def decode(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        try:
-            data["content"] = base64.b64decode(data["content"], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ValidationError({"content": [MESSAGES["file_encoding"]]}) from exc
-        return data
+    content = Base64Bytes(required=True, error_messages=_BASE)

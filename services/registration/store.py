@@ -12,6 +12,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from khuyenhoc.outbox import ensure_outbox_index, outbox_update, with_outbox
+from khuyenhoc.storage import forget_change, increment_once
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
 from services.registration.domain import ENROLLED, WITHDRAWN_STATUS, Enrolment, Subject
@@ -319,16 +320,12 @@ class Branches:
             existing = self.memberships.find_one({"_id": membership["_id"]}, {"counted": 1})
             if existing and existing.get("counted"):
                 return False
-        marker = f"applied.{membership['_id']}"
         identity = {k: v for k, v in members_doc.items() if k not in ("_id", "count")}
-        with suppress(DuplicateKeyError):  # the marker is there: counted before a crash
-            self.members.update_one(
-                {"_id": members_doc["_id"], marker: {"$exists": False}},
-                {"$inc": {"registered": 1}, "$set": {marker: 1}, "$setOnInsert": identity},
-                upsert=True,
-            )
+        increment_once(
+            self.members, members_doc["_id"], membership["_id"], {"registered": 1}, identity
+        )
         self.memberships.update_one({"_id": membership["_id"]}, {"$set": {"counted": 1}})
-        self.members.update_one({"_id": members_doc["_id"]}, {"$unset": {marker: ""}})
+        forget_change(self.members, members_doc["_id"], membership["_id"])
         return True
 
     def under(self, path: UnitPath) -> list[dict[str, Any]]:

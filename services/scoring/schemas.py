@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from khuyenhoc.text import clean
-from khuyenhoc.validation import MessageCatalogue, field_messages
+from khuyenhoc.validation import Base64Bytes, MessageCatalogue, field_messages, tenant_field
 from services.scoring.domain import STAGES
 
 MESSAGES = MessageCatalogue(
     {
-        "tenant_format": "Mã tỉnh phải gồm 2 chữ số.",
         "enrolment_not_found": "Không tìm thấy đăng ký đang hiệu lực này.",
         "no_criteria_set": "Chưa có bộ tiêu chí áp dụng cho danh hiệu, năm và nhóm này.",
         "invalid_answer": "Điểm hoặc kết quả chỉ số không hợp lệ.",
@@ -36,27 +33,25 @@ MESSAGES = MessageCatalogue(
         "file_too_large": "Tệp minh chứng quá lớn: tối đa 10 MB.",
         "file_type": "Chỉ nhận minh chứng dạng PDF, JPEG, PNG, DOCX hoặc XLSX.",
         "file_content": "Nội dung tệp không đúng với loại tệp đã khai.",
-        "file_encoding": "Nội dung tệp phải được mã hóa base64.",
         "date_format": "Ngày phải có dạng YYYY-MM-DD.",
     }
 )
 _BASE = field_messages(MESSAGES)
 
 
-class ScoreSchema(Schema):
-    """``submitSelfAssessment`` / ``recordReview``: indicator answers, optional figures for
-    computed indicators, the labour group where forms differ, the review's minutes."""
-
+class _Edge(Schema):
     class Meta:
         unknown = RAISE
 
     error_messages = {"unknown": MESSAGES["unknown_field"], "type": MESSAGES["invalid_input"]}
 
-    tenant = fields.String(
-        required=True,
-        error_messages=_BASE,
-        validate=validate.Regexp(r"^[0-9]{2}$", error=MESSAGES["tenant_format"]),
-    )
+    tenant = tenant_field()
+
+
+class ScoreSchema(_Edge):
+    """``submitSelfAssessment`` / ``recordReview``: indicator answers, optional figures for
+    computed indicators, the labour group where forms differ, the review's minutes."""
+
     enrolment_id = fields.String(
         data_key="enrolmentId",
         required=True,
@@ -95,19 +90,6 @@ class ScoreSchema(Schema):
         if loaded["stage"] == "review" and not loaded.get("minutes"):
             raise ValidationError({"minutes": [MESSAGES["minutes_required"]]})
         return loaded
-
-
-class _Edge(Schema):
-    class Meta:
-        unknown = RAISE
-
-    error_messages = {"unknown": MESSAGES["unknown_field"], "type": MESSAGES["invalid_input"]}
-
-    tenant = fields.String(
-        required=True,
-        error_messages=_BASE,
-        validate=validate.Regexp(r"^[0-9]{2}$", error=MESSAGES["tenant_format"]),
-    )
 
 
 def _text(max_length: int, **kwargs: Any) -> fields.String:
@@ -150,12 +132,4 @@ class EvidenceSchema(_Edge):
     enrolment_id = _text(200, data_key="enrolmentId")
     file_name = _text(200, data_key="fileName")
     content_type = _text(200, data_key="contentType")
-    content = fields.String(required=True, error_messages=_BASE)
-
-    @post_load
-    def decode(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        try:
-            data["content"] = base64.b64decode(data["content"], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ValidationError({"content": [MESSAGES["file_encoding"]]}) from exc
-        return data
+    content = Base64Bytes(required=True, error_messages=_BASE)

@@ -22,6 +22,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.outbox import ensure_outbox_index, outbox_update
+from khuyenhoc.storage import forget_change, increment_once
 from khuyenhoc.tenancy import UnitPath
 from services.scoring.domain import (
     FIGURES,
@@ -168,24 +169,19 @@ class Assessments:
         return result.modified_count == 1
 
     def _settle(self, assessment: Assessment, change_id: str, moved: dict[str, int]) -> None:
-        marker = f"applied.{change_id}"
         if moved:
-            # A duplicate key means the marker is there: counted before a crash, not again.
-            with suppress(DuplicateKeyError):
-                self.counters.update_one(
-                    {"_id": assessment.counter_id, marker: {"$exists": False}},
-                    {
-                        "$inc": moved,
-                        "$set": {marker: 1},
-                        "$setOnInsert": assessment.counter_identity(),
-                    },
-                    upsert=True,
-                )
+            increment_once(
+                self.counters,
+                assessment.counter_id,
+                change_id,
+                moved,
+                assessment.counter_identity(),
+            )
         self.assessments.update_one(
             {"_id": assessment.id}, {"$unset": {f"pending.{change_id}": ""}}
         )
         if moved:
-            self.counters.update_one({"_id": assessment.counter_id}, {"$unset": {marker: ""}})
+            forget_change(self.counters, assessment.counter_id, change_id)
 
     def get(self, assessment_id: str) -> dict[str, Any] | None:
         return self.assessments.find_one({"_id": assessment_id}, {"outbox": 0})

@@ -136,3 +136,14 @@ def test_an_import_job_is_claimed_once_resumed_after_its_lease_and_failed_after_
         later += lease + timedelta(seconds=1)
     assert jobs.claim(later, lease) is None
     assert jobs.get("imp-1")["status"] == "FAILED"
+
+
+def test_increment_once_counts_each_change_once_and_forgets_settled_ones(db):
+    from khuyenhoc.storage import forget_change, increment_once
+
+    for change in ("x", "y", "x"):  # "x" again: a retry after a crash
+        increment_once(db.c, "k", change, {"n": 1, "m": 2}, {"tenant": "20"})
+    doc = db.c.find_one({"_id": "k"})
+    assert (doc["n"], doc["m"], doc["tenant"]) == (2, 4, "20")
+    forget_change(db.c, "k", "x")
+    assert db.c.find_one({"_id": "k"})["applied"] == {"y": 1}
