@@ -84,3 +84,22 @@ def increment_once(
 def forget_change(collection: Collection, counter_id: str, change_id: str) -> None:
     """Drop a settled change's marker, so counters keep only in-flight markers."""
     collection.update_one({"_id": counter_id}, {"$unset": {f"applied.{change_id}": ""}})
+
+
+FILE_CHUNK = 1024 * 1024  # well under any MongoDB document limit
+
+
+def put_file(collection: Collection, file_id: str, content: bytes) -> int:
+    """Store a file as ``<file id>:<n>`` chunks; storing the same file again changes nothing
+    (chunks are inserted, never upserted: see the nx-27017 note above). Returns the chunks."""
+    chunks = [content[i : i + FILE_CHUNK] for i in range(0, len(content), FILE_CHUNK)]
+    for number, chunk in enumerate(chunks):
+        with suppress(DuplicateKeyError):
+            collection.insert_one({"_id": f"{file_id}:{number}", "data": chunk})
+    return len(chunks)
+
+
+def get_file(collection: Collection, file_id: str, chunks: int) -> bytes:
+    ids = [f"{file_id}:{n}" for n in range(chunks)]
+    parts = {doc["_id"]: bytes(doc["data"]) for doc in collection.find({"_id": {"$in": ids}})}
+    return b"".join(parts[i] for i in ids)

@@ -12,7 +12,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from khuyenhoc.outbox import ensure_outbox_index, outbox_update, with_outbox
-from khuyenhoc.storage import forget_change, increment_once
+from khuyenhoc.storage import forget_change, get_file, increment_once, put_file
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
 from services.registration.domain import ENROLLED, WITHDRAWN_STATUS, Enrolment, Subject
@@ -28,7 +28,6 @@ MEMBERSHIPS = "memberships"
 IMPORT_JOBS = "import_jobs"
 IMPORT_FILES = "import_files"
 IMPORT_ERRORS = "import_errors"
-FILE_CHUNK = 1024 * 1024
 DUPLICATE_KEY = 11000
 MAX_ATTEMPTS = 3  # an import that crashed its worker this often is marked FAILED
 MAX_DEPTH = 4
@@ -345,13 +344,7 @@ class ImportJobs:
         return self.jobs.find_one({"_id": job_id})
 
     def create(self, job: dict[str, Any], content: bytes) -> dict[str, Any]:
-        chunks = [content[i : i + FILE_CHUNK] for i in range(0, len(content), FILE_CHUNK)]
-        for number, chunk in enumerate(chunks):
-            with suppress(DuplicateKeyError):  # the same file sent again: the same chunks
-                self.files.insert_one(
-                    {"_id": f"{job['_id']}:{number}", "job": job["_id"], "data": chunk}
-                )
-        job = {**job, "chunks": len(chunks), "size": len(content)}
+        job = {**job, "chunks": put_file(self.files, job["_id"], content), "size": len(content)}
         try:
             self.jobs.insert_one(job)
         except DuplicateKeyError:
@@ -359,10 +352,7 @@ class ImportJobs:
         return job
 
     def content(self, job_id: str) -> bytes:
-        job = self.get(job_id)
-        ids = [f"{job_id}:{n}" for n in range(job["chunks"])]
-        parts = {doc["_id"]: bytes(doc["data"]) for doc in self.files.find({"_id": {"$in": ids}})}
-        return b"".join(parts[i] for i in ids)
+        return get_file(self.files, job_id, self.get(job_id)["chunks"])
 
     def claim(self, now: datetime, lease: timedelta) -> dict[str, Any] | None:
         """A job to work on: waiting, or abandoned by a worker whose lease ran out."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.outbox import ensure_outbox_index, outbox_update
-from khuyenhoc.storage import forget_change, increment_once
+from khuyenhoc.storage import forget_change, get_file, increment_once, put_file
 from khuyenhoc.tenancy import UnitPath
 from services.scoring.domain import (
     FIGURES,
@@ -36,7 +35,6 @@ from services.scoring.domain import (
 ASSESSMENTS = "assessments"
 PROPOSALS = "proposals"
 EVIDENCE_FILES = "evidence_files"
-FILE_CHUNK = 1024 * 1024
 TITLES = ("FAMILY", "CLAN", "COMMUNITY", "COMMUNE_COMMUNITY", "UNIT", "CITIZEN")
 COUNTERS = "counters"
 MAX_DEPTH = 4  # province / district / commune / branch
@@ -231,13 +229,7 @@ class EvidenceFiles:
         self.files = db[EVIDENCE_FILES]
 
     def put(self, evidence_id: str, content: bytes) -> int:
-        chunks = [content[i : i + FILE_CHUNK] for i in range(0, len(content), FILE_CHUNK)]
-        for number, chunk in enumerate(chunks):
-            with suppress(DuplicateKeyError):  # the same file again: the same chunks
-                self.files.insert_one({"_id": f"{evidence_id}:{number}", "data": chunk})
-        return len(chunks)
+        return put_file(self.files, evidence_id, content)
 
     def get(self, evidence_id: str, chunks: int) -> bytes:
-        ids = [f"{evidence_id}:{n}" for n in range(chunks)]
-        parts = {d["_id"]: bytes(d["data"]) for d in self.files.find({"_id": {"$in": ids}})}
-        return b"".join(parts[i] for i in ids)
+        return get_file(self.files, evidence_id, chunks)
