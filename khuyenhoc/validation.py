@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -39,6 +39,15 @@ class InvalidInput(Exception):
 
     def as_list(self) -> list[dict[str, str]]:
         return [asdict(error) for error in self.errors]
+
+
+def answered(use_case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a use case for an RPC caller: invalid input comes back as ``{"errors": [...]}``
+    (field, key, message), never as a remote exception."""
+    try:
+        return use_case()
+    except InvalidInput as exc:
+        return {"errors": exc.as_list()}
 
 
 class MessageCatalogue:

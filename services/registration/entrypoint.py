@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,7 +13,7 @@ from nameko.timer import timer
 from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.validation import InvalidInput
+from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
 from services.registration import exports, imports, service, store
 from services.registration.domain import SubjectKind
@@ -82,7 +81,7 @@ class RegistrationService(ObservableService):
                 self.outbox.kick()
             return {"enrolment": registered.as_dict()}
 
-        return _answer(run)
+        return answered(run)
 
     @rpc
     def withdraw(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +91,7 @@ class RegistrationService(ObservableService):
             self.outbox.kick()
             return {"enrolment": withdrawn}
 
-        return _answer(run)
+        return answered(run)
 
     @rpc
     def subjects(
@@ -157,7 +156,7 @@ class RegistrationService(ObservableService):
             unit, created = service.create_branch(self._directory(), self._branches(), **data)
             return {"branch": _public_unit(unit), "created": created}
 
-        return _answer(create)
+        return answered(create)
 
     @rpc
     def rename_branch(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +165,7 @@ class RegistrationService(ObservableService):
             unit = service.rename_branch(self._directory(), self._branches(), **data)
             return {"branch": _public_unit(unit)}
 
-        return _answer(rename)
+        return answered(rename)
 
     @rpc
     def close_branch(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -175,7 +174,7 @@ class RegistrationService(ObservableService):
             unit = service.close_branch(self._directory(), self._branches(), **data)
             return {"branch": _public_unit(unit)}
 
-        return _answer(close)
+        return answered(close)
 
     @rpc
     def set_branch_members(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +184,7 @@ class RegistrationService(ObservableService):
                 "members": service.set_branch_members(self._directory(), self._branches(), **data)
             }
 
-        return _answer(record)
+        return answered(record)
 
     @rpc
     def add_member(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -196,7 +195,7 @@ class RegistrationService(ObservableService):
                 self.outbox.kick()
             return {"member": added}
 
-        return _answer(record)
+        return answered(record)
 
     @rpc
     def start_import(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -216,7 +215,7 @@ class RegistrationService(ObservableService):
             )
             return {"job": _public_job(job), "created": created}
 
-        return _answer(accept)
+        return answered(accept)
 
     @rpc
     def import_job(self, tenant: str, job_id: str) -> dict[str, Any] | None:
@@ -344,14 +343,6 @@ JOB_FIELDS = (
 
 def _public_job(job: dict[str, Any]) -> dict[str, Any]:
     return {field: job.get(field) for field in JOB_FIELDS}
-
-
-def _answer(use_case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run a use case; invalid input comes back as field errors, never as an exception."""
-    try:
-        return use_case()
-    except InvalidInput as exc:
-        return {"errors": exc.as_list()}
 
 
 def _day(at: str | None) -> date | None:

@@ -18,7 +18,7 @@ from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.validation import InvalidInput
+from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
 from services.scoring import service, store
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
@@ -92,13 +92,14 @@ class ScoringService(ObservableService):
     @rpc
     def score(self, payload: dict[str, Any]) -> dict[str, Any]:
         """A self-assessment or review: ``{"assessment": ...}`` or ``{"errors": [...]}``."""
-        try:
+
+        def run() -> dict[str, Any]:
             data = MESSAGES.load(ScoreSchema(), payload)
             scored = service.score(store.Assessments(self.db), self._sets(data["tenant"]), **data)
-        except InvalidInput as exc:
-            return {"errors": exc.as_list()}
-        self.outbox.kick()
-        return {"assessment": _public(scored)}
+            self.outbox.kick()
+            return {"assessment": _public(scored)}
+
+        return answered(run)
 
     @rpc
     def propose(
@@ -107,7 +108,7 @@ class ScoringService(ObservableService):
         """The proposal list of a unit (its reviewed, eligible subjects), posted publicly."""
         days = int(self._tenant_settings(tenant).get("posting_days") or 0)
         unit = {"code": unit_code, "path": unit_path}
-        return _answer(
+        return answered(
             lambda: {
                 "proposal": service.propose(
                     store.Assessments(self.db),
@@ -139,7 +140,7 @@ class ScoringService(ObservableService):
             self.outbox.kick()
             return {"decision": decided}
 
-        return _answer(run)
+        return answered(run)
 
     @rpc
     def revoke(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -147,7 +148,7 @@ class ScoringService(ObservableService):
             data = MESSAGES.load(RevokeSchema(), payload)
             return {"assessment": _public(service.revoke(store.Assessments(self.db), **data))}
 
-        return _answer(run)
+        return answered(run)
 
     @rpc
     def authorities(self, tenant: str, title: str) -> list[str]:
@@ -173,7 +174,7 @@ class ScoringService(ObservableService):
             )
             return {"assessment": _public(found)}
 
-        return _answer(run)
+        return answered(run)
 
     @rpc
     def evidence_file(self, tenant: str, enrolment_id: str, evidence_id: str) -> dict | None:
@@ -204,13 +205,6 @@ class ScoringService(ObservableService):
     def _sets(self, tenant: str | None) -> list[CriteriaSet]:
         own = tenant_sets(str(self.config.get("CRITERIA_DIR") or ""), tenant) if tenant else ()
         return [*own, *load_shipped()]
-
-
-def _answer(run: Any) -> dict[str, Any]:
-    try:
-        return run()
-    except InvalidInput as exc:
-        return {"errors": exc.as_list()}
 
 
 def _public(assessment: dict[str, Any]) -> dict[str, Any]:
