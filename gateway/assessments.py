@@ -65,12 +65,41 @@ class Verdict(graphene.ObjectType):
     explanation = graphene.List(graphene.NonNull(CriterionVerdict), required=True)
 
 
+class Figure(graphene.ObjectType):
+    name = graphene.String(required=True)
+    value = graphene.Float(required=True)
+
+
+def _figures(field: str) -> Any:
+    def resolve(record: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        given = record.get(field) or {}
+        return [{"name": name, "value": value} for name, value in sorted(given.items())]
+
+    return resolve
+
+
 class StageRecord(graphene.ObjectType):
     set_id = graphene.String(required=True)
     at = graphene.String(required=True)
     by = graphene.String()
     minutes = graphene.String(description="Biên bản họp bình xét (review only)")
     verdict = graphene.Field(Verdict, required=True)
+    figures = graphene.List(
+        graphene.NonNull(Figure),
+        required=True,
+        description="Figures entered for computed indicators",
+        resolver=_figures("figures"),
+    )
+    computed_figures = graphene.List(
+        graphene.NonNull(Figure),
+        required=True,
+        description="Figures the platform computed itself (a learning unit's share of learning "
+        "citizens, a commune's shares of recognised families...); they win over entered ones",
+        resolver=_figures("computed_figures"),
+    )
+    recomputed_at = graphene.String(
+        description="When the platform last judged this stage again because its figures moved"
+    )
 
 
 class Revocation(graphene.ObjectType):

@@ -80,6 +80,9 @@ class RegisterCitizenInput(_Place, graphene.InputObjectType):
     labour_group = graphene.Field(LabourGroup, required=True)
     address = graphene.String()
     phone = graphene.String()
+    learning_unit_id = graphene.String(
+        description="subjectId of the learning unit (Đơn vị học tập) the citizen belongs to"
+    )
 
 
 class Enrolment(graphene.ObjectType):

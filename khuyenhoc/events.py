@@ -10,6 +10,7 @@ WITHDRAWN = EventType("registration", "withdrawn", 1)
 MEMBER_JOINED = EventType("registration", "member.joined", 1)
 SCORED = EventType("scoring", "scored", 1)
 RECOGNISED = EventType("scoring", "recognised", 1)
+REVOKED = EventType("scoring", "revoked", 1)
 
 ALL_EVENT_TYPES: tuple[EventType, ...] = (
     REGISTERED,
@@ -17,4 +18,5 @@ ALL_EVENT_TYPES: tuple[EventType, ...] = (
     MEMBER_JOINED,
     SCORED,
     RECOGNISED,
+    REVOKED,
 )

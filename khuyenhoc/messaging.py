@@ -25,6 +25,7 @@ from khuyenhoc.config import tenants
 from khuyenhoc.contracts import ContractError, validate_event
 from khuyenhoc.envelope import Envelope, EventType
 from khuyenhoc.metrics import EVENTS_CONSUMED
+from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnknownTenant, require_tenant
 from khuyenhoc.topology import (
     DEAD_LETTER_EXCHANGE,
@@ -39,7 +40,7 @@ DUPLICATE = "duplicate"
 DEAD_LETTERED = "dead_lettered"
 REQUEUED = "requeued"
 
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionFailure,)
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionFailure, RetryLater)
 REQUEUE_DELAY_SECONDS = 1.0
 
 

@@ -19,6 +19,7 @@ from khuyenhoc.events import (
     MEMBER_JOINED,
     RECOGNISED,
     REGISTERED,
+    REVOKED,
     SCORED,
     WITHDRAWN,
 )
@@ -43,7 +44,15 @@ SUBSCRIPTIONS: dict[EventType, tuple[Subscriber, ...]] = {
     ),
     MEMBER_JOINED: (Subscriber("notification", "on_member_joined"),),
     SCORED: (Subscriber("notification", "on_scored"),),
-    RECOGNISED: (Subscriber("notification", "on_recognised"),),
+    # scoring hears its own decisions: a learning unit's share of learning citizens follows them
+    RECOGNISED: (
+        Subscriber("scoring", "on_recognised"),
+        Subscriber("notification", "on_recognised"),
+    ),
+    REVOKED: (
+        Subscriber("scoring", "on_revoked"),
+        Subscriber("notification", "on_revoked"),
+    ),
 }
 
 DEAD_LETTER_EXCHANGE = Exchange("khuyenhoc.dead-letter", type="direct", durable=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from khuyenhoc.envelope import Envelope
-from khuyenhoc.events import MEMBER_JOINED, RECOGNISED, REGISTERED, SCORED, WITHDRAWN
+from khuyenhoc.events import MEMBER_JOINED, RECOGNISED, REGISTERED, REVOKED, SCORED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.web import ObservableService
@@ -36,6 +36,10 @@ class NotificationService(ObservableService):
 
     @consumes(RECOGNISED)
     def on_recognised(self, event: Envelope) -> str:
+        return self._receive(event)
+
+    @consumes(REVOKED)
+    def on_revoked(self, event: Envelope) -> str:
         return self._receive(event)
 
     def _receive(self, event: Envelope) -> str:

@@ -263,6 +263,7 @@ class Enrolment:
     title: Title
     year: int
     unit_path: UnitPath
+    links: tuple[tuple[str, Any], ...] = ()  # see ``enrolment_links``; carried by ``registered``
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> Enrolment:
@@ -272,6 +273,7 @@ class Enrolment:
             Title(doc["title"]),
             doc["year"],
             UnitPath.parse(doc["unitpath"]),
+            tuple(sorted((doc.get("links") or {}).items())),
         )
 
     @property
@@ -294,7 +296,7 @@ class Enrolment:
             subject=f"enrolment/{self.id}",
             unit_path=self.unit_path,
             time=now,
-            data=self._data(),
+            data={**self._data(), **dict(self.links)},
         )
 
     def withdrawn_event(self, now: datetime, reason: str) -> dict[str, Any]:
@@ -320,5 +322,19 @@ class Enrolment:
             "unitpath": str(self.unit_path),
             **self.unit_path.depth_fields(),
             "status": ENROLLED,
+            "links": dict(self.links),
             "created_at": now,
         }
+
+
+def enrolment_links(subject: Subject, member_of: str | None = None) -> tuple[tuple[str, Any], ...]:
+    """What scoring needs from a registration to compute a learning unit's figures itself:
+    the unit a learning citizen belongs to that year (``memberOf``), and the number of members
+    a learning unit declares (``declaredMembers``, the denominator of its members' share)."""
+    links: dict[str, Any] = {}
+    if member_of and subject.kind is SubjectKind.CITIZEN:
+        links["memberOf"] = member_of
+    staff = subject.details.get("staff") if subject.kind is SubjectKind.LEARNING_UNIT else None
+    if staff:
+        links["declaredMembers"] = staff
+    return tuple(sorted(links.items()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -52,6 +52,7 @@ MESSAGES = MessageCatalogue(
         "date_before_opening": "Ngày này sớm hơn ngày thành lập chi hội.",
         "member_count_range": "Số hội viên phải từ 0 đến 1.000.000.",
         "date_format": "Ngày phải có dạng YYYY-MM-DD.",
+        "learning_unit_not_found": "Không tìm thấy đơn vị học tập này trong tỉnh đã chọn.",
     }
 )
 _BASE = field_messages(MESSAGES)
@@ -125,6 +126,7 @@ class RegisterCommand:
     unit_code: str
     fields: dict[str, Any]
     year: int
+    member_of: str | None = None  # a citizen's learning unit (its subject id) that year
 
 
 def _optional_name(**kwargs: Any) -> Text:
@@ -282,6 +284,19 @@ class RegisterCitizenSchema(RegisterSchema):
     )
     address = _optional_name()
     phone = _phone()
+    learning_unit_id = fields.String(
+        data_key="learningUnitId",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^lu-[0-9a-f]{20}$", error=MESSAGES["learning_unit_not_found"]),
+    )
+
+    @post_load
+    def to_command(self, data: dict[str, Any], **kwargs: Any) -> RegisterCommand:
+        member_of = data.pop("learning_unit_id")
+        command = super().to_command(data, **kwargs)
+        return replace(command, member_of=member_of)
 
 
 REGISTER_SCHEMAS: dict[SubjectKind, type[RegisterSchema]] = {

@@ -27,6 +27,7 @@ from services.registration.domain import (
     citizen,
     clan,
     community,
+    enrolment_links,
     household,
     learning_unit,
 )
@@ -114,15 +115,27 @@ def register(
     path = registration_unit(
         directory, command.tenant, command.unit_code, subject.unit_level, command.year, field
     )
+    if command.member_of:
+        _check_learning_unit(registrations, command.tenant, command.member_of)
     registrations.add_subject(subject.as_document(path, now))
-    enrolment = Enrolment(subject.subject_id, subject.kind, subject.title, command.year, path)
+    links = enrolment_links(subject, command.member_of)
+    enrolment = Enrolment(
+        subject.subject_id, subject.kind, subject.title, command.year, path, links
+    )
     event = enrolment.registered_event(now)
     created = registrations.add_enrolment(enrolment.as_document(now, subject.name), event)
     if not created:
-        created = registrations.reenrol(enrolment.id, event, now)
+        created = registrations.reenrol(enrolment.id, event, dict(links), now)
     return Registered(
         enrolment.id, subject.subject_id, subject.title.value, command.year, str(path), created
     )
+
+
+def _check_learning_unit(registrations: Registrations, tenant: str, subject_id: str) -> None:
+    """A citizen may name only a learning unit of the same province."""
+    unit = registrations.get_subject(subject_id)
+    if not unit or unit["tenant"] != tenant or unit["kind"] != SubjectKind.LEARNING_UNIT:
+        raise InvalidInput([MESSAGES.error("learningUnitId", "learning_unit_not_found")])
 
 
 def list_subjects(

@@ -15,7 +15,13 @@ from khuyenhoc.outbox import ensure_outbox_index, outbox_update, with_outbox
 from khuyenhoc.storage import forget_change, get_file, increment_once, put_file
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
-from services.registration.domain import ENROLLED, WITHDRAWN_STATUS, Enrolment, Subject
+from services.registration.domain import (
+    ENROLLED,
+    WITHDRAWN_STATUS,
+    Enrolment,
+    Subject,
+    enrolment_links,
+)
 from services.registration.hierarchy import pick_version, reference_day, unit_id, valid_at
 
 UNITS = "units"
@@ -165,10 +171,12 @@ class Registrations:
             return False
         return True
 
-    def reenrol(self, enrolment_id: str, event: dict[str, Any], now: datetime) -> bool:
+    def reenrol(
+        self, enrolment_id: str, event: dict[str, Any], links: dict[str, Any], now: datetime
+    ) -> bool:
         """Enrol a withdrawn enrolment again, with its event; False if it was enrolled."""
         update = outbox_update(event)
-        update["$set"].update(status=ENROLLED, reenrolled_at=now.isoformat())
+        update["$set"].update(status=ENROLLED, links=links, reenrolled_at=now.isoformat())
         result = self.enrolments.update_one(
             {"_id": enrolment_id, "status": WITHDRAWN_STATUS}, update
         )
@@ -227,7 +235,10 @@ class Registrations:
             ],
             ordered=False,
         )
-        enrolments = [Enrolment(s.subject_id, s.kind, s.title, year, path) for s in subjects]
+        enrolments = [
+            Enrolment(s.subject_id, s.kind, s.title, year, path, enrolment_links(s))
+            for s in subjects
+        ]
         documents = [
             with_outbox(e.as_document(now, s.name), e.registered_event(now))
             for e, s in zip(enrolments, subjects, strict=True)
@@ -244,7 +255,7 @@ class Registrations:
             if len(taken) != len(exc.details["writeErrors"]):
                 raise
         reenrolled = sum(
-            self.reenrol(doc["_id"], enrolment.registered_event(now), now)
+            self.reenrol(doc["_id"], enrolment.registered_event(now), doc["links"], now)
             for doc, enrolment in zip(documents, enrolments, strict=True)
             if doc in taken
         )
@@ -253,6 +264,9 @@ class Registrations:
     def subject_details(self, subject_ids: list[str]) -> dict[str, dict[str, Any]]:
         found = self.subjects.find({"_id": {"$in": subject_ids}}, {"address": 1, "name": 1})
         return {doc["_id"]: doc for doc in found}
+
+    def get_subject(self, subject_id: str) -> dict[str, Any] | None:
+        return self.subjects.find_one({"_id": subject_id}, {"tenant": 1, "kind": 1, "name": 1})
 
     def get_enrolment(self, enrolment_id: str) -> dict[str, Any] | None:
         return self.enrolments.find_one({"_id": enrolment_id}, {"outbox": 0})

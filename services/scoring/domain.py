@@ -9,7 +9,8 @@ from enum import StrEnum
 from typing import Any
 
 from khuyenhoc.envelope import Envelope, EventType, new_event
-from khuyenhoc.events import RECOGNISED, SCORED
+from khuyenhoc.events import RECOGNISED, REVOKED, SCORED
+from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnitPath
 
 
@@ -45,6 +46,14 @@ class NotScorable(LookupError):
     """No enrolled assessment of that id in that tenant (unknown, other tenant, withdrawn)."""
 
 
+class ConcurrentChange(RetryLater):
+    """The assessment kept changing under us; the message or request will be retried."""
+
+
+class StaleRead(RuntimeError):
+    """The assessment changed since the caller read it; read again and recompute."""
+
+
 FIGURES = (
     "registered",
     "assessed",
@@ -64,7 +73,7 @@ def contributions(state: Mapping[str, Any] | None) -> dict[str, int]:
         return dict.fromkeys(FIGURES, 0)
     review = state.get("review") or {}
     recognition = state.get("recognition") or {}
-    held = bool(recognition) and not recognition.get("revoked")
+    held = holds_title(state)
     return {
         "registered": 1,
         "assessed": int(bool(state.get("self_assessment"))),
@@ -74,6 +83,16 @@ def contributions(state: Mapping[str, Any] | None) -> dict[str, int]:
         "recognised_level_1": int(held and recognition.get("level") == 1),
         "recognised_level_2": int(held and recognition.get("level") == 2),
     }
+
+
+def holds_title(state: Mapping[str, Any]) -> bool:
+    """Recognised by decision, not revoked, and still enrolled."""
+    recognition = state.get("recognition") or {}
+    return (
+        state.get("status") == AssessmentStatus.REGISTERED
+        and bool(recognition)
+        and not recognition.get("revoked")
+    )
 
 
 def is_eligible(state: Mapping[str, Any]) -> bool:
@@ -114,6 +133,18 @@ def recognised_event(
     )
 
 
+def revoked_event(
+    assessment: Mapping[str, Any], recognition: Mapping[str, Any], reason: str, now: datetime
+) -> dict[str, Any]:
+    """``revoked``: a recognition withdrawn by the authority, with the reason."""
+    return _assessment_event(
+        REVOKED,
+        assessment,
+        now,
+        {"decisionNumber": recognition["decision_number"], "reason": reason},
+    )
+
+
 def deltas(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> dict[str, int]:
     """How a change of one assessment moves its unit's figures (only the figures that move)."""
     old, new = contributions(before), contributions(after)
@@ -135,6 +166,8 @@ class Assessment:
     year: int
     unit_path: UnitPath
     status: AssessmentStatus = AssessmentStatus.REGISTERED
+    member_of: str | None = None  # a citizen's learning unit (subject id) that year
+    declared_members: int | None = None  # a learning unit's declared number of members
 
     @classmethod
     def opened_by(cls, event: Envelope) -> Assessment:
@@ -146,7 +179,13 @@ class Assessment:
             title=data["title"],
             year=data["year"],
             unit_path=event.unitpath,
+            member_of=data.get("memberOf"),
+            declared_members=data.get("declaredMembers"),
         )
+
+    def links(self) -> dict[str, Any]:
+        """What a registration says about membership; a later registration restates it."""
+        return {"member_of": self.member_of, "declared_members": self.declared_members}
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Assessment:
@@ -181,6 +220,7 @@ class Assessment:
             "unitpath": str(self.unit_path),
             **self.unit_path.depth_fields(),
             "status": self.status.value,
+            **self.links(),
             "opened_by_event": opened_by_event,
             "opened_at": now,
         }

@@ -13,7 +13,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
 from khuyenhoc.envelope import Envelope
-from khuyenhoc.events import REGISTERED, WITHDRAWN
+from khuyenhoc.events import RECOGNISED, REGISTERED, REVOKED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase
@@ -69,11 +69,34 @@ class ScoringService(ObservableService):
 
     @consumes(WITHDRAWN)
     def on_withdrawn(self, event: Envelope) -> str:
-        return self._apply(event, WITHDRAWN.name)
+        outcome = self._apply(event, WITHDRAWN.name)
+        self._refresh_member_unit(event)
+        return outcome
+
+    @consumes(RECOGNISED)
+    def on_recognised(self, event: Envelope) -> str:
+        """Scoring's own decision: a recognised citizen may lift their unit's share."""
+        return self._refresh_member_unit(event)
+
+    @consumes(REVOKED)
+    def on_revoked(self, event: Envelope) -> str:
+        return self._refresh_member_unit(event)
 
     def _apply(self, event: Envelope, name: str) -> str:
         changed = service.apply_enrolment_event(store.Assessments(self.db), event, name)
         return PROCESSED if changed else DUPLICATE
+
+    def _refresh_member_unit(self, event: Envelope) -> str:
+        if event.data["subjectKind"] != "citizen":
+            return DUPLICATE  # nothing of ours depends on it
+        assessments = store.Assessments(self.db)
+        member = assessments.get(event.data["enrolmentId"])
+        if member and member["tenant"] != event.tenant:
+            return DUPLICATE
+        rewritten = service.refresh_member_unit(assessments, self._sets(event.tenant), member)
+        if rewritten:
+            self.outbox.kick()
+        return PROCESSED if rewritten else DUPLICATE
 
     @rpc
     def stats(self, tenant: str, unit_path: str, year: int) -> dict[str, dict[str, int]]:
@@ -146,7 +169,9 @@ class ScoringService(ObservableService):
     def revoke(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(RevokeSchema(), payload)
-            return {"assessment": _public(service.revoke(store.Assessments(self.db), **data))}
+            revoked = service.revoke(store.Assessments(self.db), **data)
+            self.outbox.kick()
+            return {"assessment": _public(revoked)}
 
         return answered(run)
 

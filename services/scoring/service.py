@@ -10,13 +10,18 @@ from typing import TYPE_CHECKING, Any
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import FieldError, InvalidInput
+from services.scoring.computed import commune_shares, member_shares
 from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
+    STAGES,
     Assessment,
+    ConcurrentChange,
     NotScorable,
+    StaleRead,
     deadlines,
     is_eligible,
     recognised_event,
+    revoked_event,
     scored_event,
     title_history,
     title_totals,
@@ -29,6 +34,8 @@ from services.scoring.schemas import MESSAGES
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.scoring.store import Assessments, EvidenceFiles, Proposals
+
+REFRESH_ATTEMPTS = 10
 
 
 def apply_enrolment_event(assessments: Assessments, event: Envelope, name: str) -> bool:
@@ -63,8 +70,9 @@ def score(
     criteria = select(sets, current["title"], current["year"], group=group)
     if criteria is None:
         raise InvalidInput([MESSAGES.error("group", "no_criteria_set")])
+    computed = platform_figures(assessments, current)
     try:
-        verdict = asdict(assess(criteria, answers, figures))
+        verdict = asdict(assess(criteria, answers, {**figures, **computed}))
     except AssessmentError as exc:
         raise InvalidInput(
             [FieldError("answers", "invalid_answer", f"{MESSAGES['invalid_answer']} {exc}")]
@@ -73,6 +81,7 @@ def score(
         "set_id": criteria.id,
         "answers": answers,
         "figures": figures,
+        "computed_figures": computed,
         "group": group,
         "verdict": verdict,
         "at": now.isoformat(),
@@ -86,6 +95,92 @@ def score(
         )
     except NotScorable as exc:
         raise InvalidInput([MESSAGES.error("enrolmentId", "enrolment_not_found")]) from exc
+
+
+def platform_figures(assessments: Assessments, current: Mapping[str, Any]) -> dict[str, float]:
+    """The figures of computed indicators the platform knows for this assessment."""
+    if current["title"] == "UNIT":
+        members = assessments.members_of(current["tenant"], current["subject_id"], current["year"])
+        return member_shares(current.get("declared_members"), members)
+    if current["title"] == "COMMUNE_COMMUNITY":
+        path = UnitPath.parse(current["unitpath"])
+        return commune_shares(unit_stats(assessments, path, current["year"]))
+    return {}
+
+
+def refresh_member_unit(
+    assessments: Assessments,
+    sets: Sequence[CriteriaSet],
+    member: Mapping[str, Any] | None,
+    now: datetime | None = None,
+) -> list[str]:
+    """After a citizen's recognition, revocation or withdrawal: judge the stages of their
+    learning unit's assessment for that year again, so a unit whose share of learning citizens
+    crosses its target becomes eligible (or stops being) without anyone re-entering it."""
+    if not member or member["title"] != "CITIZEN" or not member.get("member_of"):
+        return []
+    units = assessments.of_subject(member["tenant"], member["member_of"])
+    unit = next((u for u in units if u["title"] == "UNIT" and u["year"] == member["year"]), None)
+    return refresh_computed(assessments, sets, unit["_id"], now) if unit else []
+
+
+def refresh_computed(
+    assessments: Assessments,
+    sets: Sequence[CriteriaSet],
+    assessment_id: str,
+    now: datetime | None = None,
+) -> list[str]:
+    """Judge the recorded stages again with today's platform figures; each stage whose figures
+    moved is recorded again, with a ``scored`` event when its outcome (status, level, total)
+    changed. A decided
+    recognition is not touched (the decision was taken on the review as it stood). Idempotent:
+    nothing is written when the figures have not moved. Returns the stages rewritten."""
+    now = now or datetime.now(UTC)
+    for _ in range(REFRESH_ATTEMPTS):
+        current = assessments.get(assessment_id)
+        if not current or current["status"] != "REGISTERED" or current.get("recognition"):
+            return []
+        computed = platform_figures(assessments, current)
+        try:
+            return _rejudge(assessments, sets, current, computed, now)
+        except StaleRead:
+            continue  # the assessment moved while we computed: read and compute again
+        except NotScorable:
+            return []  # withdrawn meanwhile: nothing left to judge
+    raise ConcurrentChange(f"assessment {assessment_id} kept changing")
+
+
+def _rejudge(
+    assessments: Assessments,
+    sets: Sequence[CriteriaSet],
+    current: dict[str, Any],
+    computed: dict[str, float],
+    now: datetime,
+) -> list[str]:
+    rewritten = []
+    for stage in STAGES:
+        record = current.get(stage)
+        criteria = next((s for s in sets if record and s.id == record["set_id"]), None)
+        if criteria is None or record.get("computed_figures") == computed:
+            continue
+        verdict = asdict(assess(criteria, record["answers"], {**record["figures"], **computed}))
+        update = {**record, "computed_figures": computed, "verdict": verdict}
+        update["recomputed_at"] = now.isoformat()
+        event = (
+            scored_event(current, stage, verdict, now)
+            if _outcome(verdict) != _outcome(record["verdict"])
+            else None
+        )
+        current = assessments.record_stage(
+            current["tenant"], current["_id"], stage, update, event, current.get("version", 1)
+        )
+        current["version"] = current.get("version", 1) + 1
+        rewritten.append(stage)
+    return rewritten
+
+
+def _outcome(verdict: Mapping[str, Any]) -> tuple[Any, ...]:
+    return verdict["status"], verdict["level"], verdict["total"]
 
 
 def criteria_summary(criteria: CriteriaSet) -> dict[str, Any]:
@@ -238,7 +333,8 @@ def revoke(
     if recognition.get("revoked"):
         raise InvalidInput([MESSAGES.error("enrolmentId", "already_revoked")])
     record = {**recognition, "revoked": {"reason": reason, "at": now.isoformat()}}
-    return assessments.record_stage(tenant, enrolment_id, "recognition", record, None)
+    event = revoked_event(current, recognition, reason, now)
+    return assessments.record_stage(tenant, enrolment_id, "recognition", record, event)
 
 
 def history(assessments: Assessments, tenant: str, subject_id: str) -> dict[str, Any]:

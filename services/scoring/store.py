@@ -27,7 +27,9 @@ from services.scoring.domain import (
     FIGURES,
     Assessment,
     AssessmentStatus,
+    ConcurrentChange,
     NotScorable,
+    StaleRead,
     deltas,
     transition,
 )
@@ -51,15 +53,15 @@ def prepare(db: Database) -> None:
     db[ASSESSMENTS].create_index(
         [("tenant", ASCENDING), ("subject_id", ASCENDING)], name="by_subject"
     )
+    db[ASSESSMENTS].create_index(
+        [("tenant", ASCENDING), ("member_of", ASCENDING), ("year", ASCENDING)],
+        name="by_unit_member",
+    )
     for depth in range(MAX_DEPTH):
         db[COUNTERS].create_index(
             [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
             name=f"rollup_{depth}",
         )
-
-
-class ConcurrentChange(RuntimeError):
-    """The assessment kept changing under us; the message or request will be retried."""
 
 
 class Assessments:
@@ -96,6 +98,8 @@ class Assessments:
                 "last_event_time": event_time,
                 "updated_at": now.isoformat(),
             }
+            if change.status is AssessmentStatus.REGISTERED:
+                state.update(assessment.links())
             moved = deltas(current, {**(current or {}), **state})
             if current is None:
                 created = self._insert(assessment, event_id, now, state, moved)
@@ -112,15 +116,19 @@ class Assessments:
         assessment_id: str,
         stage: str,
         record: dict[str, Any],
-        event: dict[str, Any],
+        event: dict[str, Any] | None,
+        read_version: int | None = None,
     ) -> dict[str, Any]:
         """Keep a stage of the assessment (self-assessment, review, recognition; a later record
         of a stage replaces the earlier) with the event announcing it, in the same write; the
-        unit's figures follow."""
+        unit's figures follow. With ``read_version``, a record computed from that version is
+        refused (:class:`StaleRead`) once the assessment has moved on."""
         for _ in range(ATTEMPTS):
             current = self.assessments.find_one({"_id": assessment_id})
             if not current or current["tenant"] != tenant or current["status"] != REGISTERED:
                 raise NotScorable(assessment_id)
+            if read_version is not None and current.get("version", 1) != read_version:
+                raise StaleRead(assessment_id)
             moved = deltas(current, {**current, stage: record})
             change_id = event["id"] if event else str(uuid.uuid4())
             update = outbox_update(event) if event else {"$set": {}}
@@ -189,6 +197,16 @@ class Assessments:
         return self.counters.find(
             {"tenant": path.tenant, "year": year, f"path_{path.depth}": path.code},
             {"title": 1, **dict.fromkeys(FIGURES, 1)},
+        )
+
+    def members_of(self, tenant: str, unit_subject_id: str, year: int) -> list[dict[str, Any]]:
+        """The assessments naming a learning unit as the member's unit that year (indexed; a
+        unit has tens or hundreds of members)."""
+        return list(
+            self.assessments.find(
+                {"tenant": tenant, "member_of": unit_subject_id, "year": year},
+                {"title": 1, "status": 1, "recognition": 1},
+            )
         )
 
     def of_subject(self, tenant: str, subject_id: str) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ PURE_MODULES = [
     "services.scoring.domain",
     "services.scoring.service",
     "services.scoring.engine",
+    "services.scoring.computed",
     "services.fund.ledger",
     "khuyenhoc.envelope",
     "khuyenhoc.events",
