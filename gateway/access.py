@@ -62,6 +62,19 @@ def in_reach(info: Any, tenant: str | None, path: str | None, roles: Collection[
     return tenant
 
 
+def may_decide(caller: Caller, unit: UnitPath, rules: Collection[str]) -> bool:
+    """Whether the caller holds the authority a province configured for a title. A rule is a
+    role (``authority``), or a role that must sit above the unit (``authority:above``: TT
+    25/2023 has the commune's own learning community recognised by the level above it)."""
+    for rule in rules:
+        role, _, where = rule.partition(":")
+        if caller.role.value != role or not caller.covers(unit):
+            continue
+        if where != "above" or caller.unit_path.depth < unit.depth:
+            return True
+    return False
+
+
 def scoped_unit(
     info: Any, tenant: str | None, code: str, roles: Collection[Role], at: date | None = None
 ) -> tuple[str, dict[str, Any] | None]:

@@ -11,6 +11,7 @@ from gateway.access import (
     authenticated,
     forbidden,
     in_reach,
+    may_decide,
     require_scope,
     scoped_unit,
 )
@@ -316,10 +317,14 @@ class Decision(graphene.ObjectType):
 
 
 def _authority(info: Any, tenant: str, unitpath: str | None, title: str) -> None:
-    """The decision belongs to the roles the province configures for the title."""
-    roles = info.context.rpc.scoring.authorities(tenant, title)
-    in_reach(info, tenant, unitpath, [Role(r) for r in roles if r in Role._value2member_map_])
-    if unitpath is None and info.context.caller.role.value not in roles:
+    """The decision belongs to the roles the province configures for the title (see
+    :func:`gateway.access.may_decide`); an unknown proposal is left for scoring to answer."""
+    rules = info.context.rpc.scoring.authorities(tenant, title)
+    caller = authenticated(info)
+    if unitpath is None:
+        if caller.role.value not in {rule.partition(":")[0] for rule in rules}:
+            raise forbidden()
+    elif not may_decide(caller, UnitPath.parse(unitpath), rules):
         raise forbidden()
 
 

@@ -85,6 +85,12 @@ class RegisterCitizenInput(_Place, graphene.InputObjectType):
     )
 
 
+class RegisterCommuneCommunityInput(_Place, graphene.InputObjectType):
+    commune_code = graphene.String(
+        required=True, description="The commune registering itself (Cộng đồng học tập cấp xã)"
+    )
+
+
 class Enrolment(graphene.ObjectType):
     enrolment_id = graphene.String(required=True)
     subject_id = graphene.String(required=True)
@@ -136,6 +142,9 @@ RegisterLearningUnit = _register_mutation(
 )
 RegisterCitizen = _register_mutation(
     "RegisterCitizen", "citizen", RegisterCitizenInput, "commune_code"
+)
+RegisterCommuneCommunity = _register_mutation(
+    "RegisterCommuneCommunity", "commune", RegisterCommuneCommunityInput, "commune_code"
 )
 
 

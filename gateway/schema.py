@@ -34,6 +34,7 @@ from gateway.imports import ImportJob, StartImport, resolve_import_job
 from gateway.registrations import (
     RegisterCitizen,
     RegisterClan,
+    RegisterCommuneCommunity,
     RegisterCommunity,
     RegisterHousehold,
     RegisterLearningUnit,
@@ -110,6 +111,7 @@ class Mutation(graphene.ObjectType):
     register_community = RegisterCommunity.Field()
     register_learning_unit = RegisterLearningUnit.Field()
     register_citizen = RegisterCitizen.Field()
+    register_commune_community = RegisterCommuneCommunity.Field()
     withdraw_registration = WithdrawRegistration.Field()
     create_branch = CreateBranch.Field()
     rename_branch = RenameBranch.Field()

@@ -60,3 +60,9 @@ class UnitPath:
     def depth_fields(self) -> dict[str, str]:
         """The per-depth fields stored on every document that rolls up along this path."""
         return {f"path_{depth}": code for depth, code in enumerate(self.codes)}
+
+
+def commune_subject_id(tenant: str, commune_code: str) -> str:
+    """The subject a commune is when it registers its own learning community (Cộng đồng học tập
+    cấp xã): named by its code, so scoring finds it from any event's unit path."""
+    return f"cm-{tenant}-{commune_code}"

@@ -11,7 +11,7 @@ from typing import Any
 
 from khuyenhoc.envelope import new_event
 from khuyenhoc.events import REGISTERED, WITHDRAWN
-from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.tenancy import UnitPath, commune_subject_id
 from khuyenhoc.text import search_key
 
 FIRST_YEAR = 2000  # earliest programme year the platform records
@@ -33,6 +33,17 @@ class SubjectKind(StrEnum):
     COMMUNITY = "community"
     LEARNING_UNIT = "learning_unit"
     CITIZEN = "citizen"
+    COMMUNE = "commune"  # the commune itself, for "Cộng đồng học tập cấp xã"
+
+
+# The kinds a commune's list (an import file) may hold; a commune registers itself one by one.
+IMPORTABLE_KINDS = (
+    SubjectKind.HOUSEHOLD,
+    SubjectKind.CLAN,
+    SubjectKind.COMMUNITY,
+    SubjectKind.LEARNING_UNIT,
+    SubjectKind.CITIZEN,
+)
 
 
 def registration_years(today: date) -> range:
@@ -58,6 +69,7 @@ TITLE_OF: dict[SubjectKind, Title] = {
     SubjectKind.COMMUNITY: Title.COMMUNITY,
     SubjectKind.LEARNING_UNIT: Title.UNIT,
     SubjectKind.CITIZEN: Title.CITIZEN,
+    SubjectKind.COMMUNE: Title.COMMUNE_COMMUNITY,
 }
 _PREFIX = {
     SubjectKind.HOUSEHOLD: "hh",
@@ -65,6 +77,7 @@ _PREFIX = {
     SubjectKind.COMMUNITY: "co",
     SubjectKind.LEARNING_UNIT: "lu",
     SubjectKind.CITIZEN: "ci",
+    SubjectKind.COMMUNE: "cm",
 }
 
 
@@ -89,6 +102,8 @@ class Subject:
 
     @property
     def subject_id(self) -> str:
+        if self.kind is SubjectKind.COMMUNE:
+            return commune_subject_id(self.tenant, self.unit_code)
         place = () if self.kind is SubjectKind.CITIZEN else (self.unit_code,)
         return f"{_PREFIX[self.kind]}-{_digest(self.tenant, *place, *self.identity)}"
 
@@ -174,6 +189,18 @@ def community(tenant: str, commune_code: str, name: str, households: int | None 
         name,
         (search_key(name),),
         {"households": households},
+    )
+
+
+def commune_community(tenant: str, commune_code: str, official_name: str) -> Subject:
+    """Cộng đồng học tập cấp xã (TT 25/2023, TT 44/2014): the commune itself, by its code."""
+    return Subject(
+        SubjectKind.COMMUNE,
+        tenant,
+        commune_code,
+        official_name,
+        (commune_code,),
+        {"official_name": official_name},
     )
 
 

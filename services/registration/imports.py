@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.validation import FieldError, InvalidInput
-from services.registration.domain import SubjectKind, registration_years
+from services.registration.domain import IMPORTABLE_KINDS, SubjectKind, registration_years
 from services.registration.schemas import MESSAGES, REGISTER_SCHEMAS
 from services.registration.service import (
     RegistrationSettings,
@@ -60,7 +60,7 @@ def start(
     """Accept a file for import; the same file for the same commune, kind and year returns the
     job that already has it. The header is checked now, so a wrong file fails at once."""
     now = now or datetime.now(UTC)
-    if kind not in {k.value for k in SubjectKind}:
+    if kind not in {k.value for k in IMPORTABLE_KINDS}:
         raise InvalidInput([MESSAGES.error("kind", "import_kind")])
     if year not in registration_years(date.today()):
         raise InvalidInput([MESSAGES.error("year", "year_range")])

@@ -12,6 +12,7 @@ from khuyenhoc.text import clean
 from khuyenhoc.validation import Base64Bytes, MessageCatalogue, field_messages, tenant_field
 from services.registration.branches import BranchKind
 from services.registration.domain import (
+    IMPORTABLE_KINDS,
     LabourGroup,
     LearningUnitKind,
     Member,
@@ -299,6 +300,13 @@ class RegisterCitizenSchema(RegisterSchema):
         return replace(command, member_of=member_of)
 
 
+class RegisterCommuneCommunitySchema(RegisterSchema):
+    """``registerCommuneCommunity``: the commune registers itself; its name is the directory's."""
+
+    kind = SubjectKind.COMMUNE
+    commune_code = _commune()
+
+
 REGISTER_SCHEMAS: dict[SubjectKind, type[RegisterSchema]] = {
     schema.kind: schema
     for schema in (
@@ -307,6 +315,7 @@ REGISTER_SCHEMAS: dict[SubjectKind, type[RegisterSchema]] = {
         RegisterCommunitySchema,
         RegisterLearningUnitSchema,
         RegisterCitizenSchema,
+        RegisterCommuneCommunitySchema,
     )
 }
 
@@ -398,7 +407,7 @@ class StartImportSchema(EdgeSchema):
     kind = fields.String(
         required=True,
         error_messages=_BASE,
-        validate=validate.OneOf([k.value for k in SubjectKind], error=MESSAGES["import_kind"]),
+        validate=validate.OneOf([k.value for k in IMPORTABLE_KINDS], error=MESSAGES["import_kind"]),
     )
     year = _year()
     file_name = fields.String(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from services.registration.domain import (
     SubjectKind,
     citizen,
     clan,
+    commune_community,
     community,
     enrolment_links,
     household,
@@ -90,6 +91,7 @@ def build_subject(command: RegisterCommand, settings: RegistrationSettings) -> S
         SubjectKind.CLAN: clan,
         SubjectKind.COMMUNITY: community,
         SubjectKind.LEARNING_UNIT: learning_unit,
+        SubjectKind.COMMUNE: commune_community,
     }
     return factory[command.kind](tenant, code, **fields)
 
@@ -110,6 +112,8 @@ def register(
     """Register the subject (once) and enrol it for its title in the year (once); a withdrawn
     enrolment registered again is enrolled again."""
     now = now or datetime.now(UTC)
+    if command.kind is SubjectKind.COMMUNE:
+        command = replace(command, fields={"official_name": _commune_name(directory, command)})
     subject = build_subject(command, settings)
     field = "unitCode" if command.kind is SubjectKind.LEARNING_UNIT else "communeCode"
     path = registration_unit(
@@ -129,6 +133,15 @@ def register(
     return Registered(
         enrolment.id, subject.subject_id, subject.title.value, command.year, str(path), created
     )
+
+
+def _commune_name(directory: Directory, command: RegisterCommand) -> str:
+    """The commune's official name as the directory had it for the year."""
+    day = registration_date(command.year, date.today())
+    unit = directory.get(command.tenant, command.unit_code, day)
+    if unit is None or unit["level"] != "commune":
+        raise InvalidInput([MESSAGES.error("communeCode", "commune_not_found")])
+    return unit["name"]
 
 
 def _check_learning_unit(registrations: Registrations, tenant: str, subject_id: str) -> None:

@@ -64,6 +64,8 @@ FIGURES = (
     "recognised_level_2",
 )
 STAGES = ("self_assessment", "review")
+# The administrative level a title's subject always has (what a set's ``level`` names).
+TITLE_LEVEL = {"COMMUNE_COMMUNITY": "commune"}
 
 
 def contributions(state: Mapping[str, Any] | None) -> dict[str, int]:
@@ -321,6 +323,16 @@ DEFAULT_DEADLINES: dict[str, dict[str, str]] = {
     "COMMUNE_COMMUNITY": {"dossier": "02-28", "decision": "03-31"},  # TT 25/2023/TT-BGDĐT
     "UNIT": {"dossier": "01-15"},  # TT 24/2023/TT-BGDĐT (district/province learning units)
 }
+
+
+# Who decides, unless a province configures it (TENANT_SETTINGS[tenant].authorities[title]).
+DEFAULT_AUTHORITIES: dict[str, tuple[str, ...]] = {
+    "COMMUNE_COMMUNITY": ("authority:above",),  # TT 25/2023: not the commune itself
+}
+
+
+def default_authorities(title: str) -> list[str]:
+    return list(DEFAULT_AUTHORITIES.get(title, ("authority",)))
 
 
 def deadlines(

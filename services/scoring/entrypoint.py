@@ -22,6 +22,7 @@ from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
 from services.scoring import service, store
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
+from services.scoring.domain import default_authorities
 from services.scoring.schemas import (
     MESSAGES,
     DecideSchema,
@@ -70,30 +71,28 @@ class ScoringService(ObservableService):
     @consumes(WITHDRAWN)
     def on_withdrawn(self, event: Envelope) -> str:
         outcome = self._apply(event, WITHDRAWN.name)
-        self._refresh_member_unit(event)
+        self._refresh_dependents(event)
         return outcome
 
     @consumes(RECOGNISED)
     def on_recognised(self, event: Envelope) -> str:
-        """Scoring's own decision: a recognised citizen may lift their unit's share."""
-        return self._refresh_member_unit(event)
+        """Scoring's own decision: it may lift a learning unit's or a commune's shares."""
+        return self._refresh_dependents(event)
 
     @consumes(REVOKED)
     def on_revoked(self, event: Envelope) -> str:
-        return self._refresh_member_unit(event)
+        return self._refresh_dependents(event)
 
     def _apply(self, event: Envelope, name: str) -> str:
         changed = service.apply_enrolment_event(store.Assessments(self.db), event, name)
         return PROCESSED if changed else DUPLICATE
 
-    def _refresh_member_unit(self, event: Envelope) -> str:
-        if event.data["subjectKind"] != "citizen":
-            return DUPLICATE  # nothing of ours depends on it
+    def _refresh_dependents(self, event: Envelope) -> str:
         assessments = store.Assessments(self.db)
-        member = assessments.get(event.data["enrolmentId"])
-        if member and member["tenant"] != event.tenant:
+        changed = assessments.get(event.data["enrolmentId"])
+        if changed and changed["tenant"] != event.tenant:
             return DUPLICATE
-        rewritten = service.refresh_member_unit(assessments, self._sets(event.tenant), member)
+        rewritten = service.refresh_dependents(assessments, self._sets(event.tenant), changed)
         if rewritten:
             self.outbox.kick()
         return PROCESSED if rewritten else DUPLICATE
@@ -177,10 +176,11 @@ class ScoringService(ObservableService):
 
     @rpc
     def authorities(self, tenant: str, title: str) -> list[str]:
-        """Roles that decide recognitions of a title in a province (the 2025 reform moved
-        authorities, so this is configuration); ``authority`` by default."""
+        """Who decides recognitions of a title in a province (the 2025 reform moved
+        authorities, so this is configuration): rules such as ``authority`` or
+        ``authority:above`` (see ``gateway.access.may_decide``)."""
         configured = self._tenant_settings(tenant).get("authorities") or {}
-        return list(configured.get(title) or configured.get("*") or ["authority"])
+        return list(configured.get(title) or configured.get("*") or default_authorities(title))
 
     @rpc
     def deadlines(self, tenant: str, unit_code: str, year: int) -> list[dict[str, Any]]:

@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.envelope import Envelope
-from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.tenancy import UnitPath, commune_subject_id
 from khuyenhoc.validation import FieldError, InvalidInput
 from services.scoring.computed import commune_shares, member_shares
 from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
     STAGES,
+    TITLE_LEVEL,
     Assessment,
     ConcurrentChange,
     NotScorable,
@@ -67,7 +68,8 @@ def score(
     keep it with its explanation, and announce the verdict. The review's verdict counts."""
     now = now or datetime.now(UTC)
     current = _enrolled(assessments, tenant, enrolment_id)
-    criteria = select(sets, current["title"], current["year"], group=group)
+    level = TITLE_LEVEL.get(current["title"])
+    criteria = select(sets, current["title"], current["year"], group=group, level=level)
     if criteria is None:
         raise InvalidInput([MESSAGES.error("group", "no_criteria_set")])
     computed = platform_figures(assessments, current)
@@ -108,20 +110,32 @@ def platform_figures(assessments: Assessments, current: Mapping[str, Any]) -> di
     return {}
 
 
-def refresh_member_unit(
+def refresh_dependents(
     assessments: Assessments,
     sets: Sequence[CriteriaSet],
-    member: Mapping[str, Any] | None,
+    changed: Mapping[str, Any] | None,
     now: datetime | None = None,
 ) -> list[str]:
-    """After a citizen's recognition, revocation or withdrawal: judge the stages of their
-    learning unit's assessment for that year again, so a unit whose share of learning citizens
-    crosses its target becomes eligible (or stops being) without anyone re-entering it."""
-    if not member or member["title"] != "CITIZEN" or not member.get("member_of"):
+    """After a recognition, revocation or withdrawal, judge again the assessments whose
+    computed figures it moves: a citizen's learning unit (its share of learning citizens) and
+    the learning community of the commune it lies in (its shares of recognised subjects). So a
+    unit crossing its target becomes eligible, or stops being, without anyone re-entering it.
+    Returns the stages rewritten."""
+    if not changed:
         return []
-    units = assessments.of_subject(member["tenant"], member["member_of"])
-    unit = next((u for u in units if u["title"] == "UNIT" and u["year"] == member["year"]), None)
-    return refresh_computed(assessments, sets, unit["_id"], now) if unit else []
+    tenant, year = changed["tenant"], changed["year"]
+    subjects = []
+    if changed["title"] == "CITIZEN" and changed.get("member_of"):
+        subjects.append(changed["member_of"])
+    if changed["title"] != "COMMUNE_COMMUNITY":
+        codes = UnitPath.parse(changed["unitpath"]).codes[1:]
+        subjects += [commune_subject_id(tenant, code) for code in codes]
+    rewritten = []
+    for subject_id in subjects:
+        for dependent in assessments.of_subject(tenant, subject_id):
+            if dependent["year"] == year and dependent["title"] in ("UNIT", "COMMUNE_COMMUNITY"):
+                rewritten += refresh_computed(assessments, sets, dependent["_id"], now)
+    return rewritten
 
 
 def refresh_computed(
