@@ -26,6 +26,9 @@ class TitleStats(graphene.ObjectType):
     recognised = graphene.Int(required=True, description="Recognised by decision (not revoked)")
     recognised_level_1 = graphene.Int(required=True, description="… at level 1 (mức độ 1)")
     recognised_level_2 = graphene.Int(required=True, description="… at level 2 (mức độ 2)")
+    recognised_level_3 = graphene.Int(
+        required=True, description="… at level 3 (TT 44/2014's rating Tốt, until 2023)"
+    )
     recognition_rate = graphene.Float(description="Recognised / registered; null with none")
 
     @staticmethod

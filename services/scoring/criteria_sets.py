@@ -36,6 +36,10 @@ class Level:
     level: int
     name: str | None
     rating: str | None  # e.g. "Khá", "Tốt"
+    # A level reached by total points (TT 44/2014's Tốt / Khá / Trung bình): the total it needs
+    # on top of the set's pass mark; ``has_pass_mark`` with None = required but not known.
+    pass_mark: int | None = None
+    has_pass_mark: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,13 @@ def _levels(value: Any) -> tuple[Level, ...]:
             raise _fail(f"{path}.level", f"must be {n + 1}: levels are numbered 1, 2, ... in order")
         name = _text(item.get("name"), f"{path}.name", nullable=True)
         rating = _text(item.get("rating"), f"{path}.rating", nullable=True)
-        levels.append(Level(number, name, rating))
+        has_mark = "pass_mark" in item
+        mark = _int(item.get("pass_mark"), f"{path}.pass_mark", 1, nullable=True)
+        levels.append(Level(number, name, rating, mark, has_mark))
+    known = [(lv.level, lv.pass_mark) for lv in levels if lv.pass_mark is not None]
+    for (_, lower), (number, higher) in zip(known, known[1:], strict=False):
+        if higher < lower:
+            raise _fail(f"levels[{number - 1}].pass_mark", "must not fall as the level rises")
     return tuple(levels)
 
 
@@ -275,13 +285,15 @@ def _check_ids(criteria: Sequence[Criterion]) -> None:
 
 
 def _check_points(
-    data: Mapping[str, Any], criteria: Sequence[Criterion]
+    data: Mapping[str, Any], criteria: Sequence[Criterion], levels: Sequence[Level]
 ) -> tuple[int | None, int | None]:
     has_points = any(i.kind == "points" for c in criteria for i in c.indicators)
     total = _int(data.get("total_points"), "total_points", 1, nullable=True)
     if not has_points:
         if data.get("pass_mark") is not None or total is not None:
             raise _fail("pass_mark", "only a set with points indicators has points")
+        if any(lv.has_pass_mark for lv in levels):
+            raise _fail("levels", "only a set with points indicators has pass marks per level")
         return None, None
     pass_mark = _int(_get(data, "pass_mark", ""), "pass_mark", 1, nullable=True)
     maxima = [c.max_points for c in criteria]
@@ -289,6 +301,9 @@ def _check_points(
         raise _fail("total_points", f"is {total} but the criteria add up to {sum(maxima)}")
     if total is not None and pass_mark is not None and pass_mark > total:
         raise _fail("pass_mark", f"must not exceed total_points ({total})")
+    for lv in levels:
+        if total is not None and lv.pass_mark is not None and lv.pass_mark > total:
+            raise _fail(f"levels[{lv.level - 1}].pass_mark", f"must not exceed {total}")
     return total, pass_mark
 
 
@@ -302,7 +317,7 @@ def parse_set(data: Mapping[str, Any]) -> CriteriaSet:
         _criterion(c, f"criteria[{n}]", level_numbers) for n, c in enumerate(raw_criteria)
     )
     _check_ids(criteria)
-    total, pass_mark = _check_points(data, criteria)
+    total, pass_mark = _check_points(data, criteria, levels)
     decision = _mapping(_get(data, "decision", ""), "decision")
     title = _get(data, "title", "")
     if title not in TITLES:

@@ -62,6 +62,7 @@ FIGURES = (
     "recognised",
     "recognised_level_1",
     "recognised_level_2",
+    "recognised_level_3",
 )
 STAGES = ("self_assessment", "review")
 # The administrative level a title's subject always has (what a set's ``level`` names).
@@ -84,6 +85,7 @@ def contributions(state: Mapping[str, Any] | None) -> dict[str, int]:
         "recognised": int(held),
         "recognised_level_1": int(held and recognition.get("level") == 1),
         "recognised_level_2": int(held and recognition.get("level") == 2),
+        "recognised_level_3": int(held and recognition.get("level") == 3),
     }
 
 

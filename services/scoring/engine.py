@@ -251,6 +251,39 @@ def _pass_mark(
     return False, (), (reason,)
 
 
+def _level_marks(
+    criteria_set: CriteriaSet, total: int | None, set_ok: bool | None
+) -> tuple[dict[int, bool | None], dict[int, list[str]], tuple[Reason, ...]]:
+    """Per level: whether the total reaches what the level needs (the set's pass mark and the
+    level's own, for sets rated by total points), the unknown parameters, and reasons."""
+    passes: dict[int, bool | None] = {}
+    unknown: dict[int, list[str]] = {}
+    reasons: list[Reason] = []
+    for lv in criteria_set.levels or ():
+        passes[lv.level], unknown[lv.level] = set_ok, []
+        if not lv.has_pass_mark or not criteria_set.has_points:
+            continue
+        if lv.pass_mark is None:
+            passes[lv.level] = None
+            unknown[lv.level].append(f"levels.{lv.level}.pass_mark")
+            reasons.append(
+                Reason(
+                    "level_mark_unknown",
+                    f"Bộ tiêu chí chưa quy định tổng điểm cần có cho mức độ {lv.level}.",
+                )
+            )
+        elif total is not None and set_ok is not False:
+            passes[lv.level] = None if set_ok is None else total >= lv.pass_mark
+            if passes[lv.level] is False:
+                reasons.append(
+                    Reason(
+                        "below_level_mark",
+                        f"Tổng điểm {total}, thấp hơn {lv.pass_mark} điểm của mức độ {lv.level}.",
+                    )
+                )
+    return passes, unknown, tuple(reasons)
+
+
 def _level_state(outcomes: list[_Outcome], level: int, pass_ok: bool | None) -> bool | None:
     """True when every requirement of the level passes, False when one fails, None otherwise."""
     states = [o.passes[level] for o in outcomes] + [pass_ok]
@@ -285,7 +318,10 @@ def assess(
     points = [o.explanation.points for o in outcomes.values() if o.explanation.kind == "points"]
     total = sum(points) if points and None not in points else None  # type: ignore[arg-type]
     pass_ok, pass_unknown, reasons = _pass_mark(criteria_set, total)
-    unknown_by_level = {lv: list(pass_unknown) for lv in levels}
+    marks, mark_unknown, mark_reasons = _level_marks(criteria_set, total, pass_ok)
+    reasons += mark_reasons
+    pass_by_level = {lv: marks.get(lv, pass_ok) for lv in levels}
+    unknown_by_level = {lv: [*pass_unknown, *mark_unknown.get(lv, ())] for lv in levels}
     for outcome in outcomes.values():
         for from_level, param in outcome.unknown:
             for lv in levels:
@@ -295,7 +331,7 @@ def assess(
         lv: [i for i, o in outcomes.items() if o.missing and o.passes[lv] is None] for lv in levels
     }
     status, reached, level_reasons = _decide(
-        list(outcomes.values()), levels, pass_ok, unknown_by_level, missing_by_level
+        list(outcomes.values()), levels, pass_by_level, unknown_by_level, missing_by_level
     )
     named_levels = bool(criteria_set.levels)
     level = reached if named_levels and status == RECOGNISED else None
@@ -318,7 +354,7 @@ def assess(
 def _decide(
     outcomes: list[_Outcome],
     levels: list[int],
-    pass_ok: bool | None,
+    pass_by_level: dict[int, bool | None],
     unknown_by_level: dict[int, list[str]],
     missing_by_level: dict[int, list[str]],
 ) -> tuple[str, int | None, tuple[Reason, ...]]:
@@ -326,7 +362,7 @@ def _decide(
     reached: int | None = None
     reasons: list[Reason] = []
     for lv in levels:
-        state = _level_state(outcomes, lv, pass_ok)
+        state = _level_state(outcomes, lv, pass_by_level[lv])
         if unknown_by_level[lv] or missing_by_level[lv] or state is None:
             if reached is None:
                 return UNDECIDABLE, None, tuple(reasons)

@@ -525,7 +525,7 @@ def test_scored_variants_that_are_accepted(scored: dict[str, Any], changes: dict
     ("mutate", "field", "reason"),
     [
         pytest.param(_set_data("stage", "vote"), "data.stage", "is not one of", id="stage-vote"),
-        pytest.param(_set_data("level", 3), "data.level", "maximum", id="level-3"),
+        pytest.param(_set_data("level", 4), "data.level", "maximum", id="level-4"),
         pytest.param(_set_data("level", 0), "data.level", "minimum", id="level-0"),
         pytest.param(_set_data("level", 1.5), "data.level", "not of type", id="level-float"),
         pytest.param(_set_data("total", -1), "data.total", "minimum", id="total-negative"),
@@ -622,7 +622,7 @@ def test_recognised_variants_that_are_accepted(
 @pytest.mark.parametrize(
     ("mutate", "field", "reason"),
     [
-        pytest.param(_set_data("level", 3), "data.level", "maximum", id="level-3"),
+        pytest.param(_set_data("level", 4), "data.level", "maximum", id="level-4"),
         pytest.param(_set_data("level", 0), "data.level", "minimum", id="level-0"),
         pytest.param(
             _set_data("decisionDate", "2024-13-01"), "data.decisionDate", "date", id="month-13"

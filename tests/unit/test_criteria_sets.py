@@ -20,6 +20,7 @@ EXPECTED = {
     "qd244-citizen-2022-worker",
     "qd244-citizen-2022-professional",
     "tt25-commune-community-2024",
+    "tt44-commune-community-2014",
     "tt24-learning-unit-2024",
     "tt24-learning-unit-2024-provincial-school",
 }

@@ -269,3 +269,93 @@ def test_tt25_missing_level1_is_undecidable():
 def test_met_must_be_bool():
     with pytest.raises(AssessmentError, match="c1.i1"):
         assess(TT25, {"c1.i1": 1})
+
+
+# --- TT 44/2014 commune community (rated by total points: Trung bình / Khá / Tốt) ----------------
+
+TT44 = SETS["tt44-commune-community-2014"]
+TT44_IDS = [i.id for i in TT44.indicators()]
+
+
+def _tt44_adapted(pass_mark=50, marks=(50, 70, 85)):
+    """A province's copy with the numbers filled in: 15 criteria of up to 10 points (floor 2)."""
+    criteria = tuple(
+        replace(
+            c,
+            max_points=10,
+            indicators=tuple(replace(i, max_points=10, min_points=2) for i in c.indicators),
+        )
+        for c in TT44.criteria
+    )
+    levels = tuple(replace(lv, pass_mark=m) for lv, m in zip(TT44.levels, marks, strict=True))
+    return replace(TT44, criteria=criteria, levels=levels, pass_mark=pass_mark, total_points=150)
+
+
+def _tt44_points(total: int) -> dict[str, int]:
+    base, extra = divmod(total, len(TT44_IDS))
+    return {i: base + (1 if n < extra else 0) for n, i in enumerate(TT44_IDS)}
+
+
+def test_tt44_shape_and_unknown_numbers_are_named():
+    assert len(TT44.criteria) == 15 and [lv.rating for lv in TT44.levels] == [
+        "Trung bình",
+        "Khá",
+        "Tốt",
+    ]
+    verdict = assess(TT44, _tt44_points(90))
+    assert verdict.status == "undecidable"
+    assert {"pass_mark", "levels.1.pass_mark", "levels.3.pass_mark"} <= set(
+        verdict.unknown_parameters
+    )
+
+
+@pytest.mark.parametrize(
+    ("total", "status", "level"),
+    [
+        (49, "not_recognised", None),
+        (50, "recognised", 1),
+        (69, "recognised", 1),
+        (70, "recognised", 2),
+        (84, "recognised", 2),
+        (85, "recognised", 3),
+        (150, "recognised", 3),
+    ],
+)
+def test_tt44_ratings_follow_the_level_marks(total, status, level):
+    verdict = assess(_tt44_adapted(), _tt44_points(total))
+    assert (verdict.status, verdict.level, verdict.total) == (status, level, total)
+
+
+def test_tt44_a_floor_missed_is_not_recognised_whatever_the_total():
+    answers = _tt44_points(120) | {"c1.i1": 1}
+    assert assess(_tt44_adapted(), answers).status == "not_recognised"
+
+
+def test_tt44_an_unknown_higher_mark_keeps_the_lower_rating():
+    verdict = assess(_tt44_adapted(marks=(50, 70, None)), _tt44_points(140))
+    assert (verdict.status, verdict.level) == ("recognised", 2)
+    assert "levels.3.pass_mark" in verdict.unknown_parameters
+
+
+def test_level_marks_must_not_fall():
+    data = {
+        "id": "x",
+        "title": "COMMUNE_COMMUNITY",
+        "issuer": "x",
+        "decision": {"number": "1"},
+        "valid_from": 2014,
+        "provisional": True,
+        "sources": ["x"],
+        "pass_mark": 10,
+        "levels": [{"level": 1, "pass_mark": 20}, {"level": 2, "pass_mark": 15}],
+        "criteria": [
+            {
+                "id": "c1",
+                "indicators": [
+                    {"id": "c1.i1", "kind": "points", "max_points": 30, "min_points": 0}
+                ],
+            }
+        ],
+    }
+    with pytest.raises(ValueError, match="levels"):
+        parse_set(data)

@@ -33,7 +33,15 @@ def _completed(criteria_set: CriteriaSet) -> CriteriaSet:
     pass_mark = criteria_set.pass_mark
     if criteria_set.has_points and pass_mark is None:
         pass_mark = 50
-    return replace(criteria_set, criteria=criteria, pass_mark=pass_mark, total_points=None)
+    levels = tuple(
+        replace(lv, pass_mark=pass_mark + 10 * n)
+        if lv.has_pass_mark and lv.pass_mark is None
+        else lv
+        for n, lv in enumerate(criteria_set.levels)
+    )
+    return replace(
+        criteria_set, criteria=criteria, pass_mark=pass_mark, total_points=None, levels=levels
+    )
 
 
 SETS = [_completed(s) for s in load_shipped()]
@@ -93,6 +101,8 @@ def test_recognised_only_if_floors_and_pass_mark_met(case):
                 assert figures[ind.figure] >= ind.target(1)
         if criteria_set.has_points:
             assert verdict.total >= criteria_set.pass_mark
+        for level in criteria_set.levels[: verdict.level or 0]:
+            assert level.pass_mark is None or verdict.total >= level.pass_mark
     assert verdict.status != "undecidable"  # complete data, complete sets
 
 

@@ -36,6 +36,7 @@ def test_title_totals_sum_unit_counters():
         "recognised": 0,
         "recognised_level_1": 0,
         "recognised_level_2": 0,
+        "recognised_level_3": 0,
     }
     assert title_totals(counters) == {
         "FAMILY": {"registered": 5, **zero},
@@ -73,6 +74,7 @@ def test_an_assessment_contributes_by_its_state_and_a_withdrawal_takes_it_all_ba
         "recognised",
         "recognised_level_1",
         "recognised_level_2",
+        "recognised_level_3",
     )
     assert contributions(None) == dict.fromkeys(names, 0)
 
