@@ -311,9 +311,18 @@ class DecideInput(graphene.InputObjectType):
     )
 
 
+class Skipped(graphene.ObjectType):
+    enrolment_id = graphene.String(required=True, resolver=key("field"))
+    key = graphene.String(required=True, description="Stable, English")
+    message = graphene.String(required=True, description="Vietnamese")
+
+
 class Decision(graphene.ObjectType):
     recognised = graphene.List(graphene.NonNull(graphene.String), required=True)
     skipped = graphene.List(graphene.NonNull(graphene.String), required=True)
+    reasons = graphene.List(
+        graphene.NonNull(Skipped), required=True, description="Why each skipped one was skipped"
+    )
 
 
 def _authority(info: Any, tenant: str, unitpath: str | None, title: str) -> None:

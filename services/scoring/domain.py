@@ -107,6 +107,48 @@ def is_eligible(state: Mapping[str, Any]) -> bool:
     )
 
 
+def standing_in_the_way(
+    earlier: Iterable[Mapping[str, Any]],
+    year: int,
+    level: int | None,
+    decided_on: date,
+    validity_years: int | None,
+    upgrade_after_months: int | None,
+) -> str | None:
+    """Why a recognition for ``year`` cannot be decided while one of an earlier year still
+    holds (TT 24/25 of 2023 titles last 3 years): the same or a lower level again
+    (``still_valid``), or a higher level asked too early (``upgrade_too_early``). None: go on.
+    Titles recognised for one year at a time are recognised again every year."""
+    if not validity_years or validity_years <= 1:
+        return None
+    for held in earlier:
+        recognition = held.get("recognition") or {}
+        until = recognition.get("valid_until")
+        if held["year"] >= year or not holds_title(held) or not until:
+            continue
+        if until < decided_on.isoformat():
+            continue  # expired
+        if (level or 0) <= (recognition.get("level") or 0):
+            return "still_valid"
+        first_day = _months_after(
+            date.fromisoformat(recognition["decision_date"]), upgrade_after_months or 0
+        )
+        if decided_on < first_day:
+            return "upgrade_too_early"
+    return None
+
+
+def _months_after(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def valid_until(decided_on: date, validity_years: int | None) -> date | None:
     """The last day a recognition holds (None when the set does not say)."""
     if not validity_years:

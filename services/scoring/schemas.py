@@ -34,6 +34,9 @@ MESSAGES = MessageCatalogue(
         "file_type": "Chỉ nhận minh chứng dạng PDF, JPEG, PNG, DOCX hoặc XLSX.",
         "file_content": "Nội dung tệp không đúng với loại tệp đã khai.",
         "date_format": "Ngày phải có dạng YYYY-MM-DD.",
+        "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
+        "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
+        "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
     }
 )
 _BASE = field_messages(MESSAGES)

@@ -24,6 +24,7 @@ from services.scoring.domain import (
     recognised_event,
     revoked_event,
     scored_event,
+    standing_in_the_way,
     title_history,
     title_totals,
     valid_until,
@@ -296,14 +297,28 @@ def decide(
     wanted = enrolment_ids or proposal["enrolments"]
     if not set(wanted) <= set(proposal["enrolments"]):
         raise InvalidInput([MESSAGES.error("enrolmentIds", "not_in_proposal")])
-    recognised, skipped = [], []
+    recognised, skipped, reasons = [], [], []
     for enrolment_id in wanted:
         current = assessments.get(enrolment_id)
         if current is None or not is_eligible(current) or current.get("recognition"):
             skipped.append(enrolment_id)
+            reasons.append(asdict(MESSAGES.error(enrolment_id, "not_eligible")))
             continue
         verdict = current["review"]["verdict"]
         criteria = next((s for s in sets if s.id == verdict["set_id"]), None)
+        earlier = assessments.of_subject(tenant, current["subject_id"])
+        standing = standing_in_the_way(
+            (a for a in earlier if a["title"] == current["title"]),
+            current["year"],
+            verdict["level"],
+            decision_date,
+            criteria.validity_years if criteria else None,
+            criteria.upgrade_after_months if criteria else None,
+        )
+        if standing:
+            skipped.append(enrolment_id)
+            reasons.append(asdict(MESSAGES.error(enrolment_id, standing)))
+            continue
         end = valid_until(decision_date, criteria.validity_years if criteria else None)
         record = {
             "decision_number": decision_number,
@@ -328,7 +343,7 @@ def decide(
             },
         }
     )
-    return {"recognised": recognised, "skipped": skipped}
+    return {"recognised": recognised, "skipped": skipped, "reasons": reasons}
 
 
 def revoke(

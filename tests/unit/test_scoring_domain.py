@@ -114,3 +114,42 @@ def test_deadlines_flag_what_is_late():
     decided = {"FAMILY": {"decided": {"number": "1/QĐ"}}}
     done = {d["title"]: d for d in deadlines(2024, decided, configured, date(2025, 2, 1))}
     assert not done["FAMILY"]["decision_overdue"]
+
+
+def _held(year, level, decided, until, revoked=False):
+    recognition = {"level": level, "decision_date": decided, "valid_until": until}
+    if revoked:
+        recognition["revoked"] = {"reason": "x"}
+    return {"year": year, "status": "REGISTERED", "recognition": recognition}
+
+
+def test_a_valid_recognition_stands_in_the_way_of_the_same_level_again():
+    from datetime import date
+
+    from services.scoring.domain import standing_in_the_way
+
+    earlier = [_held(2024, 1, "2025-03-15", "2028-03-14")]
+
+    def check(earlier, year, level, decided_on, months, validity=3):
+        return standing_in_the_way(earlier, year, level, decided_on, validity, months)
+
+    assert check(earlier, 2025, 1, date(2026, 3, 20), 12) == "still_valid"
+    assert check(earlier, 2025, None, date(2026, 3, 20), 12) == "still_valid"
+    assert check(earlier, 2025, 2, date(2026, 3, 14), 12) == "upgrade_too_early"
+    assert check(earlier, 2025, 2, date(2026, 3, 15), 12) is None  # 12 months on: an upgrade
+    assert check(earlier, 2028, 1, date(2028, 3, 15), 12) is None  # expired the day before
+    assert check(earlier, 2024, 1, date(2025, 3, 20), 12) is None  # the same year is not earlier
+    revoked = [_held(2024, 2, "2025-03-15", "2028-03-14", revoked=True)]
+    assert check(revoked, 2025, 1, date(2026, 3, 20), 12) is None
+    one_year = [_held(2024, None, "2024-12-20", "2025-12-19")]  # recognised again each year
+    assert check(one_year, 2025, None, date(2025, 12, 10), None, validity=1) is None
+
+
+def test_months_after_keeps_the_day_or_the_month_end():
+    from datetime import date
+
+    from services.scoring.domain import _months_after
+
+    assert _months_after(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert _months_after(date(2024, 3, 15), 12) == date(2025, 3, 15)
+    assert _months_after(date(2024, 11, 30), 3) == date(2025, 2, 28)
