@@ -1,0 +1,75 @@
+"""What every benchmark shares: a private copy of the platform (own ports, own nx-27017, own
+RabbitMQ virtual host) and a GraphQL client with a province admin's token."""
+
+from __future__ import annotations
+
+import json
+import socket
+import tempfile
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gateway.commands import create_token
+from khuyenhoc.auth import Role
+from khuyenhoc.config import load_config
+from khuyenhoc.devbroker import private_vhost
+from khuyenhoc.platform import Platform
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Client:
+    url: str
+    token: str
+    config: dict[str, Any]
+
+    def acting_as(self, role: Role, tenant: str, unit: str) -> Client:
+        """The same gateway, with the token of another role and unit (by its code)."""
+        token = create_token(self.config, tenant, unit, role, f"bench {role}", hours=2)
+        return Client(self.url, token, self.config)
+
+    def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The data of a GraphQL answer; errors raise (a benchmark must not count failures)."""
+        request = urllib.request.Request(
+            self.url,
+            data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=300) as response:
+            answer = json.loads(response.read())
+        if "errors" in answer:
+            raise RuntimeError(answer["errors"])
+        return answer["data"]
+
+
+@contextmanager
+def running_platform(
+    province: str = "20", env: dict[str, str] | None = None
+) -> Iterator[tuple[Platform, Client]]:
+    """The whole platform with ``province`` loaded (and ``env`` on top of the defaults), and a
+    client for its gateway."""
+    with private_vhost("amqp://guest:guest@127.0.0.1:5672/", "khuyenhoc-bench") as amqp:
+        work = Path(tempfile.mkdtemp(prefix="khuyenhoc-bench-"))
+        platform = Platform(
+            run_dir=work / "run",
+            data_dir=work / "data",
+            base_port=free_port(),
+            mongo_port=free_port(),
+            env={"AMQP_URI": amqp, **(env or {})},
+        )
+        platform.up(demo_province=province, quiet=True)
+        try:
+            config = load_config(env=platform.settings())
+            token = create_token(config, province, province, Role.PROVINCE_ADMIN, "bench", hours=2)
+            yield platform, Client(platform.url(platform.gateway, "/graphql"), token, config)
+        finally:
+            platform.down()
