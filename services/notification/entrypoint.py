@@ -1,23 +1,75 @@
-"""The notification service: receives the events people must hear about into its inbox.
-Channels (SMS, e-mail, webhooks), templates and the partner stream arrive with their issue."""
+"""The nameko face of notification: consumes events, runs the delivery and partner-stream
+workers on timers, answers the delivery log and its settings over RPC. Nothing more."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, date, datetime
+from typing import Any
+
+import eventlet
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import MEMBER_JOINED, RECOGNISED, REGISTERED, SCORED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
+from khuyenhoc.metrics import NOTIFICATIONS
 from khuyenhoc.storage import MongoDatabase
+from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.web import ObservableService
-from services.notification import inbox
+from services.notification import reminders, service, store
+from services.notification.channels import Channels
+from services.notification.domain import CHANNELS
+from services.notification.partners import PartnerStream, exchange_name
+
+DELIVERY_SECONDS = 1.0
+PARTNER_SECONDS = 1.0
+REMINDER_SECONDS = 3600.0
+CONTACT_TIMEOUT = 10.0
+LOG_FIELDS = (
+    "_id",
+    "event_id",
+    "event",
+    "recipient",
+    "channel",
+    "status",
+    "attempts",
+    "reason",
+    "text",
+    "segments",
+    "encoding",
+    "created",
+    "sent_at",
+    "retry_at",
+    "unitpath",
+)
+
+
+class RpcContacts:
+    """Recipients' contacts, asked of registration at delivery time (events carry none)."""
+
+    def __init__(self, registration: Any) -> None:
+        self.registration = registration
+
+    def lookup(self, tenant: str, subject_id: str) -> dict[str, Any] | None:
+        try:
+            with eventlet.Timeout(CONTACT_TIMEOUT):
+                return self.registration.contact(tenant, subject_id)
+        except eventlet.Timeout as exc:
+            raise TimeoutError("registration did not answer") from exc
 
 
 class NotificationService(ObservableService):
     name = "notification"
 
-    db = MongoDatabase(prepare=inbox.prepare)
+    config = Config()
+    db = MongoDatabase(prepare=store.prepare)
+    registration = RpcProxy("registration")
+    scoring = RpcProxy("scoring")
 
+    # One line per event type; who is told what is decided by domain.ROUTES.
     @consumes(REGISTERED)
     def on_registered(self, event: Envelope) -> str:
         return self._receive(event)
@@ -39,4 +91,110 @@ class NotificationService(ObservableService):
         return self._receive(event)
 
     def _receive(self, event: Envelope) -> str:
-        return PROCESSED if inbox.receive(self.db, event, datetime.now(UTC)) else DUPLICATE
+        created = service.receive(self._stores(), event, datetime.now(UTC))
+        return PROCESSED if created else DUPLICATE
+
+    @timer(interval=DELIVERY_SECONDS)
+    def deliver(self) -> None:
+        """Send what is due (leased, so several workers or replicas never send one twice)."""
+        delivery = service.Delivery(
+            self._stores(),
+            Channels.from_config(self.config),
+            RpcContacts(self.registration),
+            service.Settings.from_config(self.config),
+            rng=random.random,
+        )
+        for channel, tenant, outcome in delivery.run():
+            NOTIFICATIONS.labels(channel, tenant, outcome).inc()
+
+    @timer(interval=PARTNER_SECONDS)
+    def relay_partner_events(self) -> None:
+        stream = PartnerStream(self.config["AMQP_URI"], exchange_name(self.config))
+        service.relay_partner_events(self._stores(), stream)
+
+    @timer(interval=REMINDER_SECONDS, eager=True)
+    def remind(self) -> None:
+        """Deadline reminders to the officers subscribed at each unit (once per deadline)."""
+        self.send_reminders(date.today().isoformat())
+
+    @rpc
+    def send_reminders(self, today: str) -> int:
+        """Plan the reminders due on ``today`` (ISO date); returns how many are new."""
+        return reminders.plan_reminders(
+            self._stores(),
+            lambda tenant, code, year: self.scoring.deadlines(tenant, code, year),
+            date.fromisoformat(today),
+            datetime.now(UTC),
+        )
+
+    # -- RPC for the gateway and operators --------------------------------------------------
+
+    @rpc
+    def delivery_log(
+        self,
+        tenant: str,
+        unit_path: str,
+        recipient: str | None = None,
+        event_id: str | None = None,
+        status: str | None = None,
+        first: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Messages at or below a unit of ``tenant``, newest first."""
+        path = UnitPath.parse(unit_path)
+        if path.tenant != tenant:
+            return []
+        found = store.Messages(self.db).log(
+            tenant, path, recipient, event_id, status, max(1, min(first, 500))
+        )
+        return [{field: m.get(field) for field in LOG_FIELDS} for m in found]
+
+    @rpc
+    def set_opt_out(self, tenant: str, recipient: str, channel: str, opted_out: bool) -> bool:
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
+        store.OptOuts(self.db).set(tenant, recipient, channel, opted_out, datetime.now(UTC))
+        return opted_out
+
+    @rpc
+    def opted_out(self, tenant: str, recipient: str) -> list[str]:
+        optouts = store.OptOuts(self.db)
+        return [c for c in CHANNELS if optouts.has(tenant, recipient, c)]
+
+    @rpc
+    def subscribe(
+        self,
+        tenant: str,
+        unit_code: str,
+        unit_path: str,
+        email: str,
+        name: str,
+        events: list[str] | None = None,
+        unit_name: str = "",
+    ) -> dict[str, Any]:
+        """An officer's e-mail subscription at a unit (recognitions and reminders by default)."""
+        subscriptions = store.Subscriptions(self.db)
+        found = subscriptions.subscribe(
+            tenant, unit_code, unit_path, email, name, events or [], unit_name
+        )
+        return {k: v for k, v in found.items() if k != "_id"}
+
+    @rpc
+    def unsubscribe(self, tenant: str, unit_code: str, email: str) -> bool:
+        return store.Subscriptions(self.db).unsubscribe(tenant, unit_code, email)
+
+    @rpc
+    def register_webhook(
+        self, tenant: str, name: str, url: str, events: list[str] | None = None
+    ) -> dict[str, Any]:
+        """A partner URL of ``tenant``; its signing secret is shown only when created."""
+        hook, created = store.Webhooks(self.db).register(tenant, name, url, events or [])
+        answer = {"name": hook["name"], "url": hook["url"], "events": hook["events"]}
+        return {**answer, "created": created, "secret": hook["secret"] if created else None}
+
+    @rpc
+    def replay(self, tenant: str, message_ids: list[str] | None = None) -> list[str]:
+        """DEAD messages of ``tenant`` (all, or those named) are sent again."""
+        return service.replay_dead(store.Messages(self.db), tenant, message_ids, datetime.now(UTC))
+
+    def _stores(self) -> store.Stores:
+        return store.Stores(self.db)

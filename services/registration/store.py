@@ -257,6 +257,9 @@ class Registrations:
     def get_enrolment(self, enrolment_id: str) -> dict[str, Any] | None:
         return self.enrolments.find_one({"_id": enrolment_id}, {"outbox": 0})
 
+    def get_subject(self, subject_id: str) -> dict[str, Any] | None:
+        return self.subjects.find_one({"_id": subject_id})
+
 
 class Branches:
     """Branch numbering, the one-open-branch-per-name rule, and member counts per year."""
