@@ -9,6 +9,7 @@ import yaml
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from khuyenhoc import cli
+from khuyenhoc.auth import Role
 from khuyenhoc.contracts import validate_event
 from khuyenhoc.envelope import new_event
 from khuyenhoc.events import RECOGNISED, REGISTERED
@@ -21,6 +22,7 @@ from services.notification.entrypoint import NotificationService
 from services.notification.signing import verify
 from tests.conftest import wait_until
 from tests.fakes import HttpFake, SmtpFake
+from tests.integration.conftest import GraphQLError, token_for
 from tests.integration.helpers import (
     dead_letters,
     load_demo_directory,
@@ -272,3 +274,109 @@ def test_a_poison_event_is_dead_lettered_and_the_consumer_keeps_working(
     reasons = sorted(headers["x-death-reason"] for _, headers in parked)
     assert len(reasons) == 2
     assert any("undecodable" in r for r in reasons) and any("tenant" in r for r in reasons)
+
+
+LOG = """query($code: String!, $recipient: String) { notifications(unitCode: $code,
+  recipient: $recipient) { id event recipient channel status attempts text segments encoding
+  unitPath } }"""
+OPT_OUT = """mutation($subject: String!) { setNotificationOptOut(input: {subjectId: $subject,
+  channel: SMS, optedOut: true}) { subjectId channel optedOut } }"""
+SUBSCRIBE = """mutation($code: String!, $email: String!) { subscribeNotifications(input: {
+  unitCode: $code, email: $email, name: "Cán bộ xã"}) { unitCode email events subscribed } }"""
+WEBHOOK = """mutation { registerWebhook(input: {name: "portal",
+  url: "http://127.0.0.1:9/hook"}) { name created secret } }"""
+
+
+def test_the_delivery_log_is_read_in_reach_only(notification, gateway, notify_config, sms):
+    enrolment_id, subject_id = register(gateway, notify_config)
+    wait_until(lambda: len(sms.requests) == 1, what="the registration SMS")
+    recipient = f"subject:{subject_id}"
+
+    def sent():
+        found = gateway(LOG, {"code": "06184", "recipient": recipient})["notifications"]
+        return found and found[0]["status"] == "SENT" and found
+
+    (entry,) = wait_until(sent, what="the log entry")
+    assert (entry["event"], entry["channel"], entry["encoding"]) == ("registered", "SMS", "UCS2")
+    assert entry["text"].startswith("Hội Khuyến học Thị trấn Đồng Đăng đã nhận đăng ký")
+    assert entry["unitPath"] == "20/183/06184"
+    officer = token_for("20/183/06184", Role.COMMUNE_OFFICER)
+    assert (
+        gateway(LOG, {"code": "183"}, token=token_for("20/183", Role.DISTRICT_OFFICER))[
+            "notifications"
+        ]
+        == gateway(LOG, {"code": "06184"}, token=officer)["notifications"]
+    )
+
+    sibling = token_for("20/183/06187", Role.COMMUNE_OFFICER)
+    hanoi = token_for("01", Role.PROVINCE_ADMIN)
+    for token in (sibling, hanoi, token_for("20/183/06184", Role.PARTNER)):
+        with pytest.raises(GraphQLError) as refused:
+            gateway(LOG, {"code": "06184"}, token=token)
+        assert refused.value.code == "FORBIDDEN"
+    with pytest.raises(GraphQLError) as anonymous:
+        gateway(LOG, {"code": "06184"}, token=None)
+    assert anonymous.value.code == "UNAUTHENTICATED"
+    assert gateway(LOG, {"code": "06187"}, token=sibling)["notifications"] == []
+
+
+def test_opt_outs_subscriptions_and_webhooks_refuse_what_is_out_of_reach(
+    notification, gateway, notify_config
+):
+    _, subject_id = register(gateway, notify_config)
+    sibling = token_for("20/183/06187", Role.COMMUNE_OFFICER)
+    hanoi = token_for("01", Role.PROVINCE_ADMIN)
+    with pytest.raises(GraphQLError) as refused:
+        gateway(OPT_OUT, {"subject": subject_id}, token=sibling)
+    assert refused.value.code == "FORBIDDEN"
+    with pytest.raises(GraphQLError) as elsewhere:  # another province: the subject is not there
+        gateway(OPT_OUT, {"subject": subject_id}, token=hanoi)
+    assert elsewhere.value.errors[0]["extensions"]["fields"][0]["key"] == "subject_not_found"
+    assert notification.opted_out("20", f"subject:{subject_id}") == []
+    officer = token_for("20/183/06184", Role.COMMUNE_OFFICER)
+    done = gateway(OPT_OUT, {"subject": subject_id}, token=officer)["setNotificationOptOut"]
+    assert done == {"subjectId": subject_id, "channel": "SMS", "optedOut": True}
+    assert notification.opted_out("20", f"subject:{subject_id}") == ["sms"]
+
+    with pytest.raises(GraphQLError) as refused:
+        gateway(SUBSCRIBE, {"code": "06184", "email": "a@example.vn"}, token=sibling)
+    assert refused.value.code == "FORBIDDEN"
+    with pytest.raises(GraphQLError) as elsewhere:  # not a unit of Hà Nội
+        gateway(SUBSCRIBE, {"code": "06184", "email": "a@example.vn"}, token=hanoi)
+    assert elsewhere.value.errors[0]["extensions"]["fields"][0]["key"] == "unit_not_found"
+    with pytest.raises(GraphQLError) as bad:
+        gateway(SUBSCRIBE, {"code": "06184", "email": "not-an-address"}, token=officer)
+    assert bad.value.errors[0]["extensions"]["fields"][0]["field"] == "email"
+    subscribed = gateway(SUBSCRIBE, {"code": "06184", "email": "Xa@Example.vn"}, token=officer)
+    assert subscribed["subscribeNotifications"] == {
+        "unitCode": "06184",
+        "email": "xa@example.vn",
+        "events": ["recognised", "reminder"],
+        "subscribed": True,
+    }
+
+    with pytest.raises(GraphQLError) as not_admin:
+        gateway(WEBHOOK, token=officer)
+    assert not_admin.value.code == "FORBIDDEN"
+    hook = gateway(WEBHOOK)["registerWebhook"]
+    assert hook["created"] and len(hook["secret"]) == 64
+    assert gateway(WEBHOOK, token=hanoi)["registerWebhook"]["created"]  # 01's own, apart
+
+
+def test_officers_are_reminded_once_a_week_before_the_dossier_deadline(
+    notification, gateway, notify_config, smtp
+):
+    load_demo_directory(notify_config)
+    notification.subscribe(
+        "20", "06184", "20/183/06184", "xa@example.vn", "Cán bộ xã", None, "Thị trấn Đồng Đăng"
+    )
+    # the test province files its FAMILY dossier by 10 January (tests/conftest.py)
+    assert notification.send_reminders("2025-01-02") == 0  # eight days before: not yet
+    assert notification.send_reminders("2025-01-05") >= 1
+    assert notification.send_reminders("2025-01-06") == 0  # once per deadline
+    mails = smtp.wait_for(1)
+    family = [m for m in mails if "Gia đình học tập" in m["Subject"]]
+    assert [m["Subject"] for m in family] == [
+        '[Khuyến học] Còn 5 ngày: hạn nộp hồ sơ "Gia đình học tập" năm 2024'
+    ]
+    assert "Thị trấn Đồng Đăng là ngày 10/01/2025" in family[0].get_body().get_content()
