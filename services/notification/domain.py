@@ -39,15 +39,13 @@ class Route:
         return self.when is None or self.when(data)
 
 
-def _review(data: Mapping[str, Any]) -> bool:
-    return data.get("stage") == "review"
-
-
+# A household or citizen hears by SMS once a year, when it is recognised: an SMS costs money
+# for every one of millions of registrations, and the decision is what the family waits for.
 ROUTES: dict[str, tuple[Route, ...]] = {
-    "registered": (Route(SUBJECT, SMS), Route(PARTNERS, WEBHOOK)),
+    "registered": (Route(PARTNERS, WEBHOOK),),
     "withdrawn": (Route(PARTNERS, WEBHOOK),),
     "member.joined": (Route(PARTNERS, WEBHOOK),),
-    "scored": (Route(SUBJECT, SMS, when=_review), Route(PARTNERS, WEBHOOK)),
+    "scored": (Route(PARTNERS, WEBHOOK),),
     "recognised": (
         Route(SUBJECT, SMS),
         Route(OFFICERS, EMAIL),

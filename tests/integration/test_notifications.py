@@ -119,8 +119,6 @@ def test_one_sms_for_a_household_recognised_even_when_delivered_three_times(
 ):
     sent = counted(NOTIFICATIONS, "sms", "20", "sent")
     enrolment_id, subject_id = register(gateway, notify_config)
-    # the registration itself is acknowledged by SMS (once)
-    wait_until(lambda: len(sms.requests) == 1, what="the registration SMS")
     event = recognised_for(enrolment_id, subject_id)
     duplicates = counted(EVENTS_CONSUMED, "notification", "recognised", "20", "duplicate")
     publisher = EventPublisher(notify_config, "scoring")
@@ -133,13 +131,13 @@ def test_one_sms_for_a_household_recognised_even_when_delivered_three_times(
         ),
         what="the two redeliveries",
     )
-    wait_until(lambda: len(sms.requests) == 2, what="the recognition SMS")
+    wait_until(lambda: len(sms.requests) == 1, what="the recognition SMS")
     wait_until(lambda: messages(notify_config, event_id=event["id"])[0]["status"] == "SENT")
 
     (sms_message,) = messages(notify_config, event_id=event["id"], channel="sms")
     assert sms_message["attempts"] == 1 and sms_message["recipient"] == f"subject:{subject_id}"
-    wait_until(lambda: counted(NOTIFICATIONS, "sms", "20", "sent") == sent + 2)
-    request = sms.requests[1]
+    wait_until(lambda: counted(NOTIFICATIONS, "sms", "20", "sent") == sent + 1)
+    (request,) = sms.requests
     assert request["headers"]["Authorization"] == "Bearer sms-key"
     body = json.loads(request["body"])
     assert body["to"] == "+84912345678"
@@ -149,7 +147,9 @@ def test_one_sms_for_a_household_recognised_even_when_delivered_three_times(
     )
     assert (body["encoding"], body["segments"]) == ("UCS2", 3)
     assert (sms_message["encoding"], sms_message["segments"]) == ("UCS2", 3)
-    assert sms.json_bodies()[0]["text"].startswith("Hội Khuyến học Thị trấn Đồng Đăng đã nhận")
+    # the household's registration and review were not SMS-worthy: told once, when recognised
+    kinds = {m["event"] for m in messages(notify_config, recipient=f"subject:{subject_id}")}
+    assert kinds == {"recognised"}
 
 
 def test_a_failing_webhook_is_retried_then_dead_then_replayed(
@@ -159,8 +159,8 @@ def test_a_failing_webhook_is_retried_then_dead_then_replayed(
     assert registered["created"] and len(registered["secret"]) == 64
     again = notification.register_webhook("20", "portal", hook.url + "events", [])
     assert not again["created"] and again["secret"] is None  # shown once only
-    event = registered_event("hh-nobody")
-    publish(notify_config, event)
+    event = recognised_for("20-FAMILY-2024-hh-nobody", "hh-nobody")
+    assert EventPublisher(notify_config, "scoring").publish(event)
 
     def webhook_message():
         found = messages(notify_config, event_id=event["id"], channel="webhook")
@@ -200,9 +200,11 @@ def test_quiet_hours_defer_sms_and_opt_outs_skip_them(
     }
     container_factory(NotificationService, always_quiet).start()
     enrolment_id, subject_id = register(gateway, always_quiet)
+    night = recognised_for(enrolment_id, subject_id)
+    assert EventPublisher(always_quiet, "scoring").publish(night)
 
     def deferred():
-        found = messages(always_quiet, recipient=f"subject:{subject_id}")
+        found = messages(always_quiet, event_id=night["id"])
         return found and found[0].get("reason") == "quiet_hours" and found[0]
 
     waiting = wait_until(deferred, what="the deferred SMS")
@@ -267,7 +269,11 @@ def test_a_poison_event_is_dead_lettered_and_the_consumer_keeps_working(
     publish_raw(notify_config, broken, REGISTERED)
     good = registered_event("hh-good")
     publish(notify_config, good)
-    wait_until(lambda: messages(notify_config, event_id=good["id"]), what="the good event")
+    inbox = service_database(notify_config, "notification")["inbox"]
+    wait_until(
+        lambda: (inbox.find_one({"_id": good["id"]}) or {}).get("status") == "PLANNED",
+        what="the good event",
+    )
     parked = dead_letters(notify_config, "notification")
     wait_until(lambda: counted(DEAD_LETTERS, "notification", "invalid_contract") == contract + 1)
     assert counted(DEAD_LETTERS, "notification", "undecodable") == before + 1
@@ -289,7 +295,10 @@ WEBHOOK = """mutation { registerWebhook(input: {name: "portal",
 
 def test_the_delivery_log_is_read_in_reach_only(notification, gateway, notify_config, sms):
     enrolment_id, subject_id = register(gateway, notify_config)
-    wait_until(lambda: len(sms.requests) == 1, what="the registration SMS")
+    assert EventPublisher(notify_config, "scoring").publish(
+        recognised_for(enrolment_id, subject_id)
+    )
+    wait_until(lambda: len(sms.requests) == 1, what="the recognition SMS")
     recipient = f"subject:{subject_id}"
 
     def sent():
@@ -297,8 +306,8 @@ def test_the_delivery_log_is_read_in_reach_only(notification, gateway, notify_co
         return found and found[0]["status"] == "SENT" and found
 
     (entry,) = wait_until(sent, what="the log entry")
-    assert (entry["event"], entry["channel"], entry["encoding"]) == ("registered", "SMS", "UCS2")
-    assert entry["text"].startswith("Hội Khuyến học Thị trấn Đồng Đăng đã nhận đăng ký")
+    assert (entry["event"], entry["channel"], entry["encoding"]) == ("recognised", "SMS", "UCS2")
+    assert entry["text"].startswith("Chúc mừng Hà Thị Thu được công nhận")
     assert entry["unitPath"] == "20/183/06184"
     officer = token_for("20/183/06184", Role.COMMUNE_OFFICER)
     assert (

@@ -63,11 +63,18 @@ def test_recognised_tells_the_household_officers_and_partners_of_the_province_on
     assert planned[0].template == "recognised.sms"
 
 
-def test_scored_reaches_the_household_only_after_the_review():
-    self_stage = {**RECOGNISED_DATA, "stage": "self_assessment"}
-    assert plan(notice("scored", self_stage), [], []) == []
+def test_a_household_hears_by_sms_only_when_recognised():
     review = {**RECOGNISED_DATA, "stage": "review"}
-    assert [p.recipient for p in plan(notice("scored", review), [], [])] == ["subject:hh-1"]
+    for name in ("registered", "scored", "withdrawn"):
+        assert plan(notice(name, review), [], []) == []
+    assert [p.recipient for p in plan(notice(), [], [])] == ["subject:hh-1"]
+
+
+def test_a_route_may_depend_on_the_events_data():
+    from services.notification.domain import Route
+
+    review_only = Route("subject", SMS, when=lambda d: d.get("stage") == "review")
+    assert review_only.applies({"stage": "review"}) and not review_only.applies({})
 
 
 def test_message_id_is_one_per_event_recipient_and_channel():
