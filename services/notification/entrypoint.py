@@ -28,6 +28,7 @@ DELIVERY_SECONDS = 1.0
 PARTNER_SECONDS = 1.0
 REMINDER_SECONDS = 3600.0
 CONTACT_TIMEOUT = 10.0
+SENDERS = 10  # messages sent at once by one delivery worker
 LOG_FIELDS = (
     "_id",
     "event_id",
@@ -103,6 +104,7 @@ class NotificationService(ObservableService):
             RpcContacts(self.registration),
             service.Settings.from_config(self.config),
             rng=random.random,
+            parallel=eventlet.GreenPool(SENDERS).imap,
         )
         for channel, tenant, outcome in delivery.run():
             NOTIFICATIONS.labels(channel, tenant, outcome).inc()
