@@ -18,11 +18,20 @@ from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.metrics import NOTIFICATIONS
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.text import clean
+from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
 from services.notification import reminders, service, store
 from services.notification.channels import Channels
 from services.notification.domain import CHANNELS
 from services.notification.partners import PartnerStream, exchange_name
+from services.notification.schemas import (
+    MESSAGES,
+    OptOutSchema,
+    SubscriptionSchema,
+    UnsubscribeSchema,
+    WebhookSchema,
+)
 
 DELIVERY_SECONDS = 1.0
 PARTNER_SECONDS = 1.0
@@ -151,11 +160,27 @@ class NotificationService(ObservableService):
         return [{field: m.get(field) for field in LOG_FIELDS} for m in found]
 
     @rpc
-    def set_opt_out(self, tenant: str, recipient: str, channel: str, opted_out: bool) -> bool:
-        if channel not in CHANNELS:
-            raise ValueError(f"unknown channel {channel!r}")
-        store.OptOuts(self.db).set(tenant, recipient, channel, opted_out, datetime.now(UTC))
-        return opted_out
+    def set_opt_out(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``{tenant, recipient: "subject:<id>" | "email:<address>", channel, optedOut}``."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(OptOutSchema(), payload)
+            store.OptOuts(self.db).set(
+                data["tenant"],
+                data["recipient"],
+                data["channel"],
+                data["opted_out"],
+                datetime.now(UTC),
+            )
+            return {
+                "optOut": {
+                    "recipient": data["recipient"],
+                    "channel": data["channel"],
+                    "optedOut": data["opted_out"],
+                }
+            }
+
+        return answered(run)
 
     @rpc
     def opted_out(self, tenant: str, recipient: str) -> list[str]:
@@ -163,35 +188,51 @@ class NotificationService(ObservableService):
         return [c for c in CHANNELS if optouts.has(tenant, recipient, c)]
 
     @rpc
-    def subscribe(
-        self,
-        tenant: str,
-        unit_code: str,
-        unit_path: str,
-        email: str,
-        name: str,
-        events: list[str] | None = None,
-        unit_name: str = "",
-    ) -> dict[str, Any]:
-        """An officer's e-mail subscription at a unit (recognitions and reminders by default)."""
-        subscriptions = store.Subscriptions(self.db)
-        found = subscriptions.subscribe(
-            tenant, unit_code, unit_path, email, name, events or [], unit_name
-        )
-        return {k: v for k, v in found.items() if k != "_id"}
+    def subscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """An officer's e-mail subscription at a unit (recognitions and reminders by default):
+        ``{tenant, unitCode, unitPath, unitName, email, name, events}``."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(SubscriptionSchema(), payload)
+            found = store.Subscriptions(self.db).subscribe(
+                data["tenant"],
+                data["unit_code"],
+                data["unit_path"],
+                data["email"],
+                clean(data["name"]),
+                data["events"],
+                data["unit_name"],
+            )
+            return {"subscription": {k: v for k, v in found.items() if k != "_id"}}
+
+        return answered(run)
 
     @rpc
-    def unsubscribe(self, tenant: str, unit_code: str, email: str) -> bool:
-        return store.Subscriptions(self.db).unsubscribe(tenant, unit_code, email)
+    def unsubscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(UnsubscribeSchema(), payload)
+            removed = store.Subscriptions(self.db).unsubscribe(
+                data["tenant"], data["unit_code"], data["email"]
+            )
+            return {"removed": removed}
+
+        return answered(run)
 
     @rpc
-    def register_webhook(
-        self, tenant: str, name: str, url: str, events: list[str] | None = None
-    ) -> dict[str, Any]:
-        """A partner URL of ``tenant``; its signing secret is shown only when created."""
-        hook, created = store.Webhooks(self.db).register(tenant, name, url, events or [])
-        answer = {"name": hook["name"], "url": hook["url"], "events": hook["events"]}
-        return {**answer, "created": created, "secret": hook["secret"] if created else None}
+    def register_webhook(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A partner URL of a tenant (``{tenant, name, url, events}``); its signing secret is
+        in the answer only when the webhook is created."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(WebhookSchema(), payload)
+            hook, created = store.Webhooks(self.db).register(
+                data["tenant"], data["name"], data["url"], data["events"]
+            )
+            answer = {"name": hook["name"], "url": hook["url"], "events": hook["events"]}
+            secret = hook["secret"] if created else None
+            return {"webhook": {**answer, "created": created, "secret": secret}}
+
+        return answered(run)
 
     @rpc
     def replay(self, tenant: str, message_ids: list[str] | None = None) -> list[str]:

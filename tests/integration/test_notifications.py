@@ -155,10 +155,13 @@ def test_one_sms_for_a_household_recognised_even_when_delivered_three_times(
 def test_a_failing_webhook_is_retried_then_dead_then_replayed(
     notification, notify_config, hook, tmp_path
 ):
-    registered = notification.register_webhook("20", "portal", hook.url + "events", [])
+    payload = {"tenant": "20", "name": "portal", "url": hook.url + "events"}
+    registered = notification.register_webhook(payload)["webhook"]
     assert registered["created"] and len(registered["secret"]) == 64
-    again = notification.register_webhook("20", "portal", hook.url + "events", [])
+    again = notification.register_webhook(payload)["webhook"]
     assert not again["created"] and again["secret"] is None  # shown once only
+    refused = notification.register_webhook({**payload, "name": "Cổng!", "url": "ftp://x"})
+    assert sorted(e["key"] for e in refused["errors"]) == ["url_format", "webhook_name"]
     event = recognised_for("20-FAMILY-2024-hh-nobody", "hh-nobody")
     assert EventPublisher(notify_config, "scoring").publish(event)
 
@@ -212,7 +215,8 @@ def test_quiet_hours_defer_sms_and_opt_outs_skip_them(
     assert sms.requests == []
 
     with ServiceRpcProxy("notification", always_quiet) as proxy:
-        proxy.set_opt_out("20", f"subject:{subject_id}", "sms", True)
+        optout = {"tenant": "20", "recipient": f"subject:{subject_id}", "channel": "sms"}
+        assert proxy.set_opt_out({**optout, "optedOut": True})["optOut"]["optedOut"] is True
         assert proxy.opted_out("20", f"subject:{subject_id}") == ["sms"]
     event = recognised_for(enrolment_id, subject_id)
     assert EventPublisher(always_quiet, "scoring").publish(event)
@@ -228,8 +232,12 @@ def test_quiet_hours_defer_sms_and_opt_outs_skip_them(
 def test_officers_subscribed_above_the_commune_get_the_recognition_by_email(
     notification, gateway, notify_config, smtp
 ):
-    notification.subscribe("20", "183", "20/183", "Can.Bo@Example.vn", "Cán bộ huyện", None, "")
-    notification.subscribe("20", "06187", "20/183/06187", "sibling@example.vn", "Xã bên", None)
+    for code, path, email in (
+        ("183", "20/183", "Can.Bo@Example.vn"),
+        ("06187", "20/183/06187", "sibling@example.vn"),
+    ):
+        subscription = {"tenant": "20", "unitCode": code, "unitPath": path, "email": email}
+        assert "subscription" in notification.subscribe({**subscription, "name": "Cán bộ"})
     enrolment_id, subject_id = register(gateway, notify_config)
     event = recognised_for(enrolment_id, subject_id)
     assert EventPublisher(notify_config, "scoring").publish(event)
@@ -367,6 +375,9 @@ def test_opt_outs_subscriptions_and_webhooks_refuse_what_is_out_of_reach(
     with pytest.raises(GraphQLError) as not_admin:
         gateway(WEBHOOK, token=officer)
     assert not_admin.value.code == "FORBIDDEN"
+    with pytest.raises(GraphQLError) as bad_hook:
+        gateway(WEBHOOK.replace('"portal"', '"Cổng tỉnh"'))
+    assert bad_hook.value.errors[0]["extensions"]["fields"][0]["key"] == "webhook_name"
     hook = gateway(WEBHOOK)["registerWebhook"]
     assert hook["created"] and len(hook["secret"]) == 64
     assert gateway(WEBHOOK, token=hanoi)["registerWebhook"]["created"]  # 01's own, apart
@@ -376,9 +387,15 @@ def test_officers_are_reminded_once_a_week_before_the_dossier_deadline(
     notification, gateway, notify_config, smtp
 ):
     load_demo_directory(notify_config)
-    notification.subscribe(
-        "20", "06184", "20/183/06184", "xa@example.vn", "Cán bộ xã", None, "Thị trấn Đồng Đăng"
-    )
+    subscription = {
+        "tenant": "20",
+        "unitCode": "06184",
+        "unitPath": "20/183/06184",
+        "unitName": "Thị trấn Đồng Đăng",
+        "email": "xa@example.vn",
+        "name": "Cán bộ xã",
+    }
+    assert "subscription" in notification.subscribe(subscription)
     # the test province files its FAMILY dossier by 10 January (tests/conftest.py)
     assert notification.send_reminders("2025-01-02") == 0  # eight days before: not yet
     assert notification.send_reminders("2025-01-05") >= 1
