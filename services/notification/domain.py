@@ -53,6 +53,10 @@ ROUTES: dict[str, tuple[Route, ...]] = {
     ),
     REMINDER: (Route(OFFICERS, EMAIL),),
 }
+# Audiences reached through a contact another service keeps (events carry no personal data):
+# the audience names the event field with their id, and the recipient is "<audience>:<id>".
+# The fund adds e.g. "donor": "donorId" (and the entrypoint asks the fund for that contact).
+CONTACT_AUDIENCES: dict[str, str] = {SUBJECT: "subjectId"}
 # What an officer's e-mail subscription covers unless it names its own list.
 DEFAULT_OFFICER_EVENTS = ("recognised", REMINDER)
 
@@ -120,9 +124,9 @@ def _audience(
     subscriptions: Iterable[Mapping[str, Any]],
     webhooks: Iterable[Mapping[str, Any]],
 ) -> list[str]:
-    if audience == SUBJECT:
-        subject = notice.data.get("subjectId")
-        return [f"subject:{subject}"] if subject else []
+    if audience in CONTACT_AUDIENCES:
+        who = notice.data.get(CONTACT_AUDIENCES[audience])
+        return [f"{audience}:{who}"] if who else []
     if audience == OFFICERS:
         return sorted(
             {

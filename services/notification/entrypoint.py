@@ -23,7 +23,7 @@ from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
 from services.notification import reminders, service, store
 from services.notification.channels import Channels
-from services.notification.domain import CHANNELS
+from services.notification.domain import CHANNELS, SUBJECT
 from services.notification.partners import PartnerStream, exchange_name
 from services.notification.schemas import (
     MESSAGES,
@@ -58,17 +58,18 @@ LOG_FIELDS = (
 
 
 class RpcContacts:
-    """Recipients' contacts, asked of registration at delivery time (events carry none)."""
+    """Recipients' contacts, asked at delivery time (events carry none) of the service that
+    keeps them: ``<service>.contact(tenant, id)`` per audience of domain.CONTACT_AUDIENCES."""
 
-    def __init__(self, registration: Any) -> None:
-        self.registration = registration
+    def __init__(self, sources: dict[str, Any]) -> None:
+        self.sources = sources
 
-    def lookup(self, tenant: str, subject_id: str) -> dict[str, Any] | None:
+    def lookup(self, tenant: str, audience: str, who: str) -> dict[str, Any] | None:
         try:
             with eventlet.Timeout(CONTACT_TIMEOUT):
-                return self.registration.contact(tenant, subject_id)
+                return self.sources[audience].contact(tenant, who)
         except eventlet.Timeout as exc:
-            raise TimeoutError("registration did not answer") from exc
+            raise TimeoutError(f"no contact answer for {audience}") from exc
 
 
 class NotificationService(ObservableService):
@@ -110,7 +111,7 @@ class NotificationService(ObservableService):
         delivery = service.Delivery(
             self._stores(),
             Channels.from_config(self.config),
-            RpcContacts(self.registration),
+            RpcContacts({SUBJECT: self.registration}),
             service.Settings.from_config(self.config),
             rng=random.random,
             parallel=eventlet.GreenPool(SENDERS).imap,

@@ -22,12 +22,14 @@ from khuyenhoc.events import ALL_EVENT_TYPES
 from khuyenhoc.tenancy import UnitPath
 from services.notification.channels import Attachment, Channels, DeliveryFailed
 from services.notification.domain import (
+    CONTACT_AUDIENCES,
     DEAD,
     EMAIL,
     PENDING,
     SENT,
     SKIPPED,
     SMS,
+    SUBJECT,
     WEBHOOK,
     Notice,
     Planned,
@@ -53,7 +55,8 @@ VIETNAM = "Asia/Ho_Chi_Minh"
 
 
 class Contacts(Protocol):
-    def lookup(self, tenant: str, subject_id: str) -> dict[str, Any] | None: ...
+    def lookup(self, tenant: str, audience: str, who: str) -> dict[str, Any] | None:
+        """Name, phone, e-mail (and unit name) of ``audience:who`` in ``tenant``."""
 
 
 @dataclass(frozen=True)
@@ -280,12 +283,15 @@ class Delivery:
         if channel == WEBHOOK:
             return self._webhook(message, address)
         data = message.get("data") or {}
-        contact = self._contact(tenant, data.get("subjectId")) if data.get("subjectId") else {}
-        if kind == "subject":
-            address = (contact or {}).get("phone" if channel == SMS else "email") or ""
+        if kind in CONTACT_AUDIENCES:
+            contact = self._contact(tenant, kind, address)
+            address = contact.get("phone" if channel == SMS else "email") or ""
             if not address:
                 raise Skip(f"no_{'phone' if channel == SMS else 'email'}")
-        values = context(message["event"], data, contact or {})
+        else:  # an officer's e-mail about the event's subject: its name and unit fill it in
+            subject = data.get(CONTACT_AUDIENCES[SUBJECT])
+            contact = self._contact(tenant, SUBJECT, subject) if subject else {}
+        values = context(message["event"], data, contact)
         text = render(self.templates.get(tenant, message["template"]), values)
         if channel == SMS:
             if unaccented_sms:
@@ -330,9 +336,9 @@ class Delivery:
         reference = self.channels.webhook.send(hook["url"], hook["secret"], body, message["_id"])
         return {"provider_ref": reference, "url": hook["url"]}
 
-    def _contact(self, tenant: str, subject_id: str) -> dict[str, Any] | None:
+    def _contact(self, tenant: str, audience: str, who: str) -> dict[str, Any]:
         try:
-            return self.contacts.lookup(tenant, subject_id)
+            return self.contacts.lookup(tenant, audience, who) or {}
         except Exception as exc:  # registration away: a transient failure, try again later
             raise DeliveryFailed(f"contact lookup failed: {exc!r}") from exc
 
