@@ -34,6 +34,7 @@ class Route:
     audience: str
     channel: str
     when: Callable[[Mapping[str, Any]], bool] | None = None  # on the event's data
+    attach: str | None = None  # a document kind fetched at delivery (the fund's "receipt")
 
     def applies(self, data: Mapping[str, Any]) -> bool:
         return self.when is None or self.when(data)
@@ -91,6 +92,7 @@ class Planned:
     recipient: str  # "subject:<id>", "email:<address>", "webhook:<name>"
     channel: str
     template: str  # "<event>.<channel>"
+    attach: str | None = None
 
 
 def message_id(event_id: str, recipient: str, channel: str) -> str:
@@ -112,9 +114,8 @@ def plan(
             continue
         for recipient in _audience(route.audience, notice, subscriptions, webhooks):
             key = (recipient, route.channel)
-            found.setdefault(
-                key, Planned(recipient, route.channel, f"{notice.name}.{route.channel}")
-            )
+            template = f"{notice.name}.{route.channel}"
+            found.setdefault(key, Planned(recipient, route.channel, template, route.attach))
     return list(found.values())
 
 

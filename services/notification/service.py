@@ -57,6 +57,12 @@ EVENT_KINDS = {kind.type: kind for kind in ALL_EVENT_TYPES}
 VIETNAM = "Asia/Ho_Chi_Minh"
 
 
+class Documents(Protocol):
+    def fetch(self, tenant: str, kind: str, data: dict[str, Any]) -> list[Attachment]:
+        """The files of ``kind`` an event's message carries (e.g. the fund's receipt PDF);
+        KeyError for a kind nobody provides."""
+
+
 class Contacts(Protocol):
     def lookup(self, tenant: str, audience: str, who: str) -> dict[str, Any] | None:
         """Name, phone, e-mail (and unit name) of ``audience:who`` in ``tenant``."""
@@ -149,6 +155,7 @@ def _message(notice: Notice, planned: Planned, path: UnitPath, now: datetime) ->
         "recipient": planned.recipient,
         "channel": planned.channel,
         "template": planned.template,
+        "attach": planned.attach,
         "status": PENDING,
         "attempts": 0,
         "next_at": now.timestamp(),
@@ -210,6 +217,7 @@ class Delivery:
     # How a claimed batch is worked through: ``map`` (one by one), or a pool's ``imap`` from
     # the entrypoint so that slow endpoints overlap (the use case stays free of eventlet).
     parallel: Callable[..., Iterable[Any]] = map
+    documents: Documents | None = None
 
     @property
     def templates(self) -> Templates:
@@ -322,10 +330,7 @@ class Delivery:
             }
         if channel == EMAIL:
             subject, body = email_parts(text)
-            attachments = tuple(
-                Attachment(a["file_name"], a["content_type"], bytes(a["content"]))
-                for a in message.get("attachments") or []
-            )
+            attachments = self._documents(message)
             reference = self.channels.email.send(
                 address, subject, body, message["_id"], attachments
             )
@@ -342,6 +347,19 @@ class Delivery:
         body = json.dumps(cloud_event(event), ensure_ascii=False).encode("utf-8")
         reference = self.channels.webhook.send(hook["url"], hook["secret"], body, message["_id"])
         return {"provider_ref": reference, "url": hook["url"]}
+
+    def _documents(self, message: dict[str, Any]) -> tuple[Attachment, ...]:
+        kind = message.get("attach")
+        if not kind:
+            return ()
+        if self.documents is None:
+            raise TemplateProblem(f"no source of {kind!r} documents")
+        try:
+            return tuple(self.documents.fetch(message["tenant"], kind, message.get("data") or {}))
+        except KeyError as exc:
+            raise TemplateProblem(f"no source of {kind!r} documents") from exc
+        except Exception as exc:  # the owning service is away: try again later
+            raise DeliveryFailed(f"{kind} not available: {exc!r}") from exc
 
     def _contact(self, tenant: str, audience: str, who: str) -> dict[str, Any]:
         try:
