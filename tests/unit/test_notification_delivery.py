@@ -176,3 +176,13 @@ def test_an_e_mail_carries_the_documents_its_route_attaches(documents, status, a
     assert messages.doc["status"] == status
     sent = [a.file_name for _, _, files in channels.email.sent for a in files]
     assert sent == attached
+
+
+def test_without_endpoints_sms_and_email_are_log_only(caplog):
+    from services.notification.channels import LOG_ONLY
+
+    channels = Channels.from_config({"NOTIFICATION": {"SMS": {"URL": None}, "SMTP": {}}})
+    with caplog.at_level("INFO"):
+        assert channels.sms.send("0912345678", "Chúc mừng", "UCS2", 1, "m") == LOG_ONLY
+        assert channels.email.send("a@example.vn", "Tiêu đề", "Nội dung", "m") == LOG_ONLY
+    assert "SMS (log-only) to 0912345678" in caplog.text and "E-mail (log-only)" in caplog.text
