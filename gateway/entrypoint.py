@@ -91,6 +91,7 @@ class GatewayService(ObservableService):
 
     registration = RpcProxy("registration")
     scoring = RpcProxy("scoring")
+    notification = RpcProxy("notification")
 
     @http("GET,POST", "/graphql")
     def graphql(self, request: Any) -> tuple[int, dict[str, str], str]:
@@ -118,7 +119,11 @@ class GatewayService(ObservableService):
             )
         context = SimpleNamespace(
             caller=caller,
-            rpc=SimpleNamespace(registration=self.registration, scoring=self.scoring),
+            rpc=SimpleNamespace(
+                registration=self.registration,
+                scoring=self.scoring,
+                notification=self.notification,
+            ),
         )
         result = schema.execute(
             params["query"],

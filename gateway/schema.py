@@ -31,6 +31,13 @@ from gateway.branches import (
     SetBranchMembers,
 )
 from gateway.imports import ImportJob, StartImport, resolve_import_job
+from gateway.notifications import (
+    NOTIFICATIONS_FIELD,
+    RegisterWebhook,
+    ReplayNotifications,
+    SetNotificationOptOut,
+    SubscribeNotifications,
+)
 from gateway.registrations import (
     RegisterCitizen,
     RegisterClan,
@@ -75,6 +82,7 @@ class Query(graphene.ObjectType):
     import_job = graphene.Field(
         ImportJob, id=graphene.String(required=True), resolver=resolve_import_job
     )
+    notifications = NOTIFICATIONS_FIELD
 
     @staticmethod
     def resolve_org_unit(
@@ -118,6 +126,10 @@ class Mutation(graphene.ObjectType):
     close_branch = CloseBranch.Field()
     set_branch_members = SetBranchMembers.Field()
     add_member = AddMember.Field()
+    set_notification_opt_out = SetNotificationOptOut.Field()
+    subscribe_notifications = SubscribeNotifications.Field()
+    register_webhook = RegisterWebhook.Field()
+    replay_notifications = ReplayNotifications.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -24,7 +24,7 @@ from pymongo.errors import ConnectionFailure
 from khuyenhoc.config import tenants
 from khuyenhoc.contracts import ContractError, validate_event
 from khuyenhoc.envelope import Envelope, EventType
-from khuyenhoc.metrics import EVENTS_CONSUMED
+from khuyenhoc.metrics import DEAD_LETTERS, EVENTS_CONSUMED
 from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnknownTenant, require_tenant
 from khuyenhoc.topology import (
@@ -45,7 +45,12 @@ REQUEUE_DELAY_SECONDS = 1.0
 
 
 class PoisonMessage(ValueError):
-    """The message can never be processed as it is; retrying would not help."""
+    """The message can never be processed as it is; retrying would not help. ``kind`` is the
+    reason's category, a metric label (the text itself is kept with the dead letter)."""
+
+    def __init__(self, message: str, kind: str = "invalid_contract") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class DeadLetters:
@@ -103,6 +108,7 @@ class DeadLetteringQueueConsumer(QueueConsumer):
         message.ack()
         routing_key = str(message.delivery_info.get("routing_key", ""))
         EVENTS_CONSUMED.labels(service, routing_key, "unknown", DEAD_LETTERED).inc()
+        DEAD_LETTERS.labels(service, "undecodable").inc()
 
     def _queue_of(self, message: Any) -> str:
         """The queue the message came from, found by its consumer tag."""
@@ -117,14 +123,19 @@ class DeadLetteringQueueConsumer(QueueConsumer):
 def accept_event(body: Any, kind: EventType, known_tenants: frozenset[str]) -> Envelope:
     """The envelope in ``body``, or :class:`PoisonMessage` saying why there is none."""
     if not isinstance(body, dict):
-        raise PoisonMessage("the message body is not a JSON object")
+        raise PoisonMessage("the message body is not a JSON object", "not_an_object")
     if body.get("type") != kind.type:
-        raise PoisonMessage(f"unsupported event type {body.get('type')!r}; expected {kind.type}")
+        raise PoisonMessage(
+            f"unsupported event type {body.get('type')!r}; expected {kind.type}",
+            "unsupported_type",
+        )
     try:
         validate_event(body)
         require_tenant(body["tenant"], known_tenants)
-    except (ContractError, UnknownTenant) as exc:
-        raise PoisonMessage(str(exc)) from exc
+    except ContractError as exc:
+        raise PoisonMessage(str(exc), "invalid_contract") from exc
+    except UnknownTenant as exc:
+        raise PoisonMessage(str(exc), "unknown_tenant") from exc
     return Envelope.from_dict(body)
 
 
@@ -163,7 +174,7 @@ class ContractEventHandler(EventHandler):
         try:
             envelope = accept_event(body, self.kind, self.known_tenants)
         except PoisonMessage as exc:
-            self._dead_letter(message, str(exc), tenant=_tenant_of(body))
+            self._dead_letter(message, str(exc), tenant=_tenant_of(body), kind=exc.kind)
             return
         handle_result = partial(self._handle_result, message, body, envelope)
         try:
@@ -195,10 +206,10 @@ class ContractEventHandler(EventHandler):
             self._count(envelope.tenant, REQUEUED)
         else:
             reason = f"{exc_info[0].__name__}: {exc_info[1]}"
-            self._dead_letter(message, reason, tenant=envelope.tenant)
+            self._dead_letter(message, reason, tenant=envelope.tenant, kind="handler_error")
         return result, exc_info
 
-    def _dead_letter(self, message: Any, reason: str, tenant: str) -> None:
+    def _dead_letter(self, message: Any, reason: str, tenant: str, kind: str) -> None:
         try:
             self.dead_letters.park(message, self.queue.name, reason)
         except Exception:  # broker trouble: keep the message rather than lose it
@@ -208,6 +219,7 @@ class ContractEventHandler(EventHandler):
         log.warning("dead-lettered a %s message: %s", self.kind.name, reason)
         self.queue_consumer.ack_message(message)
         self._count(tenant, DEAD_LETTERED)
+        DEAD_LETTERS.labels(self.container.service_name, kind).inc()
 
     def _count(self, tenant: str, outcome: str) -> None:
         EVENTS_CONSUMED.labels(self.container.service_name, self.kind.name, tenant, outcome).inc()

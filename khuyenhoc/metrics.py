@@ -18,6 +18,18 @@ EVENTS_CONSUMED = Counter(
     "Events received, by outcome (processed, duplicate, dead_lettered, requeued)",
     ["service", "type", "tenant", "outcome"],
 )
+DEAD_LETTERS = Counter(
+    "khuyenhoc_dead_letters_total",
+    "Messages parked in a service's dead-letter queue, by reason (undecodable, not_an_object, "
+    "unsupported_type, invalid_contract, unknown_tenant, handler_error)",
+    ["service", "reason"],
+)
+NOTIFICATIONS = Counter(
+    "khuyenhoc_notifications_total",
+    "Notification deliveries by channel, tenant and outcome (sent, failed, retried, dead, "
+    "skipped, deferred)",
+    ["channel", "tenant", "outcome"],
+)
 HANDLER_SECONDS = Histogram(
     "khuyenhoc_handler_seconds", "Time spent in each entrypoint", ["service", "entrypoint"]
 )

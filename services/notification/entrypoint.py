@@ -1,23 +1,86 @@
-"""The notification service: receives the events people must hear about into its inbox.
-Channels (SMS, e-mail, webhooks), templates and the partner stream arrive with their issue."""
+"""The nameko face of notification: consumes events, runs the delivery and partner-stream
+workers on timers, answers the delivery log and its settings over RPC. Nothing more."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, date, datetime
+from typing import Any
+
+import eventlet
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import MEMBER_JOINED, RECOGNISED, REGISTERED, REVOKED, SCORED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
+from khuyenhoc.metrics import NOTIFICATIONS
 from khuyenhoc.storage import MongoDatabase
+from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.text import clean
+from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
-from services.notification import inbox
+from services.notification import reminders, service, store
+from services.notification.channels import Channels
+from services.notification.domain import CHANNELS, SUBJECT
+from services.notification.partners import PartnerStream, exchange_name
+from services.notification.schemas import (
+    MESSAGES,
+    OptOutSchema,
+    SubscriptionSchema,
+    UnsubscribeSchema,
+    WebhookSchema,
+)
+
+DELIVERY_SECONDS = 1.0
+PARTNER_SECONDS = 1.0
+REMINDER_SECONDS = 3600.0
+CONTACT_TIMEOUT = 10.0
+SENDERS = 10  # messages sent at once by one delivery worker
+LOG_FIELDS = (
+    "_id",
+    "event_id",
+    "event",
+    "recipient",
+    "channel",
+    "status",
+    "attempts",
+    "reason",
+    "text",
+    "segments",
+    "encoding",
+    "created",
+    "sent_at",
+    "retry_at",
+    "unitpath",
+)
+
+
+class RpcContacts:
+    """Recipients' contacts, asked at delivery time (events carry none) of the service that
+    keeps them: ``<service>.contact(tenant, id)`` per audience of domain.CONTACT_AUDIENCES."""
+
+    def __init__(self, sources: dict[str, Any]) -> None:
+        self.sources = sources
+
+    def lookup(self, tenant: str, audience: str, who: str) -> dict[str, Any] | None:
+        try:
+            with eventlet.Timeout(CONTACT_TIMEOUT):
+                return self.sources[audience].contact(tenant, who)
+        except eventlet.Timeout as exc:
+            raise TimeoutError(f"no contact answer for {audience}") from exc
 
 
 class NotificationService(ObservableService):
     name = "notification"
 
-    db = MongoDatabase(prepare=inbox.prepare)
+    config = Config()
+    db = MongoDatabase(prepare=store.prepare)
+    registration = RpcProxy("registration")
+    scoring = RpcProxy("scoring")
 
+    # One line per event type; who is told what is decided by domain.ROUTES.
     @consumes(REGISTERED)
     def on_registered(self, event: Envelope) -> str:
         return self._receive(event)
@@ -43,4 +106,143 @@ class NotificationService(ObservableService):
         return self._receive(event)
 
     def _receive(self, event: Envelope) -> str:
-        return PROCESSED if inbox.receive(self.db, event, datetime.now(UTC)) else DUPLICATE
+        created = service.receive(self._stores(), event, datetime.now(UTC))
+        return PROCESSED if created else DUPLICATE
+
+    @timer(interval=DELIVERY_SECONDS)
+    def deliver(self) -> None:
+        """Send what is due (leased, so several workers or replicas never send one twice)."""
+        delivery = service.Delivery(
+            self._stores(),
+            Channels.from_config(self.config),
+            RpcContacts({SUBJECT: self.registration}),
+            service.Settings.from_config(self.config),
+            rng=random.random,
+            parallel=eventlet.GreenPool(SENDERS).imap,
+        )
+        for channel, tenant, outcome in delivery.run():
+            NOTIFICATIONS.labels(channel, tenant, outcome).inc()
+
+    @timer(interval=PARTNER_SECONDS)
+    def relay_partner_events(self) -> None:
+        stream = PartnerStream(self.config["AMQP_URI"], exchange_name(self.config))
+        service.relay_partner_events(self._stores(), stream)
+
+    @timer(interval=REMINDER_SECONDS, eager=True)
+    def remind(self) -> None:
+        """Deadline reminders to the officers subscribed at each unit (once per deadline)."""
+        self.send_reminders(date.today().isoformat())
+
+    @rpc
+    def send_reminders(self, today: str) -> int:
+        """Plan the reminders due on ``today`` (ISO date); returns how many are new."""
+        return reminders.plan_reminders(
+            self._stores(),
+            lambda tenant, code, year: self.scoring.deadlines(tenant, code, year),
+            date.fromisoformat(today),
+            datetime.now(UTC),
+        )
+
+    # -- RPC for the gateway and operators --------------------------------------------------
+
+    @rpc
+    def delivery_log(
+        self,
+        tenant: str,
+        unit_path: str,
+        recipient: str | None = None,
+        event_id: str | None = None,
+        status: str | None = None,
+        first: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Messages at or below a unit of ``tenant``, newest first."""
+        path = UnitPath.parse(unit_path)
+        if path.tenant != tenant:
+            return []
+        found = store.Messages(self.db).log(
+            tenant, path, recipient, event_id, status, max(1, min(first, 500))
+        )
+        return [{field: m.get(field) for field in LOG_FIELDS} for m in found]
+
+    @rpc
+    def set_opt_out(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``{tenant, recipient: "subject:<id>" | "email:<address>", channel, optedOut}``."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(OptOutSchema(), payload)
+            store.OptOuts(self.db).set(
+                data["tenant"],
+                data["recipient"],
+                data["channel"],
+                data["opted_out"],
+                datetime.now(UTC),
+            )
+            return {
+                "optOut": {
+                    "recipient": data["recipient"],
+                    "channel": data["channel"],
+                    "optedOut": data["opted_out"],
+                }
+            }
+
+        return answered(run)
+
+    @rpc
+    def opted_out(self, tenant: str, recipient: str) -> list[str]:
+        optouts = store.OptOuts(self.db)
+        return [c for c in CHANNELS if optouts.has(tenant, recipient, c)]
+
+    @rpc
+    def subscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """An officer's e-mail subscription at a unit (recognitions and reminders by default):
+        ``{tenant, unitCode, unitPath, unitName, email, name, events}``."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(SubscriptionSchema(), payload)
+            found = store.Subscriptions(self.db).subscribe(
+                data["tenant"],
+                data["unit_code"],
+                data["unit_path"],
+                data["email"],
+                clean(data["name"]),
+                data["events"],
+                data["unit_name"],
+            )
+            return {"subscription": {k: v for k, v in found.items() if k != "_id"}}
+
+        return answered(run)
+
+    @rpc
+    def unsubscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(UnsubscribeSchema(), payload)
+            removed = store.Subscriptions(self.db).unsubscribe(
+                data["tenant"], data["unit_code"], data["email"]
+            )
+            return {"removed": removed}
+
+        return answered(run)
+
+    @rpc
+    def register_webhook(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A partner URL of a tenant (``{tenant, name, url, events}``); its signing secret is
+        in the answer only when the webhook is created."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(WebhookSchema(), payload)
+            hook, created = store.Webhooks(self.db).register(
+                data["tenant"], data["name"], data["url"], data["events"]
+            )
+            answer = {"name": hook["name"], "url": hook["url"], "events": hook["events"]}
+            secret = hook["secret"] if created else None
+            return {"webhook": {**answer, "created": created, "secret": secret}}
+
+        return answered(run)
+
+    @rpc
+    def replay(self, tenant: str, message_ids: list[str] | None = None) -> list[str]:
+        """DEAD messages of ``tenant`` (all, or those named) are sent again."""
+        return service.replay_dead(store.Messages(self.db), tenant, message_ids, datetime.now(UTC))
+
+    def _stores(self) -> store.Stores:
+        return store.Stores(self.db)

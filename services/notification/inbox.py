@@ -1,7 +1,8 @@
-"""The notification inbox: every event the service must act on, kept once per event id.
+"""The notification inbox: every event the service acts on, kept once per event id.
 
-Deciding who is told what, and through which channel, works from this inbox (issue 7);
-receiving is already reliable: idempotent by event id, acked only after the write.
+An inbox document is also the partner stream's outbox (``partner_pending``) and records that
+its messages were planned (``planned``), so a redelivered event plans nothing new and a crash
+between receiving and planning is finished by the redelivery.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from khuyenhoc.envelope import Envelope
 
 INBOX = "inbox"
 RECEIVED = "RECEIVED"
+PLANNED = "PLANNED"
+PARTNER_PENDING = "partner_pending"
 
 
 def prepare(db: Database) -> None:
@@ -24,23 +27,41 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("status", ASCENDING), ("received_at", ASCENDING)],
         name="by_status",
     )
+    db[INBOX].create_index([(PARTNER_PENDING, ASCENDING)], name="partner_pending")
 
 
-def receive(db: Database, event: Envelope, now: datetime) -> bool:
-    """Keep the event for delivery; False when it had been received before."""
-    document: dict[str, Any] = {
-        "_id": event.id,
-        "tenant": event.tenant,
-        "type": event.type,
-        "unitpath": str(event.unitpath),
-        "subject": event.subject,
-        "time": event.time,
-        "data": event.data,
-        "status": RECEIVED,
-        "received_at": now,
-    }
-    try:
-        db[INBOX].insert_one(document)
-    except DuplicateKeyError:
-        return False
-    return True
+class Inbox:
+    def __init__(self, db: Database) -> None:
+        self.inbox = db[INBOX]
+
+    def receive(self, event: Envelope, now: datetime) -> dict[str, Any]:
+        """Keep the event (once) and return its inbox document, as stored."""
+        document: dict[str, Any] = {
+            "_id": event.id,
+            "tenant": event.tenant,
+            "type": event.type,
+            "unitpath": str(event.unitpath),
+            "subject": event.subject,
+            "time": event.time,
+            "data": event.data,
+            "status": RECEIVED,
+            "received_at": now,
+            PARTNER_PENDING: 1,
+        }
+        try:
+            self.inbox.insert_one(document)
+        except DuplicateKeyError:
+            return self.inbox.find_one({"_id": event.id})
+        return document
+
+    def mark_planned(self, event_id: str) -> None:
+        self.inbox.update_one({"_id": event_id}, {"$set": {"status": PLANNED}})
+
+    def get(self, event_id: str) -> dict[str, Any] | None:
+        return self.inbox.find_one({"_id": event_id})
+
+    def partner_pending(self, limit: int) -> list[dict[str, Any]]:
+        return list(self.inbox.find({PARTNER_PENDING: 1}).limit(limit))
+
+    def partner_published(self, event_id: str) -> None:
+        self.inbox.update_one({"_id": event_id}, {"$set": {PARTNER_PENDING: 0}})

@@ -141,6 +141,11 @@ class RegistrationService(ObservableService):
         fields = ("tenant", "unit_code", "unitpath", "title", "year", "status", "subject_kind")
         return {field: found.get(field) for field in fields}
 
+    @rpc
+    def contact(self, tenant: str, subject_id: str) -> dict[str, Any] | None:
+        """Name, phone, e-mail and unit of a subject of ``tenant`` (for notification)."""
+        return service.contact(self._directory(), store.Registrations(self.db), tenant, subject_id)
+
     def _settings(self, tenant: str) -> service.RegistrationSettings:
         own = (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}
         return service.RegistrationSettings(

@@ -167,6 +167,25 @@ def list_subjects(
     return {"items": items, "nextCursor": items[-1]["_id"] if len(page) > first else None}
 
 
+def contact(
+    directory: Directory, registrations: Registrations, tenant: str, subject_id: str
+) -> dict[str, Any] | None:
+    """How to reach a subject of ``tenant`` (for notification, at delivery time: events carry
+    no personal data); None for another tenant's subject or one not there."""
+    subject = registrations.get_subject(subject_id)
+    if subject is None or subject["tenant"] != tenant:
+        return None
+    unit = directory.get(tenant, subject["unit_code"])
+    return {
+        "subjectId": subject_id,
+        "name": subject.get("name") or "",
+        "phone": subject.get("phone"),
+        "email": subject.get("email"),
+        "unitpath": subject.get("unitpath"),
+        "unit_name": (unit or {}).get("name") or "",
+    }
+
+
 def withdraw(
     registrations: Registrations,
     tenant: str,

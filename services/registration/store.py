@@ -265,11 +265,11 @@ class Registrations:
         found = self.subjects.find({"_id": {"$in": subject_ids}}, {"address": 1, "name": 1})
         return {doc["_id"]: doc for doc in found}
 
-    def get_subject(self, subject_id: str) -> dict[str, Any] | None:
-        return self.subjects.find_one({"_id": subject_id}, {"tenant": 1, "kind": 1, "name": 1})
-
     def get_enrolment(self, enrolment_id: str) -> dict[str, Any] | None:
         return self.enrolments.find_one({"_id": enrolment_id}, {"outbox": 0})
+
+    def get_subject(self, subject_id: str) -> dict[str, Any] | None:
+        return self.subjects.find_one({"_id": subject_id})
 
 
 class Branches:

@@ -12,8 +12,9 @@ from khuyenhoc.config import load_config
 from khuyenhoc.devbroker import private_vhost
 from khuyenhoc.platform import SERVICES, Platform
 from services.registration.commands import load_directory
-from tests.conftest import TEST_TENANTS
+from tests.conftest import REPO_ROOT, TEST_TENANTS
 from tests.e2e.client import free_port_block
+from tests.fakes import HttpFake
 
 
 @pytest.fixture(scope="package")
@@ -25,12 +26,24 @@ def broker():
 
 
 @pytest.fixture(scope="package")
-def platform(tmp_path_factory, mongo_uri, broker):
+def sms_gateway():
+    """A fake SMS-gateway API on loopback that the platform's notification service sends to."""
+    with HttpFake() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="package")
+def platform(tmp_path_factory, mongo_uri, broker, sms_gateway):
     env = {
         "MONGO_URI": mongo_uri,
         "AMQP_URI": broker,
         "KHUYENHOC_TENANTS": TEST_TENANTS,
         "DB_PREFIX": f"e2e{uuid.uuid4().hex[:8]}_",
+        "CRITERIA_DIR": str(REPO_ROOT / "tests" / "data" / "criteria"),
+        "SMS_GATEWAY_URL": sms_gateway.url + "sms",
+        "SMS_GATEWAY_API_KEY": "e2e-key",
+        "SMS_QUIET_HOURS": "off",
+        "NOTIFICATION_BACKOFF_SECONDS": "1",
     }
     run = Platform(
         run_dir=tmp_path_factory.mktemp("run"),
@@ -54,6 +67,7 @@ def tokens(platform):
         "officer": ("20", "06184", Role.COMMUNE_OFFICER),
         "sibling": ("20", "06187", Role.COMMUNE_OFFICER),
         "hanoi": ("01", "01", Role.PROVINCE_ADMIN),
+        "authority": ("20", "06184", Role.AUTHORITY),
     }
     return {
         name: create_token(config, tenant, unit, role, name, hours=1)

@@ -1,0 +1,179 @@
+"""Notification rules: routing, message identity, rendering, backoff, quiet hours, reminders."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from services.notification.domain import (
+    EMAIL,
+    SMS,
+    WEBHOOK,
+    Notice,
+    QuietHours,
+    TemplateProblem,
+    context,
+    email_parts,
+    message_id,
+    plan,
+    render,
+    retry_delay,
+)
+from services.notification.reminders import due_reminders
+from services.notification.service import SHIPPED_TEMPLATES, Settings, Templates
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+RECOGNISED_DATA = {
+    "enrolmentId": "20-FAMILY-2024-hh-1",
+    "subjectId": "hh-1",
+    "subjectKind": "household",
+    "title": "FAMILY",
+    "year": 2024,
+    "unitCode": "06184",
+    "level": None,
+    "decisionNumber": "123/QĐ-UBND",
+    "decisionDate": "2025-01-20",
+    "signer": "Chủ tịch UBND Trần Văn B",
+    "validUntil": None,
+    "setId": "s",
+}
+
+
+def notice(name="recognised", data=RECOGNISED_DATA, tenant="20"):
+    return Notice("evt-1", name, tenant, "20/183/06184", data)
+
+
+def test_recognised_tells_the_household_officers_and_partners_of_the_province_only():
+    subscriptions = [
+        {"tenant": "20", "email": "xa@example.vn", "events": []},
+        {"tenant": "20", "email": "only-reminders@example.vn", "events": ["reminder"]},
+        {"tenant": "01", "email": "hanoi@example.vn", "events": []},
+    ]
+    webhooks = [
+        {"tenant": "20", "name": "portal", "events": []},
+        {"tenant": "20", "name": "bank", "events": ["donated"]},
+        {"tenant": "01", "name": "other", "events": []},
+    ]
+    planned = plan(notice(), subscriptions, webhooks)
+    assert [(p.recipient, p.channel) for p in planned] == [
+        ("subject:hh-1", SMS),
+        ("email:xa@example.vn", EMAIL),
+        ("webhook:portal", WEBHOOK),
+    ]
+    assert planned[0].template == "recognised.sms"
+
+
+def test_a_household_hears_by_sms_only_when_recognised():
+    review = {**RECOGNISED_DATA, "stage": "review"}
+    for name in ("registered", "scored", "withdrawn"):
+        assert plan(notice(name, review), [], []) == []
+    assert [p.recipient for p in plan(notice(), [], [])] == ["subject:hh-1"]
+
+
+def test_a_route_may_depend_on_the_events_data():
+    from services.notification.domain import Route
+
+    review_only = Route("subject", SMS, when=lambda d: d.get("stage") == "review")
+    assert review_only.applies({"stage": "review"}) and not review_only.applies({})
+
+
+def test_message_id_is_one_per_event_recipient_and_channel():
+    same = message_id("e", "subject:hh-1", SMS)
+    assert same == message_id("e", "subject:hh-1", SMS)
+    others = {
+        message_id("e2", "subject:hh-1", SMS),
+        message_id("e", "subject:hh-2", SMS),
+        message_id("e", "subject:hh-1", EMAIL),
+    }
+    assert same not in others and len(others) == 3
+
+
+def test_shipped_sms_template_renders_correct_vietnamese():
+    values = context(
+        "recognised", RECOGNISED_DATA, {"name": "Hà Thị Thu", "unit_name": "Đồng Đăng"}
+    )
+    text = render(Templates().get("20", "recognised.sms"), values)
+    assert text == (
+        'Chúc mừng Hà Thị Thu được công nhận "Gia đình học tập" năm 2024 theo Quyết định số '
+        "123/QĐ-UBND ngày 20/01/2025. Hội Khuyến học Đồng Đăng."
+    )
+
+
+def test_a_province_template_wins_and_an_unknown_placeholder_is_refused(tmp_path):
+    (tmp_path / "20").mkdir()
+    (tmp_path / "20" / "recognised.sms.txt").write_text("Chúc mừng ${name}!", encoding="utf-8")
+    templates = Templates(str(tmp_path))
+    assert render(templates.get("20", "recognised.sms"), {"name": "An"}) == "Chúc mừng An!"
+    assert templates.get("01", "recognised.sms") == (
+        SHIPPED_TEMPLATES / "recognised.sms.txt"
+    ).read_text(encoding="utf-8")
+    with pytest.raises(TemplateProblem):
+        render("Xin chào ${ho_ten}", {"name": "An"})
+    with pytest.raises(TemplateProblem):
+        Templates().get("20", "nothing.sms")
+
+
+def test_every_routed_template_is_shipped():
+    from services.notification.domain import ROUTES
+
+    for name, routes in ROUTES.items():
+        for route in routes:
+            if route.channel != WEBHOOK:
+                assert (SHIPPED_TEMPLATES / f"{name}.{route.channel}.txt").is_file()
+
+
+def test_email_template_first_line_is_the_subject():
+    subject, body = email_parts("Tiêu đề\n\nNội dung\n")
+    assert (subject, body) == ("Tiêu đề", "Nội dung\n")
+
+
+def test_backoff_doubles_with_jitter_and_a_cap():
+    assert retry_delay(1, 30, 3600, lambda: 0.0) == 15
+    assert retry_delay(1, 30, 3600, lambda: 1.0) == 30
+    assert retry_delay(3, 30, 3600, lambda: 1.0) == 120
+    assert retry_delay(20, 30, 3600, lambda: 1.0) == 3600
+
+
+@pytest.mark.parametrize(
+    ("local", "ends"),
+    [
+        (datetime(2024, 11, 20, 22, 30, tzinfo=VN), datetime(2024, 11, 21, 7, 0, tzinfo=VN)),
+        (datetime(2024, 11, 21, 6, 59, tzinfo=VN), datetime(2024, 11, 21, 7, 0, tzinfo=VN)),
+        (datetime(2024, 11, 21, 7, 0, tzinfo=VN), None),
+        (datetime(2024, 11, 21, 20, 59, tzinfo=VN), None),
+    ],
+)
+def test_quiet_hours_defer_to_the_morning_in_vietnam(local, ends):
+    quiet = QuietHours.parse("21:00-07:00", VN)
+    assert quiet.ends(local.astimezone(UTC)) == (ends.astimezone(UTC) if ends else None)
+
+
+def test_quiet_hours_are_per_province_and_can_be_off():
+    settings = Settings.from_config(
+        {
+            "NOTIFICATION": {"SMS_QUIET_HOURS": "21:00-07:00"},
+            "TENANT_SETTINGS": {"20": {"notification": {"quiet_hours": "off"}}},
+        }
+    )
+    assert settings.of("20").quiet_hours is None
+    assert settings.of("01").quiet_hours is not None
+    assert (
+        Settings.from_config({"NOTIFICATION": {"SMS_QUIET_HOURS": False}}).of("20").quiet_hours
+        is None
+    )
+
+
+def test_reminder_a_week_before_the_dossier_deadline_unless_proposed():
+    deadlines = [
+        {"title": "COMMUNE_COMMUNITY", "dossier_due": "2025-02-28", "proposed": False},
+        {"title": "UNIT", "dossier_due": "2025-01-15", "proposed": False},
+        {"title": "FAMILY", "dossier_due": "2025-02-25", "proposed": True},
+    ]
+    found = due_reminders(
+        "20", "06184", "20/183/06184", "Đồng Đăng", deadlines, 2024, date(2025, 2, 21)
+    )
+    assert [(n.data["title"], n.data["daysLeft"]) for n in found] == [("COMMUNE_COMMUNITY", 7)]
+    assert found[0].id == "reminder-20-06184-COMMUNE_COMMUNITY-2024-dossier"
+    values = context("reminder", found[0].data, {})
+    text = render(Templates().get("20", "reminder.email"), values)
+    assert "Còn 7 ngày" in text and "28/02/2025" in text and "Cộng đồng học tập cấp xã" in text
