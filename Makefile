@@ -27,6 +27,8 @@ bench: setup
 	@$(VENV)/bin/python -m bench.registration_flow
 	@$(VENV)/bin/python -m bench.import_flow --rows 100000 --no-roll-up
 	@$(VENV)/bin/python -m bench.import_flow --rows 5000
+	@$(VENV)/bin/python -m bench.learning_unit_flow
+	@$(VENV)/bin/python -m bench.notification_flow
 
 clean: stop
 	rm -rf .run .data

@@ -26,6 +26,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
 @dataclass
 class Client:
     url: str

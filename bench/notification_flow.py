@@ -11,21 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-from bench.registration_flow import free_port, percentile
-from gateway.commands import create_token
-from khuyenhoc.auth import Role
+from bench.common import free_port, percentile, running_platform
 from khuyenhoc.config import load_config
-from khuyenhoc.devbroker import private_vhost
 from khuyenhoc.envelope import new_event
 from khuyenhoc.events import RECOGNISED
 from khuyenhoc.outbox import EventPublisher
-from khuyenhoc.platform import Platform
 from khuyenhoc.tenancy import UnitPath
 
 REGISTER = """mutation($input: RegisterHouseholdInput!) {
@@ -76,24 +70,13 @@ def recognised(enrolment_id: str, path: str) -> dict:
 
 def run(households: int) -> None:
     server, received = sms_gateway()
-    with private_vhost("amqp://guest:guest@127.0.0.1:5672/", "khuyenhoc-bench") as amqp:
-        work = Path(tempfile.mkdtemp(prefix="khuyenhoc-bench-"))
-        platform = Platform(
-            run_dir=work / "run",
-            data_dir=work / "data",
-            base_port=free_port(),
-            mongo_port=free_port(),
-            env={
-                "AMQP_URI": amqp,
-                "SMS_GATEWAY_URL": f"http://127.0.0.1:{server.server_address[1]}/sms",
-                "SMS_QUIET_HOURS": "off",
-            },
-        )
-        platform.up(demo_province="20", quiet=True)
-        config = load_config(env=platform.settings())
-        token = create_token(config, "20", "20", Role.PROVINCE_ADMIN, "bench", hours=1)
-        url = platform.url(platform.gateway, "/graphql")
-        try:
+    env = {
+        "SMS_GATEWAY_URL": f"http://127.0.0.1:{server.server_address[1]}/sms",
+        "SMS_QUIET_HOURS": "off",
+    }
+    try:
+        with running_platform(env=env) as (platform, graphql):
+            config = load_config(env=platform.settings())
             events, phones = [], []
             for i in range(households):
                 phone = f"09{i:08d}"
@@ -104,8 +87,8 @@ def run(households: int) -> None:
                     "year": 2024,
                     "phone": phone,
                 }
-                answer = graphql_with(url, token, {"input": payload})
-                enrolment_id = answer["data"]["registerHousehold"]["enrolmentId"]
+                answer = graphql(REGISTER, {"input": payload})
+                enrolment_id = answer["registerHousehold"]["enrolmentId"]
                 events.append(recognised(enrolment_id, "20/183/06184"))
                 phones.append("+84" + phone[1:])
             began = time.perf_counter()
@@ -127,22 +110,8 @@ def run(households: int) -> None:
                     f"time from publish to SMS: p50 {statistics.median(latencies):.2f}s, "
                     f"p95 {percentile(latencies, 0.95):.2f}s"
                 )
-        finally:
-            platform.down()
-            server.shutdown()
-
-
-def graphql_with(url: str, token: str, variables: dict) -> dict:
-    import urllib.request
-
-    body = json.dumps({"query": REGISTER, "variables": variables}).encode()
-    request = urllib.request.Request(
-        url,
-        data=body,
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
+    finally:
+        server.shutdown()
 
 
 if __name__ == "__main__":

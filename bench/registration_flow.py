@@ -10,7 +10,7 @@ import argparse
 import statistics
 import time
 
-from bench.common import Client, running_platform
+from bench.common import Client, percentile, running_platform
 
 REGISTER = """mutation($input: RegisterHouseholdInput!) {
   registerHousehold(input: $input) { enrolmentId created } }"""
@@ -21,11 +21,6 @@ COMMUNES = ("06184", "06187", "06190", "06193", "06196")  # five communes of Cao
 
 def registered(graphql: Client, code: str) -> int:
     return graphql(STATS, {"code": code})["orgUnit"]["stats"]["title"]["registered"]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def run(households: int) -> None:
