@@ -10,6 +10,8 @@ WITHDRAWN = EventType("registration", "withdrawn", 1)
 MEMBER_JOINED = EventType("registration", "member.joined", 1)
 SCORED = EventType("scoring", "scored", 1)
 RECOGNISED = EventType("scoring", "recognised", 1)
+DONATED = EventType("fund", "donated", 1)
+DISBURSED = EventType("fund", "disbursed", 1)
 
 ALL_EVENT_TYPES: tuple[EventType, ...] = (
     REGISTERED,
@@ -17,4 +19,6 @@ ALL_EVENT_TYPES: tuple[EventType, ...] = (
     MEMBER_JOINED,
     SCORED,
     RECOGNISED,
+    DONATED,
+    DISBURSED,
 )

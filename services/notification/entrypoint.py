@@ -6,7 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from khuyenhoc.envelope import Envelope
-from khuyenhoc.events import MEMBER_JOINED, RECOGNISED, REGISTERED, SCORED, WITHDRAWN
+from khuyenhoc.events import (
+    DISBURSED,
+    DONATED,
+    MEMBER_JOINED,
+    RECOGNISED,
+    REGISTERED,
+    SCORED,
+    WITHDRAWN,
+)
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.web import ObservableService
@@ -36,6 +44,14 @@ class NotificationService(ObservableService):
 
     @consumes(RECOGNISED)
     def on_recognised(self, event: Envelope) -> str:
+        return self._receive(event)
+
+    @consumes(DONATED)
+    def on_donated(self, event: Envelope) -> str:
+        return self._receive(event)
+
+    @consumes(DISBURSED)
+    def on_disbursed(self, event: Envelope) -> str:
         return self._receive(event)
 
     def _receive(self, event: Envelope) -> str:
