@@ -30,6 +30,15 @@ from gateway.branches import (
     RenameBranch,
     SetBranchMembers,
 )
+from gateway.fund import (
+    FUND_QUERIES,
+    ApproveDisbursement,
+    ProposeDisbursement,
+    RecordDonation,
+    RecordMembershipFee,
+    RecordTransfer,
+    ReverseEntry,
+)
 from gateway.imports import ImportJob, StartImport, resolve_import_job
 from gateway.registrations import (
     RegisterCitizen,
@@ -74,6 +83,9 @@ class Query(graphene.ObjectType):
     import_job = graphene.Field(
         ImportJob, id=graphene.String(required=True), resolver=resolve_import_job
     )
+    fund = FUND_QUERIES["fund"]
+    public_fund_statement = FUND_QUERIES["public_fund_statement"]
+    honour_roll = FUND_QUERIES["honour_roll"]
 
     @staticmethod
     def resolve_org_unit(
@@ -116,6 +128,12 @@ class Mutation(graphene.ObjectType):
     close_branch = CloseBranch.Field()
     set_branch_members = SetBranchMembers.Field()
     add_member = AddMember.Field()
+    record_donation = RecordDonation.Field()
+    propose_disbursement = ProposeDisbursement.Field()
+    approve_disbursement = ApproveDisbursement.Field()
+    record_transfer = RecordTransfer.Field()
+    record_membership_fee = RecordMembershipFee.Field()
+    reverse_entry = ReverseEntry.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

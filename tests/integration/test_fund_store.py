@@ -19,7 +19,12 @@ COMMUNE = {
     "level": "commune",
 }
 SIBLING = {"code": "06187", "path": "20/183/06187", "name": "Xã Phú Xá", "level": "commune"}
-OTHER_DISTRICT = {"code": "06220", "path": "20/186/06220", "name": "Xã khác", "level": "commune"}
+OTHER_DISTRICT = {
+    "code": "05971",
+    "path": "20/178/05971",
+    "name": "Phường Hoàng Văn Thụ",
+    "level": "commune",
+}
 DISTRICT = {"code": "183", "path": "20/183", "name": "Huyện Cao Lộc", "level": "district"}
 BRANCH = {
     "code": "06184-001",
@@ -242,3 +247,13 @@ def test_a_movement_left_half_done_is_finished_by_the_sweep(funds):
     assert funds.settle_pending() == 0
     assert service.stats(funds, UnitPath.parse("20"), 2024, 2024)["donations_count"] == 1
     assert service.reconcile(funds, "20")["discrepancies"] == []
+
+
+def test_the_reconcile_command_reports_a_tampered_balance(funds, config):
+    from services.fund import commands
+
+    donate(funds, "tamper-00001", 1_000)
+    assert commands.reconcile(config, "20")["discrepancies"] == []
+    funds.funds.update_one({"_id": "20:06184"}, {"$inc": {"balance": 1}})
+    found = commands.reconcile(config, "20")
+    assert found["discrepancies"] == [{"fundId": "20:06184", "stored": 1_001, "computed": 1_000}]
