@@ -31,7 +31,6 @@ from services.fund.ledger import (
     LedgerError,
     Transaction,
     check_amount,
-    format_dong,
 )
 
 VIETNAM = timezone(timedelta(hours=7))  # no daylight saving: a fixed offset is exact
@@ -79,7 +78,6 @@ class BeneficiaryKind(StrEnum):
 class DisbursementStatus(StrEnum):
     PROPOSED = "PROPOSED"
     APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
     REVERSED = "REVERSED"
 
 
@@ -781,7 +779,3 @@ def public_awards(disbursements: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         )
     order = {p.value: i for i, p in enumerate(ledger.Purpose)}
     return {"categories": sorted(categories.values(), key=lambda c: order[c["purpose"]])}
-
-
-def amount_in_words_note(amount: int) -> str:
-    return f"{format_dong(amount)} đồng"

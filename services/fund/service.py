@@ -182,9 +182,14 @@ def record_transfer(
         "amount",
         "on",
     )
-    if not created and record.get("content") not in (None, data["content"]):
-        raise InvalidInput([MESSAGES.error("idempotencyKey", "idempotency_conflict")])
     out = store.transaction(f"{ident}/out")
+    into = store.transaction(f"{ident}/in")
+    if not created and (
+        record.get("content") not in (None, data["content"])
+        or int(out["amount"]) != data["amount"]
+        or (into is not None and into["fund_id"] != target.id)
+    ):
+        raise InvalidInput([MESSAGES.error("idempotencyKey", "idempotency_conflict")])
     return {"transfer": _transfer(out, source, target), "created": created}
 
 

@@ -18,6 +18,11 @@ Exactly once without multi-document transactions (MongoDB and nx-27017 alike):
   other fund (itself a guarded fund write), add the figures with :func:`increment_once`, and only
   then drop ``pending.<id>``. A crash anywhere leaves the plan pending; the next request for the
   same movement, or the sweep (``settle_pending``), finishes it.
+* **Counter markers are kept** (unlike scoring's, which are forgotten once settled): two settlers
+  of one movement may run at once (a retry or the sweep next to the original request), and one
+  that read the plan before the other finished must still find the marker, or it would count
+  again. A marker is ~40 bytes per movement of the counter's unit and year, so even 100,000
+  movements of one unit in one year stay under 4 MB; figures are read without them.
 * **Already done?** A movement id is known when the fund has it pending or the ledger holds it;
   the fund is read before the ledger, so a movement committed by someone else in between either
   makes our guarded write fail or is visible in one of the two places.
@@ -36,7 +41,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.outbox import PENDING, ensure_outbox_index
-from khuyenhoc.storage import forget_change, increment_once
+from khuyenhoc.storage import increment_once
 from khuyenhoc.tenancy import UnitPath
 from services.fund.domain import FundState, Posting, fund_id, posting_from_record
 
@@ -221,8 +226,6 @@ class FundStore:
                 counter["identity"],
             )
         self.funds.update_one({"_id": ident}, {"$unset": {f"pending.{posting_id}": ""}})
-        for counter in record.get("counters") or ():
-            forget_change(self.db[counter["collection"]], counter["id"], posting_id)
 
     def _apply_follow_up(self, ident: str, posting: Posting) -> None:
         """The receiving side of a transfer (or of its reversal): money in, so it never fails for
