@@ -39,6 +39,15 @@ def _safe(value: Any) -> Any:
     return value
 
 
+EXCEL_EXACT = 10**15
+"""Spreadsheets hold numbers as doubles and show 15 significant digits: amounts from a
+million billion đồng up (far beyond any fund) are written as text, so no cell is ever rounded."""
+
+
+def _amount(value: int) -> int | str:
+    return value if abs(value) < EXCEL_EXACT else str(value)
+
+
 def statement_title(st: Mapping[str, Any]) -> str:
     return (
         f"CÔNG KHAI QUỸ KHUYẾN HỌC – {st['unitName']} (từ {_day(st['from'])} đến {_day(st['to'])})"
@@ -54,16 +63,16 @@ def statement_xlsx(st: Mapping[str, Any]) -> bytes:
     sheet.append([statement_title(st)])
     sheet["A1"].font = bold
     sheet.append([])
-    sheet.append(["Số dư đầu kỳ", st["opening"]])
+    sheet.append(["Số dư đầu kỳ", _amount(st["opening"])])
     sheet.append(["THU", "Số tiền (đồng)", "Số lượt"])
     for line in st["money_in"]:
-        sheet.append([line["label"], line["amount"], line["count"]])
-    sheet.append(["Tổng thu", st["total_in"]])
+        sheet.append([line["label"], _amount(line["amount"]), line["count"]])
+    sheet.append(["Tổng thu", _amount(st["total_in"])])
     sheet.append(["CHI", "Số tiền (đồng)", "Số lượt"])
     for line in st["money_out"]:
-        sheet.append([line["label"], line["amount"], line["count"]])
-    sheet.append(["Tổng chi", st["total_out"]])
-    sheet.append(["Số dư cuối kỳ", st["closing"]])
+        sheet.append([line["label"], _amount(line["amount"]), line["count"]])
+    sheet.append(["Tổng chi", _amount(st["total_out"])])
+    sheet.append(["Số dư cuối kỳ", _amount(st["closing"])])
     for row in sheet.iter_rows(min_col=2, max_col=2):
         for cell in row:
             cell.number_format = "#,##0"
@@ -74,14 +83,22 @@ def statement_xlsx(st: Mapping[str, Any]) -> bytes:
     donors.append([f"Nhà hảo tâm ủng hộ từ {format_dong(st['threshold'])} đồng"])
     donors.append(["Nhà hảo tâm", "Số tiền (đồng)", "Ngày", "Số biên lai"])
     for d in st["donors"]:
-        donors.append([_safe(d["name"]), d["amount"], _day(d["received_on"]), d["receipt_number"]])
+        donors.append(
+            [_safe(d["name"]), _amount(d["amount"]), _day(d["received_on"]), d["receipt_number"]]
+        )
     donors.column_dimensions["A"].width = 40
 
     awards = book.create_sheet("Khen thưởng")
     awards.append(["Hạng mục", "Người nhận", "Lớp", "Thành tích", "Số tiền (đồng)", "Ngày"])
     for category in st["awards"]:
         awards.append(
-            [f"{category['label']} ({category['count']} lượt)", "", "", "", category["amount"]]
+            [
+                f"{category['label']} ({category['count']} lượt)",
+                "",
+                "",
+                "",
+                _amount(category["amount"]),
+            ]
         )
         for b in category["beneficiaries"]:
             awards.append(
@@ -90,7 +107,7 @@ def statement_xlsx(st: Mapping[str, Any]) -> bytes:
                     _safe(b["name"]),
                     _safe(b.get("grade") or ""),
                     _safe(b.get("achievement") or ""),
-                    b["amount"],
+                    _amount(b["amount"]),
                     _day(b["paid_on"]),
                 ]
             )
