@@ -307,6 +307,9 @@ def test_every_query_and_mutation_refuses_outsiders(platform, outsider):
         assert platform(FUND, {"code": "06184"}, token=outsider)["fund"] is None
     except GraphQLError as exc:
         assert exc.code == "FORBIDDEN"
+    with pytest.raises(GraphQLError) as figures:  # the fund's figures of the commune
+        platform(STATS, {"code": "06184", "year": 2024, "from": None}, token=outsider)
+    assert figures.value.code == "FORBIDDEN"
     attempts = [
         (DONATE, {"input": {**gift("theirs-00001", "1")["input"], "tenant": "20"}}, outsider),
         (PROPOSE, {"input": {**award("1")["input"], "tenant": "20"}}, outsider),
