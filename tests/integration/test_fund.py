@@ -355,3 +355,19 @@ def test_every_query_and_mutation_refuses_outsiders(platform, outsider):
     assert officer.value.code == "FORBIDDEN"
     assert fund(platform)["balance"] == "1000000"
     assert stats(platform, "20")["donationsCount"] == 1
+
+
+@pytest.fixture
+def fund_managers_approve(config):
+    config["TENANT_SETTINGS"]["20"]["fund"] = {"approvers": ["fund_manager"]}
+
+
+def test_the_province_configures_who_approves(fund_managers_approve, platform):
+    platform(DONATE, gift("conf-0000001", "1000000"))
+    ident = platform(PROPOSE, award("100000"), token=COMMUNE_OFFICER)["proposeDisbursement"]["id"]
+    with pytest.raises(GraphQLError) as refused:
+        platform(APPROVE, {"input": {"disbursementId": ident}}, token=AUTHORITY)
+    assert refused.value.code == "FORBIDDEN"
+    manager = token_for("20/183", Role.FUND_MANAGER)
+    approved = platform(APPROVE, {"input": {"disbursementId": ident}}, token=manager)
+    assert approved["approveDisbursement"]["status"] == "APPROVED"
