@@ -79,7 +79,8 @@ def record_donation(
         "amount",
         "receivedOn",
     )
-    donation = store.record("donations", ident)
+    planned = _planned(record, "donations")
+    donation = planned if created else store.record("donations", ident) or planned
     known = record.get("content") or (donation or {}).get("content")
     if not created and known != data["content"]:
         raise InvalidInput([MESSAGES.error("idempotencyKey", "idempotency_conflict")])
@@ -182,7 +183,7 @@ def record_transfer(
         "amount",
         "on",
     )
-    out = store.transaction(f"{ident}/out")
+    out = store.transaction(f"{ident}/out") or record["transactions"][0]
     into = store.transaction(f"{ident}/in")
     if not created and (
         record.get("content") not in (None, data["content"])
@@ -210,7 +211,7 @@ def record_fee(
     record, created = _post(
         store, state, ident, lambda s: domain.plan_fee(s, data, now, today), "amount", "paidOn"
     )
-    fee = store.record("fees", ident)
+    fee = store.record("fees", ident) or _planned(record, "fees")
     if not created and fee and int(fee["amount"]) != data["amount"]:
         raise InvalidInput([MESSAGES.error("amount", "fee_conflict")])
     return {"fee": _fee(fee), "created": created}
@@ -224,7 +225,6 @@ def reverse_entry(
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
     tenant, entry = data["tenant"], data["entry_id"]
-    store.settle_pending()
     doc = store.transaction(entry) or store.transaction(f"{entry}/in")
     if doc is None or doc["tenant"] != tenant:
         raise InvalidInput([MESSAGES.error("entryId", "entry_not_found")])
@@ -367,13 +367,12 @@ def receipt(store: FundStore, tenant: str, donation_id: str) -> dict[str, Any] |
 
 
 def reconcile(store: FundStore, tenant: str) -> dict[str, Any]:
-    """Does every fund's balance equal the sum of its entries? (Pending movements are settled
-    first, so a half-done movement is finished rather than reported.)"""
-    store.settle_pending(limit=10_000)
+    """Does every fund's balance equal the sum of its entries? A movement committed but not yet
+    written out counts with its planned transactions (its fund's balance already has it)."""
+    transactions = {doc["_id"]: doc for doc in store.pending_transactions(tenant)}
+    transactions.update((doc["_id"], doc) for doc in store.transactions_of_tenant(tenant))
     entries = [
-        e
-        for doc in store.transactions_of_tenant(tenant)
-        for e in domain.transaction_from_document(doc).entries
+        e for doc in transactions.values() for e in domain.transaction_from_document(doc).entries
     ]
     funds = store.of_tenant(tenant)
     balances = {f["_id"]: int(f.get("balance") or 0) for f in funds}
@@ -386,6 +385,14 @@ def reconcile(store: FundStore, tenant: str) -> dict[str, Any]:
             {"fundId": d.fund_id, "stored": d.stored, "computed": d.computed} for d in found
         ],
     }
+
+
+def _planned(record: Mapping[str, Any], collection: str) -> dict[str, Any] | None:
+    """The document a still-pending movement will write (for answering its retry)."""
+    for document in record.get("documents") or ():
+        if document["collection"] == collection and "insert" in document:
+            return document["insert"]
+    return None
 
 
 # --- shapes on the wire (camelCase, amounts as int) ---------------------------------------------

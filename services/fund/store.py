@@ -15,14 +15,16 @@ Exactly once without multi-document transactions (MongoDB and nx-27017 alike):
 * **Settling** turns a pending plan into its documents, in an order that is safe to repeat: insert
   the ledger transactions (immutable, ``_id`` = movement id; a second insert is a duplicate),
   write the donation / disbursement / fee documents, apply the receiving leg of a transfer to the
-  other fund (itself a guarded fund write), add the figures with :func:`increment_once`, and only
-  then drop ``pending.<id>``. A crash anywhere leaves the plan pending; the next request for the
-  same movement, or the sweep (``settle_pending``), finishes it.
-* **Counter markers are kept** (unlike scoring's, which are forgotten once settled): two settlers
-  of one movement may run at once (a retry or the sweep next to the original request), and one
-  that read the plan before the other finished must still find the marker, or it would count
-  again. A marker is ~40 bytes per movement of the counter's unit and year, so even 100,000
-  movements of one unit in one year stay under 4 MB; figures are read without them.
+  other fund (itself a guarded fund write), add the figures (``increment_many_once``), and only
+  then drop ``pending.<id>`` and the counters' markers. A crash anywhere leaves the plan pending;
+  the sweep (``settle_pending``, every 30 s) finishes plans older than ``SETTLE_GRACE``, each
+  claimed first by one sweeper (several replicas may sweep at once).
+* **One settler at a time.** A counter marker is forgotten once its movement is settled, so two
+  settlers of one movement must not overlap, or the later one would count again. Only the
+  request that committed settles at once; a retry of that movement answers from the pending plan
+  without settling it, and the sweep touches only plans committed ``SETTLE_GRACE`` ago — far
+  longer than any request lives. (Keeping markers for good would need no such bound, but every
+  counter update rewrites the document: 1 ms with none, 22 ms with 20,000 markers on nx-27017.)
 * **Already done?** A movement id is known when the fund has it pending or the ledger holds it;
   the fund is read before the ledger, so a movement committed by someone else in between either
   makes our guarded write fail or is visible in one of the two places.
@@ -41,7 +43,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.outbox import PENDING, ensure_outbox_index
-from khuyenhoc.storage import increment_once
+from khuyenhoc.storage import forget_change_many, increment_many_once
 from khuyenhoc.tenancy import UnitPath
 from services.fund.domain import FundState, Posting, fund_id, posting_from_record
 
@@ -55,12 +57,13 @@ DONORS = "donors"
 OUTBOX_COLLECTIONS = (FUNDS,)
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 200
-SETTLE_FLAG = "settle_pending"
+SETTLE_GRACE = 300.0  # seconds: the sweep leaves younger plans to the request that made them
+PENDING_COUNT = "pending_count"  # plans committed and not yet settled: what the sweep looks for
 
 
 def prepare(db: Database) -> None:
     ensure_outbox_index(db[FUNDS])
-    db[FUNDS].create_index([(SETTLE_FLAG, ASCENDING)], name="settle_pending")
+    db[FUNDS].create_index([(PENDING_COUNT, ASCENDING)], name="pending_count")
     db[FUNDS].create_index([("tenant", ASCENDING)], name="by_tenant")
     db[TRANSACTIONS].create_index(
         [("fund_id", ASCENDING), ("date", ASCENDING)], name="by_fund_date"
@@ -85,6 +88,13 @@ class ConcurrentChange(RuntimeError):
     """The fund kept changing under us for too long; the caller may try again."""
 
 
+def _by_collection(counters: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for counter in counters:
+        grouped.setdefault(counter["collection"], []).append(counter)
+    return grouped
+
+
 def _year_key(year: int) -> str:
     # a field named "2024" could be read as an array index by some servers: prefix it
     return f"y{year}"
@@ -95,6 +105,7 @@ class FundStore:
         self.db = db
         self.funds = db[FUNDS]
         self.transactions = db[TRANSACTIONS]
+        self._fresh: dict[str, dict[str, Any]] = {}  # a fund just read by ensure(), for post()
 
     # --- funds ----------------------------------------------------------------------------------
 
@@ -119,10 +130,11 @@ class FundStore:
                         "receipts": {},
                         "version": 0,
                         "opened_at": now_iso,
-                        SETTLE_FLAG: 0,
+                        PENDING_COUNT: 0,
                     }
                 )
             doc = self.funds.find_one({"_id": ident})
+        self._fresh[ident] = doc
         return self._state(doc)
 
     def get(self, ident: str) -> dict[str, Any] | None:
@@ -150,43 +162,41 @@ class FundStore:
         settle it. Returns (its record, True) — or (the earlier record, False) when the movement
         was already booked. ``plan`` raises to refuse."""
         for attempt in range(ATTEMPTS):
-            doc = self.funds.find_one({"_id": ident})
+            doc = self._fresh.pop(ident, None) or self.funds.find_one({"_id": ident})
             if doc is None:
                 raise LookupError(ident)
             existing = self.existing(doc, posting_id)
             if existing is not None:
                 return existing, False
             posting = plan(self._state(doc))
-            if self._commit(self._state(doc), posting):
-                record = posting.record()
+            record = {**posting.record(), "at": time.time()}
+            if self._commit(self._state(doc), posting, record):
                 self.settle(ident, posting.id, record)
-                self.clear_settled(ident)
                 return record, True
             time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
         raise ConcurrentChange(f"fund {ident} kept changing")
 
     def existing(self, doc: dict[str, Any], posting_id: str) -> dict[str, Any] | None:
-        """The record of a movement the fund already booked: settled first if still pending."""
+        """The record of a movement the fund already booked (still pending: as planned; its
+        request is settling it)."""
         pending = (doc.get("pending") or {}).get(posting_id)
         if pending is not None:
-            self.settle(doc["_id"], posting_id, pending)
-            return pending
+            return {**pending, "pending": True}
         done = self.transactions.find_one({"_id": posting_id})
         if done is not None:
             return {"transactions": [done], "result": {}, "content": None, "settled": True}
         return None
 
-    def _commit(self, state: FundState, posting: Posting) -> bool:
+    def _commit(self, state: FundState, posting: Posting, record: dict[str, Any]) -> bool:
         """The one atomic write: new balance, receipt counter, pending plan, event — only if the
         fund is still as read (``version``), and for a payment only if it still covers it."""
         last_day = posting.day if not state.last_day else max(state.last_day, posting.day)
         new_set: dict[str, Any] = {
             "balance": state.balance + posting.balance_change,
             "last_day": last_day.isoformat(),
-            f"pending.{posting.id}": posting.record(),
-            SETTLE_FLAG: 1,
+            f"pending.{posting.id}": record,
         }
-        increments: dict[str, int] = {"version": 1}
+        increments: dict[str, int] = {"version": 1, PENDING_COUNT: 1}
         if posting.receipt_year is not None:
             year = posting.receipt_year
             new_set[f"receipts.{_year_key(year)}"] = int(state.receipts.get(str(year), 0)) + 1
@@ -217,39 +227,60 @@ class FundStore:
         follow_up = record.get("follow_up")
         if follow_up:
             self._apply_follow_up(follow_up["fund_id"], posting_from_record(follow_up["posting"]))
-        for counter in record.get("counters") or ():
-            increment_once(
-                self.db[counter["collection"]],
-                counter["id"],
-                posting_id,
-                counter["increments"],
-                counter["identity"],
-            )
-        self.funds.update_one({"_id": ident}, {"$unset": {f"pending.{posting_id}": ""}})
+        counters = record.get("counters") or ()
+        self._count(counters, posting_id)
+        self.funds.update_one(
+            {"_id": ident, f"pending.{posting_id}": {"$exists": True}},
+            {"$unset": {f"pending.{posting_id}": ""}, "$inc": {PENDING_COUNT: -1}},
+        )
+        self._forget(counters, posting_id)
+
+    def _count(self, counters: Iterable[dict[str, Any]], change_id: str) -> None:
+        for collection, group in _by_collection(counters).items():
+            increment_many_once(self.db[collection], change_id, group)
+
+    def _forget(self, counters: Iterable[dict[str, Any]], change_id: str) -> None:
+        for collection, group in _by_collection(counters).items():
+            forget_change_many(self.db[collection], [c["id"] for c in group], change_id)
 
     def _apply_follow_up(self, ident: str, posting: Posting) -> None:
         """The receiving side of a transfer (or of its reversal): money in, so it never fails for
         want of balance; booked once by its own id."""
         self.post(ident, posting.id, lambda state: posting)
 
-    def clear_settled(self, ident: str) -> None:
-        """Lower the sweep flag when nothing is pending; a commit in between (``version``) keeps
-        it up."""
-        doc = self.funds.find_one({"_id": ident}, {"pending": 1, "version": 1})
-        if doc and not doc.get("pending"):
-            self.funds.update_one(
-                {"_id": ident, "version": doc.get("version", 0)}, {"$set": {SETTLE_FLAG: 0}}
-            )
-
-    def settle_pending(self, limit: int = 100) -> int:
-        """Finish movements a crash left half-done; returns how many were settled."""
+    def settle_pending(self, limit: int = 100, grace: float = SETTLE_GRACE) -> int:
+        """Finish movements a crash left half-done (committed more than ``grace`` seconds
+        ago); returns how many were settled."""
         settled = 0
-        for doc in list(self.funds.find({SETTLE_FLAG: 1}).limit(limit)):
+        cutoff = time.time() - grace
+        for doc in list(self.funds.find({PENDING_COUNT: {"$gt": 0}}).limit(limit)):
             for posting_id, record in list((doc.get("pending") or {}).items()):
-                self.settle(doc["_id"], posting_id, record)
-                settled += 1
-            self.clear_settled(doc["_id"])
+                if float(record.get("at") or 0) <= cutoff and self._claim(
+                    doc["_id"], posting_id, record
+                ):
+                    self.settle(doc["_id"], posting_id, record)
+                    settled += 1
         return settled
+
+    def _claim(self, ident: str, posting_id: str, record: dict[str, Any]) -> bool:
+        """Take an old plan for this sweeper alone (several service replicas sweep): moving its
+        ``at`` to now succeeds for exactly one of them, and makes it young for everyone else."""
+        moved = self.funds.update_one(
+            {"_id": ident, f"pending.{posting_id}.at": record.get("at")},
+            {"$set": {f"pending.{posting_id}.at": time.time()}},
+        )
+        return moved.modified_count == 1
+
+    def pending_transactions(self, tenant: str) -> list[dict[str, Any]]:
+        """Ledger transactions committed but not yet written out (their funds count them)."""
+        return [
+            t
+            for doc in self.funds.find(
+                {"tenant": tenant, PENDING_COUNT: {"$gt": 0}}, {"pending": 1}
+            )
+            for record in (doc.get("pending") or {}).values()
+            for t in record.get("transactions") or ()
+        ]
 
     # --- ledger and records ---------------------------------------------------------------------
 

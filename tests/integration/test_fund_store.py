@@ -233,10 +233,11 @@ def test_transfers_fees_and_roll_ups(funds):
 
 
 def test_a_movement_left_half_done_is_finished_by_the_sweep(funds):
-    """A crash between the fund's write and the settling: the sweep books the rest once."""
-    state = funds.ensure(COMMUNE, NOW.isoformat())
+    """A crash between the fund's write and the settling: the books already balance, a retry
+    answers from the plan, and the sweep (once the plan is old) books the rest exactly once."""
     from services.fund import domain
 
+    state = funds.ensure(COMMUNE, NOW.isoformat())
     data = {
         "tenant": "20",
         "unit": COMMUNE,
@@ -247,18 +248,42 @@ def test_a_movement_left_half_done_is_finished_by_the_sweep(funds):
         "channel": "cash",
         "purpose": "general",
         "received_on": date(2024, 1, 5),
-        "content": "x",
     }
-    posting = domain.plan_donation(state, data, NOW, date(2024, 12, 20))
-    assert funds._commit(state, posting)  # ... and the process dies here
-    assert service.stats(funds, UnitPath.parse("20"), 2024, 2024)["donations_count"] == 0
-    # two settlers at once (the retried request and the sweep) still count once
-    pending = funds.funds.find_one({"_id": state.id})["pending"][posting.id]
-    funds.settle(state.id, posting.id, pending)
-    assert funds.settle_pending() == 0
-    funds.settle(state.id, posting.id, pending)  # a settler that read the plan before
-    assert service.stats(funds, UnitPath.parse("20"), 2024, 2024)["donations_count"] == 1
+    posting = domain.plan_donation(state, {**data, "content": "?"}, NOW, date(2024, 12, 20))
+    record = {**posting.record(), "at": 0.0}
+    assert funds._commit(state, posting, record)  # ... and the process dies here
     assert service.reconcile(funds, "20")["discrepancies"] == []
+    assert funds.settle_pending() == 1  # old enough: settled
+    assert funds.settle_pending() == 0
+    figures = service.stats(funds, UnitPath.parse("20"), 2024, 2024)
+    assert (figures["donations_count"], figures["donations_total"]) == (1, 10)
+    assert service.honour_roll(funds, "20", "183", 2024)[0]["name"] == "Nhà hảo tâm ẩn danh"
+    assert service.reconcile(funds, "20")["discrepancies"] == []
+
+
+def test_a_young_plan_is_left_to_its_request_and_a_retry_answers_from_it(funds):
+    from services.fund import domain
+
+    state = funds.ensure(COMMUNE, NOW.isoformat())
+    data = {
+        "tenant": "20",
+        "unit": COMMUNE,
+        "idempotency_key": "young-000001",
+        "donor": {"name": "An", "kind": "person", "anonymous": False, "email": None, "phone": None},
+        "amount": 10,
+        "received_on": date(2024, 10, 2),
+    }
+    full = {**data, "kind": "cash", "channel": "cash", "purpose": "general"}
+    content = domain.content_hash({k: v for k, v in full.items() if k != "idempotency_key"})
+    posting = domain.plan_donation(state, {**full, "content": content}, NOW, date(2024, 12, 20))
+    import time
+
+    assert funds._commit(state, posting, {**posting.record(), "at": time.time()})
+    assert funds.settle_pending() == 0  # its request is still settling it
+    retry = service.record_donation(funds, data, now=NOW)
+    assert not retry["created"]
+    assert retry["donation"]["receiptNumber"] == "06184-2024-000001"
+    assert funds.settle_pending(grace=0) == 1
 
 
 def test_the_reconcile_command_reports_a_tampered_balance(funds, config):

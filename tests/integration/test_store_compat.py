@@ -214,3 +214,37 @@ def test_string_ranges_sort_and_limit_for_cursor_pages(db):
     # plain ISO days compare as text (the ledger's "entries up to the statement's last day")
     until = [d["_id"] for d in db.c.find({"fund_id": "f", "date": {"$lte": "2024-12-31"}})]
     assert sorted(until) == ["2024-01-02", "2024-03-04", "2024-12-31"]
+
+
+def test_a_pending_plan_is_claimed_by_exactly_one_sweeper(db):
+    """The fund's sweep claims an old plan by moving ``pending.<id>.at`` (a float) on."""
+    import eventlet
+
+    db.c.insert_one({"_id": "f", "pending": {"d-1/out": {"at": 12.5, "n": 1}}})
+
+    def claim(n):
+        return db.c.update_one(
+            {"_id": "f", "pending.d-1/out.at": 12.5},
+            {"$set": {"pending.d-1/out.at": 100.0 + n}},
+        ).modified_count
+
+    assert sum(eventlet.GreenPool(8).imap(claim, range(8))) == 1
+    assert db.c.find_one({"_id": "f"})["pending"]["d-1/out"]["n"] == 1
+
+
+def test_increment_many_once_applies_each_counter_once_in_one_round_trip(db):
+    from khuyenhoc.storage import forget_change_many, increment_many_once
+
+    def counters(*ids):
+        return [{"id": i, "increments": {"n": 1}, "identity": {"tenant": "20"}} for i in ids]
+
+    increment_many_once(db.c, "x", counters("a", "b"))
+    increment_many_once(db.c, "x", counters("a", "b", "c"))  # a retry reaching one more counter
+    increment_many_once(db.c, "y", counters("a"))
+    assert {d["_id"]: d["n"] for d in db.c.find()} == {"a": 2, "b": 1, "c": 1}
+    forget_change_many(db.c, ["a", "b", "c"], "x")
+    assert {d["_id"]: sorted(d.get("applied") or {}) for d in db.c.find()} == {
+        "a": ["y"],
+        "b": [],
+        "c": [],
+    }
