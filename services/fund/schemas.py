@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from khuyenhoc.text import clean
 from khuyenhoc.validation import MessageCatalogue, field_messages, tenant_field
@@ -58,6 +66,11 @@ class _Edge(Schema):
     error_messages = {"unknown": MESSAGES["unknown_field"], "type": MESSAGES["invalid_input"]}
 
     tenant = tenant_field()
+
+    @post_load
+    def stored_form(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """User text is kept in NFC, trimmed, inner whitespace collapsed."""
+        return {k: clean(v) if isinstance(v, str) else v for k, v in data.items()}
 
 
 def _text(max_length: int, required: bool = True, **kwargs: Any) -> fields.String:

@@ -25,6 +25,10 @@ def test_a_good_donation_loads_clean():
     loaded = MESSAGES.load(DonationSchema(), GIFT)
     assert loaded["donor"]["name"] == "Nguyễn Văn Hảo" and loaded["donor"]["kind"] == "person"
     assert loaded["amount"] == 5_000_000_000 and loaded["idempotency_key"] == "gift-000001"
+    decomposed = MESSAGES.load(DonationSchema(), {**GIFT, "note": " U\u0309ng  ho\u0323\u0302 "})[
+        "note"
+    ]
+    assert decomposed == "Ủng hộ"
 
 
 @pytest.mark.parametrize(
