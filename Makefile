@@ -27,6 +27,7 @@ bench: setup
 	@$(VENV)/bin/python -m bench.registration_flow
 	@$(VENV)/bin/python -m bench.import_flow --rows 100000 --no-roll-up
 	@$(VENV)/bin/python -m bench.import_flow --rows 5000
+	@$(VENV)/bin/python -m bench.fund_flow
 
 clean: stop
 	rm -rf .run .data

@@ -140,11 +140,6 @@ class FundStore:
     def get(self, ident: str) -> dict[str, Any] | None:
         return self.funds.find_one({"_id": ident}, {"outbox": 0})
 
-    def under(self, path: UnitPath) -> list[dict[str, Any]]:
-        return list(
-            self.funds.find({"tenant": path.tenant, f"path_{path.depth}": path.code}, {"outbox": 0})
-        )
-
     def of_tenant(self, tenant: str) -> list[dict[str, Any]]:
         return list(self.funds.find({"tenant": tenant}, {"outbox": 0, "pending": 0}))
 
@@ -323,9 +318,6 @@ class FundStore:
         return list(
             self.db[collection].find(query).sort("sort_key", ASCENDING).limit(max(0, limit))
         )
-
-    def proposals_of(self, ident: str) -> list[dict[str, Any]]:
-        return list(self.db[DISBURSEMENTS].find({"fund_id": ident}))
 
     def in_period(self, collection: str, ident: str, start: str, end: str) -> list[dict[str, Any]]:
         """A fund's donations or disbursements dated ``start``..``end`` (sort keys begin with
