@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from typing import Any
 
+from bson import Int64
 from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -231,8 +232,14 @@ class FundStore:
         self._forget(counters, posting_id)
 
     def _count(self, counters: Iterable[dict[str, Any]], change_id: str) -> None:
+        """Figures are added as int64 from the first đồng, so no sum ever passes through a
+        32-bit field (both servers promote on overflow, but nothing here relies on it)."""
         for collection, group in _by_collection(counters).items():
-            increment_many_once(self.db[collection], change_id, group)
+            wide = [
+                {**c, "increments": {k: Int64(v) for k, v in c["increments"].items()}}
+                for c in group
+            ]
+            increment_many_once(self.db[collection], change_id, wide)
 
     def _forget(self, counters: Iterable[dict[str, Any]], change_id: str) -> None:
         for collection, group in _by_collection(counters).items():

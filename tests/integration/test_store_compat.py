@@ -70,6 +70,15 @@ def test_marker_guarded_upsert_applies_once(db):
     assert doc["n"] == 2 and doc["tenant"] == "20"
 
 
+def test_money_sums_past_32_bits_stay_exact(db):
+    """Counters that started small keep adding exactly past 2^31 đồng (promoted to int64)."""
+    db.c.insert_one({"_id": "sum", "total": 2_000_000_000})
+    for _ in range(3):
+        db.c.update_one({"_id": "sum"}, {"$inc": {"total": 2_000_000_000}})
+    db.c.update_one({"_id": "sum"}, {"$inc": {"total": -1}})
+    assert db.c.find_one({"_id": "sum"})["total"] == 7_999_999_999
+
+
 def test_int64_money_round_trips_exactly(db):
     amount = 45_000_000_000_123  # tens of billions of đồng and beyond float precision
     db.c.insert_one({"_id": "m", "amount": amount})
