@@ -176,9 +176,9 @@ class FundStatement(graphene.ObjectType):
 
 class PublicDonor(graphene.ObjectType):
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
-    amount = graphene.Field(Money, required=True)
-    received_on = graphene.String(required=True)
-    receipt_number = graphene.String(required=True)
+    amount = graphene.Field(Money, required=True, description="The donor's gifts in the period")
+    count = graphene.Int(required=True, description="Gifts in the period")
+    receipts = graphene.List(graphene.NonNull(graphene.String), required=True)
 
 
 class PublicBeneficiary(graphene.ObjectType):

@@ -81,10 +81,10 @@ def statement_xlsx(st: Mapping[str, Any]) -> bytes:
 
     donors = book.create_sheet("Nhà hảo tâm")
     donors.append([f"Nhà hảo tâm ủng hộ từ {format_dong(st['threshold'])} đồng"])
-    donors.append(["Nhà hảo tâm", "Số tiền (đồng)", "Ngày", "Số biên lai"])
+    donors.append(["Nhà hảo tâm", "Số tiền (đồng)", "Số lần", "Số biên lai"])
     for d in st["donors"]:
         donors.append(
-            [_safe(d["name"]), _amount(d["amount"]), _day(d["received_on"]), d["receipt_number"]]
+            [_safe(d["name"]), _amount(d["amount"]), d["count"], ", ".join(d["receipts"])]
         )
     donors.column_dimensions["A"].width = 40
 
@@ -156,7 +156,7 @@ def statement_pdf(st: Mapping[str, Any]) -> bytes:
     pdf.ln(4)
     pdf.heading(f"Nhà hảo tâm ủng hộ từ {format_dong(st['threshold'])} đồng")
     for d in st["donors"]:
-        pdf.line_of(f"{d['name']} ({_day(d['received_on'])})", d["amount"], d["receipt_number"])
+        pdf.line_of(d["name"], d["amount"], f"{d['count']} lần")
     if not st["donors"]:
         pdf.cell(0, 6, "(không có)", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)

@@ -732,20 +732,23 @@ def statement_lines(st: ledger.Statement) -> dict[str, Any]:
 
 
 def public_donors(donations: Iterable[Mapping[str, Any]], threshold: int) -> list[dict[str, Any]]:
-    """Donors at or above ``threshold`` in the period, largest first; anonymous ones as
-    "Nhà hảo tâm ẩn danh". No contact details, ever."""
-    rows = [
-        {
-            "name": public_donor_name(d["donor"]),
-            "amount": int(d["amount"]),
-            "received_on": d["received_on"],
-            "receipt_number": d["receipt_number"],
-            "kind": d["kind"],
-        }
-        for d in donations
-        if d.get("status") == "RECORDED" and int(d["amount"]) >= threshold
-    ]
-    return sorted(rows, key=lambda r: (-r["amount"], r["received_on"], r["receipt_number"]))
+    """Donors whose gifts in the period add up to ``threshold`` or more, largest first, with the
+    number of gifts and their receipt numbers; anonymous ones as "Nhà hảo tâm ẩn danh" (two
+    anonymous donors stay two lines). No contact details, ever."""
+    donors: dict[str, dict[str, Any]] = {}
+    for d in donations:
+        if d.get("status") != "RECORDED":
+            continue
+        donor = d["donor"]
+        key = donor_key(donor.get("kind") or "person", donor["name"], bool(donor.get("anonymous")))
+        line = donors.setdefault(
+            key, {"name": public_donor_name(donor), "amount": 0, "count": 0, "receipts": []}
+        )
+        line["amount"] += int(d["amount"])
+        line["count"] += 1
+        line["receipts"].append(d["receipt_number"])
+    rows = [line for line in donors.values() if line["amount"] >= threshold]
+    return sorted(rows, key=lambda r: (-r["amount"], r["receipts"][0]))
 
 
 def public_awards(disbursements: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -39,8 +39,8 @@ STATEMENT = {
         {
             "name": '=HYPERLINK("x")',
             "amount": 9_007_199_254_740_993,
-            "received_on": "2024-10-02",
-            "receipt_number": "06184-2024-000001",
+            "count": 1,
+            "receipts": ["06184-2024-000001"],
             "kind": "cash",
         }
     ],

@@ -174,6 +174,11 @@ def test_public_donors_respect_anonymity_and_the_threshold():
     ]
     shown = domain.public_donors(gifts, 1_000_000)
     assert [d["name"] for d in shown] == ["Nhà hảo tâm ẩn danh", "Công ty ABC"]
+    again = {**gifts[2], "amount": 900_000, "receipt_number": "06184-2024-000004"}
+    shown = domain.public_donors([*gifts, again], 1_000_000)  # 100,000 + 900,000 together
+    small = next(d for d in shown if d["name"] == "Ông Nhỏ")
+    assert (small["amount"], small["count"]) == (1_000_000, 2)
+    assert small["receipts"] == ["06184-2024-000003", "06184-2024-000004"]
 
 
 def test_donor_keys_ignore_diacritics_but_not_anonymity():
