@@ -30,8 +30,8 @@ from gateway.branches import (
     RenameBranch,
     SetBranchMembers,
 )
-from gateway.fund import (
-    FUND_QUERIES,
+from gateway.fund import FUND_QUERIES
+from gateway.fund_mutations import (
     ApproveDisbursement,
     ProposeDisbursement,
     RecordDonation,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import FieldError, InvalidInput
-from services.fund import domain, ledger
+from services.fund import domain, ledger, publication
 from services.fund.domain import DisbursementStatus, FundState, content_hash
 from services.fund.ledger import Kind, LedgerError
 from services.fund.schemas import MESSAGES
@@ -291,7 +291,7 @@ def statement(store: FundStore, tenant: str, code: str, start: date, end: date) 
         st = ledger.statement(entries, ident, start, end)
     except LedgerError as exc:
         raise _refused("from", exc) from exc
-    return {"from": start.isoformat(), "to": end.isoformat(), **domain.statement_lines(st)}
+    return {"from": start.isoformat(), "to": end.isoformat(), **publication.statement_lines(st)}
 
 
 def page(
@@ -323,7 +323,7 @@ def honour_roll(
     return [
         {
             "rank": rank,
-            "name": domain.ANONYMOUS_DONOR if d.get("anonymous") else d["name"],
+            "name": publication.ANONYMOUS_DONOR if d.get("anonymous") else d["name"],
             "kind": d["kind"],
             "anonymous": bool(d.get("anonymous")),
             "total": int(d["total"]),
@@ -353,8 +353,8 @@ def public_statement(
         "unitPath": unit["path"],
         "threshold": threshold,
         **lines,
-        "donors": domain.public_donors(donations, threshold),
-        "awards": domain.public_awards(paid)["categories"],
+        "donors": publication.public_donors(donations, threshold),
+        "awards": publication.public_awards(paid)["categories"],
     }
 
 

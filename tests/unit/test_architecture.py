@@ -17,6 +17,7 @@ PURE_MODULES = [
     "services.scoring.engine",
     "services.fund.ledger",
     "services.fund.domain",
+    "services.fund.publication",
     "services.fund.service",
     "services.fund.schemas",
     "services.fund.documents",

@@ -7,7 +7,7 @@ import pytest
 
 from khuyenhoc.contracts import validate_event
 from khuyenhoc.tenancy import UnitPath
-from services.fund import domain
+from services.fund import domain, publication
 from services.fund.ledger import InsufficientFunds, LedgerError
 
 NOW = datetime(2024, 12, 20, 3, 0, tzinfo=UTC)
@@ -124,7 +124,7 @@ def test_a_disbursement_event_names_a_minor_by_initials_and_school():
     ],
 )
 def test_minors_are_shown_by_initials(beneficiary, shown):
-    assert domain.public_beneficiary(beneficiary, TODAY) == shown
+    assert publication.public_beneficiary(beneficiary, TODAY) == shown
 
 
 def test_stats_sum_a_range_and_close_with_the_last_year_balance():
@@ -172,19 +172,19 @@ def test_public_donors_respect_anonymity_and_the_threshold():
             "status": "RECORDED",
         },
     ]
-    shown = domain.public_donors(gifts, 1_000_000)
+    shown = publication.public_donors(gifts, 1_000_000)
     assert [d["name"] for d in shown] == ["Nhà hảo tâm ẩn danh", "Công ty ABC"]
     again = {**gifts[2], "amount": 900_000, "receipt_number": "06184-2024-000004"}
-    shown = domain.public_donors([*gifts, again], 1_000_000)  # 100,000 + 900,000 together
+    shown = publication.public_donors([*gifts, again], 1_000_000)  # 100,000 + 900,000 together
     small = next(d for d in shown if d["name"] == "Ông Nhỏ")
     assert (small["amount"], small["count"]) == (1_000_000, 2)
     assert small["receipts"] == ["06184-2024-000003", "06184-2024-000004"]
 
 
 def test_donor_keys_ignore_diacritics_but_not_anonymity():
-    assert domain.donor_key("person", "Nguyễn Văn Hảo", False) == domain.donor_key(
+    assert publication.donor_key("person", "Nguyễn Văn Hảo", False) == publication.donor_key(
         "person", "nguyen  van hao", False
     )
-    assert domain.donor_key("person", "Nguyễn Văn Hảo", False) != domain.donor_key(
+    assert publication.donor_key("person", "Nguyễn Văn Hảo", False) != publication.donor_key(
         "person", "Nguyễn Văn Hảo", True
     )
