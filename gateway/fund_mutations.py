@@ -47,6 +47,38 @@ def _answer(found: dict[str, Any], name: str) -> Any:
     return found[name]
 
 
+def _keeper_write(info: Any, input: dict[str, Any], method: str) -> dict[str, Any]:
+    """A write on one unit (``unit_code``) by an officer or fund manager in reach."""
+    tenant, unit = _unit_in_reach(info, input.get("tenant"), input["unit_code"], FUND_KEEPERS)
+    payload = {
+        **_wire(dict(input), WIRE_NAMES),
+        "tenant": tenant,
+        "unit": wire_unit(unit),
+        "by": info.context.caller.subject,
+    }
+    return getattr(info.context.rpc.fund, method)(payload)
+
+
+def _approver_write(
+    info: Any, input: dict[str, Any], lookup: str, id_field: str, method: str
+) -> dict[str, Any]:
+    """A write on an existing movement (found by ``lookup``) by an approving role whose subtree
+    holds its fund; one that does not exist is the service's field error, for approvers only."""
+    tenant = in_reach(info, input.get("tenant"), None, frozenset(Role))
+    fund = info.context.rpc.fund
+    approvers = _approvers(info, tenant)
+    found = getattr(fund, lookup)(tenant, input[id_field])
+    in_reach(info, tenant, found["unitpath"] if found else None, approvers)
+    if found is None and info.context.caller.role not in approvers:
+        raise forbidden()
+    payload = {
+        **_wire(dict(input), WIRE_NAMES),
+        "tenant": tenant,
+        "by": info.context.caller.subject,
+    }
+    return getattr(fund, method)(payload)
+
+
 class DonorInput(graphene.InputObjectType):
     name = graphene.String(required=True)
     kind = graphene.String(description="person (default), family, clan, organisation, …")
@@ -112,14 +144,7 @@ class RecordDonation(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> Any:
-        tenant, unit = _unit_in_reach(info, input.get("tenant"), input["unit_code"], FUND_KEEPERS)
-        payload = {
-            **_wire(dict(input), WIRE_NAMES),
-            "tenant": tenant,
-            "unit": wire_unit(unit),
-            "by": info.context.caller.subject,
-        }
-        found = info.context.rpc.fund.record_donation(payload)
+        found = _keeper_write(info, input, "record_donation")
         return {"donation": _answer(found, "donation"), "created": found["created"]}
 
 
@@ -154,14 +179,7 @@ class ProposeDisbursement(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> Any:
-        tenant, unit = _unit_in_reach(info, input.get("tenant"), input["unit_code"], FUND_KEEPERS)
-        payload = {
-            **_wire(dict(input), WIRE_NAMES),
-            "tenant": tenant,
-            "unit": wire_unit(unit),
-            "by": info.context.caller.subject,
-        }
-        return _answer(info.context.rpc.fund.propose_disbursement(payload), "disbursement")
+        return _answer(_keeper_write(info, input, "propose_disbursement"), "disbursement")
 
 
 class DisbursementApprovalInput(graphene.InputObjectType):
@@ -182,18 +200,10 @@ class ApproveDisbursement(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> Any:
-        tenant = in_reach(info, input.get("tenant"), None, frozenset(Role))
-        fund = info.context.rpc.fund
-        found = fund.disbursement(tenant, input["disbursement_id"])
-        in_reach(info, tenant, found["unitpath"] if found else None, _approvers(info, tenant))
-        if found is None and info.context.caller.role not in _approvers(info, tenant):
-            raise forbidden()
-        payload = {
-            **_wire(dict(input), WIRE_NAMES),
-            "tenant": tenant,
-            "by": info.context.caller.subject,
-        }
-        return _answer(fund.approve_disbursement(payload), "disbursement")
+        found = _approver_write(
+            info, input, "disbursement", "disbursement_id", "approve_disbursement"
+        )
+        return _answer(found, "disbursement")
 
 
 class FundTransferInput(graphene.InputObjectType):
@@ -275,14 +285,7 @@ class RecordMembershipFee(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> Any:
-        tenant, unit = _unit_in_reach(info, input.get("tenant"), input["unit_code"], FUND_KEEPERS)
-        payload = {
-            **_wire(dict(input), WIRE_NAMES),
-            "tenant": tenant,
-            "unit": wire_unit(unit),
-            "by": info.context.caller.subject,
-        }
-        return _answer(info.context.rpc.fund.record_fee(payload), "fee")
+        return _answer(_keeper_write(info, input, "record_fee"), "fee")
 
 
 class ReversalInput(graphene.InputObjectType):
@@ -314,16 +317,6 @@ class ReverseEntry(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> Any:
-        tenant = in_reach(info, input.get("tenant"), None, frozenset(Role))
-        fund = info.context.rpc.fund
-        approvers = _approvers(info, tenant)
-        found = fund.entry(tenant, input["entry_id"])
-        in_reach(info, tenant, found["unitpath"] if found else None, approvers)
-        if found is None and info.context.caller.role not in approvers:
-            raise forbidden()
-        payload = {
-            **_wire(dict(input), WIRE_NAMES),
-            "tenant": tenant,
-            "by": info.context.caller.subject,
-        }
-        return _answer(fund.reverse_entry(payload), "reversal")
+        return _answer(
+            _approver_write(info, input, "entry", "entry_id", "reverse_entry"), "reversal"
+        )

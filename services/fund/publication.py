@@ -59,25 +59,18 @@ def statement_lines(st: ledger.Statement) -> dict[str, Any]:
         "closing": st.closing,
         "total_in": st.total_in,
         "total_out": st.total_out,
-        "money_in": [
-            {
-                "account": name,
-                "label": ledger.LABELS[name],
-                "amount": st.money_in[name],
-                "count": st.count_in[name],
-            }
-            for name in ledger.INCOME_ACCOUNTS
-        ],
-        "money_out": [
-            {
-                "account": name,
-                "label": ledger.LABELS[name],
-                "amount": st.money_out[name],
-                "count": st.count_out[name],
-            }
-            for name in ledger.SPENDING_ACCOUNTS
-        ],
+        "money_in": _lines(ledger.INCOME_ACCOUNTS, st.money_in, st.count_in),
+        "money_out": _lines(ledger.SPENDING_ACCOUNTS, st.money_out, st.count_out),
     }
+
+
+def _lines(
+    accounts: Iterable[str], amounts: Mapping[str, int], counts: Mapping[str, int]
+) -> list[dict[str, Any]]:
+    return [
+        {"account": a, "label": ledger.LABELS[a], "amount": amounts[a], "count": counts[a]}
+        for a in accounts
+    ]
 
 
 def public_donors(donations: Iterable[Mapping[str, Any]], threshold: int) -> list[dict[str, Any]]:
