@@ -191,7 +191,7 @@ def save(out: Path, st: dict, xlsx: bytes, pdf: bytes) -> None:
         ),
         f"Tổng thu {format_dong(int(st['totalIn']))} · tổng chi {format_dong(int(st['totalOut']))}",
         f"Số dư cuối kỳ: {format_dong(int(st['closing']))} đồng",
-        f"Nhà hảo tâm từ {format_dong(int(st['threshold']))} đồng: {len(st['donors'])} lượt, "
+        f"Nhà hảo tâm từ {format_dong(int(st['threshold']))} đồng: {len(st['donors'])} người, "
         f"lớn nhất {st['donors'][0]['name']} {format_dong(int(st['donors'][0]['amount']))} đồng"
         if st["donors"]
         else "Nhà hảo tâm: (không có)",
