@@ -29,6 +29,7 @@ bench: setup
 	@$(VENV)/bin/python -m bench.import_flow --rows 5000
 	@$(VENV)/bin/python -m bench.learning_unit_flow
 	@$(VENV)/bin/python -m bench.notification_flow
+	@$(VENV)/bin/python -m bench.fund_flow
 
 clean: stop
 	rm -rf .run .data

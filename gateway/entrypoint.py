@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -80,6 +81,14 @@ def _xlsx(content: bytes, filename: str) -> Response:
     )
 
 
+def _pdf(content: bytes, filename: str) -> Response:
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def _refusal(status: int, message: str) -> tuple[int, dict[str, str], str]:
     return json_response(status, {"error": message})
 
@@ -92,6 +101,7 @@ class GatewayService(ObservableService):
     registration = RpcProxy("registration")
     scoring = RpcProxy("scoring")
     notification = RpcProxy("notification")
+    fund = RpcProxy("fund")
 
     @http("GET,POST", "/graphql")
     def graphql(self, request: Any) -> tuple[int, dict[str, str], str]:
@@ -123,6 +133,7 @@ class GatewayService(ObservableService):
                 registration=self.registration,
                 scoring=self.scoring,
                 notification=self.notification,
+                fund=self.fund,
             ),
         )
         result = schema.execute(
@@ -185,6 +196,44 @@ class GatewayService(ObservableService):
             mimetype=found["content_type"],
             headers={"Content-Disposition": "attachment"},
         )
+
+    @http("GET", "/files/funds/<string:code>/statement-<string:period>.<string:ext>")
+    def fund_statement_file(self, request: Any, code: str, period: str, ext: str) -> Any:
+        """Công khai quỹ (public): ``statement-2024-01-01-2024-12-31.xlsx`` or ``.pdf``."""
+        start, end = period[:10], period[11:]
+        try:
+            date.fromisoformat(start)
+            date.fromisoformat(end)
+            valid = ext in ("xlsx", "pdf") and period[10] == "-"
+        except (ValueError, IndexError):
+            valid = False
+        if not valid:
+            return _refusal(404, "Không có tệp công khai này.")
+        unit = self.registration.get_unit(code, None, None)
+        if unit is None:
+            return _refusal(404, "Không tìm thấy đơn vị này.")
+        wire = {k: unit.get(k) for k in ("code", "path", "name", "level")}
+        found = self.fund.public_statement_file(unit["tenant"], wire, start, end, ext)
+        if "errors" in found:
+            return _refusal(400, found["errors"][0]["message"])
+        content = base64.b64decode(found["content"])
+        filename = f"cong-khai-quy-{code}-{start}-{end}.{ext}"
+        if ext == "xlsx":
+            return _xlsx(content, filename)
+        return _pdf(content, filename)
+
+    @http("GET", "/files/receipts/<string:donation_id>.pdf")
+    def donation_receipt(self, request: Any, donation_id: str) -> Any:
+        """Biên lai: a donation's printable receipt, for a token whose subtree holds the fund."""
+        caller, refusal = self._file_caller(request)
+        if refusal:
+            return refusal
+        found = self.fund.receipt(caller.tenant, donation_id)
+        if found is None:
+            return _refusal(404, "Không tìm thấy biên lai này.")
+        if not caller.covers(UnitPath.parse(found["unitPath"])):
+            return _refusal(403, FORBIDDEN_MESSAGE)
+        return _pdf(base64.b64decode(found["content"]), f"bien-lai-{found['receiptNumber']}.pdf")
 
     def _file_caller(self, request: Any) -> tuple[Caller | None, Any]:
         """Files that hold names need a token, like the GraphQL fields that hold them."""

@@ -30,6 +30,15 @@ from gateway.branches import (
     RenameBranch,
     SetBranchMembers,
 )
+from gateway.fund import FUND_QUERIES
+from gateway.fund_mutations import (
+    ApproveDisbursement,
+    ProposeDisbursement,
+    RecordDonation,
+    RecordMembershipFee,
+    RecordTransfer,
+    ReverseEntry,
+)
 from gateway.imports import ImportJob, StartImport, resolve_import_job
 from gateway.notifications import (
     NOTIFICATIONS_FIELD,
@@ -83,6 +92,9 @@ class Query(graphene.ObjectType):
         ImportJob, id=graphene.String(required=True), resolver=resolve_import_job
     )
     notifications = NOTIFICATIONS_FIELD
+    fund = FUND_QUERIES["fund"]
+    public_fund_statement = FUND_QUERIES["public_fund_statement"]
+    honour_roll = FUND_QUERIES["honour_roll"]
 
     @staticmethod
     def resolve_org_unit(
@@ -130,6 +142,12 @@ class Mutation(graphene.ObjectType):
     subscribe_notifications = SubscribeNotifications.Field()
     register_webhook = RegisterWebhook.Field()
     replay_notifications = ReplayNotifications.Field()
+    record_donation = RecordDonation.Field()
+    propose_disbursement = ProposeDisbursement.Field()
+    approve_disbursement = ApproveDisbursement.Field()
+    record_transfer = RecordTransfer.Field()
+    record_membership_fee = RecordMembershipFee.Field()
+    reverse_entry = ReverseEntry.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

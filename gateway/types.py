@@ -41,6 +41,18 @@ class Stats(graphene.ObjectType):
     members = graphene.Int(required=True, description="Association members (hội viên)")
     branches = graphene.Int(required=True, description="Branches (chi hội) open in the year")
     title = graphene.Field(TitleStats, title=graphene.Argument(Title, required=True), required=True)
+    fund = graphene.Field(
+        lambda: _fund_stats_type(),
+        from_year=graphene.Int(description="Sum from this year up to the stats year"),
+        required=True,
+        description="Quỹ Khuyến học figures of the unit and below (balance at the year's end)",
+    )
+
+    @staticmethod
+    def resolve_fund(root: dict[str, Any], info: Any, from_year: int | None = None) -> Any:
+        from gateway.fund import resolve_fund_stats  # noqa: PLC0415 - gateway.fund imports us
+
+        return resolve_fund_stats(root, info, from_year)
 
     @staticmethod
     def resolve_members(root: dict[str, Any], info: Any) -> int:
@@ -55,6 +67,12 @@ class Stats(graphene.ObjectType):
         name = title.value if hasattr(title, "value") else str(title)
         figures = root["figures"].get(name, {})
         return {"title": name, **{f: figures.get(f, 0) for f in FIGURE_NAMES}}
+
+
+def _fund_stats_type() -> type:
+    from gateway.fund import FundStats  # noqa: PLC0415 - gateway.fund imports this module
+
+    return FundStats
 
 
 def key(name: str) -> Callable[[dict[str, Any], Any], Any]:

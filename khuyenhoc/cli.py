@@ -9,6 +9,7 @@ from typing import Any
 from gateway.commands import add_commands as add_token_commands
 from khuyenhoc import deadletters, platform
 from khuyenhoc.config import load_config
+from services.fund.commands import add_commands as add_fund_commands
 from services.notification.commands import add_commands as add_notification_commands
 from services.registration.commands import add_commands as add_registration_commands
 from services.registration.commands import add_import_command
@@ -23,6 +24,7 @@ def parser() -> argparse.ArgumentParser:
     add_import_command(commands)
     add_dead_letter_commands(commands)
     add_notification_commands(commands)
+    add_fund_commands(commands)
     return root
 
 

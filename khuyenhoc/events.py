@@ -11,6 +11,8 @@ MEMBER_JOINED = EventType("registration", "member.joined", 1)
 SCORED = EventType("scoring", "scored", 1)
 RECOGNISED = EventType("scoring", "recognised", 1)
 REVOKED = EventType("scoring", "revoked", 1)
+DONATED = EventType("fund", "donated", 1)
+DISBURSED = EventType("fund", "disbursed", 1)
 
 ALL_EVENT_TYPES: tuple[EventType, ...] = (
     REGISTERED,
@@ -19,4 +21,6 @@ ALL_EVENT_TYPES: tuple[EventType, ...] = (
     SCORED,
     RECOGNISED,
     REVOKED,
+    DONATED,
+    DISBURSED,
 )

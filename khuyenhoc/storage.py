@@ -16,10 +16,10 @@ from contextlib import suppress
 from typing import Any
 
 from nameko.extensions import DependencyProvider
-from pymongo import MongoClient
+from pymongo import MongoClient, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from khuyenhoc.config import database_name
 
@@ -84,6 +84,42 @@ def increment_once(
 def forget_change(collection: Collection, counter_id: str, change_id: str) -> None:
     """Drop a settled change's marker, so counters keep only in-flight markers."""
     collection.update_one({"_id": counter_id}, {"$unset": {f"applied.{change_id}": ""}})
+
+
+DUPLICATE_KEY = 11000
+
+
+def increment_many_once(
+    collection: Collection, change_id: str, counters: list[dict[str, Any]]
+) -> None:
+    """:func:`increment_once` for several counters of one collection in one round trip; each
+    counter is ``{"id", "increments", "identity"}``. A counter that already holds the marker
+    collides (duplicate key) and is left alone; the others are still applied."""
+    marker = f"applied.{change_id}"
+    updates = [
+        UpdateOne(
+            {"_id": c["id"], marker: {"$exists": False}},
+            {"$inc": c["increments"], "$set": {marker: 1}, "$setOnInsert": c["identity"]},
+            upsert=True,
+        )
+        for c in counters
+    ]
+    if not updates:
+        return
+    try:
+        collection.bulk_write(updates, ordered=False)
+    except BulkWriteError as exc:
+        if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", ())):
+            raise
+
+
+def forget_change_many(collection: Collection, counter_ids: list[str], change_id: str) -> None:
+    """:func:`forget_change` for several counters in one round trip."""
+    if counter_ids:
+        collection.bulk_write(
+            [UpdateOne({"_id": i}, {"$unset": {f"applied.{change_id}": ""}}) for i in counter_ids],
+            ordered=False,
+        )
 
 
 FILE_CHUNK = 1024 * 1024  # well under any MongoDB document limit

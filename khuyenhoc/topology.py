@@ -16,6 +16,8 @@ from nameko.standalone.events import get_event_exchange
 from khuyenhoc.envelope import EventType
 from khuyenhoc.events import (
     ALL_EVENT_TYPES,
+    DISBURSED,
+    DONATED,
     MEMBER_JOINED,
     RECOGNISED,
     REGISTERED,
@@ -53,6 +55,8 @@ SUBSCRIPTIONS: dict[EventType, tuple[Subscriber, ...]] = {
         Subscriber("scoring", "on_revoked"),
         Subscriber("notification", "on_revoked"),
     ),
+    DONATED: (Subscriber("notification", "on_donated"),),
+    DISBURSED: (Subscriber("notification", "on_disbursed"),),
 }
 
 DEAD_LETTER_EXCHANGE = Exchange("khuyenhoc.dead-letter", type="direct", durable=True)

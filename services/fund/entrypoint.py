@@ -1,13 +1,195 @@
-"""The fund service (Quỹ Khuyến học). Runs with its own database, health and metrics; the
-ledger, donations and disbursements arrive with their issue."""
+"""The nameko face of the fund service (Quỹ Khuyến học): RPCs for movements, figures and the
+public statement; a timer that finishes movements a crash left half-done."""
 
 from __future__ import annotations
 
+import base64
+from datetime import date
+from typing import Any
+
+from nameko.dependency_providers import Config
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase
+from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
+from services.fund import documents, service, store
+from services.fund.schemas import (
+    MESSAGES,
+    ApproveSchema,
+    DonationSchema,
+    FeeSchema,
+    ProposeSchema,
+    ReverseSchema,
+    TransferSchema,
+)
+
+DEFAULT_APPROVERS = ("authority",)
+DEFAULT_PUBLIC_THRESHOLD = 1_000_000
+"""Donors named in the public statement from this amount (đồng) up: a configurable default
+(``TENANT_SETTINGS[tenant].fund.public_donor_threshold``), not a rule from our sources."""
 
 
 class FundService(ObservableService):
     name = "fund"
 
-    db = MongoDatabase()
+    config = Config()
+    db = MongoDatabase(prepare=store.prepare)
+    outbox = OutboxRelay(*store.OUTBOX_COLLECTIONS)
+
+    def _store(self) -> store.FundStore:
+        return store.FundStore(self.db)
+
+    def _movement(self, schema: Any, payload: dict[str, Any], use_case: Any) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(schema(), payload)
+            done = use_case(self._store(), data)
+            self.outbox.kick()
+            return done
+
+        return answered(run)
+
+    @rpc
+    def record_donation(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``{"donation": {...}, "created": bool}`` or ``{"errors": [...]}``."""
+        return self._movement(DonationSchema, payload, service.record_donation)
+
+    @rpc
+    def propose_disbursement(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._movement(ProposeSchema, payload, service.propose_disbursement)
+
+    @rpc
+    def approve_disbursement(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._movement(ApproveSchema, payload, service.approve_disbursement)
+
+    @rpc
+    def record_transfer(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._movement(TransferSchema, payload, service.record_transfer)
+
+    @rpc
+    def record_fee(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._movement(FeeSchema, payload, service.record_fee)
+
+    @rpc
+    def reverse_entry(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._movement(ReverseSchema, payload, service.reverse_entry)
+
+    @rpc
+    def disbursement(self, tenant: str, ident: str) -> dict[str, Any] | None:
+        """A proposal or payment of ``tenant`` (for the gateway's scope check)."""
+        return service.proposal(self._store(), tenant, ident)
+
+    @rpc
+    def entry(self, tenant: str, ident: str) -> dict[str, Any] | None:
+        """A ledger transaction of ``tenant`` (a transfer by its id: its receiving leg)."""
+        found = self._store().transaction(ident) or self._store().transaction(f"{ident}/in")
+        return found if found and found["tenant"] == tenant else None
+
+    @rpc
+    def fund(self, tenant: str, unit: dict[str, Any]) -> dict[str, Any]:
+        return service.fund_view(self._store(), tenant, unit)
+
+    @rpc
+    def statement(self, tenant: str, code: str, start: str, end: str) -> dict[str, Any]:
+        return answered(
+            lambda: service.statement(
+                self._store(), tenant, code, date.fromisoformat(start), date.fromisoformat(end)
+            )
+        )
+
+    @rpc
+    def donations(
+        self, tenant: str, code: str, after: str | None = None, first: int = 50
+    ) -> dict[str, Any]:
+        return service.page(self._store(), "donations", tenant, code, after, first)
+
+    @rpc
+    def disbursements(
+        self, tenant: str, code: str, after: str | None = None, first: int = 50
+    ) -> dict[str, Any]:
+        return service.page(self._store(), "disbursements", tenant, code, after, first)
+
+    @rpc
+    def stats(self, tenant: str, unit_path: str, from_year: int, to_year: int) -> dict[str, int]:
+        path = UnitPath.parse(unit_path)
+        if path.tenant != tenant:
+            return {}
+        return service.stats(self._store(), path, from_year, to_year)
+
+    @rpc
+    def honour_roll(self, tenant: str, code: str, year: int, first: int = 10) -> list[dict]:
+        return service.honour_roll(self._store(), tenant, code, year, first)
+
+    @rpc
+    def approvers(self, tenant: str) -> list[str]:
+        """Roles that approve disbursements and reversals in a province (configuration; the
+        fund's management council differs by province), ``authority`` by default."""
+        configured = self._fund_settings(tenant).get("approvers")
+        return list(configured or DEFAULT_APPROVERS)
+
+    @rpc
+    def public_statement(
+        self,
+        tenant: str,
+        unit: dict[str, Any],
+        start: str,
+        end: str,
+        threshold: int | None = None,
+    ) -> dict[str, Any]:
+        """The public statement (công khai) of a fund and period; no personal contact data."""
+        return answered(lambda: self._public(tenant, unit, start, end, threshold))
+
+    @rpc
+    def public_statement_file(
+        self, tenant: str, unit: dict[str, Any], start: str, end: str, fmt: str
+    ) -> dict[str, Any]:
+        """The public statement as ``xlsx`` or ``pdf`` (base64)."""
+
+        def run() -> dict[str, Any]:
+            found = self._public(tenant, unit, start, end, None)
+            render = documents.statement_xlsx if fmt == "xlsx" else documents.statement_pdf
+            return {"content": base64.b64encode(render(found)).decode("ascii")}
+
+        return answered(run)
+
+    @rpc
+    def receipt(self, tenant: str, donation_id: str) -> dict[str, Any] | None:
+        """A donation's receipt: its data and the printable PDF (base64), or None."""
+        found = service.receipt(self._store(), tenant, donation_id)
+        if found is None:
+            return None
+        content = base64.b64encode(documents.receipt_pdf(found)).decode("ascii")
+        return {**found, "content": content}
+
+    @rpc
+    def reconcile(self, tenant: str) -> dict[str, Any]:
+        return service.reconcile(self._store(), tenant)
+
+    @timer(interval=30)
+    def settle_pending(self) -> None:
+        """Finish movements whose request died between the commit and the settling."""
+        self._store().settle_pending()
+
+    def _public(
+        self, tenant: str, unit: dict[str, Any], start: str, end: str, threshold: int | None
+    ) -> dict[str, Any]:
+        if threshold is None:
+            threshold = int(
+                self._fund_settings(tenant).get("public_donor_threshold")
+                or DEFAULT_PUBLIC_THRESHOLD
+            )
+        return service.public_statement(
+            self._store(),
+            tenant,
+            unit,
+            date.fromisoformat(start),
+            date.fromisoformat(end),
+            threshold,
+        )
+
+    def _fund_settings(self, tenant: str) -> dict[str, Any]:
+        settings = (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}
+        return settings.get("fund") or {}

@@ -149,6 +149,23 @@ def _audience(
     raise ValueError(f"unknown audience {audience!r}")
 
 
+# -- what partners may see ---------------------------------------------------------------
+
+ANONYMOUS_DONOR = "Nhà hảo tâm ẩn danh"
+
+
+def for_partners(event_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's data as partner systems receive it (stream and webhooks): a donor's contact
+    details are the platform's own, and an anonymous donor stays unnamed. The result still
+    validates against the event's contract (those fields are nullable or free text)."""
+    if event_name != "donated" or not isinstance(data.get("donor"), Mapping):
+        return dict(data)
+    donor = {**data["donor"], "email": None, "phone": None}
+    if donor.get("anonymous"):
+        donor["name"] = ANONYMOUS_DONOR
+    return {**data, "donor": donor}
+
+
 # -- rendering ---------------------------------------------------------------------------
 
 

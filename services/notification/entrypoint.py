@@ -13,7 +13,16 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from khuyenhoc.envelope import Envelope
-from khuyenhoc.events import MEMBER_JOINED, RECOGNISED, REGISTERED, REVOKED, SCORED, WITHDRAWN
+from khuyenhoc.events import (
+    DISBURSED,
+    DONATED,
+    MEMBER_JOINED,
+    RECOGNISED,
+    REGISTERED,
+    REVOKED,
+    SCORED,
+    WITHDRAWN,
+)
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.metrics import NOTIFICATIONS
 from khuyenhoc.storage import MongoDatabase
@@ -103,6 +112,14 @@ class NotificationService(ObservableService):
 
     @consumes(REVOKED)
     def on_revoked(self, event: Envelope) -> str:
+        return self._receive(event)
+
+    @consumes(DONATED)
+    def on_donated(self, event: Envelope) -> str:
+        return self._receive(event)
+
+    @consumes(DISBURSED)
+    def on_disbursed(self, event: Envelope) -> str:
         return self._receive(event)
 
     def _receive(self, event: Envelope) -> str:

@@ -40,6 +40,7 @@ from services.notification.domain import (
     TemplateProblem,
     context,
     email_parts,
+    for_partners,
     message_id,
     plan,
     render,
@@ -164,7 +165,8 @@ def _message(notice: Notice, planned: Planned, path: UnitPath, now: datetime) ->
 
 
 def cloud_event(document: dict[str, Any]) -> dict[str, Any]:
-    """The event as its producer published it (structured CloudEvent), from the inbox."""
+    """The event as partners receive it (stream and webhooks), from the inbox: the structured
+    CloudEvent its producer published, less the personal data partners must not get."""
     kind = EVENT_KINDS[document["type"]]
     return {
         "specversion": SPEC_VERSION,
@@ -177,7 +179,7 @@ def cloud_event(document: dict[str, Any]) -> dict[str, Any]:
         "dataschema": kind.dataschema,
         "tenant": document["tenant"],
         "unitpath": document["unitpath"],
-        "data": document["data"],
+        "data": for_partners(kind.name, document["data"]),
     }
 
 

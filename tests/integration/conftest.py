@@ -9,6 +9,7 @@ import pytest
 from gateway.entrypoint import GatewayService
 from khuyenhoc.auth import Role, issue_token
 from khuyenhoc.tenancy import UnitPath
+from services.fund.entrypoint import FundService
 from services.registration.entrypoint import RegistrationService
 from services.scoring.entrypoint import ScoringService
 from tests.conftest import free_port
@@ -38,10 +39,10 @@ class GraphQLError(AssertionError):
 
 @pytest.fixture
 def gateway(container_factory, config):
-    """Registration, scoring and the gateway; returns ``post(query, variables, token)`` that
+    """Registration, scoring, fund and the gateway; returns ``post(query, variables, token)`` that
     answers the data or raises :class:`GraphQLError` (default token: Lạng Sơn's admin)."""
     config = {**config, "JWT_SECRET": SECRET}
-    for service in (RegistrationService, ScoringService):
+    for service in (RegistrationService, ScoringService, FundService):
         container_factory(service, config).start()
     address = f"127.0.0.1:{free_port()}"
     container_factory(GatewayService, {**config, "WEB_SERVER_ADDRESS": address}).start()

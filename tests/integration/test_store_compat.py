@@ -70,6 +70,15 @@ def test_marker_guarded_upsert_applies_once(db):
     assert doc["n"] == 2 and doc["tenant"] == "20"
 
 
+def test_money_sums_past_32_bits_stay_exact(db):
+    """Counters that started small keep adding exactly past 2^31 đồng (promoted to int64)."""
+    db.c.insert_one({"_id": "sum", "total": 2_000_000_000})
+    for _ in range(3):
+        db.c.update_one({"_id": "sum"}, {"$inc": {"total": 2_000_000_000}})
+    db.c.update_one({"_id": "sum"}, {"$inc": {"total": -1}})
+    assert db.c.find_one({"_id": "sum"})["total"] == 7_999_999_999
+
+
 def test_int64_money_round_trips_exactly(db):
     amount = 45_000_000_000_123  # tens of billions of đồng and beyond float precision
     db.c.insert_one({"_id": "m", "amount": amount})
@@ -147,3 +156,104 @@ def test_increment_once_counts_each_change_once_and_forgets_settled_ones(db):
     assert (doc["n"], doc["m"], doc["tenant"]) == (2, 4, "20")
     forget_change(db.c, "k", "x")
     assert db.c.find_one({"_id": "k"})["applied"] == {"y": 1}
+
+
+def test_balance_guarded_decrement_never_overdraws_under_concurrency(db):
+    """The fund's payment guard: ``balance >= amount`` in the filter of the same update."""
+    import eventlet
+
+    db.c.insert_one({"_id": "fund", "balance": 1_000, "version": 0})
+
+    def pay(_):
+        return db.c.update_one(
+            {"_id": "fund", "balance": {"$gte": 300}}, {"$inc": {"balance": -300}}
+        ).modified_count
+
+    assert sum(eventlet.GreenPool(10).imap(pay, range(10))) == 3
+    assert db.c.find_one({"_id": "fund"})["balance"] == 100
+    big = 5_000_000_000_000
+    db.c.insert_one({"_id": "rich", "balance": big})
+    assert (
+        db.c.update_one(
+            {"_id": "rich", "balance": {"$gte": big + 1}}, {"$inc": {"balance": -1}}
+        ).matched_count
+        == 0
+    )
+    assert (
+        db.c.update_one(
+            {"_id": "rich", "balance": {"$gte": big}}, {"$inc": {"balance": -big}}
+        ).matched_count
+        == 1
+    )
+
+
+def test_version_guarded_write_lets_exactly_one_racer_win(db):
+    """The fund's commit point: every racer read version 0; exactly one write lands."""
+    import eventlet
+
+    db.c.insert_one({"_id": "v", "version": 0, "receipts": {}})
+
+    def write(n):
+        return db.c.update_one(
+            {"_id": "v", "version": 0},
+            {"$set": {"receipts.y2024": n, f"pending.p{n}": {"n": n}}, "$inc": {"version": 1}},
+        ).modified_count
+
+    assert sum(eventlet.GreenPool(10).imap(write, range(10))) == 1
+    doc = db.c.find_one({"_id": "v"})
+    assert doc["version"] == 1 and len(doc["pending"]) == 1
+    assert doc["receipts"] == {"y2024": next(iter(doc["pending"].values()))["n"]}
+
+
+def test_string_ranges_sort_and_limit_for_cursor_pages(db):
+    """The fund's record order ``YYYYMMDD|number``. (nx-27017: a range bound that starts like
+    an ISO date and goes on, e.g. "2024-01-02|x", matches nothing, hence no hyphens.)"""
+    db.c.create_index([("fund_id", ASCENDING), ("sort_key", ASCENDING)])
+    for day in ("2024-01-02", "2024-03-04", "2024-12-31", "2025-01-01"):
+        key = f"{day.replace('-', '')}|06184-2024-000001"
+        db.c.insert_one({"_id": day, "fund_id": "f", "sort_key": key, "date": day})
+    db.c.insert_one(
+        {"_id": "other", "fund_id": "g", "sort_key": "20240601|x", "date": "2024-06-01"}
+    )
+    page = {"fund_id": "f", "sort_key": {"$gt": "20240102|~", "$lt": "20241231|~"}}
+    found = db.c.find(page).sort("sort_key", ASCENDING).limit(5)
+    assert [d["_id"] for d in found] == ["2024-03-04", "2024-12-31"]
+    first = db.c.find({"fund_id": "f"}).sort("sort_key", ASCENDING).limit(2)
+    assert [d["_id"] for d in first] == ["2024-01-02", "2024-03-04"]
+    # plain ISO days compare as text (the ledger's "entries up to the statement's last day")
+    until = [d["_id"] for d in db.c.find({"fund_id": "f", "date": {"$lte": "2024-12-31"}})]
+    assert sorted(until) == ["2024-01-02", "2024-03-04", "2024-12-31"]
+
+
+def test_a_pending_plan_is_claimed_by_exactly_one_sweeper(db):
+    """The fund's sweep claims an old plan by moving ``pending.<id>.at`` (a float) on."""
+    import eventlet
+
+    db.c.insert_one({"_id": "f", "pending": {"d-1/out": {"at": 12.5, "n": 1}}})
+
+    def claim(n):
+        return db.c.update_one(
+            {"_id": "f", "pending.d-1/out.at": 12.5},
+            {"$set": {"pending.d-1/out.at": 100.0 + n}},
+        ).modified_count
+
+    assert sum(eventlet.GreenPool(8).imap(claim, range(8))) == 1
+    assert db.c.find_one({"_id": "f"})["pending"]["d-1/out"]["n"] == 1
+
+
+def test_increment_many_once_applies_each_counter_once_in_one_round_trip(db):
+    from khuyenhoc.storage import forget_change_many, increment_many_once
+
+    def counters(*ids):
+        return [{"id": i, "increments": {"n": 1}, "identity": {"tenant": "20"}} for i in ids]
+
+    increment_many_once(db.c, "x", counters("a", "b"))
+    increment_many_once(db.c, "x", counters("a", "b", "c"))  # a retry reaching one more counter
+    increment_many_once(db.c, "y", counters("a"))
+    assert {d["_id"]: d["n"] for d in db.c.find()} == {"a": 2, "b": 1, "c": 1}
+    forget_change_many(db.c, ["a", "b", "c"], "x")
+    assert {d["_id"]: sorted(d.get("applied") or {}) for d in db.c.find()} == {
+        "a": ["y"],
+        "b": [],
+        "c": [],
+    }

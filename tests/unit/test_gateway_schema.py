@@ -205,3 +205,18 @@ def test_registration_defaults_to_the_callers_tenant():
     registration = Registration()
     assert run(MUTATION, {"tenant": None}, registration=registration, caller=OFFICER).errors is None
     assert registration.received[0]["tenant"] == "20"
+
+
+def test_graphql_type_names_are_unique_across_gateway_modules():
+    """graphene keeps the first of two types with one name: a clash silently breaks inputs."""
+    import ast
+    from collections import Counter
+    from pathlib import Path
+
+    names = Counter(
+        node.name
+        for module in Path("gateway").glob("*.py")
+        for node in ast.parse(module.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.ClassDef)
+    )
+    assert [name for name, count in names.items() if count > 1] == []

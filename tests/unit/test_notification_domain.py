@@ -177,3 +177,43 @@ def test_reminder_a_week_before_the_dossier_deadline_unless_proposed():
     values = context("reminder", found[0].data, {})
     text = render(Templates().get("20", "reminder.email"), values)
     assert "Còn 7 ngày" in text and "28/02/2025" in text and "Cộng đồng học tập cấp xã" in text
+
+
+def test_partners_never_get_a_donors_contacts_nor_an_anonymous_donors_name():
+    from khuyenhoc.contracts import validate_event
+    from services.notification.domain import ANONYMOUS_DONOR, for_partners
+    from services.notification.service import cloud_event
+
+    donor = {
+        "name": "Trần Thị Hảo",
+        "kind": "person",
+        "anonymous": True,
+        "email": "hao@example.vn",
+        "phone": "0912345678",
+    }
+    data = {"donor": donor, "amount": "5000000000"}
+    shown = for_partners("donated", data)
+    assert shown["donor"] == {**donor, "name": ANONYMOUS_DONOR, "email": None, "phone": None}
+    assert data["donor"]["email"] == "hao@example.vn"  # the inbox copy is untouched
+    named = for_partners("donated", {**data, "donor": {**donor, "anonymous": False}})
+    assert named["donor"]["name"] == "Trần Thị Hảo" and named["donor"]["phone"] is None
+    assert for_partners("recognised", {"x": 1}) == {"x": 1}
+
+    import yaml
+
+    from tests.unit.test_contracts import CONTRACTS_DIR
+
+    asyncapi = yaml.safe_load((CONTRACTS_DIR / "asyncapi.yaml").read_text(encoding="utf-8"))
+    example = asyncapi["components"]["messages"]["donated"]["examples"][0]["payload"]
+    document = {
+        "_id": example["id"],
+        "type": example["type"],
+        "time": example["time"],
+        "subject": example["subject"],
+        "tenant": example["tenant"],
+        "unitpath": example["unitpath"],
+        "data": example["data"],
+    }
+    partner_copy = cloud_event(document)
+    validate_event(partner_copy)  # still the contract's event
+    assert partner_copy["data"]["donor"]["email"] is None

@@ -1,0 +1,215 @@
+"""Benchmark of the fund, on a private copy of the platform (own ports, own nx-27017, own
+RabbitMQ virtual host): donations through GraphQL (sequential and concurrent on one fund), the
+approvals, and how long the public statement takes to render. Seeds commune 06184's year 2024
+and saves its public statement (.xlsx, .pdf and a text summary). Prints figures; asserts nothing.
+
+    .venv/bin/python -m bench.fund_flow [--donations 300] [--concurrent 8] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+from gateway.commands import create_token
+from khuyenhoc.auth import Role
+from khuyenhoc.config import DEFAULT_CONFIG_PATH, load_config
+from khuyenhoc.devbroker import private_vhost
+from khuyenhoc.platform import Platform
+from services.fund.ledger import format_dong
+
+DONATE = """mutation($input: DonationInput!) { recordDonation(input: $input) {
+  donation { receiptNumber } } }"""
+PROPOSE = """mutation($input: DisbursementProposalInput!) { proposeDisbursement(input: $input) {
+  id } }"""
+APPROVE = """mutation($input: DisbursementApprovalInput!) { approveDisbursement(input: $input) {
+  status } }"""
+PUBLIC = """query { publicFundStatement(unitCode: "06184", from: "2024-01-01", to: "2024-12-31") {
+  unitName opening totalIn totalOut closing threshold xlsxUrl pdfUrl
+  moneyIn { label amount count } moneyOut { label amount count }
+  donors { name amount } awards { label count amount beneficiaries { name grade amount } } } }"""
+DONORS = ("Công ty TNHH Hồng Phát", "Ông Nguyễn Văn Hảo", "Bà Trần Thị Mai", "Dòng họ Hoàng")
+STUDENTS = ("Đặng Thị Ánh", "Nguyễn Văn An", "Lý Thị Hoa", "Hoàng Minh Đức", "Vi Văn Sơn")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def graphql(url: str, query: str, variables: dict, token: str | None) -> dict:
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        answer = json.loads(response.read())
+    if "errors" in answer:
+        raise RuntimeError(answer["errors"])
+    return answer["data"]
+
+
+def download(base: str, path: str) -> tuple[bytes, float]:
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(base + path, timeout=60) as response:
+        return response.read(), time.perf_counter() - t0
+
+
+def p(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def gift(i: int, key: str) -> dict:
+    day = date(2024, 1, 1) + timedelta(days=(i * 7) % 320)
+    return {
+        "unitCode": "06184",
+        "idempotencyKey": key,
+        "donor": {"name": DONORS[i % len(DONORS)], "anonymous": i % 4 == 2},
+        "amount": str(100_000 * (1 + i % 50)),
+        "channel": ("cash", "bank_transfer", "vietqr")[i % 3],
+        "receivedOn": day.isoformat(),
+    }
+
+
+def run(donations: int, concurrent: int, out: Path) -> None:
+    with private_vhost("amqp://guest:guest@127.0.0.1:5672/", "khuyenhoc-bench-fund") as amqp:
+        work = Path(tempfile.mkdtemp(prefix="khuyenhoc-bench-fund-"))
+        platform = Platform(
+            run_dir=work / "run",
+            data_dir=work / "data",
+            base_port=free_port(),
+            mongo_port=free_port(),
+            env={"AMQP_URI": amqp},
+        )
+        platform.up(demo_province="20", quiet=True)
+        config = load_config(DEFAULT_CONFIG_PATH, platform.settings())
+        officer = create_token(config, "20", "06184", Role.COMMUNE_OFFICER, "Cán bộ xã", 2)
+        chair = create_token(config, "20", "06184", Role.AUTHORITY, "Chủ tịch UBND xã", 2)
+        url = platform.url(platform.gateway, "/graphql")
+        base = platform.url(platform.gateway, "")
+        try:
+            latencies = []
+            began = time.perf_counter()
+            for i in range(donations):
+                t0 = time.perf_counter()
+                graphql(url, DONATE, {"input": gift(i, f"bench-seq-{i:06d}")}, officer)
+                latencies.append(time.perf_counter() - t0)
+            sent = time.perf_counter() - began
+            print(
+                f"recordDonation via GraphQL, {donations} sequential on one fund: "
+                f"{donations / sent:.0f}/s, p50 {p(latencies, 0.5):.1f} ms, "
+                f"p95 {p(latencies, 0.95):.1f} ms"
+            )
+            total = donations
+            with ThreadPoolExecutor(concurrent) as pool:
+                began = time.perf_counter()
+                answers = list(
+                    pool.map(
+                        lambda i: graphql(
+                            url, DONATE, {"input": gift(i, f"bench-par-{i:06d}")}, officer
+                        ),
+                        range(donations, 2 * donations),
+                    )
+                )
+                spent = time.perf_counter() - began
+            total += donations
+            numbers = sorted(
+                int(a["recordDonation"]["donation"]["receiptNumber"].rsplit("-", 1)[1])
+                for a in answers
+            )
+            print(
+                f"recordDonation via GraphQL, {donations} from {concurrent} clients on one fund: "
+                f"{donations / spent:.0f}/s; receipt numbers {numbers[0]}..{numbers[-1]}, "
+                f"gap-free: {numbers == list(range(numbers[0], numbers[0] + donations))}"
+            )
+            awards = []
+            for k in range(25):
+                proposal = {
+                    "unitCode": "06184",
+                    "amount": str(500_000 + 100_000 * (k % 5)),
+                    "purpose": ("award", "scholarship", "university_prize")[k % 3],
+                    "beneficiary": {
+                        "kind": "student",
+                        "name": STUDENTS[k % len(STUDENTS)],
+                        "school": "Trường THCS Đồng Đăng",
+                        "grade": str(6 + k % 4),
+                        "achievement": "Học sinh giỏi",
+                    },
+                }
+                ident = graphql(url, PROPOSE, {"input": proposal}, officer)
+                approval = {
+                    "disbursementId": ident["proposeDisbursement"]["id"],
+                    "paidOn": f"2024-12-{10 + k // 2:02d}",  # in order: after the last
+                }
+                t0 = time.perf_counter()
+                graphql(url, APPROVE, {"input": approval}, chair)
+                awards.append(time.perf_counter() - t0)
+            print(f"approveDisbursement: p50 {p(awards, 0.5):.1f} ms over {len(awards)}")
+            renders = []
+            for _ in range(10):
+                t0 = time.perf_counter()
+                statement = graphql(url, PUBLIC, {}, None)["publicFundStatement"]
+                renders.append(time.perf_counter() - t0)
+            xlsx, xlsx_time = download(base, statement["xlsxUrl"])
+            pdf, pdf_time = download(base, statement["pdfUrl"])
+            print(
+                f"public statement of a year ({total} donations, {len(awards)} awards): "
+                f"GraphQL p50 {p(renders, 0.5):.0f} ms; .xlsx {xlsx_time * 1000:.0f} ms "
+                f"({len(xlsx) // 1024} KB); PDF {pdf_time * 1000:.0f} ms ({len(pdf) // 1024} KB)"
+            )
+            save(out, statement, xlsx, pdf)
+        finally:
+            platform.down()
+
+
+def save(out: Path, st: dict, xlsx: bytes, pdf: bytes) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "cong-khai-06184-2024.xlsx").write_bytes(xlsx)
+    (out / "cong-khai-06184-2024.pdf").write_bytes(pdf)
+    lines = [
+        f"CÔNG KHAI QUỸ KHUYẾN HỌC – {st['unitName']} (01/01/2024 – 31/12/2024)",
+        f"Số dư đầu kỳ: {format_dong(int(st['opening']))} đồng",
+        *(
+            f"  Thu – {li['label']}: {format_dong(int(li['amount']))} đồng ({li['count']} lượt)"
+            for li in st["moneyIn"]
+            if li["count"]
+        ),
+        *(
+            f"  Chi – {li['label']}: {format_dong(int(li['amount']))} đồng ({li['count']} lượt)"
+            for li in st["moneyOut"]
+            if li["count"]
+        ),
+        f"Tổng thu {format_dong(int(st['totalIn']))} · tổng chi {format_dong(int(st['totalOut']))}",
+        f"Số dư cuối kỳ: {format_dong(int(st['closing']))} đồng",
+        f"Nhà hảo tâm từ {format_dong(int(st['threshold']))} đồng: {len(st['donors'])} người, "
+        f"lớn nhất {st['donors'][0]['name']} {format_dong(int(st['donors'][0]['amount']))} đồng"
+        if st["donors"]
+        else "Nhà hảo tâm: (không có)",
+        *(
+            f"{a['label']}: {a['count']} lượt, {format_dong(int(a['amount']))} đồng; "
+            f"ví dụ {a['beneficiaries'][0]['name']}"
+            for a in st["awards"]
+        ),
+    ]
+    (out / "cong-khai-06184-2024.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"saved {out}/cong-khai-06184-2024.{{xlsx,pdf,txt}}")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--donations", type=int, default=300)
+    parser.add_argument("--concurrent", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=Path(".run/fund-bench"))
+    args = parser.parse_args()
+    run(args.donations, args.concurrent, args.out)
