@@ -165,6 +165,12 @@ class FundService(ObservableService):
         return {**found, "content": content}
 
     @rpc
+    def contact(self, tenant: str, donation_id: str) -> dict[str, Any] | None:
+        """The donor of a donation of ``tenant``, for the thank-you: ``{name, email, phone,
+        unit_name}``, or None (unknown, or another province's)."""
+        return service.contact(self._store(), tenant, donation_id)
+
+    @rpc
     def reconcile(self, tenant: str) -> dict[str, Any]:
         return service.reconcile(self._store(), tenant)
 

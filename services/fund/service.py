@@ -359,11 +359,30 @@ def public_statement(
 
 
 def receipt(store: FundStore, tenant: str, donation_id: str) -> dict[str, Any] | None:
+    """A donation of ``tenant`` with its fund's unit name; one committed a moment ago and not
+    yet written out is read from its plan (its ``donated`` event may already be out)."""
     found = store.record("donations", donation_id)
+    if found is None:
+        found = _planned(store.pending_plan(tenant, donation_id) or {}, "donations")
     if not found or found["tenant"] != tenant:
         return None
     fund = store.get(found["fund_id"]) or {}
     return {**_donation(found), "unitName": fund.get("unit_name") or found["unit_code"]}
+
+
+def contact(store: FundStore, tenant: str, donation_id: str) -> dict[str, Any] | None:
+    """How to thank a donor (notification asks at delivery): name, e-mail, phone as given,
+    and the fund's unit; None for a donation unknown in ``tenant``."""
+    found = receipt(store, tenant, donation_id)
+    if found is None:
+        return None
+    donor = found["donor"]
+    return {
+        "name": donor.get("name"),
+        "email": donor.get("email"),
+        "phone": donor.get("phone"),
+        "unit_name": found["unitName"],
+    }
 
 
 def reconcile(store: FundStore, tenant: str) -> dict[str, Any]:

@@ -284,6 +284,16 @@ class FundStore:
             for t in record.get("transactions") or ()
         ]
 
+    def pending_plan(self, tenant: str, posting_id: str) -> dict[str, Any] | None:
+        """A movement of ``tenant`` committed and not yet written out: its planned record. Its
+        event may already be out (the outbox is part of the commit), so readers of what the
+        event names (a receipt, the donor's contact) look here too."""
+        for doc in self.funds.find({"tenant": tenant, PENDING_COUNT: {"$gt": 0}}, {"pending": 1}):
+            record = (doc.get("pending") or {}).get(posting_id)
+            if record is not None:
+                return record
+        return None
+
     # --- ledger and records ---------------------------------------------------------------------
 
     def transaction(self, ident: str) -> dict[str, Any] | None:

@@ -19,6 +19,8 @@ from typing import Any
 SMS, EMAIL, WEBHOOK = "sms", "email", "webhook"
 CHANNELS = (SMS, EMAIL, WEBHOOK)
 SUBJECT, OFFICERS, PARTNERS = "subject", "officers", "partners"
+DONOR = "donor"  # the person or organisation who gave to a Quỹ Khuyến học
+RECEIPT = "receipt"  # the fund's receipt PDF (biên lai), attached to the donor's thank-you
 
 # Message states. PENDING waits for ``next_at``; SENDING is leased to a worker until
 # ``next_at``; SENT, DEAD (every try failed, or a permanent refusal) and SKIPPED (no contact,
@@ -53,12 +55,20 @@ ROUTES: dict[str, tuple[Route, ...]] = {
         Route(PARTNERS, WEBHOOK),
     ),
     "revoked": (Route(SUBJECT, SMS), Route(PARTNERS, WEBHOOK)),
+    # A donor is thanked privately, by e-mail with the receipt and by SMS, at the contacts the
+    # donor gave (none given: the message is skipped); partners get the donation unnamed.
+    "donated": (
+        Route(DONOR, EMAIL, attach=RECEIPT),
+        Route(DONOR, SMS),
+        Route(PARTNERS, WEBHOOK),
+    ),
+    "disbursed": (Route(PARTNERS, WEBHOOK),),
     REMINDER: (Route(OFFICERS, EMAIL),),
 }
 # Audiences reached through a contact another service keeps (events carry no personal data):
 # the audience names the event field with their id, and the recipient is "<audience>:<id>".
-# The fund adds e.g. "donor": "donorId" (and the entrypoint asks the fund for that contact).
-CONTACT_AUDIENCES: dict[str, str] = {SUBJECT: "subjectId"}
+# A donor is asked of the fund by the donation (a donor has no identity across donations).
+CONTACT_AUDIENCES: dict[str, str] = {SUBJECT: "subjectId", DONOR: "donationId"}
 # What an officer's e-mail subscription covers unless it names its own list.
 DEFAULT_OFFICER_EVENTS = ("recognised", REMINDER)
 
@@ -191,6 +201,9 @@ def context(name: str, data: Mapping[str, Any], contact: Mapping[str, Any]) -> d
         "days_left": data.get("daysLeft", ""),
         "what": data.get("what") or "",
         "reason": data.get("reason") or "",
+        "amount": vn_amount(data.get("amount")),
+        "receipt_number": data.get("receiptNumber") or "",
+        "received_on": _vn_date(data.get("receivedOn")),
     }
     return {key: str(value) for key, value in values.items()}
 
@@ -207,6 +220,15 @@ def email_parts(rendered: str) -> tuple[str, str]:
     """An e-mail template's first line is the subject, the rest (after a blank line) the body."""
     subject, _, body = rendered.partition("\n")
     return subject.strip(), body.strip() + "\n"
+
+
+def vn_amount(value: Any) -> str:
+    """An amount of đồng (the events' decimal string) as Vietnamese write it: "5000000000" →
+    "5.000.000.000 đồng". Exact at any size: digits are grouped, never passed through a float."""
+    digits = str(value).strip() if value is not None else ""
+    if not (digits.isascii() and digits.isdigit()):
+        return digits
+    return f"{int(digits):,} đồng".replace(",", ".")
 
 
 def _vn_date(value: Any) -> str:

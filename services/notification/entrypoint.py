@@ -3,6 +3,8 @@ workers on timers, answers the delivery log and its settings over RPC. Nothing m
 
 from __future__ import annotations
 
+import base64
+import binascii
 import random
 from datetime import UTC, date, datetime
 from typing import Any
@@ -31,8 +33,8 @@ from khuyenhoc.text import clean
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
 from services.notification import reminders, service, store
-from services.notification.channels import Channels
-from services.notification.domain import CHANNELS, SUBJECT
+from services.notification.channels import Attachment, Channels
+from services.notification.domain import CHANNELS, DONOR, RECEIPT, SUBJECT
 from services.notification.partners import PartnerStream, exchange_name
 from services.notification.schemas import (
     MESSAGES,
@@ -46,6 +48,7 @@ DELIVERY_SECONDS = 1.0
 PARTNER_SECONDS = 1.0
 REMINDER_SECONDS = 3600.0
 CONTACT_TIMEOUT = 10.0
+DOCUMENT_TIMEOUT = 30.0  # a receipt PDF is rendered on request
 SENDERS = 10  # messages sent at once by one delivery worker
 LOG_FIELDS = (
     "_id",
@@ -81,6 +84,37 @@ class RpcContacts:
             raise TimeoutError(f"no contact answer for {audience}") from exc
 
 
+class MissingDocument(LookupError):
+    """The owning service has no such document (yet): the message is tried again, then DEAD
+    with this reason; it is never sent without the document its text announces."""
+
+
+class RpcDocuments:
+    """Documents a message carries, asked at delivery of the service that keeps them: for
+    ``receipt``, the fund's ``receipt(tenant, donationId)`` (its PDF as base64)."""
+
+    def __init__(self, fund: Any) -> None:
+        self.fund = fund
+
+    def fetch(self, tenant: str, kind: str, data: dict[str, Any]) -> list[Attachment]:
+        if kind != RECEIPT:
+            raise KeyError(kind)
+        donation = data.get("donationId")
+        try:
+            with eventlet.Timeout(DOCUMENT_TIMEOUT):
+                found = self.fund.receipt(tenant, donation)
+        except eventlet.Timeout as exc:
+            raise TimeoutError(f"no receipt answer for donation {donation}") from exc
+        if not found or not found.get("content"):
+            raise MissingDocument(f"the fund has no receipt of donation {donation}")
+        try:
+            content = base64.b64decode(found["content"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise MissingDocument(f"the receipt of donation {donation} is unreadable") from exc
+        number = found.get("receiptNumber") or data.get("receiptNumber") or donation
+        return [Attachment(f"bien-lai-{number}.pdf", "application/pdf", content)]
+
+
 class NotificationService(ObservableService):
     name = "notification"
 
@@ -88,6 +122,7 @@ class NotificationService(ObservableService):
     db = MongoDatabase(prepare=store.prepare)
     registration = RpcProxy("registration")
     scoring = RpcProxy("scoring")
+    fund = RpcProxy("fund")
 
     # One line per event type; who is told what is decided by domain.ROUTES.
     @consumes(REGISTERED)
@@ -132,10 +167,11 @@ class NotificationService(ObservableService):
         delivery = service.Delivery(
             self._stores(),
             Channels.from_config(self.config),
-            RpcContacts({SUBJECT: self.registration}),
+            RpcContacts({SUBJECT: self.registration, DONOR: self.fund}),
             service.Settings.from_config(self.config),
             rng=random.random,
             parallel=eventlet.GreenPool(SENDERS).imap,
+            documents=RpcDocuments(self.fund),
         )
         for channel, tenant, outcome in delivery.run():
             NOTIFICATIONS.labels(channel, tenant, outcome).inc()

@@ -357,11 +357,14 @@ class Delivery:
         if self.documents is None:
             raise TemplateProblem(f"no source of {kind!r} documents")
         try:
-            return tuple(self.documents.fetch(message["tenant"], kind, message.get("data") or {}))
+            found = tuple(self.documents.fetch(message["tenant"], kind, message.get("data") or {}))
         except KeyError as exc:
             raise TemplateProblem(f"no source of {kind!r} documents") from exc
         except Exception as exc:  # the owning service is away: try again later
             raise DeliveryFailed(f"{kind} not available: {exc!r}") from exc
+        if not found:  # the text promises the document: never send it without
+            raise DeliveryFailed(f"{kind} not available: none found")
+        return found
 
     def _contact(self, tenant: str, audience: str, who: str) -> dict[str, Any]:
         try:

@@ -253,6 +253,10 @@ def test_a_movement_left_half_done_is_finished_by_the_sweep(funds):
     record = {**posting.record(), "at": 0.0}
     assert funds._commit(state, posting, record)  # ... and the process dies here
     assert service.reconcile(funds, "20")["discrepancies"] == []
+    # its event may already be out: the thank-you finds the receipt and the donor in the plan
+    assert service.receipt(funds, "20", posting.id)["receiptNumber"] == "06184-2024-000001"
+    assert service.contact(funds, "20", posting.id)["name"] == "An"
+    assert service.contact(funds, "01", posting.id) is None
     assert funds.settle_pending() == 1  # old enough: settled
     assert funds.settle_pending() == 0
     figures = service.stats(funds, UnitPath.parse("20"), 2024, 2024)
@@ -294,3 +298,23 @@ def test_the_reconcile_command_reports_a_tampered_balance(funds, config):
     funds.funds.update_one({"_id": "20:06184"}, {"$inc": {"balance": 1}})
     found = commands.reconcile(config, "20")
     assert found["discrepancies"] == [{"fundId": "20:06184", "stored": 1_001, "computed": 1_000}]
+
+
+def test_a_donors_contact_is_given_for_the_thank_you_in_its_province_only(funds):
+    donor = {
+        "name": "Trần Thị Hảo",
+        "kind": "person",
+        "anonymous": True,
+        "email": "hao@example.vn",
+        "phone": "0912345678",
+    }
+    ident = donate(funds, "contact-0001", 1_000_000, donor=donor)["donation"]["id"]
+    assert service.contact(funds, "20", ident) == {
+        "name": "Trần Thị Hảo",  # a private thank-you may name an anonymous donor
+        "email": "hao@example.vn",
+        "phone": "0912345678",
+        "unit_name": "Thị trấn Đồng Đăng",
+    }
+    assert service.contact(funds, "01", ident) is None  # another province's donation
+    assert service.contact(funds, "20", "d-unknown") is None
+    assert service.receipt(funds, "01", ident) is None

@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 import yaml
+from kombu import Connection
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from khuyenhoc import cli
 from khuyenhoc.auth import Role
 from khuyenhoc.contracts import validate_event
 from khuyenhoc.envelope import new_event
-from khuyenhoc.events import RECOGNISED, REGISTERED
+from khuyenhoc.events import DONATED, RECOGNISED, REGISTERED
 from khuyenhoc.metrics import DEAD_LETTERS, EVENTS_CONSUMED, NOTIFICATIONS
 from khuyenhoc.outbox import EventPublisher
 from khuyenhoc.storage import service_database
@@ -29,6 +30,7 @@ from tests.integration.helpers import (
     publish,
     publish_raw,
     registered_event,
+    tap,
 )
 
 REGISTER = """mutation($name: String!, $phone: String) { registerHousehold(input: {
@@ -293,6 +295,8 @@ def test_a_poison_event_is_dead_lettered_and_the_consumer_keeps_working(
 LOG = """query($code: String!, $recipient: String) { notifications(unitCode: $code,
   recipient: $recipient) { id event recipient channel status attempts text segments encoding
   unitPath } }"""
+LOG_REASONS = """query($recipient: String) { notifications(unitCode: "06184",
+  recipient: $recipient) { channel status reason } }"""
 OPT_OUT = """mutation($subject: String!) { setNotificationOptOut(input: {subjectId: $subject,
   channel: SMS, optedOut: true}) { subjectId channel optedOut } }"""
 SUBSCRIBE = """mutation($code: String!, $email: String!) { subscribeNotifications(input: {
@@ -406,3 +410,127 @@ def test_officers_are_reminded_once_a_week_before_the_dossier_deadline(
         '[Khuyến học] Còn 5 ngày: hạn nộp hồ sơ "Gia đình học tập" năm 2024'
     ]
     assert "Thị trấn Đồng Đăng là ngày 10/01/2025" in family[0].get_body().get_content()
+
+
+THANKED = {
+    "name": "Trần Thị Hảo",
+    "kind": "person",
+    "anonymous": True,  # not named in public; the private thank-you still uses the name
+    "email": "hao@example.vn",
+    "phone": "0912345678",
+}
+
+
+def donation(key: str, donor: dict) -> dict:
+    return {
+        "input": {
+            "unitCode": "06184",
+            "idempotencyKey": key,
+            "donor": donor,
+            "amount": "5000000000",
+            "channel": "bank_transfer",
+            "receivedOn": "2024-10-02",
+        }
+    }
+
+
+def final(config, event_id: str, count: int) -> list[dict]:
+    """The event's messages once ``count`` of them are SENT, SKIPPED or DEAD."""
+    return wait_until(
+        lambda: (
+            len(found := messages(config, event_id=event_id)) == count
+            and all(m["status"] in ("SENT", "SKIPPED", "DEAD") for m in found)
+            and found
+        ),
+        what=f"{count} final messages",
+    )
+
+
+def test_a_donor_is_thanked_once_with_the_receipt_and_partners_hear_of_the_money(
+    notification, gateway, notify_config, sms, smtp
+):
+    from tests.integration.test_fund import APPROVE, AUTHORITY, COMMUNE_OFFICER, DONATE, PROPOSE
+    from tests.integration.test_fund import award as disbursement
+
+    load_demo_directory(notify_config)
+    with HttpFake() as partner:
+        portal = {"tenant": "20", "name": "portal", "url": partner.url + "events"}
+        assert notification.register_webhook(portal)["webhook"]["created"]
+        with Connection(notify_config["AMQP_URI"]) as connection:
+            tapped = tap(notify_config, DONATED)(connection.default_channel)
+            tapped.declare()
+            done = gateway(DONATE, donation("thanks-000001", THANKED))["recordDonation"]
+            event = wait_until(lambda: tapped.get(no_ack=True), what="donated").decode()
+            tapped.delete()
+        ident, number = done["donation"]["id"], done["donation"]["receiptNumber"]
+        assert number == "06184-2024-000001"
+
+        (mail,) = smtp.wait_for(1)
+        assert mail["To"] == "hao@example.vn"
+        assert mail["Subject"] == f"[Quỹ Khuyến học] Thư cảm ơn và biên lai số {number}"
+        body = mail.get_body(("plain",)).get_content()
+        assert body.startswith("Kính gửi Trần Thị Hảo,")
+        assert "Quỹ Khuyến học Thị trấn Đồng Đăng trân trọng cảm ơn" in body
+        assert f"trị giá 5.000.000.000 đồng, nhận ngày 02/10/2024, biên lai số {number}" in body
+        (receipt,) = list(mail.iter_attachments())
+        assert receipt.get_filename() == f"bien-lai-{number}.pdf"
+        assert receipt.get_content_type() == "application/pdf"
+        assert receipt.get_content().startswith(b"%PDF")
+        wait_until(lambda: len(sms.requests) == 1, what="the thank-you SMS")
+        text = json.loads(sms.requests[0]["body"])
+        assert text["to"] == "+84912345678"
+        assert text["text"] == (
+            "Quỹ Khuyến học Thị trấn Đồng Đăng trân trọng cảm ơn Trần Thị Hảo đã ủng hộ "
+            f"5.000.000.000 đồng, biên lai số {number}."
+        )
+        sent = final(notify_config, event["id"], 3)
+        assert {(m["recipient"], m["channel"], m["status"]) for m in sent} == {
+            (f"donor:{ident}", "email", "SENT"),
+            (f"donor:{ident}", "sms", "SENT"),
+            ("webhook:portal", "webhook", "SENT"),
+        }
+        wait_until(lambda: len(partner.requests) == 1, what="the partner's donated")
+        told = partner.json_bodies()[0]["data"]["donor"]
+        assert (told["name"], told["email"], told["phone"]) == ("Nhà hảo tâm ẩn danh", None, None)
+
+        # the office retries the request, the broker delivers the event again: nobody is told twice
+        duplicates = counted(EVENTS_CONSUMED, "notification", "donated", "20", "duplicate")
+        again = gateway(DONATE, donation("thanks-000001", THANKED))["recordDonation"]
+        assert not again["created"] and again["donation"]["id"] == ident
+        assert EventPublisher(notify_config, "fund").publish(event)
+        wait_until(
+            lambda: (
+                counted(EVENTS_CONSUMED, "notification", "donated", "20", "duplicate")
+                == duplicates + 1
+            ),
+            what="the redelivered donated",
+        )
+        assert len(messages(notify_config, recipient=f"donor:{ident}")) == 2
+        assert len(smtp.messages()) == 1 and len(sms.requests) == 1
+
+        # a donor who left no contact: both messages skipped, visibly in the delivery log
+        quiet = {"name": "Lê Văn Bình", "kind": "person", "anonymous": False}
+        other = gateway(DONATE, donation("thanks-000002", quiet))["recordDonation"]["donation"]
+
+        def skipped():
+            found = gateway(LOG_REASONS, {"recipient": f"donor:{other['id']}"})["notifications"]
+            return len(found) == 2 and all(m["status"] == "SKIPPED" for m in found) and found
+
+        logged = wait_until(skipped, what="the skipped thank-yous")
+        assert {(m["channel"], m["reason"]) for m in logged} == {
+            ("EMAIL", "no_email"),
+            ("SMS", "no_phone"),
+        }
+
+        # an approved payment reaches the partner too
+        proposal = gateway(PROPOSE, disbursement("2000000"), token=COMMUNE_OFFICER)
+        paid = proposal["proposeDisbursement"]["id"]
+        gateway(APPROVE, {"input": {"disbursementId": paid}}, token=AUTHORITY)
+        wait_until(lambda: len(partner.requests) == 3, what="the partner's disbursed")
+        (payment,) = [e for e in partner.json_bodies() if e["type"].endswith(".disbursed.v1")]
+        assert (payment["data"]["disbursementId"], payment["data"]["amount"]) == (paid, "2000000")
+    assert len(smtp.messages()) == 1 and len(sms.requests) == 1  # no thank-you for the others
+
+    with ServiceRpcProxy("fund", notify_config) as fund:
+        assert fund.contact("20", ident)["email"] == "hao@example.vn"
+        assert fund.contact("01", ident) is None  # another province's donation

@@ -60,17 +60,22 @@ class Mailer:
 
 class Contacts:
     def lookup(self, tenant, audience, who):
-        return {"name": "Hà Thị Thu", "phone": "0912345678", "unit_name": "Đồng Đăng"}
+        return {
+            "name": "Hà Thị Thu",
+            "phone": "0912345678",
+            "email": "thu@example.vn",
+            "unit_name": "Đồng Đăng",
+        }
 
 
 class Receipts:
-    def __init__(self, fail=None):
-        self.fail = fail
+    def __init__(self, fail=None, found=True):
+        self.fail, self.found = fail, found
 
     def fetch(self, tenant, kind, data):
         if self.fail:
             raise self.fail
-        return [Attachment("bien-lai.pdf", "application/pdf", b"%PDF")]
+        return [Attachment("bien-lai.pdf", "application/pdf", b"%PDF")] if self.found else []
 
 
 DATA = {
@@ -160,6 +165,7 @@ def test_quiet_hours_defer_without_spending_a_try_and_opt_outs_skip():
     [
         (Receipts(), SENT, ["bien-lai.pdf"]),
         (Receipts(fail=ConnectionError("fund away")), PENDING, []),  # tried again later
+        (Receipts(found=False), PENDING, []),  # never sent without what its text announces
         (Receipts(fail=KeyError("receipt")), DEAD, []),  # nobody provides such documents
         (None, DEAD, []),
     ],
@@ -186,3 +192,56 @@ def test_without_endpoints_sms_and_email_are_log_only(caplog):
         assert channels.sms.send("0912345678", "Chúc mừng", "UCS2", 1, "m") == LOG_ONLY
         assert channels.email.send("a@example.vn", "Tiêu đề", "Nội dung", "m") == LOG_ONLY
     assert "SMS (log-only) to 0912345678" in caplog.text and "E-mail (log-only)" in caplog.text
+
+
+class Fund:
+    """What the fund's ``receipt`` RPC answers (the entrypoint's proxy is this object's place)."""
+
+    def __init__(self, answer):
+        self.answer, self.asked = answer, []
+
+    def receipt(self, tenant, donation_id):
+        self.asked.append((tenant, donation_id))
+        return self.answer
+
+
+def thank_you(**changes):
+    return sms_message(
+        event="donated",
+        recipient="donor:d-1",
+        channel="email",
+        template="donated.email",
+        attach="receipt",
+        data={"donationId": "d-1", "receiptNumber": "06184-2024-000001", "amount": "5000000"},
+        **changes,
+    )
+
+
+def test_the_receipt_is_fetched_from_the_fund_and_attached_under_its_number():
+    import base64
+
+    from services.notification.entrypoint import RpcDocuments
+
+    content = base64.b64encode(b"%PDF-1.4 receipt").decode("ascii")
+    fund = Fund({"receiptNumber": "06184-2024-000001", "content": content})
+    run, messages, channels = delivery(thank_you(), documents=RpcDocuments(fund))
+    assert run.deliver(messages.get("msg-1"), NOW) == [("email", "20", "sent")]
+    ((_, subject, (receipt,)),) = channels.email.sent
+    assert subject.startswith("[Quỹ Khuyến học] Thư cảm ơn")
+    assert (receipt.file_name, receipt.content) == (
+        "bien-lai-06184-2024-000001.pdf",
+        b"%PDF-1.4 receipt",
+    )
+    assert fund.asked == [("20", "d-1")]
+
+
+@pytest.mark.parametrize("answer", [None, {"receiptNumber": "x", "content": None}])
+def test_a_missing_receipt_is_retried_then_dead_and_the_e_mail_never_sent(answer):
+    from services.notification.entrypoint import RpcDocuments
+
+    run, messages, channels = delivery(thank_you(), documents=RpcDocuments(Fund(answer)))
+    for _ in range(3):  # max_attempts
+        run.deliver(messages.get("msg-1"), NOW)
+    assert (messages.doc["status"], messages.doc["attempts"]) == (DEAD, 3)
+    assert "the fund has no receipt of donation d-1" in messages.doc["reason"]
+    assert channels.email.sent == []

@@ -217,3 +217,65 @@ def test_partners_never_get_a_donors_contacts_nor_an_anonymous_donors_name():
     partner_copy = cloud_event(document)
     validate_event(partner_copy)  # still the contract's event
     assert partner_copy["data"]["donor"]["email"] is None
+
+
+DONATED_DATA = {
+    "donationId": "d-1",
+    "unitCode": "06184",
+    "receiptNumber": "06184-2024-000001",
+    "amount": "5000000000",
+    "kind": "cash",
+    "channel": "bank_transfer",
+    "receivedOn": "2024-10-02",
+    "purpose": "scholarship",
+    "donor": {"name": "Trần Thị Hảo", "kind": "person", "anonymous": True},
+}
+
+
+@pytest.mark.parametrize(
+    ("amount", "written"),
+    [
+        ("5000000000", "5.000.000.000 đồng"),
+        ("9007199254740993", "9.007.199.254.740.993 đồng"),  # beyond a float's exact integers
+        ("9223372036854775807", "9.223.372.036.854.775.807 đồng"),
+        ("1000", "1.000 đồng"),
+        ("999", "999 đồng"),
+        (250000, "250.000 đồng"),
+        (None, ""),
+        ("5e9", "5e9"),  # not the contract's form: shown as it came, never computed
+    ],
+)
+def test_amounts_are_written_the_vietnamese_way_and_exactly(amount, written):
+    from services.notification.domain import vn_amount
+
+    assert vn_amount(amount) == written
+
+
+def test_a_donor_is_thanked_by_email_with_the_receipt_and_by_sms_once_per_donation():
+    from services.notification.domain import RECEIPT
+
+    webhooks = [{"tenant": "20", "name": "portal", "events": []}]
+    planned = plan(notice("donated", DONATED_DATA), [], webhooks)
+    assert [(p.recipient, p.channel, p.attach) for p in planned] == [
+        ("donor:d-1", EMAIL, RECEIPT),
+        ("donor:d-1", SMS, None),
+        ("webhook:portal", WEBHOOK, None),
+    ]
+    disbursed = plan(notice("disbursed", {"disbursementId": "x"}), [], webhooks)
+    assert [(p.recipient, p.channel) for p in disbursed] == [("webhook:portal", WEBHOOK)]
+
+
+def test_the_thank_you_names_the_donor_privately_in_correct_vietnamese():
+    values = context(
+        "donated", DONATED_DATA, {"name": "Trần Thị Hảo", "unit_name": "Thị trấn Đồng Đăng"}
+    )
+    sms = render(Templates().get("20", "donated.sms"), values)
+    assert sms == (
+        "Quỹ Khuyến học Thị trấn Đồng Đăng trân trọng cảm ơn Trần Thị Hảo đã ủng hộ "
+        "5.000.000.000 đồng, biên lai số 06184-2024-000001."
+    )
+    subject, body = email_parts(render(Templates().get("20", "donated.email"), values))
+    assert subject == "[Quỹ Khuyến học] Thư cảm ơn và biên lai số 06184-2024-000001"
+    assert body.startswith("Kính gửi Trần Thị Hảo,")
+    assert "trị giá 5.000.000.000 đồng, nhận ngày 02/10/2024" in body
+    assert "Biên lai được gửi kèm thư này" in body
