@@ -8,10 +8,7 @@ the platform computes wins over anything a caller supplies under the same name. 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-
-from services.scoring.domain import holds_title
+from collections.abc import Mapping
 
 # TT 24/2023/TT-BGDĐT: the share of a unit's members (of a provincial school's learners)
 # recognised as learning citizens in the year assessed.
@@ -31,15 +28,12 @@ TITLE_SHARES = {
 ALL_FIGURES = (*MEMBER_SHARES, *TITLE_SHARES.values())
 
 
-def member_shares(
-    declared_members: int | None, members: Iterable[Mapping[str, Any]]
-) -> dict[str, float]:
+def member_shares(declared_members: int | None, recognised: int) -> dict[str, float]:
     """The unit's members recognised as learning citizens over the members it declared; none
     when it declared no number (the indicator then says its figure is missing)."""
     if not declared_members:
         return {}
-    recognised = sum(1 for m in members if m.get("title") == "CITIZEN" and holds_title(m))
-    share = min(recognised / declared_members, 1.0)
+    share = min(max(recognised, 0) / declared_members, 1.0)
     return dict.fromkeys(MEMBER_SHARES, share)
 
 

@@ -243,6 +243,8 @@ class Assessment:
             doc["year"],
             UnitPath.parse(doc["unitpath"]),
             AssessmentStatus(doc["status"]),
+            doc.get("member_of"),
+            doc.get("declared_members"),
         )
 
     @property
@@ -271,6 +273,20 @@ class Assessment:
             "opened_at": now,
         }
 
+    def counts_moved(self, moved: Mapping[str, int]) -> dict[str, tuple[dict[str, int], dict]]:
+        """The counters a change of this assessment moves: its unit's figures, and for a
+        citizen member of a learning unit, that unit's count of members holding the title."""
+        counts: dict[str, tuple[dict[str, int], dict]] = {}
+        if moved:
+            counts[self.counter_id] = (dict(moved), self.counter_identity())
+        if self.title == "CITIZEN" and self.member_of and moved.get("recognised"):
+            identity = {"tenant": self.tenant, "year": self.year, "members_of": self.member_of}
+            counts[members_counter_id(self.tenant, self.member_of, self.year)] = (
+                {MEMBERS_RECOGNISED: moved["recognised"]},
+                identity,
+            )
+        return counts
+
     def counter_identity(self) -> dict[str, Any]:
         return {
             "tenant": self.tenant,
@@ -280,6 +296,15 @@ class Assessment:
             "year": self.year,
             "title": self.title,
         }
+
+
+MEMBERS_RECOGNISED = "members_recognised"
+
+
+def members_counter_id(tenant: str, unit_subject_id: str, year: int) -> str:
+    """A learning unit's count of member citizens holding the title (no unit path: it never
+    takes part in roll-ups)."""
+    return f"{tenant}|members|{unit_subject_id}|{year}"
 
 
 def title_totals(counters: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:

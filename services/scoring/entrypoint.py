@@ -11,6 +11,7 @@ from typing import Any
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import RECOGNISED, REGISTERED, REVOKED, WITHDRAWN
@@ -31,6 +32,7 @@ from services.scoring.schemas import (
     ScoreSchema,
 )
 
+SWEEP_SECONDS = 30.0
 ASSESSMENT_FIELDS = (
     "_id",
     "tenant",
@@ -96,6 +98,11 @@ class ScoringService(ObservableService):
         if rewritten:
             self.outbox.kick()
         return PROCESSED if rewritten else DUPLICATE
+
+    @timer(interval=SWEEP_SECONDS)
+    def settle_stale(self) -> None:
+        """Count the changes a crashed process committed but did not count."""
+        store.Assessments(self.db).settle_stale()
 
     @rpc
     def stats(self, tenant: str, unit_path: str, year: int) -> dict[str, dict[str, int]]:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.envelope import Envelope
+from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnitPath, commune_subject_id
 from khuyenhoc.validation import FieldError, InvalidInput
 from services.scoring.computed import commune_shares, member_shares
@@ -103,8 +104,10 @@ def score(
 def platform_figures(assessments: Assessments, current: Mapping[str, Any]) -> dict[str, float]:
     """The figures of computed indicators the platform knows for this assessment."""
     if current["title"] == "UNIT":
-        members = assessments.members_of(current["tenant"], current["subject_id"], current["year"])
-        return member_shares(current.get("declared_members"), members)
+        recognised = assessments.members_recognised(
+            current["tenant"], current["subject_id"], current["year"]
+        )
+        return member_shares(current.get("declared_members"), recognised)
     if current["title"] == "COMMUNE_COMMUNITY":
         path = UnitPath.parse(current["unitpath"])
         return commune_shares(unit_stats(assessments, path, current["year"]))
@@ -124,6 +127,8 @@ def refresh_dependents(
     Returns the stages rewritten."""
     if not changed:
         return []
+    if changed.get("pending"):  # its figures are being counted: judge once they are
+        raise RetryLater(f"assessment {changed['_id']} is still being counted")
     tenant, year = changed["tenant"], changed["year"]
     subjects = []
     if changed["title"] == "CITIZEN" and changed.get("member_of"):

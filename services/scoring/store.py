@@ -6,11 +6,13 @@ change it owes as ``pending.<event id>``; the unit's counter is then changed tog
 marker ``applied.<event id>`` in the same atomic update, so a retry after a crash cannot count
 twice; finally both the pending entry and the marker are removed. A redelivered event finds its
 pending entry (and finishes the job) or finds itself older than the last event (and does
-nothing). Only in-flight markers live on a counter, so counters stay small.
+nothing); a change made by a request whose process died before counting it is finished by the
+sweep (``settle_stale``). Only in-flight markers live on a counter, so counters stay small.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -25,12 +27,14 @@ from khuyenhoc.storage import forget_change, get_file, increment_once, put_file
 from khuyenhoc.tenancy import UnitPath
 from services.scoring.domain import (
     FIGURES,
+    MEMBERS_RECOGNISED,
     Assessment,
     AssessmentStatus,
     ConcurrentChange,
     NotScorable,
     StaleRead,
     deltas,
+    members_counter_id,
     transition,
 )
 
@@ -43,6 +47,8 @@ MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 10
 REGISTERED = AssessmentStatus.REGISTERED.value
 OUTBOX_COLLECTIONS = (ASSESSMENTS,)
+PENDING_COUNT = "pending_count"  # changes committed and not yet counted: what the sweep finds
+SETTLE_GRACE = 120.0  # seconds; far longer than a request or a message takes
 
 
 def prepare(db: Database) -> None:
@@ -53,10 +59,7 @@ def prepare(db: Database) -> None:
     db[ASSESSMENTS].create_index(
         [("tenant", ASCENDING), ("subject_id", ASCENDING)], name="by_subject"
     )
-    db[ASSESSMENTS].create_index(
-        [("tenant", ASCENDING), ("member_of", ASCENDING), ("year", ASCENDING)],
-        name="by_unit_member",
-    )
+    db[ASSESSMENTS].create_index([(PENDING_COUNT, ASCENDING)], name="pending_count")
     for depth in range(MAX_DEPTH):
         db[COUNTERS].create_index(
             [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
@@ -82,7 +85,7 @@ class Assessments:
             current = self.assessments.find_one({"_id": assessment.id})
             pending = (current or {}).get("pending") or {}
             if event_id in pending:  # a crash interrupted this very event: finish it
-                self._settle(assessment, event_id, pending[event_id])
+                self._settle(Assessment.from_document(current), event_id, pending[event_id])
                 return True
             change = transition(
                 (current or {}).get("status"),
@@ -105,8 +108,9 @@ class Assessments:
                 created = self._insert(assessment, event_id, now, state, moved)
             else:
                 created = self._commit(current, event_id, {"$set": state}, moved)
-            if created:
-                self._settle(assessment, event_id, moved)
+            if created:  # settled as it now stands (a withdrawal carries no membership)
+                after = {**(current or assessment.as_document(event_id, now)), **state}
+                self._settle(Assessment.from_document(after), event_id, moved)
                 return True
         raise ConcurrentChange(f"assessment {assessment.id} kept changing")
 
@@ -151,6 +155,8 @@ class Assessments:
             **state,
             "version": 1,
             "pending": {change_id: moved},
+            "pending_at": {change_id: time.time()},
+            PENDING_COUNT: 1,
         }
         try:
             self.assessments.insert_one(document)
@@ -168,26 +174,44 @@ class Assessments:
         """Write a change if nobody else did since ``current`` was read (its ``version``),
         recording the figures it owes as ``pending.<change id>``."""
         update.setdefault("$set", {})[f"pending.{change_id}"] = moved
+        update["$set"][f"pending_at.{change_id}"] = time.time()
         update.setdefault("$inc", {})["version"] = 1
+        update["$inc"][PENDING_COUNT] = 1
         result = self.assessments.update_one(
             {"_id": current["_id"], "version": current.get("version", 1)}, update
         )
         return result.modified_count == 1
 
     def _settle(self, assessment: Assessment, change_id: str, moved: dict[str, int]) -> None:
-        if moved:
-            increment_once(
-                self.counters,
-                assessment.counter_id,
-                change_id,
-                moved,
-                assessment.counter_identity(),
-            )
+        """Count a committed change on every counter it moves (the unit's; a member citizen's
+        learning unit), then drop it from the assessment and the counters' markers."""
+        counts = assessment.counts_moved(moved)
+        for counter_id, (increments, identity) in counts.items():
+            increment_once(self.counters, counter_id, change_id, increments, identity)
         self.assessments.update_one(
-            {"_id": assessment.id}, {"$unset": {f"pending.{change_id}": ""}}
+            {"_id": assessment.id, f"pending.{change_id}": {"$exists": True}},
+            {
+                "$unset": {f"pending.{change_id}": "", f"pending_at.{change_id}": ""},
+                "$inc": {PENDING_COUNT: -1},
+            },
         )
-        if moved:
-            forget_change(self.counters, assessment.counter_id, change_id)
+        for counter_id in counts:
+            forget_change(self.counters, counter_id, change_id)
+
+    def settle_stale(self, older_than: float = SETTLE_GRACE) -> int:
+        """Finish changes committed but never counted (the process died in between): only
+        those older than any request or message lives, so the settler that committed a change
+        is never overtaken (two settlers of one change could count it twice). Returns how many
+        were finished."""
+        finished = 0
+        cutoff = time.time() - older_than
+        for doc in self.assessments.find({PENDING_COUNT: {"$gt": 0}}, {"outbox": 0}):
+            assessment = Assessment.from_document(doc)
+            for change_id, moved in (doc.get("pending") or {}).items():
+                if (doc.get("pending_at") or {}).get(change_id, 0) < cutoff:
+                    self._settle(assessment, change_id, moved)
+                    finished += 1
+        return finished
 
     def get(self, assessment_id: str) -> dict[str, Any] | None:
         return self.assessments.find_one({"_id": assessment_id}, {"outbox": 0})
@@ -199,15 +223,11 @@ class Assessments:
             {"title": 1, **dict.fromkeys(FIGURES, 1)},
         )
 
-    def members_of(self, tenant: str, unit_subject_id: str, year: int) -> list[dict[str, Any]]:
-        """The assessments naming a learning unit as the member's unit that year (indexed; a
-        unit has tens or hundreds of members)."""
-        return list(
-            self.assessments.find(
-                {"tenant": tenant, "member_of": unit_subject_id, "year": year},
-                {"title": 1, "status": 1, "recognition": 1},
-            )
-        )
+    def members_recognised(self, tenant: str, unit_subject_id: str, year: int) -> int:
+        """How many of a learning unit's members hold "Công dân học tập" for the year: one
+        counter read (see ``Assessment.counts_moved``)."""
+        found = self.counters.find_one({"_id": members_counter_id(tenant, unit_subject_id, year)})
+        return int((found or {}).get(MEMBERS_RECOGNISED) or 0)
 
     def of_subject(self, tenant: str, subject_id: str) -> list[dict[str, Any]]:
         found = self.assessments.find({"tenant": tenant, "subject_id": subject_id}, {"outbox": 0})

@@ -201,3 +201,36 @@ def test_a_dead_letter_that_cannot_be_routed_stays(config):
         )
     assert deadletters.replay(config["AMQP_URI"], "scoring") == (0, 1)
     assert len(deadletters.peek(config["AMQP_URI"], "scoring")) == 1
+
+
+def test_a_change_committed_by_a_process_that_died_is_counted_by_the_sweep(config):
+    """A request commits a recognition, then its process dies before counting it: nobody will
+    redeliver a request, so the sweep counts it — once, and only once it is old enough."""
+    from services.scoring.domain import MEMBERS_RECOGNISED, members_counter_id
+
+    db = service_database(config, "scoring")
+    store.prepare(db)
+    assessments = store.Assessments(db)
+    event = registered_event("ci-1")
+    event["data"].update(subjectKind="citizen", title="CITIZEN", memberOf="lu-00000000000000000001")
+    event["data"]["enrolmentId"] = "20-CITIZEN-2024-ci-1"
+    assessment = Assessment.opened_by(Envelope.from_dict(event))
+    assessments.apply(assessment, event["id"], "registered", event["time"], datetime.now(UTC))
+    current = db.assessments.find_one({"_id": assessment.id})
+    recognition = {"level": None, "decision_number": "1/QĐ", "valid_until": None}
+    moved = {"recognised": 1}
+    assert assessments._commit(current, "change-1", {"$set": {"recognition": recognition}}, moved)
+
+    def counted():
+        unit = db.counters.find_one({"_id": members_counter_id("20", assessment.member_of, 2024)})
+        own = db.counters.find_one({"_id": assessment.counter_id})
+        return (unit or {}).get(MEMBERS_RECOGNISED, 0), own.get("recognised", 0)
+
+    assert counted() == (0, 0)
+    assert assessments.settle_stale() == 0  # young: left to the request that made it
+    assert assessments.settle_stale(older_than=-1) == 1
+    assert assessments.settle_stale(older_than=-1) == 0  # nothing left, nothing counted twice
+    assert counted() == (1, 1)
+    after = db.assessments.find_one({"_id": assessment.id})
+    assert after["pending"] == {} and after["pending_count"] == 0
+    assert assessments.members_recognised("20", assessment.member_of, 2024) == 1

@@ -7,35 +7,49 @@ from services.scoring.criteria_sets import load_shipped, select
 from services.scoring.engine import assess
 
 
-def member(title="CITIZEN", status="REGISTERED", recognition=None):
-    return {"title": title, "status": status, "recognition": recognition}
-
-
-HELD = {"level": None, "decision_number": "1/QĐ"}
-
-
-def test_a_units_share_counts_recognised_citizens_still_holding_the_title():
-    members = [
-        member(recognition=HELD),
-        member(recognition=HELD),
-        member(recognition={**HELD, "revoked": {"reason": "Khai man"}}),  # revoked
-        member(status="WITHDRAWN", recognition=HELD),  # withdrawn after the decision
-        member(),  # reviewed or not, but not recognised
-        member(title="FAMILY", recognition=HELD),  # not a learning citizen
-    ]
-    assert member_shares(4, members) == {
-        "members_citizen_share": 0.5,
-        "learners_citizen_share": 0.5,
-    }
+def test_a_units_share_is_its_members_holding_the_title_over_its_declared_members():
+    assert member_shares(4, 2) == {"members_citizen_share": 0.5, "learners_citizen_share": 0.5}
 
 
 @pytest.mark.parametrize("declared", [None, 0])
 def test_no_share_without_a_declared_number_of_members(declared):
-    assert member_shares(declared, [member(recognition=HELD)]) == {}
+    assert member_shares(declared, 3) == {}
 
 
-def test_a_share_never_exceeds_one():
-    assert member_shares(1, [member(recognition=HELD)] * 3)["members_citizen_share"] == 1.0
+def test_a_share_stays_between_zero_and_one():
+    assert member_shares(1, 3)["members_citizen_share"] == 1.0
+    assert member_shares(5, -1)["members_citizen_share"] == 0.0
+
+
+def _citizen(member_of="lu-1", status="REGISTERED", recognition=None):
+    from khuyenhoc.tenancy import UnitPath
+    from services.scoring.domain import Assessment, AssessmentStatus
+
+    return Assessment(
+        "20-CITIZEN-2024-ci-1",
+        "ci-1",
+        "citizen",
+        "CITIZEN",
+        2024,
+        UnitPath.parse("20/183/06184"),
+        AssessmentStatus(status),
+        member_of,
+    )
+
+
+def test_a_members_recognition_moves_its_units_count_and_nothing_else_does():
+    from services.scoring.domain import MEMBERS_RECOGNISED, members_counter_id
+
+    unit_counter = members_counter_id("20", "lu-1", 2024)
+    counts = _citizen().counts_moved({"recognised": 1, "recognised_level_1": 1})
+    assert counts[unit_counter][0] == {MEMBERS_RECOGNISED: 1}
+    assert set(counts) == {unit_counter, "20|06184|2024|CITIZEN"}
+    assert _citizen().counts_moved({"recognised": -1})[unit_counter][0] == {MEMBERS_RECOGNISED: -1}
+    assert unit_counter not in _citizen().counts_moved({"reviewed": 1})
+    assert set(_citizen(member_of=None).counts_moved({"recognised": 1})) == {
+        "20|06184|2024|CITIZEN"
+    }
+    assert _citizen().counts_moved({}) == {}
 
 
 def test_commune_shares_are_recognised_over_registered_per_title():
@@ -56,6 +70,5 @@ def test_commune_shares_are_recognised_over_registered_per_title():
 )
 def test_tt24_levels_follow_the_computed_share(recognised, status, level):
     criteria = select(load_shipped(), "UNIT", 2024)
-    members = [member(recognition=HELD)] * recognised + [member()] * (10 - recognised)
-    verdict = assess(criteria, {"c1.i1": True, "c3.i1": True}, member_shares(10, members))
+    verdict = assess(criteria, {"c1.i1": True, "c3.i1": True}, member_shares(10, recognised))
     assert (verdict.status, verdict.level) == (status, level)
