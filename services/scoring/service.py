@@ -152,9 +152,9 @@ def refresh_computed(
 ) -> list[str]:
     """Judge the recorded stages again with today's platform figures; each stage whose figures
     moved is recorded again, with a ``scored`` event when its outcome (status, level, total)
-    changed. A decided
-    recognition is not touched (the decision was taken on the review as it stood). Idempotent:
-    nothing is written when the figures have not moved. Returns the stages rewritten."""
+    changed. A decided recognition is not touched (the decision was taken on the review as it
+    stood). Idempotent: nothing is written when the figures have not moved. Returns the stages
+    rewritten."""
     now = now or datetime.now(UTC)
     for _ in range(REFRESH_ATTEMPTS):
         current = assessments.get(assessment_id)
