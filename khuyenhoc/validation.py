@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 # Generic messages; services add their own catalogues (text -> key lookups need fixed texts).
 GENERIC_MESSAGES: dict[str, str] = {
@@ -21,6 +21,19 @@ GENERIC_MESSAGES: dict[str, str] = {
     "tenant_format": "Mã tỉnh phải gồm 2 chữ số.",
     "file_encoding": "Nội dung tệp phải được mã hóa base64.",
 }
+
+
+class EdgeSchema(Schema):
+    """A request at a service's edge: unknown fields are refused, and a body that is not an
+    object is said to be so, with the same field-level messages in every service."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {
+        "unknown": GENERIC_MESSAGES["unknown_field"],
+        "type": GENERIC_MESSAGES["invalid_input"],
+    }
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from marshmallow import (
 )
 
 from khuyenhoc.text import clean
-from khuyenhoc.validation import MessageCatalogue, field_messages, tenant_field
+from khuyenhoc.validation import EdgeSchema, MessageCatalogue, field_messages, tenant_field
 from services.fund.domain import BeneficiaryKind, Channel, DonorKind
 from services.fund.ledger import MAX_AMOUNT, DonationKind, Purpose
 
@@ -59,12 +59,7 @@ MESSAGES = MessageCatalogue(
 _BASE = field_messages(MESSAGES)
 
 
-class _Edge(Schema):
-    class Meta:
-        unknown = RAISE
-
-    error_messages = {"unknown": MESSAGES["unknown_field"], "type": MESSAGES["invalid_input"]}
-
+class _Edge(EdgeSchema):
     tenant = tenant_field()
 
     @post_load

@@ -3,9 +3,9 @@ field messages with English keys."""
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import fields, validate
 
-from khuyenhoc.validation import MessageCatalogue, field_messages, tenant_field
+from khuyenhoc.validation import EdgeSchema, MessageCatalogue, field_messages, tenant_field
 from services.notification.domain import CHANNELS, REMINDER, ROUTES
 
 MESSAGES = MessageCatalogue(
@@ -25,12 +25,7 @@ _BASE = field_messages(MESSAGES)
 EVENT_NAMES = sorted({*ROUTES, REMINDER})
 
 
-class _Edge(Schema):
-    class Meta:
-        unknown = RAISE
-
-    error_messages = {"unknown": MESSAGES["unknown_field"], "type": MESSAGES["invalid_input"]}
-
+class _Edge(EdgeSchema):
     tenant = tenant_field()
 
 

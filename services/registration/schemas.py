@@ -6,10 +6,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import ValidationError, fields, post_load, validate
 
 from khuyenhoc.text import clean
-from khuyenhoc.validation import Base64Bytes, MessageCatalogue, field_messages, tenant_field
+from khuyenhoc.validation import (
+    Base64Bytes,
+    EdgeSchema,
+    MessageCatalogue,
+    field_messages,
+    tenant_field,
+)
 from services.registration.branches import BranchKind
 from services.registration.domain import (
     IMPORTABLE_KINDS,
@@ -98,13 +104,6 @@ def _birth_year(data_key: str, required: bool = False) -> fields.Integer:
         validate=_check_birth_year,
         **optional,
     )
-
-
-class EdgeSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    error_messages = {"unknown": MESSAGES["unknown_field"], "type": MESSAGES["invalid_input"]}
 
 
 class MemberSchema(EdgeSchema):

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, validate, validates
 
 from khuyenhoc.text import clean
-from khuyenhoc.validation import Base64Bytes, MessageCatalogue, field_messages, tenant_field
+from khuyenhoc.validation import (
+    Base64Bytes,
+    EdgeSchema,
+    MessageCatalogue,
+    field_messages,
+    tenant_field,
+)
 from services.scoring.domain import STAGES
 
 MESSAGES = MessageCatalogue(
@@ -42,12 +48,7 @@ MESSAGES = MessageCatalogue(
 _BASE = field_messages(MESSAGES)
 
 
-class _Edge(Schema):
-    class Meta:
-        unknown = RAISE
-
-    error_messages = {"unknown": MESSAGES["unknown_field"], "type": MESSAGES["invalid_input"]}
-
+class _Edge(EdgeSchema):
     tenant = tenant_field()
 
 
