@@ -34,7 +34,7 @@ def percentile(values: list[float], share: float) -> float:
 @dataclass
 class Client:
     url: str
-    token: str
+    token: str | None  # None: the public, without a login
     config: dict[str, Any]
 
     def acting_as(self, role: Role, tenant: str, unit: str) -> Client:
@@ -42,12 +42,19 @@ class Client:
         token = create_token(self.config, tenant, unit, role, f"bench {role}", hours=2)
         return Client(self.url, token, self.config)
 
+    def public(self) -> Client:
+        """The same gateway without a token."""
+        return Client(self.url, None, self.config)
+
     def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The data of a GraphQL answer; errors raise (a benchmark must not count failures)."""
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         request = urllib.request.Request(
             self.url,
             data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+            headers=headers,
         )
         with urllib.request.urlopen(request, timeout=300) as response:
             answer = json.loads(response.read())

@@ -9,20 +9,14 @@ and saves its public statement (.xlsx, .pdf and a text summary). Prints figures;
 from __future__ import annotations
 
 import argparse
-import json
-import socket
-import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
-from gateway.commands import create_token
+from bench.common import percentile, running_platform
 from khuyenhoc.auth import Role
-from khuyenhoc.config import DEFAULT_CONFIG_PATH, load_config
-from khuyenhoc.devbroker import private_vhost
-from khuyenhoc.platform import Platform
 from services.fund.ledger import format_dong
 
 DONATE = """mutation($input: DonationInput!) { recordDonation(input: $input) {
@@ -39,25 +33,6 @@ DONORS = ("Công ty TNHH Hồng Phát", "Ông Nguyễn Văn Hảo", "Bà Trần 
 STUDENTS = ("Đặng Thị Ánh", "Nguyễn Văn An", "Lý Thị Hoa", "Hoàng Minh Đức", "Vi Văn Sơn")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def graphql(url: str, query: str, variables: dict, token: str | None) -> dict:
-    body = json.dumps({"query": query, "variables": variables}).encode()
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=body, headers=headers)
-    with urllib.request.urlopen(request, timeout=60) as response:
-        answer = json.loads(response.read())
-    if "errors" in answer:
-        raise RuntimeError(answer["errors"])
-    return answer["data"]
-
-
 def download(base: str, path: str) -> tuple[bytes, float]:
     t0 = time.perf_counter()
     with urllib.request.urlopen(base + path, timeout=60) as response:
@@ -65,8 +40,8 @@ def download(base: str, path: str) -> tuple[bytes, float]:
 
 
 def p(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+    """A percentile in milliseconds."""
+    return percentile(values, share) * 1000
 
 
 def gift(i: int, key: str) -> dict:
@@ -82,94 +57,77 @@ def gift(i: int, key: str) -> dict:
 
 
 def run(donations: int, concurrent: int, out: Path) -> None:
-    with private_vhost("amqp://guest:guest@127.0.0.1:5672/", "khuyenhoc-bench-fund") as amqp:
-        work = Path(tempfile.mkdtemp(prefix="khuyenhoc-bench-fund-"))
-        platform = Platform(
-            run_dir=work / "run",
-            data_dir=work / "data",
-            base_port=free_port(),
-            mongo_port=free_port(),
-            env={"AMQP_URI": amqp},
-        )
-        platform.up(demo_province="20", quiet=True)
-        config = load_config(DEFAULT_CONFIG_PATH, platform.settings())
-        officer = create_token(config, "20", "06184", Role.COMMUNE_OFFICER, "Cán bộ xã", 2)
-        chair = create_token(config, "20", "06184", Role.AUTHORITY, "Chủ tịch UBND xã", 2)
-        url = platform.url(platform.gateway, "/graphql")
+    with running_platform() as (platform, admin):
+        officer = admin.acting_as(Role.COMMUNE_OFFICER, "20", "06184")
+        chair = admin.acting_as(Role.AUTHORITY, "20", "06184")
         base = platform.url(platform.gateway, "")
-        try:
-            latencies = []
+        latencies = []
+        began = time.perf_counter()
+        for i in range(donations):
+            t0 = time.perf_counter()
+            officer(DONATE, {"input": gift(i, f"bench-seq-{i:06d}")})
+            latencies.append(time.perf_counter() - t0)
+        sent = time.perf_counter() - began
+        print(
+            f"recordDonation via GraphQL, {donations} sequential on one fund: "
+            f"{donations / sent:.0f}/s, p50 {p(latencies, 0.5):.1f} ms, "
+            f"p95 {p(latencies, 0.95):.1f} ms"
+        )
+        total = donations
+        with ThreadPoolExecutor(concurrent) as pool:
             began = time.perf_counter()
-            for i in range(donations):
-                t0 = time.perf_counter()
-                graphql(url, DONATE, {"input": gift(i, f"bench-seq-{i:06d}")}, officer)
-                latencies.append(time.perf_counter() - t0)
-            sent = time.perf_counter() - began
-            print(
-                f"recordDonation via GraphQL, {donations} sequential on one fund: "
-                f"{donations / sent:.0f}/s, p50 {p(latencies, 0.5):.1f} ms, "
-                f"p95 {p(latencies, 0.95):.1f} ms"
-            )
-            total = donations
-            with ThreadPoolExecutor(concurrent) as pool:
-                began = time.perf_counter()
-                answers = list(
-                    pool.map(
-                        lambda i: graphql(
-                            url, DONATE, {"input": gift(i, f"bench-par-{i:06d}")}, officer
-                        ),
-                        range(donations, 2 * donations),
-                    )
+            answers = list(
+                pool.map(
+                    lambda i: officer(DONATE, {"input": gift(i, f"bench-par-{i:06d}")}),
+                    range(donations, 2 * donations),
                 )
-                spent = time.perf_counter() - began
-            total += donations
-            numbers = sorted(
-                int(a["recordDonation"]["donation"]["receiptNumber"].rsplit("-", 1)[1])
-                for a in answers
             )
-            print(
-                f"recordDonation via GraphQL, {donations} from {concurrent} clients on one fund: "
-                f"{donations / spent:.0f}/s; receipt numbers {numbers[0]}..{numbers[-1]}, "
-                f"gap-free: {numbers == list(range(numbers[0], numbers[0] + donations))}"
-            )
-            awards = []
-            for k in range(25):
-                proposal = {
-                    "unitCode": "06184",
-                    "amount": str(500_000 + 100_000 * (k % 5)),
-                    "purpose": ("award", "scholarship", "university_prize")[k % 3],
-                    "beneficiary": {
-                        "kind": "student",
-                        "name": STUDENTS[k % len(STUDENTS)],
-                        "school": "Trường THCS Đồng Đăng",
-                        "grade": str(6 + k % 4),
-                        "achievement": "Học sinh giỏi",
-                    },
-                }
-                ident = graphql(url, PROPOSE, {"input": proposal}, officer)
-                approval = {
-                    "disbursementId": ident["proposeDisbursement"]["id"],
-                    "paidOn": f"2024-12-{10 + k // 2:02d}",  # in order: after the last
-                }
-                t0 = time.perf_counter()
-                graphql(url, APPROVE, {"input": approval}, chair)
-                awards.append(time.perf_counter() - t0)
-            print(f"approveDisbursement: p50 {p(awards, 0.5):.1f} ms over {len(awards)}")
-            renders = []
-            for _ in range(10):
-                t0 = time.perf_counter()
-                statement = graphql(url, PUBLIC, {}, None)["publicFundStatement"]
-                renders.append(time.perf_counter() - t0)
-            xlsx, xlsx_time = download(base, statement["xlsxUrl"])
-            pdf, pdf_time = download(base, statement["pdfUrl"])
-            print(
-                f"public statement of a year ({total} donations, {len(awards)} awards): "
-                f"GraphQL p50 {p(renders, 0.5):.0f} ms; .xlsx {xlsx_time * 1000:.0f} ms "
-                f"({len(xlsx) // 1024} KB); PDF {pdf_time * 1000:.0f} ms ({len(pdf) // 1024} KB)"
-            )
-            save(out, statement, xlsx, pdf)
-        finally:
-            platform.down()
+            spent = time.perf_counter() - began
+        total += donations
+        numbers = sorted(
+            int(a["recordDonation"]["donation"]["receiptNumber"].rsplit("-", 1)[1]) for a in answers
+        )
+        print(
+            f"recordDonation via GraphQL, {donations} from {concurrent} clients on one fund: "
+            f"{donations / spent:.0f}/s; receipt numbers {numbers[0]}..{numbers[-1]}, "
+            f"gap-free: {numbers == list(range(numbers[0], numbers[0] + donations))}"
+        )
+        awards = []
+        for k in range(25):
+            proposal = {
+                "unitCode": "06184",
+                "amount": str(500_000 + 100_000 * (k % 5)),
+                "purpose": ("award", "scholarship", "university_prize")[k % 3],
+                "beneficiary": {
+                    "kind": "student",
+                    "name": STUDENTS[k % len(STUDENTS)],
+                    "school": "Trường THCS Đồng Đăng",
+                    "grade": str(6 + k % 4),
+                    "achievement": "Học sinh giỏi",
+                },
+            }
+            ident = officer(PROPOSE, {"input": proposal})
+            approval = {
+                "disbursementId": ident["proposeDisbursement"]["id"],
+                "paidOn": f"2024-12-{10 + k // 2:02d}",  # in order: after the last
+            }
+            t0 = time.perf_counter()
+            chair(APPROVE, {"input": approval})
+            awards.append(time.perf_counter() - t0)
+        print(f"approveDisbursement: p50 {p(awards, 0.5):.1f} ms over {len(awards)}")
+        renders = []
+        for _ in range(10):
+            t0 = time.perf_counter()
+            statement = admin.public()(PUBLIC)["publicFundStatement"]
+            renders.append(time.perf_counter() - t0)
+        xlsx, xlsx_time = download(base, statement["xlsxUrl"])
+        pdf, pdf_time = download(base, statement["pdfUrl"])
+        print(
+            f"public statement of a year ({total} donations, {len(awards)} awards): "
+            f"GraphQL p50 {p(renders, 0.5):.0f} ms; .xlsx {xlsx_time * 1000:.0f} ms "
+            f"({len(xlsx) // 1024} KB); PDF {pdf_time * 1000:.0f} ms ({len(pdf) // 1024} KB)"
+        )
+        save(out, statement, xlsx, pdf)
 
 
 def save(out: Path, st: dict, xlsx: bytes, pdf: bytes) -> None:

@@ -16,7 +16,6 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench.common import free_port, percentile, running_platform
-from khuyenhoc.config import load_config
 from khuyenhoc.envelope import new_event
 from khuyenhoc.events import RECOGNISED
 from khuyenhoc.outbox import EventPublisher
@@ -75,8 +74,8 @@ def run(households: int) -> None:
         "SMS_QUIET_HOURS": "off",
     }
     try:
-        with running_platform(env=env) as (platform, graphql):
-            config = load_config(env=platform.settings())
+        with running_platform(env=env) as (_, graphql):
+            config = graphql.config
             events, phones = [], []
             for i in range(households):
                 phone = f"09{i:08d}"
