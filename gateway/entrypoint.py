@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -156,41 +157,41 @@ class GatewayService(ObservableService):
 
     @http("GET", "/files/imports/<string:job_id>/errors.xlsx")
     def import_errors(self, request: Any, job_id: str) -> Any:
-        caller, refusal = self._file_caller(request)
+        caller, _, refusal = self._private(
+            request,
+            lambda tenant: self.registration.import_job(tenant, job_id),
+            "unitpath",
+            "Không tìm thấy lượt nhập này.",
+        )
         if refusal:
             return refusal
-        job = self.registration.import_job(caller.tenant, job_id)
-        if job is None:
-            return _refusal(404, "Không tìm thấy lượt nhập này.")
-        if not caller.covers(UnitPath.parse(job["unitpath"])):
-            return _refusal(403, FORBIDDEN_MESSAGE)
         content = self.registration.import_error_report(caller.tenant, job_id)
         return _xlsx(base64.b64decode(content), f"loi-nhap-{job_id}.xlsx")
 
     @http("GET", "/files/exports/<string:code>/<int:year>.xlsx")
     def export_registrations(self, request: Any, code: str, year: int) -> Any:
         """A unit's registrations for a year: the officers' paper record."""
-        caller, refusal = self._file_caller(request)
+        caller, unit, refusal = self._private(
+            request,
+            lambda tenant: self.registration.get_unit(code, tenant, f"{year}-12-31"),
+            "path",
+            "Không tìm thấy đơn vị này.",
+        )
         if refusal:
             return refusal
-        unit = self.registration.get_unit(code, caller.tenant, f"{year}-12-31")
-        if unit is None:
-            return _refusal(404, "Không tìm thấy đơn vị này.")
-        if not caller.covers(UnitPath.parse(unit["path"])):
-            return _refusal(403, FORBIDDEN_MESSAGE)
         content = self.registration.export_registrations(caller.tenant, unit["path"], year)
         return _xlsx(base64.b64decode(content), f"dang-ky-{code}-{year}.xlsx")
 
     @http("GET", "/files/evidence/<string:enrolment_id>/<string:evidence_id>")
     def evidence_file(self, request: Any, enrolment_id: str, evidence_id: str) -> Any:
-        caller, refusal = self._file_caller(request)
+        _, found, refusal = self._private(
+            request,
+            lambda tenant: self.scoring.evidence_file(tenant, enrolment_id, evidence_id),
+            "unitpath",
+            "Không tìm thấy minh chứng này.",
+        )
         if refusal:
             return refusal
-        found = self.scoring.evidence_file(caller.tenant, enrolment_id, evidence_id)
-        if found is None:
-            return _refusal(404, "Không tìm thấy minh chứng này.")
-        if not caller.covers(UnitPath.parse(found["unitpath"])):
-            return _refusal(403, FORBIDDEN_MESSAGE)
         return Response(
             base64.b64decode(found["content"]),
             mimetype=found["content_type"],
@@ -225,15 +226,35 @@ class GatewayService(ObservableService):
     @http("GET", "/files/receipts/<string:donation_id>.pdf")
     def donation_receipt(self, request: Any, donation_id: str) -> Any:
         """Biên lai: a donation's printable receipt, for a token whose subtree holds the fund."""
-        caller, refusal = self._file_caller(request)
+        _, found, refusal = self._private(
+            request,
+            lambda tenant: self.fund.receipt(tenant, donation_id),
+            "unitPath",
+            "Không tìm thấy biên lai này.",
+        )
         if refusal:
             return refusal
-        found = self.fund.receipt(caller.tenant, donation_id)
-        if found is None:
-            return _refusal(404, "Không tìm thấy biên lai này.")
-        if not caller.covers(UnitPath.parse(found["unitPath"])):
-            return _refusal(403, FORBIDDEN_MESSAGE)
         return _pdf(base64.b64decode(found["content"]), f"bien-lai-{found['receiptNumber']}.pdf")
+
+    def _private(
+        self,
+        request: Any,
+        find: Callable[[str], dict[str, Any] | None],
+        path_field: str,
+        missing: str,
+    ) -> tuple[Caller, dict[str, Any], None] | tuple[None, None, Any]:
+        """A private file's record, looked up in the caller's tenant, if the caller's subtree
+        holds its unit; otherwise the refusal: 401 without a valid token, 404 when it is not
+        there (another tenant's included), 403 outside the caller's subtree."""
+        caller, refusal = self._file_caller(request)
+        if caller is None:
+            return None, None, refusal
+        found = find(caller.tenant)
+        if found is None:
+            return None, None, _refusal(404, missing)
+        if not caller.covers(UnitPath.parse(found[path_field])):
+            return None, None, _refusal(403, FORBIDDEN_MESSAGE)
+        return caller, found, None
 
     def _file_caller(self, request: Any) -> tuple[Caller | None, Any]:
         """Files that hold names need a token, like the GraphQL fields that hold them."""

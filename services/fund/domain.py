@@ -594,7 +594,8 @@ def money(amount: int) -> str:
 
 def donated_event(record: Mapping[str, Any], path: UnitPath, now: datetime) -> dict[str, Any]:
     """``donated``: what a thank-you needs — the donor's name, the anonymity wish, contact
-    details if given — and the receipt. Personal data: for the platform's own consumers."""
+    details if given — and the receipt. Personal data: partners receive it without the contact
+    details and with an anonymous donor unnamed (notification's ``for_partners``)."""
     donor = record["donor"]
     return new_event(
         DONATED,
