@@ -311,7 +311,8 @@ def decide(
             continue
         verdict = current["review"]["verdict"]
         criteria = next((s for s in sets if s.id == verdict["set_id"]), None)
-        earlier = assessments.of_subject(tenant, current["subject_id"])
+        lasting = criteria is not None and (criteria.validity_years or 0) > 1
+        earlier = assessments.of_subject(tenant, current["subject_id"]) if lasting else []
         standing = standing_in_the_way(
             (a for a in earlier if a["title"] == current["title"]),
             current["year"],
