@@ -10,6 +10,11 @@ from kombu import Connection
 from khuyenhoc.auth import Role
 from khuyenhoc.contracts import validate_event
 from khuyenhoc.events import REVOKED, SCORED
+from khuyenhoc.storage import service_database
+from services.scoring import store
+from services.scoring.criteria_sets import load_shipped
+from services.scoring.entrypoint import tenant_sets
+from services.scoring.service import refresh_dependents
 from tests.conftest import wait_until
 from tests.integration.conftest import GraphQLError, token_for
 from tests.integration.helpers import load_demo_directory, tap
@@ -164,6 +169,11 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
     for code in ("06184", "183", "20"):
         figures = gateway(FIGURES, {"code": code})["orgUnit"]["stats"]["title"]
         assert figures == {"registered": 1, "reviewed": 1, "eligible": 1}
+    # the same recognition heard again (a redelivery) re-judges nothing
+    assessments = store.Assessments(service_database(config, "scoring"))
+    sets = [*tenant_sets(config["CRITERIA_DIR"], "20"), *load_shipped()]
+    assert refresh_dependents(assessments, sets, assessments.get(members[8])) == []
+    assert unit_state(gateway, unit) == review
 
     # a revocation takes the share back under 90%: no longer eligible, announced as such
     authority = token_for("20/183/06184", Role.AUTHORITY)
