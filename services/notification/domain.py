@@ -27,6 +27,9 @@ RECEIPT = "receipt"  # the fund's receipt PDF (biên lai), attached to the donor
 # opted out) are final until an operator replays a DEAD one.
 PENDING, SENDING, SENT, DEAD, SKIPPED = "PENDING", "SENDING", "SENT", "DEAD", "SKIPPED"
 FINAL = frozenset({SENT, DEAD, SKIPPED})
+# What the inbox tells a delivery of an event: plan its messages, they were planned before, or
+# another delivery is planning them right now.
+PLAN, DONE, BUSY = "plan", "done", "busy"
 
 REMINDER = "reminder"  # not an event: the schedule's reminder of a deadline
 

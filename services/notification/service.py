@@ -19,11 +19,14 @@ from zoneinfo import ZoneInfo
 
 from khuyenhoc.envelope import CONTENT_TYPE, SPEC_VERSION, Envelope
 from khuyenhoc.events import ALL_EVENT_TYPES
+from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnitPath
 from services.notification.channels import Attachment, Channels, DeliveryFailed
 from services.notification.domain import (
+    BUSY,
     CONTACT_AUDIENCES,
     DEAD,
+    DONE,
     EMAIL,
     OFFICERS,
     PARTNERS,
@@ -123,10 +126,13 @@ def event_name(event_type: str) -> str:
 
 
 def receive(stores: Stores, event: Envelope, now: datetime) -> bool:
-    """Keep the event and plan its messages (once); False when it had been planned before."""
-    document = stores.inbox.receive(event, now)
-    if document.get("status") == "PLANNED":
+    """Keep the event and plan its messages (once); False when they had been planned before.
+    A delivery arriving while another one plans is tried again later (``RetryLater``)."""
+    claim = stores.inbox.receive(event, now)
+    if claim == DONE:
         return False
+    if claim == BUSY:
+        raise RetryLater(f"event {event.id} is being planned by another delivery")
     notice = Notice(event.id, event_name(event.type), event.tenant, str(event.unitpath), event.data)
     schedule(stores, notice, now)
     stores.inbox.mark_planned(event.id)

@@ -58,3 +58,31 @@ def test_replay_and_the_log_stay_inside_their_tenant_and_subtree(config):
     assert replay_dead(s.messages, "20", None, now) == []  # no longer DEAD
     statuses = {m["event_id"]: (m["status"], m["attempts"]) for m in s.messages.messages.find({})}
     assert statuses == {"a": (PENDING, 0), "b": (PENDING, 0), "c": (DEAD, 5)}
+
+
+def test_one_delivery_of_an_event_plans_it_and_a_crashed_planner_is_taken_over(config):
+    """Deliveries of one event racing each other: the first plans, the others wait (BUSY)
+    until it is planned (DONE); if the planner died, the lease runs out and one takes over."""
+    from datetime import timedelta
+
+    from khuyenhoc.envelope import Envelope
+    from services.notification.domain import BUSY, DONE, PLAN
+    from services.notification.inbox import PLANNING_LEASE
+    from tests.integration.helpers import registered_event
+
+    s = stores(config)
+    now = datetime.now(UTC)
+    first, second = (
+        Envelope.from_dict(registered_event("hh-1")),
+        Envelope.from_dict(registered_event("hh-2")),
+    )
+    assert s.inbox.receive(first, now) == PLAN
+    assert s.inbox.receive(first, now) == BUSY  # the first delivery is still planning
+    s.inbox.mark_planned(first.id)
+    assert s.inbox.receive(first, now) == DONE
+
+    assert s.inbox.receive(second, now) == PLAN  # ... and its planner dies here
+    later = now + timedelta(seconds=PLANNING_LEASE - 1)
+    assert s.inbox.receive(second, later) == BUSY
+    expired = now + timedelta(seconds=PLANNING_LEASE + 1)
+    assert [s.inbox.receive(second, expired), s.inbox.receive(second, expired)] == [PLAN, BUSY]
