@@ -19,13 +19,13 @@ from nameko.constants import PERSISTENT
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import QueueConsumer
-from pymongo.errors import ConnectionFailure
 
 from khuyenhoc.config import tenants
 from khuyenhoc.contracts import ContractError, validate_event
 from khuyenhoc.envelope import Envelope, EventType
 from khuyenhoc.metrics import DEAD_LETTERS, EVENTS_CONSUMED
 from khuyenhoc.retry import RetryLater
+from khuyenhoc.storage import StoreUnavailable as ConnectionFailure
 from khuyenhoc.tenancy import UnknownTenant, require_tenant
 from khuyenhoc.topology import (
     DEAD_LETTER_EXCHANGE,

@@ -19,9 +19,14 @@ from nameko.extensions import DependencyProvider
 from pymongo import MongoClient, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, PyMongoError
 
 from khuyenhoc.config import database_name
+
+# What callers above the stores catch, so that they need not import the driver themselves.
+StoreError = PyMongoError
+StoreUnavailable = ConnectionFailure
+DuplicateKey = DuplicateKeyError
 
 _clients: dict[str, MongoClient] = {}
 _lock = threading.Lock()
@@ -139,3 +144,168 @@ def get_file(collection: Collection, file_id: str, chunks: int) -> bytes:
     ids = [f"{file_id}:{n}" for n in range(chunks)]
     parts = {doc["_id"]: bytes(doc["data"]) for doc in collection.find({"_id": {"$in": ids}})}
     return b"".join(parts[i] for i in ids)
+
+
+class CrossTenantWrite(PermissionError):
+    """A store bound to one tenant was asked to write a document of another tenant."""
+
+
+TENANT_FIELD = "tenant"
+
+
+class TenantCollection:
+    """One collection as one tenant (province) sees it: the single place tenant isolation is
+    enforced for documents, so that a forgotten check cannot leak another province's data.
+
+    Every filter is narrowed to ``tenant``; every document written carries it; a document of
+    another tenant is never returned, updated or deleted, even when asked for by ``_id``.
+    Filters on ``_id`` plus ``tenant`` stay index lookups on MongoDB and on nx-27017 (measured:
+    0.9 ms either way at 20,000 documents); ``_id`` ``$in`` lists are filtered here instead,
+    since nx-27017 scans for ``$in`` plus another field (8 ms against 1.7 ms).
+    """
+
+    def __init__(self, collection: Collection, tenant: str) -> None:
+        if not tenant:
+            raise ValueError("a tenant collection needs a tenant")
+        self.collection = collection
+        self.tenant = tenant
+
+    @property
+    def name(self) -> str:
+        return self.collection.name
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def find_one(self, filter: dict[str, Any], *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        return self.collection.find_one(self._narrow(filter), *args, **kwargs)
+
+    def find(
+        self, filter: dict[str, Any] | None = None, projection: Any = None, **kwargs: Any
+    ) -> Any:
+        """A cursor of this tenant's documents (``_id`` ``$in`` lists: an iterator)."""
+        filter = dict(filter or {})
+        if _is_id_list(filter) and TENANT_FIELD not in filter and not kwargs:
+            return self._own(self.collection.find(filter, _with_tenant(projection)), projection)
+        return self.collection.find(self._narrow(filter), projection, **kwargs)
+
+    def count_documents(self, filter: dict[str, Any], **kwargs: Any) -> int:
+        return self.collection.count_documents(self._narrow(filter), **kwargs)
+
+    def distinct(self, key: str, filter: dict[str, Any] | None = None) -> list[Any]:
+        return self.collection.distinct(key, self._narrow(filter or {}))
+
+    def aggregate(self, pipeline: list[dict[str, Any]], **kwargs: Any) -> Any:
+        return self.collection.aggregate(
+            [{"$match": {TENANT_FIELD: self.tenant}}, *pipeline], **kwargs
+        )
+
+    # -- writes --------------------------------------------------------------------------
+
+    def insert_one(self, document: dict[str, Any], **kwargs: Any) -> Any:
+        return self.collection.insert_one(self._stamp(document), **kwargs)
+
+    def insert_many(self, documents: list[dict[str, Any]], **kwargs: Any) -> Any:
+        return self.collection.insert_many([self._stamp(d) for d in documents], **kwargs)
+
+    def update_one(
+        self, filter: dict[str, Any], update: Any, upsert: bool = False, **kwargs: Any
+    ) -> Any:
+        return self.collection.update_one(
+            self._narrow(filter), self._guard(update), upsert=upsert, **kwargs
+        )
+
+    def update_many(self, filter: dict[str, Any], update: Any, **kwargs: Any) -> Any:
+        return self.collection.update_many(self._narrow(filter), self._guard(update), **kwargs)
+
+    def replace_one(
+        self, filter: dict[str, Any], document: dict[str, Any], upsert: bool = False
+    ) -> Any:
+        return self.collection.replace_one(
+            self._narrow(filter), self._stamp(document), upsert=upsert
+        )
+
+    def find_one_and_update(self, filter: dict[str, Any], update: Any, **kwargs: Any) -> Any:
+        return self.collection.find_one_and_update(
+            self._narrow(filter), self._guard(update), **kwargs
+        )
+
+    def delete_one(self, filter: dict[str, Any]) -> Any:
+        return self.collection.delete_one(self._narrow(filter))
+
+    def delete_many(self, filter: dict[str, Any]) -> Any:
+        return self.collection.delete_many(self._narrow(filter))
+
+    def update_each(
+        self, updates: list[tuple[dict[str, Any], Any, bool]], ordered: bool = False
+    ) -> Any:
+        """Several ``(filter, update, upsert)`` in one round trip (``bulk_write``), each
+        narrowed to this tenant like :meth:`update_one`."""
+        if not updates:
+            return None
+        return self.collection.bulk_write(
+            [UpdateOne(self._narrow(f), self._guard(u), upsert=up) for f, u, up in updates],
+            ordered=ordered,
+        )
+
+    # -- the rules -----------------------------------------------------------------------
+
+    def _narrow(self, filter: dict[str, Any]) -> dict[str, Any]:
+        narrowed = dict(filter)
+        if narrowed.get(TENANT_FIELD, self.tenant) != self.tenant:
+            # asked for another tenant's documents: a filter that matches none of ours
+            narrowed[TENANT_FIELD] = {"$in": []}
+        else:
+            narrowed[TENANT_FIELD] = self.tenant
+        return narrowed
+
+    def _stamp(self, document: dict[str, Any]) -> dict[str, Any]:
+        if document.get(TENANT_FIELD, self.tenant) != self.tenant:
+            raise CrossTenantWrite(f"{self.name}: a document of tenant {document[TENANT_FIELD]!r}")
+        return {**document, TENANT_FIELD: self.tenant}
+
+    def _guard(self, update: Any) -> Any:
+        """An update may not move a document to another tenant; an upsert's new document gets
+        this tenant (from the narrowed filter, as MongoDB copies equality fields)."""
+        if isinstance(update, dict):
+            for operator in ("$set", "$setOnInsert"):
+                fields = update.get(operator) or {}
+                if fields.get(TENANT_FIELD, self.tenant) != self.tenant:
+                    raise CrossTenantWrite(f"{self.name}: an update moving to another tenant")
+            if TENANT_FIELD in (update.get("$unset") or {}):
+                raise CrossTenantWrite(f"{self.name}: an update that drops the tenant")
+        return update
+
+    def _own(self, found: Any, projection: Any) -> Any:
+        hide = isinstance(projection, dict) and projection.get(TENANT_FIELD) in (None, 0, False)
+        hide = hide and any(v for k, v in projection.items() if k != "_id")
+        for doc in found:
+            if doc.get(TENANT_FIELD) == self.tenant:
+                if hide:
+                    doc.pop(TENANT_FIELD, None)
+                yield doc
+
+
+def _is_id_list(filter: dict[str, Any]) -> bool:
+    value = filter.get("_id")
+    return isinstance(value, dict) and "$in" in value
+
+
+def _with_tenant(projection: Any) -> Any:
+    """An inclusion projection widened by the tenant field, which :meth:`_own` checks."""
+    if isinstance(projection, dict) and any(v for k, v in projection.items() if k != "_id"):
+        return {**projection, TENANT_FIELD: 1}
+    return projection
+
+
+class TenantDatabase:
+    """A service's database as one tenant sees it: every collection is a
+    :class:`TenantCollection`. Stores take one of these, so a store is built for one tenant and
+    cannot reach another's documents. Work that is truly across tenants (the outbox relay,
+    sweeps, the public directory) uses the plain :class:`Database` and says so by name."""
+
+    def __init__(self, db: Database, tenant: str) -> None:
+        self.db = db
+        self.tenant = tenant
+
+    def __getitem__(self, name: str) -> TenantCollection:
+        return TenantCollection(self.db[name], self.tenant)

@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 from nameko.web.handlers import http
-from pymongo.errors import PyMongoError
 
 from khuyenhoc import metrics
 from khuyenhoc.metrics import Instrumentation
+from khuyenhoc.storage import StoreError as PyMongoError
 from khuyenhoc.storage import ping
 
 JSON = {"Content-Type": "application/json; charset=utf-8"}

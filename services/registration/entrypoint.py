@@ -15,7 +15,7 @@ from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
-from services.registration import exports, imports, service, store
+from services.registration import exports, hierarchy, imports, service, spreadsheets, store
 from services.registration.domain import SubjectKind
 from services.registration.schemas import (
     MESSAGES,
@@ -283,6 +283,37 @@ class RegistrationService(ObservableService):
         day = _day(at)
         unit = directory.get(tenant, code, day) if tenant else directory.find_by_code(code, day)
         return _public_unit(unit)
+
+    @rpc
+    def unit_for_year(self, code: str, tenant: str, year: int) -> dict[str, Any] | None:
+        """The unit a registration for ``year`` refers to: the directory as it stood at the
+        end of that year (or today, while the year runs)."""
+        day = hierarchy.registration_date(year, date.today())
+        return _public_unit(store.Directory(self.db).get(tenant, code, day))
+
+    @rpc
+    def parent(self, unit_id_: str) -> dict[str, Any] | None:
+        """A unit's parent as it stood while the unit existed (its last day, once closed)."""
+        directory = store.Directory(self.db)
+        unit = directory.by_id(unit_id_)
+        if unit is None or not unit.get("parent_code"):
+            return None
+        day = hierarchy.reference_day(unit, date.today())
+        return _public_unit(directory.get(unit["tenant"], unit["parent_code"], day))
+
+    @rpc
+    def figure_paths(self, unit_id_: str, year: int) -> list[str]:
+        """Where a unit's figures for ``year`` are kept: its own path, or its predecessors'
+        for a year before it was formed."""
+        unit = store.Directory(self.db).by_id(unit_id_)
+        return [] if unit is None else hierarchy.figure_paths(unit, year)
+
+    @rpc
+    def template(self, kind: str) -> str | None:
+        """The import template of ``kind`` as base64 .xlsx; None for an unknown kind."""
+        if kind not in spreadsheets.SUBJECT_KINDS:
+            return None
+        return base64.b64encode(spreadsheets.template(kind)).decode("ascii")
 
     @rpc
     def get_units(self, unit_ids: list[str]) -> list[dict[str, Any]]:
