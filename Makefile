@@ -18,9 +18,11 @@ status:
 
 lint: setup
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/mypy
 
 test: setup
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/mypy
 	@$(VENV)/bin/pytest
 
 bench: setup
