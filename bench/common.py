@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gateway.commands import create_token
 from khuyenhoc.auth import Role
 from khuyenhoc.config import load_config
-from khuyenhoc.devbroker import private_vhost
-from khuyenhoc.platform import Platform
+from ops.devbroker import private_vhost
+from ops.platform import Platform
+from ops.tokens import create_token
 
 
 def free_port() -> int:

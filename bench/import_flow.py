@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.common import running_platform
 from bench.commune_file import household_list
-from khuyenhoc.platform import SERVICES, Platform
+from ops.platform import SERVICES, Platform
 
 START = """mutation($input: StartImportInput!) { startImport(input: $input) { id total } }"""
 JOB = """query($id: String!) { importJob(id: $id) { status done created failed } }"""

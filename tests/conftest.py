@@ -91,7 +91,7 @@ def mongo_uri():
 def amqp_uri():
     """The real broker, in a virtual host of its own when we may create one (so a running
     ``make run`` and the tests never consume each other's messages)."""
-    from khuyenhoc.devbroker import private_vhost
+    from ops.devbroker import private_vhost
 
     with private_vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")) as uri:
         yield uri

@@ -6,11 +6,11 @@ import uuid
 
 import pytest
 
-from gateway.commands import create_token
 from khuyenhoc.auth import Role
 from khuyenhoc.config import load_config
-from khuyenhoc.devbroker import private_vhost
-from khuyenhoc.platform import SERVICES, Platform
+from ops.devbroker import private_vhost
+from ops.platform import SERVICES, Platform
+from ops.tokens import create_token
 from services.registration.commands import load_directory
 from tests.conftest import REPO_ROOT, TEST_TENANTS
 from tests.e2e.client import free_port_block

@@ -153,7 +153,7 @@ def test_the_command_line_imports_with_a_progress_bar(platform, admin, tmp_path)
         [
             sys.executable,
             "-m",
-            "khuyenhoc.cli",
+            "ops.cli",
             "import",
             "households",
             str(path),

@@ -13,7 +13,7 @@ from kombu import Connection
 
 from khuyenhoc.contracts import validate_event
 from khuyenhoc.events import REGISTERED
-from khuyenhoc.platform import SERVICES
+from ops.platform import SERVICES
 from tests.conftest import wait_until
 from tests.e2e.client import graphql
 from tests.integration.helpers import tap

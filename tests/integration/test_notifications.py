@@ -9,7 +9,6 @@ import yaml
 from kombu import Connection
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from khuyenhoc import cli
 from khuyenhoc.auth import Role
 from khuyenhoc.contracts import validate_event
 from khuyenhoc.envelope import new_event
@@ -18,6 +17,7 @@ from khuyenhoc.metrics import DEAD_LETTERS, EVENTS_CONSUMED, NOTIFICATIONS
 from khuyenhoc.outbox import EventPublisher
 from khuyenhoc.storage import service_database
 from khuyenhoc.tenancy import UnitPath
+from ops import cli
 from services.notification.channels import Attachment, SmtpMailer
 from services.notification.entrypoint import NotificationService
 from services.notification.signing import verify

@@ -6,9 +6,10 @@ import argparse
 import sys
 from typing import Any
 
-from gateway.commands import add_commands as add_token_commands
-from khuyenhoc import deadletters, platform
+from khuyenhoc import deadletters
 from khuyenhoc.config import load_config
+from ops import platform
+from ops.tokens import add_commands as add_token_commands
 from services.fund.commands import add_commands as add_fund_commands
 from services.notification.commands import add_commands as add_notification_commands
 from services.registration.commands import add_commands as add_registration_commands

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from khuyenhoc.auth import Role
 from khuyenhoc.config import DEFAULT_CONFIG_PATH, REPO_ROOT, load_config
+from ops.tokens import create_token
+from services.registration.commands import load_directory
 
 NX_BINARY = REPO_ROOT / ".venv-nx" / "bin" / "nx-27017"
 
@@ -84,8 +87,6 @@ class Platform:
         self._ensure_mongo()
         config = load_config(DEFAULT_CONFIG_PATH, self.settings())
         if demo_province:
-            from services.registration.commands import load_directory
-
             scheme = str(config.get("DIRECTORY_SCHEME", "2024"))
             units, _ = load_directory(config, demo_province, scheme, show_progress=not quiet)
             _say(quiet, f"directory: {units} units of province {demo_province} ({scheme})")
@@ -199,9 +200,6 @@ class Platform:
 
 
 def _demo_token(platform: Platform, province: str) -> str:
-    from gateway.commands import create_token
-    from khuyenhoc.auth import Role
-
     config = load_config(DEFAULT_CONFIG_PATH, platform.settings())
     return create_token(config, province, province, Role.PROVINCE_ADMIN, "demo", hours=8)
 
