@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -105,7 +105,7 @@ def _format_checker() -> FormatChecker:
 
 def _refuse_retrieval(uri: str) -> Resource:
     """Registry ``retrieve`` hook: contracts are local, so any unknown URI is an error."""
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class mypy cannot see into
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def _load() -> _Contracts:
             raise RuntimeError(f"{relative}: type {event_type!r} must live only in {expected}")
         types[event_type] = relative
 
-    registry: Registry = Registry(retrieve=_refuse_retrieval).with_resources(
+    registry: Registry = Registry(retrieve=_refuse_retrieval).with_resources(  # type: ignore[call-arg]  # attrs
         (_BASE_URI + relative, Resource.from_contents(schema, default_specification=DRAFT202012))
         for relative, schema in schemas.items()
     )
@@ -191,7 +191,7 @@ def _describe(error: ValidationError) -> str:
     if error.validator == "required" and isinstance(error.instance, Mapping):
         missing = [
             name
-            for name in error.validator_value
+            for name in cast(list[str], error.validator_value)
             if name not in error.instance and error.message.startswith(repr(name))
         ]
         parts.extend(missing[:1])

@@ -249,7 +249,7 @@ class OutboxRelay(DependencyProvider):
             if self._stopping:
                 break
             try:
-                if self.relay.run_once():
+                if self.relay is not None and self.relay.run_once():
                     self._wake.set()  # a backlog: go on at once instead of waiting a tick
             except Exception:  # the relay must outlive a broker or database outage
                 log.exception("outbox relay pass failed; retrying")

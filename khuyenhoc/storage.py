@@ -60,9 +60,14 @@ class MongoDatabase(DependencyProvider):
 
     def start(self) -> None:
         if self.prepare is not None:
-            self.prepare(self.database)
+            self.prepare(self._ready())
 
     def get_dependency(self, worker_ctx: Any) -> Database:
+        return self._ready()
+
+    def _ready(self) -> Database:
+        if self.database is None:
+            raise RuntimeError("the database is injected after the container's setup")
         return self.database
 
 

@@ -103,7 +103,7 @@ def _join(prefix: str, name: Any) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
-def field_messages(catalogue: MessageCatalogue) -> dict[str, str]:
+def field_messages(catalogue: MessageCatalogue) -> dict[str, str | list[Any] | dict[Any, Any]]:
     """``error_messages`` for a marshmallow field, in Vietnamese."""
     return {
         "required": catalogue["required"],
@@ -124,7 +124,9 @@ def tenant_field() -> fields.String:
 class Base64Bytes(fields.String):
     """A file sent as base64 over JSON; loads as the file's bytes."""
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bytes:
+    def _deserialize(  # type: ignore[override]  # loads bytes: that is the point of the field
+        self, value: Any, attr: Any, data: Any, **kwargs: Any
+    ) -> bytes:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
             return base64.b64decode(text, validate=True)
