@@ -29,15 +29,19 @@ from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.metrics import NOTIFICATIONS
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.text import clean
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
 from services.notification import reminders, service, store
 from services.notification.channels import Attachment, Channels
 from services.notification.domain import CHANNELS, DONOR, RECEIPT, SUBJECT
+from services.notification.inbox_store import AllTenantsPartnerFeed
 from services.notification.partners import PartnerStream, exchange_name
 from services.notification.schemas import (
+    LOG_ENTRIES,
     MESSAGES,
+    OPT_OUT,
+    SUBSCRIPTION,
+    WEBHOOK,
     OptOutSchema,
     SubscriptionSchema,
     UnsubscribeSchema,
@@ -50,23 +54,6 @@ REMINDER_SECONDS = 3600.0
 CONTACT_TIMEOUT = 10.0
 DOCUMENT_TIMEOUT = 30.0  # a receipt PDF is rendered on request
 SENDERS = 10  # messages sent at once by one delivery worker
-LOG_FIELDS = (
-    "_id",
-    "event_id",
-    "event",
-    "recipient",
-    "channel",
-    "status",
-    "attempts",
-    "reason",
-    "text",
-    "segments",
-    "encoding",
-    "created",
-    "sent_at",
-    "retry_at",
-    "unitpath",
-)
 
 
 class RpcContacts:
@@ -158,14 +145,15 @@ class NotificationService(ObservableService):
         return self._receive(event)
 
     def _receive(self, event: Envelope) -> str:
-        created = service.receive(self._stores(), event, datetime.now(UTC))
+        created = service.receive(self._stores(event.tenant), event, datetime.now(UTC))
         return PROCESSED if created else DUPLICATE
 
     @timer(interval=DELIVERY_SECONDS)
     def deliver(self) -> None:
         """Send what is due (leased, so several workers or replicas never send one twice)."""
         delivery = service.Delivery(
-            self._stores(),
+            store.AllTenantsDueMessages(self.db),
+            self._stores,
             Channels.from_config(self.config),
             RpcContacts({SUBJECT: self.registration, DONOR: self.fund}),
             service.Settings.from_config(self.config),
@@ -179,7 +167,7 @@ class NotificationService(ObservableService):
     @timer(interval=PARTNER_SECONDS)
     def relay_partner_events(self) -> None:
         stream = PartnerStream(self.config["AMQP_URI"], exchange_name(self.config))
-        service.relay_partner_events(self._stores(), stream)
+        service.relay_partner_events(AllTenantsPartnerFeed(self.db), stream)
 
     @timer(interval=REMINDER_SECONDS, eager=True)
     def remind(self) -> None:
@@ -190,7 +178,8 @@ class NotificationService(ObservableService):
     def send_reminders(self, today: str) -> int:
         """Plan the reminders due on ``today`` (ISO date); returns how many are new."""
         return reminders.plan_reminders(
-            self._stores(),
+            store.AllTenantsSubscribedUnits(self.db),
+            self._stores,
             lambda tenant, code, year: self.scoring.deadlines(tenant, code, year),
             date.fromisoformat(today),
             datetime.now(UTC),
@@ -209,13 +198,10 @@ class NotificationService(ObservableService):
         first: int = 50,
     ) -> list[dict[str, Any]]:
         """Messages at or below a unit of ``tenant``, newest first."""
-        path = UnitPath.parse(unit_path)
-        if path.tenant != tenant:
-            return []
-        found = store.Messages(self.db).log(
-            tenant, path, recipient, event_id, status, max(1, min(first, 500))
+        found = service.delivery_log(
+            self._stores(tenant), UnitPath.parse(unit_path), recipient, event_id, status, first
         )
-        return [{field: m.get(field) for field in LOG_FIELDS} for m in found]
+        return list(LOG_ENTRIES.dump(found))
 
     @rpc
     def set_opt_out(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -223,27 +209,20 @@ class NotificationService(ObservableService):
 
         def run() -> dict[str, Any]:
             data = MESSAGES.load(OptOutSchema(), payload)
-            store.OptOuts(self.db).set(
-                data["tenant"],
+            service.set_opt_out(
+                self._stores(data["tenant"]),
                 data["recipient"],
                 data["channel"],
                 data["opted_out"],
                 datetime.now(UTC),
             )
-            return {
-                "optOut": {
-                    "recipient": data["recipient"],
-                    "channel": data["channel"],
-                    "optedOut": data["opted_out"],
-                }
-            }
+            return {"optOut": OPT_OUT.dump(data)}
 
         return answered(run)
 
     @rpc
     def opted_out(self, tenant: str, recipient: str) -> list[str]:
-        optouts = store.OptOuts(self.db)
-        return [c for c in CHANNELS if optouts.has(tenant, recipient, c)]
+        return service.opted_out(self._stores(tenant), recipient, CHANNELS)
 
     @rpc
     def subscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -252,16 +231,16 @@ class NotificationService(ObservableService):
 
         def run() -> dict[str, Any]:
             data = MESSAGES.load(SubscriptionSchema(), payload)
-            found = store.Subscriptions(self.db).subscribe(
-                data["tenant"],
+            found = service.subscribe(
+                self._stores(data["tenant"]),
                 data["unit_code"],
                 data["unit_path"],
                 data["email"],
-                clean(data["name"]),
+                data["name"],
                 data["events"],
                 data["unit_name"],
             )
-            return {"subscription": {k: v for k, v in found.items() if k != "_id"}}
+            return {"subscription": SUBSCRIPTION.dump(found)}
 
         return answered(run)
 
@@ -269,10 +248,8 @@ class NotificationService(ObservableService):
     def unsubscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(UnsubscribeSchema(), payload)
-            removed = store.Subscriptions(self.db).unsubscribe(
-                data["tenant"], data["unit_code"], data["email"]
-            )
-            return {"removed": removed}
+            stores = self._stores(data["tenant"])
+            return {"removed": stores.subscriptions.unsubscribe(data["unit_code"], data["email"])}
 
         return answered(run)
 
@@ -283,19 +260,19 @@ class NotificationService(ObservableService):
 
         def run() -> dict[str, Any]:
             data = MESSAGES.load(WebhookSchema(), payload)
-            hook, created = store.Webhooks(self.db).register(
-                data["tenant"], data["name"], data["url"], data["events"]
+            registered = service.register_webhook(
+                self._stores(data["tenant"]), data["name"], data["url"], data["events"]
             )
-            answer = {"name": hook["name"], "url": hook["url"], "events": hook["events"]}
-            secret = hook["secret"] if created else None
-            return {"webhook": {**answer, "created": created, "secret": secret}}
+            return {"webhook": WEBHOOK.dump(registered)}
 
         return answered(run)
 
     @rpc
     def replay(self, tenant: str, message_ids: list[str] | None = None) -> list[str]:
         """DEAD messages of ``tenant`` (all, or those named) are sent again."""
-        return service.replay_dead(store.Messages(self.db), tenant, message_ids, datetime.now(UTC))
+        messages = self._stores(tenant).messages
+        return service.replay_dead(messages, message_ids, datetime.now(UTC))
 
-    def _stores(self) -> store.Stores:
-        return store.Stores(self.db)
+    def _stores(self, tenant: str) -> store.Stores:
+        """The province's stores: they see nothing of another province."""
+        return store.Stores.of(self.db, tenant)

@@ -1,8 +1,10 @@
 """Notification use cases: receive an event and plan its messages; deliver what is due, with
-retries, quiet hours and opt-outs; replay dead messages; feed the partner stream.
+retries, quiet hours and opt-outs; replay dead messages; feed the partner stream; the settings
+the gateway changes (opt-outs, subscriptions, webhooks) and the delivery log.
 
-Adapters (stores, channels, the registration contact lookup, the partner publisher) are
-passed in; nothing here imports the transport.
+Adapters (a province's stores, the sweeps across provinces, channels, the contact lookup, the
+partner publisher) are passed in, typed by :mod:`ports`; nothing here imports the transport or
+the driver.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from khuyenhoc.envelope import CONTENT_TYPE, SPEC_VERSION, Envelope
 from khuyenhoc.events import ALL_EVENT_TYPES
 from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.text import clean
 from services.notification.channels import Attachment, Channels, DeliveryFailed
 from services.notification.domain import (
     BUSY,
@@ -49,10 +52,15 @@ from services.notification.domain import (
     render,
     retry_delay,
 )
+from services.notification.ports import (
+    DueMessages,
+    MessageStore,
+    PartnerFeed,
+    StoresOf,
+    TenantStores,
+)
+from services.notification.records import Message, ReceivedEvent, Subscription, Webhook
 from services.notification.sms import segments, unaccented
-
-if TYPE_CHECKING:  # adapters are passed in; the use cases never import the driver
-    from services.notification.store import Messages, Stores
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +133,7 @@ def event_name(event_type: str) -> str:
     return EVENT_KINDS[event_type].name
 
 
-def receive(stores: Stores, event: Envelope, now: datetime) -> bool:
+def receive(stores: TenantStores, event: Envelope, now: datetime) -> bool:
     """Keep the event and plan its messages (once); False when they had been planned before.
     A delivery arriving while another one plans is tried again later (``RetryLater``)."""
     claim = stores.inbox.receive(event, now)
@@ -139,53 +147,52 @@ def receive(stores: Stores, event: Envelope, now: datetime) -> bool:
     return True
 
 
-def schedule(stores: Stores, notice: Notice, now: datetime) -> int:
+def schedule(stores: TenantStores, notice: Notice, now: datetime) -> int:
     """Store the messages the notice calls for; those planned before are left as they are."""
     path = UnitPath.parse(notice.unitpath)
     audiences = {route.audience for route in ROUTES.get(notice.name, ())}
     # read only what the routes need: most events (a 100,000-row import) go to partners only
     subscriptions = stores.subscriptions.along(path) if OFFICERS in audiences else []
-    webhooks = stores.webhooks.of(notice.tenant) if PARTNERS in audiences else []
+    webhooks = stores.webhooks.all() if PARTNERS in audiences else []
     planned = plan(notice, subscriptions, webhooks)
-    return stores.messages.add([_message(notice, p, path, now) for p in planned])
+    return stores.messages.add([_message(notice, p, now) for p in planned])
 
 
-def _message(notice: Notice, planned: Planned, path: UnitPath, now: datetime) -> dict[str, Any]:
-    return {
-        "_id": message_id(notice.id, planned.recipient, planned.channel),
-        "tenant": notice.tenant,
-        "unitpath": notice.unitpath,
-        **path.depth_fields(),
-        "event_id": notice.id,
-        "event": notice.name,
-        "data": dict(notice.data),
-        "recipient": planned.recipient,
-        "channel": planned.channel,
-        "template": planned.template,
-        "attach": planned.attach,
-        "status": PENDING,
-        "attempts": 0,
-        "next_at": now.timestamp(),
-        "created": now.isoformat(),
-    }
+def _message(notice: Notice, planned: Planned, now: datetime) -> Message:
+    return Message(
+        id=message_id(notice.id, planned.recipient, planned.channel),
+        tenant=notice.tenant,
+        unitpath=notice.unitpath,
+        event_id=notice.id,
+        event=notice.name,
+        data=dict(notice.data),
+        recipient=planned.recipient,
+        channel=planned.channel,
+        template=planned.template,
+        attach=planned.attach,
+        status=PENDING,
+        attempts=0,
+        next_at=now.timestamp(),
+        created=now.isoformat(),
+    )
 
 
-def cloud_event(document: dict[str, Any]) -> dict[str, Any]:
+def cloud_event(event: ReceivedEvent) -> dict[str, Any]:
     """The event as partners receive it (stream and webhooks), from the inbox: the structured
     CloudEvent its producer published, less the personal data partners must not get."""
-    kind = EVENT_KINDS[document["type"]]
+    kind = EVENT_KINDS[event.type]
     return {
         "specversion": SPEC_VERSION,
-        "id": document["_id"],
+        "id": event.id,
         "source": kind.source,
-        "type": document["type"],
-        "time": document["time"],
-        "subject": document["subject"],
+        "type": event.type,
+        "time": event.time,
+        "subject": event.subject,
         "datacontenttype": CONTENT_TYPE,
         "dataschema": kind.dataschema,
-        "tenant": document["tenant"],
-        "unitpath": document["unitpath"],
-        "data": for_partners(kind.name, document["data"]),
+        "tenant": event.tenant,
+        "unitpath": event.unitpath,
+        "data": for_partners(kind.name, event.data),
     }
 
 
@@ -212,11 +219,16 @@ class Templates:
         raise TemplateProblem(f"no template {name}.txt")
 
 
+Outcome = tuple[str, str, str]  # (channel, tenant, outcome) of one step, for the metrics
+
+
 @dataclass
 class Delivery:
-    """What a delivery pass needs; one per worker."""
+    """What a delivery pass needs; one per worker. ``queue`` finds and leases what is due in
+    every province; each leased message is then handled through its province's stores."""
 
-    stores: Stores
+    queue: DueMessages
+    stores_of: StoresOf
     channels: Channels
     contacts: Contacts
     settings: Settings
@@ -231,81 +243,82 @@ class Delivery:
     def templates(self) -> Templates:
         return Templates(self.settings.template_dir)
 
-    def run(self, batch: int = 50, rounds: int = 20) -> list[tuple[str, str, str]]:
+    def run(self, batch: int = 50, rounds: int = 20) -> list[Outcome]:
         """Deliver what is due; returns (channel, tenant, outcome) of every step, for metrics."""
-        outcomes: list[tuple[str, str, str]] = []
+        outcomes: list[Outcome] = []
         for _ in range(rounds):
             now = self.clock()
-            due = self.stores.messages.due(now.timestamp(), batch)
-            claimed = [
-                m
-                for m in due
-                if self.stores.messages.claim(m, now.timestamp(), self.settings.lease_seconds)
-            ]
+            due = self.queue.due(now.timestamp(), batch)
+            lease = self.settings.lease_seconds
+            claimed = [m for m in due if self.queue.claim(m, now.timestamp(), lease)]
             for done in self.parallel(self._deliver_claimed, claimed):
                 outcomes += done
             if not claimed:
                 break
         return outcomes
 
-    def _deliver_claimed(self, message: dict[str, Any]) -> list[tuple[str, str, str]]:
-        return self.deliver(self.stores.messages.get(message["_id"]), self.clock())
+    def _deliver_claimed(self, claimed: Message) -> list[Outcome]:
+        message = self.stores_of(claimed.tenant).messages.get(claimed.id)
+        return self.deliver(message, self.clock()) if message else []
 
-    def deliver(self, message: dict[str, Any], now: datetime) -> list[tuple[str, str, str]]:
-        channel, tenant, recipient = message["channel"], message["tenant"], message["recipient"]
-        messages = self.stores.messages
+    def deliver(self, message: Message, now: datetime) -> list[Outcome]:
+        channel, tenant = message.channel, message.tenant
+        stores = self.stores_of(tenant)
+        messages = stores.messages
 
-        def outcome(*names: str) -> list[tuple[str, str, str]]:
+        def outcome(*names: str) -> list[Outcome]:
             return [(channel, tenant, name) for name in names]
 
-        if channel != WEBHOOK and self.stores.optouts.has(tenant, recipient, channel):
-            messages.update(message["_id"], {"status": SKIPPED, "reason": "opted_out"})
+        if channel != WEBHOOK and stores.optouts.has(message.recipient, channel):
+            messages.update(message.id, {"status": SKIPPED, "reason": "opted_out"})
             return outcome("skipped")
         own = self.settings.of(tenant)
         quiet_end = own.quiet_hours.ends(now) if channel == SMS and own.quiet_hours else None
         if quiet_end is not None:
             fields = {"status": PENDING, "next_at": quiet_end.timestamp(), "reason": "quiet_hours"}
-            messages.update(message["_id"], fields)
+            messages.update(message.id, fields)
             return outcome("deferred")
         try:
-            sent = self._send(message, own.unaccented_sms)
+            sent = self._send(stores, message, own.unaccented_sms)
         except Skip as exc:
-            messages.update(message["_id"], {"status": SKIPPED, "reason": str(exc)})
+            messages.update(message.id, {"status": SKIPPED, "reason": str(exc)})
             return outcome("skipped")
         except TemplateProblem as exc:
-            messages.update(message["_id"], {"status": DEAD, "reason": str(exc)}, attempts=1)
+            messages.update(message.id, {"status": DEAD, "reason": str(exc)}, attempts=1)
             return outcome("failed", "dead")
         except DeliveryFailed as exc:
-            return self._failed(message, exc, now, outcome)
+            return outcome("failed", self._failed(messages, message, exc, now))
         fields = {**sent, "status": SENT, "sent_at": now.isoformat(), "reason": None}
-        messages.update(message["_id"], fields, attempts=1)
+        messages.update(message.id, fields, attempts=1)
         return outcome("sent")
 
     def _failed(
-        self, message: dict[str, Any], exc: DeliveryFailed, now: datetime, outcome: Any
-    ) -> list[tuple[str, str, str]]:
-        attempts = int(message.get("attempts") or 0) + 1
+        self, messages: MessageStore, message: Message, exc: DeliveryFailed, now: datetime
+    ) -> str:
+        """Dead after the last try (or a permanent refusal), else tried again after a backoff."""
+        attempts = message.attempts + 1
         reason = str(exc)[:500]
         if exc.permanent or attempts >= self.settings.max_attempts:
-            self.stores.messages.update(
-                message["_id"], {"status": DEAD, "reason": reason, "dead_at": now.isoformat()}, 1
+            messages.update(
+                message.id, {"status": DEAD, "reason": reason, "dead_at": now.isoformat()}, 1
             )
-            log.warning("message %s is dead after %d tries: %s", message["_id"], attempts, reason)
-            return outcome("failed", "dead")
+            log.warning("message %s is dead after %d tries: %s", message.id, attempts, reason)
+            return "dead"
         delay = retry_delay(
             attempts, self.settings.backoff_seconds, self.settings.backoff_cap_seconds, self.rng
         )
         retry_at = now + timedelta(seconds=delay)
-        fields = {"status": PENDING, "next_at": retry_at.timestamp(), "reason": reason}
-        self.stores.messages.update(message["_id"], {**fields, "retry_at": retry_at.isoformat()}, 1)
-        return outcome("failed", "retried")
+        fields: dict[str, Any] = {"status": PENDING, "next_at": retry_at.timestamp()}
+        fields.update(reason=reason, retry_at=retry_at.isoformat())
+        messages.update(message.id, fields, 1)
+        return "retried"
 
-    def _send(self, message: dict[str, Any], unaccented_sms: bool) -> dict[str, Any]:
-        tenant, channel, recipient = message["tenant"], message["channel"], message["recipient"]
-        kind, _, address = recipient.partition(":")
+    def _send(self, stores: TenantStores, message: Message, unaccented_sms: bool) -> dict[str, Any]:
+        tenant, channel = message.tenant, message.channel
+        kind, _, address = message.recipient.partition(":")
         if channel == WEBHOOK:
-            return self._webhook(message, address)
-        data = message.get("data") or {}
+            return self._webhook(stores, message, address)
+        data = message.data
         if kind in CONTACT_AUDIENCES:
             contact = self._contact(tenant, kind, address)
             address = contact.get("phone" if channel == SMS else "email") or ""
@@ -314,56 +327,53 @@ class Delivery:
         else:  # an officer's e-mail about the event's subject: its name and unit fill it in
             subject = data.get(CONTACT_AUDIENCES[SUBJECT])
             contact = self._contact(tenant, SUBJECT, subject) if subject else {}
-        values = context(message["event"], data, contact)
-        text = render(self.templates.get(tenant, message["template"]), values)
+        values = context(message.event, data, contact)
+        text = render(self.templates.get(tenant, message.template), values)
         if channel == SMS:
-            if unaccented_sms:
-                text = unaccented(text)
-            parts = segments(text)
-            reference = self.channels.sms.send(
-                address, text, parts.encoding, parts.count, message["_id"]
-            )
-            log.info(
-                "SMS %s: %d %s segment(s), %d units",
-                message["_id"],
-                parts.count,
-                parts.encoding,
-                parts.units,
-            )
-            return {
-                "text": text,
-                "segments": parts.count,
-                "encoding": parts.encoding,
-                "provider_ref": reference,
-            }
+            return self._sms(message, address, unaccented(text) if unaccented_sms else text)
         if channel == EMAIL:
             subject, body = email_parts(text)
             attachments = self._documents(message)
-            reference = self.channels.email.send(
-                address, subject, body, message["_id"], attachments
-            )
+            reference = self.channels.email.send(address, subject, body, message.id, attachments)
             return {"text": f"{subject}\n\n{body}", "provider_ref": reference}
         raise TemplateProblem(f"unknown channel {channel!r}")
 
-    def _webhook(self, message: dict[str, Any], name: str) -> dict[str, Any]:
-        hook = self.stores.webhooks.get(message["tenant"], name)
-        if hook is None or not hook.get("active", 1):
+    def _sms(self, message: Message, address: str, text: str) -> dict[str, Any]:
+        parts = segments(text)
+        reference = self.channels.sms.send(address, text, parts.encoding, parts.count, message.id)
+        log.info(
+            "SMS %s: %d %s segment(s), %d units",
+            message.id,
+            parts.count,
+            parts.encoding,
+            parts.units,
+        )
+        return {
+            "text": text,
+            "segments": parts.count,
+            "encoding": parts.encoding,
+            "provider_ref": reference,
+        }
+
+    def _webhook(self, stores: TenantStores, message: Message, name: str) -> dict[str, Any]:
+        hook = stores.webhooks.get(name)
+        if hook is None or not hook.active:
             raise Skip("no_webhook")
-        event = self.stores.inbox.get(message["event_id"])
+        event = stores.inbox.get(message.event_id)
         if event is None:
             raise Skip("event_gone")
         body = json.dumps(cloud_event(event), ensure_ascii=False).encode("utf-8")
-        reference = self.channels.webhook.send(hook["url"], hook["secret"], body, message["_id"])
-        return {"provider_ref": reference, "url": hook["url"]}
+        reference = self.channels.webhook.send(hook.url, hook.secret, body, message.id)
+        return {"provider_ref": reference, "url": hook.url}
 
-    def _documents(self, message: dict[str, Any]) -> tuple[Attachment, ...]:
-        kind = message.get("attach")
+    def _documents(self, message: Message) -> tuple[Attachment, ...]:
+        kind = message.attach
         if not kind:
             return ()
         if self.documents is None:
             raise TemplateProblem(f"no source of {kind!r} documents")
         try:
-            found = tuple(self.documents.fetch(message["tenant"], kind, message.get("data") or {}))
+            found = tuple(self.documents.fetch(message.tenant, kind, message.data))
         except KeyError as exc:
             raise TemplateProblem(f"no source of {kind!r} documents") from exc
         except Exception as exc:  # the owning service is away: try again later
@@ -379,29 +389,84 @@ class Delivery:
             raise DeliveryFailed(f"contact lookup failed: {exc!r}") from exc
 
 
-# -- operators ---------------------------------------------------------------------------
+# -- operators and the gateway -----------------------------------------------------------
 
 
-def replay_dead(
-    messages: Messages, tenant: str, ids: Iterable[str] | None, now: datetime
-) -> list[str]:
-    """Send DEAD messages again (all of the tenant's, or those named), with fresh tries."""
+def replay_dead(messages: MessageStore, ids: Iterable[str] | None, now: datetime) -> list[str]:
+    """Send the province's DEAD messages again (all, or those named), with fresh tries."""
     wanted = set(ids or ())
-    candidates = messages.dead(tenant)
-    chosen = [m["_id"] for m in candidates if not wanted or m["_id"] in wanted]
+    chosen = [m.id for m in messages.dead() if not wanted or m.id in wanted]
     return [i for i in chosen if messages.revive(i, now.timestamp(), now.isoformat())]
+
+
+LOG_LIMIT = 500
+
+
+def delivery_log(
+    stores: TenantStores,
+    path: UnitPath,
+    recipient: str | None = None,
+    event_id: str | None = None,
+    status: str | None = None,
+    first: int = 50,
+) -> list[Message]:
+    """The province's messages at or below a unit, newest first (1 to 500 of them)."""
+    return stores.messages.log(path, recipient, event_id, status, max(1, min(first, LOG_LIMIT)))
+
+
+def set_opt_out(
+    stores: TenantStores, recipient: str, channel: str, opted_out: bool, now: datetime
+) -> None:
+    stores.optouts.set(recipient, channel, opted_out, now)
+
+
+def opted_out(stores: TenantStores, recipient: str, channels: Iterable[str]) -> list[str]:
+    """The channels ``recipient`` asked not to be told through."""
+    return [c for c in channels if stores.optouts.has(recipient, c)]
+
+
+def subscribe(
+    stores: TenantStores,
+    unit_code: str,
+    unitpath: str,
+    email: str,
+    name: str,
+    events: list[str],
+    unit_name: str = "",
+) -> Subscription:
+    return stores.subscriptions.subscribe(
+        unit_code, unitpath, email, clean(name), events, unit_name
+    )
+
+
+@dataclass(frozen=True)
+class Registered:
+    webhook: Webhook
+    created: bool
+
+    @property
+    def secret(self) -> str | None:
+        """The signing secret, told once: in the answer that created the webhook."""
+        return self.webhook.secret if self.created else None
+
+
+def register_webhook(stores: TenantStores, name: str, url: str, events: list[str]) -> Registered:
+    return Registered(*stores.webhooks.register(name, url, events))
+
+
+# -- the partner stream ------------------------------------------------------------------
 
 
 class PartnerPublisher(Protocol):
     def publish(self, events: list[dict[str, Any]]) -> set[str]: ...
 
 
-def relay_partner_events(stores: Stores, publisher: PartnerPublisher, batch: int = 200) -> int:
+def relay_partner_events(feed: PartnerFeed, publisher: PartnerPublisher, batch: int = 200) -> int:
     """Republish received events to the partner stream; at-least-once (partners de-dup on id)."""
-    pending = stores.inbox.partner_pending(batch)
+    pending = feed.pending(batch)
     if not pending:
         return 0
-    confirmed = publisher.publish([cloud_event(doc) for doc in pending])
+    confirmed = publisher.publish([cloud_event(event) for event in pending])
     for event_id in confirmed:
-        stores.inbox.partner_published(event_id)
+        feed.published(event_id)
     return len(confirmed)
