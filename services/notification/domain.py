@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from khuyenhoc.envelope import CONTENT_TYPE, SPEC_VERSION
+from khuyenhoc.events import ALL_EVENT_TYPES
 from khuyenhoc.vocabulary import TITLE_NAMES
 from services.notification.messages import TEXTS
-from services.notification.records import Subscription, Webhook
+from services.notification.records import ReceivedEvent, Subscription, Webhook
 
 SMS, EMAIL, WEBHOOK = "sms", "email", "webhook"
 CHANNELS = (SMS, EMAIL, WEBHOOK)
@@ -159,6 +161,7 @@ def _audience(
 # -- what partners may see ---------------------------------------------------------------
 
 ANONYMOUS_DONOR = TEXTS["anonymous_donor"]
+EVENT_KINDS = {kind.type: kind for kind in ALL_EVENT_TYPES}
 
 
 def for_partners(event_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -171,6 +174,25 @@ def for_partners(event_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
     if donor.get("anonymous"):
         donor["name"] = ANONYMOUS_DONOR
     return {**data, "donor": donor}
+
+
+def cloud_event(event: ReceivedEvent) -> dict[str, Any]:
+    """The event as partners receive it (stream and webhooks), from the inbox: the structured
+    CloudEvent its producer published, less the personal data partners must not get."""
+    kind = EVENT_KINDS[event.type]
+    return {
+        "specversion": SPEC_VERSION,
+        "id": event.id,
+        "source": kind.source,
+        "type": event.type,
+        "time": event.time,
+        "subject": event.subject,
+        "datacontenttype": CONTENT_TYPE,
+        "dataschema": kind.dataschema,
+        "tenant": event.tenant,
+        "unitpath": event.unitpath,
+        "data": for_partners(kind.name, event.data),
+    }
 
 
 # -- rendering ---------------------------------------------------------------------------

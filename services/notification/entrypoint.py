@@ -1,10 +1,10 @@
 """The nameko face of notification: consumes events, runs the delivery and partner-stream
-workers on timers, answers the delivery log and its settings over RPC. Nothing more."""
+workers on timers, answers the delivery log and its settings over RPC. Each method loads its
+request (``schemas``), builds the province's stores, calls a use case (``service``) and dumps
+the answer; nothing more."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import random
 from datetime import UTC, date, datetime
 from typing import Any
@@ -31,10 +31,11 @@ from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
-from services.notification import reminders, service, store
-from services.notification.channels import Attachment, Channels
-from services.notification.domain import CHANNELS, DONOR, RECEIPT, SUBJECT
+from services.notification import delivery, reminders, service, store
+from services.notification.channels import Channels
+from services.notification.domain import CHANNELS, DONOR, SUBJECT
 from services.notification.inbox_store import AllTenantsPartnerFeed
+from services.notification.lookups import RpcContacts, RpcDocuments
 from services.notification.partners import PartnerStream, exchange_name
 from services.notification.schemas import (
     LOG_ENTRIES,
@@ -51,55 +52,7 @@ from services.notification.schemas import (
 DELIVERY_SECONDS = 1.0
 PARTNER_SECONDS = 1.0
 REMINDER_SECONDS = 3600.0
-CONTACT_TIMEOUT = 10.0
-DOCUMENT_TIMEOUT = 30.0  # a receipt PDF is rendered on request
 SENDERS = 10  # messages sent at once by one delivery worker
-
-
-class RpcContacts:
-    """Recipients' contacts, asked at delivery time (events carry none) of the service that
-    keeps them: ``<service>.contact(tenant, id)`` per audience of domain.CONTACT_AUDIENCES."""
-
-    def __init__(self, sources: dict[str, Any]) -> None:
-        self.sources = sources
-
-    def lookup(self, tenant: str, audience: str, who: str) -> dict[str, Any] | None:
-        try:
-            with eventlet.Timeout(CONTACT_TIMEOUT):
-                return self.sources[audience].contact(tenant, who)
-        except eventlet.Timeout as exc:
-            raise TimeoutError(f"no contact answer for {audience}") from exc
-
-
-class MissingDocument(LookupError):
-    """The owning service has no such document (yet): the message is tried again, then DEAD
-    with this reason; it is never sent without the document its text announces."""
-
-
-class RpcDocuments:
-    """Documents a message carries, asked at delivery of the service that keeps them: for
-    ``receipt``, the fund's ``receipt(tenant, donationId)`` (its PDF as base64)."""
-
-    def __init__(self, fund: Any) -> None:
-        self.fund = fund
-
-    def fetch(self, tenant: str, kind: str, data: dict[str, Any]) -> list[Attachment]:
-        if kind != RECEIPT:
-            raise KeyError(kind)
-        donation = data.get("donationId")
-        try:
-            with eventlet.Timeout(DOCUMENT_TIMEOUT):
-                found = self.fund.receipt(tenant, donation)
-        except eventlet.Timeout as exc:
-            raise TimeoutError(f"no receipt answer for donation {donation}") from exc
-        if not found or not found.get("content"):
-            raise MissingDocument(f"the fund has no receipt of donation {donation}")
-        try:
-            content = base64.b64decode(found["content"], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise MissingDocument(f"the receipt of donation {donation} is unreadable") from exc
-        number = found.get("receiptNumber") or data.get("receiptNumber") or donation
-        return [Attachment(f"bien-lai-{number}.pdf", "application/pdf", content)]
 
 
 class NotificationService(ObservableService):
@@ -151,17 +104,17 @@ class NotificationService(ObservableService):
     @timer(interval=DELIVERY_SECONDS)
     def deliver(self) -> None:
         """Send what is due (leased, so several workers or replicas never send one twice)."""
-        delivery = service.Delivery(
+        worker = delivery.Delivery(
             store.AllTenantsDueMessages(self.db),
             self._stores,
             Channels.from_config(self.config),
             RpcContacts({SUBJECT: self.registration, DONOR: self.fund}),
-            service.Settings.from_config(self.config),
+            delivery.Settings.from_config(self.config),
             rng=random.random,
             parallel=eventlet.GreenPool(SENDERS).imap,
             documents=RpcDocuments(self.fund),
         )
-        for channel, tenant, outcome in delivery.run():
+        for channel, tenant, outcome in worker.run():
             NOTIFICATIONS.labels(channel, tenant, outcome).inc()
 
     @timer(interval=PARTNER_SECONDS)

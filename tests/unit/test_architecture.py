@@ -161,6 +161,7 @@ PURE_MODULES = [
     "services.notification.sms",
     "services.notification.signing",
     "services.notification.service",
+    "services.notification.delivery",
     "services.notification.reminders",
     "services.notification.ports",
     "services.notification.records",

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.notification.channels import Channels, DeliveryFailed
+from services.notification.delivery import Delivery, Settings
 from services.notification.domain import DEAD, PENDING, SENT, SKIPPED
 from services.notification.records import Message
-from services.notification.service import Delivery, Settings
 from tests.fakes_notification import Contacts, Provinces, Receipts, Sms, channels
 
 NOW = datetime(2024, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
@@ -202,7 +202,7 @@ def thank_you(**changes):
 def test_the_receipt_is_fetched_from_the_fund_and_attached_under_its_number():
     import base64
 
-    from services.notification.entrypoint import RpcDocuments
+    from services.notification.lookups import RpcDocuments
 
     content = base64.b64encode(b"%PDF-1.4 receipt").decode("ascii")
     fund = Fund({"receiptNumber": "06184-2024-000001", "content": content})
@@ -219,7 +219,7 @@ def test_the_receipt_is_fetched_from_the_fund_and_attached_under_its_number():
 
 @pytest.mark.parametrize("answer", [None, {"receiptNumber": "x", "content": None}])
 def test_a_missing_receipt_is_retried_then_dead_and_the_e_mail_never_sent(answer):
-    from services.notification.entrypoint import RpcDocuments
+    from services.notification.lookups import RpcDocuments
 
     run, messages, channels = delivery(thank_you(), documents=RpcDocuments(Fund(answer)))
     for _ in range(3):  # max_attempts

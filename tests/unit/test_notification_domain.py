@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from services.notification.delivery import SHIPPED_TEMPLATES, Settings, Templates
 from services.notification.domain import (
     EMAIL,
     SMS,
@@ -21,7 +22,6 @@ from services.notification.domain import (
 )
 from services.notification.records import ReceivedEvent, Subscription, Webhook
 from services.notification.reminders import due_reminders
-from services.notification.service import SHIPPED_TEMPLATES, Settings, Templates
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 RECOGNISED_DATA = {
@@ -187,8 +187,7 @@ def test_reminder_a_week_before_the_dossier_deadline_unless_proposed():
 
 def test_partners_never_get_a_donors_contacts_nor_an_anonymous_donors_name():
     from khuyenhoc.contracts import validate_event
-    from services.notification.domain import ANONYMOUS_DONOR, for_partners
-    from services.notification.service import cloud_event
+    from services.notification.domain import ANONYMOUS_DONOR, cloud_event, for_partners
 
     donor = {
         "name": "Trần Thị Hảo",
