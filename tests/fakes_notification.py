@@ -6,7 +6,6 @@ and the document source."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -15,9 +14,9 @@ from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
 from services.notification.channels import Attachment, Channels
 from services.notification.domain import DEAD, DONE, PENDING, PLAN, SENDING
-from services.notification.records import Message, ReceivedEvent, Subscription, Webhook
+from services.notification.records import Change, Message, ReceivedEvent, Subscription, Webhook
 
-STORED = {"reason", "text", "segments", "encoding", "sent_at", "retry_at", "status", "next_at"}
+RECORDED = {"reason", "text", "segments", "encoding", "sent_at", "retry_at", "status", "next_at"}
 
 
 class Messages:
@@ -34,13 +33,15 @@ class Messages:
     def get(self, message_id: str) -> Message | None:
         return self.kept.get(message_id)
 
-    def update(self, message_id: str, fields: Mapping[str, Any], attempts: int = 0) -> None:
+    def update(self, message_id: str, change: Change) -> None:
         message = self.kept[message_id]
-        known = {k: v for k, v in fields.items() if k in STORED}
+        fields = {k: v for k, v in vars(change).items() if v is not None or k == "reason"}
+        tries = fields.pop("tries")
         self.extra.setdefault(message_id, {}).update(
-            {k: v for k, v in fields.items() if k not in STORED}
+            {k: v for k, v in fields.items() if k not in RECORDED}
         )
-        self.kept[message_id] = replace(message, **known, attempts=message.attempts + attempts)
+        known = {k: v for k, v in fields.items() if k in RECORDED}
+        self.kept[message_id] = replace(message, **known, attempts=message.attempts + tries)
 
     def log(
         self,

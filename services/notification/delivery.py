@@ -10,7 +10,7 @@ import json
 import logging
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,7 +36,7 @@ from services.notification.domain import (
     retry_delay,
 )
 from services.notification.ports import DueMessages, MessageStore, StoresOf, TenantStores
-from services.notification.records import Message
+from services.notification.records import Change, Message
 from services.notification.sms import segments, unaccented
 
 log = logging.getLogger(__name__)
@@ -173,26 +173,26 @@ class Delivery:
             return [(channel, tenant, name) for name in names]
 
         if channel != WEBHOOK and stores.optouts.has(message.recipient, channel):
-            messages.update(message.id, {"status": SKIPPED, "reason": "opted_out"})
+            messages.update(message.id, Change(SKIPPED, "opted_out"))
             return outcome("skipped")
         own = self.settings.of(tenant)
         quiet_end = own.quiet_hours.ends(now) if channel == SMS and own.quiet_hours else None
         if quiet_end is not None:
-            fields = {"status": PENDING, "next_at": quiet_end.timestamp(), "reason": "quiet_hours"}
-            messages.update(message.id, fields)
+            messages.update(
+                message.id, Change(PENDING, "quiet_hours", next_at=quiet_end.timestamp())
+            )
             return outcome("deferred")
         try:
             sent = self._send(stores, message, own.unaccented_sms)
         except Skip as exc:
-            messages.update(message.id, {"status": SKIPPED, "reason": str(exc)})
+            messages.update(message.id, Change(SKIPPED, str(exc)))
             return outcome("skipped")
         except TemplateProblem as exc:
-            messages.update(message.id, {"status": DEAD, "reason": str(exc)}, attempts=1)
+            messages.update(message.id, Change(DEAD, str(exc), tries=1))
             return outcome("failed", "dead")
         except DeliveryFailed as exc:
             return outcome("failed", self._failed(messages, message, exc, now))
-        fields = {**sent, "status": SENT, "sent_at": now.isoformat(), "reason": None}
-        messages.update(message.id, fields, attempts=1)
+        messages.update(message.id, replace(sent, sent_at=now.isoformat()))
         return outcome("sent")
 
     def _failed(
@@ -202,21 +202,19 @@ class Delivery:
         attempts = message.attempts + 1
         reason = str(exc)[:500]
         if exc.permanent or attempts >= self.settings.max_attempts:
-            messages.update(
-                message.id, {"status": DEAD, "reason": reason, "dead_at": now.isoformat()}, 1
-            )
+            messages.update(message.id, Change(DEAD, reason, tries=1, dead_at=now.isoformat()))
             log.warning("message %s is dead after %d tries: %s", message.id, attempts, reason)
             return "dead"
         delay = retry_delay(
             attempts, self.settings.backoff_seconds, self.settings.backoff_cap_seconds, self.rng
         )
         retry_at = now + timedelta(seconds=delay)
-        fields: dict[str, Any] = {"status": PENDING, "next_at": retry_at.timestamp()}
-        fields.update(reason=reason, retry_at=retry_at.isoformat())
-        messages.update(message.id, fields, 1)
+        retry = Change(PENDING, reason, tries=1, next_at=retry_at.timestamp())
+        messages.update(message.id, replace(retry, retry_at=retry_at.isoformat()))
         return "retried"
 
-    def _send(self, stores: TenantStores, message: Message, unaccented_sms: bool) -> dict[str, Any]:
+    def _send(self, stores: TenantStores, message: Message, unaccented_sms: bool) -> Change:
+        """Send the message; the step that records it as SENT (``sent_at`` still to set)."""
         tenant, channel = message.tenant, message.channel
         kind, _, address = message.recipient.partition(":")
         if channel == WEBHOOK:
@@ -238,10 +236,10 @@ class Delivery:
             subject, body = email_parts(text)
             attachments = self._documents(message)
             reference = self.channels.email.send(address, subject, body, message.id, attachments)
-            return {"text": f"{subject}\n\n{body}", "provider_ref": reference}
+            return Change(SENT, tries=1, text=f"{subject}\n\n{body}", provider_ref=reference)
         raise TemplateProblem(f"unknown channel {channel!r}")
 
-    def _sms(self, message: Message, address: str, text: str) -> dict[str, Any]:
+    def _sms(self, message: Message, address: str, text: str) -> Change:
         parts = segments(text)
         reference = self.channels.sms.send(address, text, parts.encoding, parts.count, message.id)
         log.info(
@@ -251,14 +249,16 @@ class Delivery:
             parts.encoding,
             parts.units,
         )
-        return {
-            "text": text,
-            "segments": parts.count,
-            "encoding": parts.encoding,
-            "provider_ref": reference,
-        }
+        return Change(
+            SENT,
+            tries=1,
+            text=text,
+            segments=parts.count,
+            encoding=parts.encoding,
+            provider_ref=reference,
+        )
 
-    def _webhook(self, stores: TenantStores, message: Message, name: str) -> dict[str, Any]:
+    def _webhook(self, stores: TenantStores, message: Message, name: str) -> Change:
         hook = stores.webhooks.get(name)
         if hook is None or not hook.active:
             raise Skip("no_webhook")
@@ -267,7 +267,7 @@ class Delivery:
             raise Skip("event_gone")
         body = json.dumps(cloud_event(event), ensure_ascii=False).encode("utf-8")
         reference = self.channels.webhook.send(hook.url, hook.secret, body, message.id)
-        return {"provider_ref": reference, "url": hook.url}
+        return Change(SENT, tries=1, provider_ref=reference, url=hook.url)
 
     def _documents(self, message: Message) -> tuple[Attachment, ...]:
         kind = message.attach

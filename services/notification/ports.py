@@ -9,13 +9,13 @@ the three sweeps across provinces (:class:`DueMessages`, :class:`PartnerFeed`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
-from services.notification.records import Message, ReceivedEvent, Subscription, Webhook
+from services.notification.records import Change, Message, ReceivedEvent, Subscription, Webhook
 
 
 class MessageStore(Protocol):
@@ -24,8 +24,8 @@ class MessageStore(Protocol):
 
     def get(self, message_id: str) -> Message | None: ...
 
-    def update(self, message_id: str, fields: Mapping[str, Any], attempts: int = 0) -> None:
-        """Set stored fields (status, reason, next_at, text ...), counting ``attempts`` tries."""
+    def update(self, message_id: str, change: Change) -> None:
+        """Record a delivery step (its status, reason, tries, what was sent ...)."""
 
     def log(
         self,

@@ -36,6 +36,25 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Change:
+    """What one delivery step changes of a message: fields left None stay as stored, except
+    ``reason``, always written (a message sent has none); ``tries`` is added to its attempts."""
+
+    status: str
+    reason: str | None = None
+    tries: int = 0
+    next_at: float | None = None
+    sent_at: str | None = None
+    retry_at: str | None = None
+    dead_at: str | None = None
+    text: str | None = None
+    segments: int | None = None
+    encoding: str | None = None
+    provider_ref: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Subscription:
     """An officer's e-mail subscription at a unit (and the units below it)."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from contextlib import suppress
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from khuyenhoc.tenancy import UnitPath
 from services.notification import inbox_store
 from services.notification.domain import DEAD, PENDING, SENDING
 from services.notification.inbox_store import Inbox
-from services.notification.records import Message, Subscription, Webhook
+from services.notification.records import Change, Message, Subscription, Webhook
 
 MESSAGES = "messages"
 SUBSCRIPTIONS = "subscriptions"
@@ -120,6 +121,13 @@ def message_record(document: Mapping[str, Any]) -> Message:
     )
 
 
+def change_fields(change: Change) -> dict[str, Any]:
+    """The stored fields a delivery step sets: those it names, and always the reason."""
+    fields = asdict(change)
+    del fields["tries"]
+    return {k: v for k, v in fields.items() if v is not None or k == "reason"}
+
+
 class Messages:
     """One document per (event, recipient, channel); the delivery log is these documents."""
 
@@ -143,11 +151,11 @@ class Messages:
         found = self.messages.find_one({"_id": message_id})
         return message_record(found) if found else None
 
-    def update(self, message_id: str, fields: Mapping[str, Any], attempts: int = 0) -> None:
-        change: dict[str, Any] = {"$set": dict(fields)}
-        if attempts:
-            change["$inc"] = {"attempts": attempts}
-        self.messages.update_one({"_id": message_id}, change)
+    def update(self, message_id: str, change: Change) -> None:
+        update: dict[str, Any] = {"$set": change_fields(change)}
+        if change.tries:
+            update["$inc"] = {"attempts": change.tries}
+        self.messages.update_one({"_id": message_id}, update)
 
     def log(
         self,

@@ -8,6 +8,7 @@ from khuyenhoc.storage import service_database
 from khuyenhoc.tenancy import UnitPath
 from services.notification.domain import BUSY, DEAD, DONE, PENDING, PLAN, SENDING, Notice
 from services.notification.inbox_store import PLANNING_LEASE, AllTenantsPartnerFeed
+from services.notification.records import Change
 from services.notification.service import replay_dead, schedule
 from services.notification.store import (
     AllTenantsDueMessages,
@@ -66,7 +67,7 @@ def test_replay_and_the_log_stay_inside_their_tenant_and_subtree(config):
     schedule(hanoi, recognised("c", tenant="01", path="01/001/00001"), now)
     for message in AllTenantsDueMessages(db).due(now.timestamp(), 10):
         stores = Stores.of(db, message.tenant)
-        stores.messages.update(message.id, {"status": DEAD, "reason": "HTTP 500"}, attempts=5)
+        stores.messages.update(message.id, Change(DEAD, "HTTP 500", tries=5))
     assert [m.event_id for m in lang_son.messages.log(UnitPath.parse("20/183/06184"))] == ["a"]
     assert sorted(m.event_id for m in lang_son.messages.log(UnitPath.parse("20/183"))) == [
         "a",

@@ -9,6 +9,7 @@ from khuyenhoc.envelope import Envelope
 from khuyenhoc.storage import service_database
 from khuyenhoc.tenancy import UnitPath
 from services.notification.domain import DEAD, PLAN, Notice
+from services.notification.records import Change
 from services.notification.service import replay_dead, schedule
 from services.notification.store import Stores, prepare
 from tests.integration.helpers import registered_event
@@ -35,7 +36,7 @@ def hanoi(db):
     hook, _ = stores.webhooks.register("portal", "https://hn.example.vn/", [])
     assert schedule(stores, notice, NOW) == 3  # the subject, the officer, the partner
     for message in stores.messages.log(UnitPath.parse("01")):
-        stores.messages.update(message.id, {"status": DEAD, "reason": "HTTP 500"}, 5)
+        stores.messages.update(message.id, Change(DEAD, "HTTP 500", tries=5))
     stores.optouts.set("subject:hh-01", "sms", True, NOW)
     return {"stores": stores, "event": event, "hook": hook}
 
@@ -58,7 +59,7 @@ def test_messages_of_another_province_are_never_read_changed_or_replayed(db, han
     assert len(theirs) == 3
     for message in theirs:
         assert lang_son.messages.get(message.id) is None
-        lang_son.messages.update(message.id, {"status": "SENT"}, attempts=1)
+        lang_son.messages.update(message.id, Change("SENT", tries=1))
         assert not lang_son.messages.revive(message.id, NOW.timestamp(), NOW.isoformat())
     assert lang_son.messages.log(UnitPath.parse("01")) == []
     assert lang_son.messages.log(UnitPath.parse(HANOI_PATH)) == []

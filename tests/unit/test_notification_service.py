@@ -12,6 +12,7 @@ from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnitPath
 from services.notification import service
 from services.notification.domain import BUSY, CHANNELS, DEAD, PENDING
+from services.notification.records import Change
 from services.notification.reminders import plan_reminders
 from tests.fakes_notification import Provinces, Stores
 
@@ -60,7 +61,7 @@ def test_replay_revives_the_dead_ones_asked_for_and_the_log_reads_a_subtree():
     service.receive(stores, recognised("20/183/06187", "hh-2"), NOW)
     ids = sorted(stores.messages.kept)
     for message_id in ids:
-        stores.messages.update(message_id, {"status": DEAD, "reason": "HTTP 500"}, 5)
+        stores.messages.update(message_id, Change(DEAD, "HTTP 500", tries=5))
     commune = service.delivery_log(stores, UnitPath.parse("20/183/06184"), first=0)
     assert [m.recipient for m in commune] == ["subject:hh-1"]  # at least one asked for
     assert len(service.delivery_log(stores, UnitPath.parse("20/183"))) == 2
