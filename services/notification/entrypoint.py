@@ -202,7 +202,7 @@ class NotificationService(ObservableService):
         def run() -> dict[str, Any]:
             data = MESSAGES.load(UnsubscribeSchema(), payload)
             stores = self._stores(data["tenant"])
-            return {"removed": stores.subscriptions.unsubscribe(data["unit_code"], data["email"])}
+            return {"removed": service.unsubscribe(stores, data["unit_code"], data["email"])}
 
         return answered(run)
 

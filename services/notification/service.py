@@ -135,6 +135,11 @@ def subscribe(
     )
 
 
+def unsubscribe(stores: TenantStores, unit_code: str, email: str) -> bool:
+    """False when there was no such subscription."""
+    return stores.subscriptions.unsubscribe(unit_code, email)
+
+
 @dataclass(frozen=True)
 class Registered:
     webhook: Webhook

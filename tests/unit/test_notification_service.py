@@ -80,6 +80,8 @@ def test_the_settings_the_gateway_changes():
 
     found = service.subscribe(stores, "06184", "20/183/06184", "Xa@Example.vn", "  Cán  bộ ", [])
     assert (found.email, found.name, found.tenant) == ("xa@example.vn", "Cán bộ", "20")
+    assert service.unsubscribe(stores, "06184", "XA@example.vn")
+    assert not service.unsubscribe(stores, "06184", "xa@example.vn")
 
     created = service.register_webhook(stores, "portal", "https://a.example.vn/", [])
     assert created.created and created.secret == created.webhook.secret
