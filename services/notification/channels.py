@@ -25,6 +25,7 @@ from typing import Any
 
 import requests
 
+from services.notification.messages import TEXTS
 from services.notification.signing import signed_headers
 
 log = logging.getLogger(__name__)
@@ -151,9 +152,9 @@ def _mime(
     ``EmailMessage`` folds a long Vietnamese subject into encoded words and drops the space
     between them ("nộp hồ sơ" arrives as "nộphồ sơ", Python 3.11)."""
     message = MIMEMultipart()
-    message["From"] = formataddr(("Hội Khuyến học", sender), charset="utf-8")
+    message["From"] = formataddr((TEXTS["sender_name"], sender), charset="utf-8")
     message["To"] = to
-    message["Subject"] = Header(subject, "utf-8")
+    message["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]  # typeshed: str only
     message["Message-ID"] = make_msgid(idstring=reference, domain="khuyenhoc.invalid")
     message["X-Khuyenhoc-Message"] = reference
     message.attach(MIMEText(body, "plain", "utf-8"))

@@ -10,6 +10,7 @@ from typing import Any
 from khuyenhoc.config import load_config
 from khuyenhoc.storage import service_database
 from services.notification import service, store
+from services.notification.messages import TEXTS
 from services.notification.partners import (
     ProvisioningFailed,
     create_partner,
@@ -46,18 +47,18 @@ def add_commands(commands: Any) -> None:
 
 def _notifications(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    messages = store.Messages(service_database(config, "notification"))
+    messages = store.Stores.of(service_database(config, "notification"), args.tenant).messages
     if args.action == "dead":
-        dead = messages.dead(args.tenant)
+        dead = messages.dead()
         for message in dead:
             print(
-                f"{message['_id']}  {message['channel']:<7} {message['event']:<12} "
-                f"{message['recipient']}  {message.get('reason') or ''}"
+                f"{message.id}  {message.channel:<7} {message.event:<12} "
+                f"{message.recipient}  {message.reason or ''}"
             )
-        print(f"{len(dead)} tin không gửi được (DEAD) của tỉnh {args.tenant}.")
+        print(TEXTS["dead_count"].format(count=len(dead), tenant=args.tenant))
         return 0
-    replayed = service.replay_dead(messages, args.tenant, args.ids, datetime.now(UTC))
-    print(f"Đã xếp lại {len(replayed)} tin để gửi lại.")
+    replayed = service.replay_dead(messages, args.ids, datetime.now(UTC))
+    print(TEXTS["replayed_count"].format(count=len(replayed)))
     return 0
 
 
@@ -66,7 +67,7 @@ def _partners(args: argparse.Namespace) -> int:
     try:
         if args.action == "delete":
             delete_partner(args.tenant, args.name)
-            print(f"Đã xoá tài khoản partner-{args.tenant}-{args.name}.")
+            print(TEXTS["partner_deleted"].format(tenant=args.tenant, name=args.name))
             return 0
         account = create_partner(config["AMQP_URI"], args.tenant, args.name, exchange_name(config))
     except (ProvisioningFailed, ValueError) as exc:

@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from khuyenhoc.envelope import CONTENT_TYPE, SPEC_VERSION
+from khuyenhoc.events import ALL_EVENT_TYPES
+from khuyenhoc.vocabulary import TITLE_NAMES
+from services.notification.messages import TEXTS
+from services.notification.records import ReceivedEvent, Subscription, Webhook
+
 SMS, EMAIL, WEBHOOK = "sms", "email", "webhook"
 CHANNELS = (SMS, EMAIL, WEBHOOK)
 SUBJECT, OFFICERS, PARTNERS = "subject", "officers", "partners"
@@ -75,18 +81,10 @@ CONTACT_AUDIENCES: dict[str, str] = {SUBJECT: "subjectId", DONOR: "donationId"}
 # What an officer's e-mail subscription covers unless it names its own list.
 DEFAULT_OFFICER_EVENTS = ("recognised", REMINDER)
 
-TITLE_NAMES = {
-    "FAMILY": "Gia đình học tập",
-    "CLAN": "Dòng họ học tập",
-    "COMMUNITY": "Cộng đồng học tập cấp thôn",
-    "COMMUNE_COMMUNITY": "Cộng đồng học tập cấp xã",
-    "UNIT": "Đơn vị học tập",
-    "CITIZEN": "Công dân học tập",
-}
-VERDICTS = {
-    "recognised": "đủ điều kiện đề nghị công nhận",
-    "not_recognised": "chưa đạt",
-    "undecidable": "chưa đủ thông tin để kết luận",
+VERDICTS = {  # scoring's assessment statuses, as a sentence says them
+    "recognised": TEXTS["verdict_recognised"],
+    "not_recognised": TEXTS["verdict_not_recognised"],
+    "undecidable": TEXTS["verdict_undecidable"],
 }
 
 
@@ -117,11 +115,12 @@ def message_id(event_id: str, recipient: str, channel: str) -> str:
 
 def plan(
     notice: Notice,
-    subscriptions: Iterable[Mapping[str, Any]],
-    webhooks: Iterable[Mapping[str, Any]],
+    subscriptions: Iterable[Subscription],
+    webhooks: Iterable[Webhook],
 ) -> list[Planned]:
     """The messages an event calls for; ``subscriptions`` are the officers' e-mail
-    subscriptions at the event's unit and above, ``webhooks`` the province's partner URLs."""
+    subscriptions at the event's unit and above, ``webhooks`` the province's partner URLs (both
+    read from the event's province's stores, which hold nothing of another province)."""
     found: dict[tuple[str, str], Planned] = {}
     for route in ROUTES.get(notice.name, ()):
         if not route.applies(notice.data):
@@ -136,8 +135,8 @@ def plan(
 def _audience(
     audience: str,
     notice: Notice,
-    subscriptions: Iterable[Mapping[str, Any]],
-    webhooks: Iterable[Mapping[str, Any]],
+    subscriptions: Iterable[Subscription],
+    webhooks: Iterable[Webhook],
 ) -> list[str]:
     if audience in CONTACT_AUDIENCES:
         who = notice.data.get(CONTACT_AUDIENCES[audience])
@@ -145,26 +144,24 @@ def _audience(
     if audience == OFFICERS:
         return sorted(
             {
-                f"email:{s['email']}"
+                f"email:{s.email}"
                 for s in subscriptions
-                if s.get("tenant") == notice.tenant
-                and notice.name in (s.get("events") or DEFAULT_OFFICER_EVENTS)
+                if notice.name in (s.events or DEFAULT_OFFICER_EVENTS)
             }
         )
     if audience == PARTNERS:
         return sorted(
-            f"webhook:{w['name']}"
+            f"webhook:{w.name}"
             for w in webhooks
-            if w.get("tenant") == notice.tenant
-            and w.get("active", 1)
-            and (not w.get("events") or notice.name in w["events"])
+            if w.active and (not w.events or notice.name in w.events)
         )
     raise ValueError(f"unknown audience {audience!r}")
 
 
 # -- what partners may see ---------------------------------------------------------------
 
-ANONYMOUS_DONOR = "Nhà hảo tâm ẩn danh"
+ANONYMOUS_DONOR = TEXTS["anonymous_donor"]
+EVENT_KINDS = {kind.type: kind for kind in ALL_EVENT_TYPES}
 
 
 def for_partners(event_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,6 +174,25 @@ def for_partners(event_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
     if donor.get("anonymous"):
         donor["name"] = ANONYMOUS_DONOR
     return {**data, "donor": donor}
+
+
+def cloud_event(event: ReceivedEvent) -> dict[str, Any]:
+    """The event as partners receive it (stream and webhooks), from the inbox: the structured
+    CloudEvent its producer published, less the personal data partners must not get."""
+    kind = EVENT_KINDS[event.type]
+    return {
+        "specversion": SPEC_VERSION,
+        "id": event.id,
+        "source": kind.source,
+        "type": event.type,
+        "time": event.time,
+        "subject": event.subject,
+        "datacontenttype": CONTENT_TYPE,
+        "dataschema": kind.dataschema,
+        "tenant": event.tenant,
+        "unitpath": event.unitpath,
+        "data": for_partners(kind.name, event.data),
+    }
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -196,7 +212,7 @@ def context(name: str, data: Mapping[str, Any], contact: Mapping[str, Any]) -> d
         "decision_number": data.get("decisionNumber") or "",
         "decision_date": _vn_date(data.get("decisionDate")),
         "signer": data.get("signer") or "",
-        "level_text": f" mức {data['level']}" if data.get("level") else "",
+        "level_text": _level_text(data.get("level")),
         "valid_until": _vn_date(data.get("validUntil")),
         "verdict": VERDICTS.get(str(data.get("status")), str(data.get("status") or "")),
         "total": "" if data.get("total") is None else data["total"],
@@ -209,6 +225,10 @@ def context(name: str, data: Mapping[str, Any], contact: Mapping[str, Any]) -> d
         "received_on": _vn_date(data.get("receivedOn")),
     }
     return {key: str(value) for key, value in values.items()}
+
+
+def _level_text(level: Any) -> str:
+    return TEXTS["level_text"].format(level=level) if level else ""
 
 
 def render(template: str, values: Mapping[str, str]) -> str:
@@ -231,7 +251,7 @@ def vn_amount(value: Any) -> str:
     digits = str(value).strip() if value is not None else ""
     if not (digits.isascii() and digits.isdigit()):
         return digits
-    return f"{int(digits):,} đồng".replace(",", ".")
+    return TEXTS["amount"].format(amount=f"{int(digits):,}".replace(",", "."))
 
 
 def _vn_date(value: Any) -> str:
@@ -249,7 +269,7 @@ def _vn_date(value: Any) -> str:
 def retry_delay(attempt: int, base: float, cap: float, rng: Callable[[], float]) -> float:
     """Exponential backoff with (equal) jitter: between half and all of ``base·2^(n-1)``,
     capped, so failing deliveries spread out instead of retrying in lock-step."""
-    ceiling = min(cap, base * 2 ** max(0, attempt - 1))
+    ceiling: float = min(cap, base * 2.0 ** max(0, attempt - 1))
     return ceiling / 2 + rng() * ceiling / 2
 
 

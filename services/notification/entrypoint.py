@@ -1,10 +1,10 @@
 """The nameko face of notification: consumes events, runs the delivery and partner-stream
-workers on timers, answers the delivery log and its settings over RPC. Nothing more."""
+workers on timers, answers the delivery log and its settings over RPC. Each method loads its
+request (``schemas``), builds the province's stores, calls a use case (``service``) and dumps
+the answer; nothing more."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import random
 from datetime import UTC, date, datetime
 from typing import Any
@@ -29,15 +29,20 @@ from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.metrics import NOTIFICATIONS
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.text import clean
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
-from services.notification import reminders, service, store
-from services.notification.channels import Attachment, Channels
-from services.notification.domain import CHANNELS, DONOR, RECEIPT, SUBJECT
+from services.notification import delivery, reminders, service, store
+from services.notification.channels import Channels
+from services.notification.domain import CHANNELS, DONOR, SUBJECT
+from services.notification.inbox_store import AllTenantsPartnerFeed
+from services.notification.lookups import RpcContacts, RpcDocuments
 from services.notification.partners import PartnerStream, exchange_name
 from services.notification.schemas import (
+    LOG_ENTRIES,
     MESSAGES,
+    OPT_OUT,
+    SUBSCRIPTION,
+    WEBHOOK,
     OptOutSchema,
     SubscriptionSchema,
     UnsubscribeSchema,
@@ -47,72 +52,7 @@ from services.notification.schemas import (
 DELIVERY_SECONDS = 1.0
 PARTNER_SECONDS = 1.0
 REMINDER_SECONDS = 3600.0
-CONTACT_TIMEOUT = 10.0
-DOCUMENT_TIMEOUT = 30.0  # a receipt PDF is rendered on request
 SENDERS = 10  # messages sent at once by one delivery worker
-LOG_FIELDS = (
-    "_id",
-    "event_id",
-    "event",
-    "recipient",
-    "channel",
-    "status",
-    "attempts",
-    "reason",
-    "text",
-    "segments",
-    "encoding",
-    "created",
-    "sent_at",
-    "retry_at",
-    "unitpath",
-)
-
-
-class RpcContacts:
-    """Recipients' contacts, asked at delivery time (events carry none) of the service that
-    keeps them: ``<service>.contact(tenant, id)`` per audience of domain.CONTACT_AUDIENCES."""
-
-    def __init__(self, sources: dict[str, Any]) -> None:
-        self.sources = sources
-
-    def lookup(self, tenant: str, audience: str, who: str) -> dict[str, Any] | None:
-        try:
-            with eventlet.Timeout(CONTACT_TIMEOUT):
-                return self.sources[audience].contact(tenant, who)
-        except eventlet.Timeout as exc:
-            raise TimeoutError(f"no contact answer for {audience}") from exc
-
-
-class MissingDocument(LookupError):
-    """The owning service has no such document (yet): the message is tried again, then DEAD
-    with this reason; it is never sent without the document its text announces."""
-
-
-class RpcDocuments:
-    """Documents a message carries, asked at delivery of the service that keeps them: for
-    ``receipt``, the fund's ``receipt(tenant, donationId)`` (its PDF as base64)."""
-
-    def __init__(self, fund: Any) -> None:
-        self.fund = fund
-
-    def fetch(self, tenant: str, kind: str, data: dict[str, Any]) -> list[Attachment]:
-        if kind != RECEIPT:
-            raise KeyError(kind)
-        donation = data.get("donationId")
-        try:
-            with eventlet.Timeout(DOCUMENT_TIMEOUT):
-                found = self.fund.receipt(tenant, donation)
-        except eventlet.Timeout as exc:
-            raise TimeoutError(f"no receipt answer for donation {donation}") from exc
-        if not found or not found.get("content"):
-            raise MissingDocument(f"the fund has no receipt of donation {donation}")
-        try:
-            content = base64.b64decode(found["content"], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise MissingDocument(f"the receipt of donation {donation} is unreadable") from exc
-        number = found.get("receiptNumber") or data.get("receiptNumber") or donation
-        return [Attachment(f"bien-lai-{number}.pdf", "application/pdf", content)]
 
 
 class NotificationService(ObservableService):
@@ -158,28 +98,29 @@ class NotificationService(ObservableService):
         return self._receive(event)
 
     def _receive(self, event: Envelope) -> str:
-        created = service.receive(self._stores(), event, datetime.now(UTC))
+        created = service.receive(self._stores(event.tenant), event, datetime.now(UTC))
         return PROCESSED if created else DUPLICATE
 
     @timer(interval=DELIVERY_SECONDS)
     def deliver(self) -> None:
         """Send what is due (leased, so several workers or replicas never send one twice)."""
-        delivery = service.Delivery(
-            self._stores(),
+        worker = delivery.Delivery(
+            store.AllTenantsDueMessages(self.db),
+            self._stores,
             Channels.from_config(self.config),
             RpcContacts({SUBJECT: self.registration, DONOR: self.fund}),
-            service.Settings.from_config(self.config),
+            delivery.Settings.from_config(self.config),
             rng=random.random,
             parallel=eventlet.GreenPool(SENDERS).imap,
             documents=RpcDocuments(self.fund),
         )
-        for channel, tenant, outcome in delivery.run():
+        for channel, tenant, outcome in worker.run():
             NOTIFICATIONS.labels(channel, tenant, outcome).inc()
 
     @timer(interval=PARTNER_SECONDS)
     def relay_partner_events(self) -> None:
         stream = PartnerStream(self.config["AMQP_URI"], exchange_name(self.config))
-        service.relay_partner_events(self._stores(), stream)
+        service.relay_partner_events(AllTenantsPartnerFeed(self.db), stream)
 
     @timer(interval=REMINDER_SECONDS, eager=True)
     def remind(self) -> None:
@@ -190,7 +131,8 @@ class NotificationService(ObservableService):
     def send_reminders(self, today: str) -> int:
         """Plan the reminders due on ``today`` (ISO date); returns how many are new."""
         return reminders.plan_reminders(
-            self._stores(),
+            store.AllTenantsSubscribedUnits(self.db),
+            self._stores,
             lambda tenant, code, year: self.scoring.deadlines(tenant, code, year),
             date.fromisoformat(today),
             datetime.now(UTC),
@@ -209,13 +151,10 @@ class NotificationService(ObservableService):
         first: int = 50,
     ) -> list[dict[str, Any]]:
         """Messages at or below a unit of ``tenant``, newest first."""
-        path = UnitPath.parse(unit_path)
-        if path.tenant != tenant:
-            return []
-        found = store.Messages(self.db).log(
-            tenant, path, recipient, event_id, status, max(1, min(first, 500))
+        found = service.delivery_log(
+            self._stores(tenant), UnitPath.parse(unit_path), recipient, event_id, status, first
         )
-        return [{field: m.get(field) for field in LOG_FIELDS} for m in found]
+        return list(LOG_ENTRIES.dump(found))
 
     @rpc
     def set_opt_out(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -223,27 +162,20 @@ class NotificationService(ObservableService):
 
         def run() -> dict[str, Any]:
             data = MESSAGES.load(OptOutSchema(), payload)
-            store.OptOuts(self.db).set(
-                data["tenant"],
+            service.set_opt_out(
+                self._stores(data["tenant"]),
                 data["recipient"],
                 data["channel"],
                 data["opted_out"],
                 datetime.now(UTC),
             )
-            return {
-                "optOut": {
-                    "recipient": data["recipient"],
-                    "channel": data["channel"],
-                    "optedOut": data["opted_out"],
-                }
-            }
+            return {"optOut": OPT_OUT.dump(data)}
 
         return answered(run)
 
     @rpc
     def opted_out(self, tenant: str, recipient: str) -> list[str]:
-        optouts = store.OptOuts(self.db)
-        return [c for c in CHANNELS if optouts.has(tenant, recipient, c)]
+        return service.opted_out(self._stores(tenant), recipient, CHANNELS)
 
     @rpc
     def subscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -252,16 +184,16 @@ class NotificationService(ObservableService):
 
         def run() -> dict[str, Any]:
             data = MESSAGES.load(SubscriptionSchema(), payload)
-            found = store.Subscriptions(self.db).subscribe(
-                data["tenant"],
+            found = service.subscribe(
+                self._stores(data["tenant"]),
                 data["unit_code"],
                 data["unit_path"],
                 data["email"],
-                clean(data["name"]),
+                data["name"],
                 data["events"],
                 data["unit_name"],
             )
-            return {"subscription": {k: v for k, v in found.items() if k != "_id"}}
+            return {"subscription": SUBSCRIPTION.dump(found)}
 
         return answered(run)
 
@@ -269,10 +201,8 @@ class NotificationService(ObservableService):
     def unsubscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(UnsubscribeSchema(), payload)
-            removed = store.Subscriptions(self.db).unsubscribe(
-                data["tenant"], data["unit_code"], data["email"]
-            )
-            return {"removed": removed}
+            stores = self._stores(data["tenant"])
+            return {"removed": service.unsubscribe(stores, data["unit_code"], data["email"])}
 
         return answered(run)
 
@@ -283,19 +213,19 @@ class NotificationService(ObservableService):
 
         def run() -> dict[str, Any]:
             data = MESSAGES.load(WebhookSchema(), payload)
-            hook, created = store.Webhooks(self.db).register(
-                data["tenant"], data["name"], data["url"], data["events"]
+            registered = service.register_webhook(
+                self._stores(data["tenant"]), data["name"], data["url"], data["events"]
             )
-            answer = {"name": hook["name"], "url": hook["url"], "events": hook["events"]}
-            secret = hook["secret"] if created else None
-            return {"webhook": {**answer, "created": created, "secret": secret}}
+            return {"webhook": WEBHOOK.dump(registered)}
 
         return answered(run)
 
     @rpc
     def replay(self, tenant: str, message_ids: list[str] | None = None) -> list[str]:
         """DEAD messages of ``tenant`` (all, or those named) are sent again."""
-        return service.replay_dead(store.Messages(self.db), tenant, message_ids, datetime.now(UTC))
+        messages = self._stores(tenant).messages
+        return service.replay_dead(messages, message_ids, datetime.now(UTC))
 
-    def _stores(self) -> store.Stores:
-        return store.Stores(self.db)
+    def _stores(self, tenant: str) -> store.Stores:
+        """The province's stores: they see nothing of another province."""
+        return store.Stores.of(self.db, tenant)

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from services.notification.domain import REMINDER, Notice
+from services.notification.ports import StoresOf, SubscribedUnits
 from services.notification.service import schedule
-
-if TYPE_CHECKING:
-    from services.notification.store import Stores
 
 REMIND_DAYS_BEFORE = 7
 
@@ -56,16 +54,18 @@ def due_reminders(
     return found
 
 
-def plan_reminders(stores: Stores, deadlines: Deadlines, today: date, now: datetime) -> int:
-    """Plan every reminder due today for the units that have subscribers; returns new ones."""
-    units = {
-        (s["tenant"], s["unit_code"]): (s["unitpath"], s.get("unit_name") or "")
-        for s in stores.subscriptions.everywhere()
-    }
+def plan_reminders(
+    units: SubscribedUnits, stores_of: StoresOf, deadlines: Deadlines, today: date, now: datetime
+) -> int:
+    """Plan every reminder due today for the units that have subscribers, in every province
+    (each through its own stores); returns how many are new."""
     planned = 0
-    for (tenant, code), (unitpath, unit_name) in sorted(units.items()):
+    for unit in sorted(units.units(), key=lambda u: (u.tenant, u.unit_code)):
+        stores = stores_of(unit.tenant)
         for year in (today.year - 1, today.year):
-            items = deadlines(tenant, code, year)
-            for notice in due_reminders(tenant, code, unitpath, unit_name, items, year, today):
+            items = deadlines(unit.tenant, unit.unit_code, year)
+            for notice in due_reminders(
+                unit.tenant, unit.unit_code, unit.unitpath, unit.unit_name, items, year, today
+            ):
                 planned += schedule(stores, notice, now)
     return planned

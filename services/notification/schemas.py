@@ -1,27 +1,20 @@
-"""marshmallow schemas at notification's edge: subscriptions, webhooks, opt-outs; Vietnamese
-field messages with English keys."""
+"""marshmallow schemas at notification's edge: the requests it loads (subscriptions, webhooks,
+opt-outs; Vietnamese field messages with English keys, from :mod:`messages`) and the answers it
+dumps (the delivery log, the settings changed)."""
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, validate
 
 from khuyenhoc.validation import EdgeSchema, MessageCatalogue, field_messages, tenant_field
 from services.notification.domain import CHANNELS, REMINDER, ROUTES
+from services.notification.messages import ERRORS
 
-MESSAGES = MessageCatalogue(
-    {
-        "email_format": "Địa chỉ e-mail không hợp lệ.",
-        "name_length": "Tên không được để trống và không quá 200 ký tự.",
-        "webhook_name": "Tên chỉ gồm chữ thường, chữ số và dấu '-', từ 2 đến 41 ký tự.",
-        "url_format": "Địa chỉ phải bắt đầu bằng http:// hoặc https:// và không quá 500 ký tự.",
-        "unknown_event": "Không có loại tin này.",
-        "channel": "Kênh phải là sms, email hoặc webhook.",
-        "recipient": "Người nhận không hợp lệ.",
-        "subject_not_found": "Không tìm thấy đối tượng này.",
-        "unit_not_found": "Không tìm thấy đơn vị này.",
-    }
-)
-_BASE = field_messages(MESSAGES)
+MESSAGES = MessageCatalogue(ERRORS)
+# typed as marshmallow's ``error_messages`` parameter (a dict is invariant in its values)
+_BASE: dict[str, str | list[Any] | dict[Any, Any]] = {**field_messages(MESSAGES)}
 EVENT_NAMES = sorted({*ROUTES, REMINDER})
 
 
@@ -41,8 +34,8 @@ def _events() -> fields.List:
 
 
 class _Email(fields.String):
-    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
-        return super()._deserialize(value, attr, data, **kwargs).strip().lower()
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        return str(super()._deserialize(value, attr, data, **kwargs)).strip().lower()
 
 
 class SubscriptionSchema(_Edge):
@@ -95,3 +88,61 @@ class OptOutSchema(_Edge):
         validate=validate.OneOf(CHANNELS, error=MESSAGES["channel"]),
     )
     opted_out = fields.Boolean(data_key="optedOut", required=True, error_messages=_BASE)
+
+
+# -- answers -----------------------------------------------------------------------------
+
+
+class LogEntrySchema(Schema):
+    """A message in the delivery log (``records.Message``), under its stored field names."""
+
+    id = fields.String(data_key="_id")
+    event_id = fields.String()
+    event = fields.String()
+    recipient = fields.String()
+    channel = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    reason = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+    segments = fields.Integer(allow_none=True)
+    encoding = fields.String(allow_none=True)
+    created = fields.String()
+    sent_at = fields.String(allow_none=True)
+    retry_at = fields.String(allow_none=True)
+    unitpath = fields.String()
+
+
+class OptOutAnswerSchema(Schema):
+    recipient = fields.String()
+    channel = fields.String()
+    opted_out = fields.Boolean(data_key="optedOut")
+
+
+class SubscriptionAnswerSchema(Schema):
+    """``records.Subscription`` under its stored field names."""
+
+    tenant = fields.String()
+    unit_code = fields.String()
+    unitpath = fields.String()
+    email = fields.String()
+    name = fields.String()
+    events = fields.List(fields.String())
+    unit_name = fields.String()
+
+
+class WebhookAnswerSchema(Schema):
+    """A registered webhook (``service.Registered``); ``secret`` only in the answer that
+    created it (else null)."""
+
+    name = fields.String(attribute="webhook.name")
+    url = fields.String(attribute="webhook.url")
+    events = fields.List(fields.String(), attribute="webhook.events")
+    created = fields.Boolean()
+    secret = fields.String(allow_none=True)
+
+
+LOG_ENTRIES = LogEntrySchema(many=True)
+OPT_OUT = OptOutAnswerSchema()
+SUBSCRIPTION = SubscriptionAnswerSchema()
+WEBHOOK = WebhookAnswerSchema()

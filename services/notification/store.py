@@ -1,12 +1,19 @@
 """MongoDB adapters of notification: messages (the delivery log), officers' subscriptions,
-partner webhooks and opt-outs. Updatable documents are keyed by a deterministic ``_id`` and
-updated by it; times compared in queries are epoch seconds (see khuyenhoc.storage)."""
+partner webhooks and opt-outs (the inbox is in :mod:`inbox_store`).
+
+A province's stores are built for it (:class:`Stores` over a ``TenantDatabase``) and cannot
+reach another province's documents. Two sweeps serve every province and say so by name:
+:class:`AllTenantsDueMessages` (the delivery worker) and :class:`AllTenantsSubscribedUnits`
+(the reminder schedule). Updatable documents are keyed by a deterministic ``_id`` and updated
+by it; times compared in queries are epoch seconds (see khuyenhoc.storage).
+"""
 
 from __future__ import annotations
 
-import re
 import secrets
+from collections.abc import Mapping
 from contextlib import suppress
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +21,12 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from khuyenhoc.storage import TenantDatabase
 from khuyenhoc.tenancy import UnitPath
-from services.notification import inbox
+from services.notification import inbox_store
 from services.notification.domain import DEAD, PENDING, SENDING
-from services.notification.inbox import Inbox
+from services.notification.inbox_store import Inbox
+from services.notification.records import Change, Message, Subscription, Webhook
 
 MESSAGES = "messages"
 SUBSCRIPTIONS = "subscriptions"
@@ -25,10 +34,11 @@ WEBHOOKS = "webhooks"
 OPTOUTS = "optouts"
 MAX_DEPTH = 4
 DUPLICATE_KEY = 11000
+NOT_LISTED = {"attachments": 0}  # not in the log: the planned message's heavy fields
 
 
 def prepare(db: Database) -> None:
-    inbox.prepare(db)
+    inbox_store.prepare(db)
     db[MESSAGES].create_index([("status", ASCENDING), ("next_at", ASCENDING)], name="due")
     db[MESSAGES].create_index(
         [("tenant", ASCENDING), ("recipient", ASCENDING)], name="by_recipient"
@@ -46,83 +56,129 @@ def prepare(db: Database) -> None:
 
 
 class Stores:
-    """The service's adapters over its one database."""
+    """One province's adapters over the service's database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: TenantDatabase) -> None:
+        self.tenant = db.tenant
         self.inbox = Inbox(db)
         self.messages = Messages(db)
         self.subscriptions = Subscriptions(db)
         self.webhooks = Webhooks(db)
         self.optouts = OptOuts(db)
 
+    @classmethod
+    def of(cls, db: Database, tenant: str) -> Stores:
+        return cls(TenantDatabase(db, tenant))
+
+
+# -- messages ----------------------------------------------------------------------------
+
+
+def message_document(message: Message) -> dict[str, Any]:
+    """A planned message as stored: the record, ``_id`` for ``id``, and the unit path's
+    per-depth fields that the log is read by."""
+    return {
+        "_id": message.id,
+        "tenant": message.tenant,
+        "unitpath": message.unitpath,
+        **UnitPath.parse(message.unitpath).depth_fields(),
+        "event_id": message.event_id,
+        "event": message.event,
+        "data": dict(message.data),
+        "recipient": message.recipient,
+        "channel": message.channel,
+        "template": message.template,
+        "attach": message.attach,
+        "status": message.status,
+        "attempts": message.attempts,
+        "next_at": message.next_at,
+        "created": message.created,
+    }
+
+
+def message_record(document: Mapping[str, Any]) -> Message:
+    return Message(
+        id=document["_id"],
+        tenant=document["tenant"],
+        unitpath=document["unitpath"],
+        event_id=document["event_id"],
+        event=document["event"],
+        recipient=document["recipient"],
+        channel=document["channel"],
+        template=document["template"],
+        status=document["status"],
+        next_at=float(document["next_at"]),
+        created=document["created"],
+        attempts=int(document.get("attempts") or 0),
+        data=dict(document.get("data") or {}),
+        attach=document.get("attach"),
+        reason=document.get("reason"),
+        text=document.get("text"),
+        segments=document.get("segments"),
+        encoding=document.get("encoding"),
+        sent_at=document.get("sent_at"),
+        retry_at=document.get("retry_at"),
+    )
+
+
+def change_fields(change: Change) -> dict[str, Any]:
+    """The stored fields a delivery step sets: those it names, and always the reason."""
+    fields = asdict(change)
+    del fields["tries"]
+    return {k: v for k, v in fields.items() if v is not None or k == "reason"}
+
 
 class Messages:
     """One document per (event, recipient, channel); the delivery log is these documents."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: TenantDatabase) -> None:
         self.messages = db[MESSAGES]
 
-    def add(self, documents: list[dict[str, Any]]) -> int:
+    def add(self, messages: list[Message]) -> int:
         """Insert the messages not planned before; returns how many were new."""
-        if not documents:
+        if not messages:
             return 0
         try:
-            self.messages.insert_many(documents, ordered=False)
-            return len(documents)
+            self.messages.insert_many([message_document(m) for m in messages], ordered=False)
+            return len(messages)
         except BulkWriteError as exc:
             errors = exc.details["writeErrors"]
             if any(e["code"] != DUPLICATE_KEY for e in errors):
                 raise
-            return len(documents) - len(errors)
+            return len(messages) - len(errors)
 
-    def get(self, message_id: str) -> dict[str, Any] | None:
-        return self.messages.find_one({"_id": message_id})
+    def get(self, message_id: str) -> Message | None:
+        found = self.messages.find_one({"_id": message_id})
+        return message_record(found) if found else None
 
-    def due(self, now: float, limit: int) -> list[dict[str, Any]]:
-        """Waiting messages whose time has come, and leases that ran out (a worker died)."""
-        found = []
-        for status in (PENDING, SENDING):
-            query = {"status": status, "next_at": {"$lte": now}}
-            found += self.messages.find(query, {"attachments": 0}).sort("next_at").limit(limit)
-        return found[:limit]
-
-    def claim(self, message: dict[str, Any], now: float, lease: float) -> bool:
-        """Lease the message to this worker; False when another worker got it first."""
-        guard = {"_id": message["_id"], "status": message["status"], "next_at": message["next_at"]}
-        claimed = self.messages.update_one(
-            guard, {"$set": {"status": SENDING, "next_at": now + lease}}
-        )
-        return claimed.modified_count == 1
-
-    def update(self, message_id: str, fields: dict[str, Any], attempts: int = 0) -> None:
-        change: dict[str, Any] = {"$set": fields}
-        if attempts:
-            change["$inc"] = {"attempts": attempts}
-        self.messages.update_one({"_id": message_id}, change)
+    def update(self, message_id: str, change: Change) -> None:
+        update: dict[str, Any] = {"$set": change_fields(change)}
+        if change.tries:
+            update["$inc"] = {"attempts": change.tries}
+        self.messages.update_one({"_id": message_id}, update)
 
     def log(
         self,
-        tenant: str,
         path: UnitPath,
         recipient: str | None = None,
         event_id: str | None = None,
         status: str | None = None,
         limit: int = 50,
-    ) -> list[dict[str, Any]]:
+    ) -> list[Message]:
         """The delivery log at or below a unit, newest first."""
-        query: dict[str, Any] = {"tenant": tenant, f"path_{path.depth}": path.code}
+        query: dict[str, Any] = {f"path_{path.depth}": path.code}
         if recipient:
             query["recipient"] = recipient
         if event_id:
             query["event_id"] = event_id
         if status:
             query["status"] = status
-        found = self.messages.find(query, {"attachments": 0}).sort("created", DESCENDING)
-        return list(found.limit(limit))
+        found = self.messages.find(query, NOT_LISTED).sort("created", DESCENDING)
+        return [message_record(d) for d in found.limit(limit)]
 
-    def dead(self, tenant: str, limit: int = 1000) -> list[dict[str, Any]]:
-        query = {"status": DEAD, "tenant": tenant}
-        return list(self.messages.find(query, {"attachments": 0}).limit(limit))
+    def dead(self, limit: int = 1000) -> list[Message]:
+        found = self.messages.find({"status": DEAD}, NOT_LISTED).limit(limit)
+        return [message_record(d) for d in found]
 
     def revive(self, message_id: str, now: float, at: str) -> bool:
         """A DEAD message waits again, with a fresh set of tries."""
@@ -130,32 +186,71 @@ class Messages:
             {"_id": message_id, "status": DEAD},
             {"$set": {"status": PENDING, "next_at": now, "attempts": 0, "replayed_at": at}},
         )
-        return revived.modified_count == 1
+        return bool(revived.modified_count == 1)
+
+
+class AllTenantsDueMessages:
+    """Due messages of every province, for the delivery worker: one worker (or a few replicas)
+    serves all provinces, so finding what is due and leasing it is the one thing done across
+    tenants. What happens to a leased message goes through its province's :class:`Stores`."""
+
+    def __init__(self, db: Database) -> None:
+        self.messages = db[MESSAGES]
+
+    def due(self, now: float, limit: int) -> list[Message]:
+        """Waiting messages whose time has come, and leases that ran out (a worker died)."""
+        found: list[dict[str, Any]] = []
+        for status in (PENDING, SENDING):
+            query = {"status": status, "next_at": {"$lte": now}}
+            found += self.messages.find(query, NOT_LISTED).sort("next_at").limit(limit)
+        return [message_record(d) for d in found[:limit]]
+
+    def claim(self, message: Message, now: float, lease: float) -> bool:
+        """Lease the message to this worker; False when another worker got it first."""
+        guard = {"_id": message.id, "status": message.status, "next_at": message.next_at}
+        claimed = self.messages.update_one(
+            guard, {"$set": {"status": SENDING, "next_at": now + lease}}
+        )
+        return bool(claimed.modified_count == 1)
+
+
+# -- subscriptions -----------------------------------------------------------------------
+
+
+def subscription_record(document: Mapping[str, Any]) -> Subscription:
+    return Subscription(
+        tenant=document["tenant"],
+        unit_code=document["unit_code"],
+        unitpath=document["unitpath"],
+        email=document["email"],
+        name=document.get("name") or "",
+        events=list(document.get("events") or []),
+        unit_name=document.get("unit_name") or "",
+    )
 
 
 class Subscriptions:
     """Officers' e-mail subscriptions, per unit (they hear about that unit and below)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: TenantDatabase) -> None:
         self.subscriptions = db[SUBSCRIPTIONS]
+        self.tenant = db.tenant
 
-    @staticmethod
-    def key(tenant: str, unit_code: str, email: str) -> str:
-        return f"{tenant}:{unit_code}:{email.lower()}"
+    def key(self, unit_code: str, email: str) -> str:
+        return f"{self.tenant}:{unit_code}:{email.lower()}"
 
     def subscribe(
         self,
-        tenant: str,
         unit_code: str,
         unitpath: str,
         email: str,
         name: str,
         events: list[str],
         unit_name: str = "",
-    ) -> dict[str, Any]:
+    ) -> Subscription:
         document = {
-            "_id": self.key(tenant, unit_code, email),
-            "tenant": tenant,
+            "_id": self.key(unit_code, email),
+            "tenant": self.tenant,
             "unit_code": unit_code,
             "unitpath": unitpath,
             "email": email.lower(),
@@ -164,42 +259,63 @@ class Subscriptions:
             "unit_name": unit_name,
         }
         self.subscriptions.replace_one({"_id": document["_id"]}, document, upsert=True)
-        return document
+        return subscription_record(document)
 
-    def unsubscribe(self, tenant: str, unit_code: str, email: str) -> bool:
-        removed = self.subscriptions.delete_one({"_id": self.key(tenant, unit_code, email)})
-        return removed.deleted_count == 1
+    def unsubscribe(self, unit_code: str, email: str) -> bool:
+        removed = self.subscriptions.delete_one({"_id": self.key(unit_code, email)})
+        return bool(removed.deleted_count == 1)
 
-    def along(self, path: UnitPath) -> list[dict[str, Any]]:
+    def along(self, path: UnitPath) -> list[Subscription]:
         """Subscriptions at the unit and at every unit above it."""
-        query = {"tenant": path.tenant, "unit_code": {"$in": list(path.codes)}}
-        return list(self.subscriptions.find(query))
-
-    def at(self, tenant: str, unit_code: str) -> list[dict[str, Any]]:
-        return list(self.subscriptions.find({"tenant": tenant, "unit_code": unit_code}))
-
-    def everywhere(self) -> list[dict[str, Any]]:
-        """Every subscription: the reminder schedule runs across tenants by design."""
-        return list(self.subscriptions.find({}))
+        query = {"unit_code": {"$in": list(path.codes)}}
+        return [subscription_record(d) for d in self.subscriptions.find(query)]
 
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+class AllTenantsSubscribedUnits:
+    """The units of every province that have subscribers: the reminder schedule runs once for
+    all provinces and then plans each unit's reminders through that province's stores."""
+
+    def __init__(self, db: Database) -> None:
+        self.subscriptions = db[SUBSCRIPTIONS]
+
+    def units(self) -> list[Subscription]:
+        found: dict[tuple[str, str], Subscription] = {}
+        for document in self.subscriptions.find({}):
+            record = subscription_record(document)
+            found.setdefault((record.tenant, record.unit_code), record)
+        return list(found.values())
+
+
+# -- webhooks ----------------------------------------------------------------------------
+
+
+def webhook_record(document: Mapping[str, Any]) -> Webhook:
+    return Webhook(
+        tenant=document["tenant"],
+        name=document["name"],
+        url=document["url"],
+        events=list(document.get("events") or []),
+        secret=document["secret"],
+        active=bool(document.get("active", 1)),
+    )
 
 
 class Webhooks:
     """Partner URLs of a province, each with its signing secret."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: TenantDatabase) -> None:
         self.webhooks = db[WEBHOOKS]
+        self.tenant = db.tenant
 
-    def register(
-        self, tenant: str, name: str, url: str, events: list[str]
-    ) -> tuple[dict[str, Any], bool]:
+    def key(self, name: str) -> str:
+        return f"{self.tenant}:{name}"
+
+    def register(self, name: str, url: str, events: list[str]) -> tuple[Webhook, bool]:
         """(webhook, created); the secret is made once and kept when the URL changes."""
-        key = f"{tenant}:{name}"
+        key = self.key(name)
         document = {
             "_id": key,
-            "tenant": tenant,
+            "tenant": self.tenant,
             "name": name,
             "url": url,
             "events": events,
@@ -208,34 +324,41 @@ class Webhooks:
         }
         with suppress(DuplicateKeyError):
             self.webhooks.insert_one(document)
-            return document, True
+            return webhook_record(document), True
         self.webhooks.update_one({"_id": key}, {"$set": {"url": url, "events": events}})
-        return self.webhooks.find_one({"_id": key}), False
+        found = self.webhooks.find_one({"_id": key})
+        if found is None:  # the key is taken by a document outside this province
+            raise DuplicateKeyError(f"webhook {key} is not this province's")
+        return webhook_record(found), False
 
-    def get(self, tenant: str, name: str) -> dict[str, Any] | None:
-        return self.webhooks.find_one({"_id": f"{tenant}:{name}"})
+    def get(self, name: str) -> Webhook | None:
+        found = self.webhooks.find_one({"_id": self.key(name)})
+        return webhook_record(found) if found else None
 
-    def of(self, tenant: str) -> list[dict[str, Any]]:
-        return list(self.webhooks.find({"tenant": tenant}))
+    def all(self) -> list[Webhook]:
+        return [webhook_record(d) for d in self.webhooks.find({})]
+
+
+# -- opt-outs ----------------------------------------------------------------------------
 
 
 class OptOuts:
     """A recipient's "do not send me this channel"."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: TenantDatabase) -> None:
         self.optouts = db[OPTOUTS]
+        self.tenant = db.tenant
 
-    @staticmethod
-    def key(tenant: str, recipient: str, channel: str) -> str:
-        return f"{tenant}:{recipient}:{channel}"
+    def key(self, recipient: str, channel: str) -> str:
+        return f"{self.tenant}:{recipient}:{channel}"
 
-    def set(self, tenant: str, recipient: str, channel: str, opted_out: bool, at: datetime) -> None:
-        key = self.key(tenant, recipient, channel)
+    def set(self, recipient: str, channel: str, opted_out: bool, at: datetime) -> None:
+        key = self.key(recipient, channel)
         if opted_out:
-            document = {"_id": key, "tenant": tenant, "recipient": recipient, "channel": channel}
+            document = {"_id": key, "recipient": recipient, "channel": channel}
             self.optouts.replace_one({"_id": key}, {**document, "at": at.isoformat()}, upsert=True)
         else:
             self.optouts.delete_one({"_id": key})
 
-    def has(self, tenant: str, recipient: str, channel: str) -> bool:
-        return self.optouts.find_one({"_id": self.key(tenant, recipient, channel)}) is not None
+    def has(self, recipient: str, channel: str) -> bool:
+        return self.optouts.find_one({"_id": self.key(recipient, channel)}) is not None

@@ -1,19 +1,28 @@
 """The notification store on the Mongo-compatible server: one message per key however often it
 is planned, one worker per lease, expired leases taken over, replays and the log per tenant."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from khuyenhoc.envelope import Envelope
 from khuyenhoc.storage import service_database
 from khuyenhoc.tenancy import UnitPath
-from services.notification.domain import DEAD, PENDING, SENDING, Notice
+from services.notification.domain import BUSY, DEAD, DONE, PENDING, PLAN, SENDING, Notice
+from services.notification.inbox_store import PLANNING_LEASE, AllTenantsPartnerFeed
+from services.notification.records import Change
 from services.notification.service import replay_dead, schedule
-from services.notification.store import Stores, prepare
+from services.notification.store import (
+    AllTenantsDueMessages,
+    AllTenantsSubscribedUnits,
+    Stores,
+    prepare,
+)
+from tests.integration.helpers import registered_event
 
 
-def stores(config) -> Stores:
+def database(config):
     db = service_database(config, "notification")
     prepare(db)
-    return Stores(db)
+    return db
 
 
 def recognised(event_id: str, tenant: str = "20", path: str = "20/183/06184") -> Notice:
@@ -21,56 +30,64 @@ def recognised(event_id: str, tenant: str = "20", path: str = "20/183/06184") ->
 
 
 def test_planning_again_adds_nothing_and_one_worker_holds_a_lease(config):
-    s = stores(config)
+    db = database(config)
+    s, queue = Stores.of(db, "20"), AllTenantsDueMessages(db)
     now = datetime.now(UTC)
     assert schedule(s, recognised("e1"), now) == 1
     assert schedule(s, recognised("e1"), now) == 0
     assert schedule(s, recognised("e1"), now) == 0
-    (due,) = s.messages.due(now.timestamp(), 10)
-    assert due["status"] == PENDING
+    (due,) = queue.due(now.timestamp(), 10)
+    assert due.status == PENDING and due.recipient == "subject:hh-e1"
     # two workers read the same snapshot: exactly one wins
     assert [
-        s.messages.claim(due, now.timestamp(), 60),
-        s.messages.claim(due, now.timestamp(), 60),
+        queue.claim(due, now.timestamp(), 60),
+        queue.claim(due, now.timestamp(), 60),
     ] == [True, False]
-    assert s.messages.due(now.timestamp() + 59, 10) == []
-    (expired,) = s.messages.due(now.timestamp() + 61, 10)  # the worker died: taken over
-    assert expired["status"] == SENDING
-    assert s.messages.claim(expired, now.timestamp() + 61, 60)
+    assert queue.due(now.timestamp() + 59, 10) == []
+    (expired,) = queue.due(now.timestamp() + 61, 10)  # the worker died: taken over
+    assert expired.status == SENDING
+    assert queue.claim(expired, now.timestamp() + 61, 60)
+
+
+def test_the_delivery_queue_serves_every_province(config):
+    db = database(config)
+    now = datetime.now(UTC)
+    schedule(Stores.of(db, "20"), recognised("a"), now)
+    schedule(Stores.of(db, "01"), recognised("b", tenant="01", path="01/001/00001"), now)
+    due = AllTenantsDueMessages(db).due(now.timestamp(), 10)
+    assert sorted((m.tenant, m.event_id) for m in due) == [("01", "b"), ("20", "a")]
 
 
 def test_replay_and_the_log_stay_inside_their_tenant_and_subtree(config):
-    s = stores(config)
+    db = database(config)
+    lang_son, hanoi = Stores.of(db, "20"), Stores.of(db, "01")
     now = datetime.now(UTC)
-    schedule(s, recognised("a"), now)
-    schedule(s, recognised("b", path="20/183/06187"), now)
-    schedule(s, recognised("c", tenant="01", path="01/001/00001"), now)
-    for message in s.messages.messages.find({}):
-        s.messages.update(message["_id"], {"status": DEAD, "reason": "HTTP 500"}, attempts=5)
-    assert [m["event_id"] for m in s.messages.log("20", UnitPath.parse("20/183/06184"))] == ["a"]
-    assert sorted(m["event_id"] for m in s.messages.log("20", UnitPath.parse("20/183"))) == [
+    schedule(lang_son, recognised("a"), now)
+    schedule(lang_son, recognised("b", path="20/183/06187"), now)
+    schedule(hanoi, recognised("c", tenant="01", path="01/001/00001"), now)
+    for message in AllTenantsDueMessages(db).due(now.timestamp(), 10):
+        stores = Stores.of(db, message.tenant)
+        stores.messages.update(message.id, Change(DEAD, "HTTP 500", tries=5))
+    assert [m.event_id for m in lang_son.messages.log(UnitPath.parse("20/183/06184"))] == ["a"]
+    assert sorted(m.event_id for m in lang_son.messages.log(UnitPath.parse("20/183"))) == [
         "a",
         "b",
     ]
-    assert s.messages.log("01", UnitPath.parse("20/183")) == []
-    revived = replay_dead(s.messages, "20", None, now)
+    (logged, _) = lang_son.messages.log(UnitPath.parse("20"), status=DEAD)
+    assert (logged.attempts, logged.reason) == (5, "HTTP 500")
+    assert hanoi.messages.log(UnitPath.parse("20/183")) == []
+    revived = replay_dead(lang_son.messages, None, now)
     assert len(revived) == 2
-    assert replay_dead(s.messages, "20", None, now) == []  # no longer DEAD
-    statuses = {m["event_id"]: (m["status"], m["attempts"]) for m in s.messages.messages.find({})}
+    assert replay_dead(lang_son.messages, None, now) == []  # no longer DEAD
+    raw = db["messages"].find({})
+    statuses = {m["event_id"]: (m["status"], m["attempts"]) for m in raw}
     assert statuses == {"a": (PENDING, 0), "b": (PENDING, 0), "c": (DEAD, 5)}
 
 
 def test_one_delivery_of_an_event_plans_it_and_a_crashed_planner_is_taken_over(config):
     """Deliveries of one event racing each other: the first plans, the others wait (BUSY)
     until it is planned (DONE); if the planner died, the lease runs out and one takes over."""
-    from datetime import timedelta
-
-    from khuyenhoc.envelope import Envelope
-    from services.notification.domain import BUSY, DONE, PLAN
-    from services.notification.inbox import PLANNING_LEASE
-    from tests.integration.helpers import registered_event
-
-    s = stores(config)
+    s = Stores.of(database(config), "20")
     now = datetime.now(UTC)
     first, second = (
         Envelope.from_dict(registered_event("hh-1")),
@@ -86,3 +103,25 @@ def test_one_delivery_of_an_event_plans_it_and_a_crashed_planner_is_taken_over(c
     assert s.inbox.receive(second, later) == BUSY
     expired = now + timedelta(seconds=PLANNING_LEASE + 1)
     assert [s.inbox.receive(second, expired), s.inbox.receive(second, expired)] == [PLAN, BUSY]
+
+
+def test_the_partner_feed_and_the_reminder_units_span_every_province(config):
+    db = database(config)
+    now = datetime.now(UTC)
+    ours = Envelope.from_dict(registered_event("hh-20", "20/183/06184"))
+    theirs = Envelope.from_dict(registered_event("hh-01", "01/001/00001"))
+    Stores.of(db, "20").inbox.receive(ours, now)
+    Stores.of(db, "01").inbox.receive(theirs, now)
+    feed = AllTenantsPartnerFeed(db)
+    pending = feed.pending(10)
+    assert sorted(e.tenant for e in pending) == ["01", "20"]
+    assert Stores.of(db, "20").inbox.get(ours.id) == next(e for e in pending if e.id == ours.id)
+    feed.published(ours.id)
+    assert [e.id for e in feed.pending(10)] == [theirs.id]
+
+    for tenant, code, path in (("20", "06184", "20/183/06184"), ("01", "00001", "01/001/00001")):
+        subscriptions = Stores.of(db, tenant).subscriptions
+        subscriptions.subscribe(code, path, "a@example.vn", "A", [])
+        subscriptions.subscribe(code, path, "b@example.vn", "B", [])
+    units = AllTenantsSubscribedUnits(db).units()
+    assert sorted((u.tenant, u.unit_code) for u in units) == [("01", "00001"), ("20", "06184")]

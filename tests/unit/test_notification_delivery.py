@@ -5,77 +5,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.notification.channels import Attachment, Channels, DeliveryFailed
+from services.notification.channels import Channels, DeliveryFailed
+from services.notification.delivery import Delivery, Settings
 from services.notification.domain import DEAD, PENDING, SENT, SKIPPED
-from services.notification.service import Delivery, Settings
+from services.notification.records import Message
+from tests.fakes_notification import Contacts, Provinces, Receipts, Sms, channels
 
 NOW = datetime(2024, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
-
-
-class Messages:
-    def __init__(self, message):
-        self.doc = dict(message)
-
-    def get(self, message_id):
-        return dict(self.doc)
-
-    def update(self, message_id, fields, attempts=0):
-        self.doc.update(fields)
-        self.doc["attempts"] = self.doc.get("attempts", 0) + attempts
-
-
-class OptOuts:
-    def __init__(self, *keys):
-        self.keys = set(keys)
-
-    def has(self, tenant, recipient, channel):
-        return (tenant, recipient, channel) in self.keys
-
-
-class Stores:
-    def __init__(self, message, optouts=()):
-        self.messages = Messages(message)
-        self.optouts = OptOuts(*optouts)
-
-
-class Sms:
-    def __init__(self, fail=None):
-        self.sent, self.fail = [], fail
-
-    def send(self, to, text, encoding, segments, reference):
-        if self.fail:
-            raise self.fail
-        self.sent.append((to, text, encoding, segments))
-        return "ref-1"
-
-
-class Mailer:
-    def __init__(self):
-        self.sent = []
-
-    def send(self, to, subject, body, reference, attachments=()):
-        self.sent.append((to, subject, attachments))
-        return "<id>"
-
-
-class Contacts:
-    def lookup(self, tenant, audience, who):
-        return {
-            "name": "Hà Thị Thu",
-            "phone": "0912345678",
-            "email": "thu@example.vn",
-            "unit_name": "Đồng Đăng",
-        }
-
-
-class Receipts:
-    def __init__(self, fail=None, found=True):
-        self.fail, self.found = fail, found
-
-    def fetch(self, tenant, kind, data):
-        if self.fail:
-            raise self.fail
-        return [Attachment("bien-lai.pdf", "application/pdf", b"%PDF")] if self.found else []
 
 
 DATA = {
@@ -88,31 +24,57 @@ DATA = {
 
 
 def sms_message(**changes):
-    return {
-        "_id": "msg-1",
+    fields = {
+        "id": "msg-1",
         "tenant": "20",
+        "unitpath": "20/183/06184",
+        "event_id": "evt-1",
         "event": "recognised",
         "recipient": "subject:hh-1",
         "channel": "sms",
         "template": "recognised.sms",
+        "status": "SENDING",
+        "next_at": NOW.timestamp(),
+        "created": NOW.isoformat(),
         "data": DATA,
         "attempts": 0,
         **changes,
     }
+    return Message(**fields)
+
+
+class Sent:
+    """The province's messages, read the way the tests look at them."""
+
+    def __init__(self, stores):
+        self.stores = stores
+
+    def get(self, message_id):
+        return self.stores.messages.get(message_id)
+
+    @property
+    def doc(self):
+        message = self.stores.messages.get("msg-1")
+        return {**vars(message), **self.stores.messages.extra.get("msg-1", {})}
 
 
 def delivery(message, sms=None, optouts=(), settings=None, documents=None):
-    stores = Stores(message, optouts)
-    channels = Channels(sms=sms or Sms(), email=Mailer(), webhook=None)
+    provinces = Provinces()
+    stores = provinces(message.tenant)
+    stores.messages.add([message])
+    for _, recipient, channel in optouts:
+        stores.optouts.set(recipient, channel, True, NOW)
+    sent_by = channels(sms)
     run = Delivery(
-        stores,
-        channels,
+        provinces,
+        provinces,
+        sent_by,
         Contacts(),
         settings or Settings(max_attempts=3, backoff_seconds=10, quiet_hours="off"),
         rng=lambda: 1.0,
         documents=documents,
     )
-    return run, stores.messages, channels
+    return run, Sent(stores), sent_by
 
 
 def test_sent_with_segments_and_the_unaccented_variant_per_province():
@@ -194,6 +156,26 @@ def test_without_endpoints_sms_and_email_are_log_only(caplog):
     assert "SMS (log-only) to 0912345678" in caplog.text and "E-mail (log-only)" in caplog.text
 
 
+def test_a_pass_leases_whats_due_in_every_province_and_delivers_it_through_its_own_stores():
+    provinces = Provinces()
+    for tenant in ("20", "01"):
+        provinces(tenant).messages.add([sms_message(tenant=tenant, status=PENDING)])
+    provinces("01").optouts.set("subject:hh-1", "sms", True, NOW)
+    run = Delivery(
+        provinces,
+        provinces,
+        channels(),
+        Contacts(),
+        Settings(quiet_hours="off"),
+        rng=lambda: 1.0,
+        clock=lambda: NOW,
+    )
+    assert sorted(run.run()) == [("sms", "01", "skipped"), ("sms", "20", "sent")]
+    assert provinces("20").messages.get("msg-1").status == SENT
+    assert provinces("01").messages.get("msg-1").status == SKIPPED
+    assert run.run() == []  # nothing due any more
+
+
 class Fund:
     """What the fund's ``receipt`` RPC answers (the entrypoint's proxy is this object's place)."""
 
@@ -220,7 +202,7 @@ def thank_you(**changes):
 def test_the_receipt_is_fetched_from_the_fund_and_attached_under_its_number():
     import base64
 
-    from services.notification.entrypoint import RpcDocuments
+    from services.notification.lookups import RpcDocuments
 
     content = base64.b64encode(b"%PDF-1.4 receipt").decode("ascii")
     fund = Fund({"receiptNumber": "06184-2024-000001", "content": content})
@@ -237,7 +219,7 @@ def test_the_receipt_is_fetched_from_the_fund_and_attached_under_its_number():
 
 @pytest.mark.parametrize("answer", [None, {"receiptNumber": "x", "content": None}])
 def test_a_missing_receipt_is_retried_then_dead_and_the_e_mail_never_sent(answer):
-    from services.notification.entrypoint import RpcDocuments
+    from services.notification.lookups import RpcDocuments
 
     run, messages, channels = delivery(thank_you(), documents=RpcDocuments(Fund(answer)))
     for _ in range(3):  # max_attempts

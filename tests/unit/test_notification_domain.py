@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from services.notification.delivery import SHIPPED_TEMPLATES, Settings, Templates
 from services.notification.domain import (
     EMAIL,
     SMS,
@@ -19,8 +20,8 @@ from services.notification.domain import (
     render,
     retry_delay,
 )
+from services.notification.records import ReceivedEvent, Subscription, Webhook
 from services.notification.reminders import due_reminders
-from services.notification.service import SHIPPED_TEMPLATES, Settings, Templates
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 RECOGNISED_DATA = {
@@ -43,17 +44,22 @@ def notice(name="recognised", data=RECOGNISED_DATA, tenant="20"):
     return Notice("evt-1", name, tenant, "20/183/06184", data)
 
 
-def test_recognised_tells_the_household_officers_and_partners_of_the_province_only():
+def subscription(email, events=()):
+    return Subscription("20", "06184", "20/183/06184", email, "Cán bộ", list(events))
+
+
+def webhook(name, events=(), active=True):
+    return Webhook("20", name, f"https://{name}.example.vn/", list(events), "s", active)
+
+
+def test_recognised_tells_the_household_the_officers_and_the_partners_who_asked_for_it():
+    """The province's subscriptions and webhooks: its stores hold no other province's
+    (tests/integration/test_notification_tenancy.py)."""
     subscriptions = [
-        {"tenant": "20", "email": "xa@example.vn", "events": []},
-        {"tenant": "20", "email": "only-reminders@example.vn", "events": ["reminder"]},
-        {"tenant": "01", "email": "hanoi@example.vn", "events": []},
+        subscription("xa@example.vn"),
+        subscription("only-reminders@example.vn", ["reminder"]),
     ]
-    webhooks = [
-        {"tenant": "20", "name": "portal", "events": []},
-        {"tenant": "20", "name": "bank", "events": ["donated"]},
-        {"tenant": "01", "name": "other", "events": []},
-    ]
+    webhooks = [webhook("portal"), webhook("bank", ["donated"]), webhook("off", active=False)]
     planned = plan(notice(), subscriptions, webhooks)
     assert [(p.recipient, p.channel) for p in planned] == [
         ("subject:hh-1", SMS),
@@ -181,8 +187,7 @@ def test_reminder_a_week_before_the_dossier_deadline_unless_proposed():
 
 def test_partners_never_get_a_donors_contacts_nor_an_anonymous_donors_name():
     from khuyenhoc.contracts import validate_event
-    from services.notification.domain import ANONYMOUS_DONOR, for_partners
-    from services.notification.service import cloud_event
+    from services.notification.domain import ANONYMOUS_DONOR, cloud_event, for_partners
 
     donor = {
         "name": "Trần Thị Hảo",
@@ -205,16 +210,16 @@ def test_partners_never_get_a_donors_contacts_nor_an_anonymous_donors_name():
 
     asyncapi = yaml.safe_load((CONTRACTS_DIR / "asyncapi.yaml").read_text(encoding="utf-8"))
     example = asyncapi["components"]["messages"]["donated"]["examples"][0]["payload"]
-    document = {
-        "_id": example["id"],
-        "type": example["type"],
-        "time": example["time"],
-        "subject": example["subject"],
-        "tenant": example["tenant"],
-        "unitpath": example["unitpath"],
-        "data": example["data"],
-    }
-    partner_copy = cloud_event(document)
+    received = ReceivedEvent(
+        id=example["id"],
+        type=example["type"],
+        time=example["time"],
+        subject=example["subject"],
+        tenant=example["tenant"],
+        unitpath=example["unitpath"],
+        data=example["data"],
+    )
+    partner_copy = cloud_event(received)
     validate_event(partner_copy)  # still the contract's event
     assert partner_copy["data"]["donor"]["email"] is None
 
@@ -254,7 +259,7 @@ def test_amounts_are_written_the_vietnamese_way_and_exactly(amount, written):
 def test_a_donor_is_thanked_by_email_with_the_receipt_and_by_sms_once_per_donation():
     from services.notification.domain import RECEIPT
 
-    webhooks = [{"tenant": "20", "name": "portal", "events": []}]
+    webhooks = [webhook("portal")]
     planned = plan(notice("donated", DONATED_DATA), [], webhooks)
     assert [(p.recipient, p.channel, p.attach) for p in planned] == [
         ("donor:d-1", EMAIL, RECEIPT),

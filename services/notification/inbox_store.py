@@ -17,7 +17,9 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.envelope import Envelope
+from khuyenhoc.storage import TenantDatabase
 from services.notification.domain import BUSY, DONE, PLAN
+from services.notification.records import ReceivedEvent
 
 INBOX = "inbox"
 RECEIVED = "RECEIVED"
@@ -34,8 +36,22 @@ def prepare(db: Database) -> None:
     db[INBOX].create_index([(PARTNER_PENDING, ASCENDING)], name="partner_pending")
 
 
+def received_event(document: dict[str, Any]) -> ReceivedEvent:
+    return ReceivedEvent(
+        id=document["_id"],
+        tenant=document["tenant"],
+        type=document["type"],
+        unitpath=document["unitpath"],
+        subject=document["subject"],
+        time=document["time"],
+        data=document["data"],
+    )
+
+
 class Inbox:
-    def __init__(self, db: Database) -> None:
+    """One province's inbox."""
+
+    def __init__(self, db: TenantDatabase) -> None:
         self.inbox = db[INBOX]
 
     def receive(self, event: Envelope, now: datetime) -> str:
@@ -73,11 +89,22 @@ class Inbox:
     def mark_planned(self, event_id: str) -> None:
         self.inbox.update_one({"_id": event_id}, {"$set": {"status": PLANNED}})
 
-    def get(self, event_id: str) -> dict[str, Any] | None:
-        return self.inbox.find_one({"_id": event_id})
+    def get(self, event_id: str) -> ReceivedEvent | None:
+        found = self.inbox.find_one({"_id": event_id})
+        return received_event(found) if found else None
 
-    def partner_pending(self, limit: int) -> list[dict[str, Any]]:
-        return list(self.inbox.find({PARTNER_PENDING: 1}).limit(limit))
 
-    def partner_published(self, event_id: str) -> None:
+class AllTenantsPartnerFeed:
+    """The inbox as the partner stream's outbox, across provinces: the stream is one exchange
+    for every province (each event's routing key names its tenant, and a partner's broker
+    account admits only its own), so one relay serves them all. Reads pending events and marks
+    them published; nothing else."""
+
+    def __init__(self, db: Database) -> None:
+        self.inbox = db[INBOX]
+
+    def pending(self, limit: int) -> list[ReceivedEvent]:
+        return [received_event(d) for d in self.inbox.find({PARTNER_PENDING: 1}).limit(limit)]
+
+    def published(self, event_id: str) -> None:
         self.inbox.update_one({"_id": event_id}, {"$set": {PARTNER_PENDING: 0}})
