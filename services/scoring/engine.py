@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from services.scoring.criteria_sets import CriteriaSet, Indicator
 
@@ -138,8 +139,8 @@ def _points(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
         for name, number in (("max_points", ind.max_points), ("min_points", ind.min_points))
         if number is None
     )
-    base = {"id": ind.id, "kind": ind.kind, "level": ind.level}
-    limits = {"max_points": ind.max_points, "min_points": ind.min_points}
+    base: dict[str, Any] = {"id": ind.id, "kind": ind.kind, "level": ind.level}
+    limits: dict[str, Any] = {"max_points": ind.max_points, "min_points": ind.min_points}
     if value is None:
         reason = Reason("missing_indicator", f"Chưa có kết quả cho chỉ số {ind.id}.")
         exp = IndicatorExplanation(**base, **limits, reasons=(reason,))
@@ -160,12 +161,13 @@ def _points(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
     else:
         reason = Reason("points_given", f"Chỉ số {ind.id} đạt {value}{of_max} điểm.")
     exp = IndicatorExplanation(**base, points=value, **limits, below_floor=below, reasons=(reason,))
-    passes = dict.fromkeys(levels, None if below is None else not below)
-    return _Outcome(exp, passes, unknown, missing=False)
+    passing: bool | None = None if below is None else not below
+    return _Outcome(exp, dict.fromkeys(levels, passing), unknown, missing=False)
 
 
 def _met(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
-    base = {"id": ind.id, "kind": ind.kind, "level": ind.level}
+    base: dict[str, Any] = {"id": ind.id, "kind": ind.kind, "level": ind.level}
+    passes: dict[int, bool | None]
     if value is None:
         reason = Reason("missing_indicator", f"Chưa có kết quả cho chỉ số {ind.id}.")
         passes = {lv: (None if lv >= ind.level else True) for lv in levels}
@@ -182,13 +184,19 @@ def _met(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
 
 
 def _computed(ind: Indicator, value: float | None, levels: list[int]) -> _Outcome:
-    base = {"id": ind.id, "kind": ind.kind, "level": ind.level, "targets": ind.targets}
+    base: dict[str, Any] = {
+        "id": ind.id,
+        "kind": ind.kind,
+        "level": ind.level,
+        "targets": ind.targets,
+    }
     unknown = tuple((lv, f"{ind.id}.targets.{lv}") for lv, target in ind.targets if target is None)
+    passes: dict[int, bool | None]
     if value is None:
         reason = Reason("missing_indicator", f"Chưa có số liệu {ind.figure} cho chỉ số {ind.id}.")
         passes = {lv: (None if lv >= ind.level else True) for lv in levels}
         return _Outcome(IndicatorExplanation(**base, reasons=(reason,)), passes, unknown, True)
-    passes: dict[int, bool | None] = {}
+    passes = {}
     reasons = []
     for lv in levels:
         target = ind.target(lv)
@@ -316,7 +324,7 @@ def assess(
     levels = [lv.level for lv in criteria_set.levels] or [1]
     outcomes = {i.id: _evaluate(i, assessment, figures, levels) for i in criteria_set.indicators()}
     points = [o.explanation.points for o in outcomes.values() if o.explanation.kind == "points"]
-    total = sum(points) if points and None not in points else None  # type: ignore[arg-type]
+    total = _sum_known(points)
     pass_ok, pass_unknown, reasons = _pass_mark(criteria_set, total)
     marks, mark_unknown, mark_reasons = _level_marks(criteria_set, total, pass_ok)
     reasons += mark_reasons
@@ -394,9 +402,15 @@ def _explain(
             CriterionExplanation(
                 id=criterion.id,
                 name=criterion.name,
-                points=sum(points) if points and None not in points else None,  # type: ignore[arg-type]
+                points=_sum_known(points),
                 max_points=criterion.max_points,
                 indicators=items,
             )
         )
     return tuple(explained)
+
+
+def _sum_known(points: list[int | None]) -> int | None:
+    """The sum of points when every one is known (and there are some); None otherwise."""
+    known = [p for p in points if p is not None]
+    return sum(known) if points and len(known) == len(points) else None

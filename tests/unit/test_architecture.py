@@ -46,7 +46,6 @@ ALLOWED: dict[str, set[tuple[str, str]]] = {
         ("khuyenhoc.platform", "khuyenhoc.auth"),
         ("khuyenhoc.platform", "services.registration.commands"),
         ("services.registration.commands", "nameko.standalone.rpc"),
-        ("services.scoring.criteria_sets", "yaml"),
     },
     "no import cycles": {("gateway.fund", "gateway.types")},
 }
@@ -160,6 +159,8 @@ PURE_MODULES = [
     "services.scoring.service",
     "services.scoring.engine",
     "services.scoring.computed",
+    "services.scoring.ports",
+    "services.scoring.messages",
     "services.fund.ledger",
     "services.notification.domain",
     "services.notification.sms",
