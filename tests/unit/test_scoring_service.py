@@ -57,7 +57,8 @@ def test_a_registration_counts_once_and_a_withdrawal_takes_it_back(assessments):
     assert service.apply_enrolment_event(assessments, event, "registered") is False
     assert figures(assessments)["registered"] == 1
     assert figures(assessments, UnitPath.parse("20"))["registered"] == 1
-    withdrawn = Envelope.from_dict(enrolment().withdrawn_event(datetime(2024, 2, 1, tzinfo=UTC), ""))
+    later = datetime(2024, 2, 1, tzinfo=UTC)
+    withdrawn = Envelope.from_dict(enrolment().withdrawn_event(later, ""))
     assert service.apply_enrolment_event(assessments, withdrawn, "withdrawn") is True
     assert figures(assessments)["registered"] == 0
     assert service.apply_enrolment_event(assessments, event, "registered") is False  # older
