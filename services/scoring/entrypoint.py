@@ -98,7 +98,7 @@ class ScoringService(ObservableService):
 
         def run() -> dict[str, Any]:
             data = MESSAGES.load(ScoreSchema(), payload)
-            tenant = data["tenant"]
+            tenant = data.pop("tenant")
             scored = service.score(self._assessments(tenant), self._sets(tenant), **data)
             self.outbox.kick()
             return {"assessment": answers.assessment(scored)}
@@ -130,7 +130,7 @@ class ScoringService(ObservableService):
     def decide(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(DecideSchema(), payload)
-            tenant = data["tenant"]
+            tenant = data.pop("tenant")
             decided = service.decide(
                 self._assessments(tenant), self._proposals(tenant), self._sets(tenant), **data
             )
@@ -143,7 +143,7 @@ class ScoringService(ObservableService):
     def revoke(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(RevokeSchema(), payload)
-            revoked = service.revoke(self._assessments(data["tenant"]), **data)
+            revoked = service.revoke(self._assessments(data.pop("tenant")), **data)
             self.outbox.kick()
             return {"assessment": answers.assessment(revoked)}
 
@@ -169,7 +169,7 @@ class ScoringService(ObservableService):
     def attach_evidence(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(EvidenceSchema(), payload)
-            tenant = data["tenant"]
+            tenant = data.pop("tenant")
             found = service.attach_evidence(
                 self._assessments(tenant), self._evidence_files(tenant), **data
             )

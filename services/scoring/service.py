@@ -101,7 +101,6 @@ def score(
     minutes: str | None = None,
     by: str | None = None,
     now: datetime | None = None,
-    **_: Any,
 ) -> AssessmentRecord:
     """Judge a self-assessment (tự đánh giá) or a review (bình xét) against the set in force,
     keep it with its explanation, and announce the verdict. The review's verdict counts."""
@@ -299,7 +298,6 @@ def decide(
     signer: str,
     enrolment_ids: list[str] | None = None,
     now: datetime | None = None,
-    **_: Any,
 ) -> Decided:
     """The competent authority's decision (quyết định công nhận) for the whole list or part of
     it; each subject recognised gets its ``recognised`` event. Subjects no longer eligible are
@@ -357,7 +355,6 @@ def revoke(
     enrolment_id: str,
     reason: str,
     now: datetime | None = None,
-    **_: Any,
 ) -> AssessmentRecord:
     """Thu hồi: the recognition stays on record, marked revoked with its reason."""
     now = now or datetime.now(UTC)
@@ -394,7 +391,6 @@ def attach_evidence(
     content_type: str,
     content: bytes,
     now: datetime | None = None,
-    **_: Any,
 ) -> AssessmentRecord:
     """Minh chứng for the self-assessment: checked by its bytes, stored once per content."""
     now = now or datetime.now(UTC)
