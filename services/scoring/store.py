@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any, cast
 
 from pymongo import ASCENDING
@@ -264,3 +265,34 @@ class EvidenceFiles:
             return get_file(_as_collection(self.files), self._file_id(evidence_id), chunks)
         except KeyError:
             return None
+
+
+class LegacyEvidenceChunks:
+    """A one-off across tenants by nature: evidence chunks written before chunks were kept per
+    tenant (``ev-<digest>:<n>``, no tenant) are copied to every tenant whose assessments name
+    that evidence, then removed; chunks nobody names are left alone. Run once per deployment
+    holding such chunks; running it again finds nothing to do."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def adopt(self) -> int:
+        """Returns how many chunk copies were made."""
+        owners: dict[str, set[str]] = {}
+        named = self.db[ASSESSMENTS].find(
+            {"evidence": {"$exists": True}}, {"tenant": 1, "evidence": 1}
+        )
+        for doc in named:
+            for evidence_id in doc.get("evidence") or {}:
+                owners.setdefault(evidence_id, set()).add(doc["tenant"])
+        copied = 0
+        for chunk in self.db[EVIDENCE_FILES].find({"tenant": {"$exists": False}}):
+            tenants = sorted(owners.get(chunk["_id"].rsplit(":", 1)[0], ()))
+            for tenant in tenants:
+                files = TenantDatabase(self.db, tenant)[EVIDENCE_FILES]
+                with suppress(DuplicateKeyError):
+                    files.insert_one({"_id": f"{tenant}:{chunk['_id']}", "data": chunk["data"]})
+                copied += 1
+            if tenants:
+                self.db[EVIDENCE_FILES].delete_one({"_id": chunk["_id"]})
+        return copied

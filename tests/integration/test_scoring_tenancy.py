@@ -106,3 +106,23 @@ def test_the_sweep_settles_each_change_through_a_store_of_its_own_tenant(db, ha_
     counter = db.counters.find_one({"_id": "01|00004|2024|FAMILY"})
     assert counter["tenant"] == "01" and counter["recognised"] == 1
     assert db.counters.count_documents({"tenant": "20"}) == 0
+
+
+def test_evidence_chunks_from_before_tenancy_are_adopted_by_the_tenants_naming_them(db):
+    db.evidence_files.insert_many(
+        [{"_id": "ev-1:0", "data": PDF}, {"_id": "ev-orphan:0", "data": b"%PDF-1.4 x"}]
+    )
+    db.assessments.insert_many(
+        [
+            {"_id": "a", "tenant": "20", "evidence": {"ev-1": {"chunks": 1}}},
+            {"_id": "b", "tenant": "01", "evidence": {"ev-1": {"chunks": 1}}},
+            {"_id": "c", "tenant": "01"},
+        ]
+    )
+    legacy = store.LegacyEvidenceChunks(db)
+    assert legacy.adopt() == 2
+    for tenant in ("20", "01"):
+        assert store.EvidenceFiles(TenantDatabase(db, tenant)).get("ev-1", 1) == PDF
+    assert db.evidence_files.find_one({"_id": "ev-1:0"}) is None
+    assert db.evidence_files.find_one({"_id": "ev-orphan:0"}) is not None  # nobody names it
+    assert legacy.adopt() == 0
