@@ -14,9 +14,7 @@ from khuyenhoc.envelope import Envelope, EventType, new_event
 from khuyenhoc.events import RECOGNISED, REVOKED, SCORED
 from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.vocabulary import FIGURES, Title
-
-__all__ = ["FIGURES"]  # re-exported for the gateway until it reads khuyenhoc.vocabulary
+from khuyenhoc.vocabulary import FIGURES, Title  # FIGURES: gateway.types still reads it here
 
 
 class AssessmentStatus(StrEnum):
