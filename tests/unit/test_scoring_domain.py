@@ -178,7 +178,7 @@ def test_a_valid_recognition_stands_in_the_way_of_the_same_level_again():
 def test_months_after_keeps_the_day_or_the_month_end():
     from datetime import date
 
-    from services.scoring.domain import _months_after
+    from services.scoring.domain.recognition import _months_after
 
     assert _months_after(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert _months_after(date(2024, 3, 15), 12) == date(2025, 3, 15)
