@@ -16,8 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from khuyenhoc.vocabulary import TITLES
+
 CRITERIA_DIR = Path(__file__).parent / "criteria"
-TITLES = frozenset({"FAMILY", "CLAN", "COMMUNITY", "COMMUNE_COMMUNITY", "UNIT", "CITIZEN"})
 KINDS = frozenset({"points", "met", "computed"})
 
 
@@ -132,11 +135,17 @@ def _mapping(value: Any, path: str) -> Mapping[str, Any]:
     return value
 
 
-def _text(value: Any, path: str, nullable: bool = False) -> str | None:
-    if value is None and nullable:
+def _text(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, "must be a non-empty string")
+    return value
+
+
+def _maybe_text(value: Any, path: str) -> str | None:
+    if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise _fail(path, "must be a non-empty string" + (" or null" if nullable else ""))
+        raise _fail(path, "must be a non-empty string or null")
     return value
 
 
@@ -144,13 +153,22 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _int(value: Any, path: str, minimum: int, nullable: bool) -> int | None:
-    if value is None and nullable:
+def _maybe_int(value: Any, path: str, minimum: int) -> int | None:
+    if value is None:
         return None
+    return _int_or(value, path, minimum, " or null")
+
+
+def _int(value: Any, path: str, minimum: int) -> int:
+    return _int_or(value, path, minimum, "")
+
+
+def _int_or(value: Any, path: str, minimum: int, alternative: str) -> int:
     if not _is_int(value) or value < minimum:
         kind = "a positive integer" if minimum > 0 else "a non-negative integer"
-        raise _fail(path, f"must be {kind}" + (" or null" if nullable else ""))
-    return value
+        raise _fail(path, f"must be {kind}{alternative}")
+    number: int = value
+    return number
 
 
 def _bool(value: Any, path: str) -> bool:
@@ -181,13 +199,13 @@ def _levels(value: Any) -> tuple[Level, ...]:
     for n, raw in enumerate(_list(value, "levels", non_empty=False)):
         path = f"levels[{n}]"
         item = _mapping(raw, path)
-        number = _int(_get(item, "level", path), f"{path}.level", 1, nullable=False)
+        number = _int(_get(item, "level", path), f"{path}.level", 1)
         if number != n + 1:
             raise _fail(f"{path}.level", f"must be {n + 1}: levels are numbered 1, 2, ... in order")
-        name = _text(item.get("name"), f"{path}.name", nullable=True)
-        rating = _text(item.get("rating"), f"{path}.rating", nullable=True)
+        name = _maybe_text(item.get("name"), f"{path}.name")
+        rating = _maybe_text(item.get("rating"), f"{path}.rating")
         has_mark = "pass_mark" in item
-        mark = _int(item.get("pass_mark"), f"{path}.pass_mark", 1, nullable=True)
+        mark = _maybe_int(item.get("pass_mark"), f"{path}.pass_mark", 1)
         levels.append(Level(number, name, rating, mark, has_mark))
     known = [(lv.level, lv.pass_mark) for lv in levels if lv.pass_mark is not None]
     for (_, lower), (number, higher) in zip(known, known[1:], strict=False):
@@ -199,7 +217,7 @@ def _levels(value: Any) -> tuple[Level, ...]:
 def _targets(
     value: Any, path: str, level_numbers: Sequence[int]
 ) -> tuple[tuple[int, float | None], ...]:
-    targets = _mapping(value, path)
+    targets: Mapping[Any, Any] = _mapping(value, path)  # YAML keys: level numbers
     if sorted(targets) != list(level_numbers):
         raise _fail(path, f"must give a target (or null) for each level {list(level_numbers)}")
     pairs: list[tuple[int, float | None]] = []
@@ -225,22 +243,22 @@ def _indicator(raw: Any, path: str, level_numbers: Sequence[int]) -> Indicator:
     kind = _get(item, "kind", path)
     if kind not in KINDS:
         raise _fail(f"{path}.kind", f"must be one of {sorted(KINDS)}")
-    level = _int(item.get("level", 1), f"{path}.level", 1, nullable=False)
+    level = _int(item.get("level", 1), f"{path}.level", 1)
     if level not in level_numbers:
         raise _fail(f"{path}.level", f"must be one of the set's levels {list(level_numbers)}")
     common = {
         "id": ident,
         "kind": kind,
-        "name": _text(item.get("name"), f"{path}.name", nullable=True),
-        "description": _text(item.get("description"), f"{path}.description", nullable=True),
+        "name": _maybe_text(item.get("name"), f"{path}.name"),
+        "description": _maybe_text(item.get("description"), f"{path}.description"),
         "provisional": _bool(item.get("provisional", False), f"{path}.provisional"),
         "level": level,
     }
     if kind == "points":
         if level != 1:
             raise _fail(f"{path}.level", "points indicators count towards every level: must be 1")
-        most = _int(_get(item, "max_points", path), f"{path}.max_points", 1, nullable=True)
-        least = _int(_get(item, "min_points", path), f"{path}.min_points", 0, nullable=True)
+        most = _maybe_int(_get(item, "max_points", path), f"{path}.max_points", 1)
+        least = _maybe_int(_get(item, "min_points", path), f"{path}.min_points", 0)
         if most is not None and least is not None and least > most:
             raise _fail(f"{path}.min_points", f"must not exceed max_points ({most})")
         return Indicator(**common, max_points=most, min_points=least)
@@ -257,14 +275,15 @@ def _criterion(raw: Any, path: str, level_numbers: Sequence[int]) -> Criterion:
         _indicator(ind, f"{path}.indicators[{n}]", level_numbers)
         for n, ind in enumerate(_list(_get(item, "indicators", path), f"{path}.indicators"))
     )
-    most = _int(item.get("max_points"), f"{path}.max_points", 1, nullable=True)
+    most = _maybe_int(item.get("max_points"), f"{path}.max_points", 1)
     maxima = [i.max_points for i in indicators if i.kind == "points"]
-    if most is not None and maxima and None not in maxima and sum(maxima) != most:
-        raise _fail(f"{path}.max_points", f"is {most} but its indicators add up to {sum(maxima)}")
+    known = [m for m in maxima if m is not None]
+    if most is not None and maxima and len(known) == len(maxima) and sum(known) != most:
+        raise _fail(f"{path}.max_points", f"is {most} but its indicators add up to {sum(known)}")
     return Criterion(
         id=_text(_get(item, "id", path), f"{path}.id"),
-        name=_text(item.get("name"), f"{path}.name", nullable=True),
-        description=_text(item.get("description"), f"{path}.description", nullable=True),
+        name=_maybe_text(item.get("name"), f"{path}.name"),
+        description=_maybe_text(item.get("description"), f"{path}.description"),
         max_points=most,
         indicators=indicators,
     )
@@ -288,17 +307,18 @@ def _check_points(
     data: Mapping[str, Any], criteria: Sequence[Criterion], levels: Sequence[Level]
 ) -> tuple[int | None, int | None]:
     has_points = any(i.kind == "points" for c in criteria for i in c.indicators)
-    total = _int(data.get("total_points"), "total_points", 1, nullable=True)
+    total = _maybe_int(data.get("total_points"), "total_points", 1)
     if not has_points:
         if data.get("pass_mark") is not None or total is not None:
             raise _fail("pass_mark", "only a set with points indicators has points")
         if any(lv.has_pass_mark for lv in levels):
             raise _fail("levels", "only a set with points indicators has pass marks per level")
         return None, None
-    pass_mark = _int(_get(data, "pass_mark", ""), "pass_mark", 1, nullable=True)
+    pass_mark = _maybe_int(_get(data, "pass_mark", ""), "pass_mark", 1)
     maxima = [c.max_points for c in criteria]
-    if total is not None and None not in maxima and sum(maxima) != total:
-        raise _fail("total_points", f"is {total} but the criteria add up to {sum(maxima)}")
+    known = [m for m in maxima if m is not None]
+    if total is not None and len(known) == len(maxima) and sum(known) != total:
+        raise _fail("total_points", f"is {total} but the criteria add up to {sum(known)}")
     if total is not None and pass_mark is not None and pass_mark > total:
         raise _fail("pass_mark", f"must not exceed total_points ({total})")
     for lv in levels:
@@ -322,8 +342,8 @@ def parse_set(data: Mapping[str, Any]) -> CriteriaSet:
     title = _get(data, "title", "")
     if title not in TITLES:
         raise _fail("title", f"must be one of {sorted(TITLES)}")
-    valid_from = _int(_get(data, "valid_from", ""), "valid_from", 1, nullable=False)
-    valid_to = _int(_get(data, "valid_to", ""), "valid_to", 1, nullable=True)
+    valid_from = _int(_get(data, "valid_from", ""), "valid_from", 1)
+    valid_to = _maybe_int(_get(data, "valid_to", ""), "valid_to", 1)
     if valid_to is not None and valid_to < valid_from:
         raise _fail("valid_to", f"must not be before valid_from ({valid_from})")
     provisional = _bool(_get(data, "provisional", ""), "provisional")
@@ -341,13 +361,13 @@ def parse_set(data: Mapping[str, Any]) -> CriteriaSet:
         effective=_date(data.get("effective"), "effective"),
         valid_from=valid_from,
         valid_to=valid_to,
-        level=_text(data.get("level"), "level", nullable=True),
-        group=_text(data.get("group"), "group", nullable=True),
+        level=_maybe_text(data.get("level"), "level"),
+        group=_maybe_text(data.get("group"), "group"),
         provisional=provisional,
         sources=sources,
-        validity_years=_int(data.get("validity_years"), "validity_years", 1, nullable=True),
-        upgrade_after_months=_int(
-            data.get("upgrade_after_months"), "upgrade_after_months", 1, nullable=True
+        validity_years=_maybe_int(data.get("validity_years"), "validity_years", 1),
+        upgrade_after_months=_maybe_int(
+            data.get("upgrade_after_months"), "upgrade_after_months", 1
         ),
         total_points=total,
         pass_mark=pass_mark,
@@ -375,8 +395,6 @@ def parse_document(document: Any, origin: str = "") -> list[CriteriaSet]:
 
 def load_file(path: Path) -> list[CriteriaSet]:
     """Read one YAML file of criteria sets (a province's own file, or a shipped one)."""
-    import yaml  # only the loader needs it; the engine and parser stay pure
-
     with path.open(encoding="utf-8") as handle:
         return parse_document(yaml.safe_load(handle), origin=path.name)
 

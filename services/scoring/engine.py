@@ -18,8 +18,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from services.scoring.criteria_sets import CriteriaSet, Indicator
+from services.scoring.messages import REASONS
 
 RECOGNISED = "recognised"
 NOT_RECOGNISED = "not_recognised"
@@ -34,6 +36,12 @@ class AssessmentError(ValueError):
 class Reason:
     key: str  # stable, English
     message: str  # Vietnamese, for people
+
+
+def _reason(key: str, text: str | None = None, **values: object) -> Reason:
+    """A reason by its key, worded by the text ``text`` (the key's own by default) of
+    ``messages.REASONS``."""
+    return Reason(key, REASONS[text or key].format(**values))
 
 
 @dataclass(frozen=True)
@@ -138,57 +146,54 @@ def _points(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
         for name, number in (("max_points", ind.max_points), ("min_points", ind.min_points))
         if number is None
     )
-    base = {"id": ind.id, "kind": ind.kind, "level": ind.level}
-    limits = {"max_points": ind.max_points, "min_points": ind.min_points}
+    base: dict[str, Any] = {"id": ind.id, "kind": ind.kind, "level": ind.level}
+    limits: dict[str, Any] = {"max_points": ind.max_points, "min_points": ind.min_points}
     if value is None:
-        reason = Reason("missing_indicator", f"Chưa có kết quả cho chỉ số {ind.id}.")
+        reason = _reason("missing_indicator", id=ind.id)
         exp = IndicatorExplanation(**base, **limits, reasons=(reason,))
         return _Outcome(exp, dict.fromkeys(levels), unknown, missing=True)
     assert isinstance(value, int)
     below = None if ind.min_points is None else value < ind.min_points
     of_max = f"/{ind.max_points}" if ind.max_points is not None else ""
     if below:
-        reason = Reason(
-            "below_floor",
-            f"Chỉ số {ind.id} đạt {value} điểm, thấp hơn mức tối thiểu {ind.min_points} điểm.",
-        )
+        reason = _reason("below_floor", id=ind.id, value=value, floor=ind.min_points)
     elif below is None:
-        reason = Reason(
-            "floor_unknown",
-            f"Chỉ số {ind.id} đạt {value}{of_max} điểm; bộ tiêu chí chưa quy định mức tối thiểu.",
-        )
+        reason = _reason("floor_unknown", id=ind.id, value=value, of_max=of_max)
     else:
-        reason = Reason("points_given", f"Chỉ số {ind.id} đạt {value}{of_max} điểm.")
+        reason = _reason("points_given", id=ind.id, value=value, of_max=of_max)
     exp = IndicatorExplanation(**base, points=value, **limits, below_floor=below, reasons=(reason,))
-    passes = dict.fromkeys(levels, None if below is None else not below)
-    return _Outcome(exp, passes, unknown, missing=False)
+    passing: bool | None = None if below is None else not below
+    return _Outcome(exp, dict.fromkeys(levels, passing), unknown, missing=False)
 
 
 def _met(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
-    base = {"id": ind.id, "kind": ind.kind, "level": ind.level}
+    base: dict[str, Any] = {"id": ind.id, "kind": ind.kind, "level": ind.level}
+    passes: dict[int, bool | None]
     if value is None:
-        reason = Reason("missing_indicator", f"Chưa có kết quả cho chỉ số {ind.id}.")
+        reason = _reason("missing_indicator", id=ind.id)
         passes = {lv: (None if lv >= ind.level else True) for lv in levels}
         return _Outcome(IndicatorExplanation(**base, reasons=(reason,)), passes, (), missing=True)
     met = bool(value)
-    reason = (
-        Reason("met", f"Chỉ số {ind.id} đạt.")
-        if met
-        else Reason("not_met", f"Chỉ số {ind.id} chưa đạt.")
-    )
+    reason = _reason("met" if met else "not_met", id=ind.id)
     passes = {lv: (met if lv >= ind.level else True) for lv in levels}
     exp = IndicatorExplanation(**base, met=met, reasons=(reason,))
     return _Outcome(exp, passes, (), missing=False)
 
 
 def _computed(ind: Indicator, value: float | None, levels: list[int]) -> _Outcome:
-    base = {"id": ind.id, "kind": ind.kind, "level": ind.level, "targets": ind.targets}
+    base: dict[str, Any] = {
+        "id": ind.id,
+        "kind": ind.kind,
+        "level": ind.level,
+        "targets": ind.targets,
+    }
     unknown = tuple((lv, f"{ind.id}.targets.{lv}") for lv, target in ind.targets if target is None)
+    passes: dict[int, bool | None]
     if value is None:
-        reason = Reason("missing_indicator", f"Chưa có số liệu {ind.figure} cho chỉ số {ind.id}.")
+        reason = _reason("missing_indicator", "missing_figure", id=ind.id, figure=ind.figure)
         passes = {lv: (None if lv >= ind.level else True) for lv in levels}
         return _Outcome(IndicatorExplanation(**base, reasons=(reason,)), passes, unknown, True)
-    passes: dict[int, bool | None] = {}
+    passes = {}
     reasons = []
     for lv in levels:
         target = ind.target(lv)
@@ -196,22 +201,12 @@ def _computed(ind: Indicator, value: float | None, levels: list[int]) -> _Outcom
             passes[lv] = True
         elif target is None:
             passes[lv] = None
-            reasons.append(
-                Reason(
-                    "target_unknown",
-                    f"Chỉ số {ind.id}: bộ tiêu chí chưa quy định mức yêu cầu cho mức độ {lv}.",
-                )
-            )
+            reasons.append(_reason("target_unknown", id=ind.id, level=lv))
         else:
             passes[lv] = value >= target
-            verb = "đạt" if passes[lv] else "chưa đạt"
-            reasons.append(
-                Reason(
-                    "target_reached" if passes[lv] else "below_target",
-                    f"Chỉ số {ind.id}: {_pct(value)}, {verb} mức yêu cầu {_pct(target)} "
-                    f"của mức độ {lv}.",
-                )
-            )
+            key = "target_reached" if passes[lv] else "below_target"
+            share, needed = _pct(value), _pct(target)
+            reasons.append(_reason(key, id=ind.id, share=share, target=needed, level=lv))
     exp = IndicatorExplanation(**base, value=float(value), reasons=tuple(reasons))
     return _Outcome(exp, passes, unknown, missing=False)
 
@@ -241,13 +236,13 @@ def _pass_mark(
         return True, (), ()
     mark = criteria_set.pass_mark
     if mark is None:
-        reason = Reason("pass_mark_unknown", "Bộ tiêu chí chưa quy định điểm đạt (tổng điểm).")
+        reason = _reason("pass_mark_unknown")
         return None, ("pass_mark",), (reason,)
     if total is None:
         return None, (), ()
     if total >= mark:
-        return True, (), (Reason("pass_mark_reached", f"Tổng điểm {total}, đạt mức {mark} điểm."),)
-    reason = Reason("below_pass_mark", f"Tổng điểm {total}, thấp hơn mức đạt {mark} điểm.")
+        return True, (), (_reason("pass_mark_reached", total=total, mark=mark),)
+    reason = _reason("below_pass_mark", total=total, mark=mark)
     return False, (), (reason,)
 
 
@@ -266,20 +261,12 @@ def _level_marks(
         if lv.pass_mark is None:
             passes[lv.level] = None
             unknown[lv.level].append(f"levels.{lv.level}.pass_mark")
-            reasons.append(
-                Reason(
-                    "level_mark_unknown",
-                    f"Bộ tiêu chí chưa quy định tổng điểm cần có cho mức độ {lv.level}.",
-                )
-            )
+            reasons.append(_reason("level_mark_unknown", level=lv.level))
         elif total is not None and set_ok is not False:
             passes[lv.level] = None if set_ok is None else total >= lv.pass_mark
             if passes[lv.level] is False:
                 reasons.append(
-                    Reason(
-                        "below_level_mark",
-                        f"Tổng điểm {total}, thấp hơn {lv.pass_mark} điểm của mức độ {lv.level}.",
-                    )
+                    _reason("below_level_mark", total=total, mark=lv.pass_mark, level=lv.level)
                 )
     return passes, unknown, tuple(reasons)
 
@@ -293,15 +280,9 @@ def _level_state(outcomes: list[_Outcome], level: int, pass_ok: bool | None) -> 
 
 
 def _conclusion(status: str, level: int | None) -> Reason:
-    if status == RECOGNISED:
-        suffix = f" ở mức độ {level}" if level is not None else ""
-        return Reason("recognised", f"Đủ điều kiện công nhận{suffix}.")
-    if status == NOT_RECOGNISED:
-        return Reason("not_recognised", "Chưa đủ điều kiện công nhận.")
-    return Reason(
-        "undecidable",
-        "Chưa thể kết luận: còn thiếu kết quả hoặc bộ tiêu chí chưa đủ thông số.",
-    )
+    if status == RECOGNISED and level is not None:
+        return _reason(RECOGNISED, "recognised_at_level", level=level)
+    return _reason(status)
 
 
 def assess(
@@ -316,7 +297,7 @@ def assess(
     levels = [lv.level for lv in criteria_set.levels] or [1]
     outcomes = {i.id: _evaluate(i, assessment, figures, levels) for i in criteria_set.indicators()}
     points = [o.explanation.points for o in outcomes.values() if o.explanation.kind == "points"]
-    total = sum(points) if points and None not in points else None  # type: ignore[arg-type]
+    total = _sum_known(points)
     pass_ok, pass_unknown, reasons = _pass_mark(criteria_set, total)
     marks, mark_unknown, mark_reasons = _level_marks(criteria_set, total, pass_ok)
     reasons += mark_reasons
@@ -366,20 +347,15 @@ def _decide(
         if unknown_by_level[lv] or missing_by_level[lv] or state is None:
             if reached is None:
                 return UNDECIDABLE, None, tuple(reasons)
-            reasons.append(
-                Reason(
-                    "level_undecidable",
-                    f"Chưa thể xét mức độ {lv}: còn thiếu kết quả hoặc thông số.",
-                )
-            )
+            reasons.append(_reason("level_undecidable", level=lv))
             break
         if not state:
             if reached is None:
                 return NOT_RECOGNISED, None, tuple(reasons)
-            reasons.append(Reason("level_not_reached", f"Chưa đạt mức độ {lv}."))
+            reasons.append(_reason("level_not_reached", level=lv))
             break
         reached = lv
-        reasons.append(Reason("level_reached", f"Đạt các yêu cầu của mức độ {lv}."))
+        reasons.append(_reason("level_reached", level=lv))
     return RECOGNISED, reached, tuple(reasons)
 
 
@@ -394,9 +370,15 @@ def _explain(
             CriterionExplanation(
                 id=criterion.id,
                 name=criterion.name,
-                points=sum(points) if points and None not in points else None,  # type: ignore[arg-type]
+                points=_sum_known(points),
                 max_points=criterion.max_points,
                 indicators=items,
             )
         )
     return tuple(explained)
+
+
+def _sum_known(points: list[int | None]) -> int | None:
+    """The sum of points when every one is known (and there are some); None otherwise."""
+    known = [p for p in points if p is not None]
+    return sum(known) if points and len(known) == len(points) else None

@@ -1,9 +1,9 @@
 """The nameko face of scoring: consumes registration's events, scores assessments, answers
-figures over RPC."""
+figures over RPC. It only translates transport: builds the stores of the caller's tenant, runs a
+use case, dumps the answer."""
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -17,37 +17,16 @@ from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import RECOGNISED, REGISTERED, REVOKED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.outbox import OutboxRelay
-from khuyenhoc.storage import MongoDatabase
+from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
-from services.scoring import service, store
+from services.scoring import answers, service, store
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import default_authorities
-from services.scoring.schemas import (
-    MESSAGES,
-    DecideSchema,
-    EvidenceSchema,
-    RevokeSchema,
-    ScoreSchema,
-)
+from services.scoring.messages import MESSAGES, answered
+from services.scoring.schemas import DecideSchema, EvidenceSchema, RevokeSchema, ScoreSchema
 
 SWEEP_SECONDS = 30.0
-ASSESSMENT_FIELDS = (
-    "_id",
-    "tenant",
-    "subject_id",
-    "subject_kind",
-    "title",
-    "year",
-    "unit_code",
-    "unitpath",
-    "status",
-    "self_assessment",
-    "review",
-    "recognition",
-    "evidence",
-)
 
 
 @cache
@@ -86,37 +65,32 @@ class ScoringService(ObservableService):
         return self._refresh_dependents(event)
 
     def _apply(self, event: Envelope, name: str) -> str:
-        changed = service.apply_enrolment_event(store.Assessments(self.db), event, name)
+        changed = service.apply_enrolment_event(self._assessments(event.tenant), event, name)
         return PROCESSED if changed else DUPLICATE
 
     def _refresh_dependents(self, event: Envelope) -> str:
-        assessments = store.Assessments(self.db)
-        changed = assessments.get(event.data["enrolmentId"])
-        if changed and changed["tenant"] != event.tenant:
-            return DUPLICATE
-        rewritten = service.refresh_dependents(assessments, self._sets(event.tenant), changed)
+        rewritten = service.refresh_dependents(
+            self._assessments(event.tenant), self._sets(event.tenant), event.data["enrolmentId"]
+        )
         if rewritten:
             self.outbox.kick()
         return PROCESSED if rewritten else DUPLICATE
 
     @timer(interval=SWEEP_SECONDS)
     def settle_stale(self) -> None:
-        """Count the changes a crashed process committed but did not count."""
-        store.Assessments(self.db).settle_stale()
+        """Count the changes a crashed process committed but did not count (every tenant)."""
+        store.AllTenantsPendingChanges(self.db).settle_stale()
 
     @rpc
     def stats(self, tenant: str, unit_path: str, year: int) -> dict[str, dict[str, int]]:
         """Figures per title for the unit and everything below it, inside ``tenant`` only."""
         path = UnitPath.parse(unit_path)
-        if path.tenant != tenant:
-            return {}
-        return service.unit_stats(store.Assessments(self.db), path, year)
+        return service.unit_stats(self._assessments(tenant), path, year)
 
     @rpc
     def criteria_sets(self, title: str, year: int, tenant: str | None = None) -> list[dict]:
         """The sets in force for a title and year: the province's own first, then shipped."""
-        sets = service.sets_in_force(self._sets(tenant), title, year)
-        return [service.criteria_summary(s) for s in sets]
+        return answers.criteria_sets(service.sets_in_force(self._sets(tenant), title, year))
 
     @rpc
     def score(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -124,9 +98,10 @@ class ScoringService(ObservableService):
 
         def run() -> dict[str, Any]:
             data = MESSAGES.load(ScoreSchema(), payload)
-            scored = service.score(store.Assessments(self.db), self._sets(data["tenant"]), **data)
+            tenant = data.pop("tenant")
+            scored = service.score(self._assessments(tenant), self._sets(tenant), **data)
             self.outbox.kick()
-            return {"assessment": _public(scored)}
+            return {"assessment": answers.assessment(scored)}
 
         return answered(run)
 
@@ -137,37 +112,30 @@ class ScoringService(ObservableService):
         """The proposal list of a unit (its reviewed, eligible subjects), posted publicly."""
         days = int(self._tenant_settings(tenant).get("posting_days") or 0)
         unit = {"code": unit_code, "path": unit_path}
-        return answered(
-            lambda: {
-                "proposal": service.propose(
-                    store.Assessments(self.db),
-                    store.Proposals(self.db),
-                    tenant,
-                    unit,
-                    title,
-                    year,
-                    days,
-                )
-            }
-        )
+
+        def run() -> dict[str, Any]:
+            proposal = service.propose(
+                self._assessments(tenant), self._proposals(tenant), tenant, unit, title, year, days
+            )
+            return {"proposal": answers.proposal(proposal)}
+
+        return answered(run)
 
     @rpc
     def proposal(self, tenant: str, proposal_id: str) -> dict[str, Any] | None:
-        found = store.Proposals(self.db).get(proposal_id)
-        return found if found and found["tenant"] == tenant else None
+        found = self._proposals(tenant).get(proposal_id)
+        return answers.proposal(found) if found else None
 
     @rpc
     def decide(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(DecideSchema(), payload)
+            tenant = data.pop("tenant")
             decided = service.decide(
-                store.Assessments(self.db),
-                store.Proposals(self.db),
-                self._sets(data["tenant"]),
-                **data,
+                self._assessments(tenant), self._proposals(tenant), self._sets(tenant), **data
             )
             self.outbox.kick()
-            return {"decision": decided}
+            return {"decision": answers.decision(decided)}
 
         return answered(run)
 
@@ -175,9 +143,9 @@ class ScoringService(ObservableService):
     def revoke(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(RevokeSchema(), payload)
-            revoked = service.revoke(store.Assessments(self.db), **data)
+            revoked = service.revoke(self._assessments(data.pop("tenant")), **data)
             self.outbox.kick()
-            return {"assessment": _public(revoked)}
+            return {"assessment": answers.assessment(revoked)}
 
         return answered(run)
 
@@ -194,42 +162,48 @@ class ScoringService(ObservableService):
         """The unit's recognition deadlines for a year, with the overdue ones flagged."""
         configured = self._tenant_settings(tenant).get("deadlines") or {}
         return service.unit_deadlines(
-            store.Proposals(self.db), tenant, unit_code, year, configured, date.today()
+            self._proposals(tenant), unit_code, year, configured, date.today()
         )
 
     @rpc
     def attach_evidence(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(EvidenceSchema(), payload)
+            tenant = data.pop("tenant")
             found = service.attach_evidence(
-                store.Assessments(self.db), store.EvidenceFiles(self.db), **data
+                self._assessments(tenant), self._evidence_files(tenant), **data
             )
-            return {"assessment": _public(found)}
+            return {"assessment": answers.assessment(found)}
 
         return answered(run)
 
     @rpc
     def evidence_file(self, tenant: str, enrolment_id: str, evidence_id: str) -> dict | None:
         """An evidence file (base64) of an assessment of ``tenant``; None otherwise."""
-        found = store.Assessments(self.db).get(enrolment_id)
-        meta = ((found or {}).get("evidence") or {}).get(evidence_id)
-        if not found or found["tenant"] != tenant or not meta:
-            return None
-        content = store.EvidenceFiles(self.db).get(evidence_id, meta["chunks"])
-        return {
-            **meta,
-            "unitpath": found["unitpath"],
-            "content": base64.b64encode(content).decode("ascii"),
-        }
+        found = service.evidence_file(
+            self._assessments(tenant), self._evidence_files(tenant), enrolment_id, evidence_id
+        )
+        return answers.evidence_file(found) if found else None
 
     @rpc
     def title_history(self, tenant: str, subject_id: str) -> dict[str, Any]:
-        return service.history(store.Assessments(self.db), tenant, subject_id)
+        return service.history(self._assessments(tenant), subject_id)
 
     @rpc
     def assessment(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
-        found = store.Assessments(self.db).get(enrolment_id)
-        return _public(found) if found and found["tenant"] == tenant else None
+        found = self._assessments(tenant).get(enrolment_id)
+        return answers.assessment(found) if found else None
+
+    # -- the stores of one tenant, its settings and criteria sets ---------------------------
+
+    def _assessments(self, tenant: str) -> store.Assessments:
+        return store.Assessments(TenantDatabase(self.db, tenant))
+
+    def _proposals(self, tenant: str) -> store.Proposals:
+        return store.Proposals(TenantDatabase(self.db, tenant))
+
+    def _evidence_files(self, tenant: str) -> store.EvidenceFiles:
+        return store.EvidenceFiles(TenantDatabase(self.db, tenant))
 
     def _tenant_settings(self, tenant: str) -> dict[str, Any]:
         return (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}
@@ -237,7 +211,3 @@ class ScoringService(ObservableService):
     def _sets(self, tenant: str | None) -> list[CriteriaSet]:
         own = tenant_sets(str(self.config.get("CRITERIA_DIR") or ""), tenant) if tenant else ()
         return [*own, *load_shipped()]
-
-
-def _public(assessment: dict[str, Any]) -> dict[str, Any]:
-    return {field: assessment.get(field) for field in ASSESSMENT_FIELDS}

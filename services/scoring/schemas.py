@@ -1,4 +1,5 @@
-"""marshmallow schemas at scoring's edge: self-assessments and reviews, Vietnamese errors."""
+"""marshmallow schemas of what scoring is asked (self-assessments, reviews, decisions,
+revocations, evidence), with Vietnamese field errors from ``messages``."""
 
 from __future__ import annotations
 
@@ -7,45 +8,11 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates
 
 from khuyenhoc.text import clean
-from khuyenhoc.validation import (
-    Base64Bytes,
-    EdgeSchema,
-    MessageCatalogue,
-    field_messages,
-    tenant_field,
-)
+from khuyenhoc.validation import Base64Bytes, EdgeSchema, field_messages, tenant_field
 from services.scoring.domain import STAGES
+from services.scoring.messages import MESSAGES
 
-MESSAGES = MessageCatalogue(
-    {
-        "enrolment_not_found": "Không tìm thấy đăng ký đang hiệu lực này.",
-        "no_criteria_set": "Chưa có bộ tiêu chí áp dụng cho danh hiệu, năm và nhóm này.",
-        "invalid_answer": "Điểm hoặc kết quả chỉ số không hợp lệ.",
-        "answer_value": "Mỗi chỉ số nhận một số điểm (số nguyên) hoặc đạt / không đạt.",
-        "minutes_required": "Cần biên bản họp bình xét.",
-        "too_long": "Quá dài.",
-        "stage": "Giai đoạn phải là self_assessment hoặc review.",
-        "already_decided": "Danh sách đề nghị này đã có quyết định công nhận.",
-        "nobody_eligible": "Chưa có đối tượng nào đủ điều kiện sau bình xét.",
-        "proposal_not_found": "Không tìm thấy danh sách đề nghị này.",
-        "posting_not_over": "Chưa hết thời gian niêm yết công khai danh sách.",
-        "not_in_proposal": "Có đối tượng không nằm trong danh sách đề nghị.",
-        "not_recognised": "Đối tượng này chưa được công nhận.",
-        "already_revoked": "Danh hiệu này đã bị thu hồi trước đó.",
-        "unit_not_found": "Không tìm thấy đơn vị này.",
-        "text_length": "Không được để trống và không quá dài.",
-        "too_many_files": "Mỗi hồ sơ có tối đa 20 tệp minh chứng.",
-        "empty_file": "Tệp minh chứng rỗng.",
-        "file_too_large": "Tệp minh chứng quá lớn: tối đa 10 MB.",
-        "file_type": "Chỉ nhận minh chứng dạng PDF, JPEG, PNG, DOCX hoặc XLSX.",
-        "file_content": "Nội dung tệp không đúng với loại tệp đã khai.",
-        "date_format": "Ngày phải có dạng YYYY-MM-DD.",
-        "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
-        "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
-        "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
-    }
-)
-_BASE = field_messages(MESSAGES)
+_BASE: dict[str, Any] = field_messages(MESSAGES)
 
 
 class _Edge(EdgeSchema):
@@ -87,7 +54,7 @@ class ScoreSchema(_Edge):
         if any(isinstance(v, float) or not isinstance(v, int | bool) for v in value.values()):
             raise ValidationError(MESSAGES["answer_value"])
 
-    def load(self, data: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def load(self, data: Any, **kwargs: Any) -> Any:
         loaded = super().load(data, **kwargs)
         if loaded.get("minutes"):
             loaded["minutes"] = clean(loaded["minutes"])

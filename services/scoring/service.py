@@ -1,30 +1,42 @@
-"""Scoring's use cases."""
+"""Scoring's use cases: the domain decides, the stores (built for one tenant) persist.
+
+Errors are :class:`~services.scoring.domain.Refused` carrying a message key and the snake_case
+field at fault; the edge turns them into what a client reads."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnitPath, commune_subject_id
-from khuyenhoc.validation import FieldError, InvalidInput
+from khuyenhoc.vocabulary import Title
 from services.scoring.computed import commune_shares, member_shares
 from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
     STAGES,
     TITLE_LEVEL,
     Assessment,
+    AssessmentRecord,
+    AssessmentStatus,
+    Change,
     ConcurrentChange,
     NotScorable,
+    Proposal,
+    Refused,
     StaleRead,
     deadlines,
+    enrolment_change,
     is_eligible,
+    proposal_id,
     recognised_event,
     revoked_event,
     scored_event,
+    stage_change,
     standing_in_the_way,
     title_history,
     title_totals,
@@ -33,20 +45,45 @@ from services.scoring.domain import (
 from services.scoring.engine import AssessmentError, assess
 from services.scoring.evidence import EvidenceRejected
 from services.scoring.evidence import check as check_evidence
-from services.scoring.schemas import MESSAGES
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
-    from services.scoring.store import Assessments, EvidenceFiles, Proposals
+    from services.scoring.ports import Assessments, EvidenceFiles, Proposals
 
 REFRESH_ATTEMPTS = 10
+DEPENDENT_TITLES = (Title.UNIT.value, Title.COMMUNE_COMMUNITY.value)
 
 
 def apply_enrolment_event(assessments: Assessments, event: Envelope, name: str) -> bool:
     """``registered`` opens (or reopens) the enrolment's assessment, ``withdrawn`` closes it;
     False when the event changed nothing (a redelivery or an out-of-date event)."""
-    return assessments.apply(
-        Assessment.opened_by(event), event.id, name, event.time, datetime.now(UTC)
-    )
+    opened = Assessment.opened_by(event)
+    now = datetime.now(UTC)
+
+    def decide(current: AssessmentRecord | None) -> Change | None:
+        return enrolment_change(current, opened, event.id, name, event.time, now)
+
+    return assessments.commit(opened.id, event.id, decide) is not None
+
+
+def record_stage(
+    assessments: Assessments,
+    enrolment_id: str,
+    stage: str,
+    record: dict[str, Any],
+    event: dict[str, Any] | None,
+    read_version: int | None = None,
+) -> AssessmentRecord:
+    """Keep a stage of the assessment with the event announcing it, in the same write; the
+    unit's figures follow (see :func:`~services.scoring.domain.stage_change`)."""
+    change_id = event["id"] if event else str(uuid.uuid4())
+
+    def decide(current: AssessmentRecord | None) -> Change | None:
+        return stage_change(current, enrolment_id, stage, record, change_id, event, read_version)
+
+    written = assessments.commit(enrolment_id, change_id, decide)
+    if written is None:  # stage_change always changes something; a store never answers None
+        raise NotScorable(enrolment_id)
+    return written
 
 
 def unit_stats(assessments: Assessments, path: UnitPath, year: int) -> dict[str, dict[str, int]]:
@@ -56,7 +93,6 @@ def unit_stats(assessments: Assessments, path: UnitPath, year: int) -> dict[str,
 def score(
     assessments: Assessments,
     sets: Sequence[CriteriaSet],
-    tenant: str,
     enrolment_id: str,
     stage: str,
     answers: dict[str, Any],
@@ -65,22 +101,20 @@ def score(
     minutes: str | None = None,
     by: str | None = None,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> AssessmentRecord:
     """Judge a self-assessment (tự đánh giá) or a review (bình xét) against the set in force,
     keep it with its explanation, and announce the verdict. The review's verdict counts."""
     now = now or datetime.now(UTC)
-    current = _enrolled(assessments, tenant, enrolment_id)
-    level = TITLE_LEVEL.get(current["title"])
-    criteria = select(sets, current["title"], current["year"], group=group, level=level)
+    current = _enrolled(assessments, enrolment_id)
+    level = TITLE_LEVEL.get(current.title)
+    criteria = select(sets, current.title, current.year, group=group, level=level)
     if criteria is None:
-        raise InvalidInput([MESSAGES.error("group", "no_criteria_set")])
+        raise Refused("group", "no_criteria_set")
     computed = platform_figures(assessments, current)
     try:
         verdict = asdict(assess(criteria, answers, {**figures, **computed}))
     except AssessmentError as exc:
-        raise InvalidInput(
-            [FieldError("answers", "invalid_answer", f"{MESSAGES['invalid_answer']} {exc}")]
-        ) from exc
+        raise Refused("answers", "invalid_answer", str(exc)) from exc
     record = {
         "set_id": criteria.id,
         "answers": answers,
@@ -94,53 +128,50 @@ def score(
     if stage == "review":
         record["minutes"] = minutes
     try:
-        return assessments.record_stage(
-            tenant, enrolment_id, stage, record, scored_event(current, stage, verdict, now)
-        )
+        event = scored_event(current, stage, verdict, now)
+        return record_stage(assessments, enrolment_id, stage, record, event)
     except NotScorable as exc:
-        raise InvalidInput([MESSAGES.error("enrolmentId", "enrolment_not_found")]) from exc
+        raise Refused("enrolment_id", "enrolment_not_found") from exc
 
 
-def platform_figures(assessments: Assessments, current: Mapping[str, Any]) -> dict[str, float]:
+def platform_figures(assessments: Assessments, current: AssessmentRecord) -> dict[str, float]:
     """The figures of computed indicators the platform knows for this assessment."""
-    if current["title"] == "UNIT":
-        recognised = assessments.members_recognised(
-            current["tenant"], current["subject_id"], current["year"]
-        )
-        return member_shares(current.get("declared_members"), recognised)
-    if current["title"] == "COMMUNE_COMMUNITY":
-        path = UnitPath.parse(current["unitpath"])
-        return commune_shares(unit_stats(assessments, path, current["year"]))
+    if current.title == Title.UNIT:
+        recognised = assessments.members_recognised(current.subject_id, current.year)
+        return member_shares(current.declared_members, recognised)
+    if current.title == Title.COMMUNE_COMMUNITY:
+        path = UnitPath.parse(current.unitpath)
+        return commune_shares(unit_stats(assessments, path, current.year))
     return {}
 
 
 def refresh_dependents(
     assessments: Assessments,
     sets: Sequence[CriteriaSet],
-    changed: Mapping[str, Any] | None,
+    enrolment_id: str,
     now: datetime | None = None,
 ) -> list[str]:
     """After a recognition, revocation or withdrawal, judge again the assessments whose
     computed figures it moves: a citizen's learning unit (its share of learning citizens) and
     the learning community of the commune it lies in (its shares of recognised subjects). So a
     unit crossing its target becomes eligible, or stops being, without anyone re-entering it.
-    Returns the stages rewritten."""
-    if not changed:
+    Returns the stages rewritten (none when the tenant holds no such assessment)."""
+    changed = assessments.get(enrolment_id)
+    if changed is None:
         return []
-    if changed.get("pending"):  # its figures are being counted: judge once they are
-        raise RetryLater(f"assessment {changed['_id']} is still being counted")
-    tenant, year = changed["tenant"], changed["year"]
+    if changed.pending:  # its figures are being counted: judge once they are
+        raise RetryLater(f"assessment {changed.id} is still being counted")
     subjects = []
-    if changed["title"] == "CITIZEN" and changed.get("member_of"):
-        subjects.append(changed["member_of"])
-    if changed["title"] != "COMMUNE_COMMUNITY":
-        codes = UnitPath.parse(changed["unitpath"]).codes[1:]
-        subjects += [commune_subject_id(tenant, code) for code in codes]
+    if changed.title == Title.CITIZEN and changed.member_of:
+        subjects.append(changed.member_of)
+    if changed.title != Title.COMMUNE_COMMUNITY:
+        codes = UnitPath.parse(changed.unitpath).codes[1:]
+        subjects += [commune_subject_id(changed.tenant, code) for code in codes]
     rewritten = []
     for subject_id in subjects:
-        for dependent in assessments.of_subject(tenant, subject_id):
-            if dependent["year"] == year and dependent["title"] in ("UNIT", "COMMUNE_COMMUNITY"):
-                rewritten += refresh_computed(assessments, sets, dependent["_id"], now)
+        for dependent in assessments.of_subject(subject_id):
+            if dependent.year == changed.year and dependent.title in DEPENDENT_TITLES:
+                rewritten += refresh_computed(assessments, sets, dependent.id, now)
     return rewritten
 
 
@@ -158,7 +189,7 @@ def refresh_computed(
     now = now or datetime.now(UTC)
     for _ in range(REFRESH_ATTEMPTS):
         current = assessments.get(assessment_id)
-        if not current or current["status"] != "REGISTERED" or current.get("recognition"):
+        if not current or current.status != AssessmentStatus.REGISTERED or current.recognition:
             return []
         computed = platform_figures(assessments, current)
         try:
@@ -173,15 +204,15 @@ def refresh_computed(
 def _rejudge(
     assessments: Assessments,
     sets: Sequence[CriteriaSet],
-    current: dict[str, Any],
+    current: AssessmentRecord,
     computed: dict[str, float],
     now: datetime,
 ) -> list[str]:
     rewritten = []
     for stage in STAGES:
-        record = current.get(stage)
+        record = current.stage(stage)
         criteria = next((s for s in sets if record and s.id == record["set_id"]), None)
-        if criteria is None or record.get("computed_figures") == computed:
+        if record is None or criteria is None or record.get("computed_figures") == computed:
             continue
         verdict = asdict(assess(criteria, record["answers"], {**record["figures"], **computed}))
         update = {**record, "computed_figures": computed, "verdict": verdict}
@@ -191,46 +222,13 @@ def _rejudge(
             if _outcome(verdict) != _outcome(record["verdict"])
             else None
         )
-        current = assessments.record_stage(
-            current["tenant"], current["_id"], stage, update, event, current.get("version", 1)
-        )
-        current["version"] = current.get("version", 1) + 1
+        current = record_stage(assessments, current.id, stage, update, event, current.version)
         rewritten.append(stage)
     return rewritten
 
 
 def _outcome(verdict: Mapping[str, Any]) -> tuple[Any, ...]:
     return verdict["status"], verdict["level"], verdict["total"]
-
-
-def criteria_summary(criteria: CriteriaSet) -> dict[str, Any]:
-    """What a client shows before scoring: the set's identity, provisional status, indicators."""
-    return {
-        "id": criteria.id,
-        "title": criteria.title,
-        "issuer": criteria.issuer,
-        "decision": criteria.decision.number,
-        "provisional": criteria.provisional,
-        "sources": list(criteria.sources),
-        "group": criteria.group,
-        "level": criteria.level,
-        "validFrom": criteria.valid_from,
-        "validTo": criteria.valid_to,
-        "totalPoints": criteria.total_points,
-        "passMark": criteria.pass_mark,
-        "indicators": [
-            {
-                "id": i.id,
-                "name": i.name,
-                "kind": i.kind,
-                "maxPoints": i.max_points,
-                "minPoints": i.min_points,
-                "level": i.level,
-                "provisional": i.provisional,
-            }
-            for i in criteria.indicators()
-        ],
-    }
 
 
 def sets_in_force(sets: Sequence[CriteriaSet], title: str, year: int) -> list[CriteriaSet]:
@@ -246,86 +244,95 @@ def propose(
     year: int,
     posting_days: int,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> Proposal:
     """The unit's proposal list (đề nghị công nhận): every reviewed, eligible subject, posted
     publicly (niêm yết) for ``posting_days`` before a decision may be taken. Proposing again
     before the decision refreshes the list."""
     now = now or datetime.now(UTC)
-    proposal_id = f"{tenant}:{unit['code']}:{title}:{year}"
-    existing = proposals.get(proposal_id)
-    if existing and existing.get("decided"):
-        raise InvalidInput([MESSAGES.error("unitCode", "already_decided")])
+    wanted_id = proposal_id(tenant, unit["code"], title, year)
+    existing = proposals.get(wanted_id)
+    if existing and existing.decided:
+        raise Refused("unit_code", "already_decided")
     eligible = [
-        a["_id"]
-        for a in assessments.under_unit(tenant, unit["code"], title, year)
-        if is_eligible(a) and not a.get("recognition")
+        a.id
+        for a in assessments.under_unit(unit["code"], title, year)
+        if is_eligible(a) and not a.recognition
     ]
     if not eligible:
-        raise InvalidInput([MESSAGES.error("unitCode", "nobody_eligible")])
+        raise Refused("unit_code", "nobody_eligible")
     return proposals.save(
-        {
-            "_id": proposal_id,
-            "tenant": tenant,
-            "unit_code": unit["code"],
-            "unitpath": unit["path"],
-            "title": title,
-            "year": year,
-            "enrolments": eligible,
-            "proposed_at": now.isoformat(),
-            "posting_ends": (now.date() + timedelta(days=posting_days)).isoformat(),
-            "decided": None,
-        }
+        Proposal(
+            id=wanted_id,
+            tenant=tenant,
+            unit_code=unit["code"],
+            unitpath=unit["path"],
+            title=title,
+            year=year,
+            enrolments=eligible,
+            proposed_at=now.isoformat(),
+            posting_ends=(now.date() + timedelta(days=posting_days)).isoformat(),
+        )
     )
+
+
+@dataclass
+class Decided:
+    """What a decision did: the enrolments recognised, and those skipped with the key of why."""
+
+    recognised: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (enrolment id, key)
+
+    def skip(self, enrolment_id: str, key: str) -> None:
+        self.skipped.append(enrolment_id)
+        self.reasons.append((enrolment_id, key))
 
 
 def decide(
     assessments: Assessments,
     proposals: Proposals,
     sets: Sequence[CriteriaSet],
-    tenant: str,
     proposal_id: str,
     decision_number: str,
     decision_date: date,
     signer: str,
     enrolment_ids: list[str] | None = None,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> Decided:
     """The competent authority's decision (quyết định công nhận) for the whole list or part of
     it; each subject recognised gets its ``recognised`` event. Subjects no longer eligible are
     skipped and named."""
     now = now or datetime.now(UTC)
     proposal = proposals.get(proposal_id)
-    if proposal is None or proposal["tenant"] != tenant:
-        raise InvalidInput([MESSAGES.error("proposalId", "proposal_not_found")])
-    if decision_date.isoformat() < proposal["posting_ends"]:
-        raise InvalidInput([MESSAGES.error("decisionDate", "posting_not_over")])
-    wanted = enrolment_ids or proposal["enrolments"]
-    if not set(wanted) <= set(proposal["enrolments"]):
-        raise InvalidInput([MESSAGES.error("enrolmentIds", "not_in_proposal")])
-    recognised, skipped, reasons = [], [], []
+    if proposal is None:
+        raise Refused("proposal_id", "proposal_not_found")
+    if decision_date.isoformat() < proposal.posting_ends:
+        raise Refused("decision_date", "posting_not_over")
+    wanted = enrolment_ids or proposal.enrolments
+    if not set(wanted) <= set(proposal.enrolments):
+        raise Refused("enrolment_ids", "not_in_proposal")
+    decided = Decided()
     for enrolment_id in wanted:
         current = assessments.get(enrolment_id)
-        if current is None or not is_eligible(current) or current.get("recognition"):
-            skipped.append(enrolment_id)
-            reasons.append(asdict(MESSAGES.error(enrolment_id, "not_eligible")))
+        if current is None or not is_eligible(current) or current.recognition:
+            decided.skip(enrolment_id, "not_eligible")
             continue
-        verdict = current["review"]["verdict"]
+        verdict = (current.review or {})["verdict"]
         criteria = next((s for s in sets if s.id == verdict["set_id"]), None)
-        lasting = criteria is not None and (criteria.validity_years or 0) > 1
-        earlier = assessments.of_subject(tenant, current["subject_id"]) if lasting else []
+        validity = criteria.validity_years if criteria else None
+        earlier = assessments.of_subject(current.subject_id) if (validity or 0) > 1 else []
         standing = standing_in_the_way(
-            (a for a in earlier if a["title"] == current["title"]),
-            current["year"],
+            (a for a in earlier if a.title == current.title),
+            current.year,
             verdict["level"],
             decision_date,
-            criteria.validity_years if criteria else None,
+            validity,
             criteria.upgrade_after_months if criteria else None,
         )
         if standing:
-            skipped.append(enrolment_id)
-            reasons.append(asdict(MESSAGES.error(enrolment_id, standing)))
+            decided.skip(enrolment_id, standing)
             continue
-        end = valid_until(decision_date, criteria.validity_years if criteria else None)
+        end = valid_until(decision_date, validity)
         record = {
             "decision_number": decision_number,
             "decision_date": decision_date.isoformat(),
@@ -335,76 +342,64 @@ def decide(
             "valid_until": end.isoformat() if end else None,
             "at": now.isoformat(),
         }
-        assessments.record_stage(
-            tenant, enrolment_id, "recognition", record, recognised_event(current, record, now)
-        )
-        recognised.append(enrolment_id)
-    proposals.save(
-        {
-            **proposal,
-            "decided": {
-                "number": decision_number,
-                "date": decision_date.isoformat(),
-                "signer": signer,
-            },
-        }
-    )
-    return {"recognised": recognised, "skipped": skipped, "reasons": reasons}
+        event = recognised_event(current, record, now)
+        record_stage(assessments, enrolment_id, "recognition", record, event)
+        decided.recognised.append(enrolment_id)
+    signed = {"number": decision_number, "date": decision_date.isoformat(), "signer": signer}
+    proposals.save(Proposal(**{**asdict(proposal), "decided": signed}))
+    return decided
 
 
 def revoke(
     assessments: Assessments,
-    tenant: str,
     enrolment_id: str,
     reason: str,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> AssessmentRecord:
     """Thu hồi: the recognition stays on record, marked revoked with its reason."""
     now = now or datetime.now(UTC)
     current = assessments.get(enrolment_id)
-    recognition = (current or {}).get("recognition")
-    if not current or current["tenant"] != tenant or not recognition:
-        raise InvalidInput([MESSAGES.error("enrolmentId", "not_recognised")])
+    recognition = current.recognition if current else None
+    if current is None or not recognition:
+        raise Refused("enrolment_id", "not_recognised")
     if recognition.get("revoked"):
-        raise InvalidInput([MESSAGES.error("enrolmentId", "already_revoked")])
+        raise Refused("enrolment_id", "already_revoked")
     record = {**recognition, "revoked": {"reason": reason, "at": now.isoformat()}}
     event = revoked_event(current, recognition, reason, now)
-    return assessments.record_stage(tenant, enrolment_id, "recognition", record, event)
+    return record_stage(assessments, enrolment_id, "recognition", record, event)
 
 
-def history(assessments: Assessments, tenant: str, subject_id: str) -> dict[str, Any]:
-    return title_history(assessments.of_subject(tenant, subject_id))
+def history(assessments: Assessments, subject_id: str) -> dict[str, Any]:
+    return title_history(assessments.of_subject(subject_id))
 
 
 def unit_deadlines(
     proposals: Proposals,
-    tenant: str,
     unit_code: str,
     year: int,
     configured: Mapping[str, Any],
     today: date,
 ) -> list[dict[str, Any]]:
-    return deadlines(year, proposals.of_unit(tenant, unit_code, year), configured, today)
+    return deadlines(year, proposals.of_unit(unit_code, year), configured, today)
 
 
 def attach_evidence(
     assessments: Assessments,
     files: EvidenceFiles,
-    tenant: str,
     enrolment_id: str,
     file_name: str,
     content_type: str,
     content: bytes,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> AssessmentRecord:
     """Minh chứng for the self-assessment: checked by its bytes, stored once per content."""
     now = now or datetime.now(UTC)
-    current = _enrolled(assessments, tenant, enrolment_id)
-    attached = dict(current.get("evidence") or {})
+    current = _enrolled(assessments, enrolment_id)
+    attached = dict(current.evidence or {})
     try:
         evidence = check_evidence(file_name, content_type, content, len(attached))
     except EvidenceRejected as exc:
-        raise InvalidInput([MESSAGES.error("content", exc.key)]) from exc
+        raise Refused("content", exc.key) from exc
     chunks = files.put(evidence.id, content)
     attached[evidence.id] = {
         "file_name": file_name,
@@ -413,12 +408,30 @@ def attach_evidence(
         "chunks": chunks,
         "at": now.isoformat(),
     }
-    return assessments.record_stage(tenant, enrolment_id, "evidence", attached, None)
+    try:
+        return record_stage(assessments, enrolment_id, "evidence", attached, None)
+    except NotScorable as exc:
+        raise Refused("enrolment_id", "enrolment_not_found") from exc
 
 
-def _enrolled(assessments: Assessments, tenant: str, enrolment_id: str) -> dict[str, Any]:
-    """The tenant's assessment of an enrolment still in force, or a field error."""
+def evidence_file(
+    assessments: Assessments, files: EvidenceFiles, enrolment_id: str, evidence_id: str
+) -> dict[str, Any] | None:
+    """An evidence file of an assessment with its metadata and the unit it belongs to; None
+    when the tenant holds no such assessment or file."""
+    found = assessments.get(enrolment_id)
+    meta = ((found.evidence if found else None) or {}).get(evidence_id)
+    if found is None or not meta:
+        return None
+    content = files.get(evidence_id, meta["chunks"])
+    if content is None:
+        return None
+    return {**meta, "unitpath": found.unitpath, "content": content}
+
+
+def _enrolled(assessments: Assessments, enrolment_id: str) -> AssessmentRecord:
+    """The tenant's assessment of an enrolment still in force, or a refusal."""
     current = assessments.get(enrolment_id)
-    if current is None or current["tenant"] != tenant or current["status"] != "REGISTERED":
-        raise InvalidInput([MESSAGES.error("enrolmentId", "enrolment_not_found")])
+    if current is None or current.status != AssessmentStatus.REGISTERED:
+        raise Refused("enrolment_id", "enrolment_not_found")
     return current

@@ -1,54 +1,64 @@
-"""MongoDB adapters of scoring: assessments and per-unit counters.
+"""MongoDB adapters of scoring: assessments, per-unit counters, proposals, evidence files.
 
-Counting exactly once without multi-document transactions: an event changes the assessment
-first (guarded by the last event applied, so concurrent changes retry), recording the counter
-change it owes as ``pending.<event id>``; the unit's counter is then changed together with a
-marker ``applied.<event id>`` in the same atomic update, so a retry after a crash cannot count
-twice; finally both the pending entry and the marker are removed. A redelivered event finds its
-pending entry (and finishes the job) or finds itself older than the last event (and does
-nothing); a change made by a request whose process died before counting it is finished by the
-sweep (``settle_stale``). Only in-flight markers live on a counter, so counters stay small.
+Every store is built for one tenant (``Store(TenantDatabase(db, tenant))``): it cannot read or
+write another province's documents. Only the sweep (:class:`AllTenantsPendingChanges`) looks
+across tenants, and it settles what it finds through a store of the document's own tenant.
+
+Counting exactly once without multi-document transactions: a change (decided by the domain, see
+``domain.Change``) is written to the assessment first, guarded by its ``version`` so concurrent
+changes retry, recording the counter change it owes as ``pending.<change id>``; the unit's
+counter is then changed together with a marker ``applied.<change id>`` in the same atomic update
+(``khuyenhoc.storage.increment_once``), so a retry after a crash cannot count twice; finally both
+the pending entry and the marker are removed. A redelivered event finds its pending entry (and
+finishes the job) or is found to do nothing by the domain; a change whose process died before
+counting it is finished by the sweep. Only in-flight markers live on a counter.
 """
 
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping
+from contextlib import suppress
+from typing import Any, cast
 
 from pymongo import ASCENDING
+from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from khuyenhoc.outbox import ensure_outbox_index, outbox_update
-from khuyenhoc.storage import forget_change, get_file, increment_once, put_file
+from khuyenhoc.outbox import ensure_outbox_index, outbox_update, with_outbox
+from khuyenhoc.storage import (
+    TenantCollection,
+    TenantDatabase,
+    forget_change,
+    get_file,
+    increment_once,
+    put_file,
+)
 from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.vocabulary import FIGURES, TITLES
 from services.scoring.domain import (
-    FIGURES,
     MEMBERS_RECOGNISED,
     Assessment,
-    AssessmentStatus,
+    AssessmentRecord,
+    Change,
     ConcurrentChange,
-    NotScorable,
-    StaleRead,
-    deltas,
+    Proposal,
     members_counter_id,
-    transition,
+    proposal_id,
 )
+from services.scoring.ports import Decide
 
 ASSESSMENTS = "assessments"
 PROPOSALS = "proposals"
 EVIDENCE_FILES = "evidence_files"
-TITLES = ("FAMILY", "CLAN", "COMMUNITY", "COMMUNE_COMMUNITY", "UNIT", "CITIZEN")
 COUNTERS = "counters"
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 10
-REGISTERED = AssessmentStatus.REGISTERED.value
 OUTBOX_COLLECTIONS = (ASSESSMENTS,)
 PENDING_COUNT = "pending_count"  # changes committed and not yet counted: what the sweep finds
 SETTLE_GRACE = 120.0  # seconds; far longer than a request or a message takes
+HIDDEN = {"outbox": 0}
 
 
 def prepare(db: Database) -> None:
@@ -67,127 +77,77 @@ def prepare(db: Database) -> None:
         )
 
 
+def _as_collection(collection: TenantCollection) -> Collection:
+    """The helpers of ``khuyenhoc.storage`` (``increment_once``, ``forget_change``,
+    ``put_file``, ``get_file``) are typed for pymongo's collection but only call ``update_one``,
+    ``insert_one`` and ``find``, which a tenant collection provides narrowed to its tenant."""
+    return cast(Collection, collection)
+
+
 class Assessments:
-    def __init__(self, db: Database) -> None:
+    """One tenant's assessments and the counters their changes move."""
+
+    def __init__(self, db: TenantDatabase) -> None:
         self.assessments = db[ASSESSMENTS]
         self.counters = db[COUNTERS]
 
-    def apply(
-        self,
-        assessment: Assessment,
-        event_id: str,
-        event_name: str,
-        event_time: str,
-        now: datetime,
-    ) -> bool:
-        """Apply an enrolment event; False when it changed nothing (duplicate or stale)."""
+    def commit(self, assessment_id: str, change_id: str, decide: Decide) -> AssessmentRecord | None:
+        """Write the change ``decide`` makes of the assessment as it stands, then count it;
+        None when it decides nothing changes. A change already committed (a crash interrupted
+        it) is finished instead; a concurrent write makes it read and decide again."""
         for _ in range(ATTEMPTS):
-            current = self.assessments.find_one({"_id": assessment.id})
-            pending = (current or {}).get("pending") or {}
-            if event_id in pending:  # a crash interrupted this very event: finish it
-                self._settle(Assessment.from_document(current), event_id, pending[event_id])
-                return True
-            change = transition(
-                (current or {}).get("status"),
-                (current or {}).get("last_event_time"),
-                event_name,
-                event_time,
-            )
+            current = self._read(assessment_id)
+            if current is not None and change_id in current.pending:
+                self._settle(current.assessment, change_id, current.pending[change_id])
+                return current
+            change = decide(current)
             if change is None:
-                return False
-            state = {
-                "status": change.status.value,
-                "last_event": event_id,
-                "last_event_time": event_time,
-                "updated_at": now.isoformat(),
-            }
-            if change.status is AssessmentStatus.REGISTERED:
-                state.update(assessment.links())
-            moved = deltas(current, {**(current or {}), **state})
-            if current is None:
-                created = self._insert(assessment, event_id, now, state, moved)
-            else:
-                created = self._commit(current, event_id, {"$set": state}, moved)
-            if created:  # settled as it now stands (a withdrawal carries no membership)
-                after = {**(current or assessment.as_document(event_id, now)), **state}
-                self._settle(Assessment.from_document(after), event_id, moved)
-                return True
-        raise ConcurrentChange(f"assessment {assessment.id} kept changing")
-
-    def record_stage(
-        self,
-        tenant: str,
-        assessment_id: str,
-        stage: str,
-        record: dict[str, Any],
-        event: dict[str, Any] | None,
-        read_version: int | None = None,
-    ) -> dict[str, Any]:
-        """Keep a stage of the assessment (self-assessment, review, recognition; a later record
-        of a stage replaces the earlier) with the event announcing it, in the same write; the
-        unit's figures follow. With ``read_version``, a record computed from that version is
-        refused (:class:`StaleRead`) once the assessment has moved on."""
-        for _ in range(ATTEMPTS):
-            current = self.assessments.find_one({"_id": assessment_id})
-            if not current or current["tenant"] != tenant or current["status"] != REGISTERED:
-                raise NotScorable(assessment_id)
-            if read_version is not None and current.get("version", 1) != read_version:
-                raise StaleRead(assessment_id)
-            moved = deltas(current, {**current, stage: record})
-            change_id = event["id"] if event else str(uuid.uuid4())
-            update = outbox_update(event) if event else {"$set": {}}
-            update["$set"][stage] = record
-            if self._commit(current, change_id, update, moved):
-                self._settle(Assessment.from_document(current), change_id, moved)
-                return {**current, stage: record}
+                return None
+            if self._write(current, change):
+                self._settle(change.after.assessment, change.change_id, change.moved)
+                return change.after
         raise ConcurrentChange(f"assessment {assessment_id} kept changing")
 
-    def _insert(
-        self,
-        assessment: Assessment,
-        change_id: str,
-        now: datetime,
-        state: dict[str, Any],
-        moved: dict[str, int],
-    ) -> bool:
-        document = {
-            **assessment.as_document(change_id, now),
-            **state,
-            "version": 1,
-            "pending": {change_id: moved},
-            "pending_at": {change_id: time.time()},
-            PENDING_COUNT: 1,
-        }
-        try:
-            self.assessments.insert_one(document)
-        except DuplicateKeyError:
-            return False  # another delivery got there first: look again
-        return True
+    def _read(self, assessment_id: str) -> AssessmentRecord | None:
+        found = self.assessments.find_one({"_id": assessment_id}, HIDDEN)
+        return AssessmentRecord.from_document(found) if found else None
 
-    def _commit(
-        self,
-        current: dict[str, Any],
-        change_id: str,
-        update: dict[str, Any],
-        moved: dict[str, int],
-    ) -> bool:
+    def _write(self, current: AssessmentRecord | None, change: Change) -> bool:
         """Write a change if nobody else did since ``current`` was read (its ``version``),
         recording the figures it owes as ``pending.<change id>``."""
-        update.setdefault("$set", {})[f"pending.{change_id}"] = moved
-        update["$set"][f"pending_at.{change_id}"] = time.time()
-        update.setdefault("$inc", {})["version"] = 1
-        update["$inc"][PENDING_COUNT] = 1
+        key, at = f"pending.{change.change_id}", f"pending_at.{change.change_id}"
+        if current is None:
+            if change.document is None:
+                raise ValueError(f"change {change.change_id} does not open an assessment")
+            document = {
+                **change.document,
+                "version": 1,
+                "pending": {change.change_id: change.moved},
+                "pending_at": {change.change_id: time.time()},
+                PENDING_COUNT: 1,
+            }
+            try:
+                self.assessments.insert_one(
+                    with_outbox(document, change.event) if change.event else document
+                )
+            except DuplicateKeyError:
+                return False  # another delivery got there first: look again
+            return True
+        update = outbox_update(change.event) if change.event else {"$set": {}}
+        update["$set"].update({**change.fields, key: change.moved, at: time.time()})
+        update.setdefault("$inc", {}).update({"version": 1, PENDING_COUNT: 1})
         result = self.assessments.update_one(
-            {"_id": current["_id"], "version": current.get("version", 1)}, update
+            {"_id": current.id, "version": current.version}, update
         )
-        return result.modified_count == 1
+        return bool(result.modified_count == 1)
 
     def _settle(self, assessment: Assessment, change_id: str, moved: dict[str, int]) -> None:
         """Count a committed change on every counter it moves (the unit's; a member citizen's
         learning unit), then drop it from the assessment and the counters' markers."""
         counts = assessment.counts_moved(moved)
+        counters = _as_collection(self.counters)
         for counter_id, (increments, identity) in counts.items():
-            increment_once(self.counters, counter_id, change_id, increments, identity)
+            increment_once(counters, counter_id, change_id, increments, identity)
         self.assessments.update_one(
             {"_id": assessment.id, f"pending.{change_id}": {"$exists": True}},
             {
@@ -196,78 +156,141 @@ class Assessments:
             },
         )
         for counter_id in counts:
-            forget_change(self.counters, counter_id, change_id)
+            forget_change(counters, counter_id, change_id)
 
-    def settle_stale(self, older_than: float = SETTLE_GRACE) -> int:
-        """Finish changes committed but never counted (the process died in between): only
-        those older than any request or message lives, so the settler that committed a change
-        is never overtaken (two settlers of one change could count it twice). Returns how many
-        were finished."""
+    def settle(self, doc: dict[str, Any], cutoff: float) -> int:
+        """Finish the changes of one assessment committed before ``cutoff`` (epoch seconds)
+        and never counted; returns how many."""
+        assessment = AssessmentRecord.from_document(doc).assessment
         finished = 0
-        cutoff = time.time() - older_than
-        for doc in self.assessments.find({PENDING_COUNT: {"$gt": 0}}, {"outbox": 0}):
-            assessment = Assessment.from_document(doc)
-            for change_id, moved in (doc.get("pending") or {}).items():
-                if (doc.get("pending_at") or {}).get(change_id, 0) < cutoff:
-                    self._settle(assessment, change_id, moved)
-                    finished += 1
+        for change_id, moved in (doc.get("pending") or {}).items():
+            if (doc.get("pending_at") or {}).get(change_id, 0) < cutoff:
+                self._settle(assessment, change_id, moved)
+                finished += 1
         return finished
 
-    def get(self, assessment_id: str) -> dict[str, Any] | None:
-        return self.assessments.find_one({"_id": assessment_id}, {"outbox": 0})
+    def get(self, assessment_id: str) -> AssessmentRecord | None:
+        return self._read(assessment_id)
 
-    def unit_counters(self, path: UnitPath, year: int) -> Iterable[dict[str, Any]]:
+    def unit_counters(self, path: UnitPath, year: int) -> list[Mapping[str, Any]]:
         """Every counter at or below the unit: one indexed read per unit, not per record."""
-        return self.counters.find(
-            {"tenant": path.tenant, "year": year, f"path_{path.depth}": path.code},
-            {"title": 1, **dict.fromkeys(FIGURES, 1)},
+        return list(
+            self.counters.find(
+                {"year": year, f"path_{path.depth}": path.code},
+                {"title": 1, **dict.fromkeys(FIGURES, 1)},
+            )
         )
 
-    def members_recognised(self, tenant: str, unit_subject_id: str, year: int) -> int:
+    def members_recognised(self, unit_subject_id: str, year: int) -> int:
         """How many of a learning unit's members hold "Công dân học tập" for the year: one
         counter read (see ``Assessment.counts_moved``)."""
-        found = self.counters.find_one({"_id": members_counter_id(tenant, unit_subject_id, year)})
+        counter_id = members_counter_id(self.counters.tenant, unit_subject_id, year)
+        found = self.counters.find_one({"_id": counter_id})
         return int((found or {}).get(MEMBERS_RECOGNISED) or 0)
 
-    def of_subject(self, tenant: str, subject_id: str) -> list[dict[str, Any]]:
-        found = self.assessments.find({"tenant": tenant, "subject_id": subject_id}, {"outbox": 0})
-        return sorted(found, key=lambda a: (a["year"], a["title"]))
+    def of_subject(self, subject_id: str) -> list[AssessmentRecord]:
+        found = self.assessments.find({"subject_id": subject_id}, HIDDEN)
+        records = [AssessmentRecord.from_document(doc) for doc in found]
+        return sorted(records, key=lambda a: (a.year, a.title))
 
-    def under_unit(self, tenant: str, unit_code: str, title: str, year: int) -> list[dict]:
+    def under_unit(self, unit_code: str, title: str, year: int) -> list[AssessmentRecord]:
         """The unit's own assessments of a title and year (its proposal list is drawn from them)."""
-        found = self.assessments.find(
-            {"tenant": tenant, "unit_code": unit_code, "year": year}, {"outbox": 0}
-        )
-        return sorted((a for a in found if a["title"] == title), key=lambda a: a["_id"])
+        found = self.assessments.find({"unit_code": unit_code, "year": year}, HIDDEN)
+        records = [AssessmentRecord.from_document(doc) for doc in found if doc["title"] == title]
+        return sorted(records, key=lambda a: a.id)
+
+
+class AllTenantsPendingChanges:
+    """The sweep's view, across every tenant by design: it finds assessments holding changes
+    committed but never counted (their process died in between) and hands each to a store of
+    its own tenant to finish. It reads nothing else and writes nothing itself."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def settle_stale(self, older_than: float = SETTLE_GRACE) -> int:
+        """Finish only changes older than any request or message lives, so the settler that
+        committed a change is never overtaken (two settlers of one change could count it
+        twice). Returns how many were finished."""
+        cutoff = time.time() - older_than
+        finished = 0
+        for doc in self.db[ASSESSMENTS].find({PENDING_COUNT: {"$gt": 0}}, HIDDEN):
+            finished += Assessments(TenantDatabase(self.db, doc["tenant"])).settle(doc, cutoff)
+        return finished
 
 
 class Proposals:
-    """Proposal lists (danh sách đề nghị công nhận) per unit, title and year."""
+    """One tenant's proposal lists (danh sách đề nghị công nhận) per unit, title and year."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: TenantDatabase) -> None:
         self.proposals = db[PROPOSALS]
 
-    def save(self, proposal: dict[str, Any]) -> dict[str, Any]:
-        self.proposals.update_one({"_id": proposal["_id"]}, {"$set": proposal}, upsert=True)
+    def save(self, proposal: Proposal) -> Proposal:
+        self.proposals.update_one(
+            {"_id": proposal.id}, {"$set": proposal.as_document()}, upsert=True
+        )
         return proposal
 
-    def get(self, proposal_id: str) -> dict[str, Any] | None:
-        return self.proposals.find_one({"_id": proposal_id})
+    def get(self, proposal_id: str) -> Proposal | None:
+        found = self.proposals.find_one({"_id": proposal_id})
+        return Proposal.from_document(found) if found else None
 
-    def of_unit(self, tenant: str, unit_code: str, year: int) -> dict[str, dict[str, Any]]:
+    def of_unit(self, unit_code: str, year: int) -> dict[str, Proposal]:
         """The unit's proposals of a year by title (ids are deterministic: one read each)."""
-        ids = [f"{tenant}:{unit_code}:{title}:{year}" for title in TITLES]
-        return {p["title"]: p for p in self.proposals.find({"_id": {"$in": ids}})}
+        tenant = self.proposals.tenant
+        ids = [proposal_id(tenant, unit_code, title, year) for title in TITLES]
+        found = self.proposals.find({"_id": {"$in": ids}})
+        return {p.title: p for p in map(Proposal.from_document, found)}
 
 
 class EvidenceFiles:
-    """Evidence contents, once per digest, in chunks any MongoDB can hold."""
+    """One tenant's evidence contents, once per digest, in chunks any MongoDB can hold. A
+    chunk's id starts with the tenant, so two provinces holding the same file each hold
+    their own copy (a chunk id never collides with another tenant's)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: TenantDatabase) -> None:
         self.files = db[EVIDENCE_FILES]
 
-    def put(self, evidence_id: str, content: bytes) -> int:
-        return put_file(self.files, evidence_id, content)
+    def _file_id(self, evidence_id: str) -> str:
+        return f"{self.files.tenant}:{evidence_id}"
 
-    def get(self, evidence_id: str, chunks: int) -> bytes:
-        return get_file(self.files, evidence_id, chunks)
+    def put(self, evidence_id: str, content: bytes) -> int:
+        return put_file(_as_collection(self.files), self._file_id(evidence_id), content)
+
+    def get(self, evidence_id: str, chunks: int) -> bytes | None:
+        """The file's content; None when this tenant holds no such file."""
+        try:
+            return get_file(_as_collection(self.files), self._file_id(evidence_id), chunks)
+        except KeyError:
+            return None
+
+
+class LegacyEvidenceChunks:
+    """A one-off across tenants by nature: evidence chunks written before chunks were kept per
+    tenant (``ev-<digest>:<n>``, no tenant) are copied to every tenant whose assessments name
+    that evidence, then removed; chunks nobody names are left alone. Run once per deployment
+    holding such chunks; running it again finds nothing to do."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def adopt(self) -> int:
+        """Returns how many chunk copies were made."""
+        owners: dict[str, set[str]] = {}
+        named = self.db[ASSESSMENTS].find(
+            {"evidence": {"$exists": True}}, {"tenant": 1, "evidence": 1}
+        )
+        for doc in named:
+            for evidence_id in doc.get("evidence") or {}:
+                owners.setdefault(evidence_id, set()).add(doc["tenant"])
+        copied = 0
+        for chunk in self.db[EVIDENCE_FILES].find({"tenant": {"$exists": False}}):
+            tenants = sorted(owners.get(chunk["_id"].rsplit(":", 1)[0], ()))
+            for tenant in tenants:
+                files = TenantDatabase(self.db, tenant)[EVIDENCE_FILES]
+                with suppress(DuplicateKeyError):
+                    files.insert_one({"_id": f"{tenant}:{chunk['_id']}", "data": chunk["data"]})
+                copied += 1
+            if tenants:
+                self.db[EVIDENCE_FILES].delete_one({"_id": chunk["_id"]})
+        return copied

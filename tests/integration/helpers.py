@@ -10,7 +10,7 @@ from kombu import Connection, Queue
 
 from khuyenhoc.envelope import EventType
 from khuyenhoc.outbox import EventPublisher
-from khuyenhoc.storage import service_database
+from khuyenhoc.storage import TenantDatabase, service_database
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.topology import dead_letter_queue, event_exchange
 from services.registration.commands import load_directory
@@ -46,7 +46,8 @@ def publish(config: dict[str, Any], event: dict[str, Any]) -> None:
 
 def registered_count(config: dict[str, Any], path: str, year: int = 2024) -> int:
     db = service_database(config, "scoring")
-    stats = scoring_service.unit_stats(scoring_store.Assessments(db), UnitPath.parse(path), year)
+    assessments = scoring_store.Assessments(TenantDatabase(db, UnitPath.parse(path).tenant))
+    stats = scoring_service.unit_stats(assessments, UnitPath.parse(path), year)
     return stats.get("FAMILY", {}).get("registered", 0)
 
 

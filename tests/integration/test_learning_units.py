@@ -10,7 +10,7 @@ from kombu import Connection
 from khuyenhoc.auth import Role
 from khuyenhoc.contracts import validate_event
 from khuyenhoc.events import REVOKED, SCORED
-from khuyenhoc.storage import service_database
+from khuyenhoc.storage import TenantDatabase, service_database
 from services.scoring import store
 from services.scoring.criteria_sets import load_shipped
 from services.scoring.entrypoint import tenant_sets
@@ -170,9 +170,9 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
         figures = gateway(FIGURES, {"code": code})["orgUnit"]["stats"]["title"]
         assert figures == {"registered": 1, "reviewed": 1, "eligible": 1}
     # the same recognition heard again (a redelivery) re-judges nothing
-    assessments = store.Assessments(service_database(config, "scoring"))
+    assessments = store.Assessments(TenantDatabase(service_database(config, "scoring"), "20"))
     sets = [*tenant_sets(config["CRITERIA_DIR"], "20"), *load_shipped()]
-    assert refresh_dependents(assessments, sets, assessments.get(members[8])) == []
+    assert refresh_dependents(assessments, sets, members[8]) == []
     assert unit_state(gateway, unit) == review
 
     # a revocation takes the share back under 90%: no longer eligible, announced as such

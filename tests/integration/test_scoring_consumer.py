@@ -8,10 +8,11 @@ from nameko.testing.services import entrypoint_waiter
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import REGISTERED
 from khuyenhoc.messaging import DUPLICATE, PROCESSED
-from khuyenhoc.storage import service_database
+from khuyenhoc.storage import TenantDatabase, service_database
 from services.scoring import store
-from services.scoring.domain import Assessment, AssessmentStatus
+from services.scoring.domain import Assessment, enrolment_change, stage_change
 from services.scoring.entrypoint import ScoringService
+from services.scoring.service import apply_enrolment_event
 from tests.conftest import wait_until
 from tests.integration.helpers import (
     dead_letters,
@@ -92,16 +93,15 @@ def test_an_event_published_while_scoring_is_down_is_processed_when_it_returns(
     wait_until(lambda: registered_count(config, COMMUNE) == 1, what="the queued event")
 
 
+def tenant_store(db, tenant="20"):
+    return store.Assessments(TenantDatabase(db, tenant))
+
+
 def crash_after_counting(db, assessment, event):
     """The state a crash leaves between the counter update and the clean-up."""
-    state = {
-        "status": AssessmentStatus.REGISTERED.value,
-        "last_event": event["id"],
-        "last_event_time": event["time"],
-    }
-    store.Assessments(db)._insert(
-        assessment, event["id"], datetime.now(UTC), state, {"registered": 1}
-    )
+    now = datetime.now(UTC)
+    change = enrolment_change(None, assessment, event["id"], "registered", event["time"], now)
+    assert tenant_store(db)._write(None, change)
     db.counters.update_one(
         {"_id": assessment.counter_id},
         {
@@ -117,14 +117,13 @@ def test_a_crash_between_counting_and_cleaning_up_does_not_count_twice(config):
     """Replays the exact crash window of the store's protocol, on the real server."""
     db = service_database(config, "scoring")
     store.prepare(db)
-    assessments = store.Assessments(db)
+    assessments = tenant_store(db)
     event = registered_event("hh-1")
     assessment = Assessment.opened_by(Envelope.from_dict(event))
     crash_after_counting(db, assessment, event)
-    now = datetime.now(UTC)
-    args = (assessment, event["id"], "registered", event["time"], now)
-    assert assessments.apply(*args) is True  # redelivery finishes the job
-    assert assessments.apply(*args) is False  # and later ones change nothing
+    envelope = Envelope.from_dict(event)
+    assert apply_enrolment_event(assessments, envelope, "registered") is True  # finishes the job
+    assert apply_enrolment_event(assessments, envelope, "registered") is False  # then nothing
     assert registered_count(config, COMMUNE) == 1
     counter = db.counters.find_one({"_id": assessment.counter_id})
     assert counter.get("applied", {}) == {}  # the in-flight marker was cleaned up
@@ -210,27 +209,29 @@ def test_a_change_committed_by_a_process_that_died_is_counted_by_the_sweep(confi
 
     db = service_database(config, "scoring")
     store.prepare(db)
-    assessments = store.Assessments(db)
+    assessments = tenant_store(db)
     event = registered_event("ci-1")
     event["data"].update(subjectKind="citizen", title="CITIZEN", memberOf="lu-00000000000000000001")
     event["data"]["enrolmentId"] = "20-CITIZEN-2024-ci-1"
     assessment = Assessment.opened_by(Envelope.from_dict(event))
-    assessments.apply(assessment, event["id"], "registered", event["time"], datetime.now(UTC))
-    current = db.assessments.find_one({"_id": assessment.id})
+    apply_enrolment_event(assessments, Envelope.from_dict(event), "registered")
+    current = assessments.get(assessment.id)
     recognition = {"level": None, "decision_number": "1/QĐ", "valid_until": None}
-    moved = {"recognised": 1}
-    assert assessments._commit(current, "change-1", {"$set": {"recognition": recognition}}, moved)
+    change = stage_change(current, assessment.id, "recognition", recognition, "change-1")
+    assert change.moved == {"recognised": 1}
+    assert assessments._write(current, change)  # ... and the process dies here
 
     def counted():
         unit = db.counters.find_one({"_id": members_counter_id("20", assessment.member_of, 2024)})
         own = db.counters.find_one({"_id": assessment.counter_id})
         return (unit or {}).get(MEMBERS_RECOGNISED, 0), own.get("recognised", 0)
 
+    sweep = store.AllTenantsPendingChanges(db)
     assert counted() == (0, 0)
-    assert assessments.settle_stale() == 0  # young: left to the request that made it
-    assert assessments.settle_stale(older_than=-1) == 1
-    assert assessments.settle_stale(older_than=-1) == 0  # nothing left, nothing counted twice
+    assert sweep.settle_stale() == 0  # young: left to the request that made it
+    assert sweep.settle_stale(older_than=-1) == 1
+    assert sweep.settle_stale(older_than=-1) == 0  # nothing left, nothing counted twice
     assert counted() == (1, 1)
     after = db.assessments.find_one({"_id": assessment.id})
     assert after["pending"] == {} and after["pending_count"] == 0
-    assert assessments.members_recognised("20", assessment.member_of, 2024) == 1
+    assert assessments.members_recognised(assessment.member_of, 2024) == 1

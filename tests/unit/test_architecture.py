@@ -31,7 +31,6 @@ ALLOWED: dict[str, set[tuple[str, str]]] = {
     "only stores import the database driver": set(),
     "function-level imports state their reason": {
         ("services.registration.commands", "nameko.standalone.rpc"),
-        ("services.scoring.criteria_sets", "yaml"),
     },
     "no import cycles": {("gateway.fund", "gateway.types")},
 }
@@ -145,6 +144,8 @@ PURE_MODULES = [
     "services.scoring.service",
     "services.scoring.engine",
     "services.scoring.computed",
+    "services.scoring.ports",
+    "services.scoring.messages",
     "services.fund.ledger",
     "services.notification.domain",
     "services.notification.sms",

@@ -3,7 +3,31 @@ from datetime import UTC, datetime
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
 from services.registration.domain import Enrolment, SubjectKind, Title
-from services.scoring.domain import Assessment, AssessmentStatus, title_totals
+from services.scoring.domain import (
+    Assessment,
+    AssessmentRecord,
+    AssessmentStatus,
+    Proposal,
+    title_totals,
+)
+
+
+def record(**stored):
+    """An assessment as a store hands it back, from the stored fields that matter to a test."""
+    return AssessmentRecord.from_document(
+        {
+            "_id": "20-FAMILY-2024-hh-1",
+            "tenant": "20",
+            "subject_id": "hh-1",
+            "subject_kind": "household",
+            "title": "FAMILY",
+            "year": 2024,
+            "unit_code": "06184",
+            "unitpath": "20/183/06184",
+            "status": "REGISTERED",
+            **stored,
+        }
+    )
 
 
 def registered(commune="06184", subject="hh-1", year=2024):
@@ -46,7 +70,11 @@ def test_title_totals_sum_unit_counters():
 
 
 def test_an_assessment_contributes_by_its_state_and_a_withdrawal_takes_it_all_back():
-    from services.scoring.domain import contributions, deltas
+    from services.scoring.domain import contributions
+    from services.scoring.domain import deltas as record_deltas
+
+    def deltas(before, after):
+        return record_deltas(before and record(**before), record(**after))
 
     enrolled = {"status": "REGISTERED"}
     assessed = {**enrolled, "self_assessment": {"verdict": {"status": "recognised"}}}
@@ -86,7 +114,7 @@ def test_title_history_counts_consecutive_recognised_years():
         recognition = {"level": 1, "decision_number": f"{y}/QĐ"} if recognised else {}
         if revoked:
             recognition["revoked"] = {"reason": "x"}
-        return {"year": y, "title": "FAMILY", "status": "REGISTERED", "recognition": recognition}
+        return record(year=y, recognition=recognition)
 
     assert title_history([])["consecutive_years"] == 0
     assert title_history([year(2021), year(2022), year(2023)])["consecutive_years"] == 3
@@ -97,12 +125,14 @@ def test_title_history_counts_consecutive_recognised_years():
 
 
 def test_deadlines_flag_what_is_late():
+    from dataclasses import replace
     from datetime import date
 
     from services.scoring.domain import deadlines
 
     configured = {"FAMILY": {"dossier": "01-10", "decision": "01-31"}}
-    proposals = {"FAMILY": {"decided": None}}
+    proposal = Proposal("p", "20", "06184", "20/183/06184", "FAMILY", 2024, [], "", "2025-01-05")
+    proposals = {"FAMILY": proposal}
     before = {d["title"]: d for d in deadlines(2024, proposals, configured, date(2025, 1, 20))}
     assert before["FAMILY"]["dossier_due"] == "2025-01-10"
     assert not before["FAMILY"]["dossier_overdue"]  # proposed in time
@@ -111,7 +141,7 @@ def test_deadlines_flag_what_is_late():
     assert before["COMMUNE_COMMUNITY"]["decision_due"] == "2025-03-31"
     after = {d["title"]: d for d in deadlines(2024, proposals, configured, date(2025, 2, 1))}
     assert after["FAMILY"]["decision_overdue"]
-    decided = {"FAMILY": {"decided": {"number": "1/QĐ"}}}
+    decided = {"FAMILY": replace(proposal, decided={"number": "1/QĐ"})}
     done = {d["title"]: d for d in deadlines(2024, decided, configured, date(2025, 2, 1))}
     assert not done["FAMILY"]["decision_overdue"]
 
@@ -120,7 +150,7 @@ def _held(year, level, decided, until, revoked=False):
     recognition = {"level": level, "decision_date": decided, "valid_until": until}
     if revoked:
         recognition["revoked"] = {"reason": "x"}
-    return {"year": year, "status": "REGISTERED", "recognition": recognition}
+    return record(year=year, recognition=recognition)
 
 
 def test_a_valid_recognition_stands_in_the_way_of_the_same_level_again():
@@ -148,8 +178,59 @@ def test_a_valid_recognition_stands_in_the_way_of_the_same_level_again():
 def test_months_after_keeps_the_day_or_the_month_end():
     from datetime import date
 
-    from services.scoring.domain import _months_after
+    from services.scoring.domain.recognition import _months_after
 
     assert _months_after(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert _months_after(date(2024, 3, 15), 12) == date(2025, 3, 15)
     assert _months_after(date(2024, 11, 30), 3) == date(2025, 2, 28)
+
+
+NOW = datetime(2024, 1, 3, tzinfo=UTC)
+
+
+def test_a_registration_opens_the_assessment_and_owes_its_unit_one_registered():
+    from services.scoring.domain import enrolment_change
+
+    event = registered()
+    change = enrolment_change(
+        None, Assessment.opened_by(event), event.id, "registered", event.time, NOW
+    )
+    assert change.document["_id"] == "20-FAMILY-2024-hh-1" and change.document["tenant"] == "20"
+    assert change.fields["status"] == "REGISTERED" and change.fields["last_event"] == event.id
+    assert change.moved == {"registered": 1}
+    assert set(change.counts) == {"20|06184|2024|FAMILY"}
+    assert change.after.version == 1 and change.event is None
+
+
+def test_a_redelivered_or_older_event_changes_nothing_and_a_later_withdrawal_takes_it_back():
+    from services.scoring.domain import enrolment_change
+
+    event = registered()
+    opened = Assessment.opened_by(event)
+    current = record(last_event_time=event.time, version=3)
+    assert enrolment_change(current, opened, event.id, "registered", event.time, NOW) is None
+    later = "2024-02-01T00:00:00Z"
+    assert enrolment_change(current, opened, "e2", "registered", later, NOW) is None  # no change
+    withdrawn = enrolment_change(current, opened, "e2", "withdrawn", later, NOW)
+    assert withdrawn.fields["status"] == "WITHDRAWN" and "member_of" not in withdrawn.fields
+    assert withdrawn.moved == {"registered": -1}
+    assert withdrawn.after.version == 4 and withdrawn.document is None
+    older = "2023-12-01T00:00:00Z"
+    assert enrolment_change(current, opened, "e0", "withdrawn", older, NOW) is None
+
+
+def test_a_stage_is_kept_only_on_an_enrolled_assessment_read_at_its_version():
+    import pytest
+
+    from services.scoring.domain import NotScorable, StaleRead, stage_change
+
+    review = {"verdict": {"status": "recognised"}}
+    change = stage_change(record(version=2), "x", "review", review, "c1", {"id": "c1"}, 2)
+    assert change.fields == {"review": review} and change.event == {"id": "c1"}
+    assert change.moved == {"reviewed": 1, "eligible": 1} and change.after.version == 3
+    with pytest.raises(NotScorable):
+        stage_change(None, "x", "review", review, "c1")
+    with pytest.raises(NotScorable):
+        stage_change(record(status="WITHDRAWN"), "x", "review", review, "c1")
+    with pytest.raises(StaleRead):
+        stage_change(record(version=3), "x", "review", review, "c1", read_version=2)

@@ -1,0 +1,108 @@
+"""marshmallow dump schemas of scoring's RPC answers: one shape per answer, named once here
+instead of dictionaries built in the entrypoint. Field names are the answers' as they always
+were (the gateway reads them)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from services.scoring.criteria_sets import CriteriaSet
+from services.scoring.domain import AssessmentRecord, Proposal
+from services.scoring.messages import field_error
+from services.scoring.service import Decided
+
+
+class AssessmentAnswer(Schema):
+    """An assessment as clients see it: no counting bookkeeping, no outbox."""
+
+    id = fields.String(data_key="_id")
+    tenant = fields.String()
+    subject_id = fields.String()
+    subject_kind = fields.String()
+    title = fields.String()
+    year = fields.Integer()
+    unit_code = fields.String()
+    unitpath = fields.String()
+    status = fields.String()
+    self_assessment = fields.Raw(allow_none=True)
+    review = fields.Raw(allow_none=True)
+    recognition = fields.Raw(allow_none=True)
+    evidence = fields.Raw(allow_none=True)
+
+
+class ProposalAnswer(Schema):
+    id = fields.String(data_key="_id")
+    tenant = fields.String()
+    unit_code = fields.String()
+    unitpath = fields.String()
+    title = fields.String()
+    year = fields.Integer()
+    enrolments = fields.List(fields.String())
+    proposed_at = fields.String()
+    posting_ends = fields.String()
+    decided = fields.Raw(allow_none=True)
+
+
+class IndicatorSummary(Schema):
+    id = fields.String()
+    name = fields.String(allow_none=True)
+    kind = fields.String()
+    max_points = fields.Integer(data_key="maxPoints", allow_none=True)
+    min_points = fields.Integer(data_key="minPoints", allow_none=True)
+    level = fields.Integer()
+    provisional = fields.Boolean()
+
+
+class CriteriaSetSummary(Schema):
+    """What a client shows before scoring: the set's identity, provisional status, indicators."""
+
+    id = fields.String()
+    title = fields.String()
+    issuer = fields.String()
+    decision = fields.Function(lambda s: s.decision.number)
+    provisional = fields.Boolean()
+    sources = fields.Function(lambda s: list(s.sources))
+    group = fields.String(allow_none=True)
+    level = fields.String(allow_none=True)
+    valid_from = fields.Integer(data_key="validFrom")
+    valid_to = fields.Integer(data_key="validTo", allow_none=True)
+    total_points = fields.Integer(data_key="totalPoints", allow_none=True)
+    pass_mark = fields.Integer(data_key="passMark", allow_none=True)
+    indicators = fields.Function(lambda s: IndicatorSummary(many=True).dump(s.indicators()))
+
+
+class DecisionAnswer(Schema):
+    recognised = fields.List(fields.String())
+    skipped = fields.List(fields.String())
+    reasons = fields.Function(
+        lambda d: [asdict(field_error(enrolment, key)) for enrolment, key in d.reasons]
+    )
+
+
+def assessment(record: AssessmentRecord) -> dict[str, Any]:
+    answer: dict[str, Any] = AssessmentAnswer().dump(record)
+    return answer
+
+
+def proposal(found: Proposal) -> dict[str, Any]:
+    answer: dict[str, Any] = ProposalAnswer().dump(found)
+    return answer
+
+
+def criteria_sets(sets: list[CriteriaSet]) -> list[dict[str, Any]]:
+    answer: list[dict[str, Any]] = CriteriaSetSummary(many=True).dump(sets)
+    return answer
+
+
+def decision(decided: Decided) -> dict[str, Any]:
+    answer: dict[str, Any] = DecisionAnswer().dump(decided)
+    return answer
+
+
+def evidence_file(found: dict[str, Any]) -> dict[str, Any]:
+    """An evidence file's metadata, its unit, and its content in base64."""
+    return {**found, "content": base64.b64encode(found["content"]).decode("ascii")}

@@ -1,0 +1,181 @@
+"""Recognitions: what stands in the way of one, how long it holds, a subject's title history,
+proposal lists and their deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from typing import Any
+
+from services.scoring.domain.assessment import AssessmentRecord
+from services.scoring.domain.figures import holds_title
+
+
+def standing_in_the_way(
+    earlier: Iterable[AssessmentRecord],
+    year: int,
+    level: int | None,
+    decided_on: date,
+    validity_years: int | None,
+    upgrade_after_months: int | None,
+) -> str | None:
+    """Why a recognition for ``year`` cannot be decided while one of an earlier year still
+    holds (TT 24/25 of 2023 titles last 3 years): the same or a lower level again
+    (``still_valid``), or a higher level asked too early (``upgrade_too_early``). None: go on.
+    Titles recognised for one year at a time are recognised again every year."""
+    if not validity_years or validity_years <= 1:
+        return None
+    for held in earlier:
+        recognition = held.recognition or {}
+        until = recognition.get("valid_until")
+        if held.year >= year or not holds_title(held) or not until:
+            continue
+        if until < decided_on.isoformat():
+            continue  # expired
+        if (level or 0) <= (recognition.get("level") or 0):
+            return "still_valid"
+        first_day = _months_after(
+            date.fromisoformat(recognition["decision_date"]), upgrade_after_months or 0
+        )
+        if decided_on < first_day:
+            return "upgrade_too_early"
+    return None
+
+
+def _months_after(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def valid_until(decided_on: date, validity_years: int | None) -> date | None:
+    """The last day a recognition holds (None when the set does not say)."""
+    if not validity_years:
+        return None
+    try:
+        end = decided_on.replace(year=decided_on.year + validity_years)
+    except ValueError:  # 29 February
+        end = decided_on.replace(year=decided_on.year + validity_years, day=28)
+    return end - timedelta(days=1)
+
+
+def title_history(assessments: Iterable[AssessmentRecord]) -> dict[str, Any]:
+    """A subject's titles over the years, and how many consecutive years up to the latest
+    recognition it has held one (what "n năm liền" commendations count)."""
+    years: list[dict[str, Any]] = []
+    for a in assessments:
+        recognition = a.recognition or {}
+        held = bool(recognition) and not recognition.get("revoked")
+        years.append(
+            {
+                "year": a.year,
+                "title": a.title,
+                "status": a.status,
+                "recognised": held,
+                "level": recognition.get("level"),
+                "decision_number": recognition.get("decision_number"),
+            }
+        )
+    held_years = sorted({y["year"] for y in years if y["recognised"]})
+    streak = 0
+    if held_years:
+        streak = 1
+        for earlier, later in zip(reversed(held_years[:-1]), reversed(held_years[1:]), strict=True):
+            if later - earlier != 1:
+                break
+            streak += 1
+    return {"years": years, "consecutive_years": streak}
+
+
+# When a unit's dossier (hồ sơ đề nghị) and the decision are due, in the year after the one
+# assessed, as "MM-DD". Only the dates our sources give are defaults; a province configures the
+# rest (``TENANT_SETTINGS[tenant].deadlines``), since the 2025 reform moved authorities.
+DEFAULT_DEADLINES: dict[str, dict[str, str]] = {
+    "COMMUNE_COMMUNITY": {"dossier": "02-28", "decision": "03-31"},  # TT 25/2023/TT-BGDĐT
+    "UNIT": {"dossier": "01-15"},  # TT 24/2023/TT-BGDĐT (district/province learning units)
+}
+
+
+# Who decides, unless a province configures it (TENANT_SETTINGS[tenant].authorities[title]).
+DEFAULT_AUTHORITIES: dict[str, tuple[str, ...]] = {
+    "COMMUNE_COMMUNITY": ("authority:above",),  # TT 25/2023: not the commune itself
+}
+
+
+def default_authorities(title: str) -> list[str]:
+    return list(DEFAULT_AUTHORITIES.get(title, ("authority",)))
+
+
+def deadlines(
+    year: int,
+    proposals: Mapping[str, Proposal],
+    configured: Mapping[str, Any],
+    today: date,
+) -> list[dict[str, Any]]:
+    """Per title: when the dossier and the decision for ``year`` are due, and whether either is
+    overdue (no proposal by the dossier date; no decision by the decision date)."""
+    rules = {**DEFAULT_DEADLINES, **configured}
+    found = []
+    for title, rule in sorted(rules.items()):
+        proposal = proposals.get(title)
+        dossier = _due(year, rule.get("dossier"))
+        decision = _due(year, rule.get("decision"))
+        found.append(
+            {
+                "title": title,
+                "dossier_due": dossier.isoformat() if dossier else None,
+                "decision_due": decision.isoformat() if decision else None,
+                "proposed": proposal is not None,
+                "decided": bool(proposal and proposal.decided),
+                "dossier_overdue": bool(dossier and today > dossier and proposal is None),
+                "decision_overdue": bool(
+                    decision and today > decision and not (proposal and proposal.decided)
+                ),
+            }
+        )
+    return found
+
+
+def _due(year: int, month_day: str | None) -> date | None:
+    if not month_day:
+        return None
+    month, day = (int(part) for part in month_day.split("-"))
+    return date(year + 1, month, day)
+
+
+def proposal_id(tenant: str, unit_code: str, title: str, year: int) -> str:
+    """One proposal list per unit, title and year: proposing again refreshes it."""
+    return f"{tenant}:{unit_code}:{title}:{year}"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A unit's proposal list (danh sách đề nghị công nhận) for a title and year: the eligible
+    enrolments, posted publicly until ``posting_ends``; ``decided`` once the authority decided
+    (number, date, signer)."""
+
+    id: str
+    tenant: str
+    unit_code: str
+    unitpath: str
+    title: str
+    year: int
+    enrolments: list[str]
+    proposed_at: str
+    posting_ends: str
+    decided: dict[str, str] | None = None
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Proposal:
+        values: dict[str, Any] = {f.name: doc.get(f.name) for f in fields(cls) if f.name != "id"}
+        return cls(id=doc["_id"], **values)
+
+    def as_document(self) -> dict[str, Any]:
+        document = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {"_id": document.pop("id"), **document}

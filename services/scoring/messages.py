@@ -1,0 +1,99 @@
+"""Scoring's text for people, in Vietnamese, keyed by stable English keys: the domain and the
+use cases raise keys (``domain.Refused``), the edge turns them into these messages and the
+client's field names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from khuyenhoc.validation import FieldError, InvalidInput, MessageCatalogue
+from khuyenhoc.validation import answered as answered_invalid
+from services.scoring.domain import Refused
+
+MESSAGES = MessageCatalogue(
+    {
+        "enrolment_not_found": "Không tìm thấy đăng ký đang hiệu lực này.",
+        "no_criteria_set": "Chưa có bộ tiêu chí áp dụng cho danh hiệu, năm và nhóm này.",
+        "invalid_answer": "Điểm hoặc kết quả chỉ số không hợp lệ.",
+        "answer_value": "Mỗi chỉ số nhận một số điểm (số nguyên) hoặc đạt / không đạt.",
+        "minutes_required": "Cần biên bản họp bình xét.",
+        "too_long": "Quá dài.",
+        "stage": "Giai đoạn phải là self_assessment hoặc review.",
+        "already_decided": "Danh sách đề nghị này đã có quyết định công nhận.",
+        "nobody_eligible": "Chưa có đối tượng nào đủ điều kiện sau bình xét.",
+        "proposal_not_found": "Không tìm thấy danh sách đề nghị này.",
+        "posting_not_over": "Chưa hết thời gian niêm yết công khai danh sách.",
+        "not_in_proposal": "Có đối tượng không nằm trong danh sách đề nghị.",
+        "not_recognised": "Đối tượng này chưa được công nhận.",
+        "already_revoked": "Danh hiệu này đã bị thu hồi trước đó.",
+        "unit_not_found": "Không tìm thấy đơn vị này.",
+        "text_length": "Không được để trống và không quá dài.",
+        "too_many_files": "Mỗi hồ sơ có tối đa 20 tệp minh chứng.",
+        "empty_file": "Tệp minh chứng rỗng.",
+        "file_too_large": "Tệp minh chứng quá lớn: tối đa 10 MB.",
+        "file_type": "Chỉ nhận minh chứng dạng PDF, JPEG, PNG, DOCX hoặc XLSX.",
+        "file_content": "Nội dung tệp không đúng với loại tệp đã khai.",
+        "date_format": "Ngày phải có dạng YYYY-MM-DD.",
+        "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
+        "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
+        "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
+    }
+)
+
+# How the engine words its reasons (a verdict keeps them, in Vietnamese, for people); the
+# reason's key is the text's unless the engine names another text for the same key.
+REASONS: dict[str, str] = {
+    "missing_indicator": "Chưa có kết quả cho chỉ số {id}.",
+    "missing_figure": "Chưa có số liệu {figure} cho chỉ số {id}.",
+    "below_floor": "Chỉ số {id} đạt {value} điểm, thấp hơn mức tối thiểu {floor} điểm.",
+    "floor_unknown": (
+        "Chỉ số {id} đạt {value}{of_max} điểm; bộ tiêu chí chưa quy định mức tối thiểu."
+    ),
+    "points_given": "Chỉ số {id} đạt {value}{of_max} điểm.",
+    "met": "Chỉ số {id} đạt.",
+    "not_met": "Chỉ số {id} chưa đạt.",
+    "target_unknown": "Chỉ số {id}: bộ tiêu chí chưa quy định mức yêu cầu cho mức độ {level}.",
+    "target_reached": "Chỉ số {id}: {share}, đạt mức yêu cầu {target} của mức độ {level}.",
+    "below_target": "Chỉ số {id}: {share}, chưa đạt mức yêu cầu {target} của mức độ {level}.",
+    "pass_mark_unknown": "Bộ tiêu chí chưa quy định điểm đạt (tổng điểm).",
+    "pass_mark_reached": "Tổng điểm {total}, đạt mức {mark} điểm.",
+    "below_pass_mark": "Tổng điểm {total}, thấp hơn mức đạt {mark} điểm.",
+    "level_mark_unknown": "Bộ tiêu chí chưa quy định tổng điểm cần có cho mức độ {level}.",
+    "below_level_mark": "Tổng điểm {total}, thấp hơn {mark} điểm của mức độ {level}.",
+    "recognised": "Đủ điều kiện công nhận.",
+    "recognised_at_level": "Đủ điều kiện công nhận ở mức độ {level}.",
+    "not_recognised": "Chưa đủ điều kiện công nhận.",
+    "undecidable": "Chưa thể kết luận: còn thiếu kết quả hoặc bộ tiêu chí chưa đủ thông số.",
+    "level_undecidable": "Chưa thể xét mức độ {level}: còn thiếu kết quả hoặc thông số.",
+    "level_not_reached": "Chưa đạt mức độ {level}.",
+    "level_reached": "Đạt các yêu cầu của mức độ {level}.",
+}
+
+
+def wire_name(field: str) -> str:
+    """``enrolment_id`` -> ``enrolmentId``: the name a client sent the field under."""
+    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), field)
+
+
+def field_error(field: str, key: str, detail: str = "") -> FieldError:
+    message = MESSAGES[key]
+    return FieldError(field, key, f"{message} {detail}" if detail else message)
+
+
+def invalid_input(refused: Refused) -> InvalidInput:
+    return InvalidInput([field_error(wire_name(refused.field), refused.key, refused.detail)])
+
+
+def answered(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a use case for an RPC caller: invalid input and refusals come back as
+    ``{"errors": [{field, key, message}]}``, never as a remote exception."""
+
+    def translated() -> dict[str, Any]:
+        try:
+            return run()
+        except Refused as exc:
+            raise invalid_input(exc) from exc
+
+    return answered_invalid(translated)

@@ -1,0 +1,43 @@
+"""What scoring's use cases need of storage: the MongoDB stores (``store.py``) and the
+in-memory ones of the unit tests (``tests/fakes_scoring.py``) both provide it. Every store is
+built for one tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from khuyenhoc.tenancy import UnitPath
+from services.scoring.domain import AssessmentRecord, Change, Proposal
+
+Decide = Callable[[AssessmentRecord | None], Change | None]
+
+
+class Assessments(Protocol):
+    def commit(
+        self, assessment_id: str, change_id: str, decide: Decide
+    ) -> AssessmentRecord | None: ...
+
+    def get(self, assessment_id: str) -> AssessmentRecord | None: ...
+
+    def unit_counters(self, path: UnitPath, year: int) -> list[Mapping[str, Any]]: ...
+
+    def members_recognised(self, unit_subject_id: str, year: int) -> int: ...
+
+    def of_subject(self, subject_id: str) -> list[AssessmentRecord]: ...
+
+    def under_unit(self, unit_code: str, title: str, year: int) -> list[AssessmentRecord]: ...
+
+
+class Proposals(Protocol):
+    def save(self, proposal: Proposal) -> Proposal: ...
+
+    def get(self, proposal_id: str) -> Proposal | None: ...
+
+    def of_unit(self, unit_code: str, year: int) -> dict[str, Proposal]: ...
+
+
+class EvidenceFiles(Protocol):
+    def put(self, evidence_id: str, content: bytes) -> int: ...
+
+    def get(self, evidence_id: str, chunks: int) -> bytes | None: ...

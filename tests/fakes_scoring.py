@@ -1,0 +1,100 @@
+"""In-memory stores of scoring for the service layer's unit tests: the same surface as
+``services/scoring/store.py`` (see ``services/scoring/ports.py``), one tenant per store, no
+server. A change is written and counted at once (the exactly-once protocol is the MongoDB
+store's business, tested against the server)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.vocabulary import TITLES
+from services.scoring.domain import (
+    MEMBERS_RECOGNISED,
+    AssessmentRecord,
+    Proposal,
+    members_counter_id,
+    proposal_id,
+)
+from services.scoring.ports import Decide
+
+
+class FakeAssessments:
+    def __init__(self, tenant: str = "20") -> None:
+        self.tenant = tenant
+        self.records: dict[str, AssessmentRecord] = {}
+        self.counters: dict[str, dict[str, Any]] = {}
+        self.events: list[dict[str, Any]] = []  # what the outbox would publish, in order
+
+    def commit(self, assessment_id: str, change_id: str, decide: Decide) -> AssessmentRecord | None:
+        change = decide(self.records.get(assessment_id))
+        if change is None:
+            return None
+        self.records[assessment_id] = replace(change.after, pending={})
+        for counter_id, (increments, identity) in change.counts.items():
+            counter = self.counters.setdefault(counter_id, dict(identity))
+            for name, step in increments.items():
+                counter[name] = counter.get(name, 0) + step
+        if change.event:
+            self.events.append(change.event)
+        return self.records[assessment_id]
+
+    def get(self, assessment_id: str) -> AssessmentRecord | None:
+        return self.records.get(assessment_id)
+
+    def unit_counters(self, path: UnitPath, year: int) -> list[Mapping[str, Any]]:
+        return [
+            c
+            for c in self.counters.values()
+            if c.get("tenant") == path.tenant == self.tenant
+            and c.get("year") == year
+            and c.get(f"path_{path.depth}") == path.code
+        ]
+
+    def members_recognised(self, unit_subject_id: str, year: int) -> int:
+        found = self.counters.get(members_counter_id(self.tenant, unit_subject_id, year)) or {}
+        return int(found.get(MEMBERS_RECOGNISED) or 0)
+
+    def of_subject(self, subject_id: str) -> list[AssessmentRecord]:
+        found = [r for r in self.records.values() if r.subject_id == subject_id]
+        return sorted(found, key=lambda a: (a.year, a.title))
+
+    def under_unit(self, unit_code: str, title: str, year: int) -> list[AssessmentRecord]:
+        found = self.records.values()
+        return sorted(
+            (r for r in found if (r.unit_code, r.title, r.year) == (unit_code, title, year)),
+            key=lambda a: a.id,
+        )
+
+
+class FakeProposals:
+    def __init__(self, tenant: str = "20") -> None:
+        self.tenant = tenant
+        self.proposals: dict[str, Proposal] = {}
+
+    def save(self, proposal: Proposal) -> Proposal:
+        if proposal.tenant != self.tenant:
+            raise PermissionError(f"a proposal of tenant {proposal.tenant}")
+        self.proposals[proposal.id] = proposal
+        return proposal
+
+    def get(self, wanted: str) -> Proposal | None:
+        return self.proposals.get(wanted)
+
+    def of_unit(self, unit_code: str, year: int) -> dict[str, Proposal]:
+        ids = {proposal_id(self.tenant, unit_code, title, year) for title in TITLES}
+        return {p.title: p for p in self.proposals.values() if p.id in ids}
+
+
+class FakeEvidenceFiles:
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def put(self, evidence_id: str, content: bytes) -> int:
+        self.files.setdefault(evidence_id, content)
+        return 1
+
+    def get(self, evidence_id: str, chunks: int) -> bytes | None:
+        return self.files.get(evidence_id)

@@ -1,0 +1,185 @@
+"""Scoring's use cases over in-memory stores (no server): from a registration to a recognition
+and its revocation, refusals by key, and the answers the edge builds from them."""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from khuyenhoc.envelope import Envelope
+from khuyenhoc.tenancy import UnitPath
+from services.registration.domain import Enrolment, SubjectKind, Title
+from services.scoring import answers, messages, service
+from services.scoring.criteria_sets import load_file
+from services.scoring.domain import Refused
+from tests.fakes_scoring import FakeAssessments, FakeEvidenceFiles, FakeProposals
+
+SETS = load_file(Path(__file__).parent.parent / "data" / "criteria" / "20" / "family-adapted.yaml")
+COMMUNE = UnitPath.parse("20/183/06184")
+NOW = datetime(2025, 1, 2, tzinfo=UTC)
+GOOD = {**{f"c{c}.i{i}": 9 for c in (1, 2) for i in (1, 2, 3)}, "c3.i1": 15, "c4.i1": 15}
+PDF = b"%PDF-1.4 minutes"
+
+
+def enrolment(subject="hh-1"):
+    return Enrolment(subject, SubjectKind.HOUSEHOLD, Title.FAMILY, 2024, COMMUNE)
+
+
+def registered(subject="hh-1", at=datetime(2024, 1, 2, tzinfo=UTC)):
+    return Envelope.from_dict(enrolment(subject).registered_event(at))
+
+
+@pytest.fixture
+def assessments():
+    return FakeAssessments("20")
+
+
+def enrolled(assessments, subject="hh-1"):
+    event = registered(subject)
+    assert service.apply_enrolment_event(assessments, event, "registered")
+    return event.data["enrolmentId"]
+
+
+def reviewed(assessments, subject="hh-1", answers=GOOD):
+    enrolment_id = enrolled(assessments, subject)
+    for stage in ("self_assessment", "review"):
+        service.score(assessments, SETS, enrolment_id, stage, answers, {}, minutes="BB", now=NOW)
+    return enrolment_id
+
+
+def figures(assessments, path=COMMUNE):
+    return service.unit_stats(assessments, path, 2024).get("FAMILY", {})
+
+
+def test_a_registration_counts_once_and_a_withdrawal_takes_it_back(assessments):
+    event = registered()
+    assert service.apply_enrolment_event(assessments, event, "registered") is True
+    assert service.apply_enrolment_event(assessments, event, "registered") is False
+    assert figures(assessments)["registered"] == 1
+    assert figures(assessments, UnitPath.parse("20"))["registered"] == 1
+    later = datetime(2024, 2, 1, tzinfo=UTC)
+    withdrawn = Envelope.from_dict(enrolment().withdrawn_event(later, ""))
+    assert service.apply_enrolment_event(assessments, withdrawn, "withdrawn") is True
+    assert figures(assessments)["registered"] == 0
+    assert service.apply_enrolment_event(assessments, event, "registered") is False  # older
+
+
+def test_a_review_meeting_the_criteria_makes_the_subject_eligible(assessments):
+    enrolment_id = reviewed(assessments)
+    record = assessments.get(enrolment_id)
+    assert record.review["verdict"]["status"] == "recognised" and record.review["minutes"] == "BB"
+    counted = figures(assessments)
+    assert (counted["assessed"], counted["reviewed"], counted["eligible"]) == (1, 1, 1)
+    assert [e["type"].split(".")[-2] for e in assessments.events] == ["scored", "scored"]
+
+
+def test_refusals_carry_a_key_and_the_field_at_fault(assessments):
+    with pytest.raises(Refused) as unknown:
+        service.score(assessments, SETS, "20-FAMILY-2024-nope", "review", GOOD, {})
+    assert (unknown.value.field, unknown.value.key) == ("enrolment_id", "enrolment_not_found")
+    enrolment_id = enrolled(assessments)
+    with pytest.raises(Refused) as too_many:
+        service.score(assessments, SETS, enrolment_id, "review", {**GOOD, "c3.i1": 99}, {})
+    assert (too_many.value.field, too_many.value.key) == ("answers", "invalid_answer")
+    with pytest.raises(Refused) as no_set:
+        service.score(assessments, [], enrolment_id, "review", GOOD, {})
+    assert no_set.value.key == "no_criteria_set"
+
+
+def test_propose_decide_and_revoke(assessments):
+    proposals = FakeProposals("20")
+    enrolment_id = reviewed(assessments)
+    unit = {"code": "06184", "path": str(COMMUNE)}
+    proposal = service.propose(assessments, proposals, "20", unit, "FAMILY", 2024, 10, NOW)
+    assert proposal.enrolments == [enrolment_id] and proposal.posting_ends == "2025-01-12"
+    decide = dict(proposal_id=proposal.id, decision_number="1/QĐ", signer="Chủ tịch", now=NOW)
+    with pytest.raises(Refused) as early:
+        service.decide(assessments, proposals, SETS, decision_date=date(2025, 1, 11), **decide)
+    assert (early.value.field, early.value.key) == ("decision_date", "posting_not_over")
+    decided = service.decide(
+        assessments, proposals, SETS, decision_date=date(2025, 1, 12), **decide
+    )
+    assert decided.recognised == [enrolment_id] and decided.reasons == []
+    assert figures(assessments)["recognised"] == 1
+    assert proposals.get(proposal.id).decided["number"] == "1/QĐ"
+    with pytest.raises(Refused) as again:
+        service.propose(assessments, proposals, "20", unit, "FAMILY", 2024, 10, NOW)
+    assert again.value.key == "already_decided"
+    assert service.history(assessments, "hh-1")["consecutive_years"] == 1
+    service.revoke(assessments, enrolment_id, "Khai man", NOW)
+    assert figures(assessments)["recognised"] == 0
+    with pytest.raises(Refused) as twice:
+        service.revoke(assessments, enrolment_id, "Khai man", NOW)
+    assert twice.value.key == "already_revoked"
+    kinds = [e["type"].split(".")[-2] for e in assessments.events]
+    assert kinds[-2:] == ["recognised", "revoked"]
+
+
+def test_a_decision_names_those_it_skipped_and_why(assessments):
+    proposals = FakeProposals("20")
+    first, second = reviewed(assessments, "hh-1"), reviewed(assessments, "hh-2")
+    unit = {"code": "06184", "path": str(COMMUNE)}
+    proposal = service.propose(assessments, proposals, "20", unit, "FAMILY", 2024, 0, NOW)
+    withdrawn = Envelope.from_dict(enrolment("hh-2").withdrawn_event(NOW, ""))
+    service.apply_enrolment_event(assessments, withdrawn, "withdrawn")
+    decided = service.decide(
+        assessments, proposals, SETS, proposal.id, "2/QĐ", date(2025, 1, 2), "Chủ tịch", now=NOW
+    )
+    assert (decided.recognised, decided.skipped) == ([first], [second])
+    answer = answers.decision(decided)
+    assert answer["reasons"] == [
+        {"field": second, "key": "not_eligible", "message": messages.MESSAGES["not_eligible"]}
+    ]
+
+
+def test_evidence_is_checked_by_its_bytes_and_read_back_by_its_tenant(assessments):
+    files = FakeEvidenceFiles()
+    enrolment_id = enrolled(assessments)
+    with pytest.raises(Refused) as wrong:
+        service.attach_evidence(assessments, files, enrolment_id, "a.pdf", "application/pdf", b"x")
+    assert (wrong.value.field, wrong.value.key) == ("content", "file_content")
+    record = service.attach_evidence(
+        assessments, files, enrolment_id, "bb.pdf", "application/pdf", PDF, NOW
+    )
+    (evidence_id,) = record.evidence
+    found = service.evidence_file(assessments, files, enrolment_id, evidence_id)
+    assert found["content"] == PDF and found["unitpath"] == str(COMMUNE)
+    assert answers.evidence_file(found)["content"] == "JVBERi0xLjQgbWludXRlcw=="
+    other = FakeAssessments("01")
+    assert service.evidence_file(other, files, enrolment_id, evidence_id) is None
+
+
+def test_the_edge_turns_a_refusal_into_the_clients_field_and_message():
+    def refuse():
+        raise Refused("enrolment_id", "invalid_answer", "c3.i1: too many points")
+
+    assert messages.answered(refuse) == {
+        "errors": [
+            {
+                "field": "enrolmentId",
+                "key": "invalid_answer",
+                "message": f"{messages.MESSAGES['invalid_answer']} c3.i1: too many points",
+            }
+        ]
+    }
+
+
+def test_an_assessment_answer_has_the_fields_clients_read_and_no_bookkeeping(assessments):
+    enrolment_id = enrolled(assessments)
+    answer = answers.assessment(assessments.get(enrolment_id))
+    assert set(answer) == {
+        "_id",
+        "tenant",
+        "subject_id",
+        "subject_kind",
+        "title",
+        "year",
+        "unit_code",
+        "unitpath",
+        "status",
+        "self_assessment",
+        "review",
+        "recognition",
+        "evidence",
+    }
+    assert (answer["_id"], answer["status"], answer["review"]) == (enrolment_id, "REGISTERED", None)
