@@ -66,6 +66,7 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)], name="by_unit_year"
     )
     ensure_outbox_index(db[ASSESSMENTS])
+    LegacyEvidenceChunks(db).adopt()
     db[ASSESSMENTS].create_index(
         [("tenant", ASCENDING), ("subject_id", ASCENDING)], name="by_subject"
     )
@@ -268,14 +269,16 @@ class EvidenceFiles:
 class LegacyEvidenceChunks:
     """A one-off across tenants by nature: evidence chunks written before chunks were kept per
     tenant (``ev-<digest>:<n>``, no tenant) are copied to every tenant whose assessments name
-    that evidence, then removed; chunks nobody names are left alone. Run once per deployment
-    holding such chunks; running it again finds nothing to do."""
+    that evidence, then removed; chunks nobody names are left alone. Runs at every start
+    (``prepare``); once done, it finds nothing to do."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def adopt(self) -> int:
         """Returns how many chunk copies were made."""
+        if self.db[EVIDENCE_FILES].find_one({"tenant": {"$exists": False}}, {"_id": 1}) is None:
+            return 0  # the usual case at start: nothing left from before
         owners: dict[str, set[str]] = {}
         named = self.db[ASSESSMENTS].find(
             {"evidence": {"$exists": True}}, {"tenant": 1, "evidence": 1}
