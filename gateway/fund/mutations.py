@@ -16,7 +16,7 @@ from gateway.access import FUND_KEEPERS, require_reach, require_role
 from gateway.fund.money import Money
 from gateway.fund.types import Disbursement, Donation
 from gateway.mutations import Write, in_subtree, mutation, record, unit
-from gateway.wire import key, unit_not_found, wire_unit
+from gateway.wire import iso_date, key, unit_not_found, wire_unit
 from khuyenhoc.auth import Role
 
 # --- inputs and answers -------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def transfer(write: Write) -> Any:
         "by": write.caller.subject,
     }
     if write.input.get("on"):
-        payload["on"] = write.input["on"].isoformat()
+        payload["on"] = iso_date(write.input["on"])
     if write.input.get("description"):
         payload["description"] = write.input["description"]
     return write.rpc.fund.record_transfer(payload)

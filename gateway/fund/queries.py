@@ -14,7 +14,7 @@ import graphene
 
 from gateway.access import authenticated, visible
 from gateway.fund.types import Fund, HonourLine, PublicStatement
-from gateway.wire import answer, wire_unit
+from gateway.wire import answer, iso_date, wire_unit
 
 
 def resolve_fund(root: Any, info: Any, unit_code: str, tenant: str | None = None) -> Any:
@@ -35,7 +35,7 @@ def resolve_public_statement(
         return None
     return answer(
         info.context.rpc.fund.public_statement(
-            unit["tenant"], wire_unit(unit), start.isoformat(), end.isoformat()
+            unit["tenant"], wire_unit(unit), iso_date(start), iso_date(end)
         )
     )
 

@@ -9,7 +9,7 @@ from typing import Any
 import graphene
 
 from gateway.fund.money import Money
-from gateway.wire import answer, key
+from gateway.wire import answer, iso_date, key
 
 # --- types --------------------------------------------------------------------------------------
 
@@ -187,7 +187,7 @@ class Fund(graphene.ObjectType):
     def resolve_statement(root: dict[str, Any], info: Any, start: date, end: date) -> Any:
         return answer(
             info.context.rpc.fund.statement(
-                root["tenant"], root["unitCode"], start.isoformat(), end.isoformat()
+                root["tenant"], root["unitCode"], iso_date(start), iso_date(end)
             )
         )
 
