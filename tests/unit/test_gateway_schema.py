@@ -4,9 +4,11 @@ The services are replaced by in-process stand-ins with the RPC methods' signatur
 services are exercised end to end in tests/e2e.
 """
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from graphql import lexicographic_sort_schema, print_schema
 
 from gateway.endpoint import INTERNAL_MESSAGE, format_error
 from gateway.schema import schema
@@ -217,7 +219,6 @@ def test_graphql_type_names_are_unique_across_gateway_modules():
     """graphene keeps the first of two types with one name: a clash silently breaks inputs."""
     import ast
     from collections import Counter
-    from pathlib import Path
 
     def defined(tree):
         """Classes, and the types made by the mutation helper (``mutation("Name", ...)``)."""
@@ -290,3 +291,11 @@ def test_a_mutation_of_another_tenant_is_refused_before_any_lookup():
         registration=registration,
     )
     assert code_of(result) == "FORBIDDEN"
+
+
+def test_the_schema_clients_see_is_the_published_one():
+    """The API, types and fields sorted by name: a change here is a change for every client
+    (regenerate tests/data/gateway_schema.graphql on purpose, never to make this pass)."""
+    published = Path(__file__).parents[1] / "data" / "gateway_schema.graphql"
+    printed = print_schema(lexicographic_sort_schema(schema.graphql_schema))
+    assert printed == published.read_text(encoding="utf-8")
