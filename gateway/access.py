@@ -14,12 +14,13 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from gateway.messages import message
 from khuyenhoc.auth import Caller, Role
 from khuyenhoc.tenancy import UnitPath
 
-UNAUTHENTICATED_MESSAGE = "Cần đăng nhập để xem hoặc thay đổi dữ liệu này."
-FORBIDDEN_MESSAGE = "Bạn không có quyền với dữ liệu này."
-INVALID_TOKEN_MESSAGE = "Mã truy cập không hợp lệ hoặc đã hết hạn."
+UNAUTHENTICATED_MESSAGE = message("unauthenticated")
+FORBIDDEN_MESSAGE = message("forbidden")
+INVALID_TOKEN_MESSAGE = message("invalid_token")
 
 # Roles that open, rename and close branches in their subtree.
 BRANCH_MANAGERS: frozenset[Role] = frozenset(
@@ -33,8 +34,6 @@ REGISTRARS: frozenset[Role] = frozenset(
 READERS: frozenset[Role] = REGISTRARS | {Role.AUDITOR}
 # Officers who record money coming in and propose payments, in their subtree.
 FUND_KEEPERS: frozenset[Role] = frozenset({*REGISTRARS, Role.FUND_MANAGER})
-# Any role: where the province's configuration decides (approvers, authorities).
-ANY_ROLE: frozenset[Role] = frozenset(Role)
 
 
 def unauthenticated() -> GraphQLError:

@@ -16,6 +16,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from gateway.access import INVALID_TOKEN_MESSAGE
+from gateway.messages import message
 from gateway.schema import schema
 from khuyenhoc.auth import Caller, InvalidToken, verify_token
 from khuyenhoc.web import json_response
@@ -23,7 +24,7 @@ from khuyenhoc.web import json_response
 log = logging.getLogger(__name__)
 
 GRAPHIQL_PAGE = (Path(__file__).parent / "graphiql.html").read_text(encoding="utf-8")
-INTERNAL_MESSAGE = "Lỗi hệ thống, vui lòng thử lại sau."
+INTERNAL_MESSAGE = message("internal")
 
 Answer = tuple[int, dict[str, str], str]
 
@@ -58,9 +59,9 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
     try:
         params = _parse_request(request)
     except ValueError as exc:
-        return json_response(400, {"errors": [{"message": f"Yêu cầu không hợp lệ: {exc}"}]})
+        return json_response(400, {"errors": [{"message": message("bad_request", reason=exc)}]})
     if not params.get("query"):
-        return json_response(400, {"errors": [{"message": "Thiếu truy vấn (query)."}]})
+        return json_response(400, {"errors": [{"message": message("missing_query")}]})
     try:
         caller = bearer_caller(request, secret)
     except InvalidToken:

@@ -17,6 +17,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from gateway.access import FORBIDDEN_MESSAGE
+from gateway.messages import message
 from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
 from khuyenhoc.auth import Caller
 from khuyenhoc.tenancy import UnitPath
@@ -59,7 +60,7 @@ def import_template(rpc: Any, kind: str) -> Response:
     """The blank list officers fill in for a kind of subject (public)."""
     content = rpc.registration.template(kind)
     if content is None:
-        raise Refusal(404, "Không có mẫu cho loại danh sách này.")
+        raise Refusal(404, message("template_not_found"))
     return attachment(base64.b64decode(content), XLSX, f"mau-dang-ky-{kind}.xlsx")
 
 
@@ -69,7 +70,7 @@ def import_errors(rpc: Any, caller: Caller, job_id: str) -> Response:
         caller,
         lambda tenant: rpc.registration.import_job(tenant, job_id),
         "unitpath",
-        "Không tìm thấy lượt nhập này.",
+        message("import_not_found"),
     )
     content = rpc.registration.import_error_report(caller.tenant, job_id)
     return attachment(base64.b64decode(content), XLSX, f"loi-nhap-{job_id}.xlsx")
@@ -92,7 +93,7 @@ def evidence(rpc: Any, caller: Caller, enrolment_id: str, evidence_id: str) -> R
         caller,
         lambda tenant: rpc.scoring.evidence_file(tenant, enrolment_id, evidence_id),
         "unitpath",
-        "Không tìm thấy minh chứng này.",
+        message("evidence_not_found"),
     )
     return attachment(base64.b64decode(found["content"]), found["content_type"])
 
@@ -107,7 +108,7 @@ def fund_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
     except (ValueError, IndexError):
         valid = False
     if not valid:
-        raise Refusal(404, "Không có tệp công khai này.")
+        raise Refusal(404, message("statement_file_not_found"))
     unit = rpc.registration.get_unit(code, None, None)
     if unit is None:
         raise Refusal(404, UNIT_NOT_FOUND_MESSAGE)
@@ -124,7 +125,7 @@ def receipt(rpc: Any, caller: Caller, donation_id: str) -> Response:
         caller,
         lambda tenant: rpc.fund.receipt(tenant, donation_id),
         "unitPath",
-        "Không tìm thấy biên lai này.",
+        message("receipt_not_found"),
     )
     return attachment(
         base64.b64decode(found["content"]), PDF, f"bien-lai-{found['receiptNumber']}.pdf"

@@ -14,8 +14,10 @@ from typing import Any
 
 from graphql import GraphQLError
 
-INVALID_MESSAGE = "Dữ liệu không hợp lệ."
-UNIT_NOT_FOUND_MESSAGE = "Không tìm thấy đơn vị này."
+from gateway.messages import message
+
+INVALID_MESSAGE = message("invalid_input")
+UNIT_NOT_FOUND_MESSAGE = message("unit_not_found")
 
 # --- names --------------------------------------------------------------------------------------
 

@@ -7,13 +7,11 @@ from typing import Any
 import graphene
 from graphql import GraphQLError, IntValueNode, StringValueNode
 
+from gateway.messages import message
 from gateway.wire import input_error
 
 MAX_MONEY = 9_223_372_036_854_775_807
-MONEY_MESSAGE = (
-    "Số tiền phải là số nguyên đồng lớn hơn 0, viết bằng chữ số (chuỗi hoặc số nguyên), "
-    "không quá 9.223.372.036.854.775.807."
-)
+MONEY_MESSAGE = message("amount")
 
 
 def _money_error() -> GraphQLError:

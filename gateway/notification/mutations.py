@@ -12,6 +12,7 @@ from typing import Any
 import graphene
 
 from gateway.access import REGISTRARS, require_role
+from gateway.messages import message
 from gateway.mutations import Write, in_subtree, mutation, record, unit
 from gateway.notification.types import Channel
 from gateway.wire import enum_value, field_error, unit_not_found
@@ -141,7 +142,7 @@ SetNotificationOptOut = mutation(
     input=OptOutInput,
     lookup=record("registration", "contact", "subject_id"),
     check=in_subtree(REGISTRARS),
-    missing=lambda: field_error("subjectId", "subject_not_found", "Không tìm thấy đối tượng này."),
+    missing=lambda: field_error("subjectId", "subject_not_found", message("subject_not_found")),
     answer=lambda result, write: {**write.input, "channel": enum_value(write.input["channel"])},
     doc="""A household or citizen asked (not) to be told through a channel; recorded by an
     officer in reach of the subject.""",
