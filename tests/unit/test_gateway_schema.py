@@ -11,7 +11,8 @@ import pytest
 from graphql import lexicographic_sort_schema, print_schema
 
 from gateway.endpoint import INTERNAL_MESSAGE, format_error
-from gateway.schema import schema
+from gateway.mutations import mutation
+from gateway.schema import Mutation, schema
 from khuyenhoc.auth import Caller, Role
 from khuyenhoc.tenancy import UnitPath
 
@@ -299,3 +300,14 @@ def test_the_schema_clients_see_is_the_published_one():
     published = Path(__file__).parents[1] / "data" / "gateway_schema.graphql"
     printed = print_schema(lexicographic_sort_schema(schema.graphql_schema))
     assert printed == published.read_text(encoding="utf-8")
+
+
+def test_every_mutation_runs_through_the_one_helper():
+    helper = f"{mutation.__qualname__}.<locals>.mutate"
+    made_otherwise = [
+        name
+        for name, field in Mutation._meta.fields.items()
+        if getattr(field.resolver, "__qualname__", None) != helper
+    ]
+    assert len(Mutation._meta.fields) == 29
+    assert made_otherwise == []
