@@ -69,6 +69,17 @@ def visible(
     return found
 
 
+def readable_unit(info: Any, unit: dict[str, Any] | None, roles: Collection[Role]) -> UnitPath:
+    """The path of a unit the caller reads with one of ``roles``; the same refusal whether the
+    unit exists or not."""
+    if unit is None:
+        authenticated(info)
+        raise forbidden()
+    path = UnitPath.parse(unit["path"])
+    require_scope(info, path, roles)
+    return path
+
+
 def write_tenant(caller: Caller, tenant: str | None) -> str:
     """The tenant of a write: it defaults to the caller's and must be it."""
     tenant = tenant or caller.tenant

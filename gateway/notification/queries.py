@@ -6,10 +6,9 @@ from typing import Any
 
 import graphene
 
-from gateway.access import READERS, authenticated, forbidden, require_scope
+from gateway.access import READERS, authenticated, readable_unit
 from gateway.notification.types import DeliveryStatus, Notification
 from gateway.wire import enum_value
-from khuyenhoc.tenancy import UnitPath
 
 
 def resolve_notifications(
@@ -24,10 +23,7 @@ def resolve_notifications(
     """The log of a unit the caller reads; the same refusal whether the unit exists or not."""
     caller = authenticated(info)
     unit = info.context.rpc.registration.get_unit(unit_code, caller.tenant)
-    if unit is None:
-        raise forbidden()
-    path = UnitPath.parse(unit["path"])
-    require_scope(info, path, READERS)
+    path = readable_unit(info, unit, READERS)
     return info.context.rpc.notification.delivery_log(
         path.tenant, str(path), recipient, event_id, enum_value(status), first
     )
