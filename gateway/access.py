@@ -1,24 +1,26 @@
-"""Who may see and change what, decided at the gateway from the caller's token.
+"""Who may see and change what, decided at the gateway from the caller's token: the one place
+for scope (the caller's subtree), roles and tenant.
 
-Public without a token: the directory of administrative units. Everything else needs a caller
-whose tenant is the unit's and whose unit is the unit itself or one of its ancestors. Refusals
-name no private fact: the same answer whether the data exists or not.
+Public without a token: the directory of administrative units, the criteria sets, the public
+fund statement and honour roll. Everything else needs a caller whose tenant is the unit's and
+whose unit is the unit itself or one of its ancestors. Refusals name no private fact: the same
+answer whether the data exists or not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
 from typing import Any
 
 from graphql import GraphQLError
 
+from gateway.messages import message
 from khuyenhoc.auth import Caller, Role
 from khuyenhoc.tenancy import UnitPath
 
-UNAUTHENTICATED_MESSAGE = "Cần đăng nhập để xem hoặc thay đổi dữ liệu này."
-FORBIDDEN_MESSAGE = "Bạn không có quyền với dữ liệu này."
-INVALID_TOKEN_MESSAGE = "Mã truy cập không hợp lệ hoặc đã hết hạn."
+UNAUTHENTICATED_MESSAGE = message("unauthenticated")
+FORBIDDEN_MESSAGE = message("forbidden")
+INVALID_TOKEN_MESSAGE = message("invalid_token")
 
 # Roles that open, rename and close branches in their subtree.
 BRANCH_MANAGERS: frozenset[Role] = frozenset(
@@ -28,17 +30,25 @@ BRANCH_MANAGERS: frozenset[Role] = frozenset(
 REGISTRARS: frozenset[Role] = frozenset(
     {Role.PROVINCE_ADMIN, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.BRANCH_OFFICER}
 )
+# Those who may also read the delivery log.
+READERS: frozenset[Role] = REGISTRARS | {Role.AUDITOR}
+# Officers who record money coming in and propose payments, in their subtree.
+FUND_KEEPERS: frozenset[Role] = frozenset({*REGISTRARS, Role.FUND_MANAGER})
 
 
-def authenticated(info: Any) -> Caller:
-    caller = info.context.caller
-    if caller is None:
-        raise GraphQLError(UNAUTHENTICATED_MESSAGE, extensions={"code": "UNAUTHENTICATED"})
-    return caller
+def unauthenticated() -> GraphQLError:
+    return GraphQLError(UNAUTHENTICATED_MESSAGE, extensions={"code": "UNAUTHENTICATED"})
 
 
 def forbidden() -> GraphQLError:
     return GraphQLError(FORBIDDEN_MESSAGE, extensions={"code": "FORBIDDEN"})
+
+
+def authenticated(info: Any) -> Caller:
+    caller: Caller | None = info.context.caller
+    if caller is None:
+        raise unauthenticated()
+    return caller
 
 
 def require_scope(info: Any, path: UnitPath, roles: Collection[Role] | None = None) -> Caller:
@@ -49,17 +59,57 @@ def require_scope(info: Any, path: UnitPath, roles: Collection[Role] | None = No
     return caller
 
 
-def in_reach(info: Any, tenant: str | None, path: str | None, roles: Collection[Role]) -> str:
-    """The tenant of a write: it defaults to the caller's and must be it; a target that exists
-    (``path``) must lie in the caller's subtree. A target that does not exist is left for the
-    service to answer per field, so nothing tells one tenant what another holds."""
-    caller = authenticated(info)
+def visible(
+    info: Any, found: dict[str, Any] | None, path_field: str = "unitpath"
+) -> dict[str, Any] | None:
+    """A record read in the caller's tenant, if its unit lies in the caller's subtree; None
+    when there is none (another tenant's included)."""
+    if found is not None:
+        require_scope(info, UnitPath.parse(found[path_field]))
+    return found
+
+
+def readable_unit(info: Any, unit: dict[str, Any] | None, roles: Collection[Role]) -> UnitPath:
+    """The path of a unit the caller reads with one of ``roles``; the same refusal whether the
+    unit exists or not."""
+    if unit is None:
+        authenticated(info)
+        raise forbidden()
+    path = UnitPath.parse(unit["path"])
+    require_scope(info, path, roles)
+    return path
+
+
+def write_tenant(caller: Caller, tenant: str | None) -> str:
+    """The tenant of a write: it defaults to the caller's and must be it."""
     tenant = tenant or caller.tenant
     if tenant != caller.tenant:
         raise forbidden()
-    if path is not None:
-        require_scope(info, UnitPath.parse(path), roles)
     return tenant
+
+
+def require_reach(caller: Caller, path: str | None, roles: Collection[Role]) -> None:
+    """A target that exists (``path``) must lie in the caller's subtree and the caller hold one
+    of ``roles``. A target that does not exist is left for the service to answer per field, so
+    nothing tells one tenant what another holds."""
+    if path is not None and (not caller.covers(UnitPath.parse(path)) or caller.role not in roles):
+        raise forbidden()
+
+
+def require_role(caller: Caller, roles: Collection[Role]) -> None:
+    if caller.role not in roles:
+        raise forbidden()
+
+
+def require_authority(caller: Caller, path: str | None, rules: Collection[str]) -> None:
+    """The decision on a title belongs to the roles the province configured for it (see
+    :func:`may_decide`); for a target that does not exist, holding such a role is enough (the
+    service then answers per field)."""
+    if path is None:
+        if caller.role.value not in {rule.partition(":")[0] for rule in rules}:
+            raise forbidden()
+    elif not may_decide(caller, UnitPath.parse(path), rules):
+        raise forbidden()
 
 
 def may_decide(caller: Caller, unit: UnitPath, rules: Collection[str]) -> bool:
@@ -73,13 +123,3 @@ def may_decide(caller: Caller, unit: UnitPath, rules: Collection[str]) -> bool:
         if where != "above" or caller.unit_path.depth < unit.depth:
             return True
     return False
-
-
-def scoped_unit(
-    info: Any, tenant: str | None, code: str, roles: Collection[Role], at: date | None = None
-) -> tuple[str, dict[str, Any] | None]:
-    """(tenant, unit) for a write on the unit ``code`` (see :func:`in_reach`)."""
-    tenant = in_reach(info, tenant, None, roles)
-    unit = info.context.rpc.registration.get_unit(code, tenant, at.isoformat() if at else None)
-    in_reach(info, tenant, unit["path"] if unit else None, roles)
-    return tenant, unit

@@ -4,12 +4,15 @@ The services are replaced by in-process stand-ins with the RPC methods' signatur
 services are exercised end to end in tests/e2e.
 """
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from graphql import lexicographic_sort_schema, print_schema
 
-from gateway.entrypoint import INTERNAL_MESSAGE, _format_error
-from gateway.schema import schema
+from gateway.endpoint import INTERNAL_MESSAGE, format_error
+from gateway.mutations import mutation
+from gateway.schema import Mutation, schema
 from khuyenhoc.auth import Caller, Role
 from khuyenhoc.tenancy import UnitPath
 
@@ -45,6 +48,12 @@ class Registration:
 
     def get_unit(self, code, tenant=None, at=None):
         return UNITS.get(code)
+
+    def unit_for_year(self, code, tenant, year):
+        return self.get_unit(code, tenant)
+
+    def figure_paths(self, unit_id, year):
+        return [u["path"] for u in UNITS.values() if u["_id"] == unit_id]
 
     def get_units(self, unit_ids):
         return [u for u in UNITS.values() if u["_id"] in unit_ids]
@@ -136,7 +145,7 @@ def test_field_errors_travel_in_extensions():
     result = run("""mutation { registerHousehold(input: {tenant: "20", communeCode: "06184",
                     headName: " ", address: "Khối 1", year: 2024}) { enrolmentId } }""")
     (error,) = result.errors
-    formatted = _format_error(error)
+    formatted = format_error(error)
     assert formatted["extensions"]["code"] == "BAD_USER_INPUT"
     assert formatted["extensions"]["fields"][0]["field"] == "headName"
 
@@ -144,7 +153,7 @@ def test_field_errors_travel_in_extensions():
 def test_internal_failures_are_answered_without_internals():
     result = run(STATS, scoring=Scoring(fail=True))
     (error,) = result.errors
-    formatted = _format_error(error)
+    formatted = format_error(error)
     assert formatted["message"] == INTERNAL_MESSAGE
     assert "secret-host" not in str(formatted)
 
@@ -211,12 +220,94 @@ def test_graphql_type_names_are_unique_across_gateway_modules():
     """graphene keeps the first of two types with one name: a clash silently breaks inputs."""
     import ast
     from collections import Counter
-    from pathlib import Path
+
+    def defined(tree):
+        """Classes, and the types made by the mutation helper (``mutation("Name", ...)``)."""
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                yield node.name
+            elif (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "mutation"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                yield node.args[0].value
 
     names = Counter(
-        node.name
-        for module in Path("gateway").glob("*.py")
-        for node in ast.parse(module.read_text(encoding="utf-8")).body
-        if isinstance(node, ast.ClassDef)
+        name
+        for module in Path("gateway").rglob("*.py")
+        for name in defined(ast.parse(module.read_text(encoding="utf-8")))
     )
+    assert names["RecordDonation"] == 1  # the helper's types are counted too
     assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_figures_of_a_year_before_the_unit_existed_sum_the_paths_registration_names():
+    registration = Registration()
+    registration.figure_paths = lambda unit_id, year: ["20/183/06100", "20/183/06101"]
+    scoring = Scoring()
+    result = run(STATS, scoring=scoring, registration=registration)
+    assert result.errors is None
+    assert result.data["orgUnit"]["stats"]["title"]["registered"] == 14
+    assert scoring.asked == [("20", "20/183/06100", 2024), ("20", "20/183/06101", 2024)]
+
+
+def test_a_units_parent_is_the_one_registration_answers_for_it():
+    registration = Registration()
+    asked = []
+    registration.parent = lambda unit_id: asked.append(unit_id) or UNITS["20"]
+    result = run('{ orgUnit(code: "06184") { parent { code } } }', registration=registration)
+    assert result.data["orgUnit"]["parent"] == {"code": "20"}
+    assert asked == ["20:2024:06184"]
+
+
+UNKNOWN_UNIT = [
+    """mutation { proposeRecognition(input: {unitCode: "99999", title: FAMILY, year: 2024})
+       { id } }""",
+    """mutation { subscribeNotifications(input: {unitCode: "99999", email: "a@b.vn", name: "A"})
+       { subscribed } }""",
+    """mutation { recordDonation(input: {unitCode: "99999", idempotencyKey: "k",
+       donor: {name: "A"}, amount: "1000"}) { created } }""",
+]
+
+
+@pytest.mark.parametrize("mutation", UNKNOWN_UNIT)
+def test_an_unknown_unit_is_one_field_error_in_every_service(mutation):
+    (error,) = run(mutation).errors
+    assert error.extensions == {
+        "code": "BAD_USER_INPUT",
+        "fields": [
+            {"field": "unitCode", "key": "unit_not_found", "message": "Không tìm thấy đơn vị này."}
+        ],
+    }
+
+
+def test_a_mutation_of_another_tenant_is_refused_before_any_lookup():
+    registration = Registration()
+    registration.get_unit = lambda *args: pytest.fail("looked up another tenant's unit")
+    result = run(
+        """mutation { createBranch(input: {tenant: "01", communeCode: "06184", name: "Chi hội 1",
+           kind: SCHOOL}) { created } }""",
+        registration=registration,
+    )
+    assert code_of(result) == "FORBIDDEN"
+
+
+def test_the_schema_clients_see_is_the_published_one():
+    """The API, types and fields sorted by name: a change here is a change for every client
+    (regenerate tests/data/gateway_schema.graphql on purpose, never to make this pass)."""
+    published = Path(__file__).parents[1] / "data" / "gateway_schema.graphql"
+    printed = print_schema(lexicographic_sort_schema(schema.graphql_schema))
+    assert printed == published.read_text(encoding="utf-8")
+
+
+def test_every_mutation_runs_through_the_one_helper():
+    helper = f"{mutation.__qualname__}.<locals>.mutate"
+    made_otherwise = [
+        name
+        for name, field in Mutation._meta.fields.items()
+        if getattr(field.resolver, "__qualname__", None) != helper
+    ]
+    assert len(Mutation._meta.fields) == 29
+    assert made_otherwise == []

@@ -1,12 +1,5 @@
-"""GraphQL of the fund (Quỹ Khuyến học): funds, statements, donations, disbursements, the honour
-roll and the public statement (mutations: :mod:`gateway.fund_mutations`).
-
-Who may do what: reading a fund (donors' contacts, beneficiaries' names) needs a token whose
-subtree holds the unit; donations, proposals and membership fees are recorded by officers and
-fund managers in reach; approvals, transfers and reversals by the roles the province configures
-as approvers (default ``authority``). The public statement and the honour roll need no token and
-show no contact data, anonymous donors unnamed and minors by initials.
-"""
+"""GraphQL types of the fund (Quỹ Khuyến học): funds, statements, donations, disbursements, the
+public statement and the honour roll."""
 
 from __future__ import annotations
 
@@ -14,75 +7,9 @@ from datetime import date
 from typing import Any
 
 import graphene
-from graphql import GraphQLError, IntValueNode, StringValueNode
 
-from gateway.access import REGISTRARS, authenticated, require_scope
-from gateway.errors import input_error
-from gateway.types import key
-from khuyenhoc.auth import Role
-from khuyenhoc.tenancy import UnitPath
-
-MAX_MONEY = 9_223_372_036_854_775_807
-MONEY_MESSAGE = (
-    "Số tiền phải là số nguyên đồng lớn hơn 0, viết bằng chữ số (chuỗi hoặc số nguyên), "
-    "không quá 9.223.372.036.854.775.807."
-)
-UNIT_NOT_FOUND = {
-    "field": "unitCode",
-    "key": "unit_not_found",
-    "message": "Không tìm thấy đơn vị này.",
-}
-# Officers who record money coming in and propose payments, in their subtree.
-FUND_KEEPERS: frozenset[Role] = frozenset({*REGISTRARS, Role.FUND_MANAGER})
-
-
-def _money_error() -> GraphQLError:
-    return GraphQLError(
-        MONEY_MESSAGE,
-        extensions={
-            "code": "BAD_USER_INPUT",
-            "fields": [{"field": "amount", "key": "amount", "message": MONEY_MESSAGE}],
-        },
-    )
-
-
-def parse_money(value: Any) -> int:
-    """Whole đồng from a decimal string ("5000000000") or a JSON integer; a float (even 5e9),
-    a sign, a fraction or anything else is refused: money is never rounded."""
-    if isinstance(value, bool):
-        raise _money_error()
-    if isinstance(value, int):
-        amount = value
-    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
-        amount = int(value)
-    else:
-        raise _money_error()
-    if not 0 < amount <= MAX_MONEY:
-        raise _money_error()
-    return amount
-
-
-class Money(graphene.Scalar):
-    """An amount of Vietnamese đồng, exact: serialised as a decimal string of digits
-    ("5000000000"), since GraphQL's Int is 32-bit and JSON numbers lose precision in JavaScript
-    above 2^53. Input: a string of digits or an integer, from 1 to int64."""
-
-    @staticmethod
-    def serialize(value: Any) -> str:
-        return str(int(value))
-
-    @staticmethod
-    def parse_value(value: Any) -> int:
-        return parse_money(value)
-
-    @staticmethod
-    def parse_literal(node: Any, _variables: Any = None) -> int:
-        if isinstance(node, StringValueNode):
-            return parse_money(node.value)
-        if isinstance(node, IntValueNode):
-            return parse_money(int(node.value))
-        raise _money_error()
-
+from gateway.fund.money import Money
+from gateway.wire import answer, iso_date, key
 
 # --- types --------------------------------------------------------------------------------------
 
@@ -258,12 +185,11 @@ class Fund(graphene.ObjectType):
 
     @staticmethod
     def resolve_statement(root: dict[str, Any], info: Any, start: date, end: date) -> Any:
-        found = info.context.rpc.fund.statement(
-            root["tenant"], root["unitCode"], start.isoformat(), end.isoformat()
+        return answer(
+            info.context.rpc.fund.statement(
+                root["tenant"], root["unitCode"], iso_date(start), iso_date(end)
+            )
         )
-        if "errors" in found:
-            raise input_error(found["errors"])
-        return found
 
     @staticmethod
     def resolve_donations(root: dict[str, Any], info: Any, first: int, after: Any = None) -> Any:
@@ -274,106 +200,3 @@ class Fund(graphene.ObjectType):
         root: dict[str, Any], info: Any, first: int, after: Any = None
     ) -> Any:
         return info.context.rpc.fund.disbursements(root["tenant"], root["unitCode"], after, first)
-
-
-class FundStats(graphene.ObjectType):
-    """Fund figures of a unit and everything below it, summed over the years asked."""
-
-    donations_total = graphene.Field(Money, required=True)
-    donations_count = graphene.Int(required=True)
-    fees_total = graphene.Field(Money, required=True, description="Hội phí")
-    disbursed_total = graphene.Field(Money, required=True)
-    awards_count = graphene.Int(required=True, description="Scholarships, awards, support paid")
-    balance = graphene.Field(Money, required=True, description="At the end of the last year")
-
-
-def resolve_fund_stats(root: dict[str, Any], info: Any, from_year: int | None = None) -> Any:
-    """``stats(year).fund(fromYear)``: O(units × years) — the unit counters of the paths that
-    hold the unit's figures (its predecessors' before it existed)."""
-    first = from_year or root["year"]
-    totals: dict[str, int] = {}
-    for path in root["paths"]:
-        tenant = UnitPath.parse(path).tenant
-        for name, value in info.context.rpc.fund.stats(tenant, path, first, root["year"]).items():
-            totals[name] = totals.get(name, 0) + value
-    return totals
-
-
-# --- queries ------------------------------------------------------------------------------------
-
-
-def wire_unit(unit: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "code": unit["code"],
-        "path": unit["path"],
-        "name": unit.get("name"),
-        "level": unit.get("level"),
-    }
-
-
-def unit_by_code(info: Any, code: str, tenant: str | None) -> dict[str, Any] | None:
-    return info.context.rpc.registration.get_unit(code, tenant, None)
-
-
-def resolve_fund(root: Any, info: Any, unit_code: str, tenant: str | None = None) -> Any:
-    caller = authenticated(info)
-    unit = unit_by_code(info, unit_code, tenant or caller.tenant)
-    if unit is None:
-        return None
-    require_scope(info, UnitPath.parse(unit["path"]))
-    return info.context.rpc.fund.fund(unit["tenant"], wire_unit(unit))
-
-
-def resolve_public_statement(
-    root: Any, info: Any, unit_code: str, start: date, end: date, tenant: str | None = None
-) -> Any:
-    """Public: no token needed."""
-    unit = unit_by_code(info, unit_code, tenant)
-    if unit is None:
-        return None
-    found = info.context.rpc.fund.public_statement(
-        unit["tenant"], wire_unit(unit), start.isoformat(), end.isoformat()
-    )
-    if "errors" in found:
-        raise input_error(found["errors"])
-    return found
-
-
-def resolve_honour_roll(
-    root: Any, info: Any, unit_code: str, year: int, first: int = 10, tenant: str | None = None
-) -> Any:
-    """Tôn vinh (public): the largest donors of the unit and below in a year."""
-    unit = unit_by_code(info, unit_code, tenant)
-    if unit is None:
-        return []
-    return info.context.rpc.fund.honour_roll(unit["tenant"], unit["code"], year, first)
-
-
-FUND_QUERIES = {
-    "fund": graphene.Field(
-        Fund,
-        unit_code=graphene.String(required=True),
-        tenant=graphene.String(),
-        resolver=resolve_fund,
-        description="A unit's fund (needs a token whose subtree holds the unit)",
-    ),
-    "public_fund_statement": graphene.Field(
-        PublicStatement,
-        unit_code=graphene.String(required=True),
-        start=graphene.Date(required=True, name="from"),
-        end=graphene.Date(required=True, name="to"),
-        tenant=graphene.String(),
-        resolver=resolve_public_statement,
-        description="Công khai quỹ (public, no login)",
-    ),
-    "honour_roll": graphene.List(
-        graphene.NonNull(HonourLine),
-        required=True,
-        unit_code=graphene.String(required=True),
-        year=graphene.Int(required=True),
-        first=graphene.Int(default_value=10),
-        tenant=graphene.String(),
-        resolver=resolve_honour_roll,
-        description="Tôn vinh nhà hảo tâm (public): top donors of the unit and below",
-    ),
-}

@@ -1,4 +1,4 @@
-"""GraphQL mutations of the association's branches (chi hội) and their members."""
+"""Mutations of the association's branches (chi hội) and their members."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import Any
 
 import graphene
 
-from gateway.access import BRANCH_MANAGERS, REGISTRARS, scoped_unit
-from gateway.errors import input_error, wire_input
-from gateway.types import OrgUnit, key
+from gateway.access import BRANCH_MANAGERS, REGISTRARS
+from gateway.directory.types import OrgUnit
+from gateway.mutations import in_subtree, mutation, send, unit
+from gateway.wire import key
 from khuyenhoc.auth import Role
 
 
@@ -84,22 +85,16 @@ def _branch_mutation(
     roles: frozenset[Role],
     answer: str | None = None,
 ) -> type[graphene.Mutation]:
-    """A mutation that checks the caller's reach over the unit named by ``code_field``, then
-    calls ``registration.<method>``; the four branch mutations differ only in these."""
-
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> Any:
-        tenant, _ = scoped_unit(info, input.get("tenant"), input[code_field], roles)
-        call = getattr(info.context.rpc.registration, method)
-        result = call(wire_input({**input, "tenant": tenant}))
-        if "errors" in result:
-            raise input_error(result["errors"])
-        return result[answer] if answer else result
-
-    arguments = type("Arguments", (), {"input": input_type(required=True)})
-    return type(
+    """A write on the unit named by ``code_field``, by ``roles`` in reach of it, through
+    ``registration.<method>``; the branch mutations differ only in these."""
+    return mutation(
         name,
-        (graphene.Mutation,),
-        {"Arguments": arguments, "Output": output, "mutate": staticmethod(mutate)},
+        output,
+        send("registration", method),
+        input=input_type,
+        lookup=unit(code_field),
+        check=in_subtree(roles),
+        answer=answer,
     )
 
 
@@ -135,3 +130,11 @@ AddMember = _branch_mutation(
     REGISTRARS,
     answer="member",
 )
+
+MUTATIONS: dict[str, Any] = {
+    "create_branch": CreateBranch.Field(),
+    "rename_branch": RenameBranch.Field(),
+    "close_branch": CloseBranch.Field(),
+    "set_branch_members": SetBranchMembers.Field(),
+    "add_member": AddMember.Field(),
+}

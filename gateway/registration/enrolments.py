@@ -1,16 +1,17 @@
-"""GraphQL mutations of registration: every kind of subject enrols for its learning title."""
+"""Mutations of registration: every kind of subject enrols for its learning title; an
+enrolment is withdrawn."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 import graphene
 
-from gateway.access import REGISTRARS, in_reach, scoped_unit
-from gateway.errors import input_error, wire_input
-from gateway.types import Title
-from services.registration.hierarchy import registration_date
+from gateway.access import REGISTRARS
+from gateway.mutations import Write, in_subtree, mutation, record, send, unit_for_year
+from gateway.vocabulary import Title
+from gateway.wire import key
 
 
 class MemberInput(graphene.InputObjectType):
@@ -92,41 +93,30 @@ class RegisterCommuneCommunityInput(_Place, graphene.InputObjectType):
 
 
 class Enrolment(graphene.ObjectType):
-    enrolment_id = graphene.String(required=True)
-    subject_id = graphene.String(required=True)
+    enrolment_id = graphene.String(required=True, resolver=key("enrolmentId"))
+    subject_id = graphene.String(required=True, resolver=key("subjectId"))
     title = graphene.Field(Title, required=True)
     year = graphene.Int(required=True)
-    unit_path = graphene.String(required=True)
+    unit_path = graphene.String(required=True, resolver=key("unitPath"))
     created = graphene.Boolean(required=True, description="False for a repeated registration")
+
+
+def register(kind: str) -> Callable[[Write], Any]:
+    return lambda write: write.rpc.registration.register(kind, write.payload())
 
 
 def _register_mutation(
     name: str, kind: str, input_type: type[graphene.InputObjectType], unit_field: str
 ) -> type[graphene.Mutation]:
     """``register<Kind>``: the caller must reach the unit, as it stood for the year."""
-
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        at = registration_date(input["year"], date.today())
-        tenant, _ = scoped_unit(info, input.get("tenant"), input[unit_field], REGISTRARS, at)
-        payload = wire_input({**input, "tenant": tenant})
-        result = info.context.rpc.registration.register(kind, payload)
-        if "errors" in result:
-            raise input_error(result["errors"])
-        enrolment = result["enrolment"]
-        return {
-            "enrolment_id": enrolment["enrolmentId"],
-            "subject_id": enrolment["subjectId"],
-            "title": enrolment["title"],
-            "year": enrolment["year"],
-            "unit_path": enrolment["unitPath"],
-            "created": enrolment["created"],
-        }
-
-    arguments = type("Arguments", (), {"input": input_type(required=True)})
-    return type(
+    return mutation(
         name,
-        (graphene.Mutation,),
-        {"Arguments": arguments, "Output": Enrolment, "mutate": staticmethod(mutate)},
+        Enrolment,
+        register(kind),
+        input=input_type,
+        lookup=unit_for_year(unit_field),
+        check=in_subtree(REGISTRARS),
+        answer="enrolment",
     )
 
 
@@ -155,28 +145,27 @@ class WithdrawInput(graphene.InputObjectType):
 
 
 class Withdrawn(graphene.ObjectType):
-    enrolment_id = graphene.String(required=True)
+    enrolment_id = graphene.String(required=True, resolver=key("enrolmentId"))
     status = graphene.String(required=True)
 
 
-class WithdrawRegistration(graphene.Mutation):
-    """Rút đăng ký: the enrolment stops counting; registering again enrols it again."""
+WithdrawRegistration = mutation(
+    "WithdrawRegistration",
+    Withdrawn,
+    send("registration", "withdraw"),
+    input=WithdrawInput,
+    lookup=record("registration", "enrolment", "enrolment_id"),
+    check=in_subtree(REGISTRARS),
+    answer="enrolment",
+    doc="Rút đăng ký: the enrolment stops counting; registering again enrols it again.",
+)
 
-    class Arguments:
-        input = WithdrawInput(required=True)
-
-    Output = Withdrawn
-
-    @staticmethod
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        registration = info.context.rpc.registration
-        tenant = in_reach(info, input.get("tenant"), None, REGISTRARS)
-        enrolment = registration.enrolment(tenant, input["enrolment_id"])
-        in_reach(info, tenant, enrolment["unitpath"] if enrolment else None, REGISTRARS)
-        result = registration.withdraw(wire_input({**input, "tenant": tenant}))
-        if "errors" in result:
-            raise input_error(result["errors"])
-        return {
-            "enrolment_id": result["enrolment"]["enrolmentId"],
-            "status": result["enrolment"]["status"],
-        }
+MUTATIONS: dict[str, Any] = {
+    "register_household": RegisterHousehold.Field(),
+    "register_clan": RegisterClan.Field(),
+    "register_community": RegisterCommunity.Field(),
+    "register_learning_unit": RegisterLearningUnit.Field(),
+    "register_citizen": RegisterCitizen.Field(),
+    "register_commune_community": RegisterCommuneCommunity.Field(),
+    "withdraw_registration": WithdrawRegistration.Field(),
+}

@@ -1,4 +1,4 @@
-"""GraphQL of bulk imports: start one, follow its progress."""
+"""Bulk imports of a commune's list: start one, follow its progress."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from typing import Any
 
 import graphene
 
-from gateway.access import REGISTRARS, authenticated, require_scope, scoped_unit
-from gateway.errors import input_error, wire_input
-from gateway.types import key
-from khuyenhoc.tenancy import UnitPath
+from gateway.access import REGISTRARS, authenticated, visible
+from gateway.mutations import in_subtree, mutation, send, unit
+from gateway.wire import key
 
 
 class SubjectKind(graphene.Enum):
@@ -51,26 +50,26 @@ class StartImportInput(graphene.InputObjectType):
     content = graphene.String(required=True, description="The file, base64-encoded")
 
 
-class StartImport(graphene.Mutation):
-    class Arguments:
-        input = StartImportInput(required=True)
-
-    Output = ImportJob
-
-    @staticmethod
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        tenant, _ = scoped_unit(info, input.get("tenant"), input["commune_code"], REGISTRARS)
-        result = info.context.rpc.registration.start_import(wire_input({**input, "tenant": tenant}))
-        if "errors" in result:
-            raise input_error(result["errors"])
-        return result["job"]
+StartImport = mutation(
+    "StartImport",
+    ImportJob,
+    send("registration", "start_import"),
+    input=StartImportInput,
+    lookup=unit("commune_code"),
+    check=in_subtree(REGISTRARS),
+    answer="job",
+)
 
 
 def resolve_import_job(root: Any, info: Any, id: str) -> dict[str, Any] | None:
     """A job of the caller's tenant inside its reach; another tenant's job is simply absent."""
     caller = authenticated(info)
-    job = info.context.rpc.registration.import_job(caller.tenant, id)
-    if job is None:
-        return None
-    require_scope(info, UnitPath.parse(job["unitpath"]))
-    return job
+    return visible(info, info.context.rpc.registration.import_job(caller.tenant, id))
+
+
+QUERIES: dict[str, Any] = {
+    "import_job": graphene.Field(
+        ImportJob, id=graphene.String(required=True), resolver=resolve_import_job
+    ),
+}
+MUTATIONS: dict[str, Any] = {"start_import": StartImport.Field()}

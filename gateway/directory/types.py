@@ -1,20 +1,22 @@
-"""GraphQL object types of the directory and its figures."""
+"""GraphQL object types of the directory: units, their subjects and their figures.
+
+The figures of a unit come from three services: registration (members, branches), scoring
+(titles) and the fund (:mod:`gateway.fund.stats`, which knows nothing of this module).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import graphene
 
 from gateway.access import require_scope
+from gateway.fund.stats import FundStats, resolve_fund_stats
+from gateway.vocabulary import Title
+from gateway.wire import enum_value, key, parse_date
 from khuyenhoc.tenancy import UnitPath
-from services.registration.domain import Title as TitleName
-from services.registration.hierarchy import figure_paths, reference_day
-from services.scoring.domain import FIGURES as FIGURE_NAMES
-
-Title = graphene.Enum.from_enum(TitleName, description="Learning titles (danh hiệu học tập)")
+from khuyenhoc.vocabulary import FIGURES
 
 
 class TitleStats(graphene.ObjectType):
@@ -42,17 +44,12 @@ class Stats(graphene.ObjectType):
     branches = graphene.Int(required=True, description="Branches (chi hội) open in the year")
     title = graphene.Field(TitleStats, title=graphene.Argument(Title, required=True), required=True)
     fund = graphene.Field(
-        lambda: _fund_stats_type(),
+        FundStats,
         from_year=graphene.Int(description="Sum from this year up to the stats year"),
         required=True,
+        resolver=resolve_fund_stats,
         description="Quỹ Khuyến học figures of the unit and below (balance at the year's end)",
     )
-
-    @staticmethod
-    def resolve_fund(root: dict[str, Any], info: Any, from_year: int | None = None) -> Any:
-        from gateway.fund import resolve_fund_stats  # noqa: PLC0415 - gateway.fund imports us
-
-        return resolve_fund_stats(root, info, from_year)
 
     @staticmethod
     def resolve_members(root: dict[str, Any], info: Any) -> int:
@@ -64,20 +61,9 @@ class Stats(graphene.ObjectType):
 
     @staticmethod
     def resolve_title(root: dict[str, Any], info: Any, title: Any) -> dict[str, Any]:
-        name = title.value if hasattr(title, "value") else str(title)
+        name = str(enum_value(title))
         figures = root["figures"].get(name, {})
-        return {"title": name, **{f: figures.get(f, 0) for f in FIGURE_NAMES}}
-
-
-def _fund_stats_type() -> type:
-    from gateway.fund import FundStats  # noqa: PLC0415 - gateway.fund imports this module
-
-    return FundStats
-
-
-def key(name: str) -> Callable[[dict[str, Any], Any], Any]:
-    """A resolver reading ``name`` from a service's answer (wire names differ from GraphQL's)."""
-    return lambda root, info: root[name]
+        return {"title": name, **{f: figures.get(f, 0) for f in FIGURES}}
 
 
 class Subject(graphene.ObjectType):
@@ -184,18 +170,17 @@ class OrgUnit(graphene.ObjectType):
 
     @staticmethod
     def resolve_valid_from(unit: dict[str, Any], info: Any) -> date | None:
-        return _date(unit.get("valid_from"))
+        return parse_date(unit.get("valid_from"))
 
     @staticmethod
     def resolve_valid_to(unit: dict[str, Any], info: Any) -> date | None:
-        return _date(unit.get("valid_to"))
+        return parse_date(unit.get("valid_to"))
 
     @staticmethod
     def resolve_parent(unit: dict[str, Any], info: Any) -> dict[str, Any] | None:
         if not unit.get("parent_code"):
             return None
-        day = reference_day(unit, date.today()).isoformat()
-        return info.context.rpc.registration.get_unit(unit["parent_code"], unit["tenant"], day)
+        return info.context.rpc.registration.parent(unit["_id"])
 
     @staticmethod
     def resolve_children(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
@@ -223,9 +208,8 @@ class OrgUnit(graphene.ObjectType):
         after: str | None = None,
     ) -> dict[str, Any]:
         require_scope(info, UnitPath.parse(unit["path"]))
-        name = title.value if hasattr(title, "value") else title
         return info.context.rpc.registration.subjects(
-            unit["tenant"], unit["path"], year, name, status, search, after, first
+            unit["tenant"], unit["path"], year, enum_value(title), status, search, after, first
         )
 
     @staticmethod
@@ -239,13 +223,14 @@ class OrgUnit(graphene.ObjectType):
     def resolve_stats(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:
         require_scope(info, UnitPath.parse(unit["path"]))
         scoring = info.context.rpc.scoring
+        paths = info.context.rpc.registration.figure_paths(unit["_id"], year)
         figures: dict[str, dict[str, int]] = {}
-        for path in figure_paths(unit, year):
+        for path in paths:
             for title, counts in scoring.stats(UnitPath.parse(path).tenant, path, year).items():
                 total = figures.setdefault(title, {})
                 for name, value in counts.items():
                     total[name] = total.get(name, 0) + value
-        return {"year": year, "figures": figures, "paths": figure_paths(unit, year)}
+        return {"year": year, "figures": figures, "paths": paths}
 
 
 def _association_figures(root: dict[str, Any], info: Any) -> dict[str, int]:
@@ -259,11 +244,3 @@ def _association_figures(root: dict[str, Any], info: Any) -> dict[str, int]:
                 totals[name] += found.get(name, 0)
         root["association"] = totals
     return root["association"]
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def iso_date(value: date | None) -> str | None:
-    return value.isoformat() if value else None

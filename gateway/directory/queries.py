@@ -1,0 +1,54 @@
+"""Queries of the directory (public): a unit by its code, units by level, parent or name."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import graphene
+
+from gateway.directory.types import OrgUnit
+from gateway.wire import iso_date
+
+
+def resolve_org_unit(
+    root: Any, info: Any, code: str, tenant: str | None = None, at: date | None = None
+) -> dict[str, Any] | None:
+    return info.context.rpc.registration.get_unit(code, tenant, iso_date(at))
+
+
+def resolve_org_units(
+    root: Any,
+    info: Any,
+    level: str | None = None,
+    parent: str | None = None,
+    search: str | None = None,
+    tenant: str | None = None,
+    at: date | None = None,
+    first: int = 50,
+) -> list[dict[str, Any]]:
+    return info.context.rpc.registration.search_units(
+        tenant, level, parent, search, iso_date(at), first
+    )
+
+
+QUERIES = {
+    "org_unit": graphene.Field(
+        OrgUnit,
+        code=graphene.String(required=True),
+        tenant=graphene.String(),
+        at=graphene.Date(description="The unit as it was on this day (default today)"),
+        resolver=resolve_org_unit,
+    ),
+    "org_units": graphene.List(
+        graphene.NonNull(OrgUnit),
+        required=True,
+        level=graphene.String(),
+        parent=graphene.String(description="Parent unit code"),
+        search=graphene.String(description="Name, with or without diacritics"),
+        tenant=graphene.String(),
+        at=graphene.Date(),
+        first=graphene.Int(default_value=50),
+        resolver=resolve_org_units,
+    ),
+}

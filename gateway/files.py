@@ -1,0 +1,132 @@
+"""The files the gateway serves: import templates, import error reports, exports, evidence,
+fund statements and receipts.
+
+Each function takes the services' RPC proxies (and, for private files, the caller) and returns
+the file, or raises :class:`Refusal`. A private file is looked up in the caller's tenant and
+served only if the caller's subtree holds its unit: 404 when it is not there (another tenant's
+included), 403 outside the caller's subtree, 401 without a valid token.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from gateway.access import FORBIDDEN_MESSAGE
+from gateway.messages import message
+from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
+from khuyenhoc.auth import Caller
+from khuyenhoc.tenancy import UnitPath
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+
+class Refusal(Exception):
+    """A file not served: the HTTP status and the message the client reads."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def attachment(content: bytes, mimetype: str, filename: str | None = None) -> Response:
+    disposition = f'attachment; filename="{filename}"' if filename else "attachment"
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+def _private(
+    caller: Caller,
+    find: Callable[[str], dict[str, Any] | None],
+    path_field: str,
+    missing: str,
+) -> dict[str, Any]:
+    """A private file's record, looked up in the caller's tenant, if the caller's subtree
+    holds its unit."""
+    found = find(caller.tenant)
+    if found is None:
+        raise Refusal(404, missing)
+    if not caller.covers(UnitPath.parse(found[path_field])):
+        raise Refusal(403, FORBIDDEN_MESSAGE)
+    return found
+
+
+def import_template(rpc: Any, kind: str) -> Response:
+    """The blank list officers fill in for a kind of subject (public)."""
+    content = rpc.registration.template(kind)
+    if content is None:
+        raise Refusal(404, message("template_not_found"))
+    return attachment(base64.b64decode(content), XLSX, f"mau-dang-ky-{kind}.xlsx")
+
+
+def import_errors(rpc: Any, caller: Caller, job_id: str) -> Response:
+    """The rows of an import that were refused, with why."""
+    _private(
+        caller,
+        lambda tenant: rpc.registration.import_job(tenant, job_id),
+        "unitpath",
+        message("import_not_found"),
+    )
+    content = rpc.registration.import_error_report(caller.tenant, job_id)
+    return attachment(base64.b64decode(content), XLSX, f"loi-nhap-{job_id}.xlsx")
+
+
+def registrations_export(rpc: Any, caller: Caller, code: str, year: int) -> Response:
+    """A unit's registrations for a year: the officers' paper record."""
+    unit = _private(
+        caller,
+        lambda tenant: rpc.registration.get_unit(code, tenant, f"{year}-12-31"),
+        "path",
+        UNIT_NOT_FOUND_MESSAGE,
+    )
+    content = rpc.registration.export_registrations(caller.tenant, unit["path"], year)
+    return attachment(base64.b64decode(content), XLSX, f"dang-ky-{code}-{year}.xlsx")
+
+
+def evidence(rpc: Any, caller: Caller, enrolment_id: str, evidence_id: str) -> Response:
+    found = _private(
+        caller,
+        lambda tenant: rpc.scoring.evidence_file(tenant, enrolment_id, evidence_id),
+        "unitpath",
+        message("evidence_not_found"),
+    )
+    return attachment(base64.b64decode(found["content"]), found["content_type"])
+
+
+def fund_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
+    """Công khai quỹ (public): ``statement-2024-01-01-2024-12-31.xlsx`` or ``.pdf``."""
+    start, end = period[:10], period[11:]
+    try:
+        date.fromisoformat(start)
+        date.fromisoformat(end)
+        valid = ext in ("xlsx", "pdf") and period[10] == "-"
+    except (ValueError, IndexError):
+        valid = False
+    if not valid:
+        raise Refusal(404, message("statement_file_not_found"))
+    unit = rpc.registration.get_unit(code, None, None)
+    if unit is None:
+        raise Refusal(404, UNIT_NOT_FOUND_MESSAGE)
+    found = rpc.fund.public_statement_file(unit["tenant"], wire_unit(unit), start, end, ext)
+    if "errors" in found:
+        raise Refusal(400, found["errors"][0]["message"])
+    filename = f"cong-khai-quy-{code}-{start}-{end}.{ext}"
+    return attachment(base64.b64decode(found["content"]), XLSX if ext == "xlsx" else PDF, filename)
+
+
+def receipt(rpc: Any, caller: Caller, donation_id: str) -> Response:
+    """Biên lai: a donation's printable receipt, for a token whose subtree holds the fund."""
+    found = _private(
+        caller,
+        lambda tenant: rpc.fund.receipt(tenant, donation_id),
+        "unitPath",
+        message("receipt_not_found"),
+    )
+    return attachment(
+        base64.b64decode(found["content"]), PDF, f"bien-lai-{found['receiptNumber']}.pdf"
+    )

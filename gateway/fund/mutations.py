@@ -1,0 +1,282 @@
+"""Mutations of the fund: donations, disbursement proposals and approvals, transfers,
+membership fees and reversals.
+
+Donations, proposals and membership fees are recorded by officers and fund managers in reach
+(``FUND_KEEPERS``); approvals, transfers and reversals by the roles the province configures as
+approvers (default ``authority``), whose subtree holds the fund.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.access import FUND_KEEPERS, require_reach, require_role
+from gateway.fund.money import Money
+from gateway.fund.types import Disbursement, Donation
+from gateway.mutations import Write, in_subtree, mutation, record, unit
+from gateway.wire import iso_date, key, unit_not_found, wire_unit
+from khuyenhoc.auth import Role
+
+# --- inputs and answers -------------------------------------------------------------------------
+
+
+class DonorInput(graphene.InputObjectType):
+    name = graphene.String(required=True)
+    kind = graphene.String(description="person (default), family, clan, organisation, …")
+    anonymous = graphene.Boolean(description="Not named in public (default false)")
+    email = graphene.String()
+    phone = graphene.String()
+
+
+class DonationInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    unit_code = graphene.String(required=True)
+    idempotency_key = graphene.String(
+        required=True, description="Chosen by the client: a retry with the same key counts once"
+    )
+    donor = graphene.Field(DonorInput, required=True)
+    amount = Money(required=True)
+    kind = graphene.String(description="cash (default) or in_kind")
+    goods = graphene.String(description="The goods, for in_kind")
+    channel = graphene.String(description="cash (default), bank_transfer or vietqr")
+    received_on = graphene.Date()
+    purpose = graphene.String(description="general (default) or earmarked")
+    earmark = graphene.String()
+    note = graphene.String()
+
+
+class DonationResult(graphene.ObjectType):
+    donation = graphene.Field(Donation, required=True)
+    created = graphene.Boolean(required=True, description="False for a retry of the same key")
+
+
+class BeneficiaryInput(graphene.InputObjectType):
+    kind = graphene.String(required=True, description="student, teacher, school or other")
+    name = graphene.String(required=True)
+    school = graphene.String()
+    grade = graphene.String()
+    birth_year = graphene.Int(description="Without it a student is treated as a minor")
+    reason = graphene.String()
+    achievement = graphene.String()
+
+
+class DisbursementProposalInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    unit_code = graphene.String(required=True)
+    amount = Money(required=True)
+    purpose = graphene.String(
+        required=True,
+        description="scholarship, award, university_prize, sponsorship, community_learning, other",
+    )
+    beneficiary = graphene.Field(BeneficiaryInput, required=True)
+
+
+class DisbursementApprovalInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    disbursement_id = graphene.String(required=True)
+    paid_on = graphene.Date(description="Default today; not before the fund's last movement")
+    decision = graphene.String(description="e.g. the council's decision number")
+
+
+class FundTransferInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    from_unit_code = graphene.String(required=True)
+    to_unit_code = graphene.String(required=True)
+    idempotency_key = graphene.String(required=True)
+    amount = Money(required=True)
+    on = graphene.Date()
+    description = graphene.String()
+
+
+class Transfer(graphene.ObjectType):
+    id = graphene.String(required=True)
+    from_unit_code = graphene.String(required=True, resolver=key("fromUnitCode"))
+    to_unit_code = graphene.String(required=True, resolver=key("toUnitCode"))
+    amount = graphene.Field(Money, required=True)
+    on = graphene.String(required=True)
+
+
+class MembershipFeeInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    unit_code = graphene.String(required=True, description="The member's branch (chi hội)")
+    member_id = graphene.String(required=True)
+    year = graphene.Int(required=True)
+    amount = Money(required=True)
+    paid_on = graphene.Date()
+
+
+class MembershipFee(graphene.ObjectType):
+    id = graphene.String(required=True)
+    unit_code = graphene.String(required=True, resolver=key("unitCode"))
+    member_id = graphene.String(required=True, resolver=key("memberId"))
+    year = graphene.Int(required=True)
+    amount = graphene.Field(Money, required=True)
+    paid_on = graphene.String(required=True, resolver=key("paidOn"))
+
+
+class ReversalInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    entry_id = graphene.String(
+        required=True, description="A donation, disbursement, fee or transfer id"
+    )
+    reason = graphene.String(required=True)
+
+
+class Entry(graphene.ObjectType):
+    id = graphene.String(required=True)
+    unit_code = graphene.String(required=True, resolver=key("unitCode"))
+    kind = graphene.String(required=True)
+    date = graphene.String(required=True)
+    amount = graphene.Field(Money, required=True)
+    reverses = graphene.String()
+    description = graphene.String(required=True)
+
+
+# --- who may ------------------------------------------------------------------------------------
+
+
+def approvers(write: Write) -> list[Role]:
+    """The roles the write's province lets approve payments (unknown role names ignored)."""
+    roles = write.rpc.fund.approvers(write.tenant)
+    return [Role(r) for r in roles if r in Role._value2member_map_]
+
+
+def approvers_in_reach(write: Write) -> None:
+    """An approving role whose subtree holds the fund of the movement; one that does not exist
+    is the service's field error, for approvers only."""
+    roles = approvers(write)
+    require_reach(write.caller, write.path, roles)
+    if write.found is None:
+        require_role(write.caller, roles)
+
+
+def paying_fund_approvers(write: Write) -> None:
+    require_reach(write.caller, write.path, approvers(write))
+
+
+# --- calls --------------------------------------------------------------------------------------
+
+
+def keeper_call(method: str) -> Any:
+    """``fund.<method>``: a movement of the unit found (``unit_code``), by the caller."""
+
+    def call(write: Write) -> Any:
+        assert write.found is not None
+        payload = {
+            **write.payload(drop=("unit_code",)),
+            "unit": wire_unit(write.found),
+            "by": write.caller.subject,
+        }
+        return getattr(write.rpc.fund, method)(payload)
+
+    return call
+
+
+def approver_call(method: str) -> Any:
+    """``fund.<method>``: a decision on an existing movement, by the caller."""
+
+    def call(write: Write) -> Any:
+        payload = {**write.payload(), "by": write.caller.subject}
+        return getattr(write.rpc.fund, method)(payload)
+
+    return call
+
+
+def transfer(write: Write) -> Any:
+    assert write.found is not None
+    target = write.rpc.registration.get_unit(write.input["to_unit_code"], write.tenant)
+    if target is None:
+        raise unit_not_found("toUnitCode")
+    payload = {
+        "tenant": write.tenant,
+        "from": wire_unit(write.found),
+        "to": wire_unit(target),
+        "idempotencyKey": write.input["idempotency_key"],
+        "amount": write.input["amount"],
+        "by": write.caller.subject,
+    }
+    if write.input.get("on"):
+        payload["on"] = iso_date(write.input["on"])
+    if write.input.get("description"):
+        payload["description"] = write.input["description"]
+    return write.rpc.fund.record_transfer(payload)
+
+
+# --- mutations ----------------------------------------------------------------------------------
+
+RecordDonation = mutation(
+    "RecordDonation",
+    DonationResult,
+    keeper_call("record_donation"),
+    input=DonationInput,
+    lookup=unit("unit_code"),
+    check=in_subtree(FUND_KEEPERS),
+    missing=unit_not_found,
+    doc="Ủng hộ quỹ: booked once per idempotency key, with a gap-free receipt number.",
+)
+ProposeDisbursement = mutation(
+    "ProposeDisbursement",
+    Disbursement,
+    keeper_call("propose_disbursement"),
+    input=DisbursementProposalInput,
+    lookup=unit("unit_code"),
+    check=in_subtree(FUND_KEEPERS),
+    missing=unit_not_found,
+    answer="disbursement",
+    doc="Đề nghị chi: waits for approval; moves no money.",
+)
+ApproveDisbursement = mutation(
+    "ApproveDisbursement",
+    Disbursement,
+    approver_call("approve_disbursement"),
+    input=DisbursementApprovalInput,
+    lookup=record("fund", "disbursement", "disbursement_id"),
+    check=approvers_in_reach,
+    answer="disbursement",
+    doc="""Duyệt chi by an approving role in reach (not the proposer); refused if the fund cannot
+    cover it, even when approvals race.""",
+)
+RecordTransfer = mutation(
+    "RecordTransfer",
+    Transfer,
+    transfer,
+    input=FundTransferInput,
+    lookup=unit("from_unit_code"),
+    check=paying_fund_approvers,
+    missing=lambda: unit_not_found("fromUnitCode"),
+    answer="transfer",
+    doc="Chuyển quỹ (e.g. commune → district), by an approving role of the paying fund.",
+)
+RecordMembershipFee = mutation(
+    "RecordMembershipFee",
+    MembershipFee,
+    keeper_call("record_fee"),
+    input=MembershipFeeInput,
+    lookup=unit("unit_code"),
+    check=in_subtree(FUND_KEEPERS),
+    missing=unit_not_found,
+    answer="fee",
+    doc="Hội phí of a member for a year, into the branch fund (once per member and year).",
+)
+ReverseEntry = mutation(
+    "ReverseEntry",
+    Entry,
+    approver_call("reverse_entry"),
+    input=ReversalInput,
+    lookup=record("fund", "entry", "entry_id"),
+    check=approvers_in_reach,
+    answer="reversal",
+    doc="""Bút toán đảo by an approving role in reach: the mirror entry, dated today; refused if
+    it would take the fund below zero.""",
+)
+
+MUTATIONS: dict[str, Any] = {
+    "record_donation": RecordDonation.Field(),
+    "propose_disbursement": ProposeDisbursement.Field(),
+    "approve_disbursement": ApproveDisbursement.Field(),
+    "record_transfer": RecordTransfer.Field(),
+    "record_membership_fee": RecordMembershipFee.Field(),
+    "reverse_entry": ReverseEntry.Field(),
+}

@@ -1,0 +1,80 @@
+"""Queries of the fund: a unit's fund (private), the public statement and the honour roll.
+
+Reading a fund (donors' contacts, beneficiaries' names) needs a token whose subtree holds the
+unit. The public statement and the honour roll need no token and show no contact data,
+anonymous donors unnamed and minors by initials.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import graphene
+
+from gateway.access import authenticated, visible
+from gateway.fund.types import Fund, HonourLine, PublicStatement
+from gateway.wire import answer, iso_date, wire_unit
+
+
+def resolve_fund(root: Any, info: Any, unit_code: str, tenant: str | None = None) -> Any:
+    caller = authenticated(info)
+    found = info.context.rpc.registration.get_unit(unit_code, tenant or caller.tenant)
+    unit = visible(info, found, "path")
+    if unit is None:
+        return None
+    return info.context.rpc.fund.fund(unit["tenant"], wire_unit(unit))
+
+
+def resolve_public_statement(
+    root: Any, info: Any, unit_code: str, start: date, end: date, tenant: str | None = None
+) -> Any:
+    """Public: no token needed."""
+    unit = info.context.rpc.registration.get_unit(unit_code, tenant)
+    if unit is None:
+        return None
+    return answer(
+        info.context.rpc.fund.public_statement(
+            unit["tenant"], wire_unit(unit), iso_date(start), iso_date(end)
+        )
+    )
+
+
+def resolve_honour_roll(
+    root: Any, info: Any, unit_code: str, year: int, first: int = 10, tenant: str | None = None
+) -> Any:
+    """Tôn vinh (public): the largest donors of the unit and below in a year."""
+    unit = info.context.rpc.registration.get_unit(unit_code, tenant)
+    if unit is None:
+        return []
+    return info.context.rpc.fund.honour_roll(unit["tenant"], unit["code"], year, first)
+
+
+QUERIES: dict[str, Any] = {
+    "fund": graphene.Field(
+        Fund,
+        unit_code=graphene.String(required=True),
+        tenant=graphene.String(),
+        resolver=resolve_fund,
+        description="A unit's fund (needs a token whose subtree holds the unit)",
+    ),
+    "public_fund_statement": graphene.Field(
+        PublicStatement,
+        unit_code=graphene.String(required=True),
+        start=graphene.Date(required=True, name="from"),
+        end=graphene.Date(required=True, name="to"),
+        tenant=graphene.String(),
+        resolver=resolve_public_statement,
+        description="Công khai quỹ (public, no login)",
+    ),
+    "honour_roll": graphene.List(
+        graphene.NonNull(HonourLine),
+        required=True,
+        unit_code=graphene.String(required=True),
+        year=graphene.Int(required=True),
+        first=graphene.Int(default_value=10),
+        tenant=graphene.String(),
+        resolver=resolve_honour_roll,
+        description="Tôn vinh nhà hảo tâm (public): top donors of the unit and below",
+    ),
+}

@@ -1,0 +1,34 @@
+"""The fund's figures of a unit, for the directory's ``stats(year).fund``: this module knows
+nothing of the directory's types (the directory imports it, never the other way)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.fund.money import Money
+from khuyenhoc.tenancy import UnitPath
+
+
+class FundStats(graphene.ObjectType):
+    """Fund figures of a unit and everything below it, summed over the years asked."""
+
+    donations_total = graphene.Field(Money, required=True)
+    donations_count = graphene.Int(required=True)
+    fees_total = graphene.Field(Money, required=True, description="Hội phí")
+    disbursed_total = graphene.Field(Money, required=True)
+    awards_count = graphene.Int(required=True, description="Scholarships, awards, support paid")
+    balance = graphene.Field(Money, required=True, description="At the end of the last year")
+
+
+def resolve_fund_stats(root: dict[str, Any], info: Any, from_year: int | None = None) -> Any:
+    """``stats(year).fund(fromYear)``: O(units × years) — the unit counters of the paths that
+    hold the unit's figures (its predecessors' before it existed)."""
+    first = from_year or root["year"]
+    totals: dict[str, int] = {}
+    for path in root["paths"]:
+        tenant = UnitPath.parse(path).tenant
+        for name, value in info.context.rpc.fund.stats(tenant, path, first, root["year"]).items():
+            totals[name] = totals.get(name, 0) + value
+    return totals

@@ -1,0 +1,33 @@
+"""All Vietnamese text the gateway itself says to users, keyed by English keys (the services'
+own messages travel in their answers)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # access
+    "unauthenticated": "Cần đăng nhập để xem hoặc thay đổi dữ liệu này.",
+    "forbidden": "Bạn không có quyền với dữ liệu này.",
+    "invalid_token": "Mã truy cập không hợp lệ hoặc đã hết hạn.",
+    # input
+    "invalid_input": "Dữ liệu không hợp lệ.",
+    "unit_not_found": "Không tìm thấy đơn vị này.",
+    "subject_not_found": "Không tìm thấy đối tượng này.",
+    "amount": (
+        "Số tiền phải là số nguyên đồng lớn hơn 0, viết bằng chữ số (chuỗi hoặc số nguyên), "
+        "không quá 9.223.372.036.854.775.807."
+    ),
+    # HTTP
+    "internal": "Lỗi hệ thống, vui lòng thử lại sau.",
+    "bad_request": "Yêu cầu không hợp lệ: {reason}",
+    "missing_query": "Thiếu truy vấn (query).",
+    # files
+    "template_not_found": "Không có mẫu cho loại danh sách này.",
+    "import_not_found": "Không tìm thấy lượt nhập này.",
+    "evidence_not_found": "Không tìm thấy minh chứng này.",
+    "statement_file_not_found": "Không có tệp công khai này.",
+    "receipt_not_found": "Không tìm thấy biên lai này.",
+}
+
+
+def message(key: str, **values: object) -> str:
+    return MESSAGES[key].format(**values) if values else MESSAGES[key]

@@ -1,0 +1,185 @@
+"""Mutations of notification: opt-outs, officers' e-mail subscriptions, partner webhooks and
+the replay of dead messages.
+
+An opt-out needs the subject in the caller's reach; a subscription the unit; webhooks and
+replays are the province admin's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.access import REGISTRARS, require_role
+from gateway.messages import message
+from gateway.mutations import Write, in_subtree, mutation, record, unit
+from gateway.notification.types import Channel
+from gateway.wire import enum_value, field_error, unit_not_found
+from khuyenhoc.auth import Role
+
+DEFAULT_OFFICER_EVENTS = ("recognised", "reminder")
+
+# --- inputs and answers -------------------------------------------------------------------------
+
+
+class OptOutInput(graphene.InputObjectType):
+    subject_id = graphene.String(required=True)
+    channel = graphene.Field(Channel, required=True)
+    opted_out = graphene.Boolean(required=True)
+
+
+class OptOut(graphene.ObjectType):
+    subject_id = graphene.String(required=True)
+    channel = graphene.Field(Channel, required=True)
+    opted_out = graphene.Boolean(required=True)
+
+
+class SubscriptionInput(graphene.InputObjectType):
+    unit_code = graphene.String(required=True)
+    email = graphene.String(required=True)
+    name = graphene.String(required=True)
+    events = graphene.List(
+        graphene.NonNull(graphene.String), description="default: recognised, reminder"
+    )
+    unsubscribe = graphene.Boolean(default_value=False)
+
+
+class NotificationSubscription(graphene.ObjectType):
+    unit_code = graphene.String(required=True)
+    email = graphene.String(required=True)
+    events = graphene.List(graphene.NonNull(graphene.String), required=True)
+    subscribed = graphene.Boolean(required=True)
+
+
+class WebhookInput(graphene.InputObjectType):
+    name = graphene.String(required=True, description="lower-case letters, digits, '-'")
+    url = graphene.String(required=True)
+    events = graphene.List(graphene.NonNull(graphene.String), description="default: all")
+
+
+class Webhook(graphene.ObjectType):
+    name = graphene.String(required=True)
+    url = graphene.String(required=True)
+    events = graphene.List(graphene.NonNull(graphene.String), required=True)
+    created = graphene.Boolean(required=True)
+    secret = graphene.String(description="The signing secret: shown once, when created")
+
+
+# --- who may and what is sent -------------------------------------------------------------------
+
+
+def province_admin(write: Write) -> None:
+    require_role(write.caller, {Role.PROVINCE_ADMIN})
+
+
+def set_opt_out(write: Write) -> Any:
+    payload = {
+        "tenant": write.tenant,
+        "recipient": f"subject:{write.input['subject_id']}",
+        "channel": enum_value(write.input["channel"]),
+        "optedOut": write.input["opted_out"],
+    }
+    return write.rpc.notification.set_opt_out(payload)
+
+
+def subscribe(write: Write) -> Any:
+    assert write.found is not None
+    given, unit_ = write.input, write.found
+    if given.get("unsubscribe"):
+        payload = {"tenant": write.tenant, "unitCode": unit_["code"], "email": given["email"]}
+        return write.rpc.notification.unsubscribe(payload)
+    payload = {
+        "tenant": write.tenant,
+        "unitCode": unit_["code"],
+        "unitPath": unit_["path"],
+        "unitName": unit_["name"],
+        "email": given["email"],
+        "name": given["name"],
+        "events": list(given.get("events") or []),
+    }
+    return write.rpc.notification.subscribe(payload)
+
+
+def subscription(result: Any, write: Write) -> dict[str, Any]:
+    assert write.found is not None
+    if write.input.get("unsubscribe"):
+        return {
+            "unit_code": write.found["code"],
+            "email": write.input["email"].strip().lower(),
+            "events": list(write.input.get("events") or []),
+            "subscribed": False,
+        }
+    found = result["subscription"]
+    return {
+        "unit_code": found["unit_code"],
+        "email": found["email"],
+        "events": found["events"] or list(DEFAULT_OFFICER_EVENTS),
+        "subscribed": True,
+    }
+
+
+def register_webhook(write: Write) -> Any:
+    payload = {
+        "tenant": write.tenant,
+        "name": write.input["name"],
+        "url": write.input["url"],
+        "events": list(write.input.get("events") or []),
+    }
+    return write.rpc.notification.register_webhook(payload)
+
+
+def replay(write: Write) -> Any:
+    return write.rpc.notification.replay(write.tenant, write.input.get("ids") or None)
+
+
+# --- mutations ----------------------------------------------------------------------------------
+
+SetNotificationOptOut = mutation(
+    "SetNotificationOptOut",
+    OptOut,
+    set_opt_out,
+    input=OptOutInput,
+    lookup=record("registration", "contact", "subject_id"),
+    check=in_subtree(REGISTRARS),
+    missing=lambda: field_error("subjectId", "subject_not_found", message("subject_not_found")),
+    answer=lambda result, write: {**write.input, "channel": enum_value(write.input["channel"])},
+    doc="""A household or citizen asked (not) to be told through a channel; recorded by an
+    officer in reach of the subject.""",
+)
+SubscribeNotifications = mutation(
+    "SubscribeNotifications",
+    NotificationSubscription,
+    subscribe,
+    input=SubscriptionInput,
+    lookup=unit("unit_code"),
+    check=in_subtree(REGISTRARS),
+    missing=unit_not_found,
+    answer=subscription,
+    doc="""An officer's e-mail for a unit (and the units below it): recognitions and deadline
+    reminders by default.""",
+)
+RegisterWebhook = mutation(
+    "RegisterWebhook",
+    Webhook,
+    register_webhook,
+    input=WebhookInput,
+    check=province_admin,
+    answer="webhook",
+    doc="A partner URL that receives the province's events, signed (docs/partners.md).",
+)
+ReplayNotifications = mutation(
+    "ReplayNotifications",
+    graphene.List(graphene.NonNull(graphene.String)),
+    replay,
+    arguments={"ids": graphene.List(graphene.NonNull(graphene.String))},
+    check=province_admin,
+    doc="Send the province's DEAD messages again (all, or those named) after a fix.",
+)
+
+MUTATIONS: dict[str, Any] = {
+    "set_notification_opt_out": SetNotificationOptOut.Field(),
+    "subscribe_notifications": SubscribeNotifications.Field(),
+    "register_webhook": RegisterWebhook.Field(),
+    "replay_notifications": ReplayNotifications.Field(),
+}

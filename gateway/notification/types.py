@@ -1,0 +1,43 @@
+"""GraphQL types of notification: the delivery log and its enums."""
+
+from __future__ import annotations
+
+import graphene
+
+from gateway.wire import key
+
+
+class Channel(graphene.Enum):
+    SMS = "sms"
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class DeliveryStatus(graphene.Enum):
+    PENDING = "PENDING"
+    SENDING = "SENDING"
+    SENT = "SENT"
+    DEAD = "DEAD"
+    SKIPPED = "SKIPPED"
+
+
+class Notification(graphene.ObjectType):
+    """One message: an event told to one recipient through one channel (at most once)."""
+
+    id = graphene.String(required=True, resolver=key("_id"))
+    event_id = graphene.String(required=True)
+    event = graphene.String(required=True, description="registered, recognised, reminder, ...")
+    recipient = graphene.String(
+        required=True, description="subject:<id>, email:<address> or webhook:<name>"
+    )
+    channel = graphene.Field(Channel, required=True)
+    status = graphene.Field(DeliveryStatus, required=True)
+    attempts = graphene.Int(required=True)
+    reason = graphene.String(description="Why it is waiting, skipped or dead")
+    text = graphene.String(description="What was sent (SMS, e-mail)")
+    segments = graphene.Int(description="SMS segments billed")
+    encoding = graphene.String(description="GSM7 or UCS2")
+    created = graphene.String(required=True)
+    sent_at = graphene.String()
+    retry_at = graphene.String()
+    unit_path = graphene.String(required=True, resolver=key("unitpath"))

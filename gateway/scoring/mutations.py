@@ -1,0 +1,221 @@
+"""Mutations of scoring: self-assessments and reviews, evidence, proposals, decisions and
+revocations.
+
+Entering scores, evidence and proposals is for registrars in reach of the subject or unit; a
+decision or a revocation belongs to the roles the province configures for the title
+(:func:`gateway.access.require_authority`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import graphene
+
+from gateway.access import REGISTRARS, require_authority
+from gateway.mutations import Write, in_subtree, mutation, record, send, unit
+from gateway.scoring.types import Assessment
+from gateway.vocabulary import Title
+from gateway.wire import enum_value, key, unit_not_found
+
+# --- inputs and answers -------------------------------------------------------------------------
+
+
+class AnswerInput(graphene.InputObjectType):
+    indicator = graphene.String(required=True)
+    points = graphene.Int()
+    met = graphene.Boolean()
+
+
+class FigureInput(graphene.InputObjectType):
+    name = graphene.String(required=True)
+    value = graphene.Float(required=True)
+
+
+class ScoreInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    enrolment_id = graphene.String(required=True)
+    answers = graphene.List(graphene.NonNull(AnswerInput), required=True)
+    figures = graphene.List(graphene.NonNull(FigureInput))
+    group = graphene.String(description="Labour group where the forms differ (CITIZEN)")
+    by = graphene.String(description="Who entered it")
+
+
+class ReviewInput(ScoreInput):
+    minutes = graphene.String(required=True, description="Biên bản họp bình xét")
+
+
+class Proposal(graphene.ObjectType):
+    id = graphene.String(required=True, resolver=key("_id"))
+    unit_code = graphene.String(required=True)
+    title = graphene.Field(Title, required=True)
+    year = graphene.Int(required=True)
+    enrolment_ids = graphene.List(
+        graphene.NonNull(graphene.String), required=True, resolver=key("enrolments")
+    )
+    posting_ends = graphene.String(required=True, description="Niêm yết until this day")
+
+
+class ProposeInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    unit_code = graphene.String(required=True)
+    title = graphene.Field(Title, required=True)
+    year = graphene.Int(required=True)
+
+
+class DecideInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    proposal_id = graphene.String(required=True)
+    decision_number = graphene.String(required=True, description="e.g. 123/QĐ-UBND")
+    decision_date = graphene.Date(required=True)
+    signer = graphene.String(required=True)
+    enrolment_ids = graphene.List(
+        graphene.NonNull(graphene.String), description="Part of the list (default: all of it)"
+    )
+
+
+class Skipped(graphene.ObjectType):
+    enrolment_id = graphene.String(required=True, resolver=key("field"))
+    key = graphene.String(required=True, description="Stable, English")
+    message = graphene.String(required=True, description="Vietnamese")
+
+
+class Decision(graphene.ObjectType):
+    recognised = graphene.List(graphene.NonNull(graphene.String), required=True)
+    skipped = graphene.List(graphene.NonNull(graphene.String), required=True)
+    reasons = graphene.List(
+        graphene.NonNull(Skipped), required=True, description="Why each skipped one was skipped"
+    )
+
+
+class RevokeInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    enrolment_id = graphene.String(required=True)
+    reason = graphene.String(required=True)
+
+
+class EvidenceInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    enrolment_id = graphene.String(required=True)
+    file_name = graphene.String(required=True)
+    content_type = graphene.String(required=True, description="application/pdf, image/jpeg, …")
+    content = graphene.String(required=True, description="The file, base64-encoded")
+
+
+# --- who may and what is sent -------------------------------------------------------------------
+
+
+def authority(write: Write) -> None:
+    """The decision belongs to the roles the province configures for the target's title; an
+    unknown target is left for scoring to answer."""
+    title = write.found["title"] if write.found else ""
+    rules = write.rpc.scoring.authorities(write.tenant, title)
+    require_authority(write.caller, write.path, rules)
+
+
+def score(stage: str) -> Callable[[Write], Any]:
+    """``scoring.score``: the answers of one stage, keyed by indicator."""
+
+    def call(write: Write) -> Any:
+        given = write.input
+        payload = {
+            "tenant": write.tenant,
+            "enrolmentId": given["enrolment_id"],
+            "stage": stage,
+            "answers": {
+                a["indicator"]: a["met"] if a.get("met") is not None else a.get("points")
+                for a in given["answers"]
+            },
+            "figures": {f["name"]: f["value"] for f in given.get("figures") or []},
+            "group": given.get("group"),
+            "by": given.get("by") or write.caller.subject,
+        }
+        if stage == "review":
+            payload["minutes"] = given.get("minutes")
+        return write.rpc.scoring.score(payload)
+
+    return call
+
+
+def propose(write: Write) -> Any:
+    assert write.found is not None
+    unit_ = write.found
+    title = enum_value(write.input["title"])
+    return write.rpc.scoring.propose(
+        write.tenant, unit_["code"], unit_["path"], title, write.input["year"]
+    )
+
+
+# --- mutations ----------------------------------------------------------------------------------
+
+ASSESSMENT = record("scoring", "assessment", "enrolment_id")
+
+SubmitSelfAssessment = mutation(
+    "SubmitSelfAssessment",
+    Assessment,
+    score("self_assessment"),
+    input=ScoreInput,
+    lookup=ASSESSMENT,
+    check=in_subtree(REGISTRARS),
+    answer="assessment",
+)
+RecordReview = mutation(
+    "RecordReview",
+    Assessment,
+    score("review"),
+    input=ReviewInput,
+    lookup=ASSESSMENT,
+    check=in_subtree(REGISTRARS),
+    answer="assessment",
+)
+AttachEvidence = mutation(
+    "AttachEvidence",
+    Assessment,
+    send("scoring", "attach_evidence"),
+    input=EvidenceInput,
+    lookup=ASSESSMENT,
+    check=in_subtree(REGISTRARS),
+    answer="assessment",
+    doc="Minh chứng: PDF, JPEG, PNG, DOCX or XLSX up to 10 MB, checked by content.",
+)
+ProposeRecognition = mutation(
+    "ProposeRecognition",
+    Proposal,
+    propose,
+    input=ProposeInput,
+    lookup=unit("unit_code"),
+    check=in_subtree(REGISTRARS),
+    missing=unit_not_found,
+    answer="proposal",
+    doc="Đề nghị công nhận: the unit's reviewed, eligible subjects, posted publicly first.",
+)
+DecideRecognition = mutation(
+    "DecideRecognition",
+    Decision,
+    send("scoring", "decide"),
+    input=DecideInput,
+    lookup=record("scoring", "proposal", "proposal_id"),
+    check=authority,
+    answer="decision",
+    doc="Quyết định công nhận by the competent authority; each subject gets ``recognised``.",
+)
+RevokeRecognition = mutation(
+    "RevokeRecognition",
+    Assessment,
+    send("scoring", "revoke"),
+    input=RevokeInput,
+    lookup=ASSESSMENT,
+    check=authority,
+    answer="assessment",
+    doc="Thu hồi danh hiệu, with its reason; the record stays, marked revoked.",
+)
+
+MUTATIONS: dict[str, Any] = {
+    "submit_self_assessment": SubmitSelfAssessment.Field(),
+    "record_review": RecordReview.Field(),
+    "attach_evidence": AttachEvidence.Field(),
+    "propose_recognition": ProposeRecognition.Field(),
+    "decide_recognition": DecideRecognition.Field(),
+    "revoke_recognition": RevokeRecognition.Field(),
+}

@@ -1,0 +1,39 @@
+"""Queries of scoring: the criteria sets in force (public) and an assessment (private)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.access import authenticated, visible
+from gateway.scoring.types import Assessment, CriteriaSetInfo
+from gateway.vocabulary import Title
+from gateway.wire import enum_value
+
+
+def resolve_criteria_sets(root: Any, info: Any, title: Any, year: int) -> list[dict[str, Any]]:
+    """Public: criteria are published rules; a caller also sees its province's own sets."""
+    caller = info.context.caller
+    tenant = caller.tenant if caller else None
+    return info.context.rpc.scoring.criteria_sets(enum_value(title), year, tenant)
+
+
+def resolve_assessment(root: Any, info: Any, enrolment_id: str) -> dict[str, Any] | None:
+    caller = authenticated(info)
+    return visible(info, info.context.rpc.scoring.assessment(caller.tenant, enrolment_id))
+
+
+QUERIES: dict[str, Any] = {
+    "criteria_sets": graphene.List(
+        graphene.NonNull(CriteriaSetInfo),
+        required=True,
+        title=graphene.Argument(Title, required=True),
+        year=graphene.Int(required=True),
+        resolver=resolve_criteria_sets,
+        description="The criteria sets in force (public); provisional ones say so",
+    ),
+    "assessment": graphene.Field(
+        Assessment, enrolment_id=graphene.String(required=True), resolver=resolve_assessment
+    ),
+}

@@ -1,0 +1,160 @@
+"""GraphQL types of scoring: criteria sets, assessments with their verdicts, recognitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.vocabulary import Title
+from gateway.wire import key
+
+
+class Reason(graphene.ObjectType):
+    key = graphene.String(required=True, description="Stable, English")
+    message = graphene.String(required=True, description="Vietnamese")
+
+
+class IndicatorVerdict(graphene.ObjectType):
+    id = graphene.String(required=True)
+    kind = graphene.String(required=True)
+    level = graphene.Int(required=True)
+    points = graphene.Int()
+    max_points = graphene.Int()
+    min_points = graphene.Int()
+    below_floor = graphene.Boolean()
+    met = graphene.Boolean()
+    value = graphene.Float()
+    reasons = graphene.List(graphene.NonNull(Reason), required=True)
+
+
+class CriterionVerdict(graphene.ObjectType):
+    id = graphene.String(required=True)
+    name = graphene.String()
+    points = graphene.Int()
+    max_points = graphene.Int()
+    indicators = graphene.List(graphene.NonNull(IndicatorVerdict), required=True)
+
+
+class Verdict(graphene.ObjectType):
+    """The engine's answer: recognised (criteria met), not_recognised or undecidable, with why."""
+
+    status = graphene.String(required=True)
+    level = graphene.Int()
+    total = graphene.Int()
+    provisional = graphene.Boolean(
+        required=True, description="The set's numbers are not all official"
+    )
+    set_id = graphene.String(required=True)
+    missing = graphene.List(graphene.NonNull(graphene.String), required=True)
+    unknown_parameters = graphene.List(graphene.NonNull(graphene.String), required=True)
+    reasons = graphene.List(graphene.NonNull(Reason), required=True)
+    explanation = graphene.List(graphene.NonNull(CriterionVerdict), required=True)
+
+
+class Figure(graphene.ObjectType):
+    name = graphene.String(required=True)
+    value = graphene.Float(required=True)
+
+
+def _figures(field: str) -> Any:
+    def resolve(record: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        given = record.get(field) or {}
+        return [{"name": name, "value": value} for name, value in sorted(given.items())]
+
+    return resolve
+
+
+class StageRecord(graphene.ObjectType):
+    set_id = graphene.String(required=True)
+    at = graphene.String(required=True)
+    by = graphene.String()
+    minutes = graphene.String(description="Biên bản họp bình xét (review only)")
+    verdict = graphene.Field(Verdict, required=True)
+    figures = graphene.List(
+        graphene.NonNull(Figure),
+        required=True,
+        description="Figures entered for computed indicators",
+        resolver=_figures("figures"),
+    )
+    computed_figures = graphene.List(
+        graphene.NonNull(Figure),
+        required=True,
+        description="Figures the platform computed itself (a learning unit's share of learning "
+        "citizens, a commune's shares of recognised families...); they win over entered ones",
+        resolver=_figures("computed_figures"),
+    )
+    recomputed_at = graphene.String(
+        description="When the platform last judged this stage again because its figures moved"
+    )
+
+
+class Revocation(graphene.ObjectType):
+    reason = graphene.String(required=True)
+    at = graphene.String(required=True)
+
+
+class Recognition(graphene.ObjectType):
+    """Quyết định công nhận: who decided, when, at which level, until when."""
+
+    decision_number = graphene.String(required=True)
+    decision_date = graphene.String(required=True)
+    signer = graphene.String(required=True)
+    level = graphene.Int()
+    valid_until = graphene.String()
+    set_id = graphene.String(required=True)
+    revoked = graphene.Field(Revocation)
+
+
+class EvidenceInfo(graphene.ObjectType):
+    id = graphene.String(required=True)
+    file_name = graphene.String(required=True)
+    content_type = graphene.String(required=True)
+    size = graphene.Int(required=True)
+    url = graphene.String(required=True, description="Download (with a token)")
+
+
+class Assessment(graphene.ObjectType):
+    enrolment_id = graphene.String(required=True, resolver=key("_id"))
+    title = graphene.Field(Title, required=True)
+    year = graphene.Int(required=True)
+    status = graphene.String(required=True)
+    unit_path = graphene.String(required=True, resolver=key("unitpath"))
+    self_assessment = graphene.Field(StageRecord)
+    review = graphene.Field(StageRecord, description="Bình xét: the verdict that counts")
+    recognition = graphene.Field(Recognition)
+    evidence = graphene.List(
+        graphene.NonNull(EvidenceInfo),
+        required=True,
+        description="Minh chứng of the self-assessment",
+    )
+
+    @staticmethod
+    def resolve_evidence(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        return [
+            {**meta, "id": evidence_id, "url": f"/files/evidence/{root['_id']}/{evidence_id}"}
+            for evidence_id, meta in sorted((root.get("evidence") or {}).items())
+        ]
+
+
+class IndicatorInfo(graphene.ObjectType):
+    id = graphene.String(required=True)
+    name = graphene.String()
+    kind = graphene.String(required=True)
+    max_points = graphene.Int(resolver=key("maxPoints"))
+    min_points = graphene.Int(resolver=key("minPoints"))
+    level = graphene.Int(required=True)
+    provisional = graphene.Boolean(required=True)
+
+
+class CriteriaSetInfo(graphene.ObjectType):
+    id = graphene.String(required=True)
+    title = graphene.Field(Title, required=True)
+    issuer = graphene.String(required=True)
+    decision = graphene.String(required=True)
+    provisional = graphene.Boolean(required=True)
+    sources = graphene.List(graphene.NonNull(graphene.String), required=True)
+    group = graphene.String()
+    total_points = graphene.Int(resolver=key("totalPoints"))
+    pass_mark = graphene.Int(resolver=key("passMark"))
+    indicators = graphene.List(graphene.NonNull(IndicatorInfo), required=True)
