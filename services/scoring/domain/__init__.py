@@ -3,7 +3,6 @@ recorded stage does to an assessment (``changes``), the figures it moves (``figu
 recognitions, title history and deadlines (``recognition``), the events announced
 (``events``); ``assessment`` holds the records they work on. Import from here."""
 
-from khuyenhoc.vocabulary import FIGURES  # gateway.types still reads it here
 from services.scoring.domain.assessment import (
     MEMBERS_RECOGNISED,
     STAGES,
@@ -44,7 +43,6 @@ from services.scoring.domain.recognition import (
 __all__ = [
     "DEFAULT_AUTHORITIES",
     "DEFAULT_DEADLINES",
-    "FIGURES",
     "MEMBERS_RECOGNISED",
     "STAGES",
     "TITLE_LEVEL",
