@@ -4,28 +4,42 @@ public statement; a timer that finishes movements a crash left half-done."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
 from khuyenhoc.outbox import OutboxRelay
-from khuyenhoc.storage import MongoDatabase
+from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
 from services.fund import documents, service, store
+from services.fund.ledger import LedgerError
+from services.fund.messages import MESSAGES
 from services.fund.schemas import (
-    MESSAGES,
     ApproveSchema,
     DonationSchema,
     FeeSchema,
     ProposeSchema,
     ReverseSchema,
     TransferSchema,
+    refused,
 )
+
+T = TypeVar("T")
+
+
+def _translated(use_case: Callable[[], T]) -> T:
+    """A refusal of the rules becomes field errors in Vietnamese with wire names."""
+    try:
+        return use_case()
+    except LedgerError as exc:
+        raise refused(exc) from None
+
 
 DEFAULT_APPROVERS = ("authority",)
 DEFAULT_PUBLIC_THRESHOLD = 1_000_000
@@ -40,13 +54,14 @@ class FundService(ObservableService):
     db = MongoDatabase(prepare=store.prepare)
     outbox = OutboxRelay(*store.OUTBOX_COLLECTIONS)
 
-    def _store(self) -> store.FundStore:
-        return store.FundStore(self.db)
+    def _store(self, tenant: str) -> store.FundStore:
+        """The fund's documents of one province; nothing else is reachable through it."""
+        return store.FundStore(TenantDatabase(self.db, tenant))
 
     def _movement(self, schema: Any, payload: dict[str, Any], use_case: Any) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(schema(), payload)
-            done = use_case(self._store(), data)
+            done: dict[str, Any] = _translated(lambda: use_case(self._store(data["tenant"]), data))
             self.outbox.kick()
             return done
 
@@ -80,23 +95,24 @@ class FundService(ObservableService):
     @rpc
     def disbursement(self, tenant: str, ident: str) -> dict[str, Any] | None:
         """A proposal or payment of ``tenant`` (for the gateway's scope check)."""
-        return service.proposal(self._store(), tenant, ident)
+        return service.proposal(self._store(tenant), ident)
 
     @rpc
     def entry(self, tenant: str, ident: str) -> dict[str, Any] | None:
         """A ledger transaction of ``tenant`` (a transfer by its id: its receiving leg)."""
-        found = self._store().transaction(ident) or self._store().transaction(f"{ident}/in")
-        return found if found and found["tenant"] == tenant else None
+        return service.entry(self._store(tenant), ident)
 
     @rpc
     def fund(self, tenant: str, unit: dict[str, Any]) -> dict[str, Any]:
-        return service.fund_view(self._store(), tenant, unit)
+        return service.fund_view(self._store(tenant), unit)
 
     @rpc
     def statement(self, tenant: str, code: str, start: str, end: str) -> dict[str, Any]:
         return answered(
-            lambda: service.statement(
-                self._store(), tenant, code, date.fromisoformat(start), date.fromisoformat(end)
+            lambda: _translated(
+                lambda: service.statement(
+                    self._store(tenant), code, date.fromisoformat(start), date.fromisoformat(end)
+                )
             )
         )
 
@@ -104,24 +120,21 @@ class FundService(ObservableService):
     def donations(
         self, tenant: str, code: str, after: str | None = None, first: int = 50
     ) -> dict[str, Any]:
-        return service.page(self._store(), "donations", tenant, code, after, first)
+        return service.page(self._store(tenant), "donations", code, after, first)
 
     @rpc
     def disbursements(
         self, tenant: str, code: str, after: str | None = None, first: int = 50
     ) -> dict[str, Any]:
-        return service.page(self._store(), "disbursements", tenant, code, after, first)
+        return service.page(self._store(tenant), "disbursements", code, after, first)
 
     @rpc
     def stats(self, tenant: str, unit_path: str, from_year: int, to_year: int) -> dict[str, int]:
-        path = UnitPath.parse(unit_path)
-        if path.tenant != tenant:
-            return {}
-        return service.stats(self._store(), path, from_year, to_year)
+        return service.stats(self._store(tenant), UnitPath.parse(unit_path), from_year, to_year)
 
     @rpc
     def honour_roll(self, tenant: str, code: str, year: int, first: int = 10) -> list[dict]:
-        return service.honour_roll(self._store(), tenant, code, year, first)
+        return service.honour_roll(self._store(tenant), code, year, first)
 
     @rpc
     def approvers(self, tenant: str) -> list[str]:
@@ -158,7 +171,7 @@ class FundService(ObservableService):
     @rpc
     def receipt(self, tenant: str, donation_id: str) -> dict[str, Any] | None:
         """A donation's receipt: its data and the printable PDF (base64), or None."""
-        found = service.receipt(self._store(), tenant, donation_id)
+        found = service.receipt(self._store(tenant), donation_id)
         if found is None:
             return None
         content = base64.b64encode(documents.receipt_pdf(found)).decode("ascii")
@@ -168,16 +181,16 @@ class FundService(ObservableService):
     def contact(self, tenant: str, donation_id: str) -> dict[str, Any] | None:
         """The donor of a donation of ``tenant``, for the thank-you: ``{name, email, phone,
         unit_name}``, or None (unknown, or another province's)."""
-        return service.contact(self._store(), tenant, donation_id)
+        return service.contact(self._store(tenant), donation_id)
 
     @rpc
     def reconcile(self, tenant: str) -> dict[str, Any]:
-        return service.reconcile(self._store(), tenant)
+        return service.reconcile(self._store(tenant))
 
     @timer(interval=30)
     def settle_pending(self) -> None:
         """Finish movements whose request died between the commit and the settling."""
-        self._store().settle_pending()
+        store.AllTenantsSettlement(self.db).settle_pending()
 
     def _public(
         self, tenant: str, unit: dict[str, Any], start: str, end: str, threshold: int | None
@@ -187,13 +200,14 @@ class FundService(ObservableService):
                 self._fund_settings(tenant).get("public_donor_threshold")
                 or DEFAULT_PUBLIC_THRESHOLD
             )
-        return service.public_statement(
-            self._store(),
-            tenant,
-            unit,
-            date.fromisoformat(start),
-            date.fromisoformat(end),
-            threshold,
+        return _translated(
+            lambda: service.public_statement(
+                self._store(tenant),
+                unit,
+                date.fromisoformat(start),
+                date.fromisoformat(end),
+                threshold,
+            )
         )
 
     def _fund_settings(self, tenant: str) -> dict[str, Any]:

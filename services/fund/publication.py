@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any
 
 from khuyenhoc.text import clean, search_key
-from services.fund import ledger
+from services.fund import ledger, messages
+from services.fund.messages import ANONYMOUS_DONOR
 
-ANONYMOUS_DONOR = "Nhà hảo tâm ẩn danh"
 ADULT_AGE = 18
 STUDENT = "student"
 APPROVED = "APPROVED"  # a paid disbursement (domain.DisbursementStatus.APPROVED)
@@ -68,7 +68,7 @@ def _lines(
     accounts: Iterable[str], amounts: Mapping[str, int], counts: Mapping[str, int]
 ) -> list[dict[str, Any]]:
     return [
-        {"account": a, "label": ledger.LABELS[a], "amount": amounts[a], "count": counts[a]}
+        {"account": a, "label": messages.LABELS[a], "amount": amounts[a], "count": counts[a]}
         for a in accounts
     ]
 
@@ -104,7 +104,7 @@ def public_awards(disbursements: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             d["purpose"],
             {
                 "purpose": d["purpose"],
-                "label": ledger.LABELS[f"disbursements.{d['purpose']}"],
+                "label": messages.LABELS[f"disbursements.{d['purpose']}"],
                 "count": 0,
                 "amount": 0,
                 "beneficiaries": [],

@@ -4,61 +4,85 @@ figures and statements read from the ledger."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.validation import FieldError, InvalidInput
 from services.fund import domain, ledger, publication
-from services.fund.domain import DisbursementStatus, FundState, content_hash
+from services.fund.domain import ConcurrentChange, DisbursementStatus, FundState, content_hash
 from services.fund.ledger import Kind, LedgerError
-from services.fund.schemas import MESSAGES
 
-if TYPE_CHECKING:  # the adapter is passed in; use cases never import I/O code
-    from services.fund.store import FundStore
+Document = dict[str, Any]
 
 
-def _refused(field: str, exc: LedgerError) -> InvalidInput:
-    return InvalidInput([FieldError(field, exc.key, exc.message)])
+class Funds(Protocol):
+    """What the use cases need of the fund's documents of one tenant: the MongoDB store
+    (``store.FundStore``) and the in-memory one of the unit tests (``tests/fakes_fund.py``)."""
+
+    tenant: str
+
+    def ensure(self, unit: dict[str, Any], now_iso: str) -> FundState: ...
+    def get(self, ident: str) -> Document | None: ...
+    def all_funds(self) -> list[Document]: ...
+    def post(
+        self, ident: str, posting_id: str, plan: Callable[[FundState], domain.Posting]
+    ) -> tuple[Document, bool]: ...
+    def pending_transactions(self) -> list[Document]: ...
+    def pending_plan(self, posting_id: str) -> Document | None: ...
+    def transaction(self, ident: str) -> Document | None: ...
+    def transactions_of(self, ident: str, until: str | None = None) -> list[Document]: ...
+    def all_transactions(self) -> Iterable[Document]: ...
+    def insert_proposal(self, proposal: Document) -> None: ...
+    def record(self, collection: str, ident: str) -> Document | None: ...
+    def page(
+        self,
+        collection: str,
+        ident: str,
+        after: str | None,
+        limit: int,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[Document]: ...
+    def in_period(self, collection: str, ident: str, start: str, end: str) -> list[Document]: ...
+    def counters_under(self, path: UnitPath) -> list[Document]: ...
+    def donors_of(self, unit_code: str, year: int) -> list[Document]: ...
 
 
-def _check_unit(tenant: str, unit: Mapping[str, Any], field: str = "unitCode") -> None:
+def _check_unit(tenant: str, unit: Mapping[str, Any], field: str = "unit_code") -> None:
     path = UnitPath.parse(unit["path"])
     if path.tenant != tenant or path.code != unit["code"]:
-        raise InvalidInput([MESSAGES.error(field, "unit_not_found")])
+        raise LedgerError("unit_not_found", field=field)
 
 
 DATE_KEYS = frozenset({"future_date", "invalid_date", "payment_before_last_movement"})
 
 
 def _post(
-    store: FundStore,
+    store: Funds,
     state: FundState,
     posting_id: str,
-    plan: Any,
+    plan: Callable[[FundState], domain.Posting],
     field: str,
     date_field: str | None = None,
-) -> Any:
-    """Commit a movement; a refusal of the ledger becomes a field error (dates on the date)."""
-    from services.fund.store import ConcurrentChange  # noqa: PLC0415 - exception type only
-
+) -> tuple[Document, bool]:
+    """Commit a movement; a refusal is about ``field`` (about the date for a date's refusal)."""
     try:
         return store.post(state.id, posting_id, plan)
     except LedgerError as exc:
-        raise _refused(date_field if date_field and exc.key in DATE_KEYS else field, exc) from exc
+        raise exc.on(date_field if date_field and exc.key in DATE_KEYS else field) from None
     except ConcurrentChange as exc:
-        raise InvalidInput([MESSAGES.error("_schema", "busy")]) from exc
+        raise LedgerError("busy", field="_schema") from exc
 
 
 def record_donation(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
+    store: Funds, data: dict[str, Any], now: datetime | None = None
 ) -> dict[str, Any]:
     """Book a donation once per idempotency key, with the next receipt number of its year.
     The same key with different content is refused rather than silently ignored."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    tenant, unit = data["tenant"], data["unit"]
+    tenant, unit = store.tenant, data["unit"]
     _check_unit(tenant, unit)
     data = {
         **data,
@@ -77,22 +101,22 @@ def record_donation(
         ident,
         lambda s: domain.plan_donation(s, data, now, today),
         "amount",
-        "receivedOn",
+        "received_on",
     )
     planned = _planned(record, "donations")
     donation = planned if created else store.record("donations", ident) or planned
     known = record.get("content") or (donation or {}).get("content")
     if not created and known != data["content"]:
-        raise InvalidInput([MESSAGES.error("idempotencyKey", "idempotency_conflict")])
+        raise LedgerError("idempotency_conflict", field="idempotency_key")
     return {"donation": _donation(donation), "created": created}
 
 
 def propose_disbursement(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
+    store: Funds, data: dict[str, Any], now: datetime | None = None
 ) -> dict[str, Any]:
     """Đề nghị chi: a proposal waits for the approving role; it moves no money."""
     now = now or datetime.now(UTC)
-    tenant, unit = data["tenant"], data["unit"]
+    tenant, unit = store.tenant, data["unit"]
     _check_unit(tenant, unit)
     state = store.ensure(unit, now.isoformat())
     proposal = {
@@ -113,41 +137,44 @@ def propose_disbursement(
     return {"disbursement": _disbursement(proposal)}
 
 
-def proposal(store: FundStore, tenant: str, ident: str) -> dict[str, Any] | None:
-    found = store.record("disbursements", ident)
-    return found if found and found["tenant"] == tenant else None
+def proposal(store: Funds, ident: str) -> dict[str, Any] | None:
+    """A proposal or payment of the store's tenant."""
+    return store.record("disbursements", ident)
+
+
+def entry(store: Funds, ident: str) -> dict[str, Any] | None:
+    """A ledger transaction (a transfer by its id: its receiving leg)."""
+    return store.transaction(ident) or store.transaction(f"{ident}/in")
 
 
 def approve_disbursement(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
+    store: Funds, data: dict[str, Any], now: datetime | None = None
 ) -> dict[str, Any]:
     """Duyệt chi by the role holding the authority (checked at the gateway), never by the one
     who proposed it; pays at once, or is refused if the fund cannot cover it."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    found = proposal(store, data["tenant"], data["disbursement_id"])
+    found = proposal(store, data["disbursement_id"])
     if found is None:
-        raise InvalidInput([MESSAGES.error("disbursementId", "disbursement_not_found")])
+        raise LedgerError("disbursement_not_found", field="disbursement_id")
     if (
         found["status"] == DisbursementStatus.PROPOSED
         and found.get("proposed_by")
         and (found.get("proposed_by") == data.get("by"))
     ):
-        raise InvalidInput([MESSAGES.error("disbursementId", "own_proposal")])
+        raise LedgerError("own_proposal", field="disbursement_id")
     paid_on = data.get("paid_on") or today
     if paid_on > today:
-        raise InvalidInput(
-            [FieldError("paidOn", "future_date", "Ngày chi không được sau hôm nay.")]
-        )
+        raise LedgerError("future_date", field="paid_on", of="payment")
     state = store.ensure({"code": found["unit_code"], "path": found["unitpath"]}, now.isoformat())
 
     if found["status"] not in (DisbursementStatus.PROPOSED, DisbursementStatus.APPROVED):
-        raise InvalidInput([MESSAGES.error("disbursementId", "not_proposed")])
+        raise LedgerError("not_proposed", field="disbursement_id")
 
     def plan(s: FundState) -> domain.Posting:
         return domain.plan_disbursement(s, found, {**data, "paid_on": paid_on}, now)
 
-    _, created = _post(store, state, found["_id"], plan, "amount", "paidOn")
+    _, created = _post(store, state, found["_id"], plan, "amount", "paid_on")
     return {
         "disbursement": _disbursement(store.record("disbursements", found["_id"])),
         "created": created,
@@ -155,21 +182,21 @@ def approve_disbursement(
 
 
 def record_transfer(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
+    store: Funds, data: dict[str, Any], now: datetime | None = None
 ) -> dict[str, Any]:
     """Chuyển quỹ within a province: both legs booked, each once."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    tenant = data["tenant"]
-    _check_unit(tenant, data["source"], "fromUnitCode")
-    _check_unit(tenant, data["target"], "toUnitCode")
+    tenant = store.tenant
+    _check_unit(tenant, data["source"], "from_unit_code")
+    _check_unit(tenant, data["target"], "to_unit_code")
     if data["source"]["code"] == data["target"]["code"]:
-        raise InvalidInput([MESSAGES.error("toUnitCode", "same_fund_transfer")])
+        raise LedgerError("same_fund_transfer", field="to_unit_code")
     source = store.ensure(data["source"], now.isoformat())
     target = store.ensure(data["target"], now.isoformat())
     on = data.get("on") or today
     if on > today:
-        raise InvalidInput([FieldError("on", "future_date", "Ngày chuyển không được sau hôm nay.")])
+        raise LedgerError("future_date", field="on", of="transfer")
     data = {**data, "on": on}
     data["content"] = content_hash(
         {k: v for k, v in data.items() if k not in ("by", "idempotency_key", "content")}
@@ -190,44 +217,41 @@ def record_transfer(
         or int(out["amount"]) != data["amount"]
         or (into is not None and into["fund_id"] != target.id)
     ):
-        raise InvalidInput([MESSAGES.error("idempotencyKey", "idempotency_conflict")])
+        raise LedgerError("idempotency_conflict", field="idempotency_key")
     return {"transfer": _transfer(out, source, target), "created": created}
 
 
-def record_fee(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
-) -> dict[str, Any]:
+def record_fee(store: Funds, data: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """Hội phí of a member for a year, into the member's branch fund; paid once a year."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    tenant, unit = data["tenant"], data["unit"]
+    tenant, unit = store.tenant, data["unit"]
     _check_unit(tenant, unit)
     if unit.get("level") != "branch":
-        raise InvalidInput([MESSAGES.error("unitCode", "fee_branch_only")])
+        raise LedgerError("fee_branch_only", field="unit_code")
     data = {**data, "paid_on": data.get("paid_on") or today}
     data["content"] = content_hash({"amount": data["amount"], "year": data["year"]})
     state = store.ensure(unit, now.isoformat())
     ident = domain.fee_id(state.id, data["member_id"], data["year"])
     record, created = _post(
-        store, state, ident, lambda s: domain.plan_fee(s, data, now, today), "amount", "paidOn"
+        store, state, ident, lambda s: domain.plan_fee(s, data, now, today), "amount", "paid_on"
     )
     fee = store.record("fees", ident) or _planned(record, "fees")
     if not created and fee and int(fee["amount"]) != data["amount"]:
-        raise InvalidInput([MESSAGES.error("amount", "fee_conflict")])
+        raise LedgerError("fee_conflict", field="amount")
     return {"fee": _fee(fee), "created": created}
 
 
 def reverse_entry(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
+    store: Funds, data: dict[str, Any], now: datetime | None = None
 ) -> dict[str, Any]:
     """Bút toán đảo: a movement is corrected by its mirror, dated today, never edited. A donation,
     disbursement or fee is named by its id; a transfer by its id (both funds are corrected)."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    tenant, entry = data["tenant"], data["entry_id"]
-    doc = store.transaction(entry) or store.transaction(f"{entry}/in")
-    if doc is None or doc["tenant"] != tenant:
-        raise InvalidInput([MESSAGES.error("entryId", "entry_not_found")])
+    doc = entry(store, data["entry_id"])
+    if doc is None:
+        raise LedgerError("entry_not_found", field="entry_id")
     original = domain.transaction_from_document(doc)
     partner = None
     if original.kind == Kind.TRANSFER_OUT:  # reversed from the receiving side, which pays back
@@ -248,17 +272,9 @@ def reverse_entry(
             s, original, donation, data["reason"], today, now, partner=partner
         )
 
-    record, created = _post(store, state, f"{original.id}/reversal", plan, "entryId")
+    record, created = _post(store, state, f"{original.id}/reversal", plan, "entry_id")
     if not created:
-        raise InvalidInput(
-            [
-                FieldError(
-                    "entryId",
-                    "already_reversed",
-                    f"Giao dịch {original.id} đã được đảo bút toán trước đó.",
-                )
-            ]
-        )
+        raise LedgerError("already_reversed", field="entry_id", transaction_id=original.id)
     reversal = store.transaction(f"{original.id}/reversal")
     return {"reversal": _entry(reversal)}
 
@@ -266,8 +282,9 @@ def reverse_entry(
 # --- reading ------------------------------------------------------------------------------------
 
 
-def fund_view(store: FundStore, tenant: str, unit: Mapping[str, Any]) -> dict[str, Any]:
+def fund_view(store: Funds, unit: Mapping[str, Any]) -> dict[str, Any]:
     """A unit's fund: balance and its receipts so far (a unit without movements holds 0)."""
+    tenant = store.tenant
     found = store.get(domain.fund_id(tenant, unit["code"]))
     return {
         "id": domain.fund_id(tenant, unit["code"]),
@@ -280,8 +297,8 @@ def fund_view(store: FundStore, tenant: str, unit: Mapping[str, Any]) -> dict[st
     }
 
 
-def statement(store: FundStore, tenant: str, code: str, start: date, end: date) -> dict[str, Any]:
-    ident = domain.fund_id(tenant, code)
+def statement(store: Funds, code: str, start: date, end: date) -> dict[str, Any]:
+    ident = domain.fund_id(store.tenant, code)
     entries = [
         e
         for doc in store.transactions_of(ident, until=end.isoformat())
@@ -290,16 +307,14 @@ def statement(store: FundStore, tenant: str, code: str, start: date, end: date) 
     try:
         st = ledger.statement(entries, ident, start, end)
     except LedgerError as exc:
-        raise _refused("from", exc) from exc
+        raise exc.on("from") from None
     return {"from": start.isoformat(), "to": end.isoformat(), **publication.statement_lines(st)}
 
 
-def page(
-    store: FundStore, collection: str, tenant: str, code: str, after: str | None, first: int
-) -> dict[str, Any]:
+def page(store: Funds, collection: str, code: str, after: str | None, first: int) -> dict[str, Any]:
     """A cursor page of a fund's donations or disbursements, oldest first."""
     first = max(1, min(int(first), 200))
-    found = store.page(collection, domain.fund_id(tenant, code), after, first + 1)
+    found = store.page(collection, domain.fund_id(store.tenant, code), after, first + 1)
     items = found[:first]
     shape = _donation if collection == "donations" else _disbursement
     return {
@@ -308,17 +323,15 @@ def page(
     }
 
 
-def stats(store: FundStore, path: UnitPath, from_year: int, to_year: int) -> dict[str, int]:
+def stats(store: Funds, path: UnitPath, from_year: int, to_year: int) -> dict[str, int]:
     """Fund figures of the unit and everything below it, O(units × years)."""
     return domain.stats_totals(store.counters_under(path), from_year, to_year)
 
 
-def honour_roll(
-    store: FundStore, tenant: str, code: str, year: int, first: int = 10
-) -> list[dict[str, Any]]:
+def honour_roll(store: Funds, code: str, year: int, first: int = 10) -> list[dict[str, Any]]:
     """Tôn vinh: the largest donors of the unit and everything below it in a year; anonymous
     ones as "Nhà hảo tâm ẩn danh"; never contact details."""
-    lines = [d for d in store.donors_of(tenant, code, year) if int(d.get("total") or 0) > 0]
+    lines = [d for d in store.donors_of(code, year) if int(d.get("total") or 0) > 0]
     lines.sort(key=lambda d: (-int(d["total"]), d["name"]))
     return [
         {
@@ -334,8 +347,7 @@ def honour_roll(
 
 
 def public_statement(
-    store: FundStore,
-    tenant: str,
+    store: Funds,
     unit: Mapping[str, Any],
     start: date,
     end: date,
@@ -343,8 +355,8 @@ def public_statement(
 ) -> dict[str, Any]:
     """Công khai: what anyone may read about a fund and period — money lines, donors at or
     above the threshold (anonymous ones unnamed), awards by category (minors by initials)."""
-    ident = domain.fund_id(tenant, unit["code"])
-    lines = statement(store, tenant, unit["code"], start, end)
+    ident = domain.fund_id(store.tenant, unit["code"])
+    lines = statement(store, unit["code"], start, end)
     donations = store.in_period("donations", ident, start.isoformat(), end.isoformat())
     paid = store.in_period("disbursements", ident, start.isoformat(), end.isoformat())
     return {
@@ -358,22 +370,22 @@ def public_statement(
     }
 
 
-def receipt(store: FundStore, tenant: str, donation_id: str) -> dict[str, Any] | None:
-    """A donation of ``tenant`` with its fund's unit name; one committed a moment ago and not
-    yet written out is read from its plan (its ``donated`` event may already be out)."""
+def receipt(store: Funds, donation_id: str) -> dict[str, Any] | None:
+    """A donation with its fund's unit name; one committed a moment ago and not yet written out
+    is read from its plan (its ``donated`` event may already be out)."""
     found = store.record("donations", donation_id)
     if found is None:
-        found = _planned(store.pending_plan(tenant, donation_id) or {}, "donations")
-    if not found or found["tenant"] != tenant:
+        found = _planned(store.pending_plan(donation_id) or {}, "donations")
+    if not found:
         return None
     fund = store.get(found["fund_id"]) or {}
     return {**_donation(found), "unitName": fund.get("unit_name") or found["unit_code"]}
 
 
-def contact(store: FundStore, tenant: str, donation_id: str) -> dict[str, Any] | None:
+def contact(store: Funds, donation_id: str) -> dict[str, Any] | None:
     """How to thank a donor (notification asks at delivery): name, e-mail, phone as given,
-    and the fund's unit; None for a donation unknown in ``tenant``."""
-    found = receipt(store, tenant, donation_id)
+    and the fund's unit; None for a donation unknown in the store's tenant."""
+    found = receipt(store, donation_id)
     if found is None:
         return None
     donor = found["donor"]
@@ -385,15 +397,15 @@ def contact(store: FundStore, tenant: str, donation_id: str) -> dict[str, Any] |
     }
 
 
-def reconcile(store: FundStore, tenant: str) -> dict[str, Any]:
+def reconcile(store: Funds) -> dict[str, Any]:
     """Does every fund's balance equal the sum of its entries? A movement committed but not yet
     written out counts with its planned transactions (its fund's balance already has it)."""
-    transactions = {doc["_id"]: doc for doc in store.pending_transactions(tenant)}
-    transactions.update((doc["_id"], doc) for doc in store.transactions_of_tenant(tenant))
+    transactions = {doc["_id"]: doc for doc in store.pending_transactions()}
+    transactions.update((doc["_id"], doc) for doc in store.all_transactions())
     entries = [
         e for doc in transactions.values() for e in domain.transaction_from_document(doc).entries
     ]
-    funds = store.of_tenant(tenant)
+    funds = store.all_funds()
     balances = {f["_id"]: int(f.get("balance") or 0) for f in funds}
     found = ledger.reconcile(entries, balances)
     return {

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import eventlet
 import pytest
 
-from khuyenhoc.storage import service_database
+from khuyenhoc.storage import TenantDatabase, service_database
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.validation import InvalidInput
 from services.fund import service, store
+from services.fund.ledger import LedgerError
 
 COMMUNE = {
     "code": "06184",
@@ -39,7 +39,15 @@ NOW = datetime(2024, 12, 20, 3, 0, tzinfo=UTC)
 def funds(config):
     db = service_database(config, "fund")
     store.prepare(db)
-    return store.FundStore(db)
+    return store.FundStore(TenantDatabase(db, "20"))
+
+
+def other_province(funds):
+    return store.FundStore(TenantDatabase(funds.db.db, "01"))
+
+
+def sweep(funds, **options):
+    return store.AllTenantsSettlement(funds.db.db).settle_pending(**options)
 
 
 def donate(funds, key, amount, unit=COMMUNE, name="Nguyễn Văn Hảo", on=date(2024, 10, 2), **more):
@@ -82,7 +90,7 @@ def approve(funds, ident, by="chair"):
 
 
 def balance(funds, unit=COMMUNE):
-    return service.fund_view(funds, "20", unit)["balance"]
+    return service.fund_view(funds, unit)["balance"]
 
 
 def test_a_retried_donation_counts_once_and_a_changed_one_is_refused(funds):
@@ -92,9 +100,9 @@ def test_a_retried_donation_counts_once_and_a_changed_one_is_refused(funds):
     assert again["donation"]["receiptNumber"] == first["donation"]["receiptNumber"]
     assert first["donation"]["receiptNumber"] == "06184-2024-000001"
     assert balance(funds) == 5_000_000_000
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(LedgerError) as refused:
         donate(funds, "key-00000001", 4_000_000_000)
-    assert refused.value.errors[0].key == "idempotency_conflict"
+    assert refused.value.key == "idempotency_conflict"
     assert balance(funds) == 5_000_000_000
     figures = service.stats(funds, UnitPath.parse("20"), 2024, 2024)
     assert (figures["donations_total"], figures["donations_count"]) == (5_000_000_000, 1)
@@ -111,7 +119,7 @@ def test_receipt_numbers_have_no_gaps_under_concurrency(funds):
         donate(funds, "next-year-0001", 5, on=date(2023, 5, 1))["donation"]["receiptNumber"]
         == "06184-2023-000001"
     )
-    assert service.reconcile(funds, "20")["discrepancies"] == []
+    assert service.reconcile(funds)["discrepancies"] == []
 
 
 def test_concurrent_approvals_cannot_overdraw(funds):
@@ -123,22 +131,22 @@ def test_concurrent_approvals_cannot_overdraw(funds):
         try:
             approve(funds, ident)
             outcomes.append("paid")
-        except InvalidInput as exc:
-            outcomes.append(exc.errors[0].key)
+        except LedgerError as exc:
+            outcomes.append(exc.key)
 
     pool = eventlet.GreenPool(4)
     list(pool.imap(try_approve, proposals))
     assert sorted(outcomes) == ["insufficient_funds"] * 3 + ["paid"]
     assert balance(funds) == 300_000
-    assert service.reconcile(funds, "20")["discrepancies"] == []
+    assert service.reconcile(funds)["discrepancies"] == []
 
 
 def test_the_proposer_cannot_approve_and_an_approval_twice_pays_once(funds):
     donate(funds, "gift-0000002", 1_000_000)
     ident = propose(funds, 400_000, by="officer")["id"]
-    with pytest.raises(InvalidInput) as own:
+    with pytest.raises(LedgerError) as own:
         approve(funds, ident, by="officer")
-    assert own.value.errors[0].key == "own_proposal"
+    assert own.value.key == "own_proposal"
     approve(funds, ident)
     assert not approve(funds, ident)["created"]
     assert balance(funds) == 600_000
@@ -148,18 +156,18 @@ def test_a_reversal_restores_and_one_that_would_overdraw_is_refused(funds):
     gift = donate(funds, "gift-0000003", 1_000_000)["donation"]
     paid = propose(funds, 800_000)["id"]
     approve(funds, paid)
-    with pytest.raises(InvalidInput) as refused:  # taking the gift back would go below zero
+    with pytest.raises(LedgerError) as refused:  # taking the gift back would go below zero
         service.reverse_entry(
             funds, {"tenant": "20", "entry_id": gift["id"], "reason": "Nhập nhầm"}, now=NOW
         )
-    assert refused.value.errors[0].key == "insufficient_funds"
+    assert refused.value.key == "insufficient_funds"
     service.reverse_entry(
         funds, {"tenant": "20", "entry_id": paid, "reason": "Chi nhầm người"}, now=NOW
     )
     assert balance(funds) == 1_000_000
-    with pytest.raises(InvalidInput) as twice:
+    with pytest.raises(LedgerError) as twice:
         service.reverse_entry(funds, {"tenant": "20", "entry_id": paid, "reason": "x"}, now=NOW)
-    assert twice.value.errors[0].key == "already_reversed"
+    assert twice.value.key == "already_reversed"
     service.reverse_entry(
         funds, {"tenant": "20", "entry_id": gift["id"], "reason": "Nhầm"}, now=NOW
     )
@@ -167,8 +175,8 @@ def test_a_reversal_restores_and_one_that_would_overdraw_is_refused(funds):
     figures = service.stats(funds, UnitPath.parse("20/183/06184"), 2024, 2024)
     assert figures["donations_total"] == 0 and figures["disbursed_total"] == 0
     assert figures["awards_count"] == 0 and figures["balance"] == 0
-    assert service.honour_roll(funds, "20", "20", 2024) == []
-    assert service.reconcile(funds, "20") == {
+    assert service.honour_roll(funds, "20", 2024) == []
+    assert service.reconcile(funds) == {
         "funds": 1,
         "transactions": 4,
         "balanced": True,
@@ -195,15 +203,15 @@ def test_transfers_fees_and_roll_ups(funds):
     assert not service.record_transfer(
         funds, {**again, "idempotency_key": "transfer-0001"}, now=NOW
     )["created"]
-    with pytest.raises(InvalidInput) as changed:
+    with pytest.raises(LedgerError) as changed:
         service.record_transfer(
             funds, {**again, "idempotency_key": "transfer-0001", "amount": 5}, now=NOW
         )
-    assert changed.value.errors[0].key == "idempotency_conflict"
+    assert changed.value.key == "idempotency_conflict"
     fee = {"tenant": "20", "unit": BRANCH, "member_id": "mb-1", "year": 2024, "amount": 50_000}
     service.record_fee(funds, fee, now=NOW)
     assert not service.record_fee(funds, fee, now=NOW)["created"]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(LedgerError):
         service.record_fee(funds, {**fee, "amount": 60_000}, now=NOW)
     assert (balance(funds), balance(funds, DISTRICT), balance(funds, BRANCH)) == (
         2_000_000,
@@ -220,7 +228,7 @@ def test_transfers_fees_and_roll_ups(funds):
     assert province["balance"] == 12_000_000 + 50_000
     assert service.stats(funds, UnitPath.parse("20"), 2025, 2025)["balance"] == 12_050_000
     assert service.stats(funds, UnitPath.parse("20"), 2020, 2023)["balance"] == 0
-    roll = service.honour_roll(funds, "20", "20", 2024)
+    roll = service.honour_roll(funds, "20", 2024)
     assert [(r["name"], r["total"]) for r in roll] == [
         ("Công ty ABC", 9_000_000),
         ("Nguyễn Văn Hảo", 3_000_000),
@@ -229,7 +237,7 @@ def test_transfers_fees_and_roll_ups(funds):
         funds, {"tenant": "20", "entry_id": transfer["id"], "reason": "Sai"}, now=NOW
     )
     assert (balance(funds), balance(funds, DISTRICT)) == (3_000_000, 0)
-    assert service.reconcile(funds, "20")["discrepancies"] == []
+    assert service.reconcile(funds)["discrepancies"] == []
 
 
 def test_a_movement_left_half_done_is_finished_by_the_sweep(funds):
@@ -252,17 +260,17 @@ def test_a_movement_left_half_done_is_finished_by_the_sweep(funds):
     posting = domain.plan_donation(state, {**data, "content": "?"}, NOW, date(2024, 12, 20))
     record = {**posting.record(), "at": 0.0}
     assert funds._commit(state, posting, record)  # ... and the process dies here
-    assert service.reconcile(funds, "20")["discrepancies"] == []
+    assert service.reconcile(funds)["discrepancies"] == []
     # its event may already be out: the thank-you finds the receipt and the donor in the plan
-    assert service.receipt(funds, "20", posting.id)["receiptNumber"] == "06184-2024-000001"
-    assert service.contact(funds, "20", posting.id)["name"] == "An"
-    assert service.contact(funds, "01", posting.id) is None
-    assert funds.settle_pending() == 1  # old enough: settled
-    assert funds.settle_pending() == 0
+    assert service.receipt(funds, posting.id)["receiptNumber"] == "06184-2024-000001"
+    assert service.contact(funds, posting.id)["name"] == "An"
+    assert service.contact(other_province(funds), posting.id) is None
+    assert sweep(funds) == 1  # old enough: settled
+    assert sweep(funds) == 0
     figures = service.stats(funds, UnitPath.parse("20"), 2024, 2024)
     assert (figures["donations_count"], figures["donations_total"]) == (1, 10)
-    assert service.honour_roll(funds, "20", "183", 2024)[0]["name"] == "Nhà hảo tâm ẩn danh"
-    assert service.reconcile(funds, "20")["discrepancies"] == []
+    assert service.honour_roll(funds, "183", 2024)[0]["name"] == "Nhà hảo tâm ẩn danh"
+    assert service.reconcile(funds)["discrepancies"] == []
 
 
 def test_a_young_plan_is_left_to_its_request_and_a_retry_answers_from_it(funds):
@@ -283,11 +291,11 @@ def test_a_young_plan_is_left_to_its_request_and_a_retry_answers_from_it(funds):
     import time
 
     assert funds._commit(state, posting, {**posting.record(), "at": time.time()})
-    assert funds.settle_pending() == 0  # its request is still settling it
+    assert sweep(funds) == 0  # its request is still settling it
     retry = service.record_donation(funds, data, now=NOW)
     assert not retry["created"]
     assert retry["donation"]["receiptNumber"] == "06184-2024-000001"
-    assert funds.settle_pending(grace=0) == 1
+    assert sweep(funds, grace=0) == 1
 
 
 def test_the_reconcile_command_reports_a_tampered_balance(funds, config):
@@ -309,12 +317,12 @@ def test_a_donors_contact_is_given_for_the_thank_you_in_its_province_only(funds)
         "phone": "0912345678",
     }
     ident = donate(funds, "contact-0001", 1_000_000, donor=donor)["donation"]["id"]
-    assert service.contact(funds, "20", ident) == {
+    assert service.contact(funds, ident) == {
         "name": "Trần Thị Hảo",  # a private thank-you may name an anonymous donor
         "email": "hao@example.vn",
         "phone": "0912345678",
         "unit_name": "Thị trấn Đồng Đăng",
     }
-    assert service.contact(funds, "01", ident) is None  # another province's donation
-    assert service.contact(funds, "20", "d-unknown") is None
-    assert service.receipt(funds, "01", ident) is None
+    assert service.contact(other_province(funds), ident) is None  # another province's donation
+    assert service.contact(funds, "d-unknown") is None
+    assert service.receipt(other_province(funds), ident) is None
