@@ -12,11 +12,12 @@ so a commit is settled at once and nothing is ever pending; those cases are the 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from khuyenhoc.tenancy import UnitPath
 from services.fund.domain import FundState, Posting, fund_id, posting_from_record
+from services.fund.records import Disbursement, Donation, Entry, Fee
 
 Document = dict[str, Any]
 
@@ -99,7 +100,7 @@ class InMemoryFunds:
             for name, value in counter["increments"].items():
                 found[name] = found.get(name, 0) + value
 
-    def pending_transactions(self) -> list[Document]:
+    def pending_entries(self) -> list[Entry]:
         return []  # committed and settled at once
 
     def pending_plan(self, posting_id: str) -> Document | None:
@@ -107,26 +108,52 @@ class InMemoryFunds:
 
     # --- ledger and records -------------------------------------------------------------------
 
-    def transaction(self, ident: str) -> Document | None:
-        return self.collections["transactions"].get(ident)
+    def entry(self, ident: str) -> Entry | None:
+        found = self.collections["transactions"].get(ident)
+        return Entry.from_document(found) if found else None
 
-    def transactions_of(self, ident: str, until: str | None = None) -> list[Document]:
+    def entries_of(self, ident: str, until: str | None = None) -> list[Entry]:
         return [
-            t
+            Entry.from_document(t)
             for t in self.collections["transactions"].values()
             if t["fund_id"] == ident and (until is None or t["date"] <= until)
         ]
 
-    def all_transactions(self) -> Iterable[Document]:
-        return list(self.collections["transactions"].values())
+    def all_entries(self) -> list[Entry]:
+        """In booking order."""
+        return [Entry.from_document(t) for t in self.collections["transactions"].values()]
 
-    def insert_proposal(self, proposal: Document) -> None:
-        self.collections["disbursements"][proposal["_id"]] = {**proposal, "tenant": self.tenant}
+    def insert_proposal(self, proposal: Disbursement) -> None:
+        self.collections["disbursements"][proposal.id] = proposal.document()
 
-    def record(self, collection: str, ident: str) -> Document | None:
-        return self.collections[collection].get(ident)
+    def donation(self, ident: str) -> Donation | None:
+        found = self.collections["donations"].get(ident)
+        return Donation.from_document(found) if found else None
 
-    def page(
+    def disbursement(self, ident: str) -> Disbursement | None:
+        found = self.collections["disbursements"].get(ident)
+        return Disbursement.from_document(found) if found else None
+
+    def fee(self, ident: str) -> Fee | None:
+        found = self.collections["fees"].get(ident)
+        return Fee.from_document(found) if found else None
+
+    def donations_page(self, ident: str, after: str | None, limit: int) -> list[Donation]:
+        return [Donation.from_document(d) for d in self._page("donations", ident, after, limit)]
+
+    def disbursements_page(self, ident: str, after: str | None, limit: int) -> list[Disbursement]:
+        found = self._page("disbursements", ident, after, limit)
+        return [Disbursement.from_document(d) for d in found]
+
+    def donations_in(self, ident: str, start: str, end: str) -> list[Donation]:
+        found = self._in_period("donations", ident, start, end)
+        return [Donation.from_document(d) for d in found]
+
+    def disbursements_in(self, ident: str, start: str, end: str) -> list[Disbursement]:
+        found = self._in_period("disbursements", ident, start, end)
+        return [Disbursement.from_document(d) for d in found]
+
+    def _page(
         self,
         collection: str,
         ident: str,
@@ -145,9 +172,9 @@ class InMemoryFunds:
         ]
         return sorted(found, key=lambda d: d["sort_key"])[: max(0, limit)]
 
-    def in_period(self, collection: str, ident: str, start: str, end: str) -> list[Document]:
+    def _in_period(self, collection: str, ident: str, start: str, end: str) -> list[Document]:
         since, until = start.replace("-", ""), end.replace("-", "")
-        return self.page(collection, ident, None, 1_000_000, since=since, until=f"{until}|~")
+        return self._page(collection, ident, None, 1_000_000, since=since, until=f"{until}|~")
 
     # --- figures ------------------------------------------------------------------------------
 

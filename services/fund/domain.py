@@ -35,6 +35,7 @@ from services.fund.ledger import (
     check_amount,
 )
 from services.fund.publication import donor_key, public_beneficiary, public_donor_name
+from services.fund.records import Disbursement, Donation
 
 VIETNAM = timezone(timedelta(hours=7))  # no daylight saving: a fixed offset is exact
 
@@ -449,21 +450,20 @@ def plan_fee(state: FundState, data: Mapping[str, Any], now: datetime, today: da
 
 
 def plan_disbursement(
-    state: FundState, proposal: Mapping[str, Any], approval: Mapping[str, Any], now: datetime
+    state: FundState, proposal: Disbursement, approval: Mapping[str, Any], now: datetime
 ) -> Posting:
     """The payment of an approved proposal: never below zero, dated after every booked movement."""
-    amount = int(proposal["amount"])
     day: date = approval["paid_on"]
     t = ledger.disbursement(
-        proposal["_id"],
+        proposal.id,
         state.id,
         day,
-        amount,
-        purpose=proposal["purpose"],
+        proposal.amount,
+        purpose=proposal.purpose,
         description=messages.disbursement_description(
-            proposal["purpose"], public_beneficiary(proposal["beneficiary"], day)
+            proposal.purpose, public_beneficiary(proposal.beneficiary, day)
         ),
-        reference=proposal["_id"],
+        reference=proposal.id,
     )
     approved = {
         "status": DisbursementStatus.APPROVED.value,
@@ -471,11 +471,11 @@ def plan_disbursement(
         "approved_at": now.isoformat(),
         "paid_on": day.isoformat(),
         "decision": approval.get("decision"),
-        "sort_key": sort_key(day, proposal["_id"]),
+        "sort_key": sort_key(day, proposal.id),
     }
-    event = disbursed_event({**proposal, **approved}, state.unit_path, now)
+    event = disbursed_event({**proposal.document(), **approved}, state.unit_path, now)
     return Posting(
-        id=proposal["_id"],
+        id=proposal.id,
         fund_id=state.id,
         balance_change=admit(state, t),
         day=day,
@@ -484,13 +484,13 @@ def plan_disbursement(
         documents=(
             {
                 "collection": "disbursements",
-                "id": proposal["_id"],
+                "id": proposal.id,
                 "guard": {"status": DisbursementStatus.PROPOSED.value},
                 "set": approved,
             },
         ),
         event=event,
-        result={"disbursementId": proposal["_id"]},
+        result={"disbursementId": proposal.id},
     )
 
 
@@ -557,14 +557,14 @@ def posting_from_record(record: Mapping[str, Any]) -> Posting:
 def plan_reversal(
     state: FundState,
     original: Transaction,
-    original_doc: Mapping[str, Any] | None,
+    donation: Donation | None,
     reason: str,
     today: date,
     now: datetime,
-    partner: tuple[FundState, Transaction, Mapping[str, Any]] | None = None,
+    partner: tuple[FundState, Transaction] | None = None,
 ) -> Posting:
     """A correction: the mirror of ``original``, dated today; a reversal that would take the fund
-    below zero is refused. ``original_doc`` is the donation's record when a donation is reversed.
+    below zero is refused. ``donation`` is the donation's record when a donation is reversed.
     A transfer is reversed as a whole: ``state`` is the fund that received it (it pays back) and
     ``partner`` the fund that sent it."""
     if original.kind == Kind.REVERSAL:
@@ -573,10 +573,10 @@ def plan_reversal(
     change = admit(state, mirror)
     counters = [unit_counter(state, today.year, figures_of(mirror, original))]
     documents: list[dict[str, Any]] = []
-    if original.kind == Kind.DONATION and original_doc is not None:
+    if original.kind == Kind.DONATION and donation is not None:
         # the honour roll lists the net gifts of a year: a reversed gift leaves its year's roll
         counters += donor_counters(
-            state, int(original_doc["receipt_year"]), original_doc["donor"], -original.amount, -1
+            state, donation.receipt_year, donation.donor, -original.amount, -1
         )
         documents.append(
             {
@@ -600,7 +600,7 @@ def plan_reversal(
         )
     follow_up = None
     if partner is not None:
-        other_state, other_original, _ = partner
+        other_state, other_original = partner
         other = ledger.reversal(other_original, today, reason)
         receiving = Posting(
             id=other.id,

@@ -17,7 +17,7 @@ from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
-from services.fund import documents, service, store
+from services.fund import answers, documents, service, store
 from services.fund.ledger import LedgerError
 from services.fund.messages import MESSAGES
 from services.fund.schemas import (
@@ -58,53 +58,91 @@ class FundService(ObservableService):
         """The fund's documents of one province; nothing else is reachable through it."""
         return store.FundStore(TenantDatabase(self.db, tenant))
 
-    def _movement(self, schema: Any, payload: dict[str, Any], use_case: Any) -> dict[str, Any]:
+    def _movement(
+        self,
+        schema: Any,
+        payload: dict[str, Any],
+        use_case: Callable[[service.Funds, dict[str, Any]], Any],
+        answer: Callable[[Any], dict[str, Any]],
+    ) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(schema(), payload)
-            done: dict[str, Any] = _translated(lambda: use_case(self._store(data["tenant"]), data))
+            done = _translated(lambda: use_case(self._store(data["tenant"]), data))
             self.outbox.kick()
-            return done
+            return answer(done)
 
         return answered(run)
 
     @rpc
     def record_donation(self, payload: dict[str, Any]) -> dict[str, Any]:
         """``{"donation": {...}, "created": bool}`` or ``{"errors": [...]}``."""
-        return self._movement(DonationSchema, payload, service.record_donation)
+        return self._movement(
+            DonationSchema,
+            payload,
+            service.record_donation,
+            lambda done: answers.booked("donation", answers.DonationAnswer(), done),
+        )
 
     @rpc
     def propose_disbursement(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(ProposeSchema, payload, service.propose_disbursement)
+        return self._movement(
+            ProposeSchema,
+            payload,
+            service.propose_disbursement,
+            lambda done: {"disbursement": answers.DisbursementAnswer().dump(done)},
+        )
 
     @rpc
     def approve_disbursement(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(ApproveSchema, payload, service.approve_disbursement)
+        return self._movement(
+            ApproveSchema,
+            payload,
+            service.approve_disbursement,
+            lambda done: answers.booked("disbursement", answers.DisbursementAnswer(), done),
+        )
 
     @rpc
     def record_transfer(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(TransferSchema, payload, service.record_transfer)
+        return self._movement(
+            TransferSchema,
+            payload,
+            service.record_transfer,
+            lambda done: answers.booked("transfer", answers.TransferAnswer(), done),
+        )
 
     @rpc
     def record_fee(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(FeeSchema, payload, service.record_fee)
+        return self._movement(
+            FeeSchema,
+            payload,
+            service.record_fee,
+            lambda done: answers.booked("fee", answers.FeeAnswer(), done),
+        )
 
     @rpc
     def reverse_entry(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(ReverseSchema, payload, service.reverse_entry)
+        return self._movement(
+            ReverseSchema,
+            payload,
+            service.reverse_entry,
+            lambda done: {"reversal": answers.EntryAnswer().dump(done)},
+        )
 
     @rpc
     def disbursement(self, tenant: str, ident: str) -> dict[str, Any] | None:
         """A proposal or payment of ``tenant`` (for the gateway's scope check)."""
-        return service.proposal(self._store(tenant), ident)
+        found = service.proposal(self._store(tenant), ident)
+        return found.document() if found else None
 
     @rpc
     def entry(self, tenant: str, ident: str) -> dict[str, Any] | None:
         """A ledger transaction of ``tenant`` (a transfer by its id: its receiving leg)."""
-        return service.entry(self._store(tenant), ident)
+        found = service.entry(self._store(tenant), ident)
+        return answers.StoredEntryAnswer().dump(found) if found else None
 
     @rpc
     def fund(self, tenant: str, unit: dict[str, Any]) -> dict[str, Any]:
-        return service.fund_view(self._store(tenant), unit)
+        return answers.FundAnswer().dump(service.fund_view(self._store(tenant), unit))
 
     @rpc
     def statement(self, tenant: str, code: str, start: str, end: str) -> dict[str, Any]:
@@ -120,13 +158,15 @@ class FundService(ObservableService):
     def donations(
         self, tenant: str, code: str, after: str | None = None, first: int = 50
     ) -> dict[str, Any]:
-        return service.page(self._store(tenant), "donations", code, after, first)
+        found = service.donations(self._store(tenant), code, after, first)
+        return answers.page(answers.DonationAnswer(), found)
 
     @rpc
     def disbursements(
         self, tenant: str, code: str, after: str | None = None, first: int = 50
     ) -> dict[str, Any]:
-        return service.page(self._store(tenant), "disbursements", code, after, first)
+        found = service.disbursements(self._store(tenant), code, after, first)
+        return answers.page(answers.DisbursementAnswer(), found)
 
     @rpc
     def stats(self, tenant: str, unit_path: str, from_year: int, to_year: int) -> dict[str, int]:
@@ -134,7 +174,8 @@ class FundService(ObservableService):
 
     @rpc
     def honour_roll(self, tenant: str, code: str, year: int, first: int = 10) -> list[dict]:
-        return service.honour_roll(self._store(tenant), code, year, first)
+        found = service.honour_roll(self._store(tenant), code, year, first)
+        return list(answers.HonourLineAnswer().dump(found, many=True))
 
     @rpc
     def approvers(self, tenant: str) -> list[str]:
@@ -174,8 +215,9 @@ class FundService(ObservableService):
         found = service.receipt(self._store(tenant), donation_id)
         if found is None:
             return None
-        content = base64.b64encode(documents.receipt_pdf(found)).decode("ascii")
-        return {**found, "content": content}
+        receipt: dict[str, Any] = answers.ReceiptAnswer().dump(found)
+        content = base64.b64encode(documents.receipt_pdf(receipt)).decode("ascii")
+        return {**receipt, "content": content}
 
     @rpc
     def contact(self, tenant: str, donation_id: str) -> dict[str, Any] | None:

@@ -53,6 +53,7 @@ from services.fund.domain import (
     fund_id,
     posting_from_record,
 )
+from services.fund.records import Disbursement, Donation, Entry, Fee
 
 __all__ = ["AllTenantsSettlement", "ConcurrentChange", "FundStore", "prepare"]
 
@@ -303,9 +304,13 @@ class FundStore:
         for doc in self.funds.find({PENDING_COUNT: {"$gt": 0}}, {"pending": 1}):
             yield from (doc.get("pending") or {}).values()
 
-    def pending_transactions(self) -> list[dict[str, Any]]:
+    def pending_entries(self) -> list[Entry]:
         """Ledger transactions committed but not yet written out (their funds count them)."""
-        return [t for record in self._pending_records() for t in record.get("transactions") or ()]
+        return [
+            Entry.from_document(t)
+            for record in self._pending_records()
+            for t in record.get("transactions") or ()
+        ]
 
     def pending_plan(self, posting_id: str) -> dict[str, Any] | None:
         """A movement committed and not yet written out: its planned record. Its event may
@@ -319,25 +324,51 @@ class FundStore:
 
     # --- ledger and records ---------------------------------------------------------------------
 
-    def transaction(self, ident: str) -> dict[str, Any] | None:
-        return self.transactions.find_one({"_id": ident})
+    def entry(self, ident: str) -> Entry | None:
+        found = self.transactions.find_one({"_id": ident})
+        return Entry.from_document(found) if found else None
 
-    def transactions_of(self, ident: str, until: str | None = None) -> list[dict[str, Any]]:
+    def entries_of(self, ident: str, until: str | None = None) -> list[Entry]:
         query: dict[str, Any] = {"fund_id": ident}
         if until:
             query["date"] = {"$lte": until}
-        return list(self.transactions.find(query))
+        return [Entry.from_document(doc) for doc in self.transactions.find(query)]
 
-    def all_transactions(self) -> Iterable[dict[str, Any]]:
-        return list(self.transactions.find({}))
+    def all_entries(self) -> list[Entry]:
+        return [Entry.from_document(doc) for doc in self.transactions.find({})]
 
-    def insert_proposal(self, proposal: dict[str, Any]) -> None:
-        self.db[DISBURSEMENTS].insert_one(proposal)
+    def insert_proposal(self, proposal: Disbursement) -> None:
+        self.db[DISBURSEMENTS].insert_one(proposal.document())
 
-    def record(self, collection: str, ident: str) -> dict[str, Any] | None:
-        return self.db[collection].find_one({"_id": ident})
+    def donation(self, ident: str) -> Donation | None:
+        found = self.db[DONATIONS].find_one({"_id": ident})
+        return Donation.from_document(found) if found else None
 
-    def page(
+    def disbursement(self, ident: str) -> Disbursement | None:
+        found = self.db[DISBURSEMENTS].find_one({"_id": ident})
+        return Disbursement.from_document(found) if found else None
+
+    def fee(self, ident: str) -> Fee | None:
+        found = self.db[FEES].find_one({"_id": ident})
+        return Fee.from_document(found) if found else None
+
+    def donations_page(self, ident: str, after: str | None, limit: int) -> list[Donation]:
+        return [Donation.from_document(d) for d in self._page(DONATIONS, ident, after, limit)]
+
+    def disbursements_page(self, ident: str, after: str | None, limit: int) -> list[Disbursement]:
+        found = self._page(DISBURSEMENTS, ident, after, limit)
+        return [Disbursement.from_document(d) for d in found]
+
+    def donations_in(self, ident: str, start: str, end: str) -> list[Donation]:
+        """A fund's donations received ``start``..``end`` (ISO days)."""
+        return [Donation.from_document(d) for d in self._in_period(DONATIONS, ident, start, end)]
+
+    def disbursements_in(self, ident: str, start: str, end: str) -> list[Disbursement]:
+        """A fund's payments dated ``start``..``end`` (and proposals, whose key sorts last)."""
+        found = self._in_period(DISBURSEMENTS, ident, start, end)
+        return [Disbursement.from_document(d) for d in found]
+
+    def _page(
         self,
         collection: str,
         ident: str,
@@ -359,11 +390,11 @@ class FundStore:
             self.db[collection].find(query).sort("sort_key", ASCENDING).limit(max(0, limit))
         )
 
-    def in_period(self, collection: str, ident: str, start: str, end: str) -> list[dict[str, Any]]:
+    def _in_period(self, collection: str, ident: str, start: str, end: str) -> list[dict[str, Any]]:
         """A fund's donations or disbursements dated ``start``..``end`` (sort keys begin with
         the day, so this is one indexed range)."""
         since, until = start.replace("-", ""), end.replace("-", "")
-        return self.page(collection, ident, None, 1_000_000, since=since, until=f"{until}|~")
+        return self._page(collection, ident, None, 1_000_000, since=since, until=f"{until}|~")
 
     # --- figures ----------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 ids, codes and paths of another province's fund, finds nothing and changes nothing; the one
 cross-tenant class (``AllTenantsSettlement``) settles each province's plans in that province."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -41,7 +42,7 @@ def _donate(funds, unit, key):
         "amount": 1_000_000,
         "received_on": date(2024, 10, 2),
     }
-    return service.record_donation(funds, data, now=NOW)["donation"]
+    return service.record_donation(funds, data, now=NOW).record
 
 
 def _proposal(funds, unit):
@@ -53,7 +54,7 @@ def _proposal(funds, unit):
         "beneficiary": {"kind": "student", "name": "Nguyễn Văn An"},
         "by": "officer",
     }
-    return service.propose_disbursement(funds, data, now=NOW)["disbursement"]
+    return service.propose_disbursement(funds, data, now=NOW)
 
 
 def _everything(db):
@@ -73,22 +74,22 @@ def test_a_fund_store_finds_nothing_of_another_province(db):
 
     assert lang_son.get(fund) is None
     assert lang_son.all_funds() == []
-    assert lang_son.transaction(gift["id"]) is None
-    assert lang_son.transactions_of(fund) == []
-    assert list(lang_son.all_transactions()) == []
-    assert lang_son.record(store.DONATIONS, gift["id"]) is None
-    assert lang_son.record(store.DISBURSEMENTS, proposal["id"]) is None
-    assert lang_son.page(store.DONATIONS, fund, None, 10) == []
-    assert lang_son.in_period(store.DONATIONS, fund, "2024-01-01", "2024-12-31") == []
+    assert lang_son.entry(gift.id) is None
+    assert lang_son.entries_of(fund) == []
+    assert lang_son.all_entries() == []
+    assert lang_son.donation(gift.id) is None
+    assert lang_son.disbursement(proposal.id) is None
+    assert lang_son.donations_page(fund, None, 10) == []
+    assert lang_son.donations_in(fund, "2024-01-01", "2024-12-31") == []
     assert lang_son.counters_under(UnitPath.parse("01")) == []
     assert lang_son.donors_of("00001", 2024) == []
-    assert lang_son.pending_transactions() == []
-    assert lang_son.pending_plan(gift["id"]) is None
+    assert lang_son.pending_entries() == []
+    assert lang_son.pending_plan(gift.id) is None
     # and so every use case reading through it
-    assert service.receipt(lang_son, gift["id"]) is None
-    assert service.contact(lang_son, gift["id"]) is None
-    assert service.proposal(lang_son, proposal["id"]) is None
-    assert service.entry(lang_son, gift["id"]) is None
+    assert service.receipt(lang_son, gift.id) is None
+    assert service.contact(lang_son, gift.id) is None
+    assert service.proposal(lang_son, proposal.id) is None
+    assert service.entry(lang_son, gift.id) is None
     assert service.stats(lang_son, UnitPath.parse("01"), 2024, 2024)["donations_total"] == 0
     assert service.honour_roll(lang_son, "00001", 2024) == []
     assert service.reconcile(lang_son)["funds"] == 0
@@ -106,11 +107,11 @@ def test_a_fund_store_changes_nothing_of_another_province(db):
     with pytest.raises(CrossTenantWrite):
         lang_son.ensure(HA_NOI, NOW.isoformat())
     with pytest.raises(CrossTenantWrite):
-        lang_son.insert_proposal({"_id": "p-x", "tenant": "01", "fund_id": fund})
-    lang_son.settle(fund, gift["id"], {"documents": [], "transactions": []})
+        lang_son.insert_proposal(replace(proposal, id="p-x"))
+    lang_son.settle(fund, gift.id, {"documents": [], "transactions": []})
     record = {
         "documents": [
-            {"collection": store.DISBURSEMENTS, "id": proposal["id"], "set": {"status": "X"}}
+            {"collection": store.DISBURSEMENTS, "id": proposal.id, "set": {"status": "X"}}
         ],
         "counters": [
             {
@@ -124,7 +125,7 @@ def test_a_fund_store_changes_nothing_of_another_province(db):
     lang_son.settle(fund, "x-2", record)
     assert store.AllTenantsSettlement(db).settle_pending(grace=0) == 0
     assert _everything(db) == before  # the other province's counter id collides: not counted
-    assert ha_noi.record(store.DISBURSEMENTS, proposal["id"])["status"] == "PROPOSED"
+    assert ha_noi.disbursement(proposal.id).status == "PROPOSED"
     assert ha_noi.get(fund)["balance"] == 1_000_000
 
 
@@ -149,5 +150,5 @@ def test_the_sweep_settles_each_provinces_plans_in_that_province(db):
     assert store.AllTenantsSettlement(db).settle_pending() == 2
     for tenant in ("01", "20"):
         funds = _funds(db, tenant)
-        assert [t["tenant"] for t in funds.all_transactions()] == [tenant]
+        assert [t.tenant for t in funds.all_entries()] == [tenant]
         assert service.reconcile(funds)["discrepancies"] == []

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khuyenhoc.tenancy import UnitPath
-from services.fund import domain, ledger, service
+from services.fund import ledger, service
 from services.fund.ledger import MAX_AMOUNT, DonationKind, Kind, LedgerError, Purpose
 from tests.fakes_fund import InMemoryFunds
 
@@ -54,7 +54,7 @@ def _now(day: date) -> datetime:
 
 
 def _balance(funds: InMemoryFunds, unit: dict) -> int:
-    return int(service.fund_view(funds, unit)["balance"])
+    return service.fund_view(funds, unit).balance
 
 
 def _share(funds: InMemoryFunds, unit: dict, percent: int) -> int:
@@ -120,13 +120,13 @@ class History:
                         "by": "officer",
                     },
                     now=_now(self.day),
-                )["disbursement"]
+                )
                 self.before = self.funds.snapshot()  # a proposal moves no money
                 # a back-dated payment is refused when the fund moved since that day
                 paid_on = self.day - timedelta(days=back)
                 data = {
                     "tenant": "20",
-                    "disbursement_id": proposed["id"],
+                    "disbursement_id": proposed.id,
                     "paid_on": paid_on,
                     "by": "chair",
                 }
@@ -144,9 +144,9 @@ class History:
             case ("reverse", index, gap):
                 self._advance(gap)
                 originals = sorted(
-                    t["_id"]
-                    for t in funds.all_transactions()
-                    if t["reverses"] is None and t["kind"] != Kind.TRANSFER_OUT
+                    t.id
+                    for t in funds.all_entries()
+                    if t.reverses is None and t.kind != Kind.TRANSFER_OUT
                 )
                 if not originals:
                     raise LedgerError("nothing_to_reverse")
@@ -161,7 +161,7 @@ class History:
                     # the same request again is answered, not booked again
                     before = self.funds.snapshot()
                     again = USE_CASES[kind](funds, data, now=_now(day))
-                    assert again["created"] is False
+                    assert again.created is False
                     assert self.funds.snapshot() == before
             case _:
                 raise AssertionError(op)
@@ -171,7 +171,7 @@ class History:
 
     def _request(self, kind: str, data: dict) -> None:
         done = USE_CASES[kind](self.funds, data, now=_now(self.day))
-        assert done.get("created", True)
+        assert getattr(done, "created", True)
         self.requests.append((kind, data, self.day))
 
 
@@ -185,9 +185,7 @@ USE_CASES = {
 
 
 def _entries(funds: InMemoryFunds) -> list[ledger.Entry]:
-    return [
-        e for doc in funds.all_transactions() for e in domain.transaction_from_document(doc).entries
-    ]
+    return [e for found in funds.all_entries() for e in found.transaction().entries]
 
 
 def _check_books(funds: InMemoryFunds) -> None:
@@ -197,8 +195,8 @@ def _check_books(funds: InMemoryFunds) -> None:
     assert all(0 <= b <= MAX_AMOUNT for b in stored.values())
     assert ledger.reconcile(entries, stored) == []
     assert service.reconcile(funds)["discrepancies"] == []
-    for doc in funds.all_transactions():
-        assert isinstance(doc["amount"], int) and 0 < doc["amount"] <= MAX_AMOUNT
+    for found in funds.all_entries():
+        assert isinstance(found.amount, int) and 0 < found.amount <= MAX_AMOUNT
 
 
 def _check_receipts(funds: InMemoryFunds) -> None:
@@ -226,9 +224,9 @@ def test_no_fund_below_zero_books_balanced_and_receipts_without_gaps(ops):
         history.run(n, op)
         _check_books(history.funds)
         _check_receipts(history.funds)
-    for t in history.funds.all_transactions():
-        if t["kind"] in (Kind.DONATION, Kind.MEMBERSHIP_FEE):
-            total_in += t["amount"]
+    for t in history.funds.all_entries():
+        if t.kind in (Kind.DONATION, Kind.MEMBERSHIP_FEE):
+            total_in += t.amount
     # transfers move money, they never create it
     assert sum(s.balance for s in history.funds.states.values()) <= total_in
 
@@ -268,21 +266,17 @@ def test_statements_add_up_over_any_split_of_the_period(ops, a, b, c):
 def test_reversing_everything_returns_every_balance_to_zero(ops):
     history = _play(ops)
     funds = history.funds
-    reversed_ids = {t["reverses"] for t in funds.all_transactions() if t["reverses"]}
-    open_ = [
-        t
-        for t in funds.all_transactions()
-        if t["reverses"] is None and t["_id"] not in reversed_ids
-    ]
+    reversed_ids = {t.reverses for t in funds.all_entries() if t.reverses}
+    open_ = [t for t in funds.all_entries() if t.reverses is None and t.id not in reversed_ids]
     # money paid out comes back first, then transfers (latest first), then the money that came in
-    # (all_transactions is in booking order)
-    paid = [t for t in open_ if t["kind"] == Kind.DISBURSEMENT]
-    moved = [t for t in open_ if t["kind"] == Kind.TRANSFER_IN][::-1]
-    came_in = [t for t in open_ if t["kind"] in (Kind.DONATION, Kind.MEMBERSHIP_FEE)]
+    # (all_entries is in booking order)
+    paid = [t for t in open_ if t.kind == Kind.DISBURSEMENT]
+    moved = [t for t in open_ if t.kind == Kind.TRANSFER_IN][::-1]
+    came_in = [t for t in open_ if t.kind in (Kind.DONATION, Kind.MEMBERSHIP_FEE)]
     todo = paid + moved + came_in
     history.day += timedelta(days=1)
     for t in todo:
-        entry = t["_id"].removesuffix("/in")
+        entry = t.id.removesuffix("/in")
         service.reverse_entry(
             funds,
             {"tenant": "20", "entry_id": entry, "reason": "Đảo toàn bộ"},
