@@ -27,7 +27,7 @@ from services.fund.messages import MESSAGES, refusal_text
 
 __all__ = ["MESSAGES", "refused"]
 
-_BASE = field_messages(MESSAGES)
+_BASE: dict[str, Any] = dict(field_messages(MESSAGES))
 
 
 class _Edge(EdgeSchema):
@@ -122,7 +122,7 @@ class DonorSchema(Schema):
         validate=validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error=MESSAGES["phone"]),
     )
 
-    def load(self, data: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def load(self, data: Any, **kwargs: Any) -> Any:
         loaded = super().load(data, **kwargs)
         loaded["name"] = clean(loaded["name"])
         loaded["kind"] = loaded.get("kind") or DonorKind.PERSON.value
@@ -170,7 +170,7 @@ class BeneficiarySchema(Schema):
     reason = _text(1000, required=False)
     achievement = _text(500, required=False)
 
-    def load(self, data: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def load(self, data: Any, **kwargs: Any) -> Any:
         loaded = super().load(data, **kwargs)
         return {k: clean(v) if isinstance(v, str) else v for k, v in loaded.items()}
 
