@@ -272,21 +272,6 @@ def transaction_document(t: Transaction, state: FundState, at: datetime) -> dict
     }
 
 
-def transaction_from_document(doc: Mapping[str, Any]) -> Transaction:
-    return Transaction(
-        id=doc["_id"],
-        fund_id=doc["fund_id"],
-        kind=Kind(doc["kind"]),
-        date=date.fromisoformat(doc["date"]),
-        amount=int(doc["amount"]),
-        debit=ledger.Account(doc["fund_id"], doc["debit"]),
-        credit=ledger.Account(doc["fund_id"], doc["credit"]),
-        description=doc.get("description") or "",
-        reference=doc.get("reference"),
-        reverses=doc.get("reverses"),
-    )
-
-
 def figures_of(t: Transaction, original: Transaction | None = None) -> dict[str, int]:
     """How a transaction moves its unit's figures in the year of its date. A reversal moves
     them back, in the year it is made, like the statement of that period shows it."""
