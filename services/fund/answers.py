@@ -134,6 +134,41 @@ class HonourLineAnswer(Schema):
     count = fields.Integer()
 
 
+class DiscrepancyAnswer(Schema):
+    fundId = fields.String(attribute="fund_id")
+    stored = fields.Integer()
+    computed = fields.Integer()
+
+
+class ReconciliationAnswer(Schema):
+    funds = fields.Integer()
+    transactions = fields.Integer()
+    balanced = fields.Boolean()
+    discrepancies = fields.List(fields.Nested(DiscrepancyAnswer))
+
+
+class PublicStatementAnswer(Schema):
+    """The public statement: its unit, then the statement's lines, donors and awards."""
+
+    unitCode = fields.String(attribute="unit_code")
+    unitName = fields.String(attribute="unit_name")
+    unitPath = fields.String(attribute="unit_path")
+    threshold = fields.Integer()
+    lines = fields.Raw()
+    donors = fields.Raw()
+    awards = fields.Raw()
+
+    @post_dump
+    def flat(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        lines = data.pop("lines")
+        return {
+            **{k: data[k] for k in ("unitCode", "unitName", "unitPath", "threshold")},
+            **lines,
+            "donors": data["donors"],
+            "awards": data["awards"],
+        }
+
+
 def booked(name: str, schema: Schema, result: Any) -> dict[str, Any]:
     """A movement's answer: ``{name: record, "created": bool}``."""
     return {name: schema.dump(result.record), "created": result.created}

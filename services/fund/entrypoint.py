@@ -227,7 +227,7 @@ class FundService(ObservableService):
 
     @rpc
     def reconcile(self, tenant: str) -> dict[str, Any]:
-        return service.reconcile(self._store(tenant))
+        return answers.ReconciliationAnswer().dump(service.reconcile(self._store(tenant)))
 
     @timer(interval=30)
     def settle_pending(self) -> None:
@@ -242,7 +242,7 @@ class FundService(ObservableService):
                 self._fund_settings(tenant).get("public_donor_threshold")
                 or DEFAULT_PUBLIC_THRESHOLD
             )
-        return _translated(
+        found = _translated(
             lambda: service.public_statement(
                 self._store(tenant),
                 unit,
@@ -251,6 +251,8 @@ class FundService(ObservableService):
                 threshold,
             )
         )
+        public: dict[str, Any] = answers.PublicStatementAnswer().dump(found)
+        return public
 
     def _fund_settings(self, tenant: str) -> dict[str, Any]:
         settings = (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}

@@ -270,6 +270,30 @@ class HonourLine:
 
 
 @dataclass(frozen=True)
+class Reconciliation:
+    """Does every fund's stored balance equal the sum of its entries?"""
+
+    funds: int
+    transactions: int
+    balanced: bool
+    discrepancies: list[ledger.Discrepancy]
+
+
+@dataclass(frozen=True)
+class PublicStatement:
+    """Công khai of one fund and period: the money lines (``publication.statement_lines``), the
+    donors named from ``threshold`` up, the awards by category."""
+
+    unit_code: str
+    unit_name: str
+    unit_path: str
+    threshold: int
+    lines: dict[str, Any]
+    donors: list[dict[str, Any]]
+    awards: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Page:
     items: list[Any] = field(default_factory=list)
     next_cursor: str | None = None

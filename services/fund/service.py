@@ -21,7 +21,9 @@ from services.fund.records import (
     FundView,
     HonourLine,
     Page,
+    PublicStatement,
     Receipt,
+    Reconciliation,
     Transfer,
 )
 
@@ -363,22 +365,22 @@ def public_statement(
     start: date,
     end: date,
     threshold: int,
-) -> dict[str, Any]:
+) -> PublicStatement:
     """Công khai: what anyone may read about a fund and period — money lines, donors at or
     above the threshold (anonymous ones unnamed), awards by category (minors by initials)."""
     ident = domain.fund_id(store.tenant, unit["code"])
     lines = statement(store, unit["code"], start, end)
     gifts = store.donations_in(ident, start.isoformat(), end.isoformat())
     paid = store.disbursements_in(ident, start.isoformat(), end.isoformat())
-    return {
-        "unitCode": unit["code"],
-        "unitName": unit.get("name") or unit["code"],
-        "unitPath": unit["path"],
-        "threshold": threshold,
-        **lines,
-        "donors": publication.public_donors(gifts, threshold),
-        "awards": publication.public_awards(paid)["categories"],
-    }
+    return PublicStatement(
+        unit_code=unit["code"],
+        unit_name=unit.get("name") or unit["code"],
+        unit_path=unit["path"],
+        threshold=threshold,
+        lines=lines,
+        donors=publication.public_donors(gifts, threshold),
+        awards=publication.public_awards(paid)["categories"],
+    )
 
 
 def receipt(store: Funds, donation_id: str) -> Receipt | None:
@@ -406,7 +408,7 @@ def contact(store: Funds, donation_id: str) -> dict[str, Any] | None:
     }
 
 
-def reconcile(store: Funds) -> dict[str, Any]:
+def reconcile(store: Funds) -> Reconciliation:
     """Does every fund's balance equal the sum of its entries? A movement committed but not yet
     written out counts with its planned transactions (its fund's balance already has it)."""
     booked = {e.id: e for e in store.pending_entries()}
@@ -414,15 +416,12 @@ def reconcile(store: Funds) -> dict[str, Any]:
     entries = [e for found in booked.values() for e in found.transaction().entries]
     funds = store.all_funds()
     balances = {f["_id"]: int(f.get("balance") or 0) for f in funds}
-    found = ledger.reconcile(entries, balances)
-    return {
-        "funds": len(funds),
-        "transactions": len(entries) // 2,
-        "balanced": ledger.trial_balance(entries),
-        "discrepancies": [
-            {"fundId": d.fund_id, "stored": d.stored, "computed": d.computed} for d in found
-        ],
-    }
+    return Reconciliation(
+        funds=len(funds),
+        transactions=len(entries) // 2,
+        balanced=ledger.trial_balance(entries),
+        discrepancies=ledger.reconcile(entries, balances),
+    )
 
 
 def _planned_document(record: Mapping[str, Any] | None, collection: str) -> Document | None:

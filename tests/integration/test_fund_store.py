@@ -11,6 +11,7 @@ from khuyenhoc.storage import TenantDatabase, service_database
 from khuyenhoc.tenancy import UnitPath
 from services.fund import service, store
 from services.fund.ledger import LedgerError
+from services.fund.records import Reconciliation
 
 COMMUNE = {
     "code": "06184",
@@ -119,7 +120,7 @@ def test_receipt_numbers_have_no_gaps_under_concurrency(funds):
         donate(funds, "next-year-0001", 5, on=date(2023, 5, 1)).record.receipt_number
         == "06184-2023-000001"
     )
-    assert service.reconcile(funds)["discrepancies"] == []
+    assert service.reconcile(funds).discrepancies == []
 
 
 def test_concurrent_approvals_cannot_overdraw(funds):
@@ -138,7 +139,7 @@ def test_concurrent_approvals_cannot_overdraw(funds):
     list(pool.imap(try_approve, proposals))
     assert sorted(outcomes) == ["insufficient_funds"] * 3 + ["paid"]
     assert balance(funds) == 300_000
-    assert service.reconcile(funds)["discrepancies"] == []
+    assert service.reconcile(funds).discrepancies == []
 
 
 def test_the_proposer_cannot_approve_and_an_approval_twice_pays_once(funds):
@@ -174,12 +175,9 @@ def test_a_reversal_restores_and_one_that_would_overdraw_is_refused(funds):
     assert figures["donations_total"] == 0 and figures["disbursed_total"] == 0
     assert figures["awards_count"] == 0 and figures["balance"] == 0
     assert service.honour_roll(funds, "20", 2024) == []
-    assert service.reconcile(funds) == {
-        "funds": 1,
-        "transactions": 4,
-        "balanced": True,
-        "discrepancies": [],
-    }
+    assert service.reconcile(funds) == Reconciliation(
+        funds=1, transactions=4, balanced=True, discrepancies=[]
+    )
 
 
 def test_transfers_fees_and_roll_ups(funds):
@@ -235,7 +233,7 @@ def test_transfers_fees_and_roll_ups(funds):
         funds, {"tenant": "20", "entry_id": transfer.id, "reason": "Sai"}, now=NOW
     )
     assert (balance(funds), balance(funds, DISTRICT)) == (3_000_000, 0)
-    assert service.reconcile(funds)["discrepancies"] == []
+    assert service.reconcile(funds).discrepancies == []
 
 
 def test_a_movement_left_half_done_is_finished_by_the_sweep(funds):
@@ -258,7 +256,7 @@ def test_a_movement_left_half_done_is_finished_by_the_sweep(funds):
     posting = domain.plan_donation(state, {**data, "content": "?"}, NOW, date(2024, 12, 20))
     record = {**posting.record(), "at": 0.0}
     assert funds._commit(state, posting, record)  # ... and the process dies here
-    assert service.reconcile(funds)["discrepancies"] == []
+    assert service.reconcile(funds).discrepancies == []
     # its event may already be out: the thank-you finds the receipt and the donor in the plan
     assert service.receipt(funds, posting.id).donation.receipt_number == "06184-2024-000001"
     assert service.contact(funds, posting.id)["name"] == "An"
@@ -268,7 +266,7 @@ def test_a_movement_left_half_done_is_finished_by_the_sweep(funds):
     figures = service.stats(funds, UnitPath.parse("20"), 2024, 2024)
     assert (figures["donations_count"], figures["donations_total"]) == (1, 10)
     assert service.honour_roll(funds, "183", 2024)[0].name == "Nhà hảo tâm ẩn danh"
-    assert service.reconcile(funds)["discrepancies"] == []
+    assert service.reconcile(funds).discrepancies == []
 
 
 def test_a_young_plan_is_left_to_its_request_and_a_retry_answers_from_it(funds):

@@ -92,7 +92,7 @@ def test_a_fund_store_finds_nothing_of_another_province(db):
     assert service.entry(lang_son, gift.id) is None
     assert service.stats(lang_son, UnitPath.parse("01"), 2024, 2024)["donations_total"] == 0
     assert service.honour_roll(lang_son, "00001", 2024) == []
-    assert service.reconcile(lang_son)["funds"] == 0
+    assert service.reconcile(lang_son).funds == 0
 
 
 def test_a_fund_store_changes_nothing_of_another_province(db):
@@ -151,4 +151,4 @@ def test_the_sweep_settles_each_provinces_plans_in_that_province(db):
     for tenant in ("01", "20"):
         funds = _funds(db, tenant)
         assert [t.tenant for t in funds.all_entries()] == [tenant]
-        assert service.reconcile(funds)["discrepancies"] == []
+        assert service.reconcile(funds).discrepancies == []

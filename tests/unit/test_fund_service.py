@@ -164,7 +164,7 @@ def test_a_transfer_moves_money_once_and_is_reversed_in_both_funds(funds):
     data = {"tenant": "20", "entry_id": moved.record.id, "reason": "Sai"}
     service.reverse_entry(funds, data, now=NOW)
     assert (balance(funds), balance(funds, DISTRICT)) == (3_000_000, 0)
-    assert service.reconcile(funds)["discrepancies"] == []
+    assert service.reconcile(funds).discrepancies == []
 
 
 def test_fees_go_to_a_branch_once_a_year(funds):
@@ -197,9 +197,15 @@ def test_reading_a_fund_pages_receipts_and_the_public_statement(funds):
     assert service.contact(funds, first.items[0].id)["email"] == "a@b.vn"
     assert service.contact(funds, "d-unknown") is None
     public = service.public_statement(funds, COMMUNE, date(2024, 1, 1), date(2024, 12, 31), 1)
-    assert public["closing"] == 3_000_003
-    assert "Nhà hảo tâm ẩn danh" in [d["name"] for d in public["donors"]]
+    assert public.lines["closing"] == 3_000_003
+    assert "Nhà hảo tâm ẩn danh" in [d["name"] for d in public.donors]
     assert "a@b.vn" not in str(public)
+    dumped = answers.PublicStatementAnswer().dump(public)
+    assert (dumped["unitCode"], dumped["closing"], dumped["donors"]) == (
+        "06184",
+        3_000_003,
+        public.donors,
+    )
     with pytest.raises(LedgerError) as inverted:
         service.statement(funds, "06184", date(2024, 2, 1), date(2024, 1, 1))
     assert (inverted.value.key, inverted.value.field) == ("invalid_period", "from")

@@ -194,7 +194,7 @@ def _check_books(funds: InMemoryFunds) -> None:
     stored = {ident: state.balance for ident, state in funds.states.items()}
     assert all(0 <= b <= MAX_AMOUNT for b in stored.values())
     assert ledger.reconcile(entries, stored) == []
-    assert service.reconcile(funds)["discrepancies"] == []
+    assert service.reconcile(funds).discrepancies == []
     for found in funds.all_entries():
         assert isinstance(found.amount, int) and 0 < found.amount <= MAX_AMOUNT
 
