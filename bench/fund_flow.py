@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.common import percentile, running_platform
 from khuyenhoc.auth import Role
-from services.fund.ledger import format_dong
+from services.fund.messages import format_dong
 
 DONATE = """mutation($input: DonationInput!) { recordDonation(input: $input) {
   donation { receiptNumber } } }"""

@@ -7,15 +7,17 @@ import argparse
 from typing import Any
 
 from khuyenhoc.config import load_config
-from khuyenhoc.storage import service_database
-from services.fund import service, store
-from services.fund.ledger import format_dong
+from khuyenhoc.storage import TenantDatabase, service_database
+from services.fund import answers, service, store
+from services.fund.messages import format_dong
 
 
 def reconcile(config: dict[str, Any], tenant: str) -> dict[str, Any]:
     db = service_database(config, "fund")
     store.prepare(db)
-    return service.reconcile(store.FundStore(db), tenant)
+    found = service.reconcile(store.FundStore(TenantDatabase(db, tenant)))
+    reconciliation: dict[str, Any] = answers.ReconciliationAnswer().dump(found)
+    return reconciliation
 
 
 def add_commands(subparsers: Any) -> None:

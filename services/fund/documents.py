@@ -14,7 +14,7 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from services.fund.ledger import format_dong
+from services.fund.messages import format_dong
 
 FONTS = Path(__file__).parent / "fonts"
 DONOR_KINDS = {

@@ -7,6 +7,10 @@ small — balance, the day of its latest movement, the last receipt number per y
 movement is *planned* here against that state: the plan (a :class:`Posting`) names the ledger
 transactions to keep, the figures to count and the event to publish, and the store commits it in
 one atomic write of the fund's document (see ``store.py``).
+
+Every ledger transaction a fund books passes :func:`admit`, the single gate for posting: the
+plans call it, the store commits only what a plan returned, and the property tests
+(tests/unit/test_ledger_properties.py) drive the same plans through an in-memory store.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
@@ -22,7 +26,7 @@ from typing import Any
 from khuyenhoc.envelope import new_event
 from khuyenhoc.events import DISBURSED, DONATED
 from khuyenhoc.tenancy import UnitPath
-from services.fund import ledger
+from services.fund import ledger, messages
 from services.fund.ledger import (
     CASH,
     Kind,
@@ -31,6 +35,7 @@ from services.fund.ledger import (
     check_amount,
 )
 from services.fund.publication import donor_key, public_beneficiary, public_donor_name
+from services.fund.records import Disbursement, Donation
 
 VIETNAM = timezone(timedelta(hours=7))  # no daylight saving: a fixed offset is exact
 
@@ -136,6 +141,11 @@ class FundState:
     receipts: Mapping[str, int] = field(default_factory=dict)
     version: int = 0
 
+    def next_receipt(self, year: int) -> int:
+        """The sequence of the next receipt of ``year``: one more than the last, so none is
+        skipped or reused (the commit writes it in the same atomic write as the donation)."""
+        return int(self.receipts.get(str(year), 0)) + 1
+
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> FundState:
         last = doc.get("last_day")
@@ -170,6 +180,21 @@ class Posting:
     result: dict[str, Any] = field(default_factory=dict)
     content: str = ""
 
+    def applied_to(self, state: FundState) -> FundState:
+        """The fund after this posting is committed: what the store's atomic write sets (and
+        what the in-memory store of the tests keeps)."""
+        last_day = self.day if state.last_day is None else max(state.last_day, self.day)
+        receipts = dict(state.receipts)
+        if self.receipt_year is not None:
+            receipts[str(self.receipt_year)] = state.next_receipt(self.receipt_year)
+        return replace(
+            state,
+            balance=state.balance + self.balance_change,
+            last_day=last_day,
+            receipts=receipts,
+            version=state.version + 1,
+        )
+
     def record(self) -> dict[str, Any]:
         """What the fund document keeps as ``pending.<id>`` until the posting is settled."""
         return {
@@ -182,29 +207,47 @@ class Posting:
         }
 
 
+class ConcurrentChange(RuntimeError):
+    """The fund kept changing under us for too long; the caller may try again."""
+
+
+def admit(state: FundState, t: Transaction) -> int:
+    """The single gate for posting: may the fund in ``state`` book ``t``? Returns the change of
+    its cash (negative for a payment) or raises, so a refused movement changes nothing.
+
+    A payment (money out, also the reversal of money in) is covered by the balance and dated
+    on or after the fund's latest movement; money in never takes the balance past int64. That
+    each transaction (so each reversal, whose id is derived from its original's) is booked once
+    is the commit's: a posting id the fund already holds is answered, not booked again."""
+    if t.fund_id != state.id:
+        raise LedgerError("wrong_fund")
+    if t.pays_out:
+        check_pay_out(state, t.amount, t.date)
+        return -t.amount
+    check_pay_in(state, t.amount)
+    return t.amount
+
+
 def check_pay_out(state: FundState, amount: int, on: date) -> None:
     """A payment comes after every movement already booked (so the current balance is the
     balance on that day and every later one) and must be covered by it: no statement ever shows
     a fund below zero."""
     if state.last_day and on < state.last_day:
-        raise LedgerError(
-            "payment_before_last_movement",
-            f"Ngày chi không được trước ngày của giao dịch gần nhất ({state.last_day:%d/%m/%Y}).",
-        )
+        raise LedgerError("payment_before_last_movement", last_day=state.last_day)
     if state.balance < amount:
         raise ledger.InsufficientFunds(state.unit_code, state.balance, amount)
 
 
 def check_pay_in(state: FundState, amount: int) -> None:
     if state.balance + amount > ledger.MAX_AMOUNT:
-        raise LedgerError("balance_too_large", "Số dư quỹ vượt quá giới hạn cho phép.")
+        raise LedgerError("balance_too_large")
 
 
 def check_day(day: date, today: date) -> None:
     if day > today:
-        raise LedgerError("future_date", "Ngày giao dịch không được sau hôm nay.")
+        raise LedgerError("future_date")
     if day.year < 2000:
-        raise LedgerError("invalid_date", "Ngày giao dịch không hợp lệ.")
+        raise LedgerError("invalid_date")
 
 
 def transaction_document(t: Transaction, state: FundState, at: datetime) -> dict[str, Any]:
@@ -227,21 +270,6 @@ def transaction_document(t: Transaction, state: FundState, at: datetime) -> dict
         "reverses": t.reverses,
         "at": at.isoformat(),
     }
-
-
-def transaction_from_document(doc: Mapping[str, Any]) -> Transaction:
-    return Transaction(
-        id=doc["_id"],
-        fund_id=doc["fund_id"],
-        kind=Kind(doc["kind"]),
-        date=date.fromisoformat(doc["date"]),
-        amount=int(doc["amount"]),
-        debit=ledger.Account(doc["fund_id"], doc["debit"]),
-        credit=ledger.Account(doc["fund_id"], doc["credit"]),
-        description=doc.get("description") or "",
-        reference=doc.get("reference"),
-        reverses=doc.get("reverses"),
-    )
 
 
 def figures_of(t: Transaction, original: Transaction | None = None) -> dict[str, int]:
@@ -311,10 +339,9 @@ def plan_donation(state: FundState, data: Mapping[str, Any], now: datetime, toda
     amount = check_amount(data["amount"])
     day: date = data["received_on"]
     check_day(day, today)
-    check_pay_in(state, amount)
     ident = donation_id(state.id, data["idempotency_key"])
     year = day.year
-    sequence = int(state.receipts.get(str(year), 0)) + 1
+    sequence = state.next_receipt(year)
     receipt = ledger.receipt_number(receipt_code(state.unit_code), year, sequence)
     donor = data["donor"]
     t = ledger.donation(
@@ -323,7 +350,7 @@ def plan_donation(state: FundState, data: Mapping[str, Any], now: datetime, toda
         day,
         amount,
         kind=data["kind"],
-        description=f"Ủng hộ: {public_donor_name(donor)}",
+        description=messages.donation_description(public_donor_name(donor)),
         reference=receipt,
     )
     record = {
@@ -353,7 +380,7 @@ def plan_donation(state: FundState, data: Mapping[str, Any], now: datetime, toda
     return Posting(
         id=ident,
         fund_id=state.id,
-        balance_change=amount,
+        balance_change=admit(state, t),
         day=day,
         transactions=(transaction_document(t, state, now),),
         counters=(
@@ -373,14 +400,13 @@ def plan_fee(state: FundState, data: Mapping[str, Any], now: datetime, today: da
     amount = check_amount(data["amount"])
     day: date = data["paid_on"]
     check_day(day, today)
-    check_pay_in(state, amount)
     ident = fee_id(state.id, data["member_id"], data["year"])
     t = ledger.membership_fee(
         ident,
         state.id,
         day,
         amount,
-        description=f"Hội phí năm {data['year']}",
+        description=messages.fee_description(data["year"]),
         reference=data["member_id"],
     )
     record = {
@@ -398,7 +424,7 @@ def plan_fee(state: FundState, data: Mapping[str, Any], now: datetime, today: da
     return Posting(
         id=ident,
         fund_id=state.id,
-        balance_change=amount,
+        balance_change=admit(state, t),
         day=day,
         transactions=(transaction_document(t, state, now),),
         counters=(unit_counter(state, day.year, figures_of(t)),),
@@ -409,21 +435,20 @@ def plan_fee(state: FundState, data: Mapping[str, Any], now: datetime, today: da
 
 
 def plan_disbursement(
-    state: FundState, proposal: Mapping[str, Any], approval: Mapping[str, Any], now: datetime
+    state: FundState, proposal: Disbursement, approval: Mapping[str, Any], now: datetime
 ) -> Posting:
     """The payment of an approved proposal: never below zero, dated after every booked movement."""
-    amount = int(proposal["amount"])
     day: date = approval["paid_on"]
-    check_pay_out(state, amount, day)
     t = ledger.disbursement(
-        proposal["_id"],
+        proposal.id,
         state.id,
         day,
-        amount,
-        purpose=proposal["purpose"],
-        description=f"{ledger.LABELS['disbursements.' + proposal['purpose']]}: "
-        f"{public_beneficiary(proposal['beneficiary'], day)}",
-        reference=proposal["_id"],
+        proposal.amount,
+        purpose=proposal.purpose,
+        description=messages.disbursement_description(
+            proposal.purpose, public_beneficiary(proposal.beneficiary, day)
+        ),
+        reference=proposal.id,
     )
     approved = {
         "status": DisbursementStatus.APPROVED.value,
@@ -431,26 +456,26 @@ def plan_disbursement(
         "approved_at": now.isoformat(),
         "paid_on": day.isoformat(),
         "decision": approval.get("decision"),
-        "sort_key": sort_key(day, proposal["_id"]),
+        "sort_key": sort_key(day, proposal.id),
     }
-    event = disbursed_event({**proposal, **approved}, state.unit_path, now)
+    event = disbursed_event({**proposal.document(), **approved}, state.unit_path, now)
     return Posting(
-        id=proposal["_id"],
+        id=proposal.id,
         fund_id=state.id,
-        balance_change=-amount,
+        balance_change=admit(state, t),
         day=day,
         transactions=(transaction_document(t, state, now),),
         counters=(unit_counter(state, day.year, figures_of(t)),),
         documents=(
             {
                 "collection": "disbursements",
-                "id": proposal["_id"],
+                "id": proposal.id,
                 "guard": {"status": DisbursementStatus.PROPOSED.value},
                 "set": approved,
             },
         ),
         event=event,
-        result={"disbursementId": proposal["_id"]},
+        result={"disbursementId": proposal.id},
     )
 
 
@@ -464,15 +489,15 @@ def plan_transfer(
     commits both legs' plan; the receiving leg is then applied to the other fund."""
     amount = check_amount(data["amount"])
     day: date = data["on"]
-    check_pay_out(source, amount, day)
     ident = transfer_id(source.id, data["idempotency_key"])
     out, into = ledger.transfer(
         source.id, target.id, ident, day, amount, description=data.get("description") or ""
     )
+    paid = admit(source, out)
     receiving = Posting(
         id=into.id,
         fund_id=target.id,
-        balance_change=amount,
+        balance_change=admit(target, into),
         day=day,
         transactions=(transaction_document(into, target, now),),
         counters=(unit_counter(target, day.year, figures_of(into)),),
@@ -480,7 +505,7 @@ def plan_transfer(
     return Posting(
         id=out.id,
         fund_id=source.id,
-        balance_change=-amount,
+        balance_change=paid,
         day=day,
         transactions=(transaction_document(out, source, now),),
         counters=(unit_counter(source, day.year, figures_of(out)),),
@@ -517,29 +542,26 @@ def posting_from_record(record: Mapping[str, Any]) -> Posting:
 def plan_reversal(
     state: FundState,
     original: Transaction,
-    original_doc: Mapping[str, Any] | None,
+    donation: Donation | None,
     reason: str,
     today: date,
     now: datetime,
-    partner: tuple[FundState, Transaction, Mapping[str, Any]] | None = None,
+    partner: tuple[FundState, Transaction] | None = None,
 ) -> Posting:
     """A correction: the mirror of ``original``, dated today; a reversal that would take the fund
-    below zero is refused. ``original_doc`` is the donation's record when a donation is reversed.
+    below zero is refused. ``donation`` is the donation's record when a donation is reversed.
     A transfer is reversed as a whole: ``state`` is the fund that received it (it pays back) and
     ``partner`` the fund that sent it."""
     if original.kind == Kind.REVERSAL:
-        raise LedgerError("reversal_of_reversal", "Không thể đảo một bút toán đảo.")
+        raise LedgerError("reversal_of_reversal")
     mirror = ledger.reversal(original, today, reason)
-    if mirror.pays_out:
-        check_pay_out(state, mirror.amount, today)
-    else:
-        check_pay_in(state, mirror.amount)
+    change = admit(state, mirror)
     counters = [unit_counter(state, today.year, figures_of(mirror, original))]
     documents: list[dict[str, Any]] = []
-    if original.kind == Kind.DONATION and original_doc is not None:
+    if original.kind == Kind.DONATION and donation is not None:
         # the honour roll lists the net gifts of a year: a reversed gift leaves its year's roll
         counters += donor_counters(
-            state, int(original_doc["receipt_year"]), original_doc["donor"], -original.amount, -1
+            state, donation.receipt_year, donation.donor, -original.amount, -1
         )
         documents.append(
             {
@@ -563,12 +585,12 @@ def plan_reversal(
         )
     follow_up = None
     if partner is not None:
-        other_state, other_original, _ = partner
+        other_state, other_original = partner
         other = ledger.reversal(other_original, today, reason)
         receiving = Posting(
             id=other.id,
             fund_id=other_state.id,
-            balance_change=other.amount if not other.pays_out else -other.amount,
+            balance_change=admit(other_state, other),
             day=today,
             transactions=(transaction_document(other, other_state, now),),
             counters=(unit_counter(other_state, today.year, figures_of(other, other_original)),),
@@ -577,7 +599,7 @@ def plan_reversal(
     return Posting(
         id=mirror.id,
         fund_id=state.id,
-        balance_change=-mirror.amount if mirror.pays_out else mirror.amount,
+        balance_change=change,
         day=today,
         transactions=(transaction_document(mirror, state, now),),
         counters=tuple(counters),

@@ -4,28 +4,42 @@ public statement; a timer that finishes movements a crash left half-done."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
 from khuyenhoc.outbox import OutboxRelay
-from khuyenhoc.storage import MongoDatabase
+from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
-from services.fund import documents, service, store
+from services.fund import answers, documents, service, store
+from services.fund.ledger import LedgerError
+from services.fund.messages import MESSAGES
 from services.fund.schemas import (
-    MESSAGES,
     ApproveSchema,
     DonationSchema,
     FeeSchema,
     ProposeSchema,
     ReverseSchema,
     TransferSchema,
+    refused,
 )
+
+T = TypeVar("T")
+
+
+def _translated(use_case: Callable[[], T]) -> T:
+    """A refusal of the rules becomes field errors in Vietnamese with wire names."""
+    try:
+        return use_case()
+    except LedgerError as exc:
+        raise refused(exc) from None
+
 
 DEFAULT_APPROVERS = ("authority",)
 DEFAULT_PUBLIC_THRESHOLD = 1_000_000
@@ -40,63 +54,103 @@ class FundService(ObservableService):
     db = MongoDatabase(prepare=store.prepare)
     outbox = OutboxRelay(*store.OUTBOX_COLLECTIONS)
 
-    def _store(self) -> store.FundStore:
-        return store.FundStore(self.db)
+    def _store(self, tenant: str) -> store.FundStore:
+        """The fund's documents of one province; nothing else is reachable through it."""
+        return store.FundStore(TenantDatabase(self.db, tenant))
 
-    def _movement(self, schema: Any, payload: dict[str, Any], use_case: Any) -> dict[str, Any]:
+    def _movement(
+        self,
+        schema: Any,
+        payload: dict[str, Any],
+        use_case: Callable[[service.Funds, dict[str, Any]], Any],
+        answer: Callable[[Any], dict[str, Any]],
+    ) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(schema(), payload)
-            done = use_case(self._store(), data)
+            done = _translated(lambda: use_case(self._store(data["tenant"]), data))
             self.outbox.kick()
-            return done
+            return answer(done)
 
         return answered(run)
 
     @rpc
     def record_donation(self, payload: dict[str, Any]) -> dict[str, Any]:
         """``{"donation": {...}, "created": bool}`` or ``{"errors": [...]}``."""
-        return self._movement(DonationSchema, payload, service.record_donation)
+        return self._movement(
+            DonationSchema,
+            payload,
+            service.record_donation,
+            lambda done: answers.booked("donation", answers.DonationAnswer(), done),
+        )
 
     @rpc
     def propose_disbursement(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(ProposeSchema, payload, service.propose_disbursement)
+        return self._movement(
+            ProposeSchema,
+            payload,
+            service.propose_disbursement,
+            lambda done: {"disbursement": answers.DisbursementAnswer().dump(done)},
+        )
 
     @rpc
     def approve_disbursement(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(ApproveSchema, payload, service.approve_disbursement)
+        return self._movement(
+            ApproveSchema,
+            payload,
+            service.approve_disbursement,
+            lambda done: answers.booked("disbursement", answers.DisbursementAnswer(), done),
+        )
 
     @rpc
     def record_transfer(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(TransferSchema, payload, service.record_transfer)
+        return self._movement(
+            TransferSchema,
+            payload,
+            service.record_transfer,
+            lambda done: answers.booked("transfer", answers.TransferAnswer(), done),
+        )
 
     @rpc
     def record_fee(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(FeeSchema, payload, service.record_fee)
+        return self._movement(
+            FeeSchema,
+            payload,
+            service.record_fee,
+            lambda done: answers.booked("fee", answers.FeeAnswer(), done),
+        )
 
     @rpc
     def reverse_entry(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._movement(ReverseSchema, payload, service.reverse_entry)
+        return self._movement(
+            ReverseSchema,
+            payload,
+            service.reverse_entry,
+            lambda done: {"reversal": answers.EntryAnswer().dump(done)},
+        )
 
     @rpc
     def disbursement(self, tenant: str, ident: str) -> dict[str, Any] | None:
         """A proposal or payment of ``tenant`` (for the gateway's scope check)."""
-        return service.proposal(self._store(), tenant, ident)
+        found = service.proposal(self._store(tenant), ident)
+        return found.document() if found else None
 
     @rpc
     def entry(self, tenant: str, ident: str) -> dict[str, Any] | None:
         """A ledger transaction of ``tenant`` (a transfer by its id: its receiving leg)."""
-        found = self._store().transaction(ident) or self._store().transaction(f"{ident}/in")
-        return found if found and found["tenant"] == tenant else None
+        found = service.entry(self._store(tenant), ident)
+        return answers.StoredEntryAnswer().dump(found) if found else None
 
     @rpc
     def fund(self, tenant: str, unit: dict[str, Any]) -> dict[str, Any]:
-        return service.fund_view(self._store(), tenant, unit)
+        return answers.FundAnswer().dump(service.fund_view(self._store(tenant), unit))
 
     @rpc
     def statement(self, tenant: str, code: str, start: str, end: str) -> dict[str, Any]:
         return answered(
-            lambda: service.statement(
-                self._store(), tenant, code, date.fromisoformat(start), date.fromisoformat(end)
+            lambda: _translated(
+                lambda: service.statement(
+                    self._store(tenant), code, date.fromisoformat(start), date.fromisoformat(end)
+                )
             )
         )
 
@@ -104,24 +158,24 @@ class FundService(ObservableService):
     def donations(
         self, tenant: str, code: str, after: str | None = None, first: int = 50
     ) -> dict[str, Any]:
-        return service.page(self._store(), "donations", tenant, code, after, first)
+        found = service.donations(self._store(tenant), code, after, first)
+        return answers.page(answers.DonationAnswer(), found)
 
     @rpc
     def disbursements(
         self, tenant: str, code: str, after: str | None = None, first: int = 50
     ) -> dict[str, Any]:
-        return service.page(self._store(), "disbursements", tenant, code, after, first)
+        found = service.disbursements(self._store(tenant), code, after, first)
+        return answers.page(answers.DisbursementAnswer(), found)
 
     @rpc
     def stats(self, tenant: str, unit_path: str, from_year: int, to_year: int) -> dict[str, int]:
-        path = UnitPath.parse(unit_path)
-        if path.tenant != tenant:
-            return {}
-        return service.stats(self._store(), path, from_year, to_year)
+        return service.stats(self._store(tenant), UnitPath.parse(unit_path), from_year, to_year)
 
     @rpc
     def honour_roll(self, tenant: str, code: str, year: int, first: int = 10) -> list[dict]:
-        return service.honour_roll(self._store(), tenant, code, year, first)
+        found = service.honour_roll(self._store(tenant), code, year, first)
+        return list(answers.HonourLineAnswer().dump(found, many=True))
 
     @rpc
     def approvers(self, tenant: str) -> list[str]:
@@ -158,26 +212,27 @@ class FundService(ObservableService):
     @rpc
     def receipt(self, tenant: str, donation_id: str) -> dict[str, Any] | None:
         """A donation's receipt: its data and the printable PDF (base64), or None."""
-        found = service.receipt(self._store(), tenant, donation_id)
+        found = service.receipt(self._store(tenant), donation_id)
         if found is None:
             return None
-        content = base64.b64encode(documents.receipt_pdf(found)).decode("ascii")
-        return {**found, "content": content}
+        receipt: dict[str, Any] = answers.ReceiptAnswer().dump(found)
+        content = base64.b64encode(documents.receipt_pdf(receipt)).decode("ascii")
+        return {**receipt, "content": content}
 
     @rpc
     def contact(self, tenant: str, donation_id: str) -> dict[str, Any] | None:
         """The donor of a donation of ``tenant``, for the thank-you: ``{name, email, phone,
         unit_name}``, or None (unknown, or another province's)."""
-        return service.contact(self._store(), tenant, donation_id)
+        return service.contact(self._store(tenant), donation_id)
 
     @rpc
     def reconcile(self, tenant: str) -> dict[str, Any]:
-        return service.reconcile(self._store(), tenant)
+        return answers.ReconciliationAnswer().dump(service.reconcile(self._store(tenant)))
 
     @timer(interval=30)
     def settle_pending(self) -> None:
         """Finish movements whose request died between the commit and the settling."""
-        self._store().settle_pending()
+        store.AllTenantsSettlement(self.db).settle_pending()
 
     def _public(
         self, tenant: str, unit: dict[str, Any], start: str, end: str, threshold: int | None
@@ -187,14 +242,17 @@ class FundService(ObservableService):
                 self._fund_settings(tenant).get("public_donor_threshold")
                 or DEFAULT_PUBLIC_THRESHOLD
             )
-        return service.public_statement(
-            self._store(),
-            tenant,
-            unit,
-            date.fromisoformat(start),
-            date.fromisoformat(end),
-            threshold,
+        found = _translated(
+            lambda: service.public_statement(
+                self._store(tenant),
+                unit,
+                date.fromisoformat(start),
+                date.fromisoformat(end),
+                threshold,
+            )
         )
+        public: dict[str, Any] = answers.PublicStatementAnswer().dump(found)
+        return public
 
     def _fund_settings(self, tenant: str) -> dict[str, Any]:
         settings = (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}

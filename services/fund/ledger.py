@@ -3,8 +3,10 @@
 The demand on every fund is "đúng mục đích, công khai, minh bạch": each đồng that comes in or goes
 out must be traceable to its source or purpose, and the published figures must add up. So money is
 an exact ``int`` of đồng (never float or Decimal), every movement is an immutable transaction of
-two equal entries, mistakes are corrected by reversal rather than by editing, and a fund can never
-pay out more than it holds. Standard library only: no transport, no database.
+two equal entries, mistakes are corrected by reversal rather than by editing. Whether a fund may
+book a transaction (never below zero, never past int64, each id once) is decided at one gate,
+``domain.admit``, against the fund's stored state: production and the property tests both post
+through it. Standard library only: no transport, no database, no user text (``messages.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
@@ -25,32 +27,31 @@ MAX_AMOUNT = 9_223_372_036_854_775_807
 
 
 class LedgerError(ValueError):
-    """A movement the ledger refuses. ``message`` is shown to users (Vietnamese); ``key`` is a
-    stable English code for programs and translations."""
+    """A movement the rules refuse: ``key`` is a stable English code, ``params`` what the
+    message needs, ``field`` the request field (snake_case) it concerns once a use case knows it.
+    The Vietnamese text is the edge's (``messages.refusal_text``)."""
 
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, field: str | None = None, **params: object) -> None:
+        super().__init__(key)
         self.key = key
-        self.message = message
+        self.field = field
+        self.params = params
+
+    def on(self, field: str) -> LedgerError:
+        """The same refusal, about ``field`` (a field already named is kept)."""
+        if self.field is None:
+            self.field = field
+        return self
 
 
 class InsufficientFunds(LedgerError):
     """A payment that would take a fund below zero: a fund only spends what it has received."""
 
     def __init__(self, fund_id: str, available: int, amount: int) -> None:
-        super().__init__(
-            "insufficient_funds",
-            f"Quỹ {fund_id} không đủ số dư: hiện còn {format_dong(available)} đồng, "
-            f"không thể chi {format_dong(amount)} đồng.",
-        )
+        super().__init__("insufficient_funds", fund_id=fund_id, available=available, amount=amount)
         self.fund_id = fund_id
         self.available = available
         self.amount = amount
-
-
-def format_dong(amount: int) -> str:
-    """Vietnamese thousands separator: 76180000 -> "76.180.000"."""
-    return f"{amount:,}".replace(",", ".")
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -89,25 +90,6 @@ SPENDING_ACCOUNTS: tuple[str, ...] = (*(f"disbursements.{p}" for p in Purpose), 
 
 ACCOUNT_NAMES = frozenset((CASH, *INCOME_ACCOUNTS, *SPENDING_ACCOUNTS))
 
-LABELS: Mapping[str, str] = MappingProxyType(
-    {
-        CASH: "Tiền của quỹ",
-        "donations.cash": "Ủng hộ bằng tiền",
-        "donations.in_kind": "Ủng hộ bằng hiện vật (quy ra tiền)",
-        MEMBERSHIP_FEES: "Hội phí",
-        OTHER_INCOME: "Thu khác",
-        TRANSFERS_IN: "Nhận chuyển quỹ",
-        "disbursements.scholarship": "Học bổng",
-        "disbursements.award": "Khen thưởng",
-        "disbursements.university_prize": "Thưởng tân sinh viên",
-        "disbursements.sponsorship": "Con nuôi khuyến học",
-        "disbursements.community_learning": "Hỗ trợ học tập cộng đồng",
-        "disbursements.other": "Chi khác",
-        TRANSFERS_OUT: "Chuyển quỹ",
-    }
-)
-"""Vietnamese line labels for the transparency report."""
-
 
 @dataclass(frozen=True, order=True)
 class Account:
@@ -119,9 +101,9 @@ class Account:
 
     def __post_init__(self) -> None:
         if not isinstance(self.fund_id, str) or not self.fund_id.strip():
-            raise LedgerError("fund_required", "Phải chỉ rõ quỹ.")
+            raise LedgerError("fund_required")
         if self.name not in ACCOUNT_NAMES:
-            raise LedgerError("unknown_account", f"Tài khoản không hợp lệ: {self.name}.")
+            raise LedgerError("unknown_account", name=self.name)
 
 
 def cash_account(fund_id: str) -> Account:
@@ -165,20 +147,18 @@ class Entry:
 def check_amount(amount: object) -> int:
     """An amount is a positive whole number of đồng that the store can hold exactly."""
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise LedgerError("amount_not_integer", "Số tiền phải là số nguyên đồng.")
+        raise LedgerError("amount_not_integer")
     if amount <= 0:
-        raise LedgerError("amount_not_positive", "Số tiền phải lớn hơn 0 đồng.")
+        raise LedgerError("amount_not_positive")
     if amount > MAX_AMOUNT:
-        raise LedgerError(
-            "amount_too_large", f"Số tiền vượt quá giới hạn {format_dong(MAX_AMOUNT)} đồng."
-        )
+        raise LedgerError("amount_too_large", limit=MAX_AMOUNT)
     return amount
 
 
 def _check_date(value: object) -> date:
     # datetime is a date too, but cannot be compared with one: a ledger day is a plain date
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise LedgerError("invalid_date", "Ngày giao dịch không hợp lệ.")
+        raise LedgerError("invalid_date")
     return value
 
 
@@ -200,17 +180,17 @@ class Transaction:
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
-            raise LedgerError("transaction_id_required", "Phải có mã giao dịch.")
+            raise LedgerError("transaction_id_required")
         check_amount(self.amount)
         _check_date(self.date)
         if self.debit.fund_id != self.fund_id or self.credit.fund_id != self.fund_id:
-            raise LedgerError("foreign_account", "Hai tài khoản phải thuộc cùng quỹ của giao dịch.")
+            raise LedgerError("foreign_account")
         if self.debit == self.credit:
-            raise LedgerError("same_account", "Không thể ghi nợ và ghi có cùng một tài khoản.")
+            raise LedgerError("same_account")
         if CASH not in (self.debit.name, self.credit.name):
-            raise LedgerError("no_cash_side", "Mỗi giao dịch phải làm thay đổi tiền của quỹ.")
+            raise LedgerError("no_cash_side")
         if (self.kind == Kind.REVERSAL) != (self.reverses is not None):
-            raise LedgerError("reversal_mismatch", "Bút toán đảo phải chỉ rõ giao dịch gốc.")
+            raise LedgerError("reversal_mismatch")
 
     @property
     def entries(self) -> tuple[Entry, Entry]:
@@ -262,9 +242,7 @@ def donation(
     try:
         kind = DonationKind(kind)
     except ValueError:
-        raise LedgerError(
-            "unknown_donation_kind", f"Hình thức ủng hộ không hợp lệ: {kind}."
-        ) from None
+        raise LedgerError("unknown_donation_kind", kind=kind) from None
     return _income(
         Kind.DONATION, f"donations.{kind}", id, fund_id, date, amount, description, reference
     )
@@ -314,7 +292,7 @@ def disbursement(
     try:
         purpose = Purpose(purpose)
     except ValueError:
-        raise LedgerError("unknown_purpose", f"Mục đích chi không hợp lệ: {purpose}.") from None
+        raise LedgerError("unknown_purpose", purpose=purpose) from None
     return Transaction(
         id=id,
         fund_id=fund_id,
@@ -334,7 +312,7 @@ def transfer(
     """Money moved between two funds (e.g. a commune fund to the district's): one transaction in
     each fund, sharing the transfer id as reference, so the total over funds is unchanged."""
     if from_fund == to_fund:
-        raise LedgerError("same_fund_transfer", "Không thể chuyển tiền trong cùng một quỹ.")
+        raise LedgerError("same_fund_transfer")
     out = Transaction(
         id=f"{id}/out",
         fund_id=from_fund,
@@ -365,15 +343,14 @@ def reversal(
 ) -> Transaction:
     """The mirror of ``original`` (same accounts, sides swapped), dated when the mistake is
     corrected. A reversal itself cannot be reversed: post a new transaction instead. That an
-    original is reversed only once is checked when posting (``Ledger.post``)."""
+    original is reversed only once is the fund's gate's (``domain.admit``): the reversal's id is
+    derived from the original's, and a fund books an id once."""
     if original.reverses is not None:
-        raise LedgerError("reversal_of_reversal", "Không thể đảo một bút toán đảo.")
+        raise LedgerError("reversal_of_reversal")
     if not isinstance(reason, str) or not reason.strip():
-        raise LedgerError("reason_required", "Phải nêu lý do đảo bút toán.")
+        raise LedgerError("reason_required")
     if _check_date(date) < original.date:
-        raise LedgerError(
-            "reversal_before_original", "Ngày đảo bút toán không được trước ngày giao dịch gốc."
-        )
+        raise LedgerError("reversal_before_original")
     return Transaction(
         id=id or f"{original.id}/reversal",
         fund_id=original.fund_id,
@@ -404,36 +381,6 @@ def balance(entries: Iterable[Entry], account: Account) -> int:
 def fund_balance(entries: Iterable[Entry], fund_id: str) -> int:
     """What the fund holds: the balance of its cash account."""
     return balance(entries, cash_account(fund_id))
-
-
-def _cash_movements(entries: Iterable[Entry], fund_id: str) -> dict[date, int]:
-    cash = cash_account(fund_id)
-    by_day: dict[date, int] = defaultdict(int)
-    for e in entries:
-        if e.account == cash:
-            by_day[e.date] += e.amount if e.side == Side.DEBIT else -e.amount
-    return by_day
-
-
-def check_can_pay(
-    entries: Iterable[Entry], fund_id: str, amount: int, on: date | None = None
-) -> None:
-    """Refuse a payment the fund cannot cover. With ``on`` (a back-dated payment), the balance at
-    the end of that day and of every later day must cover it, so no published statement ever shows
-    a negative balance."""
-    check_amount(amount)
-    by_day = _cash_movements(entries, fund_id)
-    if on is None:
-        available = sum(by_day.values())
-    else:
-        # the balance at the end of ``on`` (even a day without movements), then after each later day
-        available = sum(v for d, v in by_day.items() if d <= on)
-        running = available
-        for day in sorted(d for d in by_day if d > on):
-            running += by_day[day]
-            available = min(available, running)
-    if available < amount:
-        raise InsufficientFunds(fund_id, available, amount)
 
 
 def trial_balance(entries: Iterable[Entry]) -> bool:
@@ -475,113 +422,6 @@ def reconcile(entries: Iterable[Entry], stored_balances: Mapping[str, int]) -> l
     ]
 
 
-# --- the ledger: the single gate for posting ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ledger:
-    """The transactions accepted so far. ``post`` returns a new ledger or raises, so a refused
-    movement changes nothing."""
-
-    transactions: tuple[Transaction, ...] = ()
-    _by_id: Mapping[str, Transaction] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if len(self._by_id) != len(self.transactions):
-            object.__setattr__(self, "_by_id", {t.id: t for t in self.transactions})
-
-    @property
-    def entries(self) -> tuple[Entry, ...]:
-        return tuple(e for t in self.transactions for e in t.entries)
-
-    def get(self, transaction_id: str) -> Transaction | None:
-        return self._by_id.get(transaction_id)
-
-    def reversal_of(self, transaction_id: str) -> Transaction | None:
-        return next((t for t in self.transactions if t.reverses == transaction_id), None)
-
-    def post(self, *transactions: Transaction) -> Ledger:
-        """Accept all of ``transactions`` or none: ids are unique, a transaction is reversed at most
-        once and only if it exists, both legs of a transfer (or of its reversal) go together, and
-        no fund goes below zero or beyond int64."""
-        by_id = dict(self._by_id)
-        entries = list(self.entries)
-        for t in transactions:
-            if t.id in by_id:
-                raise LedgerError("duplicate_transaction", f"Mã giao dịch {t.id} đã tồn tại.")
-            if t.reverses is not None:
-                self._check_reversal(t, by_id)
-            if t.pays_out:
-                check_can_pay(entries, t.fund_id, t.amount, on=t.date)
-            elif fund_balance(entries, t.fund_id) + t.amount > MAX_AMOUNT:
-                raise LedgerError(
-                    "balance_too_large", f"Số dư quỹ {t.fund_id} vượt quá giới hạn cho phép."
-                )
-            by_id[t.id] = t
-            entries.extend(t.entries)
-        new = (*self.transactions, *transactions)
-        _check_transfers_paired(new, transactions, by_id)
-        return Ledger(new, by_id)
-
-    @staticmethod
-    def _check_reversal(t: Transaction, by_id: Mapping[str, Transaction]) -> None:
-        original = by_id.get(t.reverses)  # type: ignore[arg-type]
-        if original is None:
-            raise LedgerError("unknown_transaction", f"Không tìm thấy giao dịch gốc {t.reverses}.")
-        if original.reverses is not None:
-            raise LedgerError("reversal_of_reversal", "Không thể đảo một bút toán đảo.")
-        if any(o.reverses == original.id for o in by_id.values()):
-            raise LedgerError(
-                "already_reversed", f"Giao dịch {original.id} đã được đảo bút toán trước đó."
-            )
-        if (
-            t.fund_id != original.fund_id
-            or t.amount != original.amount
-            or (t.debit, t.credit) != (original.credit, original.debit)
-            or t.date < original.date
-        ):
-            raise LedgerError(
-                "not_a_mirror", f"Bút toán đảo không khớp với giao dịch gốc {original.id}."
-            )
-
-
-_TRANSFER_KINDS = (Kind.TRANSFER_OUT, Kind.TRANSFER_IN)
-
-
-def _check_transfers_paired(
-    all_txs: Iterable[Transaction], batch: Iterable[Transaction], by_id: Mapping[str, Transaction]
-) -> None:
-    """A transfer leg alone (or the reversal of one leg) would create or destroy money across
-    funds; the legs of a transfer are matched through their shared reference."""
-    touched = set()
-    for t in batch:
-        original = by_id.get(t.reverses) if t.reverses else t
-        if original is not None and original.kind in _TRANSFER_KINDS:
-            touched.add(original.reference)
-    if not touched:
-        return
-    legs: dict[str | None, list[Transaction]] = defaultdict(list)
-    reversed_ids = {t.reverses for t in all_txs if t.reverses}
-    for t in all_txs:
-        if t.kind in _TRANSFER_KINDS and t.reference in touched:
-            legs[t.reference].append(t)
-    for ref in touched:
-        pair = legs[ref]
-        kinds = sorted(t.kind for t in pair)
-        paired = (
-            kinds == sorted(_TRANSFER_KINDS)
-            and pair[0].amount == pair[1].amount
-            and pair[0].date == pair[1].date
-            and pair[0].fund_id != pair[1].fund_id
-            and (pair[0].id in reversed_ids) == (pair[1].id in reversed_ids)
-        )
-        if not paired:
-            raise LedgerError(
-                "unpaired_transfer",
-                f"Giao dịch chuyển quỹ {ref} phải ghi (hoặc đảo) đồng thời cả hai quỹ.",
-            )
-
-
 # --- receipt numbers ----------------------------------------------------------------------------
 
 
@@ -603,11 +443,11 @@ def receipt_number(fund_code: str, year: int, sequence: int) -> str:
     """The printed number of a receipt (NĐ 93/2021: a receipt on request), e.g. 06184-2024-000123.
     Gap-free numbering per fund and year is the store's job; this is only the format."""
     if not isinstance(fund_code, str) or not _FUND_CODE.fullmatch(fund_code):
-        raise LedgerError("invalid_fund_code", f"Mã quỹ không hợp lệ: {fund_code!r}.")
+        raise LedgerError("invalid_fund_code", code=fund_code)
     if isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999:
-        raise LedgerError("invalid_year", f"Năm không hợp lệ: {year!r}.")
+        raise LedgerError("invalid_year", year=year)
     if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1:
-        raise LedgerError("invalid_sequence", f"Số thứ tự biên lai không hợp lệ: {sequence!r}.")
+        raise LedgerError("invalid_sequence", sequence=sequence)
     return f"{fund_code}-{year:04d}-{sequence:06d}"
 
 
@@ -616,10 +456,10 @@ def parse_receipt_number(text: str) -> ReceiptNumber:
     exactly one spelling."""
     match = _RECEIPT.fullmatch(text) if isinstance(text, str) else None
     if match is None:
-        raise LedgerError("invalid_receipt_number", f"Số biên lai không hợp lệ: {text!r}.")
+        raise LedgerError("invalid_receipt_number", text=text)
     code, year, seq = match.group(1), int(match.group(2)), int(match.group(3))
     if seq < 1 or receipt_number(code, year, seq) != text:
-        raise LedgerError("invalid_receipt_number", f"Số biên lai không hợp lệ: {text!r}.")
+        raise LedgerError("invalid_receipt_number", text=text)
     return ReceiptNumber(code, year, seq)
 
 
@@ -658,7 +498,7 @@ def statement(entries: Iterable[Entry], fund_id: str, start: date, end: date) ->
     _check_date(start)
     _check_date(end)
     if start > end:
-        raise LedgerError("invalid_period", "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
+        raise LedgerError("invalid_period")
     cash = cash_account(fund_id)
     opening = closing = 0
     money_in = dict.fromkeys(INCOME_ACCOUNTS, 0)

@@ -11,9 +11,10 @@ from datetime import date
 from typing import Any
 
 from khuyenhoc.text import clean, search_key
-from services.fund import ledger
+from services.fund import ledger, messages
+from services.fund.messages import ANONYMOUS_DONOR
+from services.fund.records import Disbursement, Donation
 
-ANONYMOUS_DONOR = "Nhà hảo tâm ẩn danh"
 ADULT_AGE = 18
 STUDENT = "student"
 APPROVED = "APPROVED"  # a paid disbursement (domain.DisbursementStatus.APPROVED)
@@ -68,58 +69,57 @@ def _lines(
     accounts: Iterable[str], amounts: Mapping[str, int], counts: Mapping[str, int]
 ) -> list[dict[str, Any]]:
     return [
-        {"account": a, "label": ledger.LABELS[a], "amount": amounts[a], "count": counts[a]}
+        {"account": a, "label": messages.LABELS[a], "amount": amounts[a], "count": counts[a]}
         for a in accounts
     ]
 
 
-def public_donors(donations: Iterable[Mapping[str, Any]], threshold: int) -> list[dict[str, Any]]:
+def public_donors(donations: Iterable[Donation], threshold: int) -> list[dict[str, Any]]:
     """Donors whose gifts in the period add up to ``threshold`` or more, largest first, with the
     number of gifts and their receipt numbers; anonymous ones as "Nhà hảo tâm ẩn danh" (two
     anonymous donors stay two lines). No contact details, ever."""
     donors: dict[str, dict[str, Any]] = {}
     for d in donations:
-        if d.get("status") != "RECORDED":
+        if d.status != "RECORDED":
             continue
-        donor = d["donor"]
+        donor = d.donor
         key = donor_key(donor.get("kind") or "person", donor["name"], bool(donor.get("anonymous")))
         line = donors.setdefault(
             key, {"name": public_donor_name(donor), "amount": 0, "count": 0, "receipts": []}
         )
-        line["amount"] += int(d["amount"])
+        line["amount"] += d.amount
         line["count"] += 1
-        line["receipts"].append(d["receipt_number"])
+        line["receipts"].append(d.receipt_number)
     rows = [line for line in donors.values() if line["amount"] >= threshold]
     return sorted(rows, key=lambda r: (-r["amount"], r["receipts"][0]))
 
 
-def public_awards(disbursements: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def public_awards(disbursements: Iterable[Disbursement]) -> dict[str, Any]:
     """Awards of the period by category (purpose), each beneficiary as the public may see it."""
     categories: dict[str, dict[str, Any]] = {}
-    for d in sorted(disbursements, key=lambda d: (d["paid_on"], d["_id"])):
-        if d.get("status") != APPROVED:
-            continue
-        paid_on = date.fromisoformat(d["paid_on"])
+    paid = [d for d in disbursements if d.status == APPROVED and d.paid_on]
+    for d in sorted(paid, key=lambda d: (d.paid_on or "", d.id)):
+        paid_on = date.fromisoformat(d.paid_on or "")
         line = categories.setdefault(
-            d["purpose"],
+            d.purpose,
             {
-                "purpose": d["purpose"],
-                "label": ledger.LABELS[f"disbursements.{d['purpose']}"],
+                "purpose": d.purpose,
+                "label": messages.LABELS[f"disbursements.{d.purpose}"],
                 "count": 0,
                 "amount": 0,
                 "beneficiaries": [],
             },
         )
         line["count"] += 1
-        line["amount"] += int(d["amount"])
-        b = d["beneficiary"]
+        line["amount"] += d.amount
+        b = d.beneficiary
         line["beneficiaries"].append(
             {
                 "name": public_beneficiary(b, paid_on),
                 "grade": b.get("grade"),
                 "achievement": b.get("achievement"),
-                "amount": int(d["amount"]),
-                "paid_on": d["paid_on"],
+                "amount": d.amount,
+                "paid_on": d.paid_on,
             }
         )
     order = {p.value: i for i, p in enumerate(ledger.Purpose)}

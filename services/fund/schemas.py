@@ -1,4 +1,5 @@
-"""marshmallow schemas at the fund's edge, with Vietnamese field messages.
+"""marshmallow schemas at the fund's edge, with Vietnamese field messages (``messages.py``), and
+the translation of a refusal of the rules into field errors with wire (camelCase) names.
 
 Amounts are whole đồng: an ``int`` from 1 to int64 (``strict``: "12" or 12.0 is refused here; the
 gateway's ``Money`` scalar turns the client's decimal string into an int first).
@@ -19,44 +20,14 @@ from marshmallow import (
 )
 
 from khuyenhoc.text import clean
-from khuyenhoc.validation import EdgeSchema, MessageCatalogue, field_messages, tenant_field
+from khuyenhoc.validation import EdgeSchema, FieldError, InvalidInput, field_messages, tenant_field
 from services.fund.domain import BeneficiaryKind, Channel, DonorKind
-from services.fund.ledger import MAX_AMOUNT, DonationKind, Purpose
+from services.fund.ledger import MAX_AMOUNT, DonationKind, LedgerError, Purpose
+from services.fund.messages import MESSAGES, refusal_text
 
-MESSAGES = MessageCatalogue(
-    {
-        "amount": (
-            "Số tiền phải là số nguyên đồng, lớn hơn 0 và không quá 9.223.372.036.854.775.807."
-        ),
-        "text_length": "Không được để trống và không quá dài.",
-        "too_long": "Quá dài.",
-        "date_format": "Ngày phải có dạng YYYY-MM-DD.",
-        "idempotency_key": "Mã chống trùng phải gồm 8–100 ký tự chữ, số, '-', '_', ':' hoặc '.'.",
-        "idempotency_conflict": "Mã chống trùng này đã dùng cho một khoản khác (nội dung khác).",
-        "donor_kind": "Loại nhà hảo tâm không hợp lệ.",
-        "donation_kind": "Hình thức ủng hộ phải là cash (tiền) hoặc in_kind (hiện vật).",
-        "channel": "Kênh nhận phải là cash, bank_transfer hoặc vietqr.",
-        "purpose": "Mục đích không hợp lệ.",
-        "goods_required": "Ủng hộ bằng hiện vật cần mô tả hiện vật.",
-        "earmark_required": "Ủng hộ có chỉ định cần nêu mục đích chỉ định.",
-        "email": "Địa chỉ e-mail không hợp lệ.",
-        "phone": "Số điện thoại không hợp lệ.",
-        "beneficiary_kind": "Loại người nhận không hợp lệ.",
-        "birth_year": "Năm sinh không hợp lệ.",
-        "year": "Năm phải từ 2000 đến 2100.",
-        "unit_not_found": "Không tìm thấy đơn vị này.",
-        "fee_branch_only": "Hội phí được nộp vào quỹ của chi hội.",
-        "disbursement_not_found": "Không tìm thấy đề nghị chi này.",
-        "not_proposed": "Đề nghị chi này không còn chờ duyệt.",
-        "own_proposal": "Người đề nghị chi không được tự duyệt đề nghị của mình.",
-        "entry_not_found": "Không tìm thấy giao dịch này.",
-        "fee_conflict": "Hội viên này đã nộp hội phí năm này với số tiền khác.",
-        "same_fund_transfer": "Không thể chuyển tiền trong cùng một quỹ.",
-        "other_tenant_transfer": "Chỉ chuyển quỹ trong cùng một tỉnh.",
-        "busy": "Quỹ đang có nhiều giao dịch đồng thời, vui lòng thử lại.",
-    }
-)
-_BASE = field_messages(MESSAGES)
+__all__ = ["MESSAGES", "refused"]
+
+_BASE: dict[str, Any] = dict(field_messages(MESSAGES))
 
 
 class _Edge(EdgeSchema):
@@ -151,7 +122,7 @@ class DonorSchema(Schema):
         validate=validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error=MESSAGES["phone"]),
     )
 
-    def load(self, data: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def load(self, data: Any, **kwargs: Any) -> Any:
         loaded = super().load(data, **kwargs)
         loaded["name"] = clean(loaded["name"])
         loaded["kind"] = loaded.get("kind") or DonorKind.PERSON.value
@@ -199,7 +170,7 @@ class BeneficiarySchema(Schema):
     reason = _text(1000, required=False)
     achievement = _text(500, required=False)
 
-    def load(self, data: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def load(self, data: Any, **kwargs: Any) -> Any:
         loaded = super().load(data, **kwargs)
         return {k: clean(v) if isinstance(v, str) else v for k, v in loaded.items()}
 
@@ -247,3 +218,16 @@ class ReverseSchema(_Edge):
     entry_id = _text(200, data_key="entryId")
     reason = _text(500)
     by = _text(200, required=False)
+
+
+def wire_name(field: str) -> str:
+    """A request field as the wire names it: ``received_on`` → ``receivedOn`` (``_schema``
+    stays)."""
+    head, *rest = field.lstrip("_").split("_")
+    return field[: len(field) - len(field.lstrip("_"))] + head + "".join(p.title() for p in rest)
+
+
+def refused(exc: LedgerError) -> InvalidInput:
+    """A refusal of the rules as the caller sees it: field (wire name), key, Vietnamese text."""
+    field = wire_name(exc.field or "_schema")
+    return InvalidInput([FieldError(field, exc.key, refusal_text(exc.key, exc.params))])

@@ -4,62 +4,96 @@ figures and statements read from the ledger."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.validation import FieldError, InvalidInput
 from services.fund import domain, ledger, publication
-from services.fund.domain import DisbursementStatus, FundState, content_hash
+from services.fund.domain import ConcurrentChange, DisbursementStatus, FundState, content_hash
 from services.fund.ledger import Kind, LedgerError
-from services.fund.schemas import MESSAGES
+from services.fund.records import (
+    Booked,
+    Disbursement,
+    Donation,
+    Entry,
+    Fee,
+    FundView,
+    HonourLine,
+    Page,
+    PublicStatement,
+    Receipt,
+    Reconciliation,
+    Transfer,
+)
 
-if TYPE_CHECKING:  # the adapter is passed in; use cases never import I/O code
-    from services.fund.store import FundStore
+Document = dict[str, Any]
 
 
-def _refused(field: str, exc: LedgerError) -> InvalidInput:
-    return InvalidInput([FieldError(field, exc.key, exc.message)])
+class Funds(Protocol):
+    """What the use cases need of the fund's documents of one tenant: the MongoDB store
+    (``store.FundStore``) and the in-memory one of the unit tests (``tests/fakes_fund.py``)."""
+
+    tenant: str
+
+    def ensure(self, unit: dict[str, Any], now_iso: str) -> FundState: ...
+    def get(self, ident: str) -> Document | None: ...
+    def all_funds(self) -> list[Document]: ...
+    def post(
+        self, ident: str, posting_id: str, plan: Callable[[FundState], domain.Posting]
+    ) -> tuple[Document, bool]: ...
+    def pending_entries(self) -> list[Entry]: ...
+    def pending_plan(self, posting_id: str) -> Document | None: ...
+    def entry(self, ident: str) -> Entry | None: ...
+    def entries_of(self, ident: str, until: str | None = None) -> list[Entry]: ...
+    def all_entries(self) -> list[Entry]: ...
+    def insert_proposal(self, proposal: Disbursement) -> None: ...
+    def donation(self, ident: str) -> Donation | None: ...
+    def disbursement(self, ident: str) -> Disbursement | None: ...
+    def fee(self, ident: str) -> Fee | None: ...
+    def donations_page(self, ident: str, after: str | None, limit: int) -> list[Donation]: ...
+    def disbursements_page(
+        self, ident: str, after: str | None, limit: int
+    ) -> list[Disbursement]: ...
+    def donations_in(self, ident: str, start: str, end: str) -> list[Donation]: ...
+    def disbursements_in(self, ident: str, start: str, end: str) -> list[Disbursement]: ...
+    def counters_under(self, path: UnitPath) -> list[Document]: ...
+    def donors_of(self, unit_code: str, year: int) -> list[Document]: ...
 
 
-def _check_unit(tenant: str, unit: Mapping[str, Any], field: str = "unitCode") -> None:
+def _check_unit(tenant: str, unit: Mapping[str, Any], field: str = "unit_code") -> None:
     path = UnitPath.parse(unit["path"])
     if path.tenant != tenant or path.code != unit["code"]:
-        raise InvalidInput([MESSAGES.error(field, "unit_not_found")])
+        raise LedgerError("unit_not_found", field=field)
 
 
 DATE_KEYS = frozenset({"future_date", "invalid_date", "payment_before_last_movement"})
 
 
 def _post(
-    store: FundStore,
+    store: Funds,
     state: FundState,
     posting_id: str,
-    plan: Any,
+    plan: Callable[[FundState], domain.Posting],
     field: str,
     date_field: str | None = None,
-) -> Any:
-    """Commit a movement; a refusal of the ledger becomes a field error (dates on the date)."""
-    from services.fund.store import ConcurrentChange  # noqa: PLC0415 - exception type only
-
+) -> tuple[Document, bool]:
+    """Commit a movement; a refusal is about ``field`` (about the date for a date's refusal)."""
     try:
         return store.post(state.id, posting_id, plan)
     except LedgerError as exc:
-        raise _refused(date_field if date_field and exc.key in DATE_KEYS else field, exc) from exc
+        raise exc.on(date_field if date_field and exc.key in DATE_KEYS else field) from None
     except ConcurrentChange as exc:
-        raise InvalidInput([MESSAGES.error("_schema", "busy")]) from exc
+        raise LedgerError("busy", field="_schema") from exc
 
 
-def record_donation(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
-) -> dict[str, Any]:
+def record_donation(store: Funds, data: dict[str, Any], now: datetime | None = None) -> Booked:
     """Book a donation once per idempotency key, with the next receipt number of its year.
     The same key with different content is refused rather than silently ignored."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    tenant, unit = data["tenant"], data["unit"]
-    _check_unit(tenant, unit)
+    unit = data["unit"]
+    _check_unit(store.tenant, unit)
     data = {
         **data,
         "kind": data.get("kind") or ledger.DonationKind.CASH.value,
@@ -77,99 +111,95 @@ def record_donation(
         ident,
         lambda s: domain.plan_donation(s, data, now, today),
         "amount",
-        "receivedOn",
+        "received_on",
     )
     planned = _planned(record, "donations")
-    donation = planned if created else store.record("donations", ident) or planned
-    known = record.get("content") or (donation or {}).get("content")
+    donation = planned if created else store.donation(ident) or planned
+    if donation is None:
+        raise LookupError(ident)
+    known = record.get("content") or donation.content
     if not created and known != data["content"]:
-        raise InvalidInput([MESSAGES.error("idempotencyKey", "idempotency_conflict")])
-    return {"donation": _donation(donation), "created": created}
+        raise LedgerError("idempotency_conflict", field="idempotency_key")
+    return Booked(donation, created)
 
 
 def propose_disbursement(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
-) -> dict[str, Any]:
+    store: Funds, data: dict[str, Any], now: datetime | None = None
+) -> Disbursement:
     """Đề nghị chi: a proposal waits for the approving role; it moves no money."""
     now = now or datetime.now(UTC)
-    tenant, unit = data["tenant"], data["unit"]
-    _check_unit(tenant, unit)
+    unit = data["unit"]
+    _check_unit(store.tenant, unit)
     state = store.ensure(unit, now.isoformat())
-    proposal = {
-        "_id": f"p-{uuid.uuid4().hex[:20]}",
-        "tenant": tenant,
-        "fund_id": state.id,
-        "unit_code": state.unit_code,
-        "unitpath": str(state.unit_path),
-        "amount": data["amount"],
-        "purpose": data["purpose"],
-        "beneficiary": data["beneficiary"],
-        "status": DisbursementStatus.PROPOSED.value,
-        "proposed_by": data.get("by"),
-        "proposed_at": now.isoformat(),
-        "sort_key": f"~proposed|{now.isoformat()}",
-    }
+    proposal = Disbursement(
+        id=f"p-{uuid.uuid4().hex[:20]}",
+        tenant=store.tenant,
+        fund_id=state.id,
+        unit_code=state.unit_code,
+        unitpath=str(state.unit_path),
+        amount=data["amount"],
+        purpose=data["purpose"],
+        beneficiary=data["beneficiary"],
+        status=DisbursementStatus.PROPOSED.value,
+        proposed_by=data.get("by"),
+        proposed_at=now.isoformat(),
+        sort_key=f"~proposed|{now.isoformat()}",
+    )
     store.insert_proposal(proposal)
-    return {"disbursement": _disbursement(proposal)}
+    return proposal
 
 
-def proposal(store: FundStore, tenant: str, ident: str) -> dict[str, Any] | None:
-    found = store.record("disbursements", ident)
-    return found if found and found["tenant"] == tenant else None
+def proposal(store: Funds, ident: str) -> Disbursement | None:
+    """A proposal or payment of the store's tenant."""
+    return store.disbursement(ident)
 
 
-def approve_disbursement(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
-) -> dict[str, Any]:
+def entry(store: Funds, ident: str) -> Entry | None:
+    """A ledger transaction (a transfer by its id: its receiving leg)."""
+    return store.entry(ident) or store.entry(f"{ident}/in")
+
+
+def approve_disbursement(store: Funds, data: dict[str, Any], now: datetime | None = None) -> Booked:
     """Duyệt chi by the role holding the authority (checked at the gateway), never by the one
     who proposed it; pays at once, or is refused if the fund cannot cover it."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    found = proposal(store, data["tenant"], data["disbursement_id"])
+    found = proposal(store, data["disbursement_id"])
     if found is None:
-        raise InvalidInput([MESSAGES.error("disbursementId", "disbursement_not_found")])
+        raise LedgerError("disbursement_not_found", field="disbursement_id")
     if (
-        found["status"] == DisbursementStatus.PROPOSED
-        and found.get("proposed_by")
-        and (found.get("proposed_by") == data.get("by"))
+        found.status == DisbursementStatus.PROPOSED
+        and found.proposed_by
+        and found.proposed_by == data.get("by")
     ):
-        raise InvalidInput([MESSAGES.error("disbursementId", "own_proposal")])
+        raise LedgerError("own_proposal", field="disbursement_id")
     paid_on = data.get("paid_on") or today
     if paid_on > today:
-        raise InvalidInput(
-            [FieldError("paidOn", "future_date", "Ngày chi không được sau hôm nay.")]
-        )
-    state = store.ensure({"code": found["unit_code"], "path": found["unitpath"]}, now.isoformat())
-
-    if found["status"] not in (DisbursementStatus.PROPOSED, DisbursementStatus.APPROVED):
-        raise InvalidInput([MESSAGES.error("disbursementId", "not_proposed")])
+        raise LedgerError("future_date", field="paid_on", of="payment")
+    state = store.ensure({"code": found.unit_code, "path": found.unitpath}, now.isoformat())
+    if found.status not in (DisbursementStatus.PROPOSED, DisbursementStatus.APPROVED):
+        raise LedgerError("not_proposed", field="disbursement_id")
 
     def plan(s: FundState) -> domain.Posting:
         return domain.plan_disbursement(s, found, {**data, "paid_on": paid_on}, now)
 
-    _, created = _post(store, state, found["_id"], plan, "amount", "paidOn")
-    return {
-        "disbursement": _disbursement(store.record("disbursements", found["_id"])),
-        "created": created,
-    }
+    _, created = _post(store, state, found.id, plan, "amount", "paid_on")
+    return Booked(store.disbursement(found.id), created)
 
 
-def record_transfer(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
-) -> dict[str, Any]:
+def record_transfer(store: Funds, data: dict[str, Any], now: datetime | None = None) -> Booked:
     """Chuyển quỹ within a province: both legs booked, each once."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    tenant = data["tenant"]
-    _check_unit(tenant, data["source"], "fromUnitCode")
-    _check_unit(tenant, data["target"], "toUnitCode")
+    _check_unit(store.tenant, data["source"], "from_unit_code")
+    _check_unit(store.tenant, data["target"], "to_unit_code")
     if data["source"]["code"] == data["target"]["code"]:
-        raise InvalidInput([MESSAGES.error("toUnitCode", "same_fund_transfer")])
+        raise LedgerError("same_fund_transfer", field="to_unit_code")
     source = store.ensure(data["source"], now.isoformat())
     target = store.ensure(data["target"], now.isoformat())
     on = data.get("on") or today
     if on > today:
-        raise InvalidInput([FieldError("on", "future_date", "Ngày chuyển không được sau hôm nay.")])
+        raise LedgerError("future_date", field="on", of="transfer")
     data = {**data, "on": on}
     data["content"] = content_hash(
         {k: v for k, v in data.items() if k not in ("by", "idempotency_key", "content")}
@@ -183,310 +213,225 @@ def record_transfer(
         "amount",
         "on",
     )
-    out = store.transaction(f"{ident}/out") or record["transactions"][0]
-    into = store.transaction(f"{ident}/in")
+    out = store.entry(f"{ident}/out") or Entry.from_document(record["transactions"][0])
+    into = store.entry(f"{ident}/in")
     if not created and (
         record.get("content") not in (None, data["content"])
-        or int(out["amount"]) != data["amount"]
-        or (into is not None and into["fund_id"] != target.id)
+        or out.amount != data["amount"]
+        or (into is not None and into.fund_id != target.id)
     ):
-        raise InvalidInput([MESSAGES.error("idempotencyKey", "idempotency_conflict")])
-    return {"transfer": _transfer(out, source, target), "created": created}
+        raise LedgerError("idempotency_conflict", field="idempotency_key")
+    moved = Transfer(ident, source.unit_code, target.unit_code, out.amount, out.date)
+    return Booked(moved, created)
 
 
-def record_fee(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
-) -> dict[str, Any]:
+def record_fee(store: Funds, data: dict[str, Any], now: datetime | None = None) -> Booked:
     """Hội phí of a member for a year, into the member's branch fund; paid once a year."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    tenant, unit = data["tenant"], data["unit"]
-    _check_unit(tenant, unit)
+    unit = data["unit"]
+    _check_unit(store.tenant, unit)
     if unit.get("level") != "branch":
-        raise InvalidInput([MESSAGES.error("unitCode", "fee_branch_only")])
+        raise LedgerError("fee_branch_only", field="unit_code")
     data = {**data, "paid_on": data.get("paid_on") or today}
     data["content"] = content_hash({"amount": data["amount"], "year": data["year"]})
     state = store.ensure(unit, now.isoformat())
     ident = domain.fee_id(state.id, data["member_id"], data["year"])
     record, created = _post(
-        store, state, ident, lambda s: domain.plan_fee(s, data, now, today), "amount", "paidOn"
+        store, state, ident, lambda s: domain.plan_fee(s, data, now, today), "amount", "paid_on"
     )
-    fee = store.record("fees", ident) or _planned(record, "fees")
-    if not created and fee and int(fee["amount"]) != data["amount"]:
-        raise InvalidInput([MESSAGES.error("amount", "fee_conflict")])
-    return {"fee": _fee(fee), "created": created}
+    planned = _planned_document(record, "fees")
+    fee = store.fee(ident) or (Fee.from_document(planned) if planned else None)
+    if fee is None:
+        raise LookupError(ident)
+    if not created and fee.amount != data["amount"]:
+        raise LedgerError("fee_conflict", field="amount")
+    return Booked(fee, created)
 
 
-def reverse_entry(
-    store: FundStore, data: dict[str, Any], now: datetime | None = None
-) -> dict[str, Any]:
+def reverse_entry(store: Funds, data: dict[str, Any], now: datetime | None = None) -> Entry:
     """Bút toán đảo: a movement is corrected by its mirror, dated today, never edited. A donation,
     disbursement or fee is named by its id; a transfer by its id (both funds are corrected)."""
     now = now or datetime.now(UTC)
     today = domain.today_in_vietnam(now)
-    tenant, entry = data["tenant"], data["entry_id"]
-    doc = store.transaction(entry) or store.transaction(f"{entry}/in")
-    if doc is None or doc["tenant"] != tenant:
-        raise InvalidInput([MESSAGES.error("entryId", "entry_not_found")])
-    original = domain.transaction_from_document(doc)
+    found = entry(store, data["entry_id"])
+    if found is None:
+        raise LedgerError("entry_not_found", field="entry_id")
+    if found.kind == Kind.TRANSFER_OUT:  # reversed from the receiving side, which pays back
+        found = _leg(store, found.reference, "in")
+    original = found.transaction()
     partner = None
-    if original.kind == Kind.TRANSFER_OUT:  # reversed from the receiving side, which pays back
-        doc = store.transaction(f"{original.reference}/in")
-        original = domain.transaction_from_document(doc)
     if original.kind == Kind.TRANSFER_IN:
-        out_doc = store.transaction(f"{original.reference}/out")
-        out = domain.transaction_from_document(out_doc)
-        partner_state = store.ensure(
-            {"code": out_doc["unit_code"], "path": out_doc["unitpath"]}, now.isoformat()
-        )
-        partner = (partner_state, out, out_doc)
-    donation = store.record("donations", original.id) if original.kind == Kind.DONATION else None
-    state = store.ensure({"code": doc["unit_code"], "path": doc["unitpath"]}, now.isoformat())
+        out = _leg(store, original.reference, "out")
+        partner = (store.ensure(out.unit, now.isoformat()), out.transaction())
+    donation = store.donation(original.id) if original.kind == Kind.DONATION else None
+    state = store.ensure(found.unit, now.isoformat())
 
     def plan(s: FundState) -> domain.Posting:
         return domain.plan_reversal(
             s, original, donation, data["reason"], today, now, partner=partner
         )
 
-    record, created = _post(store, state, f"{original.id}/reversal", plan, "entryId")
+    _, created = _post(store, state, f"{original.id}/reversal", plan, "entry_id")
     if not created:
-        raise InvalidInput(
-            [
-                FieldError(
-                    "entryId",
-                    "already_reversed",
-                    f"Giao dịch {original.id} đã được đảo bút toán trước đó.",
-                )
-            ]
-        )
-    reversal = store.transaction(f"{original.id}/reversal")
-    return {"reversal": _entry(reversal)}
+        raise LedgerError("already_reversed", field="entry_id", transaction_id=original.id)
+    reversal = store.entry(f"{original.id}/reversal")
+    if reversal is None:
+        raise LookupError(f"{original.id}/reversal")
+    return reversal
+
+
+def _leg(store: Funds, transfer: str | None, side: str) -> Entry:
+    """One leg of a transfer: both are booked together, so the other is always there."""
+    found = store.entry(f"{transfer}/{side}")
+    if found is None:
+        raise LookupError(f"{transfer}/{side}")
+    return found
 
 
 # --- reading ------------------------------------------------------------------------------------
 
 
-def fund_view(store: FundStore, tenant: str, unit: Mapping[str, Any]) -> dict[str, Any]:
+def fund_view(store: Funds, unit: Mapping[str, Any]) -> FundView:
     """A unit's fund: balance and its receipts so far (a unit without movements holds 0)."""
-    found = store.get(domain.fund_id(tenant, unit["code"]))
-    return {
-        "id": domain.fund_id(tenant, unit["code"]),
-        "tenant": tenant,
-        "unitCode": unit["code"],
-        "unitName": unit.get("name") or (found or {}).get("unit_name"),
-        "unitPath": unit["path"],
-        "balance": int((found or {}).get("balance") or 0),
-        "lastDay": (found or {}).get("last_day"),
-    }
+    ident = domain.fund_id(store.tenant, unit["code"])
+    found = store.get(ident) or {}
+    return FundView(
+        id=ident,
+        tenant=store.tenant,
+        unit_code=unit["code"],
+        unit_name=unit.get("name") or found.get("unit_name"),
+        unit_path=unit["path"],
+        balance=int(found.get("balance") or 0),
+        last_day=found.get("last_day"),
+    )
 
 
-def statement(store: FundStore, tenant: str, code: str, start: date, end: date) -> dict[str, Any]:
-    ident = domain.fund_id(tenant, code)
+def statement(store: Funds, code: str, start: date, end: date) -> dict[str, Any]:
+    """The statement of a unit's fund for ``start``..``end``: money lines in the public order."""
+    ident = domain.fund_id(store.tenant, code)
     entries = [
         e
-        for doc in store.transactions_of(ident, until=end.isoformat())
-        for e in domain.transaction_from_document(doc).entries
+        for found in store.entries_of(ident, until=end.isoformat())
+        for e in found.transaction().entries
     ]
     try:
         st = ledger.statement(entries, ident, start, end)
     except LedgerError as exc:
-        raise _refused("from", exc) from exc
+        raise exc.on("from") from None
     return {"from": start.isoformat(), "to": end.isoformat(), **publication.statement_lines(st)}
 
 
-def page(
-    store: FundStore, collection: str, tenant: str, code: str, after: str | None, first: int
-) -> dict[str, Any]:
-    """A cursor page of a fund's donations or disbursements, oldest first."""
+def donations(store: Funds, code: str, after: str | None, first: int) -> Page:
+    """A cursor page of a fund's donations, oldest first."""
     first = max(1, min(int(first), 200))
-    found = store.page(collection, domain.fund_id(tenant, code), after, first + 1)
-    items = found[:first]
-    shape = _donation if collection == "donations" else _disbursement
-    return {
-        "items": [shape(i) for i in items],
-        "nextCursor": items[-1]["sort_key"] if len(found) > first else None,
-    }
+    found = store.donations_page(domain.fund_id(store.tenant, code), after, first + 1)
+    return Page(found[:first], found[first - 1].sort_key if len(found) > first else None)
 
 
-def stats(store: FundStore, path: UnitPath, from_year: int, to_year: int) -> dict[str, int]:
+def disbursements(store: Funds, code: str, after: str | None, first: int) -> Page:
+    """A cursor page of a fund's disbursements (payments by day, then proposals)."""
+    first = max(1, min(int(first), 200))
+    found = store.disbursements_page(domain.fund_id(store.tenant, code), after, first + 1)
+    return Page(found[:first], found[first - 1].sort_key if len(found) > first else None)
+
+
+def stats(store: Funds, path: UnitPath, from_year: int, to_year: int) -> dict[str, int]:
     """Fund figures of the unit and everything below it, O(units × years)."""
     return domain.stats_totals(store.counters_under(path), from_year, to_year)
 
 
-def honour_roll(
-    store: FundStore, tenant: str, code: str, year: int, first: int = 10
-) -> list[dict[str, Any]]:
+def honour_roll(store: Funds, code: str, year: int, first: int = 10) -> list[HonourLine]:
     """Tôn vinh: the largest donors of the unit and everything below it in a year; anonymous
     ones as "Nhà hảo tâm ẩn danh"; never contact details."""
-    lines = [d for d in store.donors_of(tenant, code, year) if int(d.get("total") or 0) > 0]
+    lines = [d for d in store.donors_of(code, year) if int(d.get("total") or 0) > 0]
     lines.sort(key=lambda d: (-int(d["total"]), d["name"]))
     return [
-        {
-            "rank": rank,
-            "name": publication.ANONYMOUS_DONOR if d.get("anonymous") else d["name"],
-            "kind": d["kind"],
-            "anonymous": bool(d.get("anonymous")),
-            "total": int(d["total"]),
-            "count": int(d["count"]),
-        }
+        HonourLine(
+            rank=rank,
+            name=publication.ANONYMOUS_DONOR if d.get("anonymous") else d["name"],
+            kind=d["kind"],
+            anonymous=bool(d.get("anonymous")),
+            total=int(d["total"]),
+            count=int(d["count"]),
+        )
         for rank, d in enumerate(lines[: max(1, min(first, 100))], start=1)
     ]
 
 
 def public_statement(
-    store: FundStore,
-    tenant: str,
+    store: Funds,
     unit: Mapping[str, Any],
     start: date,
     end: date,
     threshold: int,
-) -> dict[str, Any]:
+) -> PublicStatement:
     """Công khai: what anyone may read about a fund and period — money lines, donors at or
     above the threshold (anonymous ones unnamed), awards by category (minors by initials)."""
-    ident = domain.fund_id(tenant, unit["code"])
-    lines = statement(store, tenant, unit["code"], start, end)
-    donations = store.in_period("donations", ident, start.isoformat(), end.isoformat())
-    paid = store.in_period("disbursements", ident, start.isoformat(), end.isoformat())
-    return {
-        "unitCode": unit["code"],
-        "unitName": unit.get("name") or unit["code"],
-        "unitPath": unit["path"],
-        "threshold": threshold,
-        **lines,
-        "donors": publication.public_donors(donations, threshold),
-        "awards": publication.public_awards(paid)["categories"],
-    }
+    ident = domain.fund_id(store.tenant, unit["code"])
+    lines = statement(store, unit["code"], start, end)
+    gifts = store.donations_in(ident, start.isoformat(), end.isoformat())
+    paid = store.disbursements_in(ident, start.isoformat(), end.isoformat())
+    return PublicStatement(
+        unit_code=unit["code"],
+        unit_name=unit.get("name") or unit["code"],
+        unit_path=unit["path"],
+        threshold=threshold,
+        lines=lines,
+        donors=publication.public_donors(gifts, threshold),
+        awards=publication.public_awards(paid)["categories"],
+    )
 
 
-def receipt(store: FundStore, tenant: str, donation_id: str) -> dict[str, Any] | None:
-    """A donation of ``tenant`` with its fund's unit name; one committed a moment ago and not
-    yet written out is read from its plan (its ``donated`` event may already be out)."""
-    found = store.record("donations", donation_id)
+def receipt(store: Funds, donation_id: str) -> Receipt | None:
+    """A donation with its fund's unit name; one committed a moment ago and not yet written out
+    is read from its plan (its ``donated`` event may already be out)."""
+    found = store.donation(donation_id) or _planned(store.pending_plan(donation_id), "donations")
     if found is None:
-        found = _planned(store.pending_plan(tenant, donation_id) or {}, "donations")
-    if not found or found["tenant"] != tenant:
         return None
-    fund = store.get(found["fund_id"]) or {}
-    return {**_donation(found), "unitName": fund.get("unit_name") or found["unit_code"]}
+    fund = store.get(found.fund_id) or {}
+    return Receipt(found, fund.get("unit_name") or found.unit_code)
 
 
-def contact(store: FundStore, tenant: str, donation_id: str) -> dict[str, Any] | None:
+def contact(store: Funds, donation_id: str) -> dict[str, Any] | None:
     """How to thank a donor (notification asks at delivery): name, e-mail, phone as given,
-    and the fund's unit; None for a donation unknown in ``tenant``."""
-    found = receipt(store, tenant, donation_id)
+    and the fund's unit; None for a donation unknown in the store's tenant."""
+    found = receipt(store, donation_id)
     if found is None:
         return None
-    donor = found["donor"]
+    donor = found.donation.donor
     return {
         "name": donor.get("name"),
         "email": donor.get("email"),
         "phone": donor.get("phone"),
-        "unit_name": found["unitName"],
+        "unit_name": found.unit_name,
     }
 
 
-def reconcile(store: FundStore, tenant: str) -> dict[str, Any]:
+def reconcile(store: Funds) -> Reconciliation:
     """Does every fund's balance equal the sum of its entries? A movement committed but not yet
     written out counts with its planned transactions (its fund's balance already has it)."""
-    transactions = {doc["_id"]: doc for doc in store.pending_transactions(tenant)}
-    transactions.update((doc["_id"], doc) for doc in store.transactions_of_tenant(tenant))
-    entries = [
-        e for doc in transactions.values() for e in domain.transaction_from_document(doc).entries
-    ]
-    funds = store.of_tenant(tenant)
+    booked = {e.id: e for e in store.pending_entries()}
+    booked.update((e.id, e) for e in store.all_entries())
+    entries = [e for found in booked.values() for e in found.transaction().entries]
+    funds = store.all_funds()
     balances = {f["_id"]: int(f.get("balance") or 0) for f in funds}
-    found = ledger.reconcile(entries, balances)
-    return {
-        "funds": len(funds),
-        "transactions": len(entries) // 2,
-        "balanced": ledger.trial_balance(entries),
-        "discrepancies": [
-            {"fundId": d.fund_id, "stored": d.stored, "computed": d.computed} for d in found
-        ],
-    }
+    return Reconciliation(
+        funds=len(funds),
+        transactions=len(entries) // 2,
+        balanced=ledger.trial_balance(entries),
+        discrepancies=ledger.reconcile(entries, balances),
+    )
 
 
-def _planned(record: Mapping[str, Any], collection: str) -> dict[str, Any] | None:
+def _planned_document(record: Mapping[str, Any] | None, collection: str) -> Document | None:
     """The document a still-pending movement will write (for answering its retry)."""
-    for document in record.get("documents") or ():
+    for document in (record or {}).get("documents") or ():
         if document["collection"] == collection and "insert" in document:
-            return document["insert"]
+            return dict(document["insert"])
     return None
 
 
-# --- shapes on the wire (camelCase, amounts as int) ---------------------------------------------
-
-
-def _donation(d: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if d is None:
-        return None
-    return {
-        "id": d["_id"],
-        "unitCode": d["unit_code"],
-        "unitPath": d["unitpath"],
-        "receiptNumber": d["receipt_number"],
-        "amount": int(d["amount"]),
-        "kind": d["kind"],
-        "goods": d.get("goods"),
-        "channel": d["channel"],
-        "receivedOn": d["received_on"],
-        "purpose": d.get("purpose"),
-        "earmark": d.get("earmark"),
-        "donor": d["donor"],
-        "note": d.get("note"),
-        "status": d["status"],
-        "recordedBy": d.get("recorded_by"),
-    }
-
-
-def _disbursement(d: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if d is None:
-        return None
-    return {
-        "id": d["_id"],
-        "unitCode": d["unit_code"],
-        "unitPath": d["unitpath"],
-        "amount": int(d["amount"]),
-        "purpose": d["purpose"],
-        "beneficiary": d["beneficiary"],
-        "status": d["status"],
-        "proposedBy": d.get("proposed_by"),
-        "approvedBy": d.get("approved_by"),
-        "paidOn": d.get("paid_on"),
-        "decision": d.get("decision"),
-    }
-
-
-def _fee(d: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if d is None:
-        return None
-    return {
-        "id": d["_id"],
-        "unitCode": d["unit_code"],
-        "memberId": d["member_id"],
-        "year": d["year"],
-        "amount": int(d["amount"]),
-        "paidOn": d["paid_on"],
-    }
-
-
-def _transfer(out: Mapping[str, Any], source: FundState, target: FundState) -> dict[str, Any]:
-    return {
-        "id": out["reference"],
-        "fromUnitCode": source.unit_code,
-        "toUnitCode": target.unit_code,
-        "amount": int(out["amount"]),
-        "on": out["date"],
-    }
-
-
-def _entry(t: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": t["_id"],
-        "unitCode": t["unit_code"],
-        "kind": t["kind"],
-        "date": t["date"],
-        "amount": int(t["amount"]),
-        "reverses": t.get("reverses"),
-        "description": t.get("description") or "",
-    }
+def _planned(record: Mapping[str, Any] | None, collection: str) -> Donation | None:
+    found = _planned_document(record, collection)
+    return Donation.from_document(found) if found else None

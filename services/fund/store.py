@@ -15,10 +15,10 @@ Exactly once without multi-document transactions (MongoDB and nx-27017 alike):
 * **Settling** turns a pending plan into its documents, in an order that is safe to repeat: insert
   the ledger transactions (immutable, ``_id`` = movement id; a second insert is a duplicate),
   write the donation / disbursement / fee documents, apply the receiving leg of a transfer to the
-  other fund (itself a guarded fund write), add the figures (``increment_many_once``), and only
-  then drop ``pending.<id>`` and the counters' markers. A crash anywhere leaves the plan pending;
-  the sweep (``settle_pending``, every 30 s) finishes plans older than ``SETTLE_GRACE``, each
-  claimed first by one sweeper (several replicas may sweep at once).
+  other fund (itself a guarded fund write), add the figures (each once per movement, by a
+  marker), and only then drop ``pending.<id>`` and the counters' markers. A crash anywhere leaves
+  the plan pending; the sweep (``AllTenantsSettlement``, every 30 s) finishes plans older than
+  ``SETTLE_GRACE``, each claimed first by one sweeper (several replicas may sweep at once).
 * **One settler at a time.** A counter marker is forgotten once its movement is settled, so two
   settlers of one movement must not overlap, or the later one would count again. Only the
   request that committed settles at once; a retry of that movement answers from the pending plan
@@ -34,19 +34,28 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from typing import Any
 
 from bson import Int64
 from pymongo import ASCENDING
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from khuyenhoc.outbox import PENDING, ensure_outbox_index
-from khuyenhoc.storage import forget_change_many, increment_many_once
+from khuyenhoc.storage import TenantDatabase
 from khuyenhoc.tenancy import UnitPath
-from services.fund.domain import FundState, Posting, fund_id, posting_from_record
+from services.fund.domain import (
+    ConcurrentChange,
+    FundState,
+    Posting,
+    fund_id,
+    posting_from_record,
+)
+from services.fund.records import Disbursement, Donation, Entry, Fee
+
+__all__ = ["AllTenantsSettlement", "ConcurrentChange", "FundStore", "prepare"]
 
 FUNDS = "funds"
 TRANSACTIONS = "transactions"
@@ -60,6 +69,7 @@ MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 200
 SETTLE_GRACE = 300.0  # seconds: the sweep leaves younger plans to the request that made them
 PENDING_COUNT = "pending_count"  # plans committed and not yet settled: what the sweep looks for
+DUPLICATE_KEY = 11000
 
 
 def prepare(db: Database) -> None:
@@ -85,10 +95,6 @@ def prepare(db: Database) -> None:
     )
 
 
-class ConcurrentChange(RuntimeError):
-    """The fund kept changing under us for too long; the caller may try again."""
-
-
 def _by_collection(counters: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = {}
     for counter in counters:
@@ -101,9 +107,18 @@ def _year_key(year: int) -> str:
     return f"y{year}"
 
 
+def fund_state(doc: dict[str, Any]) -> FundState:
+    receipts = {k[1:]: v for k, v in (doc.get("receipts") or {}).items()}
+    return FundState.from_document({**doc, "receipts": receipts})
+
+
 class FundStore:
-    def __init__(self, db: Database) -> None:
+    """The fund's documents of one tenant (province): built on a :class:`TenantDatabase`, so
+    every read and write stays inside that tenant whatever id it is handed."""
+
+    def __init__(self, db: TenantDatabase) -> None:
         self.db = db
+        self.tenant = db.tenant
         self.funds = db[FUNDS]
         self.transactions = db[TRANSACTIONS]
         self._fresh: dict[str, dict[str, Any]] = {}  # a fund just read by ensure(), for post()
@@ -111,7 +126,7 @@ class FundStore:
     # --- funds ----------------------------------------------------------------------------------
 
     def ensure(self, unit: dict[str, Any], now_iso: str) -> FundState:
-        """The fund of a unit, opened (balance 0) on its first use."""
+        """The fund of a unit of this tenant, opened (balance 0) on its first use."""
         path = UnitPath.parse(unit["path"])
         ident = fund_id(path.tenant, unit["code"])
         doc = self.funds.find_one({"_id": ident})
@@ -135,19 +150,16 @@ class FundStore:
                     }
                 )
             doc = self.funds.find_one({"_id": ident})
+            if doc is None:
+                raise LookupError(ident)
         self._fresh[ident] = doc
-        return self._state(doc)
+        return fund_state(doc)
 
     def get(self, ident: str) -> dict[str, Any] | None:
         return self.funds.find_one({"_id": ident}, {"outbox": 0})
 
-    def of_tenant(self, tenant: str) -> list[dict[str, Any]]:
-        return list(self.funds.find({"tenant": tenant}, {"outbox": 0, "pending": 0}))
-
-    @staticmethod
-    def _state(doc: dict[str, Any]) -> FundState:
-        receipts = {k[1:]: v for k, v in (doc.get("receipts") or {}).items()}
-        return FundState.from_document({**doc, "receipts": receipts})
+    def all_funds(self) -> list[dict[str, Any]]:
+        return list(self.funds.find({}, {"outbox": 0, "pending": 0}))
 
     # --- posting ----------------------------------------------------------------------------------
 
@@ -156,7 +168,7 @@ class FundStore:
     ) -> tuple[dict[str, Any], bool]:
         """Commit the movement ``posting_id`` planned by ``plan`` against the fund as it is, then
         settle it. Returns (its record, True) — or (the earlier record, False) when the movement
-        was already booked. ``plan`` raises to refuse."""
+        was already booked. ``plan`` raises to refuse (its transactions pass ``domain.admit``)."""
         for attempt in range(ATTEMPTS):
             doc = self._fresh.pop(ident, None) or self.funds.find_one({"_id": ident})
             if doc is None:
@@ -164,9 +176,9 @@ class FundStore:
             existing = self.existing(doc, posting_id)
             if existing is not None:
                 return existing, False
-            posting = plan(self._state(doc))
+            posting = plan(fund_state(doc))
             record = {**posting.record(), "at": time.time()}
-            if self._commit(self._state(doc), posting, record):
+            if self._commit(fund_state(doc), posting, record):
                 self.settle(ident, posting.id, record)
                 return record, True
             time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
@@ -184,18 +196,19 @@ class FundStore:
         return None
 
     def _commit(self, state: FundState, posting: Posting, record: dict[str, Any]) -> bool:
-        """The one atomic write: new balance, receipt counter, pending plan, event — only if the
-        fund is still as read (``version``), and for a payment only if it still covers it."""
-        last_day = posting.day if not state.last_day else max(state.last_day, posting.day)
+        """The one atomic write: the fund as ``posting.applied_to`` leaves it (balance, latest
+        day, receipt counter), the pending plan and the event — only if the fund is still as
+        read (``version``), and for a payment only if it still covers it."""
+        after = posting.applied_to(state)
         new_set: dict[str, Any] = {
-            "balance": state.balance + posting.balance_change,
-            "last_day": last_day.isoformat(),
+            "balance": after.balance,
+            "last_day": after.last_day.isoformat() if after.last_day else None,
             f"pending.{posting.id}": record,
         }
         increments: dict[str, int] = {"version": 1, PENDING_COUNT: 1}
         if posting.receipt_year is not None:
             year = posting.receipt_year
-            new_set[f"receipts.{_year_key(year)}"] = int(state.receipts.get(str(year), 0)) + 1
+            new_set[f"receipts.{_year_key(year)}"] = after.receipts[str(year)]
         if posting.event is not None:
             new_set[f"outbox.{posting.event['id']}"] = posting.event
             new_set[PENDING] = 1
@@ -204,7 +217,7 @@ class FundStore:
         if posting.balance_change < 0:
             guard["balance"] = {"$gte": -posting.balance_change}
         result = self.funds.update_one(guard, {"$set": new_set, "$inc": increments})
-        return result.modified_count == 1
+        return bool(result.modified_count == 1)
 
     def settle(self, ident: str, posting_id: str, record: dict[str, Any]) -> None:
         """Finish a committed movement; every step is safe to repeat."""
@@ -232,36 +245,50 @@ class FundStore:
         self._forget(counters, posting_id)
 
     def _count(self, counters: Iterable[dict[str, Any]], change_id: str) -> None:
-        """Figures are added as int64 from the first đồng, so no sum ever passes through a
-        32-bit field (both servers promote on overflow, but nothing here relies on it)."""
+        """Add each counter's increments at most once per movement: the increment and the
+        marker ``applied.<movement id>`` are one atomic upsert, and a marker already there makes
+        it collide (duplicate key). Figures are added as int64 from the first đồng, so no sum
+        ever passes through a 32-bit field."""
+        marker = f"applied.{change_id}"
         for collection, group in _by_collection(counters).items():
-            wide = [
-                {**c, "increments": {k: Int64(v) for k, v in c["increments"].items()}}
+            updates = [
+                (
+                    {"_id": c["id"], marker: {"$exists": False}},
+                    {
+                        "$inc": {k: Int64(v) for k, v in c["increments"].items()},
+                        "$set": {marker: 1},
+                        "$setOnInsert": c["identity"],
+                    },
+                    True,
+                )
                 for c in group
             ]
-            increment_many_once(self.db[collection], change_id, wide)
+            try:
+                self.db[collection].update_each(updates)
+            except BulkWriteError as exc:
+                if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", ())):
+                    raise
 
     def _forget(self, counters: Iterable[dict[str, Any]], change_id: str) -> None:
+        """Drop a settled movement's markers, so counters keep only in-flight ones."""
+        unset = {"$unset": {f"applied.{change_id}": ""}}
         for collection, group in _by_collection(counters).items():
-            forget_change_many(self.db[collection], [c["id"] for c in group], change_id)
+            self.db[collection].update_each([({"_id": c["id"]}, unset, False) for c in group])
 
     def _apply_follow_up(self, ident: str, posting: Posting) -> None:
-        """The receiving side of a transfer (or of its reversal): money in, so it never fails for
-        want of balance; booked once by its own id."""
+        """The receiving side of a transfer (or of its reversal): money in, admitted when it was
+        planned with its paying side; booked once by its own id."""
         self.post(ident, posting.id, lambda state: posting)
 
-    def settle_pending(self, limit: int = 100, grace: float = SETTLE_GRACE) -> int:
-        """Finish movements a crash left half-done (committed more than ``grace`` seconds
-        ago); returns how many were settled."""
+    def settle_old(self, doc: dict[str, Any], cutoff: float) -> int:
+        """Settle the plans of one fund committed before ``cutoff`` (epoch seconds)."""
         settled = 0
-        cutoff = time.time() - grace
-        for doc in list(self.funds.find({PENDING_COUNT: {"$gt": 0}}).limit(limit)):
-            for posting_id, record in list((doc.get("pending") or {}).items()):
-                if float(record.get("at") or 0) <= cutoff and self._claim(
-                    doc["_id"], posting_id, record
-                ):
-                    self.settle(doc["_id"], posting_id, record)
-                    settled += 1
+        for posting_id, record in list((doc.get("pending") or {}).items()):
+            if float(record.get("at") or 0) <= cutoff and self._claim(
+                doc["_id"], posting_id, record
+            ):
+                self.settle(doc["_id"], posting_id, record)
+                settled += 1
         return settled
 
     def _claim(self, ident: str, posting_id: str, record: dict[str, Any]) -> bool:
@@ -271,50 +298,77 @@ class FundStore:
             {"_id": ident, f"pending.{posting_id}.at": record.get("at")},
             {"$set": {f"pending.{posting_id}.at": time.time()}},
         )
-        return moved.modified_count == 1
+        return bool(moved.modified_count == 1)
 
-    def pending_transactions(self, tenant: str) -> list[dict[str, Any]]:
+    def _pending_records(self) -> Iterator[dict[str, Any]]:
+        for doc in self.funds.find({PENDING_COUNT: {"$gt": 0}}, {"pending": 1}):
+            yield from (doc.get("pending") or {}).values()
+
+    def pending_entries(self) -> list[Entry]:
         """Ledger transactions committed but not yet written out (their funds count them)."""
         return [
-            t
-            for doc in self.funds.find(
-                {"tenant": tenant, PENDING_COUNT: {"$gt": 0}}, {"pending": 1}
-            )
-            for record in (doc.get("pending") or {}).values()
+            Entry.from_document(t)
+            for record in self._pending_records()
             for t in record.get("transactions") or ()
         ]
 
-    def pending_plan(self, tenant: str, posting_id: str) -> dict[str, Any] | None:
-        """A movement of ``tenant`` committed and not yet written out: its planned record. Its
-        event may already be out (the outbox is part of the commit), so readers of what the
-        event names (a receipt, the donor's contact) look here too."""
-        for doc in self.funds.find({"tenant": tenant, PENDING_COUNT: {"$gt": 0}}, {"pending": 1}):
+    def pending_plan(self, posting_id: str) -> dict[str, Any] | None:
+        """A movement committed and not yet written out: its planned record. Its event may
+        already be out (the outbox is part of the commit), so readers of what the event names
+        (a receipt, the donor's contact) look here too."""
+        for doc in self.funds.find({PENDING_COUNT: {"$gt": 0}}, {"pending": 1}):
             record = (doc.get("pending") or {}).get(posting_id)
             if record is not None:
-                return record
+                return dict(record)
         return None
 
     # --- ledger and records ---------------------------------------------------------------------
 
-    def transaction(self, ident: str) -> dict[str, Any] | None:
-        return self.transactions.find_one({"_id": ident})
+    def entry(self, ident: str) -> Entry | None:
+        found = self.transactions.find_one({"_id": ident})
+        return Entry.from_document(found) if found else None
 
-    def transactions_of(self, ident: str, until: str | None = None) -> list[dict[str, Any]]:
+    def entries_of(self, ident: str, until: str | None = None) -> list[Entry]:
         query: dict[str, Any] = {"fund_id": ident}
         if until:
             query["date"] = {"$lte": until}
-        return list(self.transactions.find(query))
+        return [Entry.from_document(doc) for doc in self.transactions.find(query)]
 
-    def transactions_of_tenant(self, tenant: str) -> Iterable[dict[str, Any]]:
-        return self.transactions.find({"tenant": tenant})
+    def all_entries(self) -> list[Entry]:
+        return [Entry.from_document(doc) for doc in self.transactions.find({})]
 
-    def insert_proposal(self, proposal: dict[str, Any]) -> None:
-        self.db[DISBURSEMENTS].insert_one(proposal)
+    def insert_proposal(self, proposal: Disbursement) -> None:
+        self.db[DISBURSEMENTS].insert_one(proposal.document())
 
-    def record(self, collection: str, ident: str) -> dict[str, Any] | None:
-        return self.db[collection].find_one({"_id": ident})
+    def donation(self, ident: str) -> Donation | None:
+        found = self.db[DONATIONS].find_one({"_id": ident})
+        return Donation.from_document(found) if found else None
 
-    def page(
+    def disbursement(self, ident: str) -> Disbursement | None:
+        found = self.db[DISBURSEMENTS].find_one({"_id": ident})
+        return Disbursement.from_document(found) if found else None
+
+    def fee(self, ident: str) -> Fee | None:
+        found = self.db[FEES].find_one({"_id": ident})
+        return Fee.from_document(found) if found else None
+
+    def donations_page(self, ident: str, after: str | None, limit: int) -> list[Donation]:
+        return [Donation.from_document(d) for d in self._page(DONATIONS, ident, after, limit)]
+
+    def disbursements_page(self, ident: str, after: str | None, limit: int) -> list[Disbursement]:
+        found = self._page(DISBURSEMENTS, ident, after, limit)
+        return [Disbursement.from_document(d) for d in found]
+
+    def donations_in(self, ident: str, start: str, end: str) -> list[Donation]:
+        """A fund's donations received ``start``..``end`` (ISO days)."""
+        return [Donation.from_document(d) for d in self._in_period(DONATIONS, ident, start, end)]
+
+    def disbursements_in(self, ident: str, start: str, end: str) -> list[Disbursement]:
+        """A fund's payments dated ``start``..``end`` (and proposals, whose key sorts last)."""
+        found = self._in_period(DISBURSEMENTS, ident, start, end)
+        return [Disbursement.from_document(d) for d in found]
+
+    def _page(
         self,
         collection: str,
         ident: str,
@@ -336,11 +390,11 @@ class FundStore:
             self.db[collection].find(query).sort("sort_key", ASCENDING).limit(max(0, limit))
         )
 
-    def in_period(self, collection: str, ident: str, start: str, end: str) -> list[dict[str, Any]]:
+    def _in_period(self, collection: str, ident: str, start: str, end: str) -> list[dict[str, Any]]:
         """A fund's donations or disbursements dated ``start``..``end`` (sort keys begin with
         the day, so this is one indexed range)."""
         since, until = start.replace("-", ""), end.replace("-", "")
-        return self.page(collection, ident, None, 1_000_000, since=since, until=f"{until}|~")
+        return self._page(collection, ident, None, 1_000_000, since=since, until=f"{until}|~")
 
     # --- figures ----------------------------------------------------------------------------------
 
@@ -352,9 +406,23 @@ class FundStore:
             )
         )
 
-    def donors_of(self, tenant: str, unit_code: str, year: int) -> list[dict[str, Any]]:
-        return list(
-            self.db[DONORS].find(
-                {"tenant": tenant, "unit_code": unit_code, "year": year}, {"applied": 0}
-            )
-        )
+    def donors_of(self, unit_code: str, year: int) -> list[dict[str, Any]]:
+        return list(self.db[DONORS].find({"unit_code": unit_code, "year": year}, {"applied": 0}))
+
+
+class AllTenantsSettlement:
+    """The sweep that finishes movements a crash left half-done, in every province: the one
+    piece of the fund that reads across tenants (a timer has no tenant). It only finds the funds
+    with pending plans; each is settled by that fund's own tenant-bound :class:`FundStore`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def settle_pending(self, limit: int = 100, grace: float = SETTLE_GRACE) -> int:
+        """Finish movements committed more than ``grace`` seconds ago; returns how many."""
+        settled = 0
+        cutoff = time.time() - grace
+        for doc in list(self.db[FUNDS].find({PENDING_COUNT: {"$gt": 0}}).limit(limit)):
+            funds = FundStore(TenantDatabase(self.db, doc["tenant"]))
+            settled += funds.settle_old(doc, cutoff)
+        return settled

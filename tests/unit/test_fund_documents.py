@@ -6,7 +6,7 @@ import io
 from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 
-from services.fund import documents, ledger
+from services.fund import documents, messages
 
 VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 STATEMENT = {
@@ -23,13 +23,13 @@ STATEMENT = {
     "money_in": [
         {
             "account": "donations.cash",
-            "label": ledger.LABELS["donations.cash"],
+            "label": messages.LABELS["donations.cash"],
             "amount": 9_007_199_254_740_993,
             "count": 1,
         },
         {
             "account": "membership_fees",
-            "label": ledger.LABELS["membership_fees"],
+            "label": messages.LABELS["membership_fees"],
             "amount": 45_000_000_000_123,
             "count": 1,
         },

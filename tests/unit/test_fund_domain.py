@@ -9,6 +9,7 @@ from khuyenhoc.contracts import validate_event
 from khuyenhoc.tenancy import UnitPath
 from services.fund import domain, publication
 from services.fund.ledger import InsufficientFunds, LedgerError
+from services.fund.records import Disbursement, Donation
 
 NOW = datetime(2024, 12, 20, 3, 0, tzinfo=UTC)
 TODAY = date(2024, 12, 20)
@@ -88,18 +89,22 @@ def test_payments_need_the_money_and_come_after_the_last_movement():
 
 
 def test_a_disbursement_event_names_a_minor_by_initials_and_school():
-    proposal = {
-        "_id": "p-1",
-        "unit_code": "06184",
-        "amount": 500_000,
-        "purpose": "award",
-        "beneficiary": {
+    proposal = Disbursement(
+        id="p-1",
+        tenant="20",
+        fund_id="20:06184",
+        unit_code="06184",
+        unitpath="20/183/06184",
+        amount=500_000,
+        purpose="award",
+        beneficiary={
             "kind": "student",
             "name": "Đặng Thị Ánh",
             "school": "THCS Đồng Đăng",
             "grade": "8",
         },
-    }
+        status="PROPOSED",
+    )
     posting = domain.plan_disbursement(
         state(balance=1_000_000), proposal, {"paid_on": TODAY, "by": "chair"}, NOW
     )
@@ -145,6 +150,20 @@ def test_stats_sum_a_range_and_close_with_the_last_year_balance():
     assert (both["donations_total"], both["awards_count"], both["balance"]) == (15, 2, 7)
 
 
+def _donation(fields: dict) -> Donation:
+    return Donation(
+        id=fields["receipt_number"],
+        tenant="20",
+        fund_id="20:06184",
+        unit_code="06184",
+        unitpath="20/183/06184",
+        receipt_year=2024,
+        receipt_sequence=int(fields["receipt_number"][-6:]),
+        channel="cash",
+        **fields,
+    )
+
+
 def test_public_donors_respect_anonymity_and_the_threshold():
     gifts = [
         {
@@ -172,10 +191,11 @@ def test_public_donors_respect_anonymity_and_the_threshold():
             "status": "RECORDED",
         },
     ]
-    shown = publication.public_donors(gifts, 1_000_000)
+    shown = publication.public_donors(map(_donation, gifts), 1_000_000)
     assert [d["name"] for d in shown] == ["Nhà hảo tâm ẩn danh", "Công ty ABC"]
     again = {**gifts[2], "amount": 900_000, "receipt_number": "06184-2024-000004"}
-    shown = publication.public_donors([*gifts, again], 1_000_000)  # 100,000 + 900,000 together
+    # 100,000 + 900,000 together
+    shown = publication.public_donors(map(_donation, [*gifts, again]), 1_000_000)
     small = next(d for d in shown if d["name"] == "Ông Nhỏ")
     assert (small["amount"], small["count"]) == (1_000_000, 2)
     assert small["receipts"] == ["06184-2024-000003", "06184-2024-000004"]
