@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import suppress
-from typing import Any
+from typing import Any, Union
 
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient, UpdateOne
@@ -27,6 +27,8 @@ from khuyenhoc.config import database_name
 StoreError = PyMongoError
 StoreUnavailable = ConnectionFailure
 DuplicateKey = DuplicateKeyError
+# The helpers below work on a raw collection or on one tenant's view of it.
+AnyCollection = Union[Collection, "TenantCollection"]
 
 _clients: dict[str, MongoClient] = {}
 _lock = threading.Lock()
@@ -72,7 +74,7 @@ class MongoDatabase(DependencyProvider):
 
 
 def increment_once(
-    collection: Collection,
+    collection: AnyCollection,
     counter_id: str,
     change_id: str,
     increments: dict[str, int],
@@ -91,7 +93,7 @@ def increment_once(
         )
 
 
-def forget_change(collection: Collection, counter_id: str, change_id: str) -> None:
+def forget_change(collection: AnyCollection, counter_id: str, change_id: str) -> None:
     """Drop a settled change's marker, so counters keep only in-flight markers."""
     collection.update_one({"_id": counter_id}, {"$unset": {f"applied.{change_id}": ""}})
 
@@ -135,7 +137,7 @@ def forget_change_many(collection: Collection, counter_ids: list[str], change_id
 FILE_CHUNK = 1024 * 1024  # well under any MongoDB document limit
 
 
-def put_file(collection: Collection, file_id: str, content: bytes) -> int:
+def put_file(collection: AnyCollection, file_id: str, content: bytes) -> int:
     """Store a file as ``<file id>:<n>`` chunks; storing the same file again changes nothing
     (chunks are inserted, never upserted: see the nx-27017 note above). Returns the chunks."""
     chunks = [content[i : i + FILE_CHUNK] for i in range(0, len(content), FILE_CHUNK)]
@@ -145,7 +147,7 @@ def put_file(collection: Collection, file_id: str, content: bytes) -> int:
     return len(chunks)
 
 
-def get_file(collection: Collection, file_id: str, chunks: int) -> bytes:
+def get_file(collection: AnyCollection, file_id: str, chunks: int) -> bytes:
     ids = [f"{file_id}:{n}" for n in range(chunks)]
     parts = {doc["_id"]: bytes(doc["data"]) for doc in collection.find({"_id": {"$in": ids}})}
     return b"".join(parts[i] for i in ids)

@@ -19,16 +19,14 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from contextlib import suppress
-from typing import Any, cast
+from typing import Any
 
 from pymongo import ASCENDING
-from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from khuyenhoc.outbox import ensure_outbox_index, outbox_update, with_outbox
 from khuyenhoc.storage import (
-    TenantCollection,
     TenantDatabase,
     forget_change,
     get_file,
@@ -76,13 +74,6 @@ def prepare(db: Database) -> None:
             [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
             name=f"rollup_{depth}",
         )
-
-
-def _as_collection(collection: TenantCollection) -> Collection:
-    """The helpers of ``khuyenhoc.storage`` (``increment_once``, ``forget_change``,
-    ``put_file``, ``get_file``) are typed for pymongo's collection but only call ``update_one``,
-    ``insert_one`` and ``find``, which a tenant collection provides narrowed to its tenant."""
-    return cast(Collection, collection)
 
 
 class Assessments:
@@ -146,7 +137,7 @@ class Assessments:
         """Count a committed change on every counter it moves (the unit's; a member citizen's
         learning unit), then drop it from the assessment and the counters' markers."""
         counts = assessment.counts_moved(moved)
-        counters = _as_collection(self.counters)
+        counters = self.counters
         for counter_id, (increments, identity) in counts.items():
             increment_once(counters, counter_id, change_id, increments, identity)
         self.assessments.update_one(
@@ -256,12 +247,12 @@ class EvidenceFiles:
         return f"{self.files.tenant}:{evidence_id}"
 
     def put(self, evidence_id: str, content: bytes) -> int:
-        return put_file(_as_collection(self.files), self._file_id(evidence_id), content)
+        return put_file(self.files, self._file_id(evidence_id), content)
 
     def get(self, evidence_id: str, chunks: int) -> bytes | None:
         """The file's content; None when this tenant holds no such file."""
         try:
-            return get_file(_as_collection(self.files), self._file_id(evidence_id), chunks)
+            return get_file(self.files, self._file_id(evidence_id), chunks)
         except KeyError:
             return None
 
