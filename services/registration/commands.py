@@ -16,14 +16,14 @@ from tqdm import tqdm
 from khuyenhoc.config import load_config, tenants
 from khuyenhoc.storage import service_database
 from services.registration import store
-from services.registration.directory import (
+from services.registration.directory.service import (
     ReorganisationError,
     load_all,
     load_province,
     record_change,
     reorganise_province,
 )
-from services.registration.directory_source import SCHEMES, province_codes, province_units
+from services.registration.directory.source import SCHEMES, province_codes, province_units
 
 
 def _directory(config: dict[str, Any]) -> store.Directory:

@@ -15,8 +15,13 @@ from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
-from services.registration import exports, hierarchy, imports, service, spreadsheets, store
-from services.registration.domain import SubjectKind
+from services.registration import store
+from services.registration.directory import hierarchy
+from services.registration.enrolment import service
+from services.registration.enrolment.domain import SubjectKind
+from services.registration.lists import exports, imports
+from services.registration.lists.columns import SUBJECT_KINDS
+from services.registration.lists.templates import template
 from services.registration.schemas import (
     MESSAGES,
     REGISTER_SCHEMAS,
@@ -311,9 +316,9 @@ class RegistrationService(ObservableService):
     @rpc
     def template(self, kind: str) -> str | None:
         """The import template of ``kind`` as base64 .xlsx; None for an unknown kind."""
-        if kind not in spreadsheets.SUBJECT_KINDS:
+        if kind not in SUBJECT_KINDS:
             return None
-        return base64.b64encode(spreadsheets.template(kind)).decode("ascii")
+        return base64.b64encode(template(kind)).decode("ascii")
 
     @rpc
     def get_units(self, unit_ids: list[str]) -> list[dict[str, Any]]:

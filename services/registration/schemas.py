@@ -16,8 +16,8 @@ from khuyenhoc.validation import (
     field_messages,
     tenant_field,
 )
-from services.registration.branches import BranchKind
-from services.registration.domain import (
+from services.registration.association.domain import BranchKind
+from services.registration.enrolment.domain import (
     IMPORTABLE_KINDS,
     LabourGroup,
     LearningUnitKind,

@@ -15,14 +15,14 @@ from khuyenhoc.outbox import ensure_outbox_index, outbox_update, with_outbox
 from khuyenhoc.storage import forget_change, get_file, increment_once, put_file
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
-from services.registration.domain import (
+from services.registration.directory.hierarchy import pick_version, reference_day, unit_id, valid_at
+from services.registration.enrolment.domain import (
     ENROLLED,
     WITHDRAWN_STATUS,
     Enrolment,
     Subject,
     enrolment_links,
 )
-from services.registration.hierarchy import pick_version, reference_day, unit_id, valid_at
 
 UNITS = "units"
 SUBJECTS = "subjects"

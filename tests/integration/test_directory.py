@@ -10,7 +10,7 @@ import pytest
 
 from khuyenhoc.storage import service_database
 from services.registration import store
-from services.registration.directory import reorganise_province
+from services.registration.directory.service import reorganise_province
 from tests.conftest import wait_until
 from tests.integration.helpers import load_demo_directory
 
@@ -113,7 +113,7 @@ def test_a_local_merger_and_split_are_recorded_with_their_history(config, gatewa
     commune was split in two on the same day."""
     from datetime import date
 
-    from services.registration.directory import ReorganisationError, record_change
+    from services.registration.directory.service import ReorganisationError, record_change
 
     load_demo_directory(config)
     for code, name in (("06187", "Hộ A"), ("06190", "Hộ B"), ("06190", "Hộ C")):

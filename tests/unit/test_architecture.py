@@ -151,10 +151,12 @@ def test_the_allow_list_is_empty():
 
 
 PURE_MODULES = [
-    "services.registration.domain",
-    "services.registration.branches",
-    "services.registration.hierarchy",
-    "services.registration.service",
+    "services.registration.enrolment.domain",
+    "services.registration.enrolment.service",
+    "services.registration.association.domain",
+    "services.registration.directory.hierarchy",
+    "services.registration.lists.imports",
+    "services.registration.lists.reading",
     "services.registration.schemas",
     "services.scoring.domain",
     "services.scoring.service",

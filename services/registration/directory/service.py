@@ -10,9 +10,12 @@ from typing import Any
 
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import clean, search_key
-from services.registration.directory_source import UnitRecord, province_codes, province_units
-from services.registration.hierarchy import SCHEME_LEVELS, unit_id
-from services.registration.reorganisation_source import REORGANISATION_DATE, province_mergers
+from services.registration.directory.hierarchy import SCHEME_LEVELS, unit_id
+from services.registration.directory.reorganisation_source import (
+    REORGANISATION_DATE,
+    province_mergers,
+)
+from services.registration.directory.source import UnitRecord, province_codes, province_units
 from services.registration.store import Directory
 
 BATCH = 200

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.tenancy import UnitPath
-from services.registration.spreadsheets import export_rows
+from services.registration.lists.writing import export_rows
 
 if TYPE_CHECKING:
     from services.registration.store import Registrations

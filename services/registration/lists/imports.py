@@ -16,20 +16,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.validation import FieldError, InvalidInput
-from services.registration.domain import IMPORTABLE_KINDS, SubjectKind, registration_years
-from services.registration.schemas import MESSAGES, REGISTER_SCHEMAS
-from services.registration.service import (
+from services.registration.enrolment.domain import IMPORTABLE_KINDS, SubjectKind, registration_years
+from services.registration.enrolment.service import (
     RegistrationSettings,
     build_subject,
     registration_unit,
 )
-from services.registration.spreadsheets import (
-    SheetRow,
-    SpreadsheetError,
-    error_report,
-    header_of,
-    read_rows,
-)
+from services.registration.lists.matching import header_of
+from services.registration.lists.problems import SpreadsheetError
+from services.registration.lists.reading import read_rows
+from services.registration.lists.sheet import SheetRow
+from services.registration.lists.writing import error_report
+from services.registration.schemas import MESSAGES, REGISTER_SCHEMAS
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.registration.store import Directory, ImportJobs, Registrations

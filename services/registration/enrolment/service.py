@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
-from services.registration.branches import (
+from services.registration.association.domain import (
     BranchKind,
     NewBranch,
     NewMember,
@@ -18,7 +18,8 @@ from services.registration.branches import (
     name_claim_id,
     renamed,
 )
-from services.registration.domain import (
+from services.registration.directory.hierarchy import registration_date, unit_id
+from services.registration.enrolment.domain import (
     ENROLLED,
     WITHDRAWN_STATUS,
     Enrolment,
@@ -32,7 +33,6 @@ from services.registration.domain import (
     household,
     learning_unit,
 )
-from services.registration.hierarchy import registration_date, unit_id
 from services.registration.schemas import MESSAGES, RegisterCommand
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
