@@ -45,7 +45,6 @@ ALLOWED: dict[str, set[tuple[str, str]]] = {
         ("khuyenhoc.platform", "gateway.commands"),
         ("khuyenhoc.platform", "khuyenhoc.auth"),
         ("khuyenhoc.platform", "services.registration.commands"),
-        ("services.registration.commands", "nameko.standalone.rpc"),
         ("services.scoring.criteria_sets", "yaml"),
     },
     "no import cycles": {("gateway.fund", "gateway.types")},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 
 from services.registration.lists.cells import Cells, as_text, convert, is_blank
 from services.registration.lists.headers import Header, header_text
@@ -65,7 +65,7 @@ def data_rows(kind: str, header: Header, rows: Iterator[tuple[int, Cells]]) -> I
 
 def fill_merged(
     rows: Iterator[tuple[int, Cells]], merges: Iterable[tuple[int, int, int, int]]
-) -> Iterator[tuple[int, Cells]]:
+) -> Generator[tuple[int, Cells]]:
     """Copy a vertically merged cell's value down its range ("Thôn Đông" merged over all the
     hamlet's households), as the officer sees it; openpyxl only has it in the top cell."""
     starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
