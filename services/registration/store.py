@@ -77,14 +77,20 @@ def stamp_tenants(db: Database) -> None:
             jobs[job_id] = job.get("tenant") if job else None
         return jobs[job_id]
 
-    _stamp(db[IMPORT_FILES], lambda doc: job_tenant(doc["_id"].rsplit(":", 1)[0]))
     _stamp(db[IMPORT_ERRORS], lambda doc: job_tenant(str(doc.get("job"))))
+    # nx-27017 drops a ``$set`` on a document holding binary data (it answers "modified" but
+    # keeps the old document) and refuses replace_one: a file chunk is written again instead.
+    for chunk in db[IMPORT_FILES].find({"tenant": {"$exists": False}}):
+        tenant = job_tenant(chunk["_id"].rsplit(":", 1)[0])
+        if tenant:
+            db[IMPORT_FILES].delete_one({"_id": chunk["_id"]})
+            db[IMPORT_FILES].insert_one({**chunk, "tenant": tenant})
 
 
 def _stamp(
     collection: Collection[dict[str, Any]], tenant_of: Callable[[dict[str, Any]], str | None]
 ) -> None:
-    for doc in collection.find({"tenant": {"$exists": False}}, {"data": 0}):
+    for doc in collection.find({"tenant": {"$exists": False}}):
         tenant = tenant_of(doc)
         if tenant:
             collection.update_one({"_id": doc["_id"]}, {"$set": {"tenant": tenant}})
