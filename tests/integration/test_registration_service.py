@@ -79,3 +79,26 @@ def test_an_event_registered_while_scoring_is_stopped_arrives_when_it_starts(
     assert registered_count(config, "20/183/06184") == 0
     start(container_factory, config, ScoringService)
     wait_until(lambda: registered_count(config, "20/183/06184") == 1, what="late delivery")
+
+
+def test_reads_of_another_province_or_of_none_answer_nothing(container_factory, config):
+    """Every read names its province; a record of another one, or a caller with no province
+    (a national account), gets the same "nothing" as a record that is not there."""
+    load_demo_directory(config, "20", "01")
+    start(container_factory, config, RegistrationService)
+    enrolment = register(config, HOUSEHOLD)["enrolment"]
+    with ServiceRpcProxy("registration", config) as registration:
+        for tenant in ("01", None):
+            assert registration.enrolment(tenant, enrolment["enrolmentId"]) is None
+            assert registration.contact(tenant, enrolment["subjectId"]) is None
+            assert registration.import_job(tenant, "imp-none") is None
+            assert registration.subjects(tenant, "20/183", 2024)["items"] == []
+            assert registration.unit_figures(tenant, "20/183", 2024) == {}
+            assert registration.export_registrations(tenant, "20/183", 2024) is None
+        own = registration.enrolment("20", enrolment["enrolmentId"])
+        assert (own["unitpath"], own["status"]) == ("20/183/06184", "ENROLLED")
+        assert registration.contact("20", enrolment["subjectId"])["name"] == "Hoàng Văn Thụ"
+        assert (
+            registration.subjects("20", "20/183", 2024)["items"][0]["_id"]
+            == (enrolment["enrolmentId"])
+        )
