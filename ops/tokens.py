@@ -11,14 +11,14 @@ from khuyenhoc.auth import Role, issue_token
 from khuyenhoc.config import load_config
 from khuyenhoc.storage import service_database
 from khuyenhoc.tenancy import UnitPath
-from services.registration.store import Directory
+from services.registration.directory.store import PublicDirectory
 
 
 def create_token(
     config: dict[str, Any], tenant: str, unit: str, role: Role, subject: str, hours: float
 ) -> str:
     """A token for ``subject`` acting as ``role`` at ``unit``; the unit must exist in ``tenant``."""
-    found = Directory(service_database(config, "registration")).get(tenant, unit)
+    found = PublicDirectory(service_database(config, "registration")).get(tenant, unit)
     if found is None:
         raise LookupError(f"unit {unit} is not in the directory of tenant {tenant}")
     return issue_token(

@@ -16,20 +16,22 @@ from tqdm import tqdm
 from khuyenhoc.config import load_config, tenants
 from khuyenhoc.storage import service_database
 from services.registration import store
-from services.registration.directory import (
+from services.registration.directory.service import (
     ReorganisationError,
     load_all,
     load_province,
     record_change,
     reorganise_province,
 )
-from services.registration.directory_source import SCHEMES, province_codes, province_units
+from services.registration.directory.source import SCHEMES, province_codes, province_units
+from services.registration.directory.store import DirectoryStores, directory_stores
 
 
-def _directory(config: dict[str, Any]) -> store.Directory:
+def _directories(config: dict[str, Any]) -> DirectoryStores:
+    """Each province's directory (loading and reorganising span provinces, one at a time)."""
     db = service_database(config, "registration")
     store.prepare(db)
-    return store.Directory(db)
+    return directory_stores(db)
 
 
 def load_directory(
@@ -37,7 +39,7 @@ def load_directory(
 ) -> tuple[int, int]:
     """Load one province's units (or ``all`` provinces) into registration's database; safe to
     repeat."""
-    directory = _directory(config)
+    directories = _directories(config)
     if province == "all":
         total = sum(len(province_units(code, scheme)) for code, _ in province_codes(scheme))
     else:
@@ -45,8 +47,8 @@ def load_directory(
     label = "Cả nước" if province == "all" else f"Tỉnh {province}"
     with tqdm(total=total, unit="đơn vị", desc=label, disable=not show_progress) as bar:
         if province == "all":
-            return load_all(directory, scheme, progress=bar.update)
-        return load_province(directory, province, scheme, progress=bar.update)
+            return load_all(directories, scheme, progress=bar.update)
+        return load_province(directories, province, scheme, progress=bar.update)
 
 
 def add_commands(subparsers: Any) -> None:
@@ -111,7 +113,8 @@ def add_import_command(subparsers: Any) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from nameko.standalone.rpc import ClusterRpcProxy
+    # the broker's client only for this command: the directory commands run without nameko
+    from nameko.standalone.rpc import ClusterRpcProxy  # noqa: PLC0415 - only `import` needs it
 
     config = load_config(args.config)
     tenant = args.tenant or next(iter(sorted(tenants(config))), None)
@@ -163,7 +166,7 @@ def _load(args: argparse.Namespace) -> int:
 
 def _reorganise(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    done = reorganise_province(_directory(config), args.province)
+    done = reorganise_province(_directories(config), args.province)
     print(
         f"Tỉnh {args.province}: {done.communes} xã/phường mới, nối với {done.predecessors} "
         f"đơn vị cũ ({done.unresolved} đơn vị cũ chưa có trong danh mục)."
@@ -178,7 +181,7 @@ def _change(args: argparse.Namespace) -> int:
         return 2
     try:
         news = record_change(
-            _directory(load_config(args.config)), args.tenant, args.on, args.from_codes, into
+            _directories(load_config(args.config))(args.tenant), args.on, args.from_codes, into
         )
     except ReorganisationError as exc:
         print(f"error: {exc}", file=sys.stderr)

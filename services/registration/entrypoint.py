@@ -1,4 +1,6 @@
-"""The nameko face of registration: translates RPC calls into use cases, nothing more."""
+"""The nameko face of registration: translates RPC calls into use cases, nothing more. Stores
+are built here for the one province a call names (``TenantDatabase``); the public directory
+and the import queue are the only readers across provinces."""
 
 from __future__ import annotations
 
@@ -11,14 +13,23 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from khuyenhoc.outbox import OutboxRelay
-from khuyenhoc.storage import MongoDatabase
+from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
-from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
-from services.registration import exports, hierarchy, imports, service, spreadsheets, store
-from services.registration.domain import SubjectKind
+from services.registration import answers, store
+from services.registration.association import service as association
+from services.registration.association.store import Branches
+from services.registration.directory import hierarchy
+from services.registration.directory.store import DirectoryStore, PublicDirectory
+from services.registration.enrolment import service as enrolment
+from services.registration.enrolment.domain import SubjectKind
+from services.registration.enrolment.service import RegistrationSettings
+from services.registration.enrolment.store import Registrations
+from services.registration.lists import exports, imports, templates
+from services.registration.lists.columns import SUBJECT_KINDS
+from services.registration.lists.store import AllTenantsImportQueue, ImportJobs
+from services.registration.messages import MESSAGES
 from services.registration.schemas import (
-    MESSAGES,
     REGISTER_SCHEMAS,
     AddMemberSchema,
     BranchMembersSchema,
@@ -27,31 +38,12 @@ from services.registration.schemas import (
     RenameBranchSchema,
     StartImportSchema,
     WithdrawSchema,
+    answer,
+    row_reader,
 )
 
 MAX_PAGE = 500
 IMPORT_POLL_SECONDS = 1.0
-UNIT_FIELDS = (
-    "_id",
-    "tenant",
-    "scheme",
-    "code",
-    "name",
-    "level",
-    "parent_code",
-    "path",
-    "depth",
-    "valid_from",
-    "valid_to",
-    "predecessors",
-    "successors",
-    "kind",
-    "names",
-)
-
-
-def _public_unit(unit: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if unit is None else {field: unit.get(field) for field in UNIT_FIELDS}
 
 
 class RegistrationService(ObservableService):
@@ -60,6 +52,8 @@ class RegistrationService(ObservableService):
     config = Config()
     db = MongoDatabase(prepare=store.prepare)
     outbox = OutboxRelay(*store.OUTBOX_COLLECTIONS)
+
+    # -- enrolments --------------------------------------------------------------------
 
     @rpc
     def register(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -71,27 +65,28 @@ class RegistrationService(ObservableService):
 
         def run() -> dict[str, Any]:
             command = MESSAGES.load(schema(), payload)
-            registered = service.register(
-                self._directory(),
-                store.Registrations(self.db),
+            registered = enrolment.register(
+                self._directory(command.tenant),
+                self._registrations(command.tenant),
                 command,
                 self._settings(command.tenant),
             )
             if registered.created:
                 self.outbox.kick()
-            return {"enrolment": registered.as_dict()}
+            return {"enrolment": answers.REGISTERED.dump(registered)}
 
-        return answered(run)
+        return answer(run)
 
     @rpc
     def withdraw(self, payload: dict[str, Any]) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(WithdrawSchema(), payload)
-            withdrawn = service.withdraw(store.Registrations(self.db), **data)
+            registrations = self._registrations(data.pop("tenant"))
+            withdrawn = enrolment.withdraw(registrations, **data)
             self.outbox.kick()
-            return {"enrolment": withdrawn}
+            return {"enrolment": answers.WITHDRAWN.dump(withdrawn)}
 
-        return answered(run)
+        return answer(run)
 
     @rpc
     def subjects(
@@ -106,12 +101,11 @@ class RegistrationService(ObservableService):
         first: int = 50,
     ) -> dict[str, Any]:
         """A page of the unit's enrolments (and those below it), inside ``tenant`` only."""
-        path = UnitPath.parse(unit_path)
-        if path.tenant != tenant:
+        if not tenant:  # no province: nothing to list
             return {"items": [], "nextCursor": None}
-        page = service.list_subjects(
-            store.Registrations(self.db),
-            path,
+        page = enrolment.list_subjects(
+            self._registrations(tenant),
+            UnitPath.parse(unit_path),
             year,
             title,
             status,
@@ -119,88 +113,94 @@ class RegistrationService(ObservableService):
             after,
             max(1, min(first, MAX_PAGE)),
         )
-        fields = (
-            "_id",
-            "subject_id",
-            "subject_kind",
-            "title",
-            "year",
-            "status",
-            "name",
-            "unitpath",
-        )
-        page["items"] = [{f: item.get(f) for f in fields} for item in page["items"]]
-        return page
+        return dict(answers.SUBJECTS_PAGE.dump(page))
 
     @rpc
     def enrolment(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
         """Where an enrolment of ``tenant`` belongs (for access checks); None if not there."""
-        found = store.Registrations(self.db).get_enrolment(enrolment_id)
-        if found is None or found["tenant"] != tenant:
+        if not tenant:
             return None
-        fields = ("tenant", "unit_code", "unitpath", "title", "year", "status", "subject_kind")
-        return {field: found.get(field) for field in fields}
+        found = self._registrations(tenant).get_enrolment(enrolment_id)
+        return answers.dumped(answers.ENROLMENT_PLACE, found)
 
     @rpc
     def contact(self, tenant: str, subject_id: str) -> dict[str, Any] | None:
         """Name, phone, e-mail and unit of a subject of ``tenant`` (for notification)."""
-        return service.contact(self._directory(), store.Registrations(self.db), tenant, subject_id)
+        if not tenant:
+            return None
+        found = enrolment.contact(self._directory(tenant), self._registrations(tenant), subject_id)
+        return answers.dumped(answers.CONTACT, found)
 
-    def _settings(self, tenant: str) -> service.RegistrationSettings:
-        own = (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}
-        return service.RegistrationSettings(
-            id_key=str(self.config["ID_HASH_KEY"]).encode("utf-8"),
-            citizen_min_age=own.get("citizen_min_age"),
-            citizen_max_age=own.get("citizen_max_age"),
-        )
+    # -- the association: branches and members -----------------------------------------
 
     @rpc
     def create_branch(self, payload: dict[str, Any]) -> dict[str, Any]:
         def create() -> dict[str, Any]:
             data = MESSAGES.load(CreateBranchSchema(), payload)
-            unit, created = service.create_branch(self._directory(), self._branches(), **data)
-            return {"branch": _public_unit(unit), "created": created}
+            tenant = data.pop("tenant")
+            unit, created = association.create_branch(
+                self._directory(tenant), self._branches(tenant), **data
+            )
+            return {"branch": answers.UNIT.dump(unit), "created": created}
 
-        return answered(create)
+        return answer(create)
 
     @rpc
     def rename_branch(self, payload: dict[str, Any]) -> dict[str, Any]:
         def rename() -> dict[str, Any]:
             data = MESSAGES.load(RenameBranchSchema(), payload)
-            unit = service.rename_branch(self._directory(), self._branches(), **data)
-            return {"branch": _public_unit(unit)}
+            tenant = data.pop("tenant")
+            unit = association.rename_branch(
+                self._directory(tenant), self._branches(tenant), **data
+            )
+            return {"branch": answers.UNIT.dump(unit)}
 
-        return answered(rename)
+        return answer(rename)
 
     @rpc
     def close_branch(self, payload: dict[str, Any]) -> dict[str, Any]:
         def close() -> dict[str, Any]:
             data = MESSAGES.load(CloseBranchSchema(), payload)
-            unit = service.close_branch(self._directory(), self._branches(), **data)
-            return {"branch": _public_unit(unit)}
+            tenant = data.pop("tenant")
+            unit = association.close_branch(self._directory(tenant), self._branches(tenant), **data)
+            return {"branch": answers.UNIT.dump(unit)}
 
-        return answered(close)
+        return answer(close)
 
     @rpc
     def set_branch_members(self, payload: dict[str, Any]) -> dict[str, Any]:
         def record() -> dict[str, Any]:
             data = MESSAGES.load(BranchMembersSchema(), payload)
-            return {
-                "members": service.set_branch_members(self._directory(), self._branches(), **data)
-            }
+            tenant = data.pop("tenant")
+            members = association.set_branch_members(
+                self._directory(tenant), self._branches(tenant), **data
+            )
+            return {"members": answers.MEMBER_COUNT.dump(members)}
 
-        return answered(record)
+        return answer(record)
 
     @rpc
     def add_member(self, payload: dict[str, Any]) -> dict[str, Any]:
         def record() -> dict[str, Any]:
             data = MESSAGES.load(AddMemberSchema(), payload)
-            added = service.add_member(self._directory(), self._branches(), **data)
-            if added["created"]:
+            tenant = data.pop("tenant")
+            added = association.add_member(self._directory(tenant), self._branches(tenant), **data)
+            if added.created:
                 self.outbox.kick()
-            return {"member": added}
+            return {"member": answers.MEMBER_ADDED.dump(added)}
 
-        return answered(record)
+        return answer(record)
+
+    @rpc
+    def unit_figures(self, tenant: str, unit_path: str, year: int) -> dict[str, int]:
+        """Members and branches of the unit and below it, inside ``tenant`` only."""
+        path = UnitPath.parse(unit_path)
+        if not tenant or path.tenant != tenant:  # a unit of another province: "nothing"
+            return {}
+        figures = association.unit_figures(self._branches(tenant), path, year)
+        return dict(answers.UNIT_FIGURES.dump(figures))
+
+    # -- lists: imports and exports ----------------------------------------------------
 
     @rpc
     def start_import(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -208,31 +208,26 @@ class RegistrationService(ObservableService):
 
         def accept() -> dict[str, Any]:
             data = MESSAGES.load(StartImportSchema(), payload)
-            job, created = imports.start(
-                self._directory(),
-                store.ImportJobs(self.db),
-                data["tenant"],
-                data["commune_code"],
-                data["kind"],
-                data["year"],
-                data["file_name"],
-                data["content"],
-            )
-            return {"job": _public_job(job), "created": created}
+            tenant = data.pop("tenant")
+            job, created = imports.start(self._directory(tenant), self._import_jobs(tenant), **data)
+            return {"job": answers.IMPORT_JOB.dump(job), "created": created}
 
-        return answered(accept)
+        return answer(accept)
 
     @rpc
     def import_job(self, tenant: str, job_id: str) -> dict[str, Any] | None:
-        job = store.ImportJobs(self.db).get(job_id)
-        return _public_job(job) if job and job["tenant"] == tenant else None
+        if not tenant:
+            return None
+        return answers.dumped(answers.IMPORT_JOB, self._import_jobs(tenant).get(job_id))
 
     @rpc
     def import_error_report(self, tenant: str, job_id: str) -> str | None:
         """The job's error report, .xlsx as base64; None for another tenant's job."""
-        jobs = store.ImportJobs(self.db)
+        if not tenant:
+            return None
+        jobs = self._import_jobs(tenant)
         job = jobs.get(job_id)
-        if job is None or job["tenant"] != tenant:
+        if job is None:
             return None
         return base64.b64encode(imports.report(jobs, job)).decode("ascii")
 
@@ -240,38 +235,35 @@ class RegistrationService(ObservableService):
     def export_registrations(self, tenant: str, unit_path: str, year: int) -> str | None:
         """The unit's registrations for a year as the officers' .xlsx record (base64)."""
         path = UnitPath.parse(unit_path)
-        if path.tenant != tenant:
+        if not tenant or path.tenant != tenant:  # another province's unit: no file at all
             return None
-        content = exports.registrations_workbook(store.Registrations(self.db), path, year)
+        content = exports.registrations_workbook(self._registrations(tenant), path, year)
         return base64.b64encode(content).decode("ascii")
 
     @timer(interval=IMPORT_POLL_SECONDS)
     def process_imports(self) -> None:
-        """Work through waiting import jobs, one at a time per worker."""
-        jobs = store.ImportJobs(self.db)
-        while (job := jobs.claim(datetime.now(UTC), imports.LEASE)) is not None:
+        """Work through waiting import jobs (of any province), one at a time per worker."""
+        queue = AllTenantsImportQueue(self.db)
+        while (job := queue.claim(datetime.now(UTC), imports.LEASE)) is not None:
+            tenant = job["tenant"]
+            settings = self._settings(tenant)
             imports.run(
-                self._directory(),
-                store.Registrations(self.db),
-                jobs,
-                self._settings(job["tenant"]),
+                self._directory(tenant),
+                self._registrations(tenant),
+                self._import_jobs(tenant),
+                row_reader(job["kind"], tenant, job["commune_code"], job["year"], settings),
                 job,
                 after_batch=self.outbox.kick,
             )
 
     @rpc
-    def unit_figures(self, tenant: str, unit_path: str, year: int) -> dict[str, int]:
-        """Members and branches of the unit and below it, inside ``tenant`` only."""
-        path = UnitPath.parse(unit_path)
-        if path.tenant != tenant:
-            return {}
-        return service.unit_figures(self._branches(), path, year)
+    def template(self, kind: str) -> str | None:
+        """The import template of ``kind`` as base64 .xlsx; None for an unknown kind."""
+        if kind not in SUBJECT_KINDS:
+            return None
+        return base64.b64encode(templates.template(kind)).decode("ascii")
 
-    def _directory(self) -> store.Directory:
-        return store.Directory(self.db)
-
-    def _branches(self) -> store.Branches:
-        return store.Branches(self.db)
+    # -- the directory -----------------------------------------------------------------
 
     @rpc
     def get_unit(
@@ -279,53 +271,50 @@ class RegistrationService(ObservableService):
     ) -> dict[str, Any] | None:
         """A unit by its official code as it was at ``at`` (ISO date, default today); public
         directory data, optionally inside one tenant."""
-        directory = store.Directory(self.db)
+        directory = self._public_directory()
         day = _day(at)
         unit = directory.get(tenant, code, day) if tenant else directory.find_by_code(code, day)
-        return _public_unit(unit)
+        return answers.dumped(answers.UNIT, unit)
 
     @rpc
     def unit_for_year(self, code: str, tenant: str, year: int) -> dict[str, Any] | None:
         """The unit a registration for ``year`` refers to: the directory as it stood at the
         end of that year (or today, while the year runs)."""
+        if not tenant:
+            return None
         day = hierarchy.registration_date(year, date.today())
-        return _public_unit(store.Directory(self.db).get(tenant, code, day))
+        return answers.dumped(answers.UNIT, self._directory(tenant).get(code, day))
 
     @rpc
     def parent(self, unit_id_: str) -> dict[str, Any] | None:
         """A unit's parent as it stood while the unit existed (its last day, once closed)."""
-        directory = store.Directory(self.db)
+        directory = self._public_directory()
         unit = directory.by_id(unit_id_)
         if unit is None or not unit.get("parent_code"):
             return None
         day = hierarchy.reference_day(unit, date.today())
-        return _public_unit(directory.get(unit["tenant"], unit["parent_code"], day))
+        return answers.dumped(answers.UNIT, directory.get(unit["tenant"], unit["parent_code"], day))
 
     @rpc
     def figure_paths(self, unit_id_: str, year: int) -> list[str]:
         """Where a unit's figures for ``year`` are kept: its own path, or its predecessors'
         for a year before it was formed."""
-        unit = store.Directory(self.db).by_id(unit_id_)
+        unit = self._public_directory().by_id(unit_id_)
         return [] if unit is None else hierarchy.figure_paths(unit, year)
-
-    @rpc
-    def template(self, kind: str) -> str | None:
-        """The import template of ``kind`` as base64 .xlsx; None for an unknown kind."""
-        if kind not in spreadsheets.SUBJECT_KINDS:
-            return None
-        return base64.b64encode(spreadsheets.template(kind)).decode("ascii")
 
     @rpc
     def get_units(self, unit_ids: list[str]) -> list[dict[str, Any]]:
         """Units by their version ids (as linked from predecessors and successors)."""
-        directory = store.Directory(self.db)
-        return [_public_unit(u) for u in map(directory.by_id, unit_ids) if u is not None]
+        directory = self._public_directory()
+        return list(
+            answers.UNITS.dump([u for u in map(directory.by_id, unit_ids) if u is not None])
+        )
 
     @rpc
     def children(self, unit_id_: str) -> list[dict[str, Any]]:
-        directory = store.Directory(self.db)
+        directory = self._public_directory()
         parent = directory.by_id(unit_id_)
-        return [] if parent is None else [_public_unit(u) for u in directory.children(parent)]
+        return [] if parent is None else list(answers.UNITS.dump(directory.children(parent)))
 
     @rpc
     def search_units(
@@ -338,7 +327,7 @@ class RegistrationService(ObservableService):
         limit: int = 50,
     ) -> list[dict[str, Any]]:
         """Units by level, parent code and name (with or without diacritics, any normal form)."""
-        directory = store.Directory(self.db)
+        directory = self._public_directory()
         day = _day(at)
         parent_unit = None
         if parent:
@@ -357,28 +346,35 @@ class RegistrationService(ObservableService):
             at=day,
             limit=max(1, min(limit, MAX_PAGE)),
         )
-        return [_public_unit(unit) for unit in found]
+        return list(answers.UNITS.dump(found))
 
+    # -- stores, built for one province ------------------------------------------------
 
-JOB_FIELDS = (
-    "_id",
-    "tenant",
-    "commune_code",
-    "unitpath",
-    "kind",
-    "year",
-    "file_name",
-    "status",
-    "total",
-    "done",
-    "created",
-    "duplicates",
-    "failed",
-)
+    def _tenant_db(self, tenant: str) -> TenantDatabase:
+        return TenantDatabase(self.db, tenant)
 
+    def _directory(self, tenant: str) -> DirectoryStore:
+        return DirectoryStore(self._tenant_db(tenant))
 
-def _public_job(job: dict[str, Any]) -> dict[str, Any]:
-    return {field: job.get(field) for field in JOB_FIELDS}
+    def _public_directory(self) -> PublicDirectory:
+        return PublicDirectory(self.db)
+
+    def _registrations(self, tenant: str) -> Registrations:
+        return Registrations(self._tenant_db(tenant))
+
+    def _branches(self, tenant: str) -> Branches:
+        return Branches(self._tenant_db(tenant))
+
+    def _import_jobs(self, tenant: str) -> ImportJobs:
+        return ImportJobs(self._tenant_db(tenant))
+
+    def _settings(self, tenant: str) -> RegistrationSettings:
+        own = (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}
+        return RegistrationSettings(
+            id_key=str(self.config["ID_HASH_KEY"]).encode("utf-8"),
+            citizen_min_age=own.get("citizen_min_age"),
+            citizen_max_age=own.get("citizen_max_age"),
+        )
 
 
 def _day(at: str | None) -> date | None:

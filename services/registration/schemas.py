@@ -1,8 +1,10 @@
-"""marshmallow schemas at registration's edge: what a client may send, in Vietnamese errors."""
+"""marshmallow schemas at registration's edge: what a client may send, in Vietnamese errors;
+and the edge's side of the rules' refusals (their keys become field errors in wire names)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -12,57 +14,31 @@ from khuyenhoc.text import clean
 from khuyenhoc.validation import (
     Base64Bytes,
     EdgeSchema,
-    MessageCatalogue,
+    FieldError,
+    InvalidInput,
+    answered,
     field_messages,
     tenant_field,
 )
-from services.registration.branches import BranchKind
-from services.registration.domain import (
+from services.registration.association.domain import BranchKind
+from services.registration.enrolment.domain import (
     IMPORTABLE_KINDS,
     LabourGroup,
     LearningUnitKind,
     Member,
+    Subject,
     SubjectKind,
     registration_years,
 )
-
-MESSAGES = MessageCatalogue(
-    {
-        "blank": "Không được để trống.",
-        "too_long": "Quá dài: tối đa 120 ký tự.",
-        "commune_format": "Mã xã/phường/thị trấn phải gồm 5 chữ số.",
-        "commune_not_found": "Không tìm thấy xã/phường/thị trấn này trong tỉnh đã chọn.",
-        "year_range": "Năm đăng ký phải từ năm 2000 đến năm sau năm hiện tại.",
-        "birth_year_range": "Năm sinh không hợp lệ.",
-        "phone_format": "Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678).",
-        "too_many_members": "Một hộ gia đình có tối đa 30 thành viên.",
-        "branch_format": "Mã chi hội không hợp lệ.",
-        "count_range": "Số lượng phải từ 0 đến 1.000.000.",
-        "unit_format": "Mã đơn vị phải gồm 3 chữ số (huyện) hoặc 5 chữ số (xã).",
-        "unit_not_found": "Không tìm thấy đơn vị hành chính này trong tỉnh đã chọn.",
-        "unit_kind": "Loại đơn vị phải là một trong: agency, school, enterprise, armed_forces.",
-        "unit_level": "Cấp phải là commune (xã) hoặc district (huyện).",
-        "national_id_format": "Số căn cước công dân phải gồm đúng 12 chữ số.",
-        "labour_group": "Nhóm lao động phải là một trong: rural, worker, professional.",
-        "age_out_of_bounds": "Tuổi không nằm trong khoảng tỉnh quy định cho Công dân học tập.",
-        "enrolment_not_found": "Không tìm thấy đăng ký này.",
-        "already_withdrawn": "Đăng ký này đã được rút trước đó.",
-        "reason_too_long": "Lý do quá dài: tối đa 500 ký tự.",
-        "import_kind": "Loại danh sách phải là household, clan, community, learning_unit "
-        "hoặc citizen.",
-        "file_too_large": "Tệp quá lớn: tối đa 50 MB.",
-        "file_name": "Tên tệp phải kết thúc bằng .xlsx hoặc .csv.",
-        "branch_not_found": "Không tìm thấy chi hội này trong tỉnh đã chọn.",
-        "branch_kind": "Loại chi hội phải là một trong: residential, school, clan, agency, board.",
-        "name_taken": "Xã này đã có một chi hội đang hoạt động với tên này.",
-        "branch_closed": "Chi hội này đã giải thể.",
-        "date_before_opening": "Ngày này sớm hơn ngày thành lập chi hội.",
-        "member_count_range": "Số hội viên phải từ 0 đến 1.000.000.",
-        "date_format": "Ngày phải có dạng YYYY-MM-DD.",
-        "learning_unit_not_found": "Không tìm thấy đơn vị học tập này trong tỉnh đã chọn.",
-    }
+from services.registration.enrolment.service import (
+    RegisterCommand,
+    RegistrationSettings,
+    build_subject,
 )
-_BASE = field_messages(MESSAGES)
+from services.registration.errors import Refused
+from services.registration.messages import MESSAGES
+
+_BASE: dict[str, Any] = dict(field_messages(MESSAGES))
 
 
 class Text(fields.String):
@@ -95,7 +71,7 @@ def _check_birth_year(year: int | None) -> None:
 
 
 def _birth_year(data_key: str, required: bool = False) -> fields.Integer:
-    optional = {} if required else {"load_default": None, "allow_none": True}
+    optional: dict[str, Any] = {} if required else {"load_default": None, "allow_none": True}
     return fields.Integer(
         data_key=data_key,
         required=required,
@@ -115,18 +91,6 @@ class MemberSchema(EdgeSchema):
     @post_load
     def to_member(self, data: dict[str, Any], **kwargs: Any) -> Member:
         return Member(**data)
-
-
-@dataclass(frozen=True)
-class RegisterCommand:
-    """A validated registration: which kind of subject, where, its fields, for which year."""
-
-    kind: SubjectKind
-    tenant: str
-    unit_code: str
-    fields: dict[str, Any]
-    year: int
-    member_of: str | None = None  # a citizen's learning unit (its subject id) that year
 
 
 def _optional_name(**kwargs: Any) -> Text:
@@ -416,3 +380,49 @@ class StartImportSchema(EdgeSchema):
         validate=validate.Regexp(r"(?i)^[^/\\]{1,200}\.(xlsx|csv)$", error=MESSAGES["file_name"]),
     )
     content = Base64Bytes(required=True, error_messages=_BASE)
+
+
+def wire_name(field: str) -> str:
+    """A rule's snake_case field as the caller names it: ``commune_code`` → ``communeCode``."""
+    head, *rest = field.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def refusal(exc: Refused) -> InvalidInput:
+    """A rule's refusal as the caller's field error, in Vietnamese (a file's problem comes
+    with its own text, details filled in)."""
+    text = exc.params.get("text")
+    message = str(text) if text is not None else MESSAGES[exc.key]
+    return InvalidInput([FieldError(wire_name(exc.field), exc.key, message)])
+
+
+def answer(use_case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a use case for an RPC caller: invalid input and refusals come back as
+    ``{"errors": [{field, key, message}]}``, never as a remote exception."""
+
+    def run() -> dict[str, Any]:
+        try:
+            return use_case()
+        except Refused as exc:
+            raise refusal(exc) from exc
+
+    return answered(run)
+
+
+def row_reader(
+    kind: str, tenant: str, commune_code: str, year: int, settings: RegistrationSettings
+) -> Callable[[dict[str, Any]], Subject]:
+    """How an import reads one row: the same schema and rules as a single registration of
+    ``kind`` in the commune for the year; problems come back as field errors."""
+    schema = REGISTER_SCHEMAS[SubjectKind(kind)]()
+    place: dict[str, Any] = {"tenant": tenant, "year": year}
+    place["unitCode" if kind == SubjectKind.LEARNING_UNIT else "communeCode"] = commune_code
+
+    def read(values: dict[str, Any]) -> Subject:
+        command = MESSAGES.load(schema, values | place)
+        try:
+            return build_subject(command, settings)
+        except Refused as exc:
+            raise refusal(exc) from exc
+
+    return read

@@ -64,7 +64,7 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)], name="by_unit_year"
     )
     ensure_outbox_index(db[ASSESSMENTS])
-    LegacyEvidenceChunks(db).adopt()
+    AllTenantsLegacyEvidenceChunks(db).adopt()
     db[ASSESSMENTS].create_index(
         [("tenant", ASCENDING), ("subject_id", ASCENDING)], name="by_subject"
     )
@@ -257,7 +257,7 @@ class EvidenceFiles:
             return None
 
 
-class LegacyEvidenceChunks:
+class AllTenantsLegacyEvidenceChunks:
     """A one-off across tenants by nature: evidence chunks written before chunks were kept per
     tenant (``ev-<digest>:<n>``, no tenant) are copied to every tenant whose assessments name
     that evidence, then removed; chunks nobody names are left alone. Runs at every start

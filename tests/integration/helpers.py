@@ -14,7 +14,7 @@ from khuyenhoc.storage import TenantDatabase, service_database
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.topology import dead_letter_queue, event_exchange
 from services.registration.commands import load_directory
-from services.registration.domain import Enrolment, SubjectKind, Title
+from services.registration.enrolment.domain import Enrolment, SubjectKind, Title
 from services.scoring import service as scoring_service
 from services.scoring import store as scoring_store
 

@@ -8,9 +8,9 @@ import unicodedata
 
 import pytest
 
-from khuyenhoc.storage import service_database
-from services.registration import store
-from services.registration.directory import reorganise_province
+from khuyenhoc.storage import TenantDatabase, service_database
+from services.registration.directory.service import reorganise_province
+from services.registration.directory.store import DirectoryStore, directory_stores
 from tests.conftest import wait_until
 from tests.integration.helpers import load_demo_directory
 
@@ -73,9 +73,9 @@ def test_a_merged_commune_shows_its_predecessors_history(config, gateway):
     family = f'{{ orgUnit(code: "20") {{ {FAMILY_2024} }} }}'
     wait_until(lambda: gateway(family)["orgUnit"]["stats"]["title"]["registered"] == 4)
 
-    done = reorganise_province(store.Directory(service_database(config, "registration")), "20")
+    done = reorganise_province(directory_stores(service_database(config, "registration")), "20")
     assert done.communes == 65 and done.unresolved == 0
-    reorganise_province(store.Directory(service_database(config, "registration")), "20")
+    reorganise_province(directory_stores(service_database(config, "registration")), "20")
 
     new = gateway(
         f'{{ orgUnit(code: "05977") {{ name scheme path validFrom '
@@ -113,7 +113,7 @@ def test_a_local_merger_and_split_are_recorded_with_their_history(config, gatewa
     commune was split in two on the same day."""
     from datetime import date
 
-    from services.registration.directory import ReorganisationError, record_change
+    from services.registration.directory.service import ReorganisationError, record_change
 
     load_demo_directory(config)
     for code, name in (("06187", "Hộ A"), ("06190", "Hộ B"), ("06190", "Hộ C")):
@@ -124,17 +124,15 @@ def test_a_local_merger_and_split_are_recorded_with_their_history(config, gatewa
     )
     wait_until(lambda: gateway(family_2022)["orgUnit"]["stats"]["title"]["registered"] == 3)
 
-    directory = store.Directory(service_database(config, "registration"))
+    directory = DirectoryStore(TenantDatabase(service_database(config, "registration"), "20"))
     on = date(2023, 1, 1)
     for _ in range(2):  # recording it twice changes nothing
-        record_change(
-            directory, "20", on, ["06184", "06187", "06190"], [("06184", "Thị trấn Đồng Đăng")]
-        )
+        record_change(directory, on, ["06184", "06187", "06190"], [("06184", "Thị trấn Đồng Đăng")])
     record_change(
-        directory, "20", on, ["06193"], [("06301", "Xã Thanh Lòa A"), ("06302", "Xã Thanh Lòa B")]
+        directory, on, ["06193"], [("06301", "Xã Thanh Lòa A"), ("06302", "Xã Thanh Lòa B")]
     )
     with pytest.raises(ReorganisationError):
-        record_change(directory, "20", on, ["183", "06196"], [("06400", "Lẫn cấp")])
+        record_change(directory, on, ["183", "06196"], [("06400", "Lẫn cấp")])
 
     merged = gateway(
         '{ orgUnit(code: "06184") { validFrom predecessors { code validTo } '

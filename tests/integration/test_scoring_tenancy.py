@@ -119,7 +119,7 @@ def test_evidence_chunks_from_before_tenancy_are_adopted_by_the_tenants_naming_t
             {"_id": "c", "tenant": "01"},
         ]
     )
-    legacy = store.LegacyEvidenceChunks(db)
+    legacy = store.AllTenantsLegacyEvidenceChunks(db)
     assert legacy.adopt() == 2
     for tenant in ("20", "01"):
         assert store.EvidenceFiles(TenantDatabase(db, tenant)).get("ev-1", 1) == PDF

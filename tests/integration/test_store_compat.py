@@ -129,21 +129,23 @@ def test_an_import_job_is_claimed_once_resumed_after_its_lease_and_failed_after_
     """The job lease on the real store: one worker at a time, resumable, bounded retries."""
     from datetime import UTC, datetime, timedelta
 
-    from services.registration.store import MAX_ATTEMPTS, ImportJobs, prepare
+    from khuyenhoc.storage import TenantDatabase
+    from services.registration.lists.store import MAX_ATTEMPTS, AllTenantsImportQueue, ImportJobs
+    from services.registration.store import prepare
 
     db = service_database(config, "registration")
     prepare(db)
-    jobs = ImportJobs(db)
+    jobs, queue = ImportJobs(TenantDatabase(db, "20")), AllTenantsImportQueue(db)
     now = datetime.now(UTC)
     jobs.create({"_id": "imp-1", "status": "PENDING", "lease_until": None, "created_at": now}, b"x")
     lease = timedelta(minutes=2)
-    assert jobs.claim(now, lease)["_id"] == "imp-1"
-    assert jobs.claim(now, lease) is None  # leased to the first worker
+    assert queue.claim(now, lease)["_id"] == "imp-1"
+    assert queue.claim(now, lease) is None  # leased to the first worker
     later = now + lease + timedelta(seconds=1)
     for _ in range(MAX_ATTEMPTS - 1):  # each worker died; the lease ran out; another resumes
-        assert jobs.claim(later, lease)["_id"] == "imp-1"
+        assert queue.claim(later, lease)["_id"] == "imp-1"
         later += lease + timedelta(seconds=1)
-    assert jobs.claim(later, lease) is None
+    assert queue.claim(later, lease) is None
     assert jobs.get("imp-1")["status"] == "FAILED"
 
 

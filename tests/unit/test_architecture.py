@@ -17,29 +17,34 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("khuyenhoc", "gateway", "services", "ops")
 
-# Offenders still to fix; each rule's list must be empty when issue 11 closes.
-ALLOWED: dict[str, set[tuple[str, str]]] = {
-    "shared package imports nothing above it": set(),
-    "a service imports no other service, no gateway, no ops": set(),
-    "the gateway imports no service and no ops": set(),
-    "only stores import the database driver": set(),
-    "function-level imports state their reason": {
-        ("services.registration.commands", "nameko.standalone.rpc"),
-    },
-    "no import cycles": set(),
-}
+RULES = (
+    "shared package imports nothing above it",
+    "a service imports no other service, no gateway, no ops",
+    "the gateway imports no service and no ops",
+    "only stores import the database driver",
+    "function-level imports state their reason",
+    "no import cycles",
+    "stores are built for one tenant",
+)
+# A store over the raw database (every tenant) must say so in its name: the outbox relay's,
+# sweeps' and the public directory's kind of work, never a caller's.
+CROSS_TENANT_PREFIXES = ("AllTenants", "Public")
 
 
-def _modules() -> Iterator[tuple[str, Path]]:
+def _sources() -> dict[str, str]:
+    """Every module of the four packages, by dotted name, with its source text."""
+    sources = {}
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
-            yield ".".join(p for p in parts if p != "__init__"), path
+            name = ".".join(p for p in parts if p != "__init__")
+            sources[name] = path.read_text(encoding="utf-8")
+    return sources
 
 
-def _imports(path: Path) -> Iterator[tuple[str, int, bool]]:
-    """(imported module, line, at module level) for every import in the file."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _imports(source: str) -> Iterator[tuple[str, int, bool]]:
+    """(imported module, line, at module level) for every import in the source."""
+    tree = ast.parse(source)
     top_level = {id(node) for node in tree.body}
     for stmt in tree.body:  # `if TYPE_CHECKING:` blocks count as module level
         if isinstance(stmt, ast.If):
@@ -57,11 +62,11 @@ def _is_store(module: str) -> bool:
     return last in ("store", "stores") or last.endswith("_store") or ".stores." in module
 
 
-def _violations(module: str, path: Path) -> Iterator[tuple[str, str]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
+def _violations(module: str, source: str) -> Iterator[tuple[str, str]]:
+    lines = source.splitlines()
     top = module.split(".")[0]
     own_service = module.split(".")[:2] if top == "services" else None
-    for imported, line, module_level in _imports(path):
+    for imported, line, module_level in _imports(source):
         target = imported.split(".")
         if top == "khuyenhoc" and target[0] in ("services", "gateway", "ops"):
             yield "shared package imports nothing above it", imported
@@ -101,38 +106,98 @@ def _cycles(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
     return {(a, b) for a in graph for b in reachable(a) if a < b and a in reachable(b)}
 
 
-def _found() -> dict[str, set[tuple[str, str]]]:
-    found: dict[str, set[tuple[str, str]]] = {rule: set() for rule in ALLOWED}
+def _raw_database_stores(module: str, source: str) -> Iterator[str]:
+    """Classes of a store module whose constructor takes the raw ``Database``."""
+    if not _is_store(module):
+        return
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                hints = [ast.unparse(a.annotation) for a in item.args.args if a.annotation]
+                if any(h.split(".")[-1] == "Database" for h in hints):
+                    yield node.name
+
+
+def _found(sources: dict[str, str]) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = {rule: set() for rule in RULES}
     graph: dict[str, set[str]] = {}
-    modules = dict(_modules())
-    for module, path in modules.items():
-        for rule, imported in _violations(module, path):
+    for module, source in sources.items():
+        for rule, imported in _violations(module, source):
             found[rule].add((module, imported))
-        graph[module] = {m for m, _, _ in _imports(path) if m in modules}
+        graph[module] = {m for m, _, _ in _imports(source) if m in sources}
+        for name in _raw_database_stores(module, source):
+            if not name.startswith(CROSS_TENANT_PREFIXES):
+                found["stores are built for one tenant"].add((module, name))
     found["no import cycles"] = _cycles(graph)
     return found
 
 
-@pytest.mark.parametrize("rule", sorted(ALLOWED))
-def test_dependencies_point_one_way(rule):
-    found = _found()[rule]
-    new = sorted(found - ALLOWED[rule])
-    assert not new, f"{rule}: {new}"
-    fixed = sorted(ALLOWED[rule] - found)
-    assert not fixed, f"{rule}: fixed, take off the allow-list: {fixed}"
+@pytest.fixture(scope="module")
+def found() -> dict[str, set[tuple[str, str]]]:
+    return _found(_sources())
 
 
-@pytest.mark.xfail(reason="issue 11 in progress: offenders are listed in ALLOWED", strict=True)
-def test_the_allow_list_is_empty():
-    """Issue 11's definition of done: drop the xfail mark when the lists are empty."""
-    assert not any(ALLOWED.values()), {k: sorted(v) for k, v in ALLOWED.items() if v}
+@pytest.mark.parametrize("rule", RULES)
+def test_dependencies_point_one_way(rule, found):
+    assert not found[rule], f"{rule}: {sorted(found[rule])}"
+
+
+PROBE = """
+from pymongo.database import Database
+import gateway.access
+
+
+def late():
+    import services.fund.domain
+
+
+class Leaky:
+    def __init__(self, db: Database) -> None: ...
+
+
+class AllTenantsSweep:
+    def __init__(self, db: Database) -> None: ...
+"""
+
+
+def test_the_rules_catch_what_they_name():
+    """The checks themselves can fail: each rule, shown a module that breaks it."""
+    caught = _found(
+        {
+            "services.registration.probe_store": PROBE,
+            "services.registration.domain_probe": "import pymongo\n",
+            "khuyenhoc.probe": "from ops import cli\n",
+            "gateway.probe": "import services.scoring.engine\n",
+            "gateway.a": "import gateway.b\n",
+            "gateway.b": "import gateway.a\n",
+        }
+    )
+    store = "services.registration.probe_store"
+    assert caught == {
+        "shared package imports nothing above it": {("khuyenhoc.probe", "ops")},
+        "a service imports no other service, no gateway, no ops": {
+            (store, "gateway.access"),
+            (store, "services.fund.domain"),
+        },
+        "the gateway imports no service and no ops": {("gateway.probe", "services.scoring.engine")},
+        "only stores import the database driver": {
+            ("services.registration.domain_probe", "pymongo")
+        },
+        "function-level imports state their reason": {(store, "services.fund.domain")},
+        "no import cycles": {("gateway.a", "gateway.b")},
+        "stores are built for one tenant": {(store, "Leaky")},
+    }
 
 
 PURE_MODULES = [
-    "services.registration.domain",
-    "services.registration.branches",
-    "services.registration.hierarchy",
-    "services.registration.service",
+    "services.registration.enrolment.domain",
+    "services.registration.enrolment.service",
+    "services.registration.association.domain",
+    "services.registration.directory.hierarchy",
+    "services.registration.lists.imports",
+    "services.registration.lists.reading",
     "services.registration.schemas",
     "services.scoring.domain",
     "services.scoring.service",

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from services.registration.directory_source import (
+from services.registration.directory.source import (
     SCHEMES,
     UnitRecord,
     UnknownProvince,

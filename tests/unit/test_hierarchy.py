@@ -1,6 +1,6 @@
 from datetime import date
 
-from services.registration.hierarchy import (
+from services.registration.directory.hierarchy import (
     figure_paths,
     pick_version,
     registration_date,

@@ -8,7 +8,7 @@ from khuyenhoc.events import REGISTERED
 from khuyenhoc.messaging import PoisonMessage, accept_event
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.topology import SUBSCRIPTIONS, is_subscribed, subscriber_queues
-from services.registration.domain import Enrolment, SubjectKind, Title
+from services.registration.enrolment.domain import Enrolment, SubjectKind, Title
 
 KNOWN = frozenset({"20"})
 

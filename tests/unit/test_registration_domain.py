@@ -6,14 +6,14 @@ import pytest
 from khuyenhoc.contracts import validate_event
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
-from services.registration.domain import (
+from services.registration.enrolment.domain import (
     Enrolment,
     Member,
     SubjectKind,
     Title,
     registration_years,
 )
-from services.registration.domain import household as make_household
+from services.registration.enrolment.domain import household as make_household
 from services.registration.schemas import MESSAGES, RegisterHouseholdSchema
 
 PATH = UnitPath.parse("20/183/06184")
@@ -135,7 +135,7 @@ KEY = b"k" * 32
 
 
 def test_every_kind_has_its_title_and_identity():
-    from services.registration.domain import (
+    from services.registration.enrolment.domain import (
         LabourGroup,
         LearningUnitKind,
         citizen,
@@ -164,7 +164,7 @@ def test_every_kind_has_its_title_and_identity():
 
 
 def test_a_citizen_is_one_person_per_national_id_and_the_id_is_never_kept():
-    from services.registration.domain import LabourGroup, citizen
+    from services.registration.enrolment.domain import LabourGroup, citizen
 
     here = citizen(
         "20", "06184", "Lý Thị Hoa", 1990, "012345678901", LabourGroup.WORKER, id_key=KEY

@@ -7,14 +7,14 @@ import unicodedata
 
 import pytest
 
-from services.registration.directory_source import UnitRecord, province_codes, province_units
-from services.registration.reorganisation_source import (
+from services.registration.directory.reorganisation_source import (
     REORGANISATION_DATE,
     Merger,
     UnknownProvince,
     province_mergers,
     successors_of,
 )
+from services.registration.directory.source import UnitRecord, province_codes, province_units
 
 LANG_SON = "20"
 # Counts measured on vietnamadminunits 1.0.4's converter_2025.json.

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
-from services.registration.domain import Enrolment, SubjectKind, Title
+from services.registration.enrolment.domain import Enrolment, SubjectKind, Title
 from services.scoring.domain import (
     Assessment,
     AssessmentRecord,

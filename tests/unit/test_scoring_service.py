@@ -8,7 +8,7 @@ import pytest
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
-from services.registration.domain import Enrolment, SubjectKind, Title
+from services.registration.enrolment.domain import Enrolment, SubjectKind, Title
 from services.scoring import answers, messages, service
 from services.scoring.criteria_sets import load_file
 from services.scoring.domain import Refused

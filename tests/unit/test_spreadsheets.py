@@ -15,18 +15,13 @@ from itertools import islice
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from services.registration.spreadsheets import (
-    COLUMNS,
-    REASONS,
-    SUBJECT_KINDS,
-    SheetRow,
-    SpreadsheetError,
-    error_report,
-    export_rows,
-    header_of,
-    read_rows,
-    template,
-)
+from services.registration.lists.columns import COLUMNS, SUBJECT_KINDS
+from services.registration.lists.matching import header_of
+from services.registration.lists.problems import REASONS, SpreadsheetError
+from services.registration.lists.reading import read_rows
+from services.registration.lists.sheet import SheetRow
+from services.registration.lists.templates import template
+from services.registration.lists.writing import error_report, export_rows
 
 TITLE = "DANH SÁCH ĐĂNG KÝ XÂY DỰNG GIA ĐÌNH HỌC TẬP NĂM 2024"
 

@@ -15,24 +15,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from khuyenhoc.validation import FieldError, InvalidInput
-from services.registration.domain import IMPORTABLE_KINDS, SubjectKind, registration_years
-from services.registration.schemas import MESSAGES, REGISTER_SCHEMAS
-from services.registration.service import (
-    RegistrationSettings,
-    build_subject,
-    registration_unit,
-)
-from services.registration.spreadsheets import (
-    SheetRow,
-    SpreadsheetError,
-    error_report,
-    header_of,
-    read_rows,
-)
+from khuyenhoc.validation import InvalidInput
+from services.registration.enrolment.domain import IMPORTABLE_KINDS, Subject, registration_years
+from services.registration.enrolment.service import registration_unit
+from services.registration.errors import Refused
+from services.registration.lists.matching import header_of
+from services.registration.lists.problems import SpreadsheetError
+from services.registration.lists.reading import read_rows
+from services.registration.lists.sheet import SheetRow
+from services.registration.lists.writing import error_report
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
-    from services.registration.store import Directory, ImportJobs, Registrations
+    from services.registration.directory.store import DirectoryStore
+    from services.registration.enrolment.store import Registrations
+    from services.registration.lists.store import ImportJobs
+
+RowReader = Callable[[dict[str, Any]], Subject]
+"""Reads one row's values (keyed by the list's field names) as a subject of the job's kind,
+commune and year, or raises ``InvalidInput`` naming those fields: the edge's validation, the
+same as a single registration's, passed in so that this use case never imports the edge."""
 
 PENDING, RUNNING, DONE, FAILED = "PENDING", "RUNNING", "DONE", "FAILED"
 BATCH = 500
@@ -47,9 +48,8 @@ def job_id(tenant: str, commune: str, kind: str, year: int, content: bytes) -> s
 
 
 def start(
-    directory: Directory,
+    directory: DirectoryStore,
     jobs: ImportJobs,
-    tenant: str,
     commune_code: str,
     kind: str,
     year: int,
@@ -60,18 +60,19 @@ def start(
     """Accept a file for import; the same file for the same commune, kind and year returns the
     job that already has it. The header is checked now, so a wrong file fails at once."""
     now = now or datetime.now(UTC)
+    tenant = directory.tenant
     if kind not in {k.value for k in IMPORTABLE_KINDS}:
-        raise InvalidInput([MESSAGES.error("kind", "import_kind")])
+        raise Refused("kind", "import_kind")
     if year not in registration_years(date.today()):
-        raise InvalidInput([MESSAGES.error("year", "year_range")])
+        raise Refused("year", "year_range")
     if len(content) > MAX_FILE_BYTES:
-        raise InvalidInput([MESSAGES.error("file", "file_too_large")])
-    path = registration_unit(directory, tenant, commune_code, "commune", year, "communeCode")
+        raise Refused("file", "file_too_large")
+    path = registration_unit(directory, commune_code, "commune", year, "commune_code")
     try:
         total, rows = read_rows(content, file_name, kind)
         rows.close()
-    except SpreadsheetError as exc:
-        raise InvalidInput([_file_error(exc)]) from exc
+    except SpreadsheetError as exc:  # the reader's own message, with its details filled in
+        raise Refused("file", exc.key, text=str(exc)) from exc
     identity = job_id(tenant, commune_code, kind, year, content)
     existing = jobs.get(identity)
     if existing is not None:
@@ -97,11 +98,6 @@ def start(
     return jobs.create(job, content), True
 
 
-def _file_error(exc: SpreadsheetError) -> FieldError:
-    """The reader's Vietnamese message, under the ``file`` field."""
-    return FieldError("file", exc.key, str(exc))
-
-
 @dataclass(frozen=True)
 class Outcome:
     created: int
@@ -110,15 +106,16 @@ class Outcome:
 
 
 def run(
-    directory: Directory,
+    directory: DirectoryStore,
     registrations: Registrations,
     jobs: ImportJobs,
-    settings: RegistrationSettings,
+    read_row: RowReader,
     job: dict[str, Any],
     batch: int = BATCH,
     after_batch: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Process a claimed job to the end, a batch at a time, resuming after ``next_row``."""
+    """Process a claimed job to the end, a batch at a time, resuming after ``next_row``; the
+    stores are the job's province's."""
     content = jobs.content(job["_id"])
     _, rows = read_rows(content, job["file_name"], job["kind"])
     try:
@@ -127,7 +124,7 @@ def run(
             chunk = [row for _, row in zip(range(batch), pending, strict=False)]
             if not chunk:
                 break
-            outcome = _register_rows(directory, registrations, settings, job, rows.headers, chunk)
+            outcome = _register_rows(directory, registrations, read_row, job, rows.headers, chunk)
             job = jobs.progress(
                 job, chunk[-1].number, len(chunk), outcome, datetime.now(UTC), LEASE
             )
@@ -143,33 +140,26 @@ def _skip(rows: Iterator[SheetRow], after_row: int) -> Iterator[SheetRow]:
 
 
 def _register_rows(
-    directory: Directory,
+    directory: DirectoryStore,
     registrations: Registrations,
-    settings: RegistrationSettings,
+    read_row: RowReader,
     job: dict[str, Any],
     headers: dict[str, str],
     rows: list[SheetRow],
 ) -> Outcome:
-    schema = REGISTER_SCHEMAS[SubjectKind(job["kind"])]()
-    place = {"tenant": job["tenant"], "year": job["year"]}
-    place["unitCode" if job["kind"] == "learning_unit" else "communeCode"] = job["commune_code"]
     errors: list[tuple[int, str, str]] = []
     accepted = []
     for row in rows:
         if row.problems:
             errors += [(row.number, header, reason) for header, reason in row.problems]
             continue
-        payload = {k: v for k, v in row.values.items() if v is not None} | place
         try:
-            command = MESSAGES.load(schema, payload)
-            accepted.append(build_subject(command, settings))
+            accepted.append(read_row({k: v for k, v in row.values.items() if v is not None}))
         except InvalidInput as exc:
             errors += [
                 (row.number, _column(job["kind"], headers, e.field), e.message) for e in exc.errors
             ]
-    path = registration_unit(
-        directory, job["tenant"], job["commune_code"], "commune", job["year"], "communeCode"
-    )
+    path = registration_unit(directory, job["commune_code"], "commune", job["year"], "commune_code")
     created, duplicates = registrations.add_many(accepted, job["year"], path, datetime.now(UTC))
     return Outcome(created, duplicates, errors)
 

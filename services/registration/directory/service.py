@@ -10,10 +10,13 @@ from typing import Any
 
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import clean, search_key
-from services.registration.directory_source import UnitRecord, province_codes, province_units
-from services.registration.hierarchy import SCHEME_LEVELS, unit_id
-from services.registration.reorganisation_source import REORGANISATION_DATE, province_mergers
-from services.registration.store import Directory
+from services.registration.directory.hierarchy import SCHEME_LEVELS, unit_id
+from services.registration.directory.reorganisation_source import (
+    REORGANISATION_DATE,
+    province_mergers,
+)
+from services.registration.directory.source import UnitRecord, province_codes, province_units
+from services.registration.directory.store import DirectoryStore, DirectoryStores
 
 BATCH = 200
 SCHEME_START = {"2025": REORGANISATION_DATE.isoformat()}
@@ -41,7 +44,7 @@ def unit_document(tenant: str, record: UnitRecord, scheme: str) -> dict[str, Any
 
 
 def load_province(
-    directory: Directory,
+    stores: DirectoryStores,
     province_code: str,
     scheme: str = "2024",
     progress: Progress | None = None,
@@ -52,6 +55,7 @@ def load_province(
     """
     records = province_units(province_code, scheme)
     tenant = records[0].code
+    directory = stores(tenant)
     created = 0
     for batch in _batches((unit_document(tenant, r, scheme) for r in records), BATCH):
         created += directory.upsert(batch)
@@ -61,12 +65,12 @@ def load_province(
 
 
 def load_all(
-    directory: Directory, scheme: str, progress: Progress | None = None
+    stores: DirectoryStores, scheme: str, progress: Progress | None = None
 ) -> tuple[int, int]:
     """Every province of the scheme (63 before the reform, 34 after)."""
     units = created = 0
     for code, _name in province_codes(scheme):
-        loaded, new = load_province(directory, code, scheme, progress)
+        loaded, new = load_province(stores, code, scheme, progress)
         units, created = units + loaded, created + new
     return units, created
 
@@ -78,41 +82,47 @@ class Reorganised:
     unresolved: int  # predecessors whose pre-2025 unit is not in the directory (not loaded)
 
 
-def reorganise_province(directory: Directory, province_code: str) -> Reorganised:
+def reorganise_province(stores: DirectoryStores, province_code: str) -> Reorganised:
     """Apply the official 1 July 2025 reorganisation to one province (idempotent): load its 2025
     units, link every new commune to its predecessors and every old unit to its successors, and
-    close the old units on 30 June 2025. Figures recorded before stay on the old units."""
-    load_province(directory, province_code, "2025")
+    close the old units on 30 June 2025. Figures recorded before stay on the old units.
+    The old units may belong to other provinces (the 2025 provinces merged old ones): each
+    province's units are changed through that province's store."""
+    load_province(stores, province_code, "2025")
     mergers = province_mergers(province_code)
-    changes: dict[str, dict[str, Any]] = {}
-    successors: dict[str, list[dict[str, str]]] = {}
+    changes: dict[str, dict[str, dict[str, Any]]] = {}  # tenant -> unit id -> fields
+    successors: dict[str, tuple[str, list[dict[str, str]]]] = {}
     linked = unresolved = 0
     for merger in mergers:
         links = []
         for code in merger.predecessor_codes:
-            old = _old_version(directory, merger.old_province_codes, code)
+            old = _old_version(stores, merger.old_province_codes, code)
             if old is None:
                 unresolved += 1
                 continue
             linked += 1
             links.append(_link(old, partial=code in merger.partial_predecessor_codes))
-            successors.setdefault(old["_id"], []).append(
+            successors.setdefault(old["_id"], (old["tenant"], []))[1].append(
                 {
                     "id": unit_id(merger.province_code, "2025", merger.successor_code),
                     "tenant": merger.province_code,
                     "code": merger.successor_code,
                 }
             )
-        changes[unit_id(merger.province_code, "2025", merger.successor_code)] = {
-            "predecessors": links
+        new_id = unit_id(merger.province_code, "2025", merger.successor_code)
+        changes.setdefault(merger.province_code, {})[new_id] = {"predecessors": links}
+    for old_id, (old_tenant, targets) in successors.items():
+        changes.setdefault(old_tenant, {})[old_id] = {
+            "successors": targets,
+            "valid_to": LAST_DAY_BEFORE_REFORM,
         }
-    for old_id, targets in successors.items():
-        changes[old_id] = {"successors": targets, "valid_to": LAST_DAY_BEFORE_REFORM}
     for old_level in ("province", "district"):  # the old tree above the communes ends as well
-        for unit in directory.at_level(province_code, old_level):
+        for unit in stores(province_code).at_level(old_level):
             if unit["scheme"] == "2024":
-                changes.setdefault(unit["_id"], {})["valid_to"] = LAST_DAY_BEFORE_REFORM
-    directory.update(changes)
+                own = changes.setdefault(province_code, {})
+                own.setdefault(unit["_id"], {})["valid_to"] = LAST_DAY_BEFORE_REFORM
+    for tenant, fields in changes.items():
+        stores(tenant).update(fields)
     return Reorganised(len(mergers), linked, unresolved)
 
 
@@ -121,8 +131,7 @@ class ReorganisationError(ValueError):
 
 
 def record_change(
-    directory: Directory,
-    tenant: str,
+    directory: DirectoryStore,
     on: date,
     from_codes: list[str],
     into: list[tuple[str, str]],
@@ -131,9 +140,11 @@ def record_change(
     ``on``: several into one is a merger, one into several a split. The old units end the day
     before; each new unit begins on ``on`` under the same parent and links to its predecessors,
     so its figures for earlier years are theirs. Idempotent."""
+    tenant = directory.tenant
     day_before = on - timedelta(days=1)
-    olds = [directory.get(tenant, code, day_before) for code in from_codes]
-    missing = [code for code, old in zip(from_codes, olds, strict=True) if old is None]
+    found = [directory.get(code, day_before) for code in from_codes]
+    missing = [code for code, old in zip(from_codes, found, strict=True) if old is None]
+    olds = [old for old in found if old is not None]
     if missing or not into:
         raise ReorganisationError(
             f"unknown units {missing} in tenant {tenant}"
@@ -182,10 +193,10 @@ def _link(unit: dict[str, Any], partial: bool) -> dict[str, Any]:
 
 
 def _old_version(
-    directory: Directory, old_provinces: Iterable[str], code: str
+    stores: DirectoryStores, old_provinces: Iterable[str], code: str
 ) -> dict[str, Any] | None:
     for province in old_provinces:
-        found = directory.version(province, "2024", code)
+        found = stores(province).version("2024", code)
         if found is not None:
             return found
     return None

@@ -13,18 +13,10 @@ from khuyenhoc.envelope import new_event
 from khuyenhoc.events import REGISTERED, WITHDRAWN
 from khuyenhoc.tenancy import UnitPath, commune_subject_id
 from khuyenhoc.text import search_key
+from khuyenhoc.vocabulary import Title
 
 FIRST_YEAR = 2000  # earliest programme year the platform records
 ENROLLED, WITHDRAWN_STATUS = "ENROLLED", "WITHDRAWN"
-
-
-class Title(StrEnum):
-    FAMILY = "FAMILY"
-    CLAN = "CLAN"
-    COMMUNITY = "COMMUNITY"
-    COMMUNE_COMMUNITY = "COMMUNE_COMMUNITY"
-    UNIT = "UNIT"
-    CITIZEN = "CITIZEN"
 
 
 class SubjectKind(StrEnum):
@@ -291,17 +283,6 @@ class Enrolment:
     year: int
     unit_path: UnitPath
     links: tuple[tuple[str, Any], ...] = ()  # see ``enrolment_links``; carried by ``registered``
-
-    @classmethod
-    def from_document(cls, doc: dict[str, Any]) -> Enrolment:
-        return cls(
-            doc["subject_id"],
-            SubjectKind(doc["subject_kind"]),
-            Title(doc["title"]),
-            doc["year"],
-            UnitPath.parse(doc["unitpath"]),
-            tuple(sorted((doc.get("links") or {}).items())),
-        )
 
     @property
     def id(self) -> str:

@@ -40,7 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from services.registration.directory_source import (
+from services.registration.directory.source import (
     UnknownProvince,
     _dataset_path,
     _query,

@@ -1,0 +1,138 @@
+"""What registration answers over RPC, as marshmallow dump schemas: the wire names of each
+answer in one place, instead of dictionaries built by hand in the entrypoint. Every field the
+callers know is always present (``None`` when the record has no value)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+
+def _raw(**kwargs: Any) -> fields.Raw:
+    return fields.Raw(dump_default=None, **kwargs)
+
+
+class UnitAnswer(Schema):
+    """A unit of the directory (a version of it), as the directory stores it."""
+
+    _id = _raw()
+    tenant = _raw()
+    scheme = _raw()
+    code = _raw()
+    name = _raw()
+    level = _raw()
+    parent_code = _raw()
+    path = _raw()
+    depth = _raw()
+    valid_from = _raw()
+    valid_to = _raw()
+    predecessors = _raw()
+    successors = _raw()
+    kind = _raw()
+    names = _raw()
+
+
+class RegisteredAnswer(Schema):
+    enrolment_id = _raw(data_key="enrolmentId")
+    subject_id = _raw(data_key="subjectId")
+    title = _raw()
+    year = _raw()
+    unit_path = _raw(data_key="unitPath")
+    created = _raw()
+
+
+class WithdrawnAnswer(Schema):
+    enrolment_id = _raw(data_key="enrolmentId")
+    status = _raw()
+
+
+class SubjectItemAnswer(Schema):
+    """One line of a unit's list of enrolments."""
+
+    _id = _raw(attribute="id")
+    subject_id = _raw()
+    subject_kind = _raw()
+    title = _raw()
+    year = _raw()
+    status = _raw()
+    name = _raw()
+    unitpath = _raw()
+
+
+class SubjectsPageAnswer(Schema):
+    items = fields.List(fields.Nested(SubjectItemAnswer))
+    next_cursor = _raw(data_key="nextCursor")
+
+
+class EnrolmentPlaceAnswer(Schema):
+    """Where an enrolment belongs, for the gateway's access checks."""
+
+    tenant = _raw()
+    unit_code = _raw()
+    unitpath = _raw()
+    title = _raw()
+    year = _raw()
+    status = _raw()
+    subject_kind = _raw()
+
+
+class ContactAnswer(Schema):
+    subject_id = _raw(data_key="subjectId")
+    name = _raw()
+    phone = _raw()
+    email = _raw()
+    unitpath = _raw()
+    unit_name = _raw()
+
+
+class MemberCountAnswer(Schema):
+    code = _raw()
+    year = _raw()
+    count = _raw()
+
+
+class MemberAddedAnswer(Schema):
+    member_id = _raw(data_key="memberId")
+    branch_code = _raw(data_key="branchCode")
+    year = _raw()
+    created = _raw()
+
+
+class UnitFiguresAnswer(Schema):
+    members = _raw()
+    branches = _raw()
+
+
+class ImportJobAnswer(Schema):
+    _id = _raw()
+    tenant = _raw()
+    commune_code = _raw()
+    unitpath = _raw()
+    kind = _raw()
+    year = _raw()
+    file_name = _raw()
+    status = _raw()
+    total = _raw()
+    done = _raw()
+    created = _raw()
+    duplicates = _raw()
+    failed = _raw()
+
+
+UNIT = UnitAnswer()
+UNITS = UnitAnswer(many=True)
+REGISTERED = RegisteredAnswer()
+WITHDRAWN = WithdrawnAnswer()
+SUBJECTS_PAGE = SubjectsPageAnswer()
+ENROLMENT_PLACE = EnrolmentPlaceAnswer()
+CONTACT = ContactAnswer()
+MEMBER_COUNT = MemberCountAnswer()
+MEMBER_ADDED = MemberAddedAnswer()
+UNIT_FIGURES = UnitFiguresAnswer()
+IMPORT_JOB = ImportJobAnswer()
+
+
+def dumped(schema: Schema, value: Any) -> Any:
+    """``schema``'s answer for ``value``; ``None`` stays ``None`` (nothing found)."""
+    return None if value is None else schema.dump(value)

@@ -1,0 +1,219 @@
+"""Registration's use cases for subjects and enrolments: thin orchestration of the domain
+rules and the stores of one province."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from khuyenhoc.tenancy import UnitPath
+from services.registration.directory.hierarchy import registration_date
+from services.registration.enrolment.domain import (
+    ENROLLED,
+    WITHDRAWN_STATUS,
+    Enrolment,
+    Subject,
+    SubjectKind,
+    citizen,
+    clan,
+    commune_community,
+    community,
+    enrolment_links,
+    household,
+    learning_unit,
+)
+from services.registration.enrolment.records import EnrolmentRecord
+from services.registration.errors import Refused
+
+if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
+    from services.registration.directory.store import DirectoryStore
+    from services.registration.enrolment.store import Registrations
+
+
+@dataclass(frozen=True)
+class RegisterCommand:
+    """A validated registration: which kind of subject, where, its fields, for which year."""
+
+    kind: SubjectKind
+    tenant: str
+    unit_code: str
+    fields: dict[str, object]
+    year: int
+    member_of: str | None = None  # a citizen's learning unit (its subject id) that year
+
+
+@dataclass(frozen=True)
+class Registered:
+    enrolment_id: str
+    subject_id: str
+    title: str
+    year: int
+    unit_path: str
+    created: bool  # False when this was a re-submission of an existing enrolment
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    enrolment_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[EnrolmentRecord]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Contact:
+    subject_id: str
+    name: str
+    phone: str | None
+    email: str | None
+    unitpath: str | None
+    unit_name: str
+
+
+@dataclass(frozen=True)
+class RegistrationSettings:
+    """What a tenant configures: the key for national-ID hashes, and the age bounds of
+    "Công dân học tập" (no bound is official, so none is assumed)."""
+
+    id_key: bytes
+    citizen_min_age: int | None = None
+    citizen_max_age: int | None = None
+
+
+def registration_unit(
+    directory: DirectoryStore, code: str, level: str, year: int, field: str
+) -> UnitPath:
+    """The unit's path in the directory's province as it stood for ``year``; another
+    province's unit is simply not found."""
+    unit = directory.get(code, registration_date(year, date.today()))
+    if unit is None or unit["level"] != level:
+        raise Refused(field, "commune_not_found" if level == "commune" else "unit_not_found")
+    return UnitPath.parse(unit["path"])
+
+
+def build_subject(command: RegisterCommand, settings: RegistrationSettings) -> Subject:
+    fields: dict[str, Any] = dict(command.fields)
+    tenant, code = command.tenant, command.unit_code
+    if command.kind is SubjectKind.CITIZEN:
+        _check_age(command.year - fields["birth_year"], settings)
+        return citizen(tenant, code, id_key=settings.id_key, **fields)
+    factory: dict[SubjectKind, Callable[..., Subject]] = {
+        SubjectKind.HOUSEHOLD: household,
+        SubjectKind.CLAN: clan,
+        SubjectKind.COMMUNITY: community,
+        SubjectKind.LEARNING_UNIT: learning_unit,
+        SubjectKind.COMMUNE: commune_community,
+    }
+    return factory[command.kind](tenant, code, **fields)
+
+
+def _check_age(age: int, settings: RegistrationSettings) -> None:
+    low, high = settings.citizen_min_age, settings.citizen_max_age
+    if (low is not None and age < low) or (high is not None and age > high):
+        raise Refused("birth_year", "age_out_of_bounds")
+
+
+def register(
+    directory: DirectoryStore,
+    registrations: Registrations,
+    command: RegisterCommand,
+    settings: RegistrationSettings,
+    now: datetime | None = None,
+) -> Registered:
+    """Register the subject (once) and enrol it for its title in the year (once); a withdrawn
+    enrolment registered again is enrolled again. The stores are the command's province's."""
+    now = now or datetime.now(UTC)
+    if command.kind is SubjectKind.COMMUNE:
+        command = replace(command, fields={"official_name": _commune_name(directory, command)})
+    subject = build_subject(command, settings)
+    field = "unit_code" if command.kind is SubjectKind.LEARNING_UNIT else "commune_code"
+    path = registration_unit(directory, command.unit_code, subject.unit_level, command.year, field)
+    if command.member_of:
+        _check_learning_unit(registrations, command.member_of)
+    registrations.add_subject(subject.as_document(path, now))
+    links = enrolment_links(subject, command.member_of)
+    enrolment = Enrolment(
+        subject.subject_id, subject.kind, subject.title, command.year, path, links
+    )
+    event = enrolment.registered_event(now)
+    created = registrations.add_enrolment(enrolment.as_document(now, subject.name), event)
+    if not created:
+        created = registrations.reenrol(enrolment.id, event, dict(links), now)
+    return Registered(
+        enrolment.id, subject.subject_id, subject.title.value, command.year, str(path), created
+    )
+
+
+def _commune_name(directory: DirectoryStore, command: RegisterCommand) -> str:
+    """The commune's official name as the directory had it for the year."""
+    unit = directory.get(command.unit_code, registration_date(command.year, date.today()))
+    if unit is None or unit["level"] != "commune":
+        raise Refused("commune_code", "commune_not_found")
+    return str(unit["name"])
+
+
+def _check_learning_unit(registrations: Registrations, subject_id: str) -> None:
+    """A citizen may name only a learning unit of the same province (the store's)."""
+    unit = registrations.get_subject(subject_id)
+    if unit is None or unit.kind != SubjectKind.LEARNING_UNIT:
+        raise Refused("learning_unit_id", "learning_unit_not_found")
+
+
+def list_subjects(
+    registrations: Registrations,
+    path: UnitPath,
+    year: int,
+    title: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    after: str | None = None,
+    first: int = 50,
+) -> Page:
+    """One page of the enrolments at or below a unit, in a stable order (by id)."""
+    found = registrations.list_enrolments(path, year, title, status, search, after, first + 1)
+    items = found[:first]
+    return Page(items, items[-1].id if len(found) > first else None)
+
+
+def contact(
+    directory: DirectoryStore, registrations: Registrations, subject_id: str
+) -> Contact | None:
+    """How to reach a subject (for notification, at delivery time: events carry no personal
+    data); None for a subject not in the stores' province."""
+    subject = registrations.get_subject(subject_id)
+    if subject is None:
+        return None
+    unit = directory.get(subject.unit_code)
+    return Contact(
+        subject_id=subject_id,
+        name=subject.name,
+        phone=subject.phone,
+        email=subject.email,
+        unitpath=subject.unitpath,
+        unit_name=str((unit or {}).get("name") or ""),
+    )
+
+
+def withdraw(
+    registrations: Registrations,
+    enrolment_id: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Withdrawn:
+    """Withdraw an enrolment (rút đăng ký); its ``withdrawn`` event is stored with the change."""
+    now = now or datetime.now(UTC)
+    record = registrations.get_enrolment(enrolment_id)
+    if record is None:
+        raise Refused("enrolment_id", "enrolment_not_found")
+    if record.status != ENROLLED:
+        raise Refused("enrolment_id", "already_withdrawn")
+    event = record.enrolment().withdrawn_event(now, reason)
+    if not registrations.withdraw(enrolment_id, event, reason, now):
+        raise Refused("enrolment_id", "already_withdrawn")
+    return Withdrawn(enrolment_id, WITHDRAWN_STATUS)
