@@ -5,6 +5,7 @@ outbox), and the one-off stamping of documents written before they carried their
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from pymongo import ASCENDING
@@ -12,6 +13,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 
 from khuyenhoc.outbox import ensure_outbox_index
+from khuyenhoc.storage import DuplicateKey
 from services.registration.association.store import (
     BRANCH_NAMES,
     MEMBERS,
@@ -74,13 +76,7 @@ def stamp_tenants(db: Database) -> None:
         return jobs[job_id]
 
     _stamp(db[IMPORT_ERRORS], lambda doc: job_tenant(str(doc.get("job"))))
-    # nx-27017 drops a ``$set`` on a document holding binary data (it answers "modified" but
-    # keeps the old document) and refuses replace_one: a file chunk is written again instead.
-    for chunk in db[IMPORT_FILES].find({"tenant": {"$exists": False}}):
-        tenant = job_tenant(chunk["_id"].rsplit(":", 1)[0])
-        if tenant:
-            db[IMPORT_FILES].delete_one({"_id": chunk["_id"]})
-            db[IMPORT_FILES].insert_one({**chunk, "tenant": tenant})
+    _restamp_chunks(db[IMPORT_FILES], lambda chunk_id: job_tenant(chunk_id.rsplit(":", 1)[0]))
 
 
 def _stamp(
@@ -90,3 +86,31 @@ def _stamp(
         tenant = tenant_of(doc)
         if tenant:
             collection.update_one({"_id": doc["_id"]}, {"$set": {"tenant": tenant}})
+
+
+SPARE = "#spare"
+
+
+def _restamp_chunks(
+    files: Collection[dict[str, Any]], tenant_of: Callable[[str], str | None]
+) -> None:
+    """File chunks get their tenant by being written again: nx-27017 loses a ``$set`` on some
+    documents holding binary data and refuses ``replace_one``. A spare copy is kept under
+    ``<id>#spare`` until the chunk is back, so a crash in between loses nothing: the next start
+    puts back a chunk whose spare outlived it."""
+    for spare in files.find({"spare_of": {"$exists": True}}):
+        with suppress(DuplicateKey):
+            files.insert_one({"_id": spare["spare_of"], "data": spare["data"]})
+        files.delete_one({"_id": spare["_id"]})
+    legacy = files.find({"tenant": {"$exists": False}, "spare_of": {"$exists": False}}, {"_id": 1})
+    for chunk_id in [doc["_id"] for doc in legacy]:  # ids first: the loop writes the collection
+        tenant = tenant_of(str(chunk_id))
+        chunk = files.find_one({"_id": chunk_id}) if tenant else None
+        if chunk is None:
+            continue
+        spare_id = f"{chunk['_id']}{SPARE}"
+        with suppress(DuplicateKey):
+            files.insert_one({"_id": spare_id, "spare_of": chunk["_id"], "data": chunk["data"]})
+        files.delete_one({"_id": chunk["_id"]})
+        files.insert_one({**chunk, "tenant": tenant})
+        files.delete_one({"_id": spare_id})

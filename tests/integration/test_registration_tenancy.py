@@ -172,3 +172,17 @@ def test_documents_written_before_they_carried_a_tenant_are_stamped_at_start(db)
     assert branches.claim_name(f"{OWN}:06184:chi hoi dong", "06184-005") == "06184-004"
     assert jobs.content("imp-old") == b"cu"
     assert jobs.errors("imp-old") == [(2, "Chủ hộ", "Thiếu")]
+
+
+def test_a_file_chunk_whose_restamping_was_cut_short_is_put_back_at_start(db):
+    """A crash after the old chunk was deleted and before it was written again with its tenant
+    leaves the spare copy; the next start puts the chunk back and stamps it."""
+    content = b"PK\x03\x04" + bytes(range(256)) * 40  # binary, like the .xlsx it stands for
+    db.import_jobs.insert_one({"_id": "imp-cut", "tenant": OWN, "chunks": 1, "status": "DONE"})
+    db.import_files.insert_one({"_id": "imp-cut:0#spare", "spare_of": "imp-cut:0", "data": content})
+    prepare(db)
+
+    _, _, _, jobs = stores(db, OWN)
+    assert jobs.content("imp-cut") == content
+    assert db.import_files.count_documents({"spare_of": {"$exists": True}}) == 0
+    assert stores(db, OTHER)[3].get("imp-cut") is None

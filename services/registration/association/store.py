@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from pymongo import ReturnDocument
-from pymongo.collection import Collection
 
 from khuyenhoc.outbox import with_outbox
 from khuyenhoc.storage import DuplicateKey, TenantDatabase, forget_change, increment_once
@@ -82,8 +81,7 @@ class Branches:
             if existing and existing.get("counted"):
                 return False
         identity = {k: v for k, v in members_doc.items() if k not in ("_id", "count")}
-        # the counters' helpers take a collection; a tenant collection narrows them the same way
-        members = cast(Collection, self.members)
+        members = self.members
         increment_once(members, members_doc["_id"], membership["_id"], {"registered": 1}, identity)
         self.memberships.update_one({"_id": membership["_id"]}, {"$set": {"counted": 1}})
         forget_change(members, members_doc["_id"], membership["_id"])

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
@@ -32,8 +31,7 @@ class ImportJobs:
         return self.jobs.find_one({"_id": job_id})
 
     def create(self, job: dict[str, Any], content: bytes) -> dict[str, Any]:
-        # the file helpers take a collection; a tenant collection stamps and narrows the same way
-        chunks = put_file(cast(Collection, self.files), job["_id"], content)
+        chunks = put_file(self.files, job["_id"], content)
         job = {**job, "chunks": chunks, "size": len(content)}
         try:
             self.jobs.insert_one(job)
@@ -45,7 +43,7 @@ class ImportJobs:
         job = self.get(job_id)
         if job is None:
             raise LookupError(f"no import job {job_id}")
-        return get_file(cast(Collection, self.files), job_id, job["chunks"])
+        return get_file(self.files, job_id, job["chunks"])
 
     def progress(
         self,
