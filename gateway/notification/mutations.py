@@ -18,8 +18,6 @@ from gateway.notification.types import Channel
 from gateway.wire import enum_value, field_error, unit_not_found
 from khuyenhoc.auth import Role
 
-DEFAULT_OFFICER_EVENTS = ("recognised", "reminder")
-
 # --- inputs and answers -------------------------------------------------------------------------
 
 
@@ -114,7 +112,7 @@ def subscription(result: Any, write: Write) -> dict[str, Any]:
     return {
         "unit_code": found["unit_code"],
         "email": found["email"],
-        "events": found["events"] or list(DEFAULT_OFFICER_EVENTS),
+        "events": found["covered_events"],
         "subscribed": True,
     }
 

@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from khuyenhoc.validation import EdgeSchema, MessageCatalogue, field_messages, tenant_field
-from services.notification.domain import CHANNELS, REMINDER, ROUTES
+from services.notification.domain import CHANNELS, DEFAULT_OFFICER_EVENTS, REMINDER, ROUTES
 from services.notification.messages import ERRORS
 
 MESSAGES = MessageCatalogue(ERRORS)
@@ -129,6 +129,11 @@ class SubscriptionAnswerSchema(Schema):
     name = fields.String()
     events = fields.List(fields.String())
     unit_name = fields.String()
+    # what the subscription covers: its own list, or the domain's default when it names none
+    covered_events = fields.Method("_covered")
+
+    def _covered(self, subscription: Any) -> list[str]:
+        return list(subscription.events or DEFAULT_OFFICER_EVENTS)
 
 
 class WebhookAnswerSchema(Schema):
