@@ -223,7 +223,11 @@ class OrgUnit(graphene.ObjectType):
     def resolve_stats(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:
         require_scope(info, UnitPath.parse(unit["path"]))
         scoring = info.context.rpc.scoring
-        paths = info.context.rpc.registration.figure_paths(unit["_id"], year)
+        paths = (
+            [unit["path"]]
+            if unit.get("keeps_own_figures")  # registration's answer: no history elsewhere
+            else info.context.rpc.registration.figure_paths(unit["_id"], year)
+        )
         figures: dict[str, dict[str, int]] = {}
         for path in paths:
             for title, counts in scoring.stats(UnitPath.parse(path).tenant, path, year).items():

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from services.registration.directory import hierarchy
+
 
 def _raw(**kwargs: Any) -> fields.Raw:
     return fields.Raw(dump_default=None, **kwargs)
@@ -31,6 +33,8 @@ class UnitAnswer(Schema):
     successors = _raw()
     kind = _raw()
     names = _raw()
+    # lets a reader skip asking ``figure_paths`` for the (usual) unit formed from no others
+    keeps_own_figures = fields.Function(hierarchy.keeps_own_figures)
 
 
 class RegisteredAnswer(Schema):

@@ -2,6 +2,7 @@ from datetime import date
 
 from services.registration.directory.hierarchy import (
     figure_paths,
+    keeps_own_figures,
     pick_version,
     registration_date,
     valid_at,
@@ -38,3 +39,12 @@ def test_a_merged_units_past_figures_are_its_predecessors():
     assert figure_paths(NEW, 2024) == ["20/183/06184", "20/183/06187"]
     assert figure_paths(NEW, 2025) == ["20/06184"]
     assert figure_paths(OLD, 2024) == ["20/183/06184"]
+
+
+def test_a_unit_said_to_keep_its_own_figures_has_them_at_its_own_path_every_year():
+    """What readers rely on to skip asking ``figure_paths``: never true for a unit whose past
+    figures are elsewhere."""
+    for unit in (OLD, NEW, {**NEW, "predecessors": []}, {"path": "20", "code": "20"}):
+        own_every_year = all(figure_paths(unit, y) == [unit["path"]] for y in range(2015, 2031))
+        assert keeps_own_figures(unit) <= own_every_year
+    assert keeps_own_figures(OLD) and not keeps_own_figures(NEW)

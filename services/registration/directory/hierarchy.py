@@ -58,6 +58,12 @@ def registration_date(year: int, today: date) -> date:
     return min(today, date(year, 12, 31))
 
 
+def keeps_own_figures(unit: dict[str, Any]) -> bool:
+    """Whether every year's figures of the unit are at its own path: true unless the unit was
+    formed from others (then its years before are theirs, see :func:`figure_paths`)."""
+    return not unit.get("predecessors")
+
+
 def figure_paths(unit: dict[str, Any], year: int) -> list[str]:
     """Where the unit's figures for ``year`` are kept: its own path, or, for a year before the
     unit existed, the paths of the units it was formed from (its history)."""
