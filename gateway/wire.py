@@ -15,17 +15,12 @@ from typing import Any
 from graphql import GraphQLError
 
 from gateway.messages import message
+from khuyenhoc.validation import wire_name
 
 INVALID_MESSAGE = message("invalid_input")
 UNIT_NOT_FOUND_MESSAGE = message("unit_not_found")
 
 # --- names --------------------------------------------------------------------------------------
-
-
-def camel(name: str) -> str:
-    """``birth_year`` → ``birthYear``: GraphQL's and the services' wire name of a field."""
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def wire_input(value: Any, drop: Collection[str] = ()) -> Any:
@@ -34,7 +29,7 @@ def wire_input(value: Any, drop: Collection[str] = ()) -> Any:
     out at every level."""
     if isinstance(value, dict):
         return {
-            camel(k): wire_input(v, drop)
+            wire_name(k): wire_input(v, drop)
             for k, v in value.items()
             if v is not None and k not in drop
         }

@@ -54,13 +54,30 @@ class InvalidInput(Exception):
         return [asdict(error) for error in self.errors]
 
 
-def answered(use_case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run a use case for an RPC caller: invalid input comes back as ``{"errors": [...]}``
-    (field, key, message), never as a remote exception."""
+# A service's own refusal type and how its edge words one as field errors.
+Refusals = tuple[type[Exception], Callable[[Any], InvalidInput]]
+
+
+def answered(use_case: Callable[[], Any], refusals: Refusals | None = None) -> Any:
+    """Run a use case for an RPC caller: invalid input (and, given ``refusals``, the service's
+    own refusals, worded by its edge) comes back as ``{"errors": [...]}`` (field, key,
+    message), never as a remote exception."""
     try:
         return use_case()
     except InvalidInput as exc:
         return {"errors": exc.as_list()}
+    except Exception as exc:
+        if refusals is None or not isinstance(exc, refusals[0]):
+            raise
+        return {"errors": refusals[1](exc).as_list()}
+
+
+def wire_name(field: str) -> str:
+    """A rule's snake_case field as callers name it: ``received_on`` → ``receivedOn``; the
+    whole-form ``_schema`` keeps its name."""
+    bare = field.lstrip("_")
+    head, *rest = bare.split("_")
+    return field[: len(field) - len(bare)] + head + "".join(part.title() for part in rest)
 
 
 class MessageCatalogue:

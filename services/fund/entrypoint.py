@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
@@ -30,15 +30,8 @@ from services.fund.schemas import (
     refused,
 )
 
-T = TypeVar("T")
-
-
-def _translated(use_case: Callable[[], T]) -> T:
-    """A refusal of the rules becomes field errors in Vietnamese with wire names."""
-    try:
-        return use_case()
-    except LedgerError as exc:
-        raise refused(exc) from None
+# A refusal of the rules comes back as field errors in Vietnamese with wire names.
+REFUSALS = (LedgerError, refused)
 
 
 DEFAULT_APPROVERS = ("authority",)
@@ -67,11 +60,11 @@ class FundService(ObservableService):
     ) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             data = MESSAGES.load(schema(), payload)
-            done = _translated(lambda: use_case(self._store(data["tenant"]), data))
+            done = use_case(self._store(data["tenant"]), data)
             self.outbox.kick()
             return answer(done)
 
-        return answered(run)
+        return answered(run, REFUSALS)
 
     @rpc
     def record_donation(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -147,11 +140,10 @@ class FundService(ObservableService):
     @rpc
     def statement(self, tenant: str, code: str, start: str, end: str) -> dict[str, Any]:
         return answered(
-            lambda: _translated(
-                lambda: service.statement(
-                    self._store(tenant), code, date.fromisoformat(start), date.fromisoformat(end)
-                )
-            )
+            lambda: service.statement(
+                self._store(tenant), code, date.fromisoformat(start), date.fromisoformat(end)
+            ),
+            REFUSALS,
         )
 
     @rpc
@@ -194,7 +186,7 @@ class FundService(ObservableService):
         threshold: int | None = None,
     ) -> dict[str, Any]:
         """The public statement (công khai) of a fund and period; no personal contact data."""
-        return answered(lambda: self._public(tenant, unit, start, end, threshold))
+        return answered(lambda: self._public(tenant, unit, start, end, threshold), REFUSALS)
 
     @rpc
     def public_statement_file(
@@ -207,7 +199,7 @@ class FundService(ObservableService):
             render = documents.statement_xlsx if fmt == "xlsx" else documents.statement_pdf
             return {"content": base64.b64encode(render(found)).decode("ascii")}
 
-        return answered(run)
+        return answered(run, REFUSALS)
 
     @rpc
     def receipt(self, tenant: str, donation_id: str) -> dict[str, Any] | None:
@@ -242,14 +234,8 @@ class FundService(ObservableService):
                 self._fund_settings(tenant).get("public_donor_threshold")
                 or DEFAULT_PUBLIC_THRESHOLD
             )
-        found = _translated(
-            lambda: service.public_statement(
-                self._store(tenant),
-                unit,
-                date.fromisoformat(start),
-                date.fromisoformat(end),
-                threshold,
-            )
+        found = service.public_statement(
+            self._store(tenant), unit, date.fromisoformat(start), date.fromisoformat(end), threshold
         )
         public: dict[str, Any] = answers.PublicStatementAnswer().dump(found)
         return public

@@ -20,7 +20,14 @@ from marshmallow import (
 )
 
 from khuyenhoc.text import clean
-from khuyenhoc.validation import EdgeSchema, FieldError, InvalidInput, field_messages, tenant_field
+from khuyenhoc.validation import (
+    EdgeSchema,
+    FieldError,
+    InvalidInput,
+    field_messages,
+    tenant_field,
+    wire_name,
+)
 from services.fund.domain import BeneficiaryKind, Channel, DonorKind
 from services.fund.ledger import MAX_AMOUNT, DonationKind, LedgerError, Purpose
 from services.fund.messages import MESSAGES, refusal_text
@@ -218,13 +225,6 @@ class ReverseSchema(_Edge):
     entry_id = _text(200, data_key="entryId")
     reason = _text(500)
     by = _text(200, required=False)
-
-
-def wire_name(field: str) -> str:
-    """A request field as the wire names it: ``received_on`` → ``receivedOn`` (``_schema``
-    stays)."""
-    head, *rest = field.lstrip("_").split("_")
-    return field[: len(field) - len(field.lstrip("_"))] + head + "".join(p.title() for p in rest)
 
 
 def refused(exc: LedgerError) -> InvalidInput:

@@ -19,6 +19,7 @@ from khuyenhoc.validation import (
     answered,
     field_messages,
     tenant_field,
+    wire_name,
 )
 from services.registration.association.domain import BranchKind
 from services.registration.enrolment.domain import (
@@ -382,12 +383,6 @@ class StartImportSchema(EdgeSchema):
     content = Base64Bytes(required=True, error_messages=_BASE)
 
 
-def wire_name(field: str) -> str:
-    """A rule's snake_case field as the caller names it: ``commune_code`` → ``communeCode``."""
-    head, *rest = field.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
 def refusal(exc: Refused) -> InvalidInput:
     """A rule's refusal as the caller's field error, in Vietnamese (a file's problem comes
     with its own text, details filled in)."""
@@ -399,14 +394,8 @@ def refusal(exc: Refused) -> InvalidInput:
 def answer(use_case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Run a use case for an RPC caller: invalid input and refusals come back as
     ``{"errors": [{field, key, message}]}``, never as a remote exception."""
-
-    def run() -> dict[str, Any]:
-        try:
-            return use_case()
-        except Refused as exc:
-            raise refusal(exc) from exc
-
-    return answered(run)
+    answer_: dict[str, Any] = answered(use_case, (Refused, refusal))
+    return answer_
 
 
 def row_reader(

@@ -4,11 +4,10 @@ client's field names."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-from khuyenhoc.validation import FieldError, InvalidInput, MessageCatalogue
+from khuyenhoc.validation import FieldError, InvalidInput, MessageCatalogue, wire_name
 from khuyenhoc.validation import answered as answered_invalid
 from services.scoring.domain import Refused
 
@@ -72,11 +71,6 @@ REASONS: dict[str, str] = {
 }
 
 
-def wire_name(field: str) -> str:
-    """``enrolment_id`` -> ``enrolmentId``: the name a client sent the field under."""
-    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), field)
-
-
 def field_error(field: str, key: str, detail: str = "") -> FieldError:
     message = MESSAGES[key]
     return FieldError(field, key, f"{message} {detail}" if detail else message)
@@ -89,11 +83,5 @@ def invalid_input(refused: Refused) -> InvalidInput:
 def answered(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Run a use case for an RPC caller: invalid input and refusals come back as
     ``{"errors": [{field, key, message}]}``, never as a remote exception."""
-
-    def translated() -> dict[str, Any]:
-        try:
-            return run()
-        except Refused as exc:
-            raise invalid_input(exc) from exc
-
-    return answered_invalid(translated)
+    answer: dict[str, Any] = answered_invalid(run, (Refused, invalid_input))
+    return answer

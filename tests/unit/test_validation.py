@@ -3,7 +3,15 @@
 import pytest
 from marshmallow import Schema
 
-from khuyenhoc.validation import Base64Bytes, InvalidInput, MessageCatalogue, tenant_field
+from khuyenhoc.validation import (
+    Base64Bytes,
+    FieldError,
+    InvalidInput,
+    MessageCatalogue,
+    answered,
+    tenant_field,
+    wire_name,
+)
 
 CATALOGUE = MessageCatalogue({})
 
@@ -32,3 +40,33 @@ def test_bad_fields_are_named_with_their_key(payload, field, key):
     with pytest.raises(InvalidInput) as caught:
         CATALOGUE.load(Upload(), payload)
     assert [(e.field, e.key) for e in caught.value.errors] == [(field, key)]
+
+
+def test_a_rules_field_reaches_callers_under_its_wire_name():
+    assert wire_name("received_on") == "receivedOn"
+    assert wire_name("learning_unit_id") == "learningUnitId"
+    assert wire_name("year") == "year"
+    assert wire_name("_schema") == "_schema"
+
+
+def test_a_services_own_refusal_is_answered_as_field_errors_and_nothing_else_is_hidden():
+    class Refused(Exception):
+        pass
+
+    def word(exc: Refused) -> InvalidInput:
+        return InvalidInput([FieldError("year", "year_range", "Năm không hợp lệ.")])
+
+    def refuse() -> dict:
+        raise Refused()
+
+    assert answered(refuse, (Refused, word)) == {
+        "errors": [{"field": "year", "key": "year_range", "message": "Năm không hợp lệ."}]
+    }
+    with pytest.raises(Refused):
+        answered(refuse)
+
+    def fail() -> dict:
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        answered(fail, (Refused, word))
