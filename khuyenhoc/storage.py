@@ -134,6 +134,22 @@ def forget_change_many(collection: Collection, counter_ids: list[str], change_id
         )
 
 
+MIGRATIONS = "migrations"
+
+
+def migrate_once(db: Database, name: str, migrate: Callable[[Database], object]) -> bool:
+    """Run an idempotent data migration at start until it has once finished: its marker
+    (``migrations/<name>``) is written only afterwards, so a crash runs it again, and later
+    starts cost one read by ``_id`` instead of the migration's scans. Returns whether it ran.
+    Delete the marker to run it again (e.g. after old replicas wrote during a rolling upgrade)."""
+    if db[MIGRATIONS].find_one({"_id": name}) is not None:
+        return False
+    migrate(db)
+    with suppress(DuplicateKeyError):
+        db[MIGRATIONS].insert_one({"_id": name})
+    return True
+
+
 FILE_CHUNK = 1024 * 1024  # well under any MongoDB document limit
 
 

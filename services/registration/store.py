@@ -13,7 +13,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 
 from khuyenhoc.outbox import ensure_outbox_index
-from khuyenhoc.storage import DuplicateKey
+from khuyenhoc.storage import DuplicateKey, migrate_once
 from services.registration.association.store import (
     BRANCH_NAMES,
     MEMBERS,
@@ -58,13 +58,13 @@ def prepare(db: Database) -> None:
             [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
             name=f"rollup_{depth}",
         )
-    stamp_tenants(db)
+    migrate_once(db, "2026-11-tenant-field", stamp_tenants)
 
 
 def stamp_tenants(db: Database) -> None:
     """Give a tenant to the documents written before every document carried one (branch
     counters and name claims, import files and errors), so the tenant-bound stores find them.
-    Idempotent, and cheap once done: only documents without a tenant are read."""
+    Idempotent; run once per database by ``prepare`` (``migrate_once``)."""
     _stamp(db[SEQUENCES], lambda doc: doc["_id"].split(":")[1])  # branch:<tenant>:<commune>
     _stamp(db[BRANCH_NAMES], lambda doc: doc["_id"].split(":")[0])  # <tenant>:<commune>:<name>
     jobs: dict[str, str | None] = {}

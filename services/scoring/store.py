@@ -31,6 +31,7 @@ from khuyenhoc.storage import (
     forget_change,
     get_file,
     increment_once,
+    migrate_once,
     put_file,
 )
 from khuyenhoc.tenancy import UnitPath
@@ -64,7 +65,9 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)], name="by_unit_year"
     )
     ensure_outbox_index(db[ASSESSMENTS])
-    AllTenantsLegacyEvidenceChunks(db).adopt()
+    migrate_once(
+        db, "2026-11-evidence-per-tenant", lambda db: AllTenantsLegacyEvidenceChunks(db).adopt()
+    )
     db[ASSESSMENTS].create_index(
         [("tenant", ASCENDING), ("subject_id", ASCENDING)], name="by_subject"
     )
@@ -260,8 +263,8 @@ class EvidenceFiles:
 class AllTenantsLegacyEvidenceChunks:
     """A one-off across tenants by nature: evidence chunks written before chunks were kept per
     tenant (``ev-<digest>:<n>``, no tenant) are copied to every tenant whose assessments name
-    that evidence, then removed; chunks nobody names are left alone. Runs at every start
-    (``prepare``); once done, it finds nothing to do."""
+    that evidence, then removed; chunks nobody names are left alone. Run by ``prepare``
+    until it has once finished (``migrate_once``); again, it finds nothing to do."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -269,7 +272,7 @@ class AllTenantsLegacyEvidenceChunks:
     def adopt(self) -> int:
         """Returns how many chunk copies were made."""
         if self.db[EVIDENCE_FILES].find_one({"tenant": {"$exists": False}}, {"_id": 1}) is None:
-            return 0  # the usual case at start: nothing left from before
+            return 0  # nothing from before: no need to read the assessments
         owners: dict[str, set[str]] = {}
         named = self.db[ASSESSMENTS].find(
             {"evidence": {"$exists": True}}, {"tenant": 1, "evidence": 1}

@@ -39,10 +39,15 @@ COMMUNE = {
 
 
 @pytest.fixture
-def db(config):
-    db = service_database(config, "registration")
-    prepare(db)
-    return db
+def older(config):
+    """The database as an older version left it: the service has not started on it yet."""
+    return service_database(config, "registration")
+
+
+@pytest.fixture
+def db(older):
+    prepare(older)
+    return older
 
 
 def stores(db, tenant):
@@ -154,9 +159,10 @@ def test_import_jobs_of_one_province_neither_find_nor_change_another_provinces(d
     assert theirs.errors("imp-x") == [(3, "Họ và tên", "Thiếu")]
 
 
-def test_documents_written_before_they_carried_a_tenant_are_stamped_at_start(db):
+def test_documents_written_before_they_carried_a_tenant_are_stamped_at_start(older):
     """Branch counters and name claims, import files and errors of older versions had no
     tenant field; the tenant-bound stores find them once ``prepare`` has stamped them."""
+    db = older
     db.sequences.insert_one({"_id": f"branch:{OWN}:06184", "n": 4})
     db.branch_names.insert_one({"_id": f"{OWN}:06184:chi hoi dong", "code": "06184-004"})
     db.import_jobs.insert_one({"_id": "imp-old", "tenant": OWN, "chunks": 1, "status": "DONE"})
@@ -166,6 +172,7 @@ def test_documents_written_before_they_carried_a_tenant_are_stamped_at_start(db)
     )
     prepare(db)
     prepare(db)  # idempotent
+    assert db.migrations.find_one({"_id": "2026-11-tenant-field"}) is not None
 
     _, _, branches, jobs = stores(db, OWN)
     assert branches.next_number("06184") == 5
@@ -174,9 +181,10 @@ def test_documents_written_before_they_carried_a_tenant_are_stamped_at_start(db)
     assert jobs.errors("imp-old") == [(2, "Chủ hộ", "Thiếu")]
 
 
-def test_a_file_chunk_whose_restamping_was_cut_short_is_put_back_at_start(db):
+def test_a_file_chunk_whose_restamping_was_cut_short_is_put_back_at_start(older):
     """A crash after the old chunk was deleted and before it was written again with its tenant
     leaves the spare copy; the next start puts the chunk back and stamps it."""
+    db = older
     content = b"PK\x03\x04" + bytes(range(256)) * 40  # binary, like the .xlsx it stands for
     db.import_jobs.insert_one({"_id": "imp-cut", "tenant": OWN, "chunks": 1, "status": "DONE"})
     db.import_files.insert_one({"_id": "imp-cut:0#spare", "spare_of": "imp-cut:0", "data": content})

@@ -8,7 +8,7 @@ import pytest
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from khuyenhoc.storage import service_database
+from khuyenhoc.storage import migrate_once, service_database
 
 
 @pytest.fixture
@@ -259,3 +259,17 @@ def test_increment_many_once_applies_each_counter_once_in_one_round_trip(db):
         "b": [],
         "c": [],
     }
+
+
+def test_a_start_up_migration_runs_until_it_has_once_finished(db):
+    runs = []
+
+    def crash(db):
+        runs.append("crashed")
+        raise RuntimeError("killed mid-migration")
+
+    with pytest.raises(RuntimeError):
+        migrate_once(db, "m1", crash)
+    assert migrate_once(db, "m1", lambda db: runs.append("finished")) is True
+    assert migrate_once(db, "m1", lambda db: runs.append("again")) is False
+    assert runs == ["crashed", "finished"]
