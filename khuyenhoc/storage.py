@@ -188,8 +188,7 @@ class TenantCollection:
     """
 
     def __init__(self, collection: Collection, tenant: str) -> None:
-        if not tenant:
-            raise ValueError("a tenant collection needs a tenant")
+        """``tenant`` empty (a caller of no province) sees nothing and may write nothing."""
         self.collection = collection
         self.tenant = tenant
 
@@ -274,14 +273,16 @@ class TenantCollection:
 
     def _narrow(self, filter: dict[str, Any]) -> dict[str, Any]:
         narrowed = dict(filter)
-        if narrowed.get(TENANT_FIELD, self.tenant) != self.tenant:
-            # asked for another tenant's documents: a filter that matches none of ours
+        if not self.tenant or narrowed.get(TENANT_FIELD, self.tenant) != self.tenant:
+            # no tenant, or asked for another tenant's documents: a filter matching none
             narrowed[TENANT_FIELD] = {"$in": []}
         else:
             narrowed[TENANT_FIELD] = self.tenant
         return narrowed
 
     def _stamp(self, document: dict[str, Any]) -> dict[str, Any]:
+        if not self.tenant:
+            raise CrossTenantWrite(f"{self.name}: a write without a tenant")
         if document.get(TENANT_FIELD, self.tenant) != self.tenant:
             raise CrossTenantWrite(f"{self.name}: a document of tenant {document[TENANT_FIELD]!r}")
         return {**document, TENANT_FIELD: self.tenant}
@@ -289,6 +290,8 @@ class TenantCollection:
     def _guard(self, update: Any) -> Any:
         """An update may not move a document to another tenant; an upsert's new document gets
         this tenant (from the narrowed filter, as MongoDB copies equality fields)."""
+        if not self.tenant:
+            raise CrossTenantWrite(f"{self.name}: a write without a tenant")
         if isinstance(update, dict):
             for operator in ("$set", "$setOnInsert"):
                 fields = update.get(operator) or {}

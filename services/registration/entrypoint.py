@@ -101,8 +101,6 @@ class RegistrationService(ObservableService):
         first: int = 50,
     ) -> dict[str, Any]:
         """A page of the unit's enrolments (and those below it), inside ``tenant`` only."""
-        if not tenant:  # no province: nothing to list
-            return {"items": [], "nextCursor": None}
         page = enrolment.list_subjects(
             self._registrations(tenant),
             UnitPath.parse(unit_path),
@@ -118,16 +116,12 @@ class RegistrationService(ObservableService):
     @rpc
     def enrolment(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
         """Where an enrolment of ``tenant`` belongs (for access checks); None if not there."""
-        if not tenant:
-            return None
         found = self._registrations(tenant).get_enrolment(enrolment_id)
         return answers.dumped(answers.ENROLMENT_PLACE, found)
 
     @rpc
     def contact(self, tenant: str, subject_id: str) -> dict[str, Any] | None:
         """Name, phone, e-mail and unit of a subject of ``tenant`` (for notification)."""
-        if not tenant:
-            return None
         found = enrolment.contact(self._directory(tenant), self._registrations(tenant), subject_id)
         return answers.dumped(answers.CONTACT, found)
 
@@ -195,7 +189,7 @@ class RegistrationService(ObservableService):
     def unit_figures(self, tenant: str, unit_path: str, year: int) -> dict[str, int]:
         """Members and branches of the unit and below it, inside ``tenant`` only."""
         path = UnitPath.parse(unit_path)
-        if not tenant or path.tenant != tenant:  # a unit of another province: "nothing"
+        if path.tenant != tenant:  # a unit of another province (or of none): "nothing"
             return {}
         figures = association.unit_figures(self._branches(tenant), path, year)
         return dict(answers.UNIT_FIGURES.dump(figures))
@@ -216,15 +210,11 @@ class RegistrationService(ObservableService):
 
     @rpc
     def import_job(self, tenant: str, job_id: str) -> dict[str, Any] | None:
-        if not tenant:
-            return None
         return answers.dumped(answers.IMPORT_JOB, self._import_jobs(tenant).get(job_id))
 
     @rpc
     def import_error_report(self, tenant: str, job_id: str) -> str | None:
         """The job's error report, .xlsx as base64; None for another tenant's job."""
-        if not tenant:
-            return None
         jobs = self._import_jobs(tenant)
         job = jobs.get(job_id)
         if job is None:
@@ -235,7 +225,7 @@ class RegistrationService(ObservableService):
     def export_registrations(self, tenant: str, unit_path: str, year: int) -> str | None:
         """The unit's registrations for a year as the officers' .xlsx record (base64)."""
         path = UnitPath.parse(unit_path)
-        if not tenant or path.tenant != tenant:  # another province's unit: no file at all
+        if path.tenant != tenant:  # another province's unit (or none): no file at all
             return None
         content = exports.registrations_workbook(self._registrations(tenant), path, year)
         return base64.b64encode(content).decode("ascii")
@@ -280,8 +270,6 @@ class RegistrationService(ObservableService):
     def unit_for_year(self, code: str, tenant: str, year: int) -> dict[str, Any] | None:
         """The unit a registration for ``year`` refers to: the directory as it stood at the
         end of that year (or today, while the year runs)."""
-        if not tenant:
-            return None
         day = hierarchy.registration_date(year, date.today())
         return answers.dumped(answers.UNIT, self._directory(tenant).get(code, day))
 

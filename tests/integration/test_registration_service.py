@@ -94,6 +94,8 @@ def test_reads_of_another_province_or_of_none_answer_nothing(container_factory, 
             assert registration.enrolment(tenant, enrolment["enrolmentId"]) is None
             assert registration.contact(tenant, enrolment["subjectId"]) is None
             assert registration.import_job(tenant, "imp-none") is None
+            assert registration.import_error_report(tenant, "imp-none") is None
+            assert registration.unit_for_year("06184", tenant, 2024) is None
             assert registration.subjects(tenant, "20/183", 2024)["items"] == []
             assert registration.unit_figures(tenant, "20/183", 2024) == {}
             assert registration.export_registrations(tenant, "20/183", 2024) is None

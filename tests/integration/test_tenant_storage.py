@@ -66,3 +66,17 @@ def test_writing_a_document_of_another_tenant_is_refused(lang_son, raw):
     assert raw.docs.find_one({"_id": "x"}) is None
     assert lang_son.insert_one({"_id": "y"}).inserted_id == "y"
     assert raw.docs.find_one({"_id": "y"})["tenant"] == "20"
+
+
+def test_a_caller_of_no_province_sees_nothing_and_writes_nothing(raw):
+    nobody = TenantDatabase(raw, "")["docs"]
+    assert nobody.find_one({"_id": "a1"}) is None
+    assert list(nobody.find({})) == []
+    assert list(nobody.find({"_id": {"$in": ["a1", "b1"]}})) == []
+    assert nobody.count_documents({}) == 0
+    assert nobody.delete_many({}).deleted_count == 0
+    with pytest.raises(CrossTenantWrite):
+        nobody.insert_one({"_id": "z"})
+    with pytest.raises(CrossTenantWrite):
+        nobody.update_one({"_id": "z"}, {"$set": {"v": 1}}, upsert=True)
+    assert raw.docs.count_documents({}) == 3
