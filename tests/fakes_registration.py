@@ -177,6 +177,14 @@ class FakeRegistrations(_Own):
         found = (self._own(self.world.subjects, i) for i in subject_ids)
         return {doc["_id"]: doc for doc in found if doc is not None}
 
+    def enrolments_named(self, enrolment_ids: list[str]) -> list[EnrolmentRecord]:
+        found = (self._own(self.world.enrolments, i) for i in enrolment_ids)
+        return [EnrolmentRecord.from_document(doc) for doc in found if doc is not None]
+
+    def subjects_named(self, subject_ids: list[str]) -> list[SubjectRecord]:
+        found = (self._own(self.world.subjects, i) for i in subject_ids)
+        return [SubjectRecord.from_document(doc) for doc in found if doc is not None]
+
     def get_enrolment(self, enrolment_id: str) -> EnrolmentRecord | None:
         found = self._own(self.world.enrolments, enrolment_id)
         return None if found is None else EnrolmentRecord.from_document(found)

@@ -90,6 +90,29 @@ class ContactAnswer(Schema):
     unit_name = _raw()
 
 
+class NamedEnrolmentAnswer(Schema):
+    """Who an enrolment is, for lists, postings and certificates (no contact details: those
+    are notification's, through ``contact``)."""
+
+    id = _raw()
+    subject_id = _raw(data_key="subjectId")
+    subject_kind = _raw(data_key="subjectKind")
+    name = _raw()
+    title = _raw()
+    year = _raw()
+    status = _raw()
+    unit_code = _raw(data_key="unitCode")
+    unitpath = _raw()
+
+
+class NamedSubjectAnswer(Schema):
+    id = _raw()
+    kind = _raw(data_key="subjectKind")
+    name = _raw()
+    unit_code = _raw(data_key="unitCode")
+    unitpath = _raw()
+
+
 class MemberCountAnswer(Schema):
     code = _raw()
     year = _raw()
@@ -131,6 +154,8 @@ WITHDRAWN = WithdrawnAnswer()
 SUBJECTS_PAGE = SubjectsPageAnswer()
 ENROLMENT_PLACE = EnrolmentPlaceAnswer()
 CONTACT = ContactAnswer()
+NAMED_ENROLMENT = NamedEnrolmentAnswer()
+NAMED_SUBJECT = NamedSubjectAnswer()
 MEMBER_COUNT = MemberCountAnswer()
 MEMBER_ADDED = MemberAddedAnswer()
 UNIT_FIGURES = UnitFiguresAnswer()

@@ -43,6 +43,7 @@ from services.registration.schemas import (
 )
 
 MAX_PAGE = 500
+MAX_NAMED = 5000
 IMPORT_POLL_SECONDS = 1.0
 
 
@@ -124,6 +125,19 @@ class RegistrationService(ObservableService):
         """Name, phone, e-mail and unit of a subject of ``tenant`` (for notification)."""
         found = enrolment.contact(self._directory(tenant), self._registrations(tenant), subject_id)
         return answers.dumped(answers.CONTACT, found)
+
+    @rpc
+    def enrolment_names(self, tenant: str, enrolment_ids: list[str]) -> dict[str, Any]:
+        """Who each of the tenant's enrolments is (name, subject, unit), by id, at most
+        ``MAX_NAMED`` at a time; ids of other tenants or unknown ones are absent."""
+        found = self._registrations(tenant).enrolments_named(list(enrolment_ids)[:MAX_NAMED])
+        return {e.id: answers.NAMED_ENROLMENT.dump(e) for e in found}
+
+    @rpc
+    def subject_names(self, tenant: str, subject_ids: list[str]) -> dict[str, Any]:
+        """Who each of the tenant's subjects is (name, kind, unit), by id, at most ``MAX_NAMED``."""
+        found = self._registrations(tenant).subjects_named(list(subject_ids)[:MAX_NAMED])
+        return {s.id: answers.NAMED_SUBJECT.dump(s) for s in found}
 
     # -- the association: branches and members -----------------------------------------
 

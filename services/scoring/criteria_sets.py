@@ -92,6 +92,8 @@ class CriteriaSet:
     levels: tuple[Level, ...]
     criteria: tuple[Criterion, ...]
     notes: tuple[str, ...] = ()
+    # Why the set is provisional, in Vietnamese, shown wherever a verdict under it appears.
+    provisional_reason: str | None = None
 
     def indicators(self) -> Iterator[Indicator]:
         for criterion in self.criteria:
@@ -347,6 +349,11 @@ def parse_set(data: Mapping[str, Any]) -> CriteriaSet:
     if valid_to is not None and valid_to < valid_from:
         raise _fail("valid_to", f"must not be before valid_from ({valid_from})")
     provisional = _bool(_get(data, "provisional", ""), "provisional")
+    provisional_reason = _maybe_text(data.get("provisional_reason"), "provisional_reason")
+    if provisional and provisional_reason is None:
+        raise _fail("provisional_reason", "is required when provisional is true (say why)")
+    if not provisional and provisional_reason is not None:
+        raise _fail("provisional_reason", "only a provisional set has one")
     sources = tuple(
         _text(s, f"sources[{n}]") for n, s in enumerate(_list(_get(data, "sources", ""), "sources"))
     )
@@ -364,6 +371,7 @@ def parse_set(data: Mapping[str, Any]) -> CriteriaSet:
         level=_maybe_text(data.get("level"), "level"),
         group=_maybe_text(data.get("group"), "group"),
         provisional=provisional,
+        provisional_reason=provisional_reason,
         sources=sources,
         validity_years=_maybe_int(data.get("validity_years"), "validity_years", 1),
         upgrade_after_months=_maybe_int(

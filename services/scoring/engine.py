@@ -79,6 +79,7 @@ class Verdict:
     unknown_parameters: tuple[str, ...]
     provisional: bool
     set_id: str
+    provisional_reason: str | None = None
 
     @property
     def recognised(self) -> bool:
@@ -329,6 +330,7 @@ def assess(
         unknown_parameters=tuple(all_unknown),
         provisional=criteria_set.provisional,
         set_id=criteria_set.id,
+        provisional_reason=criteria_set.provisional_reason,
     )
 
 

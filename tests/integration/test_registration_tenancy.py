@@ -91,6 +91,10 @@ def test_registrations_of_one_province_neither_find_nor_change_another_provinces
     assert ours.get_subject(subject.subject_id) is None
     assert ours.get_enrolment(enrolment.id) is None
     assert ours.subject_details([subject.subject_id]) == {}
+    assert ours.enrolments_named([enrolment.id]) == []
+    assert ours.subjects_named([subject.subject_id]) == []
+    assert [e.id for e in theirs.enrolments_named([enrolment.id])] == [enrolment.id]
+    assert [s.id for s in theirs.subjects_named([subject.subject_id])] == [subject.subject_id]
     assert ours.list_enrolments(path, 2024, None, None, None, None, 10) == []
     assert not ours.withdraw(enrolment.id, enrolment.withdrawn_event(NOW, "x"), "x", NOW)
     assert not ours.reenrol(enrolment.id, enrolment.registered_event(NOW), {}, NOW)

@@ -345,6 +345,7 @@ def test_level_marks_must_not_fall():
         "decision": {"number": "1"},
         "valid_from": 2014,
         "provisional": True,
+        "provisional_reason": "x",
         "sources": ["x"],
         "pass_mark": 10,
         "levels": [{"level": 1, "pass_mark": 20}, {"level": 2, "pass_mark": 15}],

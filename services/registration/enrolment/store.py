@@ -141,6 +141,15 @@ class Registrations:
         found = self.subjects.find({"_id": {"$in": subject_ids}}, {"address": 1, "name": 1})
         return {doc["_id"]: doc for doc in found}
 
+    def enrolments_named(self, enrolment_ids: list[str]) -> list[EnrolmentRecord]:
+        """The tenant's enrolments among ``enrolment_ids`` (lists, postings, certificates)."""
+        found = self.enrolments.find({"_id": {"$in": enrolment_ids}}, {"outbox": 0})
+        return [EnrolmentRecord.from_document(doc) for doc in found]
+
+    def subjects_named(self, subject_ids: list[str]) -> list[SubjectRecord]:
+        found = self.subjects.find({"_id": {"$in": subject_ids}})
+        return [SubjectRecord.from_document(doc) for doc in found]
+
     def get_enrolment(self, enrolment_id: str) -> EnrolmentRecord | None:
         found = self.enrolments.find_one({"_id": enrolment_id}, {"outbox": 0})
         return None if found is None else EnrolmentRecord.from_document(found)
