@@ -18,6 +18,7 @@ from services.scoring.domain import (
     members_counter_id,
     proposal_id,
 )
+from services.scoring.domain.list_review import ListReview
 from services.scoring.ports import Decide
 
 
@@ -98,3 +99,24 @@ class FakeEvidenceFiles:
 
     def get(self, evidence_id: str, chunks: int) -> bytes | None:
         return self.files.get(evidence_id)
+
+
+class FakeListReviews:
+    def __init__(self, tenant: str = "20") -> None:
+        self.tenant = tenant
+        self.reviews: dict[str, ListReview] = {}
+        self.saved = 0  # writes, so a test sees that a retry wrote nothing
+
+    def get(self, review_id: str) -> ListReview | None:
+        return self.reviews.get(review_id)
+
+    def save(self, review: ListReview) -> ListReview:
+        if review.tenant != self.tenant:
+            raise PermissionError(f"a list review of tenant {review.tenant}")
+        self.reviews[review.id] = review
+        self.saved += 1
+        return review
+
+    def of_unit(self, unit_code: str, year: int) -> list[dict[str, Any]]:
+        found = [r for r in self.reviews.values() if (r.unit_code, r.year) == (unit_code, year)]
+        return [r.summary() for r in sorted(found, key=lambda r: (r.meeting_date, r.id))]

@@ -10,9 +10,11 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from khuyenhoc.validation import FieldError, wire_name
 from services.scoring.criteria_sets import CriteriaSet
 from services.scoring.domain import AssessmentRecord, Proposal
-from services.scoring.messages import field_error
+from services.scoring.domain.list_review import ListReview, RowError
+from services.scoring.messages import MESSAGES, field_error
 from services.scoring.service import Decided
 
 
@@ -106,3 +108,84 @@ def decision(decided: Decided) -> dict[str, Any]:
 def evidence_file(found: dict[str, Any]) -> dict[str, Any]:
     """An evidence file's metadata, its unit, and its content in base64."""
     return {**found, "content": base64.b64encode(found["content"]).decode("ascii")}
+
+
+class ListReviewFileAnswer(Schema):
+    id = fields.String()
+    file_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+
+
+class ListReviewRowAnswer(Schema):
+    row = fields.Integer()
+    enrolment_id = fields.String()
+    agreed = fields.Boolean()
+    adopted = fields.Boolean()
+    note = fields.String(allow_none=True)
+    status = fields.String()
+    level = fields.Integer(allow_none=True)
+    total = fields.Integer(allow_none=True)
+    set_id = fields.String()
+    provisional = fields.Boolean()
+
+
+class ListReviewAnswer(Schema):
+    """A list review (biên bản bình xét) as kept, with every row's outcome."""
+
+    id = fields.String()
+    tenant = fields.String()
+    unit_code = fields.String()
+    unitpath = fields.String()
+    title = fields.String()
+    year = fields.Integer()
+    document_id = fields.String()
+    meeting_date = fields.String()
+    minutes = fields.String()
+    minutes_file = fields.Nested(ListReviewFileAnswer, allow_none=True)
+    chair = fields.String(allow_none=True)
+    secretary = fields.String(allow_none=True)
+    attendees = fields.Integer(allow_none=True)
+    by = fields.String(allow_none=True)
+    at = fields.String()
+    state = fields.String()
+    rows = fields.List(fields.Nested(ListReviewRowAnswer))
+
+
+def list_review(found: ListReview) -> dict[str, Any]:
+    answer: dict[str, Any] = ListReviewAnswer().dump(found)
+    return answer
+
+
+def row_errors(errors: list[RowError]) -> list[dict[str, Any]]:
+    """Row-level refusals as field errors (``rows.<index>.<field>``, index from 0 like the
+    schema's own) that also name the row (from 1) and its enrolment."""
+    answer = []
+    for error in errors:
+        message = MESSAGES[error.key]
+        if error.indicator:
+            message = f"{message} {MESSAGES['at_indicator'].format(indicator=error.indicator)}"
+        found = FieldError(f"rows.{error.row - 1}.{wire_name(error.field)}", error.key, message)
+        answer.append({**asdict(found), "row": error.row, "enrolmentId": error.enrolment_id})
+    return answer
+
+
+def with_rows(errors: list[dict[str, Any]], payload: Any) -> list[dict[str, Any]]:
+    """The schema's field errors on rows (``rows.<index>.…``) also name the row and its
+    enrolment, as the rows refused by the use case do."""
+    given = payload.get("rows") if isinstance(payload, dict) else None
+    rows = given if isinstance(given, list) else []
+    named = []
+    for error in errors:
+        parts = error["field"].split(".")
+        if len(parts) >= 2 and parts[0] == "rows" and parts[1].isdigit():
+            index = int(parts[1])
+            row = rows[index] if index < len(rows) and isinstance(rows[index], dict) else {}
+            enrolment = row.get("enrolmentId")
+            error = {
+                **error,
+                "row": index + 1,
+                "enrolmentId": enrolment if isinstance(enrolment, str) else None,
+            }
+        named.append(error)
+    return named

@@ -19,12 +19,21 @@ from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
 from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
 from services.scoring import answers, service, store
+from services.scoring import list_review as lists
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import default_authorities
+from services.scoring.domain.list_review import RowsRefused
 from services.scoring.messages import MESSAGES, answered
-from services.scoring.schemas import DecideSchema, EvidenceSchema, RevokeSchema, ScoreSchema
+from services.scoring.schemas import (
+    DecideSchema,
+    EvidenceSchema,
+    ListReviewSchema,
+    RevokeSchema,
+    ScoreSchema,
+)
 
 SWEEP_SECONDS = 30.0
 
@@ -193,6 +202,60 @@ class ScoringService(ObservableService):
     def assessment(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
         found = self._assessments(tenant).get(enrolment_id)
         return answers.assessment(found) if found else None
+
+    @rpc
+    def review_list(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A meeting's list review (biên bản bình xét): ``{"list_review": ...}``, or
+        ``{"errors": [...]}`` where errors on rows also carry ``row`` and ``enrolmentId``
+        (nothing recorded then)."""
+
+        def run() -> dict[str, Any]:
+            try:
+                request = MESSAGES.load(ListReviewSchema(), payload)
+            except InvalidInput as exc:
+                return {"errors": answers.with_rows(exc.as_list(), payload)}
+            tenant = request.tenant
+            try:
+                recorded = lists.record_list_review(
+                    self._assessments(tenant),
+                    self._evidence_files(tenant),
+                    self._list_reviews(tenant),
+                    self._sets(tenant),
+                    request,
+                )
+            except RowsRefused as exc:
+                return {"errors": answers.row_errors(exc.errors)}
+            self.outbox.kick()
+            return {"list_review": answers.list_review(recorded)}
+
+        return answered(run)
+
+    @rpc
+    def list_review(self, tenant: str, review_id: str) -> dict[str, Any] | None:
+        """A list review of ``tenant`` with its rows; None otherwise."""
+        found = lists.list_review(self._list_reviews(tenant), review_id)
+        return answers.list_review(found) if found else None
+
+    @rpc
+    def list_reviews(self, tenant: str, unit_code: str, year: int) -> list[dict[str, Any]]:
+        """The list reviews of a unit and year (summaries, by meeting date)."""
+        return lists.unit_list_reviews(self._list_reviews(tenant), unit_code, year)
+
+    @rpc
+    def list_review_file(self, tenant: str, review_id: str) -> dict[str, Any] | None:
+        """The minutes file of a list review of ``tenant`` (base64) with its unit; None
+        otherwise."""
+        found = lists.list_review(self._list_reviews(tenant), review_id)
+        meta = found.minutes_file if found else None
+        if found is None or not meta:
+            return None
+        content = self._evidence_files(tenant).get(meta["id"], meta["chunks"])
+        if content is None:
+            return None
+        return answers.evidence_file({**meta, "unitpath": found.unitpath, "content": content})
+
+    def _list_reviews(self, tenant: str) -> store.ListReviews:
+        return store.ListReviews(TenantDatabase(self.db, tenant))
 
     # -- the stores of one tenant, its settings and criteria sets ---------------------------
 

@@ -38,6 +38,27 @@ MESSAGES = MessageCatalogue(
         "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
         "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
         "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
+        # the list review (biên bản bình xét)
+        "meeting_in_future": "Ngày họp bình xét không được sau ngày hôm nay.",
+        "meeting_before_year": "Ngày họp bình xét không được trước ngày 01/01 của năm đánh giá.",
+        "outside_unit": "Đăng ký này không thuộc đơn vị tổ chức họp bình xét.",
+        "other_title_year": "Đăng ký này không thuộc danh hiệu hoặc năm của biên bản.",
+        "duplicate_row": "Đăng ký này đã có ở một dòng trước của biên bản.",
+        "no_self_assessment": (
+            "Chưa có kết quả tự đánh giá để hội nghị thông qua: cần nhập kết quả từng chỉ số."
+        ),
+        "note_required": "Cần ghi rõ lý do khi hội nghị bình xét không đồng ý.",
+        "already_recognised": "Đối tượng này đã có quyết định công nhận, không bình xét lại.",
+        "document_conflict": "Mã biên bản này đã dùng cho một biên bản có nội dung khác.",
+        "too_many_rows": "Mỗi biên bản có từ 1 đến 2.000 dòng.",
+        "minutes_file_type": "Biên bản họp chỉ nhận tệp PDF, JPEG hoặc PNG.",
+        "minutes_file_too_large": "Tệp biên bản họp quá lớn: tối đa 10 MB.",
+        "minutes_file_content": "Nội dung tệp biên bản không đúng với loại tệp đã khai.",
+        "minutes_file_empty": "Tệp biên bản họp rỗng.",
+        "attendees_range": "Số người dự họp phải từ 0 đến 100.000.",
+        "list_review_not_found": "Không tìm thấy biên bản bình xét này.",
+        "rows_refused": "Biên bản có dòng không hợp lệ; chưa ghi nhận dòng nào.",
+        "at_indicator": "Chỉ số: {indicator}.",
     }
 )
 
@@ -68,6 +89,7 @@ REASONS: dict[str, str] = {
     "level_undecidable": "Chưa thể xét mức độ {level}: còn thiếu kết quả hoặc thông số.",
     "level_not_reached": "Chưa đạt mức độ {level}.",
     "level_reached": "Đạt các yêu cầu của mức độ {level}.",
+    "meeting_disagreed": "Hội nghị bình xét không đồng ý: {note}",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from khuyenhoc.tenancy import UnitPath
 from services.scoring.domain import AssessmentRecord, Change, Proposal
+from services.scoring.domain.list_review import ListReview
 
 Decide = Callable[[AssessmentRecord | None], Change | None]
 
@@ -41,3 +42,13 @@ class EvidenceFiles(Protocol):
     def put(self, evidence_id: str, content: bytes) -> int: ...
 
     def get(self, evidence_id: str, chunks: int) -> bytes | None: ...
+
+
+class ListReviews(Protocol):
+    """Biên bản bình xét: one document per unit, title, year and client document id."""
+
+    def get(self, review_id: str) -> ListReview | None: ...
+
+    def save(self, review: ListReview) -> ListReview: ...
+
+    def of_unit(self, unit_code: str, year: int) -> list[dict[str, Any]]: ...

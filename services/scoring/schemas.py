@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, post_load, validate, validates
 
 from khuyenhoc.text import clean
 from khuyenhoc.validation import Base64Bytes, EdgeSchema, field_messages, tenant_field
+from khuyenhoc.vocabulary import TITLES
 from services.scoring.domain import STAGES
+from services.scoring.domain.list_review import (
+    MAX_ATTENDEES,
+    MAX_MINUTES,
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_ROWS,
+    ListReviewRequest,
+    MinutesFile,
+    ReviewRow,
+)
 from services.scoring.messages import MESSAGES
 
 _BASE: dict[str, Any] = field_messages(MESSAGES)
@@ -48,6 +59,12 @@ class ScoreSchema(_Edge):
         validate=validate.Length(max=20_000, error=MESSAGES["too_long"]),
     )
     by = fields.String(load_default=None, allow_none=True, error_messages=_BASE)
+    meeting_date = fields.Date(
+        data_key="meetingDate",
+        load_default=None,
+        allow_none=True,
+        error_messages={**_BASE, "invalid": MESSAGES["date_format"]},
+    )
 
     @validates("answers")
     def check_answers(self, value: dict[str, Any], **kwargs: Any) -> None:
@@ -104,3 +121,153 @@ class EvidenceSchema(_Edge):
     file_name = _text(200, data_key="fileName")
     content_type = _text(200, data_key="contentType")
     content = Base64Bytes(required=True, error_messages=_BASE)
+
+
+# --- the list review (biên bản bình xét) ---------------------------------------------------------
+
+
+def _answer_values(value: dict[str, Any] | None) -> None:
+    if value and any(isinstance(v, float) or not isinstance(v, int | bool) for v in value.values()):
+        raise ValidationError(MESSAGES["answer_value"])
+
+
+def _optional_text(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(max=max_length, error=MESSAGES["too_long"]),
+        **kwargs,
+    )
+
+
+def _kept(text: str | None) -> str | None:
+    """User text as kept: NFC, trimmed, spaces collapsed; empty is none."""
+    return (clean(text) or None) if text is not None else None
+
+
+def _kept_lines(text: str) -> str:
+    """Minutes keep their lines: each cleaned, empty ones dropped."""
+    return "\n".join(line for line in map(clean, text.splitlines()) if line)
+
+
+class MinutesFileSchema(EdgeSchema):
+    file_name = _text(200, data_key="fileName")
+    content_type = _text(200, data_key="contentType")
+    content = Base64Bytes(required=True, error_messages=_BASE)
+
+
+class ReviewRowSchema(EdgeSchema):
+    """A row: the enrolment, and the meeting's answers, or its agreement (the default: the
+    self-assessment is adopted) or refusal (``agree: false`` with the reason in ``note``)."""
+
+    enrolment_id = _text(200, data_key="enrolmentId")
+    answers = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=_answer_values,
+    )
+    figures = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+    )
+    group = _optional_text(50)
+    agree = fields.Boolean(load_default=True, error_messages=_BASE)
+    note = _optional_text(MAX_NOTE)
+
+
+class ListReviewSchema(_Edge):
+    """``recordListReview``: one meeting's document (biên bản bình xét) with its rows."""
+
+    unit_code = _text(32, data_key="unitCode")
+    unit_path = _text(200, data_key="unitPath")
+    title = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.OneOf(TITLES, error=MESSAGES["invalid"]),
+    )
+    year = fields.Integer(
+        required=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=validate.Range(min=2000, max=2100, error=MESSAGES["invalid"]),
+    )
+    document_id = _text(100, data_key="documentId")
+    meeting_date = fields.Date(
+        data_key="meetingDate",
+        required=True,
+        error_messages={**_BASE, "invalid": MESSAGES["date_format"]},
+    )
+    minutes = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=MAX_MINUTES, error=MESSAGES["minutes_required"]),
+    )
+    minutes_file = fields.Nested(
+        MinutesFileSchema,
+        data_key="minutesFile",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+    )
+    chair = _optional_text(MAX_NAME)
+    secretary = _optional_text(MAX_NAME)
+    attendees = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=validate.Range(min=0, max=MAX_ATTENDEES, error=MESSAGES["attendees_range"]),
+    )
+    rows = fields.List(
+        fields.Nested(ReviewRowSchema),
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=MAX_ROWS, error=MESSAGES["too_many_rows"]),
+    )
+    by = _optional_text(MAX_NAME)
+
+    @post_load
+    def request(self, data: dict[str, Any], **kwargs: Any) -> ListReviewRequest:
+        minutes = _kept_lines(data["minutes"])
+        if not minutes:
+            raise ValidationError({"minutes": [MESSAGES["minutes_required"]]})
+        document_id = clean(data["document_id"])
+        if not document_id:
+            raise ValidationError({"documentId": [MESSAGES["text_length"]]})
+        given = data.get("minutes_file")
+        rows = tuple(
+            ReviewRow(
+                enrolment_id=row["enrolment_id"].strip(),
+                answers=row["answers"],
+                figures=row["figures"],
+                group=_kept(row["group"]),
+                agree=row["agree"],
+                note=_kept(row["note"]),
+            )
+            for row in data["rows"]
+        )
+        return ListReviewRequest(
+            tenant=data["tenant"],
+            unit_code=data["unit_code"],
+            unit_path=data["unit_path"],
+            title=data["title"],
+            year=data["year"],
+            document_id=document_id,
+            meeting_date=data["meeting_date"],
+            minutes=minutes,
+            rows=rows,
+            minutes_file=MinutesFile(given["file_name"], given["content_type"], given["content"])
+            if given
+            else None,
+            chair=_kept(data["chair"]),
+            secretary=_kept(data["secretary"]),
+            attendees=data["attendees"],
+            by=_kept(data["by"]),
+        )

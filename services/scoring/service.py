@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.retry import RetryLater
@@ -42,6 +43,7 @@ from services.scoring.domain import (
     title_totals,
     valid_until,
 )
+from services.scoring.domain.list_review import meeting_date_problem
 from services.scoring.engine import AssessmentError, assess
 from services.scoring.evidence import EvidenceRejected
 from services.scoring.evidence import check as check_evidence
@@ -50,6 +52,7 @@ if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.scoring.ports import Assessments, EvidenceFiles, Proposals
 
 REFRESH_ATTEMPTS = 10
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # the day a meeting is held is Vietnam's day
 DEPENDENT_TITLES = (Title.UNIT.value, Title.COMMUNE_COMMUNITY.value)
 
 
@@ -101,11 +104,18 @@ def score(
     minutes: str | None = None,
     by: str | None = None,
     now: datetime | None = None,
+    meeting_date: date | None = None,
 ) -> AssessmentRecord:
     """Judge a self-assessment (tự đánh giá) or a review (bình xét) against the set in force,
-    keep it with its explanation, and announce the verdict. The review's verdict counts."""
+    keep it with its explanation, and announce the verdict. The review's verdict counts; it
+    keeps the day of the meeting (default: today, Vietnam's day)."""
     now = now or datetime.now(UTC)
     current = _enrolled(assessments, enrolment_id)
+    if stage == "review":
+        meeting_date = meeting_date or now.astimezone(VIETNAM).date()
+        problem = meeting_date_problem(meeting_date, current.year, now.astimezone(VIETNAM).date())
+        if problem:
+            raise Refused("meeting_date", problem)
     level = TITLE_LEVEL.get(current.title)
     criteria = select(sets, current.title, current.year, group=group, level=level)
     if criteria is None:
@@ -127,6 +137,7 @@ def score(
     }
     if stage == "review":
         record["minutes"] = minutes
+        record["meeting_date"] = meeting_date.isoformat() if meeting_date else None
     try:
         event = scored_event(current, stage, verdict, now)
         return record_stage(assessments, enrolment_id, stage, record, event)
@@ -213,6 +224,8 @@ def _rejudge(
         record = current.stage(stage)
         criteria = next((s for s in sets if record and s.id == record["set_id"]), None)
         if record is None or criteria is None or record.get("computed_figures") == computed:
+            continue
+        if record.get("agreed") is False:  # the meeting's refusal stands whatever the figures
             continue
         verdict = asdict(assess(criteria, record["answers"], {**record["figures"], **computed}))
         update = {**record, "computed_figures": computed, "verdict": verdict}

@@ -16,6 +16,7 @@ counting it is finished by the sweep. Only in-flight markers live on a counter.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Mapping
 from contextlib import suppress
@@ -46,12 +47,15 @@ from services.scoring.domain import (
     members_counter_id,
     proposal_id,
 )
+from services.scoring.domain.list_review import ListReview
 from services.scoring.ports import Decide
 
 ASSESSMENTS = "assessments"
 PROPOSALS = "proposals"
 EVIDENCE_FILES = "evidence_files"
 COUNTERS = "counters"
+LIST_REVIEWS = "list_reviews"
+LIST_REVIEW_INDEX = "list_review_index"
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 10
 OUTBOX_COLLECTIONS = (ASSESSMENTS,)
@@ -291,3 +295,36 @@ class AllTenantsLegacyEvidenceChunks:
             if tenants:
                 self.db[EVIDENCE_FILES].delete_one({"_id": chunk["_id"]})
         return copied
+
+
+class ListReviews:
+    """One tenant's list reviews (biên bản bình xét), each keyed by its deterministic id, and
+    per unit and year a small index document (``<tenant>:<unit>:<year>``) naming them with a
+    summary each, so listing a unit's documents is one read by ``_id`` (nx-27017 scans any
+    other filter)."""
+
+    def __init__(self, db: TenantDatabase) -> None:
+        self.reviews = db[LIST_REVIEWS]
+        self.index = db[LIST_REVIEW_INDEX]
+
+    def get(self, review_id: str) -> ListReview | None:
+        found = self.reviews.find_one({"_id": review_id})
+        return ListReview.from_document(found) if found else None
+
+    def save(self, review: ListReview) -> ListReview:
+        self.reviews.replace_one({"_id": review.id}, review.as_document(), upsert=True)
+        entry = hashlib.sha256(review.id.encode("utf-8")).hexdigest()[:24]
+        self.index.update_one(
+            {"_id": self._index_id(review.unit_code, review.year)},
+            {"$set": {f"reviews.{entry}": review.summary()}},
+            upsert=True,
+        )
+        return review
+
+    def of_unit(self, unit_code: str, year: int) -> list[dict[str, Any]]:
+        found = self.index.find_one({"_id": self._index_id(unit_code, year)}) or {}
+        summaries = list((found.get("reviews") or {}).values())
+        return sorted(summaries, key=lambda s: (s["meeting_date"], s["id"]))
+
+    def _index_id(self, unit_code: str, year: int) -> str:
+        return f"{self.index.tenant}:{unit_code}:{year}"

@@ -1,0 +1,287 @@
+"""Use cases of the list review (biên bản bình xét): a hamlet or commune meeting reviews many
+subjects in one document.
+
+Every row is validated and judged first (enrolled, of the document's title and year, inside the
+meeting's unit, not twice, answers valid for the set in force, a note when the meeting does not
+agree): any error and nothing is recorded, the refusal names every row at fault. Then the
+document is kept (``applying``, with its content digest), each row becomes the assessment's
+``review`` stage through :func:`services.scoring.service.record_stage` under a change id derived
+from the document and the enrolment, and the document is marked ``recorded``. The same document
+again (same id, same content) answers what was recorded and writes nothing; after a crash it
+finishes the rows not yet written; the same id with other content is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from khuyenhoc.tenancy import UnitPath
+from services.scoring.criteria_sets import CriteriaSet, select
+from services.scoring.domain import (
+    TITLE_LEVEL,
+    AssessmentRecord,
+    AssessmentStatus,
+    NotScorable,
+    Refused,
+    scored_event,
+)
+from services.scoring.domain.list_review import (
+    APPLYING,
+    DISAGREED,
+    MAX_ROWS,
+    RECORDED,
+    ListReview,
+    ListReviewRequest,
+    ReviewRow,
+    RowError,
+    RowsRefused,
+    disagreed_verdict,
+    meeting_date_problem,
+    row_change_id,
+    row_outcome,
+)
+from services.scoring.engine import AssessmentError, assess
+from services.scoring.evidence import EvidenceRejected
+from services.scoring.evidence import check as check_evidence
+from services.scoring.messages import REASONS
+from services.scoring.service import VIETNAM, platform_figures, record_stage
+
+if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
+    from services.scoring.ports import Assessments, EvidenceFiles, ListReviews
+
+MINUTES_TYPES = ("application/pdf", "image/jpeg", "image/png")
+# evidence's refusal keys, worded for a minutes file
+FILE_KEYS = {
+    "empty_file": "minutes_file_empty",
+    "file_too_large": "minutes_file_too_large",
+    "file_type": "minutes_file_type",
+    "file_content": "minutes_file_content",
+}
+
+
+def local_today(now: datetime) -> date:
+    """The day it is in Vietnam, where meetings are held."""
+    return now.astimezone(VIETNAM).date()
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A row ready to record: the assessment as read and its review record."""
+
+    current: AssessmentRecord
+    record: dict[str, Any]
+    outcome: dict[str, Any]
+
+
+def record_list_review(
+    assessments: Assessments,
+    files: EvidenceFiles,
+    reviews: ListReviews,
+    sets: Sequence[CriteriaSet],
+    request: ListReviewRequest,
+    now: datetime | None = None,
+) -> ListReview:
+    """Record a meeting's document; see the module's docstring. :class:`Refused` for the
+    document as a whole, :class:`RowsRefused` naming every row at fault."""
+    now = now or datetime.now(UTC)
+    review_id, digest = request.id, request.digest()
+    existing = reviews.get(review_id)
+    if existing is not None and existing.digest != digest:
+        raise Refused("document_id", "document_conflict")
+    if existing is not None and existing.state == RECORDED:
+        return existing
+    problem = meeting_date_problem(request.meeting_date, request.year, local_today(now))
+    if problem:
+        raise Refused("meeting_date", problem)
+    if not 1 <= len(request.rows) <= MAX_ROWS:
+        raise Refused("rows", "too_many_rows")
+    minutes_file = _minutes_file(request)
+    judged = judge_rows(assessments, sets, request, review_id, now)
+    if request.minutes_file is not None and minutes_file is not None:
+        stored = files.put(minutes_file["id"], request.minutes_file.content)
+        minutes_file = {**minutes_file, "chunks": stored}
+    document = ListReview(
+        id=review_id,
+        tenant=request.tenant,
+        unit_code=request.unit_code,
+        unitpath=request.unit_path,
+        title=request.title,
+        year=request.year,
+        document_id=request.document_id,
+        digest=digest,
+        meeting_date=request.meeting_date.isoformat(),
+        minutes=request.minutes,
+        state=APPLYING,
+        at=existing.at if existing else now.isoformat(),
+        rows=existing.rows if existing else [j.outcome for j in judged],
+        minutes_file=minutes_file,
+        chair=request.chair,
+        secretary=request.secretary,
+        attendees=request.attendees,
+        by=existing.by if existing else request.by,
+    )
+    reviews.save(document)
+    for row in judged:
+        _apply(assessments, row, review_id, now)
+    return reviews.save(replace(document, state=RECORDED))
+
+
+def _minutes_file(request: ListReviewRequest) -> dict[str, Any] | None:
+    given = request.minutes_file
+    if given is None:
+        return None
+    if given.content_type not in MINUTES_TYPES:
+        raise Refused("minutes_file", "minutes_file_type")
+    try:
+        checked = check_evidence(given.file_name, given.content_type, given.content, 0)
+    except EvidenceRejected as exc:
+        raise Refused("minutes_file", FILE_KEYS.get(exc.key, exc.key)) from exc
+    return {
+        "id": checked.id,
+        "file_name": given.file_name,
+        "content_type": given.content_type,
+        "size": checked.size,
+        "chunks": 0,  # known once stored
+    }
+
+
+def judge_rows(
+    assessments: Assessments,
+    sets: Sequence[CriteriaSet],
+    request: ListReviewRequest,
+    review_id: str,
+    now: datetime,
+) -> list[_Judged]:
+    """Every row judged, or :class:`RowsRefused` with every row at fault. A row whose
+    assessment already holds this document's review (a retry after a crash) is left out."""
+    errors: list[RowError] = []
+    judged: list[_Judged] = []
+    seen: set[str] = set()
+    unit = UnitPath.parse(request.unit_path)
+    for number, row in enumerate(request.rows, start=1):
+        if row.enrolment_id in seen:
+            errors.append(RowError(number, row.enrolment_id, "enrolment_id", "duplicate_row"))
+            continue
+        seen.add(row.enrolment_id)
+        current = assessments.get(row.enrolment_id)
+        if current is not None and (current.review or {}).get("review_id") == review_id:
+            continue  # written by an earlier try of this very document
+        problem = _standing(current, request, unit)
+        if problem is not None:
+            errors.append(RowError(number, row.enrolment_id, *problem))
+            continue
+        assert current is not None
+        try:
+            judged.append(_judge(assessments, sets, request, review_id, number, row, current, now))
+        except _RowProblem as exc:
+            errors.append(RowError(number, row.enrolment_id, exc.field, exc.key, exc.indicator))
+    if errors:
+        raise RowsRefused(errors)
+    return judged
+
+
+def _standing(
+    current: AssessmentRecord | None, request: ListReviewRequest, unit: UnitPath
+) -> tuple[str, str] | None:
+    """Why a row's enrolment cannot be reviewed in this document: (field, key), or None."""
+    if current is None or current.status != AssessmentStatus.REGISTERED:
+        return "enrolment_id", "enrolment_not_found"
+    if (current.title, current.year) != (request.title, request.year):
+        return "enrolment_id", "other_title_year"
+    if UnitPath.parse(current.unitpath).codes[: len(unit.codes)] != unit.codes:
+        return "enrolment_id", "outside_unit"
+    if current.recognition:
+        return "enrolment_id", "already_recognised"
+    return None
+
+
+class _RowProblem(Exception):
+    def __init__(self, field: str, key: str, indicator: str | None = None) -> None:
+        super().__init__(f"{field}: {key}")
+        self.field, self.key, self.indicator = field, key, indicator
+
+
+def _judge(
+    assessments: Assessments,
+    sets: Sequence[CriteriaSet],
+    request: ListReviewRequest,
+    review_id: str,
+    number: int,
+    row: ReviewRow,
+    current: AssessmentRecord,
+    now: datetime,
+) -> _Judged:
+    """A row's review record: the meeting's answers judged, or the self-assessment's answers
+    adopted, or (not agreed) the meeting's refusal with the note."""
+    own = current.self_assessment or {}
+    adopted = row.answers is None and row.agree
+    if not row.agree and not row.note:
+        raise _RowProblem("note", "note_required")
+    if adopted and not own:
+        raise _RowProblem("answers", "no_self_assessment")
+    if row.answers is not None:
+        answers, figures = row.answers, row.figures or {}
+        group = row.group or own.get("group")
+    else:  # adopted, or not agreed without answers of its own: the self-assessment's, if any
+        answers, figures = own.get("answers") or {}, own.get("figures") or {}
+        group = row.group or own.get("group")
+    criteria = select(
+        sets, current.title, current.year, group=group, level=TITLE_LEVEL.get(current.title)
+    )
+    if criteria is None:
+        raise _RowProblem("group", "no_criteria_set")
+    computed = platform_figures(assessments, current)
+    try:
+        verdict = asdict(assess(criteria, answers, {**figures, **computed}))
+    except AssessmentError as exc:
+        raise _RowProblem("answers", "invalid_answer", _indicator(criteria, exc)) from exc
+    if not row.agree:
+        reason = {"key": DISAGREED, "message": REASONS[DISAGREED].format(note=row.note)}
+        verdict = disagreed_verdict(verdict, reason)
+    record = {
+        "set_id": criteria.id,
+        "answers": answers,
+        "figures": figures,
+        "computed_figures": computed,
+        "group": group,
+        "verdict": verdict,
+        "at": now.isoformat(),
+        "by": request.by,
+        "minutes": request.minutes,
+        "meeting_date": request.meeting_date.isoformat(),
+        "review_id": review_id,
+        "document_id": request.document_id,
+        "agreed": row.agree,
+        "adopted": adopted,
+        "note": row.note,
+    }
+    return _Judged(current, record, row_outcome(number, row, adopted, verdict))
+
+
+def _indicator(criteria: CriteriaSet, error: AssessmentError) -> str | None:
+    """The indicator an engine error is about, by its Vietnamese name when the set has one."""
+    named = str(error).split(":", 1)[0].strip()
+    if named.startswith("figures["):
+        return None
+    found = criteria.indicator(named)
+    return (found.name if found and found.name else named) or None
+
+
+def _apply(assessments: Assessments, row: _Judged, review_id: str, now: datetime) -> None:
+    """A row as the assessment's review, announced by ``scored`` under the row's change id."""
+    change_id = row_change_id(review_id, row.current.id)
+    event = {**scored_event(row.current, "review", row.record["verdict"], now), "id": change_id}
+    try:
+        record_stage(assessments, row.current.id, "review", row.record, event)
+    except NotScorable:  # withdrawn between the check and the write: the row stays as judged
+        return
+
+
+def list_review(reviews: ListReviews, review_id: str) -> ListReview | None:
+    return reviews.get(review_id)
+
+
+def unit_list_reviews(reviews: ListReviews, unit_code: str, year: int) -> list[dict[str, Any]]:
+    return reviews.of_unit(unit_code, year)
