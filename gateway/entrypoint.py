@@ -63,6 +63,12 @@ class GatewayService(ObservableService):
     def donation_receipt(self, request: Any, donation_id: str) -> Any:
         return self._serve(lambda: files.receipt(self._rpc(), self._caller(request), donation_id))
 
+    @http("GET", "/files/list-reviews/minutes/<path:review_id>")
+    def list_review_minutes(self, request: Any, review_id: str) -> Any:
+        return self._serve(
+            lambda: files.list_review_minutes(self._rpc(), self._caller(request), review_id)
+        )
+
     def _rpc(self) -> SimpleNamespace:
         return SimpleNamespace(
             registration=self.registration,

@@ -130,3 +130,14 @@ def receipt(rpc: Any, caller: Caller, donation_id: str) -> Response:
     return attachment(
         base64.b64decode(found["content"]), PDF, f"bien-lai-{found['receiptNumber']}.pdf"
     )
+
+
+def list_review_minutes(rpc: Any, caller: Caller, review_id: str) -> Response:
+    """The minutes file of a list review (biên bản bình xét), inside the caller's subtree."""
+    found = _private(
+        caller,
+        lambda tenant: rpc.scoring.list_review_file(tenant, review_id),
+        "unitpath",
+        message("list_review_not_found"),
+    )
+    return attachment(base64.b64decode(found["content"]), found["content_type"])

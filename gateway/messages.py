@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "evidence_not_found": "Không tìm thấy minh chứng này.",
     "statement_file_not_found": "Không có tệp công khai này.",
     "receipt_not_found": "Không tìm thấy biên lai này.",
+    "list_review_not_found": "Không tìm thấy biên bản bình xét này.",
 }
 
 

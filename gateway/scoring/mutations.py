@@ -44,6 +44,9 @@ class ScoreInput(graphene.InputObjectType):
 
 class ReviewInput(ScoreInput):
     minutes = graphene.String(required=True, description="Biên bản họp bình xét")
+    meeting_date = graphene.Date(
+        description="Ngày họp bình xét (mặc định: hôm nay); từ 01/01 năm đánh giá đến hôm nay"
+    )
 
 
 class Proposal(graphene.ObjectType):
@@ -133,6 +136,8 @@ def score(stage: str) -> Callable[[Write], Any]:
         }
         if stage == "review":
             payload["minutes"] = given.get("minutes")
+            if given.get("meeting_date") is not None:
+                payload["meetingDate"] = given["meeting_date"].isoformat()
         return write.rpc.scoring.score(payload)
 
     return call

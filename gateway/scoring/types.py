@@ -87,6 +87,10 @@ class StageRecord(graphene.ObjectType):
     recomputed_at = graphene.String(
         description="When the platform last judged this stage again because its figures moved"
     )
+    meeting_date = graphene.String(description="Ngày họp bình xét (review only)")
+    review_id = graphene.String(description="Biên bản bình xét (listReview) ghi nhận dòng này")
+    agreed = graphene.Boolean(description="Hội nghị đồng ý (false: không đồng ý, xem note)")
+    note = graphene.String(description="Ghi chú của hội nghị bình xét")
 
 
 class Revocation(graphene.ObjectType):
