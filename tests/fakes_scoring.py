@@ -106,6 +106,8 @@ class FakeListReviews:
         self.tenant = tenant
         self.reviews: dict[str, ListReview] = {}
         self.saved = 0  # writes, so a test sees that a retry wrote nothing
+        self.contents: dict[str, list[dict[str, Any]]] = {}
+        self.released: list[str] = []  # documents left for the timer to finish
 
     def get(self, review_id: str) -> ListReview | None:
         return self.reviews.get(review_id)
@@ -120,3 +122,12 @@ class FakeListReviews:
     def of_unit(self, unit_code: str, year: int) -> list[dict[str, Any]]:
         found = [r for r in self.reviews.values() if (r.unit_code, r.year) == (unit_code, year)]
         return [r.summary() for r in sorted(found, key=lambda r: (r.meeting_date, r.id))]
+
+    def save_content(self, review_id: str, rows: list[dict[str, Any]]) -> None:
+        self.contents.setdefault(review_id, [dict(row) for row in rows])
+
+    def content(self, review_id: str, rows: int) -> list[dict[str, Any]]:
+        return [dict(row) for row in self.contents.get(review_id, [])[:rows]]
+
+    def release(self, review_id: str) -> None:
+        self.released.append(review_id)

@@ -85,7 +85,13 @@ class ListReviewRow(graphene.ObjectType):
     adopted = graphene.Boolean(required=True, description="Hội nghị thông qua kết quả tự đánh giá")
     note = graphene.String(description="Ghi chú")
     status = graphene.String(
-        required=True, description="recognised, not_recognised hoặc undecidable"
+        required=True,
+        description="recognised, not_recognised, undecidable; skipped: không ghi được (xem "
+        "skipped)",
+    )
+    skipped = graphene.String(
+        description="Vì sao dòng không ghi được dù đã hợp lệ lúc nhận (vd. enrolment_not_found: "
+        "đăng ký đã rút trong lúc ghi)"
     )
     level = graphene.Int(description="Mức độ")
     total = graphene.Int(description="Tổng điểm")
@@ -127,7 +133,9 @@ class ListReview(graphene.ObjectType):
     by = graphene.String(description="Người nhập")
     at = graphene.String(required=True, description="Thời điểm ghi nhận")
     state = graphene.String(
-        required=True, description="recorded; applying: đang ghi, gửi lại để hoàn tất"
+        required=True,
+        description="recorded: đã ghi mọi dòng; applying: đang ghi (biên bản lớn được ghi "
+        "tiếp trong nền, xem lại bằng listReview)",
     )
     rows = graphene.List(graphene.NonNull(ListReviewRow), required=True)
 
@@ -147,6 +155,7 @@ class ListReviewSummary(graphene.ObjectType):
     recognised = graphene.Int(required=True, description="Số đối tượng đủ điều kiện")
     not_recognised = graphene.Int(required=True, description="Số đối tượng chưa đạt")
     undecidable = graphene.Int(required=True, description="Số đối tượng chưa thể kết luận")
+    skipped = graphene.Int(required=True, description="Số dòng không ghi được")
 
 
 # --- what is sent -------------------------------------------------------------------------------

@@ -128,6 +128,7 @@ class ListReviewRowAnswer(Schema):
     total = fields.Integer(allow_none=True)
     set_id = fields.String()
     provisional = fields.Boolean()
+    skipped = fields.String(allow_none=True)
 
 
 class ListReviewAnswer(Schema):

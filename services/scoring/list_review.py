@@ -4,15 +4,17 @@ subjects in one document.
 Every row is validated and judged first (enrolled, of the document's title and year, inside the
 meeting's unit, not twice, answers valid for the set in force, a note when the meeting does not
 agree): any error and nothing is recorded, the refusal names every row at fault. Then the
-document is kept (``applying``, with its content digest), each row becomes the assessment's
-``review`` stage through :func:`services.scoring.service.record_stage` under a change id derived
-from the document and the enrolment, and the document is marked ``recorded``. The same document
-again (same id, same content) answers what was recorded and writes nothing; after a crash it
-finishes the rows not yet written; the same id with other content is refused."""
+document is kept (``applying``, with its content digest and its rows as sent), each row becomes
+the assessment's ``review`` stage through :func:`services.scoring.service.record_stage` under a
+change id derived from the document and the enrolment, and the document is marked ``recorded``.
+A request writes rows for a time budget; what is left (or what a crashed process left) is
+finished by :func:`finish_list_review`, which the service's timer runs. The same document again
+(same id, same content) answers the document as it stands and writes nothing; the same id with
+other content is refused."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +34,7 @@ from services.scoring.domain.list_review import (
     DISAGREED,
     MAX_ROWS,
     RECORDED,
+    SKIPPED,
     ListReview,
     ListReviewRequest,
     ReviewRow,
@@ -53,6 +56,7 @@ if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
 
 MINUTES_TYPES = ("application/pdf", "image/jpeg", "image/png")
 # evidence's refusal keys, worded for a minutes file
+KeepGoing = Callable[[], bool]  # whether to write one more row now (a time budget)
 FILE_KEYS = {
     "empty_file": "minutes_file_empty",
     "file_too_large": "minutes_file_too_large",
@@ -82,15 +86,18 @@ def record_list_review(
     sets: Sequence[CriteriaSet],
     request: ListReviewRequest,
     now: datetime | None = None,
+    keep_going: KeepGoing | None = None,
 ) -> ListReview:
     """Record a meeting's document; see the module's docstring. :class:`Refused` for the
-    document as a whole, :class:`RowsRefused` naming every row at fault."""
+    document as a whole, :class:`RowsRefused` naming every row at fault. Rows are applied
+    while ``keep_going()`` says so; a document left ``applying`` is finished by
+    :func:`finish_list_review` (the service's timer)."""
     now = now or datetime.now(UTC)
     review_id, digest = request.id, request.digest()
     existing = reviews.get(review_id)
     if existing is not None and existing.digest != digest:
         raise Refused("document_id", "document_conflict")
-    if existing is not None and existing.state == RECORDED:
+    if existing is not None:  # sent again: as recorded, or still being applied
         return existing
     problem = meeting_date_problem(request.meeting_date, request.year, local_today(now))
     if problem:
@@ -98,7 +105,9 @@ def record_list_review(
     if not 1 <= len(request.rows) <= MAX_ROWS:
         raise Refused("rows", "too_many_rows")
     minutes_file = _minutes_file(request)
-    judged = judge_rows(assessments, sets, request, review_id, now)
+    judged, errors = judge_rows(assessments, sets, request, review_id, now)
+    if errors:
+        raise RowsRefused(errors)
     if request.minutes_file is not None and minutes_file is not None:
         stored = files.put(minutes_file["id"], request.minutes_file.content)
         minutes_file = {**minutes_file, "chunks": stored}
@@ -114,18 +123,79 @@ def record_list_review(
         meeting_date=request.meeting_date.isoformat(),
         minutes=request.minutes,
         state=APPLYING,
-        at=existing.at if existing else now.isoformat(),
-        rows=existing.rows if existing else [j.outcome for j in judged],
+        at=now.isoformat(),
+        rows=[j.outcome for j in judged],
         minutes_file=minutes_file,
         chair=request.chair,
         secretary=request.secretary,
         attendees=request.attendees,
-        by=existing.by if existing else request.by,
+        by=request.by,
     )
+    reviews.save_content(review_id, [asdict(row) for row in request.rows])
     reviews.save(document)
+    return _apply_rows(assessments, reviews, document, judged, {}, now, keep_going)
+
+
+def finish_list_review(
+    assessments: Assessments,
+    reviews: ListReviews,
+    sets: Sequence[CriteriaSet],
+    review_id: str,
+    now: datetime | None = None,
+    keep_going: KeepGoing | None = None,
+) -> ListReview | None:
+    """Go on applying a document left ``applying`` (its request stopped, or its process died):
+    the rows not yet written are judged again and written; a row that can no longer be (its
+    enrolment withdrawn meanwhile...) is marked ``skipped`` with the reason's key."""
+    now = now or datetime.now(UTC)
+    document = reviews.get(review_id)
+    if document is None or document.state == RECORDED:
+        return document
+    rows = tuple(ReviewRow(**row) for row in reviews.content(review_id, len(document.rows)))
+    request = ListReviewRequest(
+        tenant=document.tenant,
+        unit_code=document.unit_code,
+        unit_path=document.unitpath,
+        title=document.title,
+        year=document.year,
+        document_id=document.document_id,
+        meeting_date=date.fromisoformat(document.meeting_date),
+        minutes=document.minutes,
+        rows=rows,
+        chair=document.chair,
+        secretary=document.secretary,
+        attendees=document.attendees,
+        by=document.by,
+    )
+    judged, errors = judge_rows(assessments, sets, request, review_id, now)
+    skipped = {error.row: error.key for error in errors}
+    return _apply_rows(assessments, reviews, document, judged, skipped, now, keep_going)
+
+
+def _apply_rows(
+    assessments: Assessments,
+    reviews: ListReviews,
+    document: ListReview,
+    judged: Sequence[_Judged],
+    skipped: dict[int, str],
+    now: datetime,
+    keep_going: KeepGoing | None,
+) -> ListReview:
+    """Write the judged rows while ``keep_going()``; once all are, the document is
+    ``recorded`` with the rows that could not be written marked ``skipped``."""
     for row in judged:
-        _apply(assessments, row, review_id, now)
-    return reviews.save(replace(document, state=RECORDED))
+        if keep_going is not None and not keep_going():
+            reviews.release(document.id)
+            return document
+        if not _apply(assessments, row, document.id, now):
+            skipped[row.outcome["row"]] = "enrolment_not_found"
+    outcomes = [
+        {**outcome, "status": SKIPPED, "skipped": skipped[outcome["row"]]}
+        if outcome["row"] in skipped
+        else outcome
+        for outcome in document.rows
+    ]
+    return reviews.save(replace(document, state=RECORDED, rows=outcomes))
 
 
 def _minutes_file(request: ListReviewRequest) -> dict[str, Any] | None:
@@ -153,9 +223,9 @@ def judge_rows(
     request: ListReviewRequest,
     review_id: str,
     now: datetime,
-) -> list[_Judged]:
-    """Every row judged, or :class:`RowsRefused` with every row at fault. A row whose
-    assessment already holds this document's review (a retry after a crash) is left out."""
+) -> tuple[list[_Judged], list[RowError]]:
+    """Every row judged, and every row at fault. A row whose assessment already holds this
+    document's review (written before a crash) is neither."""
     errors: list[RowError] = []
     judged: list[_Judged] = []
     seen: set[str] = set()
@@ -177,9 +247,7 @@ def judge_rows(
             judged.append(_judge(assessments, sets, request, review_id, number, row, current, now))
         except _RowProblem as exc:
             errors.append(RowError(number, row.enrolment_id, exc.field, exc.key, exc.indicator))
-    if errors:
-        raise RowsRefused(errors)
-    return judged
+    return judged, errors
 
 
 def _standing(
@@ -269,14 +337,16 @@ def _indicator(criteria: CriteriaSet, error: AssessmentError) -> str | None:
     return (found.name if found and found.name else named) or None
 
 
-def _apply(assessments: Assessments, row: _Judged, review_id: str, now: datetime) -> None:
-    """A row as the assessment's review, announced by ``scored`` under the row's change id."""
+def _apply(assessments: Assessments, row: _Judged, review_id: str, now: datetime) -> bool:
+    """A row as the assessment's review, announced by ``scored`` under the row's change id;
+    False when the enrolment was withdrawn between the check and the write."""
     change_id = row_change_id(review_id, row.current.id)
     event = {**scored_event(row.current, "review", row.record["verdict"], now), "id": change_id}
     try:
         record_stage(assessments, row.current.id, "review", row.record, event)
-    except NotScorable:  # withdrawn between the check and the write: the row stays as judged
-        return
+    except NotScorable:
+        return False
+    return True
 
 
 def list_review(reviews: ListReviews, review_id: str) -> ListReview | None:

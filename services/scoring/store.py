@@ -47,7 +47,7 @@ from services.scoring.domain import (
     members_counter_id,
     proposal_id,
 )
-from services.scoring.domain.list_review import ListReview
+from services.scoring.domain.list_review import CONTENT_CHUNK, RECORDED, ListReview
 from services.scoring.ports import Decide
 
 ASSESSMENTS = "assessments"
@@ -56,6 +56,9 @@ EVIDENCE_FILES = "evidence_files"
 COUNTERS = "counters"
 LIST_REVIEWS = "list_reviews"
 LIST_REVIEW_INDEX = "list_review_index"
+LIST_REVIEW_ROWS = "list_review_rows"
+LIST_REVIEWS_UNFINISHED = "list_reviews_unfinished"
+LIST_REVIEW_LEASE = 60.0  # seconds a writer holds an applying document (a budget is far less)
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 10
 OUTBOX_COLLECTIONS = (ASSESSMENTS,)
@@ -306,6 +309,8 @@ class ListReviews:
     def __init__(self, db: TenantDatabase) -> None:
         self.reviews = db[LIST_REVIEWS]
         self.index = db[LIST_REVIEW_INDEX]
+        self.content_chunks = db[LIST_REVIEW_ROWS]
+        self.unfinished = db[LIST_REVIEWS_UNFINISHED]
 
     def get(self, review_id: str) -> ListReview | None:
         found = self.reviews.find_one({"_id": review_id})
@@ -319,6 +324,7 @@ class ListReviews:
             {"$set": {f"reviews.{entry}": review.summary()}},
             upsert=True,
         )
+        self._mark(review)
         return review
 
     def of_unit(self, unit_code: str, year: int) -> list[dict[str, Any]]:
@@ -326,5 +332,55 @@ class ListReviews:
         summaries = list((found.get("reviews") or {}).values())
         return sorted(summaries, key=lambda s: (s["meeting_date"], s["id"]))
 
+    def save_content(self, review_id: str, rows: list[dict[str, Any]]) -> None:
+        """The rows as sent, in chunks (a document's content never changes: inserted once)."""
+        for number, start in enumerate(range(0, len(rows), CONTENT_CHUNK)):
+            with suppress(DuplicateKeyError):
+                self.content_chunks.insert_one(
+                    {"_id": f"{review_id}:{number}", "rows": rows[start : start + CONTENT_CHUNK]}
+                )
+
+    def content(self, review_id: str, rows: int) -> list[dict[str, Any]]:
+        ids = [f"{review_id}:{n}" for n in range(-(-rows // CONTENT_CHUNK))]
+        found = {doc["_id"]: doc["rows"] for doc in self.content_chunks.find({"_id": {"$in": ids}})}
+        return [row for chunk_id in ids for row in found.get(chunk_id, [])]
+
+    def release(self, review_id: str) -> None:
+        """A request stopped applying: the timer may finish the document at once."""
+        self.unfinished.update_one({"_id": review_id}, {"$set": {"lease_until": 0.0}})
+
+    def _mark(self, review: ListReview) -> None:
+        """An ``applying`` document is held by its writer for a lease, then (if it is still
+        not ``recorded``) found by :class:`AllTenantsUnfinishedListReviews`."""
+        if review.state == RECORDED:
+            self.unfinished.delete_one({"_id": review.id})
+            return
+        with suppress(DuplicateKeyError):
+            self.unfinished.insert_one(
+                {"_id": review.id, "lease_until": time.time() + LIST_REVIEW_LEASE}
+            )
+
     def _index_id(self, unit_code: str, year: int) -> str:
         return f"{self.index.tenant}:{unit_code}:{year}"
+
+
+class AllTenantsUnfinishedListReviews:
+    """Where the timer finds list reviews left ``applying`` (whichever the province): it only
+    claims one (a lease by ``_id``); the work is done through the document's province's
+    stores. Usually empty."""
+
+    def __init__(self, db: Database) -> None:
+        self.unfinished = db[LIST_REVIEWS_UNFINISHED]
+
+    def claim(self, now: float, lease: float = LIST_REVIEW_LEASE) -> tuple[str, str] | None:
+        """(tenant, document id) of a document nobody holds, now held until ``now + lease``."""
+        for doc in self.unfinished.find({}).limit(20):
+            held = doc.get("lease_until") or 0.0
+            if held > now:
+                continue
+            claimed = self.unfinished.update_one(
+                {"_id": doc["_id"], "lease_until": held}, {"$set": {"lease_until": now + lease}}
+            )
+            if claimed.modified_count == 1:
+                return doc["tenant"], doc["_id"]
+        return None

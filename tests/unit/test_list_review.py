@@ -28,7 +28,12 @@ from services.scoring.domain.list_review import (
     meeting_date_problem,
     row_change_id,
 )
-from services.scoring.list_review import list_review, record_list_review, unit_list_reviews
+from services.scoring.list_review import (
+    finish_list_review,
+    list_review,
+    record_list_review,
+    unit_list_reviews,
+)
 from services.scoring.schemas import ListReviewSchema
 from tests.fakes_scoring import FakeAssessments, FakeEvidenceFiles, FakeListReviews
 
@@ -62,9 +67,9 @@ class Stores:
             )
         return enrolment_id
 
-    def record(self, request, now=NOW, sets=SETS):
+    def record(self, request, now=NOW, sets=SETS, keep_going=None):
         return record_list_review(
-            self.assessments, self.files, self.reviews, sets, request, now=now
+            self.assessments, self.files, self.reviews, sets, request, now, keep_going
         )
 
     def figures(self, path=COMMUNE):
@@ -306,7 +311,7 @@ class CrashingAssessments(FakeAssessments):
         return super().commit(assessment_id, change_id, decide)
 
 
-def test_a_document_interrupted_half_way_is_finished_by_sending_it_again():
+def test_a_document_interrupted_half_way_is_finished_by_the_timer():
     stores = Stores()
     stores.assessments = CrashingAssessments(survive=1)
     ids = [stores.enrol(s) for s in ("hh-1", "hh-2", "hh-3")]
@@ -316,11 +321,56 @@ def test_a_document_interrupted_half_way_is_finished_by_sending_it_again():
         stores.record(request)
     kept = stores.reviews.get(request.id)
     assert kept.state == APPLYING and stores.figures()["reviewed"] == 1
-    recorded = stores.record(request)
-    assert recorded.state == RECORDED and len(recorded.rows) == 3
+    assert stores.record(request) == kept  # sent again: as it stands, nothing written
+    assert stores.figures()["reviewed"] == 1
+    finished = finish_list_review(stores.assessments, stores.reviews, SETS, request.id, NOW)
+    assert finished.state == RECORDED and len(finished.rows) == 3
     assert (stores.figures()["reviewed"], stores.figures()["eligible"]) == (3, 3)
     scored = [e["id"] for e in stores.assessments.events if e["data"]["stage"] == "review"]
     assert len(scored) == len(set(scored)) == 3  # each row announced once
+    assert finish_list_review(stores.assessments, stores.reviews, SETS, request.id, NOW) == (
+        finished
+    )
+
+
+def test_a_request_writes_rows_for_its_budget_and_the_timer_the_rest(stores):
+    ids = [stores.enrol(f"hh-{n}") for n in range(5)]
+    request = document(*(ReviewRow(e) for e in ids))
+    calls = iter([True, True])  # two rows, then the budget is spent
+    kept = stores.record(request, keep_going=lambda: next(calls, False))
+    assert kept.state == APPLYING and len(kept.rows) == 5
+    assert stores.reviews.released == [request.id]
+    assert stores.figures()["reviewed"] == 2
+    assert stores.reviews.content(request.id, 5)[0]["enrolment_id"] == ids[0]
+    calls = iter([True])
+    still = finish_list_review(
+        stores.assessments, stores.reviews, SETS, request.id, NOW, lambda: next(calls, False)
+    )
+    assert still.state == APPLYING and stores.figures()["reviewed"] == 3
+    finished = finish_list_review(stores.assessments, stores.reviews, SETS, request.id, NOW)
+    assert finished.state == RECORDED and stores.figures()["eligible"] == 5
+    assert [r["status"] for r in finished.rows] == ["recognised"] * 5
+
+
+def test_a_row_withdrawn_before_it_is_written_is_marked_skipped(stores):
+    ids = [stores.enrol(f"hh-{n}") for n in range(3)]
+    request = document(*(ReviewRow(e) for e in ids))
+    stores.record(request, keep_going=lambda: False)  # all left for the timer
+    withdrawn = Envelope.from_dict(
+        Enrolment("hh-2", SubjectKind.HOUSEHOLD, Title.FAMILY, 2024, COMMUNE).withdrawn_event(
+            datetime(2024, 12, 11, tzinfo=UTC), ""
+        )
+    )
+    assert service.apply_enrolment_event(stores.assessments, withdrawn, "withdrawn")
+    finished = finish_list_review(stores.assessments, stores.reviews, SETS, request.id, NOW)
+    assert [(r["status"], r.get("skipped")) for r in finished.rows] == [
+        ("recognised", None),
+        ("recognised", None),
+        ("skipped", "enrolment_not_found"),
+    ]
+    assert stores.figures()["reviewed"] == 2
+    assert unit_list_reviews(stores.reviews, "06184", 2024)[0]["skipped"] == 1
+    assert answers.list_review(finished)["rows"][2]["skipped"] == "enrolment_not_found"
 
 
 def test_a_minutes_file_is_checked_like_evidence_and_kept(stores):

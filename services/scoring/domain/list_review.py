@@ -24,6 +24,8 @@ MAX_NAME = 200
 MAX_ATTENDEES = 100_000
 APPLYING = "applying"
 RECORDED = "recorded"
+SKIPPED = "skipped"  # a row's status when it could not be written after all
+CONTENT_CHUNK = 250  # rows per stored chunk of a document's content
 DISAGREED = "meeting_disagreed"  # the reason key of a review the meeting does not agree to
 # Change ids (and the events' ids) of the rows: derived, so a retry writes the same change.
 _ROW_CHANGES = uuid.UUID("7b1f3c52-54a4-4c36-a0f5-4e3c5bd0a0d1")
@@ -179,6 +181,7 @@ class ListReview:
             "recognised": counts.get("recognised", 0),
             "not_recognised": counts.get("not_recognised", 0),
             "undecidable": counts.get("undecidable", 0),
+            "skipped": counts.get(SKIPPED, 0),
         }
 
 
