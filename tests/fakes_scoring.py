@@ -69,6 +69,9 @@ class FakeAssessments:
             key=lambda a: a.id,
         )
 
+    def many(self, assessment_ids: list[str]) -> dict[str, AssessmentRecord]:
+        return {i: self.records[i] for i in assessment_ids if i in self.records}
+
 
 class FakeProposals:
     def __init__(self, tenant: str = "20") -> None:

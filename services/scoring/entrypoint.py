@@ -40,7 +40,7 @@ from services.scoring.schemas import (
 SWEEP_SECONDS = 30.0
 # A list review's request writes rows this long and leaves the rest to the timer, which
 # works on one document for a budget per tick (both far below store.LIST_REVIEW_LEASE).
-LIST_REVIEW_REQUEST_SECONDS = 10.0
+LIST_REVIEW_REQUEST_SECONDS = 5.0
 LIST_REVIEW_TIMER_SECONDS = 30.0
 LIST_REVIEW_FINISH_SECONDS = 2.0
 

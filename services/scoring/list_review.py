@@ -230,12 +230,13 @@ def judge_rows(
     judged: list[_Judged] = []
     seen: set[str] = set()
     unit = UnitPath.parse(request.unit_path)
+    found = assessments.many(list(dict.fromkeys(row.enrolment_id for row in request.rows)))
     for number, row in enumerate(request.rows, start=1):
         if row.enrolment_id in seen:
             errors.append(RowError(number, row.enrolment_id, "enrolment_id", "duplicate_row"))
             continue
         seen.add(row.enrolment_id)
-        current = assessments.get(row.enrolment_id)
+        current = found.get(row.enrolment_id)
         if current is not None and (current.review or {}).get("review_id") == review_id:
             continue  # written by an earlier try of this very document
         problem = _standing(current, request, unit)

@@ -65,6 +65,7 @@ OUTBOX_COLLECTIONS = (ASSESSMENTS,)
 PENDING_COUNT = "pending_count"  # changes committed and not yet counted: what the sweep finds
 SETTLE_GRACE = 120.0  # seconds; far longer than a request or a message takes
 HIDDEN = {"outbox": 0}
+MANY_PER_READ = 500
 
 
 def prepare(db: Database) -> None:
@@ -200,6 +201,15 @@ class Assessments:
         found = self.assessments.find({"unit_code": unit_code, "year": year}, HIDDEN)
         records = [AssessmentRecord.from_document(doc) for doc in found if doc["title"] == title]
         return sorted(records, key=lambda a: a.id)
+
+    def many(self, assessment_ids: list[str]) -> dict[str, AssessmentRecord]:
+        """Several assessments by id, a few hundred per read (a list review's rows)."""
+        found: dict[str, AssessmentRecord] = {}
+        for start in range(0, len(assessment_ids), MANY_PER_READ):
+            wanted = assessment_ids[start : start + MANY_PER_READ]
+            for doc in self.assessments.find({"_id": {"$in": wanted}}, HIDDEN):
+                found[doc["_id"]] = AssessmentRecord.from_document(doc)
+        return found
 
 
 class AllTenantsPendingChanges:
