@@ -19,7 +19,6 @@ from services.scoring.computed import commune_shares, member_shares
 from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
     STAGES,
-    TITLE_LEVEL,
     Assessment,
     AssessmentRecord,
     AssessmentStatus,
@@ -38,6 +37,7 @@ from services.scoring.domain import (
     scored_event,
     stage_change,
     standing_in_the_way,
+    subject_level,
     title_history,
     title_totals,
     valid_until,
@@ -106,7 +106,7 @@ def score(
     keep it with its explanation, and announce the verdict. The review's verdict counts."""
     now = now or datetime.now(UTC)
     current = _enrolled(assessments, enrolment_id)
-    level = TITLE_LEVEL.get(current.title)
+    level = subject_level(current.title, current.unit_level)
     criteria = select(sets, current.title, current.year, group=group, level=level)
     if criteria is None:
         raise Refused("group", "no_criteria_set")
