@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.scoring.criteria_sets import CriteriaSet, Indicator
@@ -63,6 +63,7 @@ class IndicatorExplanation:
     value: float | None = None
     targets: tuple[tuple[int, float | None], ...] = ()
     reasons: tuple[Reason, ...] = ()
+    name: str | None = None  # how people are shown the indicator (Vietnamese), see ``labels``
 
 
 @dataclass(frozen=True)
@@ -240,11 +241,13 @@ def _evaluate(
     name: str,
 ) -> _Outcome:
     if ind.kind == "points":
-        return _points(ind, assessment.get(ind.id), levels, name)
-    if ind.kind == "met":
-        return _met(ind, assessment.get(ind.id), levels, name)
-    assert ind.figure is not None
-    return _computed(ind, figures.get(ind.figure), levels, name)
+        outcome = _points(ind, assessment.get(ind.id), levels, name)
+    elif ind.kind == "met":
+        outcome = _met(ind, assessment.get(ind.id), levels, name)
+    else:
+        assert ind.figure is not None
+        outcome = _computed(ind, figures.get(ind.figure), levels, name)
+    return replace(outcome, explanation=replace(outcome.explanation, name=name))
 
 
 # --- the verdict ---------------------------------------------------------------------------------

@@ -55,6 +55,8 @@ def test_every_set_has_sources_and_every_provisional_set_a_reason(criteria_set: 
 @pytest.mark.parametrize("criteria_set", SHIPPED, ids=lambda s: s.id)
 def test_no_message_carries_an_id_or_an_english_figure(criteria_set: CriteriaSet):
     verdict = assess(criteria_set, {})  # everything missing: every indicator's message shows
+    named = labels(criteria_set)
+    assert all(i.name == named[i.id] for c in verdict.explanation for i in c.indicators)
     for message in _messages(verdict):
         for indicator in criteria_set.indicators():
             assert f" {indicator.id}" not in message and (indicator.figure or "@") not in message
