@@ -144,6 +144,15 @@ class Assessment(graphene.ObjectType):
     provisional_reason = graphene.String(description="Why that set is provisional")
 
     @staticmethod
+    def resolve_provisional(root: dict[str, Any], info: Any) -> bool:
+        return bool(root.get("provisional"))
+
+    @staticmethod
+    def resolve_provisional_reason(root: dict[str, Any], info: Any) -> str | None:
+        reason: str | None = root.get("provisional_reason")
+        return reason
+
+    @staticmethod
     def resolve_evidence(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
         return [
             {**meta, "id": evidence_id, "url": f"/files/evidence/{root['_id']}/{evidence_id}"}
@@ -173,6 +182,7 @@ class CriteriaSetInfo(graphene.ObjectType):
     pass_mark = graphene.Int(resolver=key("passMark"))
     indicators = graphene.List(graphene.NonNull(IndicatorInfo), required=True)
     provisional_reason = graphene.String(
-        resolver=key("provisionalReason"), description="Why the set is provisional"
+        resolver=lambda root, info: root.get("provisionalReason"),
+        description="Why the set is provisional",
     )
     version = graphene.Int(description="The province's version of its own set (shipped: 1)")
