@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from khuyenhoc.contracts import validate_event
 from services.scoring import answers, service, set_registry
 from services.scoring.criteria_sets import load_file, load_shipped, select
 from services.scoring.domain import Refused
@@ -269,3 +270,13 @@ def test_an_assessment_answer_carries_the_counting_verdicts_provisional_flag_and
     assert answer["provisional"] is True
     assert answer["provisional_reason"] == "Bộ tiêu chí thử nghiệm."
     assert answer["self_assessment"]["verdict"]["provisional_reason"] == "Bộ tiêu chí thử nghiệm."
+
+
+def test_the_scored_event_carries_the_reason_and_meets_its_contract():
+    assessments = FakeAssessments("20")
+    first = enrolled(assessments, "hh-1")
+    service.score(assessments, FILE_SETS, first, "self_assessment", GOOD, {}, now=NOW)
+    (scored,) = [e for e in assessments.events if e["type"].endswith(".scored.v1")]
+    assert scored["data"]["provisionalReason"] == "Bộ tiêu chí thử nghiệm."
+    validate_event(scored)
+    validate_event({**scored, "data": {**scored["data"], "provisionalReason": None}})
