@@ -177,7 +177,7 @@ def activate(
     for _ in range(ATTEMPTS):
         current = store.active()
         if wanted in current.activations:
-            break
+            return record  # already so: nothing changes
         kept = tuple(
             a for a in current.activations if a.set_id != set_id or a.from_year < from_year
         )
@@ -185,9 +185,8 @@ def activate(
             break
     else:
         raise Refused("version", "criteria_set_busy")
-    if record.activated_at is None:
-        record = replace(record, activated_by=by, activated_at=now.isoformat())
-        store.mark_activated(record)
+    record = replace(record, activated_by=by, activated_at=now.isoformat())  # the latest
+    store.mark_activated(record)
     return record
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class StoredSet:
     """One version of a province's set as uploaded: the YAML text (of the whole document;
-    ``position`` says which of its sets this is), who uploaded and activated it, when."""
+    ``position`` says which of its sets this is), who uploaded it and who last activated it,
+    when."""
 
     set_id: str
     version: int

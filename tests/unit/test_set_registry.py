@@ -280,3 +280,19 @@ def test_the_scored_event_carries_the_reason_and_meets_its_contract():
     assert scored["data"]["provisionalReason"] == "Bộ tiêu chí thử nghiệm."
     validate_event(scored)
     validate_event({**scored, "data": {**scored["data"], "provisionalReason": None}})
+
+
+def test_a_rejudgement_uses_the_version_the_stage_was_judged_under(store):
+    assessments = FakeAssessments("20")
+    upload(store, family(pass_mark=80))
+    upload(store, family(pass_mark=100))
+    set_registry.activate(store, "lang-son-family", 1, 2021, "admin", NOW)
+    first = enrolled(assessments, "hh-1")
+    service.score(assessments, in_force(store), first, "review", GOOD, {}, minutes="BB", now=NOW)
+    set_registry.activate(store, "lang-son-family", 2, 2021, "admin", NOW)
+    current = assessments.get(first)
+    moved = {"some_share": 0.5}  # the platform's figures moved: the stage is judged again
+    assert service._rejudge(assessments, in_force(store), current, moved, NOW) == ["review"]
+    again = assessments.get(first).review
+    assert again["computed_figures"] == moved and again["set_version"] == 1
+    assert again["verdict"]["status"] == "recognised"  # v1's pass mark 80, not v2's 100
