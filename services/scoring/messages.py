@@ -38,6 +38,25 @@ MESSAGES = MessageCatalogue(
         "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
         "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
         "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
+        "criteria_yaml_empty": "Chưa có nội dung bộ tiêu chí (YAML).",
+        "criteria_yaml_too_large": "Tệp bộ tiêu chí quá lớn: tối đa 256 KB.",
+        "criteria_yaml_syntax": "Tệp bộ tiêu chí không đúng cú pháp YAML:",
+        "criteria_yaml_too_many_sets": "Một tệp chứa tối đa 8 bộ tiêu chí.",
+        "criteria_set_invalid": "Bộ tiêu chí không hợp lệ.",
+        "criteria_set_id_format": (
+            "Mã bộ tiêu chí chỉ gồm chữ không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới "
+            "(tối đa 100 ký tự)."
+        ),
+        "criteria_set_id_shipped": (
+            "Mã này trùng với một bộ tiêu chí có sẵn của nền tảng: bộ tiêu chí của tỉnh cần "
+            "mã riêng (bộ của tỉnh được ưu tiên áp dụng theo danh hiệu, năm, nhóm và cấp)."
+        ),
+        "criteria_set_id_twice": "Một mã bộ tiêu chí xuất hiện hai lần trong tệp.",
+        "criteria_set_too_many_versions": "Bộ tiêu chí này đã có quá nhiều phiên bản.",
+        "criteria_set_not_found": "Không tìm thấy phiên bản bộ tiêu chí này của tỉnh.",
+        "criteria_set_busy": "Bộ tiêu chí đang được kích hoạt đồng thời; vui lòng thử lại.",
+        "year_out_of_range": "Năm áp dụng phải trong khoảng 1990–2100.",
+        "after_set_validity": "Năm áp dụng nằm sau thời hạn hiệu lực của bộ tiêu chí",
     }
 )
 
