@@ -15,13 +15,12 @@ from itertools import islice
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from services.registration.lists.columns import COLUMNS, SUBJECT_KINDS
-from services.registration.lists.matching import header_of
-from services.registration.lists.problems import REASONS, SpreadsheetError
+from khuyenhoc.sheets import CELL_PROBLEMS as REASONS
+from khuyenhoc.sheets import SheetRow, SpreadsheetError, export_rows
+from services.registration.lists.columns import COLUMNS, SUBJECT_KINDS, header_of
 from services.registration.lists.reading import read_rows
-from services.registration.lists.sheet import SheetRow
+from services.registration.lists.templates import import_errors as error_report
 from services.registration.lists.templates import template
-from services.registration.lists.writing import error_report, export_rows
 
 TITLE = "DANH SÁCH ĐĂNG KÝ XÂY DỰNG GIA ĐÌNH HỌC TẬP NĂM 2024"
 
