@@ -4,7 +4,8 @@ with every value neutralised so that no spreadsheet evaluates it as a formula.""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -41,7 +42,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 DATE_FORMAT = "dd/mm/yyyy"
 MAX_WRITE_ROWS = 100_000  # the most rows write_workbook writes
-VALIDATED_ROWS = 5000  # drop-down lists reach this many rows below the header at least
+VALIDATED_ROWS = 5000  # drop-down lists reach down to this row at least
 _FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -65,6 +66,19 @@ def save(wb: Workbook) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+@contextmanager
+def _discarded_on_failure(wb: Workbook) -> Iterator[None]:
+    """A streamed workbook left half-written (its rows failed or were too many) is saved to
+    nowhere: that closes its sheets' XML streams and removes their temporary files, which
+    would otherwise stay until the process ends."""
+    try:
+        yield
+    except BaseException:
+        with suppress(Exception):
+            wb.save(io.BytesIO())
+        raise
 
 
 def _cell(ws: Any, value: object, font: Font | None = None, text: bool = False) -> Cell:
@@ -109,8 +123,9 @@ def error_report(
     neutralised, as headers come from the officer's file.
     """
     wb, ws = _write_only(ERROR_SHEET, title, ERROR_HEADERS, [8, 28, 90])
-    for number, header, reason in errors:
-        ws.append([number, neutralise(header), neutralise(reason_text(reason, reasons))])
+    with _discarded_on_failure(wb):
+        for number, header, reason in errors:
+            ws.append([number, neutralise(header), neutralise(reason_text(reason, reasons))])
     return save(wb)
 
 
@@ -124,8 +139,9 @@ def export_rows(
     """
     headers = [header for _field, header in columns]
     wb, ws = _write_only(LIST_SHEET, title, headers, [width([h]) for h in headers])
-    for row in rows:
-        ws.append([neutralise(value) for value in row])
+    with _discarded_on_failure(wb):
+        for row in rows:
+            ws.append([neutralise(value) for value in row])
     return save(wb)
 
 
@@ -194,35 +210,37 @@ def write_workbook(
     header_row = 2 + len(notes)
     ws.freeze_panes = f"A{header_row + 1}"  # (a streamed sheet takes it before any row)
     ws.row_dimensions[header_row].height = 32
-    ws.append([_cell(ws, title, TITLE)])
-    for line in notes:
-        ws.append([_cell(ws, line, NOTE)])
-    if span > 1:  # the title and notes span the list
-        for row in range(1, 2 + len(notes)):
-            ws.merged_cells.add(f"A{row}:{last}{row}")
-    headers = []
-    if numbered:
-        headers.append(_header(ws, NUMBER_HEADER, BOLD))
-    headers += [_header(ws, c.header, REQUIRED if c.required else BOLD) for c in table.columns]
-    ws.append(headers)
+    with _discarded_on_failure(wb):
+        ws.append([_cell(ws, title, TITLE)])
+        for line in notes:
+            ws.append([_cell(ws, line, NOTE)])
+        if span > 1:  # the title and notes span the list
+            for row in range(1, 2 + len(notes)):
+                ws.merged_cells.add(f"A{row}:{last}{row}")
+        headers = []
+        if numbered:
+            headers.append(_header(ws, NUMBER_HEADER, BOLD))
+        headers += [_header(ws, c.header, REQUIRED if c.required else BOLD) for c in table.columns]
+        ws.append(headers)
 
-    count = 0
-    if example:
-        cells = [_cell(ws, 1, EXAMPLE)] if numbered else []
-        cells += [_cell(ws, written(c, c.example), EXAMPLE, c.as_text) for c in table.columns]
-        ws.append(cells)
-    for values in rows:
-        count += 1
-        if count > max_rows:
-            raise ValueError(f"at most {max_rows} rows")
-        cells = [_cell(ws, count)] if numbered else []
-        cells += [
-            _cell(ws, written(c, values.get(c.field)), None, c.as_text) for c in table.columns
-        ]
-        ws.append(cells)
+        count = 0
+        if example:
+            cells = [_cell(ws, 1, EXAMPLE)] if numbered else []
+            cells += [_cell(ws, written(c, c.example), EXAMPLE, c.as_text) for c in table.columns]
+            ws.append(cells)
+        for values in rows:
+            count += 1
+            if count > max_rows:
+                raise ValueError(f"at most {max_rows} rows")
+            cells = [_cell(ws, count)] if numbered else []
+            cells += [
+                _cell(ws, written(c, values.get(c.field)), None, c.as_text) for c in table.columns
+            ]
+            ws.append(cells)
 
-    if guide is not None:
-        _guide(wb, ws, table, guide, header_row, offset, max(count, VALIDATED_ROWS))
+        if guide is not None:
+            bottom = max(VALIDATED_ROWS, header_row + count + (1 if example else 0))
+            _guide(wb, ws, table, guide, header_row, offset, bottom)
     return save(wb)
 
 
@@ -234,7 +252,7 @@ def _header(ws: Any, text: str, font: Font) -> Cell:
 
 
 def _guide(
-    wb: Workbook, ws: Any, table: Layout, title: str, header_row: int, offset: int, rows: int
+    wb: Workbook, ws: Any, table: Layout, title: str, header_row: int, offset: int, bottom: int
 ) -> None:
     """The hidden guide sheet: one line per column, general notes, and the drop-down lists of
     choice columns (to the right of the rules), which the list's cells are validated against."""
@@ -273,7 +291,7 @@ def _guide(
             error=CELL_PROBLEMS["bad_choice"],
         )
         target = get_column_letter(index)
-        check.add(f"{target}{header_row + 1}:{target}{header_row + rows}")
+        check.add(f"{target}{header_row + 1}:{target}{bottom}")
         ws.data_validations.append(check)
         list_col += 1
     for row in grid:
