@@ -230,6 +230,9 @@ PURE_MODULES = [
     "khuyenhoc.tenancy",
     "khuyenhoc.text",
     "khuyenhoc.validation",
+    "khuyenhoc.sheets",
+    "khuyenhoc.sheets.reading",
+    "khuyenhoc.sheets.writing",
 ]
 FORBIDDEN = ("eventlet", "nameko", "kombu", "pymongo")
 
