@@ -1,9 +1,11 @@
 """Scoring: criteria sets, self-assessments, reviews, evidence, proposals and decisions."""
 
-from gateway.scoring import list_review
+from gateway.scoring import criteria_admin, list_review
 from gateway.scoring.mutations import MUTATIONS
 from gateway.scoring.queries import QUERIES
 
+QUERIES = {**QUERIES, **criteria_admin.QUERIES}
+MUTATIONS = {**MUTATIONS, **criteria_admin.MUTATIONS}
 MUTATIONS = {**MUTATIONS, **list_review.MUTATIONS}
 QUERIES = {**QUERIES, **list_review.QUERIES}
 

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 from khuyenhoc.tenancy import UnitPath
 from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
-    TITLE_LEVEL,
     AssessmentRecord,
     AssessmentStatus,
     NotScorable,
     Refused,
     scored_event,
+    subject_level,
 )
 from services.scoring.domain.list_review import (
     APPLYING,
@@ -50,6 +50,7 @@ from services.scoring.evidence import EvidenceRejected
 from services.scoring.evidence import check as check_evidence
 from services.scoring.messages import REASONS
 from services.scoring.service import VIETNAM, platform_figures, record_stage
+from services.scoring.set_registry import version_of
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.scoring.ports import Assessments, EvidenceFiles, ListReviews
@@ -296,9 +297,8 @@ def _judge(
     else:  # adopted, or not agreed without answers of its own: the self-assessment's, if any
         answers, figures = own.get("answers") or {}, own.get("figures") or {}
         group = row.group or own.get("group")
-    criteria = select(
-        sets, current.title, current.year, group=group, level=TITLE_LEVEL.get(current.title)
-    )
+    level = subject_level(current.title, current.unit_level)
+    criteria = select(sets, current.title, current.year, group=group, level=level)
     if criteria is None:
         raise _RowProblem("group", "no_criteria_set")
     computed = platform_figures(assessments, current)
@@ -311,6 +311,7 @@ def _judge(
         verdict = disagreed_verdict(verdict, reason)
     record = {
         "set_id": criteria.id,
+        "set_version": version_of(criteria),
         "answers": answers,
         "figures": figures,
         "computed_figures": computed,
