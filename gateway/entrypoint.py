@@ -69,6 +69,18 @@ class GatewayService(ObservableService):
             lambda: files.list_review_minutes(self._rpc(), self._caller(request), review_id)
         )
 
+    @http("GET", "/files/list-reviews/sheet/<string:code>/<string:title>/<int:year>.xlsx")
+    def review_sheet(self, request: Any, code: str, title: str, year: int) -> Any:
+        return self._serve(
+            lambda: files.review_sheet(self._rpc(), self._caller(request), code, title, year)
+        )
+
+    @http("GET", "/files/list-reviews/errors/<string:report_id>.xlsx")
+    def review_sheet_errors(self, request: Any, report_id: str) -> Any:
+        return self._serve(
+            lambda: files.review_sheet_errors(self._rpc(), self._caller(request), report_id)
+        )
+
     def _rpc(self) -> SimpleNamespace:
         return SimpleNamespace(
             registration=self.registration,

@@ -16,7 +16,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from gateway.access import FORBIDDEN_MESSAGE
+from gateway.access import FORBIDDEN_MESSAGE, REGISTRARS
 from gateway.messages import message
 from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
 from khuyenhoc.auth import Caller
@@ -141,3 +141,34 @@ def list_review_minutes(rpc: Any, caller: Caller, review_id: str) -> Response:
         message("list_review_not_found"),
     )
     return attachment(base64.b64decode(found["content"]), found["content_type"])
+
+
+def review_sheet(rpc: Any, caller: Caller, code: str, title: str, year: int) -> Response:
+    """The unit's review sheet (biên bản bình xét), pre-filled with its enrolments' names and
+    self-assessments, for registrars whose subtree holds the unit."""
+    unit = _private(
+        caller,
+        lambda tenant: rpc.registration.unit_for_year(code, tenant, year),
+        "path",
+        UNIT_NOT_FOUND_MESSAGE,
+    )
+    if caller.role not in REGISTRARS:
+        raise Refusal(403, FORBIDDEN_MESSAGE)
+    ids = rpc.scoring.review_sheet_enrolments(caller.tenant, unit["code"], title, year)
+    named = rpc.registration.enrolment_names(caller.tenant, ids) if ids else {}
+    names = {i: (found or {}).get("name") or "" for i, found in named.items()}
+    content = rpc.scoring.review_sheet(caller.tenant, unit["code"], title, year, names)
+    if content is None:
+        raise Refusal(404, message("review_sheet_not_found"))
+    return attachment(base64.b64decode(content), XLSX, f"binh-xet-{code}-{title}-{year}.xlsx")
+
+
+def review_sheet_errors(rpc: Any, caller: Caller, report_id: str) -> Response:
+    """The rows of an uploaded review sheet that were refused, with why."""
+    found = _private(
+        caller,
+        lambda tenant: rpc.scoring.list_review_report(tenant, report_id),
+        "unitpath",
+        message("list_review_not_found"),
+    )
+    return attachment(base64.b64decode(found["content"]), XLSX, f"loi-binh-xet-{report_id}.xlsx")

@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "statement_file_not_found": "Không có tệp công khai này.",
     "receipt_not_found": "Không tìm thấy biên lai này.",
     "list_review_not_found": "Không tìm thấy biên bản bình xét này.",
+    "review_sheet_not_found": "Chưa có bộ tiêu chí áp dụng cho danh hiệu và năm này.",
 }
 
 

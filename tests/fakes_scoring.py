@@ -154,6 +154,7 @@ class FakeListReviews:
         self.saved = 0  # writes, so a test sees that a retry wrote nothing
         self.contents: dict[str, list[dict[str, Any]]] = {}
         self.released: list[str] = []  # documents left for the timer to finish
+        self.reports: dict[str, tuple[str, bytes]] = {}
 
     def get(self, review_id: str) -> ListReview | None:
         return self.reviews.get(review_id)
@@ -177,3 +178,9 @@ class FakeListReviews:
 
     def release(self, review_id: str) -> None:
         self.released.append(review_id)
+
+    def save_report(self, report_id: str, unitpath: str, content: bytes) -> None:
+        self.reports.setdefault(report_id, (unitpath, content))
+
+    def report(self, report_id: str) -> tuple[str, bytes] | None:
+        return self.reports.get(report_id)

@@ -213,6 +213,81 @@ RecordListReview = mutation(
 )
 
 
+class ListReviewSheetInput(graphene.InputObjectType):
+    """Biên bản bình xét nhập từ bảng tính: thông tin cuộc họp, và các dòng là bảng bình xét
+    đã điền (tải mẫu điền sẵn ở /files/list-reviews/sheet/<mã đơn vị>/<danh hiệu>/<năm>.xlsx)."""
+
+    tenant = graphene.String()
+    unit_code = graphene.String(required=True, description="Đơn vị tổ chức họp (thôn, xã...)")
+    title = graphene.Field(Title, required=True, description="Danh hiệu được bình xét")
+    year = graphene.Int(required=True, description="Năm đánh giá")
+    document_id = graphene.String(required=True, description="Số/mã biên bản của đơn vị")
+    meeting_date = graphene.Date(required=True, description="Ngày họp")
+    minutes = graphene.String(required=True, description="Nội dung biên bản")
+    minutes_file = graphene.Field(MinutesFileInput, description="Bản chụp/bản ký biên bản")
+    chair = graphene.String(description="Chủ trì")
+    secretary = graphene.String(description="Thư ký")
+    attendees = graphene.Int(description="Số người dự họp")
+    file_name = graphene.String(required=True, description="Tên tệp bảng tính (.xlsx, .csv)")
+    content = graphene.String(required=True, description="Bảng tính, mã hóa base64; ≤ 5 MB")
+
+
+class SheetProblem(graphene.ObjectType):
+    row = graphene.Int(required=True, description="Số dòng trong bảng tính")
+    column = graphene.String(required=True, description="Cột")
+    message = graphene.String(required=True, description="Lý do")
+
+
+class ListReviewImport(graphene.ObjectType):
+    """Kết quả nhập bảng bình xét: biên bản đã ghi nhận, hoặc các dòng lỗi (không ghi dòng
+    nào) với tệp báo lỗi để tải về."""
+
+    list_review = graphene.Field(ListReview)
+    problems = graphene.List(graphene.NonNull(SheetProblem), required=True)
+    error_report = graphene.String(description="Tải báo lỗi (.xlsx, cần mã truy cập)")
+
+
+def review_list_sheet(write: Write) -> Any:
+    assert write.found is not None
+    payload = write.payload(drop=("minutes_file", "title"))
+    payload.update(
+        unitCode=write.found["code"],
+        unitPath=write.found["path"],
+        title=enum_value(write.input["title"]),
+        by=write.caller.subject,
+    )
+    minutes_file = write.input.get("minutes_file")
+    if minutes_file is not None:
+        payload["minutesFile"] = {
+            "fileName": minutes_file["file_name"],
+            "contentType": minutes_file["content_type"],
+            "content": minutes_file["content"],
+        }
+    return write.rpc.scoring.review_list_sheet(payload)
+
+
+def imported(result: dict[str, Any], write: Write) -> dict[str, Any]:
+    rejected = result.get("rejected")
+    if rejected:
+        url = f"/files/list-reviews/errors/{rejected['report_id']}.xlsx"
+        return {"list_review": None, "problems": rejected["errors"], "error_report": url}
+    return {"list_review": result["list_review"], "problems": [], "error_report": None}
+
+
+ImportListReview = mutation(
+    "ImportListReview",
+    ListReviewImport,
+    review_list_sheet,
+    input=ListReviewSheetInput,
+    lookup=unit_for_year("unit_code"),
+    check=in_subtree(REGISTRARS),
+    missing=unit_not_found,
+    answer=imported,
+    doc="Biên bản bình xét từ bảng bình xét đã điền: cùng kiểm tra như recordListReview; có "
+    "dòng lỗi thì không ghi nhận dòng nào và trả về tệp báo lỗi theo từng dòng.",
+)
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 
@@ -253,4 +328,5 @@ QUERIES: dict[str, Any] = {
 
 MUTATIONS: dict[str, Any] = {
     "record_list_review": RecordListReview.Field(),
+    "import_list_review": ImportListReview.Field(),
 }

@@ -4,6 +4,7 @@ use case, dumps the answer."""
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -23,7 +24,7 @@ from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
-from services.scoring import answers, service, set_registry, store
+from services.scoring import answers, review_sheet, service, set_registry, store
 from services.scoring import list_review as lists
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import default_authorities
@@ -35,6 +36,7 @@ from services.scoring.schemas import (
     DecideSchema,
     EvidenceSchema,
     ListReviewSchema,
+    ListReviewSheetSchema,
     RevokeSchema,
     ScoreSchema,
 )
@@ -268,6 +270,63 @@ class ScoringService(ObservableService):
         if content is None:
             return None
         return answers.evidence_file({**meta, "unitpath": found.unitpath, "content": content})
+
+    @rpc
+    def review_sheet_enrolments(
+        self, tenant: str, unit_code: str, title: str, year: int
+    ) -> list[str]:
+        """The enrolments a unit's review sheet lists (the gateway asks their names)."""
+        found = self._assessments(tenant).under_unit(unit_code, title, year)
+        return [a.id for a in found if a.status == "REGISTERED" and not a.recognition]
+
+    @rpc
+    def review_sheet(
+        self, tenant: str, unit_code: str, title: str, year: int, names: dict[str, str]
+    ) -> str | None:
+        """The unit's review sheet (.xlsx, base64) pre-filled with its enrolments, their
+        ``names`` (given by the caller, not kept) and self-assessments; None without a set."""
+        records = self._assessments(tenant).under_unit(unit_code, title, year)
+        content = review_sheet.export_sheet(self._sets(tenant), records, names, title, year)
+        return base64.b64encode(content).decode("ascii") if content is not None else None
+
+    @rpc
+    def review_list_sheet(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The review sheet uploaded back: ``{"list_review": ...}``, ``{"rejected":
+        {"report_id", "errors": [{row, column, message}]}}`` (nothing recorded), or
+        ``{"errors": [...]}`` for the document's fields or a file that cannot be read."""
+
+        def run() -> dict[str, Any]:
+            request, file_name, content = MESSAGES.load(ListReviewSheetSchema(), payload)
+            tenant = request.tenant
+            try:
+                done = review_sheet.import_sheet(
+                    self._assessments(tenant),
+                    self._evidence_files(tenant),
+                    self._list_reviews(tenant),
+                    self._sets(tenant),
+                    request,
+                    file_name,
+                    content,
+                    datetime.now(UTC),
+                    keep_going=_budget(LIST_REVIEW_REQUEST_SECONDS),
+                )
+            except review_sheet.SheetRefused as exc:
+                return {"errors": [{"field": "content", "key": exc.key, "message": exc.text}]}
+            if isinstance(done, review_sheet.SheetRejected):
+                return {"rejected": review_sheet.report_answer(done)}
+            self.outbox.kick()
+            return {"list_review": answers.list_review(done)}
+
+        return answered(run)
+
+    @rpc
+    def list_review_report(self, tenant: str, report_id: str) -> dict[str, Any] | None:
+        """An uploaded review sheet's error report (base64) with its unit; None otherwise."""
+        found = self._list_reviews(tenant).report(report_id)
+        if found is None:
+            return None
+        unitpath, content = found
+        return {"unitpath": unitpath, "content": base64.b64encode(content).decode("ascii")}
 
     @timer(interval=LIST_REVIEW_FINISH_SECONDS)
     def finish_list_reviews(self) -> None:

@@ -307,3 +307,17 @@ class ListReviewSchema(_Edge):
             attendees=data["attendees"],
             by=_kept(data["by"]),
         )
+
+
+class ListReviewSheetSchema(ListReviewSchema):
+    """``importListReview``: the document's meeting as fields, its rows as the review sheet
+    (.xlsx or .csv, base64) filled in."""
+
+    rows = fields.List(fields.Dict(), load_default=list, error_messages=_BASE)
+    file_name = _text(200, data_key="fileName")
+    content = Base64Bytes(required=True, error_messages=_BASE)
+
+    @post_load
+    def request(self, data: dict[str, Any], **kwargs: Any) -> Any:
+        file_name, content = data.pop("file_name"), data.pop("content")
+        return super().request({**data, "rows": []}, **kwargs), file_name, content

@@ -61,6 +61,7 @@ LIST_REVIEWS = "list_reviews"
 LIST_REVIEW_INDEX = "list_review_index"
 LIST_REVIEW_ROWS = "list_review_rows"
 LIST_REVIEWS_UNFINISHED = "list_reviews_unfinished"
+LIST_REVIEW_REPORTS = "list_review_reports"
 LIST_REVIEW_LEASE = 60.0  # seconds a writer holds an applying document (a budget is far less)
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 10
@@ -406,6 +407,7 @@ class ListReviews:
         self.index = db[LIST_REVIEW_INDEX]
         self.content_chunks = db[LIST_REVIEW_ROWS]
         self.unfinished = db[LIST_REVIEWS_UNFINISHED]
+        self.reports = db[LIST_REVIEW_REPORTS]
 
     def get(self, review_id: str) -> ListReview | None:
         found = self.reviews.find_one({"_id": review_id})
@@ -443,6 +445,21 @@ class ListReviews:
     def release(self, review_id: str) -> None:
         """A request stopped applying: the timer may finish the document at once."""
         self.unfinished.update_one({"_id": review_id}, {"$set": {"lease_until": 0.0}})
+
+    def save_report(self, report_id: str, unitpath: str, content: bytes) -> None:
+        """An uploaded sheet's error report (.xlsx, a few KB), by its digest: written once."""
+        with suppress(DuplicateKeyError):
+            self.reports.insert_one(
+                {
+                    "_id": f"{self.reports.tenant}:{report_id}",
+                    "unitpath": unitpath,
+                    "content": content,
+                }
+            )
+
+    def report(self, report_id: str) -> tuple[str, bytes] | None:
+        found = self.reports.find_one({"_id": f"{self.reports.tenant}:{report_id}"})
+        return (found["unitpath"], bytes(found["content"])) if found else None
 
     def _mark(self, review: ListReview) -> None:
         """An ``applying`` document is held by its writer for a lease, then (if it is still

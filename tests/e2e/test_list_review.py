@@ -266,3 +266,82 @@ def test_a_single_review_keeps_the_meetings_day(platform, holders, households):
     assert [(f["field"], f["key"]) for f in late["fields"]] == [
         ("meetingDate", "meeting_before_year")
     ]
+
+
+IMPORT = """mutation($input: ListReviewSheetInput!) { importListReview(input: $input) {
+  listReview { id state rows { enrolmentId status adopted agreed } }
+  problems { row column message } errorReport } }"""
+
+
+def filled(content, change):
+    """The downloaded sheet as the officer fills it: ``change(cells)`` edits each data row."""
+    import io  # noqa: PLC0415 - only this test edits a workbook
+
+    from openpyxl import load_workbook  # noqa: PLC0415 - only this test edits a workbook
+
+    book = load_workbook(io.BytesIO(content))
+    rows = list(book.worksheets[0].iter_rows())
+    at = next(i for i, r in enumerate(rows) if r[1].value == "Mã đăng ký")
+    header = [c.value for c in rows[at]]
+    for row in rows[at + 1 :]:
+        if row[1].value:
+            change(dict(zip(header, row, strict=True)))
+    out = io.BytesIO()
+    book.save(out)
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def test_the_review_sheet_round_trip(platform, holders, households):
+    officer = holders["officer"]
+    url = "/files/list-reviews/sheet/06184/FAMILY/2024.xlsx"
+    assert download(platform, url, holders["sibling"])[0] == 403
+    assert download(platform, url, holders["auditor"])[0] == 403
+    assert download(platform, url, holders["hanoi"])[0] == 404
+    status, content = download(platform, url, officer)
+    assert status == 200 and content.startswith(b"PK")
+    seen = {}
+
+    def read(cells):
+        seen[cells["Mã đăng ký"].value] = cells["Họ và tên"].value
+
+    filled(content, read)
+    assert all(seen[e].startswith("Nông Văn Bình") for e in households)  # names, in scope
+
+    def refuse_the_last(cells):
+        if cells["Mã đăng ký"].value == households[2]:
+            cells["Đồng ý"].value = "Không"
+            cells["Ghi chú"].value = "Con không đi học đều."
+
+    def no_note(cells):
+        if cells["Mã đăng ký"].value == households[2]:
+            cells["Đồng ý"].value = "Không"
+
+    base = {
+        "unitCode": "06184",
+        "title": "FAMILY",
+        "year": 2024,
+        "meetingDate": date.today().isoformat(),
+        "minutes": "Hội nghị bình xét theo bảng bình xét.",
+        "fileName": "binh-xet.xlsx",
+    }
+    bad = {**base, "documentId": f"BX-{uuid.uuid4().hex[:8]}", "content": filled(content, no_note)}
+    rejected = ask(platform, IMPORT, {"input": bad}, officer)["importListReview"]
+    assert rejected["listReview"] is None and rejected["errorReport"]
+    (problem,) = [p for p in rejected["problems"] if p["column"] == "Ghi chú"]
+    assert problem["message"] == "Cần ghi rõ lý do khi hội nghị bình xét không đồng ý."
+    status, report = download(platform, rejected["errorReport"], officer)
+    assert status == 200 and report.startswith(b"PK")
+    assert download(platform, rejected["errorReport"], holders["sibling"])[0] == 403
+
+    good = {
+        **base,
+        "documentId": f"BX-{uuid.uuid4().hex[:8]}",
+        "content": filled(content, refuse_the_last),
+    }
+    imported = ask(platform, IMPORT, {"input": good}, officer)["importListReview"]
+    assert imported["problems"] == [] and imported["errorReport"] is None
+    rows = {r["enrolmentId"]: r for r in imported["listReview"]["rows"]}
+    assert rows[households[2]]["agreed"] is False
+    assert rows[households[2]]["status"] == "not_recognised"
+    assert rows[households[0]]["adopted"] is True
+    assert refused(platform, IMPORT, {"input": good}, holders["auditor"])["code"] == "FORBIDDEN"

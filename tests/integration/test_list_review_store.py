@@ -104,6 +104,14 @@ def test_a_documents_content_and_its_unfinished_mark(db):
     assert unfinished.claim(time.time() + 3600) is None
 
 
+def test_an_error_report_is_kept_once_for_its_province(db):
+    lang_son = store.ListReviews(TenantDatabase(db, "20"))
+    lang_son.save_report("r-1", "20/183/06184", b"PK\x03\x04 report")
+    lang_son.save_report("r-1", "20/183/06184", b"PK\x03\x04 other")  # kept once
+    assert lang_son.report("r-1") == ("20/183/06184", b"PK\x03\x04 report")
+    assert store.ListReviews(TenantDatabase(db, "01")).report("r-1") is None
+
+
 def test_a_large_document_through_the_real_stores_counts_each_row_once(db):
     tenant = TenantDatabase(db, "20")
     assessments = store.Assessments(tenant)

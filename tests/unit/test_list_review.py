@@ -3,6 +3,7 @@ one document; every row is validated first (nothing is recorded when one is wron
 wrong row is named); a document sent again records nothing twice."""
 
 import base64
+import io
 import subprocess
 import sys
 from dataclasses import replace
@@ -15,7 +16,7 @@ from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from services.registration.enrolment.domain import Enrolment, SubjectKind, Title
-from services.scoring import answers, messages, service
+from services.scoring import answers, messages, review_sheet, service
 from services.scoring.criteria_sets import load_file
 from services.scoring.domain import Refused
 from services.scoring.domain.list_review import (
@@ -544,8 +545,139 @@ def test_a_single_review_keeps_the_meetings_day_today_by_default(stores):
 
 def test_the_use_cases_import_no_io_framework():
     probe = (
-        "import sys, services.scoring.list_review, services.scoring.domain.list_review;"
+        "import sys, services.scoring.list_review, services.scoring.domain.list_review,"
+        " services.scoring.review_sheet;"
         "print(','.join(m for m in ('eventlet','nameko','kombu','pymongo') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+# --- the review sheet: export, fill in, import -------------------------------------------------
+
+
+def sheet_rows(content):
+    from openpyxl import load_workbook  # noqa: PLC0415 - only these tests read workbooks
+
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    return sheet, [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def filled(content, change):
+    """The sheet as an officer fills it: ``change(header, row)`` edits each data row."""
+    from openpyxl import load_workbook  # noqa: PLC0415 - only these tests write workbooks
+
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows())
+    header_at = next(i for i, r in enumerate(rows) if r[1].value == "Mã đăng ký")
+    header = [c.value for c in rows[header_at]]
+    for row in rows[header_at + 1 :]:
+        if row[1].value:
+            change(header, row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_review_sheet_is_prefilled_with_names_and_self_assessments(stores):
+    first, second = stores.enrol("hh-1"), stores.enrol("hh-2", self_answers=None)
+    records = stores.assessments.under_unit("06184", "FAMILY", 2024)
+    content = review_sheet.export_sheet(SETS, records, {first: "Nông Văn Bình"}, "FAMILY", 2024)
+    _, rows = sheet_rows(content)
+    header = next(r for r in rows if "Mã đăng ký" in r)
+    assert header[1:5] == [
+        "Mã đăng ký",
+        "Họ và tên",
+        "Tự đánh giá: tổng điểm",
+        "Tự đánh giá: kết quả",
+    ]
+    assert "Chỉ số [c1.i1]" in header and header[-2:] == ["Đồng ý", "Ghi chú"]
+    by_id = {r[1]: dict(zip(header, r, strict=True)) for r in rows if r[1] in (first, second)}
+    assert by_id[first]["Họ và tên"] == "Nông Văn Bình"
+    assert by_id[first]["Tự đánh giá: kết quả"] == "Đủ điều kiện"
+    assert by_id[first]["Chỉ số [c3.i1]"] == 15 and by_id[first]["Đồng ý"] == "Có"
+    assert by_id[second]["Tự đánh giá: kết quả"] == "Chưa tự đánh giá"
+    assert review_sheet.export_sheet([], records, {}, "FAMILY", 2024) is None
+
+
+def sheet_request(**changes):
+    return replace(document(), rows=(), **changes)
+
+
+def test_a_filled_in_sheet_becomes_the_list_review(stores):
+    adopt, override, refuse = (stores.enrol(s) for s in ("hh-1", "hh-2", "hh-3"))
+    records = stores.assessments.under_unit("06184", "FAMILY", 2024)
+    content = review_sheet.export_sheet(SETS, records, {}, "FAMILY", 2024)
+
+    def change(header, row):
+        cells = dict(zip(header, row, strict=True))
+        if cells["Mã đăng ký"].value == override:
+            cells["Chỉ số [c3.i1]"].value = 5
+        if cells["Mã đăng ký"].value == refuse:
+            cells["Đồng ý"].value = "Không"
+            cells["Ghi chú"].value = "Con không đi học đều."
+
+    recorded = review_sheet.import_sheet(
+        stores.assessments,
+        stores.files,
+        stores.reviews,
+        SETS,
+        sheet_request(),
+        "binh-xet.xlsx",
+        filled(content, change),
+        NOW,
+    )
+    assert recorded.state == RECORDED
+    outcomes = {r["enrolment_id"]: (r["status"], r["adopted"], r["agreed"]) for r in recorded.rows}
+    assert outcomes == {
+        adopt: ("recognised", True, True),
+        override: ("not_recognised", False, True),
+        refuse: ("not_recognised", False, False),
+    }
+    assert stores.assessments.get(refuse).review["note"] == "Con không đi học đều."
+
+
+def test_a_sheet_with_wrong_rows_records_nothing_and_reports_each(stores):
+    first = stores.enrol("hh-1")
+    stores.enrol("hh-2")
+    records = stores.assessments.under_unit("06184", "FAMILY", 2024)
+    content = review_sheet.export_sheet(SETS, records, {}, "FAMILY", 2024)
+
+    def change(header, row):
+        cells = dict(zip(header, row, strict=True))
+        if cells["Mã đăng ký"].value == first:
+            cells["Chỉ số [c3.i1]"].value = "mười"  # not a number
+        else:
+            cells["Đồng ý"].value = "Không"  # no note
+
+    before = stores.snapshot()
+    rejected = review_sheet.import_sheet(
+        stores.assessments,
+        stores.files,
+        stores.reviews,
+        SETS,
+        sheet_request(),
+        "binh-xet.xlsx",
+        filled(content, change),
+        NOW,
+    )
+    assert isinstance(rejected, review_sheet.SheetRejected)
+    assert stores.snapshot()[:4] == before[:4]  # no review, no document
+    reasons = [(column, message) for _, column, message in rejected.errors]
+    assert ("Ghi chú", messages.MESSAGES["note_required"]) in reasons
+    assert any(column == "Chỉ số [c3.i1]" for column, _ in reasons)
+    _, report = sheet_rows(stores.reviews.report(rejected.report_id)[1])
+    assert any(messages.MESSAGES["note_required"] in (r[2] or "") for r in report)
+    with pytest.raises(review_sheet.SheetRefused) as unreadable:
+        review_sheet.import_sheet(
+            stores.assessments,
+            stores.files,
+            stores.reviews,
+            SETS,
+            sheet_request(),
+            "binh-xet.xlsx",
+            b"not a sheet",
+            NOW,
+        )
+    assert unreadable.value.key and unreadable.value.text
