@@ -155,7 +155,11 @@ class ListReviewSummary(graphene.ObjectType):
     recognised = graphene.Int(required=True, description="Số đối tượng đủ điều kiện")
     not_recognised = graphene.Int(required=True, description="Số đối tượng chưa đạt")
     undecidable = graphene.Int(required=True, description="Số đối tượng chưa thể kết luận")
-    skipped = graphene.Int(required=True, description="Số dòng không ghi được")
+    skipped = graphene.Int(
+        required=True,
+        description="Số dòng không ghi được",
+        resolver=lambda root, info: root.get("skipped") or 0,
+    )
 
 
 # --- what is sent -------------------------------------------------------------------------------

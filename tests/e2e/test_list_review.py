@@ -344,4 +344,8 @@ def test_the_review_sheet_round_trip(platform, holders, households):
     assert rows[households[2]]["agreed"] is False
     assert rows[households[2]]["status"] == "not_recognised"
     assert rows[households[0]]["adopted"] is True
-    assert refused(platform, IMPORT, {"input": good}, holders["auditor"])["code"] == "FORBIDDEN"
+    for holder in ("auditor", "partner", "sibling"):
+        assert refused(platform, IMPORT, {"input": good}, holders[holder])["code"] == "FORBIDDEN"
+    other = refused(platform, IMPORT, {"input": good}, holders["hanoi"])
+    assert [(f["field"], f["key"]) for f in other["fields"]] == [("unitCode", "unit_not_found")]
+    assert download(platform, rejected["errorReport"], holders["hanoi"])[0] == 404
