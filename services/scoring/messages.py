@@ -38,6 +38,9 @@ MESSAGES = MessageCatalogue(
         "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
         "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
         "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
+        "not_decided": "Danh sách đề nghị này chưa có quyết định công nhận.",
+        "too_many_certificates": "Danh sách quá lớn để in giấy công nhận một lần.",
+        "certificate_part": "Phần này nằm ngoài danh sách giấy công nhận.",
     }
 )
 
