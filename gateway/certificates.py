@@ -41,6 +41,7 @@ STATUS_TEXT = {
     "expired": "Đã hết hiệu lực",
     "revoked": "Đã bị thu hồi",
 }
+ASK_TEXT = "Nhập mã tra cứu in trên giấy công nhận (bên cạnh mã QR)."
 NOT_FOUND_TEXT = "Không tìm thấy giấy công nhận có mã này. Xin kiểm tra lại mã in trên giấy."
 # Administrative prefixes dropped where a document names its place ("Đồng Đăng, ngày ...").
 PLACE_PREFIXES = (
@@ -400,6 +401,7 @@ def verification(rpc: Any, code: str) -> dict[str, Any] | None:
         "valid_until": found.get("valid_until"),
         "unit_name": unit["name"] if unit else "",
         "holder_name": holder if found.get("holder_names") == "full" else initials(holder),
+        "provisional": bool(found.get("provisional")),
     }
 
 
@@ -477,6 +479,8 @@ HTML_HEADERS = {
 
 def answer_verification(rpc: Any, code: str) -> tuple[int, dict[str, str], str]:
     """``/verify/<code>``: 200 with the certificate's status, or 404 with the same "not found"
-    page for any unknown or altered code."""
-    found = verification(rpc, code) if code else None
+    page for any unknown or altered code; ``/verify`` without a code: the form alone."""
+    if not code.strip():
+        return 200, dict(HTML_HEADERS), _document(f'<div class="card">{ASK_TEXT}</div>')
+    found = verification(rpc, code)
     return (200 if found else 404), dict(HTML_HEADERS), verification_page(found)

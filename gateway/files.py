@@ -132,6 +132,7 @@ def receipt(rpc: Any, caller: Caller, donation_id: str) -> Response:
         base64.b64decode(found["content"]), PDF, f"bien-lai-{found['receiptNumber']}.pdf"
     )
 
+
 PAGES_PER_FILE = 1000  # about 17 ms of CPU a page: a file is ready in well under a minute
 
 

@@ -43,6 +43,9 @@ class CertificateVerification(graphene.ObjectType):
     holder_name = graphene.String(
         required=True, description="As the province posts names: initials for persons by default"
     )
+    provisional = graphene.Boolean(
+        required=True, description="Judged under a criteria set whose numbers are not all official"
+    )
 
 
 class Certificate(graphene.ObjectType):
@@ -60,6 +63,7 @@ class Certificate(graphene.ObjectType):
     decision_number = graphene.String(required=True)
     decision_date = graphene.String(required=True)
     valid_until = graphene.String()
+    provisional = graphene.Boolean(required=True)
 
 
 class CertificateList(graphene.ObjectType):

@@ -165,8 +165,17 @@ def certificate(number: str, code: str, record: AssessmentRecord, today: date) -
         revoked_on=revoked_on(recognition),
         unit_code=record.unit_code,
         unitpath=record.unitpath,
-        provisional=bool(recognition.get("provisional")),
+        provisional=provisional(record),
     )
+
+
+def provisional(record: AssessmentRecord) -> bool:
+    """Whether the recognition rests on a criteria set whose numbers are not all official: as
+    the decision recorded it, else as the review's verdict said."""
+    recognition = record.recognition or {}
+    if "provisional" in recognition:
+        return bool(recognition["provisional"])
+    return bool(((record.review or {}).get("verdict") or {}).get("provisional"))
 
 
 def holder_names(settings: Mapping[str, Any], subject_kind: str) -> str:

@@ -196,11 +196,11 @@ class Assessments:
 
     def many(self, assessment_ids: list[str]) -> list[AssessmentRecord]:
         """Assessments by id in one round trip (``_id`` ``$in``, filtered to the tenant by
-        ``TenantCollection``), without the judged stages' explanations (certificates read the
-        recognition)."""
+        ``TenantCollection``), without the self-assessment and evidence (certificates read the
+        recognition and the review it rests on)."""
         if not assessment_ids:
             return []
-        light = {"outbox": 0, "self_assessment": 0, "review": 0, "evidence": 0}
+        light = {"outbox": 0, "self_assessment": 0, "evidence": 0}
         found = self.assessments.find({"_id": {"$in": list(assessment_ids)}}, light)
         return [AssessmentRecord.from_document(doc) for doc in found]
 

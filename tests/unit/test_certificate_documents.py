@@ -236,3 +236,8 @@ def test_a_qr_code_is_drawn_exactly_as_segno_made_it():
                 grid[y][x] = True
     matrix = segno.make(url, error="m", micro=False).matrix
     assert grid == [[bool(m) for m in row] for row in matrix]
+
+
+def test_the_verification_form_alone_answers_without_a_code():
+    status, _, page = certificates.answer_verification(rpc(), " ")
+    assert status == 200 and certificates.ASK_TEXT in page and '<form method="get"' in page

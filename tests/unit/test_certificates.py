@@ -277,3 +277,12 @@ def _record(enrolment_id, recognition):
         enrolment_id, "20", "hh", "household", "FAMILY", 2024, "06184", str(COMMUNE), "REGISTERED"
     )
     return replace(base, recognition=recognition)
+
+
+def test_a_certificate_says_whether_its_recognition_rests_on_a_provisional_set(world):
+    decide(world, "45/QĐ-UBND", None)
+    assert all(c.provisional for c in listed(world).certificates)  # the test set is provisional
+    record = _record("e1", {"decision_number": "1/QĐ", "provisional": False})
+    record = replace(record, review={"verdict": {"provisional": True}})
+    assert certificates.provisional(record) is False  # the decision's own word wins
+    assert certificates.provisional(replace(record, recognition={"decision_number": "1"}))
