@@ -57,6 +57,7 @@ PLACE_PREFIXES = (
 )
 # Where the QR code sits on a page (mm, A4 landscape 297 x 210): tests decode it from here.
 QR_X, QR_Y, QR_SIZE = 24.0, 150.0, 34.0
+SIGNER_Y = 138.0  # the place and date, then the signer's block
 CRIMSON = (150, 20, 20)
 INK = (20, 20, 20)
 
@@ -285,21 +286,31 @@ def _centred(
     x: float = 10.0,
     width: float = 277.0,
     colour: tuple[int, int, int] = INK,
-) -> None:
-    """A line centred in ``[x, x + width]`` with its top at ``y``; wrapped when too long (a
-    long name or decision number), which is rare: plain text is ten times faster to set."""
+    shrink_to: float | None = None,
+) -> float:
+    """A line centred in ``[x, x + width]`` with its top at ``y``, first made smaller down to
+    ``shrink_to`` points to fit, then wrapped (a long name or decision number); returns where
+    the next line may start. Plain text is ten times faster to set than a wrapped cell."""
     pdf.set_text_color(*colour)
-    pdf.set_font(FAMILY, "B" if bold else "", size)
-    line = size * 0.45
+    style = "B" if bold else ""
+    pdf.set_font(FAMILY, style, size)
     measured = pdf.get_string_width(text)
+    while shrink_to and measured > width and size > shrink_to:
+        size = max(shrink_to, size - 1)
+        pdf.set_font(FAMILY, style, size)
+        measured = pdf.get_string_width(text)
+    line = size * 0.45
     if measured <= width:
         pdf.text(x + (width - measured) / 2, y + line * 0.75, text)
-        return
+        return y + line
     pdf.set_xy(x, y)
     pdf.multi_cell(width, line, text, align="C")
+    return float(pdf.get_y())
 
 
-def draw_page(pdf: FPDF, p: Page) -> None:
+def draw_page(pdf: FPDF, p: Page) -> float:
+    """One certificate on a new page; returns where its body ends (the signer's block starts
+    at ``SIGNER_Y``)."""
     pdf.add_page()
     pdf.set_draw_color(*CRIMSON)
     pdf.set_line_width(1.2)
@@ -322,18 +333,19 @@ def draw_page(pdf: FPDF, p: Page) -> None:
     _centred(pdf, 56, p.title_name.upper(), 22, bold=True, colour=CRIMSON)
     subtitle = f"Năm {p.year}" + (f" - {level_text(p.level)}" if p.level else "")
     _centred(pdf, 68, subtitle, 15, bold=True)
-    _centred(pdf, 80, p.holder_label, 13)
-    _centred(pdf, 88, p.holder_name, 20, bold=True, x=20, width=257)
-    _centred(pdf, 100, p.unit_line, 12, x=20, width=257)
+    y = _centred(pdf, 80, p.holder_label, 13) + 2.5
+    y = _centred(pdf, y, p.holder_name, 20, bold=True, x=20, width=257, shrink_to=13) + 3.5
+    y = _centred(pdf, y, p.unit_line, 12, x=20, width=257, shrink_to=9) + 4.5
     reached = f'Đạt danh hiệu "{p.title_name}" năm {p.year}'
     reached += f", {level_text(p.level).lower()}." if p.level else "."
-    _centred(pdf, 110, reached, 12, x=20, width=257)
-    _centred(pdf, 117, p.decision_line, 11, x=20, width=257)
+    y = _centred(pdf, y, reached, 12, x=20, width=257) + 2
+    y = _centred(pdf, y, p.decision_line, 11, x=20, width=257, shrink_to=8) + 2
     if p.valid_until:
-        _centred(pdf, 124, f"Có giá trị đến hết ngày {day_text(p.valid_until)}.", 11)
+        y = _centred(pdf, y, f"Có giá trị đến hết ngày {day_text(p.valid_until)}.", 11) + 2
+    body_end = y
     # the signer (right), the QR code and how to check it (left)
-    _centred(pdf, 138, p.place_and_date, 11, x=150, width=132)
-    y = 144.0
+    _centred(pdf, SIGNER_Y, p.place_and_date, 11, x=150, width=132)
+    y = SIGNER_Y + 6
     if p.signer_position:
         for line in p.signer_position.upper().split("\n"):
             _centred(pdf, y, line, 11, bold=True, x=150, width=132)
@@ -349,6 +361,7 @@ def draw_page(pdf: FPDF, p: Page) -> None:
         f"Mã tra cứu: {p.code}\nQuét mã QR hoặc mở:\n{p.verify_url}",
         align="L",
     )
+    return body_end
 
 
 def render(pages_: Iterable[Page], between_pages: Callable[[], None] | None = None) -> bytes:

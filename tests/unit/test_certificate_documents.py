@@ -12,7 +12,9 @@ import segno
 from pypdf import PdfReader
 
 from gateway import certificates, files
+from gateway.schema import schema
 from khuyenhoc.auth import Caller, Role
+from khuyenhoc.pdf import vietnamese_pdf
 from khuyenhoc.tenancy import UnitPath
 
 BASE = "http://127.0.0.1:8000"
@@ -241,3 +243,68 @@ def test_a_qr_code_is_drawn_exactly_as_segno_made_it():
 def test_the_verification_form_alone_answers_without_a_code():
     status, _, page = certificates.answer_verification(rpc(), " ")
     assert status == 200 and certificates.ASK_TEXT in page and '<form method="get"' in page
+
+
+LIST = """query($id: String!) { certificates(proposalId: $id) { total parts
+  items { number code holderName status statusText titleName provisional } } }"""
+VERIFY = """query($code: String!) { verifyCertificate(code: $code) { status holderName
+  titleName unitName provisional } }"""
+
+
+def run(query, variables, services, who):
+    context = SimpleNamespace(rpc=services, caller=who)
+    return schema.execute(query, variable_values=variables, context_value=context)
+
+
+def test_the_certificates_query_lists_full_names_for_those_in_reach_only():
+    services = rpc([cert(1), cert(2, status="revoked", revoked_on="2025-02-03")])
+    found = run(LIST, {"id": PROPOSAL["_id"]}, services, caller(Role.AUTHORITY))
+    assert found.errors is None
+    listed = found.data["certificates"]
+    assert (listed["total"], listed["parts"]) == (2, 1)
+    assert [(i["holderName"], i["status"], i["statusText"]) for i in listed["items"]] == [
+        ("Đặng Thị Ngọc Ánh", "VALID", "Còn hiệu lực"),
+        ("Nguyễn Văn An", "REVOKED", "Đã bị thu hồi"),
+    ]
+    for who, code in (
+        (caller(Role.COMMUNE_OFFICER, "20/183/06187"), "FORBIDDEN"),
+        (caller(Role.PARTNER, "20"), "FORBIDDEN"),
+        (None, "UNAUTHENTICATED"),
+    ):
+        refused = run(LIST, {"id": PROPOSAL["_id"]}, services, who)
+        assert refused.errors[0].extensions["code"] == code
+    elsewhere = run(
+        LIST, {"id": PROPOSAL["_id"]}, services, caller(Role.PROVINCE_ADMIN, "01", "01")
+    )
+    assert elsewhere.errors is None and elsewhere.data["certificates"] is None
+
+
+def test_verify_certificate_needs_no_token():
+    services = rpc(verified=VERIFIED)
+    found = run(VERIFY, {"code": VERIFIED["code"]}, services, None)
+    assert found.errors is None
+    assert found.data["verifyCertificate"] == {
+        "status": "VALID",
+        "holderName": "Đ.T.N.Á.",
+        "titleName": "Gia đình học tập",
+        "unitName": "Thị trấn Đồng Đăng",
+        "provisional": False,
+    }
+    assert run(VERIFY, {"code": "20-X"}, services, None).data["verifyCertificate"] is None
+
+
+def test_long_names_and_decisions_shrink_and_wrap_above_the_signers_block():
+    longest = ("Nguyễn Thị Minh Khai " * 6)[:120]  # registration keeps names to 120 characters
+    number = "1234/QĐ-UBND-KHXH-" + "X" * 40
+    base = cert(1, subject_kind="community", signer_position="TM. Ủy ban nhân dân\nChủ tịch")
+    listed = {
+        "proposal": PROPOSAL,
+        "certificates": [
+            {**base, "decision_number": number, "valid_until": "2028-01-19", "level": 2}
+        ],
+    }
+    (page,) = certificates.pages(rpc(names={"e1": longest}), "20", listed, BASE)
+    pdf = vietnamese_pdf("L")
+    assert certificates.draw_page(pdf, page) < certificates.SIGNER_Y - 2
+    text = PdfReader(io.BytesIO(certificates.render([page]))).pages[0].extract_text()
+    assert "Công nhận cộng đồng" in text and "CHỦ TỊCH" in text and "Minh Khai" in text
