@@ -39,7 +39,7 @@ MESSAGES = MessageCatalogue(
         "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
         "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
         "not_decided": "Danh sách đề nghị này chưa có quyết định công nhận.",
-        "too_many_certificates": "Danh sách quá lớn để in giấy công nhận một lần.",
+        "too_many_certificates": "Danh sách quá lớn (trên 10.000 đối tượng) để lập giấy công nhận.",
         "certificate_part": "Phần này nằm ngoài danh sách giấy công nhận.",
         "criteria_yaml_empty": "Chưa có nội dung bộ tiêu chí (YAML).",
         "criteria_yaml_too_large": "Tệp bộ tiêu chí quá lớn: tối đa 256 KB.",
