@@ -16,6 +16,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from khuyenhoc.config import tenants
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import RECOGNISED, REGISTERED, REVOKED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
@@ -24,7 +25,7 @@ from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
-from services.scoring import answers, review_sheet, service, set_registry, store
+from services.scoring import answers, certificates, review_sheet, service, set_registry, store
 from services.scoring import list_review as lists
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import default_authorities
@@ -42,6 +43,7 @@ from services.scoring.schemas import (
 )
 
 SWEEP_SECONDS = 30.0
+CERTIFICATES_PER_PART = 2000  # pages of one PDF file (the gateway asks ``part`` for more)
 # A list review's request writes rows this long and leaves the rest to the timer, which
 # works on one document for a budget per tick (both far below store.LIST_REVIEW_LEASE).
 LIST_REVIEW_REQUEST_SECONDS = 5.0
@@ -220,6 +222,51 @@ class ScoringService(ObservableService):
         return answers.assessment(found) if found else None
 
     @rpc
+    def certificates(
+        self, tenant: str, proposal_id: str, part: int = 1, size: int = CERTIFICATES_PER_PART
+    ) -> dict[str, Any]:
+        """The certificates (giấy công nhận) of a decided proposal list, part ``part`` of
+        ``size`` (officers, through the gateway, which checks the list's unit first)."""
+        size = max(1, min(int(size), CERTIFICATES_PER_PART))
+
+        def run() -> dict[str, Any]:
+            found = certificates.certificates(
+                self._assessments(tenant),
+                self._proposals(tenant),
+                self._certificate_lookups(tenant),
+                certificates.certificate_key(self.config),
+                proposal_id,
+                certificates.today_in_vietnam(),
+            )
+            certificates.check_part(len(found.certificates), int(part), size)
+            return answers.certificates(found, int(part), size)
+
+        return answered(run)
+
+    @rpc
+    def verify_certificate(self, code: str) -> dict[str, Any] | None:
+        """Public: what a certificate's code stands for today (status valid, expired or
+        revoked), or None: the same for an unknown code of any tenant."""
+        parsed = certificates.parse_code(code)
+        if parsed is None:
+            return None
+        tenant, normalised = parsed
+        if tenant not in tenants(self.config):
+            return None
+        found = certificates.verify(
+            self._assessments(tenant),
+            self._certificate_lookups(tenant),
+            certificates.certificate_key(self.config),
+            tenant,
+            normalised,
+            certificates.today_in_vietnam(),
+        )
+        if found is None:
+            return None
+        names = certificates.holder_names(self._tenant_settings(tenant), found.subject_kind)
+        return {**answers.certificate(found), "tenant": tenant, "holder_names": names}
+
+    @rpc
     def review_list(self, payload: dict[str, Any]) -> dict[str, Any]:
         """A meeting's list review (biên bản bình xét): ``{"list_review": ...}``, or
         ``{"errors": [...]}`` where errors on rows also carry ``row`` and ``enrolmentId``
@@ -358,6 +405,9 @@ class ScoringService(ObservableService):
 
     def _evidence_files(self, tenant: str) -> store.EvidenceFiles:
         return store.EvidenceFiles(TenantDatabase(self.db, tenant))
+
+    def _certificate_lookups(self, tenant: str) -> store.CertificateLookups:
+        return store.CertificateLookups(TenantDatabase(self.db, tenant))
 
     def _tenant_settings(self, tenant: str) -> dict[str, Any]:
         return (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}

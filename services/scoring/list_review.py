@@ -231,7 +231,7 @@ def judge_rows(
     judged: list[_Judged] = []
     seen: set[str] = set()
     unit = UnitPath.parse(request.unit_path)
-    found = assessments.many(list(dict.fromkeys(row.enrolment_id for row in request.rows)))
+    found = assessments.by_ids(list(dict.fromkeys(row.enrolment_id for row in request.rows)))
     for number, row in enumerate(request.rows, start=1):
         if row.enrolment_id in seen:
             errors.append(RowError(number, row.enrolment_id, "enrolment_id", "duplicate_row"))

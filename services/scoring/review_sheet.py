@@ -186,7 +186,7 @@ def import_sheet(
     except SpreadsheetError as exc:
         raise SheetRefused(exc.key, str(exc)) from exc
     ids = [str(r.values.get("enrolment") or "") for r in sheet_rows]
-    found = assessments.many([i for i in dict.fromkeys(ids) if i])
+    found = assessments.by_ids([i for i in dict.fromkeys(ids) if i])
     errors: list[tuple[int, str, str]] = []
     rows: list[ReviewRow] = []
     numbers: list[int] = []

@@ -132,9 +132,9 @@ def test_a_large_document_through_the_real_stores_counts_each_row_once(db):
         minutes="Hội nghị bình xét toàn thị trấn.",
         rows=tuple(ReviewRow(e, answers=GOOD) for e in ids),
     )
-    found = assessments.many([*ids, "20-FAMILY-2024-nobody"])
+    found = assessments.by_ids([*ids, "20-FAMILY-2024-nobody"])
     assert sorted(found) == sorted(ids) and found[ids[0]].status == "REGISTERED"
-    assert store.Assessments(TenantDatabase(db, "01")).many(ids) == {}  # not another's
+    assert store.Assessments(TenantDatabase(db, "01")).by_ids(ids) == {}  # not another's
     reviews, files = store.ListReviews(tenant), store.EvidenceFiles(tenant)
     recorded = record_list_review(assessments, files, reviews, SETS, request, now=now)
     assert recorded.state == RECORDED and len(recorded.rows) == ROWS
