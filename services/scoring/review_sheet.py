@@ -24,6 +24,7 @@ from khuyenhoc.sheets import (
     SpreadsheetError,
     error_report,
     read_all,
+    reason_text,
     write_workbook,
 )
 from khuyenhoc.vocabulary import TITLE_NAMES
@@ -192,7 +193,9 @@ def import_sheet(
     numbers: list[int] = []
     for sheet_row in sheet_rows:
         if sheet_row.problems:
-            errors += [(sheet_row.number, header, key) for header, key in sheet_row.problems]
+            errors += [
+                (sheet_row.number, header, reason_text(key)) for header, key in sheet_row.problems
+            ]
             continue
         rows.append(_row(sheet_row, found, columns))
         numbers.append(sheet_row.number)
@@ -217,7 +220,7 @@ def _rejected(
     reviews: ListReviews, request: ListReviewRequest, errors: list[tuple[int, str, str]]
 ) -> SheetRejected:
     """The report of the rows at fault, kept (by its digest) for the officer to download."""
-    report = error_report("DANH SÁCH LỖI — BIÊN BẢN BÌNH XÉT", errors, MESSAGES.messages)
+    report = error_report("DANH SÁCH LỖI — BIÊN BẢN BÌNH XÉT", errors)
     report_id = hashlib.sha256(report).hexdigest()[:32]
     reviews.save_report(report_id, request.unit_path, report)
     return SheetRejected(report_id, errors, report)

@@ -666,7 +666,7 @@ def test_a_sheet_with_wrong_rows_records_nothing_and_reports_each(stores):
     assert stores.snapshot()[:4] == before[:4]  # no review, no document
     reasons = [(column, message) for _, column, message in rejected.errors]
     assert ("Ghi chú", messages.MESSAGES["note_required"]) in reasons
-    assert any(column == "Chỉ số [c3.i1]" for column, _ in reasons)
+    assert ("Chỉ số [c3.i1]", "Phải là một số nguyên, ví dụ 4.") in reasons
     _, report = sheet_rows(stores.reviews.report(rejected.report_id)[1])
     assert any(messages.MESSAGES["note_required"] in (r[2] or "") for r in report)
     with pytest.raises(review_sheet.SheetRefused) as unreadable:
