@@ -82,8 +82,12 @@ class SheetRejected:
 
 def sheet_set(sets: Sequence[CriteriaSet], title: str, year: int) -> CriteriaSet | None:
     """The set whose indicators the sheet has a column for: the one in force for the title
-    and year (a subject's own group does not change the indicators asked)."""
-    return select(sets, title, year, level=subject_level(title, None))
+    and year, or where forms differ by group (learning citizens) the first group's (each row
+    is still judged under its own group's set)."""
+    found = select(sets, title, year, level=subject_level(title, None))
+    if found is None:
+        found = next((s for s in sets if s.title == title and s.in_force(year)), None)
+    return found
 
 
 def _indicator_header(indicator_id: str, name: str | None) -> str:
