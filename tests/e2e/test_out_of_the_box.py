@@ -180,3 +180,38 @@ def test_a_2024_learning_citizen_is_judged_by_the_known_rule_without_a_vote(plat
         token=officer,
     )
     assert refused.get("errors") and "vượt quá tổng điểm tối đa 100" in str(refused)
+
+
+UNIT = """mutation($input: RegisterLearningUnitInput!) { registerLearningUnit(input: $input) {
+  enrolmentId } }"""
+UNIT_SELF = """mutation($input: ScoreInput!) { submitSelfAssessment(input: $input) {
+  selfAssessment { setId computedFigures { name value } verdict { status } } } }"""
+
+
+def test_a_province_level_learning_unit_is_judged_under_tt24s_province_set(platform, tokens):
+    admin = tokens["hanoi"]  # the province admin of Hà Nội
+    unit = {
+        "unitCode": TENANT,
+        "level": "province",
+        "name": f"Sở Giáo dục và Đào tạo {uuid.uuid4().hex[:4]}",
+        "unitKind": "AGENCY",
+        "staff": 10,
+        "year": 2024,
+    }
+    enrolment_id = ask(platform, UNIT, {"input": unit}, admin)["registerLearningUnit"][
+        "enrolmentId"
+    ]
+    wait_until(lambda: ask(platform, ASSESSMENT, {"id": enrolment_id}, admin)["assessment"])
+    unit_set = shipped(platform, "UNIT", group="province")
+    met = [
+        {"indicator": i["id"], "met": True} for i in unit_set["indicators"] if i["kind"] == "met"
+    ]
+    given = {"enrolmentId": enrolment_id, "answers": met}
+    scored = ask(platform, UNIT_SELF, {"input": given}, admin)["submitSelfAssessment"]
+    stage = scored["selfAssessment"]
+    assert stage["setId"] == "tt24-learning-unit-2024-province"
+    # no member is a recognised learning citizen yet: 0% of 10, below TT 24's 90%
+    assert {"name": "members_citizen_share", "value": 0.0} in stage["computedFigures"]
+    assert stage["verdict"]["status"] == "not_recognised"
+    wrong = graphql(platform, UNIT, {"input": {**unit, "level": "nation"}}, token=admin)
+    assert "province (tỉnh)" in str(wrong["errors"])
