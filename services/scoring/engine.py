@@ -110,37 +110,37 @@ class Verdict:
 def _check_assessment(
     criteria_set: CriteriaSet, assessment: Mapping[str, object], figures: Mapping[str, float]
 ) -> None:
+    """The caller's errors, worded in Vietnamese and naming indicators by their names."""
+    named = labels(criteria_set)
     for key, value in assessment.items():
         indicator = criteria_set.indicator(key)
         if indicator is None:
-            raise AssessmentError(f"{key}: no such indicator in set {criteria_set.id}")
+            raise AssessmentError(REASONS["answer_unknown_indicator"].format(key=key))
+        name = named[key]
         if indicator.kind == "computed":
-            raise AssessmentError(
-                f"{key}: computed indicator, supply figures[{indicator.figure!r}]"
-            )
+            raise AssessmentError(REASONS["answer_computed"].format(name=name))
         if indicator.kind == "met" and not isinstance(value, bool):
-            raise AssessmentError(f"{key}: must be true or false (met / not met)")
+            raise AssessmentError(REASONS["answer_met"].format(name=name))
         if indicator.kind == "points":
-            _check_points(indicator, value)
+            _check_points(indicator, value, name)
     _check_sums(criteria_set, assessment)
-    for key, value in figures.items():
+    for value in figures.values():
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or not math.isfinite(value)
         ):
-            raise AssessmentError(f"figures[{key!r}]: must be a finite number")
+            raise AssessmentError(REASONS["answer_figure"])
 
 
-def _check_points(indicator: Indicator, value: object) -> None:
+def _check_points(indicator: Indicator, value: object, name: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise AssessmentError(f"{indicator.id}: points must be an integer")
+        raise AssessmentError(REASONS["answer_points_integer"].format(name=name))
     if value < 0:
-        raise AssessmentError(f"{indicator.id}: points must not be negative ({value})")
+        raise AssessmentError(REASONS["answer_points_negative"].format(name=name, value=value))
     if indicator.max_points is not None and value > indicator.max_points:
-        raise AssessmentError(
-            f"{indicator.id}: {value} points is above the maximum of {indicator.max_points}"
-        )
+        text = REASONS["answer_points_above_max"]
+        raise AssessmentError(text.format(name=name, value=value, most=indicator.max_points))
 
 
 def _check_sums(criteria_set: CriteriaSet, assessment: Mapping[str, object]) -> None:

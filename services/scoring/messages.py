@@ -116,6 +116,14 @@ REASONS: dict[str, str] = {
         "Tổng điểm các chỉ số của “{name}” là {points}, vượt quá điểm tối đa {most} của tiêu chí."
     ),
     "total_above_max": "Tổng điểm {points} vượt quá tổng điểm tối đa {most} của bộ tiêu chí.",
+    # What is wrong with an assessment (the caller's error, engine.AssessmentError)
+    "answer_unknown_indicator": "Bộ tiêu chí đang áp dụng không có chỉ số “{key}”.",
+    "answer_computed": "Chỉ số “{name}” do nền tảng tính từ số liệu, không nhập kết quả.",
+    "answer_met": "Chỉ số “{name}” chỉ nhận kết quả đạt hoặc không đạt.",
+    "answer_figure": "Mỗi số liệu nhập vào phải là một số.",
+    "answer_points_integer": "Chỉ số “{name}” nhận số điểm là số nguyên.",
+    "answer_points_negative": "Chỉ số “{name}”: số điểm không được âm ({value}).",
+    "answer_points_above_max": "Chỉ số “{name}”: {value} điểm vượt quá điểm tối đa {most}.",
 }
 
 

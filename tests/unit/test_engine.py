@@ -110,10 +110,21 @@ def test_citizen_total_that_cannot_reach_the_pass_mark_is_not_recognised():
     assert near.status == "undecidable"
 
 
-@pytest.mark.parametrize("bad", [11, -1, True, 2.5])
-def test_points_out_of_range_are_the_callers_error(bad):
-    with pytest.raises(AssessmentError, match="i2"):
-        assess(_with_maxima(CITIZEN_IDS[0]), {**_points(90), "i2": bad})
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (11, "11 điểm vượt quá điểm tối đa 10."),
+        (-1, "số điểm không được âm (-1)."),
+        (True, "nhận số điểm là số nguyên."),
+        (2.5, "nhận số điểm là số nguyên."),
+    ],
+)
+def test_points_out_of_range_are_the_callers_error(bad, says):
+    adapted = _with_maxima(CITIZEN_IDS[0])
+    with pytest.raises(AssessmentError) as error:
+        assess(adapted, {**_points(90), "i2": bad})
+    assert str(error.value).startswith(f"Chỉ số “{labels(adapted)['i2']}”")
+    assert str(error.value).endswith(says)
 
 
 def test_unknown_indicator_is_the_callers_error():
@@ -139,8 +150,10 @@ def test_family_shipped_set_is_undecidable_and_lists_unknowns():
 
 
 def test_family_points_above_known_maximum_rejected():
-    with pytest.raises(AssessmentError, match="c1.i1"):
-        assess(SETS["qd448-family-2016"], {"c1.i1": 11})
+    family = SETS["qd448-family-2016"]
+    with pytest.raises(AssessmentError, match="11 điểm vượt quá điểm tối đa 10") as error:
+        assess(family, {"c1.i1": 11})
+    assert labels(family)["c1.i1"] in str(error.value) and "c1.i1" not in str(error.value)
 
 
 def _family_province(pass_mark: int = 70, floor: int = 2) -> object:
@@ -313,8 +326,17 @@ def test_messages_carry_no_ids_and_say_mức_độ():
 
 
 def test_met_must_be_bool():
-    with pytest.raises(AssessmentError, match="c1.i1"):
+    with pytest.raises(AssessmentError, match="chỉ nhận kết quả đạt hoặc không đạt") as error:
         assess(TT25, {"c1.i1": 1})
+    assert labels(TT25)["c1.i1"] in str(error.value)
+
+
+def test_a_computed_indicator_and_a_figure_are_checked_in_vietnamese():
+    unit = SETS["tt24-learning-unit-2024"]
+    with pytest.raises(AssessmentError, match="do nền tảng tính từ số liệu"):
+        assess(unit, {"c3.i1": 1})
+    with pytest.raises(AssessmentError, match="Mỗi số liệu nhập vào phải là một số."):
+        assess(unit, UNIT_MET, {"members_citizen_share": float("nan")})
 
 
 # --- TT 44/2014 commune community (rated by total points: Trung bình / Khá / Tốt) ----------------
