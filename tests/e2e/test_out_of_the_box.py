@@ -49,10 +49,13 @@ DECIDE = """mutation($input: DecideInput!) { decideRecognition(input: $input) {
 @pytest.fixture(scope="module")
 def hanoi(platform):
     config = load_config(env=platform.settings())
-    return {
+    held = {
         role.value: create_token(config, TENANT, COMMUNE, role, f"hn-{role.value}", hours=1)
         for role in (Role.COMMUNE_OFFICER, Role.AUTHORITY)
     }
+    # the officer of a sibling ward of Ba Đình (Phúc Xá)
+    held["sibling"] = create_token(config, TENANT, "00001", Role.COMMUNE_OFFICER, "hn-sib", hours=1)
+    return held
 
 
 def ask(platform, query, variables, token=None):
@@ -118,9 +121,10 @@ def test_a_2024_household_is_recognised_with_the_shipped_set_and_the_meetings_vo
     named_everywhere(own_verdict, family)
 
     review = {**given, "minutes": "Biên bản họp tổ dân phố số 3", "agree": True}
-    # another province's officer does not reach this household
-    foreign = graphql(platform, REVIEW, {"input": review}, token=tokens["officer"])
-    assert foreign.get("errors")
+    # another province's officer, a sibling ward's officer, the signer (not a registrar): refused
+    for token in (tokens["officer"], hanoi["sibling"], authority):
+        refused = graphql(platform, REVIEW, {"input": review}, token=token)
+        assert refused.get("errors") and not (refused.get("data") or {}).get("recordReview")
     reviewed = ask(platform, REVIEW, {"input": review}, officer)["recordReview"]
     verdict = reviewed["review"]["verdict"]
     assert reviewed["review"]["agree"] is True
@@ -188,7 +192,7 @@ UNIT_SELF = """mutation($input: ScoreInput!) { submitSelfAssessment(input: $inpu
   selfAssessment { setId computedFigures { name value } verdict { status } } } }"""
 
 
-def test_a_province_level_learning_unit_is_judged_under_tt24s_province_set(platform, tokens):
+def test_a_province_level_learning_unit_is_judged_under_tt24s_province_set(platform, tokens, hanoi):
     admin = tokens["hanoi"]  # the province admin of Hà Nội
     unit = {
         "unitCode": TENANT,
@@ -215,3 +219,7 @@ def test_a_province_level_learning_unit_is_judged_under_tt24s_province_set(platf
     assert stage["verdict"]["status"] == "not_recognised"
     wrong = graphql(platform, UNIT, {"input": {**unit, "level": "nation"}}, token=admin)
     assert "province (tỉnh)" in str(wrong["errors"])
+    # a ward's officer does not register the province's own unit; Lạng Sơn's admin not Hà Nội's
+    for token in (hanoi["commune_officer"], tokens["admin"]):
+        refused = graphql(platform, UNIT, {"input": {**unit, "tenant": TENANT}}, token=token)
+        assert refused.get("errors") and not (refused.get("data") or {}).get("registerLearningUnit")
