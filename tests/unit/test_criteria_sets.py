@@ -196,5 +196,10 @@ def test_meeting_decides_is_optional_boolean_and_only_for_a_provisional_set():
     assert parse_set({**provisional, "meeting_decides": True}).meeting_decides is True
     with pytest.raises(CriteriaSetError, match=r"^meeting_decides: must be true or false"):
         parse_set({**provisional, "meeting_decides": "yes"})
-    with pytest.raises(CriteriaSetError, match=r"^meeting_decides: only a provisional set"):
+    with pytest.raises(CriteriaSetError, match=r"^meeting_decides: only a provisional set") as err:
         parse_set({**VALID, "meeting_decides": True})
+    from services.scoring.set_registry import vietnamese_error  # noqa: PLC0415 - an upload's words
+
+    assert vietnamese_error(str(err.value)) == (
+        "Tại meeting_decides: chỉ bộ tiêu chí tạm thời (provisional: true) mới có."
+    )
