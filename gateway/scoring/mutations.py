@@ -44,6 +44,7 @@ class ScoreInput(graphene.InputObjectType):
 
 class ReviewInput(ScoreInput):
     minutes = graphene.String(required=True, description="Biên bản họp bình xét")
+    agree = graphene.Boolean(description="Hội nghị bình xét đồng ý đề nghị công nhận")
     meeting_date = graphene.Date(
         description="Ngày họp bình xét (mặc định: hôm nay); từ 01/01 năm đánh giá đến hôm nay"
     )
@@ -136,6 +137,7 @@ def score(stage: str) -> Callable[[Write], Any]:
         }
         if stage == "review":
             payload["minutes"] = given.get("minutes")
+            payload["agree"] = given.get("agree")
             if given.get("meeting_date") is not None:
                 payload["meetingDate"] = given["meeting_date"].isoformat()
         return write.rpc.scoring.score(payload)

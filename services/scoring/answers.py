@@ -90,6 +90,7 @@ class CriteriaSetSummary(Schema):
     indicators = fields.Function(lambda s: IndicatorSummary(many=True).dump(s.indicators()))
     provisional_reason = fields.String(data_key="provisionalReason", allow_none=True)
     version = fields.Function(version_of)
+    meeting_decides = fields.Boolean(data_key="meetingDecides")
 
 
 class DecisionAnswer(Schema):
@@ -259,8 +260,8 @@ def row_errors(errors: list[RowError]) -> list[dict[str, Any]]:
     answer = []
     for error in errors:
         message = MESSAGES[error.key]
-        if error.indicator:
-            message = f"{message} {MESSAGES['at_indicator'].format(indicator=error.indicator)}"
+        if error.detail:
+            message = f"{message} {error.detail}"
         found = FieldError(f"rows.{error.row - 1}.{wire_name(error.field)}", error.key, message)
         answer.append({**asdict(found), "row": error.row, "enrolmentId": error.enrolment_id})
     return answer

@@ -45,7 +45,7 @@ from services.scoring.domain.list_review import (
     row_change_id,
     row_outcome,
 )
-from services.scoring.engine import AssessmentError, assess
+from services.scoring.engine import AssessmentError, assess, labels
 from services.scoring.evidence import EvidenceRejected
 from services.scoring.evidence import check as check_evidence
 from services.scoring.messages import REASONS
@@ -248,7 +248,9 @@ def judge_rows(
         try:
             judged.append(_judge(assessments, sets, request, review_id, number, row, current, now))
         except _RowProblem as exc:
-            errors.append(RowError(number, row.enrolment_id, exc.field, exc.key, exc.indicator))
+            errors.append(
+                RowError(number, row.enrolment_id, exc.field, exc.key, exc.indicator, exc.detail)
+            )
     return judged, errors
 
 
@@ -268,9 +270,11 @@ def _standing(
 
 
 class _RowProblem(Exception):
-    def __init__(self, field: str, key: str, indicator: str | None = None) -> None:
+    def __init__(
+        self, field: str, key: str, indicator: str | None = None, detail: str | None = None
+    ) -> None:
         super().__init__(f"{field}: {key}")
-        self.field, self.key, self.indicator = field, key, indicator
+        self.field, self.key, self.indicator, self.detail = field, key, indicator, detail
 
 
 def _judge(
@@ -303,9 +307,9 @@ def _judge(
         raise _RowProblem("group", "no_criteria_set")
     computed = platform_figures(assessments, current)
     try:
-        verdict = asdict(assess(criteria, answers, {**figures, **computed}))
+        verdict = asdict(assess(criteria, answers, {**figures, **computed}, row.agree))
     except AssessmentError as exc:
-        raise _RowProblem("answers", "invalid_answer", _indicator(criteria, exc)) from exc
+        raise _RowProblem("answers", "invalid_answer", _indicator(criteria, exc), str(exc)) from exc
     if not row.agree:
         reason = {"key": DISAGREED, "message": REASONS[DISAGREED].format(note=row.note)}
         verdict = disagreed_verdict(verdict, reason)
@@ -323,6 +327,7 @@ def _judge(
         "meeting_date": request.meeting_date.isoformat(),
         "review_id": review_id,
         "document_id": request.document_id,
+        "agree": row.agree,  # the meeting's vote, as a single review keeps it
         "agreed": row.agree,
         "adopted": adopted,
         "note": row.note,
@@ -331,12 +336,10 @@ def _judge(
 
 
 def _indicator(criteria: CriteriaSet, error: AssessmentError) -> str | None:
-    """The indicator an engine error is about, by its Vietnamese name when the set has one."""
-    named = str(error).split(":", 1)[0].strip()
-    if named.startswith("figures["):
-        return None
-    found = criteria.indicator(named)
-    return (found.name if found and found.name else named) or None
+    """The id of the indicator an engine error names (by its name or id in quotes), if any."""
+    text = str(error)
+    named = labels(criteria)
+    return next((i for i, name in named.items() if f"“{name}”" in text or f"“{i}”" in text), None)
 
 
 def _apply(assessments: Assessments, row: _Judged, review_id: str, now: datetime) -> bool:

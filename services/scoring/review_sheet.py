@@ -260,11 +260,11 @@ def _sheet_error(
     column = FIELD_COLUMNS.get(error.field)
     header = headers.get(column, FIXED_HEADERS.get(column, "")) if column else ""
     reason = MESSAGES[error.key]
-    if error.indicator:
-        reason = f"{reason} {MESSAGES['at_indicator'].format(indicator=error.indicator)}"
-        wanted = next((i for i in criteria.indicators() if error.indicator in (i.id, i.name)), None)
-        if wanted is not None:
-            header = headers.get(wanted.id, _indicator_header(wanted.id, wanted.name))
+    if error.detail:
+        reason = f"{reason} {error.detail}"
+    wanted = criteria.indicator(error.indicator) if error.indicator else None
+    if wanted is not None:
+        header = headers.get(wanted.id, _indicator_header(wanted.id, wanted.name))
     return number, header, reason
 
 

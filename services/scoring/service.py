@@ -105,10 +105,13 @@ def score(
     minutes: str | None = None,
     by: str | None = None,
     now: datetime | None = None,
+    agree: bool | None = None,
     meeting_date: date | None = None,
 ) -> AssessmentRecord:
     """Judge a self-assessment (tự đánh giá) or a review (bình xét) against the set in force,
-    keep it with its explanation, and announce the verdict. The review's verdict counts; it
+    keep it with its explanation, and announce the verdict. The review's verdict counts.
+    ``agree``: the review meeting's vote (đồng ý đề nghị công nhận), kept with the review; it
+    decides where the set lets the meeting stand in for numbers the platform lacks. A review
     keeps the day of the meeting (default: today, Vietnam's day)."""
     now = now or datetime.now(UTC)
     current = _enrolled(assessments, enrolment_id)
@@ -122,8 +125,9 @@ def score(
     if criteria is None:
         raise Refused("group", "no_criteria_set")
     computed = platform_figures(assessments, current)
+    vote = agree if stage == "review" else None
     try:
-        verdict = asdict(assess(criteria, answers, {**figures, **computed}))
+        verdict = asdict(assess(criteria, answers, {**figures, **computed}, vote))
     except AssessmentError as exc:
         raise Refused("answers", "invalid_answer", str(exc)) from exc
     record = {
@@ -139,6 +143,7 @@ def score(
     }
     if stage == "review":
         record["minutes"] = minutes
+        record["agree"] = agree
         record["meeting_date"] = meeting_date.isoformat() if meeting_date else None
     try:
         event = scored_event(current, stage, verdict, now)
@@ -229,7 +234,8 @@ def _rejudge(
             continue
         if record.get("agreed") is False:  # the meeting's refusal stands whatever the figures
             continue
-        verdict = asdict(assess(criteria, record["answers"], {**record["figures"], **computed}))
+        figures = {**record["figures"], **computed}
+        verdict = asdict(assess(criteria, record["answers"], figures, record.get("agree")))
         update = {**record, "computed_figures": computed, "verdict": verdict}
         update["recomputed_at"] = now.isoformat()
         event = (

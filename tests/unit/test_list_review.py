@@ -17,7 +17,7 @@ from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from services.registration.enrolment.domain import Enrolment, SubjectKind, Title
 from services.scoring import answers, messages, review_sheet, service
-from services.scoring.criteria_sets import load_file
+from services.scoring.criteria_sets import load_file, load_shipped
 from services.scoring.domain import Refused
 from services.scoring.domain.list_review import (
     APPLYING,
@@ -214,7 +214,7 @@ def test_every_wrong_row_is_named_and_nothing_is_recorded(stores):
         (10, "answers", "invalid_answer"),
         (11, "answers", "invalid_answer"),
     ]
-    assert [e.indicator for e in errors[-2:]] == ["c3.i1", "c9.i9"]  # the set names none
+    assert [e.indicator for e in errors[-2:]] == ["c3.i1", None]  # c9.i9: not in the set
     wired = answers.row_errors(errors)
     assert wired[0] == {
         "field": "rows.1.enrolmentId",
@@ -224,7 +224,11 @@ def test_every_wrong_row_is_named_and_nothing_is_recorded(stores):
         "enrolmentId": "20-FAMILY-2024-nobody",
     }
     assert wired[-2]["field"] == "rows.9.answers"
-    assert wired[-2]["message"] == ("Điểm hoặc kết quả chỉ số không hợp lệ. Chỉ số: c3.i1.")
+    assert wired[-2]["message"].startswith(messages.MESSAGES["invalid_answer"] + " ")
+    assert wired[-2]["message"] == (  # the engine's own words: the indicator by its name
+        "Điểm hoặc kết quả chỉ số không hợp lệ. "
+        "Chỉ số “chỉ số 1 của tiêu chí 3”: 99 điểm vượt quá điểm tối đa 20."
+    )
 
 
 def test_a_recognised_subject_is_not_reviewed_again(stores):
@@ -681,3 +685,33 @@ def test_a_sheet_with_wrong_rows_records_nothing_and_reports_each(stores):
             NOW,
         )
     assert unreadable.value.key and unreadable.value.text
+
+
+def test_out_of_the_box_the_meetings_agreement_decides_under_qd448(stores):
+    """No province set: the shipped QĐ 448 family set (pass mark not public) lets the list's
+    vote decide; the self-assessment alone stays undecidable."""
+    shipped = [s for s in load_shipped() if s.title == "FAMILY"]
+    criteria = next(s for s in shipped if s.in_force(2024))
+    answers_ = {
+        i.id: (i.max_points if i.max_points is not None else 5) if i.kind == "points" else True
+        for i in criteria.indicators()
+        if i.kind != "computed"
+    }
+    ids = [stores.enrol(s, self_answers=None) for s in ("hh-1", "hh-2")]
+    for enrolment_id in ids:
+        own = service.score(
+            stores.assessments, shipped, enrolment_id, "self_assessment", answers_, {}, now=NOW
+        )
+        assert own.self_assessment["verdict"]["status"] == "undecidable"
+    recorded = stores.record(
+        document(ReviewRow(ids[0]), ReviewRow(ids[1], agree=False, note="Chưa đạt")),
+        sets=shipped,
+    )
+    assert [(r["status"], r["provisional"]) for r in recorded.rows] == [
+        ("recognised", True),
+        ("not_recognised", True),
+    ]
+    review = stores.assessments.get(ids[0]).review
+    assert review["agree"] is True and review["set_id"] == criteria.id
+    assert "decided_by_meeting" in [r["key"] for r in review["verdict"]["reasons"]]
+    assert (stores.figures()["reviewed"], stores.figures()["eligible"]) == (2, 1)

@@ -111,14 +111,15 @@ class ListReviewRequest:
 @dataclass(frozen=True)
 class RowError:
     """Why one row cannot be recorded: its number (1-based, in the document's order), the
-    enrolment it names, the row's field at fault (snake_case), the message key, and the
-    indicator concerned when there is one."""
+    enrolment it names, the row's field at fault (snake_case), the message key, the id of the
+    indicator concerned when there is one, and the engine's own words (Vietnamese) if any."""
 
     row: int
     enrolment_id: str
     field: str
     key: str
     indicator: str | None = None
+    detail: str | None = None
 
 
 class RowsRefused(Exception):
