@@ -38,6 +38,10 @@ LIST = """query($code: String!) { listReviews(unitCode: $code, year: 2024) {
   id documentId meetingDate rows recognised notRecognised undecidable } }"""
 FIGURES = """query($code: String!) { orgUnit(code: $code) { stats(year: 2024) {
   title(title: FAMILY) { registered assessed reviewed eligible } } } }"""
+PROPOSE = """mutation($input: ProposeInput!) { proposeRecognition(input: $input) {
+  id enrolmentIds } }"""
+DECIDE = """mutation($input: DecideInput!) { decideRecognition(input: $input) {
+  recognised skipped } }"""
 PDF = b"%PDF-1.4 Bien ban hop binh xet khoi Na Pan"
 
 
@@ -349,3 +353,74 @@ def test_the_review_sheet_round_trip(platform, holders, households):
     other = refused(platform, IMPORT, {"input": good}, holders["hanoi"])
     assert [(f["field"], f["key"]) for f in other["fields"]] == [("unitCode", "unit_not_found")]
     assert download(platform, rejected["errorReport"], holders["hanoi"])[0] == 404
+
+
+def test_out_of_the_box_a_list_review_decides_and_the_household_is_recognised(platform):
+    """Tenant 01 has no province files: the shipped QĐ 448 set leaves the pass mark open, the
+    list's vote decides; the household is then proposed and recognised."""
+    from tests.e2e.test_out_of_the_box import (  # noqa: PLC0415 - its helpers, not its tests
+        COMMUNE,
+        TENANT,
+        full_marks,
+        shipped,
+    )
+
+    config = load_config(env=platform.settings())
+    officer, authority = (
+        create_token(config, TENANT, COMMUNE, role, f"hn-{role.value}", hours=1)
+        for role in (Role.COMMUNE_OFFICER, Role.AUTHORITY)
+    )
+    family = shipped(platform, "FAMILY")
+    ids = []
+    for n in range(2):
+        household = {
+            "communeCode": COMMUNE,
+            "headName": f"Trần Văn Hải {uuid.uuid4().hex[:6]}",
+            "address": f"Phố Quán Thánh {n}",
+            "year": 2024,
+        }
+        ids.append(
+            ask(platform, REGISTER, {"input": household}, officer)["registerHousehold"][
+                "enrolmentId"
+            ]
+        )
+    for enrolment_id in ids:
+        wait_until(
+            lambda e=enrolment_id: ask(platform, ASSESSMENT, {"id": e}, officer)["assessment"]
+        )
+        given = {"enrolmentId": enrolment_id, "answers": full_marks(family)}
+        own = ask(platform, SELF, {"input": given}, officer)["submitSelfAssessment"]
+        assert own["selfAssessment"]["verdict"]["status"] == "undecidable"  # awaits the meeting
+    given = {
+        "unitCode": COMMUNE,
+        "title": "FAMILY",
+        "year": 2024,
+        "documentId": f"BB-{uuid.uuid4().hex[:8]}",
+        "meetingDate": date.today().isoformat(),
+        "minutes": "Hội nghị bình xét Gia đình học tập phường.",
+        "rows": [
+            {"enrolmentId": ids[0]},
+            {"enrolmentId": ids[1], "agree": False, "note": "Chưa tham gia học tập đủ."},
+        ],
+    }
+    recorded = ask(platform, LIST_REVIEW, {"input": given}, officer)["recordListReview"]
+    assert [(r["status"], r["provisional"], r["setId"]) for r in recorded["rows"]] == [
+        ("recognised", True, family["id"]),
+        ("not_recognised", True, family["id"]),
+    ]
+    proposal = ask(
+        platform,
+        PROPOSE,
+        {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024}},
+        officer,
+    )["proposeRecognition"]
+    assert ids[0] in proposal["enrolmentIds"] and ids[1] not in proposal["enrolmentIds"]
+    decision = {
+        "proposalId": proposal["id"],
+        "decisionNumber": f"{uuid.uuid4().hex[:4]}/QĐ-UBND",
+        "decisionDate": date.today().isoformat(),
+        "signer": "Chủ tịch UBND phường",
+        "enrolmentIds": [ids[0]],
+    }
+    decided = ask(platform, DECIDE, {"input": decision}, authority)["decideRecognition"]
+    assert decided["recognised"] == [ids[0]]
