@@ -68,6 +68,10 @@ class FakeAssessments:
             key=lambda a: a.id,
         )
 
+    def of_subjects(self, subject_ids: list[str]) -> list[AssessmentRecord]:
+        wanted = set(subject_ids)
+        return [r for r in self.records.values() if r.subject_id in wanted]
+
 
 class FakeProposals:
     def __init__(self, tenant: str = "20") -> None:

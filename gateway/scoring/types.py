@@ -104,6 +104,15 @@ class Recognition(graphene.ObjectType):
     valid_until = graphene.String()
     set_id = graphene.String(required=True)
     revoked = graphene.Field(Revocation)
+    imported = graphene.Boolean(
+        required=True,
+        description="Decided before the platform and imported (its signer may be empty)",
+        resolver=lambda root, info: bool(root.get("imported")),
+    )
+
+    @staticmethod
+    def resolve_signer(root: dict[str, Any], info: Any) -> str:
+        return root.get("signer") or ""  # an imported record may name no signer
 
 
 class EvidenceInfo(graphene.ObjectType):

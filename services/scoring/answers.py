@@ -10,8 +10,10 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from khuyenhoc.validation import wire_name
 from services.scoring.criteria_sets import CriteriaSet
 from services.scoring.domain import AssessmentRecord, Proposal
+from services.scoring.history import HistoryImport
 from services.scoring.messages import field_error
 from services.scoring.service import Decided
 
@@ -106,3 +108,21 @@ def decision(decided: Decided) -> dict[str, Any]:
 def evidence_file(found: dict[str, Any]) -> dict[str, Any]:
     """An evidence file's metadata, its unit, and its content in base64."""
     return {**found, "content": base64.b64encode(found["content"]).decode("ascii")}
+
+
+class HistoryImportAnswer(Schema):
+    """What a history import did; ``errors``: per row, the field (wire name), key and message."""
+
+    rows = fields.Integer()
+    imported = fields.Integer()
+    unchanged = fields.Integer()
+    errors = fields.Function(
+        lambda d: [
+            {"row": e.row, **asdict(field_error(wire_name(e.field), e.key))} for e in d.errors
+        ]
+    )
+
+
+def history_import(done: HistoryImport) -> dict[str, Any]:
+    answer: dict[str, Any] = HistoryImportAnswer().dump(done)
+    return answer

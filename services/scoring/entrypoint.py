@@ -20,11 +20,19 @@ from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.web import ObservableService
-from services.scoring import answers, service, store
+from services.scoring import answers, history, service, store
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import default_authorities
 from services.scoring.messages import MESSAGES, answered
-from services.scoring.schemas import DecideSchema, EvidenceSchema, RevokeSchema, ScoreSchema
+from services.scoring.schemas import (
+    DecideSchema,
+    EvidenceSchema,
+    ImportHistorySchema,
+    RevokeSchema,
+    ScoreSchema,
+    load_history_rows,
+    load_scope,
+)
 
 SWEEP_SECONDS = 30.0
 
@@ -193,6 +201,31 @@ class ScoringService(ObservableService):
     def assessment(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
         found = self._assessments(tenant).get(enrolment_id)
         return answers.assessment(found) if found else None
+
+    @rpc
+    def import_history(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Past years' recognitions (``{"history": {rows, imported, unchanged, errors}}``):
+        every row checked first; any row error and nothing is written."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(ImportHistorySchema(), payload)
+            tenant = data["tenant"]
+            scope = load_scope(tenant, data["scope"])
+            rows, unread = load_history_rows(data["rows"])
+            done = history.import_history(
+                self._assessments(tenant),
+                self._sets(tenant),
+                scope,
+                rows,
+                by=data["by"],
+                dry_run=data["dry_run"],
+                earlier_errors=unread,
+            )
+            if done.imported:
+                self.outbox.kick()
+            return {"history": answers.history_import(done)}
+
+        return answered(run)
 
     # -- the stores of one tenant, its settings and criteria sets ---------------------------
 

@@ -38,6 +38,26 @@ MESSAGES = MessageCatalogue(
         "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
         "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
         "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
+        # past years (history import)
+        "no_rows": "Danh sách không có dòng nào.",
+        "too_many_rows": "Mỗi lần nhập tối đa 5.000 dòng.",
+        "history_title": "Danh hiệu không hợp lệ.",
+        "subject_not_found": "Không tìm thấy đối tượng này trong tỉnh.",
+        "subject_out_of_reach": "Đối tượng này không thuộc đơn vị đang nhập dữ liệu.",
+        "title_kind_mismatch": "Danh hiệu không phù hợp với loại đối tượng.",
+        "history_year": "Năm công nhận phải từ năm 2000 đến trước năm hiện tại.",
+        "decision_in_future": "Ngày ký quyết định không được ở tương lai.",
+        "decision_date_year": "Ngày ký quyết định phải trong năm được công nhận hoặc năm liền sau.",
+        "level_required": "Bộ tiêu chí năm đó xếp mức độ: cần ghi mức độ được công nhận.",
+        "level_not_applicable": "Danh hiệu năm đó không xếp mức độ: để trống mức độ.",
+        "level_range": "Mức độ không có trong bộ tiêu chí năm đó.",
+        "duplicate_row": "Đối tượng, danh hiệu và năm này đã có ở một dòng trước.",
+        "live_assessment_exists": (
+            "Đối tượng đã có hồ sơ đánh giá trên nền tảng cho danh hiệu và năm này."
+        ),
+        "history_conflict": (
+            "Đã nhập công nhận này trước đó với số, ngày, mức độ hoặc người ký khác."
+        ),
     }
 )
 

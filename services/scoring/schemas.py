@@ -7,9 +7,19 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates
 
+from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import clean
-from khuyenhoc.validation import Base64Bytes, EdgeSchema, field_messages, tenant_field
+from khuyenhoc.validation import (
+    Base64Bytes,
+    EdgeSchema,
+    InvalidInput,
+    field_messages,
+    tenant_field,
+)
+from khuyenhoc.vocabulary import TITLES
 from services.scoring.domain import STAGES
+from services.scoring.domain.history import MAX_ROWS as MAX_HISTORY_ROWS
+from services.scoring.domain.history import HistoryRow, RowError
 from services.scoring.messages import MESSAGES
 
 _BASE: dict[str, Any] = field_messages(MESSAGES)
@@ -104,3 +114,85 @@ class EvidenceSchema(_Edge):
     file_name = _text(200, data_key="fileName")
     content_type = _text(200, data_key="contentType")
     content = Base64Bytes(required=True, error_messages=_BASE)
+
+
+class HistoryRowSchema(EdgeSchema):
+    """One recognition of a past year (``importTitleHistory``): the subject as the gateway
+    resolved it from registration (``subject`` null: no such subject in the tenant)."""
+
+    row = fields.Integer(required=True, error_messages=_BASE)
+    subject_id = _text(200, data_key="subjectId")
+    subject_kind = fields.String(
+        data_key="subjectKind", load_default=None, allow_none=True, error_messages=_BASE
+    )
+    unit_path = fields.String(
+        data_key="unitPath", load_default=None, allow_none=True, error_messages=_BASE
+    )
+    title = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.OneOf(TITLES, error=MESSAGES["history_title"]),
+    )
+    year = fields.Integer(required=True, error_messages=_BASE)
+    decision_number = _text(100, data_key="decisionNumber")
+    decision_date = fields.Date(
+        data_key="decisionDate",
+        required=True,
+        error_messages={**_BASE, "invalid": MESSAGES["date_format"]},
+    )
+    level = fields.Integer(load_default=None, allow_none=True, error_messages=_BASE)
+    signer = fields.String(
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(max=200, error=MESSAGES["too_long"]),
+    )
+
+    def load(self, data: Any, **kwargs: Any) -> Any:
+        loaded = super().load(data, **kwargs)
+        for name in ("subject_id", "decision_number", "signer"):
+            if loaded.get(name):
+                loaded[name] = clean(loaded[name])
+        loaded["signer"] = loaded.get("signer") or None
+        return loaded
+
+
+class ImportHistorySchema(_Edge):
+    """``import_history``: the importing unit's path (every subject must lie under it), the
+    rows (each loaded on its own by :class:`HistoryRowSchema`, so errors name their row)."""
+
+    scope = fields.String(required=True, error_messages=_BASE)
+    rows = fields.List(
+        fields.Dict(),
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(max=MAX_HISTORY_ROWS, error=MESSAGES["too_many_rows"]),
+    )
+    by = fields.String(load_default=None, allow_none=True, error_messages=_BASE)
+    dry_run = fields.Boolean(data_key="dryRun", load_default=False, error_messages=_BASE)
+
+
+def load_history_rows(raw_rows: list[Any]) -> tuple[list[HistoryRow], list[RowError]]:
+    """Each row loaded on its own: the rows read, and the errors of those that could not be
+    (numbered as given, else by position from 1)."""
+    rows: list[HistoryRow] = []
+    errors: list[RowError] = []
+    for position, raw in enumerate(raw_rows, start=1):
+        given = {"row": position, **raw} if isinstance(raw, dict) else raw
+        number = given.get("row", position) if isinstance(given, dict) else position
+        try:
+            rows.append(HistoryRow(**MESSAGES.load(HistoryRowSchema(), given)))
+        except InvalidInput as exc:
+            errors += [RowError(int(number), e.field, e.key) for e in exc.errors]
+    return rows, errors
+
+
+def load_scope(tenant: str, scope: str) -> UnitPath:
+    """The importing unit's path, inside the caller's tenant."""
+    try:
+        path = UnitPath.parse(scope)
+    except ValueError:
+        path = None
+    if path is None or path.tenant != tenant:
+        raise InvalidInput([MESSAGES.error("scope", "unit_not_found")])
+    return path

@@ -205,6 +205,7 @@ PURE_MODULES = [
     "services.scoring.computed",
     "services.scoring.ports",
     "services.scoring.messages",
+    "services.scoring.history",
     "services.fund.ledger",
     "services.notification.domain",
     "services.notification.sms",

@@ -67,7 +67,8 @@ def valid_until(decided_on: date, validity_years: int | None) -> date | None:
 
 def title_history(assessments: Iterable[AssessmentRecord]) -> dict[str, Any]:
     """A subject's titles over the years, and how many consecutive years up to the latest
-    recognition it has held one (what "n năm liền" commendations count)."""
+    recognition it has held one (what "n năm liền" commendations count). Recognitions imported
+    from the years before the platform count like live ones; ``imported_years`` names them."""
     years: list[dict[str, Any]] = []
     for a in assessments:
         recognition = a.recognition or {}
@@ -80,6 +81,7 @@ def title_history(assessments: Iterable[AssessmentRecord]) -> dict[str, Any]:
                 "recognised": held,
                 "level": recognition.get("level"),
                 "decision_number": recognition.get("decision_number"),
+                "imported": bool(recognition.get("imported")),
             }
         )
     held_years = sorted({y["year"] for y in years if y["recognised"]})
@@ -90,7 +92,8 @@ def title_history(assessments: Iterable[AssessmentRecord]) -> dict[str, Any]:
             if later - earlier != 1:
                 break
             streak += 1
-    return {"years": years, "consecutive_years": streak}
+    imported = sorted({y["year"] for y in years if y["recognised"] and y["imported"]})
+    return {"years": years, "consecutive_years": streak, "imported_years": imported}
 
 
 # When a unit's dossier (hồ sơ đề nghị) and the decision are due, in the year after the one
