@@ -14,6 +14,7 @@ from khuyenhoc.vocabulary import TITLES
 from services.scoring.domain import (
     MEMBERS_RECOGNISED,
     AssessmentRecord,
+    Change,
     Proposal,
     members_counter_id,
     proposal_id,
@@ -71,6 +72,13 @@ class FakeAssessments:
     def of_subjects(self, subject_ids: list[str]) -> list[AssessmentRecord]:
         wanted = set(subject_ids)
         return [r for r in self.records.values() if r.subject_id in wanted]
+
+    def open_many(self, changes: list[Change]) -> list[AssessmentRecord]:
+        opened = []
+        for change in changes:
+            if change.after.id not in self.records:
+                opened.append(self.commit(change.after.id, change.change_id, lambda _, c=change: c))
+        return [r for r in opened if r is not None]
 
 
 class FakeProposals:

@@ -3,7 +3,8 @@
 Every row is checked first (:func:`services.scoring.domain.history.check_row`, duplicates in
 the list, a live assessment of the same subject, title and year, an earlier import with other
 details); any error and nothing is written, the answer lists each row's errors. Accepted rows
-become imported assessments through the exactly-once machinery (``Assessments.commit``), so
+become imported assessments through the exactly-once machinery (``Assessments.open_many``:
+commit's protocol in bulk, per-assessment change ids the sweep can finish), so
 each counts once in its unit's figures for its year, and each is announced by ``recognised``
 with ``imported: true`` (partners see the history; notification sends no SMS or e-mail for
 it). Importing the same list again writes nothing.
@@ -12,7 +13,7 @@ it). Importing the same list again writes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,8 @@ from services.scoring.domain.history import (
     is_imported,
     same_history,
 )
+
+WRITE_BATCH = 250  # rows written per round of bulk writes
 
 if TYPE_CHECKING:
     from services.scoring.ports import Assessments
@@ -113,14 +116,14 @@ def import_history(
             accepted.append(row)
     if answer.errors or dry_run:
         return answer
-    for row in accepted:
-        document = imported_document(row, tenant, terms[(row.title, row.year)], by, now)
-        change_id = _change_id(document["_id"])
-        written = assessments.commit(document["_id"], change_id, _opens(document, change_id, now))
-        if written is None:
-            answer.unchanged += 1  # imported meanwhile by another request
-        else:
-            answer.imported += 1
+    for start in range(0, len(accepted), WRITE_BATCH):
+        batch = [
+            _opening(imported_document(row, tenant, terms[(row.title, row.year)], by, now), now)
+            for row in accepted[start : start + WRITE_BATCH]
+        ]
+        opened = len(assessments.open_many(batch))
+        answer.imported += opened
+        answer.unchanged += len(batch) - opened  # imported meanwhile by another request
     return answer
 
 
@@ -140,18 +143,14 @@ def _change_id(assessment_id: str) -> str:
     return "import-" + hashlib.sha256(assessment_id.encode()).hexdigest()[:32]
 
 
-def _opens(
-    document: dict[str, Any], change_id: str, now: datetime
-) -> Callable[[AssessmentRecord | None], Change | None]:
-    def decide(current: AssessmentRecord | None) -> Change | None:
-        if current is not None:
-            return None  # there already: a re-import (or a concurrent one) changes nothing
-        after = AssessmentRecord.from_document(document)
-        event = recognised_event(after, after.recognition or {}, now)
-        event["data"]["imported"] = True
-        return Change(change_id, after, {}, deltas(None, after), document=document, event=event)
-
-    return decide
+def _opening(document: dict[str, Any], now: datetime) -> Change:
+    """The change that opens an imported assessment, announced by ``recognised`` with
+    ``imported: true``."""
+    after = AssessmentRecord.from_document(document)
+    event = recognised_event(after, after.recognition or {}, now)
+    event["data"]["imported"] = True
+    change_id = _change_id(after.id)
+    return Change(change_id, after, {}, deltas(None, after), document=document, event=event)
 
 
 __all__ = ["HistoryImport", "history_id", "import_history", "set_terms"]
