@@ -188,3 +188,13 @@ def test_an_assessment_changed_since_it_was_opened_keeps_the_other_changes_pendi
     assert (found["pending"], found["pending_count"]) == ({"revoke-1": {"recognised": -1}}, 1)
     others = db.assessments.find({"_id": {"$in": [c.after.id for c in changes[1:]]}})
     assert [(d["pending"], d["pending_count"]) for d in others] == [({}, 0), ({}, 0)]
+
+
+def test_a_store_of_another_tenant_cannot_open_these_assessments(db):
+    from khuyenhoc.storage import CrossTenantWrite  # noqa: PLC0415 - test only
+
+    changes = [history._opening(history_document(r), NOW) for r in rows(2, year=2016, first=400)]
+    with pytest.raises(CrossTenantWrite):
+        store.Assessments(TenantDatabase(db, "01")).open_many(changes)
+    assert db.assessments.count_documents({"_id": {"$in": [c.after.id for c in changes]}}) == 0
+    assert db.counters.count_documents({"year": 2016}) == 0
