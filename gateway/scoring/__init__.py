@@ -1,10 +1,11 @@
-"""Scoring: criteria sets, self-assessments, reviews, evidence, proposals and decisions."""
+"""Scoring: criteria sets, self-assessments, reviews, evidence, proposals, decisions and
+certificates; past years' recognitions (history)."""
 
-from gateway.scoring import history
+from gateway.scoring import certificates, criteria_admin, history
 from gateway.scoring.mutations import MUTATIONS
 from gateway.scoring.queries import QUERIES
 
-MUTATIONS = {**MUTATIONS, **history.MUTATIONS}
-QUERIES = {**QUERIES, **history.QUERIES}
+QUERIES = {**QUERIES, **criteria_admin.QUERIES, **certificates.QUERIES, **history.QUERIES}
+MUTATIONS = {**MUTATIONS, **criteria_admin.MUTATIONS, **history.MUTATIONS}
 
 __all__ = ["MUTATIONS", "QUERIES"]

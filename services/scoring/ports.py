@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from khuyenhoc.tenancy import UnitPath
 from services.scoring.domain import AssessmentRecord, Change, Proposal
+from services.scoring.set_versions import ActiveSets, StoredSet
 
 Decide = Callable[[AssessmentRecord | None], Change | None]
 
@@ -45,3 +46,40 @@ class EvidenceFiles(Protocol):
     def put(self, evidence_id: str, content: bytes) -> int: ...
 
     def get(self, evidence_id: str, chunks: int) -> bytes | None: ...
+
+
+class Recognitions(Protocol):
+    """What certificates read of assessments (``Assessments`` provides it): one, or many by id
+    in one round trip."""
+
+    def get(self, assessment_id: str) -> AssessmentRecord | None: ...
+
+    def many(self, assessment_ids: list[str]) -> list[AssessmentRecord]: ...
+
+
+class CertificateLookups(Protocol):
+    """Lookup documents ``<tenant>:cert:<code>`` → enrolment, read by ``_id`` only."""
+
+    def ensure(self, lookups: list[dict[str, Any]]) -> int: ...
+
+    def get(self, lookup_id: str) -> dict[str, Any] | None: ...
+
+
+class CriteriaSetStore(Protocol):
+    """A province's stored criteria-set versions and its activations (``set_registry``)."""
+
+    def versions(self, set_id: str, most: int) -> list[int]: ...
+
+    def add(self, record: StoredSet) -> bool: ...
+
+    def get(self, set_id: str, version: int) -> StoredSet | None: ...
+
+    def get_many(self, keys: list[tuple[str, int]]) -> list[StoredSet]: ...
+
+    def all(self) -> list[StoredSet]: ...
+
+    def active(self) -> ActiveSets: ...
+
+    def swap_active(self, expected_stamp: str, active: ActiveSets) -> bool: ...
+
+    def mark_activated(self, record: StoredSet) -> None: ...

@@ -205,6 +205,8 @@ PURE_MODULES = [
     "services.scoring.computed",
     "services.scoring.ports",
     "services.scoring.messages",
+    "services.scoring.set_registry",
+    "services.scoring.set_versions",
     "services.scoring.history",
     "services.fund.ledger",
     "services.notification.domain",
@@ -229,6 +231,9 @@ PURE_MODULES = [
     "khuyenhoc.tenancy",
     "khuyenhoc.text",
     "khuyenhoc.validation",
+    "khuyenhoc.sheets",
+    "khuyenhoc.sheets.reading",
+    "khuyenhoc.sheets.writing",
 ]
 FORBIDDEN = ("eventlet", "nameko", "kombu", "pymongo")
 
