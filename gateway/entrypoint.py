@@ -39,6 +39,15 @@ class GatewayService(ObservableService):
     def import_template(self, request: Any, kind: str) -> Any:
         return self._serve(lambda: files.import_template(self._rpc(), kind))
 
+    @http("GET", "/files/templates/history/<string:code>.xlsx")
+    def history_template(self, request: Any, code: str) -> Any:
+        """Past years' recognitions to fill in, pre-filled with the unit's subjects."""
+        return self._serve(
+            lambda: files.history_template(
+                self._rpc(), self._caller(request), code, request.args.get("year")
+            )
+        )
+
     @http("GET", "/files/imports/<string:job_id>/errors.xlsx")
     def import_errors(self, request: Any, job_id: str) -> Any:
         return self._serve(lambda: files.import_errors(self._rpc(), self._caller(request), job_id))

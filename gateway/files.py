@@ -17,8 +17,9 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from gateway import certificates
-from gateway.access import CERTIFICATE_PRINTERS, FORBIDDEN_MESSAGE
+from gateway.access import CERTIFICATE_PRINTERS, FORBIDDEN_MESSAGE, REGISTRARS
 from gateway.messages import message
+from gateway.scoring import history_sheet
 from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
 from khuyenhoc.auth import Caller
 from khuyenhoc.tenancy import UnitPath
@@ -171,3 +172,19 @@ def certificates_pdf(
     suffix = f"-phan-{part}" if found["parts"] > 1 else ""
     name = "giay-cong-nhan-" + "-".join(proposal_id.split(":")[1:]) + suffix + ".pdf"
     return attachment(content, PDF, name)
+
+
+def history_template(rpc: Any, caller: Caller, code: str, year: str | None) -> Response:
+    """The list of past years' recognitions to fill in, pre-filled with the unit's subjects
+    enrolled in ``?year=`` (default this year): registrars whose subtree holds the unit."""
+    wanted = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+    unit = _private(
+        caller,
+        lambda tenant: rpc.registration.get_unit(code, tenant),
+        "path",
+        UNIT_NOT_FOUND_MESSAGE,
+    )
+    if caller.role not in REGISTRARS:
+        raise Refusal(403, FORBIDDEN_MESSAGE)
+    content = history_sheet.template(rpc, caller.tenant, unit["path"], wanted or date.today().year)
+    return attachment(content, XLSX, f"mau-cong-nhan-cac-nam-truoc-{code}.xlsx")

@@ -57,12 +57,17 @@ class TitleHistoryImport(graphene.ObjectType):
 
 
 def import_history(write: Write) -> Any:
+    return send(write, write.input["rows"], bool(write.input.get("dry_run")))
+
+
+def send(write: Write, given: list[dict[str, Any]], dry_run: bool) -> Any:
+    """``scoring.import_history`` for rows as the input names them (snake_case), each
+    subject resolved by registration in the caller's tenant."""
     assert write.found is not None
-    given = write.input["rows"]
     ids = sorted({r["subject_id"] for r in given})
-    named = (
-        write.rpc.registration.subject_names(write.tenant, ids) if len(given) <= MAX_ROWS else {}
-    )
+    named = {}
+    if len(given) <= MAX_ROWS:  # more: scoring refuses the list, so none are resolved
+        named = write.rpc.registration.subject_names(write.tenant, ids)
     rows = []
     for position, r in enumerate(given, start=1):
         subject = named.get(r["subject_id"]) or {}
@@ -86,7 +91,7 @@ def import_history(write: Write) -> Any:
             "scope": write.found["path"],
             "rows": rows,
             "by": write.caller.subject,
-            "dryRun": bool(write.input.get("dry_run")),
+            "dryRun": dry_run,
         }
     )
 

@@ -312,3 +312,73 @@ def test_the_imported_recognised_event_meets_its_contract(assessments):
     assert {e["data"]["setId"] for e in events} == {"test-20-family-2021"}
     unknown = run(FakeAssessments("20"), [row(1, year=2019)], sets=[])
     assert unknown.imported == 1  # no set of 2019 on the platform: recorded as such
+
+
+# -- the spreadsheet (gateway/scoring/history_sheet.py) ------------------------------------
+
+
+class FakeRegistration:
+    def __init__(self, items):
+        self.items = items
+
+    def subjects(self, tenant, unit_path, year, title, status, search, after, first):
+        start = int(after or 0)
+        page = self.items[start : start + first]
+        more = start + first < len(self.items)
+        return {"items": page, "nextCursor": str(start + first) if more else None}
+
+
+def filled_template(rows_by_subject):
+    """The template for two households, filled in as an officer would (openpyxl)."""
+    import io  # noqa: PLC0415 - test only
+    from types import SimpleNamespace  # noqa: PLC0415 - test only
+
+    from openpyxl import load_workbook  # noqa: PLC0415 - test only
+
+    from gateway.scoring import history_sheet  # noqa: PLC0415 - test only
+
+    items = [
+        {"subject_id": s, "name": n, "subject_kind": "household", "title": "FAMILY"}
+        for s, n in (("hh-1", "Nguyễn Văn An"), ("hh-2", "Lò Thị Bình"))
+    ]
+    rpc = SimpleNamespace(registration=FakeRegistration(items))
+    book = load_workbook(io.BytesIO(history_sheet.template(rpc, "20", str(COMMUNE), 2024)))
+    sheet = book.worksheets[0]
+    found = next(r for r in sheet.iter_rows() if "Mã đối tượng" in [c.value for c in r])
+    header_row, headers = found[0].row, [c.value for c in found]
+    for line in sheet.iter_rows(min_row=header_row + 1):
+        subject = line[headers.index("Mã đối tượng")].value
+        for header, value in rows_by_subject.get(subject, {}).items():
+            line[headers.index(header)].value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_template_lists_the_units_subjects_and_reads_back_as_rows():
+    from gateway.scoring import history_sheet  # noqa: PLC0415 - test only
+
+    content = filled_template(
+        {
+            "hh-1": {
+                "Năm công nhận": 2022,
+                "Số quyết định": "45/QĐ-UBND",
+                "Ngày ký": "20/12/2022",
+                "Người ký": "Chủ tịch UBND",
+            },
+            "hh-2": {
+                "Năm công nhận": 2022,
+                "Số quyết định": "45/QĐ-UBND",
+                "Ngày ký": "ngày 32 tháng 12",
+            },
+        }
+    )
+    rows, unread = history_sheet.read_rows(content, "lich-su.xlsx")
+    assert [(r["subject_id"], r["title"], r["year"], r["decision_date"]) for r in rows] == [
+        ("hh-1", "FAMILY", 2022, "2022-12-20")
+    ]
+    (error,) = unread
+    assert (error["field"], error["key"]) == ("decisionDate", "not_a_date")
+    assert error["message"] and error["row"] > rows[0]["row"]
+    report = history_sheet.report(unread)
+    assert report[:2] == b"PK"  # an .xlsx the officer opens
