@@ -4,6 +4,7 @@ years, and a live 2024 recognition makes the streak four. Nobody gets an SMS for
 years; the live one sends exactly one. Another province, a sibling commune and a wrong role are
 refused; a subject of another commune is refused for its row."""
 
+import base64
 import json
 import random
 from datetime import date
@@ -188,3 +189,70 @@ def test_a_communes_past_years_count_and_send_no_sms(platform, tokens, sms_gatew
     entries = wait_until(logged, 30, what="the delivery log")
     assert [(e["event"], e["channel"]) for e in entries] == [("recognised", "SMS")]
     assert len(to_household()) == 1  # the three imported years sent nothing
+
+
+FILE_IMPORT = """mutation($input: ImportTitleHistoryFileInput!) {
+  importTitleHistoryFile(input: $input) { rows imported unchanged errorReport
+    errors { row field key message } } }"""
+
+
+def download(platform, path, token):
+    import urllib.error  # noqa: PLC0415 - this test only
+    import urllib.request  # noqa: PLC0415 - this test only
+
+    request = urllib.request.Request(
+        platform.url(platform.gateway, path), headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
+
+
+def fill(template, values_by_name):
+    import io  # noqa: PLC0415 - this test only
+
+    from openpyxl import load_workbook  # noqa: PLC0415 - this test only
+
+    book = load_workbook(io.BytesIO(template))
+    sheet = book.worksheets[0]
+    found = next(r for r in sheet.iter_rows() if "Mã đối tượng" in [c.value for c in r])
+    headers = [c.value for c in found]
+    for line in sheet.iter_rows(min_row=found[0].row + 1):
+        wanted = values_by_name.get(line[headers.index("Tên đối tượng")].value, {})
+        for header, value in wanted.items():
+            line[headers.index(header)].value = value
+    out = io.BytesIO()
+    book.save(out)
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def test_past_years_from_the_filled_in_template(platform, tokens):
+    admin = tokens["admin"]
+    config = load_config(env=platform.settings())
+    children = [c["code"] for c in ask(platform, CHILDREN, {}, admin)["orgUnit"]["children"]]
+    code, other = [c for c in children if c not in ("06184", "06187")][-4:-2]
+    officer = create_token(config, "20", code, Role.COMMUNE_OFFICER, "sheet-officer", hours=1)
+    sibling = create_token(config, "20", other, Role.COMMUNE_OFFICER, "sheet-sibling", hours=1)
+    for name in ("Hoàng Văn Sáu", "Nông Thị Bảy"):
+        household = {"communeCode": code, "headName": name, "address": "Bản Nà", "year": 2024}
+        ask(platform, REGISTER, {"input": household}, officer)
+    path = f"/files/templates/history/{code}.xlsx?year=2024"
+    assert download(platform, path, sibling)[0] == 403
+    status, template = download(platform, path, officer)
+    assert status == 200 and template[:2] == b"PK"
+    decided = {"Năm công nhận": 2022, "Số quyết định": "12/QĐ-UBND", "Ngày ký": "15/12/2022"}
+    bad = fill(template, {"Hoàng Văn Sáu": decided, "Nông Thị Bảy": {**decided, "Ngày ký": "x"}})
+    wanted = {"unitCode": code, "fileName": "cac-nam-truoc.xlsx", "content": bad}
+    done = ask(platform, FILE_IMPORT, {"input": wanted}, officer)["importTitleHistoryFile"]
+    assert (done["rows"], done["imported"]) == (2, 0)
+    assert [(e["field"], e["key"]) for e in done["errors"]] == [("decisionDate", "not_a_date")]
+    assert done["errorReport"] and base64.b64decode(done["errorReport"])[:2] == b"PK"
+    good = fill(template, {"Hoàng Văn Sáu": decided, "Nông Thị Bảy": decided})
+    done = ask(platform, FILE_IMPORT, {"input": {**wanted, "content": good}}, officer)[
+        "importTitleHistoryFile"
+    ]
+    assert (done["imported"], done["errors"], done["errorReport"]) == (2, [], None)
+    figures = ask(platform, FIGURES, {"code": code, "year": 2022}, admin)["orgUnit"]["stats"]
+    assert figures["title"]["recognised"] == 2
