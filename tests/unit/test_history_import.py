@@ -382,3 +382,117 @@ def test_the_template_lists_the_units_subjects_and_reads_back_as_rows():
     assert error["message"] and error["row"] > rows[0]["row"]
     report = history_sheet.report(unread)
     assert report[:2] == b"PK"  # an .xlsx the officer opens
+
+
+# -- the GraphQL face (gateway/scoring/history.py, history_sheet.py) -----------------------
+
+UNIT_06184 = {
+    "_id": "20:2024:06184",
+    "tenant": "20",
+    "code": "06184",
+    "name": "Thị trấn Đồng Đăng",
+    "level": "commune",
+    "path": "20/183/06184",
+    "depth": 2,
+    "scheme": "2024",
+}
+GQL_IMPORT = """mutation($input: ImportTitleHistoryInput!) { importTitleHistory(input: $input) {
+  rows imported errors { row field key } } }"""
+GQL_FILE = """mutation($input: ImportTitleHistoryFileInput!) {
+  importTitleHistoryFile(input: $input) { rows errorReport } }"""
+
+
+class GatewayRegistration:
+    def get_unit(self, code, tenant=None, at=None):
+        return UNIT_06184 if (code, tenant) == ("06184", "20") else None
+
+    def subject_names(self, tenant, ids):
+        known = {"hh-1": {"subjectKind": "household", "unitpath": "20/183/06184"}}
+        return {i: known[i] for i in ids if i in known and tenant == "20"}
+
+
+class GatewayScoring:
+    def __init__(self):
+        self.asked = []
+
+    def import_history(self, payload):
+        self.asked.append(payload)
+        return {
+            "history": {"rows": len(payload["rows"]), "imported": 1, "unchanged": 0, "errors": []}
+        }
+
+
+def gateway_run(query, variables, caller):
+    from types import SimpleNamespace  # noqa: PLC0415 - test only
+
+    from gateway.schema import schema  # noqa: PLC0415 - test only
+
+    scoring = GatewayScoring()
+    rpc = SimpleNamespace(registration=GatewayRegistration(), scoring=scoring)
+    context = SimpleNamespace(rpc=rpc, caller=caller)
+    return schema.execute(query, variable_values=variables, context_value=context), scoring
+
+
+def callers():
+    from khuyenhoc.auth import Caller, Role  # noqa: PLC0415 - test only
+
+    return {
+        "officer": Caller("o", "20", Role.COMMUNE_OFFICER, COMMUNE),
+        "sibling": Caller("s", "20", Role.COMMUNE_OFFICER, SIBLING),
+        "authority": Caller("a", "20", Role.AUTHORITY, COMMUNE),
+        "hanoi": Caller("h", "01", Role.PROVINCE_ADMIN, UnitPath.parse("01")),
+    }
+
+
+GQL_ROWS = [
+    {
+        "subjectId": "hh-1",
+        "title": "FAMILY",
+        "year": 2022,
+        "decisionNumber": "1/QĐ",
+        "decisionDate": "2022-12-01",
+    },
+    {
+        "subjectId": "hh-x",
+        "title": "FAMILY",
+        "year": 2022,
+        "decisionNumber": "1/QĐ",
+        "decisionDate": "2022-12-01",
+        "row": 7,
+    },
+]
+
+
+def test_import_title_history_resolves_subjects_in_the_callers_tenant_and_scope():
+    who = callers()
+    variables = {"input": {"unitCode": "06184", "rows": GQL_ROWS}}
+    result, scoring = gateway_run(GQL_IMPORT, variables, who["officer"])
+    assert result.errors is None and result.data["importTitleHistory"]["imported"] == 1
+    (payload,) = scoring.asked
+    assert (payload["tenant"], payload["scope"], payload["by"]) == ("20", "20/183/06184", "o")
+    assert [(r["row"], r["subjectKind"], r["unitPath"]) for r in payload["rows"]] == [
+        (1, "household", "20/183/06184"),
+        (7, None, None),  # unknown in the tenant: scoring refuses the row
+    ]
+
+
+@pytest.mark.parametrize("query", [GQL_IMPORT, GQL_FILE])
+def test_another_province_a_sibling_commune_and_a_wrong_role_are_refused(query):
+    who = callers()
+    given = {"unitCode": "06184"}
+    given.update(
+        {"rows": GQL_ROWS} if query is GQL_IMPORT else {"fileName": "a.xlsx", "content": "UEs="}
+    )
+    for name, expected in (("sibling", "FORBIDDEN"), ("authority", "FORBIDDEN")):
+        result, scoring = gateway_run(query, {"input": given}, who[name])
+        assert result.errors[0].extensions["code"] == expected and scoring.asked == []
+    result, scoring = gateway_run(query, {"input": given}, who["hanoi"])
+    assert result.errors[0].extensions["fields"][0]["key"] == "unit_not_found"
+    assert scoring.asked == []
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_on_its_content():
+    given = {"unitCode": "06184", "fileName": "a.xlsx", "content": "bm90IGEgc2hlZXQ="}
+    result, scoring = gateway_run(GQL_FILE, {"input": given}, callers()["officer"])
+    (field,) = result.errors[0].extensions["fields"]
+    assert field["field"] == "content" and field["message"] and scoring.asked == []
