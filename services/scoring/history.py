@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.tenancy import UnitPath
 from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
-    TITLE_LEVEL,
     AssessmentRecord,
     AssessmentStatus,
     Change,
@@ -29,6 +28,7 @@ from services.scoring.domain import (
     deltas,
     recognised_event,
 )
+from services.scoring.domain.assessment import subject_level
 from services.scoring.domain.history import (
     MAX_ROWS,
     HistoryRow,
@@ -58,10 +58,13 @@ class HistoryImport:
     errors: list[RowError] = field(default_factory=list)
 
 
-def set_terms(sets: Sequence[CriteriaSet], title: str, year: int) -> SetTerms | None:
-    """The terms of the set in force for a title and year (the province's own first); None
-    when the platform holds no set for them."""
-    found = select(sets, title, year, level=TITLE_LEVEL.get(title)) or next(
+def set_terms(
+    sets: Sequence[CriteriaSet], title: str, year: int, unit_level: str | None = None
+) -> SetTerms | None:
+    """The terms of the set in force for a title and year (the province's own first; for a
+    learning unit, the set of its level); None when the platform holds no set for them."""
+    level = subject_level(title, unit_level)
+    found = select(sets, title, year, level=level) or next(
         (s for s in sets if s.title == title and s.in_force(year)), None
     )
     if found is None:
@@ -90,14 +93,16 @@ def import_history(
     if len(rows) + len(earlier_errors) > MAX_ROWS:
         raise Refused("rows", "too_many_rows")
     tenant = scope.tenant
-    terms = {(r.title, r.year): set_terms(sets, r.title, r.year) for r in rows}
     held = _held(assessments, {r.subject_id for r in rows})
+    levels = {a.subject_id: a.unit_level for found in held.values() for a in found if a.unit_level}
+    rows = [replace(r, unit_level=levels.get(r.subject_id)) for r in rows]
+    terms = {r.key: set_terms(sets, r.title, r.year, r.unit_level) for r in rows}
     answer = HistoryImport(rows=len(rows) + len({e.row for e in earlier_errors}))
     answer.errors.extend(earlier_errors)
     accepted: list[HistoryRow] = []
     seen: set[tuple[str, str, int]] = set()
     for row in rows:
-        errors = check_row(row, terms[(row.title, row.year)], scope, today)
+        errors = check_row(row, terms[row.key], scope, today)
         if row.key in seen:
             errors.append(RowError(row.row, "subject_id", "duplicate_row"))
         seen.add(row.key)
@@ -118,7 +123,7 @@ def import_history(
         return answer
     for start in range(0, len(accepted), WRITE_BATCH):
         batch = [
-            _opening(imported_document(row, tenant, terms[(row.title, row.year)], by, now), now)
+            _opening(imported_document(row, tenant, terms[row.key], by, now), now)
             for row in accepted[start : start + WRITE_BATCH]
         ]
         opened = len(assessments.open_many(batch))

@@ -67,7 +67,7 @@ CRITERIA_SETS = "criteria_sets"
 SUBJECT_FIELDS = dict.fromkeys(
     ("tenant", "subject_id", "subject_kind", "title", "year", "unit_code", "unitpath", "status"),
     1,
-) | {"recognition": 1, "version": 1}
+) | {"recognition": 1, "version": 1, "unit_level": 1}
 
 
 def prepare(db: Database) -> None:

@@ -496,3 +496,26 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_on_its_content():
     result, scoring = gateway_run(GQL_FILE, {"input": given}, callers()["officer"])
     (field,) = result.errors[0].extensions["fields"]
     assert field["field"] == "content" and field["message"] and scoring.asked == []
+
+
+def test_a_learning_units_past_year_is_judged_by_the_set_of_its_level(assessments):
+    from services.scoring.criteria_sets import load_shipped  # noqa: PLC0415 - test only
+
+    sets = list(load_shipped())
+    district = Enrolment("lu-1", SubjectKind.LEARNING_UNIT, Title.UNIT, 2025, COMMUNE)
+    data = district.registered_event(datetime(2025, 1, 2, tzinfo=UTC))
+    data["data"]["unitLevel"] = "district"
+    service.apply_enrolment_event(assessments, Envelope.from_dict(data), "registered")
+    unit_row = row(
+        1,
+        "lu-1",
+        2024,
+        subject_kind="learning_unit",
+        title="UNIT",
+        level=1,
+        decision_date=date(2025, 2, 10),
+    )
+    assert run(assessments, [unit_row], sets).errors == []
+    held = assessments.get(history_id("20", "UNIT", 2024, "lu-1"))
+    assert held.recognition["set_id"].startswith("tt24") and held.unit_level == "district"
+    assert held.recognition["valid_until"] == "2028-02-09"  # TT 24/2023: 3 years

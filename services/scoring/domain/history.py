@@ -73,6 +73,7 @@ class HistoryRow:
     decision_date: date
     level: int | None = None
     signer: str | None = None
+    unit_level: str | None = None  # a learning unit's level, as its live assessments say
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -174,6 +175,7 @@ def imported_document(
         title=row.title,
         year=row.year,
         unit_path=UnitPath.parse(row.unit_path),
+        unit_level=row.unit_level,
     )
     recognition = recognition_record(row, terms, by, now)
     return {
