@@ -70,6 +70,8 @@ class ScoringService(ObservableService):
     @consumes(RECOGNISED)
     def on_recognised(self, event: Envelope) -> str:
         """Scoring's own decision: it may lift a learning unit's or a commune's shares."""
+        if event.data.get("imported"):
+            return DUPLICATE  # past years: the import judged its dependents once per unit
         return self._refresh_dependents(event)
 
     @consumes(REVOKED)

@@ -7,7 +7,10 @@ become imported assessments through the exactly-once machinery (``Assessments.op
 commit's protocol in bulk, per-assessment change ids the sweep can finish), so
 each counts once in its unit's figures for its year, and each is announced by ``recognised``
 with ``imported: true`` (partners see the history; notification sends no SMS or e-mail for
-it). Importing the same list again writes nothing.
+it). What depends on the figures moved (a commune's learning community of that year, judged on
+its shares of recognised families...) is judged again once per unit, year and title here,
+not once per imported recognition (scoring's own consumer skips imported events). Importing
+the same list again writes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.tenancy import UnitPath
+from services.scoring import service
 from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
     AssessmentRecord,
@@ -56,6 +60,9 @@ class HistoryImport:
     imported: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # one imported assessment per unit, year and title written: the figures it moved are
+    # what dependents (a commune's learning community of that year) are judged again on
+    moved: dict[tuple[str, int, str], str] = field(default_factory=dict)
 
 
 def set_terms(
@@ -126,9 +133,13 @@ def import_history(
             _opening(imported_document(row, tenant, terms[row.key], by, now), now)
             for row in accepted[start : start + WRITE_BATCH]
         ]
-        opened = len(assessments.open_many(batch))
-        answer.imported += opened
-        answer.unchanged += len(batch) - opened  # imported meanwhile by another request
+        opened = assessments.open_many(batch)
+        answer.imported += len(opened)
+        answer.unchanged += len(batch) - len(opened)  # imported meanwhile by another request
+        for record in opened:
+            answer.moved.setdefault((record.unitpath, record.year, record.title), record.id)
+    for assessment_id in answer.moved.values():
+        service.refresh_dependents(assessments, sets, assessment_id, now)
     return answer
 
 

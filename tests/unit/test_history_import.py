@@ -519,3 +519,25 @@ def test_a_learning_units_past_year_is_judged_by_the_set_of_its_level(assessment
     held = assessments.get(history_id("20", "UNIT", 2024, "lu-1"))
     assert held.recognition["set_id"].startswith("tt24") and held.unit_level == "district"
     assert held.recognition["valid_until"] == "2028-02-09"  # TT 24/2023: 3 years
+
+
+def test_the_communes_learning_community_is_judged_again_once_on_the_imported_figures(
+    assessments,
+):
+    sets = load_file(DATA / "commune-community-adapted.yaml") + FAMILY_SETS
+    commune = commune_subject_id("20", "06184")
+    live = Enrolment(commune, SubjectKind.COMMUNE, Title.COMMUNE_COMMUNITY, 2024, COMMUNE)
+    event = Envelope.from_dict(live.registered_event(datetime(2024, 1, 2, tzinfo=UTC)))
+    service.apply_enrolment_event(assessments, event, "registered")
+    enrolment_id = event.data["enrolmentId"]
+    met = {"c1.i1": True, "c1.i2": True}
+    service.score(assessments, sets, enrolment_id, "review", met, {}, minutes="BB")
+    before = assessments.get(enrolment_id).review
+    assert before["verdict"]["status"] != "recognised"  # no family figures yet
+    rows = [row(n, f"hh-{n}", 2024, decision_date=date(2025, 1, 5)) for n in range(1, 4)]
+    assert run(assessments, rows, sets).imported == 3
+    after = assessments.get(enrolment_id).review
+    assert after["computed_figures"] == {"families_recognised_share": 1.0}
+    assert (after["verdict"]["status"], after["verdict"]["level"]) == ("recognised", 2)
+    scored = [e for e in assessments.events if e["type"].endswith(".scored.v1")]
+    assert len(scored) == 2  # the review, then once more on the imported figures
