@@ -60,8 +60,9 @@ class HistoryImport:
     imported: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
-    # one imported assessment per unit, year and title written: the figures it moved are
-    # what dependents (a commune's learning community of that year) are judged again on
+    # one imported assessment per unit, year and title of the list: what its dependents (a
+    # commune's learning community of that year) are judged again on; rows already imported
+    # count too, so importing the same list again finishes an import that died before it
     moved: dict[tuple[str, int, str], str] = field(default_factory=dict)
 
 
@@ -121,6 +122,8 @@ def import_history(
                 errors.append(RowError(row.row, "subject_id", "history_conflict"))
             elif any(is_imported(a) for a in found):
                 answer.unchanged += 1
+                there = next(a for a in found if is_imported(a))
+                answer.moved.setdefault((there.unitpath, there.year, there.title), there.id)
                 continue
         if errors:
             answer.errors.extend(errors)
