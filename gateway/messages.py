@@ -28,6 +28,9 @@ MESSAGES: dict[str, str] = {
     "receipt_not_found": "Không tìm thấy biên lai này.",
     "certificates_not_found": "Không tìm thấy danh sách đã có quyết định công nhận này.",
     "certificate_part": "Số thứ tự phần của tệp phải là số nguyên từ 1.",
+    # past years (history import)
+    "too_many_history_rows": "Mỗi lần nhập tối đa 5.000 dòng.",
+    "history_file_encoding": "Nội dung tệp phải được mã hóa base64.",
 }
 
 

@@ -15,11 +15,12 @@ from typing import Any
 import graphene
 
 from gateway.access import REGISTRARS
+from gateway.messages import message
 from gateway.mutations import Write, in_subtree, mutation, unit
 from gateway.vocabulary import Title
 from gateway.wire import enum_value, unit_not_found
 
-MAX_ROWS = 5_000  # scoring refuses more (its ``too_many_rows``); none are resolved then
+MAX_ROWS = 5_000  # as scoring's bound (its ``too_many_rows``)
 
 
 class HistoryRowInput(graphene.InputObjectType):
@@ -64,10 +65,11 @@ def send(write: Write, given: list[dict[str, Any]], dry_run: bool) -> Any:
     """``scoring.import_history`` for rows as the input names them (snake_case), each
     subject resolved by registration in the caller's tenant."""
     assert write.found is not None
+    if len(given) > MAX_ROWS:  # refused before anything is resolved or sent
+        text = message("too_many_history_rows")
+        return {"errors": [{"field": "rows", "key": "too_many_rows", "message": text}]}
     ids = sorted({r["subject_id"] for r in given})
-    named = {}
-    if len(given) <= MAX_ROWS:  # more: scoring refuses the list, so none are resolved
-        named = write.rpc.registration.subject_names(write.tenant, ids)
+    named = write.rpc.registration.subject_names(write.tenant, ids)
     rows = []
     for position, r in enumerate(given, start=1):
         subject = named.get(r["subject_id"]) or {}

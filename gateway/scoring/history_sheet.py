@@ -16,6 +16,7 @@ from typing import Any
 import graphene
 
 from gateway.access import REGISTRARS
+from gateway.messages import message
 from gateway.mutations import Write, in_subtree, mutation, unit
 from gateway.scoring import history
 from gateway.wire import unit_not_found
@@ -180,7 +181,7 @@ def import_file(write: Write) -> Any:
         rows, unread = read_rows(content, write.input["file_name"])
     except (ValueError, SpreadsheetError) as exc:
         key = getattr(exc, "key", "file_encoding")
-        text = str(exc) if isinstance(exc, SpreadsheetError) else "Tệp phải được mã hóa base64."
+        text = str(exc) if isinstance(exc, SpreadsheetError) else message("history_file_encoding")
         return {"errors": [{"field": "content", "key": key, "message": text}]}
     if not rows and not unread:
         return {"history": {**_empty(), "error_report": None}}

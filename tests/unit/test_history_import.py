@@ -541,3 +541,11 @@ def test_the_communes_learning_community_is_judged_again_once_on_the_imported_fi
     assert (after["verdict"]["status"], after["verdict"]["level"]) == ("recognised", 2)
     scored = [e for e in assessments.events if e["type"].endswith(".scored.v1")]
     assert len(scored) == 2  # the review, then once more on the imported figures
+
+
+def test_more_rows_than_the_bound_are_refused_before_any_rpc():
+    too_many = [{**GQL_ROWS[0], "subjectId": f"hh-{n}"} for n in range(MAX_ROWS + 1)]
+    variables = {"input": {"unitCode": "06184", "rows": too_many}}
+    result, scoring = gateway_run(GQL_IMPORT, variables, callers()["officer"])
+    (field,) = result.errors[0].extensions["fields"]
+    assert (field["field"], field["key"]) == ("rows", "too_many_rows") and scoring.asked == []
