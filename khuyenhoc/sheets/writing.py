@@ -154,14 +154,13 @@ def rule_of(column: Column) -> str:
     return RULES[column.parse] if isinstance(column.parse, str) else RULES["text"]
 
 
-def written(column: Column, value: object) -> object:
+def _shown(table: Layout, column: Column, value: object) -> object:
     """A stored value as a cell of this column shows it, so that it reads back the same: a
     choice's value as its offered label, a yes/no as Có/Không."""
     if value is None:
         return None
-    if column.parse == "choice":
-        offered = {v: label for label, v in reversed(list(column.choices.items()))}
-        return offered.get(value, value) if isinstance(value, str) else value
+    if column.parse == "choice" and isinstance(value, str):
+        return table.labels[column.field].get(value, value)
     if column.parse == "bool" and isinstance(value, bool):
         return YES if value else NO
     return value
@@ -185,48 +184,24 @@ def write_workbook(
     The first sheet has the title, the ``notes`` (one line each), the header row (required
     columns' names in red; an "STT" column first when ``numbered``), then, with ``example``,
     an example row (grey italic, from each column's ``example``), then ``rows`` (dicts by
-    field; values written as :func:`written` shows them). With ``guide`` (its title), a hidden
-    second sheet explains each column and holds the drop-down lists of choice columns. Every
-    value is neutralised against formulas; more than ``max_rows`` rows is a ValueError.
+    field: a choice's value is written as its offered label, a yes/no as Có/Không, a date as
+    dd/mm/yyyy). With ``guide`` (its title), a hidden second sheet explains each column and
+    holds the drop-down lists of choice columns. Every value is neutralised against formulas;
+    more than ``max_rows`` rows is a ValueError.
     """
     table = layout(columns)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
-    span = len(table.columns) + (1 if numbered else 0)
-    last = get_column_letter(span)
-    offset = 1 if numbered else 0
-
-    widths = [width([NUMBER_HEADER])] if numbered else []
-    for column in table.columns:
-        sample = "" if column.example is None else str(written(column, column.example))[:40]
-        widths.append(width([column.header, sample]))
-    for index, size in enumerate(widths, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = size
-    for index, column in enumerate(table.columns, start=1 + offset):
-        if column.as_text:  # what officers type later keeps its leading zeros too
-            ws.column_dimensions[get_column_letter(index)].number_format = "@"
-
     header_row = 2 + len(notes)
-    ws.freeze_panes = f"A{header_row + 1}"  # (a streamed sheet takes it before any row)
-    ws.row_dimensions[header_row].height = 32
+    _set_columns(ws, table, numbered, header_row)
     with _discarded_on_failure(wb):
-        ws.append([_cell(ws, title, TITLE)])
-        for line in notes:
-            ws.append([_cell(ws, line, NOTE)])
-        if span > 1:  # the title and notes span the list
-            for row in range(1, 2 + len(notes)):
-                ws.merged_cells.add(f"A{row}:{last}{row}")
-        headers = []
-        if numbered:
-            headers.append(_header(ws, NUMBER_HEADER, BOLD))
-        headers += [_header(ws, c.header, REQUIRED if c.required else BOLD) for c in table.columns]
-        ws.append(headers)
-
+        _write_top(ws, table, title, notes, numbered)
         count = 0
         if example:
             cells = [_cell(ws, 1, EXAMPLE)] if numbered else []
-            cells += [_cell(ws, written(c, c.example), EXAMPLE, c.as_text) for c in table.columns]
+            cells += [
+                _cell(ws, _shown(table, c, c.example), EXAMPLE, c.as_text) for c in table.columns
+            ]
             ws.append(cells)
         for values in rows:
             count += 1
@@ -234,14 +209,44 @@ def write_workbook(
                 raise ValueError(f"at most {max_rows} rows")
             cells = [_cell(ws, count)] if numbered else []
             cells += [
-                _cell(ws, written(c, values.get(c.field)), None, c.as_text) for c in table.columns
+                _cell(ws, _shown(table, c, values.get(c.field)), None, c.as_text)
+                for c in table.columns
             ]
             ws.append(cells)
-
         if guide is not None:
             bottom = max(VALIDATED_ROWS, header_row + count + (1 if example else 0))
-            _guide(wb, ws, table, guide, header_row, offset, bottom)
+            _guide(wb, ws, table, guide, header_row, 1 if numbered else 0, bottom)
     return save(wb)
+
+
+def _set_columns(ws: Any, table: Layout, numbered: bool, header_row: int) -> None:
+    """What a streamed sheet must know before its first row: widths, text columns, panes."""
+    widths = [width([NUMBER_HEADER])] if numbered else []
+    for column in table.columns:
+        shown = _shown(table, column, column.example)
+        widths.append(width([column.header, "" if shown is None else str(shown)[:40]]))
+    for index, size in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = size
+    for index, column in enumerate(table.columns, start=2 if numbered else 1):
+        if column.as_text:  # what officers type later keeps its leading zeros too
+            ws.column_dimensions[get_column_letter(index)].number_format = "@"
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.row_dimensions[header_row].height = 32
+
+
+def _write_top(ws: Any, table: Layout, title: str, notes: Sequence[str], numbered: bool) -> None:
+    """The title and notes (each spanning the list) and the header row."""
+    ws.append([_cell(ws, title, TITLE)])
+    for line in notes:
+        ws.append([_cell(ws, line, NOTE)])
+    span = len(table.columns) + (1 if numbered else 0)
+    if span > 1:
+        last = get_column_letter(span)
+        for row in range(1, 2 + len(notes)):
+            ws.merged_cells.add(f"A{row}:{last}{row}")
+    headers = [_header(ws, NUMBER_HEADER, BOLD)] if numbered else []
+    headers += [_header(ws, c.header, REQUIRED if c.required else BOLD) for c in table.columns]
+    ws.append(headers)
 
 
 def _header(ws: Any, text: str, font: Font) -> Cell:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import tracemalloc
 import unicodedata
 from datetime import date, datetime
 from itertools import islice
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -494,3 +497,32 @@ def test_twenty_thousand_rows_are_streamed():
     assert total == count
     # the rows as SheetRow objects would take far more: nothing is kept as it is read
     assert peak < 20 * 1024 * 1024
+
+
+def test_the_readme_example_runs():
+    readme = (Path(__file__).parents[2] / "khuyenhoc/sheets/README.md").read_text("utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", readme, re.S)
+
+    class Refused(Exception):
+        def __init__(self, field: str, key: str, text: str) -> None:
+            super().__init__(text)
+
+    indicator = SimpleNamespace(id="c1.i1", name="Tỷ lệ trẻ em đi học")
+    names = {
+        "indicators": [indicator],
+        "prefilled": [{"enrolment": "e-1", "name": "An"}, {"enrolment": "e-2", "name": "Bình"}],
+        "file_name": "binh_xet.xlsx",
+        "Refused": Refused,
+        "MY_REASONS": {},
+    }
+    names["upload"] = write_workbook(
+        "DANH SÁCH", [NAME, Column("agreed", ("Đồng ý",), parse="bool")], [{"name": "An"}]
+    )
+    with pytest.raises(Refused):  # an upload without the review's columns is refused
+        exec(code, names)  # noqa: S102 - the README's own example
+    names["upload"] = None
+    code = code.replace("read_all(upload,", "read_all(template,")
+    exec(code, names)  # noqa: S102 - the README's own example
+    assert [row.values["enrolment"] for row in names["rows"]] == ["e-1", "e-2"]
+    assert names["errors"] == []
+    assert load_workbook(io.BytesIO(names["report"])).worksheets[0]["A2"].value == "Dòng"
