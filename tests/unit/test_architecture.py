@@ -205,6 +205,8 @@ PURE_MODULES = [
     "services.scoring.computed",
     "services.scoring.ports",
     "services.scoring.messages",
+    "services.scoring.set_registry",
+    "services.scoring.set_versions",
     "services.fund.ledger",
     "services.notification.domain",
     "services.notification.sms",
