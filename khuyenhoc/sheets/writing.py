@@ -151,7 +151,7 @@ def rule_of(column: Column) -> str:
         return column.help
     if column.parse == "choice":
         return RULES["choice"].format(labels="; ".join(labels_of(column)))
-    return RULES[column.parse] if isinstance(column.parse, str) else RULES["text"]
+    return RULES[column.parse] if isinstance(column.parse, str) else ""  # give custom ones help
 
 
 def _shown(table: Layout, column: Column, value: object) -> object:
@@ -186,8 +186,8 @@ def write_workbook(
     an example row (grey italic, from each column's ``example``), then ``rows`` (dicts by
     field: a choice's value is written as its offered label, a yes/no as Có/Không, a date as
     dd/mm/yyyy). With ``guide`` (its title), a hidden second sheet explains each column and
-    holds the drop-down lists of choice columns. Every value is neutralised against formulas;
-    more than ``max_rows`` rows is a ValueError.
+    holds the drop-down lists of choice and yes/no columns. Every value is neutralised against
+    formulas; more than ``max_rows`` rows is a ValueError.
     """
     table = layout(columns)
     wb = Workbook(write_only=True)
@@ -272,11 +272,14 @@ def _guide(
     grid.append([])
     grid += [[line] for line in GUIDE_GENERAL]
 
-    list_col = 5  # drop-down values live to the right of the rules, one column per choice
+    list_col = 5  # drop-down values live to the right of the rules, one column per list
     for index, column in enumerate(table.columns, start=1 + offset):
-        if column.parse != "choice":
+        if column.parse == "choice":
+            labels, problem = labels_of(column), "bad_choice"
+        elif column.parse == "bool":
+            labels, problem = [YES, NO], "not_a_bool"
+        else:
             continue
-        labels = labels_of(column)
         for line, text in enumerate([column.header, *labels], start=1):
             while len(grid) <= line:
                 grid.append([])
@@ -285,7 +288,7 @@ def _guide(
             row[list_col - 1] = _cell(guide, text, BOLD) if line == 1 else text
         letter = get_column_letter(list_col)
         source = f"'{GUIDE_SHEET}'!${letter}$3:${letter}${2 + len(labels)}"
-        # a warning, not a stop: the other spellings in Column.choices are accepted on import
+        # a warning, not a stop: other spellings (Column.choices, "x") are accepted on import
         check = DataValidation(
             type="list",
             formula1=source,
@@ -293,7 +296,7 @@ def _guide(
             showErrorMessage=True,
             errorStyle="warning",
             errorTitle=column.header[:32],
-            error=CELL_PROBLEMS["bad_choice"],
+            error=CELL_PROBLEMS[problem],
         )
         target = get_column_letter(index)
         check.add(f"{target}{header_row + 1}:{target}{bottom}")

@@ -9,6 +9,7 @@ import io
 import re
 import tracemalloc
 import unicodedata
+import zipfile
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
@@ -376,9 +377,11 @@ def test_write_workbook_is_a_template_that_reads_back_the_same():
     assert rules["Mã đăng ký"] == ("Có", "Chữ.")
     assert rules["Ngày ký"] == ("Không", "Ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2024.")
     assert rules["Nhóm lao động"][1].startswith("Một trong: Nông dân và lao động nông thôn; ")
-    (check,) = sheet.data_validations.dataValidation
-    assert str(check.sqref) == "H4:H5000"
-    assert check.formula1 == "'Hướng dẫn'!$E$3:$E$5"
+    choice, yes_no = sheet.data_validations.dataValidation
+    assert (str(choice.sqref), str(yes_no.sqref)) == ("H4:H5000", "J4:J5000")
+    assert choice.formula1 == "'Hướng dẫn'!$E$3:$E$5"
+    assert yes_no.formula1 == "'Hướng dẫn'!$F$3:$F$4"
+    assert [row[5] for row in guide_rows[1:4]] == ["Đồng ý", "Có", "Không"]
 
     estimate, rows = read_table(data, "mau.xlsx", columns)
     example, first, second = rows
@@ -526,3 +529,27 @@ def test_the_readme_example_runs():
     assert [row.values["enrolment"] for row in names["rows"]] == ["e-1", "e-2"]
     assert names["errors"] == []
     assert load_workbook(io.BytesIO(names["report"])).worksheets[0]["A2"].value == "Dòng"
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_an_xml_entity_bomb_is_refused_not_expanded(part):
+    wb = Workbook()
+    wb.active.append(["Họ và tên"])
+    wb.active.append(["An"])
+    laughs = (
+        b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(
+            f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">'.encode() for n in range(8)
+        )
+        + b"]>"
+    )
+    data = save(wb)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = archive.read(part)
+    if body.startswith(b"<?xml"):
+        body = body.split(b"?>", 1)[1]
+    bomb = edit_part(data, part, body, laughs + body.replace(b">An<", b">&i;<"))
+    with pytest.raises(SpreadsheetError) as caught:
+        list(read_table(bomb, "bom.xlsx", COLUMNS)[1])
+    assert caught.value.key == "unreadable_file"
+    assert type(caught.value.__cause__).__name__ == "EntitiesForbidden"  # never expanded
