@@ -26,6 +26,8 @@ MESSAGES: dict[str, str] = {
     "evidence_not_found": "Không tìm thấy minh chứng này.",
     "statement_file_not_found": "Không có tệp công khai này.",
     "receipt_not_found": "Không tìm thấy biên lai này.",
+    "certificates_not_found": "Không tìm thấy danh sách đã có quyết định công nhận này.",
+    "certificate_part": "Số thứ tự phần của tệp phải là số nguyên từ 1.",
 }
 
 

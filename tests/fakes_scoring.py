@@ -69,6 +69,9 @@ class FakeAssessments:
             key=lambda a: a.id,
         )
 
+    def many(self, assessment_ids: list[str]) -> list[AssessmentRecord]:
+        return [self.records[i] for i in assessment_ids if i in self.records]
+
 
 class FakeProposals:
     def __init__(self, tenant: str = "20") -> None:
@@ -99,6 +102,21 @@ class FakeEvidenceFiles:
 
     def get(self, evidence_id: str, chunks: int) -> bytes | None:
         return self.files.get(evidence_id)
+
+
+class FakeCertificateLookups:
+    def __init__(self, tenant: str = "20") -> None:
+        self.tenant = tenant
+        self.lookups: dict[str, dict[str, Any]] = {}
+
+    def ensure(self, lookups: list[dict[str, Any]]) -> int:
+        new = [doc for doc in lookups if doc["_id"] not in self.lookups]
+        for doc in new:
+            self.lookups[doc["_id"]] = {**doc, "tenant": self.tenant}
+        return len(new)
+
+    def get(self, lookup_id: str) -> dict[str, Any] | None:
+        return self.lookups.get(lookup_id)
 
 
 class FakeCriteriaSets:

@@ -126,3 +126,21 @@ def test_evidence_chunks_from_before_tenancy_are_adopted_by_the_tenants_naming_t
     assert db.evidence_files.find_one({"_id": "ev-1:0"}) is None
     assert db.evidence_files.find_one({"_id": "ev-orphan:0"}) is not None  # nobody names it
     assert legacy.adopt() == 0
+
+
+def test_certificates_read_and_write_only_their_own_tenants_lookups(db, ha_noi, lang_son):
+    """Certificates read assessments many at a time and keep lookup documents by ``_id``: a
+    store of another tenant finds neither, and writing the same lookup twice writes it once."""
+    enrolment = ha_noi["enrolment"]
+    theirs = TenantDatabase(db, "01")
+    assert [a.id for a in store.Assessments(theirs).many([enrolment, "nobody"])] == [enrolment]
+    assert store.Assessments(lang_son).many([enrolment]) == []
+    lookup = {"_id": "01:cert:01-AAAAAAAAAAAAAAAA", "enrolment_id": enrolment, "number": "1/QĐ-001"}
+    lookups = store.CertificateLookups(theirs)
+    assert lookups.ensure([lookup]) == 1
+    assert lookups.ensure([lookup]) == 0
+    assert lookups.get(lookup["_id"])["enrolment_id"] == enrolment
+    assert store.CertificateLookups(lang_son).get(lookup["_id"]) is None
+    with pytest.raises(CrossTenantWrite):
+        store.CertificateLookups(lang_son).ensure([{**lookup, "tenant": "01"}])
+    assert db.certificate_lookups.count_documents({}) == 1
