@@ -92,6 +92,14 @@ def _cell(ws: Any, value: object, font: Font | None = None, text: bool = False) 
     return cell
 
 
+def _value(ws: Any, value: object, text: bool) -> object:
+    """A data cell: a styled cell only where a format is needed (a plain value is written
+    about twice as fast)."""
+    if text or isinstance(value, date | datetime):
+        return _cell(ws, value, None, text)
+    return neutralise(value)
+
+
 def _write_only(
     sheet: str, title: str, headers: Sequence[str], widths: Sequence[float]
 ) -> tuple[Any, Any]:
@@ -207,10 +215,9 @@ def write_workbook(
             count += 1
             if count > max_rows:
                 raise ValueError(f"at most {max_rows} rows")
-            cells = [_cell(ws, count)] if numbered else []
+            cells = [count] if numbered else []
             cells += [
-                _cell(ws, _shown(table, c, values.get(c.field)), None, c.as_text)
-                for c in table.columns
+                _value(ws, _shown(table, c, values.get(c.field)), c.as_text) for c in table.columns
             ]
             ws.append(cells)
         if guide is not None:
