@@ -30,6 +30,7 @@ from khuyenhoc.sheets.messages import (
     NUMBER_HEADER,
     RULES,
     YES,
+    YES_OR_NO,
 )
 from khuyenhoc.sheets.problems import reason_text
 
@@ -267,7 +268,8 @@ def _guide(
     wb: Workbook, ws: Any, table: Layout, title: str, header_row: int, offset: int, bottom: int
 ) -> None:
     """The hidden guide sheet: one line per column, general notes, and the drop-down lists of
-    choice columns (to the right of the rules), which the list's cells are validated against."""
+    choice and yes/no columns (to the right of the rules), which the list's cells are validated
+    against."""
     guide = wb.create_sheet(GUIDE_SHEET)
     guide.sheet_state = "hidden"  # hidden so it never gets in the way of the list
     for letter, size in (("A", 28), ("B", 10), ("C", 80)):
@@ -280,34 +282,40 @@ def _guide(
     grid += [[line] for line in GUIDE_GENERAL]
 
     list_col = 5  # drop-down values live to the right of the rules, one column per list
+    yes_no: DataValidation | None = None  # one Có/Không list serves every yes/no column
     for index, column in enumerate(table.columns, start=1 + offset):
+        target = get_column_letter(index)
+        cells = f"{target}{header_row + 1}:{target}{bottom}"
+        if column.parse == "bool" and yes_no is not None:
+            yes_no.add(cells)
+            continue
         if column.parse == "choice":
-            labels, problem = labels_of(column), "bad_choice"
+            name, labels, problem = column.header, labels_of(column), "bad_choice"
         elif column.parse == "bool":
-            labels, problem = [YES, NO], "not_a_bool"
+            name, labels, problem = YES_OR_NO, [YES, NO], "not_a_bool"
         else:
             continue
-        for line, text in enumerate([column.header, *labels], start=1):
+        for line, text in enumerate([name, *labels], start=1):
             while len(grid) <= line:
                 grid.append([])
             row = grid[line]
             row.extend([None] * (list_col - len(row)))
             row[list_col - 1] = _cell(guide, text, BOLD) if line == 1 else text
         letter = get_column_letter(list_col)
-        source = f"'{GUIDE_SHEET}'!${letter}$3:${letter}${2 + len(labels)}"
         # a warning, not a stop: other spellings (Column.choices, "x") are accepted on import
         check = DataValidation(
             type="list",
-            formula1=source,
+            formula1=f"'{GUIDE_SHEET}'!${letter}$3:${letter}${2 + len(labels)}",
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="warning",
-            errorTitle=column.header[:32],
+            errorTitle=name[:32],
             error=CELL_PROBLEMS[problem],
         )
-        target = get_column_letter(index)
-        check.add(f"{target}{header_row + 1}:{target}{bottom}")
+        check.add(cells)
         ws.data_validations.append(check)
+        if column.parse == "bool":
+            yes_no = check
         list_col += 1
     for row in grid:
         guide.append([v if isinstance(v, Cell) else neutralise(v) for v in row])

@@ -381,7 +381,7 @@ def test_write_workbook_is_a_template_that_reads_back_the_same():
     assert (str(choice.sqref), str(yes_no.sqref)) == ("H4:H5000", "J4:J5000")
     assert choice.formula1 == "'Hướng dẫn'!$E$3:$E$5"
     assert yes_no.formula1 == "'Hướng dẫn'!$F$3:$F$4"
-    assert [row[5] for row in guide_rows[1:4]] == ["Đồng ý", "Có", "Không"]
+    assert [row[5] for row in guide_rows[1:4]] == ["Có hoặc Không", "Có", "Không"]
 
     estimate, rows = read_table(data, "mau.xlsx", columns)
     example, first, second = rows
@@ -411,6 +411,17 @@ def dataclasses_replace(column: Column, **changes: object) -> Column:
 
 
 EXAMPLES = (4, 1985, "0912345678", "001190012345", "rural", 9.5, True, date(2024, 1, 2), "Ghi")
+
+
+def test_every_yes_no_column_picks_from_one_list():
+    columns = (NAME, *(Column(f"i{n}", (f"Chỉ tiêu {n}",), parse="bool") for n in range(30)))
+    data = write_workbook(TITLE, columns, [{"name": "An", "i0": True}], guide=TITLE)
+    wb = load_workbook(io.BytesIO(data))
+    (check,) = wb.worksheets[0].data_validations.dataValidation
+    assert len(check.sqref.ranges) == 30
+    assert check.formula1 == "'Hướng dẫn'!$E$3:$E$4"
+    (row,) = read_table(data, "x.xlsx", columns)[1]
+    assert row.values["i0"] is True and row.values["i1"] is None
 
 
 def test_write_workbook_without_numbering_or_guide_and_bounded():
