@@ -4,7 +4,7 @@ use case, dumps the answer."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,17 @@ from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.web import ObservableService
-from services.scoring import answers, service, store
+from services.scoring import answers, decisions, postings, service, store
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
-from services.scoring.domain import default_authorities
+from services.scoring.domain import posting_period, vietnam_day
 from services.scoring.messages import MESSAGES, answered
-from services.scoring.schemas import DecideSchema, EvidenceSchema, RevokeSchema, ScoreSchema
+from services.scoring.schemas import (
+    DecideSchema,
+    EvidenceSchema,
+    PostedFromSchema,
+    RevokeSchema,
+    ScoreSchema,
+)
 
 SWEEP_SECONDS = 30.0
 
@@ -107,15 +113,32 @@ class ScoringService(ObservableService):
 
     @rpc
     def propose(
-        self, tenant: str, unit_code: str, unit_path: str, title: str, year: int
+        self,
+        tenant: str,
+        unit_code: str,
+        unit_path: str,
+        title: str,
+        year: int,
+        posted_from: str | None = None,
     ) -> dict[str, Any]:
-        """The proposal list of a unit (its reviewed, eligible subjects), posted publicly."""
-        days = int(self._tenant_settings(tenant).get("posting_days") or 0)
+        """The proposal list of a unit (its reviewed, eligible subjects), posted publicly from
+        ``posted_from`` (ISO date of a posting done on paper; default today) for the
+        province's posting period (default 10 days)."""
+        days, default = posting_period(self._tenant_settings(tenant).get("posting_days"), title)
         unit = {"code": unit_code, "path": unit_path}
 
         def run() -> dict[str, Any]:
+            first = MESSAGES.load(PostedFromSchema(), {"postedFrom": posted_from})["posted_from"]
             proposal = service.propose(
-                self._assessments(tenant), self._proposals(tenant), tenant, unit, title, year, days
+                self._assessments(tenant),
+                self._proposals(tenant),
+                tenant,
+                unit,
+                title,
+                year,
+                days,
+                posted_from=first,
+                posting_default=default,
             )
             return {"proposal": answers.proposal(proposal)}
 
@@ -132,7 +155,12 @@ class ScoringService(ObservableService):
             data = MESSAGES.load(DecideSchema(), payload)
             tenant = data.pop("tenant")
             decided = service.decide(
-                self._assessments(tenant), self._proposals(tenant), self._sets(tenant), **data
+                self._assessments(tenant),
+                self._proposals(tenant),
+                self._sets(tenant),
+                **data,
+                decisions=self._decisions(tenant),
+                files=self._evidence_files(tenant),
             )
             self.outbox.kick()
             return {"decision": answers.decision(decided)}
@@ -150,12 +178,13 @@ class ScoringService(ObservableService):
         return answered(run)
 
     @rpc
-    def authorities(self, tenant: str, title: str) -> list[str]:
+    def authorities(self, tenant: str, title: str, year: int | None = None) -> list[str]:
         """Who decides recognitions of a title in a province (the 2025 reform moved
-        authorities, so this is configuration): rules such as ``authority`` or
-        ``authority:above`` (see ``gateway.access.may_decide``)."""
+        authorities, so this is configuration): rules such as ``authority@commune`` or
+        ``authority:parent`` (see ``gateway.access.may_decide``); the province's setting, else
+        the ``decided_by`` of the set in force for ``year``, else the default."""
         configured = self._tenant_settings(tenant).get("authorities") or {}
-        return list(configured.get(title) or configured.get("*") or default_authorities(title))
+        return decisions.authorities(self._sets(tenant), configured, title, year)
 
     @rpc
     def deadlines(self, tenant: str, unit_code: str, year: int) -> list[dict[str, Any]]:
@@ -194,6 +223,49 @@ class ScoringService(ObservableService):
         found = self._assessments(tenant).get(enrolment_id)
         return answers.assessment(found) if found else None
 
+    @rpc
+    def decision(self, tenant: str, decision_id: str) -> dict[str, Any] | None:
+        """A decision document of ``tenant`` (quyết định công nhận); None otherwise."""
+        found = decisions.decision(self._decisions(tenant), decision_id)
+        return answers.decision_document(found) if found else None
+
+    @rpc
+    def decisions(self, tenant: str, unit_code: str, year: int) -> list[dict[str, Any]]:
+        """The decisions on a unit's proposal lists of a year."""
+        found = decisions.of_unit(self._proposals(tenant), self._decisions(tenant), unit_code, year)
+        return [answers.decision_document(d) for d in found]
+
+    @rpc
+    def posting(
+        self, tenant: str, proposal_id: str, after: str | None = None, first: int = 200
+    ) -> dict[str, Any] | None:
+        """Public: a proposal list while it is posted (niêm yết) or lately ended, one page of
+        rows (enrolment and level proposed); None when it is not on the public page."""
+        found = postings.posting(
+            self._proposals(tenant),
+            proposal_id,
+            vietnam_day(datetime.now(UTC)),
+            self._tenant_settings(tenant).get("posting") or {},
+            after,
+            first,
+        )
+        return answers.posting(found) if found else None
+
+    @rpc
+    def postings(
+        self, tenant: str, unit_code: str, year: int, first: int = 200
+    ) -> list[dict[str, Any]]:
+        """Public: the unit's lists of a year on the public page today."""
+        found = postings.of_unit(
+            self._proposals(tenant),
+            unit_code,
+            year,
+            vietnam_day(datetime.now(UTC)),
+            self._tenant_settings(tenant).get("posting") or {},
+            first,
+        )
+        return [answers.posting(p) for p in found]
+
     # -- the stores of one tenant, its settings and criteria sets ---------------------------
 
     def _assessments(self, tenant: str) -> store.Assessments:
@@ -201,6 +273,9 @@ class ScoringService(ObservableService):
 
     def _proposals(self, tenant: str) -> store.Proposals:
         return store.Proposals(TenantDatabase(self.db, tenant))
+
+    def _decisions(self, tenant: str) -> store.Decisions:
+        return store.Decisions(TenantDatabase(self.db, tenant))
 
     def _evidence_files(self, tenant: str) -> store.EvidenceFiles:
         return store.EvidenceFiles(TenantDatabase(self.db, tenant))

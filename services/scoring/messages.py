@@ -23,7 +23,9 @@ MESSAGES = MessageCatalogue(
         "already_decided": "Danh sách đề nghị này đã có quyết định công nhận.",
         "nobody_eligible": "Chưa có đối tượng nào đủ điều kiện sau bình xét.",
         "proposal_not_found": "Không tìm thấy danh sách đề nghị này.",
-        "posting_not_over": "Chưa hết thời gian niêm yết công khai danh sách.",
+        "posting_not_over": (
+            "Chưa hết thời gian niêm yết công khai danh sách; niêm yết đến hết ngày"
+        ),
         "not_in_proposal": "Có đối tượng không nằm trong danh sách đề nghị.",
         "not_recognised": "Đối tượng này chưa được công nhận.",
         "already_revoked": "Danh hiệu này đã bị thu hồi trước đó.",
@@ -38,6 +40,26 @@ MESSAGES = MessageCatalogue(
         "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
         "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
         "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
+        # the decision as a document, its day, the public posting
+        "decision_in_future": "Ngày ký quyết định không được sau ngày hôm nay.",
+        "decision_before_review": (
+            "Ngày ký quyết định trước ngày họp bình xét của đối tượng trong danh sách; "
+            "ngày họp bình xét muộn nhất:"
+        ),
+        "posted_in_future": "Ngày bắt đầu niêm yết không được sau ngày hôm nay.",
+        "posted_before_year": "Ngày bắt đầu niêm yết không được trước năm đánh giá.",
+        "decision_number_used": (
+            "Số quyết định này đã được nhập cho danh sách với nội dung khác (ngày ký, người ký "
+            "hoặc danh sách đối tượng)."
+        ),
+        "too_many_decisions": "Danh sách này đã có quá nhiều quyết định công nhận.",
+        "decision_file_type": "Bản quét quyết định phải là tệp PDF, JPEG hoặc PNG.",
+        "too_many_subjects": "Danh sách quá dài: tối đa 5.000 đối tượng.",
+        "posting_default_basis": (
+            "Mặc định 10 ngày, theo cách niêm yết công khai danh sách gia đình văn hóa "
+            "(Nghị định 86/2023/NĐ-CP); tỉnh chưa quy định thời gian niêm yết riêng."
+        ),
+        "posting_province_basis": "Thời gian niêm yết do tỉnh quy định.",
     }
 )
 
