@@ -126,3 +126,31 @@ def test_evidence_chunks_from_before_tenancy_are_adopted_by_the_tenants_naming_t
     assert db.evidence_files.find_one({"_id": "ev-1:0"}) is None
     assert db.evidence_files.find_one({"_id": "ev-orphan:0"}) is not None  # nobody names it
     assert legacy.adopt() == 0
+
+
+def test_decisions_of_another_tenant_are_neither_found_nor_overwritten(db, ha_noi, lang_son):
+    from services.scoring.domain import DecisionDocument  # noqa: PLC0415 - this test's own
+
+    theirs = DecisionDocument(
+        id=f"01:{ha_noi['proposal']}",
+        tenant="01",
+        proposal_id=ha_noi["proposal"],
+        number="7/QĐ-UBND",
+        date="2025-01-12",
+        signer="Nguyễn Văn A",
+        signer_position="Chủ tịch UBND phường",
+        authority="UBND phường Phúc Xá",
+        unit_code="00004",
+        unitpath=HA_NOI,
+        title="FAMILY",
+        year=2024,
+        subjects=[{"enrolment_id": ha_noi["enrolment"], "level": None}],
+    )
+    store.Decisions(TenantDatabase(db, "01")).save(theirs)
+    decisions = store.Decisions(lang_son)
+    assert decisions.get(theirs.id) is None
+    assert decisions.many([theirs.id]) == []
+    with pytest.raises(CrossTenantWrite):
+        decisions.save(theirs)
+    assert store.Decisions(TenantDatabase(db, "01")).get(theirs.id) == theirs
+    assert store.Decisions(TenantDatabase(db, "01")).many([theirs.id, "nope"]) == [theirs]
