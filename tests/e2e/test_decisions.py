@@ -237,3 +237,48 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
         assert error["extensions"]["code"] == "FORBIDDEN"
     error = refusal(platform, DECISION, {"id": document["id"]}, people["sibling"])
     assert error["extensions"]["code"] == "FORBIDDEN"
+
+
+REVIEW_FIELDS = """{ __type(name: "ReviewInput") { inputFields { name } } }"""
+
+
+def test_a_paper_decision_entered_weeks_later_keeps_its_day(platform):
+    """The meeting, the posting and the decision all happened on paper; they are entered
+    today and keep their days (Xã Cao Lâu, 06196)."""
+    fields = {f["name"] for f in ask(platform, REVIEW_FIELDS, {})["__type"]["inputFields"]}
+    if "meetingDate" not in fields:
+        pytest.skip("needs recordReview(meetingDate), added by the list review (helper C1)")
+    config = load_config(env=platform.settings())
+    officer = create_token(config, "20", "06196", Role.COMMUNE_OFFICER, "officer-cl", hours=1)
+    authority = create_token(config, "20", "06196", Role.AUTHORITY, "authority-cl", hours=1)
+    today = vietnam_day(datetime.now(UTC))
+    met, posted, signed = (today - timedelta(days=d) for d in (30, 28, 15))
+    household = {"communeCode": "06196", "headName": "Lý Văn Cao", "year": 2024}
+    enrolment_id = ask(platform, REGISTER, {"input": household}, officer)["registerHousehold"][
+        "enrolmentId"
+    ]
+    wait_until(lambda: ask(platform, ASSESSMENT, {"id": enrolment_id}, officer)["assessment"])
+    review = {
+        "enrolmentId": enrolment_id,
+        "answers": answers(),
+        "minutes": "Biên bản họp thôn",
+        "meetingDate": met.isoformat(),
+    }
+    ask(platform, REVIEW, {"input": review}, officer)
+    listed = {"unitCode": "06196", "title": "FAMILY", "year": 2024}
+    proposal = ask(
+        platform, PROPOSE, {"input": {**listed, "postedFrom": posted.isoformat()}}, officer
+    )["proposeRecognition"]
+    decision = {
+        "proposalId": proposal["id"],
+        "decisionNumber": "9/QĐ-UBND",
+        "signer": "Vi Văn Lộc",
+        "decisionDate": signed.isoformat(),
+    }
+    decided = ask(platform, DECIDE, {"input": decision}, authority)["decideRecognition"]
+    assert decided["recognised"] == [enrolment_id]
+    assert decided["document"]["date"] == signed.isoformat()
+    recognition = ask(platform, ASSESSMENT, {"id": enrolment_id}, officer)["assessment"][
+        "recognition"
+    ]
+    assert recognition["decisionDate"] == signed.isoformat()
