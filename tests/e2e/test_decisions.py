@@ -253,7 +253,12 @@ def test_a_paper_decision_entered_weeks_later_keeps_its_day(platform):
     authority = create_token(config, "20", "06196", Role.AUTHORITY, "authority-cl", hours=1)
     today = vietnam_day(datetime.now(UTC))
     met, posted, signed = (today - timedelta(days=d) for d in (30, 28, 15))
-    household = {"communeCode": "06196", "headName": "Lý Văn Cao", "year": 2024}
+    household = {
+        "communeCode": "06196",
+        "headName": "Lý Văn Cao",
+        "address": "Thôn Nà Mạ",
+        "year": 2024,
+    }
     enrolment_id = ask(platform, REGISTER, {"input": household}, officer)["registerHousehold"][
         "enrolmentId"
     ]
