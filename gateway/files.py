@@ -130,3 +130,14 @@ def receipt(rpc: Any, caller: Caller, donation_id: str) -> Response:
     return attachment(
         base64.b64decode(found["content"]), PDF, f"bien-lai-{found['receiptNumber']}.pdf"
     )
+
+
+def decision_file(rpc: Any, caller: Caller, decision_id: str) -> Response:
+    """A recognition decision's scanned file, for a token whose subtree holds its unit."""
+    found = _private(
+        caller,
+        lambda tenant: rpc.scoring.decision_file(tenant, decision_id),
+        "unitpath",
+        message("decision_file_not_found"),
+    )
+    return attachment(base64.b64decode(found["content"]), found["content_type"])

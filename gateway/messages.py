@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "evidence_not_found": "Không tìm thấy minh chứng này.",
     "statement_file_not_found": "Không có tệp công khai này.",
     "receipt_not_found": "Không tìm thấy biên lai này.",
+    "decision_file_not_found": "Không tìm thấy bản quét quyết định này.",
     # who signs a recognition decision
     "not_the_signer": (
         "Bạn không có thẩm quyền ký quyết định công nhận này: thuộc thẩm quyền của {who}."

@@ -84,6 +84,7 @@ class DecisionFile(graphene.ObjectType):
     file_name = graphene.String(required=True)
     content_type = graphene.String(required=True)
     size = graphene.Int(required=True)
+    url = graphene.String(required=True, description="Download (with a token)")
 
 
 class DecisionDocument(graphene.ObjectType):
@@ -109,6 +110,11 @@ class DecisionDocument(graphene.ObjectType):
     entered_by = graphene.String()
     entered_at = graphene.String()
     file = graphene.Field(DecisionFile, description="The scanned decision")
+
+    @staticmethod
+    def resolve_file(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
+        found = root.get("file")
+        return {**found, "url": f"/files/decisions/{root['_id']}"} if found else None
 
 
 # --- queries ------------------------------------------------------------------------------------

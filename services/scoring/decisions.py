@@ -10,7 +10,7 @@ from services.scoring.criteria_sets import CriteriaSet
 from services.scoring.domain import DecisionDocument, authorities_for
 
 if TYPE_CHECKING:  # adapters are passed in
-    from services.scoring.ports import Decisions, Proposals
+    from services.scoring.ports import Decisions, EvidenceFiles, Proposals
 
 MAX_LISTED = 200  # decisions answered for one unit and year
 
@@ -42,3 +42,18 @@ def of_unit(
         for decision_id in proposal.decisions
     ]
     return decisions.many(ids[:MAX_LISTED])
+
+
+def decision_file(
+    decisions: Decisions, files: EvidenceFiles, decision_id: str
+) -> dict[str, Any] | None:
+    """A decision's scanned file with its metadata and the unit it belongs to; None when the
+    tenant holds no such decision or file."""
+    found = decisions.get(decision_id)
+    meta = found.file if found else None
+    if found is None or not meta:
+        return None
+    content = files.get(meta["id"], meta["chunks"])
+    if content is None:
+        return None
+    return {**meta, "unitpath": found.unitpath, "content": content}

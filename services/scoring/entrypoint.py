@@ -236,6 +236,14 @@ class ScoringService(ObservableService):
         return [answers.decision_document(d) for d in found]
 
     @rpc
+    def decision_file(self, tenant: str, decision_id: str) -> dict[str, Any] | None:
+        """A decision's scanned file (base64) of ``tenant``; None otherwise."""
+        found = decisions.decision_file(
+            self._decisions(tenant), self._evidence_files(tenant), decision_id
+        )
+        return answers.evidence_file(found) if found else None
+
+    @rpc
     def posting(
         self, tenant: str, proposal_id: str, after: str | None = None, first: int = 200
     ) -> dict[str, Any] | None:

@@ -5,6 +5,9 @@ the commune's People's Committee signing for households.
 
 Runs in Xã Bảo Lâm (06190), a commune no other end-to-end test proposes for."""
 
+import base64
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,7 +32,8 @@ PROPOSE = """mutation($input: ProposeInput!) { proposeRecognition(input: $input)
   id enrolmentIds postedFrom postingEnds postingBasis } }"""
 DECIDE = """mutation($input: DecideInput!) { decideRecognition(input: $input) {
   recognised skipped repeated document { id number date signer signerPosition authority
-  enteredBy subjects { enrolmentId level provisional } provisional provisionalReason } } }"""
+  enteredBy subjects { enrolmentId level provisional } provisional provisionalReason
+  file { fileName size url } } } }"""
 DECISIONS = """query($code: String!) { decisions(unitCode: $code, year: 2024) { id number date
   unitPath subjects { enrolmentId } } }"""
 DECISION = """query($id: String!) { decision(id: $id) { id number } }"""
@@ -102,6 +106,17 @@ def reviewed(platform, people):
         assert verdict["verdict"]["status"] == "recognised"
         ids.append(enrolment_id)
     return ids
+
+
+def download(platform, url, token):
+    request = urllib.request.Request(platform.url(platform.gateway, url))
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, b""
 
 
 def field_errors(error):
@@ -199,7 +214,14 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
     assert wrong_role["extensions"]["code"] == "FORBIDDEN"
 
     # the commune's authority decides; the recognition keeps the decision's day
-    signed = {**decision, "decisionDate": today.isoformat()}
+    scan = b"%PDF-1.4 Quyet dinh 17"
+    signed = {
+        **decision,
+        "decisionDate": today.isoformat(),
+        "fileName": "qd-17.pdf",
+        "contentType": "application/pdf",
+        "content": base64.b64encode(scan).decode(),
+    }
     decided = ask(platform, DECIDE, {"input": signed}, authority)["decideRecognition"]
     assert sorted(decided["recognised"]) == sorted(reviewed) and decided["repeated"] is False
     document = decided["document"]
@@ -207,6 +229,11 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
     assert (document["number"], document["date"]) == ("17/QĐ-UBND", today.isoformat())
     assert document["signerPosition"] == "Chủ tịch UBND xã" and document["enteredBy"] == "authority"
     assert document["provisional"] is True and document["provisionalReason"]
+    assert document["file"]["fileName"] == "qd-17.pdf" and document["file"]["size"] == len(scan)
+    assert download(platform, document["file"]["url"], authority) == (200, scan)
+    for outsider, status in (("sibling", 403), ("hanoi", 404), (None, 401)):
+        token = people[outsider] if outsider else None
+        assert download(platform, document["file"]["url"], token)[0] == status
     for enrolment_id in reviewed:
         recognition = ask(platform, ASSESSMENT, {"id": enrolment_id}, officer)["assessment"][
             "recognition"
