@@ -52,8 +52,11 @@ def page(
     start = int(after) if after and after.isdigit() else 0
     size = max(1, min(first, MAX_PAGE))
     chosen = proposal.enrolments[start : start + size]
-    levels = proposal.levels or {}
-    rows = [{"enrolment_id": e, "level": levels.get(e)} for e in chosen]
+    levels = proposal.levels or []
+    rows = [
+        {"enrolment_id": e, "level": levels[n] if n < len(levels) else None}
+        for n, e in enumerate(chosen, start)
+    ]
     end = start + len(chosen)
     return rows, (str(end) if end < len(proposal.enrolments) else None)
 

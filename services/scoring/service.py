@@ -289,7 +289,7 @@ def propose(
             posted_from=first.isoformat(),
             posting_days=posting_days,
             posting_default=posting_default,
-            levels={a.id: ((a.review or {}).get("verdict") or {}).get("level") for a in eligible},
+            levels=[((a.review or {}).get("verdict") or {}).get("level") for a in eligible],
         )
     )
 

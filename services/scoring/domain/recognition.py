@@ -202,7 +202,7 @@ class Proposal:
     posted_from: str | None = None
     posting_days: int | None = None
     posting_default: bool = False
-    levels: dict[str, int | None] | None = None
+    levels: list[int | None] | None = None  # in the order of ``enrolments``
     decisions: tuple[str, ...] = ()
 
     @classmethod
