@@ -104,6 +104,13 @@ class Recognition(graphene.ObjectType):
     valid_until = graphene.String()
     set_id = graphene.String(required=True)
     revoked = graphene.Field(Revocation)
+    provisional = graphene.Boolean(
+        description="The verdict it rests on was judged under a provisional criteria set"
+    )
+    provisional_reason = graphene.String(description="Why that set is provisional (Vietnamese)")
+    signer_position = graphene.String(description="Chức vụ người ký")
+    authority = graphene.String(description="Cơ quan ban hành")
+    decision_id = graphene.String(description="The decision document (query decision(id))")
 
 
 class EvidenceInfo(graphene.ObjectType):

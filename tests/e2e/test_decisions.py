@@ -25,7 +25,7 @@ COMMUNE = "06190"
 REGISTER = """mutation($input: RegisterHouseholdInput!) {
   registerHousehold(input: $input) { enrolmentId } }"""
 ASSESSMENT = """query($id: String!) { assessment(enrolmentId: $id) { status
-  recognition { decisionNumber decisionDate signer } } }"""
+  recognition { decisionNumber decisionDate signer provisional decisionId authority } } }"""
 REVIEW = """mutation($input: ReviewInput!) { recordReview(input: $input) {
   review { verdict { status } } } }"""
 PROPOSE = """mutation($input: ProposeInput!) { proposeRecognition(input: $input) {
@@ -242,6 +242,9 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
             "decisionNumber": "17/QĐ-UBND",
             "decisionDate": today.isoformat(),
             "signer": "Hoàng Văn Lâm",
+            "provisional": True,
+            "decisionId": document["id"],
+            "authority": "UBND xã Bảo Lâm",
         }
     # the same decision again: the stored document, nothing new; another one: refused
     again = ask(platform, DECIDE, {"input": signed}, authority)["decideRecognition"]
