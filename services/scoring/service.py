@@ -438,7 +438,6 @@ def decide(
                     {
                         "enrolment_id": e,
                         "level": v.get("level"),
-                        "set_id": v.get("set_id"),
                         "provisional": bool(v.get("provisional")),
                     }
                     for e, v in zip(decided.recognised, verdicts, strict=True)

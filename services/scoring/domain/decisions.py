@@ -123,7 +123,7 @@ class DecisionDocument:
     unitpath: str
     title: str
     year: int
-    subjects: list[dict[str, Any]]  # {enrolment_id, level, set_id, provisional}
+    subjects: list[dict[str, Any]]  # {enrolment_id, level, provisional}
     skipped: list[dict[str, Any]] = field(default_factory=list)  # {enrolment_id, key}
     provisional: bool = False
     provisional_reason: str | None = None
