@@ -377,7 +377,10 @@ def decide(
     for enrolment_id in wanted:
         current = found[enrolment_id]
         done = (current.recognition or {}) if current else {}
-        if done.get("decision_id") == document_id:  # recorded before a crash: count it
+        if (done.get("decision_id"), done.get("decision_number")) == (
+            document_id,
+            decision_number,
+        ):  # this decision recorded it before a crash: count it
             decided.recognised.append(enrolment_id)
             verdicts.append(done)
             continue

@@ -1,6 +1,7 @@
 """The decision as a document, dated on its real day; who signs it; the public posting
 (issue 12 items 5b, 5c, 7). Use cases over the in-memory fakes; the gateway's rules alone."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -486,3 +487,18 @@ def test_the_public_page_keeps_only_the_name_of_who_is_on_it():
         }
     ]
     assert shown["ended"] is False and "hh-1" not in str(shown["rows"])
+
+
+def test_a_decision_interrupted_before_its_document_is_finished_when_sent_again(
+    assessments, listed
+):
+    ids, proposals, proposal = listed
+    store = FakeDecisions("20")
+    decided = decide(assessments, proposals, proposal, store, date(2024, 12, 20))
+    # as if the process died after recording the recognitions, before the document
+    store.documents.clear()
+    proposals.save(replace(proposals.get(proposal.id), decisions=(), decided=None))
+    events = len(assessments.events)
+    again = decide(assessments, proposals, proposal, store, date(2024, 12, 20))
+    assert again.recognised == ids and again.document.subjects == decided.document.subjects
+    assert len(assessments.events) == events  # nobody recognised twice
