@@ -353,9 +353,12 @@ def decide(
     wanted = list(dict.fromkeys(enrolment_ids or proposal.enrolments))
     if not set(wanted) <= set(proposal.enrolments):
         raise Refused("enrolment_ids", "not_in_proposal")
-    earlier = decisions.many(list(proposal.decisions)) if decisions else []
+    earlier = _decisions_on(decisions, proposal)
     for document in earlier:
         if document.same_as(decision_number, decision_date, signer, wanted):
+            if document.id not in proposal.decisions:  # the list's write was interrupted
+                recorded = tuple(d.id for d in earlier)
+                proposals.save(replace(proposal, decisions=recorded))
             return Decided.of(document)
         if document.number == decision_number:
             raise Refused("decision_number", "decision_number_used")
@@ -454,9 +457,25 @@ def decide(
             )
         )
     signed = {"number": decision_number, "date": decision_date.isoformat(), "signer": signer}
-    recorded = (*proposal.decisions, document_id) if decisions is not None else proposal.decisions
+    recorded = (
+        (*(d.id for d in earlier), document_id) if decisions is not None else proposal.decisions
+    )
     proposals.save(replace(proposal, decided=signed, decisions=recorded))
     return decided
+
+
+def _decisions_on(decisions: Decisions | None, proposal: Proposal) -> list[DecisionDocument]:
+    """The decisions taken on a list: those it names, and one written after them whose
+    list's write was interrupted (ids are numbered, so the next one is looked for)."""
+    if decisions is None:
+        return []
+    found = decisions.many(list(proposal.decisions))
+    while len(found) < MAX_DECISIONS_PER_LIST:
+        stray = decisions.get(decision_document_id(proposal.tenant, proposal.id, len(found) + 1))
+        if stray is None or stray.id in proposal.decisions:
+            break
+        found.append(stray)
+    return found
 
 
 def _decision_file(

@@ -502,3 +502,25 @@ def test_a_decision_interrupted_before_its_document_is_finished_when_sent_again(
     again = decide(assessments, proposals, proposal, store, date(2024, 12, 20))
     assert again.recognised == ids and again.document.subjects == decided.document.subjects
     assert len(assessments.events) == events  # nobody recognised twice
+
+
+def test_a_decision_whose_lists_write_was_interrupted_is_still_found(assessments, listed):
+    ids, proposals, proposal = listed
+    store = FakeDecisions("20")
+    first = decide(
+        assessments, proposals, proposal, store, date(2024, 12, 20), enrolment_ids=ids[:1]
+    )
+    proposals.save(replace(proposals.get(proposal.id), decisions=()))  # the list never heard
+    with pytest.raises(Refused) as overlap:  # another decision for the same subject
+        decide(
+            assessments, proposals, proposal, store, date(2024, 12, 21), "20/QĐ", enrolment_ids=ids
+        )
+    assert overlap.value.key == "already_decided"
+    again = decide(
+        assessments, proposals, proposal, store, date(2024, 12, 20), enrolment_ids=ids[:1]
+    )
+    assert again.repeated and proposals.get(proposal.id).decisions == (first.document.id,)
+    rest = decide(
+        assessments, proposals, proposal, store, date(2024, 12, 21), "20/QĐ", enrolment_ids=ids[1:]
+    )
+    assert rest.document.id.endswith(":2") and store.get(first.document.id) == first.document
