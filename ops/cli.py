@@ -14,6 +14,7 @@ from services.fund.commands import add_commands as add_fund_commands
 from services.notification.commands import add_commands as add_notification_commands
 from services.registration.commands import add_commands as add_registration_commands
 from services.registration.commands import add_import_command
+from services.scoring.commands import add_commands as add_criteria_commands
 
 
 def parser() -> argparse.ArgumentParser:
@@ -26,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
     add_dead_letter_commands(commands)
     add_notification_commands(commands)
     add_fund_commands(commands)
+    add_criteria_commands(commands)
     return root
 
 

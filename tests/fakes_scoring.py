@@ -20,6 +20,7 @@ from services.scoring.domain import (
     proposal_id,
 )
 from services.scoring.ports import Decide
+from services.scoring.set_versions import ActiveSets, StoredSet
 
 
 class FakeAssessments:
@@ -119,3 +120,45 @@ class FakeDecisions:
 
     def many(self, decision_ids: list[str]) -> list[DecisionDocument]:
         return [self.documents[i] for i in decision_ids if i in self.documents]
+
+
+class FakeCriteriaSets:
+    """One tenant's stored criteria-set versions and activations, in memory."""
+
+    def __init__(self, tenant: str = "20") -> None:
+        self.tenant = tenant
+        self.records: dict[tuple[str, int], StoredSet] = {}
+        self.current = ActiveSets()
+        self.reads = 0  # how often the stamp was read
+
+    def versions(self, set_id: str, most: int) -> list[int]:
+        return sorted(v for (s, v) in self.records if s == set_id and v <= most)
+
+    def add(self, record: StoredSet) -> bool:
+        key = (record.set_id, record.version)
+        if key in self.records:
+            return False
+        self.records[key] = record
+        return True
+
+    def get(self, set_id: str, version: int) -> StoredSet | None:
+        return self.records.get((set_id, version))
+
+    def get_many(self, keys: list[tuple[str, int]]) -> list[StoredSet]:
+        return [self.records[k] for k in keys if k in self.records]
+
+    def all(self) -> list[StoredSet]:
+        return list(self.records.values())
+
+    def active(self) -> ActiveSets:
+        self.reads += 1
+        return self.current
+
+    def swap_active(self, expected_stamp: str, active: ActiveSets) -> bool:
+        if self.current.stamp != expected_stamp:
+            return False
+        self.current = active
+        return True
+
+    def mark_activated(self, record: StoredSet) -> None:
+        self.records[(record.set_id, record.version)] = record

@@ -32,6 +32,21 @@ class TitleStats(graphene.ObjectType):
         required=True, description="… at level 3 (TT 44/2014's rating Tốt, until 2023)"
     )
     recognition_rate = graphene.Float(description="Recognised / registered; null with none")
+    provisional = graphene.Boolean(
+        required=True,
+        description="The figures rest on a provisional criteria set (one in force for the title "
+        "and year in the province)",
+    )
+    provisional_reason = graphene.String(description="Why that set is provisional")
+
+    @staticmethod
+    def resolve_provisional(root: dict[str, Any], info: Any) -> bool:
+        return bool(_sets_behind(root, info)["provisional"])
+
+    @staticmethod
+    def resolve_provisional_reason(root: dict[str, Any], info: Any) -> str | None:
+        reason: str | None = _sets_behind(root, info).get("provisional_reason")
+        return reason
 
     @staticmethod
     def resolve_recognition_rate(root: dict[str, Any], info: Any) -> float | None:
@@ -63,7 +78,8 @@ class Stats(graphene.ObjectType):
     def resolve_title(root: dict[str, Any], info: Any, title: Any) -> dict[str, Any]:
         name = str(enum_value(title))
         figures = root["figures"].get(name, {})
-        return {"title": name, **{f: figures.get(f, 0) for f in FIGURES}}
+        counts = {f: figures.get(f, 0) for f in FIGURES}
+        return {"title": name, **counts, "tenant": root.get("tenant"), "year": root["year"]}
 
 
 class Subject(graphene.ObjectType):
@@ -234,7 +250,16 @@ class OrgUnit(graphene.ObjectType):
                 total = figures.setdefault(title, {})
                 for name, value in counts.items():
                     total[name] = total.get(name, 0) + value
-        return {"year": year, "figures": figures, "paths": paths}
+        return {"year": year, "figures": figures, "paths": paths, "tenant": unit["tenant"]}
+
+
+def _sets_behind(root: dict[str, Any], info: Any) -> dict[str, Any]:
+    """Whether the title's figures rest on a provisional set (asked once per title)."""
+    if "sets_behind" not in root:
+        ask = info.context.rpc.scoring.figures_provisional
+        root["sets_behind"] = ask(root["tenant"], root["title"], root["year"])
+    found: dict[str, Any] = root["sets_behind"]
+    return found
 
 
 def _association_figures(root: dict[str, Any], info: Any) -> dict[str, int]:

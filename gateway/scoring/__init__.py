@@ -2,9 +2,12 @@
 
 from typing import Any
 
-from gateway.scoring import decisions, postings, queries
+from gateway.scoring import criteria_admin, decisions, postings, queries
 from gateway.scoring.mutations import MUTATIONS
 
 QUERIES: dict[str, Any] = {**queries.QUERIES, **decisions.QUERIES, **postings.QUERIES}
+
+QUERIES = {**QUERIES, **criteria_admin.QUERIES}
+MUTATIONS = {**MUTATIONS, **criteria_admin.MUTATIONS}
 
 __all__ = ["MUTATIONS", "QUERIES"]

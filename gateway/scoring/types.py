@@ -50,6 +50,7 @@ class Verdict(graphene.ObjectType):
     unknown_parameters = graphene.List(graphene.NonNull(graphene.String), required=True)
     reasons = graphene.List(graphene.NonNull(Reason), required=True)
     explanation = graphene.List(graphene.NonNull(CriterionVerdict), required=True)
+    provisional_reason = graphene.String(description="Why the set is provisional (Vietnamese)")
 
 
 class Figure(graphene.ObjectType):
@@ -87,6 +88,13 @@ class StageRecord(graphene.ObjectType):
     recomputed_at = graphene.String(
         description="When the platform last judged this stage again because its figures moved"
     )
+    set_version = graphene.Int(
+        description="The version of the province's set it was judged under (shipped: 1)"
+    )
+
+    @staticmethod
+    def resolve_set_version(record: dict[str, Any], info: Any) -> int:
+        return int(record.get("set_version") or 1)
 
 
 class Revocation(graphene.ObjectType):
@@ -135,6 +143,21 @@ class Assessment(graphene.ObjectType):
         required=True,
         description="Minh chứng of the self-assessment",
     )
+    provisional = graphene.Boolean(
+        required=True,
+        description="The verdict that counts (review, else self-assessment) rests on a "
+        "provisional set",
+    )
+    provisional_reason = graphene.String(description="Why that set is provisional")
+
+    @staticmethod
+    def resolve_provisional(root: dict[str, Any], info: Any) -> bool:
+        return bool(root.get("provisional"))
+
+    @staticmethod
+    def resolve_provisional_reason(root: dict[str, Any], info: Any) -> str | None:
+        reason: str | None = root.get("provisional_reason")
+        return reason
 
     @staticmethod
     def resolve_evidence(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
@@ -165,3 +188,8 @@ class CriteriaSetInfo(graphene.ObjectType):
     total_points = graphene.Int(resolver=key("totalPoints"))
     pass_mark = graphene.Int(resolver=key("passMark"))
     indicators = graphene.List(graphene.NonNull(IndicatorInfo), required=True)
+    provisional_reason = graphene.String(
+        resolver=lambda root, info: root.get("provisionalReason"),
+        description="Why the set is provisional",
+    )
+    version = graphene.Int(description="The province's version of its own set (shipped: 1)")

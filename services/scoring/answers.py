@@ -14,6 +14,7 @@ from services.scoring.criteria_sets import CriteriaSet
 from services.scoring.domain import AssessmentRecord, DecisionDocument, Proposal
 from services.scoring.messages import MESSAGES, field_error
 from services.scoring.service import Decided
+from services.scoring.set_registry import version_of
 
 
 class AssessmentAnswer(Schema):
@@ -32,6 +33,18 @@ class AssessmentAnswer(Schema):
     review = fields.Raw(allow_none=True)
     recognition = fields.Raw(allow_none=True)
     evidence = fields.Raw(allow_none=True)
+    # The verdict that counts (the review's, else the self-assessment's) was judged under a
+    # provisional set: the flag and the set's reason, at the top of the answer.
+    provisional = fields.Function(lambda r: bool((_counting_verdict(r) or {}).get("provisional")))
+    provisional_reason = fields.Function(
+        lambda r: (_counting_verdict(r) or {}).get("provisional_reason")
+    )
+
+
+def _counting_verdict(record: AssessmentRecord) -> dict[str, Any] | None:
+    stage = record.review or record.self_assessment
+    verdict: dict[str, Any] | None = (stage or {}).get("verdict")
+    return verdict
 
 
 class ProposalAnswer(Schema):
@@ -82,6 +95,8 @@ class CriteriaSetSummary(Schema):
     total_points = fields.Integer(data_key="totalPoints", allow_none=True)
     pass_mark = fields.Integer(data_key="passMark", allow_none=True)
     indicators = fields.Function(lambda s: IndicatorSummary(many=True).dump(s.indicators()))
+    provisional_reason = fields.String(data_key="provisionalReason", allow_none=True)
+    version = fields.Function(version_of)
 
 
 class DecisionDocumentAnswer(Schema):
@@ -181,3 +196,40 @@ def posting(found: Any) -> dict[str, Any]:
         "rows": found.rows,
         "next_cursor": found.next_cursor,
     }
+
+
+class StoredSetAnswer(Schema):
+    """A province's stored criteria-set version (``set_registry.describe``)."""
+
+    set_id = fields.String()
+    version = fields.Integer()
+    title = fields.String()
+    status = fields.String()
+    effective_from_years = fields.List(fields.Integer())
+    valid_from = fields.Integer()
+    valid_to = fields.Integer(allow_none=True)
+    group = fields.String(allow_none=True)
+    level = fields.String(allow_none=True)
+    provisional = fields.Boolean()
+    provisional_reason = fields.String(allow_none=True)
+    uploaded_by = fields.String(allow_none=True)
+    uploaded_at = fields.String()
+    activated_by = fields.String(allow_none=True)
+    activated_at = fields.String(allow_none=True)
+    yaml = fields.String()
+
+
+class FiguresProvisionalAnswer(Schema):
+    provisional = fields.Boolean()
+    provisional_reason = fields.String(allow_none=True)
+    set_ids = fields.List(fields.String())
+
+
+def stored_set(described: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = StoredSetAnswer().dump(described)
+    return answer
+
+
+def figures_provisional(found: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = FiguresProvisionalAnswer().dump(found)
+    return answer

@@ -1,14 +1,20 @@
 """The rule engine: a pure function from a criteria set and an assessment to a verdict.
 
-Policy on incomplete input (chosen so that no verdict rests on a guess):
-- Level 1 is decided only on complete data and a complete set. An indicator not supplied makes the
-  verdict `undecidable` with the id in `missing`; a number the set leaves null (pass mark, maximum,
-  floor, target) makes it `undecidable` with the parameter in `unknown_parameters`. Failures already
-  visible (a score below its floor, an indicator not met) are still explained, so the reviewer
-  sees them, but the verdict waits for the full picture: a self-assessment in progress is not a
-  refusal.
+Policy on incomplete input (chosen so that no verdict rests on a guess, and no failure waits):
+- A definite failure at level 1 is `not_recognised` ("chưa đạt") even when other answers are
+  missing or the set leaves numbers null: a score below its floor, an indicator not met, a
+  computed share below its known target, or a total that cannot reach the pass mark even with
+  full marks on every missing indicator. The reasons list what is still missing too.
+- Otherwise level 1 is decided only on complete data and a complete set: an indicator not
+  supplied makes the verdict `undecidable` with the id in `missing`; a number the set leaves null
+  (pass mark, maximum, floor, target) makes it `undecidable` with the parameter in
+  `unknown_parameters`, and the message says the platform lacks that number (not that the
+  official rules do). Only a verdict that could still go either way is `undecidable`.
 - A higher level that cannot be decided does not take away the level below: the verdict stays
-  `recognised` at the lower level and says why the next one was not examined (`level_undecidable`).
+  `recognised` at the lower level and says why the next one was not examined
+  (`level_undecidable`); a higher level definitely failed says `level_not_reached`.
+- Messages name an indicator by its Vietnamese name ("chỉ số N của tiêu chí M" when the set
+  gives none), never by its id.
 - Values out of range (points above the maximum or negative, a bool for points, an unknown id) are
   the caller's error: `AssessmentError`, not a verdict.
 """
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.scoring.criteria_sets import CriteriaSet, Indicator
@@ -57,6 +63,7 @@ class IndicatorExplanation:
     value: float | None = None
     targets: tuple[tuple[int, float | None], ...] = ()
     reasons: tuple[Reason, ...] = ()
+    name: str | None = None  # how people are shown the indicator (Vietnamese), see ``labels``
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,15 @@ def _check_points(indicator: Indicator, value: object) -> None:
 # --- per-indicator evaluation --------------------------------------------------------------------
 
 
+def labels(criteria_set: CriteriaSet) -> dict[str, str]:
+    """How messages name each indicator: its Vietnamese name, else its place in the set."""
+    named: dict[str, str] = {}
+    for c_n, criterion in enumerate(criteria_set.criteria, start=1):
+        for i_n, indicator in enumerate(criterion.indicators, start=1):
+            named[indicator.id] = indicator.name or f"chỉ số {i_n} của tiêu chí {c_n}"
+    return named
+
+
 @dataclass(frozen=True)
 class _Outcome:
     """What one indicator says about each level: True passes, False fails, None undecided."""
@@ -141,7 +157,7 @@ def _pct(share: float) -> str:
     return f"{share * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
 
 
-def _points(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
+def _points(ind: Indicator, value: object, levels: list[int], name: str) -> _Outcome:
     unknown = tuple(
         (1, f"{ind.id}.{name}")
         for name, number in (("max_points", ind.max_points), ("min_points", ind.min_points))
@@ -150,38 +166,43 @@ def _points(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
     base: dict[str, Any] = {"id": ind.id, "kind": ind.kind, "level": ind.level}
     limits: dict[str, Any] = {"max_points": ind.max_points, "min_points": ind.min_points}
     if value is None:
-        reason = _reason("missing_indicator", id=ind.id)
-        exp = IndicatorExplanation(**base, **limits, reasons=(reason,))
+        reasons = (_reason("missing_indicator", name=name), *_max_unknown(ind, name))
+        exp = IndicatorExplanation(**base, **limits, reasons=reasons)
         return _Outcome(exp, dict.fromkeys(levels), unknown, missing=True)
     assert isinstance(value, int)
     below = None if ind.min_points is None else value < ind.min_points
     of_max = f"/{ind.max_points}" if ind.max_points is not None else ""
     if below:
-        reason = _reason("below_floor", id=ind.id, value=value, floor=ind.min_points)
+        reason = _reason("below_floor", name=name, value=value, floor=ind.min_points)
     elif below is None:
-        reason = _reason("floor_unknown", id=ind.id, value=value, of_max=of_max)
+        reason = _reason("floor_unknown", name=name, value=value, of_max=of_max)
     else:
-        reason = _reason("points_given", id=ind.id, value=value, of_max=of_max)
-    exp = IndicatorExplanation(**base, points=value, **limits, below_floor=below, reasons=(reason,))
+        reason = _reason("points_given", name=name, value=value, of_max=of_max)
+    reasons = (reason, *_max_unknown(ind, name))
+    exp = IndicatorExplanation(**base, points=value, **limits, below_floor=below, reasons=reasons)
     passing: bool | None = None if below is None else not below
     return _Outcome(exp, dict.fromkeys(levels, passing), unknown, missing=False)
 
 
-def _met(ind: Indicator, value: object, levels: list[int]) -> _Outcome:
+def _max_unknown(ind: Indicator, name: str) -> tuple[Reason, ...]:
+    return () if ind.max_points is not None else (_reason("max_unknown", name=name),)
+
+
+def _met(ind: Indicator, value: object, levels: list[int], name: str) -> _Outcome:
     base: dict[str, Any] = {"id": ind.id, "kind": ind.kind, "level": ind.level}
     passes: dict[int, bool | None]
     if value is None:
-        reason = _reason("missing_indicator", id=ind.id)
+        reason = _reason("missing_indicator", name=name)
         passes = {lv: (None if lv >= ind.level else True) for lv in levels}
         return _Outcome(IndicatorExplanation(**base, reasons=(reason,)), passes, (), missing=True)
     met = bool(value)
-    reason = _reason("met" if met else "not_met", id=ind.id)
+    reason = _reason("met" if met else "not_met", name=name)
     passes = {lv: (met if lv >= ind.level else True) for lv in levels}
     exp = IndicatorExplanation(**base, met=met, reasons=(reason,))
     return _Outcome(exp, passes, (), missing=False)
 
 
-def _computed(ind: Indicator, value: float | None, levels: list[int]) -> _Outcome:
+def _computed(ind: Indicator, value: float | None, levels: list[int], name: str) -> _Outcome:
     base: dict[str, Any] = {
         "id": ind.id,
         "kind": ind.kind,
@@ -191,7 +212,7 @@ def _computed(ind: Indicator, value: float | None, levels: list[int]) -> _Outcom
     unknown = tuple((lv, f"{ind.id}.targets.{lv}") for lv, target in ind.targets if target is None)
     passes: dict[int, bool | None]
     if value is None:
-        reason = _reason("missing_indicator", "missing_figure", id=ind.id, figure=ind.figure)
+        reason = _reason("missing_indicator", "missing_figure", name=name)
         passes = {lv: (None if lv >= ind.level else True) for lv in levels}
         return _Outcome(IndicatorExplanation(**base, reasons=(reason,)), passes, unknown, True)
     passes = {}
@@ -202,12 +223,12 @@ def _computed(ind: Indicator, value: float | None, levels: list[int]) -> _Outcom
             passes[lv] = True
         elif target is None:
             passes[lv] = None
-            reasons.append(_reason("target_unknown", id=ind.id, level=lv))
+            reasons.append(_reason("target_unknown", name=name, level=lv))
         else:
             passes[lv] = value >= target
             key = "target_reached" if passes[lv] else "below_target"
             share, needed = _pct(value), _pct(target)
-            reasons.append(_reason(key, id=ind.id, share=share, target=needed, level=lv))
+            reasons.append(_reason(key, name=name, share=share, target=needed, level=lv))
     exp = IndicatorExplanation(**base, value=float(value), reasons=tuple(reasons))
     return _Outcome(exp, passes, unknown, missing=False)
 
@@ -217,20 +238,38 @@ def _evaluate(
     assessment: Mapping[str, object],
     figures: Mapping[str, float],
     levels: list[int],
+    name: str,
 ) -> _Outcome:
     if ind.kind == "points":
-        return _points(ind, assessment.get(ind.id), levels)
-    if ind.kind == "met":
-        return _met(ind, assessment.get(ind.id), levels)
-    assert ind.figure is not None
-    return _computed(ind, figures.get(ind.figure), levels)
+        outcome = _points(ind, assessment.get(ind.id), levels, name)
+    elif ind.kind == "met":
+        outcome = _met(ind, assessment.get(ind.id), levels, name)
+    else:
+        assert ind.figure is not None
+        outcome = _computed(ind, figures.get(ind.figure), levels, name)
+    return replace(outcome, explanation=replace(outcome.explanation, name=name))
 
 
 # --- the verdict ---------------------------------------------------------------------------------
 
 
+def _best_total(criteria_set: CriteriaSet, outcomes: Mapping[str, _Outcome]) -> int | None:
+    """The highest total still possible: the points given plus full marks on every missing
+    points indicator; None when a missing indicator's maximum is unknown."""
+    best = 0
+    for indicator in criteria_set.indicators():
+        if indicator.kind != "points":
+            continue
+        given = outcomes[indicator.id].explanation.points
+        most = given if given is not None else indicator.max_points
+        if most is None:
+            return None
+        best += most
+    return best
+
+
 def _pass_mark(
-    criteria_set: CriteriaSet, total: int | None
+    criteria_set: CriteriaSet, total: int | None, best: int | None
 ) -> tuple[bool | None, tuple[str, ...], tuple[Reason, ...]]:
     """Whether the total reaches the pass mark (None: cannot tell), unknown params, reasons."""
     if not criteria_set.has_points:
@@ -240,6 +279,8 @@ def _pass_mark(
         reason = _reason("pass_mark_unknown")
         return None, ("pass_mark",), (reason,)
     if total is None:
+        if best is not None and best < mark:
+            return False, (), (_reason("cannot_reach_pass_mark", best=best, mark=mark),)
         return None, (), ()
     if total >= mark:
         return True, (), (_reason("pass_mark_reached", total=total, mark=mark),)
@@ -248,7 +289,7 @@ def _pass_mark(
 
 
 def _level_marks(
-    criteria_set: CriteriaSet, total: int | None, set_ok: bool | None
+    criteria_set: CriteriaSet, total: int | None, set_ok: bool | None, best: int | None
 ) -> tuple[dict[int, bool | None], dict[int, list[str]], tuple[Reason, ...]]:
     """Per level: whether the total reaches what the level needs (the set's pass mark and the
     level's own, for sets rated by total points), the unknown parameters, and reasons."""
@@ -269,15 +310,23 @@ def _level_marks(
                 reasons.append(
                     _reason("below_level_mark", total=total, mark=lv.pass_mark, level=lv.level)
                 )
+        elif total is None and set_ok is not False and best is not None and best < lv.pass_mark:
+            passes[lv.level] = False
+            reasons.append(
+                _reason("cannot_reach_level_mark", best=best, mark=lv.pass_mark, level=lv.level)
+            )
     return passes, unknown, tuple(reasons)
 
 
 def _level_state(outcomes: list[_Outcome], level: int, pass_ok: bool | None) -> bool | None:
-    """True when every requirement of the level passes, False when one fails, None otherwise."""
+    """False when a requirement of the level definitely fails (whatever is still missing), True
+    when every one passes, None otherwise."""
     states = [o.passes[level] for o in outcomes] + [pass_ok]
+    if False in states:
+        return False
     if None in states:
         return None
-    return all(states)
+    return True
 
 
 def _conclusion(status: str, level: int | None) -> Reason:
@@ -296,11 +345,16 @@ def assess(
     figures = figures or {}
     _check_assessment(criteria_set, assessment, figures)
     levels = [lv.level for lv in criteria_set.levels] or [1]
-    outcomes = {i.id: _evaluate(i, assessment, figures, levels) for i in criteria_set.indicators()}
+    named = labels(criteria_set)
+    outcomes = {
+        i.id: _evaluate(i, assessment, figures, levels, named[i.id])
+        for i in criteria_set.indicators()
+    }
     points = [o.explanation.points for o in outcomes.values() if o.explanation.kind == "points"]
     total = _sum_known(points)
-    pass_ok, pass_unknown, reasons = _pass_mark(criteria_set, total)
-    marks, mark_unknown, mark_reasons = _level_marks(criteria_set, total, pass_ok)
+    best = _best_total(criteria_set, outcomes)
+    pass_ok, pass_unknown, reasons = _pass_mark(criteria_set, total, best)
+    marks, mark_unknown, mark_reasons = _level_marks(criteria_set, total, pass_ok, best)
     reasons += mark_reasons
     pass_by_level = {lv: marks.get(lv, pass_ok) for lv in levels}
     unknown_by_level = {lv: [*pass_unknown, *mark_unknown.get(lv, ())] for lv in levels}
@@ -318,6 +372,12 @@ def assess(
     named_levels = bool(criteria_set.levels)
     level = reached if named_levels and status == RECOGNISED else None
     all_unknown = sorted({p for params in unknown_by_level.values() for p in params})
+    missing = [named[i] for i, o in outcomes.items() if o.missing]
+    still_missing = (
+        (_reason("still_missing", names="; ".join(f"“{n}”" for n in missing)),)
+        if status == NOT_RECOGNISED and missing
+        else ()
+    )
     return Verdict(
         status=status,
         level=level,
@@ -325,6 +385,7 @@ def assess(
         explanation=_explain(criteria_set, outcomes),
         reasons=tuple(reasons)
         + (level_reasons if named_levels else ())
+        + still_missing
         + (_conclusion(status, level),),
         missing=tuple(i for i, o in outcomes.items() if o.missing),
         unknown_parameters=tuple(all_unknown),
@@ -341,20 +402,21 @@ def _decide(
     unknown_by_level: dict[int, list[str]],
     missing_by_level: dict[int, list[str]],
 ) -> tuple[str, int | None, tuple[Reason, ...]]:
-    """Walk the levels upwards; the first level decides the status, later ones only raise it."""
+    """Walk the levels upwards; the first level decides the status, later ones only raise it.
+    A definite failure decides before anything missing or unknown does."""
     reached: int | None = None
     reasons: list[Reason] = []
     for lv in levels:
         state = _level_state(outcomes, lv, pass_by_level[lv])
+        if state is False:
+            if reached is None:
+                return NOT_RECOGNISED, None, tuple(reasons)
+            reasons.append(_reason("level_not_reached", level=lv))
+            break
         if unknown_by_level[lv] or missing_by_level[lv] or state is None:
             if reached is None:
                 return UNDECIDABLE, None, tuple(reasons)
             reasons.append(_reason("level_undecidable", level=lv))
-            break
-        if not state:
-            if reached is None:
-                return NOT_RECOGNISED, None, tuple(reasons)
-            reasons.append(_reason("level_not_reached", level=lv))
             break
         reached = lv
         reasons.append(_reason("level_reached", level=lv))

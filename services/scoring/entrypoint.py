@@ -20,11 +20,13 @@ from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.web import ObservableService
-from services.scoring import answers, decisions, postings, service, store
+from services.scoring import answers, decisions, postings, service, set_registry, store
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import posting_period, vietnam_day
 from services.scoring.messages import MESSAGES, answered
 from services.scoring.schemas import (
+    CriteriaSetActivateSchema,
+    CriteriaSetUploadSchema,
     DecideSchema,
     EvidenceSchema,
     PostedFromSchema,
@@ -292,5 +294,89 @@ class ScoringService(ObservableService):
         return (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}
 
     def _sets(self, tenant: str | None) -> list[CriteriaSet]:
-        own = tenant_sets(str(self.config.get("CRITERIA_DIR") or ""), tenant) if tenant else ()
-        return [*own, *load_shipped()]
+        """The province's own sets (activated versions, then its files) ahead of the shipped
+        ones; re-read only when the province activated a set (one read by ``_id`` each call)."""
+        if not tenant:
+            return set_registry.TenantSets(load_shipped())
+        own = self._criteria_sets(tenant)
+        return SET_CACHE.sets((self.db.name, tenant), own, self._file_sets(tenant), load_shipped())
+
+    def _file_sets(self, tenant: str) -> tuple[CriteriaSet, ...]:
+        return tenant_sets(str(self.config.get("CRITERIA_DIR") or ""), tenant)
+
+    def _criteria_sets(self, tenant: str) -> store.CriteriaSets:
+        return store.CriteriaSets(TenantDatabase(self.db, tenant))
+
+    # -- a province's criteria sets at run time (set_registry) ------------------------------
+
+    @rpc
+    def validate_criteria_set(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A dry run: ``{"sets": [summary...]}`` or ``{"errors": [...]}``; nothing is stored."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(CriteriaSetUploadSchema(), payload)
+            found = set_registry.validate(data["yaml"], load_shipped())
+            return {"sets": answers.criteria_sets(found)}
+
+        return answered(run)
+
+    @rpc
+    def upload_criteria_set(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Keep each set of a YAML document as the next version of its id (a draft)."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(CriteriaSetUploadSchema(), payload)
+            tenant = data["tenant"]
+            sets = self._criteria_sets(tenant)
+            stored = set_registry.upload(
+                sets, data["yaml"], load_shipped(), self._file_sets(tenant), data["by"], _now()
+            )
+            active = sets.active()
+            return {"sets": [answers.stored_set(set_registry.describe(r, active)) for r in stored]}
+
+        return answered(run)
+
+    @rpc
+    def activate_criteria_set(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Put a stored version in force from a year on; every scoring process sees it at its
+        next request (the tenant's stamp changed)."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(CriteriaSetActivateSchema(), payload)
+            sets = self._criteria_sets(data["tenant"])
+            record = set_registry.activate(
+                sets,
+                data["set_id"],
+                data["version"],
+                data["effective_from_year"],
+                data["by"],
+                _now(),
+            )
+            return {"set": answers.stored_set(set_registry.describe(record, sets.active()))}
+
+        return answered(run)
+
+    @rpc
+    def tenant_criteria_sets(self, tenant: str) -> list[dict[str, Any]]:
+        """The province's stored versions with their status (no YAML)."""
+        return [answers.stored_set(d) for d in set_registry.listing(self._criteria_sets(tenant))]
+
+    @rpc
+    def criteria_set_version(self, tenant: str, set_id: str, version: int) -> dict | None:
+        """One stored version with its YAML as uploaded; None when the tenant has none."""
+        found = set_registry.get(self._criteria_sets(tenant), set_id, version)
+        return answers.stored_set(found) if found else None
+
+    @rpc
+    def figures_provisional(self, tenant: str, title: str, year: int) -> dict[str, Any]:
+        """Whether a title's figures for a year rest on a provisional set, and why (from the
+        sets in force, not from the assessments)."""
+        found = set_registry.figures_provisional(self._sets(tenant), title, year)
+        return answers.figures_provisional(found)
+
+
+SET_CACHE = set_registry.SetCache()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

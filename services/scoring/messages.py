@@ -60,34 +60,67 @@ MESSAGES = MessageCatalogue(
             "(Nghị định 86/2023/NĐ-CP); tỉnh chưa quy định thời gian niêm yết riêng."
         ),
         "posting_province_basis": "Thời gian niêm yết do tỉnh quy định.",
+        "criteria_yaml_empty": "Chưa có nội dung bộ tiêu chí (YAML).",
+        "criteria_yaml_too_large": "Tệp bộ tiêu chí quá lớn: tối đa 256 KB.",
+        "criteria_yaml_syntax": "Tệp bộ tiêu chí không đúng cú pháp YAML:",
+        "criteria_yaml_too_many_sets": "Một tệp chứa tối đa 8 bộ tiêu chí.",
+        "criteria_set_invalid": "Bộ tiêu chí không hợp lệ.",
+        "criteria_set_id_format": (
+            "Mã bộ tiêu chí chỉ gồm chữ không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới "
+            "(tối đa 100 ký tự)."
+        ),
+        "criteria_set_id_shipped": (
+            "Mã này trùng với một bộ tiêu chí có sẵn của nền tảng: bộ tiêu chí của tỉnh cần "
+            "mã riêng (bộ của tỉnh được ưu tiên áp dụng theo danh hiệu, năm, nhóm và cấp)."
+        ),
+        "criteria_set_id_twice": "Một mã bộ tiêu chí xuất hiện hai lần trong tệp.",
+        "criteria_set_too_many_versions": "Bộ tiêu chí này đã có quá nhiều phiên bản.",
+        "criteria_set_not_found": "Không tìm thấy phiên bản bộ tiêu chí này của tỉnh.",
+        "criteria_set_busy": "Bộ tiêu chí đang được kích hoạt đồng thời; vui lòng thử lại.",
+        "year_out_of_range": "Năm áp dụng phải trong khoảng 1990–2100.",
+        "after_set_validity": "Năm áp dụng nằm sau thời hạn hiệu lực của bộ tiêu chí",
     }
 )
 
 # How the engine words its reasons (a verdict keeps them, in Vietnamese, for people); the
 # reason's key is the text's unless the engine names another text for the same key.
 REASONS: dict[str, str] = {
-    "missing_indicator": "Chưa có kết quả cho chỉ số {id}.",
-    "missing_figure": "Chưa có số liệu {figure} cho chỉ số {id}.",
-    "below_floor": "Chỉ số {id} đạt {value} điểm, thấp hơn mức tối thiểu {floor} điểm.",
+    "missing_indicator": "Chưa có kết quả cho chỉ số “{name}”.",
+    "missing_figure": "Chưa có số liệu để tính chỉ số “{name}”.",
+    "below_floor": "Chỉ số “{name}” đạt {value} điểm, thấp hơn mức tối thiểu {floor} điểm.",
     "floor_unknown": (
-        "Chỉ số {id} đạt {value}{of_max} điểm; bộ tiêu chí chưa quy định mức tối thiểu."
+        "Chỉ số “{name}” đạt {value}{of_max} điểm; nền tảng chưa có số liệu mức tối thiểu"
+        " của chỉ số này."
     ),
-    "points_given": "Chỉ số {id} đạt {value}{of_max} điểm.",
-    "met": "Chỉ số {id} đạt.",
-    "not_met": "Chỉ số {id} chưa đạt.",
-    "target_unknown": "Chỉ số {id}: bộ tiêu chí chưa quy định mức yêu cầu cho mức độ {level}.",
-    "target_reached": "Chỉ số {id}: {share}, đạt mức yêu cầu {target} của mức độ {level}.",
-    "below_target": "Chỉ số {id}: {share}, chưa đạt mức yêu cầu {target} của mức độ {level}.",
-    "pass_mark_unknown": "Bộ tiêu chí chưa quy định điểm đạt (tổng điểm).",
+    "max_unknown": "Nền tảng chưa có số liệu điểm tối đa của chỉ số “{name}”.",
+    "points_given": "Chỉ số “{name}” đạt {value}{of_max} điểm.",
+    "met": "Chỉ số “{name}” đạt.",
+    "not_met": "Chỉ số “{name}” chưa đạt.",
+    "target_unknown": ("Chỉ số “{name}”: nền tảng chưa có số liệu mức yêu cầu của mức độ {level}."),
+    "target_reached": "Chỉ số “{name}”: {share}, đạt mức yêu cầu {target} của mức độ {level}.",
+    "below_target": ("Chỉ số “{name}”: {share}, chưa đạt mức yêu cầu {target} của mức độ {level}."),
+    "pass_mark_unknown": "Nền tảng chưa có số liệu điểm đạt (tổng điểm) của bộ tiêu chí này.",
     "pass_mark_reached": "Tổng điểm {total}, đạt mức {mark} điểm.",
     "below_pass_mark": "Tổng điểm {total}, thấp hơn mức đạt {mark} điểm.",
-    "level_mark_unknown": "Bộ tiêu chí chưa quy định tổng điểm cần có cho mức độ {level}.",
+    "cannot_reach_pass_mark": (
+        "Dù đạt điểm tối đa ở các chỉ số còn thiếu, tổng điểm cao nhất có thể là {best},"
+        " thấp hơn mức đạt {mark} điểm."
+    ),
+    "level_mark_unknown": "Nền tảng chưa có số liệu tổng điểm cần có cho mức độ {level}.",
     "below_level_mark": "Tổng điểm {total}, thấp hơn {mark} điểm của mức độ {level}.",
+    "cannot_reach_level_mark": (
+        "Tổng điểm cao nhất có thể là {best}, thấp hơn {mark} điểm của mức độ {level}."
+    ),
+    "still_missing": "Còn thiếu kết quả của: {names}.",
     "recognised": "Đủ điều kiện công nhận.",
     "recognised_at_level": "Đủ điều kiện công nhận ở mức độ {level}.",
-    "not_recognised": "Chưa đủ điều kiện công nhận.",
-    "undecidable": "Chưa thể kết luận: còn thiếu kết quả hoặc bộ tiêu chí chưa đủ thông số.",
-    "level_undecidable": "Chưa thể xét mức độ {level}: còn thiếu kết quả hoặc thông số.",
+    "not_recognised": "Chưa đạt: chưa đủ điều kiện công nhận.",
+    "undecidable": (
+        "Chưa thể kết luận: còn thiếu kết quả hoặc nền tảng chưa có đủ số liệu của bộ tiêu chí."
+    ),
+    "level_undecidable": (
+        "Chưa thể xét mức độ {level}: còn thiếu kết quả hoặc nền tảng chưa có đủ số liệu."
+    ),
     "level_not_reached": "Chưa đạt mức độ {level}.",
     "level_reached": "Đạt các yêu cầu của mức độ {level}.",
 }

@@ -161,3 +161,39 @@ class PostedFromSchema(EdgeSchema):
         allow_none=True,
         error_messages={**_BASE, "invalid": MESSAGES["date_format"]},
     )
+
+
+class CriteriaSetUploadSchema(_Edge):
+    """``uploadCriteriaSet`` / ``validateCriteriaSet``: a province's set as YAML text."""
+
+    yaml = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=256 * 1024, error=MESSAGES["criteria_yaml_too_large"]),
+    )
+    by = fields.String(load_default=None, allow_none=True, error_messages=_BASE)
+
+
+class CriteriaSetActivateSchema(_Edge):
+    """``activateCriteriaSet``: a stored version, in force from a year."""
+
+    set_id = fields.String(
+        data_key="setId",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=100, error=MESSAGES["criteria_set_not_found"]),
+    )
+    version = fields.Integer(
+        required=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=validate.Range(min=1, max=1000, error=MESSAGES["criteria_set_not_found"]),
+    )
+    effective_from_year = fields.Integer(
+        data_key="effectiveFromYear",
+        required=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=validate.Range(min=1990, max=2100, error=MESSAGES["year_out_of_range"]),
+    )
+    by = fields.String(load_default=None, allow_none=True, error_messages=_BASE)

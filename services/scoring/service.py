@@ -20,7 +20,6 @@ from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
     MAX_DECISIONS_PER_LIST,
     STAGES,
-    TITLE_LEVEL,
     Assessment,
     AssessmentRecord,
     AssessmentStatus,
@@ -45,6 +44,7 @@ from services.scoring.domain import (
     scored_event,
     stage_change,
     standing_in_the_way,
+    subject_level,
     title_history,
     title_totals,
     valid_until,
@@ -53,6 +53,7 @@ from services.scoring.domain import (
 from services.scoring.engine import AssessmentError, assess
 from services.scoring.evidence import EvidenceRejected
 from services.scoring.evidence import check as check_evidence
+from services.scoring.set_registry import judged_under, version_of
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.scoring.ports import Assessments, Decisions, EvidenceFiles, Proposals
@@ -114,7 +115,7 @@ def score(
     keep it with its explanation, and announce the verdict. The review's verdict counts."""
     now = now or datetime.now(UTC)
     current = _enrolled(assessments, enrolment_id)
-    level = TITLE_LEVEL.get(current.title)
+    level = subject_level(current.title, current.unit_level)
     criteria = select(sets, current.title, current.year, group=group, level=level)
     if criteria is None:
         raise Refused("group", "no_criteria_set")
@@ -125,6 +126,7 @@ def score(
         raise Refused("answers", "invalid_answer", str(exc)) from exc
     record = {
         "set_id": criteria.id,
+        "set_version": version_of(criteria),
         "answers": answers,
         "figures": figures,
         "computed_figures": computed,
@@ -219,7 +221,7 @@ def _rejudge(
     rewritten = []
     for stage in STAGES:
         record = current.stage(stage)
-        criteria = next((s for s in sets if record and s.id == record["set_id"]), None)
+        criteria = judged_under(sets, record) if record else None
         if record is None or criteria is None or record.get("computed_figures") == computed:
             continue
         verdict = asdict(assess(criteria, record["answers"], {**record["figures"], **computed}))
@@ -391,7 +393,7 @@ def decide(
             decided.skip(enrolment_id, "not_eligible")
             continue
         verdict = (current.review or {})["verdict"]
-        criteria = next((s for s in sets if s.id == verdict["set_id"]), None)
+        criteria = judged_under(sets, current.review or verdict)
         validity = criteria.validity_years if criteria else None
         earlier_titles = assessments.of_subject(current.subject_id) if (validity or 0) > 1 else []
         standing = standing_in_the_way(

@@ -19,6 +19,8 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from contextlib import suppress
+from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from pymongo import ASCENDING
@@ -48,6 +50,7 @@ from services.scoring.domain import (
     proposal_id,
 )
 from services.scoring.ports import Decide
+from services.scoring.set_versions import Activation, ActiveSets, StoredSet
 
 ASSESSMENTS = "assessments"
 PROPOSALS = "proposals"
@@ -60,6 +63,7 @@ OUTBOX_COLLECTIONS = (ASSESSMENTS,)
 PENDING_COUNT = "pending_count"  # changes committed and not yet counted: what the sweep finds
 SETTLE_GRACE = 120.0  # seconds; far longer than a request or a message takes
 HIDDEN = {"outbox": 0}
+CRITERIA_SETS = "criteria_sets"
 
 
 def prepare(db: Database) -> None:
@@ -315,3 +319,82 @@ class Decisions:
         """By id (the tenant's only), in the order asked."""
         found = {d["_id"]: d for d in self.decisions.find({"_id": {"$in": list(decision_ids)}})}
         return [DecisionDocument.from_document(found[i]) for i in decision_ids if i in found]
+
+
+class CriteriaSets:
+    """One tenant's criteria-set versions (``<tenant>:<set id>:<version>``, the YAML as
+    uploaded) and its activations with their stamp (``<tenant>:sets-stamp``): everything is
+    read and written by ``_id``; only the listing reads the tenant's documents in full."""
+
+    LIMIT = 2000
+
+    def __init__(self, db: TenantDatabase) -> None:
+        self.sets = db[CRITERIA_SETS]
+        self.tenant = self.sets.tenant
+
+    def _id(self, set_id: str, version: int) -> str:
+        return f"{self.tenant}:{set_id}:{version}"
+
+    @property
+    def _stamp_id(self) -> str:
+        return f"{self.tenant}:sets-stamp"
+
+    def versions(self, set_id: str, most: int) -> list[int]:
+        ids = [self._id(set_id, v) for v in range(1, most + 1)]
+        found = self.sets.find({"_id": {"$in": ids}}, {"_id": 1, "version": 1})
+        return sorted(int(doc["version"]) for doc in found)
+
+    def add(self, record: StoredSet) -> bool:
+        try:
+            self.sets.insert_one({"_id": self._id(record.set_id, record.version), **asdict(record)})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def get(self, set_id: str, version: int) -> StoredSet | None:
+        found = self.sets.find_one({"_id": self._id(set_id, version)})
+        return _stored_set(found) if found else None
+
+    def get_many(self, keys: list[tuple[str, int]]) -> list[StoredSet]:
+        if not keys:
+            return []
+        found = self.sets.find({"_id": {"$in": [self._id(s, v) for s, v in keys]}})
+        return [_stored_set(doc) for doc in found]
+
+    def all(self) -> list[StoredSet]:
+        found = self.sets.find({}, limit=self.LIMIT)
+        return [_stored_set(doc) for doc in found if "set_id" in doc]
+
+    def active(self) -> ActiveSets:
+        found = self.sets.find_one({"_id": self._stamp_id})
+        if not found:
+            return ActiveSets()
+        activations = tuple(
+            Activation(a["set_id"], int(a["version"]), int(a["from_year"]))
+            for a in found.get("active") or []
+        )
+        return ActiveSets(str(found["stamp"]), activations)
+
+    def swap_active(self, expected_stamp: str, active: ActiveSets) -> bool:
+        fields = {"stamp": active.stamp, "active": [asdict(a) for a in active.activations]}
+        if not expected_stamp:
+            try:
+                self.sets.insert_one({"_id": self._stamp_id, **fields})
+            except DuplicateKeyError:
+                return False
+            return True
+        result = self.sets.update_one(
+            {"_id": self._stamp_id, "stamp": expected_stamp}, {"$set": fields}
+        )
+        return bool(result.modified_count == 1)
+
+    def mark_activated(self, record: StoredSet) -> None:
+        self.sets.update_one(
+            {"_id": self._id(record.set_id, record.version)},
+            {"$set": {"activated_by": record.activated_by, "activated_at": record.activated_at}},
+        )
+
+
+def _stored_set(doc: Mapping[str, Any]) -> StoredSet:
+    names = {f.name for f in dataclass_fields(StoredSet)}
+    return StoredSet(**{k: v for k, v in doc.items() if k in names})

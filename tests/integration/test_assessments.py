@@ -46,9 +46,12 @@ def figures(gateway, code):
 
 def test_the_sets_in_force_are_public_and_marked_provisional(gateway, config):
     shipped = gateway(CRITERIA, token=None)["criteriaSets"]
-    assert shipped == []  # QĐ 242's tables are not public: no national FAMILY set for 2024
-    own = gateway(CRITERIA)["criteriaSets"]  # the province's adapted set, seen with its token
-    assert [s["id"] for s in own] == ["test-20-family-2021"]
+    # QĐ 242's tables are not public: the national fallback for 2024 is QĐ 448's, provisional
+    assert [(s["id"], s["provisional"], s["passMark"]) for s in shipped] == [
+        ("qd448-family-2021", True, None)
+    ]
+    own = gateway(CRITERIA)["criteriaSets"]  # the province's adapted set first, with its token
+    assert [s["id"] for s in own] == ["test-20-family-2021", "qd448-family-2021"]
     assert own[0]["provisional"] is True and own[0]["passMark"] == 80
 
 

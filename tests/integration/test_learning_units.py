@@ -1,6 +1,7 @@
-"""A learning unit (Đơn vị học tập, TT 24/2023) is judged on the share of its members who are
-recognised learning citizens: the platform computes that share from the citizens' own
-recognitions, and the unit becomes eligible when it crosses 90% without anyone re-entering it."""
+"""A district-level learning unit (Đơn vị học tập, TT 24/2023, which rates district and province
+units only) is judged on the share of its members who are recognised learning citizens: the
+platform computes that share from the citizens' own recognitions, and the unit becomes eligible
+when it crosses 90% without anyone re-entering it."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -20,8 +21,8 @@ from tests.conftest import wait_until
 from tests.integration.conftest import GraphQLError, token_for
 from tests.integration.helpers import load_demo_directory, tap
 
-UNIT = """mutation($staff: Int) { registerLearningUnit(input: {unitCode: "06184",
-  name: "Trường THCS Đồng Đăng", unitKind: SCHOOL, staff: $staff, year: 2024}) {
+UNIT = """mutation($staff: Int) { registerLearningUnit(input: {unitCode: "183", level: "district",
+  name: "Trường THPT Cao Lộc", unitKind: SCHOOL, staff: $staff, year: 2024}) {
   enrolmentId subjectId } }"""
 CITIZEN = """mutation($input: RegisterCitizenInput!) { registerCitizen(input: $input) {
   enrolmentId } }"""
@@ -62,7 +63,8 @@ def unit_review(gateway, enrolment_id):
                 "enrolmentId": enrolment_id,
                 "answers": [
                     {"indicator": "c1.i1", "met": True},
-                    {"indicator": "c3.i1", "met": True},
+                    {"indicator": "c2.i1", "met": True},
+                    {"indicator": "c3.i2", "met": True},
                 ],
                 "figures": [{"name": "members_citizen_share", "value": 1.0}],  # ignored: computed
                 "minutes": "Biên bản họp hội đồng trường",
@@ -141,7 +143,7 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
         i
         for c in review["verdict"]["explanation"]
         for i in c["indicators"]
-        if i["id"] == "c2.share"
+        if i["id"] == "c3.i1"  # TT 24: the learning citizens' share is criterion 3
     )
     assert share["value"] == 0.0 and "chưa đạt mức yêu cầu 90%" in share["reasons"][0]["message"]
 
@@ -167,7 +169,7 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
     review = unit_state(gateway, unit)
     assert share_of(review) == 0.9 and review["recomputedAt"]
     assert (review["verdict"]["status"], review["verdict"]["level"]) == ("recognised", 1)
-    for code in ("06184", "183", "20"):
+    for code in ("183", "20"):  # a district-level unit counts at the district and above
         figures = gateway(FIGURES, {"code": code})["orgUnit"]["stats"]["title"]
         assert figures == {"registered": 1, "reviewed": 1, "eligible": 1}
     # the same recognition heard again (a redelivery) re-judges nothing

@@ -205,6 +205,8 @@ PURE_MODULES = [
     "services.scoring.computed",
     "services.scoring.ports",
     "services.scoring.messages",
+    "services.scoring.set_registry",
+    "services.scoring.set_versions",
     "services.fund.ledger",
     "services.notification.domain",
     "services.notification.sms",
@@ -228,6 +230,9 @@ PURE_MODULES = [
     "khuyenhoc.tenancy",
     "khuyenhoc.text",
     "khuyenhoc.validation",
+    "khuyenhoc.sheets",
+    "khuyenhoc.sheets.reading",
+    "khuyenhoc.sheets.writing",
 ]
 FORBIDDEN = ("eventlet", "nameko", "kombu", "pymongo")
 

@@ -69,6 +69,8 @@ def test_commune_shares_are_recognised_over_registered_per_title():
     [(8, "not_recognised", None), (9, "recognised", 1), (10, "recognised", 2)],
 )
 def test_tt24_levels_follow_the_computed_share(recognised, status, level):
-    criteria = select(load_shipped(), "UNIT", 2024)
-    verdict = assess(criteria, {"c1.i1": True, "c3.i1": True}, member_shares(10, recognised))
+    criteria = select(load_shipped(), "UNIT", 2024, level="district")
+    verdict = assess(
+        criteria, {"c1.i1": True, "c2.i1": True, "c3.i2": True}, member_shares(10, recognised)
+    )
     assert (verdict.status, verdict.level) == (status, level)

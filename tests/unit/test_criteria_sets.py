@@ -16,12 +16,25 @@ from services.scoring.criteria_sets import (
 
 EXPECTED = {
     "qd448-family-2016",
+    "qd448-family-2021",
+    "qd448-clan-2016",
+    "qd448-clan-2021",
+    "qd448-community-2016",
+    "qd448-community-2021",
+    "qd448-unit-2016",
+    "qd448-unit-2021",
     "qd244-citizen-2022-rural",
     "qd244-citizen-2022-worker",
     "qd244-citizen-2022-professional",
+    "qd324-citizen-2024-rural",
+    "qd324-citizen-2024-worker",
+    "qd324-citizen-2024-professional",
     "tt25-commune-community-2024",
     "tt44-commune-community-2014",
+    "tt22-learning-unit-2020",
+    "tt22-learning-unit-2020-province",
     "tt24-learning-unit-2024",
+    "tt24-learning-unit-2024-province",
     "tt24-learning-unit-2024-provincial-school",
 }
 
@@ -75,7 +88,7 @@ def test_known_numbers_are_shipped():
     assert all(i.min_points == 5 and i.max_points is None for i in citizen.indicators())
     assert sets["tt25-commune-community-2024"].validity_years == 3
     assert sets["tt25-commune-community-2024"].upgrade_after_months == 12
-    unit = sets["tt24-learning-unit-2024"].indicator("c2.share")
+    unit = sets["tt24-learning-unit-2024"].indicator("c3.i1")
     assert (unit.target(1), unit.target(2)) == (0.90, 0.95)
     assert sets["qd448-family-2016"].pass_mark is None
 
@@ -160,11 +173,15 @@ def test_select_by_year_group_and_tenant_override():
     shipped = load_shipped()
     assert select(shipped, "FAMILY", 2018).id == "qd448-family-2016"
     assert select(shipped, "FAMILY", 2015) is None
-    assert select(shipped, "FAMILY", 2021) is None
-    assert select(shipped, "CITIZEN", 2024, group="worker").id == "qd244-citizen-2022-worker"
+    assert select(shipped, "FAMILY", 2021).id == "qd448-family-2021"  # the labelled fallback
+    assert select(shipped, "CITIZEN", 2023, group="worker").id == "qd244-citizen-2022-worker"
+    assert select(shipped, "CITIZEN", 2024, group="worker").id == "qd324-citizen-2024-worker"
     assert select(shipped, "CITIZEN", 2021, group="worker") is None
-    assert select(shipped, "UNIT", 2025).id == "tt24-learning-unit-2024"
-    assert select(shipped, "UNIT", 2025, group="provincial_school").group == "provincial_school"
+    assert select(shipped, "UNIT", 2025, level="district").id == "tt24-learning-unit-2024"
+    assert select(shipped, "UNIT", 2025, level="commune").id == "qd448-unit-2021"
+    assert select(shipped, "UNIT", 2025) is None  # a unit's level decides its set
+    school = select(shipped, "UNIT", 2025, group="provincial_school", level="province")
+    assert school.group == "provincial_school"
     assert select(shipped, "COMMUNE_COMMUNITY", 2030, level="commune").validity_years == 3
 
     family = select(shipped, "FAMILY", 2018)

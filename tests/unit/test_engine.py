@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from services.scoring.criteria_sets import load_shipped, parse_set
-from services.scoring.engine import AssessmentError, assess
+from services.scoring.engine import AssessmentError, assess, labels
 
 SETS = {s.id: s for s in load_shipped()}
 CITIZEN_IDS = [i for i in SETS if i.startswith("qd244-citizen")]
@@ -72,7 +72,8 @@ def test_citizen_pass_mark_and_floor(set_id, total, low, status):
     assert verdict.unknown_parameters == ()
     if low == 4:
         assert "below_floor" in _keys(verdict)
-        assert "Chỉ số i1 đạt 4 điểm, thấp hơn mức tối thiểu 5 điểm." in _messages(verdict)
+        name = labels(SETS[set_id])["i1"]
+        assert f"Chỉ số “{name}” đạt 4 điểm, thấp hơn mức tối thiểu 5 điểm." in _messages(verdict)
     if total == 79:
         assert "below_pass_mark" in _keys(verdict)
         assert "Tổng điểm 79, thấp hơn mức đạt 80 điểm." in _messages(verdict)
@@ -81,10 +82,30 @@ def test_citizen_pass_mark_and_floor(set_id, total, low, status):
 def test_citizen_missing_indicator_is_undecidable():
     scores = _points(90)
     del scores["i3"]
-    verdict = assess(_with_maxima(CITIZEN_IDS[0]), scores)
+    adapted = _with_maxima(CITIZEN_IDS[0])
+    verdict = assess(adapted, scores)
     assert verdict.status == "undecidable" and verdict.missing == ("i3",)
     assert verdict.total is None and "missing_indicator" in _keys(verdict)
-    assert "Chưa có kết quả cho chỉ số i3." in _messages(verdict)
+    assert f"Chưa có kết quả cho chỉ số “{labels(adapted)['i3']}”." in _messages(verdict)
+
+
+def test_citizen_below_floor_is_not_recognised_even_with_answers_missing():
+    # Honest verdicts: a definite failure does not wait for the rest (shipped set, null maxima).
+    scores = {"i1": 4, "i2": 9}
+    verdict = assess(SETS[CITIZEN_IDS[0]], scores)
+    assert verdict.status == "not_recognised"
+    assert "still_missing" in _keys(verdict) and len(verdict.missing) == 8
+    assert verdict.reasons[-1].message == "Chưa đạt: chưa đủ điều kiện công nhận."
+
+
+def test_citizen_total_that_cannot_reach_the_pass_mark_is_not_recognised():
+    adapted = _with_maxima(CITIZEN_IDS[0])
+    scores = dict.fromkeys([f"i{n}" for n in range(1, 9)], 6)  # 48 + at most 2 x 10 = 68 < 80
+    verdict = assess(adapted, scores)
+    assert verdict.status == "not_recognised" and verdict.missing == ("i9", "i10")
+    assert "cannot_reach_pass_mark" in _keys(verdict)
+    near = assess(adapted, dict.fromkeys([f"i{n}" for n in range(1, 9)], 8))  # 64 + 20 = 84
+    assert near.status == "undecidable"
 
 
 @pytest.mark.parametrize("bad", [11, -1, True, 2.5])
@@ -107,8 +128,11 @@ def test_family_shipped_set_is_undecidable_and_lists_unknowns():
     family = SETS["qd448-family-2016"]
     verdict = assess(family, dict.fromkeys(FAMILY_IDS, 10))
     assert verdict.status == "undecidable" and verdict.provisional
-    assert {"pass_mark", "c2.i1.max_points", "c1.i1.min_points"} <= set(verdict.unknown_parameters)
+    assert {"pass_mark", "c3.i1.max_points", "c1.i1.min_points"} <= set(verdict.unknown_parameters)
     assert verdict.total == 80
+    assert "Nền tảng chưa có số liệu điểm đạt (tổng điểm) của bộ tiêu chí này." in (
+        _messages(verdict)
+    )
 
 
 def test_family_points_above_known_maximum_rejected():
@@ -161,6 +185,8 @@ def test_family_province_pass_mark_both_sides():
 
 # --- TT 24 learning unit --------------------------------------------------------------------------
 
+UNIT_MET = {"c1.i1": True, "c2.i1": True, "c3.i2": True}
+
 
 @pytest.mark.parametrize(
     ("set_id", "figure", "share", "status", "level"),
@@ -200,28 +226,29 @@ def test_family_province_pass_mark_both_sides():
     ],
 )
 def test_unit_share_targets(set_id, figure, share, status, level):
-    verdict = assess(SETS[set_id], {"c1.i1": True, "c3.i1": True}, {figure: share})
+    verdict = assess(SETS[set_id], UNIT_MET, {figure: share})
     assert (verdict.status, verdict.level, verdict.total) == (status, level, None)
     keys = _keys(verdict)
     assert ("below_target" in keys) == (level != 2)
 
 
 def test_unit_share_message_is_vietnamese():
-    verdict = assess(
-        SETS["tt24-learning-unit-2024"],
-        {"c1.i1": True, "c3.i1": True},
-        {"members_citizen_share": 0.8999},
-    )
-    assert "Chỉ số c2.share: 89,99%, chưa đạt mức yêu cầu 90% của mức độ 1." in _messages(verdict)
+    unit = SETS["tt24-learning-unit-2024"]
+    verdict = assess(unit, UNIT_MET, {"members_citizen_share": 0.8999})
+    name = unit.indicator("c3.i1").name
+    assert f"Chỉ số “{name}”: 89,99%, chưa đạt mức yêu cầu 90% của mức độ 1." in _messages(verdict)
+    assert not any("c3.i1" in m or "members_citizen_share" in m for m in _messages(verdict))
 
 
 def test_unit_criterion_not_met_and_missing_figure():
     unit = SETS["tt24-learning-unit-2024"]
-    assert assess(unit, {"c1.i1": False, "c3.i1": True}, {"members_citizen_share": 1.0}).status == (
-        "not_recognised"
-    )
-    verdict = assess(unit, {"c1.i1": True, "c3.i1": True})
-    assert verdict.status == "undecidable" and verdict.missing == ("c2.share",)
+    not_met = UNIT_MET | {"c1.i1": False}
+    assert assess(unit, not_met, {"members_citizen_share": 1.0}).status == "not_recognised"
+    verdict = assess(unit, UNIT_MET)
+    assert verdict.status == "undecidable" and verdict.missing == ("c3.i1",)
+    # a criterion not met is "chưa đạt" even while the share is not known yet
+    early = assess(unit, not_met)
+    assert early.status == "not_recognised" and early.missing == ("c3.i1",)
 
 
 # --- TT 25 commune community ----------------------------------------------------------------------
@@ -246,7 +273,7 @@ def test_tt25_one_level1_not_met(indicator):
     answer = dict.fromkeys(LEVEL1, True) | dict.fromkeys(LEVEL2, True) | {indicator: False}
     verdict = assess(TT25, answer)
     assert (verdict.status, verdict.level) == ("not_recognised", None)
-    assert f"Chỉ số {indicator} chưa đạt." in _messages(verdict)
+    assert f"Chỉ số “{TT25.indicator(indicator).name}” chưa đạt." in _messages(verdict)
 
 
 def test_tt25_level2_needs_both_higher_targets():
@@ -264,6 +291,22 @@ def test_tt25_level2_not_assessed_keeps_level1():
 def test_tt25_missing_level1_is_undecidable():
     verdict = assess(TT25, dict.fromkeys(LEVEL1[1:], True))
     assert verdict.status == "undecidable" and LEVEL1[0] in verdict.missing
+
+
+def test_tt25_one_not_met_is_not_recognised_while_others_are_missing():
+    verdict = assess(TT25, {LEVEL1[0]: False, LEVEL1[1]: True})
+    assert verdict.status == "not_recognised" and LEVEL1[2] in verdict.missing
+    assert "still_missing" in _keys(verdict)
+
+
+def test_messages_carry_no_ids_and_say_mức_độ():
+    for verdict in (
+        assess(TT25, {LEVEL1[0]: False}),
+        assess(TT44, {}),
+        assess(SETS["qd448-family-2021"], {"c1.i1": 3}),
+    ):
+        for message in _messages(verdict):
+            assert "c1.i" not in message and "mức 2" not in message, message
 
 
 def test_met_must_be_bool():

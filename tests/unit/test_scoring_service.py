@@ -182,5 +182,7 @@ def test_an_assessment_answer_has_the_fields_clients_read_and_no_bookkeeping(ass
         "review",
         "recognition",
         "evidence",
+        "provisional",
+        "provisional_reason",
     }
     assert (answer["_id"], answer["status"], answer["review"]) == (enrolment_id, "REGISTERED", None)

@@ -337,12 +337,16 @@ class Enrolment:
 
 def enrolment_links(subject: Subject, member_of: str | None = None) -> tuple[tuple[str, Any], ...]:
     """What scoring needs from a registration to compute a learning unit's figures itself:
-    the unit a learning citizen belongs to that year (``memberOf``), and the number of members
-    a learning unit declares (``declaredMembers``, the denominator of its members' share)."""
+    the unit a learning citizen belongs to that year (``memberOf``), the number of members
+    a learning unit declares (``declaredMembers``, the denominator of its members' share), and a
+    learning unit's administrative level (``unitLevel``: commune or district), which decides its
+    criteria set (the association's set for commune-level units, TT 24/2023 above)."""
     links: dict[str, Any] = {}
     if member_of and subject.kind is SubjectKind.CITIZEN:
         links["memberOf"] = member_of
     staff = subject.details.get("staff") if subject.kind is SubjectKind.LEARNING_UNIT else None
     if staff:
         links["declaredMembers"] = staff
+    if subject.kind is SubjectKind.LEARNING_UNIT:
+        links["unitLevel"] = subject.details.get("level") or subject.unit_level
     return tuple(sorted(links.items()))

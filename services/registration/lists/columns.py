@@ -1,38 +1,28 @@
-"""The columns of each kind of list: fields, headers as templates write them and as real
-files spell them, allowed choices, and the example row of each template."""
+"""The columns of each kind of registration list: fields, headers as templates write them and
+as real files spell them, allowed choices, and the example row of each template (read and
+written by the shared toolkit, ``khuyenhoc.sheets``)."""
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+
+from khuyenhoc.sheets import Column, Layout
 
 SUBJECT_KINDS = ("household", "clan", "community", "learning_unit", "citizen")
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a registration list, as templates write it and real files spell it."""
-
-    field: str
-    header: str
-    aliases: tuple[str, ...]
-    required: bool
-    value: str  # "text" | "int" | "year" | "phone" | "digits" | "choice"
-    choices: dict[str, str] = dataclasses.field(default_factory=dict)
-
-
 def _text(field: str, header: str, *aliases: str, required: bool = False) -> Column:
-    return Column(field, header, aliases, required, "text")
+    return Column(field, (header, *aliases), required, "text")
 
 
 def _typed(value: str, field: str, header: str, *aliases: str, required: bool = False) -> Column:
-    return Column(field, header, aliases, required, value)
+    return Column(field, (header, *aliases), required, value)
 
 
 def _choice(
     field: str, header: str, choices: dict[str, str], *aliases: str, required: bool = False
 ) -> Column:
-    return Column(field, header, aliases, required, "choice", choices)
+    return Column(field, (header, *aliases), required, "choice", choices)
 
 
 _ADDRESS_ALIASES = ("Thôn", "Tổ dân phố", "Khu phố", "Địa chỉ", "Thôn, bản", "Thôn/Xóm", "Xóm")
@@ -76,7 +66,7 @@ LABOUR_GROUPS = {
     "Trình độ cao đẳng trở lên": "professional",
 }
 
-COLUMNS: dict[str, tuple[Column, ...]] = {
+_COLUMNS: dict[str, tuple[Column, ...]] = {
     "household": (
         _text(
             "headName",
@@ -192,3 +182,25 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "phone": "0987654321",
     },
 }
+
+# The columns with their examples, checked once (no header or label meaning two things).
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    kind: tuple(dataclasses.replace(c, example=EXAMPLES[kind][c.field]) for c in columns)
+    for kind, columns in _COLUMNS.items()
+}
+LAYOUTS = {kind: Layout(columns) for kind, columns in COLUMNS.items()}
+
+
+def columns_of(kind: str) -> Layout:
+    try:
+        return LAYOUTS[kind]
+    except KeyError:
+        raise ValueError(f"unknown subject kind {kind!r}; one of {SUBJECT_KINDS}") from None
+
+
+def header_of(kind: str, field: str) -> str:
+    """The template header for a field, to name a column in messages and exports."""
+    try:
+        return columns_of(kind).header_of(field)
+    except KeyError:
+        raise KeyError(f"{kind} has no field {field!r}") from None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from khuyenhoc.sheets import export_rows
 from khuyenhoc.tenancy import UnitPath
-from services.registration.lists.writing import export_rows
 from services.registration.messages import (
     EXPORT_COLUMNS,
     EXPORT_HEADING,

@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from khuyenhoc.sheets import SheetRow, SpreadsheetError
 from khuyenhoc.validation import InvalidInput
 from services.registration.enrolment.domain import IMPORTABLE_KINDS, Subject, registration_years
 from services.registration.enrolment.service import registration_unit
 from services.registration.errors import Refused
-from services.registration.lists.matching import header_of
-from services.registration.lists.problems import SpreadsheetError
-from services.registration.lists.reading import read_rows
-from services.registration.lists.sheet import SheetRow
-from services.registration.lists.writing import error_report
+from services.registration.lists.columns import header_of
+from services.registration.lists.reading import MAX_FILE_BYTES, read_rows
+from services.registration.lists.templates import import_errors
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.registration.directory.store import DirectoryStore
@@ -38,7 +37,6 @@ same as a single registration's, passed in so that this use case never imports t
 PENDING, RUNNING, DONE, FAILED = "PENDING", "RUNNING", "DONE", "FAILED"
 BATCH = 500
 LEASE = timedelta(minutes=2)
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def job_id(tenant: str, commune: str, kind: str, year: int, content: bytes) -> str:
@@ -177,4 +175,4 @@ def _column(kind: str, headers: dict[str, str], field: str) -> str:
 
 def report(jobs: ImportJobs, job: dict[str, Any]) -> bytes:
     """The job's error report (.xlsx): row, column, reason."""
-    return error_report(job["kind"], jobs.errors(job["_id"]))
+    return import_errors(job["kind"], jobs.errors(job["_id"]))

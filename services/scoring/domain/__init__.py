@@ -17,6 +17,7 @@ from services.scoring.domain.assessment import (
     StaleRead,
     Transition,
     members_counter_id,
+    subject_level,
     transition,
 )
 from services.scoring.domain.changes import Change, enrolment_change, stage_change
@@ -78,6 +79,7 @@ __all__ = [
     "MEMBERS_RECOGNISED",
     "STAGES",
     "TITLE_LEVEL",
+    "subject_level",
     "Assessment",
     "AssessmentRecord",
     "AssessmentStatus",

@@ -72,6 +72,16 @@ STAGES = ("self_assessment", "review")
 TITLE_LEVEL = {Title.COMMUNE_COMMUNITY.value: "commune"}
 
 
+def subject_level(title: str, unit_level: str | None) -> str | None:
+    """The level a set must be made for: the title's own, or a learning unit's (commune when an
+    older registration did not say, as registration's default)."""
+    if title in TITLE_LEVEL:
+        return TITLE_LEVEL[title]
+    if title == Title.UNIT.value:
+        return unit_level or "commune"
+    return None
+
+
 def _when(timestamp: str) -> datetime:
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
 
@@ -89,6 +99,7 @@ class Assessment:
     status: AssessmentStatus = AssessmentStatus.REGISTERED
     member_of: str | None = None  # a citizen's learning unit (subject id) that year
     declared_members: int | None = None  # a learning unit's declared number of members
+    unit_level: str | None = None  # a learning unit's level (commune, district, province)
 
     @classmethod
     def opened_by(cls, event: Envelope) -> Assessment:
@@ -102,11 +113,16 @@ class Assessment:
             unit_path=event.unitpath,
             member_of=data.get("memberOf"),
             declared_members=data.get("declaredMembers"),
+            unit_level=data.get("unitLevel"),
         )
 
     def links(self) -> dict[str, Any]:
         """What a registration says about membership; a later registration restates it."""
-        return {"member_of": self.member_of, "declared_members": self.declared_members}
+        return {
+            "member_of": self.member_of,
+            "declared_members": self.declared_members,
+            "unit_level": self.unit_level,
+        }
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Assessment:
@@ -120,6 +136,7 @@ class Assessment:
             AssessmentStatus(doc["status"]),
             doc.get("member_of"),
             doc.get("declared_members"),
+            doc.get("unit_level"),
         )
 
     @property
@@ -202,6 +219,7 @@ class AssessmentRecord:
     status: str
     member_of: str | None = None
     declared_members: int | None = None
+    unit_level: str | None = None
     self_assessment: dict[str, Any] | None = None
     review: dict[str, Any] | None = None
     recognition: dict[str, Any] | None = None
@@ -229,6 +247,7 @@ class AssessmentRecord:
             AssessmentStatus(self.status),
             self.member_of,
             self.declared_members,
+            self.unit_level,
         )
 
     def stage(self, name: str) -> dict[str, Any] | None:

@@ -66,6 +66,7 @@ def scored_event(
             "stage": stage,
             "setId": verdict["set_id"],
             "provisional": verdict["provisional"],
+            "provisionalReason": verdict.get("provisional_reason"),
             "status": verdict["status"],
             "level": verdict["level"],
             "total": verdict["total"],

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from services.registration.lists.cells import FORMULA_WITHOUT_VALUE, Cells, ErrorValue, as_text
-from services.registration.lists.matching import HEADER_LOOKUP, columns_of, match_key
-from services.registration.lists.problems import SpreadsheetError
+from khuyenhoc.sheets.cells import FORMULA_WITHOUT_VALUE, Cells, ErrorValue, as_text
+from khuyenhoc.sheets.columns import Layout, match_key
+from khuyenhoc.sheets.problems import SpreadsheetError
 
 HEADER_SCAN_ROWS = 20  # the header must start within this many rows from the top
 
@@ -25,36 +25,35 @@ def header_text(raw: object) -> str:
     return as_text(raw)
 
 
-def _match_header(kind: str, number: int, lower: Cells, upper: Cells | None) -> Header:
+def _match_header(table: Layout, number: int, lower: Cells, upper: Cells | None) -> Header:
     """Map fields to columns of one header row, or of a two-level header (upper, lower).
 
     In a two-level header a column's own name is in the lower row, and a column without a
     sub-header has its name in the upper row (a vertically merged cell keeps it there).
     """
-    lookup = HEADER_LOOKUP[kind]
     found: dict[str, tuple[int, str]] = {}
     cells = sorted(set(lower) | set(upper or ()))
     for col in cells:
         for source in (lower, upper or {}):
             text = header_text(source.get(col))
-            field = lookup.get(match_key(text)) if text else None
+            field = table.headers.get(match_key(text)) if text else None
             if field:
                 found.setdefault(field, (col, text))
                 break
-    required = sum(1 for c in columns_of(kind) if c.required and c.field in found)
+    required = sum(1 for c in table.columns if c.required and c.field in found)
     width = sum(1 for v in lower.values() if header_text(v))
     rank = (len(found), required, 0 if upper else 1, width, -number)
     return Header(number, found, rank)
 
 
-def find_header(kind: str, rows: list[tuple[int, Cells]]) -> Header | None:
+def find_header(table: Layout, rows: list[tuple[int, Cells]]) -> Header | None:
     best: Header | None = None
     for index, (number, cells) in enumerate(rows):
         if number > HEADER_SCAN_ROWS:
             break
-        candidates = [_match_header(kind, number, cells, None)]
+        candidates = [_match_header(table, number, cells, None)]
         if index + 1 < len(rows) and rows[index + 1][0] == number + 1:
-            candidates.append(_match_header(kind, number + 1, rows[index + 1][1], cells))
+            candidates.append(_match_header(table, number + 1, rows[index + 1][1], cells))
         for candidate in candidates:
             if candidate.columns and (best is None or candidate.rank > best.rank):
                 best = candidate
@@ -71,10 +70,10 @@ def buffer_top(rows: Iterator[tuple[int, Cells]]) -> list[tuple[int, Cells]]:
     return top
 
 
-def check_header(kind: str, header: Header | None) -> Header:
-    columns = columns_of(kind)
+def check_header(table: Layout, header: Header | None) -> Header:
+    columns = table.columns
     if header is None:
-        required = ", ".join(c.header for c in columns if c.required)
+        required = ", ".join(c.header for c in columns if c.required) or columns[0].header
         raise SpreadsheetError("no_header", rows=HEADER_SCAN_ROWS, headers=required)
     missing = tuple(c.header for c in columns if c.required and c.field not in header.columns)
     if missing:

@@ -28,11 +28,12 @@ from openpyxl.worksheet._reader import (
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
-from services.registration.lists.cells import FORMULA_WITHOUT_VALUE, Cells, ErrorValue
-from services.registration.lists.headers import Header, buffer_top, check_header, find_header
-from services.registration.lists.problems import SpreadsheetError
-from services.registration.lists.rows import data_rows, fill_merged
-from services.registration.lists.sheet import SheetRow, SheetRows
+from khuyenhoc.sheets.cells import FORMULA_WITHOUT_VALUE, Cells, ErrorValue
+from khuyenhoc.sheets.columns import Layout
+from khuyenhoc.sheets.headers import Header, buffer_top, check_header, find_header
+from khuyenhoc.sheets.problems import SpreadsheetError
+from khuyenhoc.sheets.rows import data_rows, fill_merged
+from khuyenhoc.sheets.sheet import SheetRow, SheetRows
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
 
@@ -202,7 +203,9 @@ def _xlsx_cells(book: _Book, path: str) -> Iterator[tuple[int, Cells]]:
             (sheet_data if sheet_data is not None else element).clear()
 
 
-def read_xlsx(data: bytes, kind: str) -> tuple[int | None, SheetRows]:
+def read_xlsx(
+    data: bytes, table: Layout, max_rows: int | None = None
+) -> tuple[int | None, SheetRows]:
     book = _open_book(data)
     try:
         sheets = [path for _name, state, path in book.sheets if state == "visible"]
@@ -214,7 +217,7 @@ def read_xlsx(data: bytes, kind: str) -> tuple[int | None, SheetRows]:
             rows = fill_merged(_xlsx_cells(book, path), scan.merges)
             top = buffer_top(rows)
             try:
-                header = check_header(kind, find_header(kind, top))
+                header = check_header(table, find_header(table, top))
             except SpreadsheetError as error:
                 rows.close()
                 if failure is None or (failure.key == "no_header" and error.key != "no_header"):
@@ -222,7 +225,7 @@ def read_xlsx(data: bytes, kind: str) -> tuple[int | None, SheetRows]:
                 continue
             last = scan.last_row or 0
             estimate = last - header.bottom if last > header.bottom else None
-            stream = _closing(data_rows(kind, header, chain(top, rows)), book.archive)
+            stream = _closing(data_rows(table, header, chain(top, rows), max_rows), book.archive)
             return estimate, sheet_rows(stream, header)
         assert failure is not None
         raise failure

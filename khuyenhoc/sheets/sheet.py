@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One data row: the number the officer sees, the cleaned values and what could not be read."""
+    """One data row: the number the officer sees, the cleaned values (every field of the
+    columns found, None where blank or unreadable) and what could not be read, as
+    (header as written in the file, problem key) pairs."""
 
     number: int
     values: dict[str, object]

@@ -8,12 +8,13 @@ import io
 from collections.abc import Iterator
 from itertools import chain
 
-from services.registration.lists.cells import Cells
-from services.registration.lists.headers import Header, buffer_top, check_header, find_header
-from services.registration.lists.problems import SpreadsheetError
-from services.registration.lists.rows import data_rows
-from services.registration.lists.sheet import SheetRows
-from services.registration.lists.xlsx import sheet_rows
+from khuyenhoc.sheets.cells import Cells
+from khuyenhoc.sheets.columns import Layout
+from khuyenhoc.sheets.headers import Header, buffer_top, check_header, find_header
+from khuyenhoc.sheets.problems import SpreadsheetError
+from khuyenhoc.sheets.rows import data_rows
+from khuyenhoc.sheets.sheet import SheetRows
+from khuyenhoc.sheets.xlsx import sheet_rows
 
 _DELIMITERS = (",", ";", "\t")
 
@@ -47,16 +48,18 @@ def _csv_cells(data: bytes, encoding: str, delimiter: str) -> Iterator[tuple[int
         raise SpreadsheetError("unreadable_file") from exc
 
 
-def read_csv(data: bytes, kind: str) -> tuple[int | None, SheetRows]:
+def read_csv(
+    data: bytes, table: Layout, max_rows: int | None = None
+) -> tuple[int | None, SheetRows]:
     encoding = _csv_encoding(data)
     best: tuple[Header, list[tuple[int, Cells]], Iterator[tuple[int, Cells]]] | None = None
     for delimiter in _DELIMITERS:
         rows = _csv_cells(data, encoding, delimiter)
         top = buffer_top(rows)
-        header = find_header(kind, top)
+        header = find_header(table, top)
         if header and (best is None or _csv_rank(header) > _csv_rank(best[0])):
             best = (header, top, rows)
-    header = check_header(kind, best[0] if best else None)
+    header = check_header(table, best[0] if best else None)
     assert best is not None
     _, top, rows = best
     newline = b"\n"
@@ -64,7 +67,7 @@ def read_csv(data: bytes, kind: str) -> tuple[int | None, SheetRows]:
         newline = "\n".encode("utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be")
     lines = data.count(newline) + (0 if data.endswith(newline) else 1)
     estimate = lines - header.bottom if lines > header.bottom else None
-    return estimate, sheet_rows(data_rows(kind, header, chain(top, rows)), header)
+    return estimate, sheet_rows(data_rows(table, header, chain(top, rows), max_rows), header)
 
 
 def _csv_rank(header: Header) -> tuple[int, ...]:

@@ -7,10 +7,11 @@ import re
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Iterator
 
-from services.registration.lists.cells import Cells, as_text, convert, is_blank
-from services.registration.lists.headers import Header, header_text
-from services.registration.lists.matching import columns_of
-from services.registration.lists.sheet import SheetRow
+from khuyenhoc.sheets.cells import Cells, as_text, convert, is_blank
+from khuyenhoc.sheets.columns import Layout
+from khuyenhoc.sheets.headers import Header, header_text
+from khuyenhoc.sheets.problems import SpreadsheetError
+from khuyenhoc.sheets.sheet import SheetRow
 
 _COLUMN_NUMBER = re.compile(r"\(?(?:[0-9]{1,2}|[A-Za-z])\)?")
 _TOTAL_WORDS = {"tổng", "cộng"}
@@ -37,10 +38,17 @@ def _is_total(cells: Cells) -> bool:
     return False
 
 
-def data_rows(kind: str, header: Header, rows: Iterator[tuple[int, Cells]]) -> Iterator[SheetRow]:
-    by_field = {c.field: c for c in columns_of(kind)}
-    mapped = [(by_field[f], col, text) for f, (col, text) in header.columns.items()]
+def data_rows(
+    table: Layout,
+    header: Header,
+    rows: Iterator[tuple[int, Cells]],
+    max_rows: int | None = None,
+) -> Iterator[SheetRow]:
+    """The data rows, converted; more than ``max_rows`` of them is a SpreadsheetError
+    ("too_many_rows") raised when the one too many is reached."""
+    mapped = [(table.by_field[f], col, text) for f, (col, text) in header.columns.items()]
     first = True
+    count = 0
     for number, cells in rows:
         if number <= header.bottom:
             continue
@@ -53,10 +61,13 @@ def data_rows(kind: str, header: Header, rows: Iterator[tuple[int, Cells]]) -> I
                 continue
         if _is_total(cells):
             continue
+        count += 1
+        if max_rows is not None and count > max_rows:
+            raise SpreadsheetError("too_many_rows", limit=max_rows)
         values: dict[str, object] = {}
         problems: list[tuple[str, str]] = []
         for column, text, raw in raws:
-            value, problem = convert(kind, column, raw)
+            value, problem = convert(table, column, raw)
             values[column.field] = value
             if problem:
                 problems.append((text, problem))
