@@ -10,9 +10,10 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from khuyenhoc.sheets import reason_text
 from services.scoring.criteria_sets import CriteriaSet
 from services.scoring.domain import AssessmentRecord, DecisionDocument, Proposal
-from services.scoring.messages import MESSAGES, field_error
+from services.scoring.messages import MESSAGES, SHEET_REASONS, field_error
 from services.scoring.service import Decided
 from services.scoring.set_registry import version_of
 
@@ -233,3 +234,21 @@ def stored_set(described: dict[str, Any]) -> dict[str, Any]:
 def figures_provisional(found: dict[str, Any]) -> dict[str, Any]:
     answer: dict[str, Any] = FiguresProvisionalAnswer().dump(found)
     return answer
+
+
+def row_errors(errors: Any, report: bytes) -> dict[str, Any]:
+    """The rows of a decision's list refused, each with its Vietnamese reason, and the error
+    report (.xlsx, base64)."""
+    return {
+        "row_errors": [
+            {
+                "row": e.row,
+                "enrolment_id": e.enrolment_id,
+                "column": e.header,
+                "key": e.key,
+                "message": reason_text(e.key, SHEET_REASONS),
+            }
+            for e in errors
+        ],
+        "error_report": base64.b64encode(report).decode("ascii"),
+    }

@@ -23,11 +23,12 @@ from khuyenhoc.web import ObservableService
 from services.scoring import answers, decisions, postings, service, set_registry, store
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import posting_period, vietnam_day
-from services.scoring.messages import MESSAGES, answered
+from services.scoring.messages import MESSAGES, SHEET_REASONS, answered
 from services.scoring.schemas import (
     CriteriaSetActivateSchema,
     CriteriaSetUploadSchema,
     DecideSchema,
+    DecideSheetSchema,
     EvidenceSchema,
     PostedFromSchema,
     RevokeSchema,
@@ -236,6 +237,30 @@ class ScoringService(ObservableService):
         """The decisions on a unit's proposal lists of a year."""
         found = decisions.of_unit(self._proposals(tenant), self._decisions(tenant), unit_code, year)
         return [answers.decision_document(d) for d in found]
+
+    @rpc
+    def decide_sheet(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A decision whose list is a spreadsheet: ``{"decision": ...}``, or the rows refused
+        (``{"row_errors": [...], "error_report": <base64 .xlsx>}``, nothing decided), or
+        ``{"errors": [...]}``."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(DecideSheetSchema(), payload)
+            tenant = data.pop("tenant")
+            result = decisions.decide_from_sheet(
+                self._assessments(tenant),
+                self._proposals(tenant),
+                self._sets(tenant),
+                **data,
+                decisions=self._decisions(tenant),
+                files=self._evidence_files(tenant),
+            )
+            if isinstance(result, list):
+                return answers.row_errors(result, decisions.row_error_report(result, SHEET_REASONS))
+            self.outbox.kick()
+            return {"decision": answers.decision(result)}
+
+        return answered(run)
 
     @rpc
     def decision_file(self, tenant: str, decision_id: str) -> dict[str, Any] | None:

@@ -60,6 +60,9 @@ MESSAGES = MessageCatalogue(
             "(Nghị định 86/2023/NĐ-CP); tỉnh chưa quy định thời gian niêm yết riêng."
         ),
         "posting_province_basis": "Thời gian niêm yết do tỉnh quy định.",
+        "sheet_unreadable": "Không đọc được tệp danh sách quyết định:",
+        "sheet_empty": "Tệp danh sách quyết định không có dòng nào.",
+        "sheet_rows": "Có dòng không hợp lệ trong danh sách; xem danh sách lỗi.",
         "criteria_yaml_empty": "Chưa có nội dung bộ tiêu chí (YAML).",
         "criteria_yaml_too_large": "Tệp bộ tiêu chí quá lớn: tối đa 256 KB.",
         "criteria_yaml_syntax": "Tệp bộ tiêu chí không đúng cú pháp YAML:",
@@ -140,3 +143,12 @@ def answered(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     ``{"errors": [{field, key, message}]}``, never as a remote exception."""
     answer: dict[str, Any] = answered_invalid(run, (Refused, invalid_input))
     return answer
+
+
+# Why a row of a decision's list is refused (the error report's "Lý do"); cell problems are
+# khuyenhoc.sheets'.
+SHEET_REASONS: dict[str, str] = {
+    "not_in_proposal": "Đối tượng không có trong danh sách đề nghị công nhận.",
+    "duplicate_row": "Đối tượng đã có ở một dòng trên.",
+    "level_differs": "Mức độ khác với mức độ đã đề nghị sau bình xét.",
+}

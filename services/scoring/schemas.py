@@ -197,3 +197,21 @@ class CriteriaSetActivateSchema(_Edge):
         validate=validate.Range(min=1990, max=2100, error=MESSAGES["year_out_of_range"]),
     )
     by = fields.String(load_default=None, allow_none=True, error_messages=_BASE)
+
+
+class DecideSheetSchema(DecideSchema):
+    """``decideRecognitionFromSheet``: the decision with its list as a spreadsheet (.xlsx or
+    .csv: enrolment id, optional level), instead of ``enrolmentIds``."""
+
+    sheet_file_name = fields.String(
+        data_key="sheetFileName",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["text_length"]),
+    )
+    sheet = Base64Bytes(required=True, error_messages=_BASE)
+
+    def load(self, data: Any, **kwargs: Any) -> Any:
+        loaded = super().load(data, **kwargs)
+        loaded.pop("enrolment_ids", None)
+        return loaded

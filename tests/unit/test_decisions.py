@@ -1,6 +1,8 @@
 """The decision as a document, dated on its real day; who signs it; the public posting
 (issue 12 items 5b, 5c, 7). Use cases over the in-memory fakes; the gateway's rules alone."""
 
+import base64
+import io
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ from services.scoring.domain import (
     reviewed_on,
     vietnam_day,
 )
-from services.scoring.messages import MESSAGES
+from services.scoring.messages import MESSAGES, SHEET_REASONS
 from tests.fakes_scoring import FakeDecisions, FakeEvidenceFiles, FakeProposals
 from tests.unit.test_scoring_service import COMMUNE, GOOD, enrolled, figures
 
@@ -524,3 +526,99 @@ def test_a_decision_whose_lists_write_was_interrupted_is_still_found(assessments
         assessments, proposals, proposal, store, date(2024, 12, 21), "20/QĐ", enrolment_ids=ids[1:]
     )
     assert rest.document.id.endswith(":2") and store.get(first.document.id) == first.document
+
+
+# --- the decision's list as a spreadsheet --------------------------------------------------------
+
+
+def sheet_of(rows):
+    from khuyenhoc.sheets import export_rows
+
+    columns = [("enrolment_id", "Mã đăng ký"), ("name", "Họ và tên"), ("level", "Mức độ")]
+    return export_rows("DANH SÁCH KÈM THEO QUYẾT ĐỊNH", columns, rows)
+
+
+def from_sheet(assessments, proposals, proposal, store, content, name="qd.xlsx"):
+    return decisions.decide_from_sheet(
+        assessments,
+        proposals,
+        SETS,
+        proposal.id,
+        name,
+        content,
+        decision_number="30/QĐ-UBND",
+        decision_date=date(2024, 12, 20),
+        signer="Hoàng Văn Sơn",
+        now=ENTERED,
+        decisions=store,
+        files=FakeEvidenceFiles(),
+    )
+
+
+def test_a_decision_list_from_a_spreadsheet_decides_the_rows_listed(assessments, listed):
+    ids, proposals, proposal = listed
+    store = FakeDecisions("20")
+    content = sheet_of([(ids[0], "Nông Văn Một", None), (ids[2], "Nông Văn Ba", None)])
+    decided = from_sheet(assessments, proposals, proposal, store, content)
+    assert decided.recognised == [ids[0], ids[2]] and decided.document.number == "30/QĐ-UBND"
+    assert assessments.get(ids[1]).recognition is None
+
+
+def test_a_wrong_row_decides_nothing_and_is_reported_by_row(assessments, listed):
+    from openpyxl import load_workbook
+
+    ids, proposals, proposal = listed
+    store = FakeDecisions("20")
+    content = sheet_of(
+        [
+            (ids[0], "Nông Văn Một", None),
+            ("20-FAMILY-2024-hh-x", "Người lạ", None),  # not on the proposal
+            (ids[0], "Nông Văn Một", None),  # twice
+            (ids[1], "Nông Văn Hai", "hai"),  # not a number
+        ]
+    )
+    errors = from_sheet(assessments, proposals, proposal, store, content)
+    assert [(e.row, e.key) for e in errors] == [
+        (4, "not_in_proposal"),
+        (5, "duplicate_row"),
+        (6, "not_a_number"),
+    ]
+    assert store.writes == 0 and all(assessments.get(i).recognition is None for i in ids)
+    answer = answers.row_errors(errors, decisions.row_error_report(errors, SHEET_REASONS))
+    assert answer["row_errors"][0]["message"] == SHEET_REASONS["not_in_proposal"]
+    report = load_workbook(io.BytesIO(base64.b64decode(answer["error_report"])))
+    texts = [str(c.value) for row in report.active.iter_rows() for c in row if c.value]
+    assert SHEET_REASONS["duplicate_row"] in texts
+
+
+def test_a_level_other_than_proposed_is_a_row_error():
+    from services.scoring.domain import Proposal
+
+    proposal = Proposal(
+        id="20:06184:UNIT:2024",
+        tenant="20",
+        unit_code="06184",
+        unitpath="20/183/06184",
+        title="UNIT",
+        year=2024,
+        enrolments=["20-UNIT-2024-lu-1", "20-UNIT-2024-lu-2"],
+        proposed_at="2024-12-05T03:00:00+00:00",
+        posting_ends="2024-12-15",
+        levels=[1, 2],
+    )
+    wanted, errors = decisions.read_decision_list(
+        proposal, "qd.xlsx", sheet_of([("20-UNIT-2024-lu-1", "", 1), ("20-UNIT-2024-lu-2", "", 1)])
+    )
+    assert wanted == ["20-UNIT-2024-lu-1"]
+    assert [(e.row, e.key) for e in errors] == [(4, "level_differs")]
+
+
+def test_an_unreadable_or_empty_list_is_refused_as_a_whole(assessments, listed):
+    ids, proposals, proposal = listed
+    with pytest.raises(Refused) as unreadable:
+        from_sheet(assessments, proposals, proposal, FakeDecisions("20"), b"not a sheet", "qd.pdf")
+    assert (unreadable.value.field, unreadable.value.key) == ("sheet", "sheet_unreadable")
+    assert unreadable.value.detail  # khuyenhoc.sheets says why, in Vietnamese
+    with pytest.raises(Refused) as empty:
+        from_sheet(assessments, proposals, proposal, FakeDecisions("20"), sheet_of([]))
+    assert empty.value.key == "sheet_empty"
