@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "statement_file_not_found": "Không có tệp công khai này.",
     "receipt_not_found": "Không tìm thấy biên lai này.",
     "decision_file_not_found": "Không tìm thấy bản quét quyết định này.",
+    "decision_not_found": "Không tìm thấy quyết định này.",
     # who signs a recognition decision
     "not_the_signer": (
         "Bạn không có thẩm quyền ký quyết định công nhận này: thuộc thẩm quyền của {who}."

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from gateway.scoring import criteria_admin, decisions, postings, queries
+from gateway.scoring import criteria_admin, decision_sheets, decisions, postings, queries
 from gateway.scoring.mutations import MUTATIONS
 
 QUERIES: dict[str, Any] = {**queries.QUERIES, **decisions.QUERIES, **postings.QUERIES}
+MUTATIONS = {**MUTATIONS, **decision_sheets.MUTATIONS}
 
 QUERIES = {**QUERIES, **criteria_admin.QUERIES}
 MUTATIONS = {**MUTATIONS, **criteria_admin.MUTATIONS}

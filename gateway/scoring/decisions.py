@@ -50,8 +50,8 @@ def issuing_authority(unit: dict[str, Any] | None) -> str | None:
     return f"UBND {name[:1].lower()}{name[1:]}"
 
 
-def decide(write: Write) -> Any:
-    """``scoring.decide``: the decision with who entered it and, unless given, the caller's
+def decision_payload(write: Write) -> dict[str, Any]:
+    """A decision as scoring takes it: with who entered it and, unless given, the caller's
     People's Committee as the issuing authority."""
     payload = write.payload()
     payload["enteredBy"] = write.caller.subject
@@ -59,7 +59,12 @@ def decide(write: Write) -> Any:
         authority = issuing_authority(_caller_unit(write))
         if authority:
             payload["authority"] = authority
-    return write.rpc.scoring.decide(payload)
+    return payload
+
+
+def decide(write: Write) -> Any:
+    """``scoring.decide``."""
+    return write.rpc.scoring.decide(decision_payload(write))
 
 
 # --- types --------------------------------------------------------------------------------------

@@ -317,3 +317,81 @@ def test_a_paper_decision_entered_weeks_later_keeps_its_day(platform):
         "recognition"
     ]
     assert recognition["decisionDate"] == signed.isoformat()
+
+
+SHEET_DECIDE = """mutation($input: DecideSheetInput!) { decideRecognitionFromSheet(input: $input) {
+  decision { recognised document { id } } rowErrors { row enrolmentId column key message }
+  errorReport } }"""
+
+
+def test_a_decision_list_round_trips_through_a_spreadsheet(platform):
+    """Xã Thạch Đạn (06199): the paper decision's list is uploaded as a spreadsheet; a wrong
+    row decides nothing and is reported by row; the decided list is exported again."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from khuyenhoc.sheets import export_rows
+
+    config = load_config(env=platform.settings())
+    officer = create_token(config, "20", "06199", Role.COMMUNE_OFFICER, "officer-td", hours=1)
+    authority = create_token(config, "20", "06199", Role.AUTHORITY, "authority-td", hours=1)
+    sibling = create_token(config, "20", "06202", Role.COMMUNE_OFFICER, "officer-xl", hours=1)
+    today = vietnam_day(datetime.now(UTC))
+    ids = []
+    for head in ("Hà Văn Thạch", "Hà Thị Đạn"):
+        household = {"communeCode": "06199", "headName": head, "address": "Thôn Bó", "year": 2024}
+        enrolment_id = ask(platform, REGISTER, {"input": household}, officer)["registerHousehold"][
+            "enrolmentId"
+        ]
+        wait_until(
+            lambda e=enrolment_id: ask(platform, ASSESSMENT, {"id": e}, officer)["assessment"]
+        )
+        review = {"enrolmentId": enrolment_id, "answers": answers(), "minutes": "Biên bản thôn"}
+        ask(platform, REVIEW, {"input": review}, officer)
+        ids.append(enrolment_id)
+    listed = {"unitCode": "06199", "title": "FAMILY", "year": 2024}
+    listed["postedFrom"] = (today - timedelta(days=10)).isoformat()
+    proposal = ask(platform, PROPOSE, {"input": listed}, officer)["proposeRecognition"]
+    columns = [("enrolment_id", "Mã đăng ký"), ("name", "Họ và tên"), ("level", "Mức độ")]
+
+    def sheet(rows):
+        content = export_rows("DANH SÁCH KÈM THEO QUYẾT ĐỊNH", columns, rows)
+        return base64.b64encode(content).decode()
+
+    decision = {
+        "proposalId": proposal["id"],
+        "decisionNumber": "21/QĐ-UBND",
+        "decisionDate": today.isoformat(),
+        "signer": "Hà Văn Lộc",
+        "sheetFileName": "qd-21.xlsx",
+    }
+    wrong = sheet([(ids[0], "Hà Văn Thạch", None), ("20-FAMILY-2024-hh-lạ", "Người lạ", None)])
+    refused = ask(platform, SHEET_DECIDE, {"input": {**decision, "sheet": wrong}}, authority)[
+        "decideRecognitionFromSheet"
+    ]
+    assert refused["decision"] is None and refused["errorReport"]
+    assert [(e["row"], e["key"]) for e in refused["rowErrors"]] == [(4, "not_in_proposal")]
+    assert ask(platform, ASSESSMENT, {"id": ids[0]}, officer)["assessment"]["recognition"] is None
+    error = refusal(
+        platform,
+        SHEET_DECIDE,
+        {"input": {**decision, "sheet": sheet([(ids[0], "", None)])}},
+        officer,
+    )
+    assert error["extensions"]["code"] == "FORBIDDEN"
+
+    decided = ask(
+        platform,
+        SHEET_DECIDE,
+        {"input": {**decision, "sheet": sheet([(ids[0], "Hà Văn Thạch", None)])}},
+        authority,
+    )["decideRecognitionFromSheet"]
+    assert decided["rowErrors"] == [] and decided["decision"]["recognised"] == [ids[0]]
+    document_id = decided["decision"]["document"]["id"]
+    url = f"/files/decision-lists/{document_id}.xlsx"
+    status, content = download(platform, url, officer)
+    assert status == 200
+    cells = [c.value for row in load_workbook(io.BytesIO(content)).active.iter_rows() for c in row]
+    assert ids[0] in cells and "Hà Văn Thạch" in cells and ids[1] not in cells
+    assert download(platform, url, sibling)[0] == 403
