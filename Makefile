@@ -32,6 +32,7 @@ bench: setup
 	@$(VENV)/bin/python -m bench.learning_unit_flow
 	@$(VENV)/bin/python -m bench.notification_flow
 	@$(VENV)/bin/python -m bench.fund_flow
+	@$(VENV)/bin/python -m bench.certificate_file
 
 clean: stop
 	rm -rf .run .data

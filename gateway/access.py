@@ -35,6 +35,8 @@ REGISTRARS: frozenset[Role] = frozenset(
 READERS: frozenset[Role] = REGISTRARS | {Role.AUDITOR}
 # Officers who record money coming in and propose payments, in their subtree.
 FUND_KEEPERS: frozenset[Role] = frozenset({*REGISTRARS, Role.FUND_MANAGER})
+# Who prints and lists a decided list's certificates: registrars and authorities, in reach.
+CERTIFICATE_PRINTERS: frozenset[Role] = frozenset({*REGISTRARS, Role.AUTHORITY})
 
 
 def unauthenticated() -> GraphQLError:

@@ -14,7 +14,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
-from gateway import files
+from gateway import certificates, files
 from gateway.access import INVALID_TOKEN_MESSAGE, UNAUTHENTICATED_MESSAGE
 from gateway.endpoint import answer_graphql, bearer_caller
 from khuyenhoc.auth import Caller, InvalidToken
@@ -74,6 +74,33 @@ class GatewayService(ObservableService):
         return self._serve(
             lambda: files.decision_file(self._rpc(), self._caller(request), decision_id)
         )
+
+    @http("GET", "/files/certificates/<string:proposal_id>.pdf")
+    def certificates_file(self, request: Any, proposal_id: str) -> Any:
+        return self._serve(
+            lambda: files.certificates_pdf(
+                self._rpc(),
+                self._caller(request),
+                proposal_id,
+                files.part_number(request.args.get("part")),
+                self._public_base_url(),
+            )
+        )
+
+    @http("GET", "/verify/<string:code>")
+    def verify_certificate(self, request: Any, code: str) -> Any:
+        """Public: the page a certificate's QR code opens (no token)."""
+        return certificates.answer_verification(self._rpc(), code)
+
+    @http("GET", "/verify")
+    def verify_form(self, request: Any) -> Any:
+        """Public: the same page for a code typed in (``?code=``)."""
+        return certificates.answer_verification(self._rpc(), request.args.get("code") or "")
+
+    def _public_base_url(self) -> str:
+        """Where the public reaches the gateway (``PUBLIC_BASE_URL``): what QR codes open."""
+        configured = str(self.config.get("PUBLIC_BASE_URL") or "")
+        return configured or f"http://{self.config.get('WEB_SERVER_ADDRESS') or '127.0.0.1:8000'}"
 
     def _rpc(self) -> SimpleNamespace:
         return SimpleNamespace(

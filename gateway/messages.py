@@ -39,6 +39,8 @@ MESSAGES: dict[str, str] = {
     "signer_commune": "UBND cấp xã nơi có đối tượng",
     "signer_district": "UBND cấp huyện nơi có đối tượng",
     "signer_province": "UBND cấp tỉnh",
+    "certificates_not_found": "Không tìm thấy danh sách đã có quyết định công nhận này.",
+    "certificate_part": "Số thứ tự phần của tệp phải là số nguyên từ 1.",
 }
 
 

@@ -21,3 +21,10 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", clean(text).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("đ", "d")
+
+
+def initials(name: str) -> str:
+    """How a person is named in public where the province asks for initials: "Nguyễn Văn An"
+    → "N.V.A." (diacritics kept: "Đặng Thị Ánh" → "Đ.T.Á.")."""
+    parts = clean(name).split(" ")
+    return "".join(unicodedata.normalize("NFC", p[0].upper()) + "." for p in parts if p)

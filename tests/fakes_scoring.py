@@ -70,6 +70,9 @@ class FakeAssessments:
             key=lambda a: a.id,
         )
 
+    def many(self, assessment_ids: list[str]) -> list[AssessmentRecord]:
+        return [self.records[i] for i in assessment_ids if i in self.records]
+
 
 class FakeProposals:
     def __init__(self, tenant: str = "20") -> None:
@@ -120,6 +123,21 @@ class FakeDecisions:
 
     def many(self, decision_ids: list[str]) -> list[DecisionDocument]:
         return [self.documents[i] for i in decision_ids if i in self.documents]
+
+
+class FakeCertificateLookups:
+    def __init__(self, tenant: str = "20") -> None:
+        self.tenant = tenant
+        self.lookups: dict[str, dict[str, Any]] = {}
+
+    def ensure(self, lookups: list[dict[str, Any]]) -> int:
+        new = [doc for doc in lookups if doc["_id"] not in self.lookups]
+        for doc in new:
+            self.lookups[doc["_id"]] = {**doc, "tenant": self.tenant}
+        return len(new)
+
+    def get(self, lookup_id: str) -> dict[str, Any] | None:
+        return self.lookups.get(lookup_id)
 
 
 class FakeCriteriaSets:

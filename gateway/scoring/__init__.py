@@ -1,14 +1,22 @@
-"""Scoring: criteria sets, self-assessments, reviews, evidence, proposals and decisions."""
+"""Scoring: criteria sets, self-assessments, reviews, evidence, proposals, decisions and
+certificates."""
 
 from typing import Any
 
-from gateway.scoring import criteria_admin, decision_sheets, decisions, postings, queries
+from gateway.scoring import (
+    certificates,
+    criteria_admin,
+    decision_sheets,
+    decisions,
+    postings,
+    queries,
+)
 from gateway.scoring.mutations import MUTATIONS
 
 QUERIES: dict[str, Any] = {**queries.QUERIES, **decisions.QUERIES, **postings.QUERIES}
 MUTATIONS = {**MUTATIONS, **decision_sheets.MUTATIONS}
 
-QUERIES = {**QUERIES, **criteria_admin.QUERIES}
+QUERIES = {**QUERIES, **criteria_admin.QUERIES, **certificates.QUERIES}
 MUTATIONS = {**MUTATIONS, **criteria_admin.MUTATIONS}
 
 __all__ = ["MUTATIONS", "QUERIES"]

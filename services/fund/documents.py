@@ -1,22 +1,22 @@
 """The fund's printable documents: the public statement (xlsx, PDF) and the donation receipt
 (PDF). Bytes in, bytes out: no database, no transport. PDFs embed DejaVu Sans (vendored in
-``fonts/`` with its licence), which has every Vietnamese glyph."""
+``khuyenhoc/fonts/`` with its licence, see :mod:`khuyenhoc.pdf`), which has every Vietnamese
+glyph."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from khuyenhoc.pdf import add_fonts
 from services.fund.messages import format_dong
 
-FONTS = Path(__file__).parent / "fonts"
 DONOR_KINDS = {
     "person": "Cá nhân",
     "family": "Gia đình",
@@ -120,8 +120,7 @@ def statement_xlsx(st: Mapping[str, Any]) -> bytes:
 class _Document(FPDF):
     def __init__(self) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        add_fonts(self)
         self.set_auto_page_break(auto=True, margin=15)
         self.add_page()
         self.set_font("DejaVu", size=10)

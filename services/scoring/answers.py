@@ -199,6 +199,49 @@ def posting(found: Any) -> dict[str, Any]:
     }
 
 
+class CertificateAnswer(Schema):
+    """A certificate (giấy công nhận) as the gateway prints and verifies it: no names (the
+    gateway asks registration, in the caller's scope), no personal data."""
+
+    number = fields.String()
+    code = fields.String()
+    enrolment_id = fields.String()
+    subject_id = fields.String()
+    subject_kind = fields.String()
+    title = fields.String()
+    year = fields.Integer()
+    level = fields.Integer(allow_none=True)
+    decision_number = fields.String()
+    decision_date = fields.String()
+    signer = fields.String()
+    signer_position = fields.String(allow_none=True)
+    authority = fields.String(allow_none=True)
+    valid_until = fields.String(allow_none=True)
+    status = fields.String()
+    revoked_on = fields.String(allow_none=True)
+    unit_code = fields.String()
+    unitpath = fields.String()
+    provisional = fields.Boolean()
+
+
+def certificates(found: Any, part: int, size: int) -> dict[str, Any]:
+    """Part ``part`` (from 1, of ``size``) of a decided list's certificates, with the list."""
+    every = found.certificates
+    start = (part - 1) * size
+    return {
+        "proposal": proposal(found.proposal),
+        "total": len(every),
+        "part": part,
+        "parts": max(1, -(-len(every) // size)),
+        "certificates": CertificateAnswer(many=True).dump(every[start : start + size]),
+    }
+
+
+def certificate(found: Any) -> dict[str, Any]:
+    answer: dict[str, Any] = CertificateAnswer().dump(found)
+    return answer
+
+
 class StoredSetAnswer(Schema):
     """A province's stored criteria-set version (``set_registry.describe``)."""
 

@@ -13,6 +13,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from khuyenhoc.config import tenants
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import RECOGNISED, REGISTERED, REVOKED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
@@ -20,7 +21,15 @@ from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.web import ObservableService
-from services.scoring import answers, decisions, postings, service, set_registry, store
+from services.scoring import (
+    answers,
+    certificates,
+    decisions,
+    postings,
+    service,
+    set_registry,
+    store,
+)
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import posting_period, vietnam_day
 from services.scoring.messages import MESSAGES, SHEET_REASONS, answered
@@ -36,6 +45,7 @@ from services.scoring.schemas import (
 )
 
 SWEEP_SECONDS = 30.0
+CERTIFICATES_PER_PART = 2000  # pages of one PDF file (the gateway asks ``part`` for more)
 
 
 @cache
@@ -263,6 +273,28 @@ class ScoringService(ObservableService):
         return answered(run)
 
     @rpc
+    def certificates(
+        self, tenant: str, proposal_id: str, part: int = 1, size: int = CERTIFICATES_PER_PART
+    ) -> dict[str, Any]:
+        """The certificates (giấy công nhận) of a decided proposal list, part ``part`` of
+        ``size`` (officers, through the gateway, which checks the list's unit first)."""
+        size = max(1, min(int(size), CERTIFICATES_PER_PART))
+
+        def run() -> dict[str, Any]:
+            found = certificates.certificates(
+                self._assessments(tenant),
+                self._proposals(tenant),
+                self._certificate_lookups(tenant),
+                certificates.certificate_key(self.config),
+                proposal_id,
+                certificates.today_in_vietnam(),
+            )
+            certificates.check_part(len(found.certificates), int(part), size)
+            return answers.certificates(found, int(part), size)
+
+        return answered(run)
+
+    @rpc
     def decision_file(self, tenant: str, decision_id: str) -> dict[str, Any] | None:
         """A decision's scanned file (base64) of ``tenant``; None otherwise."""
         found = decisions.decision_file(
@@ -301,6 +333,29 @@ class ScoringService(ObservableService):
         )
         return [answers.posting(p) for p in found]
 
+    @rpc
+    def verify_certificate(self, code: str) -> dict[str, Any] | None:
+        """Public: what a certificate's code stands for today (status valid, expired or
+        revoked), or None: the same for an unknown code of any tenant."""
+        parsed = certificates.parse_code(code)
+        if parsed is None:
+            return None
+        tenant, normalised = parsed
+        if tenant not in tenants(self.config):
+            return None
+        found = certificates.verify(
+            self._assessments(tenant),
+            self._certificate_lookups(tenant),
+            certificates.certificate_key(self.config),
+            tenant,
+            normalised,
+            certificates.today_in_vietnam(),
+        )
+        if found is None:
+            return None
+        names = certificates.holder_names(self._tenant_settings(tenant), found.subject_kind)
+        return {**answers.certificate(found), "tenant": tenant, "holder_names": names}
+
     # -- the stores of one tenant, its settings and criteria sets ---------------------------
 
     def _assessments(self, tenant: str) -> store.Assessments:
@@ -314,6 +369,9 @@ class ScoringService(ObservableService):
 
     def _evidence_files(self, tenant: str) -> store.EvidenceFiles:
         return store.EvidenceFiles(TenantDatabase(self.db, tenant))
+
+    def _certificate_lookups(self, tenant: str) -> store.CertificateLookups:
+        return store.CertificateLookups(TenantDatabase(self.db, tenant))
 
     def _tenant_settings(self, tenant: str) -> dict[str, Any]:
         return (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}

@@ -54,6 +54,23 @@ class Decisions(Protocol):
     def many(self, decision_ids: list[str]) -> list[DecisionDocument]: ...
 
 
+class Recognitions(Protocol):
+    """What certificates read of assessments (``Assessments`` provides it): one, or many by id
+    in one round trip."""
+
+    def get(self, assessment_id: str) -> AssessmentRecord | None: ...
+
+    def many(self, assessment_ids: list[str]) -> list[AssessmentRecord]: ...
+
+
+class CertificateLookups(Protocol):
+    """Lookup documents ``<tenant>:cert:<code>`` → enrolment, read by ``_id`` only."""
+
+    def ensure(self, lookups: list[dict[str, Any]]) -> int: ...
+
+    def get(self, lookup_id: str) -> dict[str, Any] | None: ...
+
+
 class CriteriaSetStore(Protocol):
     """A province's stored criteria-set versions and its activations (``set_registry``)."""
 

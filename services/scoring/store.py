@@ -25,7 +25,7 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from khuyenhoc.outbox import ensure_outbox_index, outbox_update, with_outbox
 from khuyenhoc.storage import (
@@ -200,6 +200,16 @@ class Assessments:
         records = [AssessmentRecord.from_document(doc) for doc in found if doc["title"] == title]
         return sorted(records, key=lambda a: a.id)
 
+    def many(self, assessment_ids: list[str]) -> list[AssessmentRecord]:
+        """Assessments by id in one round trip (``_id`` ``$in``, filtered to the tenant by
+        ``TenantCollection``), without the self-assessment and evidence (certificates read the
+        recognition and the review it rests on)."""
+        if not assessment_ids:
+            return []
+        light = {"outbox": 0, "self_assessment": 0, "evidence": 0}
+        found = self.assessments.find({"_id": {"$in": list(assessment_ids)}}, light)
+        return [AssessmentRecord.from_document(doc) for doc in found]
+
 
 class AllTenantsPendingChanges:
     """The sweep's view, across every tenant by design: it finds assessments holding changes
@@ -319,6 +329,35 @@ class Decisions:
         """By id (the tenant's only), in the order asked."""
         found = {d["_id"]: d for d in self.decisions.find({"_id": {"$in": list(decision_ids)}})}
         return [DecisionDocument.from_document(found[i]) for i in decision_ids if i in found]
+
+
+CERTIFICATE_LOOKUPS = "certificate_lookups"
+
+
+class CertificateLookups:
+    """One tenant's certificate lookup documents (``<tenant>:cert:<code>`` → enrolment), written
+    once when certificates are first produced and read by ``_id`` by the public verification."""
+
+    def __init__(self, db: TenantDatabase) -> None:
+        self.lookups = db[CERTIFICATE_LOOKUPS]
+
+    def ensure(self, lookups: list[dict[str, Any]]) -> int:
+        """Write the lookups not yet written (one read of their ids, one insert); returns how
+        many were new. Two producers racing write the same documents: a duplicate is fine."""
+        if not lookups:
+            return 0
+        ids = [doc["_id"] for doc in lookups]
+        found = self.lookups.find({"_id": {"$in": ids}}, {"enrolment_id": 1})
+        known = {doc["_id"] for doc in found}
+        missing = [doc for doc in lookups if doc["_id"] not in known]
+        if missing:
+            with suppress(BulkWriteError):
+                self.lookups.insert_many(missing, ordered=False)
+        return len(missing)
+
+    def get(self, lookup_id: str) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self.lookups.find_one({"_id": lookup_id})
+        return found
 
 
 class CriteriaSets:

@@ -154,3 +154,21 @@ def test_decisions_of_another_tenant_are_neither_found_nor_overwritten(db, ha_no
         decisions.save(theirs)
     assert store.Decisions(TenantDatabase(db, "01")).get(theirs.id) == theirs
     assert store.Decisions(TenantDatabase(db, "01")).many([theirs.id, "nope"]) == [theirs]
+
+
+def test_certificates_read_and_write_only_their_own_tenants_lookups(db, ha_noi, lang_son):
+    """Certificates read assessments many at a time and keep lookup documents by ``_id``: a
+    store of another tenant finds neither, and writing the same lookup twice writes it once."""
+    enrolment = ha_noi["enrolment"]
+    theirs = TenantDatabase(db, "01")
+    assert [a.id for a in store.Assessments(theirs).many([enrolment, "nobody"])] == [enrolment]
+    assert store.Assessments(lang_son).many([enrolment]) == []
+    lookup = {"_id": "01:cert:01-AAAAAAAAAAAAAAAA", "enrolment_id": enrolment, "number": "1/QĐ-001"}
+    lookups = store.CertificateLookups(theirs)
+    assert lookups.ensure([lookup]) == 1
+    assert lookups.ensure([lookup]) == 0
+    assert lookups.get(lookup["_id"])["enrolment_id"] == enrolment
+    assert store.CertificateLookups(lang_son).get(lookup["_id"]) is None
+    with pytest.raises(CrossTenantWrite):
+        store.CertificateLookups(lang_son).ensure([{**lookup, "tenant": "01"}])
+    assert db.certificate_lookups.count_documents({}) == 1

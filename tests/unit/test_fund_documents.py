@@ -6,6 +6,7 @@ import io
 from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 
+from khuyenhoc.pdf import FONTS
 from services.fund import documents, messages
 
 VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
@@ -66,7 +67,7 @@ STATEMENT = {
 
 def test_the_font_has_every_vietnamese_letter():
     for face in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
-        cmap = TTFont(documents.FONTS / face).getBestCmap()
+        cmap = TTFont(FONTS / face).getBestCmap()
         missing = [c for c in VIETNAMESE + VIETNAMESE.upper() if ord(c) not in cmap]
         assert missing == [], face
 

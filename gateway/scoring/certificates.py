@@ -1,0 +1,128 @@
+"""Certificates (giấy công nhận): their public verification by code (no token), and the list
+of a decided proposal's certificates for the officers and authorities in reach. The PDF is a
+file (``/files/certificates/<proposal id>.pdf``, :mod:`gateway.files`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.access import CERTIFICATE_PRINTERS, authenticated, require_scope
+from gateway.certificates import STATUS_TEXT, verification
+from gateway.vocabulary import Title
+from gateway.wire import input_error
+from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.vocabulary import TITLE_NAMES
+
+CERTIFICATES_PER_PAGE = 500
+
+
+class CertificateStatus(graphene.Enum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class CertificateVerification(graphene.ObjectType):
+    """What a certificate's code stands for, as anyone may read it."""
+
+    code = graphene.String(required=True)
+    number = graphene.String(required=True, description="Số giấy công nhận")
+    status = graphene.Field(CertificateStatus, required=True)
+    status_text = graphene.String(required=True, description="Vietnamese")
+    revoked_on = graphene.String(description="Thu hồi on this day (Asia/Ho_Chi_Minh)")
+    title = graphene.Field(Title, required=True)
+    title_name = graphene.String(required=True)
+    year = graphene.Int(required=True)
+    level = graphene.Int(description="Mức độ, where the title has levels")
+    decision_number = graphene.String(required=True)
+    decision_date = graphene.String(required=True)
+    valid_until = graphene.String(description="Last valid day, where the title expires")
+    unit_name = graphene.String(required=True)
+    holder_name = graphene.String(
+        required=True, description="As the province posts names: initials for persons by default"
+    )
+    provisional = graphene.Boolean(
+        required=True, description="Judged under a criteria set whose numbers are not all official"
+    )
+
+
+class Certificate(graphene.ObjectType):
+    number = graphene.String(required=True)
+    code = graphene.String(required=True, description="Mã tra cứu (verifyCertificate)")
+    enrolment_id = graphene.String(required=True)
+    holder_name = graphene.String(required=True, description="Full name (officers only)")
+    status = graphene.Field(CertificateStatus, required=True)
+    status_text = graphene.String(required=True)
+    revoked_on = graphene.String()
+    title = graphene.Field(Title, required=True)
+    title_name = graphene.String(required=True)
+    year = graphene.Int(required=True)
+    level = graphene.Int()
+    decision_number = graphene.String(required=True)
+    decision_date = graphene.String(required=True)
+    valid_until = graphene.String()
+    provisional = graphene.Boolean(required=True)
+
+
+class CertificateList(graphene.ObjectType):
+    proposal_id = graphene.String(required=True)
+    total = graphene.Int(required=True)
+    part = graphene.Int(required=True)
+    parts = graphene.Int(required=True)
+    items = graphene.List(graphene.NonNull(Certificate), required=True)
+
+
+def resolve_verify_certificate(root: Any, info: Any, code: str) -> dict[str, Any] | None:
+    """Public: no token needed, and the same null for an unknown code of any province."""
+    return verification(info.context.rpc, code[:64])
+
+
+def resolve_certificates(
+    root: Any, info: Any, proposal_id: str, part: int = 1
+) -> dict[str, Any] | None:
+    caller = authenticated(info)
+    rpc = info.context.rpc
+    proposal = rpc.scoring.proposal(caller.tenant, proposal_id)
+    if proposal is None:
+        return None
+    require_scope(info, UnitPath.parse(proposal["unitpath"]), CERTIFICATE_PRINTERS)
+    found = rpc.scoring.certificates(caller.tenant, proposal_id, part, CERTIFICATES_PER_PAGE)
+    if "errors" in found:
+        raise input_error(found["errors"])
+    listed = found["certificates"]
+    names = rpc.registration.enrolment_names(caller.tenant, [c["enrolment_id"] for c in listed])
+    items = [
+        {
+            **c,
+            "holder_name": (names.get(c["enrolment_id"]) or {}).get("name") or "",
+            "status_text": STATUS_TEXT.get(c["status"], c["status"]),
+            "title_name": TITLE_NAMES.get(c["title"], c["title"]),
+        }
+        for c in listed
+    ]
+    return {
+        "proposal_id": proposal_id,
+        "total": found["total"],
+        "part": found["part"],
+        "parts": found["parts"],
+        "items": items,
+    }
+
+
+QUERIES: dict[str, Any] = {
+    "verify_certificate": graphene.Field(
+        CertificateVerification,
+        code=graphene.String(required=True, description="Mã tra cứu, e.g. 20-ABCD…"),
+        resolver=resolve_verify_certificate,
+        description="Tra cứu giấy công nhận (public): valid, expired or revoked; null if unknown",
+    ),
+    "certificates": graphene.Field(
+        CertificateList,
+        proposal_id=graphene.String(required=True),
+        part=graphene.Int(default_value=1, description=f"{CERTIFICATES_PER_PAGE} per part"),
+        resolver=resolve_certificates,
+        description="The certificates of a decided list (registrars and authorities in reach)",
+    ),
+}
