@@ -373,13 +373,14 @@ def test_a_decision_list_round_trips_through_a_spreadsheet(platform):
     assert refused["decision"] is None and refused["errorReport"]
     assert [(e["row"], e["key"]) for e in refused["rowErrors"]] == [(4, "not_in_proposal")]
     assert ask(platform, ASSESSMENT, {"id": ids[0]}, officer)["assessment"]["recognition"] is None
-    error = refusal(
-        platform,
-        SHEET_DECIDE,
-        {"input": {**decision, "sheet": sheet([(ids[0], "", None)])}},
-        officer,
-    )
-    assert error["extensions"]["code"] == "FORBIDDEN"
+    hanoi = create_token(config, "01", "01", Role.AUTHORITY, "authority-hn", hours=1)
+    sibling_authority = create_token(config, "20", "06202", Role.AUTHORITY, "auth-xl", hours=1)
+    for token, tenant in ((officer, None), (hanoi, "20"), (sibling_authority, None)):
+        given = {**decision, "sheet": sheet([(ids[0], "", None)])}
+        if tenant:
+            given["tenant"] = tenant
+        error = refusal(platform, SHEET_DECIDE, {"input": given}, token)
+        assert error["extensions"]["code"] == "FORBIDDEN"
 
     decided = ask(
         platform,
@@ -395,3 +396,5 @@ def test_a_decision_list_round_trips_through_a_spreadsheet(platform):
     cells = [c.value for row in load_workbook(io.BytesIO(content)).active.iter_rows() for c in row]
     assert ids[0] in cells and "Hà Văn Thạch" in cells and ids[1] not in cells
     assert download(platform, url, sibling)[0] == 403
+    assert download(platform, url, hanoi)[0] == 404
+    assert download(platform, url, None)[0] == 401
