@@ -4,8 +4,7 @@ for scope (the caller's subtree), roles and tenant.
 Public without a token: the directory of administrative units, the criteria sets, the public
 fund statement and honour roll, the posting (niêm yết) of proposal lists. Everything else
 needs a caller whose tenant is the unit's and whose unit is the unit itself or one of its
-ancestors. Refusals name no private fact: the same
-answer whether the data exists or not.
+ancestors. Refusals name no private fact: the same answer whether the data exists or not.
 """
 
 from __future__ import annotations
