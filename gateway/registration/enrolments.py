@@ -60,8 +60,10 @@ class LearningUnitKind(graphene.Enum):
 
 
 class RegisterLearningUnitInput(_Place, graphene.InputObjectType):
-    unit_code = graphene.String(required=True, description="Commune (5 digits) or district (3)")
-    level = graphene.String(description='"commune" (default) or "district"')
+    unit_code = graphene.String(
+        required=True, description="Commune (5 digits), district (3) or province (2)"
+    )
+    level = graphene.String(description='"commune" (default), "district" or "province"')
     name = graphene.String(required=True)
     unit_kind = graphene.Field(LearningUnitKind, required=True)
     staff = graphene.Int()

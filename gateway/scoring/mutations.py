@@ -45,6 +45,7 @@ class ScoreInput(graphene.InputObjectType):
 
 class ReviewInput(ScoreInput):
     minutes = graphene.String(required=True, description="Biên bản họp bình xét")
+    agree = graphene.Boolean(description="Hội nghị bình xét đồng ý đề nghị công nhận")
 
 
 class Proposal(graphene.ObjectType):
@@ -152,6 +153,7 @@ def score(stage: str) -> Callable[[Write], Any]:
         }
         if stage == "review":
             payload["minutes"] = given.get("minutes")
+            payload["agree"] = given.get("agree")
         return write.rpc.scoring.score(payload)
 
     return call

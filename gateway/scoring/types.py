@@ -26,6 +26,7 @@ class IndicatorVerdict(graphene.ObjectType):
     met = graphene.Boolean()
     value = graphene.Float()
     reasons = graphene.List(graphene.NonNull(Reason), required=True)
+    name = graphene.String(description="The indicator's Vietnamese wording (never its id)")
 
 
 class CriterionVerdict(graphene.ObjectType):
@@ -51,6 +52,15 @@ class Verdict(graphene.ObjectType):
     reasons = graphene.List(graphene.NonNull(Reason), required=True)
     explanation = graphene.List(graphene.NonNull(CriterionVerdict), required=True)
     provisional_reason = graphene.String(description="Why the set is provisional (Vietnamese)")
+    decided_by_meeting = graphene.Boolean(
+        required=True,
+        description="The review meeting's vote decided, standing in for numbers (pass mark, "
+        "floors) the platform lacks: provisional",
+    )
+
+    @staticmethod
+    def resolve_decided_by_meeting(root: dict[str, Any], info: Any) -> bool:
+        return bool(root.get("decided_by_meeting"))
 
 
 class Figure(graphene.ObjectType):
@@ -90,6 +100,9 @@ class StageRecord(graphene.ObjectType):
     )
     set_version = graphene.Int(
         description="The version of the province's set it was judged under (shipped: 1)"
+    )
+    agree = graphene.Boolean(
+        description="Review only: the meeting agreed to propose recognition (null: no vote)"
     )
 
     @staticmethod
@@ -193,3 +206,8 @@ class CriteriaSetInfo(graphene.ObjectType):
         description="Why the set is provisional",
     )
     version = graphene.Int(description="The province's version of its own set (shipped: 1)")
+    meeting_decides = graphene.Boolean(
+        resolver=lambda root, info: bool(root.get("meetingDecides")),
+        description="Its pass mark / floors are not public: the review meeting's vote "
+        "(agree) decides, provisionally",
+    )

@@ -201,7 +201,7 @@ class RegisterCommunitySchema(RegisterSchema):
 
 
 class RegisterLearningUnitSchema(RegisterSchema):
-    """``registerLearningUnit``: Đơn vị học tập of a commune or a district."""
+    """``registerLearningUnit``: Đơn vị học tập of a commune, a district or a province."""
 
     kind = SubjectKind.LEARNING_UNIT
     unit_field = "unit_code"
@@ -209,7 +209,7 @@ class RegisterLearningUnitSchema(RegisterSchema):
         data_key="unitCode",
         required=True,
         error_messages=_BASE,
-        validate=validate.Regexp(r"^([0-9]{3}|[0-9]{5})$", error=MESSAGES["unit_format"]),
+        validate=validate.Regexp(r"^([0-9]{2}|[0-9]{3}|[0-9]{5})$", error=MESSAGES["unit_format"]),
     )
     name = _name()
     unit_kind = fields.Enum(
@@ -222,7 +222,7 @@ class RegisterLearningUnitSchema(RegisterSchema):
     level = fields.String(
         load_default="commune",
         error_messages=_BASE,
-        validate=validate.OneOf(("commune", "district"), error=MESSAGES["unit_level"]),
+        validate=validate.OneOf(("commune", "district", "province"), error=MESSAGES["unit_level"]),
     )
     staff = _count()
 

@@ -98,6 +98,7 @@ class CriteriaSetSummary(Schema):
     indicators = fields.Function(lambda s: IndicatorSummary(many=True).dump(s.indicators()))
     provisional_reason = fields.String(data_key="provisionalReason", allow_none=True)
     version = fields.Function(version_of)
+    meeting_decides = fields.Boolean(data_key="meetingDecides")
 
 
 class DecisionDocumentAnswer(Schema):

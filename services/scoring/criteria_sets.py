@@ -98,6 +98,9 @@ class CriteriaSet:
     # Who signs recognitions under this set (rules of ``domain.recognition.DEFAULT_AUTHORITIES``),
     # when the set names it; a province's TENANT_SETTINGS[t].authorities wins over it.
     decided_by: tuple[str, ...] = ()
+    # The pass mark / floors are not public: where only they keep a verdict open, the review
+    # meeting's vote (bình xét) decides, provisionally (``engine.assess(meeting_agrees=...)``).
+    meeting_decides: bool = False
 
     def indicators(self) -> Iterator[Indicator]:
         for criterion in self.criteria:
@@ -358,6 +361,9 @@ def parse_set(data: Mapping[str, Any]) -> CriteriaSet:
         raise _fail("provisional_reason", "is required when provisional is true (say why)")
     if not provisional and provisional_reason is not None:
         raise _fail("provisional_reason", "only a provisional set has one")
+    meeting_decides = _bool(data.get("meeting_decides", False), "meeting_decides")
+    if meeting_decides and not provisional:
+        raise _fail("meeting_decides", "only a provisional set has one")
     sources = tuple(
         _text(s, f"sources[{n}]") for n, s in enumerate(_list(_get(data, "sources", ""), "sources"))
     )
@@ -376,6 +382,7 @@ def parse_set(data: Mapping[str, Any]) -> CriteriaSet:
         group=_maybe_text(data.get("group"), "group"),
         provisional=provisional,
         provisional_reason=provisional_reason,
+        meeting_decides=meeting_decides,
         sources=sources,
         validity_years=_maybe_int(data.get("validity_years"), "validity_years", 1),
         upgrade_after_months=_maybe_int(

@@ -5,11 +5,20 @@ Policy on incomplete input (chosen so that no verdict rests on a guess, and no f
   missing or the set leaves numbers null: a score below its floor, an indicator not met, a
   computed share below its known target, or a total that cannot reach the pass mark even with
   full marks on every missing indicator. The reasons list what is still missing too.
-- Otherwise level 1 is decided only on complete data and a complete set: an indicator not
-  supplied makes the verdict `undecidable` with the id in `missing`; a number the set leaves null
-  (pass mark, maximum, floor, target) makes it `undecidable` with the parameter in
-  `unknown_parameters`, and the message says the platform lacks that number (not that the
-  official rules do). Only a verdict that could still go either way is `undecidable`.
+- Otherwise level 1 is decided only on complete data and the numbers the decision uses: an
+  indicator not supplied makes the verdict `undecidable` with the id in `missing`; a number the
+  set leaves null that the rule needs (pass mark, floor, target, a level's mark) makes it
+  `undecidable` with the parameter in `unknown_parameters`, and the message says the platform
+  lacks that number (not that the official rules do). Only a verdict that could still go either
+  way is `undecidable`. A null the rule does not use does not block it: an unknown maximum (the
+  points are still checked against the known limits, ≥ 0 and the set's / criterion's total) is
+  listed in `unknown_parameters` and explained, and the verdict is decided (QĐ 244/324: ≥ 80 of
+  100, no indicator below 5, whatever each indicator's maximum is).
+- A set with `meeting_decides` (its pass mark / floors are not public, e.g. QĐ 448): when only
+  such unknown numbers keep level 1 open (every answer given, no definite failure), the review
+  meeting's vote decides: `meeting_agrees=True` → `recognised` (level 1), flagged
+  `decided_by_meeting`; False → `not_recognised`; None (a self-assessment) → `undecidable`,
+  waiting for the meeting. A definite failure stays "chưa đạt" whatever the meeting says.
 - A higher level that cannot be decided does not take away the level below: the verdict stays
   `recognised` at the lower level and says why the next one was not examined
   (`level_undecidable`); a higher level definitely failed says `level_not_reached`.
@@ -87,6 +96,8 @@ class Verdict:
     provisional: bool
     set_id: str
     provisional_reason: str | None = None
+    # The review meeting's vote decided, standing in for numbers the platform lacks (provisional).
+    decided_by_meeting: bool = False
 
     @property
     def recognised(self) -> bool:
@@ -99,36 +110,57 @@ class Verdict:
 def _check_assessment(
     criteria_set: CriteriaSet, assessment: Mapping[str, object], figures: Mapping[str, float]
 ) -> None:
+    """The caller's errors, worded in Vietnamese and naming indicators by their names."""
+    named = labels(criteria_set)
     for key, value in assessment.items():
         indicator = criteria_set.indicator(key)
         if indicator is None:
-            raise AssessmentError(f"{key}: no such indicator in set {criteria_set.id}")
+            raise AssessmentError(REASONS["answer_unknown_indicator"].format(key=key))
+        name = named[key]
         if indicator.kind == "computed":
-            raise AssessmentError(
-                f"{key}: computed indicator, supply figures[{indicator.figure!r}]"
-            )
+            raise AssessmentError(REASONS["answer_computed"].format(name=name))
         if indicator.kind == "met" and not isinstance(value, bool):
-            raise AssessmentError(f"{key}: must be true or false (met / not met)")
+            raise AssessmentError(REASONS["answer_met"].format(name=name))
         if indicator.kind == "points":
-            _check_points(indicator, value)
-    for key, value in figures.items():
+            _check_points(indicator, value, name)
+    _check_sums(criteria_set, assessment)
+    for value in figures.values():
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or not math.isfinite(value)
         ):
-            raise AssessmentError(f"figures[{key!r}]: must be a finite number")
+            raise AssessmentError(REASONS["answer_figure"])
 
 
-def _check_points(indicator: Indicator, value: object) -> None:
+def _check_points(indicator: Indicator, value: object, name: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise AssessmentError(f"{indicator.id}: points must be an integer")
+        raise AssessmentError(REASONS["answer_points_integer"].format(name=name))
     if value < 0:
-        raise AssessmentError(f"{indicator.id}: points must not be negative ({value})")
+        raise AssessmentError(REASONS["answer_points_negative"].format(name=name, value=value))
     if indicator.max_points is not None and value > indicator.max_points:
-        raise AssessmentError(
-            f"{indicator.id}: {value} points is above the maximum of {indicator.max_points}"
-        )
+        text = REASONS["answer_points_above_max"]
+        raise AssessmentError(text.format(name=name, value=value, most=indicator.max_points))
+
+
+def _check_sums(criteria_set: CriteriaSet, assessment: Mapping[str, object]) -> None:
+    """Points may not add up to more than a known total (the set's, a criterion's): the limit
+    that still holds when the indicators' own maxima are not known. Runs after each value was
+    checked, so the points given are integers."""
+    sums = []
+    for criterion in criteria_set.criteria:
+        given = [assessment.get(i.id) for i in criterion.indicators if i.kind == "points"]
+        sums.append(sum(p for p in given if isinstance(p, int)))
+    most = criteria_set.total_points
+    if most is not None and sum(sums) > most:
+        raise AssessmentError(REASONS["total_above_max"].format(points=sum(sums), most=most))
+    for c_n, (criterion, points) in enumerate(
+        zip(criteria_set.criteria, sums, strict=True), start=1
+    ):
+        if criterion.max_points is not None and points > criterion.max_points:
+            name = criterion.name or f"tiêu chí {c_n}"
+            text = REASONS["criterion_above_max"]
+            raise AssessmentError(text.format(name=name, points=points, most=criterion.max_points))
 
 
 # --- per-indicator evaluation --------------------------------------------------------------------
@@ -151,6 +183,7 @@ class _Outcome:
     passes: dict[int, bool | None]
     unknown: tuple[tuple[int, str], ...]  # (level from which it matters, parameter)
     missing: bool
+    noted: tuple[str, ...] = ()  # unknown parameters the decision does not use (a maximum)
 
 
 def _pct(share: float) -> str:
@@ -158,17 +191,16 @@ def _pct(share: float) -> str:
 
 
 def _points(ind: Indicator, value: object, levels: list[int], name: str) -> _Outcome:
-    unknown = tuple(
-        (1, f"{ind.id}.{name}")
-        for name, number in (("max_points", ind.max_points), ("min_points", ind.min_points))
-        if number is None
-    )
+    # The floor decides; the maximum only bounds the input (known totals still do), so an
+    # unknown maximum is noted, not a reason to wait.
+    unknown = ((1, f"{ind.id}.min_points"),) if ind.min_points is None else ()
+    noted = (f"{ind.id}.max_points",) if ind.max_points is None else ()
     base: dict[str, Any] = {"id": ind.id, "kind": ind.kind, "level": ind.level}
     limits: dict[str, Any] = {"max_points": ind.max_points, "min_points": ind.min_points}
     if value is None:
         reasons = (_reason("missing_indicator", name=name), *_max_unknown(ind, name))
         exp = IndicatorExplanation(**base, **limits, reasons=reasons)
-        return _Outcome(exp, dict.fromkeys(levels), unknown, missing=True)
+        return _Outcome(exp, dict.fromkeys(levels), unknown, missing=True, noted=noted)
     assert isinstance(value, int)
     below = None if ind.min_points is None else value < ind.min_points
     of_max = f"/{ind.max_points}" if ind.max_points is not None else ""
@@ -181,7 +213,7 @@ def _points(ind: Indicator, value: object, levels: list[int], name: str) -> _Out
     reasons = (reason, *_max_unknown(ind, name))
     exp = IndicatorExplanation(**base, points=value, **limits, below_floor=below, reasons=reasons)
     passing: bool | None = None if below is None else not below
-    return _Outcome(exp, dict.fromkeys(levels, passing), unknown, missing=False)
+    return _Outcome(exp, dict.fromkeys(levels, passing), unknown, missing=False, noted=noted)
 
 
 def _max_unknown(ind: Indicator, name: str) -> tuple[Reason, ...]:
@@ -339,9 +371,12 @@ def assess(
     criteria_set: CriteriaSet,
     assessment: Mapping[str, object],
     figures: Mapping[str, float] | None = None,
+    meeting_agrees: bool | None = None,
 ) -> Verdict:
     """Apply a criteria set to one subject's assessment (indicator id → points or met) and the
-    caller's computed figures (e.g. {"members_citizen_share": 0.93}). Pure and deterministic."""
+    caller's computed figures (e.g. {"members_citizen_share": 0.93}). Pure and deterministic.
+    ``meeting_agrees`` is the review meeting's vote (None: no vote, e.g. a self-assessment); it
+    decides only under a ``meeting_decides`` set, and only what the set's numbers cannot."""
     figures = figures or {}
     _check_assessment(criteria_set, assessment, figures)
     levels = [lv.level for lv in criteria_set.levels] or [1]
@@ -366,12 +401,19 @@ def assess(
     missing_by_level = {
         lv: [i for i, o in outcomes.items() if o.missing and o.passes[lv] is None] for lv in levels
     }
-    status, reached, level_reasons = _decide(
-        list(outcomes.values()), levels, pass_by_level, unknown_by_level, missing_by_level
+    meeting = meeting_agrees if criteria_set.meeting_decides else _NO_MEETING
+    status, reached, level_reasons, by_meeting = _decide(
+        list(outcomes.values()),
+        levels,
+        pass_by_level,
+        unknown_by_level,
+        missing_by_level,
+        meeting,
     )
     named_levels = bool(criteria_set.levels)
     level = reached if named_levels and status == RECOGNISED else None
-    all_unknown = sorted({p for params in unknown_by_level.values() for p in params})
+    noted = [p for o in outcomes.values() for p in o.noted]
+    all_unknown = sorted({p for params in unknown_by_level.values() for p in params} | {*noted})
     missing = [named[i] for i, o in outcomes.items() if o.missing]
     still_missing = (
         (_reason("still_missing", names="; ".join(f"“{n}”" for n in missing)),)
@@ -384,6 +426,7 @@ def assess(
         total=total,
         explanation=_explain(criteria_set, outcomes),
         reasons=tuple(reasons)
+        + by_meeting
         + (level_reasons if named_levels else ())
         + still_missing
         + (_conclusion(status, level),),
@@ -392,7 +435,16 @@ def assess(
         provisional=criteria_set.provisional,
         set_id=criteria_set.id,
         provisional_reason=criteria_set.provisional_reason,
+        decided_by_meeting=any(r.key in _MEETING_DECIDED for r in by_meeting),
     )
+
+
+class _NoMeeting:
+    """The set does not let the meeting decide (its rule is known, or not a review matter)."""
+
+
+_NO_MEETING = _NoMeeting()
+_MEETING_DECIDED = frozenset({"decided_by_meeting", "meeting_disagrees"})
 
 
 def _decide(
@@ -401,26 +453,40 @@ def _decide(
     pass_by_level: dict[int, bool | None],
     unknown_by_level: dict[int, list[str]],
     missing_by_level: dict[int, list[str]],
-) -> tuple[str, int | None, tuple[Reason, ...]]:
+    meeting: bool | None | _NoMeeting = _NO_MEETING,
+) -> tuple[str, int | None, tuple[Reason, ...], tuple[Reason, ...]]:
     """Walk the levels upwards; the first level decides the status, later ones only raise it.
-    A definite failure decides before anything missing or unknown does."""
+    A definite failure decides before anything missing or unknown does; then, under a
+    ``meeting_decides`` set, the meeting's vote stands in for the unknown numbers of level 1
+    (the last tuple says so)."""
     reached: int | None = None
     reasons: list[Reason] = []
+    by_meeting: tuple[Reason, ...] = ()
     for lv in levels:
         state = _level_state(outcomes, lv, pass_by_level[lv])
         if state is False:
             if reached is None:
-                return NOT_RECOGNISED, None, tuple(reasons)
+                return NOT_RECOGNISED, None, tuple(reasons), by_meeting
             reasons.append(_reason("level_not_reached", level=lv))
             break
         if unknown_by_level[lv] or missing_by_level[lv] or state is None:
+            only_unknown = not missing_by_level[lv]
+            if reached is None and only_unknown and not isinstance(meeting, _NoMeeting):
+                if meeting is None:
+                    return UNDECIDABLE, None, tuple(reasons), (_reason("awaiting_meeting"),)
+                if meeting is False:
+                    return NOT_RECOGNISED, None, tuple(reasons), (_reason("meeting_disagrees"),)
+                by_meeting = (_reason("decided_by_meeting"),)
+                reached = lv
+                reasons.append(_reason("level_reached_by_meeting", level=lv))
+                continue
             if reached is None:
-                return UNDECIDABLE, None, tuple(reasons)
+                return UNDECIDABLE, None, tuple(reasons), by_meeting
             reasons.append(_reason("level_undecidable", level=lv))
             break
         reached = lv
         reasons.append(_reason("level_reached", level=lv))
-    return RECOGNISED, reached, tuple(reasons)
+    return RECOGNISED, reached, tuple(reasons), by_meeting
 
 
 def _explain(

@@ -129,6 +129,29 @@ REASONS: dict[str, str] = {
     ),
     "level_not_reached": "Chưa đạt mức độ {level}.",
     "level_reached": "Đạt các yêu cầu của mức độ {level}.",
+    "decided_by_meeting": (
+        "Điểm đạt (và các ngưỡng còn thiếu) của bộ tiêu chí này chưa có trong nguồn của nền tảng:"
+        " hội nghị bình xét đã biểu quyết đồng ý đề nghị công nhận, kết quả theo biểu quyết"
+        " (tạm thời)."
+    ),
+    "meeting_disagrees": "Hội nghị bình xét không đồng ý đề nghị công nhận.",
+    "awaiting_meeting": (
+        "Điểm đạt (và các ngưỡng còn thiếu) của bộ tiêu chí này chưa có trong nguồn của nền tảng:"
+        " chờ hội nghị bình xét biểu quyết."
+    ),
+    "level_reached_by_meeting": "Mức độ {level} theo biểu quyết của hội nghị bình xét.",
+    "criterion_above_max": (
+        "Tổng điểm các chỉ số của “{name}” là {points}, vượt quá điểm tối đa {most} của tiêu chí."
+    ),
+    "total_above_max": "Tổng điểm {points} vượt quá tổng điểm tối đa {most} của bộ tiêu chí.",
+    # What is wrong with an assessment (the caller's error, engine.AssessmentError)
+    "answer_unknown_indicator": "Bộ tiêu chí đang áp dụng không có chỉ số “{key}”.",
+    "answer_computed": "Chỉ số “{name}” do nền tảng tính từ số liệu, không nhập kết quả.",
+    "answer_met": "Chỉ số “{name}” chỉ nhận kết quả đạt hoặc không đạt.",
+    "answer_figure": "Mỗi số liệu nhập vào phải là một số.",
+    "answer_points_integer": "Chỉ số “{name}” nhận số điểm là số nguyên.",
+    "answer_points_negative": "Chỉ số “{name}”: số điểm không được âm ({value}).",
+    "answer_points_above_max": "Chỉ số “{name}”: {value} điểm vượt quá điểm tối đa {most}.",
 }
 
 

@@ -48,6 +48,8 @@ class ScoreSchema(_Edge):
         validate=validate.Length(max=20_000, error=MESSAGES["too_long"]),
     )
     by = fields.String(load_default=None, allow_none=True, error_messages=_BASE)
+    # The review meeting's vote (đồng ý đề nghị công nhận); None: not voted / a self-assessment.
+    agree = fields.Boolean(load_default=None, allow_none=True, error_messages=_BASE)
 
     @validates("answers")
     def check_answers(self, value: dict[str, Any], **kwargs: Any) -> None:

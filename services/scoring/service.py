@@ -110,9 +110,12 @@ def score(
     minutes: str | None = None,
     by: str | None = None,
     now: datetime | None = None,
+    agree: bool | None = None,
 ) -> AssessmentRecord:
     """Judge a self-assessment (tự đánh giá) or a review (bình xét) against the set in force,
-    keep it with its explanation, and announce the verdict. The review's verdict counts."""
+    keep it with its explanation, and announce the verdict. The review's verdict counts.
+    ``agree``: the review meeting's vote (đồng ý đề nghị công nhận), kept with the review; it
+    decides where the set lets the meeting stand in for numbers the platform lacks."""
     now = now or datetime.now(UTC)
     current = _enrolled(assessments, enrolment_id)
     level = subject_level(current.title, current.unit_level)
@@ -120,8 +123,9 @@ def score(
     if criteria is None:
         raise Refused("group", "no_criteria_set")
     computed = platform_figures(assessments, current)
+    vote = agree if stage == "review" else None
     try:
-        verdict = asdict(assess(criteria, answers, {**figures, **computed}))
+        verdict = asdict(assess(criteria, answers, {**figures, **computed}, vote))
     except AssessmentError as exc:
         raise Refused("answers", "invalid_answer", str(exc)) from exc
     record = {
@@ -137,6 +141,7 @@ def score(
     }
     if stage == "review":
         record["minutes"] = minutes
+        record["agree"] = agree
     try:
         event = scored_event(current, stage, verdict, now)
         return record_stage(assessments, enrolment_id, stage, record, event)
@@ -224,7 +229,8 @@ def _rejudge(
         criteria = judged_under(sets, record) if record else None
         if record is None or criteria is None or record.get("computed_figures") == computed:
             continue
-        verdict = asdict(assess(criteria, record["answers"], {**record["figures"], **computed}))
+        figures = {**record["figures"], **computed}
+        verdict = asdict(assess(criteria, record["answers"], figures, record.get("agree")))
         update = {**record, "computed_figures": computed, "verdict": verdict}
         update["recomputed_at"] = now.isoformat()
         event = (

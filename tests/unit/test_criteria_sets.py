@@ -188,3 +188,18 @@ def test_select_by_year_group_and_tenant_override():
     own = replace(family, id="lang-son-family-2016", pass_mark=70, provisional=False)
     assert select([own, *shipped], "FAMILY", 2018).id == "lang-son-family-2016"
     assert select([*shipped, own], "FAMILY", 2018).id == "qd448-family-2016"
+
+
+def test_meeting_decides_is_optional_boolean_and_only_for_a_provisional_set():
+    assert parse_set(VALID).meeting_decides is False
+    provisional = {**VALID, "provisional": True, "provisional_reason": "Chưa có điểm đạt."}
+    assert parse_set({**provisional, "meeting_decides": True}).meeting_decides is True
+    with pytest.raises(CriteriaSetError, match=r"^meeting_decides: must be true or false"):
+        parse_set({**provisional, "meeting_decides": "yes"})
+    with pytest.raises(CriteriaSetError, match=r"^meeting_decides: only a provisional set") as err:
+        parse_set({**VALID, "meeting_decides": True})
+    from services.scoring.set_registry import vietnamese_error  # noqa: PLC0415 - an upload's words
+
+    assert vietnamese_error(str(err.value)) == (
+        "Tại meeting_decides: chỉ bộ tiêu chí tạm thời (provisional: true) mới có."
+    )

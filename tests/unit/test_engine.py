@@ -48,11 +48,13 @@ def _messages(verdict) -> list[str]:
 
 
 @pytest.mark.parametrize("set_id", CITIZEN_IDS)
-def test_citizen_shipped_set_is_undecidable_on_null_maxima(set_id):
+def test_citizen_shipped_set_decides_although_its_maxima_are_unknown(set_id):
+    # The rule (≥ 80 of 100, no indicator below 5) does not use the maxima: they stay listed
+    # as unknown (and explained), the verdict is decided and provisional.
     verdict = assess(SETS[set_id], _points(90))
-    assert verdict.status == "undecidable"
-    assert "i1.max_points" in verdict.unknown_parameters
-    assert verdict.provisional and verdict.total == 90
+    assert verdict.status == "recognised" and verdict.total == 90
+    assert "i1.max_points" in verdict.unknown_parameters and verdict.provisional
+    assert "max_unknown" in _keys(verdict) and not verdict.decided_by_meeting
 
 
 @pytest.mark.parametrize("set_id", CITIZEN_IDS)
@@ -108,10 +110,21 @@ def test_citizen_total_that_cannot_reach_the_pass_mark_is_not_recognised():
     assert near.status == "undecidable"
 
 
-@pytest.mark.parametrize("bad", [11, -1, True, 2.5])
-def test_points_out_of_range_are_the_callers_error(bad):
-    with pytest.raises(AssessmentError, match="i2"):
-        assess(_with_maxima(CITIZEN_IDS[0]), {**_points(90), "i2": bad})
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (11, "11 điểm vượt quá điểm tối đa 10."),
+        (-1, "số điểm không được âm (-1)."),
+        (True, "nhận số điểm là số nguyên."),
+        (2.5, "nhận số điểm là số nguyên."),
+    ],
+)
+def test_points_out_of_range_are_the_callers_error(bad, says):
+    adapted = _with_maxima(CITIZEN_IDS[0])
+    with pytest.raises(AssessmentError) as error:
+        assess(adapted, {**_points(90), "i2": bad})
+    assert str(error.value).startswith(f"Chỉ số “{labels(adapted)['i2']}”")
+    assert str(error.value).endswith(says)
 
 
 def test_unknown_indicator_is_the_callers_error():
@@ -128,6 +141,7 @@ def test_family_shipped_set_is_undecidable_and_lists_unknowns():
     family = SETS["qd448-family-2016"]
     verdict = assess(family, dict.fromkeys(FAMILY_IDS, 10))
     assert verdict.status == "undecidable" and verdict.provisional
+    assert "awaiting_meeting" in _keys(verdict)  # a self-assessment: the meeting decides
     assert {"pass_mark", "c3.i1.max_points", "c1.i1.min_points"} <= set(verdict.unknown_parameters)
     assert verdict.total == 80
     assert "Nền tảng chưa có số liệu điểm đạt (tổng điểm) của bộ tiêu chí này." in (
@@ -136,8 +150,10 @@ def test_family_shipped_set_is_undecidable_and_lists_unknowns():
 
 
 def test_family_points_above_known_maximum_rejected():
-    with pytest.raises(AssessmentError, match="c1.i1"):
-        assess(SETS["qd448-family-2016"], {"c1.i1": 11})
+    family = SETS["qd448-family-2016"]
+    with pytest.raises(AssessmentError, match="11 điểm vượt quá điểm tối đa 10") as error:
+        assess(family, {"c1.i1": 11})
+    assert labels(family)["c1.i1"] in str(error.value) and "c1.i1" not in str(error.value)
 
 
 def _family_province(pass_mark: int = 70, floor: int = 2) -> object:
@@ -310,8 +326,17 @@ def test_messages_carry_no_ids_and_say_mức_độ():
 
 
 def test_met_must_be_bool():
-    with pytest.raises(AssessmentError, match="c1.i1"):
+    with pytest.raises(AssessmentError, match="chỉ nhận kết quả đạt hoặc không đạt") as error:
         assess(TT25, {"c1.i1": 1})
+    assert labels(TT25)["c1.i1"] in str(error.value)
+
+
+def test_a_computed_indicator_and_a_figure_are_checked_in_vietnamese():
+    unit = SETS["tt24-learning-unit-2024"]
+    with pytest.raises(AssessmentError, match="do nền tảng tính từ số liệu"):
+        assess(unit, {"c3.i1": 1})
+    with pytest.raises(AssessmentError, match="Mỗi số liệu nhập vào phải là một số."):
+        assess(unit, UNIT_MET, {"members_citizen_share": float("nan")})
 
 
 # --- TT 44/2014 commune community (rated by total points: Trung bình / Khá / Tốt) ----------------
@@ -403,3 +428,187 @@ def test_level_marks_must_not_fall():
     }
     with pytest.raises(ValueError, match="levels"):
         parse_set(data)
+
+
+# --- a rule that is fully known decides (learning citizen, QĐ 244 / QĐ 324) ---------------------
+
+SHIPPED_CITIZEN_IDS = [i for i in SETS if SETS[i].title == "CITIZEN"]
+
+
+@pytest.mark.parametrize("set_id", SHIPPED_CITIZEN_IDS)
+@pytest.mark.parametrize(
+    ("total", "low", "status"),
+    [
+        (80, None, "recognised"),
+        (79, None, "not_recognised"),
+        (85, 4, "not_recognised"),
+        (85, 5, "recognised"),
+        (100, None, "recognised"),
+    ],
+)
+def test_shipped_citizen_sets_decide_on_both_sides_of_80_and_5(set_id, total, low, status):
+    verdict = assess(SETS[set_id], _points(total, low=low))
+    assert (verdict.status, verdict.total, verdict.level) == (status, total, None)
+    assert verdict.provisional and not verdict.decided_by_meeting
+    # the maxima stay unknown and said so; nothing else is
+    assert set(verdict.unknown_parameters) == {f"i{n}.max_points" for n in range(1, 11)}
+    assert "Nền tảng chưa có số liệu điểm tối đa của chỉ số “" in " ".join(_messages(verdict))
+    if low == 4:
+        assert "below_floor" in _keys(verdict)
+    if total == 79:
+        assert "Tổng điểm 79, thấp hơn mức đạt 80 điểm." in _messages(verdict)
+    if status == "recognised":
+        assert "Tổng điểm" in verdict.reasons[0].message and "đạt mức 80" in _messages(verdict)[0]
+
+
+@pytest.mark.parametrize("set_id", SHIPPED_CITIZEN_IDS)
+def test_shipped_citizen_points_above_100_in_all_are_refused(set_id):
+    assess(SETS[set_id], _points(100))  # exactly 100: fine, even with 60 on one indicator
+    assess(SETS[set_id], _points(100, low=55))
+    with pytest.raises(AssessmentError, match="Tổng điểm 101 vượt quá tổng điểm tối đa 100"):
+        assess(SETS[set_id], _points(101))
+    with pytest.raises(AssessmentError):
+        assess(SETS[set_id], {"i1": 101})  # alone, already above the set's total
+
+
+def test_shipped_citizen_missing_indicator_still_waits():
+    scores = _points(90)
+    del scores["i10"]
+    verdict = assess(SETS["qd324-citizen-2024-rural"], scores)
+    assert verdict.status == "undecidable" and verdict.missing == ("i10",)
+
+
+def test_a_criterions_known_maximum_bounds_its_indicators_with_unknown_maxima():
+    criteria_set = _meeting_set(criterion_max=20)
+    with pytest.raises(AssessmentError, match="vượt quá điểm tối đa 20 của tiêu chí"):
+        assess(criteria_set, {"c1.i1": 15, "c1.i2": 6, "c2.i1": True})
+    assess(criteria_set, {"c1.i1": 14, "c1.i2": 6, "c2.i1": True})
+
+
+# --- the review meeting decides where the pass mark is not public ---------------------------------
+
+
+def _meeting_set(
+    criterion_max: int | None = None, levels: list[dict] | None = None, meeting: bool = True
+):
+    """A set whose pass mark is not public: two points indicators (one with a known floor of 3,
+    one with no known floor), a met indicator, and the meeting standing in."""
+    return parse_set(
+        {
+            "id": "meeting",
+            "title": "FAMILY",
+            "issuer": "x",
+            "decision": {"number": "1"},
+            "valid_from": 2016,
+            "valid_to": None,
+            "provisional": True,
+            "provisional_reason": "Điểm đạt chưa công bố.",
+            "meeting_decides": meeting,
+            "sources": ["x"],
+            "total_points": 100,
+            "pass_mark": None,
+            "levels": levels or [],
+            "criteria": [
+                {
+                    "id": "c1",
+                    "name": "Tiêu chí 1",
+                    "max_points": criterion_max,
+                    "indicators": [
+                        {
+                            "id": "c1.i1",
+                            "kind": "points",
+                            "name": "Một",
+                            "max_points": None,
+                            "min_points": 3,
+                        },
+                        {
+                            "id": "c1.i2",
+                            "kind": "points",
+                            "name": "Hai",
+                            "max_points": None,
+                            "min_points": None,
+                        },
+                    ],
+                },
+                {
+                    "id": "c2",
+                    "name": "Tiêu chí 2",
+                    "indicators": [{"id": "c2.i1", "kind": "met", "name": "Ba"}],
+                },
+            ],
+        }
+    )
+
+
+MEETING_FULL = {"c1.i1": 30, "c1.i2": 40, "c2.i1": True}
+
+
+def test_the_meeting_agreeing_recognises_provisionally():
+    verdict = assess(_meeting_set(), MEETING_FULL, meeting_agrees=True)
+    assert (verdict.status, verdict.level, verdict.total) == ("recognised", None, 70)
+    assert verdict.decided_by_meeting and verdict.provisional
+    assert {"pass_mark", "c1.i2.min_points"} <= set(verdict.unknown_parameters)
+    assert "decided_by_meeting" in _keys(verdict)
+    assert any(
+        "hội nghị bình xét đã biểu quyết đồng ý" in m and "(tạm thời)" in m
+        for m in _messages(verdict)
+    )
+
+
+def test_the_meeting_disagreeing_is_not_recognised():
+    verdict = assess(_meeting_set(), MEETING_FULL, meeting_agrees=False)
+    assert verdict.status == "not_recognised" and verdict.decided_by_meeting
+    assert "Hội nghị bình xét không đồng ý đề nghị công nhận." in _messages(verdict)
+
+
+def test_without_a_vote_the_verdict_waits_for_the_meeting():
+    verdict = assess(_meeting_set(), MEETING_FULL)
+    assert verdict.status == "undecidable" and not verdict.decided_by_meeting
+    assert any("chờ hội nghị bình xét biểu quyết" in m for m in _messages(verdict))
+
+
+@pytest.mark.parametrize("vote", [True, False, None])
+@pytest.mark.parametrize(
+    "failure", [{"c1.i1": 2}, {"c2.i1": False}], ids=["below-known-floor", "not-met"]
+)
+def test_a_definite_failure_beats_the_meeting(vote, failure):
+    verdict = assess(_meeting_set(), MEETING_FULL | failure, meeting_agrees=vote)
+    assert verdict.status == "not_recognised" and not verdict.decided_by_meeting
+    assert "meeting_disagrees" not in _keys(verdict)
+
+
+def test_at_the_known_floor_the_meeting_decides():
+    verdict = assess(_meeting_set(), MEETING_FULL | {"c1.i1": 3}, meeting_agrees=True)
+    assert verdict.status == "recognised" and verdict.decided_by_meeting
+
+
+@pytest.mark.parametrize("vote", [True, False])
+def test_missing_answers_stay_undecidable_whatever_the_meeting_says(vote):
+    answers = {k: v for k, v in MEETING_FULL.items() if k != "c1.i2"}
+    verdict = assess(_meeting_set(), answers, meeting_agrees=vote)
+    assert verdict.status == "undecidable" and verdict.missing == ("c1.i2",)
+    assert not verdict.decided_by_meeting
+
+
+def test_the_meeting_gives_level_1_only():
+    levels = [{"level": 1, "name": "Mức độ 1"}, {"level": 2, "name": "Mức độ 2"}]
+    verdict = assess(_meeting_set(levels=levels), MEETING_FULL, meeting_agrees=True)
+    assert (verdict.status, verdict.level) == ("recognised", 1)
+    assert "level_undecidable" in _keys(verdict)
+    assert "Mức độ 1 theo biểu quyết của hội nghị bình xét." in _messages(verdict)
+
+
+def test_a_vote_does_not_decide_under_a_set_without_meeting_decides():
+    plain = _meeting_set(meeting=False)
+    assert assess(plain, MEETING_FULL, meeting_agrees=True).status == "undecidable"
+    assert assess(TT44, _tt44_points(90), meeting_agrees=True).status == "undecidable"
+    # a rule that decides is not overturned by the vote
+    citizen = SETS["qd324-citizen-2024-rural"]
+    assert assess(citizen, _points(90), meeting_agrees=False).status == "recognised"
+    assert assess(citizen, _points(79), meeting_agrees=True).status == "not_recognised"
+
+
+def test_a_vote_does_not_override_a_known_pass_mark():
+    known = replace(_meeting_set(), pass_mark=80)
+    answers = MEETING_FULL | {"c1.i2": 40}  # 70 < 80
+    assert assess(known, answers, meeting_agrees=True).status == "not_recognised"

@@ -155,3 +155,55 @@ def test_dropping_an_indicator_never_decides_against(case, data):
     assert verdict.status in ("undecidable", "not_recognised")
     if verdict.status == "not_recognised":
         assert assess(criteria_set, answer, figures).status == "not_recognised"
+
+
+# --- the review meeting's vote, over the sets as shipped (unknown numbers and all) ---------------
+
+SHIPPED = load_shipped()
+
+
+@st.composite
+def shipped_cases(draw):
+    """Any assessment of a shipped set within its known limits, some answers possibly missing."""
+    criteria_set = draw(st.sampled_from(SHIPPED))
+    answer: dict[str, object] = {}
+    figures: dict[str, float] = {}
+    points = [i for i in criteria_set.indicators() if i.kind == "points"]
+    # unknown maxima share what a known total leaves (10 each otherwise): within every limit
+    known = sum(i.max_points or 0 for i in points)
+    open_ = [i for i in points if i.max_points is None]
+    share = ((criteria_set.total_points or 10 * len(open_)) - known) // max(len(open_), 1)
+    for ind in criteria_set.indicators():
+        if draw(st.integers(0, 9)) == 0:
+            continue  # left out
+        if ind.kind == "points":
+            answer[ind.id] = draw(st.integers(0, ind.max_points or share))
+        elif ind.kind == "met":
+            answer[ind.id] = draw(st.booleans())
+        else:
+            figures[ind.figure] = draw(st.sampled_from([0.0, 0.8999, 0.9, 0.95, 0.97, 1.0]))
+    return criteria_set, answer, figures
+
+
+@SETTINGS
+@given(shipped_cases(), st.booleans())
+def test_a_vote_only_decides_what_the_numbers_leave_open(case, vote):
+    criteria_set, answer, figures = case
+    alone = assess(criteria_set, answer, figures)
+    voted = assess(criteria_set, answer, figures, meeting_agrees=vote)
+    if alone.status != "undecidable" or not criteria_set.meeting_decides or alone.missing:
+        assert (voted.status, voted.level) == (alone.status, alone.level)
+        assert not voted.decided_by_meeting
+    else:
+        assert voted.decided_by_meeting
+        assert voted.status == ("recognised" if vote else "not_recognised")
+        assert voted.provisional
+
+
+@SETTINGS
+@given(shipped_cases())
+def test_a_definite_failure_is_not_overturned_by_the_meeting(case):
+    criteria_set, answer, figures = case
+    if assess(criteria_set, answer, figures).status == "not_recognised":
+        agreed = assess(criteria_set, answer, figures, meeting_agrees=True)
+        assert agreed.status == "not_recognised" and not agreed.decided_by_meeting

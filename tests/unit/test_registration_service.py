@@ -233,3 +233,77 @@ def test_the_edge_names_a_refusal_in_the_callers_words():
     (error,) = refusal(Refused("learning_unit_id", "learning_unit_not_found")).errors
     assert (error.field, error.key) == ("learningUnitId", "learning_unit_not_found")
     assert error.message == "Không tìm thấy đơn vị học tập này trong tỉnh đã chọn."
+
+
+# --- a learning unit of the province (TT 22/2020, TT 24/2023 rate province-level units) --------
+
+PROVINCE = {
+    "_id": "20:2024:20",
+    "tenant": "20",
+    "scheme": "2024",
+    "code": "20",
+    "name": "Tỉnh Lạng Sơn",
+    "level": "province",
+    "parent_code": None,
+    "path": "20",
+    "depth": 0,
+    "valid_from": None,
+}
+
+
+def _unit_payload(code: str, level: str | None, tenant: str = "20") -> dict:
+    payload = {
+        "tenant": tenant,
+        "year": 2024,
+        "unitCode": code,
+        "name": "Sở Giáo dục và Đào tạo",
+        "unitKind": "agency",
+    }
+    return payload | ({"level": level} if level else {})
+
+
+def test_a_province_level_learning_unit_registers_under_the_province(world):
+    from services.registration.messages import MESSAGES  # noqa: PLC0415 - these tests only
+    from services.registration.schemas import RegisterLearningUnitSchema  # noqa: PLC0415
+
+    world.units[PROVINCE["_id"]] = PROVINCE
+    directory, registrations, _ = world.stores("20")
+    command = MESSAGES.load(RegisterLearningUnitSchema(), _unit_payload("20", "province"))
+    registered = enrolment.register(directory, registrations, command, SETTINGS, NOW)
+    assert registered.unit_path == "20" and registered.title == "UNIT"
+    enrolled = world.enrolments[registered.enrolment_id]
+    assert enrolled["links"]["unitLevel"] == "province"
+    # a district's code at province level, another province's code: not found
+    for code in ("183", "01"):
+        wrong = MESSAGES.load(RegisterLearningUnitSchema(), _unit_payload(code, "province"))
+        with pytest.raises(Refused) as refused:
+            enrolment.register(directory, registrations, wrong, SETTINGS, NOW)
+        assert (refused.value.field, refused.value.key) == ("unit_code", "unit_not_found")
+    # the province's own code at commune level (the default) is not a commune
+    default = MESSAGES.load(RegisterLearningUnitSchema(), _unit_payload("20", None))
+    with pytest.raises(Refused):
+        enrolment.register(directory, registrations, default, SETTINGS, NOW)
+
+
+def test_a_learning_units_level_and_code_are_checked_at_the_edge():
+    from khuyenhoc.validation import InvalidInput  # noqa: PLC0415
+    from services.registration.messages import MESSAGES  # noqa: PLC0415 - these tests only
+    from services.registration.schemas import RegisterLearningUnitSchema  # noqa: PLC0415
+
+    for code, level, field, message in (
+        (
+            "20",
+            "nation",
+            "level",
+            "Cấp phải là commune (xã), district (huyện) hoặc province (tỉnh).",
+        ),
+        (
+            "2",
+            "province",
+            "unitCode",
+            "Mã đơn vị phải gồm 2 chữ số (tỉnh), 3 chữ số (huyện) hoặc 5 chữ số (xã).",
+        ),
+    ):
+        with pytest.raises(InvalidInput) as bad:
+            MESSAGES.load(RegisterLearningUnitSchema(), _unit_payload(code, level))
+        assert [(e.field, e.message) for e in bad.value.errors] == [(field, message)]

@@ -8,6 +8,7 @@ import pytest
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.validation import InvalidInput
 from services.registration.enrolment.domain import Enrolment, SubjectKind, Title
 from services.scoring import answers, messages, service
 from services.scoring.criteria_sets import load_file
@@ -186,3 +187,71 @@ def test_an_assessment_answer_has_the_fields_clients_read_and_no_bookkeeping(ass
         "provisional_reason",
     }
     assert (answer["_id"], answer["status"], answer["review"]) == (enrolment_id, "REGISTERED", None)
+
+
+# --- the review meeting's vote (agree) under a set whose pass mark is not public ----------------
+
+
+def _shipped_family_answers():
+    from services.scoring.criteria_sets import load_shipped  # noqa: PLC0415 - these tests only
+
+    shipped = load_shipped()
+    answer = {f"c{c}.i{i}": 10 for c in (1, 2) for i in (1, 2, 3)} | {"c3.i1": 20, "c4.i1": 20}
+    return shipped, answer
+
+
+@pytest.mark.parametrize(
+    ("agree", "status", "by_meeting"),
+    [(True, "recognised", True), (False, "not_recognised", True), (None, "undecidable", False)],
+)
+def test_the_reviews_agree_decides_under_the_shipped_family_set(
+    assessments, agree, status, by_meeting
+):
+    shipped, answer = _shipped_family_answers()
+    enrolment_id = enrolled(assessments)
+    own = service.score(
+        assessments, shipped, enrolment_id, "self_assessment", answer, {}, agree=True, now=NOW
+    )
+    assert own.self_assessment["verdict"]["status"] == "undecidable"  # a vote is for reviews
+    assert "agree" not in own.self_assessment
+    record = service.score(
+        assessments,
+        shipped,
+        enrolment_id,
+        "review",
+        answer,
+        {},
+        minutes="BB",
+        now=NOW,
+        agree=agree,
+    )
+    verdict = record.review["verdict"]
+    assert record.review["set_id"] == "qd448-family-2021" and record.review["agree"] is agree
+    assert (verdict["status"], verdict["decided_by_meeting"]) == (status, by_meeting)
+    assert verdict["provisional"] and "hội nghị bình xét" in verdict["provisional_reason"]
+    answer_ = answers.assessment(assessments.get(enrolment_id))
+    assert answer_["review"]["agree"] is agree and answer_["provisional"] is True
+
+
+def test_a_vote_is_kept_when_the_review_is_judged_again_on_moved_figures(assessments):
+    shipped, answer = _shipped_family_answers()
+    enrolment_id = enrolled(assessments)
+    service.score(
+        assessments, shipped, enrolment_id, "review", answer, {}, minutes="BB", agree=True
+    )
+    current = assessments.get(enrolment_id)
+    rewritten = service._rejudge(assessments, shipped, current, {"x": 1.0}, NOW)
+    assert rewritten == ["review"]
+    assert assessments.get(enrolment_id).review["verdict"]["status"] == "recognised"
+
+
+def test_the_edge_reads_agree_as_an_optional_boolean():
+    from services.scoring.schemas import ScoreSchema  # noqa: PLC0415 - this test only
+
+    base = {"tenant": "20", "enrolmentId": "e", "stage": "review", "answers": {}, "minutes": "BB"}
+    assert messages.MESSAGES.load(ScoreSchema(), base)["agree"] is None
+    assert messages.MESSAGES.load(ScoreSchema(), {**base, "agree": True})["agree"] is True
+    with pytest.raises(InvalidInput) as bad:
+        messages.MESSAGES.load(ScoreSchema(), {**base, "agree": "perhaps"})
+    assert [e.field for e in bad.value.errors] == ["agree"]
+    assert bad.value.errors[0].message.isascii() is False  # a Vietnamese field error

@@ -82,7 +82,7 @@ class Subject:
 
     kind: SubjectKind
     tenant: str
-    unit_code: str  # the commune (or the district, for a district-level learning unit)
+    unit_code: str  # the commune (or the district / province, for such a learning unit)
     name: str  # what officers see in lists
     identity: tuple[str, ...]  # normalised parts that make two entries the same subject
     details: dict[str, Any]  # everything else that is stored
@@ -211,8 +211,8 @@ def learning_unit(
     level: str = "commune",
     staff: int | None = None,
 ) -> Subject:
-    """Đơn vị học tập: an agency, school, enterprise or armed-forces unit of a commune or
-    district, by its name there."""
+    """Đơn vị học tập: an agency, school, enterprise or armed-forces unit of a commune,
+    district or province, by its name there."""
     return Subject(
         SubjectKind.LEARNING_UNIT,
         tenant,
@@ -339,8 +339,8 @@ def enrolment_links(subject: Subject, member_of: str | None = None) -> tuple[tup
     """What scoring needs from a registration to compute a learning unit's figures itself:
     the unit a learning citizen belongs to that year (``memberOf``), the number of members
     a learning unit declares (``declaredMembers``, the denominator of its members' share), and a
-    learning unit's administrative level (``unitLevel``: commune or district), which decides its
-    criteria set (the association's set for commune-level units, TT 24/2023 above)."""
+    learning unit's administrative level (``unitLevel``: commune, district or province), which
+    decides its criteria set (the association's set for commune-level units, TT 24/2023 above)."""
     links: dict[str, Any] = {}
     if member_of and subject.kind is SubjectKind.CITIZEN:
         links["memberOf"] = member_of
