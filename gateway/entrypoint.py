@@ -72,6 +72,18 @@ class GatewayService(ObservableService):
     def donation_receipt(self, request: Any, donation_id: str) -> Any:
         return self._serve(lambda: files.receipt(self._rpc(), self._caller(request), donation_id))
 
+    @http("GET", "/files/decision-lists/<string:decision_id>.xlsx")
+    def decision_list(self, request: Any, decision_id: str) -> Any:
+        return self._serve(
+            lambda: files.decision_list(self._rpc(), self._caller(request), decision_id)
+        )
+
+    @http("GET", "/files/decisions/<string:decision_id>")
+    def decision_file(self, request: Any, decision_id: str) -> Any:
+        return self._serve(
+            lambda: files.decision_file(self._rpc(), self._caller(request), decision_id)
+        )
+
     @http("GET", "/files/certificates/<string:proposal_id>.pdf")
     def certificates_file(self, request: Any, proposal_id: str) -> Any:
         return self._serve(

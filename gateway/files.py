@@ -22,6 +22,7 @@ from gateway.messages import message
 from gateway.scoring import history_sheet
 from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
 from khuyenhoc.auth import Caller
+from khuyenhoc.sheets import export_rows
 from khuyenhoc.tenancy import UnitPath
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -132,6 +133,51 @@ def receipt(rpc: Any, caller: Caller, donation_id: str) -> Response:
     return attachment(
         base64.b64decode(found["content"]), PDF, f"bien-lai-{found['receiptNumber']}.pdf"
     )
+
+
+def decision_file(rpc: Any, caller: Caller, decision_id: str) -> Response:
+    """A recognition decision's scanned file, for a token whose subtree holds its unit."""
+    found = _private(
+        caller,
+        lambda tenant: rpc.scoring.decision_file(tenant, decision_id),
+        "unitpath",
+        message("decision_file_not_found"),
+    )
+    return attachment(base64.b64decode(found["content"]), found["content_type"])
+
+
+def decision_list(rpc: Any, caller: Caller, decision_id: str) -> Response:
+    """A recognition decision's list as an .xlsx (Mã đăng ký, Họ và tên, Mức độ: the columns
+    ``decideRecognitionFromSheet`` reads back), for a token whose subtree holds its unit."""
+    found = _private(
+        caller,
+        lambda tenant: rpc.scoring.decision(tenant, decision_id),
+        "unitpath",
+        message("decision_not_found"),
+    )
+    ids = [s["enrolment_id"] for s in found["subjects"]]
+    named = rpc.registration.enrolment_names(caller.tenant, ids) if ids else {}
+    rows = [
+        (
+            s["enrolment_id"],
+            (named.get(s["enrolment_id"]) or {}).get("name"),
+            s.get("level"),
+            "Có" if s.get("provisional") else "",
+        )
+        for s in found["subjects"]
+    ]
+    day = date.fromisoformat(found["date"])
+    title = f"DANH SÁCH KÈM THEO QUYẾT ĐỊNH SỐ {found['number']} NGÀY {day:%d/%m/%Y}"
+    content = export_rows(title, DECISION_LIST_COLUMNS, rows)
+    return attachment(content, XLSX, f"danh-sach-quyet-dinh-{found['year']}.xlsx")
+
+
+DECISION_LIST_COLUMNS = (
+    ("enrolment_id", "Mã đăng ký"),
+    ("name", "Họ và tên"),
+    ("level", "Mức độ"),
+    ("provisional", "Theo bộ tiêu chí tạm thời"),
+)
 
 
 PAGES_PER_FILE = 1000  # about 17 ms of CPU a page: a file is ready in well under a minute

@@ -15,6 +15,7 @@ from services.scoring.domain import (
     MEMBERS_RECOGNISED,
     AssessmentRecord,
     Change,
+    DecisionDocument,
     Proposal,
     members_counter_id,
     proposal_id,
@@ -114,6 +115,26 @@ class FakeEvidenceFiles:
 
     def get(self, evidence_id: str, chunks: int) -> bytes | None:
         return self.files.get(evidence_id)
+
+
+class FakeDecisions:
+    def __init__(self, tenant: str = "20") -> None:
+        self.tenant = tenant
+        self.documents: dict[str, DecisionDocument] = {}
+        self.writes = 0
+
+    def save(self, decision: DecisionDocument) -> DecisionDocument:
+        if decision.tenant != self.tenant:
+            raise PermissionError(f"a decision of tenant {decision.tenant}")
+        self.documents[decision.id] = decision
+        self.writes += 1
+        return decision
+
+    def get(self, decision_id: str) -> DecisionDocument | None:
+        return self.documents.get(decision_id)
+
+    def many(self, decision_ids: list[str]) -> list[DecisionDocument]:
+        return [self.documents[i] for i in decision_ids if i in self.documents]
 
 
 class FakeCertificateLookups:

@@ -1,9 +1,22 @@
 """Scoring: criteria sets, self-assessments, reviews, evidence, proposals, decisions and
 certificates; past years' recognitions (history)."""
 
-from gateway.scoring import certificates, criteria_admin, history, history_sheet
+from typing import Any
+
+from gateway.scoring import (
+    certificates,
+    criteria_admin,
+    decision_sheets,
+    decisions,
+    history,
+    history_sheet,
+    postings,
+    queries,
+)
 from gateway.scoring.mutations import MUTATIONS
-from gateway.scoring.queries import QUERIES
+
+QUERIES: dict[str, Any] = {**queries.QUERIES, **decisions.QUERIES, **postings.QUERIES}
+MUTATIONS = {**MUTATIONS, **decision_sheets.MUTATIONS}
 
 QUERIES = {**QUERIES, **criteria_admin.QUERIES, **certificates.QUERIES, **history.QUERIES}
 MUTATIONS = {

@@ -134,6 +134,13 @@ class Recognition(graphene.ObjectType):
     @staticmethod
     def resolve_signer(root: dict[str, Any], info: Any) -> str:
         return root.get("signer") or ""  # an imported record may name no signer
+    provisional = graphene.Boolean(
+        description="The verdict it rests on was judged under a provisional criteria set"
+    )
+    provisional_reason = graphene.String(description="Why that set is provisional (Vietnamese)")
+    signer_position = graphene.String(description="Chức vụ người ký")
+    authority = graphene.String(description="Cơ quan ban hành")
+    decision_id = graphene.String(description="The decision document (query decision(id))")
 
 
 class EvidenceInfo(graphene.ObjectType):

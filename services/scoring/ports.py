@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from khuyenhoc.tenancy import UnitPath
-from services.scoring.domain import AssessmentRecord, Change, Proposal
+from services.scoring.domain import AssessmentRecord, Change, DecisionDocument, Proposal
 from services.scoring.set_versions import ActiveSets, StoredSet
 
 Decide = Callable[[AssessmentRecord | None], Change | None]
@@ -46,6 +46,16 @@ class EvidenceFiles(Protocol):
     def put(self, evidence_id: str, content: bytes) -> int: ...
 
     def get(self, evidence_id: str, chunks: int) -> bytes | None: ...
+
+
+class Decisions(Protocol):
+    """Decision documents (quyết định công nhận), by deterministic id."""
+
+    def save(self, decision: DecisionDocument) -> DecisionDocument: ...
+
+    def get(self, decision_id: str) -> DecisionDocument | None: ...
+
+    def many(self, decision_ids: list[str]) -> list[DecisionDocument]: ...
 
 
 class Recognitions(Protocol):

@@ -101,7 +101,53 @@ class DecideSchema(_Edge):
         load_default=None,
         allow_none=True,
         error_messages=_BASE,
+        validate=validate.Length(max=5000, error=MESSAGES["too_many_subjects"]),
     )
+    # the decision as a document: the signer's position, the issuing authority, who entered
+    # it, and its scanned file (PDF, JPEG, PNG; all optional)
+    signer_position = fields.String(
+        data_key="signerPosition",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["text_length"]),
+    )
+    authority = fields.String(
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["text_length"]),
+    )
+    entered_by = fields.String(
+        data_key="enteredBy",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(max=200, error=MESSAGES["too_long"]),
+    )
+    file_name = fields.String(
+        data_key="fileName",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["text_length"]),
+    )
+    content_type = fields.String(
+        data_key="contentType", load_default=None, allow_none=True, error_messages=_BASE
+    )
+    content = Base64Bytes(load_default=None, allow_none=True, error_messages=_BASE)
+
+    def load(self, data: Any, **kwargs: Any) -> Any:
+        loaded = super().load(data, **kwargs)
+        for name in ("signer", "signer_position", "authority", "decision_number"):
+            if loaded.get(name):
+                loaded[name] = clean(loaded[name])
+        scan = {k: loaded.pop(k) for k in ("file_name", "content_type", "content")}
+        if scan["content"] is not None:
+            if not scan["file_name"] or not scan["content_type"]:
+                raise ValidationError({"fileName": [MESSAGES["text_length"]]})
+            loaded["file"] = scan
+        return loaded
 
 
 class RevokeSchema(_Edge):
@@ -116,6 +162,17 @@ class EvidenceSchema(_Edge):
     file_name = _text(200, data_key="fileName")
     content_type = _text(200, data_key="contentType")
     content = Base64Bytes(required=True, error_messages=_BASE)
+
+
+class PostedFromSchema(EdgeSchema):
+    """``proposeRecognition(postedFrom)``: the real first day of a posting done on paper."""
+
+    posted_from = fields.Date(
+        data_key="postedFrom",
+        load_default=None,
+        allow_none=True,
+        error_messages={**_BASE, "invalid": MESSAGES["date_format"]},
+    )
 
 
 class CriteriaSetUploadSchema(_Edge):
@@ -234,3 +291,19 @@ def load_scope(tenant: str, scope: str) -> UnitPath:
     if path is None or path.tenant != tenant:
         raise InvalidInput([MESSAGES.error("scope", "unit_not_found")])
     return path
+class DecideSheetSchema(DecideSchema):
+    """``decideRecognitionFromSheet``: the decision with its list as a spreadsheet (.xlsx or
+    .csv: enrolment id, optional level), instead of ``enrolmentIds``."""
+
+    sheet_file_name = fields.String(
+        data_key="sheetFileName",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["text_length"]),
+    )
+    sheet = Base64Bytes(required=True, error_messages=_BASE)
+
+    def load(self, data: Any, **kwargs: Any) -> Any:
+        loaded = super().load(data, **kwargs)
+        loaded.pop("enrolment_ids", None)
+        return loaded

@@ -45,6 +45,7 @@ from services.scoring.domain import (
     AssessmentRecord,
     Change,
     ConcurrentChange,
+    DecisionDocument,
     Proposal,
     members_counter_id,
     proposal_id,
@@ -56,6 +57,7 @@ ASSESSMENTS = "assessments"
 PROPOSALS = "proposals"
 EVIDENCE_FILES = "evidence_files"
 COUNTERS = "counters"
+DECISIONS = "decisions"
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 10
 OUTBOX_COLLECTIONS = (ASSESSMENTS,)
@@ -431,6 +433,28 @@ class AllTenantsLegacyEvidenceChunks:
             if tenants:
                 self.db[EVIDENCE_FILES].delete_one({"_id": chunk["_id"]})
         return copied
+
+
+class Decisions:
+    """One tenant's decision documents (quyết định công nhận), ``<tenant>:<proposal id>[:n]``."""
+
+    def __init__(self, db: TenantDatabase) -> None:
+        self.decisions = db[DECISIONS]
+
+    def save(self, decision: DecisionDocument) -> DecisionDocument:
+        self.decisions.update_one(
+            {"_id": decision.id}, {"$set": decision.as_document()}, upsert=True
+        )
+        return decision
+
+    def get(self, decision_id: str) -> DecisionDocument | None:
+        found = self.decisions.find_one({"_id": decision_id})
+        return DecisionDocument.from_document(found) if found else None
+
+    def many(self, decision_ids: list[str]) -> list[DecisionDocument]:
+        """By id (the tenant's only), in the order asked."""
+        found = {d["_id"]: d for d in self.decisions.find({"_id": {"$in": list(decision_ids)}})}
+        return [DecisionDocument.from_document(found[i]) for i in decision_ids if i in found]
 
 
 CERTIFICATE_LOOKUPS = "certificate_lookups"

@@ -207,7 +207,9 @@ def test_the_streak_runs_across_imported_and_live_years(assessments):
     service.apply_enrolment_event(assessments, event, "registered")
     enrolment_id = event.data["enrolmentId"]
     for stage in ("self_assessment", "review"):
-        service.score(assessments, FAMILY_SETS, enrolment_id, stage, GOOD, {}, minutes="BB")
+        service.score(
+            assessments, FAMILY_SETS, enrolment_id, stage, GOOD, {}, minutes="BB", now=NOW
+        )
     proposals = FakeProposals("20")
     unit = {"code": "06184", "path": str(COMMUNE)}
     proposal = service.propose(assessments, proposals, "20", unit, "FAMILY", 2024, 0, NOW)
@@ -261,7 +263,8 @@ def test_an_imported_recognition_holds_for_its_validity_and_blocks_a_re_decision
     service.apply_enrolment_event(assessments, event, "registered")
     enrolment_id = event.data["enrolmentId"]
     met = {"c1.i1": True, "c1.i2": True}
-    service.score(assessments, sets, enrolment_id, "review", met, {}, minutes="BB")
+    reviewed_on = datetime(2026, 2, 1, tzinfo=UTC)
+    service.score(assessments, sets, enrolment_id, "review", met, {}, minutes="BB", now=reviewed_on)
     proposals = FakeProposals("20")
     unit = {"code": "06184", "path": str(COMMUNE)}
     title = "COMMUNE_COMMUNITY"
