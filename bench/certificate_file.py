@@ -14,7 +14,7 @@ import io
 import time
 import urllib.parse
 import urllib.request
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -55,10 +55,11 @@ def run(households: int) -> None:
             officer(SELF, {"input": {"enrolmentId": enrolment_id, "answers": ANSWERS}})
             review = {"enrolmentId": enrolment_id, "answers": ANSWERS, "minutes": "Biên bản"}
             officer(REVIEW, {"input": review})
-        proposal = officer(
-            PROPOSE, {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024}}
-        )["proposeRecognition"]["id"]
-        today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+        day = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+        listed = {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024}
+        listed["postedFrom"] = (day - timedelta(days=10)).isoformat()  # posted on paper
+        proposal = officer(PROPOSE, {"input": listed})["proposeRecognition"]["id"]
+        today = day.isoformat()
         decision = {
             "proposalId": proposal,
             "decisionNumber": "1/QĐ-UBND",

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bench.common import running_platform
 from khuyenhoc.auth import Role
@@ -79,9 +80,11 @@ def run(members: int) -> None:
                 REVIEW,
                 {"input": {**review, "enrolmentId": enrolment_id, "answers": CITIZEN_POINTS}},
             )
-        proposal = graphql(
-            PROPOSE, {"input": {"unitCode": "06184", "title": "CITIZEN", "year": 2024}}
-        )["proposeRecognition"]
+        today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+        posted = (today - timedelta(days=30)).isoformat()  # the posting was done on paper
+        citizens_list = {"unitCode": "06184", "title": "CITIZEN", "year": 2024}
+        citizens_list["postedFrom"] = posted
+        proposal = graphql(PROPOSE, {"input": citizens_list})["proposeRecognition"]
         authority = graphql.acting_as(Role.AUTHORITY, "20", "06184")
         decided_at = time.perf_counter()
         authority(
@@ -91,7 +94,7 @@ def run(members: int) -> None:
                     "proposalId": proposal["id"],
                     "decisionNumber": "1/QĐ-UBND",
                     "signer": "Chủ tịch UBND",
-                    "decisionDate": (date.today() + timedelta(days=30)).isoformat(),
+                    "decisionDate": today.isoformat(),
                 }
             },
         )

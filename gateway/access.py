@@ -2,13 +2,14 @@
 for scope (the caller's subtree), roles and tenant.
 
 Public without a token: the directory of administrative units, the criteria sets, the public
-fund statement and honour roll. Everything else needs a caller whose tenant is the unit's and
-whose unit is the unit itself or one of its ancestors. Refusals name no private fact: the same
-answer whether the data exists or not.
+fund statement and honour roll, the posting (niêm yết) of proposal lists. Everything else
+needs a caller whose tenant is the unit's and whose unit is the unit itself or one of its
+ancestors. Refusals name no private fact: the same answer whether the data exists or not.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Any
 
@@ -103,25 +104,72 @@ def require_role(caller: Caller, roles: Collection[Role]) -> None:
         raise forbidden()
 
 
-def require_authority(caller: Caller, path: str | None, rules: Collection[str]) -> None:
+def require_authority(
+    caller: Caller, path: str | None, rules: Collection[str], caller_level: str | None = None
+) -> None:
     """The decision on a title belongs to the roles the province configured for it (see
     :func:`may_decide`); for a target that does not exist, holding such a role is enough (the
-    service then answers per field)."""
+    service then answers per field). An authority of the province refused for a unit in its
+    reach is told who signs instead."""
     if path is None:
-        if caller.role.value not in {rule.partition(":")[0] for rule in rules}:
+        if caller.role.value not in {_rule(rule)[0] for rule in rules}:
             raise forbidden()
-    elif not may_decide(caller, UnitPath.parse(path), rules):
-        raise forbidden()
+        return
+    unit = UnitPath.parse(path)
+    if may_decide(caller, unit, rules, caller_level):
+        return
+    if caller.covers(unit) and caller.role.value in {_rule(rule)[0] for rule in rules}:
+        raise not_the_signer(rules)
+    raise forbidden()
 
 
-def may_decide(caller: Caller, unit: UnitPath, rules: Collection[str]) -> bool:
-    """Whether the caller holds the authority a province configured for a title. A rule is a
-    role (``authority``), or a role that must sit above the unit (``authority:above``: TT
-    25/2023 has the commune's own learning community recognised by the level above it)."""
+_RULE = re.compile(r"^([a-z_]+)(.*)$")
+# Where a rule's holder must sit, relative to the proposal's unit, as the refusal says it.
+SIGNERS = {
+    "": "signer_any",
+    ":above": "signer_above",
+    ":same": "signer_same",
+    ":parent": "signer_parent",
+    "@commune": "signer_commune",
+    "@district": "signer_district",
+    "@province": "signer_province",
+}
+
+
+def _rule(rule: str) -> tuple[str, str]:
+    found = _RULE.match(rule)
+    return (found.group(1), found.group(2)) if found else (rule, "?")
+
+
+def may_decide(
+    caller: Caller, unit: UnitPath, rules: Collection[str], caller_level: str | None = None
+) -> bool:
+    """Whether the caller holds the authority configured for a title (who signs: item 7 of
+    issue 12). A rule is a role and where its holder's own unit sits: ``authority`` (at or
+    above the unit), ``authority:above`` (above it), ``authority:same`` (the unit itself),
+    ``authority:parent`` (directly above it: TT 25/2023 has a commune's learning community
+    recognised by the district, by the province after the 2025 reform), ``authority@commune``
+    / ``@district`` / ``@province`` (the unit of that level containing it: the caller's unit
+    is of that level, ``caller_level`` from the directory, and contains the unit)."""
+    own = caller.unit_path
     for rule in rules:
-        role, _, where = rule.partition(":")
+        role, where = _rule(rule)
         if caller.role.value != role or not caller.covers(unit):
             continue
-        if where != "above" or caller.unit_path.depth < unit.depth:
+        if (
+            where == ""
+            or (where == ":above" and own.depth < unit.depth)
+            or (where == ":same" and own == unit)
+            or (where == ":parent" and own.codes == unit.codes[:-1])
+            or (where.startswith("@") and caller_level is not None and where[1:] == caller_level)
+        ):
             return True
     return False
+
+
+def not_the_signer(rules: Collection[str]) -> GraphQLError:
+    """FORBIDDEN, saying in Vietnamese whose signature the decision needs."""
+    who = " hoặc ".join(
+        dict.fromkeys(message(SIGNERS.get(_rule(rule)[1], "signer_any")) for rule in rules)
+    )
+    return GraphQLError(message("not_the_signer", who=who), extensions={"code": "FORBIDDEN"})

@@ -39,6 +39,15 @@ class GatewayService(ObservableService):
     def import_template(self, request: Any, kind: str) -> Any:
         return self._serve(lambda: files.import_template(self._rpc(), kind))
 
+    @http("GET", "/files/templates/history/<string:code>.xlsx")
+    def history_template(self, request: Any, code: str) -> Any:
+        """Past years' recognitions to fill in, pre-filled with the unit's subjects."""
+        return self._serve(
+            lambda: files.history_template(
+                self._rpc(), self._caller(request), code, request.args.get("year")
+            )
+        )
+
     @http("GET", "/files/imports/<string:job_id>/errors.xlsx")
     def import_errors(self, request: Any, job_id: str) -> Any:
         return self._serve(lambda: files.import_errors(self._rpc(), self._caller(request), job_id))
@@ -62,6 +71,18 @@ class GatewayService(ObservableService):
     @http("GET", "/files/receipts/<string:donation_id>.pdf")
     def donation_receipt(self, request: Any, donation_id: str) -> Any:
         return self._serve(lambda: files.receipt(self._rpc(), self._caller(request), donation_id))
+
+    @http("GET", "/files/decision-lists/<string:decision_id>.xlsx")
+    def decision_list(self, request: Any, decision_id: str) -> Any:
+        return self._serve(
+            lambda: files.decision_list(self._rpc(), self._caller(request), decision_id)
+        )
+
+    @http("GET", "/files/decisions/<string:decision_id>")
+    def decision_file(self, request: Any, decision_id: str) -> Any:
+        return self._serve(
+            lambda: files.decision_file(self._rpc(), self._caller(request), decision_id)
+        )
 
     @http("GET", "/files/certificates/<string:proposal_id>.pdf")
     def certificates_file(self, request: Any, proposal_id: str) -> Any:

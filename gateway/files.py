@@ -19,8 +19,10 @@ from werkzeug.wrappers import Response
 from gateway import certificates
 from gateway.access import CERTIFICATE_PRINTERS, FORBIDDEN_MESSAGE, REGISTRARS
 from gateway.messages import message
+from gateway.scoring import history_sheet
 from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
 from khuyenhoc.auth import Caller
+from khuyenhoc.sheets import export_rows
 from khuyenhoc.tenancy import UnitPath
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,6 +135,51 @@ def receipt(rpc: Any, caller: Caller, donation_id: str) -> Response:
     )
 
 
+def decision_file(rpc: Any, caller: Caller, decision_id: str) -> Response:
+    """A recognition decision's scanned file, for a token whose subtree holds its unit."""
+    found = _private(
+        caller,
+        lambda tenant: rpc.scoring.decision_file(tenant, decision_id),
+        "unitpath",
+        message("decision_file_not_found"),
+    )
+    return attachment(base64.b64decode(found["content"]), found["content_type"])
+
+
+def decision_list(rpc: Any, caller: Caller, decision_id: str) -> Response:
+    """A recognition decision's list as an .xlsx (Mã đăng ký, Họ và tên, Mức độ: the columns
+    ``decideRecognitionFromSheet`` reads back), for a token whose subtree holds its unit."""
+    found = _private(
+        caller,
+        lambda tenant: rpc.scoring.decision(tenant, decision_id),
+        "unitpath",
+        message("decision_not_found"),
+    )
+    ids = [s["enrolment_id"] for s in found["subjects"]]
+    named = rpc.registration.enrolment_names(caller.tenant, ids) if ids else {}
+    rows = [
+        (
+            s["enrolment_id"],
+            (named.get(s["enrolment_id"]) or {}).get("name"),
+            s.get("level"),
+            "Có" if s.get("provisional") else "",
+        )
+        for s in found["subjects"]
+    ]
+    day = date.fromisoformat(found["date"])
+    title = f"DANH SÁCH KÈM THEO QUYẾT ĐỊNH SỐ {found['number']} NGÀY {day:%d/%m/%Y}"
+    content = export_rows(title, DECISION_LIST_COLUMNS, rows)
+    return attachment(content, XLSX, f"danh-sach-quyet-dinh-{found['year']}.xlsx")
+
+
+DECISION_LIST_COLUMNS = (
+    ("enrolment_id", "Mã đăng ký"),
+    ("name", "Họ và tên"),
+    ("level", "Mức độ"),
+    ("provisional", "Theo bộ tiêu chí tạm thời"),
+)
+
+
 PAGES_PER_FILE = 1000  # about 17 ms of CPU a page: a file is ready in well under a minute
 
 
@@ -171,6 +218,22 @@ def certificates_pdf(
     suffix = f"-phan-{part}" if found["parts"] > 1 else ""
     name = "giay-cong-nhan-" + "-".join(proposal_id.split(":")[1:]) + suffix + ".pdf"
     return attachment(content, PDF, name)
+
+
+def history_template(rpc: Any, caller: Caller, code: str, year: str | None) -> Response:
+    """The list of past years' recognitions to fill in, pre-filled with the unit's subjects
+    enrolled in ``?year=`` (default this year): registrars whose subtree holds the unit."""
+    wanted = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+    unit = _private(
+        caller,
+        lambda tenant: rpc.registration.get_unit(code, tenant),
+        "path",
+        UNIT_NOT_FOUND_MESSAGE,
+    )
+    if caller.role not in REGISTRARS:
+        raise Refusal(403, FORBIDDEN_MESSAGE)
+    content = history_sheet.template(rpc, caller.tenant, unit["path"], wanted or date.today().year)
+    return attachment(content, XLSX, f"mau-cong-nhan-cac-nam-truoc-{code}.xlsx")
 
 
 def list_review_minutes(rpc: Any, caller: Caller, review_id: str) -> Response:

@@ -26,8 +26,24 @@ MESSAGES: dict[str, str] = {
     "evidence_not_found": "Không tìm thấy minh chứng này.",
     "statement_file_not_found": "Không có tệp công khai này.",
     "receipt_not_found": "Không tìm thấy biên lai này.",
+    "decision_file_not_found": "Không tìm thấy bản quét quyết định này.",
+    "decision_not_found": "Không tìm thấy quyết định này.",
+    # who signs a recognition decision
+    "not_the_signer": (
+        "Bạn không có thẩm quyền ký quyết định công nhận này: thuộc thẩm quyền của {who}."
+    ),
+    "signer_any": "cơ quan có thẩm quyền ở cấp của đơn vị đề nghị hoặc cấp trên",
+    "signer_above": "cơ quan có thẩm quyền cấp trên của đơn vị đề nghị",
+    "signer_same": "UBND cùng cấp với đơn vị đề nghị",
+    "signer_parent": "UBND cấp trên trực tiếp của đơn vị đề nghị",
+    "signer_commune": "UBND cấp xã nơi có đối tượng",
+    "signer_district": "UBND cấp huyện nơi có đối tượng",
+    "signer_province": "UBND cấp tỉnh",
     "certificates_not_found": "Không tìm thấy danh sách đã có quyết định công nhận này.",
     "certificate_part": "Số thứ tự phần của tệp phải là số nguyên từ 1.",
+    # past years (history import)
+    "too_many_history_rows": "Mỗi lần nhập tối đa 5.000 dòng.",
+    "history_file_encoding": "Nội dung tệp phải được mã hóa base64.",
     "list_review_not_found": "Không tìm thấy biên bản bình xét này.",
     "review_sheet_not_found": "Chưa có bộ tiêu chí áp dụng cho danh hiệu và năm này.",
 }

@@ -14,6 +14,8 @@ from khuyenhoc.vocabulary import TITLES
 from services.scoring.domain import (
     MEMBERS_RECOGNISED,
     AssessmentRecord,
+    Change,
+    DecisionDocument,
     Proposal,
     members_counter_id,
     proposal_id,
@@ -73,6 +75,17 @@ class FakeAssessments:
     def many(self, assessment_ids: list[str]) -> list[AssessmentRecord]:
         return [self.records[i] for i in assessment_ids if i in self.records]
 
+    def of_subjects(self, subject_ids: list[str]) -> list[AssessmentRecord]:
+        wanted = set(subject_ids)
+        return [r for r in self.records.values() if r.subject_id in wanted]
+
+    def open_many(self, changes: list[Change]) -> list[AssessmentRecord]:
+        opened = []
+        for change in changes:
+            if change.after.id not in self.records:
+                opened.append(self.commit(change.after.id, change.change_id, lambda _, c=change: c))
+        return [r for r in opened if r is not None]
+
     def by_ids(self, assessment_ids: list[str]) -> dict[str, AssessmentRecord]:
         return {i: self.records[i] for i in assessment_ids if i in self.records}
 
@@ -106,6 +119,26 @@ class FakeEvidenceFiles:
 
     def get(self, evidence_id: str, chunks: int) -> bytes | None:
         return self.files.get(evidence_id)
+
+
+class FakeDecisions:
+    def __init__(self, tenant: str = "20") -> None:
+        self.tenant = tenant
+        self.documents: dict[str, DecisionDocument] = {}
+        self.writes = 0
+
+    def save(self, decision: DecisionDocument) -> DecisionDocument:
+        if decision.tenant != self.tenant:
+            raise PermissionError(f"a decision of tenant {decision.tenant}")
+        self.documents[decision.id] = decision
+        self.writes += 1
+        return decision
+
+    def get(self, decision_id: str) -> DecisionDocument | None:
+        return self.documents.get(decision_id)
+
+    def many(self, decision_ids: list[str]) -> list[DecisionDocument]:
+        return [self.documents[i] for i in decision_ids if i in self.documents]
 
 
 class FakeCertificateLookups:

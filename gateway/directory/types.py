@@ -108,12 +108,23 @@ class TitleYear(graphene.ObjectType):
     recognised = graphene.Boolean(required=True)
     level = graphene.Int()
     decision_number = graphene.String()
+    imported = graphene.Boolean(
+        required=True,
+        description="Recognised before the platform, imported from the commune's records",
+        resolver=lambda root, info: bool(root.get("imported")),
+    )
 
 
 class TitleHistory(graphene.ObjectType):
     years = graphene.List(graphene.NonNull(TitleYear), required=True)
     consecutive_years = graphene.Int(
         required=True, description="Years in a row recognised, up to the latest"
+    )
+    imported_years = graphene.List(
+        graphene.NonNull(graphene.Int),
+        required=True,
+        description="Years recognised before the platform (imported); they count in the streak",
+        resolver=lambda root, info: root.get("imported_years") or [],
     )
 
 

@@ -1,12 +1,31 @@
 """Scoring: criteria sets, self-assessments, reviews, evidence, proposals, decisions and
-certificates."""
+certificates; past years' recognitions (history); the list review (biên bản bình xét)."""
 
-from gateway.scoring import certificates, criteria_admin, list_review
+from typing import Any
+
+from gateway.scoring import (
+    certificates,
+    criteria_admin,
+    decision_sheets,
+    decisions,
+    history,
+    history_sheet,
+    list_review,
+    postings,
+    queries,
+)
 from gateway.scoring.mutations import MUTATIONS
-from gateway.scoring.queries import QUERIES
 
-QUERIES = {**QUERIES, **criteria_admin.QUERIES, **certificates.QUERIES}
-MUTATIONS = {**MUTATIONS, **criteria_admin.MUTATIONS}
+QUERIES: dict[str, Any] = {**queries.QUERIES, **decisions.QUERIES, **postings.QUERIES}
+MUTATIONS = {**MUTATIONS, **decision_sheets.MUTATIONS}
+
+QUERIES = {**QUERIES, **criteria_admin.QUERIES, **certificates.QUERIES, **history.QUERIES}
+MUTATIONS = {
+    **MUTATIONS,
+    **criteria_admin.MUTATIONS,
+    **history.MUTATIONS,
+    **history_sheet.MUTATIONS,
+}
 MUTATIONS = {**MUTATIONS, **list_review.MUTATIONS}
 QUERIES = {**QUERIES, **list_review.QUERIES}
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import graphene
 
-from gateway.access import REGISTRARS, require_authority
+from gateway.access import REGISTRARS
 from gateway.mutations import Write, in_subtree, mutation, record, send, unit
+from gateway.scoring.decisions import DecisionDocument, decide, signing_authority
 from gateway.scoring.types import Assessment
 from gateway.vocabulary import Title
 from gateway.wire import enum_value, key, unit_not_found
@@ -59,6 +60,14 @@ class Proposal(graphene.ObjectType):
         graphene.NonNull(graphene.String), required=True, resolver=key("enrolments")
     )
     posting_ends = graphene.String(required=True, description="Niêm yết until this day")
+    posted_from = graphene.String(description="Niêm yết from this day (its real day)")
+    posting_days = graphene.Int()
+    posting_basis = graphene.String(description="Where the posting period comes from")
+    decision_ids = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="Decision documents on this list",
+        resolver=lambda root, info: root.get("decisions") or [],
+    )
 
 
 class ProposeInput(graphene.InputObjectType):
@@ -66,6 +75,9 @@ class ProposeInput(graphene.InputObjectType):
     unit_code = graphene.String(required=True)
     title = graphene.Field(Title, required=True)
     year = graphene.Int(required=True)
+    posted_from = graphene.Date(
+        description="A posting done on paper: its real first day (not in the future; default today)"
+    )
 
 
 class DecideInput(graphene.InputObjectType):
@@ -77,6 +89,13 @@ class DecideInput(graphene.InputObjectType):
     enrolment_ids = graphene.List(
         graphene.NonNull(graphene.String), description="Part of the list (default: all of it)"
     )
+    signer_position = graphene.String(description="Chức vụ người ký, e.g. Chủ tịch UBND xã")
+    authority = graphene.String(
+        description="Cơ quan ban hành (default: the People's Committee of the caller's unit)"
+    )
+    file_name = graphene.String(description="The scanned decision (PDF, JPEG, PNG)")
+    content_type = graphene.String()
+    content = graphene.String(description="The scanned decision, base64-encoded (≤ 10 MB)")
 
 
 class Skipped(graphene.ObjectType):
@@ -91,6 +110,8 @@ class Decision(graphene.ObjectType):
     reasons = graphene.List(
         graphene.NonNull(Skipped), required=True, description="Why each skipped one was skipped"
     )
+    document = graphene.Field(DecisionDocument, description="The decision as kept")
+    repeated = graphene.Boolean(description="The same decision was entered before: nothing new")
 
 
 class RevokeInput(graphene.InputObjectType):
@@ -113,9 +134,7 @@ class EvidenceInput(graphene.InputObjectType):
 def authority(write: Write) -> None:
     """The decision belongs to the roles the province configures for the target's title; an
     unknown target is left for scoring to answer."""
-    title = write.found["title"] if write.found else ""
-    rules = write.rpc.scoring.authorities(write.tenant, title)
-    require_authority(write.caller, write.path, rules)
+    signing_authority(write)
 
 
 def score(stage: str) -> Callable[[Write], Any]:
@@ -149,8 +168,14 @@ def propose(write: Write) -> Any:
     assert write.found is not None
     unit_ = write.found
     title = enum_value(write.input["title"])
+    posted_from = write.input.get("posted_from")
     return write.rpc.scoring.propose(
-        write.tenant, unit_["code"], unit_["path"], title, write.input["year"]
+        write.tenant,
+        unit_["code"],
+        unit_["path"],
+        title,
+        write.input["year"],
+        posted_from.isoformat() if posted_from else None,
     )
 
 
@@ -200,7 +225,7 @@ ProposeRecognition = mutation(
 DecideRecognition = mutation(
     "DecideRecognition",
     Decision,
-    send("scoring", "decide"),
+    decide,
     input=DecideInput,
     lookup=record("scoring", "proposal", "proposal_id"),
     check=authority,

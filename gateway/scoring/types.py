@@ -130,6 +130,22 @@ class Recognition(graphene.ObjectType):
     valid_until = graphene.String()
     set_id = graphene.String(required=True)
     revoked = graphene.Field(Revocation)
+    imported = graphene.Boolean(
+        required=True,
+        description="Decided before the platform and imported (its signer may be empty)",
+        resolver=lambda root, info: bool(root.get("imported")),
+    )
+
+    @staticmethod
+    def resolve_signer(root: dict[str, Any], info: Any) -> str:
+        return root.get("signer") or ""  # an imported record may name no signer
+    provisional = graphene.Boolean(
+        description="The verdict it rests on was judged under a provisional criteria set"
+    )
+    provisional_reason = graphene.String(description="Why that set is provisional (Vietnamese)")
+    signer_position = graphene.String(description="Chức vụ người ký")
+    authority = graphene.String(description="Cơ quan ban hành")
+    decision_id = graphene.String(description="The decision document (query decision(id))")
 
 
 class EvidenceInfo(graphene.ObjectType):

@@ -119,6 +119,11 @@ class Layout:
             for c in columns
             if c.parse == "choice"
         }
+        self.labels = {  # choice field -> value -> the label templates offer for it
+            c.field: {c.choices[label]: label for label in labels_of(c)}
+            for c in columns
+            if c.parse == "choice"
+        }
 
     def header_of(self, field: str) -> str:
         """The template header for a field, to name a column in messages and reports."""

@@ -68,6 +68,7 @@ LIST_SHEET = "Danh sách"
 ERROR_SHEET = "Lỗi"
 GUIDE_HEADERS = ("Cột", "Bắt buộc", "Giá trị hợp lệ")
 YES, NO = "Có", "Không"
+YES_OR_NO = "Có hoặc Không"  # the heading of the one list every yes/no column picks from
 ERROR_HEADERS = ("Dòng", "Cột", "Lý do")
 GUIDE_GENERAL = (
     "Dữ liệu đọc từ trang tính đầu tiên đang hiển thị, bắt đầu ngay dưới dòng tên cột.",

@@ -58,9 +58,11 @@ ROUTES: dict[str, tuple[Route, ...]] = {
     "withdrawn": (Route(PARTNERS, WEBHOOK),),
     "member.joined": (Route(PARTNERS, WEBHOOK),),
     "scored": (Route(PARTNERS, WEBHOOK),),
+    # A recognition imported from past years (``imported``) is history: partners see it, nobody
+    # is told by SMS or e-mail of a decision long gone.
     "recognised": (
-        Route(SUBJECT, SMS),
-        Route(OFFICERS, EMAIL),
+        Route(SUBJECT, SMS, when=lambda data: not data.get("imported")),
+        Route(OFFICERS, EMAIL, when=lambda data: not data.get("imported")),
         Route(PARTNERS, WEBHOOK),
     ),
     "revoked": (Route(SUBJECT, SMS), Route(PARTNERS, WEBHOOK)),

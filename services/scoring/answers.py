@@ -10,11 +10,14 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from khuyenhoc.sheets import reason_text
 from khuyenhoc.validation import FieldError, wire_name
 from services.scoring.criteria_sets import CriteriaSet
-from services.scoring.domain import AssessmentRecord, Proposal
-from services.scoring.domain.list_review import ListReview, RowError
-from services.scoring.messages import MESSAGES, field_error
+from services.scoring.domain import AssessmentRecord, DecisionDocument, Proposal
+from services.scoring.domain.list_review import ListReview
+from services.scoring.domain.list_review import RowError as ReviewRowError
+from services.scoring.history import HistoryImport
+from services.scoring.messages import MESSAGES, SHEET_REASONS, field_error
 from services.scoring.service import Decided
 from services.scoring.set_registry import version_of
 
@@ -60,6 +63,15 @@ class ProposalAnswer(Schema):
     proposed_at = fields.String()
     posting_ends = fields.String()
     decided = fields.Raw(allow_none=True)
+    posted_from = fields.Function(lambda p: p.first_posted)
+    posting_days = fields.Integer(allow_none=True)
+    posting_default = fields.Boolean()
+    posting_basis = fields.Function(
+        lambda p: MESSAGES[
+            "posting_default_basis" if p.posting_default else "posting_province_basis"
+        ]
+    )
+    decisions = fields.Function(lambda p: list(p.decisions))
 
 
 class IndicatorSummary(Schema):
@@ -93,12 +105,49 @@ class CriteriaSetSummary(Schema):
     meeting_decides = fields.Boolean(data_key="meetingDecides")
 
 
+class DecisionDocumentAnswer(Schema):
+    """The decision as a document (snake_case names, like the other answers)."""
+
+    id = fields.String(data_key="_id")
+    tenant = fields.String()
+    proposal_id = fields.String()
+    number = fields.String()
+    date = fields.String()
+    signer = fields.String()
+    signer_position = fields.String(allow_none=True)
+    authority = fields.String(allow_none=True)
+    unit_code = fields.String()
+    unitpath = fields.String()
+    title = fields.String()
+    year = fields.Integer()
+    subjects = fields.Raw()
+    skipped = fields.Function(
+        lambda d: [
+            {**asdict(field_error(s["enrolment_id"], s["key"])), "enrolment_id": s["enrolment_id"]}
+            for s in d.skipped
+        ]
+    )
+    provisional = fields.Boolean()
+    provisional_reason = fields.String(allow_none=True)
+    entered_by = fields.String(allow_none=True)
+    entered_at = fields.String(allow_none=True)
+    file = fields.Function(
+        lambda d: (
+            {k: d.file[k] for k in ("id", "file_name", "content_type", "size")} if d.file else None
+        )
+    )
+
+
 class DecisionAnswer(Schema):
     recognised = fields.List(fields.String())
     skipped = fields.List(fields.String())
     reasons = fields.Function(
         lambda d: [asdict(field_error(enrolment, key)) for enrolment, key in d.reasons]
     )
+    document = fields.Function(
+        lambda d: DecisionDocumentAnswer().dump(d.document) if d.document else None
+    )
+    repeated = fields.Boolean()
 
 
 def assessment(record: AssessmentRecord) -> dict[str, Any]:
@@ -124,6 +173,35 @@ def decision(decided: Decided) -> dict[str, Any]:
 def evidence_file(found: dict[str, Any]) -> dict[str, Any]:
     """An evidence file's metadata, its unit, and its content in base64."""
     return {**found, "content": base64.b64encode(found["content"]).decode("ascii")}
+
+
+def decision_document(found: DecisionDocument) -> dict[str, Any]:
+    answer: dict[str, Any] = DecisionDocumentAnswer().dump(found)
+    return answer
+
+
+def posting(found: Any) -> dict[str, Any]:
+    """A posted list for the public page: no names (the gateway adds them), no unit path."""
+    proposal = found.proposal
+    return {
+        "id": proposal.id,
+        "unit_code": proposal.unit_code,
+        "title": proposal.title,
+        "year": proposal.year,
+        "posted_from": proposal.first_posted,
+        "posting_ends": proposal.posting_ends,
+        "posting_days": proposal.posting_days,
+        "posting_basis": MESSAGES[
+            "posting_default_basis" if proposal.posting_default else "posting_province_basis"
+        ],
+        "state": found.state,
+        "decided": bool(proposal.decided),
+        "subject_kind": found.subject_kind,
+        "names": found.names,
+        "total": len(proposal.enrolments),
+        "rows": found.rows,
+        "next_cursor": found.next_cursor,
+    }
 
 
 class CertificateAnswer(Schema):
@@ -206,6 +284,42 @@ def figures_provisional(found: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+class HistoryImportAnswer(Schema):
+    """What a history import did; ``errors``: per row, the field (wire name), key and message."""
+
+    rows = fields.Integer()
+    imported = fields.Integer()
+    unchanged = fields.Integer()
+    errors = fields.Function(
+        lambda d: [
+            {"row": e.row, **asdict(field_error(wire_name(e.field), e.key))} for e in d.errors
+        ]
+    )
+
+
+def history_import(done: HistoryImport) -> dict[str, Any]:
+    answer: dict[str, Any] = HistoryImportAnswer().dump(done)
+    return answer
+
+
+def row_errors(errors: Any, report: bytes) -> dict[str, Any]:
+    """The rows of a decision's list refused, each with its Vietnamese reason, and the error
+    report (.xlsx, base64)."""
+    return {
+        "row_errors": [
+            {
+                "row": e.row,
+                "enrolment_id": e.enrolment_id,
+                "column": e.header,
+                "key": e.key,
+                "message": reason_text(e.key, SHEET_REASONS),
+            }
+            for e in errors
+        ],
+        "error_report": base64.b64encode(report).decode("ascii"),
+    }
+
+
 class ListReviewFileAnswer(Schema):
     id = fields.String()
     file_name = fields.String()
@@ -254,7 +368,7 @@ def list_review(found: ListReview) -> dict[str, Any]:
     return answer
 
 
-def row_errors(errors: list[RowError]) -> list[dict[str, Any]]:
+def review_row_errors(errors: list[ReviewRowError]) -> list[dict[str, Any]]:
     """Row-level refusals as field errors (``rows.<index>.<field>``, index from 0 like the
     schema's own) that also name the row (from 1) and its enrolment."""
     answer = []

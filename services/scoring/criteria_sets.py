@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -94,6 +95,9 @@ class CriteriaSet:
     notes: tuple[str, ...] = ()
     # Why the set is provisional, in Vietnamese, shown wherever a verdict under it appears.
     provisional_reason: str | None = None
+    # Who signs recognitions under this set (rules of ``domain.recognition.DEFAULT_AUTHORITIES``),
+    # when the set names it; a province's TENANT_SETTINGS[t].authorities wins over it.
+    decided_by: tuple[str, ...] = ()
     # The pass mark / floors are not public: where only they keep a verdict open, the review
     # meeting's vote (bình xét) decides, provisionally (``engine.assess(meeting_agrees=...)``).
     meeting_decides: bool = False
@@ -392,7 +396,29 @@ def parse_set(data: Mapping[str, Any]) -> CriteriaSet:
             _text(s, f"notes[{n}]")
             for n, s in enumerate(_list(data.get("notes", []), "notes", non_empty=False))
         ),
+        decided_by=_decided_by(data.get("decided_by")),
     )
+
+
+_AUTHORITY_RULE = re.compile(r"^[a-z_]+(@(commune|district|province)|:(same|parent|above))?$")
+
+
+def _decided_by(value: Any) -> tuple[str, ...]:
+    """Optional ``decided_by``: a list of rules such as ``authority@commune``."""
+    if value is None:
+        return ()
+    rules = tuple(
+        _text(r, f"decided_by[{n}]")
+        for n, r in enumerate(_list(value, "decided_by", non_empty=False))
+    )
+    for n, rule in enumerate(rules):
+        if not _AUTHORITY_RULE.match(rule):
+            raise _fail(
+                f"decided_by[{n}]",
+                "must be a role, optionally @commune, @district, @province, :same, :parent "
+                "or :above",
+            )
+    return rules
 
 
 def parse_document(document: Any, origin: str = "") -> list[CriteriaSet]:

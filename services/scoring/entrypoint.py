@@ -25,21 +25,36 @@ from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
-from services.scoring import answers, certificates, review_sheet, service, set_registry, store
+from services.scoring import (
+    answers,
+    certificates,
+    decisions,
+    history,
+    postings,
+    review_sheet,
+    service,
+    set_registry,
+    store,
+)
 from services.scoring import list_review as lists
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
-from services.scoring.domain import default_authorities
+from services.scoring.domain import posting_period, vietnam_day
 from services.scoring.domain.list_review import RowsRefused
-from services.scoring.messages import MESSAGES, answered
+from services.scoring.messages import MESSAGES, SHEET_REASONS, answered
 from services.scoring.schemas import (
     CriteriaSetActivateSchema,
     CriteriaSetUploadSchema,
     DecideSchema,
+    DecideSheetSchema,
     EvidenceSchema,
+    ImportHistorySchema,
     ListReviewSchema,
     ListReviewSheetSchema,
+    PostedFromSchema,
     RevokeSchema,
     ScoreSchema,
+    load_history_rows,
+    load_scope,
 )
 
 SWEEP_SECONDS = 30.0
@@ -85,6 +100,8 @@ class ScoringService(ObservableService):
     @consumes(RECOGNISED)
     def on_recognised(self, event: Envelope) -> str:
         """Scoring's own decision: it may lift a learning unit's or a commune's shares."""
+        if event.data.get("imported"):
+            return DUPLICATE  # past years: the import judged its dependents once per unit
         return self._refresh_dependents(event)
 
     @consumes(REVOKED)
@@ -134,15 +151,32 @@ class ScoringService(ObservableService):
 
     @rpc
     def propose(
-        self, tenant: str, unit_code: str, unit_path: str, title: str, year: int
+        self,
+        tenant: str,
+        unit_code: str,
+        unit_path: str,
+        title: str,
+        year: int,
+        posted_from: str | None = None,
     ) -> dict[str, Any]:
-        """The proposal list of a unit (its reviewed, eligible subjects), posted publicly."""
-        days = int(self._tenant_settings(tenant).get("posting_days") or 0)
+        """The proposal list of a unit (its reviewed, eligible subjects), posted publicly from
+        ``posted_from`` (ISO date of a posting done on paper; default today) for the
+        province's posting period (default 10 days)."""
+        days, default = posting_period(self._tenant_settings(tenant).get("posting_days"), title)
         unit = {"code": unit_code, "path": unit_path}
 
         def run() -> dict[str, Any]:
+            first = MESSAGES.load(PostedFromSchema(), {"postedFrom": posted_from})["posted_from"]
             proposal = service.propose(
-                self._assessments(tenant), self._proposals(tenant), tenant, unit, title, year, days
+                self._assessments(tenant),
+                self._proposals(tenant),
+                tenant,
+                unit,
+                title,
+                year,
+                days,
+                posted_from=first,
+                posting_default=default,
             )
             return {"proposal": answers.proposal(proposal)}
 
@@ -159,7 +193,12 @@ class ScoringService(ObservableService):
             data = MESSAGES.load(DecideSchema(), payload)
             tenant = data.pop("tenant")
             decided = service.decide(
-                self._assessments(tenant), self._proposals(tenant), self._sets(tenant), **data
+                self._assessments(tenant),
+                self._proposals(tenant),
+                self._sets(tenant),
+                **data,
+                decisions=self._decisions(tenant),
+                files=self._evidence_files(tenant),
             )
             self.outbox.kick()
             return {"decision": answers.decision(decided)}
@@ -177,12 +216,13 @@ class ScoringService(ObservableService):
         return answered(run)
 
     @rpc
-    def authorities(self, tenant: str, title: str) -> list[str]:
+    def authorities(self, tenant: str, title: str, year: int | None = None) -> list[str]:
         """Who decides recognitions of a title in a province (the 2025 reform moved
-        authorities, so this is configuration): rules such as ``authority`` or
-        ``authority:above`` (see ``gateway.access.may_decide``)."""
+        authorities, so this is configuration): rules such as ``authority@commune`` or
+        ``authority:parent`` (see ``gateway.access.may_decide``); the province's setting, else
+        the ``decided_by`` of the set in force for ``year``, else the default."""
         configured = self._tenant_settings(tenant).get("authorities") or {}
-        return list(configured.get(title) or configured.get("*") or default_authorities(title))
+        return decisions.authorities(self._sets(tenant), configured, title, year)
 
     @rpc
     def deadlines(self, tenant: str, unit_code: str, year: int) -> list[dict[str, Any]]:
@@ -222,6 +262,42 @@ class ScoringService(ObservableService):
         return answers.assessment(found) if found else None
 
     @rpc
+    def decision(self, tenant: str, decision_id: str) -> dict[str, Any] | None:
+        """A decision document of ``tenant`` (quyết định công nhận); None otherwise."""
+        found = decisions.decision(self._decisions(tenant), decision_id)
+        return answers.decision_document(found) if found else None
+
+    @rpc
+    def decisions(self, tenant: str, unit_code: str, year: int) -> list[dict[str, Any]]:
+        """The decisions on a unit's proposal lists of a year."""
+        found = decisions.of_unit(self._proposals(tenant), self._decisions(tenant), unit_code, year)
+        return [answers.decision_document(d) for d in found]
+
+    @rpc
+    def decide_sheet(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A decision whose list is a spreadsheet: ``{"decision": ...}``, or the rows refused
+        (``{"row_errors": [...], "error_report": <base64 .xlsx>}``, nothing decided), or
+        ``{"errors": [...]}``."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(DecideSheetSchema(), payload)
+            tenant = data.pop("tenant")
+            result = decisions.decide_from_sheet(
+                self._assessments(tenant),
+                self._proposals(tenant),
+                self._sets(tenant),
+                **data,
+                decisions=self._decisions(tenant),
+                files=self._evidence_files(tenant),
+            )
+            if isinstance(result, list):
+                return answers.row_errors(result, decisions.row_error_report(result, SHEET_REASONS))
+            self.outbox.kick()
+            return {"decision": answers.decision(result)}
+
+        return answered(run)
+
+    @rpc
     def certificates(
         self, tenant: str, proposal_id: str, part: int = 1, size: int = CERTIFICATES_PER_PART
     ) -> dict[str, Any]:
@@ -242,6 +318,45 @@ class ScoringService(ObservableService):
             return answers.certificates(found, int(part), size)
 
         return answered(run)
+
+    @rpc
+    def decision_file(self, tenant: str, decision_id: str) -> dict[str, Any] | None:
+        """A decision's scanned file (base64) of ``tenant``; None otherwise."""
+        found = decisions.decision_file(
+            self._decisions(tenant), self._evidence_files(tenant), decision_id
+        )
+        return answers.evidence_file(found) if found else None
+
+    @rpc
+    def posting(
+        self, tenant: str, proposal_id: str, after: str | None = None, first: int = 200
+    ) -> dict[str, Any] | None:
+        """Public: a proposal list while it is posted (niêm yết) or lately ended, one page of
+        rows (enrolment and level proposed); None when it is not on the public page."""
+        found = postings.posting(
+            self._proposals(tenant),
+            proposal_id,
+            vietnam_day(datetime.now(UTC)),
+            self._tenant_settings(tenant).get("posting") or {},
+            after,
+            first,
+        )
+        return answers.posting(found) if found else None
+
+    @rpc
+    def postings(
+        self, tenant: str, unit_code: str, year: int, first: int = 200
+    ) -> list[dict[str, Any]]:
+        """Public: the unit's lists of a year on the public page today."""
+        found = postings.of_unit(
+            self._proposals(tenant),
+            unit_code,
+            year,
+            vietnam_day(datetime.now(UTC)),
+            self._tenant_settings(tenant).get("posting") or {},
+            first,
+        )
+        return [answers.posting(p) for p in found]
 
     @rpc
     def verify_certificate(self, code: str) -> dict[str, Any] | None:
@@ -267,6 +382,31 @@ class ScoringService(ObservableService):
         return {**answers.certificate(found), "tenant": tenant, "holder_names": names}
 
     @rpc
+    def import_history(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Past years' recognitions (``{"history": {rows, imported, unchanged, errors}}``):
+        every row checked first; any row error and nothing is written."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(ImportHistorySchema(), payload)
+            tenant = data["tenant"]
+            scope = load_scope(tenant, data["scope"])
+            rows, unread = load_history_rows(data["rows"])
+            done = history.import_history(
+                self._assessments(tenant),
+                self._sets(tenant),
+                scope,
+                rows,
+                by=data["by"],
+                dry_run=data["dry_run"],
+                earlier_errors=unread,
+            )
+            if done.imported:
+                self.outbox.kick()
+            return {"history": answers.history_import(done)}
+
+        return answered(run)
+
+    @rpc
     def review_list(self, payload: dict[str, Any]) -> dict[str, Any]:
         """A meeting's list review (biên bản bình xét): ``{"list_review": ...}``, or
         ``{"errors": [...]}`` where errors on rows also carry ``row`` and ``enrolmentId``
@@ -288,7 +428,7 @@ class ScoringService(ObservableService):
                     keep_going=_budget(LIST_REVIEW_REQUEST_SECONDS),
                 )
             except RowsRefused as exc:
-                return {"errors": answers.row_errors(exc.errors)}
+                return {"errors": answers.review_row_errors(exc.errors)}
             self.outbox.kick()
             return {"list_review": answers.list_review(recorded)}
 
@@ -402,6 +542,9 @@ class ScoringService(ObservableService):
 
     def _proposals(self, tenant: str) -> store.Proposals:
         return store.Proposals(TenantDatabase(self.db, tenant))
+
+    def _decisions(self, tenant: str) -> store.Decisions:
+        return store.Decisions(TenantDatabase(self.db, tenant))
 
     def _evidence_files(self, tenant: str) -> store.EvidenceFiles:
         return store.EvidenceFiles(TenantDatabase(self.db, tenant))

@@ -104,7 +104,7 @@ def record_list_review(
     if problem:
         raise Refused("meeting_date", problem)
     if not 1 <= len(request.rows) <= MAX_ROWS:
-        raise Refused("rows", "too_many_rows")
+        raise Refused("rows", "review_too_many_rows")
     minutes_file = _minutes_file(request)
     judged, errors = judge_rows(assessments, sets, request, review_id, now)
     if errors:
@@ -234,7 +234,9 @@ def judge_rows(
     found = assessments.by_ids(list(dict.fromkeys(row.enrolment_id for row in request.rows)))
     for number, row in enumerate(request.rows, start=1):
         if row.enrolment_id in seen:
-            errors.append(RowError(number, row.enrolment_id, "enrolment_id", "duplicate_row"))
+            errors.append(
+                RowError(number, row.enrolment_id, "enrolment_id", "review_duplicate_row")
+            )
             continue
         seen.add(row.enrolment_id)
         current = found.get(row.enrolment_id)

@@ -23,7 +23,9 @@ MESSAGES = MessageCatalogue(
         "already_decided": "Danh sách đề nghị này đã có quyết định công nhận.",
         "nobody_eligible": "Chưa có đối tượng nào đủ điều kiện sau bình xét.",
         "proposal_not_found": "Không tìm thấy danh sách đề nghị này.",
-        "posting_not_over": "Chưa hết thời gian niêm yết công khai danh sách.",
+        "posting_not_over": (
+            "Chưa hết thời gian niêm yết công khai danh sách; niêm yết đến hết ngày"
+        ),
         "not_in_proposal": "Có đối tượng không nằm trong danh sách đề nghị.",
         "not_recognised": "Đối tượng này chưa được công nhận.",
         "already_revoked": "Danh hiệu này đã bị thu hồi trước đó.",
@@ -38,6 +40,29 @@ MESSAGES = MessageCatalogue(
         "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
         "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
         "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
+        # the decision as a document, its day, the public posting
+        "decision_in_future": "Ngày ký quyết định không được sau ngày hôm nay.",
+        "decision_before_review": (
+            "Ngày ký quyết định trước ngày họp bình xét của đối tượng trong danh sách; "
+            "ngày họp bình xét muộn nhất:"
+        ),
+        "posted_in_future": "Ngày bắt đầu niêm yết không được sau ngày hôm nay.",
+        "posted_before_year": "Ngày bắt đầu niêm yết không được trước năm đánh giá.",
+        "decision_number_used": (
+            "Số quyết định này đã được nhập cho danh sách với nội dung khác (ngày ký, người ký "
+            "hoặc danh sách đối tượng)."
+        ),
+        "too_many_decisions": "Danh sách này đã có quá nhiều quyết định công nhận.",
+        "decision_file_type": "Bản quét quyết định phải là tệp PDF, JPEG hoặc PNG.",
+        "too_many_subjects": "Danh sách quá dài: tối đa 5.000 đối tượng.",
+        "posting_default_basis": (
+            "Mặc định 10 ngày, theo cách niêm yết công khai danh sách gia đình văn hóa "
+            "(Nghị định 86/2023/NĐ-CP); tỉnh chưa quy định thời gian niêm yết riêng."
+        ),
+        "posting_province_basis": "Thời gian niêm yết do tỉnh quy định.",
+        "sheet_unreadable": "Không đọc được tệp danh sách quyết định:",
+        "sheet_empty": "Tệp danh sách quyết định không có dòng nào.",
+        "sheet_rows": "Có dòng không hợp lệ trong danh sách; xem danh sách lỗi.",
         "not_decided": "Danh sách đề nghị này chưa có quyết định công nhận.",
         "too_many_certificates": "Danh sách quá lớn (trên 10.000 đối tượng) để lập giấy công nhận.",
         "certificate_part": "Phần này nằm ngoài danh sách giấy công nhận.",
@@ -60,19 +85,38 @@ MESSAGES = MessageCatalogue(
         "criteria_set_busy": "Bộ tiêu chí đang được kích hoạt đồng thời; vui lòng thử lại.",
         "year_out_of_range": "Năm áp dụng phải trong khoảng 1990–2100.",
         "after_set_validity": "Năm áp dụng nằm sau thời hạn hiệu lực của bộ tiêu chí",
+        # past years (history import)
+        "no_rows": "Danh sách không có dòng nào.",
+        "too_many_rows": "Mỗi lần nhập tối đa 5.000 dòng.",
+        "history_title": "Danh hiệu không hợp lệ.",
+        "subject_not_found": "Không tìm thấy đối tượng này trong tỉnh.",
+        "subject_out_of_reach": "Đối tượng này không thuộc đơn vị đang nhập dữ liệu.",
+        "title_kind_mismatch": "Danh hiệu không phù hợp với loại đối tượng.",
+        "history_year": "Năm công nhận phải từ năm 2000 đến trước năm hiện tại.",
+        "decision_date_year": "Ngày ký quyết định phải trong năm được công nhận hoặc năm liền sau.",
+        "level_required": "Bộ tiêu chí năm đó xếp mức độ: cần ghi mức độ được công nhận.",
+        "level_not_applicable": "Danh hiệu năm đó không xếp mức độ: để trống mức độ.",
+        "level_range": "Mức độ không có trong bộ tiêu chí năm đó.",
+        "duplicate_row": "Đối tượng, danh hiệu và năm này đã có ở một dòng trước.",
+        "live_assessment_exists": (
+            "Đối tượng đã có hồ sơ đánh giá trên nền tảng cho danh hiệu và năm này."
+        ),
+        "history_conflict": (
+            "Đã nhập công nhận này trước đó với số, ngày, mức độ hoặc người ký khác."
+        ),
         # the list review (biên bản bình xét)
         "meeting_in_future": "Ngày họp bình xét không được sau ngày hôm nay.",
         "meeting_before_year": "Ngày họp bình xét không được trước ngày 01/01 của năm đánh giá.",
         "outside_unit": "Đăng ký này không thuộc đơn vị tổ chức họp bình xét.",
         "other_title_year": "Đăng ký này không thuộc danh hiệu hoặc năm của biên bản.",
-        "duplicate_row": "Đăng ký này đã có ở một dòng trước của biên bản.",
+        "review_duplicate_row": "Đăng ký này đã có ở một dòng trước của biên bản.",
         "no_self_assessment": (
             "Chưa có kết quả tự đánh giá để hội nghị thông qua: cần nhập kết quả từng chỉ số."
         ),
         "note_required": "Cần ghi rõ lý do khi hội nghị bình xét không đồng ý.",
         "already_recognised": "Đối tượng này đã có quyết định công nhận, không bình xét lại.",
         "document_conflict": "Mã biên bản này đã dùng cho một biên bản có nội dung khác.",
-        "too_many_rows": "Mỗi biên bản có từ 1 đến 2.000 dòng.",
+        "review_too_many_rows": "Mỗi biên bản có từ 1 đến 2.000 dòng.",
         "minutes_file_type": "Biên bản họp chỉ nhận tệp PDF, JPEG hoặc PNG.",
         "minutes_file_too_large": "Tệp biên bản họp quá lớn: tối đa 10 MB.",
         "minutes_file_content": "Nội dung tệp biên bản không đúng với loại tệp đã khai.",
@@ -165,3 +209,12 @@ def answered(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     ``{"errors": [{field, key, message}]}``, never as a remote exception."""
     answer: dict[str, Any] = answered_invalid(run, (Refused, invalid_input))
     return answer
+
+
+# Why a row of a decision's list is refused (the error report's "Lý do"); cell problems are
+# khuyenhoc.sheets'.
+SHEET_REASONS: dict[str, str] = {
+    "not_in_proposal": "Đối tượng không có trong danh sách đề nghị công nhận.",
+    "duplicate_row": "Đối tượng đã có ở một dòng trên.",
+    "level_differs": "Mức độ khác với mức độ đã đề nghị sau bình xét.",
+}

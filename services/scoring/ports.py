@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from khuyenhoc.tenancy import UnitPath
-from services.scoring.domain import AssessmentRecord, Change, Proposal
+from services.scoring.domain import AssessmentRecord, Change, DecisionDocument, Proposal
 from services.scoring.domain.list_review import ListReview
 from services.scoring.set_versions import ActiveSets, StoredSet
 
@@ -31,6 +31,9 @@ class Assessments(Protocol):
     def under_unit(self, unit_code: str, title: str, year: int) -> list[AssessmentRecord]: ...
 
     def by_ids(self, assessment_ids: list[str]) -> dict[str, AssessmentRecord]: ...
+    def of_subjects(self, subject_ids: list[str]) -> list[AssessmentRecord]: ...
+
+    def open_many(self, changes: list[Change]) -> list[AssessmentRecord]: ...
 
 
 class Proposals(Protocol):
@@ -45,6 +48,16 @@ class EvidenceFiles(Protocol):
     def put(self, evidence_id: str, content: bytes) -> int: ...
 
     def get(self, evidence_id: str, chunks: int) -> bytes | None: ...
+
+
+class Decisions(Protocol):
+    """Decision documents (quyết định công nhận), by deterministic id."""
+
+    def save(self, decision: DecisionDocument) -> DecisionDocument: ...
+
+    def get(self, decision_id: str) -> DecisionDocument | None: ...
+
+    def many(self, decision_ids: list[str]) -> list[DecisionDocument]: ...
 
 
 class Recognitions(Protocol):

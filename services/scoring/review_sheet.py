@@ -209,7 +209,7 @@ def import_sheet(
         errors += [_sheet_error(e, numbers, headers, criteria) for e in refused]
     if errors or not rows:
         if not errors:
-            errors.append((0, "", MESSAGES["too_many_rows"]))
+            errors.append((0, "", MESSAGES["review_too_many_rows"]))
         return _rejected(reviews, request, sorted(errors))
     try:
         return record_list_review(

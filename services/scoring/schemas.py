@@ -7,10 +7,19 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates
 
+from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import clean
-from khuyenhoc.validation import Base64Bytes, EdgeSchema, field_messages, tenant_field
+from khuyenhoc.validation import (
+    Base64Bytes,
+    EdgeSchema,
+    InvalidInput,
+    field_messages,
+    tenant_field,
+)
 from khuyenhoc.vocabulary import TITLES
 from services.scoring.domain import STAGES
+from services.scoring.domain.history import MAX_ROWS as MAX_HISTORY_ROWS
+from services.scoring.domain.history import HistoryRow, RowError
 from services.scoring.domain.list_review import (
     MAX_ATTENDEES,
     MAX_MINUTES,
@@ -108,7 +117,53 @@ class DecideSchema(_Edge):
         load_default=None,
         allow_none=True,
         error_messages=_BASE,
+        validate=validate.Length(max=5000, error=MESSAGES["too_many_subjects"]),
     )
+    # the decision as a document: the signer's position, the issuing authority, who entered
+    # it, and its scanned file (PDF, JPEG, PNG; all optional)
+    signer_position = fields.String(
+        data_key="signerPosition",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["text_length"]),
+    )
+    authority = fields.String(
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["text_length"]),
+    )
+    entered_by = fields.String(
+        data_key="enteredBy",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(max=200, error=MESSAGES["too_long"]),
+    )
+    file_name = fields.String(
+        data_key="fileName",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["text_length"]),
+    )
+    content_type = fields.String(
+        data_key="contentType", load_default=None, allow_none=True, error_messages=_BASE
+    )
+    content = Base64Bytes(load_default=None, allow_none=True, error_messages=_BASE)
+
+    def load(self, data: Any, **kwargs: Any) -> Any:
+        loaded = super().load(data, **kwargs)
+        for name in ("signer", "signer_position", "authority", "decision_number"):
+            if loaded.get(name):
+                loaded[name] = clean(loaded[name])
+        scan = {k: loaded.pop(k) for k in ("file_name", "content_type", "content")}
+        if scan["content"] is not None:
+            if not scan["file_name"] or not scan["content_type"]:
+                raise ValidationError({"fileName": [MESSAGES["text_length"]]})
+            loaded["file"] = scan
+        return loaded
 
 
 class RevokeSchema(_Edge):
@@ -123,6 +178,17 @@ class EvidenceSchema(_Edge):
     file_name = _text(200, data_key="fileName")
     content_type = _text(200, data_key="contentType")
     content = Base64Bytes(required=True, error_messages=_BASE)
+
+
+class PostedFromSchema(EdgeSchema):
+    """``proposeRecognition(postedFrom)``: the real first day of a posting done on paper."""
+
+    posted_from = fields.Date(
+        data_key="postedFrom",
+        load_default=None,
+        allow_none=True,
+        error_messages={**_BASE, "invalid": MESSAGES["date_format"]},
+    )
 
 
 class CriteriaSetUploadSchema(_Edge):
@@ -159,6 +225,106 @@ class CriteriaSetActivateSchema(_Edge):
         validate=validate.Range(min=1990, max=2100, error=MESSAGES["year_out_of_range"]),
     )
     by = fields.String(load_default=None, allow_none=True, error_messages=_BASE)
+
+
+class HistoryRowSchema(EdgeSchema):
+    """One recognition of a past year (``importTitleHistory``): the subject as the gateway
+    resolved it from registration (``subject`` null: no such subject in the tenant)."""
+
+    row = fields.Integer(required=True, error_messages=_BASE)
+    subject_id = _text(200, data_key="subjectId")
+    subject_kind = fields.String(
+        data_key="subjectKind", load_default=None, allow_none=True, error_messages=_BASE
+    )
+    unit_path = fields.String(
+        data_key="unitPath", load_default=None, allow_none=True, error_messages=_BASE
+    )
+    title = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.OneOf(TITLES, error=MESSAGES["history_title"]),
+    )
+    year = fields.Integer(required=True, error_messages=_BASE)
+    decision_number = _text(100, data_key="decisionNumber")
+    decision_date = fields.Date(
+        data_key="decisionDate",
+        required=True,
+        error_messages={**_BASE, "invalid": MESSAGES["date_format"]},
+    )
+    level = fields.Integer(load_default=None, allow_none=True, error_messages=_BASE)
+    signer = fields.String(
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(max=200, error=MESSAGES["too_long"]),
+    )
+
+    def load(self, data: Any, **kwargs: Any) -> Any:
+        loaded = super().load(data, **kwargs)
+        for name in ("subject_id", "decision_number", "signer"):
+            if loaded.get(name):
+                loaded[name] = clean(loaded[name])
+        loaded["signer"] = loaded.get("signer") or None
+        return loaded
+
+
+class ImportHistorySchema(_Edge):
+    """``import_history``: the importing unit's path (every subject must lie under it), the
+    rows (each loaded on its own by :class:`HistoryRowSchema`, so errors name their row)."""
+
+    scope = fields.String(required=True, error_messages=_BASE)
+    rows = fields.List(
+        fields.Dict(),
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(max=MAX_HISTORY_ROWS, error=MESSAGES["too_many_rows"]),
+    )
+    by = fields.String(load_default=None, allow_none=True, error_messages=_BASE)
+    dry_run = fields.Boolean(data_key="dryRun", load_default=False, error_messages=_BASE)
+
+
+def load_history_rows(raw_rows: list[Any]) -> tuple[list[HistoryRow], list[RowError]]:
+    """Each row loaded on its own: the rows read, and the errors of those that could not be
+    (numbered as given, else by position from 1)."""
+    rows: list[HistoryRow] = []
+    errors: list[RowError] = []
+    for position, raw in enumerate(raw_rows, start=1):
+        given = {"row": position, **raw} if isinstance(raw, dict) else raw
+        number = given.get("row", position) if isinstance(given, dict) else position
+        try:
+            rows.append(HistoryRow(**MESSAGES.load(HistoryRowSchema(), given)))
+        except InvalidInput as exc:
+            errors += [RowError(int(number), e.field, e.key) for e in exc.errors]
+    return rows, errors
+
+
+def load_scope(tenant: str, scope: str) -> UnitPath:
+    """The importing unit's path, inside the caller's tenant."""
+    try:
+        path = UnitPath.parse(scope)
+    except ValueError:
+        path = None
+    if path is None or path.tenant != tenant:
+        raise InvalidInput([MESSAGES.error("scope", "unit_not_found")])
+    return path
+
+
+class DecideSheetSchema(DecideSchema):
+    """``decideRecognitionFromSheet``: the decision with its list as a spreadsheet (.xlsx or
+    .csv: enrolment id, optional level), instead of ``enrolmentIds``."""
+
+    sheet_file_name = fields.String(
+        data_key="sheetFileName",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["text_length"]),
+    )
+    sheet = Base64Bytes(required=True, error_messages=_BASE)
+
+    def load(self, data: Any, **kwargs: Any) -> Any:
+        loaded = super().load(data, **kwargs)
+        loaded.pop("enrolment_ids", None)
+        return loaded
 
 
 # --- the list review (biên bản bình xét) ---------------------------------------------------------
@@ -267,7 +433,7 @@ class ListReviewSchema(_Edge):
         fields.Nested(ReviewRowSchema),
         required=True,
         error_messages=_BASE,
-        validate=validate.Length(min=1, max=MAX_ROWS, error=MESSAGES["too_many_rows"]),
+        validate=validate.Length(min=1, max=MAX_ROWS, error=MESSAGES["review_too_many_rows"]),
     )
     by = _optional_text(MAX_NAME)
 

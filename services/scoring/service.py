@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -19,21 +19,28 @@ from khuyenhoc.vocabulary import Title
 from services.scoring.computed import commune_shares, member_shares
 from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
+    MAX_DECISIONS_PER_LIST,
     STAGES,
     Assessment,
     AssessmentRecord,
     AssessmentStatus,
     Change,
     ConcurrentChange,
+    DecisionDocument,
     NotScorable,
     Proposal,
     Refused,
     StaleRead,
+    check_decision_date,
+    check_posted_from,
     deadlines,
+    decision_document_id,
     enrolment_change,
     is_eligible,
     proposal_id,
+    provisional_basis,
     recognised_event,
+    reviewed_on,
     revoked_event,
     scored_event,
     stage_change,
@@ -42,6 +49,7 @@ from services.scoring.domain import (
     title_history,
     title_totals,
     valid_until,
+    vietnam_day,
 )
 from services.scoring.domain.list_review import meeting_date_problem
 from services.scoring.engine import AssessmentError, assess
@@ -50,7 +58,7 @@ from services.scoring.evidence import check as check_evidence
 from services.scoring.set_registry import judged_under, version_of
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
-    from services.scoring.ports import Assessments, EvidenceFiles, Proposals
+    from services.scoring.ports import Assessments, Decisions, EvidenceFiles, Proposals
 
 REFRESH_ATTEMPTS = 10
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # the day a meeting is held is Vietnam's day
@@ -265,22 +273,29 @@ def propose(
     year: int,
     posting_days: int,
     now: datetime | None = None,
+    posted_from: date | None = None,
+    posting_default: bool = False,
 ) -> Proposal:
     """The unit's proposal list (đề nghị công nhận): every reviewed, eligible subject, posted
-    publicly (niêm yết) for ``posting_days`` before a decision may be taken. Proposing again
-    before the decision refreshes the list."""
+    publicly (niêm yết) for ``posting_days`` before a decision may be taken. The posting runs
+    from ``posted_from`` (a posting done on paper: its real first day, never in the future)
+    or today. Proposing again before the decision refreshes the list."""
     now = now or datetime.now(UTC)
+    today = vietnam_day(now)
+    if posted_from is not None:
+        check_posted_from(posted_from, today, year)
     wanted_id = proposal_id(tenant, unit["code"], title, year)
     existing = proposals.get(wanted_id)
     if existing and existing.decided:
         raise Refused("unit_code", "already_decided")
     eligible = [
-        a.id
+        a
         for a in assessments.under_unit(unit["code"], title, year)
         if is_eligible(a) and not a.recognition
     ]
     if not eligible:
         raise Refused("unit_code", "nobody_eligible")
+    first = posted_from or today
     return proposals.save(
         Proposal(
             id=wanted_id,
@@ -289,24 +304,42 @@ def propose(
             unitpath=unit["path"],
             title=title,
             year=year,
-            enrolments=eligible,
+            enrolments=[a.id for a in eligible],
             proposed_at=now.isoformat(),
-            posting_ends=(now.date() + timedelta(days=posting_days)).isoformat(),
+            posting_ends=(first + timedelta(days=posting_days)).isoformat(),
+            posted_from=first.isoformat(),
+            posting_days=posting_days,
+            posting_default=posting_default,
+            levels=[((a.review or {}).get("verdict") or {}).get("level") for a in eligible],
         )
     )
 
 
 @dataclass
 class Decided:
-    """What a decision did: the enrolments recognised, and those skipped with the key of why."""
+    """What a decision did: the enrolments recognised, and those skipped with the key of why;
+    the decision document (when decisions are kept), and whether it was sent before."""
 
     recognised: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     reasons: list[tuple[str, str]] = field(default_factory=list)  # (enrolment id, key)
+    document: DecisionDocument | None = None
+    repeated: bool = False
 
     def skip(self, enrolment_id: str, key: str) -> None:
         self.skipped.append(enrolment_id)
         self.reasons.append((enrolment_id, key))
+
+    @classmethod
+    def of(cls, document: DecisionDocument) -> Decided:
+        """A decision sent again: what it did the first time."""
+        decided = cls(recognised=document.enrolments, document=document, repeated=True)
+        for skipped in document.skipped:
+            decided.skip(skipped["enrolment_id"], skipped["key"])
+        return decided
+
+
+DECISION_FILE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
 def decide(
@@ -319,31 +352,71 @@ def decide(
     signer: str,
     enrolment_ids: list[str] | None = None,
     now: datetime | None = None,
+    *,
+    decisions: Decisions | None = None,
+    files: EvidenceFiles | None = None,
+    signer_position: str | None = None,
+    authority: str | None = None,
+    entered_by: str | None = None,
+    file: Mapping[str, Any] | None = None,
 ) -> Decided:
     """The competent authority's decision (quyết định công nhận) for the whole list or part of
-    it; each subject recognised gets its ``recognised`` event. Subjects no longer eligible are
-    skipped and named."""
+    it, dated on the day it was signed (never in the future, never before the posting period
+    ends or before the review of a subject on it); each subject recognised gets its
+    ``recognised`` event. Subjects no longer eligible are skipped and named. With
+    ``decisions``, the decision is kept as a document: sent again (same number, day, signer
+    and list) it answers that document and writes nothing; a different decision for subjects
+    already decided is refused; the rest of a list may get a supplementary decision."""
     now = now or datetime.now(UTC)
     proposal = proposals.get(proposal_id)
     if proposal is None:
         raise Refused("proposal_id", "proposal_not_found")
-    if decision_date.isoformat() < proposal.posting_ends:
-        raise Refused("decision_date", "posting_not_over")
-    wanted = enrolment_ids or proposal.enrolments
+    wanted = list(dict.fromkeys(enrolment_ids or proposal.enrolments))
     if not set(wanted) <= set(proposal.enrolments):
         raise Refused("enrolment_ids", "not_in_proposal")
+    earlier = _decisions_on(decisions, proposal)
+    for document in earlier:
+        if document.same_as(decision_number, decision_date, signer, wanted):
+            if document.id not in proposal.decisions:  # the list's write was interrupted
+                recorded = tuple(d.id for d in earlier)
+                proposals.save(replace(proposal, decisions=recorded))
+            return Decided.of(document)
+        if document.number == decision_number:
+            raise Refused("decision_number", "decision_number_used")
+    if {e for d in earlier for e in d.enrolments} & set(wanted):
+        raise Refused("proposal_id", "already_decided")
+    if len(earlier) >= MAX_DECISIONS_PER_LIST:
+        raise Refused("proposal_id", "too_many_decisions")
+    found = {enrolment_id: assessments.get(enrolment_id) for enrolment_id in wanted}
+    check_decision_date(
+        decision_date,
+        vietnam_day(now),
+        proposal.posting_ends,
+        (reviewed_on(a.review) for a in found.values() if a is not None),
+    )
+    document_id = decision_document_id(proposal.tenant, proposal.id, len(earlier) + 1)
+    scan = _decision_file(files, file, now) if file else None
     decided = Decided()
+    verdicts = []
     for enrolment_id in wanted:
-        current = assessments.get(enrolment_id)
+        current = found[enrolment_id]
+        done = (current.recognition or {}) if current else {}
+        if (done.get("decision_id"), done.get("decision_number")) == (
+            document_id,
+            decision_number,
+        ):  # this decision recorded it before a crash: count it
+            decided.recognised.append(enrolment_id)
+            verdicts.append(done)
+            continue
         if current is None or not is_eligible(current) or current.recognition:
             decided.skip(enrolment_id, "not_eligible")
             continue
         verdict = (current.review or {})["verdict"]
         criteria = judged_under(sets, current.review or verdict)
         validity = criteria.validity_years if criteria else None
-        earlier = assessments.of_subject(current.subject_id) if (validity or 0) > 1 else []
+        earlier_titles = assessments.of_subject(current.subject_id) if (validity or 0) > 1 else []
         standing = standing_in_the_way(
-            (a for a in earlier if a.title == current.title),
+            (a for a in earlier_titles if a.title == current.title),
             current.year,
             verdict["level"],
             decision_date,
@@ -362,13 +435,91 @@ def decide(
             "set_id": verdict["set_id"],
             "valid_until": end.isoformat() if end else None,
             "at": now.isoformat(),
+            "provisional": bool(verdict.get("provisional")),
+            "provisional_reason": verdict.get("provisional_reason"),
+            "signer_position": signer_position,
+            "authority": authority,
+            "decision_id": document_id,
         }
         event = recognised_event(current, record, now)
         record_stage(assessments, enrolment_id, "recognition", record, event)
         decided.recognised.append(enrolment_id)
+        verdicts.append(record)
+    if decisions is not None:
+        provisional, reason = provisional_basis(verdicts)
+        decided.document = decisions.save(
+            DecisionDocument(
+                id=document_id,
+                tenant=proposal.tenant,
+                proposal_id=proposal.id,
+                number=decision_number,
+                date=decision_date.isoformat(),
+                signer=signer,
+                signer_position=signer_position,
+                authority=authority,
+                unit_code=proposal.unit_code,
+                unitpath=proposal.unitpath,
+                title=proposal.title,
+                year=proposal.year,
+                subjects=[
+                    {
+                        "enrolment_id": e,
+                        "level": v.get("level"),
+                        "provisional": bool(v.get("provisional")),
+                    }
+                    for e, v in zip(decided.recognised, verdicts, strict=True)
+                ],
+                skipped=[{"enrolment_id": e, "key": k} for e, k in decided.reasons],
+                provisional=provisional,
+                provisional_reason=reason,
+                entered_by=entered_by,
+                entered_at=now.isoformat(),
+                file=scan,
+            )
+        )
     signed = {"number": decision_number, "date": decision_date.isoformat(), "signer": signer}
-    proposals.save(Proposal(**{**asdict(proposal), "decided": signed}))
+    recorded = (
+        (*(d.id for d in earlier), document_id) if decisions is not None else proposal.decisions
+    )
+    proposals.save(replace(proposal, decided=signed, decisions=recorded))
     return decided
+
+
+def _decisions_on(decisions: Decisions | None, proposal: Proposal) -> list[DecisionDocument]:
+    """The decisions taken on a list: those it names, and one written after them whose
+    list's write was interrupted (ids are numbered, so the next one is looked for)."""
+    if decisions is None:
+        return []
+    found = decisions.many(list(proposal.decisions))
+    while len(found) < MAX_DECISIONS_PER_LIST:
+        stray = decisions.get(decision_document_id(proposal.tenant, proposal.id, len(found) + 1))
+        if stray is None or stray.id in proposal.decisions:
+            break
+        found.append(stray)
+    return found
+
+
+def _decision_file(
+    files: EvidenceFiles | None, file: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """The scanned decision (PDF, JPEG or PNG), checked by its bytes like evidence."""
+    if files is None:
+        raise Refused("content", "file_type")
+    if file["content_type"] not in DECISION_FILE_TYPES:
+        raise Refused("content_type", "decision_file_type")
+    try:
+        checked = check_evidence(file["file_name"], file["content_type"], file["content"], 0)
+    except EvidenceRejected as exc:
+        raise Refused("content", exc.key) from exc
+    chunks = files.put(checked.id, file["content"])
+    return {
+        "id": checked.id,
+        "file_name": file["file_name"],
+        "content_type": file["content_type"],
+        "size": checked.size,
+        "chunks": chunks,
+        "at": now.isoformat(),
+    }
 
 
 def revoke(

@@ -9,7 +9,7 @@ import random
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pypdfium2
@@ -121,14 +121,15 @@ def test_a_decided_list_prints_certificates_that_anyone_can_verify(platform, peo
         review = {"enrolmentId": enrolment_id, "answers": answers(), "minutes": "Biên bản họp thôn"}
         ask(platform, REVIEW, {"input": review}, officer)
         enrolments.append(enrolment_id)
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    posted = (today - timedelta(days=10)).isoformat()  # the list was posted on paper
     proposal = ask(
         platform,
         PROPOSE,
-        {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024}},
+        {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024, "postedFrom": posted}},
         officer,
     )["proposeRecognition"]
     assert set(enrolments) <= set(proposal["enrolmentIds"])
-    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
     decision = {
         "proposalId": proposal["id"],
         "decisionNumber": f"{suffix}/QĐ-UBND",

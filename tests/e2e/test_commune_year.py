@@ -5,10 +5,11 @@ notification service (to a fake SMS gateway on loopback)."""
 
 import json
 import random
-from datetime import date
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.scoring.domain import vietnam_day
 from tests.conftest import wait_until
 from tests.e2e.client import graphql
 
@@ -71,17 +72,19 @@ def test_a_communes_year_ends_with_one_sms_to_the_recognised_household(
     review = {"enrolmentId": enrolment_id, "answers": answers(), "minutes": "Biên bản họp khối"}
     reviewed = ask(platform, REVIEW, {"input": review}, officer)["recordReview"]
     assert reviewed["review"]["verdict"]["status"] == "recognised"
+    today = vietnam_day(datetime.now(UTC))
+    posted = (today - timedelta(days=10)).isoformat()  # the list was posted on paper
     proposal = ask(
         platform,
         PROPOSE,
-        {"input": {"unitCode": "06184", "title": "FAMILY", "year": 2024}},
+        {"input": {"unitCode": "06184", "title": "FAMILY", "year": 2024, "postedFrom": posted}},
         officer,
     )["proposeRecognition"]
     assert enrolment_id in proposal["enrolmentIds"]
     decision = {
         "proposalId": proposal["id"],
         "decisionNumber": "45/QĐ-UBND",
-        "decisionDate": date.today().isoformat(),
+        "decisionDate": today.isoformat(),
         "signer": "Chủ tịch UBND thị trấn Hoàng Văn Sơn",
         "enrolmentIds": [enrolment_id],
     }
@@ -111,7 +114,7 @@ def test_a_communes_year_ends_with_one_sms_to_the_recognised_household(
     (sms,) = wait_until(congratulated, 30, what="the recognition SMS")
     assert sms["text"] == (
         'Chúc mừng Đặng Thị Ngọc Ánh được công nhận "Gia đình học tập" năm 2024 theo Quyết '
-        f"định số 45/QĐ-UBND ngày {date.today():%d/%m/%Y}. Hội Khuyến học Thị trấn Đồng Đăng."
+        f"định số 45/QĐ-UBND ngày {today:%d/%m/%Y}. Hội Khuyến học Thị trấn Đồng Đăng."
     )
     assert (sms["encoding"], sms["segments"]) == ("UCS2", 3)
 

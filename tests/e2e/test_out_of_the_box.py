@@ -5,13 +5,14 @@ is reviewed with the meeting's agreement, proposed and recognised; every indicat
 Vietnamese. A learning citizen's set (≥ 80 of 100, no indicator below 5) decides by itself."""
 
 import uuid
-from datetime import date
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from khuyenhoc.auth import Role
 from khuyenhoc.config import load_config
 from ops.tokens import create_token
+from services.scoring.domain import vietnam_day
 from tests.conftest import wait_until
 from tests.e2e.client import graphql
 
@@ -133,17 +134,19 @@ def test_a_2024_household_is_recognised_with_the_shipped_set_and_the_meetings_vo
     assert any("(tạm thời)" in r["message"] for r in verdict["reasons"])
     named_everywhere(verdict, family)
 
+    today = vietnam_day(datetime.now(UTC))
+    posted = (today - timedelta(days=10)).isoformat()  # the list was posted on paper
     proposal = ask(
         platform,
         PROPOSE,
-        {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024}},
+        {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024, "postedFrom": posted}},
         officer,
     )["proposeRecognition"]
     assert enrolment_id in proposal["enrolmentIds"]
     decision = {
         "proposalId": proposal["id"],
         "decisionNumber": "12/QĐ-UBND",
-        "decisionDate": date.today().isoformat(),
+        "decisionDate": today.isoformat(),
         "signer": "Chủ tịch UBND phường Trúc Bạch",
         "enrolmentIds": [enrolment_id],
     }

@@ -169,7 +169,9 @@ RATE = """query($code: String!) { orgUnit(code: $code) { stats(year: 2024) {
 
 
 def test_a_communes_year_from_review_to_decision_and_revocation(config, gateway):
-    from datetime import date, timedelta
+    from datetime import UTC, datetime, timedelta
+
+    from services.scoring.domain import vietnam_day
 
     load_demo_directory(config)
     ids = [
@@ -189,12 +191,12 @@ def test_a_communes_year_from_review_to_decision_and_revocation(config, gateway)
                 }
             },
         )
-    proposal = gateway(PROPOSE, {"input": {"unitCode": "06184", "title": "FAMILY", "year": 2024}})[
-        "proposeRecognition"
-    ]
+    today = vietnam_day(datetime.now(UTC))
+    posted = {"unitCode": "06184", "title": "FAMILY", "year": 2024}
+    posted["postedFrom"] = (today - timedelta(days=10)).isoformat()  # posted on paper
+    proposal = gateway(PROPOSE, {"input": posted})["proposeRecognition"]
     assert sorted(proposal["enrolmentIds"]) == sorted(ids[:2])
-    today = date.today()
-    assert proposal["postingEnds"] == (today + timedelta(days=10)).isoformat()
+    assert proposal["postingEnds"] == today.isoformat()
 
     decision = {
         "proposalId": proposal["id"],
@@ -205,13 +207,14 @@ def test_a_communes_year_from_review_to_decision_and_revocation(config, gateway)
     with pytest.raises(GraphQLError) as not_theirs:  # officers propose; the authority decides
         gateway(
             DECIDE,
-            {"input": {**decision, "decisionDate": (today + timedelta(days=10)).isoformat()}},
+            {"input": {**decision, "decisionDate": today.isoformat()}},
             token=officer,
         )
     assert not_theirs.value.code == "FORBIDDEN"
     authority = token_for("20/183/06184", Role.AUTHORITY)
-    with pytest.raises(GraphQLError) as early:  # still posted publicly
-        gateway(DECIDE, {"input": {**decision, "decisionDate": today.isoformat()}}, token=authority)
+    yesterday = (today - timedelta(days=1)).isoformat()
+    with pytest.raises(GraphQLError) as early:  # still posted publicly that day
+        gateway(DECIDE, {"input": {**decision, "decisionDate": yesterday}}, token=authority)
     assert early.value.errors[0]["extensions"]["fields"][0]["key"] == "posting_not_over"
     for outsider in (token_for("01", Role.AUTHORITY), token_for("20/183/06187", Role.AUTHORITY)):
         with pytest.raises(GraphQLError) as refused:
@@ -221,7 +224,7 @@ def test_a_communes_year_from_review_to_decision_and_revocation(config, gateway)
                     "input": {
                         **decision,
                         "tenant": "20",
-                        "decisionDate": (today + timedelta(days=10)).isoformat(),
+                        "decisionDate": today.isoformat(),
                     }
                 },
                 token=outsider,
@@ -233,7 +236,7 @@ def test_a_communes_year_from_review_to_decision_and_revocation(config, gateway)
         queue.declare()
         decided = gateway(
             DECIDE,
-            {"input": {**decision, "decisionDate": (today + timedelta(days=10)).isoformat()}},
+            {"input": {**decision, "decisionDate": today.isoformat()}},
             token=authority,
         )["decideRecognition"]
         events = [wait_until(lambda: queue.get(no_ack=True), what="recognised") for _ in range(2)]

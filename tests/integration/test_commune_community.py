@@ -2,11 +2,12 @@
 registers itself, enters its indicators; the platform fills in the computed ones from its own
 figures and keeps them current as households are recognised; the level above decides."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from khuyenhoc.auth import Role
+from services.scoring.domain import vietnam_day
 from tests.conftest import wait_until
 from tests.integration.conftest import GraphQLError, token_for
 from tests.integration.helpers import load_demo_directory
@@ -24,7 +25,9 @@ PROPOSE = """mutation($input: ProposeInput!) { proposeRecognition(input: $input)
 DECIDE = """mutation($input: DecideInput!) { decideRecognition(input: $input) { recognised } }"""
 FIGURES = """query($code: String!) { orgUnit(code: $code) { stats(year: 2024) {
   title(title: COMMUNE_COMMUNITY) { registered eligible recognised recognisedLevel1 } } } }"""
-LATER = (date.today() + timedelta(days=10)).isoformat()
+TODAY = vietnam_day(datetime.now(UTC))
+LATER = TODAY.isoformat()  # the posting was done on paper, 10 days ago
+POSTED = (TODAY - timedelta(days=10)).isoformat()
 
 
 def family_points(points):
@@ -40,7 +43,8 @@ def review(gateway, enrolment_id, answers, token=None):
 
 
 def propose_and_decide(gateway, title, token, number):
-    proposal = gateway(PROPOSE, {"input": {"unitCode": "06184", "title": title, "year": 2024}})
+    posted = {"unitCode": "06184", "title": title, "year": 2024, "postedFrom": POSTED}
+    proposal = gateway(PROPOSE, {"input": posted})
     decision = {
         "proposalId": proposal["proposeRecognition"]["id"],
         "decisionNumber": number,

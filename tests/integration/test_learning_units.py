@@ -3,7 +3,7 @@ units only) is judged on the share of its members who are recognised learning ci
 platform computes that share from the citizens' own recognitions, and the unit becomes eligible
 when it crosses 90% without anyone re-entering it."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kombu import Connection
@@ -14,6 +14,7 @@ from khuyenhoc.events import REVOKED, SCORED
 from khuyenhoc.storage import TenantDatabase, service_database
 from services.scoring import store
 from services.scoring.criteria_sets import load_shipped
+from services.scoring.domain import vietnam_day
 from services.scoring.entrypoint import tenant_sets
 from services.scoring.service import refresh_dependents
 from tests.conftest import wait_until
@@ -122,7 +123,7 @@ def decide(gateway, proposal_id, enrolment_ids, number):
                 "proposalId": proposal_id,
                 "decisionNumber": number,
                 "signer": "Chủ tịch UBND",
-                "decisionDate": (date.today() + timedelta(days=10)).isoformat(),
+                "decisionDate": vietnam_day(datetime.now(UTC)).isoformat(),
                 "enrolmentIds": enrolment_ids,
             }
         },
@@ -148,9 +149,9 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
 
     for enrolment_id in members:
         review_citizen(gateway, enrolment_id)
-    proposal = gateway(PROPOSE, {"input": {"unitCode": "06184", "title": "CITIZEN", "year": 2024}})[
-        "proposeRecognition"
-    ]
+    posted = (vietnam_day(datetime.now(UTC)) - timedelta(days=10)).isoformat()  # on paper
+    citizens = {"unitCode": "06184", "title": "CITIZEN", "year": 2024, "postedFrom": posted}
+    proposal = gateway(PROPOSE, {"input": citizens})["proposeRecognition"]
     assert sorted(proposal["enrolmentIds"]) == sorted(members)
 
     assert len(decide(gateway, proposal["id"], members[:8], "201/QĐ-UBND")) == 8

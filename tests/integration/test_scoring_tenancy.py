@@ -128,6 +128,34 @@ def test_evidence_chunks_from_before_tenancy_are_adopted_by_the_tenants_naming_t
     assert legacy.adopt() == 0
 
 
+def test_decisions_of_another_tenant_are_neither_found_nor_overwritten(db, ha_noi, lang_son):
+    from services.scoring.domain import DecisionDocument  # noqa: PLC0415 - this test's own
+
+    theirs = DecisionDocument(
+        id=f"01:{ha_noi['proposal']}",
+        tenant="01",
+        proposal_id=ha_noi["proposal"],
+        number="7/QĐ-UBND",
+        date="2025-01-12",
+        signer="Nguyễn Văn A",
+        signer_position="Chủ tịch UBND phường",
+        authority="UBND phường Phúc Xá",
+        unit_code="00004",
+        unitpath=HA_NOI,
+        title="FAMILY",
+        year=2024,
+        subjects=[{"enrolment_id": ha_noi["enrolment"], "level": None}],
+    )
+    store.Decisions(TenantDatabase(db, "01")).save(theirs)
+    decisions = store.Decisions(lang_son)
+    assert decisions.get(theirs.id) is None
+    assert decisions.many([theirs.id]) == []
+    with pytest.raises(CrossTenantWrite):
+        decisions.save(theirs)
+    assert store.Decisions(TenantDatabase(db, "01")).get(theirs.id) == theirs
+    assert store.Decisions(TenantDatabase(db, "01")).many([theirs.id, "nope"]) == [theirs]
+
+
 def test_certificates_read_and_write_only_their_own_tenants_lookups(db, ha_noi, lang_son):
     """Certificates read assessments many at a time and keep lookup documents by ``_id``: a
     store of another tenant finds neither, and writing the same lookup twice writes it once."""

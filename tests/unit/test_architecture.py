@@ -207,6 +207,7 @@ PURE_MODULES = [
     "services.scoring.messages",
     "services.scoring.set_registry",
     "services.scoring.set_versions",
+    "services.scoring.history",
     "services.fund.ledger",
     "services.notification.domain",
     "services.notification.sms",

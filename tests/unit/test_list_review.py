@@ -208,14 +208,14 @@ def test_every_wrong_row_is_named_and_nothing_is_recorded(stores):
         (4, "enrolment_id", "outside_unit"),
         (5, "enrolment_id", "other_title_year"),
         (6, "enrolment_id", "other_title_year"),
-        (7, "enrolment_id", "duplicate_row"),
+        (7, "enrolment_id", "review_duplicate_row"),
         (8, "answers", "no_self_assessment"),
         (9, "note", "note_required"),
         (10, "answers", "invalid_answer"),
         (11, "answers", "invalid_answer"),
     ]
     assert [e.indicator for e in errors[-2:]] == ["c3.i1", None]  # c9.i9: not in the set
-    wired = answers.row_errors(errors)
+    wired = answers.review_row_errors(errors)
     assert wired[0] == {
         "field": "rows.1.enrolmentId",
         "key": "enrolment_not_found",
@@ -409,7 +409,7 @@ def test_a_document_holds_at_most_two_thousand_rows(stores):
     rows = tuple(ReviewRow(f"20-FAMILY-2024-hh-{n}") for n in range(2001))
     with pytest.raises(Refused) as caught:
         stores.record(document(*rows))
-    assert (caught.value.field, caught.value.key) == ("rows", "too_many_rows")
+    assert (caught.value.field, caught.value.key) == ("rows", "review_too_many_rows")
     with pytest.raises(Refused):
         stores.record(document())
 
@@ -481,8 +481,8 @@ def test_the_schema_loads_a_document_into_a_request():
         ({"minutes": "x" * 20_001}, "minutes", "minutes_required"),
         ({"meetingDate": "05/12/2024"}, "meetingDate", "date_format"),
         ({"attendees": -1}, "attendees", "attendees_range"),
-        ({"rows": []}, "rows", "too_many_rows"),
-        ({"rows": [{"enrolmentId": "x"}] * 2001}, "rows", "too_many_rows"),
+        ({"rows": []}, "rows", "review_too_many_rows"),
+        ({"rows": [{"enrolmentId": "x"}] * 2001}, "rows", "review_too_many_rows"),
         ({"documentId": ""}, "documentId", "text_length"),
         ({"title": "HOUSE"}, "title", "invalid"),
         ({"chair": "x" * 201}, "chair", "too_long"),

@@ -93,7 +93,8 @@ def test_propose_decide_and_revoke(assessments):
     unit = {"code": "06184", "path": str(COMMUNE)}
     proposal = service.propose(assessments, proposals, "20", unit, "FAMILY", 2024, 10, NOW)
     assert proposal.enrolments == [enrolment_id] and proposal.posting_ends == "2025-01-12"
-    decide = dict(proposal_id=proposal.id, decision_number="1/QĐ", signer="Chủ tịch", now=NOW)
+    later = datetime(2025, 1, 12, 3, tzinfo=UTC)  # the day the posting ends, in Vietnam
+    decide = dict(proposal_id=proposal.id, decision_number="1/QĐ", signer="Chủ tịch", now=later)
     with pytest.raises(Refused) as early:
         service.decide(assessments, proposals, SETS, decision_date=date(2025, 1, 11), **decide)
     assert (early.value.field, early.value.key) == ("decision_date", "posting_not_over")

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import tracemalloc
 import unicodedata
+import zipfile
 from datetime import date, datetime
 from itertools import islice
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -373,9 +377,11 @@ def test_write_workbook_is_a_template_that_reads_back_the_same():
     assert rules["Mã đăng ký"] == ("Có", "Chữ.")
     assert rules["Ngày ký"] == ("Không", "Ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2024.")
     assert rules["Nhóm lao động"][1].startswith("Một trong: Nông dân và lao động nông thôn; ")
-    (check,) = sheet.data_validations.dataValidation
-    assert str(check.sqref) == "H4:H5000"
-    assert check.formula1 == "'Hướng dẫn'!$E$3:$E$5"
+    choice, yes_no = sheet.data_validations.dataValidation
+    assert (str(choice.sqref), str(yes_no.sqref)) == ("H4:H5000", "J4:J5000")
+    assert choice.formula1 == "'Hướng dẫn'!$E$3:$E$5"
+    assert yes_no.formula1 == "'Hướng dẫn'!$F$3:$F$4"
+    assert [row[5] for row in guide_rows[1:4]] == ["Có hoặc Không", "Có", "Không"]
 
     estimate, rows = read_table(data, "mau.xlsx", columns)
     example, first, second = rows
@@ -405,6 +411,17 @@ def dataclasses_replace(column: Column, **changes: object) -> Column:
 
 
 EXAMPLES = (4, 1985, "0912345678", "001190012345", "rural", 9.5, True, date(2024, 1, 2), "Ghi")
+
+
+def test_every_yes_no_column_picks_from_one_list():
+    columns = (NAME, *(Column(f"i{n}", (f"Chỉ tiêu {n}",), parse="bool") for n in range(30)))
+    data = write_workbook(TITLE, columns, [{"name": "An", "i0": True}], guide=TITLE)
+    wb = load_workbook(io.BytesIO(data))
+    (check,) = wb.worksheets[0].data_validations.dataValidation
+    assert len(check.sqref.ranges) == 30
+    assert check.formula1 == "'Hướng dẫn'!$E$3:$E$4"
+    (row,) = read_table(data, "x.xlsx", columns)[1]
+    assert row.values["i0"] is True and row.values["i1"] is None
 
 
 def test_write_workbook_without_numbering_or_guide_and_bounded():
@@ -494,3 +511,56 @@ def test_twenty_thousand_rows_are_streamed():
     assert total == count
     # the rows as SheetRow objects would take far more: nothing is kept as it is read
     assert peak < 20 * 1024 * 1024
+
+
+def test_the_readme_example_runs():
+    readme = (Path(__file__).parents[2] / "khuyenhoc/sheets/README.md").read_text("utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", readme, re.S)
+
+    class Refused(Exception):
+        def __init__(self, field: str, key: str, text: str) -> None:
+            super().__init__(text)
+
+    indicator = SimpleNamespace(id="c1.i1", name="Tỷ lệ trẻ em đi học")
+    names = {
+        "indicators": [indicator],
+        "prefilled": [{"enrolment": "e-1", "name": "An"}, {"enrolment": "e-2", "name": "Bình"}],
+        "file_name": "binh_xet.xlsx",
+        "Refused": Refused,
+        "MY_REASONS": {},
+    }
+    names["upload"] = write_workbook(
+        "DANH SÁCH", [NAME, Column("agreed", ("Đồng ý",), parse="bool")], [{"name": "An"}]
+    )
+    with pytest.raises(Refused):  # an upload without the review's columns is refused
+        exec(code, names)  # noqa: S102 - the README's own example
+    names["upload"] = None
+    code = code.replace("read_all(upload,", "read_all(template,")
+    exec(code, names)  # noqa: S102 - the README's own example
+    assert [row.values["enrolment"] for row in names["rows"]] == ["e-1", "e-2"]
+    assert names["errors"] == []
+    assert load_workbook(io.BytesIO(names["report"])).worksheets[0]["A2"].value == "Dòng"
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_an_xml_entity_bomb_is_refused_not_expanded(part):
+    wb = Workbook()
+    wb.active.append(["Họ và tên"])
+    wb.active.append(["An"])
+    laughs = (
+        b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(
+            f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">'.encode() for n in range(8)
+        )
+        + b"]>"
+    )
+    data = save(wb)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = archive.read(part)
+    if body.startswith(b"<?xml"):
+        body = body.split(b"?>", 1)[1]
+    bomb = edit_part(data, part, body, laughs + body.replace(b">An<", b">&i;<"))
+    with pytest.raises(SpreadsheetError) as caught:
+        list(read_table(bomb, "bom.xlsx", COLUMNS)[1])
+    assert caught.value.key == "unreadable_file"
+    assert type(caught.value.__cause__).__name__ == "EntitiesForbidden"  # never expanded

@@ -21,6 +21,22 @@ from services.scoring.domain.assessment import (
     transition,
 )
 from services.scoring.domain.changes import Change, enrolment_change, stage_change
+from services.scoring.domain.decisions import (
+    DEFAULT_POSTING_DAYS,
+    DEFAULT_SHOWN_AFTER_DAYS,
+    MAX_DECISIONS_PER_LIST,
+    TITLE_KINDS,
+    DecisionDocument,
+    check_decision_date,
+    check_posted_from,
+    decision_document_id,
+    names_policy,
+    posting_period,
+    posting_state,
+    provisional_basis,
+    reviewed_on,
+    vietnam_day,
+)
 from services.scoring.domain.events import recognised_event, revoked_event, scored_event
 from services.scoring.domain.figures import (
     contributions,
@@ -33,6 +49,7 @@ from services.scoring.domain.recognition import (
     DEFAULT_AUTHORITIES,
     DEFAULT_DEADLINES,
     Proposal,
+    authorities_for,
     deadlines,
     default_authorities,
     proposal_id,
@@ -42,6 +59,21 @@ from services.scoring.domain.recognition import (
 )
 
 __all__ = [
+    "DEFAULT_POSTING_DAYS",
+    "DEFAULT_SHOWN_AFTER_DAYS",
+    "MAX_DECISIONS_PER_LIST",
+    "TITLE_KINDS",
+    "DecisionDocument",
+    "authorities_for",
+    "check_decision_date",
+    "check_posted_from",
+    "decision_document_id",
+    "names_policy",
+    "posting_period",
+    "posting_state",
+    "provisional_basis",
+    "reviewed_on",
+    "vietnam_day",
     "DEFAULT_AUTHORITIES",
     "DEFAULT_DEADLINES",
     "MEMBERS_RECOGNISED",

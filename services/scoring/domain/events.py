@@ -29,6 +29,15 @@ def recognised_event(
             "signer": recognition["signer"],
             "validUntil": recognition["valid_until"],
             "setId": recognition["set_id"],
+            # since 1.2: whether the verdict rests on a provisional criteria set, and why
+            **(
+                {
+                    "provisional": bool(recognition["provisional"]),
+                    "provisionalReason": recognition.get("provisional_reason"),
+                }
+                if "provisional" in recognition
+                else {}
+            ),
         },
     )
 

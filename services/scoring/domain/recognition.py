@@ -67,7 +67,8 @@ def valid_until(decided_on: date, validity_years: int | None) -> date | None:
 
 def title_history(assessments: Iterable[AssessmentRecord]) -> dict[str, Any]:
     """A subject's titles over the years, and how many consecutive years up to the latest
-    recognition it has held one (what "n năm liền" commendations count)."""
+    recognition it has held one (what "n năm liền" commendations count). Recognitions imported
+    from the years before the platform count like live ones; ``imported_years`` names them."""
     years: list[dict[str, Any]] = []
     for a in assessments:
         recognition = a.recognition or {}
@@ -80,6 +81,7 @@ def title_history(assessments: Iterable[AssessmentRecord]) -> dict[str, Any]:
                 "recognised": held,
                 "level": recognition.get("level"),
                 "decision_number": recognition.get("decision_number"),
+                "imported": bool(recognition.get("imported")),
             }
         )
     held_years = sorted({y["year"] for y in years if y["recognised"]})
@@ -90,7 +92,8 @@ def title_history(assessments: Iterable[AssessmentRecord]) -> dict[str, Any]:
             if later - earlier != 1:
                 break
             streak += 1
-    return {"years": years, "consecutive_years": streak}
+    imported = sorted({y["year"] for y in years if y["recognised"] and y["imported"]})
+    return {"years": years, "consecutive_years": streak, "imported_years": imported}
 
 
 # When a unit's dossier (hồ sơ đề nghị) and the decision are due, in the year after the one
@@ -102,14 +105,40 @@ DEFAULT_DEADLINES: dict[str, dict[str, str]] = {
 }
 
 
-# Who decides, unless a province configures it (TENANT_SETTINGS[tenant].authorities[title]).
+# Who signs the decision, unless a criteria set names it (``decided_by``) or the province
+# configures it (TENANT_SETTINGS[tenant].authorities[title], which wins). A rule is a role and
+# where its holder's own unit must be, relative to the list's unit (``gateway.access``):
+# ``authority@commune`` / ``@district`` / ``@province``: the unit of that level containing it;
+# ``authority:same``: the unit itself; ``authority:parent``: the unit directly above it;
+# ``authority:above``: any unit above it; ``authority``: any unit at or above it.
 DEFAULT_AUTHORITIES: dict[str, tuple[str, ...]] = {
-    "COMMUNE_COMMUNITY": ("authority:above",),  # TT 25/2023: not the commune itself
+    # the chair of the commune People's Committee (QĐ 448/QĐ-KHVN; QĐ 244/QĐ-KHVN)
+    "FAMILY": ("authority@commune",),
+    "CLAN": ("authority@commune",),
+    "COMMUNITY": ("authority@commune",),
+    "CITIZEN": ("authority@commune",),
+    # TT 25/2023/TT-BGDĐT: the level above the commune (the district before 1 July 2025, the
+    # province after it: the commune's parent in the directory)
+    "COMMUNE_COMMUNITY": ("authority:parent",),
+    # TT 22/2020, TT 24/2023: the People's Committee of the unit's own level (commune-level
+    # units by the commune)
+    "UNIT": ("authority:same",),
 }
 
 
 def default_authorities(title: str) -> list[str]:
     return list(DEFAULT_AUTHORITIES.get(title, ("authority",)))
+
+
+def authorities_for(
+    title: str, configured: Mapping[str, Any], decided_by: Iterable[str] | None = None
+) -> list[str]:
+    """Who signs a title's decisions in a province: its setting for the title (or ``"*"``),
+    else the criteria set's ``decided_by``, else the default."""
+    chosen = configured.get(title) or configured.get("*")
+    if chosen:
+        return list(chosen)
+    return list(decided_by or ()) or default_authorities(title)
 
 
 def deadlines(
@@ -170,12 +199,28 @@ class Proposal:
     proposed_at: str
     posting_ends: str
     decided: dict[str, str] | None = None
+    # the real first day of the posting (a posting done on paper), its length and whether
+    # that is the default period; the level each subject is proposed at; the decision
+    # documents taken on the list (the first, then supplementary ones for the rest)
+    posted_from: str | None = None
+    posting_days: int | None = None
+    posting_default: bool = False
+    levels: list[int | None] | None = None  # in the order of ``enrolments``
+    decisions: tuple[str, ...] = ()
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Proposal:
         values: dict[str, Any] = {f.name: doc.get(f.name) for f in fields(cls) if f.name != "id"}
+        values["posting_default"] = bool(values["posting_default"])
+        values["decisions"] = tuple(values["decisions"] or ())
         return cls(id=doc["_id"], **values)
+
+    @property
+    def first_posted(self) -> str:
+        """The first day of the posting: its real day, or the day it was proposed."""
+        return self.posted_from or self.proposed_at[:10]
 
     def as_document(self) -> dict[str, Any]:
         document = {f.name: getattr(self, f.name) for f in fields(self)}
+        document["decisions"] = list(self.decisions)
         return {"_id": document.pop("id"), **document}
