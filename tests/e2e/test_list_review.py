@@ -7,7 +7,7 @@ import base64
 import urllib.error
 import urllib.request
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from khuyenhoc.auth import Role
 from khuyenhoc.config import load_config
 from ops.tokens import create_token
+from services.scoring.domain import vietnam_day
 from tests.conftest import wait_until
 from tests.e2e.client import graphql
 
@@ -408,17 +409,19 @@ def test_out_of_the_box_a_list_review_decides_and_the_household_is_recognised(pl
         ("recognised", True, family["id"]),
         ("not_recognised", True, family["id"]),
     ]
+    today = vietnam_day(datetime.now(UTC))
+    posted = (today - timedelta(days=10)).isoformat()  # the list was posted on paper
     proposal = ask(
         platform,
         PROPOSE,
-        {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024}},
+        {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024, "postedFrom": posted}},
         officer,
     )["proposeRecognition"]
     assert ids[0] in proposal["enrolmentIds"] and ids[1] not in proposal["enrolmentIds"]
     decision = {
         "proposalId": proposal["id"],
         "decisionNumber": f"{uuid.uuid4().hex[:4]}/QĐ-UBND",
-        "decisionDate": date.today().isoformat(),
+        "decisionDate": today.isoformat(),
         "signer": "Chủ tịch UBND phường",
         "enrolmentIds": [ids[0]],
     }
