@@ -212,6 +212,12 @@ class CriteriaSetInfo(graphene.ObjectType):
     provisional = graphene.Boolean(required=True)
     sources = graphene.List(graphene.NonNull(graphene.String), required=True)
     group = graphene.String()
+    level = graphene.String(
+        description="Administrative level of the subjects it rates (commune, district, "
+        "province); null: any"
+    )
+    valid_from = graphene.Int(resolver=key("validFrom"), description="First year in force")
+    valid_to = graphene.Int(resolver=key("validTo"), description="Last year in force (null: open)")
     total_points = graphene.Int(resolver=key("totalPoints"))
     pass_mark = graphene.Int(resolver=key("passMark"))
     indicators = graphene.List(graphene.NonNull(IndicatorInfo), required=True)

@@ -128,6 +128,12 @@ def vhost_of(amqp_uri: str) -> str:
     return path or "/"
 
 
+def _password() -> str:
+    """A random password rabbitmqctl takes as an argument: never starting with '-', which it
+    would read as an option (about one password in 64 did)."""
+    return "p" + secrets.token_urlsafe(24)
+
+
 def _rabbitmqctl(*args: str) -> None:
     try:
         done = subprocess.run(
@@ -153,7 +159,7 @@ def create_partner(
         tenant=tenant,
         name=name,
         user=f"partner-{tenant}-{name}",
-        password=secrets.token_urlsafe(24),
+        password=_password(),
         vhost=vhost,
         exchange=exchange,
         queue_prefix=f"partner.{tenant}.{name}.",

@@ -7,13 +7,14 @@ refused; a subject of another commune is refused for its row."""
 import base64
 import json
 import random
-from datetime import date
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from khuyenhoc.auth import Role
 from khuyenhoc.config import load_config
 from ops.tokens import create_token
+from services.scoring.domain import vietnam_day
 from tests.conftest import wait_until
 from tests.e2e.client import graphql
 
@@ -159,13 +160,18 @@ def test_a_communes_past_years_count_and_send_no_sms(platform, tokens, sms_gatew
     score = {"enrolmentId": enrolment_id, "answers": answers()}
     ask(platform, SELF, {"input": score}, officer)
     ask(platform, REVIEW, {"input": {**score, "minutes": "Biên bản họp thôn"}}, officer)
+    today = vietnam_day(datetime.now(UTC))
+    posted = (today - timedelta(days=10)).isoformat()  # the list was posted on paper
     proposal = ask(
-        platform, PROPOSE, {"input": {"unitCode": code, "title": "FAMILY", "year": 2024}}, officer
+        platform,
+        PROPOSE,
+        {"input": {"unitCode": code, "title": "FAMILY", "year": 2024, "postedFrom": posted}},
+        officer,
     )["proposeRecognition"]
     decision = {
         "proposalId": proposal["id"],
         "decisionNumber": "78/QĐ-UBND",
-        "decisionDate": date.today().isoformat(),
+        "decisionDate": today.isoformat(),
         "signer": "Chủ tịch UBND Hoàng Văn Sơn",
         "enrolmentIds": [enrolment_id],
     }
