@@ -39,6 +39,10 @@ MESSAGES = MessageCatalogue(
         "date_format": "Ngày phải có dạng YYYY-MM-DD.",
         "not_eligible": "Không còn đủ điều kiện hoặc đã được công nhận.",
         "still_valid": "Đang giữ danh hiệu này ở mức bằng hoặc cao hơn, còn hiệu lực.",
+        "recognised_on_paper": (
+            "Đã được công nhận danh hiệu này cho năm này theo quyết định trước đây "
+            "(đã nhập lịch sử)."
+        ),
         "upgrade_too_early": "Chưa đủ thời gian kể từ lần công nhận trước để đề nghị nâng mức.",
         # the decision as a document, its day, the public posting
         "decision_in_future": "Ngày ký quyết định không được sau ngày hôm nay.",

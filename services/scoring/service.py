@@ -51,6 +51,7 @@ from services.scoring.domain import (
     valid_until,
     vietnam_day,
 )
+from services.scoring.domain.history import history_id
 from services.scoring.domain.list_review import meeting_date_problem
 from services.scoring.engine import AssessmentError, assess
 from services.scoring.evidence import EvidenceRejected
@@ -410,6 +411,10 @@ def decide(
             continue
         if current is None or not is_eligible(current) or current.recognition:
             decided.skip(enrolment_id, "not_eligible")
+            continue
+        imported = history_id(current.tenant, current.title, current.year, current.subject_id)
+        if assessments.get(imported) is not None:  # recognised on paper, imported: once is all
+            decided.skip(enrolment_id, "recognised_on_paper")
             continue
         verdict = (current.review or {})["verdict"]
         criteria = judged_under(sets, current.review or verdict)

@@ -198,6 +198,27 @@ def test_another_tenants_store_sees_none_of_it(assessments):
     assert [e.key for e in done.errors] == ["subject_out_of_reach"]
 
 
+def test_a_year_recognised_on_paper_is_not_recognised_again_when_registered_live(assessments):
+    run(assessments, [row(1, year=2023)])
+    live = Enrolment("hh-1", SubjectKind.HOUSEHOLD, Title.FAMILY, 2023, COMMUNE)
+    event = Envelope.from_dict(live.registered_event(datetime(2024, 1, 2, tzinfo=UTC)))
+    service.apply_enrolment_event(assessments, event, "registered")
+    enrolment_id = event.data["enrolmentId"]
+    for stage in ("self_assessment", "review"):
+        service.score(
+            assessments, FAMILY_SETS, enrolment_id, stage, GOOD, {}, minutes="BB", now=NOW
+        )
+    proposals = FakeProposals("20")
+    unit = {"code": "06184", "path": str(COMMUNE)}
+    proposal = service.propose(assessments, proposals, "20", unit, "FAMILY", 2023, 0, NOW)
+    decided = service.decide(
+        assessments, proposals, FAMILY_SETS, proposal.id, "9/QĐ", date(2025, 6, 10), "Chủ tịch"
+    )
+    assert decided.recognised == []
+    assert decided.reasons == [(enrolment_id, "recognised_on_paper")]
+    assert assessments.get(enrolment_id).recognition is None
+
+
 def test_the_streak_runs_across_imported_and_live_years(assessments):
     run(assessments, [row(n, year=year) for n, year in enumerate((2021, 2022, 2023), start=1)])
     earlier = service.history(assessments, "hh-1")
