@@ -68,6 +68,12 @@ class Proposal(graphene.ObjectType):
         description="Decision documents on this list",
         resolver=lambda root, info: root.get("decisions") or [],
     )
+    provisional = graphene.Boolean(
+        required=True,
+        description="The list was judged under a provisional criteria set",
+        resolver=lambda root, info: bool(root.get("provisional")),
+    )
+    provisional_reason = graphene.String(description="Why that set is provisional (Vietnamese)")
 
 
 class ProposeInput(graphene.InputObjectType):

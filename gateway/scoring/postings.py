@@ -61,6 +61,12 @@ class Posting(graphene.ObjectType):
     decided = graphene.Boolean(required=True)
     names = graphene.String(required=True, description="full | initials")
     total = graphene.Int(required=True, description="Subjects on the list")
+    provisional = graphene.Boolean(
+        required=True,
+        description="The list was judged under a provisional criteria set",
+        resolver=lambda root, info: bool(root.get("provisional")),
+    )
+    provisional_reason = graphene.String(description="Why that set is provisional (Vietnamese)")
     rows = graphene.List(graphene.NonNull(PostingRow), required=True)
     next_cursor = graphene.String(description="Pass as `after` to posting(id) for more rows")
 

@@ -72,6 +72,8 @@ class ProposalAnswer(Schema):
         ]
     )
     decisions = fields.Function(lambda p: list(p.decisions))
+    provisional = fields.Function(lambda p: p.provisional_reason is not None)
+    provisional_reason = fields.Function(lambda p: p.provisional_reason or None)
 
 
 class IndicatorSummary(Schema):
@@ -199,6 +201,8 @@ def posting(found: Any) -> dict[str, Any]:
         "subject_kind": found.subject_kind,
         "names": found.names,
         "total": len(proposal.enrolments),
+        "provisional": proposal.provisional_reason is not None,
+        "provisional_reason": proposal.provisional_reason or None,
         "rows": found.rows,
         "next_cursor": found.next_cursor,
     }

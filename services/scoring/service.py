@@ -312,6 +312,14 @@ def propose(
             posting_days=posting_days,
             posting_default=posting_default,
             levels=[((a.review or {}).get("verdict") or {}).get("level") for a in eligible],
+            provisional_reason=next(
+                (
+                    verdict.get("provisional_reason") or ""
+                    for verdict in (((a.review or {}).get("verdict") or {}) for a in eligible)
+                    if verdict.get("provisional")
+                ),
+                None,
+            ),
         )
     )
 

@@ -38,8 +38,8 @@ DECISIONS = """query($code: String!) { decisions(unitCode: $code, year: 2024) { 
   unitPath subjects { enrolmentId } } }"""
 DECISION = """query($id: String!) { decision(id: $id) { id number } }"""
 POSTINGS = """query($code: String!) { postings(unitCode: $code, year: 2024) { id unitName title
-  year postedFrom postingEnds postingBasis state ended names total nextCursor
-  rows { name subjectKind title year level } } }"""
+  year postedFrom postingEnds postingBasis state ended names total nextCursor provisional
+  provisionalReason rows { name subjectKind title year level } } }"""
 POSTING = """query($id: String!, $after: String) { posting(id: $id, after: $after, first: 1) {
   id total nextCursor rows { name } } }"""
 HEADS = ("Đặng Thị Ngọc Ánh", "Nông Văn Bình")
@@ -156,6 +156,10 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
     ]
     assert (posting["state"], posting["ended"], posting["names"]) == ("ENDED", True, "initials")
     assert posting["unitName"] == "Xã Bảo Lâm" and posting["total"] == 2
+    assert (posting["provisional"], posting["provisionalReason"]) == (
+        True,
+        "Bộ tiêu chí thử nghiệm.",  # tenant 20's test set, provisional
+    )
     assert sorted(r["name"] for r in posting["rows"]) == ["N.V.B.", "Đ.T.N.Á."]
     assert {(r["subjectKind"], r["title"], r["year"]) for r in posting["rows"]} == {
         ("household", "FAMILY", 2024)

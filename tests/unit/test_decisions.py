@@ -308,6 +308,16 @@ def test_a_list_is_public_while_posted_and_a_while_after(assessments, listed):
     assert [r["enrolment_id"] for r in rest.rows] == ids[2:] and rest.next_cursor is None
     answer = answers.posting(rest)
     assert answer["total"] == 3 and answer["subject_kind"] == "household"
+    # the list rests on a provisional set: the public page says so, with the set's reason
+    assert (answer["provisional"], answer["provisional_reason"]) == (
+        True,
+        "Bộ tiêu chí thử nghiệm.",
+    )
+    officers = answers.proposal(proposal)
+    assert (officers["provisional"], officers["provisional_reason"]) == (
+        True,
+        "Bộ tiêu chí thử nghiệm.",
+    )
     assert answer["posting_basis"] == "Thời gian niêm yết do tỉnh quy định."
     assert set(answer).isdisjoint({"unitpath", "tenant", "enrolments"})
 

@@ -207,6 +207,9 @@ class Proposal:
     posting_default: bool = False
     levels: list[int | None] | None = None  # in the order of ``enrolments``
     decisions: tuple[str, ...] = ()
+    # why the list rests on a provisional criteria set (the first reason among its verdicts),
+    # shown wherever the list is: the public posting, the officers' answers; None: it does not
+    provisional_reason: str | None = None
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Proposal:
