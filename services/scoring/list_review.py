@@ -49,8 +49,7 @@ from services.scoring.engine import AssessmentError, assess, labels
 from services.scoring.evidence import EvidenceRejected
 from services.scoring.evidence import check as check_evidence
 from services.scoring.messages import REASONS
-from services.scoring.service import VIETNAM, platform_figures, record_stage
-from services.scoring.set_registry import version_of
+from services.scoring.service import VIETNAM, judged_record, platform_figures, record_stage
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.scoring.ports import Assessments, EvidenceFiles, ListReviews
@@ -316,15 +315,7 @@ def _judge(
         reason = {"key": DISAGREED, "message": REASONS[DISAGREED].format(note=row.note)}
         verdict = disagreed_verdict(verdict, reason)
     record = {
-        "set_id": criteria.id,
-        "set_version": version_of(criteria),
-        "answers": answers,
-        "figures": figures,
-        "computed_figures": computed,
-        "group": group,
-        "verdict": verdict,
-        "at": now.isoformat(),
-        "by": request.by,
+        **judged_record(criteria, answers, figures, computed, group, verdict, now, request.by),
         "minutes": request.minutes,
         "meeting_date": request.meeting_date.isoformat(),
         "review_id": review_id,

@@ -139,17 +139,7 @@ def score(
         verdict = asdict(assess(criteria, answers, {**figures, **computed}, vote))
     except AssessmentError as exc:
         raise Refused("answers", "invalid_answer", str(exc)) from exc
-    record = {
-        "set_id": criteria.id,
-        "set_version": version_of(criteria),
-        "answers": answers,
-        "figures": figures,
-        "computed_figures": computed,
-        "group": group,
-        "verdict": verdict,
-        "at": now.isoformat(),
-        "by": by,
-    }
+    record = judged_record(criteria, answers, figures, computed, group, verdict, now, by)
     if stage == "review":
         record["minutes"] = minutes
         record["agree"] = agree
@@ -159,6 +149,31 @@ def score(
         return record_stage(assessments, enrolment_id, stage, record, event)
     except NotScorable as exc:
         raise Refused("enrolment_id", "enrolment_not_found") from exc
+
+
+def judged_record(
+    criteria: CriteriaSet,
+    answers: Mapping[str, Any],
+    figures: Mapping[str, float],
+    computed: Mapping[str, float],
+    group: str | None,
+    verdict: dict[str, Any],
+    now: datetime,
+    by: str | None,
+) -> dict[str, Any]:
+    """A stage as kept: what was answered, the figures, the verdict and the exact set version
+    it was judged under (a decision and any re-judgement use that version)."""
+    return {
+        "set_id": criteria.id,
+        "set_version": version_of(criteria),
+        "answers": dict(answers),
+        "figures": dict(figures),
+        "computed_figures": dict(computed),
+        "group": group,
+        "verdict": verdict,
+        "at": now.isoformat(),
+        "by": by,
+    }
 
 
 def platform_figures(assessments: Assessments, current: AssessmentRecord) -> dict[str, float]:
