@@ -13,14 +13,10 @@ from typing import Any
 import graphene
 
 from gateway.vocabulary import Title
+from khuyenhoc.text import initials
 
 MAX_PAGE = 200
 _PROPOSAL_ID = re.compile(r"^[0-9]{2}:[A-Za-z0-9_-]{1,32}:[A-Z_]{1,40}:[0-9]{4}$")
-
-
-def initials(name: str) -> str:
-    """ "Đặng Thị Ngọc Ánh" → "Đ.T.N.Á." (each word's first letter, NFC kept)."""
-    return "".join(f"{word[0].upper()}." for word in name.split() if word[:1].isalpha())
 
 
 def shown_name(name: str | None, policy: str) -> str | None:

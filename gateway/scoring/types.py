@@ -139,6 +139,7 @@ class Recognition(graphene.ObjectType):
     @staticmethod
     def resolve_signer(root: dict[str, Any], info: Any) -> str:
         return root.get("signer") or ""  # an imported record may name no signer
+
     provisional = graphene.Boolean(
         description="The verdict it rests on was judged under a provisional criteria set"
     )

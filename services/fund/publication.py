@@ -5,12 +5,11 @@ Pure: no transport, no database."""
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from khuyenhoc.text import clean, search_key
+from khuyenhoc.text import initials, search_key
 from services.fund import ledger, messages
 from services.fund.messages import ANONYMOUS_DONOR
 from services.fund.records import Disbursement, Donation
@@ -25,12 +24,6 @@ def donor_key(kind: str, name: str, anonymous: bool) -> str:
     honour roll; an anonymous gift never joins a named one."""
     text = "|".join((kind, search_key(name), "anon" if anonymous else "named"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def initials(name: str) -> str:
-    """ "Nguyễn Văn An" → "N.V.A." (diacritics kept: "Đặng Thị Ánh" → "Đ.T.Á.")."""
-    parts = clean(name).split(" ")
-    return "".join(unicodedata.normalize("NFC", p[0]).upper() + "." for p in parts if p)
 
 
 def is_minor(beneficiary: Mapping[str, Any], on: date) -> bool:

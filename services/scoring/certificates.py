@@ -24,25 +24,25 @@ import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
-from services.scoring.domain import AssessmentRecord, Proposal, Refused
+from services.scoring.domain import (
+    AssessmentRecord,
+    Proposal,
+    Refused,
+    names_policy,
+    vietnam_day,
+)
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.scoring.ports import CertificateLookups, Proposals, Recognitions
 
 CODE_LENGTH = 16  # base32 characters: 80 bits
 MAX_CERTIFICATES = 10_000  # a decision's list is a commune's; far beyond any real one
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 _CODE = re.compile(rf"^([0-9]{{2}})-([A-Z2-7]{{{CODE_LENGTH}}})$")
 
 VALID, EXPIRED, REVOKED = "valid", "expired", "revoked"
-FULL, INITIALS = "full", "initials"
-# Persons (a household is named by its head) are posted by initials unless the province
-# says otherwise; clans, communities, units and communes are organisations: full names.
-PERSON_KINDS = frozenset({"household", "citizen"})
 
 
 def certificate_key(config: Mapping[str, Any]) -> bytes:
@@ -75,7 +75,7 @@ def lookup_id(tenant: str, code: str) -> str:
 
 
 def today_in_vietnam(now: datetime | None = None) -> date:
-    return (now or datetime.now(TIMEZONE)).astimezone(TIMEZONE).date()
+    return vietnam_day(now or datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def revoked_on(recognition: Mapping[str, Any]) -> str | None:
     if revoked.get("date"):
         return str(revoked["date"])
     at = datetime.fromisoformat(str(revoked["at"]).replace("Z", "+00:00"))
-    return at.astimezone(TIMEZONE).date().isoformat() if at.tzinfo else at.date().isoformat()
+    return vietnam_day(at).isoformat() if at.tzinfo else at.date().isoformat()
 
 
 def status_of(recognition: Mapping[str, Any], today: date) -> str:
@@ -179,13 +179,9 @@ def provisional(record: AssessmentRecord) -> bool:
 
 
 def holder_names(settings: Mapping[str, Any], subject_kind: str) -> str:
-    """How a holder is named in public: ``TENANT_SETTINGS[t].posting.names`` (``full`` |
-    ``initials``) for persons; by default initials for persons (household heads, citizens).
-    Organisations (clans, communities, units, communes) are named in full."""
-    if subject_kind not in PERSON_KINDS:
-        return FULL
-    configured = (settings.get("posting") or {}).get("names")
-    return FULL if configured == FULL else INITIALS
+    """How a holder is named in public: as on the public posting (``names_policy`` of
+    ``TENANT_SETTINGS[t].posting.names``), so the verification page and the posting agree."""
+    return names_policy((settings.get("posting") or {}).get("names"), subject_kind)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from services.scoring.domain import (
     Refused,
     scored_event,
     subject_level,
+    vietnam_day,
 )
 from services.scoring.domain.list_review import (
     APPLYING,
@@ -49,7 +50,7 @@ from services.scoring.engine import AssessmentError, assess, labels
 from services.scoring.evidence import EvidenceRejected
 from services.scoring.evidence import check as check_evidence
 from services.scoring.messages import REASONS
-from services.scoring.service import VIETNAM, judged_record, platform_figures, record_stage
+from services.scoring.service import judged_record, platform_figures, record_stage
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.scoring.ports import Assessments, EvidenceFiles, ListReviews
@@ -67,7 +68,7 @@ FILE_KEYS = {
 
 def local_today(now: datetime) -> date:
     """The day it is in Vietnam, where meetings are held."""
-    return now.astimezone(VIETNAM).date()
+    return vietnam_day(now)
 
 
 @dataclass(frozen=True)

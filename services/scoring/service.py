@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.retry import RetryLater
@@ -62,7 +61,6 @@ if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.scoring.ports import Assessments, Decisions, EvidenceFiles, Proposals
 
 REFRESH_ATTEMPTS = 10
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # the day a meeting is held is Vietnam's day
 DEPENDENT_TITLES = (Title.UNIT.value, Title.COMMUNE_COMMUNITY.value)
 
 
@@ -125,8 +123,9 @@ def score(
     now = now or datetime.now(UTC)
     current = _enrolled(assessments, enrolment_id)
     if stage == "review":
-        meeting_date = meeting_date or now.astimezone(VIETNAM).date()
-        problem = meeting_date_problem(meeting_date, current.year, now.astimezone(VIETNAM).date())
+        today = vietnam_day(now)  # the day a meeting is held is Vietnam's day
+        meeting_date = meeting_date or today
+        problem = meeting_date_problem(meeting_date, current.year, today)
         if problem:
             raise Refused("meeting_date", problem)
     level = subject_level(current.title, current.unit_level)

@@ -252,6 +252,11 @@ def test_persons_are_named_by_initials_unless_the_province_posts_full_names():
         assert certificates.holder_names({}, kind) == "full"
         assert certificates.holder_names({"posting": {"names": "initials"}}, kind) == "full"
     assert certificates.holder_names({"posting": {"names": "full"}}, "household") == "full"
+    # the same rule as the public posting, per kind where the province maps kinds
+    per_kind = {"posting": {"names": {"household": "full", "clan": "initials"}}}
+    assert certificates.holder_names(per_kind, "household") == "full"
+    assert certificates.holder_names(per_kind, "clan") == "initials"
+    assert certificates.holder_names(per_kind, "citizen") == "initials"
 
 
 def test_parts_exist_up_to_the_last_certificate():
