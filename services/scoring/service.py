@@ -197,23 +197,50 @@ def refresh_dependents(
     the learning community of the commune it lies in (its shares of recognised subjects). So a
     unit crossing its target becomes eligible, or stops being, without anyone re-entering it.
     Returns the stages rewritten (none when the tenant holds no such assessment)."""
-    changed = assessments.get(enrolment_id)
-    if changed is None:
-        return []
-    if changed.pending:  # its figures are being counted: judge once they are
-        raise RetryLater(f"assessment {changed.id} is still being counted")
+    return refresh_dependents_many(assessments, sets, [enrolment_id], now)
+
+
+def refresh_dependents_many(
+    assessments: Assessments,
+    sets: Sequence[CriteriaSet],
+    enrolment_ids: Sequence[str],
+    now: datetime | None = None,
+) -> list[str]:
+    """:func:`refresh_dependents` for a batch of changed enrolments (a batch of ``recognised``,
+    ``revoked`` or ``withdrawn`` events of one tenant): the changed assessments in one read,
+    each dependent (a learning unit, a commune's learning community) found once by an indexed
+    find of its subject and judged again once, however many of the batch moved it. Raises
+    :class:`RetryLater` (nothing done) while a changed assessment's figures are still being
+    counted. Returns the stages rewritten, one entry per stage written."""
+    changed = list(assessments.by_ids(list(dict.fromkeys(enrolment_ids))).values())
+    counting = [a.id for a in changed if a.pending]
+    if counting:  # its figures are being counted: judge once they are
+        raise RetryLater(f"assessments {', '.join(counting[:5])} still being counted")
+    wanted: dict[str, set[int]] = {}  # dependent subject id -> years moved
+    for record in changed:
+        for subject_id in _dependent_subjects(record):
+            wanted.setdefault(subject_id, set()).add(record.year)
+    dependents = [
+        dependent.id
+        for dependent in assessments.of_subjects(list(wanted))
+        if dependent.year in wanted[dependent.subject_id] and dependent.title in DEPENDENT_TITLES
+    ]
+    rewritten = []
+    for dependent_id in sorted(set(dependents)):
+        rewritten += refresh_computed(assessments, sets, dependent_id, now)
+    return rewritten
+
+
+def _dependent_subjects(changed: AssessmentRecord) -> list[str]:
+    """The subjects whose computed figures a change of this assessment moves: a citizen's
+    learning unit, and the learning community of every commune-level unit it lies in."""
     subjects = []
     if changed.title == Title.CITIZEN and changed.member_of:
         subjects.append(changed.member_of)
     if changed.title != Title.COMMUNE_COMMUNITY:
         codes = UnitPath.parse(changed.unitpath).codes[1:]
         subjects += [commune_subject_id(changed.tenant, code) for code in codes]
-    rewritten = []
-    for subject_id in subjects:
-        for dependent in assessments.of_subject(subject_id):
-            if dependent.year == changed.year and dependent.title in DEPENDENT_TITLES:
-                rewritten += refresh_computed(assessments, sets, dependent.id, now)
-    return rewritten
+    return subjects
 
 
 def refresh_computed(
