@@ -5,7 +5,7 @@ store's business, tested against the server)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -31,6 +31,7 @@ class FakeAssessments:
         self.records: dict[str, AssessmentRecord] = {}
         self.counters: dict[str, dict[str, Any]] = {}
         self.events: list[dict[str, Any]] = []  # what the outbox would publish, in order
+        self.batches: list[int] = []  # the size of each commit_many
 
     def commit(self, assessment_id: str, change_id: str, decide: Decide) -> AssessmentRecord | None:
         change = decide(self.records.get(assessment_id))
@@ -44,6 +45,18 @@ class FakeAssessments:
         if change.event:
             self.events.append(change.event)
         return self.records[assessment_id]
+
+    def commit_many(
+        self, items: Sequence[tuple[str, str, Decide]]
+    ) -> list[AssessmentRecord | None]:
+        """Each change as :meth:`commit` writes it; every ``decide`` runs before any write
+        (as the MongoDB store decides a batch on one read), so one raising writes nothing."""
+        self.batches.append(len(items))
+        changes = [(i, decide(self.records.get(i))) for i, _, decide in items]
+        return [
+            self.commit(i, change.change_id, lambda _, c=change: c) if change else None
+            for i, change in changes
+        ]
 
     def get(self, assessment_id: str) -> AssessmentRecord | None:
         return self.records.get(assessment_id)

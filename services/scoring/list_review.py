@@ -5,8 +5,9 @@ Every row is validated and judged first (enrolled, of the document's title and y
 meeting's unit, not twice, answers valid for the set in force, a note when the meeting does not
 agree): any error and nothing is recorded, the refusal names every row at fault. Then the
 document is kept (``applying``, with its content digest and its rows as sent), each row becomes
-the assessment's ``review`` stage through :func:`services.scoring.service.record_stage` under a
-change id derived from the document and the enrolment, and the document is marked ``recorded``.
+the assessment's ``review`` stage under a change id derived from the document and the enrolment,
+written a chunk of rows at a time (``Assessments.commit_many``: exactly-once counting in a few
+round trips per chunk), and the document is marked ``recorded``.
 A request writes rows for a time budget; what is left (or what a crashed process left) is
 finished by :func:`finish_list_review`, which the service's timer runs. The same document again
 (same id, same content) answers the document as it stands and writes nothing; the same id with
@@ -24,9 +25,11 @@ from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
     AssessmentRecord,
     AssessmentStatus,
+    Change,
     NotScorable,
     Refused,
     scored_event,
+    stage_change,
     subject_level,
     vietnam_day,
 )
@@ -50,14 +53,15 @@ from services.scoring.engine import AssessmentError, assess, labels
 from services.scoring.evidence import EvidenceRejected
 from services.scoring.evidence import check as check_evidence
 from services.scoring.messages import REASONS
-from services.scoring.service import judged_record, platform_figures, record_stage
+from services.scoring.service import judged_record, platform_figures
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
-    from services.scoring.ports import Assessments, EvidenceFiles, ListReviews
+    from services.scoring.ports import Assessments, Decide, EvidenceFiles, ListReviews
 
 MINUTES_TYPES = ("application/pdf", "image/jpeg", "image/png")
 # evidence's refusal keys, worded for a minutes file
-KeepGoing = Callable[[], bool]  # whether to write one more row now (a time budget)
+KeepGoing = Callable[[], bool]  # whether to write one more chunk of rows now (a time budget)
+APPLY_CHUNK = 100  # rows written together (one read, one bulk write, one update per counter)
 FILE_KEYS = {
     "empty_file": "minutes_file_empty",
     "file_too_large": "minutes_file_too_large",
@@ -182,14 +186,16 @@ def _apply_rows(
     now: datetime,
     keep_going: KeepGoing | None,
 ) -> ListReview:
-    """Write the judged rows while ``keep_going()``; once all are, the document is
-    ``recorded`` with the rows that could not be written marked ``skipped``."""
-    for row in judged:
+    """Write the judged rows, a chunk at a time (:func:`_apply_chunk`), while
+    ``keep_going()``; once all are, the document is ``recorded`` with the rows that could not
+    be written marked ``skipped``."""
+    for start in range(0, len(judged), APPLY_CHUNK):
         if keep_going is not None and not keep_going():
             reviews.release(document.id)
             return document
-        if not _apply(assessments, row, document.id, now):
-            skipped[row.outcome["row"]] = "enrolment_not_found"
+        chunk = judged[start : start + APPLY_CHUNK]
+        for number in _apply_chunk(assessments, chunk, document.id, now):
+            skipped[number] = "enrolment_not_found"
     outcomes = [
         {**outcome, "status": SKIPPED, "skipped": skipped[outcome["row"]]}
         if outcome["row"] in skipped
@@ -336,16 +342,31 @@ def _indicator(criteria: CriteriaSet, error: AssessmentError) -> str | None:
     return next((i for i, name in named.items() if f"“{name}”" in text or f"“{i}”" in text), None)
 
 
-def _apply(assessments: Assessments, row: _Judged, review_id: str, now: datetime) -> bool:
-    """A row as the assessment's review, announced by ``scored`` under the row's change id;
-    False when the enrolment was withdrawn between the check and the write."""
-    change_id = row_change_id(review_id, row.current.id)
-    event = {**scored_event(row.current, "review", row.record["verdict"], now), "id": change_id}
-    try:
-        record_stage(assessments, row.current.id, "review", row.record, event)
-    except NotScorable:
-        return False
-    return True
+def _apply_chunk(
+    assessments: Assessments, rows: Sequence[_Judged], review_id: str, now: datetime
+) -> list[int]:
+    """Rows as their assessments' review, each announced by ``scored`` under the row's own
+    change id, written together (``Assessments.commit_many``); returns the numbers of the
+    rows whose enrolment was withdrawn between the check and the write."""
+    gone: list[int] = []
+
+    def row_decide(row: _Judged, change_id: str, event: dict[str, Any]) -> Decide:
+        def decide(current: AssessmentRecord | None) -> Change | None:
+            try:
+                return stage_change(current, row.current.id, "review", row.record, change_id, event)
+            except NotScorable:
+                gone.append(row.outcome["row"])
+                return None
+
+        return decide
+
+    items = []
+    for row in rows:
+        change_id = row_change_id(review_id, row.current.id)
+        event = {**scored_event(row.current, "review", row.record["verdict"], now), "id": change_id}
+        items.append((row.current.id, change_id, row_decide(row, change_id, event)))
+    assessments.commit_many(items)
+    return gone
 
 
 def list_review(reviews: ListReviews, review_id: str) -> ListReview | None:

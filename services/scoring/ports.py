@@ -4,7 +4,7 @@ built for one tenant."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from khuyenhoc.tenancy import UnitPath
@@ -20,6 +20,10 @@ class Assessments(Protocol):
         self, assessment_id: str, change_id: str, decide: Decide
     ) -> AssessmentRecord | None: ...
 
+    def commit_many(
+        self, items: Sequence[tuple[str, str, Decide]]
+    ) -> list[AssessmentRecord | None]: ...
+
     def get(self, assessment_id: str) -> AssessmentRecord | None: ...
 
     def unit_counters(self, path: UnitPath, year: int) -> list[Mapping[str, Any]]: ...
@@ -31,6 +35,7 @@ class Assessments(Protocol):
     def under_unit(self, unit_code: str, title: str, year: int) -> list[AssessmentRecord]: ...
 
     def by_ids(self, assessment_ids: list[str]) -> dict[str, AssessmentRecord]: ...
+
     def of_subjects(self, subject_ids: list[str]) -> list[AssessmentRecord]: ...
 
     def open_many(self, changes: list[Change]) -> list[AssessmentRecord]: ...

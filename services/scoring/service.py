@@ -58,7 +58,7 @@ from services.scoring.evidence import check as check_evidence
 from services.scoring.set_registry import judged_under, version_of
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
-    from services.scoring.ports import Assessments, Decisions, EvidenceFiles, Proposals
+    from services.scoring.ports import Assessments, Decide, Decisions, EvidenceFiles, Proposals
 
 REFRESH_ATTEMPTS = 10
 DEPENDENT_TITLES = (Title.UNIT.value, Title.COMMUNE_COMMUNITY.value)
@@ -437,7 +437,8 @@ def decide(
         raise Refused("proposal_id", "already_decided")
     if len(earlier) >= MAX_DECISIONS_PER_LIST:
         raise Refused("proposal_id", "too_many_decisions")
-    found = {enrolment_id: assessments.get(enrolment_id) for enrolment_id in wanted}
+    read = assessments.by_ids(wanted)
+    found = {enrolment_id: read.get(enrolment_id) for enrolment_id in wanted}
     check_decision_date(
         decision_date,
         vietnam_day(now),
@@ -447,7 +448,21 @@ def decide(
     document_id = decision_document_id(proposal.tenant, proposal.id, len(earlier) + 1)
     scan = _decision_file(files, file, now) if file else None
     decided = Decided()
-    verdicts = []
+    verdicts: dict[str, dict[str, Any]] = {}
+    decidable = {
+        e: a for e, a in found.items() if a is not None and is_eligible(a) and not a.recognition
+    }
+    on_paper = assessments.by_ids(
+        [history_id(a.tenant, a.title, a.year, a.subject_id) for a in decidable.values()]
+    )
+    terms = {e: _decision_terms(sets, a) for e, a in decidable.items()}
+    lasting = sorted(
+        {decidable[e].subject_id for e, (_, validity) in terms.items() if (validity or 0) > 1}
+    )
+    earlier_titles: dict[str, list[AssessmentRecord]] = {}
+    for held in assessments.of_subjects(lasting) if lasting else []:
+        earlier_titles.setdefault(held.subject_id, []).append(held)
+    writes: list[tuple[str, str, Decide]] = []
     for enrolment_id in wanted:
         current = found[enrolment_id]
         done = (current.recognition or {}) if current else {}
@@ -456,21 +471,19 @@ def decide(
             decision_number,
         ):  # this decision recorded it before a crash: count it
             decided.recognised.append(enrolment_id)
-            verdicts.append(done)
+            verdicts[enrolment_id] = done
             continue
-        if current is None or not is_eligible(current) or current.recognition:
+        if current is None or enrolment_id not in decidable:
             decided.skip(enrolment_id, "not_eligible")
             continue
         imported = history_id(current.tenant, current.title, current.year, current.subject_id)
-        if assessments.get(imported) is not None:  # recognised on paper, imported: once is all
+        if imported in on_paper:  # recognised on paper, imported: once is all
             decided.skip(enrolment_id, "recognised_on_paper")
             continue
         verdict = (current.review or {})["verdict"]
-        criteria = judged_under(sets, current.review or verdict)
-        validity = criteria.validity_years if criteria else None
-        earlier_titles = assessments.of_subject(current.subject_id) if (validity or 0) > 1 else []
+        criteria, validity = terms[enrolment_id]
         standing = standing_in_the_way(
-            (a for a in earlier_titles if a.title == current.title),
+            (a for a in earlier_titles.get(current.subject_id, []) if a.title == current.title),
             current.year,
             verdict["level"],
             decision_date,
@@ -496,11 +509,19 @@ def decide(
             "decision_id": document_id,
         }
         event = recognised_event(current, record, now)
-        record_stage(assessments, enrolment_id, "recognition", record, event)
+        writes.append((enrolment_id, event["id"], _recognition(enrolment_id, record, event)))
         decided.recognised.append(enrolment_id)
-        verdicts.append(record)
+        verdicts[enrolment_id] = record
+    for start in range(0, len(writes), DECISION_CHUNK):
+        chunk = writes[start : start + DECISION_CHUNK]
+        for (enrolment_id, _, _), written in zip(
+            chunk, assessments.commit_many(chunk), strict=True
+        ):
+            if written is None:  # stage_change always changes something
+                raise NotScorable(enrolment_id)
+    decided_verdicts = [verdicts[e] for e in decided.recognised]
     if decisions is not None:
-        provisional, reason = provisional_basis(verdicts)
+        provisional, reason = provisional_basis(decided_verdicts)
         decided.document = decisions.save(
             DecisionDocument(
                 id=document_id,
@@ -521,7 +542,7 @@ def decide(
                         "level": v.get("level"),
                         "provisional": bool(v.get("provisional")),
                     }
-                    for e, v in zip(decided.recognised, verdicts, strict=True)
+                    for e, v in zip(decided.recognised, decided_verdicts, strict=True)
                 ],
                 skipped=[{"enrolment_id": e, "key": k} for e, k in decided.reasons],
                 provisional=provisional,
@@ -537,6 +558,27 @@ def decide(
     )
     proposals.save(replace(proposal, decided=signed, decisions=recorded))
     return decided
+
+
+DECISION_CHUNK = 200  # recognitions written together (``Assessments.commit_many``)
+
+
+def _decision_terms(
+    sets: Sequence[CriteriaSet], current: AssessmentRecord
+) -> tuple[CriteriaSet | None, int | None]:
+    """The set a reviewed assessment was judged under, and its recognition's validity."""
+    verdict = (current.review or {})["verdict"]
+    criteria = judged_under(sets, current.review or verdict)
+    return criteria, criteria.validity_years if criteria else None
+
+
+def _recognition(enrolment_id: str, record: dict[str, Any], event: dict[str, Any]) -> Decide:
+    """What recording a recognition does to the assessment as it stands (its decide)."""
+
+    def decide(current: AssessmentRecord | None) -> Change | None:
+        return stage_change(current, enrolment_id, "recognition", record, event["id"], event)
+
+    return decide
 
 
 def _decisions_on(decisions: Decisions | None, proposal: Proposal) -> list[DecisionDocument]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import asdict
 from dataclasses import fields as dataclass_fields
@@ -132,6 +132,117 @@ class Assessments:
                 self._settle(change.after.assessment, change.change_id, change.moved)
                 return change.after
         raise ConcurrentChange(f"assessment {assessment_id} kept changing")
+
+    def commit_many(
+        self, items: Sequence[tuple[str, str, Decide]]
+    ) -> list[AssessmentRecord | None]:
+        """:meth:`commit` for many ``(assessment id, change id, decide)`` at once (a list
+        review's rows, a decision's subjects), each counted exactly once as :meth:`commit`
+        counts one, in a few round trips for the whole batch instead of five or more per
+        change: the assessments in one ``_id`` ``$in`` read, every change written by one
+        ``bulk_write`` of version-guarded updates by ``_id`` (its event in the same write),
+        each counter moved by one update carrying every change's marker, the pending entries
+        dropped by one ``bulk_write`` by ``_id``, then the markers. A change that lost its
+        write (the assessment moved meanwhile) goes through :meth:`commit` on its own. A crash
+        in between leaves pending changes that the sweep finishes change by change. Answers
+        in the order asked: the assessment as written, or None when ``decide`` changed
+        nothing. ``decide`` raising stops the batch before anything of it is written."""
+        answers: list[AssessmentRecord | None] = [None] * len(items)
+        current = self.by_ids(list(dict.fromkeys(i for i, _, _ in items)))
+        finish: list[tuple[int, AssessmentRecord]] = []  # committed before: count them
+        alone: list[int] = []  # opening an assessment, or twice in the batch: one by one
+        written: list[tuple[int, AssessmentRecord, Change]] = []
+        seen: set[str] = set()
+        for n, (assessment_id, change_id, decide) in enumerate(items):
+            there = current.get(assessment_id)
+            if there is not None and change_id in there.pending:
+                finish.append((n, there))
+                continue
+            if there is None or assessment_id in seen:
+                alone.append(n)
+                continue
+            seen.add(assessment_id)
+            change = decide(there)
+            if change is not None:
+                written.append((n, there, change))
+        for n, there in finish:
+            change_id = items[n][1]
+            self._settle(there.assessment, change_id, there.pending[change_id])
+            answers[n] = there
+        won, lost = self._write_many(written)
+        self._settle_many([change for _, _, change in won])
+        for n, _, change in won:
+            answers[n] = change.after
+        for n in sorted([n for n, _, _ in lost] + alone):
+            answers[n] = self.commit(*items[n])
+        return answers
+
+    def _write_many(
+        self, written: list[tuple[int, AssessmentRecord, Change]]
+    ) -> tuple[
+        list[tuple[int, AssessmentRecord, Change]], list[tuple[int, AssessmentRecord, Change]]
+    ]:
+        """Write the changes, each guarded by the version it was decided on: (won, lost). All
+        are in one round trip; only when some lost are they read again to tell which (a
+        change whose entry is pending is written)."""
+        if not written:
+            return [], []
+        at = time.time()
+        updates = []
+        for _, there, change in written:
+            update = outbox_update(change.event) if change.event else {"$set": {}}
+            key, when = f"pending.{change.change_id}", f"pending_at.{change.change_id}"
+            update["$set"].update({**change.fields, key: change.moved, when: at})
+            update.setdefault("$inc", {}).update({"version": 1, PENDING_COUNT: 1})
+            updates.append(({"_id": there.id, "version": there.version}, update, False))
+        done = self.assessments.update_each(updates)
+        if done is not None and done.modified_count == len(written):
+            return written, []
+        again = self.by_ids([there.id for _, there, _ in written])
+        won: list[tuple[int, AssessmentRecord, Change]] = []
+        lost: list[tuple[int, AssessmentRecord, Change]] = []
+        for entry in written:
+            _, there, change = entry
+            after = again.get(there.id)
+            wrote = after is not None and change.change_id in after.pending
+            (won if wrote else lost).append(entry)
+        return won, lost
+
+    def _settle_many(self, changes: list[Change]) -> None:
+        """Count written changes together (one guarded update per counter with every
+        change's marker), drop their pending entries (one bulk write by ``_id``), then the
+        counters' markers (one bulk write)."""
+        if not changes:
+            return
+        identities: dict[str, dict[str, Any]] = {}
+        per_counter: dict[str, list[tuple[str, dict[str, int]]]] = {}
+        for change in changes:
+            for counter_id, (steps, who) in change.counts.items():
+                identities.setdefault(counter_id, who)
+                per_counter.setdefault(counter_id, []).append(
+                    (f"applied.{change.change_id}", steps)
+                )
+        for counter_id, moves in per_counter.items():
+            self._count_together(counter_id, moves, identities[counter_id])
+        self.assessments.update_each(
+            [
+                (
+                    {"_id": c.after.id, f"pending.{c.change_id}": {"$exists": True}},
+                    {
+                        "$unset": {f"pending.{c.change_id}": "", f"pending_at.{c.change_id}": ""},
+                        "$inc": {PENDING_COUNT: -1},
+                    },
+                    False,
+                )
+                for c in changes
+            ]
+        )
+        self.counters.update_each(
+            [
+                ({"_id": cid}, {"$unset": {marker: "" for marker, _ in moves}}, False)
+                for cid, moves in per_counter.items()
+            ]
+        )
 
     def _read(self, assessment_id: str) -> AssessmentRecord | None:
         found = self.assessments.find_one({"_id": assessment_id}, HIDDEN)
@@ -318,10 +429,17 @@ class Assessments:
             ]
         )
 
-    def _count_together(self, counter_id: str, moves: list[tuple[str, dict[str, int]]]) -> None:
+    def _count_together(
+        self,
+        counter_id: str,
+        moves: list[tuple[str, dict[str, int]]],
+        identity: dict[str, Any] | None = None,
+    ) -> None:
         """Many changes' increments on one counter in one atomic update, with all their
         markers, if none of them is there yet (the usual case: nobody else settles a change
-        this young); otherwise each change on its own, guarded by its marker."""
+        this young); otherwise each change on its own, guarded by its marker. With
+        ``identity``, a counter not there yet is created (as :func:`increment_once` does: a
+        marker already there makes the upsert collide)."""
         total: dict[str, int] = {}
         for _, steps in moves:
             for name, step in steps.items():
@@ -329,8 +447,19 @@ class Assessments:
         guard: dict[str, Any] = {"_id": counter_id}
         guard.update({marker: {"$exists": False} for marker, _ in moves})
         marks = {marker: 1 for marker, _ in moves}
-        done = self.counters.update_one(guard, {"$inc": total, "$set": marks})
-        if done.modified_count == 1:
+        update: dict[str, Any] = {"$inc": total, "$set": marks}
+        if identity is not None:
+            update["$setOnInsert"] = identity
+        try:
+            done = self.counters.update_one(guard, update, upsert=identity is not None)
+        except DuplicateKeyError:
+            done = None  # a marker is there already: a settler got to some of them
+        if done is not None and (done.modified_count == 1 or done.upserted_id is not None):
+            return
+        if identity is not None:
+            for marker, steps in moves:
+                change_id = marker.removeprefix("applied.")
+                increment_once(self.counters, counter_id, change_id, steps, identity)
             return
         self.counters.update_each(
             [

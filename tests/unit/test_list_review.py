@@ -17,6 +17,7 @@ from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import InvalidInput
 from services.registration.enrolment.domain import Enrolment, SubjectKind, Title
 from services.scoring import answers, messages, review_sheet, service
+from services.scoring import list_review as list_review_module
 from services.scoring.criteria_sets import load_file, load_shipped
 from services.scoring.domain import Refused
 from services.scoring.domain.list_review import (
@@ -338,7 +339,8 @@ def test_a_document_interrupted_half_way_is_finished_by_the_timer():
     )
 
 
-def test_a_request_writes_rows_for_its_budget_and_the_timer_the_rest(stores):
+def test_a_request_writes_rows_for_its_budget_and_the_timer_the_rest(stores, monkeypatch):
+    monkeypatch.setattr(list_review_module, "APPLY_CHUNK", 1)  # the budget is asked before each row
     ids = [stores.enrol(f"hh-{n}") for n in range(5)]
     request = document(*(ReviewRow(e) for e in ids))
     calls = iter([True, True])  # two rows, then the budget is spent
