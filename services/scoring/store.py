@@ -81,6 +81,10 @@ SUBJECT_FIELDS = dict.fromkeys(
 
 
 MANY_PER_READ = 500
+# Markers set or unset by one counter update: nx-27017 silently ignores a ``$unset`` of 127
+# fields or more (its SQLite json_remove takes at most 127 arguments), and refuses a filter of
+# 1,000 ``$exists`` guards ("Expression tree is too large").
+MARKERS_PER_UPDATE = 100
 # Fields scoring's hot finds filter assessments by, each with its own index (see ``prepare``).
 HOT_FIELDS = ("subject_id", "unit_code")
 
@@ -237,12 +241,7 @@ class Assessments:
                 for c in changes
             ]
         )
-        self.counters.update_each(
-            [
-                ({"_id": cid}, {"$unset": {marker: "" for marker, _ in moves}}, False)
-                for cid, moves in per_counter.items()
-            ]
-        )
+        self._forget_markers(per_counter)
 
     def _read(self, assessment_id: str) -> AssessmentRecord | None:
         found = self.assessments.find_one({"_id": assessment_id}, HIDDEN)
@@ -397,12 +396,20 @@ class Assessments:
                 per_counter.setdefault(counter_id, []).append((f"applied.{c.change_id}", steps))
         for counter_id, moves in per_counter.items():
             self._count_together(counter_id, moves)
-        markers = {cid: {marker: "" for marker, _ in moves} for cid, moves in per_counter.items()}
         self._settled_together(written)
-        self.counters.update_each(
-            [({"_id": cid}, {"$unset": unset}, False) for cid, unset in markers.items()]
-        )
+        self._forget_markers(per_counter)
         return [c.after for c in written]
+
+    def _forget_markers(self, per_counter: Mapping[str, list[tuple[str, dict[str, int]]]]) -> None:
+        """Drop settled changes' markers from their counters: one bulk write, a hundred
+        markers per update (``MARKERS_PER_UPDATE``)."""
+        updates = []
+        for counter_id, moves in per_counter.items():
+            markers = [marker for marker, _ in moves]
+            for start in range(0, len(markers), MARKERS_PER_UPDATE):
+                unset = dict.fromkeys(markers[start : start + MARKERS_PER_UPDATE], "")
+                updates.append(({"_id": counter_id}, {"$unset": unset}, False))
+        self.counters.update_each(updates)
 
     def _settled_together(self, written: list[Change]) -> None:
         """Drop the pending entries of freshly opened assessments: one update of them all
@@ -440,6 +447,11 @@ class Assessments:
         this young); otherwise each change on its own, guarded by its marker. With
         ``identity``, a counter not there yet is created (as :func:`increment_once` does: a
         marker already there makes the upsert collide)."""
+        if len(moves) > MARKERS_PER_UPDATE:
+            for start in range(0, len(moves), MARKERS_PER_UPDATE):
+                chunk = moves[start : start + MARKERS_PER_UPDATE]
+                self._count_together(counter_id, chunk, identity)
+            return
         total: dict[str, int] = {}
         for _, steps in moves:
             for name, step in steps.items():
