@@ -717,3 +717,38 @@ def test_out_of_the_box_the_meetings_agreement_decides_under_qd448(stores):
     assert review["agree"] is True and review["set_id"] == criteria.id
     assert "decided_by_meeting" in [r["key"] for r in review["verdict"]["reasons"]]
     assert (stores.figures()["reviewed"], stores.figures()["eligible"]) == (2, 1)
+
+
+def test_rows_are_written_a_chunk_at_a_time_each_under_its_own_change(stores):
+    ids = [stores.enrol(f"hh-{n}") for n in range(230)]
+    request = document(*(ReviewRow(e) for e in ids))
+    recorded = stores.record(request)
+    assert stores.assessments.batches == [100, 100, 30]
+    assert recorded.state == RECORDED and stores.figures()["eligible"] == 230
+    review_events = [e["id"] for e in stores.assessments.events if e["data"]["stage"] == "review"]
+    assert len(review_events) == len(set(review_events)) == 230  # one scored event per row
+
+
+def test_a_row_withdrawn_inside_a_chunk_is_skipped_and_the_others_written(stores):
+    ids = [stores.enrol(f"hh-{n}") for n in range(4)]
+    request = document(*(ReviewRow(e) for e in ids))
+    real = stores.assessments.commit_many
+
+    def withdraw_first(items):  # hh-1 is withdrawn between the check and the write
+        withdrawn = Envelope.from_dict(
+            Enrolment("hh-1", SubjectKind.HOUSEHOLD, Title.FAMILY, 2024, COMMUNE).withdrawn_event(
+                datetime(2024, 12, 9, tzinfo=UTC), ""
+            )
+        )
+        service.apply_enrolment_event(stores.assessments, withdrawn, "withdrawn")
+        return real(items)
+
+    stores.assessments.commit_many = withdraw_first
+    recorded = stores.record(request)
+    assert [(r["status"], r.get("skipped")) for r in recorded.rows] == [
+        ("recognised", None),
+        ("skipped", "enrolment_not_found"),
+        ("recognised", None),
+        ("recognised", None),
+    ]
+    assert stores.figures()["reviewed"] == 3

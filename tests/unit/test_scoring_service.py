@@ -255,3 +255,86 @@ def test_the_edge_reads_agree_as_an_optional_boolean():
         messages.MESSAGES.load(ScoreSchema(), {**base, "agree": "perhaps"})
     assert [e.field for e in bad.value.errors] == ["agree"]
     assert bad.value.errors[0].message.isascii() is False  # a Vietnamese field error
+
+
+def _reviewed_in(assessments, subject, year, sets):
+    event = Enrolment(subject, SubjectKind.HOUSEHOLD, Title.FAMILY, year, COMMUNE).registered_event(
+        datetime(year, 1, 2, tzinfo=UTC)
+    )
+    assert service.apply_enrolment_event(assessments, Envelope.from_dict(event), "registered")
+    enrolment_id = event["data"]["enrolmentId"]
+    reviewed_at = datetime(year, 12, 10, tzinfo=UTC)
+    service.score(
+        assessments, sets, enrolment_id, "review", GOOD, {}, minutes="BB", now=reviewed_at
+    )
+    return enrolment_id
+
+
+def _decide_year(assessments, proposals, sets, year, number):
+    unit = {"code": "06184", "path": str(COMMUNE)}
+    when = datetime(year + 1, 1, 20, tzinfo=UTC)
+    proposal = service.propose(assessments, proposals, "20", unit, "FAMILY", year, 0, when)
+    return service.decide(
+        assessments, proposals, sets, proposal.id, number, when.date(), "Chủ tịch", now=when
+    )
+
+
+def test_a_decision_reads_in_bulk_and_writes_its_recognitions_together(assessments, monkeypatch):
+    """Titles lasting three years: the subjects' earlier titles are read in one call, the
+    recognitions written through one commit_many per chunk, a title still valid skipped."""
+    from dataclasses import replace  # noqa: PLC0415 - test only
+
+    lasting = [replace(s, validity_years=3) for s in SETS]
+    proposals = FakeProposals("20")
+    _reviewed_in(assessments, "hh-0", 2023, lasting)
+    assert _decide_year(assessments, proposals, lasting, 2023, "1/QĐ").recognised
+    ids = [_reviewed_in(assessments, f"hh-{n}", 2024, lasting) for n in range(5)]
+    monkeypatch.setattr(service, "DECISION_CHUNK", 2)
+    reads = []
+    real = assessments.of_subjects
+    monkeypatch.setattr(assessments, "of_subjects", lambda s: reads.append(list(s)) or real(s))
+    assessments.batches.clear()
+    decided = _decide_year(assessments, proposals, lasting, 2024, "2/QĐ")
+    assert decided.recognised == ids[1:] and decided.reasons == [(ids[0], "still_valid")]
+    assert reads == [[f"hh-{n}" for n in range(5)]]
+    assert assessments.batches == [2, 2]
+    assert figures(assessments)["recognised"] == 4
+    recognised = [e["id"] for e in assessments.events if e["type"].endswith(".recognised.v1")]
+    assert len(recognised) == len(set(recognised)) == 5  # 2023's and the four of 2024
+
+
+def test_the_dependents_of_a_batch_are_judged_once(assessments, monkeypatch):
+    """Many recognised households of one commune move one commune community: it is judged
+    again once for the batch, its subject found in one read; an assessment still being
+    counted makes the batch wait."""
+    from dataclasses import replace  # noqa: PLC0415 - test only
+
+    from khuyenhoc.retry import RetryLater  # noqa: PLC0415 - test only
+    from services.scoring.domain import AssessmentRecord  # noqa: PLC0415 - test only
+
+    ids = [reviewed(assessments, f"hh-{n}") for n in range(3)]
+    community = AssessmentRecord(
+        "20-COMMUNE_COMMUNITY-2024-cm",
+        "20",
+        "cm-20-06184",
+        "commune",
+        "COMMUNE_COMMUNITY",
+        2024,
+        "06184",
+        str(COMMUNE),
+        "REGISTERED",
+    )
+    assessments.records[community.id] = community
+    judged, reads = [], []
+    monkeypatch.setattr(
+        service, "refresh_computed", lambda _a, _s, i, _now=None: judged.append(i) or ["review"]
+    )
+    real = assessments.of_subjects
+    monkeypatch.setattr(assessments, "of_subjects", lambda s: reads.append(list(s)) or real(s))
+    assert service.refresh_dependents_many(assessments, SETS, [*ids, ids[0]]) == ["review"]
+    assert judged == [community.id]
+    assert reads == [["cm-20-183", "cm-20-06184"]]  # the district's and the commune's, once
+    assert service.refresh_dependents_many(assessments, SETS, ["20-FAMILY-2024-nobody"]) == []
+    assessments.records[ids[1]] = replace(assessments.records[ids[1]], pending={"c": {"x": 1}})
+    with pytest.raises(RetryLater):
+        service.refresh_dependents_many(assessments, SETS, ids)
