@@ -32,6 +32,7 @@ from services.scoring import (
     history,
     postings,
     review_sheet,
+    self_assessments,
     service,
     set_registry,
     store,
@@ -56,6 +57,8 @@ from services.scoring.schemas import (
     load_history_rows,
     load_scope,
 )
+from services.scoring.self_assessment_schemas import SelfAssessmentsSchema
+from services.scoring.self_assessments import SELF_ASSESSMENT_MESSAGES
 
 SWEEP_SECONDS = 30.0
 CERTIFICATES_PER_PART = 2000  # pages of one PDF file (the gateway asks ``part`` for more)
@@ -635,6 +638,27 @@ class ScoringService(ObservableService):
         sets in force, not from the assessments)."""
         found = set_registry.figures_provisional(self._sets(tenant), title, year)
         return answers.figures_provisional(found)
+
+    @rpc
+    def submit_self_assessments(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Households' self-assessments entered as one list (≤ 2,000 rows), each row judged as
+        ``score`` judges one: ``{"self_assessments": {counts, rows}}`` (refused rows carry
+        their field error), or ``{"errors": [...]}`` for a list that cannot be read at all."""
+
+        def run() -> dict[str, Any]:
+            try:
+                request = SELF_ASSESSMENT_MESSAGES.load(SelfAssessmentsSchema(), payload)
+            except InvalidInput as exc:
+                return {"errors": answers.with_rows(exc.as_list(), payload)}
+            tenant = request.tenant
+            done = self_assessments.submit_self_assessments(
+                self._assessments(tenant), self._sets(tenant), request
+            )
+            if done.written:
+                self.outbox.kick()
+            return {"self_assessments": self_assessments.answer(done)}
+
+        return answered(run)
 
 
 SET_CACHE = set_registry.SetCache()
