@@ -1,5 +1,6 @@
 """Scoring: criteria sets, self-assessments, reviews, evidence, proposals, decisions and
-certificates; past years' recognitions (history); the list review (biên bản bình xét)."""
+certificates; past years' recognitions (history); the list review (biên bản bình xét);
+self-assessments entered as a list."""
 
 from typing import Any
 
@@ -13,6 +14,7 @@ from gateway.scoring import (
     list_review,
     postings,
     queries,
+    self_assessments,
 )
 from gateway.scoring.mutations import MUTATIONS
 
@@ -28,5 +30,6 @@ MUTATIONS = {
 }
 MUTATIONS = {**MUTATIONS, **list_review.MUTATIONS}
 QUERIES = {**QUERIES, **list_review.QUERIES}
+MUTATIONS = {**MUTATIONS, **self_assessments.MUTATIONS}
 
 __all__ = ["MUTATIONS", "QUERIES"]

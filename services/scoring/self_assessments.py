@@ -209,7 +209,7 @@ def answer(done: SelfAssessmentsDone) -> dict[str, Any]:
     for outcome in done.rows:
         row: dict[str, Any] = {
             "row": outcome.row,
-            "enrolmentId": outcome.enrolment_id,
+            "enrolment_id": outcome.enrolment_id,
             "outcome": outcome.outcome,
         }
         if outcome.outcome == REFUSED:
@@ -226,12 +226,12 @@ def answer(done: SelfAssessmentsDone) -> dict[str, Any]:
                 status=outcome.status,
                 level=outcome.level,
                 total=outcome.total,
-                setId=outcome.set_id,
+                set_id=outcome.set_id,
                 provisional=outcome.provisional,
             )
         rows.append(row)
     return {
-        "requestId": done.request_id,
+        "request_id": done.request_id,
         "written": done.written,
         "unchanged": done.unchanged,
         "refused": done.refused,
