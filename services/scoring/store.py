@@ -159,7 +159,8 @@ class Assessments:
         answers: list[AssessmentRecord | None] = [None] * len(items)
         wanted = list(dict.fromkeys(i for i, _, _ in items))
         current = {i: known[i] for i in wanted if known and i in known}
-        current.update(self.by_ids([i for i in wanted if i not in current]))
+        fresh = self.by_ids([i for i in wanted if i not in current])
+        current.update(fresh)
         finish: list[tuple[int, AssessmentRecord]] = []  # committed before: count them
         alone: list[int] = []  # opening an assessment, or twice in the batch: one by one
         written: list[tuple[int, AssessmentRecord, Change]] = []
@@ -167,7 +168,10 @@ class Assessments:
         for n, (assessment_id, change_id, decide) in enumerate(items):
             there = current.get(assessment_id)
             if there is not None and change_id in there.pending:
-                finish.append((n, there))
+                if assessment_id in fresh:
+                    finish.append((n, there))
+                else:  # a caller's older read may show it pending still: commit reads anew
+                    alone.append(n)
                 continue
             if there is None or assessment_id in seen:
                 alone.append(n)
@@ -209,7 +213,7 @@ class Assessments:
         done = self.assessments.update_each(updates)
         if done is not None and done.modified_count == len(written):
             return written, []
-        again = self.by_ids([there.id for _, there, _ in written])
+        again = self.by_ids([there.id for _, there, _ in written], light=True)
         won: list[tuple[int, AssessmentRecord, Change]] = []
         lost: list[tuple[int, AssessmentRecord, Change]] = []
         for entry in written:
