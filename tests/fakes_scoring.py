@@ -47,7 +47,9 @@ class FakeAssessments:
         return self.records[assessment_id]
 
     def commit_many(
-        self, items: Sequence[tuple[str, str, Decide]]
+        self,
+        items: Sequence[tuple[str, str, Decide]],
+        known: Mapping[str, AssessmentRecord] | None = None,
     ) -> list[AssessmentRecord | None]:
         """Each change as :meth:`commit` writes it; every ``decide`` runs before any write
         (as the MongoDB store decides a batch on one read), so one raising writes nothing."""
@@ -99,7 +101,7 @@ class FakeAssessments:
                 opened.append(self.commit(change.after.id, change.change_id, lambda _, c=change: c))
         return [r for r in opened if r is not None]
 
-    def by_ids(self, assessment_ids: list[str]) -> dict[str, AssessmentRecord]:
+    def by_ids(self, assessment_ids: list[str], light: bool = False) -> dict[str, AssessmentRecord]:
         return {i: self.records[i] for i in assessment_ids if i in self.records}
 
 

@@ -365,7 +365,7 @@ def _apply_chunk(
         change_id = row_change_id(review_id, row.current.id)
         event = {**scored_event(row.current, "review", row.record["verdict"], now), "id": change_id}
         items.append((row.current.id, change_id, row_decide(row, change_id, event)))
-    assessments.commit_many(items)
+    assessments.commit_many(items, known={row.current.id: row.current for row in rows})
     return gone
 
 

@@ -212,7 +212,7 @@ def refresh_dependents_many(
     find of its subject and judged again once, however many of the batch moved it. Raises
     :class:`RetryLater` (nothing done) while a changed assessment's figures are still being
     counted. Returns the stages rewritten, one entry per stage written."""
-    changed = list(assessments.by_ids(list(dict.fromkeys(enrolment_ids))).values())
+    changed = list(assessments.by_ids(list(dict.fromkeys(enrolment_ids)), light=True).values())
     counting = [a.id for a in changed if a.pending]
     if counting:  # its figures are being counted: judge once they are
         raise RetryLater(f"assessments {', '.join(counting[:5])} still being counted")
@@ -514,9 +514,8 @@ def decide(
         verdicts[enrolment_id] = record
     for start in range(0, len(writes), DECISION_CHUNK):
         chunk = writes[start : start + DECISION_CHUNK]
-        for (enrolment_id, _, _), written in zip(
-            chunk, assessments.commit_many(chunk), strict=True
-        ):
+        written_chunk = assessments.commit_many(chunk, known=read)
+        for (enrolment_id, _, _), written in zip(chunk, written_chunk, strict=True):
             if written is None:  # stage_change always changes something
                 raise NotScorable(enrolment_id)
     decided_verdicts = [verdicts[e] for e in decided.recognised]

@@ -73,11 +73,11 @@ PENDING_COUNT = "pending_count"  # changes committed and not yet counted: what t
 SETTLE_GRACE = 120.0  # seconds; far longer than a request or a message takes
 HIDDEN = {"outbox": 0}
 CRITERIA_SETS = "criteria_sets"
-# What ``of_subjects`` reads of an assessment.
+# What ``of_subjects`` and a light ``by_ids`` read of an assessment.
 SUBJECT_FIELDS = dict.fromkeys(
     ("tenant", "subject_id", "subject_kind", "title", "year", "unit_code", "unitpath", "status"),
     1,
-) | {"recognition": 1, "version": 1, "unit_level": 1}
+) | {"recognition": 1, "version": 1, "unit_level": 1, "member_of": 1, "pending": 1}
 
 
 MANY_PER_READ = 500
@@ -138,7 +138,9 @@ class Assessments:
         raise ConcurrentChange(f"assessment {assessment_id} kept changing")
 
     def commit_many(
-        self, items: Sequence[tuple[str, str, Decide]]
+        self,
+        items: Sequence[tuple[str, str, Decide]],
+        known: Mapping[str, AssessmentRecord] | None = None,
     ) -> list[AssessmentRecord | None]:
         """:meth:`commit` for many ``(assessment id, change id, decide)`` at once (a list
         review's rows, a decision's subjects), each counted exactly once as :meth:`commit`
@@ -150,9 +152,15 @@ class Assessments:
         write (the assessment moved meanwhile) goes through :meth:`commit` on its own. A crash
         in between leaves pending changes that the sweep finishes change by change. Answers
         in the order asked: the assessment as written, or None when ``decide`` changed
-        nothing. ``decide`` raising stops the batch before anything of it is written."""
+        nothing. ``decide`` raising stops the batch before anything of it is written.
+        ``known``: the assessments as the caller has just read them (a list review's, a
+        decision's), so they are not read again; one that moved since only loses its write
+        and goes through :meth:`commit`."""
         answers: list[AssessmentRecord | None] = [None] * len(items)
-        current = self.by_ids(list(dict.fromkeys(i for i, _, _ in items)))
+        wanted = list(dict.fromkeys(i for i, _, _ in items))
+        current = {i: known[i] for i in wanted if known and i in known}
+        fresh = self.by_ids([i for i in wanted if i not in current])
+        current.update(fresh)
         finish: list[tuple[int, AssessmentRecord]] = []  # committed before: count them
         alone: list[int] = []  # opening an assessment, or twice in the batch: one by one
         written: list[tuple[int, AssessmentRecord, Change]] = []
@@ -160,7 +168,10 @@ class Assessments:
         for n, (assessment_id, change_id, decide) in enumerate(items):
             there = current.get(assessment_id)
             if there is not None and change_id in there.pending:
-                finish.append((n, there))
+                if assessment_id in fresh:
+                    finish.append((n, there))
+                else:  # a caller's older read may show it pending still: commit reads anew
+                    alone.append(n)
                 continue
             if there is None or assessment_id in seen:
                 alone.append(n)
@@ -202,7 +213,7 @@ class Assessments:
         done = self.assessments.update_each(updates)
         if done is not None and done.modified_count == len(written):
             return written, []
-        again = self.by_ids([there.id for _, there, _ in written])
+        again = self.by_ids([there.id for _, there, _ in written], light=True)
         won: list[tuple[int, AssessmentRecord, Change]] = []
         lost: list[tuple[int, AssessmentRecord, Change]] = []
         for entry in written:
@@ -344,12 +355,15 @@ class Assessments:
         found = self.assessments.find({"_id": {"$in": list(assessment_ids)}}, light)
         return [AssessmentRecord.from_document(doc) for doc in found]
 
-    def by_ids(self, assessment_ids: list[str]) -> dict[str, AssessmentRecord]:
-        """Several assessments by id, a few hundred per read (a list review's rows)."""
+    def by_ids(self, assessment_ids: list[str], light: bool = False) -> dict[str, AssessmentRecord]:
+        """Several assessments by id, a few hundred per read (a list review's rows). ``light``:
+        who and what, the recognition and the changes pending only (``SUBJECT_FIELDS``: no
+        stage records; nx-27017's reads cost by the size of the documents)."""
         found: dict[str, AssessmentRecord] = {}
+        projection = SUBJECT_FIELDS if light else HIDDEN
         for start in range(0, len(assessment_ids), MANY_PER_READ):
             wanted = assessment_ids[start : start + MANY_PER_READ]
-            for doc in self.assessments.find({"_id": {"$in": wanted}}, HIDDEN):
+            for doc in self.assessments.find({"_id": {"$in": wanted}}, projection):
                 found[doc["_id"]] = AssessmentRecord.from_document(doc)
         return found
 

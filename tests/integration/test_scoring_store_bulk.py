@@ -284,3 +284,14 @@ def test_a_list_review_and_a_decision_of_hundreds_count_each_subject_once(db):
     assert again.repeated and sorted(again.recognised) == sorted(ids)
     assert versions(db) == before and figures(assessments)["recognised"] == MANY
     assert db.assessments.count_documents({"tenant": "20", "pending_count": {"$gt": 0}}) == 0
+
+
+def test_assessments_the_caller_read_are_not_read_again_and_a_stale_one_only_retries(db):
+    assessments = store.Assessments(TenantDatabase(db, "20"))
+    ids = enrol(assessments, 4)
+    known = assessments.by_ids(ids)
+    db.assessments.update_one({"_id": ids[1]}, {"$inc": {"version": 1}})  # moved since read
+    written = assessments.commit_many(review_items([known[i] for i in ids]), known=known)
+    assert [w.version for w in written] == [2, 3, 2, 2]
+    assert figures(assessments)["reviewed"] == 4
+    assert len(events_named(db, "scored")) == 4

@@ -734,14 +734,14 @@ def test_a_row_withdrawn_inside_a_chunk_is_skipped_and_the_others_written(stores
     request = document(*(ReviewRow(e) for e in ids))
     real = stores.assessments.commit_many
 
-    def withdraw_first(items):  # hh-1 is withdrawn between the check and the write
+    def withdraw_first(items, **known):  # hh-1 is withdrawn between the check and the write
         withdrawn = Envelope.from_dict(
             Enrolment("hh-1", SubjectKind.HOUSEHOLD, Title.FAMILY, 2024, COMMUNE).withdrawn_event(
                 datetime(2024, 12, 9, tzinfo=UTC), ""
             )
         )
         service.apply_enrolment_event(stores.assessments, withdrawn, "withdrawn")
-        return real(items)
+        return real(items, **known)
 
     stores.assessments.commit_many = withdraw_first
     recorded = stores.record(request)
