@@ -167,6 +167,7 @@ class BatchEventHandler(ContractEventHandler):
         result: Any = None,
         exc_info: Any = None,
     ) -> tuple[Any, Any]:
+        log.debug("%s: a batch of %d handled", self.kind.name, len(batch))
         if exc_info is None:
             for item, outcome in zip(batch, outcomes(batch, result), strict=True):
                 self.queue_consumer.ack_message(item.message)
