@@ -138,6 +138,10 @@ class Feed:
                 event = s.inbox.events[event_id]
                 s.inbox.events[event_id] = type(event)(**{**vars(event), "data": {"out": 1}})
 
+    def published_many(self, event_ids):
+        for event_id in event_ids:
+            self.published(event_id)
+
 
 def test_the_partner_stream_gets_every_province_and_only_confirmed_ones_are_done():
     lang_son, hanoi = Stores("20"), Stores("01")
