@@ -1,11 +1,13 @@
-"""How fast scoring consumes ``registered``: N events published straight to registration's
-exchange (confirmed) while scoring is down, then scoring started alone (in this process, on a
-private nx-27017 and RabbitMQ virtual host) and timed until every one is counted.
+"""How fast a service consumes ``registered``: N events published straight to registration's
+exchange (confirmed) while the service is down, then the service started alone (in this
+process, on a private nx-27017 and RabbitMQ virtual host) and timed until every one is done:
+scoring, until each is counted in the province's figures; notification (``--service
+notification``), until each is on the partner stream (a queue bound to ``20.registered``).
 
-Prints events per second and CPU milliseconds per event of scoring (this process, the
+Prints events per second and CPU milliseconds per event of the service (this process, the
 publishing excluded) and of the database server. Asserts nothing about speed.
 
-    .venv/bin/python bench/consumers.py --events 20000
+    .venv/bin/python bench/consumers.py --events 20000 [--service notification] [--spread]
     PYTHONPATH=/path/to/other/checkout .venv/bin/python bench/consumers.py   # another version
 """
 
@@ -31,11 +33,14 @@ from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+from kombu import Connection, Queue  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402
 
 from khuyenhoc.outbox import EventPublisher  # noqa: E402
 from khuyenhoc.storage import service_database  # noqa: E402
 from ops.devbroker import private_vhost  # noqa: E402
+from services.notification.entrypoint import NotificationService  # noqa: E402
+from services.notification.partners import PARTNER_EXCHANGE  # noqa: E402
 from services.registration.enrolment.domain import Enrolment, SubjectKind, Title  # noqa: E402
 from services.scoring.entrypoint import ScoringService  # noqa: E402
 
@@ -80,11 +85,23 @@ def counted(config: dict[str, Any]) -> int:
     return sum(int(doc.get("registered") or 0) for doc in found)
 
 
+PARTNER_TAP = Queue(
+    "bench-partner-tap", exchange=PARTNER_EXCHANGE, routing_key="20.registered", durable=False
+)
+
+
+def on_partner_stream(config: dict[str, Any]) -> int:
+    with Connection(config["AMQP_URI"]) as connection:
+        declared = PARTNER_TAP(connection.default_channel).queue_declare(passive=True)
+        return int(declared.message_count)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=20000)
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--spread", action="store_true", help="each event in another commune")
+    parser.add_argument("--service", choices=("scoring", "notification"), default="scoring")
     args = parser.parse_args()
     if os.environ.get("BENCH_DEBUG"):
         import logging
@@ -117,6 +134,8 @@ def main() -> None:
                     if sock.connect_ex(("127.0.0.1", port)) == 0:
                         break
                 time.sleep(0.1)
+            with Connection(amqp) as connection:
+                PARTNER_TAP(connection.default_channel).declare()
             events = registered(args.events, args.spread)
             publisher = EventPublisher(config, "registration")
             started = time.monotonic()
@@ -125,26 +144,30 @@ def main() -> None:
                 assert len(publisher.publish_many(chunk)) == len(chunk)
             published = time.monotonic() - started
 
-            container = ServiceContainer(ScoringService, config)
+            scoring = args.service == "scoring"
+            done = counted if scoring else on_partner_stream
+            service = ScoringService if scoring else NotificationService
+            container = ServiceContainer(service, config)
             cpu0, nx0, t0 = time.process_time(), cpu_seconds(nx.pid), time.monotonic()
             container.start()
             deadline = t0 + args.timeout
-            while counted(config) < args.events and time.monotonic() < deadline:
+            while done(config) < args.events and time.monotonic() < deadline:
                 time.sleep(0.5)
             wall = time.monotonic() - t0
             cpu, nx_cpu = time.process_time() - cpu0, cpu_seconds(nx.pid) - nx0
-            total = counted(config)
+            total = done(config)
             container.stop()
             print(
                 json.dumps(
                     {
+                        "service": args.service,
                         "events": args.events,
                         "spread": args.spread,
                         "counted": total,
                         "publish_seconds": round(published, 2),
                         "consume_seconds": round(wall, 2),
                         "events_per_second": round(total / wall, 1),
-                        "scoring_cpu_ms_per_event": round(1000 * cpu / max(total, 1), 3),
+                        "service_cpu_ms_per_event": round(1000 * cpu / max(total, 1), 3),
                         "nx_cpu_ms_per_event": round(1000 * nx_cpu / max(total, 1), 3),
                     }
                 )
