@@ -6,6 +6,7 @@ the answer; nothing more."""
 from __future__ import annotations
 
 import random
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -52,6 +53,7 @@ from services.notification.schemas import (
 
 DELIVERY_SECONDS = 1.0
 PARTNER_SECONDS = 1.0
+PARTNER_BATCH = 500  # events per confirmed publish to the partner stream
 REMINDER_SECONDS = 3600.0
 SENDERS = 10  # messages sent at once by one delivery worker
 EVENT_BATCH = 200  # events consumed per call
@@ -130,7 +132,12 @@ class NotificationService(ObservableService):
     @timer(interval=PARTNER_SECONDS)
     def relay_partner_events(self) -> None:
         stream = PartnerStream(self.config["AMQP_URI"], exchange_name(self.config))
-        service.relay_partner_events(AllTenantsPartnerFeed(self.db), stream)
+        feed = AllTenantsPartnerFeed(self.db)
+        ends = time.monotonic() + PARTNER_SECONDS
+        # a backlog (a wave of recognitions) goes on at once instead of one batch a tick
+        while service.relay_partner_events(feed, stream, PARTNER_BATCH) == PARTNER_BATCH:
+            if time.monotonic() > ends:
+                break
 
     @timer(interval=REMINDER_SECONDS, eager=True)
     def remind(self) -> None:

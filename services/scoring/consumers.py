@@ -54,15 +54,14 @@ def apply_enrolment_events(
 
 def refresh_dependents(
     assessments: Assessments, sets: Sequence[CriteriaSet], enrolment_ids: Sequence[str]
-) -> dict[str, list[str]]:
-    """Judge again what depends on each enrolment (see :func:`service.refresh_dependents`),
-    each distinct enrolment once; the stages rewritten, by enrolment id."""
+) -> dict[str, bool]:
+    """Judge again what depends on the enrolments (see :func:`service.refresh_dependents`):
+    each dependent once for the whole batch where the service can (``refresh_dependents_many``),
+    else each distinct enrolment once. For each enrolment id, whether anything was rewritten
+    (for the batch as a whole when judged together)."""
     distinct = list(dict.fromkeys(enrolment_ids))
     many: Any = getattr(service, "refresh_dependents_many", None)
-    if many is not None:  # one refresh per dependent for the whole batch
-        found = many(assessments, sets, distinct)
-        if isinstance(found, dict):
-            return {eid: list(found.get(eid) or []) for eid in distinct}
-        rewritten = list(found or [])
-        return {eid: rewritten if i == 0 else [] for i, eid in enumerate(distinct)}
-    return {eid: service.refresh_dependents(assessments, sets, eid) for eid in distinct}
+    if many is not None:
+        rewritten = bool(many(assessments, sets, distinct))
+        return dict.fromkeys(distinct, rewritten)
+    return {eid: bool(service.refresh_dependents(assessments, sets, eid)) for eid in distinct}

@@ -83,4 +83,16 @@ def test_dependents_are_refreshed_once_per_enrolment(monkeypatch):
         lambda assessments, sets, eid: seen.append(eid) or ["review"],
     )
     found = consumers.refresh_dependents(FakeAssessments(), [], ["a", "b", "a"])
-    assert seen == ["a", "b"] and found == {"a": ["review"], "b": ["review"]}
+    assert seen == ["a", "b"] and found == {"a": True, "b": True}
+
+
+def test_dependents_are_refreshed_together_when_the_service_can(monkeypatch):
+    batches: list[list[str]] = []
+
+    def many(assessments, sets, ids):
+        batches.append(list(ids))
+        return []
+
+    monkeypatch.setattr(consumers.service, "refresh_dependents_many", many, raising=False)
+    found = consumers.refresh_dependents(FakeAssessments(), [], ["a", "b", "a"])
+    assert batches == [["a", "b"]] and found == {"a": False, "b": False}
