@@ -88,7 +88,7 @@ def test_a_transient_error_requeues_the_batch_and_it_is_applied_once(
     requeued = consumed(REQUEUED)
     container_factory(ScoringService, config).start()
     wait_until(lambda: registered_count(config, COMMUNE) == 20, timeout=30, what="all counted")
-    assert calls[0] == 20 and consumed(REQUEUED) == requeued + 20
+    assert consumed(REQUEUED) == requeued + calls[0]  # the whole (first) batch
     wait_until(lambda: nothing_pending(config), what="nothing left to settle")
     assert registered_count(config, COMMUNE) == 20
 
@@ -135,7 +135,7 @@ def test_a_process_killed_after_the_write_and_before_the_ack_counts_nothing_twic
     first = container_factory(ScoringService, config)
     first.start()
     written.wait()
-    assert registered_count(config, COMMUNE) == 25
+    wait_until(lambda: registered_count(config, COMMUNE) == 25, what="every batch written")
     first.kill()
     monkeypatch.setattr(consumers, "apply_enrolment_events", real)
     duplicates = consumed(DUPLICATE)
