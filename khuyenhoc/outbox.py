@@ -20,7 +20,7 @@ from kombu import Connection
 from kombu.exceptions import KombuError
 from nameko.constants import PERSISTENT
 from nameko.extensions import DependencyProvider
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 
@@ -170,38 +170,48 @@ class Relay:
             confirmed = self.publisher.publish_many(
                 [event for events in ordered.values() for event in events]
             )
-            for doc in documents:
-                sent, complete = self._settle(collection, doc, ordered[doc["_id"]], confirmed)
-                published += sent
-                still_pending += 0 if complete else 1
+            sent, incomplete = self._settle(collection, documents, ordered, confirmed)
+            published += sent
+            still_pending += incomplete
         OUTBOX_LAG.labels(self.publisher.service).set(still_pending)
         return published
 
     def _settle(
         self,
         collection: Collection,
-        doc: dict[str, Any],
-        events: list[dict[str, Any]],
+        documents: list[dict[str, Any]],
+        ordered: dict[Any, list[dict[str, Any]]],
         confirmed: set[str],
-    ) -> tuple[int, bool]:
-        """Remove the confirmed events in one write; the flag is cleared in that same write
-        unless an event is left or was added meanwhile (``outbox_rev``)."""
-        published = [event["id"] for event in events if event["id"] in confirmed]
-        complete = len(published) == len(events)
-        guard = {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}
-        if published:
-            removed = {f"outbox.{event_id}": "" for event_id in published}
-            if (
-                not complete
-                or collection.update_one(
-                    guard, {"$unset": removed, "$set": {PENDING: 0}}
-                ).matched_count
-                == 0
-            ):
-                collection.update_one({"_id": doc["_id"]}, {"$unset": removed})
-        elif complete:
-            collection.update_one(guard, {"$set": {PENDING: 0}})
-        return len(published), complete
+    ) -> tuple[int, int]:
+        """Remove the confirmed events, one update by ``_id`` per document in one bulk write;
+        the flag is cleared in that same update unless an event is left or was added meanwhile
+        (``outbox_rev``). Should a guarded update find the document moved on, the confirmed
+        events are removed again without the flag (removing a removed key changes nothing).
+        Returns (events published, documents still pending)."""
+        guarded: list[UpdateOne] = []
+        plain: list[UpdateOne] = []
+        again: list[UpdateOne] = []
+        published = incomplete = 0
+        for doc in documents:
+            events = ordered[doc["_id"]]
+            sent = [event["id"] for event in events if event["id"] in confirmed]
+            complete = len(sent) == len(events)
+            published += len(sent)
+            incomplete += 0 if complete else 1
+            guard = {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}
+            removed = {f"outbox.{event_id}": "" for event_id in sent}
+            if sent and complete:
+                guarded.append(UpdateOne(guard, {"$unset": removed, "$set": {PENDING: 0}}))
+                again.append(UpdateOne({"_id": doc["_id"]}, {"$unset": removed}))
+            elif sent:
+                plain.append(UpdateOne({"_id": doc["_id"]}, {"$unset": removed}))
+            elif complete:
+                guarded.append(UpdateOne(guard, {"$set": {PENDING: 0}}))
+        if guarded or plain:
+            done = collection.bulk_write(guarded + plain, ordered=False)
+            if again and done.matched_count < len(guarded) + len(plain):
+                collection.bulk_write(again, ordered=False)
+        return published, incomplete
 
 
 def _events_of(doc: dict[str, Any]) -> list[dict[str, Any]]:

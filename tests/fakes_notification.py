@@ -86,8 +86,14 @@ class Inbox:
         )
         return PLAN
 
+    def receive_many(self, events: list[Envelope], now: datetime) -> dict[str, str]:
+        return {event.id: self.receive(event, now) for event in events}
+
     def mark_planned(self, event_id: str) -> None:
         self.planned.add(event_id)
+
+    def mark_planned_many(self, event_ids: list[str]) -> None:
+        self.planned.update(event_ids)
 
     def get(self, event_id: str) -> ReceivedEvent | None:
         return self.events.get(event_id)

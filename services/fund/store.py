@@ -93,6 +93,13 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("unit_code", ASCENDING), ("year", ASCENDING)],
         name="by_unit_year",
     )
+    # nx-27017 uses single-field indexes (a compound one only by its first field, often the
+    # tenant): a fund's ledger and pages, a unit's donors, the figures under a unit
+    db[TRANSACTIONS].create_index([("fund_id", ASCENDING)], name="fund_id")
+    db[DONATIONS].create_index([("fund_id", ASCENDING)], name="fund_id")
+    db[DONORS].create_index([("unit_code", ASCENDING)], name="unit_code")
+    for depth in range(MAX_DEPTH):
+        db[COUNTERS].create_index([(f"path_{depth}", ASCENDING)], name=f"path_{depth}")
 
 
 def _by_collection(counters: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

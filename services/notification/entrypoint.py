@@ -6,6 +6,7 @@ the answer; nothing more."""
 from __future__ import annotations
 
 import random
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
+from khuyenhoc.batching import consumes_batch
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import (
     DISBURSED,
@@ -25,7 +27,7 @@ from khuyenhoc.events import (
     SCORED,
     WITHDRAWN,
 )
-from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
+from khuyenhoc.messaging import DUPLICATE, PROCESSED
 from khuyenhoc.metrics import NOTIFICATIONS
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
@@ -51,8 +53,10 @@ from services.notification.schemas import (
 
 DELIVERY_SECONDS = 1.0
 PARTNER_SECONDS = 1.0
+PARTNER_BATCH = 500  # events per confirmed publish to the partner stream
 REMINDER_SECONDS = 3600.0
 SENDERS = 10  # messages sent at once by one delivery worker
+EVENT_BATCH = 200  # events consumed per call
 
 
 class NotificationService(ObservableService):
@@ -64,42 +68,50 @@ class NotificationService(ObservableService):
     scoring = RpcProxy("scoring")
     fund = RpcProxy("fund")
 
-    # One line per event type; who is told what is decided by domain.ROUTES.
-    @consumes(REGISTERED)
-    def on_registered(self, event: Envelope) -> str:
-        return self._receive(event)
+    # One line per event type; who is told what is decided by domain.ROUTES. Events come in
+    # batches (khuyenhoc.batching), each province's share received in a few writes.
+    @consumes_batch(REGISTERED, size=EVENT_BATCH)
+    def on_registered(self, events: list[Envelope]) -> dict[str, str]:
+        return self._receive(events)
 
-    @consumes(WITHDRAWN)
-    def on_withdrawn(self, event: Envelope) -> str:
-        return self._receive(event)
+    @consumes_batch(WITHDRAWN, size=EVENT_BATCH)
+    def on_withdrawn(self, events: list[Envelope]) -> dict[str, str]:
+        return self._receive(events)
 
-    @consumes(MEMBER_JOINED)
-    def on_member_joined(self, event: Envelope) -> str:
-        return self._receive(event)
+    @consumes_batch(MEMBER_JOINED, size=EVENT_BATCH)
+    def on_member_joined(self, events: list[Envelope]) -> dict[str, str]:
+        return self._receive(events)
 
-    @consumes(SCORED)
-    def on_scored(self, event: Envelope) -> str:
-        return self._receive(event)
+    @consumes_batch(SCORED, size=EVENT_BATCH)
+    def on_scored(self, events: list[Envelope]) -> dict[str, str]:
+        return self._receive(events)
 
-    @consumes(RECOGNISED)
-    def on_recognised(self, event: Envelope) -> str:
-        return self._receive(event)
+    @consumes_batch(RECOGNISED, size=EVENT_BATCH)
+    def on_recognised(self, events: list[Envelope]) -> dict[str, str]:
+        return self._receive(events)
 
-    @consumes(REVOKED)
-    def on_revoked(self, event: Envelope) -> str:
-        return self._receive(event)
+    @consumes_batch(REVOKED, size=EVENT_BATCH)
+    def on_revoked(self, events: list[Envelope]) -> dict[str, str]:
+        return self._receive(events)
 
-    @consumes(DONATED)
-    def on_donated(self, event: Envelope) -> str:
-        return self._receive(event)
+    @consumes_batch(DONATED, size=EVENT_BATCH)
+    def on_donated(self, events: list[Envelope]) -> dict[str, str]:
+        return self._receive(events)
 
-    @consumes(DISBURSED)
-    def on_disbursed(self, event: Envelope) -> str:
-        return self._receive(event)
+    @consumes_batch(DISBURSED, size=EVENT_BATCH)
+    def on_disbursed(self, events: list[Envelope]) -> dict[str, str]:
+        return self._receive(events)
 
-    def _receive(self, event: Envelope) -> str:
-        created = service.receive(self._stores(event.tenant), event, datetime.now(UTC))
-        return PROCESSED if created else DUPLICATE
+    def _receive(self, events: list[Envelope]) -> dict[str, str]:
+        by_tenant: dict[str, list[Envelope]] = {}
+        for event in events:
+            by_tenant.setdefault(event.tenant, []).append(event)
+        stream = PartnerStream(self.config["AMQP_URI"], exchange_name(self.config))
+        outcomes: dict[str, str] = {}
+        for tenant, own in by_tenant.items():
+            created = service.receive_many(self._stores(tenant), own, datetime.now(UTC), stream)
+            outcomes.update({eid: PROCESSED if new else DUPLICATE for eid, new in created.items()})
+        return outcomes
 
     @timer(interval=DELIVERY_SECONDS)
     def deliver(self) -> None:
@@ -120,7 +132,12 @@ class NotificationService(ObservableService):
     @timer(interval=PARTNER_SECONDS)
     def relay_partner_events(self) -> None:
         stream = PartnerStream(self.config["AMQP_URI"], exchange_name(self.config))
-        service.relay_partner_events(AllTenantsPartnerFeed(self.db), stream)
+        feed = AllTenantsPartnerFeed(self.db)
+        ends = time.monotonic() + PARTNER_SECONDS
+        # a backlog (a wave of recognitions) goes on at once instead of one batch a tick
+        while service.relay_partner_events(feed, stream, PARTNER_BATCH) == PARTNER_BATCH:
+            if time.monotonic() > ends:
+                break
 
     @timer(interval=REMINDER_SECONDS, eager=True)
     def remind(self) -> None:

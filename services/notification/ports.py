@@ -47,7 +47,12 @@ class InboxStore(Protocol):
     def receive(self, event: Envelope, now: datetime) -> str:
         """``PLAN``, ``DONE`` or ``BUSY`` (domain): whether this delivery plans the event."""
 
+    def receive_many(self, events: list[Envelope], now: datetime) -> dict[str, str]:
+        """Each event id's claim (``receive``), the new events kept in one write."""
+
     def mark_planned(self, event_id: str) -> None: ...
+
+    def mark_planned_many(self, event_ids: list[str]) -> None: ...
 
     def get(self, event_id: str) -> ReceivedEvent | None: ...
 
@@ -124,6 +129,8 @@ class PartnerFeed(Protocol):
     def pending(self, limit: int) -> list[ReceivedEvent]: ...
 
     def published(self, event_id: str) -> None: ...
+
+    def published_many(self, event_ids: list[str]) -> None: ...
 
 
 class SubscribedUnits(Protocol):

@@ -53,6 +53,14 @@ def prepare(db: Database) -> None:
         [("tenant", ASCENDING), ("unit_code", ASCENDING)], name="by_unit"
     )
     db[WEBHOOKS].create_index([("tenant", ASCENDING)], name="by_tenant")
+    # nx-27017 uses single-field indexes (a compound one only by its first field, often the
+    # tenant): the delivery worker's due messages every second, a message's event, the
+    # subscriptions along a unit's path, the delivery log by unit
+    db[MESSAGES].create_index([("status", ASCENDING)], name="status")
+    db[MESSAGES].create_index([("event_id", ASCENDING)], name="event_id")
+    db[SUBSCRIPTIONS].create_index([("unit_code", ASCENDING)], name="unit_code")
+    for depth in range(MAX_DEPTH):
+        db[MESSAGES].create_index([(f"path_{depth}", ASCENDING)], name=f"path_{depth}")
 
 
 class Stores:

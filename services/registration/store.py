@@ -58,6 +58,12 @@ def prepare(db: Database) -> None:
             [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
             name=f"rollup_{depth}",
         )
+    # nx-27017 uses single-field indexes (a compound one only by its first field, often the
+    # tenant): a unit's children, the units of a level, an import's errors, branch figures
+    db[UNITS].create_index([("parent_code", ASCENDING)], name="parent_code")
+    db[UNITS].create_index([("level", ASCENDING)], name="level")
+    for depth in range(MAX_DEPTH):
+        db[MEMBERS].create_index([(f"path_{depth}", ASCENDING)], name=f"path_{depth}")
     migrate_once(db, "2026-11-tenant-field", stamp_tenants)
 
 

@@ -16,10 +16,11 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from khuyenhoc.batching import consumes_batch
 from khuyenhoc.config import tenants
 from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import RECOGNISED, REGISTERED, REVOKED, WITHDRAWN
-from khuyenhoc.messaging import DUPLICATE, PROCESSED, consumes
+from khuyenhoc.messaging import DUPLICATE, PROCESSED
 from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
@@ -28,6 +29,7 @@ from khuyenhoc.web import ObservableService
 from services.scoring import (
     answers,
     certificates,
+    consumers,
     decisions,
     history,
     postings,
@@ -67,6 +69,15 @@ CERTIFICATES_PER_PART = 2000  # pages of one PDF file (the gateway asks ``part``
 LIST_REVIEW_REQUEST_SECONDS = 5.0
 LIST_REVIEW_TIMER_SECONDS = 30.0
 LIST_REVIEW_FINISH_SECONDS = 2.0
+EVENT_BATCH = 200  # events consumed per call (one bulk write for new assessments)
+
+
+def _by_tenant(events: list[Envelope]) -> dict[str, list[Envelope]]:
+    """A batch's events per tenant, each tenant's in delivery order."""
+    found: dict[str, list[Envelope]] = {}
+    for event in events:
+        found.setdefault(event.tenant, []).append(event)
+    return found
 
 
 def _budget(seconds: float) -> Callable[[], bool]:
@@ -90,38 +101,50 @@ class ScoringService(ObservableService):
     db = MongoDatabase(prepare=store.prepare)
     outbox = OutboxRelay(*store.OUTBOX_COLLECTIONS)
 
-    @consumes(REGISTERED)
-    def on_registered(self, event: Envelope) -> str:
-        return self._apply(event, REGISTERED.name)
+    # Events come in batches (khuyenhoc.batching): one tenant's share of a batch at a time,
+    # new assessments opened together, each enrolment's dependents refreshed once per batch.
+    @consumes_batch(REGISTERED, size=EVENT_BATCH)
+    def on_registered(self, events: list[Envelope]) -> dict[str, str]:
+        return self._apply(events, REGISTERED.name)
 
-    @consumes(WITHDRAWN)
-    def on_withdrawn(self, event: Envelope) -> str:
-        outcome = self._apply(event, WITHDRAWN.name)
-        self._refresh_dependents(event)
-        return outcome
+    @consumes_batch(WITHDRAWN, size=EVENT_BATCH)
+    def on_withdrawn(self, events: list[Envelope]) -> dict[str, str]:
+        outcomes = self._apply(events, WITHDRAWN.name)
+        self._refresh_dependents(events)
+        return outcomes
 
-    @consumes(RECOGNISED)
-    def on_recognised(self, event: Envelope) -> str:
-        """Scoring's own decision: it may lift a learning unit's or a commune's shares."""
-        if event.data.get("imported"):
-            return DUPLICATE  # past years: the import judged its dependents once per unit
-        return self._refresh_dependents(event)
+    @consumes_batch(RECOGNISED, size=EVENT_BATCH)
+    def on_recognised(self, events: list[Envelope]) -> dict[str, str]:
+        """Scoring's own decisions: they may lift a learning unit's or a commune's shares."""
+        # past years: the import judged their dependents once per unit
+        live = [e for e in events if not e.data.get("imported")]
+        outcomes = dict.fromkeys((e.id for e in events if e.data.get("imported")), DUPLICATE)
+        return {**outcomes, **self._refresh_dependents(live)}
 
-    @consumes(REVOKED)
-    def on_revoked(self, event: Envelope) -> str:
-        return self._refresh_dependents(event)
+    @consumes_batch(REVOKED, size=EVENT_BATCH)
+    def on_revoked(self, events: list[Envelope]) -> dict[str, str]:
+        return self._refresh_dependents(events)
 
-    def _apply(self, event: Envelope, name: str) -> str:
-        changed = service.apply_enrolment_event(self._assessments(event.tenant), event, name)
-        return PROCESSED if changed else DUPLICATE
+    def _apply(self, events: list[Envelope], name: str) -> dict[str, str]:
+        outcomes: dict[str, str] = {}
+        for tenant, own in _by_tenant(events).items():
+            changed = consumers.apply_enrolment_events(self._assessments(tenant), own, name)
+            outcomes.update({eid: PROCESSED if c else DUPLICATE for eid, c in changed.items()})
+        return outcomes
 
-    def _refresh_dependents(self, event: Envelope) -> str:
-        rewritten = service.refresh_dependents(
-            self._assessments(event.tenant), self._sets(event.tenant), event.data["enrolmentId"]
-        )
-        if rewritten:
+    def _refresh_dependents(self, events: list[Envelope]) -> dict[str, str]:
+        outcomes: dict[str, str] = {}
+        for tenant, own in _by_tenant(events).items():
+            ids = [e.data["enrolmentId"] for e in own]
+            rewritten = consumers.refresh_dependents(
+                self._assessments(tenant), self._sets(tenant), ids
+            )
+            for event in own:
+                done = rewritten.get(event.data["enrolmentId"])
+                outcomes[event.id] = PROCESSED if done else DUPLICATE
+        if PROCESSED in outcomes.values():
             self.outbox.kick()
-        return PROCESSED if rewritten else DUPLICATE
+        return outcomes
 
     @timer(interval=SWEEP_SECONDS)
     def settle_stale(self) -> None:

@@ -125,3 +125,24 @@ def test_the_partner_feed_and_the_reminder_units_span_every_province(config):
         subscriptions.subscribe(code, path, "b@example.vn", "B", [])
     units = AllTenantsSubscribedUnits(db).units()
     assert sorted((u.tenant, u.unit_code) for u in units) == [("01", "00001"), ("20", "06184")]
+
+
+def test_a_batch_is_kept_in_one_insert_and_events_kept_before_are_claimed_one_by_one(config):
+    db = database(config)
+    s = Stores.of(db, "20")
+    now = datetime.now(UTC)
+    planned, planning, new = (
+        Envelope.from_dict(registered_event(f"hh-{i}")) for i in ("planned", "planning", "new")
+    )
+    s.inbox.receive(planned, now)
+    s.inbox.mark_planned(planned.id)
+    s.inbox.receive(planning, now)  # another delivery holds its lease
+    claims = s.inbox.receive_many([planned, planning, new], now)
+    assert claims == {planned.id: DONE, planning.id: BUSY, new.id: PLAN}
+    s.inbox.mark_planned_many([new.id])
+    assert s.inbox.receive_many([new], now) == {new.id: DONE}
+    feed = AllTenantsPartnerFeed(db)
+    assert {e.id for e in feed.pending(10)} == {planned.id, planning.id, new.id}
+    feed.published_many([planned.id, new.id])
+    assert [e.id for e in feed.pending(10)] == [planning.id]
+    assert Stores.of(db, "01").inbox.receive_many([], now) == {}

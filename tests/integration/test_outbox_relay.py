@@ -48,11 +48,28 @@ def test_an_event_added_during_a_pass_keeps_the_document_pending(config):
     doc = db.enrolments.find_one({"_id": "e1"})
     db.enrolments.update_one({"_id": "e1"}, outbox_update(second))  # a write races the relay
     events = _events_of(doc)  # what the relay read: only the first
-    relay._settle(db.enrolments, doc, events, relay.publisher.publish_many(events))
+    confirmed = relay.publisher.publish_many(events)
+    other = {"_id": "e2", "tenant": "20"}  # settled in the same bulk write, untouched since
+    db.enrolments.insert_one(with_outbox(other, third := registered_event("hh-3")))
+    read = [doc, db.enrolments.find_one({"_id": "e2"})]
+    confirmed |= relay.publisher.publish_many([third])
+    ordered = {"e1": events, "e2": [third]}
+    assert relay._settle(db.enrolments, read, ordered, confirmed) == (2, 0)
     assert db.enrolments.find_one({"_id": "e1"})["outbox_pending"] == 1
+    assert first["id"] not in db.enrolments.find_one({"_id": "e1"})["outbox"]
+    assert db.enrolments.find_one({"_id": "e2"}) | {"outbox": {}} == {
+        **other,
+        "outbox": {},
+        "outbox_pending": 0,
+        "outbox_rev": 1,
+    }
     assert relay.run_once() == 1  # the next pass publishes the second
     for queue in subscriber_queues(REGISTERED, config):
-        assert [b["id"] for b in drain(config, queue)] == [first["id"], second["id"]]
+        assert [b["id"] for b in drain(config, queue)] == [
+            first["id"],
+            third["id"],
+            second["id"],
+        ]
 
 
 def test_an_event_nobody_can_receive_stays_in_the_outbox(config, monkeypatch):

@@ -37,11 +37,11 @@ def test_a_redelivered_event_is_counted_once(container_factory, config):
     event = registered_event("hh-1")
     with entrypoint_waiter(container, "on_registered", timeout=15) as first:
         publish(config, event)
-    assert first.get() == PROCESSED
+    assert first.get() == {event["id"]: PROCESSED}
     for _ in range(2):  # the broker may deliver the same event again: it changes nothing
         with entrypoint_waiter(container, "on_registered", timeout=15) as again:
             publish(config, event)
-        assert again.get() == DUPLICATE
+        assert again.get() == {event["id"]: DUPLICATE}
     for path in (COMMUNE, DISTRICT, PROVINCE):
         assert registered_count(config, path) == 1
 
@@ -139,14 +139,14 @@ def test_withdrawal_uncounts_and_a_stale_registration_is_ignored(container_facto
     assert registered_count(config, COMMUNE) == 1
     with entrypoint_waiter(container, "on_withdrawn", timeout=15) as result:
         publish(config, withdrawn)
-    assert result.get() == PROCESSED and registered_count(config, DISTRICT) == 0
+    assert result.get() == {withdrawn["id"]: PROCESSED} and registered_count(config, DISTRICT) == 0
     with entrypoint_waiter(container, "on_registered", timeout=15) as late:
         publish(config, registered)  # the old registration delivered again, after the withdrawal
-    assert late.get() == DUPLICATE and registered_count(config, COMMUNE) == 0
+    assert late.get() == {registered["id"]: DUPLICATE} and registered_count(config, COMMUNE) == 0
     again = registered_event("hh-1")  # registered anew: counts again
     with entrypoint_waiter(container, "on_registered", timeout=15) as result:
         publish(config, again)
-    assert result.get() == PROCESSED and registered_count(config, PROVINCE) == 1
+    assert result.get() == {again["id"]: PROCESSED} and registered_count(config, PROVINCE) == 1
 
 
 def test_a_withdrawal_that_overtakes_its_registration(container_factory, config):
@@ -156,7 +156,7 @@ def test_a_withdrawal_that_overtakes_its_registration(container_factory, config)
         publish(config, withdrawn_event(registered))
     with entrypoint_waiter(container, "on_registered", timeout=15) as late:
         publish(config, registered)
-    assert late.get() == DUPLICATE and registered_count(config, COMMUNE) == 0
+    assert late.get() == {registered["id"]: DUPLICATE} and registered_count(config, COMMUNE) == 0
 
 
 def test_dead_letters_are_listed_and_replayed_after_the_fix(container_factory, config):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from khuyenhoc.envelope import Envelope, new_event
-from khuyenhoc.events import RECOGNISED
+from khuyenhoc.events import RECOGNISED, SCORED
 from khuyenhoc.retry import RetryLater
 from khuyenhoc.tenancy import UnitPath
 from services.notification import service
@@ -138,6 +138,10 @@ class Feed:
                 event = s.inbox.events[event_id]
                 s.inbox.events[event_id] = type(event)(**{**vars(event), "data": {"out": 1}})
 
+    def published_many(self, event_ids):
+        for event_id in event_ids:
+            self.published(event_id)
+
 
 def test_the_partner_stream_gets_every_province_and_only_confirmed_ones_are_done():
     lang_son, hanoi = Stores("20"), Stores("01")
@@ -150,3 +154,54 @@ def test_the_partner_stream_gets_every_province_and_only_confirmed_ones_are_done
     assert {e["tenant"] for e in publisher.published} == {"20", "01"}
     assert [e.id for e in feed.pending(10)] == [theirs.id]  # sent again next time
     assert service.relay_partner_events(Feed(), publisher) == 0
+
+
+def scored(subject: str = "hh-1") -> Envelope:
+    return Envelope.from_dict(
+        new_event(
+            SCORED,
+            subject=f"assessment/{subject}",
+            unit_path=UnitPath.parse("20/183/06184"),
+            data={
+                "enrolmentId": f"20-FAMILY-2024-{subject}",
+                "subjectId": subject,
+                "title": "FAMILY",
+                "year": 2024,
+                "stage": "self_assessment",
+                "status": "recognised",
+                "level": None,
+                "total": 90,
+            },
+        )
+    )
+
+
+def test_a_batch_plans_each_event_once_and_partner_only_events_nobody_hooks_go_straight_out():
+    stores = Stores("20")
+    stream = Publisher()
+    ours, duplicate_free = recognised(subject="hh-1"), recognised(subject="hh-2")
+    score = scored()
+    found = service.receive_many(stores, [ours, score, duplicate_free], NOW, stream)
+    assert found == {ours.id: True, score.id: True, duplicate_free.id: True}
+    assert [e["id"] for e in stream.published] == [score.id]  # not kept, on the stream
+    assert score.id not in stores.inbox.events and ours.id in stores.inbox.planned
+    assert {m.event_id for m in stores.messages.kept.values()} == {ours.id, duplicate_free.id}
+    again = service.receive_many(stores, [ours], NOW, stream)
+    assert again == {ours.id: False} and len(stores.messages.kept) == 2
+
+
+def test_a_partner_only_event_a_webhook_wants_is_kept_and_planned_for_it():
+    stores = Stores("20")
+    stores.webhooks.register("portal", "https://portal.example.vn/", ["scored"])
+    stream = Publisher()
+    score = scored()
+    assert service.receive_many(stores, [score], NOW, stream) == {score.id: True}
+    assert stream.published == [] and score.id in stores.inbox.planned
+    (message,) = stores.messages.kept.values()
+    assert message.recipient == "webhook:portal"
+
+
+def test_a_batch_whose_partner_events_are_not_confirmed_is_tried_again():
+    score = scored()
+    with pytest.raises(RetryLater):
+        service.receive_many(Stores("20"), [score], NOW, Publisher(refuse={score.id}))
