@@ -37,7 +37,7 @@ from services.scoring import (
     store,
 )
 from services.scoring import list_review as lists
-from services.scoring import stats_many as many_stats
+from services.scoring import stats_store as many_stats
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import posting_period, vietnam_day
 from services.scoring.domain.list_review import RowsRefused
