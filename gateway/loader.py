@@ -59,6 +59,8 @@ class Loader:
         self._association: dict[tuple[str, int], dict[str, int]] = {}  # (path, year)
         self._fund: dict[tuple[str, int, int], dict[str, int]] = {}  # (path, from, to)
         self._provisional: dict[tuple[str, str, int], dict[str, Any]] = {}
+        self._batches: dict[tuple[int, int], list[str]] = {}  # (id(generation), year)
+        self._kept: list[list[Unit]] = []
 
     # -- generations --------------------------------------------------------------------
 
@@ -112,20 +114,26 @@ class Loader:
         return self._paths[(unit["_id"], year)]
 
     def generation_paths(self, unit: Unit, year: int) -> list[str]:
-        """The figure paths of the unit's whole generation (what a batched read asks)."""
-        self.figure_paths(unit, year)
-        return list(
-            dict.fromkeys(
-                path
-                for member in [unit, *self._kin(unit)]
-                for path in self._paths.get((member["_id"], year), [])
+        """The figure paths of the unit's whole generation (what a batched read asks); made
+        once per generation and year."""
+        kin = self._kin(unit)
+        key = (id(kin), year)
+        if key not in self._batches:
+            self.figure_paths(unit, year)
+            self._batches[key] = list(
+                dict.fromkeys(
+                    path
+                    for member in [unit, *kin]
+                    for path in self._paths.get((member["_id"], year), [])
+                )
             )
-        )
+            self._kept.append(kin)  # keeps id(kin) from being reused within the request
+        return self._batches[key]
 
     def stats(self, paths: list[str], batch: list[str], year: int) -> Figures:
         """Figures per title summed over ``paths``; ``batch`` (which holds them) is read in
         one ``scoring.stats_many`` call per tenant."""
-        missing = [p for p in dict.fromkeys([*paths, *batch]) if (p, year) not in self._stats]
+        missing = self._missing(self._stats, paths, batch, (year,))
         for tenant, tenant_paths in _by_tenant(missing).items():
             for chunk in _chunks(tenant_paths):
                 found = self.rpc.scoring.stats_many(tenant, chunk, year)
@@ -140,7 +148,7 @@ class Loader:
     def association(self, paths: list[str], batch: list[str], year: int) -> dict[str, int]:
         """Members and branches summed over ``paths`` (``batch`` read in one call per
         tenant)."""
-        missing = [p for p in dict.fromkeys([*paths, *batch]) if (p, year) not in self._association]
+        missing = self._missing(self._association, paths, batch, (year,))
         for tenant, tenant_paths in _by_tenant(missing).items():
             for chunk in _chunks(tenant_paths):
                 found = self.rpc.registration.unit_figures_many(tenant, chunk, year)
@@ -164,6 +172,15 @@ class Loader:
         for path in paths:
             add_figures(totals, self._fund[(path, first, last)])
         return totals
+
+    @staticmethod
+    def _missing(
+        cache: dict[Any, Any], paths: list[str], batch: list[str], rest: tuple[int, ...]
+    ) -> list[str]:
+        """The paths to read: none when ``paths`` are known, else the batch's unknown ones."""
+        if all((p, *rest) in cache for p in paths):
+            return []
+        return [p for p in dict.fromkeys([*paths, *batch]) if (p, *rest) not in cache]
 
     def figures_provisional(self, tenant: str, title: str, year: int) -> dict[str, Any]:
         """Whether a title's figures rest on a provisional set: the same for every unit of the

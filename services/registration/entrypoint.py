@@ -322,20 +322,16 @@ class RegistrationService(ObservableService):
     @rpc
     def figure_paths_many(self, unit_ids: list[str], year: int) -> dict[str, list[str]]:
         """``figure_paths`` of many units at once (``{unit id: paths}``; unknown ids absent)."""
-        directory = self._public_directory()
-        found = {i: directory.by_id(i) for i in dict.fromkeys(unit_ids[:MAX_MANY])}
-        return {i: hierarchy.figure_paths(u, year) for i, u in found.items() if u is not None}
+        found = self._public_directory().by_ids(list(dict.fromkeys(unit_ids[:MAX_MANY])))
+        return {i: hierarchy.figure_paths(u, year) for i, u in found.items()}
 
     @rpc
     def children_many(self, unit_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """``children`` of many units at once (``{unit id: children}``; unknown ids absent)."""
         directory = self._public_directory()
-        answer: dict[str, list[dict[str, Any]]] = {}
-        for unit_id_ in dict.fromkeys(unit_ids[:MAX_MANY]):
-            parent = directory.by_id(unit_id_)
-            if parent is not None:
-                answer[unit_id_] = list(answers.UNITS.dump(directory.children(parent)))
-        return answer
+        parents = directory.by_ids(list(dict.fromkeys(unit_ids[:MAX_MANY])))
+        found = directory.children_of_many(list(parents.values()))
+        return {i: list(answers.UNITS.dump(children)) for i, children in found.items()}
 
     @rpc
     def get_units(self, unit_ids: list[str]) -> list[dict[str, Any]]:

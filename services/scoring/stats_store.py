@@ -3,11 +3,12 @@
 A unit's figures are the sum of the counters at or below it (:func:`unit_counters` reads
 ``{year, path_N: code}``; on nx-27017 that query scans every counter, whatever compound index
 exists). Here the counters of a subtree are found by a range on their ``unitpath`` (a
-single-field index, which nx-27017 does use for a string range): ``"20/183"`` up to
-``"20/183/\uffff"``. Siblings are read together through their parent's subtree, so a page of
-N communes costs one read per parent, not one per commune. The exact predicate of a unit's
-roll-up (``path_N == code`` and the year) is then applied to what was read, so the figures are
-those :func:`services.scoring.service.unit_stats` answers.
+single-field index, which nx-27017 does use for a string range): from ``"20/183"`` up to
+``"20/183/"`` followed by the highest character. Many units are read together through their
+nearest common ancestor's subtree (their parent, for siblings), so a page of N communes costs
+one read, not N. The exact predicate of a unit's roll-up (``path_N == code`` and the year) is
+then applied to what was read, so the figures are those
+:func:`services.scoring.service.unit_stats` answers.
 """
 
 from __future__ import annotations
@@ -52,31 +53,45 @@ def subtree_filter(path: UnitPath) -> dict[str, Any]:
     return {"unitpath": {"$gte": text, "$lte": text + UPPER}}
 
 
-def rolls_up_to(counter: Mapping[str, Any], path: UnitPath, year: int) -> bool:
-    """The roll-up's own predicate (``Assessments.unit_counters``): the year and the code at
-    the unit's depth."""
-    return counter.get("year") == year and counter.get(f"path_{path.depth}") == path.code
-
-
 def stats_many(db: TenantDatabase, paths: Iterable[str], year: int) -> dict[str, dict]:
-    """Figures per title of each unit (``{path: {title: {figure: n}}}``), read in one query per
-    group of siblings (one per unit without a sibling among ``paths``). Paths of another
-    tenant answer no figures (``{}``), as ``stats`` does."""
-    counters = db[COUNTERS]
+    """Figures per title of each unit (``{path: {title: {figure: n}}}``), read in one query:
+    the subtree of the units' nearest common ancestor (their parent, for siblings). Paths of
+    another tenant answer no figures (``{}``), as ``stats`` does."""
     wanted = [UnitPath.parse(p) for p in dict.fromkeys(paths)][:MAX_PATHS]
     answer: dict[str, dict] = {str(p): {} for p in wanted}
     own = [p for p in wanted if p.tenant == db.tenant]
-    groups: dict[tuple[str, ...], list[UnitPath]] = {}
-    for path in own:
-        groups.setdefault(path.codes[:-1] if path.depth else path.codes, []).append(path)
-    projection = {"title": 1, "year": 1, "unitpath": 1, **dict.fromkeys(FIGURES, 1)}
-    for parent_codes, members in groups.items():
-        read_from = members[0] if len(members) == 1 else UnitPath(parent_codes)
-        depths = {p.depth for p in members} | {read_from.depth}
-        fields = {f"path_{d}": 1 for d in depths}
-        found = list(
-            counters.find({**subtree_filter(read_from), "year": year}, projection | fields)
-        )
-        for path in members:
-            answer[str(path)] = title_totals(c for c in found if rolls_up_to(c, path, year))
+    if not own:
+        return answer
+    ancestor = common_ancestor(own)
+    depths = {p.depth for p in own}
+    projection = {
+        "title": 1,
+        "year": 1,
+        **dict.fromkeys(FIGURES, 1),
+        **{f"path_{d}": 1 for d in depths},
+    }
+    found = db[COUNTERS].find({**subtree_filter(ancestor), "year": year}, projection)
+    by_code: dict[tuple[int, str], list[Mapping[str, Any]]] = {}
+    for counter in found:
+        if counter.get("year") != year:
+            continue
+        for depth in depths:
+            code = counter.get(f"path_{depth}")
+            if code is not None:
+                by_code.setdefault((depth, code), []).append(counter)
+    for path in own:  # the roll-up's own predicate: the year and the code at the unit's depth
+        answer[str(path)] = title_totals(by_code.get((path.depth, path.code), []))
     return answer
+
+
+def common_ancestor(paths: list[UnitPath]) -> UnitPath:
+    """The deepest unit at or above every one of ``paths`` (all of one tenant)."""
+    codes = paths[0].codes
+    for path in paths[1:]:
+        shared = 0
+        for mine, theirs in zip(codes, path.codes, strict=False):
+            if mine != theirs:
+                break
+            shared += 1
+        codes = codes[:shared]
+    return UnitPath(codes)
