@@ -17,6 +17,7 @@ from nameko.web.handlers import http
 from gateway import certificates, files
 from gateway.access import INVALID_TOKEN_MESSAGE, UNAUTHENTICATED_MESSAGE
 from gateway.endpoint import answer_graphql, bearer_caller
+from gateway.rpc_calls import counted
 from khuyenhoc.auth import Caller, InvalidToken
 from khuyenhoc.web import ObservableService, json_response
 
@@ -33,7 +34,7 @@ class GatewayService(ObservableService):
 
     @http("GET,POST", "/graphql")
     def graphql(self, request: Any) -> Any:
-        return answer_graphql(request, self.config["JWT_SECRET"], self._rpc())
+        return answer_graphql(request, self.config["JWT_SECRET"], self._services())
 
     @http("GET", "/files/templates/<string:kind>.xlsx")
     def import_template(self, request: Any, kind: str) -> Any:
@@ -130,6 +131,10 @@ class GatewayService(ObservableService):
         )
 
     def _rpc(self) -> SimpleNamespace:
+        """The proxies, each call counted (``khuyenhoc_gateway_rpc_calls_total``)."""
+        return counted(self._services())[0]
+
+    def _services(self) -> SimpleNamespace:
         return SimpleNamespace(
             registration=self.registration,
             scoring=self.scoring,

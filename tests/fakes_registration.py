@@ -19,6 +19,7 @@ from services.registration.enrolment.domain import (
     Enrolment,
     Subject,
     enrolment_links,
+    list_cursor,
 )
 from services.registration.enrolment.records import EnrolmentRecord, SubjectRecord
 
@@ -109,7 +110,9 @@ class FakeRegistrations(_Own):
         self.world.outbox.append(event)
         return True
 
-    def reenrol(self, enrolment_id: str, event: Doc, links: Doc, now: datetime) -> bool:
+    def reenrol(
+        self, enrolment_id: str, event: Doc, links: Doc, now: datetime, document: Doc | None = None
+    ) -> bool:
         found = self._own(self.world.enrolments, enrolment_id)
         if found is None or found["status"] != WITHDRAWN_STATUS:
             return False
@@ -135,6 +138,23 @@ class FakeRegistrations(_Own):
         after: str | None,
         limit: int,
     ) -> list[EnrolmentRecord]:
+        return self.list_page(path, year, title, status, search, after, limit)[0]
+
+    def list_page(
+        self,
+        path: UnitPath,
+        year: int,
+        title: str | None,
+        status: str | None,
+        search: str | None,
+        after: str | None,
+        limit: int,
+    ) -> tuple[list[EnrolmentRecord], str | None]:
+        """The store's order (status, title, id) and cursor, over the in-memory documents."""
+
+        def cursor(doc: dict) -> str:
+            return list_cursor(doc["status"], doc["title"], doc["_id"])
+
         found = [
             doc
             for doc in self.world.enrolments.values()
@@ -144,10 +164,11 @@ class FakeRegistrations(_Own):
             and (not title or doc["title"] == title)
             and (not status or doc["status"] == status)
             and (not search or search_key(search) in doc["name_key"])
-            and (not after or doc["_id"] > after)
+            and (not after or cursor(doc) > after)
         ]
-        found.sort(key=lambda doc: doc["_id"])
-        return [EnrolmentRecord.from_document(doc) for doc in found[:limit]]
+        found.sort(key=cursor)
+        items = [EnrolmentRecord.from_document(doc) for doc in found[:limit]]
+        return items, cursor(found[limit - 1]) if len(found) > limit else None
 
     def add_many(
         self, subjects: list[Subject], year: int, path: UnitPath, now: datetime

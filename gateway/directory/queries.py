@@ -8,6 +8,7 @@ from typing import Any
 import graphene
 
 from gateway.directory.types import OrgUnit
+from gateway.loader import loader_of
 from gateway.wire import iso_date
 
 
@@ -27,9 +28,10 @@ def resolve_org_units(
     at: date | None = None,
     first: int = 50,
 ) -> list[dict[str, Any]]:
-    return info.context.rpc.registration.search_units(
+    found = info.context.rpc.registration.search_units(
         tenant, level, parent, search, iso_date(at), first
     )
+    return loader_of(info).adopt(found)
 
 
 QUERIES = {

@@ -13,6 +13,7 @@ import graphene
 
 from gateway.access import require_scope
 from gateway.fund.stats import FundStats, resolve_fund_stats
+from gateway.loader import loader_of
 from gateway.vocabulary import Title
 from gateway.wire import enum_value, key, parse_date
 from khuyenhoc.tenancy import UnitPath
@@ -211,17 +212,19 @@ class OrgUnit(graphene.ObjectType):
 
     @staticmethod
     def resolve_children(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
-        return info.context.rpc.registration.children(unit["_id"])
+        return loader_of(info).children(unit)
 
     @staticmethod
     def resolve_predecessors(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
         links = unit.get("predecessors") or []
-        return info.context.rpc.registration.get_units([link["id"] for link in links])
+        found = info.context.rpc.registration.get_units([link["id"] for link in links])
+        return loader_of(info).adopt(found)
 
     @staticmethod
     def resolve_successors(unit: dict[str, Any], info: Any) -> list[dict[str, Any]]:
         links = unit.get("successors") or []
-        return info.context.rpc.registration.get_units([link["id"] for link in links])
+        found = info.context.rpc.registration.get_units([link["id"] for link in links])
+        return loader_of(info).adopt(found)
 
     @staticmethod
     def resolve_subjects(
@@ -248,39 +251,37 @@ class OrgUnit(graphene.ObjectType):
 
     @staticmethod
     def resolve_stats(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:
+        """The unit's figures: its own path's, or its predecessors' for a year before it was
+        formed. Its siblings' are read in the same batched calls (see :mod:`gateway.loader`)."""
         require_scope(info, UnitPath.parse(unit["path"]))
-        scoring = info.context.rpc.scoring
-        paths = (
-            [unit["path"]]
-            if unit.get("keeps_own_figures")  # registration's answer: no history elsewhere
-            else info.context.rpc.registration.figure_paths(unit["_id"], year)
-        )
-        figures: dict[str, dict[str, int]] = {}
-        for path in paths:
-            for title, counts in scoring.stats(UnitPath.parse(path).tenant, path, year).items():
-                total = figures.setdefault(title, {})
-                for name, value in counts.items():
-                    total[name] = total.get(name, 0) + value
-        return {"year": year, "figures": figures, "paths": paths, "tenant": unit["tenant"]}
+        loader = loader_of(info)
+        paths = loader.figure_paths(unit, year)
+        batch = loader.generation_paths(unit, year)
+        figures = loader.stats(paths, batch, year)
+        return {
+            "year": year,
+            "figures": figures,
+            "paths": paths,
+            "batch": batch,
+            "tenant": unit["tenant"],
+        }
 
 
 def _sets_behind(root: dict[str, Any], info: Any) -> dict[str, Any]:
-    """Whether the title's figures rest on a provisional set (asked once per title)."""
+    """Whether the title's figures rest on a provisional set (asked once per title and
+    request)."""
     if "sets_behind" not in root:
-        ask = info.context.rpc.scoring.figures_provisional
+        ask = loader_of(info).figures_provisional
         root["sets_behind"] = ask(root["tenant"], root["title"], root["year"])
     found: dict[str, Any] = root["sets_behind"]
     return found
 
 
 def _association_figures(root: dict[str, Any], info: Any) -> dict[str, int]:
-    """Members and branches summed over the paths holding the unit's figures (asked once)."""
+    """Members and branches summed over the paths holding the unit's figures (its siblings'
+    read in the same call)."""
     if "association" not in root:
-        registration = info.context.rpc.registration
-        totals = {"members": 0, "branches": 0}
-        for path in root["paths"]:
-            found = registration.unit_figures(UnitPath.parse(path).tenant, path, root["year"])
-            for name in totals:
-                totals[name] += found.get(name, 0)
-        root["association"] = totals
-    return root["association"]
+        batch = root.get("batch") or root["paths"]
+        root["association"] = loader_of(info).association(root["paths"], batch, root["year"])
+    found: dict[str, int] = root["association"]
+    return found

@@ -8,7 +8,7 @@ from typing import Any
 import graphene
 
 from gateway.fund.money import Money
-from khuyenhoc.tenancy import UnitPath
+from gateway.loader import loader_of
 
 
 class FundStats(graphene.ObjectType):
@@ -24,11 +24,8 @@ class FundStats(graphene.ObjectType):
 
 def resolve_fund_stats(root: dict[str, Any], info: Any, from_year: int | None = None) -> Any:
     """``stats(year).fund(fromYear)``: O(units × years) — the unit counters of the paths that
-    hold the unit's figures (its predecessors' before it existed)."""
+    hold the unit's figures (its predecessors' before it existed); the siblings' paths
+    (``batch``) are read in the same call."""
     first = from_year or root["year"]
-    totals: dict[str, int] = {}
-    for path in root["paths"]:
-        tenant = UnitPath.parse(path).tenant
-        for name, value in info.context.rpc.fund.stats(tenant, path, first, root["year"]).items():
-            totals[name] = totals.get(name, 0) + value
-    return totals
+    batch = root.get("batch") or root["paths"]
+    return loader_of(info).fund(root["paths"], batch, first, root["year"])

@@ -44,6 +44,7 @@ from services.registration.schemas import (
 
 MAX_PAGE = 500
 MAX_NAMED = 5000
+MAX_MANY = 2000  # units of one batched directory or figures call
 IMPORT_POLL_SECONDS = 1.0
 
 
@@ -208,6 +209,20 @@ class RegistrationService(ObservableService):
         figures = association.unit_figures(self._branches(tenant), path, year)
         return dict(answers.UNIT_FIGURES.dump(figures))
 
+    @rpc
+    def unit_figures_many(
+        self, tenant: str, unit_paths: list[str], year: int
+    ) -> dict[str, dict[str, int]]:
+        """``unit_figures`` of many units at once (``{path: figures}``), inside ``tenant``
+        only: the tenant's branches and member counts are read once for all of them."""
+        paths = [UnitPath.parse(p) for p in dict.fromkeys(unit_paths[:MAX_MANY])]
+        found = association.unit_figures_many(
+            self._branches(tenant), [p for p in paths if p.tenant == tenant], year
+        )
+        return {
+            str(p): dict(answers.UNIT_FIGURES.dump(found[p])) if p in found else {} for p in paths
+        }
+
     # -- lists: imports and exports ----------------------------------------------------
 
     @rpc
@@ -303,6 +318,20 @@ class RegistrationService(ObservableService):
         for a year before it was formed."""
         unit = self._public_directory().by_id(unit_id_)
         return [] if unit is None else hierarchy.figure_paths(unit, year)
+
+    @rpc
+    def figure_paths_many(self, unit_ids: list[str], year: int) -> dict[str, list[str]]:
+        """``figure_paths`` of many units at once (``{unit id: paths}``; unknown ids absent)."""
+        found = self._public_directory().by_ids(list(dict.fromkeys(unit_ids[:MAX_MANY])))
+        return {i: hierarchy.figure_paths(u, year) for i, u in found.items()}
+
+    @rpc
+    def children_many(self, unit_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """``children`` of many units at once (``{unit id: children}``; unknown ids absent)."""
+        directory = self._public_directory()
+        parents = directory.by_ids(list(dict.fromkeys(unit_ids[:MAX_MANY])))
+        found = directory.children_of_many(list(parents.values()))
+        return {i: list(answers.UNITS.dump(children)) for i, children in found.items()}
 
     @rpc
     def get_units(self, unit_ids: list[str]) -> list[dict[str, Any]]:

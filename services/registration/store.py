@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 
@@ -21,6 +21,7 @@ from services.registration.association.store import (
     SEQUENCES,
 )
 from services.registration.directory.store import UNITS
+from services.registration.enrolment.domain import list_keys
 from services.registration.enrolment.store import ENROLMENTS, SUBJECTS
 from services.registration.lists.store import IMPORT_ERRORS, IMPORT_FILES, IMPORT_JOBS
 
@@ -47,6 +48,9 @@ def prepare(db: Database) -> None:
             [("tenant", ASCENDING), ("year", ASCENDING), (f"path_{depth}", ASCENDING)],
             name=f"listing_{depth}",
         )
+    for depth in range(MAX_DEPTH):  # the household list's keys (enrolment.domain.list_keys)
+        db[ENROLMENTS].create_index([(f"lk_{depth}", ASCENDING)], name=f"list_key_{depth}")
+    migrate_once(db, "2026-11-enrolment-list-keys", add_list_keys)
     ensure_outbox_index(db[MEMBERSHIPS])
     db[IMPORT_JOBS].create_index([("status", ASCENDING)], name="by_status")
     db[IMPORT_ERRORS].create_index([("job", ASCENDING), ("row", ASCENDING)], name="by_job")
@@ -65,6 +69,29 @@ def prepare(db: Database) -> None:
     for depth in range(MAX_DEPTH):
         db[MEMBERS].create_index([(f"path_{depth}", ASCENDING)], name=f"path_{depth}")
     migrate_once(db, "2026-11-tenant-field", stamp_tenants)
+
+
+LIST_KEYS_BATCH = 1000
+
+
+def add_list_keys(db: Database) -> int:
+    """Give the household list's keys to enrolments written before they carried them (one
+    pass, updates by ``_id`` in bulk). Idempotent; run once per database by ``prepare``.
+    Returns how many enrolments it changed."""
+    enrolments = db[ENROLMENTS]
+    fields = {"unitpath": 1, "year": 1, "status": 1, "title": 1}
+    changed, batch = 0, []
+    for doc in enrolments.find({"lk_0": {"$exists": False}}, fields):
+        if not all(doc.get(name) is not None for name in fields):
+            continue
+        keys = list_keys(doc["unitpath"], doc["year"], doc["status"], doc["title"], doc["_id"])
+        batch.append(UpdateOne({"_id": doc["_id"]}, {"$set": keys}))
+        if len(batch) >= LIST_KEYS_BATCH:
+            changed += enrolments.bulk_write(batch, ordered=False).modified_count
+            batch = []
+    if batch:
+        changed += enrolments.bulk_write(batch, ordered=False).modified_count
+    return changed
 
 
 def stamp_tenants(db: Database) -> None:

@@ -40,6 +40,7 @@ from services.scoring import (
     store,
 )
 from services.scoring import list_review as lists
+from services.scoring import stats_store as many_stats
 from services.scoring.criteria_sets import CriteriaSet, load_file, load_shipped
 from services.scoring.domain import posting_period, vietnam_day
 from services.scoring.domain.list_review import RowsRefused
@@ -156,6 +157,15 @@ class ScoringService(ObservableService):
         """Figures per title for the unit and everything below it, inside ``tenant`` only."""
         path = UnitPath.parse(unit_path)
         return service.unit_stats(self._assessments(tenant), path, year)
+
+    @rpc
+    def stats_many(
+        self, tenant: str, unit_paths: list[str], year: int
+    ) -> dict[str, dict[str, dict[str, int]]]:
+        """``stats`` of many units at once (``{path: figures per title}``), inside ``tenant``
+        only: one read per group of siblings (the province page's one call per level)."""
+        many_stats.ensure_index(self.db)
+        return many_stats.stats_many(TenantDatabase(self.db, tenant), unit_paths, year)
 
     @rpc
     def criteria_sets(self, title: str, year: int, tenant: str | None = None) -> list[dict]:

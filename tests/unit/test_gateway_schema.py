@@ -58,8 +58,14 @@ class Registration:
     def get_units(self, unit_ids):
         return [u for u in UNITS.values() if u["_id"] in unit_ids]
 
+    def figure_paths_many(self, unit_ids, year):
+        return {unit_id: self.figure_paths(unit_id, year) for unit_id in unit_ids}
+
     def children(self, unit_id):
         return []
+
+    def children_many(self, unit_ids):
+        return {unit_id: self.children(unit_id) for unit_id in unit_ids}
 
     def register(self, kind, payload):
         self.received.append(payload)
@@ -89,6 +95,9 @@ class Scoring:
             raise RuntimeError("connection to mongodb://secret-host refused")
         self.asked.append((tenant, unit_path, year))
         return {"FAMILY": {"registered": 7}}
+
+    def stats_many(self, tenant, unit_paths, year):
+        return {path: self.stats(tenant, path, year) for path in unit_paths}
 
 
 ADMIN = Caller("admin", "20", Role.PROVINCE_ADMIN, UnitPath.parse("20"))

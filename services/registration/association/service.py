@@ -139,6 +139,24 @@ def unit_figures(branches: Branches, path: UnitPath, year: int) -> UnitFigures:
     return UnitFigures(branches.member_count(path, year), len(active))
 
 
+def unit_figures_many(
+    branches: Branches, paths: list[UnitPath], year: int
+) -> dict[UnitPath, UnitFigures]:
+    """:func:`unit_figures` of many units: the province's branches and the year's member
+    counts read once, then summed per unit (the same predicates as the single reads)."""
+    if not paths:
+        return {}
+    units = [unit for unit in branches.all_branches() if active_in(unit, year)]
+    counts = branches.member_counts(year)
+    return {
+        path: UnitFigures(
+            sum(n for doc, n in counts if doc.get(f"path_{path.depth}") == path.code),
+            sum(1 for unit in units if unit.get(f"path_{path.depth}") == path.code),
+        )
+        for path in paths
+    }
+
+
 def _branch(directory: DirectoryStore, code: str, field: str = "code") -> Unit:
     unit = directory.get(code)
     if unit is None or unit["level"] != "branch":

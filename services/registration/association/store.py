@@ -15,6 +15,7 @@ SEQUENCES = "sequences"
 BRANCH_NAMES = "branch_names"
 MEMBERS = "members"
 MEMBERSHIPS = "memberships"
+MAX_PATH_DEPTH = 4  # province / district / commune / branch
 
 
 class Branches:
@@ -86,6 +87,19 @@ class Branches:
         self.memberships.update_one({"_id": membership["_id"]}, {"$set": {"counted": 1}})
         forget_change(members, members_doc["_id"], membership["_id"])
         return True
+
+    def member_counts(self, year: int) -> list[tuple[dict[str, Any], int]]:
+        """Every branch's member count of the year (as :meth:`member_count` counts it), with
+        the branch's path fields: what ``unit_figures_many`` sums per unit."""
+        paths = {f"path_{depth}": 1 for depth in range(MAX_PATH_DEPTH)}
+        found = self.members.find({"year": year}, {"count": 1, "registered": 1, **paths})
+        return [
+            (doc, max(int(doc.get("count") or 0), int(doc.get("registered") or 0))) for doc in found
+        ]
+
+    def all_branches(self) -> list[dict[str, Any]]:
+        """The province's branches, open or closed (one read for many units' figures)."""
+        return list(self.units.find({"level": "branch"}))
 
     def under(self, path: UnitPath) -> list[dict[str, Any]]:
         found = self.units.find({"tenant": path.tenant, "level": "branch"})

@@ -98,6 +98,34 @@ class PublicDirectory:
         )
         return _sorted_valid(found, day, key=lambda child: child["code"])
 
+    def by_ids(self, unit_ids: list[str]) -> dict[str, Unit]:
+        """Units by their version ids, in one read."""
+        return {u["_id"]: u for u in self.units.find({"_id": {"$in": list(unit_ids)}})}
+
+    def children_of_many(self, units: list[Unit]) -> dict[str, list[Unit]]:
+        """:meth:`children` of many units (``{unit id: children}``): one read per tenant and
+        scheme, then each parent's children as :meth:`children` picks them."""
+        answer: dict[str, list[Unit]] = {}
+        groups: dict[tuple[str, str], list[Unit]] = {}
+        for unit in units:
+            groups.setdefault((unit["tenant"], unit["scheme"]), []).append(unit)
+        today = date.today()
+        for (tenant, scheme), parents in groups.items():
+            codes = list(dict.fromkeys(p["code"] for p in parents))
+            found = self.units.find(
+                {"tenant": tenant, "scheme": scheme, "parent_code": {"$in": codes}}
+            )
+            by_parent: dict[str, list[Unit]] = {}
+            for child in found:
+                by_parent.setdefault(child["parent_code"], []).append(child)
+            for parent in parents:
+                answer[parent["_id"]] = _sorted_valid(
+                    by_parent.get(parent["code"], []),
+                    reference_day(parent, today),
+                    key=lambda child: child["code"],
+                )
+        return answer
+
     def search(
         self,
         *,

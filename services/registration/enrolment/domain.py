@@ -330,9 +330,29 @@ class Enrolment:
             "unitpath": str(self.unit_path),
             **self.unit_path.depth_fields(),
             "status": ENROLLED,
+            **list_keys(str(self.unit_path), self.year, ENROLLED, self.title.value, self.id),
             "links": dict(self.links),
             "created_at": now,
         }
+
+
+def list_keys(
+    unitpath: str, year: int, status: str, title: str, enrolment_id: str
+) -> dict[str, str]:
+    """The household list's sort keys of an enrolment, one per depth of its unit path:
+    ``lk_N = "<tenant>|<code at depth N>|<year>|<status>|<title>|<id>"``. Each has a
+    single-field index, so a page of a unit's list (optionally of one status or title) is a
+    range on one key sorted by it: O(page), whatever the province holds (nx-27017 scans for
+    the compound ``{tenant, year, path_N}`` filter sorted by ``_id``). Rewritten when the
+    status changes."""
+    codes = unitpath.split("/")
+    tail = f"{year}|{status}|{title}|{enrolment_id}"
+    return {f"lk_{depth}": f"{codes[0]}|{code}|{tail}" for depth, code in enumerate(codes)}
+
+
+def list_cursor(status: str, title: str, enrolment_id: str) -> str:
+    """Where a unit's list continues after an enrolment (the key without unit and year)."""
+    return f"{status}|{title}|{enrolment_id}"
 
 
 def enrolment_links(subject: Subject, member_of: str | None = None) -> tuple[tuple[str, Any], ...]:

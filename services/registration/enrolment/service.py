@@ -175,10 +175,11 @@ def list_subjects(
     after: str | None = None,
     first: int = 50,
 ) -> Page:
-    """One page of the enrolments at or below a unit, in a stable order (by id)."""
-    found = registrations.list_enrolments(path, year, title, status, search, after, first + 1)
-    items = found[:first]
-    return Page(items, items[-1].id if len(found) > first else None)
+    """One page of the enrolments at or below a unit, in a stable order (status, title, id);
+    the cursor is opaque. A name search may answer a short page with a cursor (it reads a
+    bounded number of enrolments per page)."""
+    items, cursor = registrations.list_page(path, year, title, status, search, after, first)
+    return Page(items, cursor)
 
 
 def contact(

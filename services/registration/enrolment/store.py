@@ -3,7 +3,6 @@ its ``registered`` / ``withdrawn`` event (the outbox)."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -20,12 +19,38 @@ from services.registration.enrolment.domain import (
     Enrolment,
     Subject,
     enrolment_links,
+    list_cursor,
+    list_keys,
 )
 from services.registration.enrolment.records import EnrolmentRecord, SubjectRecord
 
 SUBJECTS = "subjects"
 ENROLMENTS = "enrolments"
 DUPLICATE_KEY = 11000
+SEARCH_BATCH = 500  # list keys read per batch by a name search
+SEARCH_SCAN = 20_000  # enrolments a name search reads per page at most
+
+
+def _segments(prefix: str, title: str | None, status: str | None) -> list[tuple[str, str]]:
+    """The key ranges (low, high) a page reads, in key order: one, or one per status when
+    only the title is given. A range holds the keys starting with ``low`` (``high``: the
+    same with its last ``|`` raised to ``}``)."""
+    if status:
+        lows = [f"{prefix}{status}|{title}|" if title else f"{prefix}{status}|"]
+    elif title:
+        lows = [f"{prefix}{s}|{title}|" for s in (ENROLLED, WITHDRAWN_STATUS)]
+    else:
+        lows = [prefix]
+    return [(low, low[:-1] + "}") for low in lows]
+
+
+def _lower(low: str, high: str, start: str | None) -> dict[str, str] | None:
+    """The lower bound of a range read after ``start`` (None: the range lies before it)."""
+    if start is None or start < low:
+        return {"$gte": low}
+    if start >= high:
+        return None
+    return {"$gt": start}
 
 
 class Registrations:
@@ -51,11 +76,20 @@ class Registrations:
         return True
 
     def reenrol(
-        self, enrolment_id: str, event: dict[str, Any], links: dict[str, Any], now: datetime
+        self,
+        enrolment_id: str,
+        event: dict[str, Any],
+        links: dict[str, Any],
+        now: datetime,
+        document: dict[str, Any] | None = None,
     ) -> bool:
-        """Enrol a withdrawn enrolment again, with its event; False if it was enrolled."""
+        """Enrol a withdrawn enrolment again, with its event; False if it was enrolled.
+        ``document``: the enrolment as built (its unit, year, title), else it is read."""
+        keys = self._keys(enrolment_id, ENROLLED, document)
+        if keys is None:
+            return False
         update = outbox_update(event)
-        update["$set"].update(status=ENROLLED, links=links, reenrolled_at=now.isoformat())
+        update["$set"].update(status=ENROLLED, links=links, reenrolled_at=now.isoformat(), **keys)
         result = self.enrolments.update_one(
             {"_id": enrolment_id, "status": WITHDRAWN_STATUS}, update
         )
@@ -65,12 +99,26 @@ class Registrations:
         self, enrolment_id: str, event: dict[str, Any], reason: str, now: datetime
     ) -> bool:
         """Withdraw with the event in the same write; False if it was not enrolled any more."""
+        keys = self._keys(enrolment_id, WITHDRAWN_STATUS)
+        if keys is None:
+            return False
         update = outbox_update(event)
         update["$set"].update(
-            status=WITHDRAWN_STATUS, withdrawn_at=now.isoformat(), withdraw_reason=reason
+            status=WITHDRAWN_STATUS, withdrawn_at=now.isoformat(), withdraw_reason=reason, **keys
         )
         result = self.enrolments.update_one({"_id": enrolment_id, "status": ENROLLED}, update)
         return bool(result.modified_count == 1)
+
+    def _keys(
+        self, enrolment_id: str, status: str, document: dict[str, Any] | None = None
+    ) -> dict[str, str] | None:
+        """The list keys of an enrolment once its status is ``status`` (None: no such one)."""
+        found = document or self.enrolments.find_one(
+            {"_id": enrolment_id}, {"unitpath": 1, "year": 1, "title": 1}
+        )
+        if found is None:
+            return None
+        return list_keys(found["unitpath"], found["year"], status, found["title"], enrolment_id)
 
     def list_enrolments(
         self,
@@ -82,21 +130,92 @@ class Registrations:
         after: str | None,
         limit: int,
     ) -> list[EnrolmentRecord]:
-        query: dict[str, Any] = {
-            "tenant": path.tenant,
-            "year": year,
-            f"path_{path.depth}": path.code,
+        """A page of the unit's list (see :meth:`list_page`) without its cursor."""
+        return self.list_page(path, year, title, status, search, after, limit)[0]
+
+    def list_page(
+        self,
+        path: UnitPath,
+        year: int,
+        title: str | None,
+        status: str | None,
+        search: str | None,
+        after: str | None,
+        limit: int,
+    ) -> tuple[list[EnrolmentRecord], str | None]:
+        """Up to ``limit`` enrolments at or below the unit, ordered by status, title and id,
+        after the cursor ``after``; and the cursor of the next page (None at the end). A
+        range on the unit's list key (``lk_<depth>``, see ``domain.list_keys``): O(page). A
+        name search reads the keys in batches and stops after ``SEARCH_SCAN`` enrolments,
+        answering what it found and a cursor to go on from (a bounded scan, not O(page))."""
+        field = f"lk_{path.depth}"
+        prefix = f"{path.tenant}|{path.code}|{year}|"
+        ranges = _segments(prefix, title, status)
+        start = prefix + after if after else None
+        needle = search_key(search) if search else ""
+        if needle:
+            return self._search_page(field, prefix, ranges, start, needle, limit)
+        found: list[dict[str, Any]] = []
+        for low, high in ranges:
+            bound = _lower(low, high, start)
+            if bound is None:
+                continue
+            docs = (
+                self.enrolments.find({field: {**bound, "$lt": high}}, {"outbox": 0})
+                .sort(field, ASCENDING)
+                .limit(limit + 1 - len(found))
+            )
+            found.extend(docs)
+            if len(found) > limit:
+                break
+        items = [EnrolmentRecord.from_document(doc) for doc in found[:limit]]
+        more = len(found) > limit
+        return items, list_cursor(items[-1].status, items[-1].title, items[-1].id) if more else None
+
+    def _search_page(
+        self,
+        field: str,
+        prefix: str,
+        ranges: list[tuple[str, str]],
+        start: str | None,
+        needle: str,
+        limit: int,
+    ) -> tuple[list[EnrolmentRecord], str | None]:
+        matched: list[str] = []  # list keys of matching enrolments, in order
+        scanned, last = 0, None
+        for low, high in ranges:
+            position = start
+            while len(matched) <= limit and scanned < SEARCH_SCAN:
+                bound = _lower(low, high, position)
+                if bound is None:
+                    break
+                batch = list(
+                    self.enrolments.find({field: {**bound, "$lt": high}}, {field: 1, "name_key": 1})
+                    .sort(field, ASCENDING)
+                    .limit(SEARCH_BATCH)
+                )
+                for doc in batch:
+                    scanned, last = scanned + 1, doc[field]
+                    if needle in str(doc.get("name_key") or ""):
+                        matched.append(doc[field])
+                        if len(matched) > limit:
+                            break
+                if len(batch) < SEARCH_BATCH:
+                    break
+                position = last
+            if len(matched) > limit or scanned >= SEARCH_SCAN:
+                break
+        page = matched[:limit]
+        ids = [key.rsplit("|", 1)[1] for key in page]
+        docs = {
+            doc["_id"]: doc for doc in self.enrolments.find({"_id": {"$in": ids}}, {"outbox": 0})
         }
-        if title:
-            query["title"] = title
-        if status:
-            query["status"] = status
-        if search and search_key(search):
-            query["name_key"] = {"$regex": re.escape(search_key(search))}
-        if after:
-            query["_id"] = {"$gt": after}
-        found = self.enrolments.find(query, {"outbox": 0}).sort("_id", ASCENDING).limit(limit)
-        return [EnrolmentRecord.from_document(doc) for doc in found]
+        items = [EnrolmentRecord.from_document(docs[i]) for i in ids if i in docs]
+        if len(matched) > limit:
+            return items, page[-1][len(prefix) :]
+        if scanned >= SEARCH_SCAN and last is not None:
+            return items, last[len(prefix) :]  # stopped by the bound: go on from there
+        return items, None
 
     def add_many(
         self, subjects: list[Subject], year: int, path: UnitPath, now: datetime
@@ -131,7 +250,7 @@ class Registrations:
             if len(taken_ids) != len(exc.details["writeErrors"]):
                 raise
         reenrolled = sum(
-            self.reenrol(doc["_id"], enrolment.registered_event(now), doc["links"], now)
+            self.reenrol(doc["_id"], enrolment.registered_event(now), doc["links"], now, doc)
             for doc, enrolment in zip(documents, enrolments, strict=True)
             if doc["_id"] in taken_ids
         )

@@ -29,7 +29,7 @@ def registrations_workbook(registrations: Registrations, path: UnitPath, year: i
 def _rows(registrations: Registrations, path: UnitPath, year: int) -> Iterator[list[Any]]:
     number, after = 0, None
     while True:
-        page = registrations.list_enrolments(path, year, None, None, None, after, PAGE)
+        page, cursor = registrations.list_page(path, year, None, None, None, after, PAGE)
         if not page:
             return
         details = registrations.subject_details([e.subject_id for e in page])
@@ -45,4 +45,6 @@ def _rows(registrations: Registrations, path: UnitPath, year: int) -> Iterator[l
                 EXPORT_STATUSES.get(enrolment.status, enrolment.status),
                 enrolment.id,
             ]
-        after = page[-1].id
+        if cursor is None:
+            return
+        after = cursor
