@@ -87,10 +87,11 @@ def answers(meets: bool) -> list[dict[str, Any]]:
 
 
 def meeting_outcome(enrolment_id: str) -> str:
-    """What the meeting says of a household, fixed by its id: "refused" (~2%, with a note),
-    "short" (~1%, agreed but below the criteria) or "meets"."""
+    """What the meeting says of a household, fixed by its id: "refused" (~3%, with a note)
+    or "meets" (agreed, every indicator met). With the shipped criteria sets (no province
+    files) the meeting's vote decides, so an agreed row is eligible whatever its points."""
     bucket = int(hashlib.sha256(enrolment_id.encode()).hexdigest()[:8], 16) % 100
-    return "refused" if bucket < 2 else "short" if bucket < 3 else "meets"
+    return "refused" if bucket < 3 else "meets"
 
 
 def review_row(enrolment_id: str) -> dict[str, Any]:
@@ -102,7 +103,7 @@ def review_row(enrolment_id: str) -> dict[str, Any]:
             "agree": False,
             "note": REFUSAL_NOTE,
         }
-    return {"enrolmentId": enrolment_id, "answers": answers(outcome == "meets")}
+    return {"enrolmentId": enrolment_id, "answers": answers(True)}
 
 
 def enrolment_of(commune: Commune, name: str, hamlet: str) -> str:
@@ -319,9 +320,7 @@ def ask(client: Client, query: str, variables: dict[str, Any], tries: int = 3) -
     raise AssertionError("unreachable")
 
 
-def wait_for(
-    what: str, done: Callable[[], bool], timeout: float, interval: float = 0.5
-) -> float:
+def wait_for(what: str, done: Callable[[], bool], timeout: float, interval: float = 0.5) -> float:
     began = time.perf_counter()
     while not done():
         if time.perf_counter() - began > timeout:
@@ -350,7 +349,9 @@ class Stage:
         return {
             "wall_s": round(self.wall, 3),
             "households": self.households,
-            "households_per_s": round(self.households / self.wall, 1) if self.wall else None,
+            "households_per_s": (
+                round(self.households / self.wall, 1) if self.wall > 0.05 else None
+            ),
             "cpu_s": {k: round(v, 3) for k, v in self.cpu.items()},
             "platform_cpu_ms_per_household": round(
                 1000 * self.platform_cpu / max(1, self.households), 3
@@ -564,7 +565,7 @@ def run(
             done = Stage(name, wall, count, processes.cpu_delta(before, after), notes)
             stages.append(done)
             print(
-                f"{name:<14} {wall:8.1f}s {count / wall if wall else 0:8.1f} households/s "
+                f"{name:<14} {wall:8.1f}s {count / max(wall, 0.05):8.1f} households/s "
                 f"{1000 * done.platform_cpu / max(1, count):8.1f} ms CPU/household {notes}"
             )
 
@@ -582,9 +583,7 @@ def run(
 
         def do_review() -> str:
             wave.parallel(lambda c: wave.review_commune(graphql, c))
-            wait_for(
-                "reviewed", lambda: province_figures(graphql)["reviewed"] >= total, timeout
-            )
+            wait_for("reviewed", lambda: province_figures(graphql)["reviewed"] >= total, timeout)
             return f"orgUnit.subjects pages + recordListReview (≤ {review_rows} rows/document)"
 
         def do_propose() -> str:
@@ -595,8 +594,10 @@ def run(
             wave.parallel(lambda c: wave.decide_commune(graphql, c))
             wait_for(
                 "recognised",
-                lambda: province_figures(graphql)["recognised"] >= eligible
-                and len(tap.recognised) >= eligible,
+                lambda: (
+                    province_figures(graphql)["recognised"] >= eligible
+                    and len(tap.recognised) >= eligible
+                ),
                 timeout,
             )
             return "decideRecognition per commune → recognised counted and published"
