@@ -65,9 +65,8 @@ def _messages(uri: str, count: int) -> None:
         consumer = threading.Thread(target=consume, daemon=True)
         consumer.start()
         producer = Producer(channel, exchange=exchange, routing_key="floor", serializer="json")
-        body = {"type": "bench.floor", "data": {"n": 0, "note": "x" * 200}}
         for n in range(count):
-            body["data"]["n"] = n
+            body = {"type": "bench.floor", "data": {"n": n, "note": "x" * 200}}
             producer.publish(body, delivery_mode=2, mandatory=True)
         received.wait(600)
         consumer.join(5)

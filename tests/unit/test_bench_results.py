@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bench import results
-from bench.processes import cpu_delta, parse_stat, parse_status, Usage
+from bench.processes import Usage, cpu_delta, parse_stat, parse_status
 
 
 @pytest.fixture
@@ -54,7 +54,9 @@ def test_readme_block_is_replaced_between_markers_only(out):
     text = f"# X\n\nbefore\n{results.START_MARKER}\nold\n{results.END_MARKER}\nafter\n"
     block = "new table"
     done = results.replace_between_markers(text, block)
-    assert done == f"# X\n\nbefore\n{results.START_MARKER}\nnew table\n{results.END_MARKER}\nafter\n"
+    assert (
+        done == f"# X\n\nbefore\n{results.START_MARKER}\nnew table\n{results.END_MARKER}\nafter\n"
+    )
     assert results.replace_between_markers(done, block) == done
     appended = results.replace_between_markers("# Y\n", block)
     assert appended.endswith(f"{results.START_MARKER}\nnew table\n{results.END_MARKER}\n")
