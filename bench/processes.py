@@ -62,9 +62,7 @@ def sample(pids: Mapping[str, int]) -> dict[str, Usage]:
 
 def cpu_delta(before: Mapping[str, Usage], after: Mapping[str, Usage]) -> dict[str, float]:
     """CPU seconds each process spent between two samples."""
-    return {
-        name: max(0.0, after[name].cpu - before[name].cpu) for name in after if name in before
-    }
+    return {name: max(0.0, after[name].cpu - before[name].cpu) for name in after if name in before}
 
 
 def find_by_name(command: str) -> list[int]:
