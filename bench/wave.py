@@ -284,14 +284,20 @@ class QueueDepths:
                 print(f"queue depth monitor stopped: {exc!r}")
 
     def _poll(self) -> None:
+        absent: dict[str, float] = {}  # queue -> when to look again
         with Connection(self.uri) as connection:
             channel = connection.channel()
             while not self.stop.wait(self.interval):
                 for name in self.names:
+                    if absent.get(name, 0.0) > time.monotonic():
+                        continue
                     try:
                         _, depth, _ = channel.queue_declare(queue=name, passive=True)
-                    except (OperationalError, ChannelError):  # an absent queue closes the channel
-                        channel = connection.channel()
+                    except (OperationalError, ChannelError):
+                        # an absent queue: the broker closes the channel (py-amqp revives it)
+                        absent[name] = time.monotonic() + 10
+                        if not channel.is_open:
+                            channel = connection.channel()
                         continue
                     if depth > self.deepest.get(name, -1):
                         self.deepest[name] = depth
