@@ -4,16 +4,19 @@ on a private copy of the platform; then the raw floor (bench/floor.py) in the sa
 Per commune, several communes at a time (threads, like an evening of many officers):
 1. import: ``startImport`` of the commune's .xlsx list (bench/lang_son.py) until the job is done,
    then every household counted ``registered`` at the province;
-2. list review: the officer pages the commune's households (``orgUnit.subjects``) and records
-   the meetings' documents (``recordListReview``, ≤ 2,000 rows each) with the meeting's answers
-   per row: most agreed and meeting the criteria, ~1% agreed but short of them, ~2% refused with
-   a note; until every household is counted ``reviewed``;
-3. proposal: ``proposeRecognition`` per commune, posted on paper ten days ago;
-4. decision: ``decideRecognition`` per commune by the commune's People's Committee, until every
+2. self-assessment, where the platform has the list mutation (``submitSelfAssessments``, found
+   by introspection): the officer pages the commune's households (``orgUnit.subjects``) and
+   enters their forms as lists, until every household is counted ``assessed``;
+3. list review: the meetings' documents (``recordListReview``, ≤ 2,000 rows each): the
+   meeting adopts the self-assessment (or, without one, gives its own answers per row), ~3%
+   refused with a note; until every household is counted ``reviewed``;
+4. proposal: ``proposeRecognition`` per commune, posted on paper ten days ago;
+5. decision: ``decideRecognition`` per commune by the commune's People's Committee, until every
    household is counted ``recognised``;
-5. notifications: every SMS of a recognition reaches a fake SMS gateway on loopback, once;
-6. figures: registered / reviewed / eligible / recognised of every commune, district and the
-   province (``orgUnit.stats``) checked EXACT against what the generator and the meetings imply.
+6. notifications: every SMS of a recognition reaches a fake SMS gateway on loopback, once;
+7. figures: registered / assessed / reviewed / eligible / recognised of every commune, district
+   and the province (``orgUnit.stats``) checked EXACT against what the generator and the
+   meetings imply.
 
 Printed and saved (bench/results/wave.json): per stage wall time, households/s and CPU per
 process; latency from a household's upload to its ``recognised`` event (a queue of our own bound
@@ -73,7 +76,11 @@ PROPOSE = """mutation($input: ProposeInput!) { proposeRecognition(input: $input)
 DECIDE = """mutation($input: DecideInput!) { decideRecognition(input: $input) {
   recognised skipped } }"""
 FIGURES = """query($code: String!) { orgUnit(code: $code) { stats(year: 2024) {
-  title(title: FAMILY) { registered reviewed eligible recognised } } } }"""
+  title(title: FAMILY) { registered assessed reviewed eligible recognised } } } }"""
+MUTATIONS = """{ __type(name: "Mutation") { fields { name args { name
+  type { name kind ofType { name kind } } } } } }"""
+INPUT_FIELDS = """query($name: String!) { __type(name: $name) { inputFields { name } } }"""
+SELF_ASSESSMENTS = "submitSelfAssessments"  # the list of self-assessment forms, where it exists
 REFUSAL_NOTE = "Gia đình chưa tham gia sinh hoạt học tập đều đặn trong năm."
 PROCESS_NAMES = [p.name for p in SERVICES] + ["nx-27017"]
 RPC_QUEUES = [f"rpc-{p.name}" for p in SERVICES if p.name != "gateway"]
@@ -94,16 +101,16 @@ def meeting_outcome(enrolment_id: str) -> str:
     return "refused" if bucket < 3 else "meets"
 
 
-def review_row(enrolment_id: str) -> dict[str, Any]:
+def review_row(enrolment_id: str, self_assessed: bool = False) -> dict[str, Any]:
+    """A row of the meeting's document: with the households' own forms entered, the meeting
+    adopts them (no answers of its own); otherwise the meeting's answers."""
     outcome = meeting_outcome(enrolment_id)
+    row: dict[str, Any] = {"enrolmentId": enrolment_id}
+    if not self_assessed:
+        row["answers"] = answers(True)
     if outcome == "refused":
-        return {
-            "enrolmentId": enrolment_id,
-            "answers": answers(True),
-            "agree": False,
-            "note": REFUSAL_NOTE,
-        }
-    return {"enrolmentId": enrolment_id, "answers": answers(True)}
+        row.update(agree=False, note=REFUSAL_NOTE)
+    return row
 
 
 def enrolment_of(commune: Commune, name: str, hamlet: str) -> str:
@@ -131,11 +138,12 @@ class Expected:
                 found.phones[enrolment_id] = None if row.phone is None else str(row.phone)
         return found
 
-    def figures(self, codes: Iterable[str]) -> dict[str, int]:
+    def figures(self, codes: Iterable[str], self_assessed: bool = False) -> dict[str, int]:
         ids = [e for code in codes for e in self.ids.get(code, ())]
         eligible = sum(1 for e in ids if meeting_outcome(e) == "meets")
         return {
             "registered": len(ids),
+            "assessed": len(ids) if self_assessed else 0,
             "reviewed": len(ids),
             "eligible": eligible,
             "recognised": eligible,
@@ -409,6 +417,7 @@ class Wave:
         self.proposals: dict[str, dict[str, Any]] = {}
         self.decided: dict[str, dict[str, Any]] = {}
         self.problems: list[str] = []
+        self.self_assessments: tuple[str, set[str]] | None = None  # (mutation, input fields)
         today = vietnam_day(datetime.now(UTC))
         self.today = today
         self.files = {c.code: base64.b64encode(c.xlsx()).decode("ascii") for c in communes}
@@ -450,9 +459,10 @@ class Wave:
                 f"expected {want}"
             )
 
-    # 2. list review
-    def review_commune(self, graphql: Client, commune: Commune) -> None:
-        officer = graphql.acting_as(Role.COMMUNE_OFFICER, PROVINCE, commune.code)
+    # the commune's households, as its officer pages them
+    def list_commune(self, officer: Client, commune: Commune) -> list[str]:
+        if commune.code in self.listed:
+            return self.listed[commune.code]
         ids: list[str] = []
         after = None
         while True:
@@ -468,9 +478,37 @@ class Wave:
                 f"list {commune.code}: {len(ids)} listed, {len(self.expected.ids[commune.code])}"
                 " expected (or other ids)"
             )
+        return ids
+
+    # 2. self-assessment: the households' forms entered as lists (where the mutation exists)
+    def self_assess_commune(self, graphql: Client, commune: Commune) -> None:
+        assert self.self_assessments is not None
+        mutation, fields = self.self_assessments
+        officer = graphql.acting_as(Role.COMMUNE_OFFICER, PROVINCE, commune.code)
+        ids = self.list_commune(officer, commune)
+        for part, start in enumerate(range(0, len(ids), self.review_rows), start=1):
+            given: dict[str, Any] = {
+                "unitCode": commune.code,
+                "title": "FAMILY",
+                "year": YEAR,
+                "rows": [
+                    {"enrolmentId": e, "answers": answers(True)}
+                    for e in ids[start : start + self.review_rows]
+                ],
+            }
+            for key in ("requestId", "documentId"):
+                if key in fields:
+                    given[key] = f"TDG-{commune.code}-{part}/{YEAR}"
+            ask(officer, mutation, {"input": given})
+
+    # 3. list review
+    def review_commune(self, graphql: Client, commune: Commune) -> None:
+        officer = graphql.acting_as(Role.COMMUNE_OFFICER, PROVINCE, commune.code)
+        ids = self.list_commune(officer, commune)
+        adopt = self.self_assessments is not None
         meeting = (self.today - timedelta(days=12)).isoformat()
         for part, start in enumerate(range(0, len(ids), self.review_rows), start=1):
-            rows = [review_row(e) for e in ids[start : start + self.review_rows]]
+            rows = [review_row(e, adopt) for e in ids[start : start + self.review_rows]]
             given = {
                 "unitCode": commune.code,
                 "title": "FAMILY",
@@ -491,7 +529,7 @@ class Wave:
                 time.sleep(0.5)
                 recorded = ask(officer, READ_REVIEW, {"id": recorded["id"]})["listReview"]
 
-    # 3. proposal
+    # 4. proposal
     def propose_commune(self, graphql: Client, commune: Commune) -> None:
         if not any(meeting_outcome(e) == "meets" for e in self.expected.ids[commune.code]):
             return
@@ -511,7 +549,7 @@ class Wave:
                 f"{len(want)} expected"
             )
 
-    # 4. decision
+    # 5. decision
     def decide_commune(self, graphql: Client, commune: Commune) -> None:
         proposal = self.proposals.get(commune.code)
         if proposal is None:
@@ -542,6 +580,27 @@ def units_of(communes: Sequence[Commune]) -> dict[str, list[str]]:
     return units
 
 
+def self_assessment_mutation(client: Client) -> tuple[str, set[str]] | None:
+    """The list mutation of self-assessment forms and its input's fields, if the platform has
+    it (introspection); None: the wave goes from import to the list reviews."""
+    fields = ask(client, MUTATIONS, {})["__type"]["fields"]
+    found = next((f for f in fields if f["name"] == SELF_ASSESSMENTS), None)
+    if found is None:
+        return None
+    argument = next((a for a in found["args"] if a["name"] == "input"), None)
+    if argument is None:
+        return None
+    kind = argument["type"]
+    type_name = kind["name"] or kind["ofType"]["name"]
+    required = "!" if kind["kind"] == "NON_NULL" else ""
+    inputs = ask(client, INPUT_FIELDS, {"name": type_name})["__type"]["inputFields"]
+    mutation = (
+        f"mutation($input: {type_name}{required}) {{ "
+        f"{SELF_ASSESSMENTS}(input: $input) {{ __typename }} }}"
+    )
+    return mutation, {f["name"] for f in inputs}
+
+
 def check_figures(graphql: Client, wave: Wave, workers: int) -> list[str]:
     wrong: list[str] = []
     units = units_of(wave.communes)
@@ -550,7 +609,7 @@ def check_figures(graphql: Client, wave: Wave, workers: int) -> list[str]:
 
     def check(code: str) -> None:
         got = ask(admin, FIGURES, {"code": code})["orgUnit"]["stats"]["title"]
-        want = wave.expected.figures(units[code])
+        want = wave.expected.figures(units[code], wave.self_assessments is not None)
         if got != want:
             wrong.append(f"figures {code}: {got} != expected {want}")
 
@@ -619,10 +678,18 @@ def run(
             )
             return "startImport → job done → registered counted at the province"
 
+        wave.self_assessments = self_assessment_mutation(graphql)
+
+        def do_self_assess() -> str:
+            wave.parallel(lambda c: wave.self_assess_commune(graphql, c))
+            wait_for("assessed", lambda: province_figures(graphql)["assessed"] >= total, timeout)
+            return f"orgUnit.subjects pages + {SELF_ASSESSMENTS} (≤ {review_rows} rows/list)"
+
         def do_review() -> str:
             wave.parallel(lambda c: wave.review_commune(graphql, c))
             wait_for("reviewed", lambda: province_figures(graphql)["reviewed"] >= total, timeout)
-            return f"orgUnit.subjects pages + recordListReview (≤ {review_rows} rows/document)"
+            listing = "" if wave.self_assessments else "orgUnit.subjects pages + "
+            return f"{listing}recordListReview (≤ {review_rows} rows/document)"
 
         def do_propose() -> str:
             wave.parallel(lambda c: wave.propose_commune(graphql, c))
@@ -653,6 +720,8 @@ def run(
             return f"{sms.sent()} SMS of {want} expected (tail after the decisions)"
 
         stage("import", do_import, total)
+        if wave.self_assessments is not None:
+            stage("self-assessment", do_self_assess, total)
         stage("list review", do_review, total)
         stage("proposal", do_propose, eligible)
         stage("decision", do_decide, eligible)

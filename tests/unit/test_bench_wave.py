@@ -34,6 +34,8 @@ def test_expected_figures_add_up_from_communes_to_the_province():
     for key in ("registered", "reviewed", "eligible", "recognised"):
         assert province[key] == sum(d[key] for d in districts)
     assert province["registered"] == province["reviewed"] == 1200
+    assert province["assessed"] == 0
+    assert expected.figures(units["20"], self_assessed=True)["assessed"] == 1200
     assert 0.9 * 1200 < province["eligible"] == province["recognised"] < 1200
 
 
@@ -44,7 +46,11 @@ def test_the_meetings_mostly_agree_and_refuse_with_a_note():
     refused = next(e for e in ids if meeting_outcome(e) == "refused")
     row = review_row(refused)
     assert row["agree"] is False and row["note"]
-    assert "agree" not in review_row(next(e for e in ids if meeting_outcome(e) == "meets"))
+    agreed = next(e for e in ids if meeting_outcome(e) == "meets")
+    assert "agree" not in review_row(agreed) and review_row(agreed)["answers"]
+    # with the households' own forms entered, the meeting adopts them
+    assert review_row(agreed, self_assessed=True) == {"enrolmentId": agreed}
+    assert "answers" not in review_row(refused, self_assessed=True)
 
 
 def test_sms_expected_once_per_recognised_household_with_a_phone():
