@@ -38,11 +38,11 @@ def test_households_spread_over_every_real_commune_with_wards_bigger():
 
 
 def test_invalid_and_duplicate_shares():
-    communes = generate(20_000, seed=3)
+    communes = generate(10_000, seed=3)
     made = totals(communes)
-    assert made["households"] == 20_000
+    assert made["households"] == 10_000
     assert 0.05 <= made["invalid"] / made["rows"] <= 0.10
-    assert made["duplicates"] == 200  # 1%
+    assert made["duplicates"] == 100  # 1%
     kinds = {row.kind for c in communes for row in c.rows}
     assert set(INVALID_KINDS) <= kinds
 
