@@ -94,3 +94,12 @@ def test_the_table_gives_ratios_to_the_floor():
     assert rows["wave wall time"][2].endswith("20.0× floor")
     assert "floor 1.50 ms" in rows["CPU per household: nx-27017"][2]
     assert all(len(row) == 3 for row in rows.values())
+
+
+def test_the_floor_uses_the_same_broker_in_a_vhost_of_its_own():
+    from bench.floor import base_uri
+
+    assert base_uri("amqp://guest:guest@127.0.0.1:5672/khuyenhoc-bench-1") == (
+        "amqp://guest:guest@127.0.0.1:5672/"
+    )
+    assert base_uri("amqp://guest:guest@127.0.0.1:5672/") == "amqp://guest:guest@127.0.0.1:5672/"
