@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 
-.PHONY: setup run stop status test lint bench clean
+.PHONY: setup run stop status test lint bench bench-legacy clean
 
 setup:
 	@bash scripts/setup.sh
@@ -25,7 +25,21 @@ test: setup
 	@$(VENV)/bin/mypy
 	@$(VENV)/bin/pytest
 
+# The benchmark suite (see README "Benchmarks"): each writes bench/results/<name>.json, then the
+# summary (bench/results/SUMMARY.md) is copied into the README. BENCH_HOUSEHOLDS=200000 for the
+# whole province.
+BENCH_HOUSEHOLDS ?= 20000
+
 bench: setup
+	@status=0; \
+	$(VENV)/bin/python -m bench.wave --households $(BENCH_HOUSEHOLDS) || status=1; \
+	if [ -f bench/reads.py ]; then $(VENV)/bin/python -m bench.reads || status=1; fi; \
+	if [ -f bench/donations.py ]; then $(VENV)/bin/python -m bench.donations || status=1; fi; \
+	$(VENV)/bin/python -m bench.results --readme README.md; \
+	exit $$status
+
+# The earlier benchmarks of parts of the chain (they print figures only).
+bench-legacy: setup
 	@$(VENV)/bin/python -m bench.registration_flow
 	@$(VENV)/bin/python -m bench.import_flow --rows 100000 --no-roll-up
 	@$(VENV)/bin/python -m bench.import_flow --rows 5000
