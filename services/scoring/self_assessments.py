@@ -118,9 +118,12 @@ def submit_self_assessments(
         decide = _row_decide(number, row.enrolment_id, record, change_id, event, gone)
         writes.append((number, row.enrolment_id, change_id, decide))
         outcomes[number] = RowOutcome.judged(number, row.enrolment_id, WRITTEN, record["verdict"])
+    read = {  # as just read: commit_many need not read them again (not those to finish)
+        e: found[e] for _, e, _, decide in writes if decide is not _finish_only
+    }
     for start in range(0, len(writes), WRITE_CHUNK):
         chunk = writes[start : start + WRITE_CHUNK]
-        assessments.commit_many([(e, c, d) for _, e, c, d in chunk])
+        assessments.commit_many([(e, c, d) for _, e, c, d in chunk], known=read)
     for number in gone:  # withdrawn between the read and the write
         outcomes[number] = RowOutcome.refused(
             number, outcomes[number].enrolment_id, "enrolment_id", "enrolment_not_found"

@@ -222,14 +222,14 @@ def test_a_row_withdrawn_between_the_read_and_the_write_is_refused(stores):
     store = stores.assessments
     commit_many = store.commit_many
 
-    def withdraw_first(items):
+    def withdraw_first(items, known=None):
         withdrawn = Envelope.from_dict(
             Enrolment("hh-1", SubjectKind.HOUSEHOLD, Title.FAMILY, 2024, COMMUNE).withdrawn_event(
                 datetime(2024, 12, 9, tzinfo=UTC), ""
             )
         )
         assert service.apply_enrolment_event(store, withdrawn, "withdrawn")
-        return commit_many(items)
+        return commit_many(items, known)
 
     store.commit_many = withdraw_first
     done = stores.submit(listed(*(SelfAssessmentRow(e, GOOD, {}) for e in ids)))
