@@ -20,7 +20,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -178,16 +178,13 @@ def opening(enrolment: Enrolment, records: dict[str, Any], now: datetime) -> Cha
     return Change(event_id, after, {}, deltas(None, after), document=document)
 
 
-def build_batch(
-    start: int, count: int, communes: Sequence[Commune], weights: Sequence[float], now: datetime
-) -> Batch:
-    """Households ``start`` .. ``start + count - 1``: deterministic for the same arguments."""
+def build_batch(start: int, count: int, commune: Commune, now: datetime) -> Batch:
+    """Households ``start`` .. ``start + count - 1`` of one commune (as a commune's list
+    arrives): deterministic for the same arguments."""
     rng = random.Random(start * 7919 + count)
-    places = rng.choices(range(len(communes)), weights=weights, k=count)
     batch = Batch()
-    for offset, place in enumerate(places):
-        index = start + offset
-        commune = communes[place]
+    figures = batch.figures.setdefault(commune.code, dict.fromkeys(FIGURES, 0))
+    for index in range(start, start + count):
         subject = make_household(index, commune)
         batch.subjects.append(subject.as_document(commune.path, now))
         enrolment = Enrolment(
@@ -201,16 +198,32 @@ def build_batch(
         batch.enrolments.append(enrolment.as_document(now, subject.name))
         change = opening(enrolment, stage_records(stage_of(rng.random()), index, now), now)
         batch.openings.append(change)
-        figures = batch.figures.setdefault(commune.code, dict.fromkeys(FIGURES, 0))
         for name, step in change.moved.items():
             figures[name] += step
     return batch
 
 
-def chunks(total: int, start: int, size: int) -> Iterator[tuple[int, int]]:
-    """(first index, count) of each batch from ``start`` up to ``total`` households."""
-    for first in range(start, total, size):
-        yield first, min(size, total - first)
+def allocate(households: int, weights: Sequence[float]) -> list[int]:
+    """``households`` shared out by ``weights`` (largest remainders): sums exactly."""
+    shares = [households * w for w in weights]
+    counts = [int(s) for s in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: counts[i] - shares[i])
+    for i in by_remainder[: households - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def plan(start: int, total: int, weights: Sequence[float], size: int) -> list[tuple[int, int, int]]:
+    """(first household index, count, commune position) of every batch that seeds households
+    ``start`` .. ``total - 1``: each commune's share in contiguous batches of at most ``size``."""
+    batches = []
+    first = start
+    for place, count in enumerate(allocate(total - start, weights)):
+        for offset in range(0, count, size):
+            n = min(size, count - offset)
+            batches.append((first, n, place))
+            first += n
+    return batches
 
 
 @dataclass
@@ -243,8 +256,8 @@ class Seeder:
         self.done = 0
         self._lock = threading.Lock()
 
-    def write(self, first: int, count: int, now: datetime) -> None:
-        batch = build_batch(first, count, self.communes, self.weights, now)
+    def write(self, first: int, count: int, place: int, now: datetime) -> None:
+        batch = build_batch(first, count, self.communes[place], now)
         self.subjects.insert_many(batch.subjects, ordered=False)
         self.enrolments.insert_many(batch.enrolments, ordered=False)
         opened = self.assessments.open_many(batch.openings)
@@ -265,7 +278,10 @@ class Seeder:
         before = self.done
         last = began
         with ThreadPoolExecutor(threads) as pool:
-            futures = [pool.submit(self.write, f, c, now) for f, c in chunks(total, start, batch)]
+            futures = [
+                pool.submit(self.write, first, count, place, now)
+                for first, count, place in plan(start, total, self.weights, batch)
+            ]
             for future in futures:
                 future.result()
                 if time.perf_counter() - last > 10:
