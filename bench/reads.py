@@ -285,7 +285,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--clients", default="1,10,50")
     parser.add_argument("--seconds", type=float, default=15.0, help="per page and concurrency")
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--name", default="reads")
     args = parser.parse_args()
     run(

@@ -27,10 +27,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import MongoClient
+from pymongo.errors import BulkWriteError, PyMongoError
 
 from bench.common import Client, running_platform
 from khuyenhoc.config import database_name, load_config
-from khuyenhoc.storage import TenantDatabase
+from khuyenhoc.storage import DUPLICATE_KEY, TenantCollection, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.vocabulary import FIGURES
 from services.registration.enrolment.domain import Enrolment, Subject, enrolment_links, household
@@ -240,6 +241,21 @@ class Seeded:
         return totals
 
 
+ATTEMPTS = 3
+# At most this many households per open_many: it guards a counter's update with one condition
+# per change, and nx-27017 (SQLite) refuses an expression deeper than 1,000.
+MOST_PER_BATCH = 900
+
+
+def _insert_new(collection: TenantCollection, documents: list[dict[str, Any]]) -> None:
+    """Insert the documents not there yet (a batch tried again finds some there)."""
+    try:
+        collection.insert_many(documents, ordered=False)
+    except BulkWriteError as exc:
+        if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors") or []):
+            raise
+
+
 class Seeder:
     """Writes batches into a platform's registration and scoring databases."""
 
@@ -257,12 +273,23 @@ class Seeder:
         self._lock = threading.Lock()
 
     def write(self, first: int, count: int, place: int, now: datetime) -> None:
+        """One batch, tried again after a failure (every write in it is idempotent: a
+        document already there is kept, an assessment already opened is not counted again)."""
         batch = build_batch(first, count, self.communes[place], now)
-        self.subjects.insert_many(batch.subjects, ordered=False)
-        self.enrolments.insert_many(batch.enrolments, ordered=False)
-        opened = self.assessments.open_many(batch.openings)
-        if len(opened) != count:
-            raise RuntimeError(f"batch at {first}: {len(opened)} of {count} assessments opened")
+        opened = 0
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                _insert_new(self.subjects, batch.subjects)
+                _insert_new(self.enrolments, batch.enrolments)
+                opened += len(self.assessments.open_many(batch.openings))
+                break
+            except PyMongoError as exc:
+                if attempt == ATTEMPTS:
+                    raise
+                print(f"  batch at {first}: {exc!r}; again", flush=True)
+                time.sleep(attempt)
+        if opened != count:
+            raise RuntimeError(f"batch at {first}: {opened} of {count} assessments opened")
         with self._lock:
             for code, counts in batch.figures.items():
                 total = self.figures.setdefault(code, dict.fromkeys(FIGURES, 0))
@@ -270,9 +297,10 @@ class Seeder:
                     total[name] += counts[name]
             self.done += count
 
-    def seed(self, total: int, start: int = 0, batch: int = 2000, threads: int = 2) -> Seeded:
+    def seed(self, total: int, start: int = 0, batch: int = 500, threads: int = 2) -> Seeded:
         """Households ``start`` .. ``total - 1`` (so a second call with the first's total as
         ``start`` seeds more). Prints progress and rate."""
+        batch = min(batch, MOST_PER_BATCH)
         now = datetime.now(UTC)
         began = time.perf_counter()
         before = self.done
@@ -283,7 +311,11 @@ class Seeder:
                 for first, count, place in plan(start, total, self.weights, batch)
             ]
             for future in futures:
-                future.result()
+                try:
+                    future.result()
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)  # fail now, not at the end
+                    raise
                 if time.perf_counter() - last > 10:
                     last = time.perf_counter()
                     rate = (self.done - before) / (last - began)
@@ -337,7 +369,7 @@ def seeder_for(platform_settings: dict[str, str], client: Client) -> Seeder:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     with running_platform() as (platform, admin):
