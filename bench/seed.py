@@ -245,6 +245,11 @@ ATTEMPTS = 3
 # At most this many households per open_many: it guards a counter's update with one condition
 # per change, and nx-27017 (SQLite) refuses an expression deeper than 1,000.
 MOST_PER_BATCH = 900
+# Changes per open_many call: it drops every change's marker from a counter in one $unset, and
+# nx-27017 silently ignores a $unset of 127 fields or more (modified 0, no error), which would
+# leave a marker per household on the commune's counter (20 KB counters at 100,000 households,
+# read by every figure). 100 stays under it.
+OPEN_AT_ONCE = 100
 
 
 def _insert_new(collection: TenantCollection, documents: list[dict[str, Any]]) -> None:
@@ -281,7 +286,9 @@ class Seeder:
             try:
                 _insert_new(self.subjects, batch.subjects)
                 _insert_new(self.enrolments, batch.enrolments)
-                opened += len(self.assessments.open_many(batch.openings))
+                for at in range(0, len(batch.openings), OPEN_AT_ONCE):
+                    chunk = batch.openings[at : at + OPEN_AT_ONCE]
+                    opened += len(self.assessments.open_many(chunk))
                 break
             except PyMongoError as exc:
                 if attempt == ATTEMPTS:
