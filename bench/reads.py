@@ -120,9 +120,10 @@ class Measured:
     page: str
     size: int
     clients: int
-    latencies: list[float]  # seconds
+    latencies: list[float]  # seconds, of the requests answered
     seconds: float
     rpcs: int
+    errors: int = 0  # requests that failed (an error answer or no answer)
 
     def figures(self) -> dict[str, Any]:
         count = len(self.latencies)
@@ -131,20 +132,28 @@ class Measured:
             "households": self.size,
             "clients": self.clients,
             "requests": count,
-            "p50_ms": round(percentile(self.latencies, 0.50) * 1000, 1),
-            "p95_ms": round(percentile(self.latencies, 0.95) * 1000, 1),
-            "p99_ms": round(percentile(self.latencies, 0.99) * 1000, 1),
+            "p50_ms": round(percentile(self.latencies, 0.50) * 1000, 1) if count else None,
+            "p95_ms": round(percentile(self.latencies, 0.95) * 1000, 1) if count else None,
+            "p99_ms": round(percentile(self.latencies, 0.99) * 1000, 1) if count else None,
             "per_second": round(count / self.seconds, 2),
             "rpcs_per_request": round(self.rpcs / count, 1) if count else None,
+            "errors": self.errors,
         }
+
+    def latency(self) -> str:
+        """p50 / p95 / p99 in ms, or that no request was answered."""
+        f = self.figures()
+        if not f["requests"]:
+            return "no request answered"
+        return f"p50 {f['p50_ms']:.0f} / p95 {f['p95_ms']:.0f} / p99 {f['p99_ms']:.0f} ms"
 
     def line(self) -> str:
         f = self.figures()
         return (
             f"{self.page:<14} {self.size:>9,} households {self.clients:>3} clients: "
-            f"{f['requests']:>5} requests, p50 {f['p50_ms']:>8.1f} ms, p95 {f['p95_ms']:>8.1f} ms, "
-            f"p99 {f['p99_ms']:>8.1f} ms, {f['per_second']:>7.2f}/s, "
+            f"{f['requests']:>5} requests, {self.latency()}, {f['per_second']:>7.2f}/s, "
             f"{f['rpcs_per_request']} service calls per request"
+            + (f", {self.errors} FAILED" if self.errors else "")
         )
 
 
@@ -189,17 +198,24 @@ def measure(
 ) -> Measured:
     """``clients`` threads each repeating ``page`` for ``seconds`` (at least once each)."""
     latencies: list[float] = []
+    errors = 0
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
     def client_loop() -> None:
+        nonlocal errors
         n = 0
         while n == 0 or time.perf_counter() < deadline:
             t0 = time.perf_counter()
-            page(n)
-            spent = time.perf_counter() - t0
-            with lock:
-                latencies.append(spent)
+            try:
+                page(n)
+            except Exception:  # counted, not raised: one timeout must not lose the run
+                with lock:
+                    errors += 1
+            else:
+                spent = time.perf_counter() - t0
+                with lock:
+                    latencies.append(spent)
             n += 1
 
     before = counter.total()
@@ -209,7 +225,7 @@ def measure(
             future.result()
     spent = time.perf_counter() - began
     rpcs = counter.total() - before
-    return Measured(name, size, clients, latencies, spent, rpcs)
+    return Measured(name, size, clients, latencies, spent, rpcs, errors)
 
 
 def largest_commune(seeded: Seeded) -> str:
@@ -221,10 +237,9 @@ def save_results(name: str, rows: list[Measured], notes: dict[str, Any]) -> None
     table = [
         (
             f"{m.page}, {m.size:,} households, {m.clients} clients",
-            f"p50 {m.figures()['p50_ms']:.0f} / p95 {m.figures()['p95_ms']:.0f} / "
-            f"p99 {m.figures()['p99_ms']:.0f} ms",
+            m.latency(),
             f"{m.figures()['rpcs_per_request']} service calls/request, "
-            f"{m.figures()['requests']} requests",
+            f"{m.figures()['requests']} requests" + (f", {m.errors} failed" if m.errors else ""),
         )
         for m in rows
     ]
@@ -277,7 +292,7 @@ def run(sizes: list[int], clients: list[int], seconds: float, name: str, batch: 
                     measured = measure(page, n, seconds, counter, page_name, size)
                     rows.append(measured)
                     print(measured.line(), flush=True)
-            save_results(name, rows, notes)  # after each size: a late failure keeps the first
+                    save_results(name, rows, notes)  # as it goes: a late failure keeps the rest
 
 
 def main() -> None:

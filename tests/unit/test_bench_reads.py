@@ -7,7 +7,7 @@ from datetime import date
 
 from bench.common import percentile
 from bench.donations import Gift, Outcome, check, plan, receipt_problems
-from bench.reads import handled
+from bench.reads import Measured, handled
 
 METRICS = """# HELP khuyenhoc_handler_seconds Time spent in each entrypoint
 khuyenhoc_handler_seconds_count{entrypoint="stats",service="scoring"} 206.0
@@ -80,3 +80,14 @@ def test_check_finds_a_retry_counted_twice_and_a_wrong_balance() -> None:
     assert found["retries_wrong"] == [first.key]
     assert found["receipt_problems"] == {}
     assert found["balances_wrong"] and found["counts_wrong"]
+
+
+def test_a_run_counts_failed_requests_apart() -> None:
+    answered = Measured("province_page", 100_000, 1, [0.1, 0.3, 0.2], 1.5, 657)
+    figures = answered.figures()
+    assert figures["requests"] == 3 and figures["errors"] == 0
+    assert figures["p50_ms"] == 200.0 and figures["rpcs_per_request"] == 219.0
+    failed = Measured("household_list", 100_000, 10, [], 60.0, 0, errors=10)
+    assert failed.figures()["p50_ms"] is None
+    assert failed.latency() == "no request answered"
+    assert "10 FAILED" in failed.line()
