@@ -252,7 +252,8 @@ def write_results(
     """Through ``bench.results`` (the suite's writer) when present, else a plain JSON file."""
     try:
         results = import_module("bench.results")
-    except ImportError:
+        save = results.save  # without bench/results.py, bench.results is only the folder
+    except (ImportError, AttributeError):
         import json  # noqa: PLC0415 - only without bench.results
         from pathlib import Path  # noqa: PLC0415 - only without bench.results
 
@@ -262,7 +263,7 @@ def write_results(
         data = {**figures, "table": [list(r) for r in table]}
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     else:
-        path = results.save(name, figures, list(table), title=title)
+        path = save(name, figures, list(table), title=title)
     print(f"saved {path}")
 
 
