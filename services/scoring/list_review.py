@@ -248,27 +248,28 @@ def judge_rows(
         current = found.get(row.enrolment_id)
         if current is not None and (current.review or {}).get("review_id") == review_id:
             continue  # written by an earlier try of this very document
-        problem = _standing(current, request, unit)
+        problem = standing_problem(current, request.title, request.year, unit)
         if problem is not None:
             errors.append(RowError(number, row.enrolment_id, *problem))
             continue
         assert current is not None
         try:
             judged.append(_judge(assessments, sets, request, review_id, number, row, current, now))
-        except _RowProblem as exc:
+        except RowProblem as exc:
             errors.append(
                 RowError(number, row.enrolment_id, exc.field, exc.key, exc.indicator, exc.detail)
             )
     return judged, errors
 
 
-def _standing(
-    current: AssessmentRecord | None, request: ListReviewRequest, unit: UnitPath
+def standing_problem(
+    current: AssessmentRecord | None, title: str, year: int, unit: UnitPath
 ) -> tuple[str, str] | None:
-    """Why a row's enrolment cannot be reviewed in this document: (field, key), or None."""
+    """Why a row's enrolment cannot be judged in a list of ``unit``'s ``title`` and ``year``
+    (a review's or the self-assessments'): (field, key), or None."""
     if current is None or current.status != AssessmentStatus.REGISTERED:
         return "enrolment_id", "enrolment_not_found"
-    if (current.title, current.year) != (request.title, request.year):
+    if (current.title, current.year) != (title, year):
         return "enrolment_id", "other_title_year"
     if UnitPath.parse(current.unitpath).codes[: len(unit.codes)] != unit.codes:
         return "enrolment_id", "outside_unit"
@@ -277,7 +278,9 @@ def _standing(
     return None
 
 
-class _RowProblem(Exception):
+class RowProblem(Exception):
+    """A row of a list that cannot be written, and why (field, reason key, indicator)."""
+
     def __init__(
         self, field: str, key: str, indicator: str | None = None, detail: str | None = None
     ) -> None:
@@ -300,9 +303,9 @@ def _judge(
     own = current.self_assessment or {}
     adopted = row.answers is None and row.agree
     if not row.agree and not row.note:
-        raise _RowProblem("note", "note_required")
+        raise RowProblem("note", "note_required")
     if adopted and not own:
-        raise _RowProblem("answers", "no_self_assessment")
+        raise RowProblem("answers", "no_self_assessment")
     if row.answers is not None:
         answers, figures = row.answers, row.figures or {}
         group = row.group or own.get("group")
@@ -312,12 +315,14 @@ def _judge(
     level = subject_level(current.title, current.unit_level)
     criteria = select(sets, current.title, current.year, group=group, level=level)
     if criteria is None:
-        raise _RowProblem("group", "no_criteria_set")
+        raise RowProblem("group", "no_criteria_set")
     computed = platform_figures(assessments, current)
     try:
         verdict = asdict(assess(criteria, answers, {**figures, **computed}, row.agree))
     except AssessmentError as exc:
-        raise _RowProblem("answers", "invalid_answer", _indicator(criteria, exc), str(exc)) from exc
+        raise RowProblem(
+            "answers", "invalid_answer", indicator_named(criteria, exc), str(exc)
+        ) from exc
     if not row.agree:
         reason = {"key": DISAGREED, "message": REASONS[DISAGREED].format(note=row.note)}
         verdict = disagreed_verdict(verdict, reason)
@@ -335,7 +340,7 @@ def _judge(
     return _Judged(current, record, row_outcome(number, row, adopted, verdict))
 
 
-def _indicator(criteria: CriteriaSet, error: AssessmentError) -> str | None:
+def indicator_named(criteria: CriteriaSet, error: AssessmentError) -> str | None:
     """The id of the indicator an engine error names (by its name or id in quotes), if any."""
     text = str(error)
     named = labels(criteria)

@@ -23,7 +23,6 @@ from khuyenhoc.validation import FieldError, MessageCatalogue, wire_name
 from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain import (
     AssessmentRecord,
-    AssessmentStatus,
     Change,
     NotScorable,
     scored_event,
@@ -40,7 +39,8 @@ from services.scoring.domain.self_assessments import (
     SelfAssessmentsRequest,
     row_change_id,
 )
-from services.scoring.engine import AssessmentError, assess, labels
+from services.scoring.engine import AssessmentError, assess
+from services.scoring.list_review import RowProblem, indicator_named, standing_problem
 from services.scoring.messages import MESSAGES
 from services.scoring.service import judged_record, platform_figures
 
@@ -61,14 +61,6 @@ SELF_ASSESSMENT_MESSAGES = MessageCatalogue(
         "self_assessment_rows": "Mỗi danh sách tự đánh giá có từ 1 đến 2.000 dòng.",
     }
 )
-
-
-class _RowProblem(Exception):
-    def __init__(
-        self, field: str, key: str, indicator: str | None = None, detail: str | None = None
-    ) -> None:
-        super().__init__(f"{field}: {key}")
-        self.field, self.key, self.indicator, self.detail = field, key, indicator, detail
 
 
 def submit_self_assessments(
@@ -109,7 +101,7 @@ def submit_self_assessments(
         try:
             current = _standing(current, request, unit)
             record = _judge(assessments, sets, request, request_id, row, current, now)
-        except _RowProblem as exc:
+        except RowProblem as exc:
             outcomes[number] = RowOutcome.refused(
                 number, row.enrolment_id, exc.field, exc.key, exc.indicator, exc.detail
             )
@@ -135,14 +127,10 @@ def _standing(
     current: AssessmentRecord | None, request: SelfAssessmentsRequest, unit: UnitPath
 ) -> AssessmentRecord:
     """The row's assessment when it can take a self-assessment in this list, else why not."""
-    if current is None or current.status != AssessmentStatus.REGISTERED:
-        raise _RowProblem("enrolment_id", "enrolment_not_found")
-    if (current.title, current.year) != (request.title, request.year):
-        raise _RowProblem("enrolment_id", "other_title_year")
-    if UnitPath.parse(current.unitpath).codes[: len(unit.codes)] != unit.codes:
-        raise _RowProblem("enrolment_id", "outside_unit")
-    if current.recognition:
-        raise _RowProblem("enrolment_id", "already_recognised")
+    problem = standing_problem(current, request.title, request.year, unit)
+    if problem is not None:
+        raise RowProblem(*problem)
+    assert current is not None
     return current
 
 
@@ -159,25 +147,18 @@ def _judge(
     level = subject_level(current.title, current.unit_level)
     criteria = select(sets, current.title, current.year, group=row.group, level=level)
     if criteria is None:
-        raise _RowProblem("group", "no_criteria_set")
+        raise RowProblem("group", "no_criteria_set")
     computed = platform_figures(assessments, current)
     try:
         verdict = asdict(assess(criteria, row.answers, {**row.figures, **computed}, None))
     except AssessmentError as exc:
-        indicator = _indicator(criteria, exc)
-        raise _RowProblem("answers", "invalid_answer", indicator, str(exc)) from exc
+        indicator = indicator_named(criteria, exc)
+        raise RowProblem("answers", "invalid_answer", indicator, str(exc)) from exc
     record = judged_record(
         criteria, row.answers, row.figures, computed, row.group, verdict, now, request.by
     )
     record["request_id"] = request_id  # a retry of the same list knows the row is written
     return record
-
-
-def _indicator(criteria: CriteriaSet, error: AssessmentError) -> str | None:
-    """The id of the indicator an engine error names (by its name or id in quotes), if any."""
-    text = str(error)
-    named = labels(criteria)
-    return next((i for i, name in named.items() if f"“{name}”" in text or f"“{i}”" in text), None)
 
 
 def _row_decide(
