@@ -26,6 +26,7 @@ from pymongo.database import Database
 
 from khuyenhoc.metrics import EVENTS_EMITTED, OUTBOX_LAG, OUTBOX_PUBLISH_FAILURES
 from khuyenhoc.storage import service_database
+from khuyenhoc.timers import next_wait
 from khuyenhoc.topology import (
     EVENT_TYPES,
     event_exchange,
@@ -219,11 +220,19 @@ def _events_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class OutboxRelay(DependencyProvider):
-    """Runs the relay in the background; ``kick()`` after a write publishes without waiting."""
+    """Runs the relay in the background; ``kick()`` after a write publishes without waiting.
 
-    def __init__(self, *collections: str, interval: float = 1.0) -> None:
+    Every write of the service kicks, so the polls only catch what a kick missed (a crash
+    between the commit and the kick, a broker outage): while passes find nothing the relay
+    polls less and less often, from ``interval`` up to ``idle_interval`` seconds, and a kick or
+    a pass that published brings it back to ``interval`` at once."""
+
+    def __init__(
+        self, *collections: str, interval: float = 1.0, idle_interval: float = 8.0
+    ) -> None:
         self.collections = collections
         self.interval = interval
+        self.idle_interval = max(interval, idle_interval)
         self._wake = threading.Event()
         self._stopping = False
         self.relay: Relay | None = None
@@ -253,13 +262,20 @@ class OutboxRelay(DependencyProvider):
         return self
 
     def _run(self) -> None:
+        wait = self.interval
         while not self._stopping:
-            self._wake.wait(self.interval)
+            kicked = self._wake.wait(wait)
             self._wake.clear()
             if self._stopping:
                 break
-            try:
-                if self.relay is not None and self.relay.run_once():
-                    self._wake.set()  # a backlog: go on at once instead of waiting a tick
-            except Exception:  # the relay must outlive a broker or database outage
-                log.exception("outbox relay pass failed; retrying")
+            wait = next_wait(wait, self.interval, self.idle_interval, kicked, self._pass())
+
+    def _pass(self) -> bool:
+        """One relay pass; True when it published (a backlog: go on at once)."""
+        try:
+            if self.relay is not None and self.relay.run_once():
+                self._wake.set()
+                return True
+        except Exception:  # the relay must outlive a broker or database outage
+            log.exception("outbox relay pass failed; retrying")
+        return False
