@@ -59,13 +59,22 @@ def ensure_outbox_index(collection: Collection) -> None:
 class EventPublisher:
     """Publishes envelopes to their nameko event exchange with every delivery guarantee on:
     persistent messages, ``mandatory`` routing (an unroutable message comes back), and publisher
-    confirms awaited for a whole batch at once rather than message by message."""
+    confirms awaited for a whole batch at once rather than message by message.
+
+    The connection is kept between batches (a fresh channel per batch), and the exchanges and
+    subscriber queues of an event type are declared once per connection: a relay that publishes
+    a batch per pass no longer opens a connection and re-declares every queue each time. A
+    failure drops the connection (the batch is retried once on a new one); a returned message
+    makes the next batch declare again."""
 
     CONFIRM_TIMEOUT = 30.0
 
     def __init__(self, config: dict[str, Any], service: str) -> None:
         self.config = config
         self.service = service
+        self._connection: Connection | None = None
+        self._declared: set[str] = set()  # event types declared on the current connection
+        self._lock = threading.Lock()
 
     def publish(self, event: dict[str, Any]) -> bool:
         return event["id"] in self.publish_many([event])
@@ -74,12 +83,8 @@ class EventPublisher:
         """Publish in order on one channel; returns the ids the broker confirmed and routed."""
         if not events:
             return set()
-        try:
-            with Connection(self.config["AMQP_URI"]) as connection:
-                confirmed = self._publish_confirmed(connection, events)
-        except (KombuError, OSError, amqp.exceptions.AMQPError) as exc:
-            log.warning("%d events not published yet: %r", len(events), exc)
-            confirmed = set()
+        with self._lock:
+            confirmed = self._publish_retrying(events)
         for event in events:
             kind = EVENT_TYPES[event["type"]].name
             if event["id"] in confirmed:
@@ -87,6 +92,39 @@ class EventPublisher:
             else:
                 OUTBOX_PUBLISH_FAILURES.labels(self.service, kind).inc()
         return confirmed
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def _publish_retrying(self, events: list[dict[str, Any]]) -> set[str]:
+        for attempt in (1, 2):
+            reused = self._connection is not None
+            try:
+                return self._publish_confirmed(self._connect(), events)
+            except (KombuError, OSError, amqp.exceptions.AMQPError) as exc:
+                self._drop()
+                if attempt == 1 and reused:
+                    continue  # a kept connection the broker closed meanwhile: once more, anew
+                log.warning("%d events not published yet: %r", len(events), exc)
+        return set()
+
+    def _connect(self) -> Connection:
+        if self._connection is None:
+            connection = Connection(self.config["AMQP_URI"])
+            connection.connect()
+            self._connection = connection
+            self._declared = set()
+        return self._connection
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        self._declared = set()
+        if connection is not None:
+            try:
+                connection.release()
+            except Exception:  # already broken: nothing more to release
+                log.debug("closing a broken publishing connection", exc_info=True)
 
     def _publish_confirmed(self, connection: Connection, events: list[dict[str, Any]]) -> set[str]:
         channel = connection.channel()
@@ -110,6 +148,20 @@ class EventPublisher:
             )
         )
         self._declare(channel, events)
+        try:
+            return self._send(connection, channel, events, acked, returned)
+        finally:
+            if returned:
+                self._declared = set()  # a queue may have gone: declare them all again
+
+    def _send(
+        self,
+        connection: Connection,
+        channel: Any,
+        events: list[dict[str, Any]],
+        acked: dict[int, bool],
+        returned: set[str],
+    ) -> set[str]:
         for event in events:
             kind = EVENT_TYPES[event["type"]]
             body = json.dumps(event, ensure_ascii=False).encode("utf-8")
@@ -143,10 +195,13 @@ class EventPublisher:
     def _declare(self, channel: Any, events: list[dict[str, Any]]) -> None:
         """The exchanges and every subscriber queue, so nothing is published into the void."""
         for kind in {EVENT_TYPES[event["type"]] for event in events}:
+            if kind.type in self._declared:
+                continue
             exchange = event_exchange(kind.service, self.config)
             exchange(channel).declare()
             for queue in subscriber_queues(kind, self.config):
                 queue(channel).declare()
+            self._declared.add(kind.type)
 
 
 class Relay:
@@ -269,6 +324,8 @@ class OutboxRelay(DependencyProvider):
             if self._stopping:
                 break
             wait = next_wait(wait, self.interval, self.idle_interval, kicked, self._pass())
+        if self.relay is not None:
+            self.relay.publisher.close()
 
     def _pass(self) -> bool:
         """One relay pass; True when it published (a backlog: go on at once)."""
