@@ -239,11 +239,15 @@ class Relay:
         ordered: dict[Any, list[dict[str, Any]]],
         confirmed: set[str],
     ) -> tuple[int, int]:
-        """Remove the confirmed events, one update by ``_id`` per document in one bulk write;
-        the flag is cleared in that same update unless an event is left or was added meanwhile
-        (``outbox_rev``). Should a guarded update find the document moved on, the confirmed
-        events are removed again without the flag (removing a removed key changes nothing).
+        """Remove the confirmed events. A document whose events were all confirmed (the usual
+        case) is cleared by one ``update_many`` per ``outbox_rev`` value (``_id $in`` and that
+        rev: the outbox then holds exactly what was read and published, so it is emptied and
+        the flag cleared); the others get one update by ``_id`` each in one bulk write, the
+        flag cleared only if no event is left or was added meanwhile (``outbox_rev``). Should a
+        guarded update find the document moved on, the confirmed events are removed again
+        without the flag (removing a removed key changes nothing).
         Returns (events published, documents still pending)."""
+        cleared: dict[Any, list[Any]] = {}  # outbox_rev -> ids of documents fully published
         guarded: list[UpdateOne] = []
         plain: list[UpdateOne] = []
         again: list[UpdateOne] = []
@@ -257,16 +261,23 @@ class Relay:
             guard = {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}
             removed = {f"outbox.{event_id}": "" for event_id in sent}
             if sent and complete:
-                guarded.append(UpdateOne(guard, {"$unset": removed, "$set": {PENDING: 0}}))
+                cleared.setdefault(doc.get("outbox_rev"), []).append(doc["_id"])
                 again.append(UpdateOne({"_id": doc["_id"]}, {"$unset": removed}))
             elif sent:
                 plain.append(UpdateOne({"_id": doc["_id"]}, {"$unset": removed}))
             elif complete:
                 guarded.append(UpdateOne(guard, {"$set": {PENDING: 0}}))
+        matched = expected = 0
+        for rev, ids in cleared.items():
+            done = collection.update_many(
+                {"_id": {"$in": ids}, "outbox_rev": rev}, {"$set": {"outbox": {}, PENDING: 0}}
+            )
+            matched += done.matched_count
+            expected += len(ids)
         if guarded or plain:
-            done = collection.bulk_write(guarded + plain, ordered=False)
-            if again and done.matched_count < len(guarded) + len(plain):
-                collection.bulk_write(again, ordered=False)
+            collection.bulk_write(guarded + plain, ordered=False)
+        if again and matched < expected:
+            collection.bulk_write(again, ordered=False)
         return published, incomplete
 
 
