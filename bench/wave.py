@@ -626,6 +626,7 @@ def run(
     name: str,
     timeout: float,
     with_floor: bool,
+    import_only: bool = False,
 ) -> int:
     began_all = time.perf_counter()
     communes = generate(households, seed)
@@ -719,7 +720,15 @@ def run(
                 time.sleep(0.2)
             return f"{sms.sent()} SMS of {want} expected (tail after the decisions)"
 
+        if import_only:
+            print("pids:", " ".join(f"{n}={p}" for n, p in pids.items()), flush=True)
         stage("import", do_import, total)
+        if import_only:
+            for process, cpu in sorted(stages[0].cpu.items(), key=lambda item: -item[1]):
+                print(f"  {process:<28} {1000 * cpu / max(1, total):8.1f} ms CPU/household")
+            tap.close()
+            depths.close()
+            return 0
         if wave.self_assessments is not None:
             stage("self-assessment", do_self_assess, total)
         stage("list review", do_review, total)
@@ -932,6 +941,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="wave", help="bench/results/<name>.json")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per wait")
     parser.add_argument("--no-floor", action="store_true", help="skip the raw floor")
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="stop after the import stage (its CPU per process printed, nothing saved)",
+    )
     arguments = parser.parse_args(argv)
     return run(
         arguments.households,
@@ -941,6 +955,7 @@ def main(argv: list[str] | None = None) -> int:
         arguments.name,
         arguments.timeout,
         not arguments.no_floor,
+        arguments.import_only,
     )
 
 

@@ -26,6 +26,7 @@ from pymongo.database import Database
 
 from khuyenhoc.metrics import EVENTS_EMITTED, OUTBOX_LAG, OUTBOX_PUBLISH_FAILURES
 from khuyenhoc.storage import service_database
+from khuyenhoc.timers import next_wait
 from khuyenhoc.topology import (
     EVENT_TYPES,
     event_exchange,
@@ -58,13 +59,22 @@ def ensure_outbox_index(collection: Collection) -> None:
 class EventPublisher:
     """Publishes envelopes to their nameko event exchange with every delivery guarantee on:
     persistent messages, ``mandatory`` routing (an unroutable message comes back), and publisher
-    confirms awaited for a whole batch at once rather than message by message."""
+    confirms awaited for a whole batch at once rather than message by message.
+
+    The connection is kept between batches (a fresh channel per batch), and the exchanges and
+    subscriber queues of an event type are declared once per connection: a relay that publishes
+    a batch per pass no longer opens a connection and re-declares every queue each time. A
+    failure drops the connection (the batch is retried once on a new one); a returned message
+    makes the next batch declare again."""
 
     CONFIRM_TIMEOUT = 30.0
 
     def __init__(self, config: dict[str, Any], service: str) -> None:
         self.config = config
         self.service = service
+        self._connection: Connection | None = None
+        self._declared: set[str] = set()  # event types declared on the current connection
+        self._lock = threading.Lock()
 
     def publish(self, event: dict[str, Any]) -> bool:
         return event["id"] in self.publish_many([event])
@@ -73,12 +83,8 @@ class EventPublisher:
         """Publish in order on one channel; returns the ids the broker confirmed and routed."""
         if not events:
             return set()
-        try:
-            with Connection(self.config["AMQP_URI"]) as connection:
-                confirmed = self._publish_confirmed(connection, events)
-        except (KombuError, OSError, amqp.exceptions.AMQPError) as exc:
-            log.warning("%d events not published yet: %r", len(events), exc)
-            confirmed = set()
+        with self._lock:
+            confirmed = self._publish_retrying(events)
         for event in events:
             kind = EVENT_TYPES[event["type"]].name
             if event["id"] in confirmed:
@@ -86,6 +92,39 @@ class EventPublisher:
             else:
                 OUTBOX_PUBLISH_FAILURES.labels(self.service, kind).inc()
         return confirmed
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def _publish_retrying(self, events: list[dict[str, Any]]) -> set[str]:
+        for attempt in (1, 2):
+            reused = self._connection is not None
+            try:
+                return self._publish_confirmed(self._connect(), events)
+            except (KombuError, OSError, amqp.exceptions.AMQPError) as exc:
+                self._drop()
+                if attempt == 1 and reused:
+                    continue  # a kept connection the broker closed meanwhile: once more, anew
+                log.warning("%d events not published yet: %r", len(events), exc)
+        return set()
+
+    def _connect(self) -> Connection:
+        if self._connection is None:
+            connection = Connection(self.config["AMQP_URI"])
+            connection.connect()
+            self._connection = connection
+            self._declared = set()
+        return self._connection
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        self._declared = set()
+        if connection is not None:
+            try:
+                connection.release()
+            except Exception:  # already broken: nothing more to release
+                log.debug("closing a broken publishing connection", exc_info=True)
 
     def _publish_confirmed(self, connection: Connection, events: list[dict[str, Any]]) -> set[str]:
         channel = connection.channel()
@@ -109,6 +148,20 @@ class EventPublisher:
             )
         )
         self._declare(channel, events)
+        try:
+            return self._send(connection, channel, events, acked, returned)
+        finally:
+            if returned:
+                self._declared = set()  # a queue may have gone: declare them all again
+
+    def _send(
+        self,
+        connection: Connection,
+        channel: Any,
+        events: list[dict[str, Any]],
+        acked: dict[int, bool],
+        returned: set[str],
+    ) -> set[str]:
         for event in events:
             kind = EVENT_TYPES[event["type"]]
             body = json.dumps(event, ensure_ascii=False).encode("utf-8")
@@ -142,10 +195,13 @@ class EventPublisher:
     def _declare(self, channel: Any, events: list[dict[str, Any]]) -> None:
         """The exchanges and every subscriber queue, so nothing is published into the void."""
         for kind in {EVENT_TYPES[event["type"]] for event in events}:
+            if kind.type in self._declared:
+                continue
             exchange = event_exchange(kind.service, self.config)
             exchange(channel).declare()
             for queue in subscriber_queues(kind, self.config):
                 queue(channel).declare()
+            self._declared.add(kind.type)
 
 
 class Relay:
@@ -183,11 +239,15 @@ class Relay:
         ordered: dict[Any, list[dict[str, Any]]],
         confirmed: set[str],
     ) -> tuple[int, int]:
-        """Remove the confirmed events, one update by ``_id`` per document in one bulk write;
-        the flag is cleared in that same update unless an event is left or was added meanwhile
-        (``outbox_rev``). Should a guarded update find the document moved on, the confirmed
-        events are removed again without the flag (removing a removed key changes nothing).
+        """Remove the confirmed events. A document whose events were all confirmed (the usual
+        case) is cleared by one ``update_many`` per ``outbox_rev`` value (``_id $in`` and that
+        rev: the outbox then holds exactly what was read and published, so it is emptied and
+        the flag cleared); the others get one update by ``_id`` each in one bulk write, the
+        flag cleared only if no event is left or was added meanwhile (``outbox_rev``). Should a
+        guarded update find the document moved on, the confirmed events are removed again
+        without the flag (removing a removed key changes nothing).
         Returns (events published, documents still pending)."""
+        cleared: dict[Any, list[Any]] = {}  # outbox_rev -> ids of documents fully published
         guarded: list[UpdateOne] = []
         plain: list[UpdateOne] = []
         again: list[UpdateOne] = []
@@ -201,16 +261,23 @@ class Relay:
             guard = {"_id": doc["_id"], "outbox_rev": doc.get("outbox_rev")}
             removed = {f"outbox.{event_id}": "" for event_id in sent}
             if sent and complete:
-                guarded.append(UpdateOne(guard, {"$unset": removed, "$set": {PENDING: 0}}))
+                cleared.setdefault(doc.get("outbox_rev"), []).append(doc["_id"])
                 again.append(UpdateOne({"_id": doc["_id"]}, {"$unset": removed}))
             elif sent:
                 plain.append(UpdateOne({"_id": doc["_id"]}, {"$unset": removed}))
             elif complete:
                 guarded.append(UpdateOne(guard, {"$set": {PENDING: 0}}))
+        matched = expected = 0
+        for rev, ids in cleared.items():
+            done = collection.update_many(
+                {"_id": {"$in": ids}, "outbox_rev": rev}, {"$set": {"outbox": {}, PENDING: 0}}
+            )
+            matched += done.matched_count
+            expected += len(ids)
         if guarded or plain:
-            done = collection.bulk_write(guarded + plain, ordered=False)
-            if again and done.matched_count < len(guarded) + len(plain):
-                collection.bulk_write(again, ordered=False)
+            collection.bulk_write(guarded + plain, ordered=False)
+        if again and matched < expected:
+            collection.bulk_write(again, ordered=False)
         return published, incomplete
 
 
@@ -219,11 +286,19 @@ def _events_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class OutboxRelay(DependencyProvider):
-    """Runs the relay in the background; ``kick()`` after a write publishes without waiting."""
+    """Runs the relay in the background; ``kick()`` after a write publishes without waiting.
 
-    def __init__(self, *collections: str, interval: float = 1.0) -> None:
+    Every write of the service kicks, so the polls only catch what a kick missed (a crash
+    between the commit and the kick, a broker outage): while passes find nothing the relay
+    polls less and less often, from ``interval`` up to ``idle_interval`` seconds, and a kick or
+    a pass that published brings it back to ``interval`` at once."""
+
+    def __init__(
+        self, *collections: str, interval: float = 1.0, idle_interval: float = 8.0
+    ) -> None:
         self.collections = collections
         self.interval = interval
+        self.idle_interval = max(interval, idle_interval)
         self._wake = threading.Event()
         self._stopping = False
         self.relay: Relay | None = None
@@ -253,13 +328,22 @@ class OutboxRelay(DependencyProvider):
         return self
 
     def _run(self) -> None:
+        wait = self.interval
         while not self._stopping:
-            self._wake.wait(self.interval)
+            kicked = self._wake.wait(wait)
             self._wake.clear()
             if self._stopping:
                 break
-            try:
-                if self.relay is not None and self.relay.run_once():
-                    self._wake.set()  # a backlog: go on at once instead of waiting a tick
-            except Exception:  # the relay must outlive a broker or database outage
-                log.exception("outbox relay pass failed; retrying")
+            wait = next_wait(wait, self.interval, self.idle_interval, kicked, self._pass())
+        if self.relay is not None:
+            self.relay.publisher.close()
+
+    def _pass(self) -> bool:
+        """One relay pass; True when it published (a backlog: go on at once)."""
+        try:
+            if self.relay is not None and self.relay.run_once():
+                self._wake.set()
+                return True
+        except Exception:  # the relay must outlive a broker or database outage
+            log.exception("outbox relay pass failed; retrying")
+        return False

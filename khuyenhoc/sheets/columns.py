@@ -5,6 +5,7 @@ set); :class:`Layout` checks them and prepares the lookups the reader matches he
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -67,9 +68,12 @@ _PARENTHESISED = re.compile(r"\([^)]*\)")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def match_key(text: str) -> str:
     """Headers and choice labels compare by this key: case, diacritics, punctuation, "(*)"
-    marks and notes in parentheses do not matter ("Năm sinh\\n(yyyy)" is "Năm sinh")."""
+    marks and notes in parentheses do not matter ("Năm sinh\\n(yyyy)" is "Năm sinh").
+    Cached: a list's header search matches every top cell several times, and its choice
+    columns repeat a few labels on every row (a pure function of the text)."""
     key = search_key(INVISIBLE.sub("", text))
     bare = _NOT_ALNUM.sub(" ", _PARENTHESISED.sub(" ", key)).strip()
     return bare or _NOT_ALNUM.sub(" ", key).strip()

@@ -31,6 +31,7 @@ from khuyenhoc.messaging import DUPLICATE, PROCESSED
 from khuyenhoc.metrics import NOTIFICATIONS
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.timers import idle_timer
 from khuyenhoc.validation import answered
 from khuyenhoc.web import ObservableService
 from services.notification import delivery, reminders, service, store
@@ -53,6 +54,10 @@ from services.notification.schemas import (
 
 DELIVERY_SECONDS = 1.0
 PARTNER_SECONDS = 1.0
+# The slowest polls while there is nothing to do: a message or a partner event waits at most
+# this long after an idle spell (the pace is back to the above as soon as one is found).
+IDLE_DELIVERY_SECONDS = 4.0
+IDLE_PARTNER_SECONDS = 4.0
 PARTNER_BATCH = 500  # events per confirmed publish to the partner stream
 REMINDER_SECONDS = 3600.0
 SENDERS = 10  # messages sent at once by one delivery worker
@@ -113,9 +118,10 @@ class NotificationService(ObservableService):
             outcomes.update({eid: PROCESSED if new else DUPLICATE for eid, new in created.items()})
         return outcomes
 
-    @timer(interval=DELIVERY_SECONDS)
-    def deliver(self) -> None:
-        """Send what is due (leased, so several workers or replicas never send one twice)."""
+    @idle_timer(interval=DELIVERY_SECONDS, idle_interval=IDLE_DELIVERY_SECONDS)
+    def deliver(self) -> bool:
+        """Send what is due (leased, so several workers or replicas never send one twice);
+        while nothing is due it polls less often (True: it sent or tried something)."""
         worker = delivery.Delivery(
             store.AllTenantsDueMessages(self.db),
             self._stores,
@@ -126,18 +132,24 @@ class NotificationService(ObservableService):
             parallel=eventlet.GreenPool(SENDERS).imap,
             documents=RpcDocuments(self.fund),
         )
-        for channel, tenant, outcome in worker.run():
+        outcomes = worker.run()
+        for channel, tenant, outcome in outcomes:
             NOTIFICATIONS.labels(channel, tenant, outcome).inc()
+        return bool(outcomes)
 
-    @timer(interval=PARTNER_SECONDS)
-    def relay_partner_events(self) -> None:
+    @idle_timer(interval=PARTNER_SECONDS, idle_interval=IDLE_PARTNER_SECONDS)
+    def relay_partner_events(self) -> bool:
+        """Republish received events to partners; polls less often while there is none
+        (True: it relayed some)."""
         stream = PartnerStream(self.config["AMQP_URI"], exchange_name(self.config))
         feed = AllTenantsPartnerFeed(self.db)
         ends = time.monotonic() + PARTNER_SECONDS
         # a backlog (a wave of recognitions) goes on at once instead of one batch a tick
-        while service.relay_partner_events(feed, stream, PARTNER_BATCH) == PARTNER_BATCH:
-            if time.monotonic() > ends:
-                break
+        relayed = last = service.relay_partner_events(feed, stream, PARTNER_BATCH)
+        while last == PARTNER_BATCH and time.monotonic() <= ends:
+            last = service.relay_partner_events(feed, stream, PARTNER_BATCH)
+            relayed += last
+        return relayed > 0
 
     @timer(interval=REMINDER_SECONDS, eager=True)
     def remind(self) -> None:

@@ -10,11 +10,11 @@ from typing import Any
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
-from nameko.timer import timer
 
 from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.timers import idle_timer, wake
 from khuyenhoc.web import ObservableService
 from services.registration import answers, store
 from services.registration.association import service as association
@@ -46,6 +46,7 @@ MAX_PAGE = 500
 MAX_NAMED = 5000
 MAX_MANY = 2000  # units of one batched directory or figures call
 IMPORT_POLL_SECONDS = 1.0
+IDLE_POLL_SECONDS = 8.0  # the slowest poll of an idle worker (a new job wakes it)
 
 
 class RegistrationService(ObservableService):
@@ -233,6 +234,8 @@ class RegistrationService(ObservableService):
             data = MESSAGES.load(StartImportSchema(), payload)
             tenant = data.pop("tenant")
             job, created = imports.start(self._directory(tenant), self._import_jobs(tenant), **data)
+            if created:
+                wake(self.name, "process_imports")
             return {"job": answers.IMPORT_JOB.dump(job), "created": created}
 
         return answer(accept)
@@ -259,10 +262,12 @@ class RegistrationService(ObservableService):
         content = exports.registrations_workbook(self._registrations(tenant), path, year)
         return base64.b64encode(content).decode("ascii")
 
-    @timer(interval=IMPORT_POLL_SECONDS)
-    def process_imports(self) -> None:
-        """Work through waiting import jobs (of any province), one at a time per worker."""
+    @idle_timer(interval=IMPORT_POLL_SECONDS, idle_interval=IDLE_POLL_SECONDS)
+    def process_imports(self) -> bool:
+        """Work through waiting import jobs (of any province), one at a time per worker;
+        woken by ``start_import``, polling rarely while there is none (True: found some)."""
         queue = AllTenantsImportQueue(self.db)
+        found = False
         while (job := queue.claim(datetime.now(UTC), imports.LEASE)) is not None:
             tenant = job["tenant"]
             settings = self._settings(tenant)
@@ -274,6 +279,8 @@ class RegistrationService(ObservableService):
                 job,
                 after_batch=self.outbox.kick,
             )
+            found = True
+        return found
 
     @rpc
     def template(self, kind: str) -> str | None:

@@ -24,6 +24,7 @@ from khuyenhoc.messaging import DUPLICATE, PROCESSED
 from khuyenhoc.outbox import OutboxRelay
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.timers import idle_timer, wake
 from khuyenhoc.validation import InvalidInput
 from khuyenhoc.web import ObservableService
 from services.scoring import (
@@ -70,6 +71,7 @@ CERTIFICATES_PER_PART = 2000  # pages of one PDF file (the gateway asks ``part``
 LIST_REVIEW_REQUEST_SECONDS = 5.0
 LIST_REVIEW_TIMER_SECONDS = 30.0
 LIST_REVIEW_FINISH_SECONDS = 2.0
+IDLE_SECONDS = 8.0  # the slowest poll of an idle timer (a request that leaves work wakes it)
 EVENT_BATCH = 200  # events consumed per call (one bulk write for new assessments)
 
 
@@ -466,6 +468,7 @@ class ScoringService(ObservableService):
             except RowsRefused as exc:
                 return {"errors": answers.review_row_errors(exc.errors)}
             self.outbox.kick()
+            wake(self.name, "finish_list_reviews")  # rows left past the request's budget
             return {"list_review": answers.list_review(recorded)}
 
         return answered(run)
@@ -538,6 +541,7 @@ class ScoringService(ObservableService):
             if isinstance(done, review_sheet.SheetRejected):
                 return {"rejected": review_sheet.report_answer(done)}
             self.outbox.kick()
+            wake(self.name, "finish_list_reviews")  # rows left past the request's budget
             return {"list_review": answers.list_review(done)}
 
         return answered(run)
@@ -551,13 +555,14 @@ class ScoringService(ObservableService):
         unitpath, content = found
         return {"unitpath": unitpath, "content": base64.b64encode(content).decode("ascii")}
 
-    @timer(interval=LIST_REVIEW_FINISH_SECONDS)
-    def finish_list_reviews(self) -> None:
+    @idle_timer(interval=LIST_REVIEW_FINISH_SECONDS, idle_interval=IDLE_SECONDS)
+    def finish_list_reviews(self) -> bool:
         """Finish the list reviews left ``applying`` (of any province), one per tick for a
-        time budget; the rest on the next ticks."""
+        time budget; the rest on the next ticks. Woken by the requests that leave rows; while
+        none is left it polls rarely (True: it claimed one)."""
         claimed = store.AllTenantsUnfinishedListReviews(self.db).claim(time.time())
         if claimed is None:
-            return
+            return False
         tenant, review_id = claimed
         lists.finish_list_review(
             self._assessments(tenant),
@@ -567,6 +572,7 @@ class ScoringService(ObservableService):
             keep_going=_budget(LIST_REVIEW_TIMER_SECONDS),
         )
         self.outbox.kick()
+        return True
 
     def _list_reviews(self, tenant: str) -> store.ListReviews:
         return store.ListReviews(TenantDatabase(self.db, tenant))

@@ -80,3 +80,22 @@ def test_an_event_nobody_can_receive_stays_in_the_outbox(config, monkeypatch):
     assert relay.run_once() == 0  # mandatory publishing: the broker returned it
     doc = db.enrolments.find_one({"_id": "e1"})
     assert list(doc["outbox"]) == [event["id"]] and doc["outbox_pending"] == 1
+
+
+def test_the_publisher_keeps_its_connection_and_survives_losing_it(config):
+    db, relay = relay_for(config)
+    publisher = relay.publisher
+    first, second, third = (registered_event(f"hh-{n}") for n in (1, 2, 3))
+    assert publisher.publish(first)
+    kept = publisher._connection
+    assert kept is not None and publisher._declared == {REGISTERED.type}
+    assert publisher.publish(second)
+    assert publisher._connection is kept  # one connection, declared once
+    kept.connection.sock.close()  # the broker (or the network) dropped it meanwhile
+    assert publisher.publish(third)  # retried at once on a new connection
+    assert publisher._connection is not kept
+    for queue in subscriber_queues(REGISTERED, config):
+        ids = [b["id"] for b in drain(config, queue)]
+        assert ids == [first["id"], second["id"], third["id"]], queue.name
+    publisher.close()
+    assert publisher._connection is None
