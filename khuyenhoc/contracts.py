@@ -235,13 +235,18 @@ def validate_event(event: dict[str, Any]) -> None:
 
     Raises ``ContractError`` on any failure, including an unknown ``type``. The
     ``unitpath``/``tenant`` consistency rule compares two fields, which JSON Schema
-    cannot express, so it is checked here after the envelope.
+    cannot express, so it is checked here after the envelope. Every type's schema includes the
+    envelope (``allOf`` ``$ref``), so an event of a known type is checked once against it alone
+    (the envelope checked twice was a third of a consumer's validation time).
     """
-    _check(_ENVELOPE_ID, event)
+    event_type = event.get("type") if isinstance(event, dict) else None
+    known = isinstance(event_type, str) and event_type in _load().types
+    _check(schema_id_for(event["type"]) if known else _ENVELOPE_ID, event)
     tenant = event["tenant"]
     first_segment = event["unitpath"].split("/", 1)[0]
     if first_segment != tenant:
         raise ContractError(
             f"unitpath: first segment {first_segment!r} must equal tenant {tenant!r}"
         )
-    _check(schema_id_for(event["type"]), event)
+    if not known:
+        schema_id_for(event["type"])  # raises: an unknown or malformed type
