@@ -158,6 +158,9 @@ class OptOuts:
     def has(self, recipient: str, channel: str) -> bool:
         return (recipient, channel) in self.keys
 
+    def has_many(self, asked: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        return {pair for pair in asked if pair in self.keys}
+
 
 class Stores:
     """One province's in-memory stores."""

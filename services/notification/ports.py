@@ -88,6 +88,9 @@ class OptOutStore(Protocol):
 
     def has(self, recipient: str, channel: str) -> bool: ...
 
+    def has_many(self, asked: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        """The (recipient, channel) pairs among ``asked`` that opted out."""
+
 
 class TenantStores(Protocol):
     """One province's stores."""
