@@ -193,6 +193,9 @@ class Provinces:
         ]
         return sorted(found, key=lambda m: m.next_at)[:limit]
 
+    def claim_many(self, messages: list[Message], now: float, lease: float) -> set[str]:
+        return {m.id for m in messages if self.claim(m, now, lease)}
+
     def claim(self, message: Message, now: float, lease: float) -> bool:
         messages = self(message.tenant).messages
         kept = messages.kept.get(message.id)

@@ -158,10 +158,10 @@ class Delivery:
     def run(self, batch: int = 50, rounds: int = 20) -> list[Outcome]:
         """Deliver what is due; returns (channel, tenant, outcome) of every step, for metrics.
 
-        Per claimed batch, what every message of it needs is read together: the opt-outs of
-        each province in one read, the recipients' contacts in one request per province and
-        audience (where the source answers many at once). Each message is still leased and
-        recorded on its own, right after its send."""
+        Per batch, the leases are taken together (one write, one read), and what every
+        message leased needs is read together: the opt-outs of each province in one read,
+        the recipients' contacts in one request per province and audience (where the source
+        answers many at once). Each message is recorded on its own, right after its send."""
         outcomes: list[Outcome] = []
         for _ in range(rounds):
             now = self.clock()
@@ -170,11 +170,8 @@ class Delivery:
             until = now.timestamp() + lease
             # the lease is guarded by status and time, and every later write sets the status:
             # a message claimed is the one read, leased (no second read needed)
-            claimed = [
-                replace(m, status=SENDING, next_at=until)
-                for m in due
-                if self.queue.claim(m, now.timestamp(), lease)
-            ]
+            leased = self.queue.claim_many(due, now.timestamp(), lease)
+            claimed = [replace(m, status=SENDING, next_at=until) for m in due if m.id in leased]
             self._prefetch(claimed)
             try:
                 for done in self.parallel(self._deliver_claimed, claimed):

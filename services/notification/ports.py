@@ -125,6 +125,9 @@ class DueMessages(Protocol):
     def claim(self, message: Message, now: float, lease: float) -> bool:
         """Lease the message to this worker; False when another worker got it first."""
 
+    def claim_many(self, messages: list[Message], now: float, lease: float) -> set[str]:
+        """:meth:`claim` of a batch; the ids this worker leased."""
+
 
 class PartnerFeed(Protocol):
     """Every province's received events not yet on the partner stream."""
