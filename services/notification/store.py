@@ -34,8 +34,8 @@ WEBHOOKS = "webhooks"
 OPTOUTS = "optouts"
 MAX_DEPTH = 4
 DUPLICATE_KEY = 11000
-NOT_LISTED = {"attachments": 0}
-LEASE = "lease"  # the token of the claim that leased a message last  # not in the log: the planned message's heavy fields
+NOT_LISTED = {"attachments": 0}  # not in the log: the planned message's heavy fields
+LEASE = "lease"  # the token of the claim that leased a message last
 
 
 def prepare(db: Database) -> None:
