@@ -393,5 +393,5 @@ class OptOuts:
     def has_many(self, asked: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """The (recipient, channel) pairs among ``asked`` that opted out, in one read."""
         keys = {self.key(r, c): (r, c) for r, c in asked}
-        found = self.optouts.find({"_id": {"$in": list(keys)}}, {"_id": 1})
+        found = self.optouts.find({"_id": {"$in": list(keys)}}, {"channel": 1})
         return {keys[doc["_id"]] for doc in found if doc["_id"] in keys}
