@@ -158,8 +158,8 @@ class OptOuts:
     def has(self, recipient: str, channel: str) -> bool:
         return (recipient, channel) in self.keys
 
-    def has_many(self, asked: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        return {pair for pair in asked if pair in self.keys}
+    def has_many(self, asked: list[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+        return frozenset(pair for pair in asked if pair in self.keys)
 
 
 class Stores:

@@ -88,7 +88,7 @@ class OptOutStore(Protocol):
 
     def has(self, recipient: str, channel: str) -> bool: ...
 
-    def has_many(self, asked: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    def has_many(self, asked: list[tuple[str, str]]) -> frozenset[tuple[str, str]]:
         """The (recipient, channel) pairs among ``asked`` that opted out."""
 
 

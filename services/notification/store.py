@@ -390,8 +390,8 @@ class OptOuts:
     def has(self, recipient: str, channel: str) -> bool:
         return self.optouts.find_one({"_id": self.key(recipient, channel)}) is not None
 
-    def has_many(self, asked: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    def has_many(self, asked: list[tuple[str, str]]) -> frozenset[tuple[str, str]]:
         """The (recipient, channel) pairs among ``asked`` that opted out, in one read."""
         keys = {self.key(r, c): (r, c) for r, c in asked}
         found = self.optouts.find({"_id": {"$in": list(keys)}}, {"channel": 1})
-        return {keys[doc["_id"]] for doc in found if doc["_id"] in keys}
+        return frozenset(keys[doc["_id"]] for doc in found if doc["_id"] in keys)
