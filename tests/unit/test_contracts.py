@@ -939,22 +939,3 @@ def test_asyncapi_scoring_channel(
     assert message["contentType"] == "application/json"
     assert message["bindings"]["amqp"]["messageType"] == event_type
     assert [item["payload"] for item in message["examples"]] == [example]
-
-
-def test_a_valid_event_is_checked_in_one_pass_an_invalid_one_step_by_step(
-    recognised: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    checked: list[str] = []
-    step = contracts._check
-
-    def counting(schema_id: str, event: Any) -> None:
-        checked.append(schema_id)
-        step(schema_id, event)
-
-    monkeypatch.setattr(contracts, "_check", counting)
-    validate_event(recognised)
-    assert checked == []  # once, against its type's schema, which includes the envelope
-    recognised["unitpath"] = "01/001"
-    with pytest.raises(ContractError, match="unitpath: first segment"):
-        validate_event(recognised)
-    assert checked == ["envelope.schema.json"]
