@@ -158,6 +158,9 @@ class OptOuts:
     def has(self, recipient: str, channel: str) -> bool:
         return (recipient, channel) in self.keys
 
+    def has_many(self, asked: list[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+        return frozenset(pair for pair in asked if pair in self.keys)
+
 
 class Stores:
     """One province's in-memory stores."""
@@ -189,6 +192,9 @@ class Provinces:
             if m.status in (PENDING, SENDING) and m.next_at <= now
         ]
         return sorted(found, key=lambda m: m.next_at)[:limit]
+
+    def claim_many(self, messages: list[Message], now: float, lease: float) -> set[str]:
+        return {m.id for m in messages if self.claim(m, now, lease)}
 
     def claim(self, message: Message, now: float, lease: float) -> bool:
         messages = self(message.tenant).messages

@@ -80,7 +80,9 @@ class FakeAssessments:
         found = [r for r in self.records.values() if r.subject_id == subject_id]
         return sorted(found, key=lambda a: (a.year, a.title))
 
-    def under_unit(self, unit_code: str, title: str, year: int) -> list[AssessmentRecord]:
+    def under_unit(
+        self, unit_code: str, title: str, year: int, light: bool = False
+    ) -> list[AssessmentRecord]:
         found = self.records.values()
         return sorted(
             (r for r in found if (r.unit_code, r.title, r.year) == (unit_code, title, year)),

@@ -22,6 +22,7 @@ from services.notification.domain import (
     DEAD,
     EMAIL,
     PENDING,
+    SENDING,
     SENT,
     SKIPPED,
     SMS,
@@ -54,6 +55,14 @@ class Documents(Protocol):
 class Contacts(Protocol):
     def lookup(self, tenant: str, audience: str, who: str) -> dict[str, Any] | None:
         """Name, phone, e-mail (and unit name) of ``audience:who`` in ``tenant``."""
+
+
+class ManyContacts(Contacts, Protocol):
+    def lookup_many(
+        self, tenant: str, audience: str, whos: list[str]
+    ) -> dict[str, dict[str, Any]] | None:
+        """:meth:`lookup` of many at once, by who (the unknown absent); None when the
+        audience's source answers only one at a time."""
 
 
 @dataclass(frozen=True)
@@ -147,22 +156,75 @@ class Delivery:
         return Templates(self.settings.template_dir)
 
     def run(self, batch: int = 50, rounds: int = 20) -> list[Outcome]:
-        """Deliver what is due; returns (channel, tenant, outcome) of every step, for metrics."""
+        """Deliver what is due; returns (channel, tenant, outcome) of every step, for metrics.
+
+        Per batch, the leases are taken together (one write, one read), and what every
+        message leased needs is read together: the opt-outs of each province in one read,
+        the recipients' contacts in one request per province and audience (where the source
+        answers many at once). Each message is recorded on its own, right after its send."""
         outcomes: list[Outcome] = []
         for _ in range(rounds):
             now = self.clock()
             due = self.queue.due(now.timestamp(), batch)
             lease = self.settings.lease_seconds
-            claimed = [m for m in due if self.queue.claim(m, now.timestamp(), lease)]
-            for done in self.parallel(self._deliver_claimed, claimed):
-                outcomes += done
+            until = now.timestamp() + lease
+            # the lease is guarded by status and time, and every later write sets the status:
+            # a message claimed is the one read, leased (no second read needed)
+            leased = self.queue.claim_many(due, now.timestamp(), lease)
+            claimed = [replace(m, status=SENDING, next_at=until) for m in due if m.id in leased]
+            self._prefetch(claimed)
+            try:
+                for done in self.parallel(self._deliver_claimed, claimed):
+                    outcomes += done
+            finally:
+                self._opted_out.clear()
+                self._known.clear()
             if not claimed:
                 break
         return outcomes
 
+    _opted_out: dict[tuple[str, str, str], bool] = field(default_factory=dict, init=False)
+    _known: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict, init=False)
+
+    def _prefetch(self, claimed: list[Message]) -> None:
+        """The batch's opt-outs (one read per province) and contacts (one request per province
+        and audience); a source that fails here is asked again message by message."""
+        by_tenant: dict[str, list[Message]] = {}
+        for message in claimed:
+            by_tenant.setdefault(message.tenant, []).append(message)
+        many = getattr(self.contacts, "lookup_many", None)
+        for tenant, own in by_tenant.items():
+            asked = [(m.recipient, m.channel) for m in own if m.channel != WEBHOOK]
+            has_many = getattr(self.stores_of(tenant).optouts, "has_many", None)
+            if asked and has_many is not None:
+                found = has_many(asked)
+                self._opted_out.update({(tenant, r, c): (r, c) in found for r, c in asked})
+            if many is None:
+                continue
+            wanted: dict[str, list[str]] = {}
+            for message in own:
+                audience, who = _contact_of(message)
+                if audience and who:
+                    wanted.setdefault(audience, []).append(who)
+            for audience, whos in wanted.items():
+                try:
+                    answer = many(tenant, audience, list(dict.fromkeys(whos)))
+                except Exception:  # noqa: BLE001 - asked again one by one, failing there
+                    log.warning("contacts of %s in %s: asked one by one", audience, tenant)
+                    continue
+                if answer is None:
+                    continue
+                for who in whos:  # the unknown are known to be unknown
+                    self._known[(tenant, audience, who)] = answer.get(who) or {}
+
     def _deliver_claimed(self, claimed: Message) -> list[Outcome]:
-        message = self.stores_of(claimed.tenant).messages.get(claimed.id)
-        return self.deliver(message, self.clock()) if message else []
+        return self.deliver(claimed, self.clock())
+
+    def _has_opted_out(self, stores: TenantStores, message: Message) -> bool:
+        key = (message.tenant, message.recipient, message.channel)
+        if key in self._opted_out:
+            return self._opted_out[key]
+        return stores.optouts.has(message.recipient, message.channel)
 
     def deliver(self, message: Message, now: datetime) -> list[Outcome]:
         channel, tenant = message.channel, message.tenant
@@ -172,7 +234,7 @@ class Delivery:
         def outcome(*names: str) -> list[Outcome]:
             return [(channel, tenant, name) for name in names]
 
-        if channel != WEBHOOK and stores.optouts.has(message.recipient, channel):
+        if channel != WEBHOOK and self._has_opted_out(stores, message):
             messages.update(message.id, Change(SKIPPED, "opted_out"))
             return outcome("skipped")
         own = self.settings.of(tenant)
@@ -286,7 +348,22 @@ class Delivery:
         return found
 
     def _contact(self, tenant: str, audience: str, who: str) -> dict[str, Any]:
+        known = self._known.get((tenant, audience, who))
+        if known is not None:
+            return known
         try:
             return self.contacts.lookup(tenant, audience, who) or {}
         except Exception as exc:  # registration away: a transient failure, try again later
             raise DeliveryFailed(f"contact lookup failed: {exc!r}") from exc
+
+
+def _contact_of(message: Message) -> tuple[str | None, str | None]:
+    """Whose contact sending the message needs: its recipient's (a subject, a donor), or for
+    an officer's e-mail about a subject, that subject's; (None, None) for a webhook."""
+    if message.channel == WEBHOOK:
+        return None, None
+    kind, _, address = message.recipient.partition(":")
+    if kind in CONTACT_AUDIENCES:
+        return kind, address
+    subject = message.data.get(CONTACT_AUDIENCES[SUBJECT])
+    return (SUBJECT, str(subject)) if subject else (None, None)

@@ -11,7 +11,7 @@ from typing import Any
 import eventlet
 
 from services.notification.channels import Attachment
-from services.notification.domain import RECEIPT
+from services.notification.domain import RECEIPT, SUBJECT
 
 CONTACT_TIMEOUT = 10.0
 DOCUMENT_TIMEOUT = 30.0  # a receipt PDF is rendered on request
@@ -30,6 +30,24 @@ class RpcContacts:
                 return self.sources[audience].contact(tenant, who)
         except eventlet.Timeout as exc:
             raise TimeoutError(f"no contact answer for {audience}") from exc
+
+    def lookup_many(
+        self, tenant: str, audience: str, whos: list[str]
+    ) -> dict[str, dict[str, Any]] | None:
+        """Many contacts in one request, where the source answers many (``contacts``);
+        None for an audience asked one at a time."""
+        method = MANY.get(audience)
+        if method is None:
+            return None
+        try:
+            with eventlet.Timeout(CONTACT_TIMEOUT):
+                found = getattr(self.sources[audience], method)(tenant, whos)
+        except eventlet.Timeout as exc:
+            raise TimeoutError(f"no contacts answer for {audience}") from exc
+        return dict(found or {})
+
+
+MANY = {SUBJECT: "contacts"}  # audience -> its source's RPC answering many at once
 
 
 class MissingDocument(LookupError):

@@ -88,6 +88,9 @@ class OptOutStore(Protocol):
 
     def has(self, recipient: str, channel: str) -> bool: ...
 
+    def has_many(self, asked: list[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+        """The (recipient, channel) pairs among ``asked`` that opted out."""
+
 
 class TenantStores(Protocol):
     """One province's stores."""
@@ -121,6 +124,9 @@ class DueMessages(Protocol):
 
     def claim(self, message: Message, now: float, lease: float) -> bool:
         """Lease the message to this worker; False when another worker got it first."""
+
+    def claim_many(self, messages: list[Message], now: float, lease: float) -> set[str]:
+        """:meth:`claim` of a batch; the ids this worker leased."""
 
 
 class PartnerFeed(Protocol):

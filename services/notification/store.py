@@ -17,7 +17,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -35,6 +35,7 @@ OPTOUTS = "optouts"
 MAX_DEPTH = 4
 DUPLICATE_KEY = 11000
 NOT_LISTED = {"attachments": 0}  # not in the log: the planned message's heavy fields
+LEASE = "lease"  # the token of the claim that leased a message last
 
 
 def prepare(db: Database) -> None:
@@ -221,6 +222,24 @@ class AllTenantsDueMessages:
         )
         return bool(claimed.modified_count == 1)
 
+    def claim_many(self, messages: list[Message], now: float, lease: float) -> set[str]:
+        """:meth:`claim` of a batch in one write and one read: each lease guarded as there,
+        and stamped with this claim's own token, by which the read tells the ids this worker
+        leased (another worker's guard failed on the ones it took first)."""
+        if not messages:
+            return set()
+        token = secrets.token_hex(8)
+        leased = {"$set": {"status": SENDING, "next_at": now + lease, LEASE: token}}
+        self.messages.bulk_write(
+            [
+                UpdateOne({"_id": m.id, "status": m.status, "next_at": m.next_at}, leased)
+                for m in messages
+            ],
+            ordered=False,
+        )
+        found = self.messages.find({"_id": {"$in": [m.id for m in messages]}}, {LEASE: 1})
+        return {doc["_id"] for doc in found if doc.get(LEASE) == token}
+
 
 # -- subscriptions -----------------------------------------------------------------------
 
@@ -370,3 +389,9 @@ class OptOuts:
 
     def has(self, recipient: str, channel: str) -> bool:
         return self.optouts.find_one({"_id": self.key(recipient, channel)}) is not None
+
+    def has_many(self, asked: list[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+        """The (recipient, channel) pairs among ``asked`` that opted out, in one read."""
+        keys = {self.key(r, c): (r, c) for r, c in asked}
+        found = self.optouts.find({"_id": {"$in": list(keys)}}, {"channel": 1})
+        return frozenset(keys[doc["_id"]] for doc in found if doc["_id"] in keys)

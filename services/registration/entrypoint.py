@@ -129,6 +129,15 @@ class RegistrationService(ObservableService):
         return answers.dumped(answers.CONTACT, found)
 
     @rpc
+    def contacts(self, tenant: str, subject_ids: list[str]) -> dict[str, Any]:
+        """:meth:`contact` of many subjects of ``tenant`` (at most ``MAX_NAMED``), by id;
+        unknown ones are absent (notification's delivery pass asks once per batch)."""
+        found = enrolment.contacts(
+            self._directory(tenant), self._registrations(tenant), list(subject_ids)[:MAX_NAMED]
+        )
+        return {sid: answers.dumped(answers.CONTACT, c) for sid, c in found.items()}
+
+    @rpc
     def enrolment_names(self, tenant: str, enrolment_ids: list[str]) -> dict[str, Any]:
         """Who each of the tenant's enrolments is (name, subject, unit), by id, at most
         ``MAX_NAMED`` at a time; ids of other tenants or unknown ones are absent."""

@@ -34,7 +34,9 @@ class Assessments(Protocol):
 
     def of_subject(self, subject_id: str) -> list[AssessmentRecord]: ...
 
-    def under_unit(self, unit_code: str, title: str, year: int) -> list[AssessmentRecord]: ...
+    def under_unit(
+        self, unit_code: str, title: str, year: int, light: bool = False
+    ) -> list[AssessmentRecord]: ...
 
     def by_ids(
         self, assessment_ids: list[str], light: bool = False

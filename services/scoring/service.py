@@ -332,7 +332,7 @@ def propose(
         raise Refused("unit_code", "already_decided")
     eligible = [
         a
-        for a in assessments.under_unit(unit["code"], title, year)
+        for a in assessments.under_unit(unit["code"], title, year, light=True)
         if is_eligible(a) and not a.recognition
     ]
     if not eligible:

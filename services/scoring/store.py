@@ -79,6 +79,10 @@ SUBJECT_FIELDS = dict.fromkeys(
     1,
 ) | {"recognition": 1, "version": 1, "unit_level": 1, "member_of": 1, "pending": 1}
 
+# What a light ``under_unit`` reads: a proposal's subjects (eligible, not yet recognised) and
+# their reviews (the verdicts' levels and provisional basis); nx-27017 projects whole
+# top-level fields only, so the review stage is read whole, the self-assessment not.
+PROPOSABLE_FIELDS = SUBJECT_FIELDS | {"review": 1}
 
 MANY_PER_READ = 500
 # Markers set or unset by one counter update: nx-27017 silently ignores a ``$unset`` of 127
@@ -339,9 +343,15 @@ class Assessments:
         records = [AssessmentRecord.from_document(doc) for doc in found]
         return sorted(records, key=lambda a: (a.year, a.title))
 
-    def under_unit(self, unit_code: str, title: str, year: int) -> list[AssessmentRecord]:
-        """The unit's own assessments of a title and year (its proposal list is drawn from them)."""
-        found = self.assessments.find({"unit_code": unit_code, "year": year}, HIDDEN)
+    def under_unit(
+        self, unit_code: str, title: str, year: int, light: bool = False
+    ) -> list[AssessmentRecord]:
+        """The unit's own assessments of a title and year (its proposal list is drawn from them).
+        ``light``: who and what, the recognition and the review's verdict only
+        (``PROPOSABLE_FIELDS``: what a proposal reads; nx-27017 and the decoding cost by the
+        size of the documents)."""
+        projection = PROPOSABLE_FIELDS if light else HIDDEN
+        found = self.assessments.find({"unit_code": unit_code, "year": year}, projection)
         records = [AssessmentRecord.from_document(doc) for doc in found if doc["title"] == title]
         return sorted(records, key=lambda a: a.id)
 

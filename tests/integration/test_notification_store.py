@@ -49,6 +49,26 @@ def test_planning_again_adds_nothing_and_one_worker_holds_a_lease(config):
     assert queue.claim(expired, now.timestamp() + 61, 60)
 
 
+def test_a_batch_is_leased_in_one_write_each_message_by_one_worker_only(config):
+    db = database(config)
+    s, queue = Stores.of(db, "20"), AllTenantsDueMessages(db)
+    now = datetime.now(UTC)
+    for n in range(5):
+        schedule(s, recognised(f"b{n}"), now)
+    due = queue.due(now.timestamp(), 10)
+    assert len(due) == 5
+    assert queue.claim(due[0], now.timestamp(), 60)  # another worker took one first
+    # two workers read the same snapshot: each message is leased by exactly one
+    first = queue.claim_many(due, now.timestamp(), 60)
+    assert first == {m.id for m in due[1:]}
+    assert queue.claim_many(due, now.timestamp(), 60) == set()
+    assert queue.due(now.timestamp() + 59, 10) == []
+    expired = queue.due(now.timestamp() + 61, 10)  # the workers died: taken over
+    assert {m.status for m in expired} == {SENDING} and len(expired) == 5
+    assert queue.claim_many(expired, now.timestamp() + 61, 60) == {m.id for m in due}
+    assert queue.claim_many([], now.timestamp(), 60) == set()
+
+
 def test_the_delivery_queue_serves_every_province(config):
     db = database(config)
     now = datetime.now(UTC)

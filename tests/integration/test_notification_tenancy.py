@@ -84,6 +84,7 @@ def test_subscriptions_webhooks_and_opt_outs_of_another_province_stay_theirs(db,
     assert lang_son.webhooks.get("portal") is None
     assert lang_son.webhooks.all() == []
     assert not lang_son.optouts.has("subject:hh-01", "sms")
+    assert lang_son.optouts.has_many([("subject:hh-01", "sms")]) == set()
     lang_son.optouts.set("subject:hh-01", "sms", False, NOW)  # removes only its own
     assert snapshot(db) == before
 
@@ -95,6 +96,8 @@ def test_subscriptions_webhooks_and_opt_outs_of_another_province_stay_theirs(db,
     (theirs,) = hanoi["stores"].subscriptions.along(UnitPath.parse(HANOI_PATH))
     assert theirs.name == "Cán bộ"
     assert hanoi["stores"].optouts.has("subject:hh-01", "sms")
+    asked = [("subject:hh-01", "sms"), ("subject:hh-01", "email"), ("subject:hh-02", "sms")]
+    assert hanoi["stores"].optouts.has_many(asked) == {("subject:hh-01", "sms")}
 
 
 def test_an_event_of_another_province_is_planned_nowhere_else(db, hanoi, lang_son):

@@ -267,6 +267,13 @@ def test_a_list_review_and_a_decision_of_hundreds_count_each_subject_once(db):
         posted_from=date(2025, 1, 2),
     )  # fmt: skip
     assert len(proposal.enrolments) == MANY
+    # the proposal read its subjects light: their reviews, not their self-assessments
+    light = assessments.under_unit(COMMUNE.code, "FAMILY", 2024, light=True)
+    full = assessments.under_unit(COMMUNE.code, "FAMILY", 2024)
+    assert [a.id for a in light] == [a.id for a in full] == proposal.enrolments
+    assert [a.review for a in light] == [a.review for a in full]
+    assert all(a.self_assessment is None for a in light)
+    assert proposal.levels == [a.review["verdict"]["level"] for a in full]
 
     def decide():
         return service.decide(
@@ -277,6 +284,8 @@ def test_a_list_review_and_a_decision_of_hundreds_count_each_subject_once(db):
     decided = decide()
     assert sorted(decided.recognised) == sorted(ids) and not decided.skipped
     assert figures(assessments)["recognised"] == MANY
+    light = assessments.under_unit(COMMUNE.code, "FAMILY", 2024, light=True)
+    assert all(a.recognition["decision_number"] == "12/QĐ-UBND" for a in light)
     recognised = events_named(db, "recognised")
     assert len(recognised) == len(set(recognised)) == MANY
     before = versions(db)

@@ -227,3 +227,99 @@ def test_a_missing_receipt_is_retried_then_dead_and_the_e_mail_never_sent(answer
     assert (messages.doc["status"], messages.doc["attempts"]) == (DEAD, 3)
     assert "the fund has no receipt of donation d-1" in messages.doc["reason"]
     assert channels.email.sent == []
+
+
+class ManyContacts(Contacts):
+    """A source answering many contacts at once (registration's ``contacts``), counting."""
+
+    def __init__(self, fail=False):
+        self.fail, self.many, self.one = fail, [], []
+
+    def lookup_many(self, tenant, audience, whos):
+        self.many.append((tenant, audience, list(whos)))
+        if self.fail:
+            raise TimeoutError("registration away")
+        one = Contacts().lookup
+        return {w: one(tenant, audience, w) for w in whos if w != "hh-gone"}
+
+    def lookup(self, tenant, audience, who):
+        self.one.append((tenant, audience, who))
+        return super().lookup(tenant, audience, who)
+
+
+def a_batch(provinces):
+    for tenant in ("20", "01"):
+        provinces(tenant).messages.add(
+            [
+                sms_message(
+                    id=f"msg-{n}",
+                    tenant=tenant,
+                    status=PENDING,
+                    recipient=f"subject:hh-{n}",
+                    data={**DATA, "subjectId": f"hh-{n}"},
+                )
+                for n in (1, 2, 3)
+            ]
+            + [
+                sms_message(
+                    id="msg-gone",
+                    tenant=tenant,
+                    status=PENDING,
+                    recipient="subject:hh-gone",
+                    data={**DATA, "subjectId": "hh-gone"},
+                )
+            ]
+        )
+    provinces("01").optouts.set("subject:hh-2", "sms", True, NOW)
+
+
+def test_a_pass_asks_the_contacts_of_its_batch_at_once_per_province():
+    provinces, contacts, sms = Provinces(), ManyContacts(), Sms()
+    a_batch(provinces)
+    run = Delivery(
+        provinces,
+        provinces,
+        channels(sms),
+        contacts,
+        Settings(quiet_hours="off"),
+        rng=lambda: 1.0,
+        clock=lambda: NOW,
+    )
+    outcomes = run.run()
+    assert sorted(contacts.many) == [
+        ("01", "subject", ["hh-1", "hh-2", "hh-3", "hh-gone"]),
+        ("20", "subject", ["hh-1", "hh-2", "hh-3", "hh-gone"]),
+    ]
+    assert contacts.one == []  # nobody asked one by one
+    assert sorted(outcomes).count(("sms", "20", "sent")) == 3
+    assert sorted(outcomes).count(("sms", "01", "sent")) == 2
+    status = {
+        (t, m): provinces(t).messages.get(m) for t in ("20", "01") for m in ("msg-2", "msg-gone")
+    }
+    assert status[("01", "msg-2")].status == SKIPPED  # opted out, read with the batch
+    assert status[("20", "msg-2")].status == SENT
+    # an unknown subject (absent from the answer) has no phone, as when asked alone
+    assert (status[("20", "msg-gone")].status, status[("20", "msg-gone")].reason) == (
+        SKIPPED,
+        "no_phone",
+    )
+    assert run.run() == []
+
+
+def test_a_failed_batch_of_contacts_is_asked_again_message_by_message():
+    provinces, contacts = Provinces(), ManyContacts(fail=True)
+    a_batch(provinces)
+    run = Delivery(
+        provinces,
+        provinces,
+        channels(),
+        contacts,
+        Settings(quiet_hours="off"),
+        rng=lambda: 1.0,
+        clock=lambda: NOW,
+    )
+    outcomes = run.run()
+    assert len(contacts.many) == 2
+    assert len(contacts.one) == 7  # every message not opted out, on its own
+    assert sorted(outcomes).count(("sms", "20", "sent")) == 4
+    assert provinces("01").messages.get("msg-2").status == SKIPPED

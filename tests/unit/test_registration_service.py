@@ -145,6 +145,11 @@ def test_subjects_are_listed_a_page_at_a_time_and_contacts_stay_in_their_provinc
     assert (found.name, found.unit_name) == (first.items[0].name, "Xã 06184")
     their_directory, theirs, _ = world.stores("01")
     assert enrolment.contact(their_directory, theirs, subject_id) is None
+    # many at once (notification's delivery pass): the same answers, the unknown absent
+    ids = [item.subject_id for item in first.items + rest.items]
+    many = enrolment.contacts(directory, registrations, [*ids, "nobody", ids[0]])
+    assert many == {i: enrolment.contact(directory, registrations, i) for i in ids}
+    assert enrolment.contacts(their_directory, theirs, ids) == {}
 
 
 def test_a_branch_is_opened_once_per_name_renamed_closed_and_counted(world):

@@ -201,6 +201,29 @@ def contact(
     )
 
 
+def contacts(
+    directory: DirectoryStore, registrations: Registrations, subject_ids: list[str]
+) -> dict[str, Contact]:
+    """:func:`contact` of many subjects at once (a delivery pass's recipients): the subjects
+    in one read, each unit once; subjects not in the stores' province are absent."""
+    subjects = registrations.subjects_named(list(dict.fromkeys(subject_ids)))
+    names: dict[str, str] = {}
+    for code in {s.unit_code for s in subjects}:
+        unit = directory.get(code)
+        names[code] = str((unit or {}).get("name") or "")
+    return {
+        s.id: Contact(
+            subject_id=s.id,
+            name=s.name,
+            phone=s.phone,
+            email=s.email,
+            unitpath=s.unitpath,
+            unit_name=names[s.unit_code],
+        )
+        for s in subjects
+    }
+
+
 def withdraw(
     registrations: Registrations,
     enrolment_id: str,
