@@ -545,9 +545,25 @@ class AllTenantsPendingChanges:
         twice). Returns how many were finished."""
         cutoff = time.time() - older_than
         finished = 0
-        for doc in self.db[ASSESSMENTS].find({PENDING_COUNT: {"$gt": 0}}, HIDDEN):
-            finished += Assessments(TenantDatabase(self.db, doc["tenant"])).settle(doc, cutoff)
+        # Light first: during a wave thousands of fresh changes are pending for a moment, and
+        # reading each whole every tick cost a quarter of scoring's CPU; only stale ones are read.
+        pending = self.db[ASSESSMENTS].find(
+            {PENDING_COUNT: {"$gt": 0}}, {"pending": 1, "pending_at": 1, "tenant": 1}
+        )
+        stale = [doc["_id"] for doc in pending if _has_stale_change(doc, cutoff)]
+        for start in range(0, len(stale), MANY_PER_READ):
+            chunk = stale[start : start + MANY_PER_READ]
+            for doc in self.db[ASSESSMENTS].find({"_id": {"$in": chunk}}, HIDDEN):
+                tenant_store = Assessments(TenantDatabase(self.db, doc["tenant"]))
+                finished += tenant_store.settle(doc, cutoff)
         return finished
+
+
+def _has_stale_change(doc: Mapping[str, Any], cutoff: float) -> bool:
+    """Whether a change pending in ``doc`` was committed before ``cutoff`` (one without its
+    time, written before times were kept, counts as stale — as :meth:`Assessments.settle` does)."""
+    times = doc.get("pending_at") or {}
+    return any(times.get(change_id, 0) < cutoff for change_id in doc.get("pending") or {})
 
 
 class Proposals:
