@@ -4,6 +4,7 @@ RabbitMQ virtual host) and a GraphQL client with a province admin's token."""
 from __future__ import annotations
 
 import json
+import random
 import socket
 import tempfile
 import urllib.request
@@ -24,6 +25,27 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_port_block(count: int = 10) -> int:
+    """The first of ``count`` consecutive free ports below the kernel's ephemeral range (where
+    outgoing connections, tests and other platforms on this machine take ports from), so a
+    platform's services on ``base + offset`` do not meet a port taken meanwhile."""
+    rng = random.Random()
+    for _ in range(200):
+        base = rng.randrange(20_000, 32_000 - count)
+        if all(_bindable(base + offset) for offset in range(count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports between 20000 and 32000")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -71,11 +93,12 @@ def running_platform(
     client for its gateway."""
     with private_vhost("amqp://guest:guest@127.0.0.1:5672/", "khuyenhoc-bench") as amqp:
         work = Path(tempfile.mkdtemp(prefix="khuyenhoc-bench-"))
+        base = free_port_block(11)  # the services on base + 0..4, nx-27017 on base + 10
         platform = Platform(
             run_dir=work / "run",
             data_dir=work / "data",
-            base_port=free_port(),
-            mongo_port=free_port(),
+            base_port=base,
+            mongo_port=base + 10,
             env={"AMQP_URI": amqp, **(env or {})},
         )
         platform.up(demo_province=province, quiet=True)
