@@ -91,7 +91,7 @@ class ScoreSchema(_Edge):
         return loaded
 
 
-def _text(max_length: int, **kwargs: Any) -> fields.String:
+def text_field(max_length: int, **kwargs: Any) -> fields.String:
     return fields.String(
         required=True,
         error_messages=_BASE,
@@ -103,14 +103,14 @@ def _text(max_length: int, **kwargs: Any) -> fields.String:
 class DecideSchema(_Edge):
     """``decideRecognition``: the decision number, date and signer, for the list or a part."""
 
-    proposal_id = _text(200, data_key="proposalId")
-    decision_number = _text(100, data_key="decisionNumber")
+    proposal_id = text_field(200, data_key="proposalId")
+    decision_number = text_field(100, data_key="decisionNumber")
     decision_date = fields.Date(
         data_key="decisionDate",
         required=True,
         error_messages={**_BASE, "invalid": MESSAGES["date_format"]},
     )
-    signer = _text(200)
+    signer = text_field(200)
     enrolment_ids = fields.List(
         fields.String(),
         data_key="enrolmentIds",
@@ -167,16 +167,16 @@ class DecideSchema(_Edge):
 
 
 class RevokeSchema(_Edge):
-    enrolment_id = _text(200, data_key="enrolmentId")
-    reason = _text(500)
+    enrolment_id = text_field(200, data_key="enrolmentId")
+    reason = text_field(500)
 
 
 class EvidenceSchema(_Edge):
     """``attachEvidence``: one file (base64 over the wire)."""
 
-    enrolment_id = _text(200, data_key="enrolmentId")
-    file_name = _text(200, data_key="fileName")
-    content_type = _text(200, data_key="contentType")
+    enrolment_id = text_field(200, data_key="enrolmentId")
+    file_name = text_field(200, data_key="fileName")
+    content_type = text_field(200, data_key="contentType")
     content = Base64Bytes(required=True, error_messages=_BASE)
 
 
@@ -232,7 +232,7 @@ class HistoryRowSchema(EdgeSchema):
     resolved it from registration (``subject`` null: no such subject in the tenant)."""
 
     row = fields.Integer(required=True, error_messages=_BASE)
-    subject_id = _text(200, data_key="subjectId")
+    subject_id = text_field(200, data_key="subjectId")
     subject_kind = fields.String(
         data_key="subjectKind", load_default=None, allow_none=True, error_messages=_BASE
     )
@@ -245,7 +245,7 @@ class HistoryRowSchema(EdgeSchema):
         validate=validate.OneOf(TITLES, error=MESSAGES["history_title"]),
     )
     year = fields.Integer(required=True, error_messages=_BASE)
-    decision_number = _text(100, data_key="decisionNumber")
+    decision_number = text_field(100, data_key="decisionNumber")
     decision_date = fields.Date(
         data_key="decisionDate",
         required=True,
@@ -330,12 +330,12 @@ class DecideSheetSchema(DecideSchema):
 # --- the list review (biên bản bình xét) ---------------------------------------------------------
 
 
-def _answer_values(value: dict[str, Any] | None) -> None:
+def answer_values(value: dict[str, Any] | None) -> None:
     if value and any(isinstance(v, float) or not isinstance(v, int | bool) for v in value.values()):
         raise ValidationError(MESSAGES["answer_value"])
 
 
-def _optional_text(max_length: int, **kwargs: Any) -> fields.String:
+def optional_text_field(max_length: int, **kwargs: Any) -> fields.String:
     return fields.String(
         load_default=None,
         allow_none=True,
@@ -345,7 +345,7 @@ def _optional_text(max_length: int, **kwargs: Any) -> fields.String:
     )
 
 
-def _kept(text: str | None) -> str | None:
+def kept(text: str | None) -> str | None:
     """User text as kept: NFC, trimmed, spaces collapsed; empty is none."""
     return (clean(text) or None) if text is not None else None
 
@@ -356,8 +356,8 @@ def _kept_lines(text: str) -> str:
 
 
 class MinutesFileSchema(EdgeSchema):
-    file_name = _text(200, data_key="fileName")
-    content_type = _text(200, data_key="contentType")
+    file_name = text_field(200, data_key="fileName")
+    content_type = text_field(200, data_key="contentType")
     content = Base64Bytes(required=True, error_messages=_BASE)
 
 
@@ -365,14 +365,14 @@ class ReviewRowSchema(EdgeSchema):
     """A row: the enrolment, and the meeting's answers, or its agreement (the default: the
     self-assessment is adopted) or refusal (``agree: false`` with the reason in ``note``)."""
 
-    enrolment_id = _text(200, data_key="enrolmentId")
+    enrolment_id = text_field(200, data_key="enrolmentId")
     answers = fields.Dict(
         keys=fields.String(),
         values=fields.Raw(),
         load_default=None,
         allow_none=True,
         error_messages=_BASE,
-        validate=_answer_values,
+        validate=answer_values,
     )
     figures = fields.Dict(
         keys=fields.String(),
@@ -381,16 +381,16 @@ class ReviewRowSchema(EdgeSchema):
         allow_none=True,
         error_messages=_BASE,
     )
-    group = _optional_text(50)
+    group = optional_text_field(50)
     agree = fields.Boolean(load_default=True, error_messages=_BASE)
-    note = _optional_text(MAX_NOTE)
+    note = optional_text_field(MAX_NOTE)
 
 
 class ListReviewSchema(_Edge):
     """``recordListReview``: one meeting's document (biên bản bình xét) with its rows."""
 
-    unit_code = _text(32, data_key="unitCode")
-    unit_path = _text(200, data_key="unitPath")
+    unit_code = text_field(32, data_key="unitCode")
+    unit_path = text_field(200, data_key="unitPath")
     title = fields.String(
         required=True,
         error_messages=_BASE,
@@ -402,7 +402,7 @@ class ListReviewSchema(_Edge):
         error_messages=_BASE,
         validate=validate.Range(min=2000, max=2100, error=MESSAGES["invalid"]),
     )
-    document_id = _text(100, data_key="documentId")
+    document_id = text_field(100, data_key="documentId")
     meeting_date = fields.Date(
         data_key="meetingDate",
         required=True,
@@ -420,8 +420,8 @@ class ListReviewSchema(_Edge):
         allow_none=True,
         error_messages=_BASE,
     )
-    chair = _optional_text(MAX_NAME)
-    secretary = _optional_text(MAX_NAME)
+    chair = optional_text_field(MAX_NAME)
+    secretary = optional_text_field(MAX_NAME)
     attendees = fields.Integer(
         load_default=None,
         allow_none=True,
@@ -435,7 +435,7 @@ class ListReviewSchema(_Edge):
         error_messages=_BASE,
         validate=validate.Length(min=1, max=MAX_ROWS, error=MESSAGES["review_too_many_rows"]),
     )
-    by = _optional_text(MAX_NAME)
+    by = optional_text_field(MAX_NAME)
 
     @post_load
     def request(self, data: dict[str, Any], **kwargs: Any) -> ListReviewRequest:
@@ -451,9 +451,9 @@ class ListReviewSchema(_Edge):
                 enrolment_id=row["enrolment_id"].strip(),
                 answers=row["answers"],
                 figures=row["figures"],
-                group=_kept(row["group"]),
+                group=kept(row["group"]),
                 agree=row["agree"],
-                note=_kept(row["note"]),
+                note=kept(row["note"]),
             )
             for row in data["rows"]
         )
@@ -470,10 +470,10 @@ class ListReviewSchema(_Edge):
             minutes_file=MinutesFile(given["file_name"], given["content_type"], given["content"])
             if given
             else None,
-            chair=_kept(data["chair"]),
-            secretary=_kept(data["secretary"]),
+            chair=kept(data["chair"]),
+            secretary=kept(data["secretary"]),
             attendees=data["attendees"],
-            by=_kept(data["by"]),
+            by=kept(data["by"]),
         )
 
 
@@ -482,7 +482,7 @@ class ListReviewSheetSchema(ListReviewSchema):
     (.xlsx or .csv, base64) filled in."""
 
     rows = fields.List(fields.Dict(), load_default=list, error_messages=_BASE)
-    file_name = _text(200, data_key="fileName")
+    file_name = text_field(200, data_key="fileName")
     content = Base64Bytes(required=True, error_messages=_BASE)
 
     @post_load

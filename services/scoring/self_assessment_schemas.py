@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, post_load, validate
+from marshmallow import fields, post_load, validate
 
-from khuyenhoc.text import clean
 from khuyenhoc.validation import EdgeSchema, field_messages, tenant_field
 from khuyenhoc.vocabulary import TITLES
 from services.scoring.domain.self_assessments import (
@@ -15,54 +14,27 @@ from services.scoring.domain.self_assessments import (
     SelfAssessmentRow,
     SelfAssessmentsRequest,
 )
+from services.scoring.schemas import answer_values, kept, optional_text_field, text_field
 from services.scoring.self_assessments import SELF_ASSESSMENT_MESSAGES as MESSAGES
 
 _BASE: dict[str, Any] = field_messages(MESSAGES)
 
 
-def _text(max_length: int, **kwargs: Any) -> fields.String:
-    return fields.String(
-        required=True,
-        error_messages=_BASE,
-        validate=validate.Length(min=1, max=max_length, error=MESSAGES["text_length"]),
-        **kwargs,
-    )
-
-
-def _optional_text(max_length: int) -> fields.String:
-    return fields.String(
-        load_default=None,
-        allow_none=True,
-        error_messages=_BASE,
-        validate=validate.Length(max=max_length, error=MESSAGES["too_long"]),
-    )
-
-
-def _answer_values(value: dict[str, Any]) -> None:
-    if any(isinstance(v, float) or not isinstance(v, int | bool) for v in value.values()):
-        raise ValidationError(MESSAGES["answer_value"])
-
-
-def _kept(text: str | None) -> str | None:
-    """User text as kept: NFC, trimmed, spaces collapsed; empty is none."""
-    return (clean(text) or None) if text is not None else None
-
-
 class SelfAssessmentRowSchema(EdgeSchema):
     """A household's form: its enrolment, the answers per indicator, its figures and group."""
 
-    enrolment_id = _text(200, data_key="enrolmentId")
+    enrolment_id = text_field(200, data_key="enrolmentId")
     answers = fields.Dict(
         keys=fields.String(),
         values=fields.Raw(),
         required=True,
         error_messages=_BASE,
-        validate=_answer_values,
+        validate=answer_values,
     )
     figures = fields.Dict(
         keys=fields.String(), values=fields.Float(), load_default=dict, error_messages=_BASE
     )
-    group = _optional_text(50)
+    group = optional_text_field(50)
 
 
 class SelfAssessmentsSchema(EdgeSchema):
@@ -70,8 +42,8 @@ class SelfAssessmentsSchema(EdgeSchema):
     the gateway looked it up), the title and year, the rows, who entered them."""
 
     tenant = tenant_field()
-    unit_code = _text(32, data_key="unitCode")
-    unit_path = _text(200, data_key="unitPath")
+    unit_code = text_field(32, data_key="unitCode")
+    unit_path = text_field(200, data_key="unitPath")
     title = fields.String(
         required=True,
         error_messages=_BASE,
@@ -89,7 +61,7 @@ class SelfAssessmentsSchema(EdgeSchema):
         error_messages=_BASE,
         validate=validate.Length(min=1, max=MAX_ROWS, error=MESSAGES["self_assessment_rows"]),
     )
-    by = _optional_text(200)
+    by = optional_text_field(200)
 
     @post_load
     def request(self, data: dict[str, Any], **kwargs: Any) -> SelfAssessmentsRequest:
@@ -98,7 +70,7 @@ class SelfAssessmentsSchema(EdgeSchema):
                 enrolment_id=row["enrolment_id"].strip(),
                 answers=row["answers"],
                 figures=row["figures"],
-                group=_kept(row["group"]),
+                group=kept(row["group"]),
             )
             for row in data["rows"]
         )
@@ -109,5 +81,5 @@ class SelfAssessmentsSchema(EdgeSchema):
             title=data["title"],
             year=data["year"],
             rows=rows,
-            by=_kept(data["by"]),
+            by=kept(data["by"]),
         )
