@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from services.scoring import service
 from services.scoring.domain import Assessment, Change, enrolment_change
@@ -55,13 +55,9 @@ def apply_enrolment_events(
 def refresh_dependents(
     assessments: Assessments, sets: Sequence[CriteriaSet], enrolment_ids: Sequence[str]
 ) -> dict[str, bool]:
-    """Judge again what depends on the enrolments (see :func:`service.refresh_dependents`):
-    each dependent once for the whole batch where the service can (``refresh_dependents_many``),
-    else each distinct enrolment once. For each enrolment id, whether anything was rewritten
-    (for the batch as a whole when judged together)."""
+    """Judge again what depends on the enrolments (see :func:`service.refresh_dependents_many`),
+    each dependent once for the whole batch. For each enrolment id, whether anything was
+    rewritten (for the batch as a whole, since it is judged together)."""
     distinct = list(dict.fromkeys(enrolment_ids))
-    many: Any = getattr(service, "refresh_dependents_many", None)
-    if many is not None:
-        rewritten = bool(many(assessments, sets, distinct))
-        return dict.fromkeys(distinct, rewritten)
-    return {eid: bool(service.refresh_dependents(assessments, sets, eid)) for eid in distinct}
+    rewritten = bool(service.refresh_dependents_many(assessments, sets, distinct))
+    return dict.fromkeys(distinct, rewritten)

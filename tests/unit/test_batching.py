@@ -74,25 +74,13 @@ def test_the_same_enrolment_twice_in_a_batch_and_a_withdrawal_are_applied_in_ord
     assert family_registered(assessments) == 2
 
 
-def test_dependents_are_refreshed_once_per_enrolment(monkeypatch):
-    seen: list[str] = []
-    monkeypatch.delattr(consumers.service, "refresh_dependents_many", raising=False)
-    monkeypatch.setattr(
-        consumers.service,
-        "refresh_dependents",
-        lambda assessments, sets, eid: seen.append(eid) or ["review"],
-    )
-    found = consumers.refresh_dependents(FakeAssessments(), [], ["a", "b", "a"])
-    assert seen == ["a", "b"] and found == {"a": True, "b": True}
-
-
-def test_dependents_are_refreshed_together_when_the_service_can(monkeypatch):
+def test_dependents_are_refreshed_together_each_enrolment_once(monkeypatch):
     batches: list[list[str]] = []
 
     def many(assessments, sets, ids):
         batches.append(list(ids))
         return []
 
-    monkeypatch.setattr(consumers.service, "refresh_dependents_many", many, raising=False)
+    monkeypatch.setattr(consumers.service, "refresh_dependents_many", many)
     found = consumers.refresh_dependents(FakeAssessments(), [], ["a", "b", "a"])
     assert batches == [["a", "b"]] and found == {"a": False, "b": False}
