@@ -4,7 +4,7 @@ with every value neutralised so that no spreadsheet evaluates it as a formula.""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -319,3 +319,56 @@ def _guide(
         list_col += 1
     for row in grid:
         guide.append([v if isinstance(v, Cell) else neutralise(v) for v in row])
+
+
+THIN = Side(style="thin", color="808080")
+BOXED = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def write_table(
+    ws: Any,
+    top: int,
+    headers: Sequence[str],
+    groups: Sequence[str | None],
+    rows: Iterable[tuple[Sequence[object], bool]],
+    number_format: Callable[[object], str | None] = lambda value: None,
+) -> int:
+    """A bordered table into an ordinary (not streamed) sheet from row ``top``: a header row,
+    with a row of group headers above it when ``groups`` names any (consecutive columns with
+    the same group share a merged cell; an ungrouped column's header spans both rows), then
+    ``rows`` (values, bold), every value neutralised and given ``number_format(value)``.
+    Returns the first row below the table."""
+    grouped = any(groups)
+    header_rows = 2 if grouped else 1
+    for index, text in enumerate(headers, start=1):
+        cell = ws.cell(top + header_rows - 1, index, neutralise(text))
+        group = groups[index - 1] if grouped else None
+        if grouped and group is None:
+            ws.merge_cells(start_row=top, start_column=index, end_row=top + 1, end_column=index)
+            cell = ws.cell(top, index, neutralise(text))
+        elif grouped and (index == 1 or groups[index - 2] != group):
+            last = index
+            while last < len(headers) and groups[last] == group:
+                last += 1
+            ws.cell(top, index, neutralise(group))
+            if last > index:
+                ws.merge_cells(start_row=top, start_column=index, end_row=top, end_column=last)
+    for row in range(top, top + header_rows):
+        ws.row_dimensions[row].height = 30
+        for index in range(1, len(headers) + 1):
+            cell = ws.cell(row, index)
+            cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, WRAP, BOXED
+    at = top + header_rows
+    for values, bold in rows:
+        for index, value in enumerate(values, start=1):
+            cell = ws.cell(at, index, neutralise(value))
+            cell.border = BOXED
+            shown = number_format(value)
+            if shown:
+                cell.number_format = shown
+            if bold:
+                cell.font = BOLD
+            if isinstance(value, str):
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+        at += 1
+    return at
