@@ -17,6 +17,7 @@ from nameko.web.handlers import http
 from gateway import certificates, files
 from gateway.access import INVALID_TOKEN_MESSAGE, UNAUTHENTICATED_MESSAGE
 from gateway.endpoint import answer_graphql, bearer_caller
+from gateway.reports import files as report_files
 from gateway.rpc_calls import counted
 from khuyenhoc.auth import Caller, InvalidToken
 from khuyenhoc.web import ObservableService, json_response
@@ -128,6 +129,20 @@ class GatewayService(ObservableService):
     def review_sheet_errors(self, request: Any, report_id: str) -> Any:
         return self._serve(
             lambda: files.review_sheet_errors(self._rpc(), self._caller(request), report_id)
+        )
+
+    @http("GET", "/files/reports/<string:code>/<string:period>.<string:ext>")
+    def report_file(self, request: Any, code: str, period: str, ext: str) -> Any:
+        return self._serve(
+            lambda: report_files.report_file(self._rpc(), self._caller(request), code, period, ext)
+        )
+
+    @http("GET", "/files/recognised/<string:code>/<int:year>/<string:title>.<string:ext>")
+    def recognised_file(self, request: Any, code: str, year: int, title: str, ext: str) -> Any:
+        return self._serve(
+            lambda: report_files.recognised_file(
+                self._rpc(), self._caller(request), code, year, title, ext
+            )
         )
 
     def _rpc(self) -> SimpleNamespace:

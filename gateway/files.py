@@ -10,9 +10,12 @@ included), 403 outside the caller's subtree, 401 without a valid token.
 from __future__ import annotations
 
 import base64
+import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
@@ -276,3 +279,19 @@ def review_sheet_errors(rpc: Any, caller: Caller, report_id: str) -> Response:
         message("list_review_not_found"),
     )
     return attachment(base64.b64decode(found["content"]), XLSX, f"loi-binh-xet-{report_id}.xlsx")
+
+
+def attachment_named(content: bytes, mimetype: str, filename: str) -> Response:
+    """An attachment whose name may hold Vietnamese: an ASCII fallback (diacritics dropped,
+    "đ" as "d", anything else as "-") and the name itself as ``filename*`` (RFC 6266)."""
+    ascii_name = ascii_filename(filename)
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+def ascii_filename(name: str) -> str:
+    """``Báo cáo Phường Đồng Đăng 2021-2025.pdf`` → ``Bao-cao-Phuong-Dong-Dang-2021-2025.pdf``."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    kept = "".join(c for c in plain if not unicodedata.combining(c))
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", kept).strip("-")
+    return safe or "tep"

@@ -46,6 +46,16 @@ MESSAGES: dict[str, str] = {
     "history_file_encoding": "Nội dung tệp phải được mã hóa base64.",
     "list_review_not_found": "Không tìm thấy biên bản bình xét này.",
     "review_sheet_not_found": "Chưa có bộ tiêu chí áp dụng cho danh hiệu và năm này.",
+    # report files
+    "report_period": (
+        "Khoảng năm không hợp lệ: ghi dạng năm đầu-năm cuối (ví dụ 2021-2025), "
+        "năm đầu không sau năm cuối, từ 2000 đến 2100."
+    ),
+    "report_too_long": "Báo cáo gồm tối đa {most} năm.",
+    "report_file_kind": "Chỉ có tệp .xlsx hoặc .pdf.",
+    "recognised_title": "Không có danh hiệu này.",
+    "recognised_none": "Chưa có quyết định công nhận nào cho danh hiệu và năm này.",
+    "recognised_unnamed": "Dấu “—”: không tìm thấy tên trong danh sách đăng ký.",
 }
 
 

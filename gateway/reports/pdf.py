@@ -58,8 +58,9 @@ def document_pdf(doc: Document) -> bytes:
     for section in doc.sections:
         _need(pdf, 30)
         pdf.ln(2)
-        pdf.set_font(FAMILY, "B", 11)
-        pdf.multi_cell(WIDTH, 6, section.heading, new_x="LMARGIN", new_y="NEXT")
+        if section.heading:
+            pdf.set_font(FAMILY, "B", 11)
+            pdf.multi_cell(WIDTH, 6, section.heading, new_x="LMARGIN", new_y="NEXT")
         for line in section.lines:
             pdf.set_font(FAMILY, "", 8.5)
             pdf.multi_cell(WIDTH, 4.2, line, new_x="LMARGIN", new_y="NEXT")
@@ -89,7 +90,8 @@ def _heading(pdf: FPDF, doc: Document) -> None:
         _centred(pdf, 10, y, LEFT_BLOCK, line, 11, True)
         y += 5.2
     pdf.line(10 + LEFT_BLOCK / 2 - 15, y + 0.8, 10 + LEFT_BLOCK / 2 + 15, y + 0.8)
-    _centred(pdf, 10, y + 2.5, LEFT_BLOCK, doc.number_line, 10, False)
+    if doc.number_line:
+        _centred(pdf, 10, y + 2.5, LEFT_BLOCK, doc.number_line, 10, False)
     _centred(pdf, RIGHT_X, 10, WIDTH + 10 - RIGHT_X, doc.motto[0], 11, True)
     _centred(pdf, RIGHT_X, 15.2, WIDTH + 10 - RIGHT_X, doc.motto[1], 11, True)
     middle = RIGHT_X + (WIDTH + 10 - RIGHT_X) / 2
@@ -111,6 +113,8 @@ def _closing(pdf: FPDF, doc: Document) -> None:
         pdf.set_font(FAMILY, "", 9)
         for note in doc.notes:
             pdf.multi_cell(WIDTH, 4.6, f"- {note}", new_x="LMARGIN", new_y="NEXT")
+    if not doc.signature and not doc.recipients:
+        return
     _need(pdf, 50)
     y = pdf.get_y() + 4
     pdf.set_font(FAMILY, "B", 10)

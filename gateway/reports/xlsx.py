@@ -21,7 +21,6 @@ ITALIC = Font(italic=True)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 MM_TO_WIDTH = 0.55  # a column's width in characters per mm of the printed layout
-MOTTO_FROM = 6  # the motto's block starts at this column
 
 
 def number_format(value: object) -> str | None:
@@ -48,21 +47,24 @@ def document_xlsx(doc: Document) -> bytes:
     span = max(len(t.columns) for s in doc.sections for _, t in s.tables)
     _widths(ws, doc, span)
     last = get_column_letter(span)
+    right = span // 2 + 1  # the motto's and the signer's block start at this column
     row = 1
     for index, line in enumerate(doc.issuer):  # issuing body left, motto right
-        _put(ws, row + index, 1, MOTTO_FROM - 1, line, BOLD, CENTRE)
-    _put(ws, row + len(doc.issuer), 1, MOTTO_FROM - 1, doc.number_line, None, CENTRE)
-    _put(ws, row, MOTTO_FROM, span, doc.motto[0], BOLD, CENTRE)
-    _put(ws, row + 1, MOTTO_FROM, span, doc.motto[1], BOLD, CENTRE)
-    _put(ws, row + 2, MOTTO_FROM, span, doc.place_and_date, ITALIC, CENTRE)
+        _put(ws, row + index, 1, right - 1, line, BOLD, CENTRE)
+    if doc.number_line:
+        _put(ws, row + len(doc.issuer), 1, right - 1, doc.number_line, None, CENTRE)
+    _put(ws, row, right, span, doc.motto[0], BOLD, CENTRE)
+    _put(ws, row + 1, right, span, doc.motto[1], BOLD, CENTRE)
+    _put(ws, row + 2, right, span, doc.place_and_date, ITALIC, CENTRE)
     row += max(len(doc.issuer) + 1, 3) + 1
     for index, line in enumerate(doc.title):
         _put(ws, row, 1, span, line, TITLE if index == 0 else BOLD, CENTRE)
         row += 1
     for section in doc.sections:
         row += 1
-        _put(ws, row, 1, span, section.heading, BOLD, LEFT)
-        row += 1
+        if section.heading:
+            _put(ws, row, 1, span, section.heading, BOLD, LEFT)
+            row += 1
         for line in section.lines:
             _put(ws, row, 1, span, line, ITALIC, LEFT)
             ws.row_dimensions[row].height = 30
@@ -89,11 +91,12 @@ def document_xlsx(doc: Document) -> bytes:
             ws.row_dimensions[row].height = 30 if len(note) > 150 else 15
             row += 1
     row += 1
-    _put(ws, row, 1, MOTTO_FROM - 1, "Nơi nhận:", BOLD, LEFT)
+    if doc.recipients:
+        _put(ws, row, 1, right - 1, "Nơi nhận:", BOLD, LEFT)
     for index, line in enumerate(doc.signature):
-        _put(ws, row + index, MOTTO_FROM, span, line, BOLD, CENTRE)
+        _put(ws, row + index, right, span, line, BOLD, CENTRE)
     for index, line in enumerate(doc.recipients, start=1):
-        _put(ws, row + index, 1, MOTTO_FROM - 1, f"- {line}", None, LEFT)
+        _put(ws, row + index, 1, right - 1, f"- {line}", None, LEFT)
     ws.print_title_rows = None
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
