@@ -87,7 +87,7 @@ def report_file(rpc: Any, caller: Caller, code: str, period: str, ext: str) -> R
     kind = _kind(ext)
     start, end = years(period)
     unit = _unit(rpc, caller, code, end, REPORT_READERS)
-    from gateway.reports.compose import build_report  # helper "report"'s module
+    from gateway.reports.compose import build_report  # noqa: PLC0415 - merged from the report branch; the lead moves it to module level
 
     report = build_report(rpc, unit, start, end)
     content = report_xlsx(report) if kind == "xlsx" else report_pdf(report)
