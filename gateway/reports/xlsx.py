@@ -87,7 +87,7 @@ def document_xlsx(doc: Document) -> bytes:
         _put(ws, row, 1, span, "Ghi chú:", BOLD, LEFT)
         row += 1
         for note in doc.notes:
-            _put(ws, row, 1, span, f"- {note}", None, LEFT)
+            _put(ws, row, 1, span, f"– {note}", None, LEFT)  # "–": a "-" first reads as a formula
             ws.row_dimensions[row].height = 30 if len(note) > 150 else 15
             row += 1
     row += 1
@@ -96,7 +96,7 @@ def document_xlsx(doc: Document) -> bytes:
     for index, line in enumerate(doc.signature):
         _put(ws, row + index, right, span, line, BOLD, CENTRE)
     for index, line in enumerate(doc.recipients, start=1):
-        _put(ws, row + index, 1, right - 1, f"- {line}", None, LEFT)
+        _put(ws, row + index, 1, right - 1, f"– {line}", None, LEFT)
     ws.print_title_rows = None
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
