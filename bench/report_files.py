@@ -54,18 +54,18 @@ def province_report(communes: int = 200, years: int = 5, seed: int = 14) -> dict
     titles = []
     for year in range(first, last + 1):
         for title in TITLES:
-            registered = rng.randint(1000, HOUSEHOLDS)
-            recognised = registered * 9 // 10
+            count = rng.randint(1000, HOUSEHOLDS)
+            recognised = count * 9 // 10
             titles.append(
                 {
                     "title": title,
                     "title_name": TITLE_NAMES[title],
                     "year": year,
-                    "registered": registered,
+                    "registered": count,
                     "recognised": recognised,
                     "recognised_level_1": 0,
                     "recognised_level_2": 0,
-                    "rate_of_registered": recognised / registered,
+                    "rate_of_registered": recognised / count,
                     "denominator": HOUSEHOLDS if title == "FAMILY" else None,
                     "denominator_name": DENOMINATOR_NAMES[title],
                     "rate_of_denominator": recognised / HOUSEHOLDS if title == "FAMILY" else None,

@@ -47,8 +47,8 @@ def _lines(pdf: FPDF, text: str, width: float) -> list[str]:
         return [""]
     if pdf.get_string_width(text) <= width - 2 * pdf.c_margin and "\n" not in text:
         return [text]
-    lines: list[str] = pdf.multi_cell(width, 4, text, dry_run=True, output="LINES")
-    return lines or [""]
+    lines = pdf.multi_cell(width, 4, text, dry_run=True, output="LINES")
+    return list(lines) if isinstance(lines, list) and lines else [""]
 
 
 def _row_cells(

@@ -157,7 +157,7 @@ def recognised_document(
     if not rows:
         table.add("", message("recognised_none"), "", "", "", "")
     by = issuer(unit, decisions[0].get("authority") if len(decisions) == 1 else None)
-    heading = (
+    heading: tuple[str, ...] = (
         "DANH SÁCH",
         f"{title_name.upper()} ĐƯỢC CÔNG NHẬN NĂM {year}",
         f"{unit['name']}",

@@ -150,7 +150,7 @@ def compose(report: Mapping[str, Any]) -> Document:
         v is None for s in sections for _, t in s.tables for values, _ in t.rows for v in values
     ):
         notes.append(UNKNOWN_NOTE)
-    title = (
+    title: tuple[str, ...] = (
         "BÁO CÁO",
         f"Kết quả công tác khuyến học, khuyến tài, xây dựng xã hội học tập {period_text(report)}",
         f"trên địa bàn {in_text(unit['name'])}",
