@@ -55,6 +55,10 @@ MESSAGES: dict[str, str] = {
     "report_file_kind": "Chỉ có tệp .xlsx hoặc .pdf.",
     "recognised_title": "Không có danh hiệu này.",
     "recognised_none": "Chưa có quyết định công nhận nào cho danh hiệu và năm này.",
+    "recognised_source": (
+        "Theo các quyết định công nhận đã ghi trên nền tảng (công nhận của các năm trước nhập "
+        "từ hồ sơ giấy không có trong danh sách này)."
+    ),
     "recognised_unnamed": "Dấu “—”: không tìm thấy tên trong danh sách đăng ký.",
 }
 

@@ -166,7 +166,7 @@ def recognised_document(
         only = decisions[0]
         day = date.fromisoformat(only["date"]).strftime("%d/%m/%Y")
         heading += (f"(Kèm theo Quyết định số {only['number']} ngày {day} của {by.name})",)
-    notes = []
+    notes = [message("recognised_source")]
     if any(name is None for name, *_ in rows):
         notes.append(message("recognised_unnamed"))
     return Document(
