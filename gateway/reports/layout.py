@@ -157,7 +157,7 @@ def compose(report: Mapping[str, Any]) -> Document:
     )
     if report["to_year"] > report["from_year"]:
         title += ("(Sơ kết thực hiện Kết luận số 49-KL/TW của Ban Bí thư)",)
-    day = report["generated_on"]
+    day = str(report["generated_on"])  # ISO; a date object reads the same
     where = place(unit["name"])
     return Document(
         issuer=issuer_lines(report["issuer"]),
@@ -359,7 +359,7 @@ def progress(report: Mapping[str, Any]) -> Section:
         table.add(
             str(index),
             _target_label(target),
-            Share(target["share"]),
+            share(target.get("share")),
             str(target["milestone_year"]),
             row["numerator"],
             row.get("numerator_name") or "",

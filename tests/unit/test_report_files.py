@@ -188,3 +188,28 @@ def test_a_province_with_200_communes_repeats_the_table_header_on_every_page():
     assert "Xã" in texts[-2] or "Xã" in texts[-1]
     values = _values(report_xlsx(report))
     assert _row(values, "200")[0] == "200"
+
+
+def test_a_unit_with_nothing_entered_yet_shows_dashes_not_zeros():
+    report = town_report()
+    report.update(
+        from_year=2025,
+        population=None,
+        households=None,
+        members=None,
+        members_share_of_population=None,
+        branches=[],
+        branches_total=0,
+        titles=[],
+        community_ratings=[{"year": 2025, "level": None, "label": None, "source": None}],
+        progress=[],
+        notes=[],
+    )
+    report["unit"]["names"] = {2025: "Phường Đồng Đăng"}
+    values = _values(report_xlsx(report))
+    assert _row(values, "Số hội viên") == ["Số hội viên", UNKNOWN, "năm 2025"]
+    assert _row(values, "Tỷ lệ hội viên so với dân số")[1] == UNKNOWN
+    flat = [v for row in values for v in row]
+    assert "Kết quả công tác khuyến học, khuyến tài, xây dựng xã hội học tập năm 2025" in flat
+    assert not any("Kết luận số 49" in str(v) for v in flat)  # one year: not the review
+    assert "BÁO CÁO" in _pdf_text(report_pdf(report))
