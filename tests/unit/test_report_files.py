@@ -213,3 +213,12 @@ def test_a_unit_with_nothing_entered_yet_shows_dashes_not_zeros():
     assert "Kết quả công tác khuyến học, khuyến tài, xây dựng xã hội học tập năm 2025" in flat
     assert not any("Kết luận số 49" in str(v) for v in flat)  # one year: not the review
     assert "BÁO CÁO" in _pdf_text(report_pdf(report))
+
+
+def test_grouped_headers_span_their_columns_in_the_xlsx():
+    sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(town_report()))).active
+    group = next(c for row in sheet.iter_rows() for c in row if c.value == "Được công nhận")
+    merged = [str(r) for r in sheet.merged_cells.ranges if r.min_row == group.row]
+    assert f"D{group.row}:F{group.row}" in merged  # Tổng số, Mức 1, Mức 2 below it
+    assert f"A{group.row}:A{group.row + 1}" in merged  # "Năm" spans both header rows
+    assert sheet.page_setup.orientation == "landscape"
