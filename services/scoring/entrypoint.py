@@ -34,6 +34,7 @@ from services.scoring import (
     decisions,
     history,
     postings,
+    progress,
     review_sheet,
     self_assessments,
     service,
@@ -696,6 +697,38 @@ class ScoringService(ObservableService):
             if done.written:
                 self.outbox.kick()
             return {"self_assessments": self_assessments.answer(done)}
+
+        return answered(run)
+
+    # -- programme targets and progress (QĐ 281, 387, 677/QĐ-TTg) ---------------------------
+
+    @rpc
+    def progress_of(
+        self,
+        tenant: str,
+        paths: list[str],
+        year: int,
+        denominators: dict[str, Any] | None = None,
+        mountain: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Each target applying to ``year`` (the province's own shares where it set some): the
+        numerator from the counters of ``paths`` (a unit's figure paths), the denominator from
+        ``denominators`` (households, clans, hamlets, units, adults, staff), share and met."""
+        many_stats.ensure_index(self.db)
+        db = TenantDatabase(self.db, tenant)
+        return progress.progress_of(
+            db, progress.ProvinceTargets(db), paths, year, denominators or {}, mountain
+        )
+
+    @rpc
+    def set_province_target(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A province's own target over a national one: ``{"target": ...}`` or ``{"errors":
+        [...]}`` (a share below the national one is refused)."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(progress.ProvinceTargetSchema(), payload)
+            store_ = progress.ProvinceTargets(TenantDatabase(self.db, data["tenant"]))
+            return {"target": progress.set_province_target(store_, data, _now())}
 
         return answered(run)
 
