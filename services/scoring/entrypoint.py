@@ -732,6 +732,14 @@ class ScoringService(ObservableService):
 
         return answered(run)
 
+    @rpc
+    def rating_levels(
+        self, title: str, years: list[int], tenant: str | None = None
+    ) -> list[dict[str, Any]]:
+        """What each level number of ``title`` means in each year (the set in force, the
+        province's own first): ``[{year, set_id, decision, levels: [{level, name, rating}]}]``."""
+        return progress.rating_levels(self._sets(tenant), title, years[:50])
+
 
 SET_CACHE = set_registry.SetCache()
 

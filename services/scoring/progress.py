@@ -6,7 +6,7 @@ the store of the province's targets (one document per tenant and target code, ke
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 from khuyenhoc.storage import TenantDatabase
 from khuyenhoc.validation import EdgeSchema, field_messages, tenant_field
 from services.scoring import stats_store, targets
+from services.scoring.criteria_sets import CriteriaSet, select
 from services.scoring.domain.progress import ProvinceTarget, Target, check_override, progress
 from services.scoring.messages import MESSAGES
 
@@ -149,3 +150,26 @@ def progress_of(
         denominators or {},
         bool(mountain),
     )
+
+
+def rating_levels(
+    sets: Sequence[CriteriaSet], title: str, years: Iterable[int], level: str | None = "commune"
+) -> list[dict[str, Any]]:
+    """What each level number means for ``title`` in each year, from the set in force (the
+    province's own first): TT 44/2014 rates the commune community Trung bình / Khá / Tốt as
+    levels 1 / 2 / 3 until 2023, TT 25/2023 Khá / Tốt as levels 1 / 2 from 2024."""
+    answer = []
+    for year in years:
+        found = select(sets, title, year, level=level)
+        answer.append(
+            {
+                "year": year,
+                "set_id": found.id if found else None,
+                "decision": found.decision.number if found else None,
+                "levels": [
+                    {"level": lv.level, "name": lv.name, "rating": lv.rating}
+                    for lv in (found.levels if found else ())
+                ],
+            }
+        )
+    return answer

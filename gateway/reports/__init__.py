@@ -1,0 +1,1 @@
+"""Reports: the five-year review and progress against the programme targets, as data and files."""
