@@ -46,6 +46,8 @@ MESSAGES: dict[str, str] = {
     "history_file_encoding": "Nội dung tệp phải được mã hóa base64.",
     "list_review_not_found": "Không tìm thấy biên bản bình xét này.",
     "review_sheet_not_found": "Chưa có bộ tiêu chí áp dụng cho danh hiệu và năm này.",
+    # reports
+    "report_years": "Kỳ báo cáo từ 1 đến 10 năm, năm đầu không sau năm cuối.",
 }
 
 

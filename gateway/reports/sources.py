@@ -27,9 +27,9 @@ class Sources:
     """A report's reads, over one request's :class:`gateway.loader.Loader` (units' children
     and figure paths come from the directory; siblings are read together)."""
 
-    def __init__(self, rpc: Any) -> None:
+    def __init__(self, rpc: Any, loader: Loader | None = None) -> None:
         self.rpc = rpc
-        self.loader = Loader(rpc)
+        self.loader = loader or Loader(rpc)
 
     # -- the directory (registration) ---------------------------------------------------
 

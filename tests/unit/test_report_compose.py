@@ -13,6 +13,8 @@ import pytest
 
 from gateway.reports.compose import ReportYearsError, build_report, issuer
 from khuyenhoc.vocabulary import TITLES
+from services.scoring.domain.progress import progress
+from services.scoring.targets import load_shipped
 
 SHAPE_KEYS = {
     "unit", "issuer", "from_year", "to_year", "generated_on", "population", "households",
@@ -146,15 +148,12 @@ class Scoring:
         return {p: rolled(STATS, p, year) for p in paths}
 
     def progress_of(self, tenant, paths, year, denominators, mountain) -> list[dict]:
+        """The real rules over the shipped targets, on the fake's counters."""
         self.calls["progress_of"] += 1
-        recognised = sum(rolled(STATS, p, year).get("FAMILY", {}).get("recognised", 0)
-                         for p in paths)  # fmt: skip
-        households = denominators.get("households")
-        share = recognised / households if households else None
-        target = {"code": "QD387.FAMILY.2025", "provisional": False, "provisional_reason": None}
-        return [{"target": target, "numerator": recognised, "denominator": households,
-                 "share": share, "met": None if share is None else share >= 0.7,
-                 "missing": []}]  # fmt: skip
+        figures: dict = {}
+        for path in paths:
+            add(figures, rolled(STATS, path, year))
+        return progress(load_shipped(), [], year, figures, denominators, mountain)
 
     def rating_levels(self, title: str, years: list[int], tenant: str) -> list[dict]:
         self.calls["rating_levels"] += 1
@@ -242,7 +241,11 @@ def test_the_figures_of_to_year() -> None:
     assert found["fund"]["donations_total"] == 7_000_000
     assert found["fund"]["disbursed_total"] == 1_500_000
     assert found["fund"]["balance"] == 5_500_000
-    assert found["progress"][0]["numerator"] == 150
+    family = found["progress"][0]
+    assert family["target"]["code"] == "QD387.FAMILY.2025"
+    assert (family["numerator"], family["denominator"], family["met"]) == (150, 250, False)
+    adults = next(r for r in found["progress"] if r["target"]["code"] == "QD677.ADULTS.2025")
+    assert (adults["numerator"], adults["denominator"]) == (20, 600)
     assert set(found["progress_by_year"]) == {2024, 2025}
 
 
