@@ -65,6 +65,7 @@ class ProvinceTargets:
 
     def put(self, own: ProvinceTarget, by: str | None, at: datetime) -> None:
         document = {
+            "_id": self._id(own.code),
             "code": own.code,
             "share": own.share,
             "mountain_share": own.mountain_share,
