@@ -181,6 +181,7 @@ def test_a_province_may_raise_a_target() -> None:
         ),
         (_own(from_year=2020), "from_year", "target_years_outside"),
         (_own(from_year=2025, to_year=2024), "to_year", "target_years"),
+        (_own(from_year=1800), "from_year", "target_years"),
         (_own(share=1.5), "share", "target_share_range"),
     ],
 )

@@ -95,8 +95,10 @@ def check_override(national: Target | None, own: ProvinceTarget) -> None:
     """A province may raise a national target, never lower it (Refused, nothing stored)."""
     if national is None:
         raise Refused("code", "target_unknown")
-    if not (MIN_YEAR <= own.from_year <= own.to_year <= MAX_YEAR):
-        raise Refused("to_year" if own.from_year <= MAX_YEAR else "from_year", "target_years")
+    if not MIN_YEAR <= own.from_year <= MAX_YEAR:
+        raise Refused("from_year", "target_years")
+    if not own.from_year <= own.to_year <= MAX_YEAR:
+        raise Refused("to_year", "target_years")
     if own.from_year < national.valid_from or own.to_year > national.valid_to:
         raise Refused(
             "from_year", "target_years_outside", f"({national.valid_from}–{national.valid_to})."
