@@ -60,6 +60,8 @@ MESSAGES: dict[str, str] = {
         "từ hồ sơ giấy không có trong danh sách này)."
     ),
     "recognised_unnamed": "Dấu “—”: không tìm thấy tên trong danh sách đăng ký.",
+    # reports
+    "report_years": "Kỳ báo cáo từ 1 đến 10 năm, năm đầu không sau năm cuối.",
 }
 
 

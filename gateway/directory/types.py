@@ -14,6 +14,7 @@ import graphene
 from gateway.access import require_scope
 from gateway.fund.stats import FundStats, resolve_fund_stats
 from gateway.loader import loader_of
+from gateway.reports.types import progress_field
 from gateway.vocabulary import Title
 from gateway.wire import enum_value, key, parse_date
 from khuyenhoc.tenancy import UnitPath
@@ -195,6 +196,7 @@ class OrgUnit(graphene.ObjectType):
         required=True,
         description="Figures of the unit and below; before the unit existed, its predecessors'",
     )
+    progress = progress_field()
 
     @staticmethod
     def resolve_valid_from(unit: dict[str, Any], info: Any) -> date | None:

@@ -34,6 +34,7 @@ from services.scoring import (
     decisions,
     history,
     postings,
+    progress,
     review_sheet,
     self_assessments,
     service,
@@ -698,6 +699,46 @@ class ScoringService(ObservableService):
             return {"self_assessments": self_assessments.answer(done)}
 
         return answered(run)
+
+    # -- programme targets and progress (QĐ 281, 387, 677/QĐ-TTg) ---------------------------
+
+    @rpc
+    def progress_of(
+        self,
+        tenant: str,
+        paths: list[str],
+        year: int,
+        denominators: dict[str, Any] | None = None,
+        mountain: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Each target applying to ``year`` (the province's own shares where it set some): the
+        numerator from the counters of ``paths`` (a unit's figure paths), the denominator from
+        ``denominators`` (households, clans, hamlets, units, adults, staff), share and met."""
+        many_stats.ensure_index(self.db)
+        db = TenantDatabase(self.db, tenant)
+        return progress.progress_of(
+            db, progress.ProvinceTargets(db), paths, year, denominators or {}, mountain
+        )
+
+    @rpc
+    def set_province_target(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A province's own target over a national one: ``{"target": ...}`` or ``{"errors":
+        [...]}`` (a share below the national one is refused)."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(progress.ProvinceTargetSchema(), payload)
+            store_ = progress.ProvinceTargets(TenantDatabase(self.db, data["tenant"]))
+            return {"target": progress.set_province_target(store_, data, _now())}
+
+        return answered(run)
+
+    @rpc
+    def rating_levels(
+        self, title: str, years: list[int], tenant: str | None = None
+    ) -> list[dict[str, Any]]:
+        """What each level number of ``title`` means in each year (the set in force, the
+        province's own first): ``[{year, set_id, decision, levels: [{level, name, rating}]}]``."""
+        return progress.rating_levels(self._sets(tenant), title, years[:50])
 
 
 SET_CACHE = set_registry.SetCache()

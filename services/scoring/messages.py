@@ -128,6 +128,13 @@ MESSAGES = MessageCatalogue(
         "attendees_range": "Số người dự họp phải từ 0 đến 100.000.",
         "list_review_not_found": "Không tìm thấy biên bản bình xét này.",
         "rows_refused": "Biên bản có dòng không hợp lệ; chưa ghi nhận dòng nào.",
+        # a province's own programme targets (setProvinceTarget)
+        "target_unknown": "Không có mục tiêu quốc gia với mã này.",
+        "target_years": "Năm áp dụng phải trong khoảng 2000–2100, năm đầu không sau năm cuối.",
+        "target_years_outside": "Năm áp dụng phải nằm trong những năm của mục tiêu quốc gia",
+        "target_share_range": "Tỷ lệ phải lớn hơn 0 và không quá 1 (100%).",
+        "target_below_national": "Tỷ lệ của tỉnh không được thấp hơn mục tiêu quốc gia:",
+        "target_source_required": "Cần ghi văn bản của tỉnh quy định mục tiêu này.",
     }
 )
 

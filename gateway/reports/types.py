@@ -1,0 +1,256 @@
+"""GraphQL types of the report (``report(unitCode, fromYear, toYear)``) and of the progress
+against the programme targets (``OrgUnit.progress(year)``). They read the dict
+:func:`gateway.reports.compose.build_report` answers (snake_case keys; graphene names them in
+camelCase). This module knows nothing of the directory's types (the directory imports it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.access import require_scope
+from gateway.fund.money import Money
+from gateway.loader import loader_of
+from gateway.reports.sources import Sources
+from gateway.vocabulary import Title
+from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.vocabulary import TITLES
+
+
+class ProgressTarget(graphene.ObjectType):
+    """A programme target (QĐ 281, 387, 677/QĐ-TTg) as it applies to the unit and year."""
+
+    code = graphene.String(required=True, description='e.g. "QD387.FAMILY.2025"')
+    decision = graphene.String(required=True, description='"Quyết định 387/QĐ-TTg ngày 25/3/2022"')
+    issuer = graphene.String()
+    programme = graphene.String()
+    label = graphene.String(required=True, description="What the share is of, in Vietnamese")
+    share = graphene.Float(
+        required=True,
+        description="The share to reach (0..1): the province's own where it set one, the "
+        "mountain-area share where the unit is in one",
+    )
+    national_share = graphene.Float(description="The national share (before a province's own)")
+    mountain_share = graphene.Float(description="The decision's mountain-area share, if any")
+    mountain = graphene.Boolean(
+        required=True, description="The mountain-area share applies to this unit"
+    )
+    milestone_year = graphene.Int(required=True)
+    source = graphene.String(description="Where the share comes from (an address)")
+    sources = graphene.List(graphene.NonNull(graphene.String), required=True)
+    provisional = graphene.Boolean(required=True)
+    provisional_reason = graphene.String(
+        description="Why the target or its numerator is provisional"
+    )
+    overridden_by_province = graphene.Boolean(
+        required=True, description="The province set its own share (setProvinceTarget)"
+    )
+
+
+class ProgressRow(graphene.ObjectType):
+    """A target with the unit's numerator and denominator for the year: share and met are null
+    where a number is unknown (``missing`` says why); shares are of ALL households, clans,
+    hamlets, units, adults — not of those registered."""
+
+    target = graphene.Field(ProgressTarget, required=True)
+    numerator = graphene.Int(description="Null: the platform does not record it")
+    numerator_name = graphene.String(required=True)
+    denominator = graphene.Int(description="Null: not entered for the unit and year")
+    denominator_name = graphene.String(required=True)
+    share = graphene.Float(description="numerator / denominator")
+    met = graphene.Boolean(description="share ≥ target share; null when share is unknown")
+    missing = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Which number is unknown and why (Vietnamese)",
+        resolver=lambda row, info: row.get("missing") or [],
+    )
+
+
+def resolve_progress(unit: dict[str, Any], info: Any, year: int) -> list[dict[str, Any]]:
+    """``OrgUnit.progress(year)``: scoped like ``stats``; the unit's figure paths (its
+    predecessors' before it existed), its denominators for the year, then scoring's rows."""
+    require_scope(info, UnitPath.parse(unit["path"]))
+    sources = Sources(info.context.rpc, loader_of(info))
+    paths = sources.figure_paths(unit, year)
+    denominators = sources.denominators(unit["tenant"], paths, year)
+    return sources.progress(unit["tenant"], paths, year, denominators)
+
+
+def progress_field() -> graphene.List:
+    """The field the directory's ``OrgUnit`` adds (no import of the directory here)."""
+    return graphene.List(
+        graphene.NonNull(ProgressRow),
+        required=True,
+        year=graphene.Int(required=True),
+        resolver=resolve_progress,
+        description="Progress against the programme targets that apply to the year "
+        "(QĐ 281/QĐ-TTg for 2016–2020; QĐ 387 and 677/QĐ-TTg from 2021): numerator, "
+        "denominator, share, met",
+    )
+
+
+class YearName(graphene.ObjectType):
+    year = graphene.Int(required=True)
+    name = graphene.String(required=True)
+
+
+class ReportUnit(graphene.ObjectType):
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    level = graphene.String()
+    path = graphene.String(required=True)
+    tenant = graphene.String(required=True)
+    scheme = graphene.String()
+    names = graphene.List(
+        graphene.NonNull(YearName),
+        required=True,
+        description="The unit's name on each year's day (its predecessors' before the reform)",
+        resolver=lambda unit, info: [
+            {"year": year, "name": name} for year, name in sorted(unit["names"].items())
+        ],
+    )
+
+
+class BranchCount(graphene.ObjectType):
+    kind = graphene.String(required=True, description="residential, school, clan, agency, board")
+    kind_name = graphene.String(required=True)
+    count = graphene.Int(required=True)
+
+
+class ReportTitleRow(graphene.ObjectType):
+    """A title's figures for a year, with its rates against registrations and against the
+    denominator (all households, clans, hamlets, units, adults of the unit)."""
+
+    title = graphene.Field(Title, required=True)
+    title_name = graphene.String(required=True)
+    year = graphene.Int(required=True)
+    registered = graphene.Int(required=True)
+    recognised = graphene.Int(required=True)
+    recognised_level_1 = graphene.Int(required=True)
+    recognised_level_2 = graphene.Int(required=True)
+    rate_of_registered = graphene.Float(
+        description="Recognised / registered (tỷ lệ so với số đăng ký); null with none registered"
+    )
+    denominator = graphene.Int(
+        description="What the programme share is of (households for FAMILY, clans, hamlets, "
+        "units, adults for CITIZEN); null when not entered"
+    )
+    denominator_name = graphene.String()
+    rate_of_denominator = graphene.Float(
+        description="Recognised / denominator (tỷ lệ so với tổng số): the programme's rate"
+    )
+
+
+class CommunityRating(graphene.ObjectType):
+    """The commune community's rating (Cộng đồng học tập cấp xã) in a year."""
+
+    year = graphene.Int(required=True)
+    level = graphene.Int(description="TT 44/2014: 1 Trung bình, 2 Khá, 3 Tốt; TT 25/2023: 1, 2")
+    label = graphene.String(description="Khá, Tốt, ... as the set in force names the level")
+    source = graphene.String()
+
+
+class AwardYear(graphene.ObjectType):
+    year = graphene.Int(required=True)
+    count = graphene.Int(required=True)
+    amount = graphene.Field(Money, required=True)
+
+
+class Awards(graphene.ObjectType):
+    """Student awards: scholarships, prizes, university entrants (not other spending)."""
+
+    count = graphene.Int(required=True)
+    amount = graphene.Field(Money, required=True)
+    by_year = graphene.List(graphene.NonNull(AwardYear), required=True)
+
+
+class FundYear(graphene.ObjectType):
+    year = graphene.Int(required=True)
+    donations_total = graphene.Field(Money, required=True)
+    disbursed_total = graphene.Field(Money, required=True)
+    balance = graphene.Field(Money, required=True, description="At the year's end")
+
+
+class ReportFund(graphene.ObjectType):
+    donations_total = graphene.Field(Money, required=True)
+    disbursed_total = graphene.Field(Money, required=True)
+    balance = graphene.Field(Money, required=True, description="At the end of the last year")
+    by_year = graphene.List(graphene.NonNull(FundYear), required=True)
+
+
+class ProgressYear(graphene.ObjectType):
+    year = graphene.Int(required=True)
+    rows = graphene.List(graphene.NonNull(ProgressRow), required=True)
+
+
+class TitleCount(graphene.ObjectType):
+    title = graphene.Field(Title, required=True)
+    count = graphene.Int(required=True)
+
+
+def _per_title(name: str) -> Any:
+    return lambda child, info: [{"title": t, "count": child[name].get(t, 0)} for t in TITLES]
+
+
+class ReportChild(graphene.ObjectType):
+    """A unit of the level below, on the last year's map, with its figures of that year."""
+
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    level = graphene.String()
+    population = graphene.Int()
+    households = graphene.Int()
+    members = graphene.Int()
+    registered = graphene.List(
+        graphene.NonNull(TitleCount), required=True, resolver=_per_title("registered")
+    )
+    recognised = graphene.List(
+        graphene.NonNull(TitleCount), required=True, resolver=_per_title("recognised")
+    )
+    donations_total = graphene.Field(Money, required=True, description="Over the period")
+
+
+class Report(graphene.ObjectType):
+    """A unit's report over some years (the five-year review): every figure of the unit and
+    below, on each year's map; unknown numbers are null, never 0."""
+
+    unit = graphene.Field(ReportUnit, required=True)
+    issuer = graphene.String(required=True, description="The association issuing the report")
+    from_year = graphene.Int(required=True)
+    to_year = graphene.Int(required=True)
+    generated_on = graphene.String(required=True, description="ISO date (Vietnam time)")
+    population = graphene.Int(description="At toYear; null when not entered")
+    households = graphene.Int(description="At toYear; null when not entered")
+    members = graphene.Int(description="Association members at toYear")
+    members_share_of_population = graphene.Float(description="members / population")
+    branches = graphene.List(
+        graphene.NonNull(BranchCount), required=True, description="Open at toYear, by kind"
+    )
+    branches_total = graphene.Int(required=True)
+    titles = graphene.List(
+        graphene.NonNull(ReportTitleRow), required=True, description="Per year and title"
+    )
+    community_ratings = graphene.List(graphene.NonNull(CommunityRating), required=True)
+    awards = graphene.Field(Awards, required=True)
+    fund = graphene.Field(ReportFund, required=True)
+    progress = graphene.List(
+        graphene.NonNull(ProgressRow), required=True, description="Against the targets of toYear"
+    )
+    progress_by_year = graphene.List(
+        graphene.NonNull(ProgressYear),
+        required=True,
+        resolver=lambda report, info: [
+            {"year": year, "rows": rows}
+            for year, rows in sorted(report["progress_by_year"].items())
+        ],
+    )
+    children = graphene.List(graphene.NonNull(ReportChild), required=True)
+    notes = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="How to read the figures: where they come from, which rate is which, what "
+        "is provisional or not entered (Vietnamese)",
+    )
