@@ -23,6 +23,7 @@ from gateway.access import FORBIDDEN_MESSAGE
 from gateway.certificates import MOTTO, in_text, issuer
 from gateway.files import PDF, XLSX, Refusal, _private, attachment_named
 from gateway.messages import message
+from gateway.reports.compose import build_report
 from gateway.reports.layout import Column, Document, Section, Table, text_of
 from gateway.reports.pdf import document_pdf, report_pdf
 from gateway.reports.xlsx import document_xlsx, report_xlsx
@@ -87,7 +88,6 @@ def report_file(rpc: Any, caller: Caller, code: str, period: str, ext: str) -> R
     kind = _kind(ext)
     start, end = years(period)
     unit = _unit(rpc, caller, code, end, REPORT_READERS)
-    from gateway.reports.compose import build_report  # noqa: PLC0415 - merged from the report branch; the lead moves it to module level
 
     report = build_report(rpc, unit, start, end)
     content = report_xlsx(report) if kind == "xlsx" else report_pdf(report)

@@ -6,8 +6,6 @@ files named in UTF-8 with an ASCII fallback."""
 from __future__ import annotations
 
 import io
-import sys
-import types
 from types import SimpleNamespace
 from urllib.parse import unquote
 
@@ -91,16 +89,15 @@ def rpc():
 
 @pytest.fixture
 def built(monkeypatch):
-    """``gateway.reports.compose`` (helper "report"'s) stands in with the sample report."""
+    """The route's composer answers the sample town report (the composer itself is tested in
+    test_report_compose and end to end)."""
     calls = []
-    module = types.ModuleType("gateway.reports.compose")
 
     def build_report(rpc, unit, from_year, to_year, today=None):
         calls.append((unit["code"], from_year, to_year))
         return town_report()
 
-    module.build_report = build_report
-    monkeypatch.setitem(sys.modules, "gateway.reports.compose", module)
+    monkeypatch.setattr(files, "build_report", build_report)
     return calls
 
 
