@@ -56,8 +56,8 @@ MESSAGES: dict[str, str] = {
     "recognised_title": "Không có danh hiệu này.",
     "recognised_none": "Chưa có quyết định công nhận nào cho danh hiệu và năm này.",
     "recognised_source": (
-        "Theo các quyết định công nhận đã ghi trên nền tảng (công nhận của các năm trước nhập "
-        "từ hồ sơ giấy không có trong danh sách này)."
+        "Theo các quyết định công nhận đã ghi trên nền tảng và các công nhận của những năm trước "
+        "nhập từ hồ sơ của xã; không gồm các trường hợp đã bị thu hồi."
     ),
     "recognised_unnamed": "Dấu “—”: không tìm thấy tên trong danh sách đăng ký.",
     # reports

@@ -98,30 +98,29 @@ def report_file(rpc: Any, caller: Caller, code: str, period: str, ext: str) -> R
 # -- the recognised lists ----------------------------------------------------------------------
 
 
-def recognised_rows(rpc: Any, tenant: str, decisions: Sequence[Mapping[str, Any]]) -> list[tuple]:
-    """(name, level, decision number, decision date, provisional) per subject recognised, in
-    the decisions' order; a subject in two decisions of the year is listed once."""
-    seen: dict[str, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
-    for decision in decisions:
-        for subject in decision.get("subjects") or []:
-            seen.setdefault(subject["enrolment_id"], (decision, subject))
-    ids = list(seen)
+def recognised_rows(rpc: Any, tenant: str, unit_code: str, title: str, year: int) -> list[tuple]:
+    """(name, level, decision number, decision date, provisional) per subject holding the
+    title: recognised by a decision on the platform or imported from the commune's records
+    (``scoring.title_holders``, revoked ones left out), in the order of their decisions."""
+    holders = rpc.scoring.title_holders(tenant, unit_code, title, year) or []
+    ids = [holder["enrolment_id"] for holder in holders]
     named: dict[str, Any] = {}
     for at in range(0, len(ids), NAMES_PER_CALL):
         named.update(rpc.registration.enrolment_names(tenant, ids[at : at + NAMES_PER_CALL]))
-    rows = []
-    for enrolment_id, (decision, subject) in seen.items():
-        name = (named.get(enrolment_id) or {}).get("name")
-        rows.append(
-            (
-                name,
-                subject.get("level"),
-                decision["number"],
-                date.fromisoformat(decision["date"]).strftime("%d/%m/%Y"),
-                bool(subject.get("provisional")),
-            )
+    return [
+        (
+            (named.get(holder["enrolment_id"]) or {}).get("name"),
+            holder.get("level"),
+            holder.get("decision_number") or "",
+            _day_text(holder.get("decision_date")),
+            bool(holder.get("provisional")),
         )
-    return rows
+        for holder in holders
+    ]
+
+
+def _day_text(day: str | None) -> str:
+    return date.fromisoformat(day).strftime("%d/%m/%Y") if day else ""
 
 
 def recognised_document(
@@ -195,7 +194,7 @@ def recognised_file(
     unit = _unit(rpc, caller, code, year, LIST_READERS)
     found = rpc.scoring.decisions(caller.tenant, unit["code"], year) or []
     decisions = [d for d in found if d.get("title") == title]
-    rows = recognised_rows(rpc, caller.tenant, decisions)
+    rows = recognised_rows(rpc, caller.tenant, unit["code"], title, year)
     doc = recognised_document(unit, title, year, decisions, rows, date.today())
     content = document_xlsx(doc) if kind == "xlsx" else document_pdf(doc)
     name = f"Danh sách {TITLE_NAMES[title]} {unit['name']} {year}.{kind}"

@@ -313,6 +313,14 @@ class ScoringService(ObservableService):
         return [answers.decision_document(d) for d in found]
 
     @rpc
+    def title_holders(
+        self, tenant: str, unit_code: str, title: str, year: int
+    ) -> list[dict[str, Any]]:
+        """Who holds a title for a year in a unit, by decision or imported (the recognised
+        list); names stay with registration."""
+        return service.title_holders(self._assessments(tenant), unit_code, title, year)
+
+    @rpc
     def decide_sheet(self, payload: dict[str, Any]) -> dict[str, Any]:
         """A decision whose list is a spreadsheet: ``{"decision": ...}``, or the rows refused
         (``{"row_errors": [...], "error_report": <base64 .xlsx>}``, nothing decided), or

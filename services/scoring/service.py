@@ -35,6 +35,7 @@ from services.scoring.domain import (
     deadlines,
     decision_document_id,
     enrolment_change,
+    holds_title,
     is_eligible,
     proposal_id,
     provisional_basis,
@@ -702,3 +703,29 @@ def _enrolled(assessments: Assessments, enrolment_id: str) -> AssessmentRecord:
     if current is None or current.status != AssessmentStatus.REGISTERED:
         raise Refused("enrolment_id", "enrolment_not_found")
     return current
+
+
+def title_holders(
+    assessments: Assessments, unit_code: str, title: str, year: int
+) -> list[dict[str, Any]]:
+    """Who holds ``title`` for ``year`` in the unit, by decision or imported from the
+    commune's records (the same predicate the figures count: recognised, not revoked, still
+    enrolled), in the order of their decisions: the recognised list as the records have it."""
+    held = [
+        record
+        for record in assessments.under_unit(unit_code, title, year, light=True)
+        if holds_title(record)
+    ]
+    rows = [
+        {
+            "enrolment_id": record.id,
+            "subject_id": record.subject_id,
+            "level": (record.recognition or {}).get("level"),
+            "decision_number": (record.recognition or {}).get("decision_number"),
+            "decision_date": (record.recognition or {}).get("decision_date"),
+            "imported": bool((record.recognition or {}).get("imported")),
+            "provisional": bool((record.recognition or {}).get("provisional")),
+        }
+        for record in held
+    ]
+    return sorted(rows, key=lambda r: (r["decision_date"] or "", r["decision_number"] or ""))

@@ -81,6 +81,27 @@ class Scoring:
     def decisions(self, tenant, unit_code, year):
         return DECISIONS if (tenant, unit_code, year) == ("20", "06184", 2024) else []
 
+    def title_holders(self, tenant, unit_code, title, year):
+        """The holders as scoring keeps them: each subject once, with the decision that
+        recognised it (the first), and one recognition imported from the paper records."""
+        seen = {}
+        for decision in self.decisions(tenant, unit_code, year):
+            if decision["title"] != title:
+                continue
+            for subject in decision["subjects"]:
+                seen.setdefault(
+                    subject["enrolment_id"],
+                    {
+                        "enrolment_id": subject["enrolment_id"],
+                        "level": subject.get("level"),
+                        "decision_number": decision["number"],
+                        "decision_date": decision["date"],
+                        "provisional": bool(subject.get("provisional")),
+                        "imported": False,
+                    },
+                )
+        return list(seen.values())
+
 
 @pytest.fixture
 def rpc():
