@@ -47,6 +47,7 @@ HAMLET_KIND_NAMES: dict[str, str] = {
 # Words a hamlet's name may start with, as search keys (longest first), and the kind they say.
 _PREFIXES = (
     ("to dan pho", HamletKind.TO_DAN_PHO),
+    ("tdp", HamletKind.TO_DAN_PHO),
     ("khu pho", HamletKind.KHU_PHO),
     ("khu dan cu", HamletKind.KHU_PHO),
     ("thon", HamletKind.THON),
