@@ -85,6 +85,7 @@ class RegistrationService(ObservableService):
                 self._registrations(command.tenant),
                 command,
                 self._settings(command.tenant),
+                hamlets=self._hamlets(command.tenant),
             )
             if registered.created:
                 self.outbox.kick()

@@ -197,8 +197,21 @@ class RegisterCommunitySchema(RegisterSchema):
 
     kind = SubjectKind.COMMUNITY
     commune_code = _commune()
-    name = _name()
+    name = _name(required=False, load_default=None)
+    hamlet_code = fields.String(
+        data_key="hamletCode",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{5}-T[0-9]{2,4}$", error=MESSAGES["hamlet_format"]),
+    )
     households = _count()
+
+    @post_load
+    def to_command(self, data: dict[str, Any], **kwargs: Any) -> RegisterCommand:
+        if not data.get("name") and not data.get("hamlet_code"):
+            raise ValidationError(MESSAGES["blank"], "name")
+        return super().to_command(data, **kwargs)
 
 
 class RegisterLearningUnitSchema(RegisterSchema):

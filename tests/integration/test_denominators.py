@@ -251,3 +251,51 @@ def test_the_report_rpcs_answer_per_path_and_summed(directory, gateway, config):
     db = TenantDatabase(service_database(config, "registration"), "20")
     counted = kinds_many(province_branches(db), [UnitPath.parse("20/183")], 2024)
     assert counted["20/183"]["residential"] == 1 and counted["20/183"]["school"] == 1
+
+
+COMMUNITY = """mutation($input: RegisterCommunityInput!) { registerCommunity(input: $input) {
+  enrolmentId subjectId created unitPath } }"""
+
+
+def test_a_village_community_is_its_hamlet(directory, gateway):
+    def register(token=COMMUNE, **given):
+        values = {"communeCode": "06184", "year": 2024, **given}
+        return gateway(COMMUNITY, {"input": values}, token=token)["registerCommunity"]
+
+    first = register(name="Thôn Bắc Sơn", households=120)
+    assert first["created"] is True and first["unitPath"] == "20/183/06184"
+    children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
+    hamlet = next(c for c in children if c["level"] == "hamlet")
+    assert hamlet["code"].startswith("06184-T")
+    by_code = register(hamletCode=hamlet["code"])  # the same hamlet, named by its code
+    assert by_code["subjectId"] == first["subjectId"] and by_code["created"] is False
+    assert register(name="bắc sơn")["subjectId"] == first["subjectId"]  # however typed
+    assert read(gateway, "06184")["hamlets"] == 1
+
+    gateway(CREATE_HAMLET, {"input": {"communeCode": "06187", "name": "Thôn Nà"}}, token=SIBLING)
+    elsewhere = refused(
+        gateway,
+        COMMUNITY,
+        {"input": {"communeCode": "06184", "year": 2024, "hamletCode": "06187-T01"}},
+    )
+    assert elsewhere.errors[0]["extensions"]["fields"][0] == {
+        "field": "hamletCode",
+        "key": "hamlet_not_found",
+        "message": "Không tìm thấy thôn, tổ dân phố này trong tỉnh đã chọn.",
+    }
+    neither = refused(gateway, COMMUNITY, {"input": {"communeCode": "06184", "year": 2024}})
+    assert neither.errors[0]["extensions"]["fields"][0]["field"] == "name"
+    gateway(CLOSE_HAMLET, {"input": {"code": hamlet["code"], "on": "2023-06-30"}}, token=COMMUNE)
+    closed = refused(
+        gateway,
+        COMMUNITY,
+        {"input": {"communeCode": "06184", "year": 2024, "hamletCode": hamlet["code"]}},
+    )
+    assert closed.errors[0]["extensions"]["fields"][0]["key"] == "hamlet_closed"
+    foreign = refused(
+        gateway,
+        COMMUNITY,
+        {"input": {"communeCode": "06184", "year": 2024, "name": "Thôn X"}},
+        token=SIBLING,
+    )
+    assert foreign.code == "FORBIDDEN"
