@@ -7,9 +7,9 @@ from typing import Any
 
 import graphene
 
-from gateway.access import BRANCH_MANAGERS
+from gateway.access import BRANCH_MANAGERS, require_role
 from gateway.directory.types import OrgUnit
-from gateway.mutations import in_subtree, mutation, send, unit
+from gateway.mutations import Write, in_subtree, mutation, send, unit
 
 
 class HamletKind(graphene.Enum):
@@ -68,3 +68,35 @@ MUTATIONS: dict[str, Any] = {
     "rename_hamlet": RenameHamlet.Field(),
     "close_hamlet": CloseHamlet.Field(),
 }
+
+
+class ImportHamletsInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    file_name = graphene.String(required=True, description="…xlsx or …csv")
+    content = graphene.String(required=True, description="The file, base64-encoded")
+
+
+class HamletsImported(graphene.ObjectType):
+    created = graphene.Int(required=True)
+    existing = graphene.Int(required=True, description="Rows naming a hamlet already there")
+
+
+def _check_importer(write: Write) -> None:
+    require_role(write.caller, BRANCH_MANAGERS)
+
+
+def _import(write: Write) -> Any:
+    payload = {**write.payload(), "scope": str(write.caller.unit_path)}
+    return write.rpc.registration.import_hamlets(payload)
+
+
+ImportHamlets = mutation(
+    "ImportHamlets",
+    HamletsImported,
+    _import,
+    input=ImportHamletsInput,
+    check=_check_importer,
+    doc="Hamlets from a sheet (/files/templates/hamlets.xlsx): communes outside the caller's "
+    "subtree are refused; a file with any error creates nothing.",
+)
+MUTATIONS["import_hamlets"] = ImportHamlets.Field()

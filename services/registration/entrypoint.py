@@ -23,7 +23,7 @@ from services.registration.association.store import Branches
 from services.registration.denominators import service as denominators
 from services.registration.denominators import sheet as denominators_sheet
 from services.registration.denominators.store import Denominators
-from services.registration.directory import hamlets, hierarchy
+from services.registration.directory import hamlets, hamlets_sheet, hierarchy
 from services.registration.directory.hamlets_store import Hamlets
 from services.registration.directory.store import DirectoryStore, PublicDirectory
 from services.registration.enrolment import service as enrolment
@@ -43,6 +43,7 @@ from services.registration.schemas import (
     CreateBranchSchema,
     CreateHamletSchema,
     ImportDenominatorsSchema,
+    ImportHamletsSchema,
     RenameBranchSchema,
     RenameHamletSchema,
     SetDenominatorsSchema,
@@ -50,6 +51,7 @@ from services.registration.schemas import (
     WithdrawSchema,
     answer,
     denominators_row_reader,
+    hamlets_row_reader,
     refusal,
     row_reader,
 )
@@ -531,6 +533,39 @@ class RegistrationService(ObservableService):
             return {"hamlet": answers.UNIT.dump(unit), "created": False}
 
         return answer(close)
+
+    @rpc
+    def import_hamlets(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A sheet of hamlets: ``{"created": n, "existing": m}``, or ``{"errors": [...]}``
+        naming each row's problem (nothing created then)."""
+
+        def load() -> dict[str, Any]:
+            data = MESSAGES.load(ImportHamletsSchema(), payload)
+            tenant = data["tenant"]
+            created, existing, problems = hamlets_sheet.import_sheet(
+                self._directory(tenant),
+                self._hamlets(tenant),
+                hamlets_row_reader(),
+                refusal,
+                data["file_name"],
+                data["content"],
+                UnitPath.parse(data["scope"]),
+            )
+            if problems:
+                return {
+                    "errors": [
+                        {"field": "content", "key": "hamlets_file", "message": text}
+                        for text in problems
+                    ]
+                }
+            return {"created": created, "existing": existing}
+
+        return answer(load)
+
+    @rpc
+    def hamlets_template(self) -> str:
+        """The hamlets sheet to fill in, base64 .xlsx."""
+        return base64.b64encode(hamlets_sheet.template()).decode("ascii")
 
     # -- stores, built for one province ------------------------------------------------
 

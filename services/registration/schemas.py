@@ -554,3 +554,13 @@ def denominators_row_reader() -> Callable[[dict[str, Any]], dict[str, Any]]:
     """How a sheet's row is read: the ``setDenominators`` schema."""
     schema = SetDenominatorsSchema()
     return lambda values: MESSAGES.load(schema, values)
+
+
+class ImportHamletsSchema(ImportDenominatorsSchema):
+    """``importHamlets``: a sheet of hamlets (commune code, name, kind)."""
+
+
+def hamlets_row_reader() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """How a hamlets sheet's row is read: the ``createHamlet`` schema."""
+    schema = CreateHamletSchema()
+    return lambda values: MESSAGES.load(schema, values)

@@ -3,11 +3,12 @@ updates, the roll-up to the district, hamlets as units, the sheet import, and ev
 (another tenant, a sibling commune, a wrong role, bad input)."""
 
 import base64
+import urllib.request
 
 import pytest
 
 from khuyenhoc.auth import Role
-from khuyenhoc.sheets import write_workbook
+from khuyenhoc.sheets import read_all, write_workbook
 from khuyenhoc.storage import TenantDatabase, service_database
 from khuyenhoc.tenancy import UnitPath
 from services.registration.association.kinds import kinds_many, province_branches
@@ -299,3 +300,47 @@ def test_a_village_community_is_its_hamlet(directory, gateway):
         token=SIBLING,
     )
     assert foreign.code == "FORBIDDEN"
+
+
+IMPORT_HAMLETS = """mutation($input: ImportHamletsInput!) { importHamlets(input: $input) {
+  created existing } }"""
+
+
+def test_hamlets_come_from_a_sheet_all_or_none_and_templates_download(directory, gateway):
+    from services.registration.directory.hamlets_sheet import COLUMNS as HAMLET_COLUMNS
+
+    def upload(rows, token=COMMUNE):
+        content = base64.b64encode(write_workbook("THÔN", HAMLET_COLUMNS, rows=rows)).decode()
+        return gateway(
+            IMPORT_HAMLETS, {"input": {"fileName": "thon.xlsx", "content": content}}, token=token
+        )
+
+    good = [
+        {"communeCode": "06184", "name": "Thôn Pò Mỏ", "kind": "Thôn"},
+        {"communeCode": "06184", "name": "Khu phố 2", "kind": "Khu phố"},
+    ]
+    bad = [*good, {"communeCode": "06187", "name": "Thôn Nà"}, {"communeCode": "06184"}]
+    error = refused(upload, bad)
+    messages = [f["message"] for f in error.errors[0]["extensions"]["fields"]]
+    assert any(m.startswith("Dòng 5, cột Mã xã") for m in messages), messages  # 06187: sibling
+    assert any(m.startswith("Dòng 6") for m in messages), messages
+    children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
+    assert not [c for c in children if c["level"] == "hamlet"]  # nothing created
+    assert upload(good)["importHamlets"] == {"created": 2, "existing": 0}
+    assert upload(good)["importHamlets"] == {"created": 0, "existing": 2}
+    children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
+    assert {(c["code"], c["kind"]) for c in children if c["level"] == "hamlet"} == {
+        ("06184-T01", "thon"),
+        ("06184-T02", "khu_pho"),
+    }
+    assert refused(upload, good, token=BRANCH_OFFICER).code == "FORBIDDEN"
+    assert refused(upload, good, token=OTHER_TENANT).errors[0]["extensions"]["fields"]
+
+    for kind in ("denominators", "hamlets"):
+        url = f"http://{gateway.address}/files/templates/{kind}.xlsx"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            content = response.read()
+        assert content[:2] == b"PK"
+        columns = COLUMNS if kind == "denominators" else HAMLET_COLUMNS
+        _, rows = read_all(content, f"{kind}.xlsx", columns)
+        assert rows and not rows[0].problems  # the example row reads back
