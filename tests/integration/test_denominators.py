@@ -344,3 +344,21 @@ def test_hamlets_come_from_a_sheet_all_or_none_and_templates_download(directory,
         columns = COLUMNS if kind == "denominators" else HAMLET_COLUMNS
         _, rows = read_all(content, f"{kind}.xlsx", columns)
         assert rows and not rows[0].problems  # the example row reads back
+
+
+def test_a_merged_communes_earlier_years_are_its_predecessors_summed(directory, gateway, config):
+    from datetime import date
+
+    from services.registration.directory.service import record_change
+    from services.registration.directory.store import DirectoryStore
+
+    enter(gateway, population=12000, households=3000)
+    enter(gateway, token=SIBLING, unitCode="06187", population=8000)
+    store = DirectoryStore(TenantDatabase(service_database(config, "registration"), "20"))
+    record_change(store, date(2025, 1, 1), ["06184", "06187"], [("06900", "Phường Đồng Đăng Mới")])
+    merged = read(gateway, "06900", 2024)  # before it existed: its predecessors' figures
+    assert merged["population"] == 20000 and "population" not in merged["incomplete"]
+    assert merged["households"] == 3000 and "households" in merged["incomplete"]
+    assert {s["unitCode"] for s in merged["sources"]} == {"06184", "06187"}
+    assert read(gateway, "06900", 2025)["population"] is None  # nothing entered for it yet
+    assert read(gateway, "183", 2024)["population"] == 20000  # the old map, unchanged
