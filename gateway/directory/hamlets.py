@@ -100,3 +100,27 @@ ImportHamlets = mutation(
     "subtree are refused; a file with any error creates nothing.",
 )
 MUTATIONS["import_hamlets"] = ImportHamlets.Field()
+
+
+class SetBranchHamletInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    branch_code = graphene.String(required=True, description="A residential branch")
+    hamlet_code = graphene.String(required=True, description="A hamlet of the same commune")
+
+
+class BranchHamlet(graphene.ObjectType):
+    branch = graphene.Field(OrgUnit, required=True)
+    hamlet_code = graphene.String(required=True, resolver=lambda r, i: r["branch"]["hamletCode"])
+
+
+SetBranchHamlet = mutation(
+    "SetBranchHamlet",
+    BranchHamlet,
+    send("registration", "attach_branch_hamlet"),
+    input=SetBranchHamletInput,
+    lookup=unit("branch_code"),
+    check=in_subtree(BRANCH_MANAGERS),
+    answer=lambda result, write: result,
+    doc="A residential branch (chi hội khu dân cư/thôn) names its hamlet.",
+)
+MUTATIONS["set_branch_hamlet"] = SetBranchHamlet.Field()

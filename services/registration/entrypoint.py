@@ -37,6 +37,7 @@ from services.registration.messages import MESSAGES
 from services.registration.schemas import (
     REGISTER_SCHEMAS,
     AddMemberSchema,
+    AttachBranchHamletSchema,
     BranchMembersSchema,
     CloseBranchSchema,
     CloseHamletSchema,
@@ -561,6 +562,18 @@ class RegistrationService(ObservableService):
             return {"created": created, "existing": existing}
 
         return answer(load)
+
+    @rpc
+    def attach_branch_hamlet(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A residential branch names its hamlet: ``{"branch": unit}`` or ``{"errors": ...}``."""
+
+        def attach() -> dict[str, Any]:
+            data = MESSAGES.load(AttachBranchHamletSchema(), payload)
+            tenant = data.pop("tenant")
+            unit = hamlets.attach_branch(self._directory(tenant), self._hamlets(tenant), **data)
+            return {"branch": {**answers.UNIT.dump(unit), "hamletCode": unit["hamlet_code"]}}
+
+        return answer(attach)
 
     @rpc
     def hamlets_template(self) -> str:

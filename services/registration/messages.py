@@ -56,6 +56,7 @@ MESSAGES = MessageCatalogue(
         "hamlet_date_before_opening": "Ngày này sớm hơn ngày thành lập thôn, tổ dân phố.",
         "commune_ended": "Xã/phường này đã không còn tồn tại vào ngày đã chọn.",
         "community_taken": "Thôn, tổ dân phố này đã đăng ký Cộng đồng học tập trong năm này.",
+        "branch_not_residential": "Chỉ chi hội khu dân cư/thôn mới gắn với một thôn, tổ dân phố.",
         "hamlets_file": "Tệp danh sách thôn có lỗi; không thôn nào được ghi. Xem danh sách lỗi.",
         "denominators_file": "Tệp số liệu có lỗi; không số liệu nào được ghi. Xem danh sách lỗi.",
     }

@@ -564,3 +564,11 @@ def hamlets_row_reader() -> Callable[[dict[str, Any]], dict[str, Any]]:
     """How a hamlets sheet's row is read: the ``createHamlet`` schema."""
     schema = CreateHamletSchema()
     return lambda values: MESSAGES.load(schema, values)
+
+
+class AttachBranchHamletSchema(EdgeSchema):
+    """``setBranchHamlet``: a residential branch names its hamlet."""
+
+    tenant = tenant_field()
+    branch_code = _branch_code(data_key="branchCode")
+    hamlet_code = _hamlet_code(data_key="hamletCode", required=True)

@@ -362,3 +362,52 @@ def test_a_merged_communes_earlier_years_are_its_predecessors_summed(directory, 
     assert {s["unitCode"] for s in merged["sources"]} == {"06184", "06187"}
     assert read(gateway, "06900", 2025)["population"] is None  # nothing entered for it yet
     assert read(gateway, "183", 2024)["population"] == 20000  # the old map, unchanged
+
+
+BRANCH_HAMLET = """mutation($input: SetBranchHamletInput!) { setBranchHamlet(input: $input) {
+  hamletCode branch { code kindName } } }"""
+
+
+def test_a_residential_branch_names_its_hamlet(directory, gateway):
+    def branch(name, kind, commune="06184", token=COMMUNE):
+        given = {"communeCode": commune, "name": name, "kind": kind, "openedOn": "2020-01-15"}
+        return gateway(BRANCH, {"input": given}, token=token)["createBranch"]["branch"]["code"]
+
+    def hamlet(name, commune="06184", token=COMMUNE):
+        given = {"communeCode": commune, "name": name}
+        return gateway(CREATE_HAMLET, {"input": given}, token=token)["createHamlet"]["hamlet"]
+
+    residential, school = (
+        branch("Chi hội Thôn Đông", "RESIDENTIAL"),
+        branch("Chi hội THCS", "SCHOOL"),
+    )
+    east, other = hamlet("Thôn Đông")["code"], hamlet("Thôn Nà", "06187", SIBLING)["code"]
+    done = gateway(
+        BRANCH_HAMLET, {"input": {"branchCode": residential, "hamletCode": east}}, token=COMMUNE
+    )["setBranchHamlet"]
+    assert done == {
+        "hamletCode": east,
+        "branch": {"code": residential, "kindName": "Chi hội khu dân cư/thôn"},
+    }
+    for given, key in (
+        ({"branchCode": school, "hamletCode": east}, "branch_not_residential"),
+        ({"branchCode": residential, "hamletCode": other}, "hamlet_not_found"),
+        ({"branchCode": residential, "hamletCode": "bad"}, "hamlet_format"),
+    ):
+        error = refused(gateway, BRANCH_HAMLET, {"input": given}, token=COMMUNE)
+        assert error.errors[0]["extensions"]["fields"][0]["key"] == key
+    for token in (SIBLING, BRANCH_OFFICER):
+        error = refused(
+            gateway,
+            BRANCH_HAMLET,
+            {"input": {"branchCode": residential, "hamletCode": east}},
+            token=token,
+        )
+        assert error.code == "FORBIDDEN"
+    error = refused(
+        gateway,
+        BRANCH_HAMLET,
+        {"input": {"branchCode": residential, "hamletCode": east, "tenant": "20"}},
+        token=OTHER_TENANT,
+    )
+    assert error.code == "FORBIDDEN"

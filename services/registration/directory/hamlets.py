@@ -202,3 +202,26 @@ def _open_hamlet(directory: DirectoryStore, code: str) -> dict[str, Any]:
     if unit.get("valid_to"):
         raise Refused("code", "hamlet_closed")
     return unit
+
+
+def attach_branch(
+    directory: DirectoryStore, hamlets: Hamlets, branch_code: str, hamlet_code: str
+) -> dict[str, Any]:
+    """A residential branch (chi hội khu dân cư/thôn) names its hamlet, of the same commune."""
+    branch = directory.get(branch_code)
+    if branch is None or branch.get("level") != "branch":
+        raise Refused("branch_code", "branch_not_found")
+    if branch.get("valid_to"):
+        raise Refused("branch_code", "branch_closed")
+    if branch.get("kind") not in (None, "residential"):
+        raise Refused("branch_code", "branch_not_residential")
+    hamlet = directory.get(hamlet_code)
+    if hamlet is None or hamlet.get("level") != HAMLET:
+        raise Refused("hamlet_code", "hamlet_not_found")
+    if hamlet.get("parent_code") != branch.get("parent_code"):
+        raise Refused("hamlet_code", "hamlet_not_found")
+    if hamlet.get("valid_to"):
+        raise Refused("hamlet_code", "hamlet_closed")
+    fields = {"hamlet_code": hamlet["code"], "hamlet_path": hamlet["path"]}
+    hamlets.change(branch["_id"], fields)
+    return {**branch, **fields}

@@ -1,5 +1,6 @@
 """Hamlets in MongoDB, for one province: their numbering per commune, the one-open-hamlet-per-
-name claims, and their documents in the directory's ``units`` (level ``hamlet`` only)."""
+name claims, their documents in the directory's ``units`` (level ``hamlet``), and the link
+of a residential branch to its hamlet."""
 
 from __future__ import annotations
 
