@@ -13,6 +13,7 @@ from gateway.loader import loader_of
 from gateway.mutations import Write, in_subtree, mutation, send, unit_for_year
 from gateway.wire import key
 
+CHUNK = 500  # paths per batched call
 FIGURE_FIELDS = ("population", "households", "adults", "clans", "hamlets", "units", "staff")
 
 
@@ -53,10 +54,35 @@ class Denominators(graphene.ObjectType):
 
 def resolve_denominators(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:
     """The unit's figures: its own path's, or its predecessors' summed for a year before it
-    was formed (public)."""
-    paths = loader_of(info).figure_paths(unit, year)
-    found = info.context.rpc.registration.denominators_of(unit["tenant"], paths, year)
-    return {**found, "year": year}
+    was formed (public). A page of units (a province's communes) is read in one
+    ``denominators_many`` call per tenant; a unit of several paths asks their sum."""
+    loader = loader_of(info)
+    paths = loader.figure_paths(unit, year)
+    if len(paths) != 1:
+        found = info.context.rpc.registration.denominators_of(unit["tenant"], paths, year)
+        return {**found, "year": year}
+    read = _read(info)
+    if (paths[0], year) not in read:
+        batch = [p for p in loader.generation_paths(unit, year) if (p, year) not in read]
+        by_tenant: dict[str, list[str]] = {}
+        for path in dict.fromkeys([paths[0], *batch]):
+            by_tenant.setdefault(path.split("/", 1)[0], []).append(path)
+        for tenant, wanted in by_tenant.items():
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
+                many = info.context.rpc.registration.denominators_many(tenant, chunk, year)
+                read.update({(p, year): many[p] for p in chunk if p in many})
+    return {**read[(paths[0], year)], "year": year}
+
+
+def _read(info: Any) -> dict[tuple[str, int], dict[str, Any]]:
+    """The request's denominators read so far, by (path, year)."""
+    context = info.context
+    found: dict[tuple[str, int], dict[str, Any]] | None = getattr(context, "denominators", None)
+    if found is None:
+        found = {}
+        context.denominators = found
+    return found
 
 
 def denominators_field() -> graphene.Field:

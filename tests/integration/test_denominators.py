@@ -30,6 +30,8 @@ RENAME_HAMLET = """mutation($input: RenameHamletInput!) { renameHamlet(input: $i
   hamlet { code name } } }"""
 CLOSE_HAMLET = """mutation($input: CloseHamletInput!) { closeHamlet(input: $input) {
   hamlet { code validTo } } }"""
+PAGE = """query($code: String!) { orgUnit(code: $code) {
+  children { code denominators(year: 2024) { population } } } }"""
 CHILDREN = """query($code: String!) { orgUnit(code: $code) { children { code level kind } } }"""
 IMPORT = """mutation($input: ImportDenominatorsInput!) { importDenominators(input: $input) {
   imported } }"""
@@ -82,6 +84,9 @@ def test_entries_partial_updates_and_the_roll_up_to_the_district(directory, gate
     assert "population" in district["incomplete"] and district["mountain"] is False
     assert read(gateway, "06187")["mountain"] is True
     assert read(gateway, "06184", 2023)["population"] is None  # another year: nothing
+    page = gateway(PAGE, {"code": "183"}, token=None)["orgUnit"]["children"]
+    figures = {c["code"]: c["denominators"]["population"] for c in page}
+    assert figures["06184"] == 12000 and figures["06187"] == 8000 and figures["06190"] is None
 
 
 def test_hamlets_are_units_of_their_commune_and_count_as_its_hamlets(directory, gateway):
