@@ -5,8 +5,10 @@ The figures (names as QĐ 387/QĐ-TTg and QĐ 677/QĐ-TTg count them):
 
 - ``population``  dân số (người)
 - ``households``  hộ gia đình
-- ``adults``      người lớn (QĐ 677 speaks of "người lớn" in learning families, clans and
-                  communities; the province says which ages: the figure is entered, not derived)
+- ``adults``      người lớn: the base of QĐ 677/QĐ-TTg's target "adults in learning families,
+                  clans and communities holding CDHT" (as the domain brief quotes it; the
+                  decision's own text was not found in our sources, so the Vietnamese label is
+                  provisional, and which ages count is the province's: entered, never derived)
 - ``clans``       dòng họ
 - ``hamlets``     thôn, bản, ấp, tổ dân phố, khu phố
 - ``units``       cơ quan, trường học, doanh nghiệp, đơn vị cấp xã (the ĐVHT target's base)
