@@ -160,7 +160,30 @@ def test_every_write_is_refused_outside_the_callers_reach(directory, gateway):
         assert refused(gateway, RENAME_HAMLET, {"input": rename}, token=token).code == ("FORBIDDEN")
         close = {"code": code["code"], "on": "2024-06-30"}
         assert refused(gateway, CLOSE_HAMLET, {"input": close}, token=token).code == ("FORBIDDEN")
+    for query, given in (
+        (RENAME_HAMLET, {"code": code["code"], "name": "Thôn Tây Mới"}),
+        (CLOSE_HAMLET, {"code": code["code"], "on": "2024-06-30"}),
+    ):
+        other = refused(gateway, query, {"input": {**given, "tenant": "20"}}, token=OTHER_TENANT)
+        assert other.code == "FORBIDDEN"
+        own = refused(gateway, query, {"input": given}, token=OTHER_TENANT)  # not in tenant 01
+        assert own.errors[0]["extensions"]["fields"][0]["key"] == "hamlet_not_found"
+    children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
+    assert {"code": code["code"], "level": "hamlet", "kind": "thon"} in children  # still open
     assert read(gateway, "06184")["population"] == 12000  # nothing changed
+    content = sheet([{"unitCode": "06184", "year": 2024, "population": 1, "source": "x"}])
+    foreign = refused(
+        gateway,
+        IMPORT,
+        {"input": {"fileName": "a.xlsx", "content": content, "tenant": "20"}},
+        token=OTHER_TENANT,
+    )
+    assert foreign.code == "FORBIDDEN"
+    inside = refused(  # in its own tenant, Lạng Sơn's ward is no unit of Hà Nội
+        gateway, IMPORT, {"input": {"fileName": "a.xlsx", "content": content}}, token=OTHER_TENANT
+    )
+    assert "Dòng 3, cột Mã đơn vị" in inside.errors[0]["extensions"]["fields"][0]["message"]
+    assert read(gateway, "06184")["population"] == 12000
     assert (
         refused(
             gateway, IMPORT, {"input": {"fileName": "a.xlsx", "content": ""}}, token=BRANCH_OFFICER
