@@ -62,8 +62,19 @@ def _private(
     return found
 
 
+# Templates of the directory's sheets: registration's RPC and the file's name.
+SHEET_TEMPLATES = {
+    "denominators": ("denominators_template", "mau-so-lieu-dan-so-ho-gia-dinh.xlsx"),
+    "hamlets": ("hamlets_template", "mau-danh-sach-thon-to-dan-pho.xlsx"),
+}
+
+
 def import_template(rpc: Any, kind: str) -> Response:
-    """The blank list officers fill in for a kind of subject (public)."""
+    """The blank list officers fill in for a kind of subject (public); ``denominators`` and
+    ``hamlets``: the sheets of units' figures and of a commune's hamlets."""
+    if kind in SHEET_TEMPLATES:
+        method, filename = SHEET_TEMPLATES[kind]
+        return attachment(base64.b64decode(getattr(rpc.registration, method)()), XLSX, filename)
     content = rpc.registration.template(kind)
     if content is None:
         raise Refusal(404, message("template_not_found"))

@@ -12,6 +12,7 @@ from typing import Any
 import graphene
 
 from gateway.access import require_scope
+from gateway.directory.denominators import denominators_field
 from gateway.fund.stats import FundStats, resolve_fund_stats
 from gateway.loader import loader_of
 from gateway.reports.types import progress_field
@@ -157,6 +158,10 @@ class OrgUnit(graphene.ObjectType):
     name = graphene.String(required=True)
     level = graphene.String(required=True)
     kind = graphene.String(description="For a branch: residential, school, clan, agency, board")
+    kind_name = graphene.String(
+        description="The kind in Vietnamese (Chi hội trường học, Tổ dân phố, ...)",
+        resolver=lambda unit, info: unit.get("kind_name"),
+    )
     path = graphene.String(
         required=True, description='Codes from the province, e.g. "20/183/06184"'
     )
@@ -197,6 +202,7 @@ class OrgUnit(graphene.ObjectType):
         description="Figures of the unit and below; before the unit existed, its predecessors'",
     )
     progress = progress_field()
+    denominators = denominators_field()
 
     @staticmethod
     def resolve_valid_from(unit: dict[str, Any], info: Any) -> date | None:

@@ -48,8 +48,11 @@ class RegisterClanInput(_Place, graphene.InputObjectType):
 
 class RegisterCommunityInput(_Place, graphene.InputObjectType):
     commune_code = graphene.String(required=True)
-    name = graphene.String(required=True, description="Thôn / tổ dân phố")
+    name = graphene.String(
+        description="Thôn / tổ dân phố: the commune's hamlet of that name (created when new)"
+    )
     households = graphene.Int()
+    hamlet_code = graphene.String(description="The hamlet (e.g. 06184-T01), instead of a name")
 
 
 class LearningUnitKind(graphene.Enum):

@@ -8,7 +8,9 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from services.registration.association.domain import BRANCH_KIND_NAMES
 from services.registration.directory import hierarchy
+from services.registration.directory.hamlets import HAMLET_KIND_NAMES
 
 
 def _raw(**kwargs: Any) -> fields.Raw:
@@ -35,6 +37,16 @@ class UnitAnswer(Schema):
     names = _raw()
     # lets a reader skip asking ``figure_paths`` for the (usual) unit formed from no others
     keeps_own_figures = fields.Function(hierarchy.keeps_own_figures)
+    # the kind as people say it (a branch's "Chi hội trường học", a hamlet's "Tổ dân phố")
+    kind_name = fields.Function(lambda unit: _kind_name(unit))
+
+
+def _kind_name(unit: dict[str, Any]) -> str | None:
+    kind = unit.get("kind")
+    if not kind:
+        return None
+    names: dict[str, str] = {**BRANCH_KIND_NAMES, **HAMLET_KIND_NAMES}
+    return names.get(str(kind))
 
 
 class RegisteredAnswer(Schema):

@@ -17,9 +17,14 @@ from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.timers import idle_timer, wake
 from khuyenhoc.web import ObservableService
 from services.registration import answers, store
+from services.registration.association import kinds as branch_kinds
 from services.registration.association import service as association
 from services.registration.association.store import Branches
-from services.registration.directory import hierarchy
+from services.registration.denominators import service as denominators
+from services.registration.denominators import sheet as denominators_sheet
+from services.registration.denominators.store import Denominators
+from services.registration.directory import hamlets, hamlets_sheet, hierarchy
+from services.registration.directory.hamlets_store import Hamlets
 from services.registration.directory.store import DirectoryStore, PublicDirectory
 from services.registration.enrolment import service as enrolment
 from services.registration.enrolment.domain import SubjectKind
@@ -32,13 +37,23 @@ from services.registration.messages import MESSAGES
 from services.registration.schemas import (
     REGISTER_SCHEMAS,
     AddMemberSchema,
+    AttachBranchHamletSchema,
     BranchMembersSchema,
     CloseBranchSchema,
+    CloseHamletSchema,
     CreateBranchSchema,
+    CreateHamletSchema,
+    ImportDenominatorsSchema,
+    ImportHamletsSchema,
     RenameBranchSchema,
+    RenameHamletSchema,
+    SetDenominatorsSchema,
     StartImportSchema,
     WithdrawSchema,
     answer,
+    denominators_row_reader,
+    hamlets_row_reader,
+    refusal,
     row_reader,
 )
 
@@ -73,6 +88,7 @@ class RegistrationService(ObservableService):
                 self._registrations(command.tenant),
                 command,
                 self._settings(command.tenant),
+                hamlets=self._hamlets(command.tenant),
             )
             if registered.created:
                 self.outbox.kick()
@@ -395,6 +411,175 @@ class RegistrationService(ObservableService):
         )
         return list(answers.UNITS.dump(found))
 
+    # -- denominators (dân số, hộ gia đình, ...) and branches by kind ----------------------
+
+    @rpc
+    def set_denominators(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A unit's figures for a year with their source and date (figures left out keep
+        their stored values). Returns ``{"denominators": {...}}`` or ``{"errors": [...]}``."""
+
+        def record() -> dict[str, Any]:
+            data = MESSAGES.load(SetDenominatorsSchema(), payload)
+            tenant = data.pop("tenant")
+            store = self._denominators(tenant)
+            entered = denominators.set_denominators(
+                self._directory(tenant),
+                store,
+                data.pop("unit_code"),
+                data.pop("year"),
+                {f: data.get(f) for f in denominators.FIGURES},
+                data["source"],
+                data.get("as_of") or date.today(),
+                data.get("mountain"),
+            )
+            path = entered.document["unitpath"]
+            found = denominators.denominators_many(store, [path], entered.year)[path]
+            return {"denominators": {**found, "unitCode": entered.unit_code, "year": entered.year}}
+
+        return answer(record)
+
+    @rpc
+    def denominators_many(
+        self, tenant: str, paths: list[str], year: int
+    ) -> dict[str, dict[str, Any]]:
+        """Each unit's denominators for ``year`` (``{path: {population, households, adults,
+        clans, hamlets, units, staff: int | None, mountain: bool, sources: [{figure, source,
+        as_of, unit_code}], incomplete: [figure]}}``): its own entries, else the sum of the
+        units below (see ``denominators.domain``); one subtree read for all of them."""
+        return denominators.denominators_many(self._denominators(tenant), list(paths), year)
+
+    @rpc
+    def denominators_of(self, tenant: str, paths: list[str], year: int) -> dict[str, Any]:
+        """The sum over ``paths`` (a unit's figure paths) of :meth:`denominators_many`, in the
+        same shape."""
+        return denominators.denominators_of(self._denominators(tenant), list(paths), year)
+
+    @rpc
+    def import_denominators(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A sheet of denominators: ``{"imported": n}``, or ``{"errors": [...]}`` naming each
+        row's problem (nothing written then)."""
+
+        def load() -> dict[str, Any]:
+            data = MESSAGES.load(ImportDenominatorsSchema(), payload)
+            tenant = data["tenant"]
+            imported, problems = denominators_sheet.import_sheet(
+                self._directory(tenant),
+                self._denominators(tenant),
+                denominators_row_reader(),
+                refusal,
+                data["file_name"],
+                data["content"],
+                UnitPath.parse(data["scope"]),
+            )
+            if problems:
+                return {
+                    "errors": [
+                        {"field": "content", "key": "denominators_file", "message": text}
+                        for text in problems
+                    ]
+                }
+            return {"imported": imported}
+
+        return answer(load)
+
+    @rpc
+    def denominators_template(self) -> str:
+        """The denominators sheet to fill in, base64 .xlsx."""
+        return base64.b64encode(denominators_sheet.template()).decode("ascii")
+
+    @rpc
+    def branch_kinds_many(
+        self, tenant: str, paths: list[str], year: int
+    ) -> dict[str, dict[str, int]]:
+        """``{path: {kind: count}}`` of the branches open in ``year`` at or below each unit
+        (every kind present); one read of the province's branches."""
+        wanted = [UnitPath.parse(p) for p in dict.fromkeys(paths[:MAX_MANY])]
+        own = [p for p in wanted if p.tenant == tenant]
+        found = branch_kinds.kinds_many(
+            branch_kinds.province_branches(self._tenant_db(tenant)) if own else [], own, year
+        )
+        empty = branch_kinds.kinds_many([], [p for p in wanted if p.tenant != tenant], year)
+        return {**empty, **found}
+
+    # -- hamlets (thôn, bản, ấp, tổ dân phố, khu phố) -----------------------------------
+
+    @rpc
+    def create_hamlet(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def create() -> dict[str, Any]:
+            data = MESSAGES.load(CreateHamletSchema(), payload)
+            tenant = data.pop("tenant")
+            unit, created = hamlets.create_hamlet(
+                self._directory(tenant), self._hamlets(tenant), **data
+            )
+            return {"hamlet": answers.UNIT.dump(unit), "created": created}
+
+        return answer(create)
+
+    @rpc
+    def rename_hamlet(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def rename() -> dict[str, Any]:
+            data = MESSAGES.load(RenameHamletSchema(), payload)
+            tenant = data.pop("tenant")
+            unit = hamlets.rename_hamlet(self._directory(tenant), self._hamlets(tenant), **data)
+            return {"hamlet": answers.UNIT.dump(unit), "created": False}
+
+        return answer(rename)
+
+    @rpc
+    def close_hamlet(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def close() -> dict[str, Any]:
+            data = MESSAGES.load(CloseHamletSchema(), payload)
+            tenant = data.pop("tenant")
+            unit = hamlets.close_hamlet(self._directory(tenant), self._hamlets(tenant), **data)
+            return {"hamlet": answers.UNIT.dump(unit), "created": False}
+
+        return answer(close)
+
+    @rpc
+    def import_hamlets(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A sheet of hamlets: ``{"created": n, "existing": m}``, or ``{"errors": [...]}``
+        naming each row's problem (nothing created then)."""
+
+        def load() -> dict[str, Any]:
+            data = MESSAGES.load(ImportHamletsSchema(), payload)
+            tenant = data["tenant"]
+            created, existing, problems = hamlets_sheet.import_sheet(
+                self._directory(tenant),
+                self._hamlets(tenant),
+                hamlets_row_reader(),
+                refusal,
+                data["file_name"],
+                data["content"],
+                UnitPath.parse(data["scope"]),
+            )
+            if problems:
+                return {
+                    "errors": [
+                        {"field": "content", "key": "hamlets_file", "message": text}
+                        for text in problems
+                    ]
+                }
+            return {"created": created, "existing": existing}
+
+        return answer(load)
+
+    @rpc
+    def attach_branch_hamlet(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A residential branch names its hamlet: ``{"branch": unit}`` or ``{"errors": ...}``."""
+
+        def attach() -> dict[str, Any]:
+            data = MESSAGES.load(AttachBranchHamletSchema(), payload)
+            tenant = data.pop("tenant")
+            unit = hamlets.attach_branch(self._directory(tenant), self._hamlets(tenant), **data)
+            return {"branch": {**answers.UNIT.dump(unit), "hamletCode": unit["hamlet_code"]}}
+
+        return answer(attach)
+
+    @rpc
+    def hamlets_template(self) -> str:
+        """The hamlets sheet to fill in, base64 .xlsx."""
+        return base64.b64encode(hamlets_sheet.template()).decode("ascii")
+
     # -- stores, built for one province ------------------------------------------------
 
     def _tenant_db(self, tenant: str) -> TenantDatabase:
@@ -411,6 +596,12 @@ class RegistrationService(ObservableService):
 
     def _branches(self, tenant: str) -> Branches:
         return Branches(self._tenant_db(tenant))
+
+    def _denominators(self, tenant: str) -> Denominators:
+        return Denominators(self._tenant_db(tenant))
+
+    def _hamlets(self, tenant: str) -> Hamlets:
+        return Hamlets(self._tenant_db(tenant))
 
     def _import_jobs(self, tenant: str) -> ImportJobs:
         return ImportJobs(self._tenant_db(tenant))

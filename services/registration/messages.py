@@ -41,6 +41,24 @@ MESSAGES = MessageCatalogue(
         "member_count_range": "Số hội viên phải từ 0 đến 1.000.000.",
         "date_format": "Ngày phải có dạng YYYY-MM-DD.",
         "learning_unit_not_found": "Không tìm thấy đơn vị học tập này trong tỉnh đã chọn.",
+        # denominators (dân số, hộ gia đình, ...) and hamlets (thôn, tổ dân phố)
+        "denominator_year_range": "Năm phải từ năm 2000 đến năm sau năm hiện tại.",
+        "figure_range": "Số liệu phải là số nguyên từ 0 đến 200.000.000.",
+        "source_blank": "Hãy ghi nguồn số liệu (ví dụ: Niên giám thống kê 2024, báo cáo UBND xã).",
+        "no_figures": "Hãy nhập ít nhất một số liệu (dân số, số hộ, ...) hoặc vùng miền núi.",
+        "denominator_unit_format": "Mã đơn vị không hợp lệ (tỉnh 2 chữ số, huyện 3, xã 5, "
+        "thôn dạng 12345-T01).",
+        "hamlet_format": "Mã thôn, tổ dân phố không hợp lệ (dạng 12345-T01).",
+        "hamlet_kind": "Loại phải là một trong: thon, ban, ap, to_dan_pho, khu_pho.",
+        "hamlet_not_found": "Không tìm thấy thôn, tổ dân phố này trong tỉnh đã chọn.",
+        "hamlet_closed": "Thôn, tổ dân phố này đã giải thể hoặc sáp nhập.",
+        "hamlet_name_taken": "Xã này đã có một thôn, tổ dân phố đang hoạt động với tên này.",
+        "hamlet_date_before_opening": "Ngày này sớm hơn ngày thành lập thôn, tổ dân phố.",
+        "commune_ended": "Xã/phường này đã không còn tồn tại vào ngày đã chọn.",
+        "community_taken": "Thôn, tổ dân phố này đã đăng ký Cộng đồng học tập trong năm này.",
+        "branch_not_residential": "Chỉ chi hội khu dân cư/thôn mới gắn với một thôn, tổ dân phố.",
+        "hamlets_file": "Tệp danh sách thôn có lỗi; không thôn nào được ghi. Xem danh sách lỗi.",
+        "denominators_file": "Tệp số liệu có lỗi; không số liệu nào được ghi. Xem danh sách lỗi.",
     }
 )
 

@@ -22,6 +22,7 @@ from khuyenhoc.validation import (
     wire_name,
 )
 from services.registration.association.domain import BranchKind
+from services.registration.directory.hamlets import HamletKind
 from services.registration.enrolment.domain import (
     IMPORTABLE_KINDS,
     LabourGroup,
@@ -196,8 +197,21 @@ class RegisterCommunitySchema(RegisterSchema):
 
     kind = SubjectKind.COMMUNITY
     commune_code = _commune()
-    name = _name()
+    name = _name(required=False, load_default=None)
+    hamlet_code = fields.String(
+        data_key="hamletCode",
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{5}-T[0-9]{2,4}$", error=MESSAGES["hamlet_format"]),
+    )
     households = _count()
+
+    @post_load
+    def to_command(self, data: dict[str, Any], **kwargs: Any) -> RegisterCommand:
+        if not data.get("name") and not data.get("hamlet_code"):
+            raise ValidationError(MESSAGES["blank"], "name")
+        return super().to_command(data, **kwargs)
 
 
 class RegisterLearningUnitSchema(RegisterSchema):
@@ -415,3 +429,146 @@ def row_reader(
             raise refusal(exc) from exc
 
     return read
+
+
+# -- denominators and hamlets ------------------------------------------------------------------
+
+
+def _check_denominator_year(year: int) -> None:
+    if not 2000 <= year <= date.today().year + 1:
+        raise ValidationError(MESSAGES["denominator_year_range"])
+
+
+def _figure(data_key: str) -> fields.Integer:
+    return fields.Integer(
+        data_key=data_key,
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        error_messages=_BASE,
+        validate=validate.Range(0, 200_000_000, error=MESSAGES["figure_range"]),
+    )
+
+
+class SetDenominatorsSchema(EdgeSchema):
+    """``setDenominators``: a unit's figures for a year with their source and date; figures
+    left out keep their stored values."""
+
+    tenant = tenant_field()
+    unit_code = fields.String(
+        data_key="unitCode",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(
+            r"^([0-9]{2}|[0-9]{3}|[0-9]{5}|[0-9]{5}-T[0-9]{2,4})$",
+            error=MESSAGES["denominator_unit_format"],
+        ),
+    )
+    year = fields.Integer(
+        required=True, strict=True, error_messages=_BASE, validate=_check_denominator_year
+    )
+    population = _figure("population")
+    households = _figure("households")
+    adults = _figure("adults")
+    clans = _figure("clans")
+    hamlets = _figure("hamlets")
+    units = _figure("units")
+    staff = _figure("staff")
+    mountain = fields.Boolean(load_default=None, allow_none=True, error_messages=_BASE)
+    source = Text(
+        required=True,
+        error_messages={**_BASE, "required": MESSAGES["source_blank"]},
+        validate=[
+            validate.Length(min=1, error=MESSAGES["source_blank"]),
+            validate.Length(max=300, error=MESSAGES["too_long"]),
+        ],
+    )
+    as_of = _day(data_key="asOf", load_default=None)
+
+    @post_load
+    def check_some(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        figures = ("population", "households", "adults", "clans", "hamlets", "units", "staff")
+        if all(data.get(f) is None for f in figures) and data.get("mountain") is None:
+            raise ValidationError(MESSAGES["no_figures"], "population")
+        return data
+
+
+def _hamlet_code(**kwargs: Any) -> fields.String:
+    return fields.String(
+        **kwargs,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{5}-T[0-9]{2,4}$", error=MESSAGES["hamlet_format"]),
+    )
+
+
+def _hamlet_kind(**kwargs: Any) -> fields.Enum:
+    return fields.Enum(
+        HamletKind,
+        by_value=True,
+        error_messages={**_BASE, "unknown": MESSAGES["hamlet_kind"]},
+        **kwargs,
+    )
+
+
+class CreateHamletSchema(EdgeSchema):
+    tenant = tenant_field()
+    commune_code = _commune()
+    name = _name()
+    kind = _hamlet_kind(load_default=None, allow_none=True)
+    opened_on = _day(data_key="openedOn", load_default=None)
+
+
+class RenameHamletSchema(EdgeSchema):
+    tenant = tenant_field()
+    code = _hamlet_code(required=True)
+    name = _name()
+    on = _day(load_default=None)
+
+
+class CloseHamletSchema(EdgeSchema):
+    tenant = tenant_field()
+    code = _hamlet_code(required=True)
+    on = _day(required=True)
+
+
+class ImportDenominatorsSchema(EdgeSchema):
+    """``importDenominators``: a sheet of units' figures; ``scope`` is the caller's unit path
+    (rows of units outside it are refused), set by the gateway."""
+
+    tenant = tenant_field()
+    scope = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{2}(/[A-Za-z0-9_-]{1,32})*$"),
+    )
+    file_name = fields.String(
+        data_key="fileName",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"(?i)^[^/\\]{1,200}\.(xlsx|csv)$", error=MESSAGES["file_name"]),
+    )
+    content = Base64Bytes(required=True, error_messages=_BASE)
+
+
+def denominators_row_reader() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """How a sheet's row is read: the ``setDenominators`` schema."""
+    schema = SetDenominatorsSchema()
+    return lambda values: MESSAGES.load(schema, values)
+
+
+class ImportHamletsSchema(ImportDenominatorsSchema):
+    """``importHamlets``: a sheet of hamlets (commune code, name, kind)."""
+
+
+def hamlets_row_reader() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """How a hamlets sheet's row is read: the ``createHamlet`` schema."""
+    schema = CreateHamletSchema()
+    return lambda values: MESSAGES.load(schema, values)
+
+
+class AttachBranchHamletSchema(EdgeSchema):
+    """``setBranchHamlet``: a residential branch names its hamlet."""
+
+    tenant = tenant_field()
+    branch_code = _branch_code(data_key="branchCode")
+    hamlet_code = _hamlet_code(data_key="hamletCode", required=True)

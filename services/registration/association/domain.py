@@ -27,6 +27,16 @@ class BranchKind(StrEnum):
     BOARD = "board"  # the commune association's own board (Ban khuyến học)
 
 
+# The kinds as the association's reports name them (seed 004's five-year review).
+BRANCH_KIND_NAMES: dict[str, str] = {
+    BranchKind.RESIDENTIAL: "Chi hội khu dân cư/thôn",
+    BranchKind.SCHOOL: "Chi hội trường học",
+    BranchKind.CLAN: "Chi hội dòng họ",
+    BranchKind.AGENCY: "Chi hội cơ quan, doanh nghiệp",
+    BranchKind.BOARD: "Ban khuyến học",
+}
+
+
 def branch_code(commune_code: str, sequence: int) -> str:
     return f"{commune_code}-{sequence:03d}"
 

@@ -14,6 +14,7 @@ from khuyenhoc.events import REGISTERED, WITHDRAWN
 from khuyenhoc.tenancy import UnitPath, commune_subject_id
 from khuyenhoc.text import search_key
 from khuyenhoc.vocabulary import Title
+from services.registration.directory.hamlets import hamlet_key
 
 FIRST_YEAR = 2000  # earliest programme year the platform records
 ENROLLED, WITHDRAWN_STATUS = "ENROLLED", "WITHDRAWN"
@@ -172,16 +173,21 @@ def clan(
     )
 
 
-def community(tenant: str, commune_code: str, name: str, households: int | None = None) -> Subject:
-    """Cộng đồng học tập cấp thôn: a hamlet or residential group of the commune."""
-    return Subject(
-        SubjectKind.COMMUNITY,
-        tenant,
-        commune_code,
-        name,
-        (search_key(name),),
-        {"households": households},
-    )
+def community(
+    tenant: str,
+    commune_code: str,
+    name: str,
+    households: int | None = None,
+    hamlet_code: str | None = None,
+    hamlet_path: str | None = None,
+) -> Subject:
+    """Cộng đồng học tập cấp thôn: a hamlet or residential group of the commune (a unit of
+    the directory, ``hamlet_code``, when registered through the API). One subject per hamlet
+    however its name is typed ("Thôn Đông", "Đông"): the identity is the hamlet's name key."""
+    details: dict[str, Any] = {"households": households}
+    if hamlet_code:
+        details.update(hamlet_code=hamlet_code, hamlet_path=hamlet_path)
+    return Subject(SubjectKind.COMMUNITY, tenant, commune_code, name, (hamlet_key(name),), details)
 
 
 def commune_community(tenant: str, commune_code: str, official_name: str) -> Subject:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.tenancy import UnitPath
+from services.registration.directory import hamlets as hamlet_rules
 from services.registration.directory.hierarchy import registration_date
 from services.registration.enrolment.domain import (
     ENROLLED,
@@ -28,6 +29,7 @@ from services.registration.enrolment.records import EnrolmentRecord
 from services.registration.errors import Refused
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
+    from services.registration.directory.hamlets_store import Hamlets
     from services.registration.directory.store import DirectoryStore
     from services.registration.enrolment.store import Registrations
 
@@ -125,12 +127,17 @@ def register(
     command: RegisterCommand,
     settings: RegistrationSettings,
     now: datetime | None = None,
+    hamlets: Hamlets | None = None,
 ) -> Registered:
     """Register the subject (once) and enrol it for its title in the year (once); a withdrawn
-    enrolment registered again is enrolled again. The stores are the command's province's."""
+    enrolment registered again is enrolled again. The stores are the command's province's.
+    A village community (COMMUNITY) is a hamlet of the directory: named by ``hamlet_code``, or
+    by its name (found, or created under the commune, when ``hamlets`` is given)."""
     now = now or datetime.now(UTC)
     if command.kind is SubjectKind.COMMUNE:
         command = replace(command, fields={"official_name": _commune_name(directory, command)})
+    if command.kind is SubjectKind.COMMUNITY:
+        command = _with_hamlet(directory, hamlets, command)
     subject = build_subject(command, settings)
     field = "unit_code" if command.kind is SubjectKind.LEARNING_UNIT else "commune_code"
     path = registration_unit(directory, command.unit_code, subject.unit_level, command.year, field)
@@ -156,6 +163,33 @@ def _commune_name(directory: DirectoryStore, command: RegisterCommand) -> str:
     if unit is None or unit["level"] != "commune":
         raise Refused("commune_code", "commune_not_found")
     return str(unit["name"])
+
+
+def _with_hamlet(
+    directory: DirectoryStore, hamlets: Hamlets | None, command: RegisterCommand
+) -> RegisterCommand:
+    """The community's hamlet: the one named by code (of the commune, open in the year), or
+    the commune's hamlet of that name (created when new). Without a hamlet store (and no
+    code), the community stays a name under the commune, as before hamlets were units."""
+    fields = dict(command.fields)
+    code = fields.pop("hamlet_code", None)
+    if code:
+        hamlet = hamlet_rules.hamlet_unit(directory, str(code), command.year, "hamlet_code")
+        if hamlet.get("parent_code") != command.unit_code:
+            raise Refused("hamlet_code", "hamlet_not_found")
+        if hamlet.get("valid_to") and hamlet["valid_to"] < f"{command.year}-01-01":
+            raise Refused("hamlet_code", "hamlet_closed")
+    elif hamlets is not None and fields.get("name"):
+        registration_unit(directory, command.unit_code, "commune", command.year, "commune_code")
+        hamlet = hamlet_rules.find_or_create(
+            directory, hamlets, command.unit_code, str(fields["name"]), command.year
+        )
+    else:
+        if not fields.get("name"):
+            raise Refused("name", "blank")
+        return replace(command, fields=fields)
+    fields.update(name=hamlet["name"], hamlet_code=hamlet["code"], hamlet_path=hamlet["path"])
+    return replace(command, fields=fields)
 
 
 def _check_learning_unit(registrations: Registrations, subject_id: str) -> None:

@@ -1,0 +1,167 @@
+"""Denominators (dân số, hộ gia đình, người lớn, dòng họ, thôn, đơn vị, cán bộ) of a unit and
+year: read by anyone (population and households are public statistics; the sources too),
+entered by officers in their subtree one unit at a time or from a spreadsheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.access import BRANCH_MANAGERS, require_role
+from gateway.loader import loader_of
+from gateway.mutations import Write, in_subtree, mutation, send, unit_for_year
+from gateway.wire import key
+
+CHUNK = 500  # paths per batched call
+FIGURE_FIELDS = ("population", "households", "adults", "clans", "hamlets", "units", "staff")
+
+
+class DenominatorSource(graphene.ObjectType):
+    figure = graphene.String(required=True, description="population, households, ...")
+    source = graphene.String(description="Where the figure comes from, as entered")
+    as_of = graphene.String(
+        description="The day the figure is of (ISO date)", resolver=key("as_of")
+    )
+    unit_code = graphene.String(
+        description="The unit whose entry it is", resolver=lambda r, i: r.get("unit_code")
+    )
+
+
+class Denominators(graphene.ObjectType):
+    """What the programme's targets are shares of, for a unit and year: its own entries, else
+    the sum of the units below (then listed in `incomplete` when some have none); null when
+    unknown, never an invented 0."""
+
+    year = graphene.Int(required=True)
+    population = graphene.Int(description="Dân số (người)")
+    households = graphene.Int(description="Hộ gia đình")
+    adults = graphene.Int(description="Người lớn (QĐ 677/QĐ-TTg)")
+    clans = graphene.Int(description="Dòng họ")
+    hamlets = graphene.Int(description="Thôn, bản, ấp, tổ dân phố, khu phố")
+    units = graphene.Int(description="Cơ quan, trường học, doanh nghiệp cấp xã (ĐVHT)")
+    staff = graphene.Int(description="Cán bộ, công chức, viên chức, người lao động")
+    mountain = graphene.Boolean(
+        required=True, description="Vùng miền núi / đặc biệt khó khăn (the targets' variants)"
+    )
+    sources = graphene.List(graphene.NonNull(DenominatorSource), required=True)
+    incomplete = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Figures unknown or summed over units of which some have none",
+    )
+
+
+def resolve_denominators(unit: dict[str, Any], info: Any, year: int) -> dict[str, Any]:
+    """The unit's figures: its own path's, or its predecessors' summed for a year before it
+    was formed (public). A page of units (a province's communes) is read in one
+    ``denominators_many`` call per tenant; a unit of several paths asks their sum."""
+    loader = loader_of(info)
+    paths = loader.figure_paths(unit, year)
+    if len(paths) != 1:
+        found = info.context.rpc.registration.denominators_of(unit["tenant"], paths, year)
+        return {**found, "year": year}
+    read = _read(info)
+    if (paths[0], year) not in read:
+        batch = [p for p in loader.generation_paths(unit, year) if (p, year) not in read]
+        by_tenant: dict[str, list[str]] = {}
+        for path in dict.fromkeys([paths[0], *batch]):
+            by_tenant.setdefault(path.split("/", 1)[0], []).append(path)
+        for tenant, wanted in by_tenant.items():
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
+                many = info.context.rpc.registration.denominators_many(tenant, chunk, year)
+                read.update({(p, year): many[p] for p in chunk if p in many})
+    return {**read[(paths[0], year)], "year": year}
+
+
+def _read(info: Any) -> dict[tuple[str, int], dict[str, Any]]:
+    """The request's denominators read so far, by (path, year)."""
+    context = info.context
+    found: dict[tuple[str, int], dict[str, Any]] | None = getattr(context, "denominators", None)
+    if found is None:
+        found = {}
+        context.denominators = found
+    return found
+
+
+def denominators_field() -> graphene.Field:
+    return graphene.Field(
+        Denominators,
+        year=graphene.Int(required=True),
+        required=True,
+        resolver=resolve_denominators,
+        description="Denominators of the targets for a year (public), with sources",
+    )
+
+
+class SetDenominatorsInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    unit_code = graphene.String(required=True, description="Province, district, commune or hamlet")
+    year = graphene.Int(required=True)
+    population = graphene.Int()
+    households = graphene.Int()
+    adults = graphene.Int()
+    clans = graphene.Int()
+    hamlets = graphene.Int()
+    units = graphene.Int()
+    staff = graphene.Int()
+    mountain = graphene.Boolean()
+    source = graphene.String(required=True, description="E.g. Niên giám thống kê tỉnh 2024")
+    as_of = graphene.Date(description="The day the figures are of (default today)")
+
+
+class DenominatorsEntered(graphene.ObjectType):
+    unit_code = graphene.String(required=True, resolver=key("unitCode"))
+    denominators = graphene.Field(Denominators, required=True)
+
+
+SetDenominators = mutation(
+    "SetDenominators",
+    DenominatorsEntered,
+    send("registration", "set_denominators"),
+    input=SetDenominatorsInput,
+    lookup=unit_for_year("unit_code"),
+    check=in_subtree(BRANCH_MANAGERS),
+    answer=lambda result, write: {
+        "unitCode": result["denominators"]["unitCode"],
+        "denominators": result["denominators"],
+    },
+    doc="Enter a unit's denominators for a year; figures left out keep their values.",
+)
+
+
+class ImportDenominatorsInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    file_name = graphene.String(required=True, description="…xlsx or …csv")
+    content = graphene.String(required=True, description="The file, base64-encoded")
+
+
+class DenominatorsImported(graphene.ObjectType):
+    imported = graphene.Int(required=True, description="Units and years written")
+
+
+def _check_importer(write: Write) -> None:
+    require_role(write.caller, BRANCH_MANAGERS)
+
+
+def _import(write: Write) -> Any:
+    payload = {**write.payload(), "scope": str(write.caller.unit_path)}
+    return write.rpc.registration.import_denominators(payload)
+
+
+ImportDenominators = mutation(
+    "ImportDenominators",
+    DenominatorsImported,
+    _import,
+    input=ImportDenominatorsInput,
+    check=_check_importer,
+    doc="Denominators of many units and years from a sheet (/files/templates/denominators.xlsx): "
+    "rows of units outside the caller's subtree are refused; a file with any error writes "
+    "nothing.",
+)
+
+MUTATIONS: dict[str, Any] = {
+    "set_denominators": SetDenominators.Field(),
+    "import_denominators": ImportDenominators.Field(),
+}

@@ -1,0 +1,126 @@
+"""Hamlets (thôn, bản, ấp, tổ dân phố, khu phố) under a commune: opened, renamed and closed by
+officers in their subtree; they are units of the directory (children of their commune)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from gateway.access import BRANCH_MANAGERS, require_role
+from gateway.directory.types import OrgUnit
+from gateway.mutations import Write, in_subtree, mutation, send, unit
+
+
+class HamletKind(graphene.Enum):
+    THON = "thon"
+    BAN = "ban"
+    AP = "ap"
+    TO_DAN_PHO = "to_dan_pho"
+    KHU_PHO = "khu_pho"
+
+
+class CreateHamletInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    commune_code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    kind = graphene.Field(HamletKind, description="Default: from the name's first word, else thôn")
+    opened_on = graphene.Date(description="Default: existed before the platform (every year)")
+
+
+class RenameHamletInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    on = graphene.Date()
+
+
+class CloseHamletInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    code = graphene.String(required=True)
+    on = graphene.Date(required=True)
+
+
+class HamletResult(graphene.ObjectType):
+    hamlet = graphene.Field(OrgUnit, required=True)
+    created = graphene.Boolean(description="False when the commune had a hamlet of that name")
+
+
+def _hamlet_mutation(
+    name: str, input_type: type[graphene.InputObjectType], method: str, field: str
+) -> type[graphene.Mutation]:
+    return mutation(
+        name,
+        HamletResult,
+        send("registration", method),
+        input=input_type,
+        lookup=unit(field),
+        check=in_subtree(BRANCH_MANAGERS),
+    )
+
+
+CreateHamlet = _hamlet_mutation("CreateHamlet", CreateHamletInput, "create_hamlet", "commune_code")
+RenameHamlet = _hamlet_mutation("RenameHamlet", RenameHamletInput, "rename_hamlet", "code")
+CloseHamlet = _hamlet_mutation("CloseHamlet", CloseHamletInput, "close_hamlet", "code")
+
+MUTATIONS: dict[str, Any] = {
+    "create_hamlet": CreateHamlet.Field(),
+    "rename_hamlet": RenameHamlet.Field(),
+    "close_hamlet": CloseHamlet.Field(),
+}
+
+
+class ImportHamletsInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    file_name = graphene.String(required=True, description="…xlsx or …csv")
+    content = graphene.String(required=True, description="The file, base64-encoded")
+
+
+class HamletsImported(graphene.ObjectType):
+    created = graphene.Int(required=True)
+    existing = graphene.Int(required=True, description="Rows naming a hamlet already there")
+
+
+def _check_importer(write: Write) -> None:
+    require_role(write.caller, BRANCH_MANAGERS)
+
+
+def _import(write: Write) -> Any:
+    payload = {**write.payload(), "scope": str(write.caller.unit_path)}
+    return write.rpc.registration.import_hamlets(payload)
+
+
+ImportHamlets = mutation(
+    "ImportHamlets",
+    HamletsImported,
+    _import,
+    input=ImportHamletsInput,
+    check=_check_importer,
+    doc="Hamlets from a sheet (/files/templates/hamlets.xlsx): communes outside the caller's "
+    "subtree are refused; a file with any error creates nothing.",
+)
+MUTATIONS["import_hamlets"] = ImportHamlets.Field()
+
+
+class SetBranchHamletInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    branch_code = graphene.String(required=True, description="A residential branch")
+    hamlet_code = graphene.String(required=True, description="A hamlet of the same commune")
+
+
+class BranchHamlet(graphene.ObjectType):
+    branch = graphene.Field(OrgUnit, required=True)
+    hamlet_code = graphene.String(required=True, resolver=lambda r, i: r["branch"]["hamletCode"])
+
+
+SetBranchHamlet = mutation(
+    "SetBranchHamlet",
+    BranchHamlet,
+    send("registration", "attach_branch_hamlet"),
+    input=SetBranchHamletInput,
+    lookup=unit("branch_code"),
+    check=in_subtree(BRANCH_MANAGERS),
+    answer=lambda result, write: result,
+    doc="A residential branch (chi hội khu dân cư/thôn) names its hamlet.",
+)
+MUTATIONS["set_branch_hamlet"] = SetBranchHamlet.Field()

@@ -1,0 +1,227 @@
+"""Hamlets (thôn, bản, ấp, tổ dân phố, khu phố) as units of the directory under their commune.
+
+A hamlet has a deterministic code ``<commune>-T<nn>`` (numbered per commune, like branches'
+``<commune>-<nnn>``), a name, a kind and validity dates; one open hamlet per name per commune
+however the name is typed ("Thôn Đông", "thôn  đông" and "Đông" with kind thôn are one). It is
+a child of its commune (``children``, ``searchUnits``), the subject of the village-community
+title (COMMUNITY), and a unit denominators roll up through.
+
+Rules are pure functions; the use cases take the stores (``hamlets_store.Hamlets`` writes the
+directory's ``units`` documents of level ``hamlet`` only, and the name claims)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.text import clean, search_key
+from services.registration.directory.hierarchy import registration_date, unit_id
+from services.registration.errors import Refused
+
+if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
+    from services.registration.directory.hamlets_store import Hamlets
+    from services.registration.directory.store import DirectoryStore
+
+HAMLET = "hamlet"
+CODE = re.compile(r"^[0-9]{5}-T[0-9]{2,4}$")
+
+
+class HamletKind(StrEnum):
+    THON = "thon"
+    BAN = "ban"
+    AP = "ap"
+    TO_DAN_PHO = "to_dan_pho"
+    KHU_PHO = "khu_pho"
+
+
+HAMLET_KIND_NAMES: dict[str, str] = {
+    HamletKind.THON: "Thôn",
+    HamletKind.BAN: "Bản",
+    HamletKind.AP: "Ấp",
+    HamletKind.TO_DAN_PHO: "Tổ dân phố",
+    HamletKind.KHU_PHO: "Khu phố",
+}
+# Words a hamlet's name may start with, as search keys (longest first), and the kind they say.
+_PREFIXES = (
+    ("to dan pho", HamletKind.TO_DAN_PHO),
+    ("tdp", HamletKind.TO_DAN_PHO),
+    ("khu pho", HamletKind.KHU_PHO),
+    ("khu dan cu", HamletKind.KHU_PHO),
+    ("thon", HamletKind.THON),
+    ("ban", HamletKind.BAN),
+    ("ap", HamletKind.AP),
+    ("xom", HamletKind.THON),
+    ("to", HamletKind.TO_DAN_PHO),
+)
+
+
+def hamlet_code(commune_code: str, sequence: int) -> str:
+    return f"{commune_code}-T{sequence:02d}"
+
+
+def hamlet_key(name: str) -> str:
+    """The name as one hamlet however typed: no diacritics, case or spacing, and without the
+    word saying its kind ("Thôn Đông" and "Đông" are one)."""
+    key = search_key(name)
+    for prefix, _kind in _PREFIXES:
+        if key.startswith(prefix + " ") and len(key) > len(prefix) + 1:
+            return key[len(prefix) + 1 :].strip()
+    return key
+
+
+def kind_of_name(name: str) -> HamletKind | None:
+    """The kind a name says by its first words ("Tổ dân phố 3": to_dan_pho), if any."""
+    key = search_key(name)
+    for prefix, kind in _PREFIXES:
+        if key.startswith(prefix + " "):
+            return kind
+    return None
+
+
+def claim_id(tenant: str, commune_code: str, name: str) -> str:
+    return f"{tenant}:{commune_code}:{hamlet_key(name)}"
+
+
+def hamlet_document(
+    commune: dict[str, Any], code: str, name: str, kind: HamletKind, opened_on: date | None
+) -> dict[str, Any]:
+    path = UnitPath.parse(commune["path"]).child(code)
+    since = opened_on.isoformat() if opened_on else None
+    return {
+        "_id": unit_id(commune["tenant"], commune["scheme"], code),
+        "tenant": commune["tenant"],
+        "scheme": commune["scheme"],
+        "code": code,
+        "name": name,
+        "name_key": search_key(name),
+        "names": [{"name": name, "from": since}],
+        "kind": kind.value,
+        "level": HAMLET,
+        "levels": commune.get("levels"),
+        "parent_code": commune["code"],
+        "path": str(path),
+        **path.depth_fields(),
+        "depth": path.depth,
+        "valid_from": since,
+        "valid_to": None,
+    }
+
+
+# -- use cases ---------------------------------------------------------------------------------
+
+
+def create_hamlet(
+    directory: DirectoryStore,
+    hamlets: Hamlets,
+    commune_code: str,
+    name: str,
+    kind: HamletKind | None = None,
+    opened_on: date | None = None,
+    on: date | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """A hamlet under a commune (as the commune stands on ``on``, default the opening day or
+    today); the same name asked again returns the existing hamlet. ``opened_on`` None: the
+    hamlet existed before the platform (valid for every year)."""
+    name = clean(name)
+    if not hamlet_key(name):
+        raise Refused("name", "blank")
+    commune = directory.get(commune_code, on or opened_on or date.today())
+    if commune is None or commune["level"] != "commune":
+        raise Refused("commune_code", "commune_not_found")
+    if commune.get("valid_to") and commune["valid_to"] < (on or date.today()).isoformat():
+        raise Refused("commune_code", "commune_ended")
+    kind = kind or kind_of_name(name) or HamletKind.THON
+    claim = claim_id(directory.tenant, commune_code, name)
+    code = hamlets.claim_name(claim, hamlet_code(commune_code, hamlets.next_number(commune_code)))
+    existing = directory.version(commune["scheme"], code)
+    if existing is not None:
+        return existing, False
+    unit = hamlet_document(commune, code, name, kind, opened_on)
+    hamlets.add(unit)
+    return unit, True
+
+
+def find_or_create(
+    directory: DirectoryStore, hamlets: Hamlets, commune_code: str, name: str, year: int
+) -> dict[str, Any]:
+    """The commune's hamlet of that name for a registration of ``year`` (created when new)."""
+    day = registration_date(year, date.today())
+    unit, _ = create_hamlet(directory, hamlets, commune_code, name, on=day)
+    return unit
+
+
+def rename_hamlet(
+    directory: DirectoryStore, hamlets: Hamlets, code: str, name: str, on: date | None = None
+) -> dict[str, Any]:
+    unit = _open_hamlet(directory, code)
+    name = clean(name)
+    if not hamlet_key(name):
+        raise Refused("name", "blank")
+    on = on or date.today()
+    new_claim = claim_id(directory.tenant, unit["parent_code"], name)
+    old_claim = claim_id(directory.tenant, unit["parent_code"], unit["name"])
+    if new_claim != old_claim:
+        if hamlets.claim_name(new_claim, code) != code:
+            raise Refused("name", "hamlet_name_taken")
+        hamlets.release_name(old_claim)
+    fields = {
+        "name": name,
+        "name_key": search_key(name),
+        "names": [*unit.get("names", []), {"name": name, "from": on.isoformat()}],
+    }
+    hamlets.change(unit["_id"], fields)
+    return {**unit, **fields}
+
+
+def close_hamlet(
+    directory: DirectoryStore, hamlets: Hamlets, code: str, on: date
+) -> dict[str, Any]:
+    unit = _open_hamlet(directory, code)
+    if unit.get("valid_from") and on.isoformat() < unit["valid_from"]:
+        raise Refused("on", "hamlet_date_before_opening")
+    hamlets.change(unit["_id"], {"valid_to": on.isoformat()})
+    hamlets.release_name(claim_id(directory.tenant, unit["parent_code"], unit["name"]))
+    return {**unit, "valid_to": on.isoformat()}
+
+
+def hamlet_unit(directory: DirectoryStore, code: str, year: int, field: str) -> dict[str, Any]:
+    """The hamlet ``code`` as it stood for ``year``; refused when unknown or not a hamlet."""
+    unit = directory.get(code, registration_date(year, date.today()))
+    if unit is None or unit.get("level") != HAMLET:
+        raise Refused(field, "hamlet_not_found")
+    return unit
+
+
+def _open_hamlet(directory: DirectoryStore, code: str) -> dict[str, Any]:
+    unit = directory.get(code)
+    if unit is None or unit.get("level") != HAMLET:
+        raise Refused("code", "hamlet_not_found")
+    if unit.get("valid_to"):
+        raise Refused("code", "hamlet_closed")
+    return unit
+
+
+def attach_branch(
+    directory: DirectoryStore, hamlets: Hamlets, branch_code: str, hamlet_code: str
+) -> dict[str, Any]:
+    """A residential branch (chi hội khu dân cư/thôn) names its hamlet, of the same commune."""
+    branch = directory.get(branch_code)
+    if branch is None or branch.get("level") != "branch":
+        raise Refused("branch_code", "branch_not_found")
+    if branch.get("valid_to"):
+        raise Refused("branch_code", "branch_closed")
+    if branch.get("kind") not in (None, "residential"):
+        raise Refused("branch_code", "branch_not_residential")
+    hamlet = directory.get(hamlet_code)
+    if hamlet is None or hamlet.get("level") != HAMLET:
+        raise Refused("hamlet_code", "hamlet_not_found")
+    if hamlet.get("parent_code") != branch.get("parent_code"):
+        raise Refused("hamlet_code", "hamlet_not_found")
+    if hamlet.get("valid_to"):
+        raise Refused("hamlet_code", "hamlet_closed")
+    fields = {"hamlet_code": hamlet["code"], "hamlet_path": hamlet["path"]}
+    hamlets.change(branch["_id"], fields)
+    return {**branch, **fields}
