@@ -5,7 +5,7 @@ this module only arranges them. Unknown numbers stay None, never an invented 0.
 
 Cost: O(years) calls for the unit (figure paths, titles, denominators, progress per year; the
 fund's years in one call) and O(years) for its children, read together as one generation —
-except their denominators, one call per child for ``to_year`` (``Sources.denominators``).
+with their denominators in one call (``Sources.denominators_each``).
 The caller checks scope before calling :func:`build_report`.
 """
 
@@ -303,11 +303,14 @@ def _children(
         return []
     child_paths = {(c["_id"], y): src.figure_paths(c, y) for y in years for c in children}
     fund = src.fund_years(tenant, _union(child_paths.values()), years[0], to_year)
+    counts = src.denominators_each(
+        tenant, {c["_id"]: child_paths[(c["_id"], to_year)] for c in children}, to_year
+    )
     rows = []
     for child in children:
         figures = src.titles(child, to_year)
         association = src.association(child, to_year)
-        denominators = src.denominators(tenant, child_paths[(child["_id"], to_year)], to_year)
+        denominators = counts[child["_id"]]
         donations = sum(
             int(summed(fund, child_paths[(child["_id"], y)], y)["donations_total"] or 0)
             for y in years

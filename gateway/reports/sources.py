@@ -103,6 +103,23 @@ class Sources:
         found: dict[str, Any] = self.rpc.registration.denominators_of(tenant, paths, year) or {}
         return found
 
+    def denominators_each(
+        self, tenant: str, paths_of: Mapping[str, list[str]], year: int
+    ) -> dict[str, dict[str, Any]]:
+        """:meth:`denominators` of many units (``{key: paths}``) in one call for those whose
+        figures sit at one path (``registration.denominators_many``); a unit formed from
+        several others for that year is summed by its own call."""
+        single = {key: paths[0] for key, paths in paths_of.items() if len(paths) == 1}
+        found: dict[str, Any] = {}
+        if single:
+            many = self.rpc.registration.denominators_many(tenant, list(single.values()), year)
+            found = many or {}
+        answer = {key: dict(found.get(path) or {}) for key, path in single.items()}
+        for key, paths in paths_of.items():
+            if key not in answer:
+                answer[key] = self.denominators(tenant, paths, year)
+        return answer
+
     # -- the fund -----------------------------------------------------------------------
 
     def fund_years(
