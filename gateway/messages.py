@@ -46,6 +46,12 @@ MESSAGES: dict[str, str] = {
     "history_file_encoding": "Nội dung tệp phải được mã hóa base64.",
     "list_review_not_found": "Không tìm thấy biên bản bình xét này.",
     "review_sheet_not_found": "Chưa có bộ tiêu chí áp dụng cho danh hiệu và năm này.",
+    # the 2025 reform and other changes of the map: a write into a unit that has ended
+    "unit_merged": "{name} đã sáp nhập vào {successors} từ ngày {day}; hãy chọn đơn vị mới.",
+    "unit_ended": "{name} không còn tồn tại từ ngày {day}; hãy chọn đơn vị mới.",
+    "branch_moved": "{name} đã chuyển sang {successors} từ ngày {day}; hãy chọn chi hội mới.",
+    "unit_not_yet": "Mã {code} chưa là đơn vị nào vào ngày {day}; khi đó là {predecessors}.",
+    "unit_not_yet_none": "Mã {code} chưa là đơn vị nào vào ngày {day}.",
 }
 
 

@@ -41,8 +41,21 @@ MESSAGES = MessageCatalogue(
         "member_count_range": "Số hội viên phải từ 0 đến 1.000.000.",
         "date_format": "Ngày phải có dạng YYYY-MM-DD.",
         "learning_unit_not_found": "Không tìm thấy đơn vị học tập này trong tỉnh đã chọn.",
+        "unit_ended": "Đơn vị này không còn tồn tại; hãy chọn đơn vị mới.",
+        "same_commune": "Chi hội đã thuộc xã/phường này.",
     }
 )
+
+# A write into a unit that has ended (the 2025 reform, a local merger, a moved branch): the
+# text names where it went ({successors}: "Xã Đồng Đăng (06184)"), {day}: its first day there.
+ENDED_TEXTS = {
+    "merged": "{name} đã sáp nhập vào {successors} từ ngày {day}; hãy chọn đơn vị mới.",
+    "ended": "{name} không còn tồn tại từ ngày {day}; hãy chọn đơn vị mới.",
+}
+BRANCH_MOVED_TEXTS = {
+    "merged": "{name} đã chuyển sang {successors} từ ngày {day}; hãy chọn chi hội mới.",
+    "ended": "{name} đã giải thể từ ngày {day}.",
+}
 
 # The texts of unreadable cells and refused files are the shared toolkit's
 # (khuyenhoc.sheets.messages).

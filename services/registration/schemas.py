@@ -415,3 +415,17 @@ def row_reader(
             raise refusal(exc) from exc
 
     return read
+
+
+class MoveBranchSchema(EdgeSchema):
+    """``moveBranch``: a branch re-attached to another commune from a day."""
+
+    tenant = tenant_field()
+    code = _branch_code()
+    to_unit_code = fields.String(
+        data_key="toUnitCode",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{5}$", error=MESSAGES["commune_format"]),
+    )
+    on = _day(required=True)
