@@ -163,12 +163,15 @@ def record_change(
     from_codes: list[str],
     into: list[tuple[str, str]],
     carrier: str | None = None,
+    branches: association_store.Branches | None = None,
 ) -> list[dict[str, Any]]:
     """Record that the units ``from_codes`` became the units ``into`` ((code, name) pairs) on
     ``on``: several into one is a merger, one into several a split. The old units end the day
     before; each new unit begins on ``on`` under the same parent and links to its predecessors,
     so its figures for earlier years are theirs. In a split the figures (and the branches) go
-    to one new unit only: ``carrier``, by default the first listed. Idempotent."""
+    to one new unit only: ``carrier``, by default the first listed; the branches open under a
+    commune the day before move to it (``branches``: the province's, default its store's).
+    Idempotent."""
     tenant = directory.tenant
     day_before = on - timedelta(days=1)
     found = [directory.get(code, day_before) for code in from_codes]
@@ -224,7 +227,7 @@ def record_change(
         {old["_id"]: {"valid_to": day_before.isoformat(), "successors": targets} for old in olds}
     )
     if first["level"] == "commune":
-        branches = association_store.Branches(directory.db)
+        branches = branches or association_store.Branches(directory.db)
         heir = next(n for n in news if n["code"] == carrier)
         for old in olds:
             association_service.carry_over(branches, branches, old, heir, on)
