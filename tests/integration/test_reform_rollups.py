@@ -18,7 +18,7 @@ from tests.integration.helpers import load_demo_directory
 
 REGISTER = """mutation($code: String!, $name: String!, $year: Int!) {
   registerHousehold(input: {communeCode: $code, headName: $name, address: "Thôn 1",
-                            year: $year}) { unitPath } }"""
+                            year: $year}) { unitPath enrolmentId } }"""
 FAMILY_2024 = "stats(year: 2024) { title(title: FAMILY) { registered } members branches }"
 
 
@@ -28,8 +28,10 @@ def family(answer):
 
 def test_the_reform_counts_a_split_commune_once_and_moves_its_branches(config, gateway):
     load_demo_directory(config)
+    enrolments = {}
     for code, name in (("06079", "Hộ A"), ("06079", "Hộ B"), ("06205", "Hộ C"), ("06184", "Hộ D")):
-        gateway(REGISTER, {"code": code, "name": name, "year": 2024})
+        answer = gateway(REGISTER, {"code": code, "name": name, "year": 2024})
+        enrolments[name] = answer["registerHousehold"]["enrolmentId"]
     province = f'{{ orgUnit(code: "20") {{ {FAMILY_2024} }} }}'
     wait_until(lambda: family(gateway(province)["orgUnit"]) == 4)
     branch = gateway(
@@ -95,13 +97,26 @@ def test_the_reform_counts_a_split_commune_once_and_moves_its_branches(config, g
     assert sorted(i["name"] for i in own["subjects"]["items"]) == ["Hộ C", "Hộ D"]
     old_commune = f'{{ orgUnit(code: "06205", at: "2024-12-31") {{ {listing} }} }}'
     assert gateway(old_commune, token=officer)["orgUnit"]["subjects"]["items"] == [{"name": "Hộ C"}]
-    for token in (
-        token_for("20/06079", Role.COMMUNE_OFFICER),  # a sibling commune
-        token_for("01", Role.PROVINCE_ADMIN),  # another tenant
-    ):
+    evidence = (
+        "query($id: String!) { assessment(enrolmentId: $id) { enrolmentId evidence { fileName } } }"
+    )
+    found = gateway(evidence, {"id": enrolments["Hộ C"]}, token=officer)["assessment"]
+    assert found == {"enrolmentId": enrolments["Hộ C"], "evidence": []}
+    sibling = token_for("20/06079", Role.COMMUNE_OFFICER)
+    for token in (sibling, token_for("01", Role.PROVINCE_ADMIN)):  # a sibling, another tenant
         with pytest.raises(GraphQLError) as refused:
             gateway(old_commune, token=token)
         assert refused.value.code == "FORBIDDEN"
+    with pytest.raises(GraphQLError) as refused:
+        gateway(evidence, {"id": enrolments["Hộ C"]}, token=sibling)
+    assert refused.value.code == "FORBIDDEN"
+    with pytest.raises(GraphQLError) as refused:  # a wrong role for a registrar's write
+        gateway(
+            REGISTER,
+            {"code": "06184", "name": "Hộ F", "year": 2026},
+            token=token_for("20/06184", Role.AUDITOR),
+        )
+    assert refused.value.code == "FORBIDDEN"
 
 
 def test_move_branch_in_one_step_takes_both_communes(config, gateway):
