@@ -269,12 +269,12 @@ class FakeBranches(_Own):
             and u.get("scheme") == scheme
         ]
 
-    def members_from(self, branch_code: str, year: int) -> list[Doc]:
+    def members_from(self, branch: Doc, year: int) -> list[Doc]:
         return [
             copy.deepcopy(doc)
             for doc in self.world.members.values()
             if doc["tenant"] == self.tenant
-            and doc["branch_code"] == branch_code
+            and doc["branch_code"] == branch["code"]
             and doc["year"] >= year
         ]
 

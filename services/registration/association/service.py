@@ -210,7 +210,7 @@ def move(
         # The name is claimed in the new commune unless an open branch there holds it already.
         new_branches.claim_name(name_claim_id(tenant, commune["code"], unit["name"]), unit["code"])
     last_day = (on - timedelta(days=1)).isoformat()
-    for doc in old_branches.members_from(branch["code"], on.year):
+    for doc in old_branches.members_from(branch, on.year):
         moved = members_document(unit, int(doc["year"]), int(doc.get("count") or 0))
         if doc.get("registered"):
             moved["registered"] = int(doc["registered"])

@@ -102,10 +102,15 @@ class Branches:
         found = self.units.find({"parent_code": commune_code, "level": "branch"})
         return [unit for unit in found if unit.get("scheme") == scheme]
 
-    def members_from(self, branch_code: str, year: int) -> list[dict[str, Any]]:
-        """A branch's member counts of ``year`` and later."""
-        found = self.members.find({"branch_code": branch_code})
-        return [doc for doc in found if int(doc.get("year") or 0) >= year]
+    def members_from(self, branch: dict[str, Any], year: int) -> list[dict[str, Any]]:
+        """A branch's member counts of ``year`` and later (read by its path field, indexed)."""
+        path = UnitPath.parse(branch["path"])
+        found = self.members.find({f"path_{path.depth}": path.code})
+        return [
+            doc
+            for doc in found
+            if doc.get("branch_code") == branch["code"] and int(doc.get("year") or 0) >= year
+        ]
 
     def forget_members(self, ids: list[str]) -> None:
         for _id in ids:
