@@ -66,11 +66,24 @@ class Lookup:
     vet: Vet | None = None
 
 
+# Input fields that date a write (the first one given counts).
+WRITE_DATES = (
+    "on",
+    "opened_on",
+    "received_on",
+    "paid_on",
+    "joined_on",
+    "decision_date",
+    "meeting_date",
+)
+
+
 def write_day(values: dict[str, Any]) -> date:
-    """The day a write is dated: its ``on``/``opened_on`` date, else the day a registration for
-    its ``year`` refers to (the end of that year, or today while it runs), else today."""
+    """The day a write is dated: its own date (:data:`WRITE_DATES`), else the day a
+    registration for its ``year`` refers to (the end of that year, or today while it runs),
+    else today."""
     today = date.today()
-    for name in ("on", "opened_on"):
+    for name in WRITE_DATES:
         given = values.get(name)
         if isinstance(given, date):
             return given
