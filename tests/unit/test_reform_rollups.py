@@ -24,8 +24,10 @@ from services.registration.enrolment import service as enrolment
 from services.registration.enrolment.domain import SubjectKind
 from services.registration.enrolment.service import RegisterCommand, RegistrationSettings
 from services.registration.errors import Refused
+from services.registration.lists import imports
 from services.registration.messages import ENDED_TEXTS
-from tests.fakes_registration import World
+from services.registration.schemas import row_reader
+from tests.fakes_registration import FakeImportJobs, World
 
 SETTINGS = RegistrationSettings(id_key=b"k" * 32)
 
@@ -141,6 +143,25 @@ def test_a_branch_cannot_be_opened_under_an_ended_commune(world) -> None:
         association.create_branch(
             directory, branches, "06205", "Chi hội Thôn Nà Lầu", BranchKind.RESIDENTIAL
         )
+    assert refused.value.params["text"] == MERGED_TEXT
+
+
+def test_an_import_into_a_commune_that_ended_after_it_was_accepted_reports_every_row(
+    world,
+) -> None:
+    directory, registrations, _ = world.stores("20")
+    jobs = FakeImportJobs(world, "20")
+    world.units[HONG_PHONG["_id"]].update(valid_to=None)
+    content = "Họ và tên chủ hộ,Năm sinh,Thôn/Tổ dân phố\nNông Văn Ba,1970,Nà Lầu\n".encode()
+    year = date.today().year  # an import takes this year or a recent one
+    job, _ = imports.start(directory, jobs, "06205", "household", year, "ds.csv", content)
+    world.units[HONG_PHONG["_id"]].update(valid_to="2025-06-30")
+    read = row_reader("household", "20", "06205", year, SETTINGS)
+    done = imports.run(directory, registrations, jobs, read, job)
+    assert (done["created"], done["failed"]) == (0, 1)
+    assert [reason for _, _, reason in jobs.errors(job["_id"])] == [MERGED_TEXT]
+    with pytest.raises(Refused) as refused:  # and a new file is refused at once
+        imports.start(directory, jobs, "06205", "household", year, "ds2.csv", content)
     assert refused.value.params["text"] == MERGED_TEXT
 
 
