@@ -8,6 +8,8 @@ On 1 January 2025 (a local change, recorded as ``directory change`` records it):
 was split into 00025 (carrying its figures) and 99025.
 """
 
+import urllib.error
+import urllib.request
 import uuid
 from datetime import date
 
@@ -27,6 +29,16 @@ pytestmark = pytest.mark.e2e
 REGISTER = """mutation($input: RegisterHouseholdInput!) {
   registerHousehold(input: $input) { unitPath } }"""
 FIGURE = "stats(year: 2024) { title(title: FAMILY) { registered } }"
+
+
+def download(platform, url, token):
+    request = urllib.request.Request(platform.url(platform.gateway, url))
+    request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, b""
 
 
 def ask(platform, query, token, variables=None):
@@ -103,6 +115,9 @@ def test_a_merger_and_a_split_keep_the_district_exact(platform, tokens):
     names = [i["name"] for i in ask(platform, old, officer)["orgUnit"]["subjects"]["items"]]
     assert f"Hộ 00019 {tag} 1" in names
     assert graphql(platform, old, token=sibling)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    export = "/files/exports/00019/2024.xlsx"  # its files too (the file routes' caller)
+    assert download(platform, export, officer)[0] == 200
+    assert download(platform, export, sibling)[0] == 403
     # its own 2024 list is its predecessors', paged with one cursor
     page = """query($after: String) { orgUnit(code: "00016") {
       subjects(year: 2024, first: 1, after: $after) { items { name } nextCursor } } }"""
