@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import logging
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 from threading import Lock
+from time import monotonic
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,6 +25,7 @@ from gateway.messages import message
 from gateway.rpc_calls import counted
 from gateway.schema import schema
 from khuyenhoc.auth import Caller, InvalidToken, verify_token
+from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.web import json_response
 
 log = logging.getLogger(__name__)
@@ -113,15 +116,66 @@ def execute_query(
     return result
 
 
-def bearer_caller(request: Any, secret: str) -> Caller | None:
-    """The token's caller; None without a token; InvalidToken for a bad one."""
+def bearer_caller(request: Any, secret: str, rpc: Any = None) -> Caller | None:
+    """The token's caller; None without a token; InvalidToken for a bad one. With ``rpc``,
+    the caller also holds the paths its unit inherited (see :class:`InheritedPaths`)."""
     header = request.headers.get("Authorization", "")
     if not header:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("expected 'Authorization: Bearer <token>'")
-    return verify_token(secret, token.strip())
+    caller = verify_token(secret, token.strip())
+    return INHERITED.fill(caller, rpc) if rpc is not None else caller
+
+
+INHERITED_TTL_SECONDS = 60.0
+INHERITED_CACHE_SIZE = 4096
+
+
+class InheritedPaths:
+    """The paths a caller's unit inherited from the units it was formed from (a 2025 commune's
+    old communes): asked of registration (``inherited_paths``) once per (tenant, unit path)
+    and kept ~60 s, so a reorganisation reaches the officers within a minute and a request
+    costs no extra RPC. If registration cannot answer, the caller keeps its own subtree only."""
+
+    def __init__(self, ttl: float = INHERITED_TTL_SECONDS, size: int = INHERITED_CACHE_SIZE):
+        self.ttl = ttl
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str], tuple[float, tuple[UnitPath, ...]]] = (
+            OrderedDict()
+        )
+        self._lock = Lock()
+
+    def fill(self, caller: Caller, rpc: Any) -> Caller:
+        paths = self.paths(caller.tenant, str(caller.unit_path), rpc)
+        return replace(caller, inherited=paths) if paths else caller
+
+    def paths(self, tenant: str, unit_path: str, rpc: Any) -> tuple[UnitPath, ...]:
+        key, now = (tenant, unit_path), monotonic()
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None and now - found[0] < self.ttl:
+                return found[1]
+        try:
+            answered = rpc.registration.inherited_paths(tenant, unit_path)
+            paths = tuple(UnitPath.parse(p) for p in answered or [])
+        except Exception:  # registration away: no inherited reach, never a failed request
+            log.warning("inherited paths of %s unavailable", unit_path, exc_info=True)
+            return ()
+        with self._lock:
+            self._entries[key] = (now, paths)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return paths
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+INHERITED = InheritedPaths()
 
 
 def format_error(error: GraphQLError) -> dict[str, Any]:
@@ -147,7 +201,7 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
     if not params.get("query"):
         return json_response(400, {"errors": [{"message": message("missing_query")}]})
     try:
-        caller = bearer_caller(request, secret)
+        caller = bearer_caller(request, secret, rpc)
     except InvalidToken:
         error = {"message": INVALID_TOKEN_MESSAGE, "extensions": {"code": "UNAUTHENTICATED"}}
         return json_response(401, {"errors": [error]})

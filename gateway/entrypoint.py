@@ -160,7 +160,8 @@ class GatewayService(ObservableService):
     def _caller(self, request: Any) -> Caller:
         """Files that hold names need a token, like the GraphQL fields that hold them."""
         try:
-            caller = bearer_caller(request, self.config["JWT_SECRET"])
+            # with the paths its unit inherited (a 2025 commune's old communes' files)
+            caller = bearer_caller(request, self.config["JWT_SECRET"], self._services())
         except InvalidToken:
             raise files.Refusal(401, INVALID_TOKEN_MESSAGE) from None
         if caller is None:

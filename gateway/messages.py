@@ -62,6 +62,12 @@ MESSAGES: dict[str, str] = {
     "recognised_unnamed": "Dấu “—”: không tìm thấy tên trong danh sách đăng ký.",
     # reports
     "report_years": "Kỳ báo cáo từ 1 đến 10 năm, năm đầu không sau năm cuối.",
+    # the 2025 reform and other changes of the map: a write into a unit that has ended
+    "unit_merged": "{name} đã sáp nhập vào {successors} từ ngày {day}; hãy chọn đơn vị mới.",
+    "unit_ended": "{name} không còn tồn tại từ ngày {day}; hãy chọn đơn vị mới.",
+    "branch_moved": "{name} đã chuyển sang {successors} từ ngày {day}; hãy chọn chi hội mới.",
+    "unit_not_yet": "Mã {code} chưa là đơn vị nào vào ngày {day}; khi đó là {predecessors}.",
+    "unit_not_yet_none": "Mã {code} chưa là đơn vị nào vào ngày {day}.",
 }
 
 

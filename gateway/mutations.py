@@ -17,14 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import graphene
 from graphql import GraphQLError
 
 from gateway.access import authenticated, require_reach, write_tenant
-from gateway.wire import input_error, wire_input
+from gateway.messages import message
+from gateway.wire import field_error, input_error, wire_input
 from khuyenhoc.auth import Caller, Role
+from khuyenhoc.validation import wire_name
 
 
 @dataclass(frozen=True)
@@ -49,29 +52,144 @@ class Write:
         return wire_input({**self.input, "tenant": self.tenant}, drop)
 
 
+Vet = Callable[[dict[str, Any], dict[str, Any]], GraphQLError | None]
+
+
 @dataclass(frozen=True)
 class Lookup:
-    """How a mutation finds its target in the write's tenant, and where its unit path is."""
+    """How a mutation finds its target in the write's tenant, and where its unit path is;
+    ``vet`` refuses a found target the write may not go into (a unit that has ended), after
+    the scope check."""
 
     find: Callable[[Any, str, dict[str, Any]], dict[str, Any] | None]
     path_field: str
+    vet: Vet | None = None
 
 
-def unit(field: str) -> Lookup:
-    """The unit whose code is the input's ``field``, as the directory stands today."""
+# Input fields that date a write (the first one given counts).
+WRITE_DATES = (
+    "on",
+    "opened_on",
+    "received_on",
+    "paid_on",
+    "joined_on",
+    "decision_date",
+    "meeting_date",
+)
+
+
+def write_day(values: dict[str, Any]) -> date:
+    """The day a write is dated: its own date (:data:`WRITE_DATES`), else the day a
+    registration for its ``year`` refers to (the end of that year, or today while it runs),
+    else today."""
+    today = date.today()
+    for name in WRITE_DATES:
+        given = values.get(name)
+        if isinstance(given, date):
+            return given
+    year = values.get("year")
+    if isinstance(year, int) and 1900 < year < 3000:
+        return min(today, date(year, 12, 31))
+    return today
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _vn(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _named(links: list[dict[str, Any]]) -> str:
+    names = [f"{x['name']} ({x['code']})" if x.get("name") else str(x["code"]) for x in links]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def ended_error(field: str, found: dict[str, Any], day: date) -> GraphQLError | None:
+    """The field error for a write dated ``day`` into a unit that had ended by then, naming
+    where it went; None while the unit exists (or for a closed branch without successor: the
+    service answers that one)."""
+    end = _day(found.get("valid_to"))
+    if end is None or end >= day:
+        return None
+    successors = found.get("successors") or []
+    name = found.get("name") or found.get("code")
+    first = _vn(end + timedelta(days=1))
+    if found.get("level") == "branch":
+        if not successors:
+            return None
+        text = message("branch_moved", name=name, successors=_named(successors), day=first)
+    elif successors:
+        text = message("unit_merged", name=name, successors=_named(successors), day=first)
+    else:
+        text = message("unit_ended", name=name, day=first)
+    return field_error(wire_name(field), "unit_ended", text)
+
+
+def not_yet_error(field: str, found: dict[str, Any], day: date) -> GraphQLError | None:
+    """The field error for a code that named no unit on ``day`` (a unit formed later under
+    it), naming the units it was formed from."""
+    start = _day(found.get("valid_from"))
+    if start is None or start <= day:
+        return None
+    predecessors = found.get("predecessors") or []
+    values = {"code": found.get("code"), "day": _vn(day)}
+    if predecessors:
+        text = message("unit_not_yet", predecessors=_named(predecessors), **values)
+    else:
+        text = message("unit_not_yet_none", **values)
+    return field_error(wire_name(field), "unit_not_yet", text)
+
+
+def unit(field: str, ended_ok: bool = False) -> Lookup:
+    """The unit whose code is the input's ``field``, as the directory stands today; a unit that
+    had ended by the write's day (:func:`write_day`) is refused on ``field``, naming its
+    successors (``ended_ok``: writes about a unit's past, such as its history)."""
+    vet: Vet | None = None
+    if not ended_ok:
+        vet = lambda found, values: ended_error(field, found, write_day(values))  # noqa: E731
     return Lookup(
-        lambda rpc, tenant, values: rpc.registration.get_unit(values[field], tenant), "path"
+        lambda rpc, tenant, values: rpc.registration.get_unit(values[field], tenant),
+        "path",
+        vet,
     )
 
 
 def unit_for_year(field: str) -> Lookup:
     """The unit whose code is ``field`` as the directory stood for a registration of the
-    input's ``year``."""
+    input's ``year``; one that had ended by then is refused, naming its successors."""
     return Lookup(
         lambda rpc, tenant, values: rpc.registration.unit_for_year(
             values[field], tenant, values["year"]
         ),
         "path",
+        lambda found, values: ended_error(field, found, write_day({"year": values["year"]})),
+    )
+
+
+def unit_at(field: str, date_field: str) -> Lookup:
+    """The unit whose code is ``field`` as the map stood on the input's ``date_field`` (a gift
+    dated 2024 into a code lands on that code's 2024 version); a code that named no unit that
+    day is refused, naming the units it was formed from, and one that had ended, naming its
+    successors."""
+
+    def on(values: dict[str, Any]) -> date:
+        given = values.get(date_field)
+        if isinstance(given, datetime):
+            return given.date()
+        return given if isinstance(given, date) else date.today()
+
+    def vet(found: dict[str, Any], values: dict[str, Any]) -> GraphQLError | None:
+        day = on(values)
+        return not_yet_error(field, found, day) or ended_error(field, found, day)
+
+    return Lookup(
+        lambda rpc, tenant, values: rpc.registration.get_unit(
+            values[field], tenant, on(values).isoformat()
+        ),
+        "path",
+        vet,
     )
 
 
@@ -126,6 +244,10 @@ def mutation(
         check(write)
         if found is None and missing is not None:
             raise missing()
+        if found is not None and lookup is not None and lookup.vet is not None:
+            refused = lookup.vet(found, values)
+            if refused is not None:
+                raise refused
         result = call(write)
         if isinstance(result, dict) and "errors" in result:
             raise input_error(result["errors"])

@@ -40,11 +40,17 @@ class Caller:
     tenant: str
     role: Role
     unit_path: UnitPath
+    # The units its unit was formed from (a 2025 commune's old communes, transitively): their
+    # records are now its officers'. Filled by the gateway from the directory, never the token.
+    inherited: tuple[UnitPath, ...] = ()
 
     def covers(self, path: UnitPath) -> bool:
-        """The caller's subtree: its own unit and everything below, inside its tenant."""
+        """The caller's subtree: its own unit and everything below, inside its tenant; and
+        the subtrees of the units its unit inherited (only theirs, not their old parents')."""
         own = self.unit_path.codes
-        return path.tenant == self.tenant and path.codes[: len(own)] == own
+        if path.tenant == self.tenant and path.codes[: len(own)] == own:
+            return True
+        return any(path.codes[: len(old.codes)] == old.codes for old in self.inherited)
 
 
 def issue_token(

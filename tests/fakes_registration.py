@@ -259,6 +259,30 @@ class FakeBranches(_Own):
         counter["registered"] = int(counter.get("registered") or 0) + 1
         return True
 
+    def branches_of(self, commune_code: str, scheme: str) -> list[Doc]:
+        return [
+            copy.deepcopy(u)
+            for u in self.world.units.values()
+            if u["tenant"] == self.tenant
+            and u["level"] == "branch"
+            and u.get("parent_code") == commune_code
+            and u.get("scheme") == scheme
+        ]
+
+    def members_from(self, branch: Doc, year: int) -> list[Doc]:
+        return [
+            copy.deepcopy(doc)
+            for doc in self.world.members.values()
+            if doc["tenant"] == self.tenant
+            and doc["branch_code"] == branch["code"]
+            and doc["year"] >= year
+        ]
+
+    def forget_members(self, ids: list[str]) -> None:
+        for _id in ids:
+            if self._own(self.world.members, _id) is not None:
+                del self.world.members[_id]
+
     def under(self, path: UnitPath) -> list[Doc]:
         return [
             copy.deepcopy(u)

@@ -187,7 +187,8 @@ class OrgUnit(graphene.ObjectType):
         search=graphene.String(description="Name, any diacritics"),
         first=graphene.Int(default_value=50),
         after=graphene.String(),
-        description="Registered subjects at or below the unit (private: needs a token)",
+        description="Registered subjects at or below the unit (private: needs a token); for a "
+        "year before the unit existed, those of the units it was formed from that it counts",
     )
     recognition_deadlines = graphene.List(
         graphene.NonNull(Deadline),
@@ -246,8 +247,12 @@ class OrgUnit(graphene.ObjectType):
         after: str | None = None,
     ) -> dict[str, Any]:
         require_scope(info, UnitPath.parse(unit["path"]))
+        # For a year before the unit existed: its predecessors' lists (the paths its stats
+        # count), one list paged with one opaque cursor.
+        paths = loader_of(info).figure_paths(unit, year) or [unit["path"]]
+        where: str | list[str] = paths[0] if paths == [unit["path"]] else paths
         return info.context.rpc.registration.subjects(
-            unit["tenant"], unit["path"], year, enum_value(title), status, search, after, first
+            unit["tenant"], where, year, enum_value(title), status, search, after, first
         )
 
     @staticmethod

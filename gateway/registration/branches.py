@@ -6,9 +6,9 @@ from typing import Any
 
 import graphene
 
-from gateway.access import BRANCH_MANAGERS, REGISTRARS
+from gateway.access import BRANCH_MANAGERS, REGISTRARS, require_reach
 from gateway.directory.types import OrgUnit
-from gateway.mutations import in_subtree, mutation, send, unit
+from gateway.mutations import Write, in_subtree, mutation, send, unit
 from gateway.wire import key
 from khuyenhoc.auth import Role
 
@@ -56,6 +56,15 @@ class AddMemberInput(graphene.InputObjectType):
     birth_year = graphene.Int()
     year = graphene.Int(required=True)
     joined_on = graphene.Date()
+
+
+class MoveBranchInput(graphene.InputObjectType):
+    tenant = graphene.String()
+    code = graphene.String(required=True, description="The branch (chi hội) to move")
+    to_unit_code = graphene.String(required=True, description="The commune it goes to")
+    on = graphene.Date(
+        required=True, description="Its first day there (the old branch ends the day before)"
+    )
 
 
 class Membership(graphene.ObjectType):
@@ -131,10 +140,35 @@ AddMember = _branch_mutation(
     answer="member",
 )
 
+
+def _covers_both(write: Write) -> None:
+    """Moving a branch takes a branch manager in reach of the branch and of the commune it
+    goes to (as the map stands on the move's day)."""
+    require_reach(write.caller, write.path, BRANCH_MANAGERS)
+    target = write.rpc.registration.get_unit(
+        write.input["to_unit_code"], write.tenant, write.input["on"].isoformat()
+    )
+    if target is not None:
+        require_reach(write.caller, target["path"], BRANCH_MANAGERS)
+
+
+MoveBranch = mutation(
+    "MoveBranch",
+    BranchResult,
+    send("registration", "move_branch"),
+    input=MoveBranchInput,
+    lookup=unit("code"),
+    check=_covers_both,
+    doc="Re-attach a branch to another commune in one step: a new branch under it (code "
+    "<commune>-nnn, same name and kind, linked to the old one); the old one ends the day "
+    "before, keeping its history; member counts of that year on go with it.",
+)
+
 MUTATIONS: dict[str, Any] = {
     "create_branch": CreateBranch.Field(),
     "rename_branch": RenameBranch.Field(),
     "close_branch": CloseBranch.Field(),
     "set_branch_members": SetBranchMembers.Field(),
     "add_member": AddMember.Field(),
+    "move_branch": MoveBranch.Field(),
 }

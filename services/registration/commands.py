@@ -84,6 +84,12 @@ def add_commands(subparsers: Any) -> None:
     change.add_argument(
         "--into", nargs="+", required=True, metavar="CODE=NAME", help="the units they became"
     )
+    change.add_argument(
+        "--carrier",
+        default=None,
+        help="in a split: the new unit carrying the old one's figures and branches "
+        "(default: the first of --into)",
+    )
     change.add_argument("--config", default=None)
     change.set_defaults(handler=_change)
 
@@ -169,7 +175,8 @@ def _reorganise(args: argparse.Namespace) -> int:
     done = reorganise_province(_directories(config), args.province)
     print(
         f"Tỉnh {args.province}: {done.communes} xã/phường mới, nối với {done.predecessors} "
-        f"đơn vị cũ ({done.unresolved} đơn vị cũ chưa có trong danh mục)."
+        f"đơn vị cũ ({done.unresolved} đơn vị cũ chưa có trong danh mục); "
+        f"{done.branches} chi hội chuyển sang xã/phường mới."
     )
     return 0
 
@@ -181,7 +188,11 @@ def _change(args: argparse.Namespace) -> int:
         return 2
     try:
         news = record_change(
-            _directories(load_config(args.config))(args.tenant), args.on, args.from_codes, into
+            _directories(load_config(args.config))(args.tenant),
+            args.on,
+            args.from_codes,
+            into,
+            args.carrier,
         )
     except ReorganisationError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -45,6 +45,7 @@ from services.registration.schemas import (
     CreateHamletSchema,
     ImportDenominatorsSchema,
     ImportHamletsSchema,
+    MoveBranchSchema,
     RenameBranchSchema,
     RenameHamletSchema,
     SetDenominatorsSchema,
@@ -111,7 +112,7 @@ class RegistrationService(ObservableService):
     def subjects(
         self,
         tenant: str,
-        unit_path: str,
+        unit_path: str | list[str],
         year: int,
         title: str | None = None,
         status: str | None = None,
@@ -119,10 +120,16 @@ class RegistrationService(ObservableService):
         after: str | None = None,
         first: int = 50,
     ) -> dict[str, Any]:
-        """A page of the unit's enrolments (and those below it), inside ``tenant`` only."""
+        """A page of the unit's enrolments (and those below it), inside ``tenant`` only;
+        ``unit_path`` may be several paths (a unit's predecessors, for a year before it
+        existed: one list over them, paged with one opaque cursor)."""
+        given = [unit_path] if isinstance(unit_path, str) else list(unit_path)[:MAX_PAGE]
+        paths = [p for p in map(UnitPath.parse, dict.fromkeys(given)) if p.tenant == tenant]
+        if not paths:
+            return dict(answers.SUBJECTS_PAGE.dump(enrolment.Page([], None)))
         page = enrolment.list_subjects(
             self._registrations(tenant),
-            UnitPath.parse(unit_path),
+            paths,
             year,
             title,
             status,
@@ -225,6 +232,19 @@ class RegistrationService(ObservableService):
             return {"member": answers.MEMBER_ADDED.dump(added)}
 
         return answer(record)
+
+    @rpc
+    def move_branch(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Re-attach a branch to another commune from a day (a new version under it, linked
+        to the old one; member counts of that year on go with it)."""
+
+        def move() -> dict[str, Any]:
+            data = MESSAGES.load(MoveBranchSchema(), payload)
+            tenant = data.pop("tenant")
+            unit = association.move_branch(self._directory(tenant), self._branches(tenant), **data)
+            return {"branch": answers.UNIT.dump(unit)}
+
+        return answer(move)
 
     @rpc
     def unit_figures(self, tenant: str, unit_path: str, year: int) -> dict[str, int]:
@@ -356,6 +376,12 @@ class RegistrationService(ObservableService):
         """``figure_paths`` of many units at once (``{unit id: paths}``; unknown ids absent)."""
         found = self._public_directory().by_ids(list(dict.fromkeys(unit_ids[:MAX_MANY])))
         return {i: hierarchy.figure_paths(u, year) for i, u in found.items()}
+
+    @rpc
+    def inherited_paths(self, tenant: str, unit_path: str) -> list[str]:
+        """The paths whose records the officers of the tenant's unit at ``unit_path`` inherited:
+        the units it was formed from, transitively (only their own subtrees)."""
+        return self._public_directory().inherited_paths(tenant, unit_path)
 
     @rpc
     def children_many(self, unit_ids: list[str]) -> dict[str, list[dict[str, Any]]]:

@@ -59,8 +59,21 @@ MESSAGES = MessageCatalogue(
         "branch_not_residential": "Chỉ chi hội khu dân cư/thôn mới gắn với một thôn, tổ dân phố.",
         "hamlets_file": "Tệp danh sách thôn có lỗi; không thôn nào được ghi. Xem danh sách lỗi.",
         "denominators_file": "Tệp số liệu có lỗi; không số liệu nào được ghi. Xem danh sách lỗi.",
+        "unit_ended": "Đơn vị này không còn tồn tại; hãy chọn đơn vị mới.",
+        "same_commune": "Chi hội đã thuộc xã/phường này.",
     }
 )
+
+# A write into a unit that has ended (the 2025 reform, a local merger, a moved branch): the
+# text names where it went ({successors}: "Xã Đồng Đăng (06184)"), {day}: its first day there.
+ENDED_TEXTS = {
+    "merged": "{name} đã sáp nhập vào {successors} từ ngày {day}; hãy chọn đơn vị mới.",
+    "ended": "{name} không còn tồn tại từ ngày {day}; hãy chọn đơn vị mới.",
+}
+BRANCH_MOVED_TEXTS = {
+    "merged": "{name} đã chuyển sang {successors} từ ngày {day}; hãy chọn chi hội mới.",
+    "ended": "{name} đã giải thể từ ngày {day}.",
+}
 
 # The texts of unreadable cells and refused files are the shared toolkit's
 # (khuyenhoc.sheets.messages).

@@ -572,3 +572,17 @@ class AttachBranchHamletSchema(EdgeSchema):
     tenant = tenant_field()
     branch_code = _branch_code(data_key="branchCode")
     hamlet_code = _hamlet_code(data_key="hamletCode", required=True)
+
+
+class MoveBranchSchema(EdgeSchema):
+    """``moveBranch``: a branch re-attached to another commune from a day."""
+
+    tenant = tenant_field()
+    code = _branch_code()
+    to_unit_code = fields.String(
+        data_key="toUnitCode",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[0-9]{5}$", error=MESSAGES["commune_format"]),
+    )
+    on = _day(required=True)

@@ -76,6 +76,32 @@ class NewBranch:
         }
 
 
+def carried_branch(
+    old: dict[str, Any], commune: dict[str, Any], code: str, unit_id: str, on: date
+) -> dict[str, Any]:
+    """The new version of a branch re-attached to ``commune`` from ``on`` (a merger of its
+    commune, or a move): the same name and kind, a new code under the new commune, linked back
+    to the old branch, whose history stays where it was."""
+    name = str(old["name"])
+    unit = NewBranch(commune, code, name, BranchKind(old.get("kind") or "residential"), on).as_unit(
+        unit_id
+    )
+    unit["predecessors"] = [branch_link(old, counts=True)]
+    return unit
+
+
+def branch_link(unit: dict[str, Any], counts: bool) -> dict[str, Any]:
+    return {
+        "id": unit["_id"],
+        "tenant": unit["tenant"],
+        "code": unit["code"],
+        "name": unit.get("name"),
+        "path": unit["path"],
+        "partial": False,
+        "counts": counts,
+    }
+
+
 def active_in(unit: dict[str, Any], year: int) -> bool:
     """A branch counts for a year if it was open on any day of it."""
     opened, closed = unit.get("valid_from"), unit.get("valid_to")

@@ -97,6 +97,25 @@ class Branches:
             (doc, max(int(doc.get("count") or 0), int(doc.get("registered") or 0))) for doc in found
         ]
 
+    def branches_of(self, commune_code: str, scheme: str) -> list[dict[str, Any]]:
+        """Every version of every branch under a commune (of one scheme), open or closed."""
+        found = self.units.find({"parent_code": commune_code, "level": "branch"})
+        return [unit for unit in found if unit.get("scheme") == scheme]
+
+    def members_from(self, branch: dict[str, Any], year: int) -> list[dict[str, Any]]:
+        """A branch's member counts of ``year`` and later (read by its path field, indexed)."""
+        path = UnitPath.parse(branch["path"])
+        found = self.members.find({f"path_{path.depth}": path.code})
+        return [
+            doc
+            for doc in found
+            if doc.get("branch_code") == branch["code"] and int(doc.get("year") or 0) >= year
+        ]
+
+    def forget_members(self, ids: list[str]) -> None:
+        for _id in ids:
+            self.members.delete_one({"_id": _id})
+
     def all_branches(self) -> list[dict[str, Any]]:
         """The province's branches, open or closed (one read for many units' figures)."""
         return list(self.units.find({"level": "branch"}))

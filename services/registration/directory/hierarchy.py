@@ -8,9 +8,12 @@ interval. Pure: documents in, answers out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
 from typing import Any
+
+from services.registration.errors import Refused
+from services.registration.messages import ENDED_TEXTS
 
 SCHEME_LEVELS: dict[str, tuple[str, ...]] = {
     "2024": ("province", "district", "commune", "branch"),  # before 1 July 2025
@@ -64,11 +67,93 @@ def keeps_own_figures(unit: dict[str, Any]) -> bool:
     return not unit.get("predecessors")
 
 
+def counts(link: dict[str, Any]) -> bool:
+    """Whether a predecessor link carries the predecessor's figures. A split commune's figures
+    go to exactly one of its successors (``counts: true``); the others keep the link as "một
+    phần" (``counts: false``). Links stored before ``counts`` existed: a whole one counts."""
+    return bool(link.get("counts", not link.get("partial")))
+
+
 def figure_paths(unit: dict[str, Any], year: int) -> list[str]:
     """Where the unit's figures for ``year`` are kept: its own path, or, for a year before the
-    unit existed, the paths of the units it was formed from (its history)."""
+    unit existed, the paths of the units it was formed from that carry their figures to it
+    (a split predecessor counts at one successor only, so sums over a year's map are exact)."""
     start = _day(unit.get("valid_from"))
     predecessors = unit.get("predecessors") or []
     if start is not None and year < start.year and predecessors:
-        return [p["path"] for p in predecessors if p.get("path")]
+        return [p["path"] for p in predecessors if p.get("path") and counts(p)]
     return [unit["path"]]
+
+
+def ended_before(unit: dict[str, Any], day: date) -> bool:
+    """Whether the unit had ended before ``day`` (a write dated then must go elsewhere)."""
+    end = _day(unit.get("valid_to"))
+    return end is not None and end < day
+
+
+def not_yet_on(unit: dict[str, Any], day: date) -> bool:
+    """Whether the unit began after ``day`` (its code named another unit, or none, then)."""
+    start = _day(unit.get("valid_from"))
+    return start is not None and day < start
+
+
+def vietnamese_day(value: str | date) -> str:
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    return day.strftime("%d/%m/%Y")
+
+
+def named_links(links: Iterable[dict[str, Any]]) -> str:
+    """Linked units as users read them: "Xã Đồng Đăng (06184)", joined with "và"/commas."""
+    names = [
+        f"{link['name']} ({link['code']})" if link.get("name") else str(link.get("code"))
+        for link in links
+    ]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def ended_text(unit: dict[str, Any], templates: dict[str, str]) -> str:
+    """Why a write into an ended unit is refused, naming its successors (templates: ``merged``
+    with {name}, {successors}, {day}; ``ended`` with {name}, {day})."""
+    end = _day(unit.get("valid_to"))
+    day = vietnamese_day(end + timedelta(days=1)) if end else ""
+    successors = unit.get("successors") or []
+    if successors:
+        return templates["merged"].format(
+            name=unit.get("name") or unit.get("code"), successors=named_links(successors), day=day
+        )
+    return templates["ended"].format(name=unit.get("name") or unit.get("code"), day=day)
+
+
+def inherited_paths(
+    unit: dict[str, Any], by_ids: Callable[[list[str]], dict[str, dict[str, Any]]]
+) -> list[str]:
+    """The paths of every unit the unit was formed from, transitively (a predecessor's
+    predecessors too): whose records its officers now keep. Only those units' own subtrees,
+    never their old parents'. ``by_ids`` reads units by version id (one read per generation)."""
+    seen: set[str] = {unit["_id"]}
+    found: list[str] = []
+    pending = [link for link in unit.get("predecessors") or []]
+    while pending:
+        ids = [link["id"] for link in pending if link.get("id") and link["id"] not in seen]
+        seen.update(ids)
+        units = by_ids(ids) if ids else {}
+        pending = []
+        for unit_id_ in ids:
+            older = units.get(unit_id_)
+            if older is None:
+                continue
+            if older.get("path") and older["path"] not in found:
+                found.append(older["path"])
+            pending.extend(older.get("predecessors") or [])
+    return found
+
+
+def refuse_if_ended(
+    unit: dict[str, Any], day: date, field: str, texts: dict[str, str] | None = None
+) -> None:
+    """Refuse (on ``field``) a write dated ``day`` into a unit that had ended by then, saying
+    where it went."""
+    if ended_before(unit, day):
+        raise Refused(field, "unit_ended", text=ended_text(unit, texts or ENDED_TEXTS))

@@ -12,7 +12,9 @@ SQLite ``dataset.db`` has no mapping table). It is keyed by the package's name k
   into that new commune;
 * ``DICT_PROVINCE_WARD_DIVIDED``: new province key -> old key -> list of new wards
   (``newWardKey``, ``isDefaultNewWard``, centroid, area) - old communes *split* between several
-  new communes, so each of those received only a part (``partial_predecessor_codes``).
+  new communes, so each of those received only a part (``partial_predecessor_codes``). Exactly
+  one of them is the default new ward (``default_partial_codes``): it alone carries the old
+  commune's figures, so a split commune is counted once (see :meth:`Merger.counts`).
 
 Keys are resolved to official codes through the same keys in ``dataset.db``
 (``admin_units_legacy``: provinceKey/districtKey/wardKey -> wardCode; ``admin_units``:
@@ -72,6 +74,17 @@ class Merger:
     old_province_codes: tuple[str, ...]  # pre-2025 province codes of the predecessors, sorted
     # Predecessors that were split and of which only a part went here (subset, sorted).
     partial_predecessor_codes: tuple[str, ...] = ()
+    # Partial predecessors whose figures this commune carries: the converter's default new ward
+    # (``isDefaultNewWard``) of a split commune takes the old commune's figures, once.
+    default_partial_codes: tuple[str, ...] = ()
+
+    def counts(self, predecessor_code: str) -> bool:
+        """Whether this commune carries the predecessor's figures: every whole predecessor,
+        and a split one only where this commune is its default successor."""
+        return (
+            predecessor_code not in self.partial_predecessor_codes
+            or predecessor_code in self.default_partial_codes
+        )
 
 
 def province_mergers(province_code: str) -> list[Merger]:
@@ -130,10 +143,11 @@ def _load() -> tuple[dict[str, tuple[Merger, ...]], dict[str, tuple[str, ...]]]:
     old_units, new_units = _old_units(), _new_units()
     predecessors: defaultdict[str, set[str]] = defaultdict(set)
     partial: defaultdict[str, set[str]] = defaultdict(set)
+    default: defaultdict[str, set[str]] = defaultdict(set)
     old_provinces: dict[str, str] = {}
     unresolved: list[str] = []
 
-    def link(new_key: tuple[str, str], old_key: str, whole: bool) -> None:
+    def link(new_key: tuple[str, str], old_key: str, whole: bool, is_default: bool = False) -> None:
         new_code, old = new_units.get(new_key), old_units.get(old_key)
         if new_code is None or old is None:
             unresolved.append(f"{old_key} -> {'_'.join(new_key)}")
@@ -142,6 +156,8 @@ def _load() -> tuple[dict[str, tuple[Merger, ...]], dict[str, tuple[str, ...]]]:
         old_provinces[old[0]] = old[1]
         if not whole:
             partial[new_code].add(old[0])
+            if is_default:
+                default[new_code].add(old[0])
 
     for province_key, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for ward_key, old_keys in wards.items():
@@ -150,7 +166,12 @@ def _load() -> tuple[dict[str, tuple[Merger, ...]], dict[str, tuple[str, ...]]]:
     for province_key, split in data["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, parts in split.items():
             for part in parts:
-                link((province_key, part["newWardKey"]), old_key, whole=False)
+                link(
+                    (province_key, part["newWardKey"]),
+                    old_key,
+                    whole=False,
+                    is_default=bool(part.get("isDefaultNewWard")),
+                )
     if unresolved:
         raise RuntimeError(
             f"{len(unresolved)} entries of {_CONVERTER_FILE} match no unit in the dataset, "
@@ -174,6 +195,7 @@ def _load() -> tuple[dict[str, tuple[Merger, ...]], dict[str, tuple[str, ...]]]:
                     province_code=province,
                     old_province_codes=tuple(sorted({old_provinces[o] for o in olds})),
                     partial_predecessor_codes=tuple(sorted(partial.get(unit.code, ()))),
+                    default_partial_codes=tuple(sorted(default.get(unit.code, ()))),
                 )
             )
             for old in olds:

@@ -10,6 +10,8 @@ from typing import Any
 
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import clean, search_key
+from services.registration.association import service as association_service
+from services.registration.association import store as association_store
 from services.registration.directory.hierarchy import SCHEME_LEVELS, unit_id
 from services.registration.directory.reorganisation_source import (
     REORGANISATION_DATE,
@@ -80,40 +82,52 @@ class Reorganised:
     communes: int  # 2025 communes of the province
     predecessors: int  # pre-2025 communes linked to them
     unresolved: int  # predecessors whose pre-2025 unit is not in the directory (not loaded)
+    branches: int = 0  # branches carried over to the new communes by this run
 
 
 def reorganise_province(stores: DirectoryStores, province_code: str) -> Reorganised:
     """Apply the official 1 July 2025 reorganisation to one province (idempotent): load its 2025
     units, link every new commune to its predecessors and every old unit to its successors, and
-    close the old units on 30 June 2025. Figures recorded before stay on the old units.
+    close the old units on 30 June 2025. Figures recorded before stay on the old units. A split
+    commune's figures go to its default successor only (``counts`` on the links); the branches
+    open on 30 June 2025 under a commune move to the successor that carries its figures.
     The old units may belong to other provinces (the 2025 provinces merged old ones): each
     province's units are changed through that province's store."""
     load_province(stores, province_code, "2025")
     mergers = province_mergers(province_code)
     changes: dict[str, dict[str, dict[str, Any]]] = {}  # tenant -> unit id -> fields
-    successors: dict[str, tuple[str, list[dict[str, str]]]] = {}
+    successors: dict[str, tuple[str, list[dict[str, Any]]]] = {}
     linked = unresolved = 0
+    carry: list[tuple[dict[str, Any], str, str]] = []  # (old commune, new tenant, new id)
     for merger in mergers:
         links = []
+        new_id = unit_id(merger.province_code, "2025", merger.successor_code)
         for code in merger.predecessor_codes:
             old = _old_version(stores, merger.old_province_codes, code)
             if old is None:
                 unresolved += 1
                 continue
             linked += 1
-            links.append(_link(old, partial=code in merger.partial_predecessor_codes))
+            counting = merger.counts(code)
+            links.append(
+                _link(old, partial=code in merger.partial_predecessor_codes, counts=counting)
+            )
             successors.setdefault(old["_id"], (old["tenant"], []))[1].append(
                 {
-                    "id": unit_id(merger.province_code, "2025", merger.successor_code),
+                    "id": new_id,
                     "tenant": merger.province_code,
                     "code": merger.successor_code,
+                    "name": merger.successor_name,
+                    "counts": counting,
                 }
             )
-        new_id = unit_id(merger.province_code, "2025", merger.successor_code)
+            if counting:
+                carry.append((old, merger.province_code, new_id))
         changes.setdefault(merger.province_code, {})[new_id] = {"predecessors": links}
     for old_id, (old_tenant, targets) in successors.items():
         changes.setdefault(old_tenant, {})[old_id] = {
-            "successors": targets,
+            # the successor carrying the figures first: it is where the branches went
+            "successors": sorted(targets, key=lambda t: not t["counts"]),
             "valid_to": LAST_DAY_BEFORE_REFORM,
         }
     for old_level in ("province", "district"):  # the old tree above the communes ends as well
@@ -123,7 +137,20 @@ def reorganise_province(stores: DirectoryStores, province_code: str) -> Reorgani
                 own.setdefault(unit["_id"], {})["valid_to"] = LAST_DAY_BEFORE_REFORM
     for tenant, fields in changes.items():
         stores(tenant).update(fields)
-    return Reorganised(len(mergers), linked, unresolved)
+    branches = 0
+    for old, new_tenant, new_id in carry:
+        new = stores(new_tenant).by_id(new_id)
+        if new is not None:
+            branches += len(
+                association_service.carry_over(
+                    _branches(stores, old["tenant"]),
+                    _branches(stores, new_tenant),
+                    old,
+                    new,
+                    REORGANISATION_DATE,
+                )
+            )
+    return Reorganised(len(mergers), linked, unresolved, branches)
 
 
 class ReorganisationError(ValueError):
@@ -135,11 +162,16 @@ def record_change(
     on: date,
     from_codes: list[str],
     into: list[tuple[str, str]],
+    carrier: str | None = None,
+    branches: association_store.Branches | None = None,
 ) -> list[dict[str, Any]]:
     """Record that the units ``from_codes`` became the units ``into`` ((code, name) pairs) on
     ``on``: several into one is a merger, one into several a split. The old units end the day
     before; each new unit begins on ``on`` under the same parent and links to its predecessors,
-    so its figures for earlier years are theirs. Idempotent."""
+    so its figures for earlier years are theirs. In a split the figures (and the branches) go
+    to one new unit only: ``carrier``, by default the first listed; the branches open under a
+    commune the day before move to it (``branches``: the province's, default its store's).
+    Idempotent."""
     tenant = directory.tenant
     day_before = on - timedelta(days=1)
     found = [directory.get(code, day_before) for code in from_codes]
@@ -156,6 +188,9 @@ def record_change(
     first = olds[0]
     parent_path = UnitPath.parse(first["path"]).codes[:-1]
     since = on.isoformat()
+    carrier = carrier or into[0][0]
+    if carrier not in {code for code, _ in into}:
+        raise ReorganisationError(f"the unit carrying the figures, {carrier}, is not a result")
     news = []
     for code, name in into:
         path = UnitPath((*parent_path, code))
@@ -171,25 +206,50 @@ def record_change(
                 "valid_from": since,
                 "valid_to": None,
                 "successors": [],
-                "predecessors": [_link(old, partial=len(into) > 1) for old in olds],
+                "predecessors": [
+                    _link(old, partial=len(into) > 1, counts=code == carrier) for old in olds
+                ],
             }
         )
     directory.upsert(news)
-    targets = [{"id": n["_id"], "tenant": tenant, "code": n["code"]} for n in news]
+    targets = [
+        {
+            "id": n["_id"],
+            "tenant": tenant,
+            "code": n["code"],
+            "name": n["name"],
+            "counts": n["code"] == carrier,
+        }
+        for n in news
+    ]
+    targets.sort(key=lambda t: not t["counts"])
     directory.update(
         {old["_id"]: {"valid_to": day_before.isoformat(), "successors": targets} for old in olds}
     )
+    if first["level"] == "commune":
+        branches = branches or association_store.Branches(directory.db)
+        heir = next(n for n in news if n["code"] == carrier)
+        for old in olds:
+            association_service.carry_over(branches, branches, old, heir, on)
     return news
 
 
-def _link(unit: dict[str, Any], partial: bool) -> dict[str, Any]:
+def _link(unit: dict[str, Any], partial: bool, counts: bool) -> dict[str, Any]:
+    """A link to a predecessor: ``partial`` when only a part of it came here ("một phần"),
+    ``counts`` when its figures are carried here (exactly one successor of a split unit)."""
     return {
         "id": unit["_id"],
         "tenant": unit["tenant"],
         "code": unit["code"],
+        "name": unit.get("name"),
         "path": unit["path"],
         "partial": partial,
+        "counts": counts,
     }
+
+
+def _branches(stores: DirectoryStores, tenant: str) -> association_store.Branches:
+    return association_store.Branches(stores(tenant).db)
 
 
 def _old_version(

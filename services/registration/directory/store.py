@@ -12,8 +12,10 @@ from typing import Any
 from pymongo.database import Database
 
 from khuyenhoc.storage import TenantDatabase
+from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import search_key
 from services.registration.directory.hierarchy import (
+    inherited_paths,
     pick_version,
     reference_day,
     unit_id,
@@ -31,6 +33,7 @@ class DirectoryStore:
 
     def __init__(self, db: TenantDatabase) -> None:
         self.tenant = db.tenant
+        self.db = db  # the province's database (the branches moved with a merger live there)
         self.units = db[UNITS]
 
     def version(self, scheme: str, code: str) -> Unit | None:
@@ -101,6 +104,18 @@ class PublicDirectory:
     def by_ids(self, unit_ids: list[str]) -> dict[str, Unit]:
         """Units by their version ids, in one read."""
         return {u["_id"]: u for u in self.units.find({"_id": {"$in": list(unit_ids)}})}
+
+    def inherited_paths(self, tenant: str, unit_path: str) -> list[str]:
+        """The paths of the units the tenant's unit at ``unit_path`` was formed from,
+        transitively (their records are now its officers'); empty for a unit formed from none.
+        Predecessors may be units of another (pre-2025) province."""
+        path = UnitPath.parse(unit_path)
+        if path.tenant != tenant:
+            return []
+        unit = self.get(tenant, path.code)
+        if unit is None or unit["path"] != unit_path or not unit.get("predecessors"):
+            return []
+        return inherited_paths(unit, self.by_ids)
 
     def children_of_many(self, units: list[Unit]) -> dict[str, list[Unit]]:
         """:meth:`children` of many units (``{unit id: children}``): one read per tenant and

@@ -3,6 +3,7 @@ rules and the stores of one province."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.tenancy import UnitPath
 from services.registration.directory import hamlets as hamlet_rules
-from services.registration.directory.hierarchy import registration_date
+from services.registration.directory.hierarchy import refuse_if_ended, registration_date
 from services.registration.enrolment.domain import (
     ENROLLED,
     WITHDRAWN_STATUS,
@@ -93,9 +94,11 @@ def registration_unit(
 ) -> UnitPath:
     """The unit's path in the directory's province as it stood for ``year``; another
     province's unit is simply not found."""
-    unit = directory.get(code, registration_date(year, date.today()))
+    day = registration_date(year, date.today())
+    unit = directory.get(code, day)
     if unit is None or unit["level"] != level:
         raise Refused(field, "commune_not_found" if level == "commune" else "unit_not_found")
+    refuse_if_ended(unit, day, field)
     return UnitPath.parse(unit["path"])
 
 
@@ -159,9 +162,11 @@ def register(
 
 def _commune_name(directory: DirectoryStore, command: RegisterCommand) -> str:
     """The commune's official name as the directory had it for the year."""
-    unit = directory.get(command.unit_code, registration_date(command.year, date.today()))
+    day = registration_date(command.year, date.today())
+    unit = directory.get(command.unit_code, day)
     if unit is None or unit["level"] != "commune":
         raise Refused("commune_code", "commune_not_found")
+    refuse_if_ended(unit, day, "commune_code")
     return str(unit["name"])
 
 
@@ -201,7 +206,7 @@ def _check_learning_unit(registrations: Registrations, subject_id: str) -> None:
 
 def list_subjects(
     registrations: Registrations,
-    path: UnitPath,
+    path: UnitPath | list[UnitPath],
     year: int,
     title: str | None = None,
     status: str | None = None,
@@ -209,11 +214,43 @@ def list_subjects(
     after: str | None = None,
     first: int = 50,
 ) -> Page:
-    """One page of the enrolments at or below a unit, in a stable order (status, title, id);
-    the cursor is opaque. A name search may answer a short page with a cursor (it reads a
-    bounded number of enrolments per page)."""
-    items, cursor = registrations.list_page(path, year, title, status, search, after, first)
-    return Page(items, cursor)
+    """One page of the enrolments at or below a unit (or several: a unit's predecessors, for
+    a year before it existed), in a stable order (unit, status, title, id); the cursor is
+    opaque. A name search may answer a short page with a cursor (it reads a bounded number of
+    enrolments per page)."""
+    paths = path if isinstance(path, list) else [path]
+    if len(paths) == 1:
+        items, cursor = registrations.list_page(paths[0], year, title, status, search, after, first)
+        return Page(items, cursor)
+    index, inner = _multi_cursor(after, len(paths))
+    found: list[EnrolmentRecord] = []
+    while index < len(paths) and len(found) < first:
+        items, inner = registrations.list_page(
+            paths[index], year, title, status, search, inner, first - len(found)
+        )
+        found.extend(items)
+        if inner is not None:  # more at this unit: the page is full (or a search paused)
+            return Page(found, _encode_multi(index, inner))
+        index += 1
+    return Page(found, _encode_multi(index, None) if index < len(paths) else None)
+
+
+def _encode_multi(index: int, inner: str | None) -> str:
+    text = f"{index}|{inner or ''}"
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _multi_cursor(after: str | None, count: int) -> tuple[int, str | None]:
+    """(unit index, that unit's cursor) of a cursor over several units; the start if unreadable."""
+    if not after:
+        return 0, None
+    try:
+        text = base64.urlsafe_b64decode(after.encode("ascii")).decode("utf-8")
+        index, _, inner = text.partition("|")
+        position = int(index)
+    except (ValueError, UnicodeError):
+        return 0, None
+    return (position, inner or None) if 0 <= position < count else (count, None)
 
 
 def contact(

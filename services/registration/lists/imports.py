@@ -23,6 +23,7 @@ from services.registration.errors import Refused
 from services.registration.lists.columns import header_of
 from services.registration.lists.reading import MAX_FILE_BYTES, read_rows
 from services.registration.lists.templates import import_errors
+from services.registration.messages import MESSAGES
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
     from services.registration.directory.store import DirectoryStore
@@ -146,18 +147,26 @@ def _register_rows(
     rows: list[SheetRow],
 ) -> Outcome:
     errors: list[tuple[int, str, str]] = []
-    accepted = []
+    accepted, numbers = [], []
     for row in rows:
         if row.problems:
             errors += [(row.number, header, reason) for header, reason in row.problems]
             continue
         try:
             accepted.append(read_row({k: v for k, v in row.values.items() if v is not None}))
+            numbers.append(row.number)
         except InvalidInput as exc:
             errors += [
                 (row.number, _column(job["kind"], headers, e.field), e.message) for e in exc.errors
             ]
-    path = registration_unit(directory, job["commune_code"], "commune", job["year"], "commune_code")
+    try:
+        path = registration_unit(
+            directory, job["commune_code"], "commune", job["year"], "commune_code"
+        )
+    except Refused as refused:  # the commune ended after the file was accepted: every row says so
+        reason = str(refused.params.get("text") or MESSAGES[refused.key])
+        column = _column(job["kind"], headers, "commune_code")
+        return Outcome(0, 0, errors + [(number, column, reason) for number in numbers])
     created, duplicates = registrations.add_many(accepted, job["year"], path, datetime.now(UTC))
     return Outcome(created, duplicates, errors)
 
