@@ -136,7 +136,9 @@ def test_hamlets_are_units_of_their_commune_and_count_as_its_hamlets(directory, 
     )
     # a unit that has ended is refused by the gateway's one check for every write
     assert again.errors[0]["extensions"]["fields"][0]["key"] == "unit_ended"
-    assert "Tổ dân phố Ba không còn tồn tại" in again.errors[0]["extensions"]["fields"][0]["message"]
+    assert (
+        "Tổ dân phố Ba không còn tồn tại" in again.errors[0]["extensions"]["fields"][0]["message"]
+    )
     assert read(gateway, "06184", 2025)["hamlets"] == 1  # closed in 2024: not on 2025's map
 
 
