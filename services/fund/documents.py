@@ -51,6 +51,14 @@ def issuing_body(unit_name: str) -> str:
     return f"Hội Khuyến học {name}"
 
 
+def in_sentence(unit_name: str) -> str:
+    """A unit's name inside a sentence: "Xã Đồng Đăng" → "xã Đồng Đăng"."""
+    for word in LEVEL_WORDS:
+        if unit_name.startswith(word + " "):
+            return word[0].lower() + unit_name[1:]
+    return unit_name
+
+
 def day_line(day: date) -> str:
     """ "ngày 05 tháng 10 năm 2024" (the usual date of an administrative document)."""
     return f"ngày {day:%d} tháng {day:%m} năm {day.year}"
@@ -178,9 +186,9 @@ class _Document(FPDF):
         self.cell(50, 6, text, border=1, align="R")
         self.cell(25, 6, str(count), border=1, align="R", new_x="LMARGIN", new_y="NEXT")
 
-    def heading(self, text: str, size: int = 11) -> None:
+    def heading(self, text: str, size: int = 11, align: str = "L") -> None:
         self.set_font("DejaVu", "B", size)
-        self.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, text, align=align, new_x="LMARGIN", new_y="NEXT")
         self.set_font("DejaVu", "", 10)
 
     def letterhead(self, unit_name: str, number: str | None = None) -> None:
@@ -225,7 +233,7 @@ def statement_pdf(st: Mapping[str, Any], issued: date | None = None) -> bytes:
     apart), the totals in words, donors, awards, earmarked gifts, date and signatures."""
     pdf = _Document()
     pdf.letterhead(st["unitName"])
-    pdf.heading(statement_title(st), 13)
+    pdf.heading(statement_title(st), 13, align="C")
     pdf.ln(2)
     pdf.line_of("Số dư đầu kỳ", st["opening"], bold=True)
     pdf.line_of("THU", "Số tiền (đồng)", "Số lượt", bold=True)
@@ -238,6 +246,7 @@ def statement_pdf(st: Mapping[str, Any], issued: date | None = None) -> bytes:
     pdf.line_of("Tổng chi", st["total_out"], bold=True)
     pdf.line_of("Số dư cuối kỳ", st["closing"], bold=True)
     pdf.ln(1)
+    pdf.set_font("DejaVu", "", 10)
     for label, key in (("Tổng thu", "total_in"), ("Tổng chi", "total_out"), ("Số dư", "closing")):
         pdf.multi_cell(
             0, 6, f"{label} bằng chữ: {in_words(st[key])}.", new_x="LMARGIN", new_y="NEXT"
@@ -295,7 +304,7 @@ def receipt_pdf(d: Mapping[str, Any]) -> bytes:
     signatures of the donor, the officer who wrote it, the treasurer and the fund's council."""
     pdf = _Document()
     pdf.letterhead(d["unitName"], d["receiptNumber"])
-    pdf.heading("PHIẾU THU", 15)
+    pdf.heading("PHIẾU THU", 15, align="C")
     pdf.set_font("DejaVu", "", 10)
     pdf.cell(
         0, 6, "(Biên nhận tiền ủng hộ Quỹ Khuyến học)", align="C", new_x="LMARGIN", new_y="NEXT"
@@ -312,7 +321,7 @@ def receipt_pdf(d: Mapping[str, Any]) -> bytes:
     )
     rows = [
         ("Họ và tên người nộp tiền", donor["name"]),
-        ("Là", DONOR_KINDS.get(donor.get("kind"), donor.get("kind") or "")),
+        ("Đối tượng", DONOR_KINDS.get(donor.get("kind"), donor.get("kind") or "")),
         ("Lý do nộp", purpose),
         ("Số tiền", f"{format_dong(amount)} đồng"),
         ("Viết bằng chữ", in_words(amount)),
@@ -396,13 +405,13 @@ def honour_roll_xlsx(roll: Mapping[str, Any]) -> bytes:
 def honour_roll_pdf(roll: Mapping[str, Any], issued: date | None = None) -> bytes:
     pdf = _Document()
     pdf.letterhead(roll["unitName"])
-    pdf.heading(honour_roll_title(roll), 14)
+    pdf.heading(honour_roll_title(roll), 14, align="C")
     pdf.set_font("DejaVu", "", 10)
     pdf.multi_cell(
         0,
         6,
         "Trân trọng ghi nhận và tôn vinh tấm lòng của các nhà hảo tâm đã ủng hộ Quỹ Khuyến học "
-        f"{roll['unitName']} năm {roll['year']}.",
+        f"{in_sentence(roll['unitName'])} năm {roll['year']}.",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -430,6 +439,7 @@ def honour_roll_pdf(roll: Mapping[str, Any], issued: date | None = None) -> byte
         )
     row(("", "Tổng cộng", "", format_dong(roll["total"])), bold=True)
     pdf.ln(1)
+    pdf.set_font("DejaVu", "", 10)
     pdf.multi_cell(0, 6, f"Bằng chữ: {in_words(roll['total'])}.", new_x="LMARGIN", new_y="NEXT")
     pdf.signatures(issued or date.today(), ("Người lập biểu", "TM. BAN ĐIỀU HÀNH QUỸ\nCHỦ TỊCH"))
     return bytes(pdf.output())
