@@ -112,13 +112,28 @@ def fund_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
         valid = False
     if not valid:
         raise Refusal(404, message("statement_file_not_found"))
-    unit = rpc.registration.get_unit(code, None, None)
+    # the unit as it stood at the period's end: a 2024 statement carries the 2024 name
+    unit = rpc.registration.get_unit(code, None, end)
     if unit is None:
         raise Refusal(404, UNIT_NOT_FOUND_MESSAGE)
     found = rpc.fund.public_statement_file(unit["tenant"], wire_unit(unit), start, end, ext)
     if "errors" in found:
         raise Refusal(400, found["errors"][0]["message"])
     filename = f"cong-khai-quy-{code}-{start}-{end}.{ext}"
+    return attachment(base64.b64decode(found["content"]), XLSX if ext == "xlsx" else PDF, filename)
+
+
+def honour_roll_file(rpc: Any, code: str, year: str, ext: str) -> Response:
+    """Bảng vinh danh nhà hảo tâm (public, like the honour roll query): every donor of the unit
+    and below in ``year`` from the province's threshold up (default: every donor), anonymous
+    ones unnamed; the unit under its name at the end of that year."""
+    if ext not in ("xlsx", "pdf") or not year.isdigit() or not 2000 <= int(year) <= 2100:
+        raise Refusal(404, message("honour_roll_file_not_found"))
+    unit = rpc.registration.get_unit(code, None, f"{year}-12-31")
+    if unit is None:
+        raise Refusal(404, UNIT_NOT_FOUND_MESSAGE)
+    found = rpc.fund.honour_roll_file(unit["tenant"], wire_unit(unit), int(year), ext)
+    filename = f"vinh-danh-nha-hao-tam-{code}-{year}.{ext}"
     return attachment(base64.b64decode(found["content"]), XLSX if ext == "xlsx" else PDF, filename)
 
 

@@ -46,6 +46,8 @@ MESSAGES: dict[str, str] = {
     "history_file_encoding": "Nội dung tệp phải được mã hóa base64.",
     "list_review_not_found": "Không tìm thấy biên bản bình xét này.",
     "review_sheet_not_found": "Chưa có bộ tiêu chí áp dụng cho danh hiệu và năm này.",
+    # the fund's public files
+    "honour_roll_file_not_found": "Không có tệp bảng vinh danh này.",
 }
 
 

@@ -71,6 +71,10 @@ class DisbursementProposalInput(graphene.InputObjectType):
         description="scholarship, award, university_prize, sponsorship, community_learning, other",
     )
     beneficiary = graphene.Field(BeneficiaryInput, required=True)
+    earmark = graphene.String(
+        description="The earmarked gift it spends (as the donations named it); refused past "
+        "what is left of it"
+    )
 
 
 class DisbursementApprovalInput(graphene.InputObjectType):

@@ -126,6 +126,7 @@ class FundAnswer(Schema):
     unitPath = fields.String(attribute="unit_path")
     balance = fields.Integer()
     lastDay = fields.String(attribute="last_day", allow_none=True)
+    earmarks = fields.Raw()
 
 
 class HonourLineAnswer(Schema):

@@ -269,6 +269,8 @@ class FundView:
     unit_path: str
     balance: int
     last_day: str | None
+    earmarks: list[dict[str, Any]] = field(default_factory=list)
+    """Earmarked gifts: ``{name, received, spent, balance}`` to this day."""
 
 
 @dataclass(frozen=True)

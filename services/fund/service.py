@@ -326,6 +326,18 @@ def fund_view(store: Funds, unit: Mapping[str, Any]) -> FundView:
         unit_path=unit["path"],
         balance=int(found.get("balance") or 0),
         last_day=found.get("last_day"),
+        earmarks=sorted(
+            (
+                {
+                    "name": e.get("name") or "",
+                    "received": int(e.get("received") or 0),
+                    "spent": int(e.get("spent") or 0),
+                    "balance": int(e.get("received") or 0) - int(e.get("spent") or 0),
+                }
+                for e in (found.get("earmarks") or {}).values()
+            ),
+            key=lambda e: search_key(e["name"]),
+        ),
     )
 
 
@@ -451,6 +463,8 @@ def consolidated_statement(
     funds: list[dict[str, Any]] = []
     total_in: dict[str, int] = {}
     total_out: dict[str, int] = {}
+    count_in: dict[str, int] = {}
+    count_out: dict[str, int] = {}
     opening = closing = internal = 0
     for u in units:
         ident = domain.fund_id(store.tenant, u["code"])
@@ -481,16 +495,18 @@ def consolidated_statement(
         closing += st.closing
         for name, amount in st.money_in.items():
             total_in[name] = total_in.get(name, 0) + amount - moved.money_in[name]
+            count_in[name] = count_in.get(name, 0) + st.count_in[name] - moved.count_in[name]
         for name, amount in st.money_out.items():
             total_out[name] = total_out.get(name, 0) + amount - moved.money_out[name]
+            count_out[name] = count_out.get(name, 0) + st.count_out[name] - moved.count_out[name]
         internal += moved.money_out[ledger.TRANSFERS_OUT]
     money_in = [
-        {"account": a, "label": messages.LABELS[a], "amount": total_in[a]}
+        {"account": a, "label": messages.LABELS[a], "amount": total_in[a], "count": count_in[a]}
         for a in ledger.INCOME_ACCOUNTS
         if a != ledger.MEMBERSHIP_FEES
     ]
     money_out = [
-        {"account": a, "label": messages.LABELS[a], "amount": total_out[a]}
+        {"account": a, "label": messages.LABELS[a], "amount": total_out[a], "count": count_out[a]}
         for a in ledger.SPENDING_ACCOUNTS
     ]
     return {
