@@ -17,11 +17,11 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from gateway import certificates
-from gateway.access import CERTIFICATE_PRINTERS, FORBIDDEN_MESSAGE, REGISTRARS
+from gateway.access import CERTIFICATE_PRINTERS, FORBIDDEN_MESSAGE, FUND_KEEPERS, REGISTRARS
 from gateway.messages import message
 from gateway.scoring import history_sheet
 from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
-from khuyenhoc.auth import Caller
+from khuyenhoc.auth import Caller, Role
 from khuyenhoc.sheets import export_rows
 from khuyenhoc.tenancy import UnitPath
 
@@ -137,14 +137,21 @@ def honour_roll_file(rpc: Any, code: str, year: str, ext: str) -> Response:
     return attachment(base64.b64decode(found["content"]), XLSX if ext == "xlsx" else PDF, filename)
 
 
+RECEIPT_READERS: frozenset[Role] = FUND_KEEPERS | {Role.AUTHORITY, Role.AUDITOR}
+"""Who prints a receipt (phiếu thu): those who keep the fund, its approvers and auditors."""
+
+
 def receipt(rpc: Any, caller: Caller, donation_id: str) -> Response:
-    """Biên lai: a donation's printable receipt, for a token whose subtree holds the fund."""
+    """Phiếu thu: a donation's printable receipt, for a fund keeper, authority or auditor whose
+    subtree holds the fund (a partner's token is refused: donors' names are personal data)."""
     found = _private(
         caller,
         lambda tenant: rpc.fund.receipt(tenant, donation_id),
         "unitPath",
         message("receipt_not_found"),
     )
+    if caller.role not in RECEIPT_READERS:
+        raise Refusal(403, FORBIDDEN_MESSAGE)
     return attachment(
         base64.b64decode(found["content"]), PDF, f"bien-lai-{found['receiptNumber']}.pdf"
     )
