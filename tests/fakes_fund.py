@@ -58,6 +58,7 @@ class InMemoryFunds:
             "balance": state.balance,
             "last_day": state.last_day.isoformat() if state.last_day else None,
             "earmarks": {k: dict(v) for k, v in state.earmarks.items()},
+            "version": state.version,
             **self.units[ident],
         }
 

@@ -183,17 +183,59 @@ def approve_disbursement(store: Funds, data: dict[str, Any], now: datetime | Non
     paid_on = data.get("paid_on") or today
     if paid_on > today:
         raise LedgerError("future_date", field="paid_on", of="payment")
+    if paid_on.year < EARLIEST_YEAR:
+        raise LedgerError("invalid_date", field="paid_on")
     state = store.ensure({"code": found.unit_code, "path": found.unitpath}, now.isoformat())
     if found.status not in (DisbursementStatus.PROPOSED, DisbursementStatus.APPROVED):
         raise LedgerError("not_proposed", field="disbursement_id")
 
     proposed = {"code": found.unit_code, "path": found.unitpath, "name": found.unit_name}
+    for _ in range(BACKDATED_ATTEMPTS):
+        version, floor = _floor(store, state, paid_on)
 
-    def plan(s: FundState) -> domain.Posting:
-        return domain.plan_disbursement(s.at(proposed), found, {**data, "paid_on": paid_on}, now)
+        def plan(s: FundState, version: int | None = version, floor: int | None = floor) -> Any:
+            if version is not None and s.version != version:
+                raise _Moved()
+            approval = {**data, "paid_on": paid_on}
+            return domain.plan_disbursement(s.at(proposed), found, approval, now, floor)
 
-    _, created = _post(store, state, found.id, plan, "amount", "paid_on")
-    return Booked(store.disbursement(found.id), created)
+        try:
+            _, created = _post(store, state, found.id, plan, "amount", "paid_on")
+        except _Moved:
+            state = store.ensure(proposed, now.isoformat())
+            continue
+        return Booked(store.disbursement(found.id), created)
+    raise LedgerError("busy", field="_schema")
+
+
+BACKDATED_ATTEMPTS = 20
+EARLIEST_YEAR = 2000  # history is entered from 2000 on (as ``domain.check_day`` for money in)
+
+
+class _Moved(Exception):
+    """The fund moved since its ledger was read for a back-dated payment: read it again."""
+
+
+def _floor(store: Funds, state: FundState, day: date) -> tuple[int | None, int | None]:
+    """For a payment dated before the fund's latest movement (a past award entered as history):
+    the fund's version and its lowest end-of-day balance from ``day`` on, from its ledger and
+    the movements committed but not yet written out — exact while the version holds. (None,
+    None) for a payment dated on or after the latest movement: the balance covers it."""
+    doc = store.get(state.id) or {}
+    last = doc.get("last_day")
+    if not last or day.isoformat() >= last:
+        return None, None
+    found = {e.id: e for e in store.entries_of(state.id)}
+    for record in (doc.get("pending") or {}).values():
+        for t in record.get("transactions") or ():
+            if t["fund_id"] == state.id:
+                found.setdefault(t["_id"], Entry.from_document(t))
+    changes: dict[str, int] = {}
+    for e in found.values():
+        signed = e.amount if e.debit == ledger.CASH else -e.amount if e.credit == ledger.CASH else 0
+        changes[e.date] = changes.get(e.date, 0) + signed
+    balance = int(doc.get("balance") or 0)
+    return int(doc.get("version") or 0), domain.lowest_balance_since(balance, changes, day)
 
 
 def record_transfer(store: Funds, data: dict[str, Any], now: datetime | None = None) -> Booked:
@@ -209,6 +251,8 @@ def record_transfer(store: Funds, data: dict[str, Any], now: datetime | None = N
     on = data.get("on") or today
     if on > today:
         raise LedgerError("future_date", field="on", of="transfer")
+    if on.year < EARLIEST_YEAR:
+        raise LedgerError("invalid_date", field="on")
     data = {**data, "on": on}
     data["content"] = content_hash(
         {k: v for k, v in data.items() if k not in ("by", "idempotency_key", "content")}

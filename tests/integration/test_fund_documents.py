@@ -188,3 +188,36 @@ def test_dues_stay_off_and_the_consolidated_statement_counts_transfers_once(plat
     assert figures["balance"] == 11_000_000
     province = service.report_figures(funds, UnitPath.parse("20"), 2024, 2024)["2024"]
     assert province["donations_total"] == 15_000_000 and province["own"]["donations_total"] == 0
+
+
+def test_past_awards_are_entered_as_history_through_the_public_api(platform, config):
+    platform(DONATE, gift("hist-000001", "5000000", receivedOn="2020-09-01"))
+    platform(DONATE, gift("hist-000002", "1000000", receivedOn="2025-03-01"))
+    for amount, day in (("2000000", "2021-05-20"), ("1500000", "2020-10-01")):
+        proposal = platform(PROPOSE, award(amount, purpose="award"))["proposeDisbursement"]
+        approval = {"disbursementId": proposal["id"], "paidOn": day}
+        assert (
+            platform(APPROVE, {"input": approval}, token=AUTHORITY)["approveDisbursement"]["status"]
+            == "APPROVED"
+        )
+    too_much = platform(PROPOSE, award("2000000"))["proposeDisbursement"]
+    with pytest.raises(GraphQLError) as caught:  # 1,500,000 left at the end of 2021-05-20
+        platform(
+            APPROVE,
+            {"input": {"disbursementId": too_much["id"], "paidOn": "2022-01-01"}},
+            token=AUTHORITY,
+        )
+    (error,) = caught.value.errors[0]["extensions"]["fields"]
+    assert (error["field"], error["key"]) == ("amount", "insufficient_funds")
+    with pytest.raises(GraphQLError) as early:
+        platform(
+            APPROVE,
+            {"input": {"disbursementId": too_much["id"], "paidOn": "1999-12-31"}},
+            token=AUTHORITY,
+        )
+    assert early.value.errors[0]["extensions"]["fields"][0]["field"] == "paidOn"
+    funds = store.FundStore(TenantDatabase(service_database(config, "fund"), "20"))
+    figures = service.report_figures(funds, UnitPath.parse("20/183/06184"), 2020, 2025)
+    assert [figures[str(y)]["awards_count"] for y in range(2020, 2026)] == [1, 1, 0, 0, 0, 0]
+    assert figures["2024"]["balance"] == 1_500_000 and figures["2025"]["balance"] == 2_500_000
+    assert service.reconcile(funds).discrepancies == []

@@ -321,3 +321,28 @@ def test_the_statement_and_the_honour_roll_print(funds) -> None:
     sheet = load_workbook(io.BytesIO(documents.honour_roll_xlsx(roll))).active
     assert sheet["B5"].value == "Công ty TNHH Đồng Đăng"
     assert sheet["E5"].value == 2_015_000_000
+
+
+# --- past awards entered as history ------------------------------------------------------------
+
+
+def test_a_past_award_is_entered_after_later_movements_if_every_later_day_covers_it(funds):
+    donate(funds, "gift-0001", 5_000_000, on=date(2020, 9, 1))
+    donate(funds, "gift-0002", 1_000_000, on=date(2025, 3, 1))
+    pay(funds, 4_500_000, on=date(2024, 6, 1))  # before the 2025 gift: history
+    # on 2024-06-01 the fund held 500,000 at the end of the day: a 2021 award of 600,000
+    # would have taken that day below zero, though the fund holds 1,500,000 today
+    with pytest.raises(LedgerError) as caught:
+        pay(funds, 600_000, on=date(2021, 5, 1))
+    assert (caught.value.key, caught.value.field) == ("insufficient_funds", "amount")
+    assert caught.value.params["available"] == 500_000
+    paid = pay(funds, 500_000, purpose="award", on=date(2021, 5, 1))
+    assert paid.paid_on == "2021-05-01"
+    st = service.statement(funds, "06184", date(2021, 1, 1), date(2024, 12, 31))
+    assert st["closing"] == 0
+    figures = service.report_figures(funds, UnitPath.parse("20/183/06184"), 2021, 2025)
+    assert figures["2021"]["awards_amount"] == 500_000
+    assert figures["2024"]["balance"] == 0 and figures["2025"]["balance"] == 1_000_000
+    with pytest.raises(LedgerError):
+        pay(funds, 1, on=date(2022, 1, 1))  # every day from 2024-06-01 to 2025-02-28 is at 0
+    pay(funds, 1_000_000, on=date(2025, 3, 1))

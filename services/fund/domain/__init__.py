@@ -55,6 +55,7 @@ from services.fund.domain.postings import (
     check_pay_out,
     donor_counters,
     figures_of,
+    lowest_balance_since,
     transaction_document,
     unit_counter,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "fee_id",
     "figures_of",
     "fund_id",
+    "lowest_balance_since",
     "money",
     "plan_disbursement",
     "plan_donation",

@@ -173,9 +173,15 @@ def plan_fee(state: FundState, data: Mapping[str, Any], now: datetime, today: da
 
 
 def plan_disbursement(
-    state: FundState, proposal: Disbursement, approval: Mapping[str, Any], now: datetime
+    state: FundState,
+    proposal: Disbursement,
+    approval: Mapping[str, Any],
+    now: datetime,
+    floor: int | None = None,
 ) -> Posting:
-    """The payment of an approved proposal: never below zero, dated after every booked movement."""
+    """The payment of an approved proposal: never below zero on its day or any later one
+    (``floor``: the lowest balance since its day, for a payment dated before the fund's latest
+    movement)."""
     day: date = approval["paid_on"]
     if proposal.earmark:
         check_earmark(state, proposal.earmark, proposal.amount)
@@ -202,7 +208,7 @@ def plan_disbursement(
     return Posting(
         id=proposal.id,
         fund_id=state.id,
-        balance_change=admit(state, t),
+        balance_change=admit(state, t, floor),
         day=day,
         transactions=(transaction_document(t, state, now),),
         counters=(unit_counter(state, day.year, figures_of(t)),),

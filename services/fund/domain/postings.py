@@ -142,7 +142,7 @@ class ConcurrentChange(RuntimeError):
     """The fund kept changing under us for too long; the caller may try again."""
 
 
-def admit(state: FundState, t: Transaction) -> int:
+def admit(state: FundState, t: Transaction, floor: int | None = None) -> int:
     """The single gate for posting: may the fund in ``state`` book ``t``? Returns the change of
     its cash (negative for a payment) or raises, so a refused movement changes nothing.
 
@@ -153,20 +153,37 @@ def admit(state: FundState, t: Transaction) -> int:
     if t.fund_id != state.id:
         raise LedgerError("wrong_fund")
     if t.pays_out:
-        check_pay_out(state, t.amount, t.date)
+        check_pay_out(state, t.amount, t.date, floor)
         return -t.amount
     check_pay_in(state, t.amount)
     return t.amount
 
 
-def check_pay_out(state: FundState, amount: int, on: date) -> None:
-    """A payment comes after every movement already booked (so the current balance is the
-    balance on that day and every later one) and must be covered by it: no statement ever shows
-    a fund below zero."""
+def check_pay_out(state: FundState, amount: int, on: date, floor: int | None = None) -> None:
+    """A payment must be covered on its day and every later one: no statement ever shows a fund
+    below zero. Dated on or after the fund's latest movement, the current balance is that
+    balance. Dated before it (a past award entered as history), ``floor`` must say the lowest
+    end-of-day balance from ``on`` to the latest movement, read from the ledger at the fund's
+    ``version`` (:func:`lowest_balance_since`); without it the payment is refused."""
     if state.last_day and on < state.last_day:
-        raise LedgerError("payment_before_last_movement", last_day=state.last_day)
+        if floor is None:
+            raise LedgerError("payment_before_last_movement", last_day=state.last_day)
+        if min(floor, state.balance) < amount:
+            raise ledger.InsufficientFunds(state.unit_code, min(floor, state.balance), amount)
+        return
     if state.balance < amount:
         raise ledger.InsufficientFunds(state.unit_code, state.balance, amount)
+
+
+def lowest_balance_since(balance: int, changes: Mapping[str, int], on: date) -> int:
+    """The lowest end-of-day balance of a fund from ``on`` to its latest movement: ``balance``
+    is the fund's now, ``changes`` its net cash change per ISO day (days up to ``on`` are
+    ignored)."""
+    lowest = running = balance
+    for day in sorted((d for d in changes if d > on.isoformat()), reverse=True):
+        running -= changes[day]  # the balance at the end of the day before ``day``
+        lowest = min(lowest, running)
+    return lowest
 
 
 def check_pay_in(state: FundState, amount: int) -> None:
