@@ -67,6 +67,9 @@ class Disbursement(graphene.ObjectType):
     paid_on = graphene.String(resolver=key("paidOn"))
     decision = graphene.String()
     earmark = graphene.String(description="The earmarked gift it spends, if any")
+    planned_on = graphene.String(
+        resolver=key("plannedOn"), description="A past award's day, given with the proposal"
+    )
 
 
 class DonationPage(graphene.ObjectType):

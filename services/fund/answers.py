@@ -63,6 +63,7 @@ class DisbursementAnswer(Schema):
     paidOn = fields.String(attribute="paid_on", allow_none=True)
     decision = fields.String(allow_none=True)
     earmark = fields.String(allow_none=True)
+    plannedOn = fields.String(attribute="planned_on", allow_none=True)
 
 
 class FeeAnswer(Schema):

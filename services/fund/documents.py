@@ -116,7 +116,7 @@ def statement_xlsx(st: Mapping[str, Any]) -> bytes:
     bold = Font(bold=True)
     sheet.append([statement_title(st)])
     sheet["A1"].font = bold
-    sheet.append([])
+    sheet.append([issuing_body(st["unitName"])])
     sheet.append(["Số dư đầu kỳ", _amount(st["opening"])])
     sheet.append(["THU", "Số tiền (đồng)", "Số lượt"])
     for line in st["money_in"]:
@@ -127,6 +127,8 @@ def statement_xlsx(st: Mapping[str, Any]) -> bytes:
         sheet.append([line["label"], _amount(line["amount"]), line["count"]])
     sheet.append(["Tổng chi", _amount(st["total_out"])])
     sheet.append(["Số dư cuối kỳ", _amount(st["closing"])])
+    sheet.append(["Số dư bằng chữ", in_words(st["closing"])])
+    sheet.append(["Hội phí của hội viên được quản lý riêng, không thuộc Quỹ Khuyến học."])
     for row in sheet.iter_rows(min_col=2, max_col=2):
         for cell in row:
             cell.number_format = "#,##0"
@@ -134,13 +136,32 @@ def statement_xlsx(st: Mapping[str, Any]) -> bytes:
     sheet.column_dimensions["B"].width = 20
 
     donors = book.create_sheet("Nhà hảo tâm")
-    donors.append([f"Nhà hảo tâm ủng hộ từ {format_dong(st['threshold'])} đồng"])
+    threshold = int(st["threshold"])
+    donors.append(
+        [f"Nhà hảo tâm ủng hộ từ {format_dong(threshold)} đồng" if threshold else "Nhà hảo tâm"]
+    )
     donors.append(["Nhà hảo tâm", "Số tiền (đồng)", "Số lần", "Số biên lai"])
     for d in st["donors"]:
         donors.append(
             [_safe(d["name"]), _amount(d["amount"]), d["count"], ", ".join(d["receipts"])]
         )
+    others = st.get("others") or {}
+    if others.get("count"):
+        donors.append(["Các nhà hảo tâm khác", _amount(others["amount"]), others["count"]])
     donors.column_dimensions["A"].width = 40
+    if st.get("earmarks"):
+        earmarks = book.create_sheet("Ủng hộ có chỉ định")
+        earmarks.append(
+            ["Mục đích chỉ định", "Còn đầu kỳ", "Nhận trong kỳ", "Chi trong kỳ", "Còn cuối kỳ"]
+        )
+        for e in st["earmarks"]:
+            earmarks.append(
+                [
+                    _safe(e["name"]),
+                    *(_amount(e[k]) for k in ("opening", "received", "spent", "closing")),
+                ]
+            )
+        earmarks.column_dimensions["A"].width = 45
 
     awards = book.create_sheet("Khen thưởng")
     awards.append(["Hạng mục", "Người nhận", "Lớp", "Thành tích", "Số tiền (đồng)", "Ngày"])

@@ -96,6 +96,8 @@ class Disbursement:
     earmark: str | None = None
     """The earmarked gift it spends (its name as the donations gave it), if any."""
     unit_name: str | None = None
+    planned_on: str | None = None
+    """The day a past award was paid (history), given with the proposal: the approval's day."""
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Disbursement:
@@ -119,6 +121,7 @@ class Disbursement:
             sort_key=doc.get("sort_key") or "",
             earmark=doc.get("earmark"),
             unit_name=doc.get("unit_name"),
+            planned_on=doc.get("planned_on"),
         )
 
     def document(self) -> dict[str, Any]:
@@ -144,6 +147,7 @@ class Disbursement:
             "sort_key": self.sort_key,
             "earmark": self.earmark,
             "unit_name": self.unit_name,
+            "planned_on": self.planned_on,
         }
         if self.paid_on is None:  # a proposal: not yet approved
             for name in ("approved_by", "paid_on", "decision", "approved_at"):

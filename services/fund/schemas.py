@@ -188,6 +188,7 @@ class ProposeSchema(_Edge):
     purpose = _choice(Purpose, "purpose")
     beneficiary = fields.Nested(BeneficiarySchema, required=True, error_messages=_BASE)
     earmark = _text(500, required=False)
+    paid_on = _date("paidOn")
     by = _text(200, required=False)
 
 

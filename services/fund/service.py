@@ -132,6 +132,13 @@ def propose_disbursement(
     unit = data["unit"]
     _check_unit(store.tenant, unit)
     state = store.ensure(unit, now.isoformat()).at(unit)
+    planned: date | None = data.get("paid_on")
+    if planned is not None:
+        today = domain.today_in_vietnam(now)
+        if planned > today:
+            raise LedgerError("future_date", field="paid_on", of="payment")
+        if planned.year < EARLIEST_YEAR:
+            raise LedgerError("invalid_date", field="paid_on")
     earmark = data.get("earmark")
     if earmark:
         domain.check_earmark(state, earmark, data["amount"])
@@ -151,6 +158,7 @@ def propose_disbursement(
         sort_key=f"~proposed|{now.isoformat()}",
         earmark=earmark,
         unit_name=state.unit_name,
+        planned_on=planned.isoformat() if planned else None,
     )
     store.insert_proposal(proposal)
     return proposal
@@ -180,7 +188,8 @@ def approve_disbursement(store: Funds, data: dict[str, Any], now: datetime | Non
         and found.proposed_by == data.get("by")
     ):
         raise LedgerError("own_proposal", field="disbursement_id")
-    paid_on = data.get("paid_on") or today
+    planned = date.fromisoformat(found.planned_on) if found.planned_on else None
+    paid_on = data.get("paid_on") or planned or today
     if paid_on > today:
         raise LedgerError("future_date", field="paid_on", of="payment")
     if paid_on.year < EARLIEST_YEAR:

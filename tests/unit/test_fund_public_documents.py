@@ -346,3 +346,43 @@ def test_a_past_award_is_entered_after_later_movements_if_every_later_day_covers
     with pytest.raises(LedgerError):
         pay(funds, 1, on=date(2022, 1, 1))  # every day from 2024-06-01 to 2025-02-28 is at 0
     pay(funds, 1_000_000, on=date(2025, 3, 1))
+
+
+def test_a_past_award_may_carry_its_day_from_the_proposal(funds):
+    donate(funds, "gift-0001", 5_000_000, on=date(2022, 9, 1))
+    data = {
+        "tenant": "20",
+        "unit": COMMUNE,
+        "amount": 300_000,
+        "purpose": "university_prize",
+        "beneficiary": {"kind": "student", "name": "Hoàng Văn Đỗ", "birthYear": 2004},
+        "paid_on": date(2022, 9, 10),
+        "by": "officer",
+    }
+    proposal = service.propose_disbursement(funds, data, now=NOW)
+    assert proposal.planned_on == "2022-09-10"
+    approval = {"tenant": "20", "disbursement_id": proposal.id, "by": "chair"}
+    paid = service.approve_disbursement(funds, approval, now=NOW).record
+    assert paid.paid_on == "2022-09-10"
+    for bad, key in ((date(1999, 1, 1), "invalid_date"), (date(2026, 1, 1), "future_date")):
+        with pytest.raises(LedgerError) as caught:
+            service.propose_disbursement(funds, {**data, "paid_on": bad}, now=NOW)
+        assert (caught.value.key, caught.value.field) == (key, "paid_on")
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("Xã Đồng Đăng", "Hội Khuyến học xã Đồng Đăng"),
+        ("Phường Cửa Nam", "Hội Khuyến học phường Cửa Nam"),
+        ("Thị trấn Đồng Đăng", "Hội Khuyến học thị trấn Đồng Đăng"),
+        ("Tỉnh Lạng Sơn", "Hội Khuyến học tỉnh Lạng Sơn"),
+        ("Thôn Nà Pàn", "Chi hội Khuyến học thôn Nà Pàn"),
+        ("Chi hội Khối 1", "Chi hội Khối 1"),
+        ("Đồng Đăng", "Hội Khuyến học Đồng Đăng"),
+    ],
+)
+def test_the_issuing_body_of_a_units_documents(name, body):
+    from services.fund.documents import issuing_body
+
+    assert issuing_body(name) == body
