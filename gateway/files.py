@@ -123,6 +123,32 @@ def fund_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
     return attachment(base64.b64decode(found["content"]), XLSX if ext == "xlsx" else PDF, filename)
 
 
+def consolidated_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
+    """Báo cáo tổng hợp quỹ of a commune with its branches (public, like the statement):
+    ``consolidated-2024-01-01-2024-12-31.xlsx`` or ``.pdf``; the commune and its branches as
+    the directory stood at the period's end."""
+    start, end = period[:10], period[11:]
+    try:
+        date.fromisoformat(start)
+        date.fromisoformat(end)
+        valid = ext in ("xlsx", "pdf") and period[10] == "-"
+    except (ValueError, IndexError):
+        valid = False
+    if not valid:
+        raise Refusal(404, message("statement_file_not_found"))
+    unit = rpc.registration.get_unit(code, None, end)
+    if unit is None:
+        raise Refusal(404, UNIT_NOT_FOUND_MESSAGE)
+    branches = [u for u in rpc.registration.children(unit["_id"]) if u.get("level") == "branch"]
+    found = rpc.fund.consolidated_statement_file(
+        unit["tenant"], wire_unit(unit), [wire_unit(b) for b in branches], start, end, ext
+    )
+    if "errors" in found:
+        raise Refusal(400, found["errors"][0]["message"])
+    filename = f"tong-hop-quy-{code}-{start}-{end}.{ext}"
+    return attachment(base64.b64decode(found["content"]), XLSX if ext == "xlsx" else PDF, filename)
+
+
 def honour_roll_file(rpc: Any, code: str, year: str, ext: str) -> Response:
     """Bảng vinh danh nhà hảo tâm (public, like the honour roll query): every donor of the unit
     and below in ``year`` from the province's threshold up (default: every donor), anonymous

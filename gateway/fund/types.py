@@ -221,9 +221,26 @@ class ConsolidatedStatement(graphene.ObjectType):
     internal_transfers = graphene.Field(
         Money, required=True, resolver=key("internalTransfers"), description="Left out"
     )
+    xlsx_url = graphene.String(required=True)
+    pdf_url = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_xlsx_url(root: dict[str, Any], info: Any) -> str:
+        return _consolidated_url(root, "xlsx")
+
+    @staticmethod
+    def resolve_pdf_url(root: dict[str, Any], info: Any) -> str:
+        return _consolidated_url(root, "pdf")
+
+
+def _consolidated_url(root: dict[str, Any], ext: str) -> str:
+    return f"/files/funds/{root['unitCode']}/consolidated-{root['from']}-{root['to']}.{ext}"
 
 
 class HonourLine(graphene.ObjectType):
+    """A line of the honour roll; the whole roll as files: ``/files/fund/<unit>/<year>/
+    honour-roll.xlsx`` and ``.pdf`` (public)."""
+
     rank = graphene.Int(required=True)
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
     kind = graphene.String(required=True)

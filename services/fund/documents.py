@@ -464,3 +464,114 @@ def honour_roll_pdf(roll: Mapping[str, Any], issued: date | None = None) -> byte
     pdf.multi_cell(0, 6, f"Bằng chữ: {in_words(roll['total'])}.", new_x="LMARGIN", new_y="NEXT")
     pdf.signatures(issued or date.today(), ("Người lập biểu", "TM. BAN ĐIỀU HÀNH QUỸ\nCHỦ TỊCH"))
     return bytes(pdf.output())
+
+
+def consolidated_title(c: Mapping[str, Any]) -> str:
+    return (
+        f"BÁO CÁO TỔNG HỢP QUỸ KHUYẾN HỌC – {c['unitName']} và các chi hội "
+        f"(từ {_day(c['from'])} đến {_day(c['to'])})"
+    )
+
+
+CONSOLIDATED_COLUMNS = ("Quỹ", "Số dư đầu kỳ", "Tổng thu", "Tổng chi", "Số dư cuối kỳ")
+
+
+def _consolidated_rows(c: Mapping[str, Any]) -> list[tuple[str, int, int, int, int]]:
+    rows = [
+        (f["unitName"], f["opening"], f["total_in"], f["total_out"], f["closing"])
+        for f in c["funds"]
+    ]
+    t = c["total"]
+    rows.append(
+        (
+            "Tổng cộng (không tính chuyển quỹ nội bộ)",
+            t["opening"],
+            t["total_in"],
+            t["total_out"],
+            t["closing"],
+        )
+    )
+    return rows
+
+
+def consolidated_xlsx(c: Mapping[str, Any]) -> bytes:
+    """The consolidated statement as a workbook: one line per fund and the total."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tổng hợp"
+    bold = Font(bold=True)
+    sheet.append([consolidated_title(c)])
+    sheet.append([issuing_body(c["unitName"])])
+    sheet["A1"].font = bold
+    sheet.append(list(CONSOLIDATED_COLUMNS))
+    for name, *amounts in _consolidated_rows(c):
+        sheet.append([_safe(name), *(_amount(a) for a in amounts)])
+    sheet.append(
+        ["Chuyển quỹ giữa các quỹ trên (không tính vào tổng)", _amount(c["internalTransfers"])]
+    )
+    sheet.append(["Số dư cuối kỳ bằng chữ", in_words(c["total"]["closing"])])
+    for row in sheet.iter_rows(min_row=4, min_col=2, max_col=5):
+        for cell in row:
+            cell.number_format = "#,##0"
+    sheet.column_dimensions["A"].width = 45
+    for column in "BCDE":
+        sheet.column_dimensions[column].width = 18
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def consolidated_pdf(c: Mapping[str, Any], issued: date | None = None) -> bytes:
+    """The consolidated statement: each fund and the total, the total's money lines, the
+    transfers left out, the closing balance in words, date and signatures."""
+    pdf = _Document()
+    pdf.letterhead(c["unitName"])
+    pdf.heading(consolidated_title(c), 12, align="C")
+    pdf.ln(2)
+    widths = (62, 30, 30, 30, 33)
+
+    def row(values: tuple[str, ...], bold: bool = False) -> None:
+        pdf.set_font("DejaVu", "B" if bold else "", 9)
+        for i, (w, v) in enumerate(zip(widths, values, strict=True)):
+            pdf.cell(w, 7, v, border=1, align="L" if i == 0 else "R")
+        pdf.ln(7)
+
+    row(CONSOLIDATED_COLUMNS, bold=True)
+    rows = _consolidated_rows(c)
+    for i, (name, *amounts) in enumerate(rows):
+        last = i == len(rows) - 1
+        short = "Tổng cộng" if last else name if len(name) <= 34 else name[:33] + "…"
+        row((short, *(format_dong(a) for a in amounts)), bold=last)
+    pdf.ln(3)
+    total = c["total"]
+    pdf.line_of("THU (tổng hợp)", "Số tiền (đồng)", "Số lượt", bold=True)
+    for line in total["money_in"]:
+        pdf.line_of(line["label"], line["amount"], line.get("count", ""))
+    pdf.line_of("CHI (tổng hợp)", "Số tiền (đồng)", "Số lượt", bold=True)
+    for line in total["money_out"]:
+        pdf.line_of(line["label"], line["amount"], line.get("count", ""))
+    pdf.ln(1)
+    pdf.set_font("DejaVu", "", 10)
+    pdf.multi_cell(
+        0,
+        6,
+        f"Chuyển quỹ giữa các quỹ trên: {format_dong(c['internalTransfers'])} đồng "
+        "(không tính vào tổng thu, tổng chi).\n"
+        f"Số dư cuối kỳ bằng chữ: {in_words(total['closing'])}.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("DejaVu", "", 9)
+    pdf.multi_cell(
+        0,
+        5,
+        "Hội phí của hội viên là kinh phí hoạt động của Hội, quản lý riêng, "
+        "không thuộc Quỹ Khuyến học và không có trong báo cáo này.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.signatures(
+        issued or date.today(),
+        ("Người lập biểu", "Thủ quỹ", "TM. BAN ĐIỀU HÀNH QUỸ\nCHỦ TỊCH"),
+    )
+    return bytes(pdf.output())

@@ -305,6 +305,31 @@ class FundService(ObservableService):
         )
 
     @rpc
+    def consolidated_statement_file(
+        self,
+        tenant: str,
+        unit: dict[str, Any],
+        branches: list[dict[str, Any]],
+        start: str,
+        end: str,
+        fmt: str,
+    ) -> dict[str, Any]:
+        """``consolidated_statement`` as ``xlsx`` or ``pdf`` (base64)."""
+
+        def run() -> dict[str, Any]:
+            found = service.consolidated_statement(
+                self._store(tenant),
+                unit,
+                branches,
+                date.fromisoformat(start),
+                date.fromisoformat(end),
+            )
+            render = documents.consolidated_xlsx if fmt == "xlsx" else documents.consolidated_pdf
+            return {"content": base64.b64encode(render(found)).decode("ascii")}
+
+        return answered(run, REFUSALS)
+
+    @rpc
     def honour_roll_file(
         self, tenant: str, unit: dict[str, Any], year: int, fmt: str
     ) -> dict[str, Any]:

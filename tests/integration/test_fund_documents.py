@@ -221,3 +221,22 @@ def test_past_awards_are_entered_as_history_through_the_public_api(platform, con
     assert [figures[str(y)]["awards_count"] for y in range(2020, 2026)] == [1, 1, 0, 0, 0, 0]
     assert figures["2024"]["balance"] == 1_500_000 and figures["2025"]["balance"] == 2_500_000
     assert service.reconcile(funds).discrepancies == []
+
+
+def test_the_consolidated_statement_files_are_public(platform, gateway):
+    branch = platform(BRANCH, {"name": "Chi hội Khối 3"})["createBranch"]["branch"]["code"]
+    platform(DONATE, gift("consf-00001", "2000000"))
+    platform(DONATE, gift("consf-00002", "1000000", unit=branch))
+    period = "2024-01-01-2024-12-31"
+    text = pdf_text(download(gateway, f"/files/funds/06184/consolidated-{period}.pdf"))
+    assert "BÁO CÁO TỔNG HỢP QUỸ KHUYẾN HỌC" in text and "Ba triệu đồng" in text
+    book = load_workbook(
+        io.BytesIO(download(gateway, f"/files/funds/06184/consolidated-{period}.xlsx"))
+    )
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[3][0] == "Thị trấn Đồng Đăng" and rows[3][4] == 2_000_000
+    assert rows[4][0] == "Chi hội Khối 3" and rows[4][4] == 1_000_000
+    assert rows[5][4] == 3_000_000
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        download(gateway, "/files/funds/06184/consolidated-2024-13-01-2024-12-31.pdf")
+    assert refused.value.code == 404
