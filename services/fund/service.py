@@ -438,8 +438,18 @@ def disbursements(store: Funds, code: str, after: str | None, first: int) -> Pag
 
 
 def stats(store: Funds, path: UnitPath, from_year: int, to_year: int) -> dict[str, int]:
-    """Fund figures of the unit and everything below it, O(units × years)."""
-    return domain.stats_totals(store.counters_under(path), from_year, to_year)
+    """Fund figures of the unit and everything below it, O(units × years), with the unit's own
+    fund apart (``own_<figure>``, also ``own_balance``): what is not its own is the sum of the
+    units below, so a province's figure is visibly its communes' plus its own."""
+    counters = store.counters_under(path)
+    own_path = str(path)
+    own = domain.stats_totals(
+        [c for c in counters if c.get("unitpath") == own_path], from_year, to_year
+    )
+    return {
+        **domain.stats_totals(counters, from_year, to_year),
+        **{f"own_{name}": value for name, value in own.items()},
+    }
 
 
 def honour_roll(store: Funds, code: str, year: int, first: int = 10) -> list[HonourLine]:

@@ -36,6 +36,8 @@ CONSOLIDATED = """{ consolidatedFundStatement(unitCode: "06184", from: "2024-01-
   total { opening closing totalIn totalOut moneyIn { account amount }
   moneyOut { account amount } } } }"""
 FUND = """{ fund(unitCode: "06184") { earmarks { name received spent balance } } }"""
+STATS = """query($code: String!) { orgUnit(code: $code) { stats(year: 2024) { fund {
+  donationsTotal studentAwardsCount studentAwardsTotal own { donationsTotal balance } } } } }"""
 OFFICER = token_for("20/183/06184", Role.COMMUNE_OFFICER)
 AUTHORITY = token_for("20/183/06184", Role.AUTHORITY)
 EARMARK = "Học bổng cho học sinh nghèo khối 1"
@@ -188,6 +190,16 @@ def test_dues_stay_off_and_the_consolidated_statement_counts_transfers_once(plat
     assert figures["balance"] == 11_000_000
     province = service.report_figures(funds, UnitPath.parse("20"), 2024, 2024)["2024"]
     assert province["donations_total"] == 15_000_000 and province["own"]["donations_total"] == 0
+    # the same through the pages' figures: the commune's own fund apart from its branches'
+    shown = platform(STATS, {"code": "06184"})["orgUnit"]["stats"]["fund"]
+    assert shown == {
+        "donationsTotal": "15000000",
+        "studentAwardsCount": 1,
+        "studentAwardsTotal": "4000000",
+        "own": {"donationsTotal": "10000000", "balance": "7000000"},
+    }
+    district = platform(STATS, {"code": "183"})["orgUnit"]["stats"]["fund"]
+    assert district["donationsTotal"] == "15000000" and district["own"]["donationsTotal"] == "0"
 
 
 def test_past_awards_are_entered_as_history_through_the_public_api(platform, config):
