@@ -252,3 +252,65 @@ def test_the_consolidated_statement_files_are_public(platform, gateway):
     with pytest.raises(urllib.error.HTTPError) as refused:
         download(gateway, "/files/funds/06184/consolidated-2024-13-01-2024-12-31.pdf")
     assert refused.value.code == 404
+
+
+def test_back_dated_payments_and_earmarks_racing_on_the_real_store_never_overdraw(config):
+    """Two past awards dated before a later gift race for the 1,000,000 the fund held on that
+    day; two payments race for one earmark: one of each pair passes."""
+    import datetime as dt
+
+    import eventlet
+
+    from services.fund.ledger import LedgerError
+
+    db = service_database(config, "fund")
+    store.prepare(db)
+    funds = store.FundStore(TenantDatabase(db, "20"))
+    unit = {"code": "06184", "path": "20/183/06184", "name": "Thị trấn Đồng Đăng"}
+    now = dt.datetime(2025, 12, 1, 3, 0, tzinfo=dt.UTC)
+
+    def give(key, amount, day, **more):
+        data = {
+            "tenant": "20",
+            "unit": unit,
+            "idempotency_key": key,
+            "amount": amount,
+            "donor": {"name": "Nguyễn Văn Hảo", "kind": "person", "anonymous": False},
+            "received_on": day,
+            **more,
+        }
+        service.record_donation(funds, data, now=now)
+
+    def propose(amount, **more):
+        data = {
+            "tenant": "20",
+            "unit": unit,
+            "amount": amount,
+            "purpose": "scholarship",
+            "beneficiary": {"kind": "student", "name": "Lê Thị Na"},
+            "by": "officer",
+            **more,
+        }
+        return service.propose_disbursement(funds, data, now=now).id
+
+    give("race-gift-01", 1_000_000, dt.date(2021, 1, 1))
+    give("race-gift-02", 5_000_000, dt.date(2025, 6, 1), purpose="earmarked", earmark=EARMARK)
+    outcomes: list[str] = []
+
+    def approve(ident, day=None):
+        try:
+            data = {"tenant": "20", "disbursement_id": ident, "by": "chair"}
+            service.approve_disbursement(funds, {**data, "paid_on": day} if day else data, now=now)
+            outcomes.append("paid")
+        except LedgerError as exc:
+            outcomes.append(exc.key)
+
+    past = [propose(700_000) for _ in range(2)]
+    list(eventlet.GreenPool(2).imap(lambda i: approve(i, dt.date(2022, 3, 1)), past))
+    assert sorted(outcomes) == ["insufficient_funds", "paid"]
+    outcomes.clear()
+    earmarked = [propose(3_000_000, earmark=EARMARK) for _ in range(2)]
+    list(eventlet.GreenPool(2).imap(approve, earmarked))
+    assert sorted(outcomes) == ["earmark_insufficient", "paid"]
+    assert funds.get("20:06184")["balance"] == 6_000_000 - 700_000 - 3_000_000
+    assert service.reconcile(funds).discrepancies == []
