@@ -70,6 +70,14 @@ class GatewayService(ObservableService):
     def fund_statement_file(self, request: Any, code: str, period: str, ext: str) -> Any:
         return self._serve(lambda: files.fund_statement(self._rpc(), code, period, ext))
 
+    @http("GET", "/files/funds/<string:code>/consolidated-<string:period>.<string:ext>")
+    def consolidated_statement_file(self, request: Any, code: str, period: str, ext: str) -> Any:
+        return self._serve(lambda: files.consolidated_statement(self._rpc(), code, period, ext))
+
+    @http("GET", "/files/fund/<string:code>/<string:year>/honour-roll.<string:ext>")
+    def honour_roll_file(self, request: Any, code: str, year: str, ext: str) -> Any:
+        return self._serve(lambda: files.honour_roll_file(self._rpc(), code, year, ext))
+
     @http("GET", "/files/receipts/<string:donation_id>.pdf")
     def donation_receipt(self, request: Any, donation_id: str) -> Any:
         return self._serve(lambda: files.receipt(self._rpc(), self._caller(request), donation_id))

@@ -20,11 +20,11 @@ from urllib.parse import quote
 from werkzeug.wrappers import Response
 
 from gateway import certificates
-from gateway.access import CERTIFICATE_PRINTERS, FORBIDDEN_MESSAGE, REGISTRARS
+from gateway.access import CERTIFICATE_PRINTERS, FORBIDDEN_MESSAGE, FUND_KEEPERS, REGISTRARS
 from gateway.messages import message
 from gateway.scoring import history_sheet
 from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
-from khuyenhoc.auth import Caller
+from khuyenhoc.auth import Caller, Role
 from khuyenhoc.sheets import export_rows
 from khuyenhoc.tenancy import UnitPath
 
@@ -126,7 +126,8 @@ def fund_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
         valid = False
     if not valid:
         raise Refusal(404, message("statement_file_not_found"))
-    unit = rpc.registration.get_unit(code, None, None)
+    # the unit as it stood at the period's end: a 2024 statement carries the 2024 name
+    unit = rpc.registration.get_unit(code, None, end)
     if unit is None:
         raise Refusal(404, UNIT_NOT_FOUND_MESSAGE)
     found = rpc.fund.public_statement_file(unit["tenant"], wire_unit(unit), start, end, ext)
@@ -136,14 +137,61 @@ def fund_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
     return attachment(base64.b64decode(found["content"]), XLSX if ext == "xlsx" else PDF, filename)
 
 
+def consolidated_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
+    """Báo cáo tổng hợp quỹ of a commune with its branches (public, like the statement):
+    ``consolidated-2024-01-01-2024-12-31.xlsx`` or ``.pdf``; the commune and its branches as
+    the directory stood at the period's end."""
+    start, end = period[:10], period[11:]
+    try:
+        date.fromisoformat(start)
+        date.fromisoformat(end)
+        valid = ext in ("xlsx", "pdf") and period[10] == "-"
+    except (ValueError, IndexError):
+        valid = False
+    if not valid:
+        raise Refusal(404, message("statement_file_not_found"))
+    unit = rpc.registration.get_unit(code, None, end)
+    if unit is None:
+        raise Refusal(404, UNIT_NOT_FOUND_MESSAGE)
+    branches = [u for u in rpc.registration.children(unit["_id"]) if u.get("level") == "branch"]
+    found = rpc.fund.consolidated_statement_file(
+        unit["tenant"], wire_unit(unit), [wire_unit(b) for b in branches], start, end, ext
+    )
+    if "errors" in found:
+        raise Refusal(400, found["errors"][0]["message"])
+    filename = f"tong-hop-quy-{code}-{start}-{end}.{ext}"
+    return attachment(base64.b64decode(found["content"]), XLSX if ext == "xlsx" else PDF, filename)
+
+
+def honour_roll_file(rpc: Any, code: str, year: str, ext: str) -> Response:
+    """Bảng vinh danh nhà hảo tâm (public, like the honour roll query): every donor of the unit
+    and below in ``year`` from the province's threshold up (default: every donor), anonymous
+    ones unnamed; the unit under its name at the end of that year."""
+    if ext not in ("xlsx", "pdf") or not year.isdigit() or not 2000 <= int(year) <= 2100:
+        raise Refusal(404, message("honour_roll_file_not_found"))
+    unit = rpc.registration.get_unit(code, None, f"{year}-12-31")
+    if unit is None:
+        raise Refusal(404, UNIT_NOT_FOUND_MESSAGE)
+    found = rpc.fund.honour_roll_file(unit["tenant"], wire_unit(unit), int(year), ext)
+    filename = f"vinh-danh-nha-hao-tam-{code}-{year}.{ext}"
+    return attachment(base64.b64decode(found["content"]), XLSX if ext == "xlsx" else PDF, filename)
+
+
+RECEIPT_READERS: frozenset[Role] = FUND_KEEPERS | {Role.AUTHORITY, Role.AUDITOR}
+"""Who prints a receipt (phiếu thu): those who keep the fund, its approvers and auditors."""
+
+
 def receipt(rpc: Any, caller: Caller, donation_id: str) -> Response:
-    """Biên lai: a donation's printable receipt, for a token whose subtree holds the fund."""
+    """Phiếu thu: a donation's printable receipt, for a fund keeper, authority or auditor whose
+    subtree holds the fund (a partner's token is refused: donors' names are personal data)."""
     found = _private(
         caller,
         lambda tenant: rpc.fund.receipt(tenant, donation_id),
         "unitPath",
         message("receipt_not_found"),
     )
+    if caller.role not in RECEIPT_READERS:
+        raise Refusal(403, FORBIDDEN_MESSAGE)
     return attachment(
         base64.b64decode(found["content"]), PDF, f"bien-lai-{found['receiptNumber']}.pdf"
     )

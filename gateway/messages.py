@@ -68,6 +68,8 @@ MESSAGES: dict[str, str] = {
     "branch_moved": "{name} đã chuyển sang {successors} từ ngày {day}; hãy chọn chi hội mới.",
     "unit_not_yet": "Mã {code} chưa là đơn vị nào vào ngày {day}; khi đó là {predecessors}.",
     "unit_not_yet_none": "Mã {code} chưa là đơn vị nào vào ngày {day}.",
+    # the fund's public files
+    "honour_roll_file_not_found": "Không có tệp bảng vinh danh này.",
 }
 
 

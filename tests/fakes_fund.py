@@ -57,6 +57,8 @@ class InMemoryFunds:
             "unitpath": str(state.unit_path),
             "balance": state.balance,
             "last_day": state.last_day.isoformat() if state.last_day else None,
+            "earmarks": {k: dict(v) for k, v in state.earmarks.items()},
+            "version": state.version,
             **self.units[ident],
         }
 

@@ -71,6 +71,14 @@ class DisbursementProposalInput(graphene.InputObjectType):
         description="scholarship, award, university_prize, sponsorship, community_learning, other",
     )
     beneficiary = graphene.Field(BeneficiaryInput, required=True)
+    earmark = graphene.String(
+        description="The earmarked gift it spends (as the donations named it); refused past "
+        "what is left of it"
+    )
+    paid_on = graphene.Date(
+        description="For a past award (history): the day it was paid, which the approval "
+        "books by default; the unit is the one of that day"
+    )
 
 
 class DisbursementApprovalInput(graphene.InputObjectType):
@@ -186,7 +194,9 @@ def approver_call(method: str) -> Any:
 
 def transfer(write: Write) -> Any:
     assert write.found is not None
-    target = write.rpc.registration.get_unit(write.input["to_unit_code"], write.tenant)
+    on = iso_date(write.input["on"]) if write.input.get("on") else None
+    # the receiving unit as the map stood on the transfer's day (today by default)
+    target = write.rpc.registration.get_unit(write.input["to_unit_code"], write.tenant, on)
     if target is None:
         raise unit_not_found("toUnitCode")
     payload = {

@@ -13,7 +13,7 @@ from typing import Any
 import graphene
 
 from gateway.access import authenticated, visible
-from gateway.fund.types import Fund, HonourLine, PublicStatement
+from gateway.fund.types import ConsolidatedStatement, Fund, HonourLine, PublicStatement
 from gateway.wire import answer, iso_date, wire_unit
 
 
@@ -29,8 +29,8 @@ def resolve_fund(root: Any, info: Any, unit_code: str, tenant: str | None = None
 def resolve_public_statement(
     root: Any, info: Any, unit_code: str, start: date, end: date, tenant: str | None = None
 ) -> Any:
-    """Public: no token needed."""
-    unit = info.context.rpc.registration.get_unit(unit_code, tenant)
+    """Public: no token needed. The unit as it stood at the period's end (its name of then)."""
+    unit = info.context.rpc.registration.get_unit(unit_code, tenant, iso_date(end))
     if unit is None:
         return None
     return answer(
@@ -48,6 +48,27 @@ def resolve_honour_roll(
     if unit is None:
         return []
     return info.context.rpc.fund.honour_roll(unit["tenant"], unit["code"], year, first)
+
+
+def resolve_consolidated_statement(
+    root: Any, info: Any, unit_code: str, start: date, end: date, tenant: str | None = None
+) -> Any:
+    """Public, like the public statement: the commune's fund and its branches' (the directory's
+    branches of the unit as it stood at the period's end), dues kept apart."""
+    rpc = info.context.rpc
+    unit = rpc.registration.get_unit(unit_code, tenant, iso_date(end))
+    if unit is None:
+        return None
+    branches = [u for u in rpc.registration.children(unit["_id"]) if u.get("level") == "branch"]
+    return answer(
+        rpc.fund.consolidated_statement(
+            unit["tenant"],
+            wire_unit(unit),
+            [wire_unit(b) for b in branches],
+            iso_date(start),
+            iso_date(end),
+        )
+    )
 
 
 QUERIES: dict[str, Any] = {
@@ -76,5 +97,14 @@ QUERIES: dict[str, Any] = {
         tenant=graphene.String(),
         resolver=resolve_honour_roll,
         description="Tôn vinh nhà hảo tâm (public): top donors of the unit and below",
+    ),
+    "consolidated_fund_statement": graphene.Field(
+        ConsolidatedStatement,
+        unit_code=graphene.String(required=True),
+        start=graphene.Date(required=True, name="from"),
+        end=graphene.Date(required=True, name="to"),
+        tenant=graphene.String(),
+        resolver=resolve_consolidated_statement,
+        description="Báo cáo tổng hợp quỹ of a commune with its branches (public, no login)",
     ),
 }

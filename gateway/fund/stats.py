@@ -11,6 +11,21 @@ from gateway.fund.money import Money
 from gateway.loader import loader_of
 
 
+def _own(name: str) -> Any:
+    return lambda root, info: int(root.get(f"own_{name}") or 0)
+
+
+class OwnFundStats(graphene.ObjectType):
+    """The unit's own fund alone (not its units below): the rest of a unit's figure is the sum
+    of the units below it."""
+
+    donations_total = graphene.Field(Money, required=True, resolver=_own("donations_total"))
+    donations_count = graphene.Int(required=True, resolver=_own("donations_count"))
+    fees_total = graphene.Field(Money, required=True, resolver=_own("fees_total"))
+    disbursed_total = graphene.Field(Money, required=True, resolver=_own("disbursed_total"))
+    balance = graphene.Field(Money, required=True, resolver=_own("balance"))
+
+
 class FundStats(graphene.ObjectType):
     """Fund figures of a unit and everything below it, summed over the years asked."""
 
@@ -20,6 +35,27 @@ class FundStats(graphene.ObjectType):
     disbursed_total = graphene.Field(Money, required=True)
     awards_count = graphene.Int(required=True, description="Scholarships, awards, support paid")
     balance = graphene.Field(Money, required=True, description="At the end of the last year")
+    student_awards_count = graphene.Int(
+        required=True,
+        description="Student awards: scholarships, awards, university prizes (not sponsorship, "
+        "community learning or other spending)",
+    )
+    student_awards_total = graphene.Field(Money, required=True)
+    own = graphene.Field(
+        OwnFundStats, required=True, description="The unit's own fund, without the units below"
+    )
+
+    @staticmethod
+    def resolve_student_awards_count(root: dict[str, Any], info: Any) -> int:
+        return int(root.get("student_awards_count") or 0)
+
+    @staticmethod
+    def resolve_student_awards_total(root: dict[str, Any], info: Any) -> int:
+        return int(root.get("student_awards_total") or 0)
+
+    @staticmethod
+    def resolve_own(root: dict[str, Any], info: Any) -> dict[str, Any]:
+        return root
 
 
 def resolve_fund_stats(root: dict[str, Any], info: Any, from_year: int | None = None) -> Any:

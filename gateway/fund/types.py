@@ -36,6 +36,9 @@ class Donation(graphene.ObjectType):
     earmark = graphene.String()
     donor = graphene.Field(Donor, required=True)
     status = graphene.String(required=True, description="RECORDED or REVERSED")
+    unit_name = graphene.String(
+        resolver=key("unitName"), description="The unit's name on the day of the gift"
+    )
 
     @staticmethod
     def resolve_receipt_url(root: dict[str, Any], info: Any) -> str:
@@ -63,6 +66,10 @@ class Disbursement(graphene.ObjectType):
     approved_by = graphene.String(resolver=key("approvedBy"))
     paid_on = graphene.String(resolver=key("paidOn"))
     decision = graphene.String()
+    earmark = graphene.String(description="The earmarked gift it spends, if any")
+    planned_on = graphene.String(
+        resolver=key("plannedOn"), description="A past award's day, given with the proposal"
+    )
 
 
 class DonationPage(graphene.ObjectType):
@@ -124,8 +131,28 @@ class AwardCategory(graphene.ObjectType):
     beneficiaries = graphene.List(graphene.NonNull(PublicBeneficiary), required=True)
 
 
+class EarmarkLine(graphene.ObjectType):
+    """An earmarked gift tracked to its purpose over a period."""
+
+    name = graphene.String(required=True, description="The purpose the donors named")
+    opening = graphene.Field(Money, required=True, description="Left at the period's start")
+    received = graphene.Field(Money, required=True)
+    spent = graphene.Field(Money, required=True)
+    closing = graphene.Field(Money, required=True, description="Left at the period's end")
+
+
+class Earmark(graphene.ObjectType):
+    """An earmarked gift of a fund to this day."""
+
+    name = graphene.String(required=True)
+    received = graphene.Field(Money, required=True)
+    spent = graphene.Field(Money, required=True)
+    balance = graphene.Field(Money, required=True)
+
+
 class PublicStatement(FundStatement):
-    """Công khai quỹ: the statement anyone may read, with the files to download."""
+    """Công khai quỹ: the statement anyone may read, with the files to download. Membership
+    dues (hội phí) are the association's, kept apart: not on it."""
 
     unit_code = graphene.String(required=True, resolver=key("unitCode"))
     unit_name = graphene.String(required=True, resolver=key("unitName"))
@@ -134,6 +161,23 @@ class PublicStatement(FundStatement):
     awards = graphene.List(graphene.NonNull(AwardCategory), required=True)
     xlsx_url = graphene.String(required=True)
     pdf_url = graphene.String(required=True)
+    earmarks = graphene.List(graphene.NonNull(EarmarkLine), required=True)
+    others_count = graphene.Int(
+        required=True, description="Gifts of donors below the threshold (not named)"
+    )
+    others_amount = graphene.Field(Money, required=True)
+
+    @staticmethod
+    def resolve_earmarks(root: dict[str, Any], info: Any) -> Any:
+        return root.get("earmarks") or []
+
+    @staticmethod
+    def resolve_others_count(root: dict[str, Any], info: Any) -> int:
+        return int((root.get("others") or {}).get("count") or 0)
+
+    @staticmethod
+    def resolve_others_amount(root: dict[str, Any], info: Any) -> int:
+        return int((root.get("others") or {}).get("amount") or 0)
 
     @staticmethod
     def resolve_xlsx_url(root: dict[str, Any], info: Any) -> str:
@@ -148,7 +192,55 @@ def _statement_url(root: dict[str, Any], ext: str) -> str:
     return f"/files/funds/{root['unitCode']}/statement-{root['from']}-{root['to']}.{ext}"
 
 
+class ConsolidatedFund(FundStatement):
+    """One fund of a consolidated statement (dues kept apart)."""
+
+    unit_code = graphene.String(required=True, resolver=key("unitCode"))
+    unit_name = graphene.String(required=True, resolver=key("unitName"))
+
+
+class ConsolidatedTotal(graphene.ObjectType):
+    opening = graphene.Field(Money, required=True)
+    total_in = graphene.Field(Money, required=True)
+    total_out = graphene.Field(Money, required=True)
+    closing = graphene.Field(Money, required=True)
+    money_in = graphene.List(graphene.NonNull(StatementLine), required=True)
+    money_out = graphene.List(graphene.NonNull(StatementLine), required=True)
+
+
+class ConsolidatedStatement(graphene.ObjectType):
+    """Báo cáo tổng hợp quỹ of a commune with its branches: each fund and the total, transfers
+    between these funds left out of the total's money in and out (counted once: not at all)."""
+
+    unit_code = graphene.String(required=True, resolver=key("unitCode"))
+    unit_name = graphene.String(required=True, resolver=key("unitName"))
+    start = graphene.String(required=True, name="from", resolver=key("from"))
+    end = graphene.String(required=True, name="to", resolver=key("to"))
+    funds = graphene.List(graphene.NonNull(ConsolidatedFund), required=True)
+    total = graphene.Field(ConsolidatedTotal, required=True)
+    internal_transfers = graphene.Field(
+        Money, required=True, resolver=key("internalTransfers"), description="Left out"
+    )
+    xlsx_url = graphene.String(required=True)
+    pdf_url = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_xlsx_url(root: dict[str, Any], info: Any) -> str:
+        return _consolidated_url(root, "xlsx")
+
+    @staticmethod
+    def resolve_pdf_url(root: dict[str, Any], info: Any) -> str:
+        return _consolidated_url(root, "pdf")
+
+
+def _consolidated_url(root: dict[str, Any], ext: str) -> str:
+    return f"/files/funds/{root['unitCode']}/consolidated-{root['from']}-{root['to']}.{ext}"
+
+
 class HonourLine(graphene.ObjectType):
+    """A line of the honour roll; the whole roll as files: ``/files/fund/<unit>/<year>/
+    honour-roll.xlsx`` and ``.pdf`` (public)."""
+
     rank = graphene.Int(required=True)
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
     kind = graphene.String(required=True)
@@ -164,6 +256,9 @@ class Fund(graphene.ObjectType):
     unit_name = graphene.String(resolver=key("unitName"))
     unit_path = graphene.String(required=True, resolver=key("unitPath"))
     balance = graphene.Field(Money, required=True)
+    earmarks = graphene.List(
+        graphene.NonNull(Earmark), required=True, description="Earmarked gifts to this day"
+    )
     statement = graphene.Field(
         FundStatement,
         required=True,
@@ -182,6 +277,10 @@ class Fund(graphene.ObjectType):
         first=graphene.Int(default_value=50),
         after=graphene.String(),
     )
+
+    @staticmethod
+    def resolve_earmarks(root: dict[str, Any], info: Any) -> Any:
+        return root.get("earmarks") or []
 
     @staticmethod
     def resolve_statement(root: dict[str, Any], info: Any, start: date, end: date) -> Any:

@@ -26,6 +26,7 @@ class DonationAnswer(Schema):
     note = fields.String(allow_none=True)
     status = fields.String()
     recordedBy = fields.String(attribute="recorded_by", allow_none=True)
+    unitName = fields.String(attribute="unit_name", allow_none=True)
 
 
 class ReceiptAnswer(Schema):
@@ -36,6 +37,7 @@ class ReceiptAnswer(Schema):
 
     @post_dump
     def flat(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        # the receipt's unit name: the name of the gift's day
         return {**data["donation"], "unitName": data["unitName"]}
 
 
@@ -60,6 +62,8 @@ class DisbursementAnswer(Schema):
     approvedBy = fields.String(attribute="approved_by", allow_none=True)
     paidOn = fields.String(attribute="paid_on", allow_none=True)
     decision = fields.String(allow_none=True)
+    earmark = fields.String(allow_none=True)
+    plannedOn = fields.String(attribute="planned_on", allow_none=True)
 
 
 class FeeAnswer(Schema):
@@ -123,6 +127,7 @@ class FundAnswer(Schema):
     unitPath = fields.String(attribute="unit_path")
     balance = fields.Integer()
     lastDay = fields.String(attribute="last_day", allow_none=True)
+    earmarks = fields.Raw()
 
 
 class HonourLineAnswer(Schema):
@@ -157,6 +162,8 @@ class PublicStatementAnswer(Schema):
     lines = fields.Raw()
     donors = fields.Raw()
     awards = fields.Raw()
+    earmarks = fields.Raw()
+    others = fields.Raw()
 
     @post_dump
     def flat(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -166,6 +173,8 @@ class PublicStatementAnswer(Schema):
             **lines,
             "donors": data["donors"],
             "awards": data["awards"],
+            "earmarks": data.get("earmarks") or [],
+            "others": data.get("others") or {"count": 0, "amount": 0},
         }
 
 

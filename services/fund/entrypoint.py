@@ -35,9 +35,11 @@ REFUSALS = (LedgerError, refused)
 
 
 DEFAULT_APPROVERS = ("authority",)
-DEFAULT_PUBLIC_THRESHOLD = 1_000_000
-"""Donors named in the public statement from this amount (đồng) up: a configurable default
-(``TENANT_SETTINGS[tenant].fund.public_donor_threshold``), not a rule from our sources."""
+DEFAULT_PUBLIC_THRESHOLD = 0
+"""Donors named in public (statement, honour roll) from this amount (đồng) up. The province's
+choice (``TENANT_SETTINGS[tenant].fund.public_donor_threshold``; no official figure exists): by
+default every donor who did not ask for anonymity is named; those below a province's threshold
+are counted on one line, not named."""
 
 
 MAX_STATS_PATHS = 2000  # units of one stats_many call
@@ -244,15 +246,101 @@ class FundService(ObservableService):
         self, tenant: str, unit: dict[str, Any], start: str, end: str, threshold: int | None
     ) -> dict[str, Any]:
         if threshold is None:
-            threshold = int(
-                self._fund_settings(tenant).get("public_donor_threshold")
-                or DEFAULT_PUBLIC_THRESHOLD
-            )
+            threshold = self._threshold(tenant)
         found = service.public_statement(
             self._store(tenant), unit, date.fromisoformat(start), date.fromisoformat(end), threshold
         )
         public: dict[str, Any] = answers.PublicStatementAnswer().dump(found)
         return public
+
+    def _threshold(self, tenant: str) -> int:
+        configured = self._fund_settings(tenant).get("public_donor_threshold")
+        return DEFAULT_PUBLIC_THRESHOLD if configured is None else max(0, int(configured))
+
+    @rpc
+    def report_figures_many(
+        self, tenant: str, paths: list[str], from_year: int, to_year: int
+    ) -> dict[str, dict[str, dict[str, Any]]]:
+        """For the reports: ``{path: {"2024": {donations_total, disbursed_total, balance,
+        awards_count, awards_amount, fees_total, own: {the same six}}}}``. Years are string keys
+        (JSON's). Each year's figures are of that year for the unit and everything below it;
+        ``own`` is the unit's own fund alone (the rest is the sum of the units below).
+        ``awards_*`` are student awards: disbursements for scholarships, awards and university
+        prizes (not sponsorship, community learning or other spending); ``balance`` is the Quỹ
+        Khuyến học's at the end of the year, membership dues (``fees_total``) kept apart and
+        not in it. O(units × years): the unit counters ``stats_many`` reads. Another tenant's
+        paths answer ``{}``; at most ``MAX_STATS_PATHS`` paths and 50 years."""
+        store = self._store(tenant)
+        to_year = min(int(to_year), int(from_year) + 49)
+        answer: dict[str, dict[str, dict[str, Any]]] = {}
+        for path in dict.fromkeys(paths[:MAX_STATS_PATHS]):
+            parsed = UnitPath.parse(path)
+            if parsed.tenant != tenant:
+                answer[path] = {}
+                continue
+            answer[path] = service.report_figures(store, parsed, int(from_year), to_year)
+        return answer
+
+    @rpc
+    def consolidated_statement(
+        self,
+        tenant: str,
+        unit: dict[str, Any],
+        branches: list[dict[str, Any]],
+        start: str,
+        end: str,
+    ) -> dict[str, Any]:
+        """Báo cáo tổng hợp of a commune's fund with its branches' (the units as the gateway
+        found them): each fund's public lines and the total, transfers between them left out of
+        money in and out. Membership dues are kept apart (not in it)."""
+        return answered(
+            lambda: service.consolidated_statement(
+                self._store(tenant),
+                unit,
+                branches,
+                date.fromisoformat(start),
+                date.fromisoformat(end),
+            ),
+            REFUSALS,
+        )
+
+    @rpc
+    def consolidated_statement_file(
+        self,
+        tenant: str,
+        unit: dict[str, Any],
+        branches: list[dict[str, Any]],
+        start: str,
+        end: str,
+        fmt: str,
+    ) -> dict[str, Any]:
+        """``consolidated_statement`` as ``xlsx`` or ``pdf`` (base64)."""
+
+        def run() -> dict[str, Any]:
+            found = service.consolidated_statement(
+                self._store(tenant),
+                unit,
+                branches,
+                date.fromisoformat(start),
+                date.fromisoformat(end),
+            )
+            render = documents.consolidated_xlsx if fmt == "xlsx" else documents.consolidated_pdf
+            return {"content": base64.b64encode(render(found)).decode("ascii")}
+
+        return answered(run, REFUSALS)
+
+    @rpc
+    def honour_roll_file(
+        self, tenant: str, unit: dict[str, Any], year: int, fmt: str
+    ) -> dict[str, Any]:
+        """Bảng vinh danh nhà hảo tâm of the unit (as the gateway found it for that year) and
+        everything below it, as ``xlsx`` or ``pdf`` (base64): every donor from the province's
+        threshold up (default: every donor), anonymous ones unnamed."""
+        roll = service.honour_roll_file(
+            self._store(tenant), unit, int(year), self._threshold(tenant)
+        )
+        render = documents.honour_roll_xlsx if fmt == "xlsx" else documents.honour_roll_pdf
+        return {"content": base64.b64encode(render(roll)).decode("ascii")}
 
     def _fund_settings(self, tenant: str) -> dict[str, Any]:
         settings = (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}

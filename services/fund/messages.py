@@ -53,6 +53,16 @@ REFUSALS: Mapping[str, str] = MappingProxyType(
         ),
         "balance_too_large": "Số dư quỹ vượt quá giới hạn cho phép.",
         "future_date": "Ngày {of} không được sau hôm nay.",
+        # earmarked gifts
+        "unknown_earmark": "Quỹ không có khoản ủng hộ chỉ định «{earmark}».",
+        "earmark_insufficient": (
+            "Khoản ủng hộ chỉ định «{earmark}» chỉ còn {available} đồng, "
+            "không thể chi {amount} đồng."
+        ),
+        "earmark_reversal_spent": (
+            "Không thể đảo khoản ủng hộ này: khoản chỉ định «{earmark}» đã được chi, "
+            "chỉ còn {available} đồng."
+        ),
     }
 )
 """What a refused movement says, by its key; ``{name}`` is a parameter of the refusal."""

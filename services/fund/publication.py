@@ -58,6 +58,51 @@ def statement_lines(st: ledger.Statement) -> dict[str, Any]:
     }
 
 
+def public_lines(st: ledger.Statement) -> dict[str, Any]:
+    """The public statement's money lines: the Quỹ Khuyến học without the membership dues (hội
+    phí are the association's, kept apart: ``st`` is read without their entries)."""
+    lines = statement_lines(st)
+    lines["money_in"] = [x for x in lines["money_in"] if x["account"] != ledger.MEMBERSHIP_FEES]
+    return lines
+
+
+def _held_at(status: str, reversal: Mapping[str, Any] | None, end: str) -> bool:
+    """Was the record in force at the end of the period (a later reversal does not count)?"""
+    if status in ("RECORDED", APPROVED):
+        return True
+    return status == "REVERSED" and reversal is not None and str(reversal.get("on")) > end
+
+
+def earmark_lines(
+    donations: Iterable[Donation], disbursements: Iterable[Disbursement], start: str, end: str
+) -> list[dict[str, Any]]:
+    """Gifts earmarked for a purpose, each tracked to it: received before and in the period,
+    spent in the period, and what is left at its end (records dated up to ``end``)."""
+    lines: dict[str, dict[str, Any]] = {}
+
+    def line(name: str) -> dict[str, Any]:
+        key = search_key(name)
+        return lines.setdefault(
+            key, {"name": name, "opening": 0, "received": 0, "spent": 0, "closing": 0}
+        )
+
+    for d in donations:
+        if d.earmark and d.received_on <= end and _held_at(d.status, d.reversal, end):
+            target = line(d.earmark)
+            target["received" if d.received_on >= start else "opening"] += d.amount
+    for p in disbursements:
+        paid = p.paid_on
+        if p.earmark and paid and paid <= end and _held_at(p.status, p.reversal, end):
+            target = line(p.earmark)
+            if paid >= start:
+                target["spent"] += p.amount
+            else:
+                target["opening"] -= p.amount
+    for target in lines.values():
+        target["closing"] = target["opening"] + target["received"] - target["spent"]
+    return sorted(lines.values(), key=lambda x: search_key(x["name"]))
+
+
 def _lines(
     accounts: Iterable[str], amounts: Mapping[str, int], counts: Mapping[str, int]
 ) -> list[dict[str, Any]]:
@@ -72,7 +117,7 @@ def public_donors(donations: Iterable[Donation], threshold: int) -> list[dict[st
     number of gifts and their receipt numbers; anonymous ones as "Nhà hảo tâm ẩn danh" (two
     anonymous donors stay two lines). No contact details, ever."""
     donors: dict[str, dict[str, Any]] = {}
-    for d in donations:
+    for d in donations:  # a gift reversed later stays off the roll: its donor was refunded
         if d.status != "RECORDED":
             continue
         donor = d.donor

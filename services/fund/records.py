@@ -39,6 +39,9 @@ class Donation:
     recorded_by: str | None = None
     content: str | None = None
     sort_key: str = ""
+    unit_name: str | None = None
+    """The unit's name on the day of the gift (a 2024 gift keeps the 2024 commune's name)."""
+    reversal: dict[str, Any] | None = None
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Donation:
@@ -64,6 +67,8 @@ class Donation:
             recorded_by=doc.get("recorded_by"),
             content=doc.get("content"),
             sort_key=doc.get("sort_key") or "",
+            unit_name=doc.get("unit_name"),
+            reversal=doc.get("reversal"),
         )
 
 
@@ -88,6 +93,11 @@ class Disbursement:
     approved_at: str | None = None
     reversal: dict[str, Any] | None = None
     sort_key: str = ""
+    earmark: str | None = None
+    """The earmarked gift it spends (its name as the donations gave it), if any."""
+    unit_name: str | None = None
+    planned_on: str | None = None
+    """The day a past award was paid (history), given with the proposal: the approval's day."""
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Disbursement:
@@ -109,6 +119,9 @@ class Disbursement:
             approved_at=doc.get("approved_at"),
             reversal=doc.get("reversal"),
             sort_key=doc.get("sort_key") or "",
+            earmark=doc.get("earmark"),
+            unit_name=doc.get("unit_name"),
+            planned_on=doc.get("planned_on"),
         )
 
     def document(self) -> dict[str, Any]:
@@ -132,6 +145,9 @@ class Disbursement:
             "approved_at": self.approved_at,
             "reversal": self.reversal,
             "sort_key": self.sort_key,
+            "earmark": self.earmark,
+            "unit_name": self.unit_name,
+            "planned_on": self.planned_on,
         }
         if self.paid_on is None:  # a proposal: not yet approved
             for name in ("approved_by", "paid_on", "decision", "approved_at"):
@@ -257,6 +273,8 @@ class FundView:
     unit_path: str
     balance: int
     last_day: str | None
+    earmarks: list[dict[str, Any]] = field(default_factory=list)
+    """Earmarked gifts: ``{name, received, spent, balance}`` to this day."""
 
 
 @dataclass(frozen=True)
@@ -291,6 +309,9 @@ class PublicStatement:
     lines: dict[str, Any]
     donors: list[dict[str, Any]]
     awards: list[dict[str, Any]]
+    earmarks: list[dict[str, Any]] = field(default_factory=list)
+    others: dict[str, int] = field(default_factory=dict)
+    """Donors below the threshold, not named: ``{count, amount}``."""
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,8 @@ class ProposeSchema(_Edge):
     amount = _amount()
     purpose = _choice(Purpose, "purpose")
     beneficiary = fields.Nested(BeneficiarySchema, required=True, error_messages=_BASE)
+    earmark = _text(500, required=False)
+    paid_on = _date("paidOn")
     by = _text(200, required=False)
 
 

@@ -216,6 +216,9 @@ class FundStore:
         if posting.receipt_year is not None:
             year = posting.receipt_year
             new_set[f"receipts.{_year_key(year)}"] = after.receipts[str(year)]
+        if posting.earmark is not None:
+            key = posting.earmark["key"]
+            new_set[f"earmarks.{key}"] = dict(after.earmarks[key])
         if posting.event is not None:
             new_set[f"outbox.{posting.event['id']}"] = posting.event
             new_set[PENDING] = 1

@@ -116,7 +116,7 @@ def test_a_fund_store_changes_nothing_of_another_province(db):
         "counters": [
             {
                 "collection": store.COUNTERS,
-                "id": "01|00001|2024",
+                "id": "01|01/001/00001|2024",
                 "increments": {"donations_total": 1},
                 "identity": {"tenant": "20"},
             }

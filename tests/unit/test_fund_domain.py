@@ -56,7 +56,7 @@ def test_a_donation_takes_the_next_receipt_number_of_its_year():
     assert event["data"]["amount"] == "5000000000"  # exact for JavaScript consumers
     assert event["data"]["donor"]["anonymous"] is True
     counters = {c["id"]: c["increments"] for c in posting.counters}
-    assert counters["20|06184|2024"] == {
+    assert counters["20|20/183/06184|2024"] == {
         "cash_net": 5_000_000_000,
         "donations_total": 5_000_000_000,
         "donations_count": 1,

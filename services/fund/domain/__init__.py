@@ -28,6 +28,7 @@ from services.fund.domain.identities import (
     DonorKind,
     content_hash,
     donation_id,
+    earmark_key,
     fee_id,
     fund_id,
     receipt_code,
@@ -36,6 +37,7 @@ from services.fund.domain.identities import (
     transfer_id,
 )
 from services.fund.domain.plans import (
+    check_earmark,
     plan_disbursement,
     plan_donation,
     plan_fee,
@@ -53,6 +55,7 @@ from services.fund.domain.postings import (
     check_pay_out,
     donor_counters,
     figures_of,
+    lowest_balance_since,
     transaction_document,
     unit_counter,
 )
@@ -69,6 +72,7 @@ __all__ = [
     "VIETNAM",
     "admit",
     "check_day",
+    "check_earmark",
     "check_pay_in",
     "check_pay_out",
     "content_hash",
@@ -76,9 +80,11 @@ __all__ = [
     "donated_event",
     "donation_id",
     "donor_counters",
+    "earmark_key",
     "fee_id",
     "figures_of",
     "fund_id",
+    "lowest_balance_since",
     "money",
     "plan_disbursement",
     "plan_donation",

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
+from khuyenhoc.text import search_key
+
 VIETNAM = timezone(timedelta(hours=7))  # no daylight saving: a fixed offset is exact
 
 FIGURES = (
@@ -20,9 +22,17 @@ FIGURES = (
     "disbursed_total",
     "awards_count",
     "cash_net",
+    "student_awards_total",
+    "student_awards_count",
 )
 """Per unit and year: donations and their number, membership fees, disbursements and their number
-(awards: scholarships, prizes, support), and the net change of cash (for balances)."""
+(awards: scholarships, prizes, support), the net change of cash (for balances), and the student
+awards among the disbursements (scholarships, awards, university prizes: ``STUDENT_AWARDS``)."""
+
+
+def earmark_key(text: str) -> str:
+    """The same earmark however it is spelt (case, diacritics' normal form, spacing)."""
+    return _digest("earmark", search_key(text))[:16]
 
 
 def today_in_vietnam(now: datetime | None = None) -> date:

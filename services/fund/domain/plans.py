@@ -15,6 +15,7 @@ from services.fund.domain.events import (
 from services.fund.domain.identities import (
     DisbursementStatus,
     donation_id,
+    earmark_key,
     fee_id,
     receipt_code,
     sort_key,
@@ -53,6 +54,7 @@ def plan_donation(state: FundState, data: Mapping[str, Any], now: datetime, toda
     sequence = state.next_receipt(year)
     receipt = ledger.receipt_number(receipt_code(state.unit_code), year, sequence)
     donor = data["donor"]
+    earmark = data.get("earmark") if data.get("purpose") == "earmarked" else None
     t = ledger.donation(
         ident,
         state.id,
@@ -68,6 +70,7 @@ def plan_donation(state: FundState, data: Mapping[str, Any], now: datetime, toda
         "fund_id": state.id,
         "unit_code": state.unit_code,
         "unitpath": str(state.unit_path),
+        "unit_name": state.unit_name,
         "receipt_number": receipt,
         "receipt_year": year,
         "receipt_sequence": sequence,
@@ -77,7 +80,8 @@ def plan_donation(state: FundState, data: Mapping[str, Any], now: datetime, toda
         "channel": data["channel"],
         "received_on": day.isoformat(),
         "purpose": data.get("purpose"),
-        "earmark": data.get("earmark"),
+        "earmark": earmark,
+        "earmark_key": earmark_key(earmark) if earmark else None,
         "donor": dict(donor),
         "note": data.get("note"),
         "recorded_by": data.get("by"),
@@ -101,7 +105,30 @@ def plan_donation(state: FundState, data: Mapping[str, Any], now: datetime, toda
         receipt_year=year,
         result={"donationId": ident, "receiptNumber": receipt},
         content=data["content"],
+        earmark=_earmark_move(earmark, received=amount),
     )
+
+
+def _earmark_move(name: str | None, received: int = 0, spent: int = 0) -> dict[str, Any] | None:
+    if not name:
+        return None
+    return {"key": earmark_key(name), "name": name, "received": received, "spent": spent}
+
+
+def check_earmark(state: FundState, name: str, amount: int) -> None:
+    """A payment from an earmarked gift is covered by what is left of it."""
+    key = earmark_key(name)
+    if key not in state.earmarks:
+        raise LedgerError("unknown_earmark", field="earmark", earmark=name)
+    available = state.earmark_balance(key)
+    if available < amount:
+        raise LedgerError(
+            "earmark_insufficient",
+            field="earmark",
+            earmark=state.earmarks[key].get("name") or name,
+            available=available,
+            amount=amount,
+        )
 
 
 def plan_fee(state: FundState, data: Mapping[str, Any], now: datetime, today: date) -> Posting:
@@ -123,6 +150,8 @@ def plan_fee(state: FundState, data: Mapping[str, Any], now: datetime, today: da
         "tenant": state.tenant,
         "fund_id": state.id,
         "unit_code": state.unit_code,
+        "unitpath": str(state.unit_path),
+        "unit_name": state.unit_name,
         "member_id": data["member_id"],
         "year": data["year"],
         "amount": amount,
@@ -144,10 +173,18 @@ def plan_fee(state: FundState, data: Mapping[str, Any], now: datetime, today: da
 
 
 def plan_disbursement(
-    state: FundState, proposal: Disbursement, approval: Mapping[str, Any], now: datetime
+    state: FundState,
+    proposal: Disbursement,
+    approval: Mapping[str, Any],
+    now: datetime,
+    floor: int | None = None,
 ) -> Posting:
-    """The payment of an approved proposal: never below zero, dated after every booked movement."""
+    """The payment of an approved proposal: never below zero on its day or any later one
+    (``floor``: the lowest balance since its day, for a payment dated before the fund's latest
+    movement)."""
     day: date = approval["paid_on"]
+    if proposal.earmark:
+        check_earmark(state, proposal.earmark, proposal.amount)
     t = ledger.disbursement(
         proposal.id,
         state.id,
@@ -171,7 +208,7 @@ def plan_disbursement(
     return Posting(
         id=proposal.id,
         fund_id=state.id,
-        balance_change=admit(state, t),
+        balance_change=admit(state, t, floor),
         day=day,
         transactions=(transaction_document(t, state, now),),
         counters=(unit_counter(state, day.year, figures_of(t)),),
@@ -185,6 +222,7 @@ def plan_disbursement(
         ),
         event=event,
         result={"disbursementId": proposal.id},
+        earmark=_earmark_move(proposal.earmark, spent=proposal.amount),
     )
 
 
@@ -256,6 +294,7 @@ def plan_reversal(
     today: date,
     now: datetime,
     partner: tuple[FundState, Transaction] | None = None,
+    disbursement: Disbursement | None = None,
 ) -> Posting:
     """A correction: the mirror of ``original``, dated today; a reversal that would take the fund
     below zero is refused. ``donation`` is the donation's record when a donation is reversed.
@@ -265,6 +304,19 @@ def plan_reversal(
         raise LedgerError("reversal_of_reversal")
     mirror = ledger.reversal(original, today, reason)
     change = admit(state, mirror)
+    earmark = None
+    if original.kind == Kind.DONATION and donation is not None and donation.earmark:
+        key = earmark_key(donation.earmark)
+        if state.earmark_balance(key) < original.amount:
+            raise LedgerError(
+                "earmark_reversal_spent",
+                field="entry_id",
+                earmark=donation.earmark,
+                available=state.earmark_balance(key),
+            )
+        earmark = _earmark_move(donation.earmark, received=-original.amount)
+    if original.kind == Kind.DISBURSEMENT and disbursement is not None and disbursement.earmark:
+        earmark = _earmark_move(disbursement.earmark, spent=-original.amount)
     counters = [unit_counter(state, today.year, figures_of(mirror, original))]
     documents: list[dict[str, Any]] = []
     if original.kind == Kind.DONATION and donation is not None:
@@ -315,4 +367,5 @@ def plan_reversal(
         documents=tuple(documents),
         follow_up=follow_up,
         result={"reversalId": mirror.id, "reverses": original.id},
+        earmark=earmark,
     )

@@ -19,6 +19,12 @@ from services.fund.ledger import (
 )
 from services.fund.publication import donor_key
 
+STUDENT_AWARDS = frozenset(
+    (ledger.Purpose.SCHOLARSHIP, ledger.Purpose.AWARD, ledger.Purpose.UNIVERSITY_PRIZE)
+)
+"""Purposes that are student awards in the reports (học bổng, khen thưởng, thưởng tân sinh
+viên); sponsorship, community learning and other spending are not."""
+
 # --- fund state and postings --------------------------------------------------------------------
 
 
@@ -34,6 +40,23 @@ class FundState:
     last_day: date | None = None
     receipts: Mapping[str, int] = field(default_factory=dict)
     version: int = 0
+    earmarks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Gifts earmarked for a purpose, by key: ``{name, received, spent}`` (đồng)."""
+    unit_name: str | None = None
+
+    def at(self, unit: Mapping[str, Any]) -> FundState:
+        """The fund as a movement of ``unit`` books it: the unit path and name the gateway
+        found for the movement (the map as it stood on its day), so the records, counters and
+        documents land where that day's map says, under that day's name."""
+        return replace(
+            self,
+            unit_path=UnitPath.parse(unit["path"]),
+            unit_name=unit.get("name") or self.unit_name,
+        )
+
+    def earmark_balance(self, key: str) -> int:
+        found = self.earmarks.get(key) or {}
+        return int(found.get("received") or 0) - int(found.get("spent") or 0)
 
     def next_receipt(self, year: int) -> int:
         """The sequence of the next receipt of ``year``: one more than the last, so none is
@@ -52,6 +75,8 @@ class FundState:
             last_day=date.fromisoformat(last) if last else None,
             receipts=dict(doc.get("receipts") or {}),
             version=int(doc.get("version") or 0),
+            earmarks={k: dict(v) for k, v in (doc.get("earmarks") or {}).items()},
+            unit_name=doc.get("unit_name"),
         )
 
 
@@ -73,6 +98,8 @@ class Posting:
     follow_up: dict[str, Any] | None = None
     result: dict[str, Any] = field(default_factory=dict)
     content: str = ""
+    earmark: dict[str, Any] | None = None
+    """The earmark it moves: ``{key, name, received, spent}`` (changes in đồng)."""
 
     def applied_to(self, state: FundState) -> FundState:
         """The fund after this posting is committed: what the store's atomic write sets (and
@@ -81,12 +108,21 @@ class Posting:
         receipts = dict(state.receipts)
         if self.receipt_year is not None:
             receipts[str(self.receipt_year)] = state.next_receipt(self.receipt_year)
+        earmarks = {k: dict(v) for k, v in state.earmarks.items()}
+        if self.earmark is not None:
+            key = self.earmark["key"]
+            line = earmarks.setdefault(
+                key, {"name": self.earmark["name"], "received": 0, "spent": 0}
+            )
+            line["received"] = int(line.get("received") or 0) + int(self.earmark["received"])
+            line["spent"] = int(line.get("spent") or 0) + int(self.earmark["spent"])
         return replace(
             state,
             balance=state.balance + self.balance_change,
             last_day=last_day,
             receipts=receipts,
             version=state.version + 1,
+            earmarks=earmarks,
         )
 
     def record(self) -> dict[str, Any]:
@@ -98,6 +134,7 @@ class Posting:
             "follow_up": self.follow_up,
             "result": self.result,
             "content": self.content,
+            "earmark": self.earmark,
         }
 
 
@@ -105,7 +142,7 @@ class ConcurrentChange(RuntimeError):
     """The fund kept changing under us for too long; the caller may try again."""
 
 
-def admit(state: FundState, t: Transaction) -> int:
+def admit(state: FundState, t: Transaction, floor: int | None = None) -> int:
     """The single gate for posting: may the fund in ``state`` book ``t``? Returns the change of
     its cash (negative for a payment) or raises, so a refused movement changes nothing.
 
@@ -116,20 +153,37 @@ def admit(state: FundState, t: Transaction) -> int:
     if t.fund_id != state.id:
         raise LedgerError("wrong_fund")
     if t.pays_out:
-        check_pay_out(state, t.amount, t.date)
+        check_pay_out(state, t.amount, t.date, floor)
         return -t.amount
     check_pay_in(state, t.amount)
     return t.amount
 
 
-def check_pay_out(state: FundState, amount: int, on: date) -> None:
-    """A payment comes after every movement already booked (so the current balance is the
-    balance on that day and every later one) and must be covered by it: no statement ever shows
-    a fund below zero."""
+def check_pay_out(state: FundState, amount: int, on: date, floor: int | None = None) -> None:
+    """A payment must be covered on its day and every later one: no statement ever shows a fund
+    below zero. Dated on or after the fund's latest movement, the current balance is that
+    balance. Dated before it (a past award entered as history), ``floor`` must say the lowest
+    end-of-day balance from ``on`` to the latest movement, read from the ledger at the fund's
+    ``version`` (:func:`lowest_balance_since`); without it the payment is refused."""
     if state.last_day and on < state.last_day:
-        raise LedgerError("payment_before_last_movement", last_day=state.last_day)
+        if floor is None:
+            raise LedgerError("payment_before_last_movement", last_day=state.last_day)
+        if min(floor, state.balance) < amount:
+            raise ledger.InsufficientFunds(state.unit_code, min(floor, state.balance), amount)
+        return
     if state.balance < amount:
         raise ledger.InsufficientFunds(state.unit_code, state.balance, amount)
+
+
+def lowest_balance_since(balance: int, changes: Mapping[str, int], on: date) -> int:
+    """The lowest end-of-day balance of a fund from ``on`` to its latest movement: ``balance``
+    is the fund's now, ``changes`` its net cash change per ISO day (days up to ``on`` are
+    ignored)."""
+    lowest = running = balance
+    for day in sorted((d for d in changes if d > on.isoformat()), reverse=True):
+        running -= changes[day]  # the balance at the end of the day before ``day``
+        lowest = min(lowest, running)
+    return lowest
 
 
 def check_pay_in(state: FundState, amount: int) -> None:
@@ -181,6 +235,8 @@ def figures_of(t: Transaction, original: Transaction | None = None) -> dict[str,
         moved.update(fees_total=amount)
     elif t.kind == Kind.DISBURSEMENT:
         moved.update(disbursed_total=amount, awards_count=1)
+        if t.debit.name.removeprefix("disbursements.") in STUDENT_AWARDS:
+            moved.update(student_awards_total=amount, student_awards_count=1)
     return moved
 
 
@@ -188,7 +244,8 @@ def unit_counter(state: FundState, year: int, moved: Mapping[str, int]) -> dict[
     """The unit's counter of the year; higher levels sum their units' counters."""
     return {
         "collection": "counters",
-        "id": f"{state.tenant}|{state.unit_code}|{year}",
+        # by path: a code kept by a 2025 commune names another unit (another path) than before
+        "id": f"{state.tenant}|{state.unit_path}|{year}",
         "increments": dict(moved),
         "identity": {
             "tenant": state.tenant,
