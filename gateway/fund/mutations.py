@@ -15,7 +15,7 @@ import graphene
 from gateway.access import FUND_KEEPERS, require_reach, require_role
 from gateway.fund.money import Money
 from gateway.fund.types import Disbursement, Donation
-from gateway.mutations import Write, in_subtree, mutation, record, unit
+from gateway.mutations import Write, in_subtree, mutation, record, unit_at
 from gateway.wire import iso_date, key, unit_not_found, wire_unit
 from khuyenhoc.auth import Role
 
@@ -221,7 +221,7 @@ RecordDonation = mutation(
     DonationResult,
     keeper_call("record_donation"),
     input=DonationInput,
-    lookup=unit("unit_code"),
+    lookup=unit_at("unit_code", "received_on"),
     check=in_subtree(FUND_KEEPERS),
     missing=unit_not_found,
     doc="Ủng hộ quỹ: booked once per idempotency key, with a gap-free receipt number.",
@@ -231,7 +231,7 @@ ProposeDisbursement = mutation(
     Disbursement,
     keeper_call("propose_disbursement"),
     input=DisbursementProposalInput,
-    lookup=unit("unit_code"),
+    lookup=unit_at("unit_code", "paid_on"),
     check=in_subtree(FUND_KEEPERS),
     missing=unit_not_found,
     answer="disbursement",
@@ -253,7 +253,7 @@ RecordTransfer = mutation(
     Transfer,
     transfer,
     input=FundTransferInput,
-    lookup=unit("from_unit_code"),
+    lookup=unit_at("from_unit_code", "on"),
     check=paying_fund_approvers,
     missing=lambda: unit_not_found("fromUnitCode"),
     answer="transfer",
@@ -264,7 +264,7 @@ RecordMembershipFee = mutation(
     MembershipFee,
     keeper_call("record_fee"),
     input=MembershipFeeInput,
-    lookup=unit("unit_code"),
+    lookup=unit_at("unit_code", "paid_on"),
     check=in_subtree(FUND_KEEPERS),
     missing=unit_not_found,
     answer="fee",

@@ -103,7 +103,7 @@ ImportTitleHistory = mutation(
     TitleHistoryImport,
     import_history,
     input=ImportTitleHistoryInput,
-    lookup=unit("unit_code"),
+    lookup=unit("unit_code", ended_ok=True),
     check=in_subtree(REGISTRARS),
     missing=unit_not_found,
     answer="history",

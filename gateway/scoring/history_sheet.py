@@ -206,7 +206,7 @@ ImportTitleHistoryFile = mutation(
     TitleHistoryFileImport,
     import_file,
     input=ImportTitleHistoryFileInput,
-    lookup=unit("unit_code"),
+    lookup=unit("unit_code", ended_ok=True),
     check=in_subtree(REGISTRARS),
     missing=unit_not_found,
     answer="history",
