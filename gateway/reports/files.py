@@ -107,9 +107,19 @@ def recognised_rows(rpc: Any, tenant: str, unit_code: str, title: str, year: int
     named: dict[str, Any] = {}
     for at in range(0, len(ids), NAMES_PER_CALL):
         named.update(rpc.registration.enrolment_names(tenant, ids[at : at + NAMES_PER_CALL]))
+    # an imported recognition is no enrolment of its year: its subject is who it names
+    subjects = sorted({h["subject_id"] for h in holders if h["enrolment_id"] not in named})
+    for at in range(0, len(subjects), NAMES_PER_CALL):
+        found = rpc.registration.subject_names(tenant, subjects[at : at + NAMES_PER_CALL])
+        named.update({f"subject:{k}": v for k, v in found.items()})
+
+    def name(holder: Mapping[str, Any]) -> str | None:
+        found = named.get(holder["enrolment_id"]) or named.get(f"subject:{holder['subject_id']}")
+        return (found or {}).get("name")
+
     return [
         (
-            (named.get(holder["enrolment_id"]) or {}).get("name"),
+            name(holder),
             holder.get("level"),
             holder.get("decision_number") or "",
             _day_text(holder.get("decision_date")),

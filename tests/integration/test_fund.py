@@ -218,7 +218,7 @@ def test_province_sums_are_the_sums_of_communes(platform):
 def test_membership_fees_go_to_the_branch_fund(platform):
     branch = platform(
         """mutation { createBranch(input: {communeCode: "06184", name: "Chi hội Khối 1",
-        kind: RESIDENTIAL}) { branch { code } } }"""
+        kind: RESIDENTIAL, openedOn: "2019-01-01"}) { branch { code } } }"""
     )["createBranch"]["branch"]["code"]
     fee = {
         "input": {

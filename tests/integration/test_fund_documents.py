@@ -27,7 +27,7 @@ APPROVE = """mutation($input: DisbursementApprovalInput!) { approveDisbursement(
 FEE = """mutation($input: MembershipFeeInput!) { recordMembershipFee(input: $input) { id } }"""
 TRANSFER = """mutation($input: FundTransferInput!) { recordTransfer(input: $input) { id } }"""
 BRANCH = """mutation($name: String!) { createBranch(input: {communeCode: "06184", name: $name,
-  kind: RESIDENTIAL}) { branch { code } } }"""
+  kind: RESIDENTIAL, openedOn: "2019-01-01"}) { branch { code } } }"""
 PUBLIC = """query($code: String!) { publicFundStatement(unitCode: $code, from: "2024-01-01",
   to: "2024-12-31") { closing totalIn moneyIn { account } othersCount
   earmarks { name received spent closing } } }"""
