@@ -105,7 +105,8 @@ def run(households: int, repeat: int, name: str) -> None:
         seeded = seeder.seed(households)
         began = time.perf_counter()
         entered = enter_denominators(admin, seeded)
-        print(f"denominators of {len(seeded.figures)} communes in {time.perf_counter() - began:.1f}s")
+        spent = time.perf_counter() - began
+        print(f"denominators of {len(seeded.figures)} communes entered in {spent:.1f}s")
         largest = max(seeded.figures, key=lambda code: seeded.figures[code]["registered"])
         variables = {"code": "20", "from": FROM_YEAR, "to": YEAR}
         report = admin(REPORT, variables)["report"]

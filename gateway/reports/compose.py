@@ -362,10 +362,15 @@ def _notes(
             "Chưa nhập mẫu số (số hộ, dòng họ, thôn, đơn vị, người lớn) các năm "
             f"{_years(missing)}: tỷ lệ so với mẫu số và tiến độ so với mục tiêu để trống."
         )
-    incomplete = [y for y, d in denominators.items() if d.get("incomplete")]
-    if incomplete:
+    short: dict[str, list[int]] = {}
+    for year, found in denominators.items():
+        for name in found.get("incomplete") or []:
+            if name in DENOMINATOR_NAMES and found.get(name) is not None:
+                short.setdefault(name, []).append(year)
+    for name, years in short.items():
         notes.append(
-            f"Mẫu số các năm {_years(incomplete)} chưa đủ: có đơn vị chưa nhập số liệu dân số, hộ."
+            f"Số {DENOMINATOR_NAMES[name]} các năm {_years(years)} là tổng của các đơn vị trực "
+            "thuộc đã nhập: có đơn vị chưa nhập, số thực tế có thể lớn hơn."
         )
     for row in report["progress"]:
         target = row["target"]
@@ -380,6 +385,18 @@ def _notes(
             f"năm {report['to_year']}, số tiền quỹ nhận ủng hộ tính cả giai đoạn."
         )
     return notes
+
+
+# How each denominator is named in a note.
+DENOMINATOR_NAMES = {
+    "population": "dân",
+    "households": "hộ gia đình",
+    "adults": "người lớn",
+    "clans": "dòng họ",
+    "hamlets": "thôn, tổ dân phố",
+    "units": "cơ quan, trường học, doanh nghiệp",
+    "staff": "cán bộ, người lao động",
+}
 
 
 def _years(years: list[int]) -> str:

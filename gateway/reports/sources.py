@@ -12,6 +12,7 @@ from typing import Any
 
 from gateway.loader import Figures, Loader, Unit
 
+NOT_BELOW = frozenset({"branch", "hamlet"})  # children that are no level of the roll-ups
 DENOMINATOR_KEYS = ("population", "households", "adults", "clans", "hamlets", "units", "staff")
 FUND_KEYS = (
     "donations_total",
@@ -46,8 +47,10 @@ class Sources:
         return found
 
     def children(self, unit: Unit) -> list[Unit]:
-        """The level below (branches are not a level of the map): one call per generation."""
-        return [c for c in self.loader.children(unit) if c.get("level") != "branch"]
+        """The level below whose figures make the unit's (branches are not a level of the
+        map; hamlets are, but a commune's enrolments are kept at the commune, so its figures
+        are not theirs summed): one call per generation."""
+        return [c for c in self.loader.children(unit) if c.get("level") not in NOT_BELOW]
 
     def figure_paths(self, unit: Unit, year: int) -> list[str]:
         """Where the unit's figures for ``year`` are kept (its generation's asked at once)."""

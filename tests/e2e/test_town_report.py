@@ -280,7 +280,7 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     last = {k: v + 40 for k, v in DENOMINATORS.items()}  # 2024's entry
     assert (found["population"], found["households"]) == (last["population"], last["households"])
     assert found["members"] == sum(m for *_, m in BRANCHES) == 295
-    assert found["membersShareOfPopulation"] == pytest.approx(295 / last["population"])
+    assert found["membersShareOfPopulation"] == pytest.approx(295 / last["population"], abs=1e-4)
     kinds = {b["kind"]: b["count"] for b in found["branches"]}
     assert kinds["residential"] == 2 and kinds["school"] == kinds["clan"] == kinds["board"] == 1
     assert found["branchesTotal"] == len(BRANCHES)
@@ -289,8 +289,8 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
         assert (family["registered"], family["recognised"]) == (count, count)
         households = DENOMINATORS["households"] + (year - 2020) * 10
         assert family["denominator"] == households
-        assert family["rateOfDenominator"] == pytest.approx(count / households)
-        assert family["rateOfRegistered"] == pytest.approx(1.0)
+        assert family["rateOfDenominator"] == pytest.approx(count / households, abs=1e-4)
+        assert family["rateOfRegistered"] == pytest.approx(1.0, abs=1e-4)
     family = row(found, "FAMILY", 2024)
     assert (family["registered"], family["recognised"]) == (len(HEADS), 0)
     assert [row(found, "CLAN", y)["recognised"] for y in YEARS] == [0, 1, 1, 1, 0]
@@ -307,7 +307,7 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     progress = {p["target"]["code"]: p for p in found["progress"]}
     families = progress["QD387.FAMILY.2025"]
     assert (families["numerator"], families["denominator"]) == (0, last["households"])
-    assert families["met"] is False and families["target"]["share"] == pytest.approx(0.70)
+    assert families["met"] is False and families["target"]["share"] == pytest.approx(0.70, abs=1e-4)
     assert progress["QD387.CLAN.2025"]["denominator"] == last["clans"]
     assert progress["QD387.COMMUNITY.2025"]["denominator"] == 7
     staff = [p for code, p in progress.items() if code.startswith("QD677") and p["missing"]]
@@ -322,7 +322,7 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     )["orgUnit"]["progress"]
     family_2023 = next(p for p in by_year if p["target"]["code"] == "QD387.FAMILY.2025")
     assert (family_2023["numerator"], family_2023["denominator"]) == (6, 280)
-    assert family_2023["share"] == pytest.approx(6 / 280) and family_2023["met"] is False
+    assert family_2023["share"] == pytest.approx(6 / 280, abs=1e-4) and family_2023["met"] is False
 
     # -- every level is the sum of the units below ---------------------------------------------
     for code in (DISTRICT, PROVINCE):
@@ -349,6 +349,7 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     assert "BÁO CÁO" in text and "Đồng Đăng" in text and "Gia đình học tập" in text
     document[0].render(scale=1.5).to_pil().save(tmp_path / "town-report.png")
+    (tmp_path / "town-report.pdf").write_bytes(pdf)  # kept to look at
     recognised = download(town, f"/files/recognised/{TOWN}/2022/FAMILY.xlsx", officer)
     listed = openpyxl.load_workbook(io.BytesIO(recognised))
     names = " ".join(str(c.value) for ws in listed for r in ws.iter_rows() for c in r if c.value)

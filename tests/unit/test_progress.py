@@ -141,7 +141,7 @@ def test_the_adults_target_is_an_approximation_labelled_provisional() -> None:
     rows = progress(SHIPPED, [], 2023, {"CITIZEN": {"recognised": 40}}, {"adults": 200}, False)
     adults = next(r for r in rows if r["target"]["code"] == "QD677.ADULTS.2025")
     assert adults["share"] == pytest.approx(0.2) and adults["met"] is False
-    assert adults["target"]["provisional"] and "Tạm tính" in adults["target"]["provisional_reason"]
+    assert adults["target"]["provisional"] and "người lớn" in adults["target"]["provisional_reason"]
 
 
 def _own(**changes: object) -> ProvinceTarget:
