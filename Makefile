@@ -32,12 +32,14 @@ test: setup
 BENCH_HOUSEHOLDS ?= 20000
 BENCH_READ_SIZES ?= 100000
 BENCH_DONATIONS ?= 5000
+BENCH_REPORT_HOUSEHOLDS ?= 100000
 
 bench: setup
 	@status=0; \
 	$(VENV)/bin/python -m bench.wave --households $(BENCH_HOUSEHOLDS) || status=1; \
 	if [ -f bench/reads.py ]; then $(VENV)/bin/python -m bench.reads --sizes $(BENCH_READ_SIZES) || status=1; fi; \
 	if [ -f bench/donations.py ]; then $(VENV)/bin/python -m bench.donations --donations $(BENCH_DONATIONS) || status=1; fi; \
+	$(VENV)/bin/python -m bench.report_province --households $(BENCH_REPORT_HOUSEHOLDS) || status=1; \
 	$(VENV)/bin/python -m bench.results --readme README.md; \
 	exit $$status
 
