@@ -115,8 +115,9 @@ def evidence(rpc: Any, caller: Caller, enrolment_id: str, evidence_id: str) -> R
     return attachment(base64.b64decode(found["content"]), found["content_type"])
 
 
-def fund_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
-    """Công khai quỹ (public): ``statement-2024-01-01-2024-12-31.xlsx`` or ``.pdf``."""
+def statement_period(period: str, ext: str) -> tuple[str, str]:
+    """The first and last day of ``2024-01-01-2024-12-31`` (a statement's file name), for an
+    .xlsx or a .pdf; anything else is no such file."""
     start, end = period[:10], period[11:]
     try:
         date.fromisoformat(start)
@@ -126,6 +127,12 @@ def fund_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
         valid = False
     if not valid:
         raise Refusal(404, message("statement_file_not_found"))
+    return start, end
+
+
+def fund_statement(rpc: Any, code: str, period: str, ext: str) -> Response:
+    """Công khai quỹ (public): ``statement-2024-01-01-2024-12-31.xlsx`` or ``.pdf``."""
+    start, end = statement_period(period, ext)
     # the unit as it stood at the period's end: a 2024 statement carries the 2024 name
     unit = rpc.registration.get_unit(code, None, end)
     if unit is None:
@@ -141,15 +148,7 @@ def consolidated_statement(rpc: Any, code: str, period: str, ext: str) -> Respon
     """Báo cáo tổng hợp quỹ of a commune with its branches (public, like the statement):
     ``consolidated-2024-01-01-2024-12-31.xlsx`` or ``.pdf``; the commune and its branches as
     the directory stood at the period's end."""
-    start, end = period[:10], period[11:]
-    try:
-        date.fromisoformat(start)
-        date.fromisoformat(end)
-        valid = ext in ("xlsx", "pdf") and period[10] == "-"
-    except (ValueError, IndexError):
-        valid = False
-    if not valid:
-        raise Refusal(404, message("statement_file_not_found"))
+    start, end = statement_period(period, ext)
     unit = rpc.registration.get_unit(code, None, end)
     if unit is None:
         raise Refusal(404, UNIT_NOT_FOUND_MESSAGE)

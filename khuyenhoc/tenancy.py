@@ -62,6 +62,20 @@ class UnitPath:
         return {f"path_{depth}": code for depth, code in enumerate(self.codes)}
 
 
+def common_ancestor(paths: list[UnitPath]) -> UnitPath:
+    """The deepest unit at or above every one of ``paths`` (all of one tenant): the subtree
+    one read covers them from."""
+    codes = paths[0].codes
+    for path in paths[1:]:
+        shared = 0
+        for mine, theirs in zip(codes, path.codes, strict=False):
+            if mine != theirs:
+                break
+            shared += 1
+        codes = codes[:shared]
+    return UnitPath(codes)
+
+
 def commune_subject_id(tenant: str, commune_code: str) -> str:
     """The subject a commune is when it registers its own learning community (Cộng đồng học tập
     cấp xã): named by its code, so scoring finds it from any event's unit path."""

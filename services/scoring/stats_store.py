@@ -21,7 +21,7 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 
 from khuyenhoc.storage import TenantDatabase
-from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.tenancy import UnitPath, common_ancestor
 from khuyenhoc.vocabulary import FIGURES
 from services.scoring.domain.figures import title_totals
 
@@ -82,16 +82,3 @@ def stats_many(db: TenantDatabase, paths: Iterable[str], year: int) -> dict[str,
     for path in own:  # the roll-up's own predicate: the year and the code at the unit's depth
         answer[str(path)] = title_totals(by_code.get((path.depth, path.code), []))
     return answer
-
-
-def common_ancestor(paths: list[UnitPath]) -> UnitPath:
-    """The deepest unit at or above every one of ``paths`` (all of one tenant)."""
-    codes = paths[0].codes
-    for path in paths[1:]:
-        shared = 0
-        for mine, theirs in zip(codes, path.codes, strict=False):
-            if mine != theirs:
-                break
-            shared += 1
-        codes = codes[:shared]
-    return UnitPath(codes)

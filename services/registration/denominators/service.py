@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from khuyenhoc.tenancy import UnitPath
+from khuyenhoc.tenancy import UnitPath, common_ancestor
 from services.registration.denominators.domain import (
     FIGURES,
     Tree,
@@ -72,7 +72,7 @@ def denominators_many(
     answer = {str(p): summed([]) for p in wanted}
     if not own:
         return answer
-    ancestor = _common_ancestor(own)
+    ancestor = common_ancestor(own)
     day = registration_date(year, today or date.today()).isoformat()
     tree = Tree.of(valid_in(store.units_below(ancestor), day))
     entries = store.subtree(ancestor, year)
@@ -88,18 +88,6 @@ def denominators_of(
     existed), each figure incomplete when one path lacks it."""
     found = denominators_many(store, paths, year, today)
     return summed(list(found.values()))
-
-
-def _common_ancestor(paths: list[UnitPath]) -> UnitPath:
-    codes = paths[0].codes
-    for path in paths[1:]:
-        shared = 0
-        for mine, theirs in zip(codes, path.codes, strict=False):
-            if mine != theirs:
-                break
-            shared += 1
-        codes = codes[:shared]
-    return UnitPath(codes)
 
 
 __all__ = ["FIGURES", "Entered", "denominators_many", "denominators_of", "set_denominators"]
