@@ -150,6 +150,26 @@ class Deadline(graphene.ObjectType):
     decision_overdue = graphene.Boolean(required=True)
 
 
+class PredecessorLink(graphene.ObjectType):
+    """How a unit formed by a merger or a split is linked to one unit it came from."""
+
+    code = graphene.String(required=True)
+    name = graphene.String(description="Its name on its last day")
+    path = graphene.String(required=True)
+    partial = graphene.Boolean(
+        required=True,
+        description="Only a part of it came here (một phần): it was split between successors",
+        resolver=lambda link, info: bool(link.get("partial")),
+    )
+    carries_figures = graphene.Boolean(
+        required=True,
+        description="Its figures for the years before the change count here; a split unit's "
+        "count at one successor only (the official conversion's default one), so sums over a "
+        "year's map are exact",
+        resolver=lambda link, info: bool(link.get("counts", not link.get("partial"))),
+    )
+
+
 class OrgUnit(graphene.ObjectType):
     """An organisation unit (official code and name) in one version of the hierarchy: before
     1 July 2025 province / district / commune; after, province / commune."""
@@ -174,6 +194,13 @@ class OrgUnit(graphene.ObjectType):
         graphene.NonNull(lambda: OrgUnit),
         required=True,
         description="Units this one was formed from (merger or split)",
+    )
+    predecessor_links = graphene.List(
+        graphene.NonNull(PredecessorLink),
+        required=True,
+        description="The links to the units this one was formed from: whether each came whole "
+        "or in part, and whether its earlier figures count here",
+        resolver=lambda unit, info: unit.get("predecessors") or [],
     )
     successors = graphene.List(
         graphene.NonNull(lambda: OrgUnit), required=True, description="Units this one became"

@@ -101,6 +101,7 @@ STATS_2024 = """query($code: String!) { orgUnit(code: $code) { code level
 SUBJECTS = """query($code: String!) { orgUnit(code: $code) {
   subjects(year: 2024, title: FAMILY, first: 50) { items { name unitPath } } } }"""
 UNIT = """query($code: String!) { orgUnit(code: $code) { code path validTo
+  predecessorLinks { code partial carriesFigures }
   children { code level kind validFrom } } }"""
 
 
@@ -397,6 +398,11 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     # its branches were carried over, their history kept on the old ones
     new_town = ask(town, UNIT, {"code": TOWN}, admin)["orgUnit"]
     assert new_town["path"] == "20/06184"
+    links = {link["code"]: link for link in new_town["predecessorLinks"]}
+    assert links[SPLIT] == {"code": SPLIT, "partial": True, "carriesFigures": False}
+    assert links[TOWN] == {"code": TOWN, "partial": False, "carriesFigures": True}
+    new_split = ask(town, UNIT, {"code": SPLIT}, admin)["orgUnit"]["predecessorLinks"]
+    assert {"code": SPLIT, "partial": True, "carriesFigures": True} in new_split
     carried = [c for c in new_town["children"] if c["level"] == "branch"]
     assert len(carried) == len(BRANCHES) and all(c["validFrom"] == "2025-07-01" for c in carried)
     print(f"town report page 1: {Path(tmp_path) / 'town-report.png'}")
