@@ -331,3 +331,45 @@ class FakeImportJobs(_Own):
 
     def errors(self, job_id: str) -> list[tuple[int, str, str]]:
         return sorted(self.world.errors.get(job_id, [])) if self.get(job_id) else []
+
+
+class FakeHamlets(_Own):
+    """``hamlets_store.Hamlets`` in memory: numbering, name claims and hamlet documents."""
+
+    def next_number(self, commune_code: str) -> int:
+        key = f"hamlet:{self.tenant}:{commune_code}"
+        self.world.sequences[key] = self.world.sequences.get(key, 0) + 1
+        return self.world.sequences[key]
+
+    def claim_name(self, claim: str, code: str) -> str:
+        holder = self.world.names.setdefault(claim, {"code": code, "tenant": self.tenant})
+        return str(holder["code"])
+
+    def release_name(self, claim: str, code: str | None = None) -> None:
+        holder = self._own(self.world.names, claim)
+        if holder is not None and (code is None or holder["code"] == code):
+            del self.world.names[claim]
+
+    def holder(self, claim: str) -> str | None:
+        holder = self._own(self.world.names, claim)
+        return str(holder["code"]) if holder else None
+
+    def take_name(self, claim: str, code: str) -> None:
+        self.world.names[claim] = {"code": code, "tenant": self.tenant}
+
+    def add(self, unit: Doc) -> None:
+        self.world.units.setdefault(unit["_id"], {**unit, "tenant": self.tenant})
+
+    def change(self, unit_id_: str, fields: Doc) -> None:
+        if self._own(self.world.units, unit_id_) is not None:
+            self.world.units[unit_id_].update(fields)
+
+    def hamlets_of(self, commune_code: str, scheme: str) -> list[Doc]:
+        return [
+            copy.deepcopy(u)
+            for u in self.world.units.values()
+            if u.get("tenant") == self.tenant
+            and u.get("level") == "hamlet"
+            and u.get("parent_code") == commune_code
+            and u.get("scheme") == scheme
+        ]

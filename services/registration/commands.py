@@ -176,7 +176,8 @@ def _reorganise(args: argparse.Namespace) -> int:
     print(
         f"Tỉnh {args.province}: {done.communes} xã/phường mới, nối với {done.predecessors} "
         f"đơn vị cũ ({done.unresolved} đơn vị cũ chưa có trong danh mục); "
-        f"{done.branches} chi hội chuyển sang xã/phường mới."
+        f"{done.branches} chi hội chuyển sang xã/phường mới; "
+        f"{done.hamlets} thôn, tổ dân phố chuyển sang xã/phường mới."
     )
     return 0
 

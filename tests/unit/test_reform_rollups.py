@@ -27,7 +27,7 @@ from services.registration.errors import Refused
 from services.registration.lists import imports
 from services.registration.messages import ENDED_TEXTS
 from services.registration.schemas import row_reader
-from tests.fakes_registration import FakeImportJobs, World
+from tests.fakes_registration import FakeHamlets, FakeImportJobs, World
 
 SETTINGS = RegistrationSettings(id_key=b"k" * 32)
 
@@ -281,6 +281,7 @@ def test_a_merger_carries_the_open_branches_and_their_years_after(world) -> None
             ["06205"],
             [("06301", "Xã Hồng Phong A"), ("06302", "Xã B")],
             branches=branches,
+            hamlets=FakeHamlets(world, "20"),
         )
     moved = [
         u for u in world.units.values() if u["level"] == "branch" and u["code"] != branch["code"]

@@ -12,13 +12,13 @@ directory's ``units`` documents of level ``hamlet`` only, and the name claims)."
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import clean, search_key
-from services.registration.directory.hierarchy import registration_date, unit_id
+from services.registration.directory.hierarchy import registration_date, unit_id, valid_at
 from services.registration.errors import Refused
 
 if TYPE_CHECKING:  # adapters are passed in; the use cases never import I/O code
@@ -108,6 +108,57 @@ def hamlet_document(
         "valid_from": since,
         "valid_to": None,
     }
+
+
+# Words an official commune name starts with, dropped when a hamlet's name is told apart by it.
+_COMMUNE_WORDS = ("Thị trấn ", "Phường ", "Đặc khu ", "Xã ")
+
+
+def hamlet_link(unit: dict[str, Any]) -> dict[str, Any]:
+    """A link between versions of a hamlet (the old one under a merged commune, the new one
+    under its successor): the hamlet moves whole and its figures go with it."""
+    return {
+        "id": unit["_id"],
+        "tenant": unit["tenant"],
+        "code": unit["code"],
+        "name": unit.get("name"),
+        "path": unit["path"],
+        "partial": False,
+        "counts": True,
+    }
+
+
+def commune_short_name(name: str) -> str:
+    """ "Xã Hồng Phong" → "Hồng Phong": a commune's name without the word saying its level."""
+    for word in _COMMUNE_WORDS:
+        if name.startswith(word) and len(name) > len(word):
+            return name[len(word) :]
+    return name
+
+
+def told_apart(name: str, old_commune: dict[str, Any]) -> str:
+    """A moved hamlet's name when the new commune has a hamlet of that name from another
+    commune already: "Thôn Đông" of Xã Hồng Phong → "Thôn Đông (Hồng Phong)"."""
+    return (
+        f"{name} ({commune_short_name(clean(str(old_commune.get('name') or old_commune['code'])))})"
+    )
+
+
+def carried_hamlet(
+    old: dict[str, Any], commune: dict[str, Any], code: str, name: str, on: date
+) -> dict[str, Any]:
+    """The new version of a hamlet whose commune merged into ``commune`` on ``on``: a new code
+    under it, the same kind, linked back to the old hamlet (whose records stay on it)."""
+    kind = HamletKind(old.get("kind") or kind_of_name(name) or HamletKind.THON)
+    unit = hamlet_document(commune, code, name, kind, on)
+    unit["predecessors"] = [hamlet_link(old)]
+    return unit
+
+
+def moving_order(olds: list[dict[str, Any]], new_commune: dict[str, Any]) -> list[dict[str, Any]]:
+    """The old communes whose hamlets move, the one whose code the new commune keeps first (its
+    hamlets keep their names when two communes had a hamlet of the same name)."""
+    return sorted(olds, key=lambda old: old["code"] != new_commune["code"])
 
 
 # -- use cases ---------------------------------------------------------------------------------
@@ -225,3 +276,88 @@ def attach_branch(
     fields = {"hamlet_code": hamlet["code"], "hamlet_path": hamlet["path"]}
     hamlets.change(branch["_id"], fields)
     return {**branch, **fields}
+
+
+def carry_over(
+    new_hamlets: Hamlets,
+    new_commune: dict[str, Any],
+    olds: list[tuple[Hamlets, dict[str, Any]]],
+    on: date,
+) -> list[dict[str, Any]]:
+    """The hamlets open on the day before ``on`` under the old communes ``olds`` (each with the
+    hamlets store of its province) move to ``new_commune``, which carries their figures: each
+    gets a new version there (code ``<commune>-T<nn>``, the next free number, the same name
+    and kind, ``predecessors`` linking to the old one) valid from ``on``; the old one is closed
+    the day before with a ``successors`` link. Records and figures of earlier years stay on
+    the old hamlets.
+
+    Names are claimed in the new commune. A hamlet of the same name already open there and
+    made there (say, by a registration of 2025) is reused: it gains the link, no duplicate is
+    made. When two merged communes both had a hamlet of that name (two "Thôn Đông" is real),
+    both are kept: the one of the commune whose code the new commune keeps (else the first
+    listed) keeps the name, the other is told apart by its old commune's name, "Thôn Đông
+    (Hồng Phong)". Idempotent: a hamlet already moved (it has successors, or a hamlet of the
+    new commune links to it) is left alone. Returns the hamlets made or linked by this run."""
+    last_day = on - timedelta(days=1)
+    scheme = new_commune["scheme"]
+    since = on.isoformat()
+    old_ids = {
+        u["_id"]
+        for hamlets, commune in olds
+        for u in hamlets.hamlets_of(commune["code"], commune["scheme"])
+    }
+    # The new commune's hamlets; when it keeps an old commune's code in the same scheme (a
+    # local merger), the old commune's hamlets share its code and are the ones to move.
+    here = {
+        u["code"]: u
+        for u in new_hamlets.hamlets_of(new_commune["code"], scheme)
+        if u["_id"] not in old_ids or (u.get("valid_from") or "") >= since
+    }
+    carried = {link["id"] for u in here.values() for link in u.get("predecessors") or []}
+    moved: list[dict[str, Any]] = []
+    order = moving_order([commune for _, commune in olds], new_commune)
+    for old_hamlets, old_commune in sorted(olds, key=lambda pair: order.index(pair[1])):
+        for old in old_hamlets.hamlets_of(old_commune["code"], old_commune["scheme"]):
+            if old.get("successors") or old["_id"] in carried or not valid_at(old, last_day):
+                continue
+            unit = _place(new_hamlets, new_commune, here, old, old_commune, on)
+            here[unit["code"]] = unit
+            old_hamlets.change(
+                old["_id"],
+                {"valid_to": last_day.isoformat(), "successors": [hamlet_link(unit)]},
+            )
+            old_claim = claim_id(old_hamlets.tenant, old["parent_code"], old["name"])
+            if old_claim != claim_id(new_hamlets.tenant, new_commune["code"], unit["name"]):
+                old_hamlets.release_name(old_claim, old["code"])
+            moved.append(unit)
+    return moved
+
+
+def _place(
+    hamlets: Hamlets,
+    commune: dict[str, Any],
+    here: dict[str, dict[str, Any]],
+    old: dict[str, Any],
+    old_commune: dict[str, Any],
+    on: date,
+) -> dict[str, Any]:
+    """The hamlet of ``commune`` the old hamlet becomes: an open one of that name made there
+    (linked to it), else a new one under its name, or told apart by its old commune's name when
+    a hamlet moved from another commune holds the name already."""
+    name = str(old["name"])
+    for candidate in (name, told_apart(name, old_commune), f"{name} ({old['code']})"):
+        claim = claim_id(hamlets.tenant, commune["code"], candidate)
+        holder = here.get(hamlets.holder(claim) or "")
+        if holder is not None and not holder.get("valid_to"):
+            if holder.get("predecessors"):
+                continue  # a hamlet of another merged commune has the name
+            links = [hamlet_link(old)]  # made in the new commune: the same hamlet
+            hamlets.change(holder["_id"], {"predecessors": links})
+            return {**holder, "predecessors": links}
+        # free, or held by a hamlet not open in the new commune (the old one of the same code)
+        code = hamlet_code(commune["code"], hamlets.next_number(commune["code"]))
+        hamlets.take_name(claim, code)
+        unit = carried_hamlet(old, commune, code, candidate, on)
+        hamlets.add(unit)
+        return unit
+    raise Refused("name", "hamlet_name_taken")  # not reached: the last name has the old code

@@ -37,8 +37,23 @@ class Hamlets:
             return str(holder["code"]) if holder else code
         return code
 
-    def release_name(self, claim: str) -> None:
-        self.names.delete_one({"_id": claim})
+    def release_name(self, claim: str, code: str | None = None) -> None:
+        """Free a name (only while ``code`` holds it, when given)."""
+        self.names.delete_one({"_id": claim} if code is None else {"_id": claim, "code": code})
+
+    def holder(self, claim: str) -> str | None:
+        """The code of the hamlet holding a name claim, if any."""
+        found = self.names.find_one({"_id": claim})
+        return str(found["code"]) if found else None
+
+    def take_name(self, claim: str, code: str) -> None:
+        """Give a name to ``code`` whoever held it (a hamlet moving into a merged commune)."""
+        self.names.update_one({"_id": claim}, {"$set": {"code": code}}, upsert=True)
+
+    def hamlets_of(self, commune_code: str, scheme: str) -> list[dict[str, Any]]:
+        """Every version of every hamlet under a commune (of one scheme), open or closed."""
+        found = self.units.find({"parent_code": commune_code, "level": "hamlet"})
+        return [unit for unit in found if unit.get("scheme") == scheme]
 
     def add(self, unit: dict[str, Any]) -> None:
         self.units.update_one({"_id": unit["_id"]}, {"$setOnInsert": unit}, upsert=True)

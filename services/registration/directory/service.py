@@ -12,6 +12,8 @@ from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.text import clean, search_key
 from services.registration.association import service as association_service
 from services.registration.association import store as association_store
+from services.registration.directory import hamlets as hamlets_service
+from services.registration.directory.hamlets_store import Hamlets
 from services.registration.directory.hierarchy import SCHEME_LEVELS, unit_id
 from services.registration.directory.reorganisation_source import (
     REORGANISATION_DATE,
@@ -83,6 +85,7 @@ class Reorganised:
     predecessors: int  # pre-2025 communes linked to them
     unresolved: int  # predecessors whose pre-2025 unit is not in the directory (not loaded)
     branches: int = 0  # branches carried over to the new communes by this run
+    hamlets: int = 0  # hamlets moved to the new communes by this run
 
 
 def reorganise_province(stores: DirectoryStores, province_code: str) -> Reorganised:
@@ -90,9 +93,10 @@ def reorganise_province(stores: DirectoryStores, province_code: str) -> Reorgani
     units, link every new commune to its predecessors and every old unit to its successors, and
     close the old units on 30 June 2025. Figures recorded before stay on the old units. A split
     commune's figures go to its default successor only (``counts`` on the links); the branches
-    open on 30 June 2025 under a commune move to the successor that carries its figures.
-    The old units may belong to other provinces (the 2025 provinces merged old ones): each
-    province's units are changed through that province's store."""
+    open on 30 June 2025 under a commune move to the successor that carries its figures, and so
+    do its hamlets (see :func:`hamlets.carry_over`: the same name twice in a new commune is told
+    apart by the old commune's name). The old units may belong to other provinces (the 2025
+    provinces merged old ones): each province's units are changed through that province's store."""
     load_province(stores, province_code, "2025")
     mergers = province_mergers(province_code)
     changes: dict[str, dict[str, dict[str, Any]]] = {}  # tenant -> unit id -> fields
@@ -150,7 +154,19 @@ def reorganise_province(stores: DirectoryStores, province_code: str) -> Reorgani
                     REORGANISATION_DATE,
                 )
             )
-    return Reorganised(len(mergers), linked, unresolved, branches)
+    moving: dict[tuple[str, str], list[tuple[Hamlets, dict[str, Any]]]] = {}
+    for old, new_tenant, new_id in carry:
+        moving.setdefault((new_tenant, new_id), []).append((_hamlets(stores, old["tenant"]), old))
+    hamlets = 0
+    for (new_tenant, new_id), olds in moving.items():
+        new = stores(new_tenant).by_id(new_id)
+        if new is not None:
+            hamlets += len(
+                hamlets_service.carry_over(
+                    _hamlets(stores, new_tenant), new, olds, REORGANISATION_DATE
+                )
+            )
+    return Reorganised(len(mergers), linked, unresolved, branches, hamlets)
 
 
 class ReorganisationError(ValueError):
@@ -164,6 +180,7 @@ def record_change(
     into: list[tuple[str, str]],
     carrier: str | None = None,
     branches: association_store.Branches | None = None,
+    hamlets: Hamlets | None = None,
 ) -> list[dict[str, Any]]:
     """Record that the units ``from_codes`` became the units ``into`` ((code, name) pairs) on
     ``on``: several into one is a merger, one into several a split. The old units end the day
@@ -231,6 +248,8 @@ def record_change(
         heir = next(n for n in news if n["code"] == carrier)
         for old in olds:
             association_service.carry_over(branches, branches, old, heir, on)
+        hamlets = hamlets or Hamlets(directory.db)
+        hamlets_service.carry_over(hamlets, heir, [(hamlets, old) for old in olds], on)
     return news
 
 
@@ -250,6 +269,10 @@ def _link(unit: dict[str, Any], partial: bool, counts: bool) -> dict[str, Any]:
 
 def _branches(stores: DirectoryStores, tenant: str) -> association_store.Branches:
     return association_store.Branches(stores(tenant).db)
+
+
+def _hamlets(stores: DirectoryStores, tenant: str) -> Hamlets:
+    return Hamlets(stores(tenant).db)
 
 
 def _old_version(
