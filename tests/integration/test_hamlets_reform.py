@@ -13,6 +13,8 @@ from tests.integration.helpers import load_demo_directory
 
 CREATE_HAMLET = """mutation($input: CreateHamletInput!) { createHamlet(input: $input) {
   created hamlet { code name } } }"""
+COMMUNITY = """mutation($input: RegisterCommunityInput!) { registerCommunity(input: $input) {
+  enrolmentId } }"""
 NEW = """query($code: String!) { orgUnit(code: $code) { scheme
   children { code name level kind validFrom predecessorLinks { code name } }
   denominators(year: 2025) { hamlets } } }"""
@@ -82,6 +84,13 @@ def test_hamlets_move_to_the_commune_carrying_their_figures(config, gateway):
     )["orgUnit"]
     assert past["denominators"]["hamlets"] == 2
 
-    # the names are claimed in the new commune: asking again finds the moved hamlet
+    # the names are claimed in the new commune: asking again finds the moved hamlet, and a
+    # village community registered by name, for a year before or after, finds its hamlet
     assert create("06184", "thôn đông") == by_name["Thôn Đông"]["code"]
-    assert first.hamlets == 5 and len(gateway(NEW, {"code": "06184"})["orgUnit"]["children"]) == 4
+    for year in (2024, 2025):
+        gateway(COMMUNITY, {"input": {"communeCode": "06184", "year": year, "name": "Thôn Bắc"}})
+    assert len(gateway(NEW, {"code": "06184"})["orgUnit"]["children"]) == 4
+    then = gateway('{ orgUnit(code: "06184", at: "2024-06-01") { children { code } } }')
+    assert sorted(c["code"] for c in then["orgUnit"]["children"]) == sorted(
+        code for (commune, _name), code in olds.items() if commune == "06184"
+    )

@@ -186,3 +186,23 @@ def test_a_merger_into_a_kept_code_moves_that_communes_hamlets_too():
     assert old is not None and old["valid_to"] == "2022-12-31"
     assert old["successors"][0]["code"] == "06184-T02"
     assert hamlets.holder(claim_id("20", "06184", "Thôn Đông")) == "06184-T02"
+
+
+def test_a_hamlet_asked_for_a_day_before_the_merger_is_the_old_one():
+    world = World()
+    for unit in (DONG_DANG_OLD, HONG_PHONG):
+        world.units[unit["_id"]] = dict(unit)
+    directory, hamlets = FakeDirectory(world, "20"), FakeHamlets(world, "20")
+    create_hamlet(directory, hamlets, "06184", "Thôn Đông", on=date(2022, 6, 1))
+    record_change(
+        directory,
+        date(2023, 1, 1),
+        ["06184", "06190"],
+        [("06184", "Thị trấn Đồng Đăng")],
+        branches=FakeBranches(world, "20"),
+        hamlets=hamlets,
+    )
+    then, created = create_hamlet(directory, hamlets, "06184", "thôn đông", on=date(2022, 9, 1))
+    assert (then["code"], created) == ("06184-T01", False)
+    now, created = create_hamlet(directory, hamlets, "06184", "Thôn Đông", on=date(2023, 9, 1))
+    assert (now["code"], created) == ("06184-T02", False)

@@ -7,7 +7,12 @@ a child of its commune (``children``, ``searchUnits``), the subject of the villa
 title (COMMUNITY), and a unit denominators roll up through.
 
 Rules are pure functions; the use cases take the stores (``hamlets_store.Hamlets`` writes the
-directory's ``units`` documents of level ``hamlet`` only, and the name claims)."""
+directory's ``units`` documents of level ``hamlet`` only, and the name claims).
+
+When communes merge (the 2025 reorganisation, a local merger) their open hamlets move to the
+successor carrying their figures (:func:`carry_over`): a new version there, the old one closed
+with a link to it; two hamlets of one name from two communes are told apart by the old
+commune's name ("Thôn Đông (Hồng Phong)")."""
 
 from __future__ import annotations
 
@@ -179,7 +184,8 @@ def create_hamlet(
     name = clean(name)
     if not hamlet_key(name):
         raise Refused("name", "blank")
-    commune = directory.get(commune_code, on or opened_on or date.today())
+    day = on or opened_on or date.today()
+    commune = directory.get(commune_code, day)
     if commune is None or commune["level"] != "commune":
         raise Refused("commune_code", "commune_not_found")
     if commune.get("valid_to") and commune["valid_to"] < (on or date.today()).isoformat():
@@ -188,6 +194,15 @@ def create_hamlet(
     claim = claim_id(directory.tenant, commune_code, name)
     code = hamlets.claim_name(claim, hamlet_code(commune_code, hamlets.next_number(commune_code)))
     existing = directory.version(commune["scheme"], code)
+    if existing is None or not valid_at(existing, day):
+        # The name moved on with its commune (a merger keeping the commune's code): the hamlet
+        # of that name as the commune stood on ``day`` is the one meant.
+        earlier = [
+            u
+            for u in hamlets.hamlets_of(commune_code, commune["scheme"])
+            if hamlet_key(str(u["name"])) == hamlet_key(name) and valid_at(u, day)
+        ]
+        existing = earlier[0] if earlier else existing
     if existing is not None:
         return existing, False
     unit = hamlet_document(commune, code, name, kind, opened_on)
