@@ -38,6 +38,10 @@ FUND_KEEPERS: frozenset[Role] = frozenset({*REGISTRARS, Role.FUND_MANAGER})
 # Who prints and lists a decided list's certificates: registrars and authorities, in reach.
 CERTIFICATE_PRINTERS: frozenset[Role] = frozenset({*REGISTRARS, Role.AUTHORITY})
 
+# Who reads a unit's reports (data and files) in reach: every officer role, never a partner
+# (a report's lists name people).
+REPORT_READERS: frozenset[Role] = frozenset(Role) - {Role.PARTNER}
+
 
 def unauthenticated() -> GraphQLError:
     return GraphQLError(UNAUTHENTICATED_MESSAGE, extensions={"code": "UNAUTHENTICATED"})

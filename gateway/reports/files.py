@@ -19,7 +19,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from gateway.access import FORBIDDEN_MESSAGE
+from gateway.access import FORBIDDEN_MESSAGE, REPORT_READERS
 from gateway.certificates import MOTTO, in_text, issuer
 from gateway.files import PDF, XLSX, Refusal, _private, attachment_named
 from gateway.messages import message
@@ -37,7 +37,6 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 EXTENSIONS = {"xlsx": XLSX, "pdf": PDF}
 # Who reads a report: every role of the association and the authorities, in reach; the
 # partners (who read anonymised feeds) do not.
-REPORT_READERS: frozenset[Role] = frozenset(Role) - {Role.PARTNER}
 # Who reads the recognised lists (names): those who read the decisions.
 LIST_READERS: frozenset[Role] = DECISION_READERS
 NAMES_PER_CALL = 5000  # registration's enrolment_names answers at most this many at a time

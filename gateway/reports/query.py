@@ -8,7 +8,7 @@ from typing import Any
 
 import graphene
 
-from gateway.access import READERS, authenticated, forbidden, readable_unit
+from gateway.access import REPORT_READERS, authenticated, forbidden, readable_unit
 from gateway.messages import message
 from gateway.mutations import Write, mutation
 from gateway.reports.compose import ReportYearsError, build_report, check_years
@@ -18,7 +18,6 @@ from khuyenhoc.auth import Role
 from khuyenhoc.tenancy import UnitPath
 
 # Officers who read reports in their subtree (every role but a partner).
-REPORT_READERS: frozenset[Role] = frozenset({*READERS, Role.AUTHORITY, Role.FUND_MANAGER})
 
 
 def resolve_report(
