@@ -10,6 +10,8 @@ from services.scoring.domain import (
     Proposal,
     title_totals,
 )
+from services.scoring.domain.assessment import proposing_unit
+from services.scoring.domain.changes import enrolment_change
 
 
 def record(**stored):
@@ -45,6 +47,47 @@ def test_registered_opens_an_assessment_keyed_by_its_enrolment():
     assert assessment.counter_id == "20|06184|2024|FAMILY"
     identity = assessment.counter_identity()
     assert identity["path_1"] == "183" and identity["tenant"] == "20"
+
+
+def community_registered(hamlet="06184-T01", received_by="06184"):
+    path = UnitPath.parse(f"20/183/06184/{hamlet}")
+    enrolment = Enrolment(
+        "co-1", SubjectKind.COMMUNITY, Title.COMMUNITY, 2024, path, (), received_by
+    )
+    return Envelope.from_dict(enrolment.registered_event(datetime(2024, 1, 2, tzinfo=UTC)))
+
+
+def test_a_community_at_its_hamlet_is_counted_there_and_proposed_by_its_commune():
+    event = community_registered()
+    assessment = Assessment.opened_by(event)
+    assert assessment.unit_code == "06184"  # whose proposal list holds it
+    assert assessment.counter_id == "20|06184-T01|2024|COMMUNITY"  # whose figures it moves
+    identity = assessment.counter_identity()
+    assert (identity["unit_code"], identity["path_3"]) == ("06184-T01", "06184-T01")
+    change = enrolment_change(None, assessment, event.id, "registered", event.time, NOW)
+    assert change is not None
+    assert (change.document["unit_code"], change.document["unitpath"]) == (
+        "06184",
+        "20/183/06184/06184-T01",
+    )
+    stored = AssessmentRecord.from_document(change.document)
+    assert stored.unit_code == "06184" and stored.assessment.unit_code == "06184"
+    assert list(stored.assessment.counts_moved({"registered": 1})) == [assessment.counter_id]
+
+
+def test_the_proposing_unit_rule():
+    hamlet = UnitPath.parse("20/183/06184/06184-T01")
+    assert proposing_unit("COMMUNITY", hamlet, "06184") == "06184"  # as registration sent it
+    assert proposing_unit("COMMUNITY", hamlet) == "06184"  # an imported one: one level up
+    assert proposing_unit("COMMUNITY", hamlet, "99999") == "06184"  # not on its path: the rule
+    two_level = UnitPath.parse("20/06184/06184-T01")  # the 2025 map: no district
+    assert proposing_unit("COMMUNITY", two_level) == "06184"
+    commune = UnitPath.parse("20/183/06184")
+    assert proposing_unit("COMMUNITY", commune) == "06184"  # by name only, before hamlets
+    assert proposing_unit("FAMILY", commune, "06184") == "06184"
+    assert proposing_unit("UNIT", UnitPath.parse("20/183"), "183") == "183"
+    branch = UnitPath.parse("20/183/06184/06184-001")
+    assert proposing_unit("FAMILY", branch) == "06184-001"
 
 
 def test_title_totals_sum_unit_counters():

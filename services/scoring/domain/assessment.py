@@ -4,6 +4,7 @@ changes move."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
@@ -82,6 +83,32 @@ def subject_level(title: str, unit_level: str | None) -> str | None:
     return None
 
 
+# A hamlet's code in the directory (thôn, bản, ấp, tổ dân phố: ``<commune>-T<nn>``).
+HAMLET_CODE = re.compile(r"^[0-9]{5}-T[0-9]{2,4}$")
+
+
+def proposing_unit(title: str, unit_path: UnitPath, given: str | None = None) -> str:
+    """The unit an assessment belongs to for its title's procedure (its ``unit_code``): the
+    unit whose proposal list (``Assessments.under_unit``), deadlines and decisions hold it and
+    that its events name (``unitCode``). Its figures are counted at ``unit_path``, its own
+    unit, and summed up the path. The rule:
+
+    - the ``unitCode`` registration sends (the unit that received the registration) when it
+      is a unit of the path (at or above its own unit);
+    - else, for a village community (COMMUNITY) kept at its hamlet (the path ends in a
+      hamlet's code ``<commune>-T<nn>``: registered by hamlet, or an imported recognition of
+      it), the commune one level up: the commune reviews and proposes its hamlets;
+    - else the path's own unit (its last code).
+
+    So a hamlet's figures are its own (and roll up to its commune and above) while the commune
+    keeps its communities' list review, proposal, decision and certificates."""
+    if given and given in unit_path.codes[1:]:
+        return given
+    if title == Title.COMMUNITY.value and unit_path.depth > 1 and HAMLET_CODE.match(unit_path.code):
+        return unit_path.codes[-2]
+    return unit_path.code
+
+
 def _when(timestamp: str) -> datetime:
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
 
@@ -100,6 +127,12 @@ class Assessment:
     member_of: str | None = None  # a citizen's learning unit (subject id) that year
     declared_members: int | None = None  # a learning unit's declared number of members
     unit_level: str | None = None  # a learning unit's level (commune, district, province)
+    proposed_by: str | None = None  # see ``unit_code``; None: by the rule from the path
+
+    @property
+    def unit_code(self) -> str:
+        """The unit that proposes the subject (:func:`proposing_unit`)."""
+        return proposing_unit(self.title, self.unit_path, self.proposed_by)
 
     @classmethod
     def opened_by(cls, event: Envelope) -> Assessment:
@@ -114,6 +147,7 @@ class Assessment:
             member_of=data.get("memberOf"),
             declared_members=data.get("declaredMembers"),
             unit_level=data.get("unitLevel"),
+            proposed_by=data.get("unitCode"),
         )
 
     def links(self) -> dict[str, Any]:
@@ -137,6 +171,7 @@ class Assessment:
             doc.get("member_of"),
             doc.get("declared_members"),
             doc.get("unit_level"),
+            doc.get("unit_code"),
         )
 
     @property
@@ -156,7 +191,7 @@ class Assessment:
             "subject_kind": self.subject_kind,
             "title": self.title,
             "year": self.year,
-            "unit_code": self.unit_path.code,
+            "unit_code": self.unit_code,
             "unitpath": str(self.unit_path),
             **self.unit_path.depth_fields(),
             "status": self.status.value,
@@ -180,6 +215,7 @@ class Assessment:
         return counts
 
     def counter_identity(self) -> dict[str, Any]:
+        """A counter is its own unit's (the path's last code), not the proposing unit's."""
         return {
             "tenant": self.tenant,
             "unit_code": self.unit_path.code,
@@ -248,6 +284,7 @@ class AssessmentRecord:
             self.member_of,
             self.declared_members,
             self.unit_level,
+            self.unit_code,
         )
 
     def stage(self, name: str) -> dict[str, Any] | None:
