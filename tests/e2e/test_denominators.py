@@ -68,7 +68,8 @@ def test_a_ward_enters_its_figures_and_hamlets_and_the_district_reads_the_sum(pl
         {"input": {"communeCode": "00157", "year": 2024, "name": "TDP 2", "households": 300}},
         officers["ward"],
     )["data"]["registerCommunity"]
-    assert community["created"] is True and community["unitPath"] == "01/005/00157"
+    assert community["created"] is True  # kept at its hamlet, "Tổ dân phố 2"
+    assert community["unitPath"] == "01/005/00157/00157-T02"
 
     ward = ask(platform, READ, {"code": "00157"})["data"]["orgUnit"]  # public, no token
     assert ward["denominators"]["population"] == 29000

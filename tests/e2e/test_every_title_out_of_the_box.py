@@ -23,9 +23,11 @@ SETS = """query($title: Title!) { criteriaSets(title: $title, year: 2024) { id l
   provisional meetingDecides totalPoints indicators { id name kind maxPoints } } }"""
 REGISTER = {
     kind: f"""mutation($input: Register{kind}Input!) {{ register{kind}(input: $input) {{
-  enrolmentId subjectId }} }}"""
+  enrolmentId subjectId unitPath }} }}"""
     for kind in ("Clan", "Community", "LearningUnit", "Citizen")
 }
+FIGURES = """query($code: String!) { orgUnit(code: $code) { stats(year: 2024) {
+  title(title: COMMUNITY) { registered recognised } } } }"""
 ASSESSMENT = """query($id: String!) { assessment(enrolmentId: $id) { status provisional
   selfAssessment { setId verdict { status } computedFigures { name value } }
   review { setId verdict { status decidedByMeeting explanation { name indicators { id name } } } }
@@ -159,8 +161,15 @@ def self_assess(platform, enrolment_id, criteria_set, token, group=None):
     return ask(platform, SELF, {"input": given}, token)["submitSelfAssessment"]["selfAssessment"]
 
 
+def community_figures(platform, code, token):
+    found = ask(platform, FIGURES, {"code": code}, token)["orgUnit"]["stats"]["title"]
+    return found["registered"], found["recognised"]
+
+
 def test_a_clan_and_a_village_community_are_recognised_by_the_commune(platform, people):
     officer, tag = people["officer"], uuid.uuid4().hex[:5]
+    above, reader = (COMMUNE, DISTRICT, TENANT), people["province_authority"]
+    before = {code: community_figures(platform, code, reader) for code in above}
     clan = register(
         platform,
         "Clan",
@@ -174,6 +183,10 @@ def test_a_clan_and_a_village_community_are_recognised_by_the_commune(platform, 
     community = register(
         platform, "Community", {"communeCode": COMMUNE, "name": f"Tổ dân phố số {tag}"}, officer
     )
+    # kept at its hamlet (a new one, made for its name), proposed and decided by the commune
+    hamlet = community["unitPath"].rsplit("/", 1)[-1]
+    assert community["unitPath"] == f"{TENANT}/{DISTRICT}/{COMMUNE}/{hamlet}"
+    assert hamlet.startswith(f"{COMMUNE}-T")
     for title, enrolment in (("CLAN", clan), ("COMMUNITY", community)):
         criteria_set = shipped(platform, title)
         assert criteria_set["provisional"] and criteria_set["meetingDecides"]
@@ -194,6 +207,17 @@ def test_a_clan_and_a_village_community_are_recognised_by_the_commune(platform, 
         assert decided["recognised"] == [enrolment["enrolmentId"]]
         found = recognised(platform, enrolment["enrolmentId"], officer, number)
         assert found["provisional"] and found["recognition"]["provisional"]
+
+    # the hamlet's figures are its own, and counted in its commune's, district's and province's
+    wait_until(lambda: community_figures(platform, hamlet, officer) == (1, 1), what="the hamlet's")
+    for code in above:
+        registered, recognised_ = before[code]
+        wait_until(
+            lambda c=code, r=registered, k=recognised_: (
+                community_figures(platform, c, reader) == (r + 1, k + 1)
+            ),
+            what=f"COMMUNITY at {code}",
+        )
 
 
 def test_a_citizen_and_the_learning_units_they_belong_to_are_recognised_at_their_levels(

@@ -298,12 +298,14 @@ def test_a_village_community_is_its_hamlet(directory, gateway):
         return gateway(COMMUNITY, {"input": values}, token=token)["registerCommunity"]
 
     first = register(name="Thôn Bắc Sơn", households=120)
-    assert first["created"] is True and first["unitPath"] == "20/183/06184"
+    assert first["created"] is True
     children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
     hamlet = next(c for c in children if c["level"] == "hamlet")
     assert hamlet["code"].startswith("06184-T")
+    assert first["unitPath"] == f"20/183/06184/{hamlet['code']}"  # kept at its hamlet
     by_code = register(hamletCode=hamlet["code"])  # the same hamlet, named by its code
     assert by_code["subjectId"] == first["subjectId"] and by_code["created"] is False
+    assert by_code["unitPath"] == first["unitPath"]
     assert register(name="bắc sơn")["subjectId"] == first["subjectId"]  # however typed
     assert read(gateway, "06184")["hamlets"] == 1
 

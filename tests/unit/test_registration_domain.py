@@ -11,9 +11,12 @@ from services.registration.enrolment.domain import (
     Member,
     SubjectKind,
     Title,
+    community,
+    enrolment_place,
     registration_years,
 )
 from services.registration.enrolment.domain import household as make_household
+from services.registration.enrolment.records import EnrolmentRecord
 from services.registration.schemas import MESSAGES, RegisterHouseholdSchema
 
 PATH = UnitPath.parse("20/183/06184")
@@ -51,6 +54,36 @@ def test_enrolment_id_is_the_natural_key_and_its_event_meets_the_contract():
         "06184",
     )
     assert event["type"] == "vn.khuyenhoc.registration.registered.v1"
+
+
+def test_a_village_community_named_by_its_hamlet_is_kept_there_and_received_by_the_commune():
+    hamlet = "20/183/06184/06184-T01"
+    named = community("20", "06184", "Thôn Đông", hamlet_code="06184-T01", hamlet_path=hamlet)
+    place, received_by = enrolment_place(named, PATH)
+    assert (str(place), received_by) == (hamlet, "06184")
+    enrolment = Enrolment(
+        named.subject_id, SubjectKind.COMMUNITY, Title.COMMUNITY, 2024, place, (), received_by
+    )
+    for event in (enrolment.registered_event(NOW), enrolment.withdrawn_event(NOW, "")):
+        validate_event(event)
+        assert (event["unitpath"], event["data"]["unitCode"]) == (hamlet, "06184")
+    document = enrolment.as_document(NOW, named.name)
+    assert (document["unitpath"], document["unit_code"], document["path_3"]) == (
+        hamlet,
+        "06184",
+        "06184-T01",
+    )
+    assert document["lk_2"].startswith("20|06184|2024|")  # listed by the commune too
+    stored = EnrolmentRecord.from_document(document).enrolment()
+    assert stored == enrolment and stored.unit_code == "06184"
+
+
+def test_a_community_by_name_only_or_another_kind_stays_at_the_commune():
+    by_name = community("20", "06184", "Thôn Đông")
+    assert enrolment_place(by_name, PATH) == (PATH, None)
+    assert enrolment_place(household(), PATH) == (PATH, None)
+    elsewhere = community("20", "06184", "Thôn Đông", "06187-T01", "20/183/06187/06187-T01")
+    assert enrolment_place(elsewhere, PATH) == (PATH, None)  # not the commune's: never moved
 
 
 def test_registration_years_run_to_next_year():

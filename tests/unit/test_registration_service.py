@@ -89,6 +89,43 @@ def test_a_withdrawn_enrolment_registered_again_is_enrolled_again(world):
     assert [e["type"] for e in world.outbox] == [REGISTERED.type, WITHDRAWN.type, REGISTERED.type]
 
 
+def community(**fields):
+    return RegisterCommand(SubjectKind.COMMUNITY, "20", "06184", fields, 2024)
+
+
+def test_a_village_community_named_by_its_hamlet_is_kept_at_the_hamlet(world):
+    hamlet = {**_unit("20", "06184-T01", "hamlet", "20/183/06184/06184-T01"), "name": "Thôn Đông"}
+    world.units[hamlet["_id"]] = hamlet
+    directory, registrations, _ = world.stores("20")
+    # before hamlets were units: by name only, at the commune (and withdrawn)
+    legacy = enrolment.register(
+        directory, registrations, community(name="Thôn Đông"), SETTINGS, NOW
+    )
+    assert legacy.unit_path == "20/183/06184"
+    enrolment.withdraw(registrations, legacy.enrolment_id, "", NOW)
+    again = enrolment.register(
+        directory, registrations, community(hamlet_code="06184-T01"), SETTINGS, NOW
+    )
+    assert again.enrolment_id == legacy.enrolment_id and again.created
+    assert again.unit_path == "20/183/06184"  # kept where it was first enrolled
+    assert world.outbox[-1]["unitpath"] == "20/183/06184"
+
+    world.units[hamlet["_id"]] = {**hamlet, "name": "Thôn Tây"}  # another hamlet's name
+    west = enrolment.register(
+        directory, registrations, community(hamlet_code="06184-T01"), SETTINGS, NOW
+    )
+    assert west.created and west.unit_path == "20/183/06184/06184-T01"
+    event = world.outbox[-1]
+    assert (event["unitpath"], event["data"]["unitCode"]) == (west.unit_path, "06184")
+    stored = registrations.get_enrolment(west.enrolment_id)
+    assert (stored.unitpath, stored.unit_code) == (west.unit_path, "06184")
+    enrolment.withdraw(registrations, west.enrolment_id, "", NOW)
+    withdrawn = world.outbox[-1]
+    assert (withdrawn["unitpath"], withdrawn["data"]["unitCode"]) == (west.unit_path, "06184")
+    listed = enrolment.list_subjects(registrations, UnitPath.parse("20/183/06184"), 2024)
+    assert west.enrolment_id in [item.id for item in listed.items]  # the commune's list
+
+
 def test_another_provinces_enrolment_cannot_be_withdrawn(world):
     directory, registrations, _ = world.stores("20")
     registered = enrolment.register(directory, registrations, household(), SETTINGS, NOW)

@@ -289,10 +289,18 @@ class Enrolment:
     year: int
     unit_path: UnitPath
     links: tuple[tuple[str, Any], ...] = ()  # see ``enrolment_links``; carried by ``registered``
+    received_by: str | None = None  # see ``unit_code``; None: the path's own unit
 
     @property
     def id(self) -> str:
         return f"{self.unit_path.tenant}-{self.title.value}-{self.year}-{self.subject_id}"
+
+    @property
+    def unit_code(self) -> str:
+        """The unit that receives the registration (and proposes the subject for its title):
+        the last code of ``unit_path``, except for a village community kept at its hamlet
+        (see :func:`enrolment_place`), received by its commune."""
+        return self.received_by or self.unit_path.code
 
     def _data(self) -> dict[str, Any]:
         return {
@@ -301,7 +309,7 @@ class Enrolment:
             "subjectKind": self.subject_kind.value,
             "title": self.title.value,
             "year": self.year,
-            "unitCode": self.unit_path.code,
+            "unitCode": self.unit_code,
         }
 
     def registered_event(self, now: datetime) -> dict[str, Any]:
@@ -332,7 +340,7 @@ class Enrolment:
             "subject_kind": self.subject_kind.value,
             "title": self.title.value,
             "year": self.year,
-            "unit_code": self.unit_path.code,
+            "unit_code": self.unit_code,
             "unitpath": str(self.unit_path),
             **self.unit_path.depth_fields(),
             "status": ENROLLED,
@@ -359,6 +367,22 @@ def list_keys(
 def list_cursor(status: str, title: str, enrolment_id: str) -> str:
     """Where a unit's list continues after an enrolment (the key without unit and year)."""
     return f"{status}|{title}|{enrolment_id}"
+
+
+def enrolment_place(subject: Subject, path: UnitPath) -> tuple[UnitPath, str | None]:
+    """Where a subject's enrolment is kept: (its unit path, the unit receiving it when that is
+    not the path's last code). A village community (COMMUNITY) that names its hamlet is kept
+    at the hamlet's path (``<commune path>/<commune>-T<nn>``), so the hamlet's figures are its
+    own and roll up to the commune and above; it is still received, listed, reviewed and
+    proposed by its commune (``unit_code``, ``unitCode`` of its events). Anything else, and a
+    community known by name only (an import row, a registration before hamlets were units),
+    is kept at ``path``, the unit it registered with."""
+    hamlet_path = subject.details.get("hamlet_path")
+    if subject.kind is SubjectKind.COMMUNITY and hamlet_path:
+        hamlet = UnitPath.parse(str(hamlet_path))
+        if hamlet.codes[:-1] == path.codes:
+            return hamlet, path.code
+    return path, None
 
 
 def enrolment_links(subject: Subject, member_of: str | None = None) -> tuple[tuple[str, Any], ...]:

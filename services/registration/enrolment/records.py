@@ -49,6 +49,7 @@ class EnrolmentRecord:
             self.year,
             UnitPath.parse(self.unitpath),
             tuple(sorted(self.links.items())),
+            self.unit_code if self.unit_code != self.unitpath.rsplit("/", 1)[-1] else None,
         )
 
 

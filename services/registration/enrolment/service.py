@@ -23,6 +23,7 @@ from services.registration.enrolment.domain import (
     commune_community,
     community,
     enrolment_links,
+    enrolment_place,
     household,
     learning_unit,
 )
@@ -135,7 +136,8 @@ def register(
     """Register the subject (once) and enrol it for its title in the year (once); a withdrawn
     enrolment registered again is enrolled again. The stores are the command's province's.
     A village community (COMMUNITY) is a hamlet of the directory: named by ``hamlet_code``, or
-    by its name (found, or created under the commune, when ``hamlets`` is given)."""
+    by its name (found, or created under the commune, when ``hamlets`` is given); its
+    enrolment is kept at the hamlet's path and received by the commune (``enrolment_place``)."""
     now = now or datetime.now(UTC)
     if command.kind is SubjectKind.COMMUNE:
         command = replace(command, fields={"official_name": _commune_name(directory, command)})
@@ -148,15 +150,25 @@ def register(
         _check_learning_unit(registrations, command.member_of)
     registrations.add_subject(subject.as_document(path, now))
     links = enrolment_links(subject, command.member_of)
+    place, received_by = enrolment_place(subject, path)
     enrolment = Enrolment(
-        subject.subject_id, subject.kind, subject.title, command.year, path, links
+        subject.subject_id, subject.kind, subject.title, command.year, place, links, received_by
     )
     event = enrolment.registered_event(now)
     created = registrations.add_enrolment(enrolment.as_document(now, subject.name), event)
-    if not created:
+    if not created:  # kept where it was first enrolled (a community before hamlets were units)
+        stored = registrations.get_enrolment(enrolment.id)
+        if stored is not None and stored.unitpath != str(place):
+            enrolment = replace(stored.enrolment(), links=links)
+            event = enrolment.registered_event(now)
         created = registrations.reenrol(enrolment.id, event, dict(links), now)
     return Registered(
-        enrolment.id, subject.subject_id, subject.title.value, command.year, str(path), created
+        enrolment.id,
+        subject.subject_id,
+        subject.title.value,
+        command.year,
+        str(enrolment.unit_path),
+        created,
     )
 
 

@@ -19,6 +19,7 @@ from services.registration.enrolment.domain import (
     Enrolment,
     Subject,
     enrolment_links,
+    enrolment_place,
     list_cursor,
     list_keys,
 )
@@ -225,10 +226,14 @@ class Registrations:
         if not subjects:
             return 0, 0
         self._add_subjects([s.as_document(path, now) for s in subjects])
-        enrolments = [
-            Enrolment(s.subject_id, s.kind, s.title, year, path, enrolment_links(s))
-            for s in subjects
-        ]
+        enrolments = []
+        for s in subjects:
+            place, received_by = enrolment_place(s, path)
+            enrolments.append(
+                Enrolment(
+                    s.subject_id, s.kind, s.title, year, place, enrolment_links(s), received_by
+                )
+            )
         documents = [
             with_outbox(e.as_document(now, s.name), e.registered_event(now))
             for e, s in zip(enrolments, subjects, strict=True)
