@@ -48,8 +48,9 @@ class Sources:
 
     def children(self, unit: Unit) -> list[Unit]:
         """The level below whose figures make the unit's (branches are not a level of the
-        map; hamlets are, but a commune's enrolments are kept at the commune, so its figures
-        are not theirs summed): one call per generation."""
+        map; hamlets are, but only a commune's village communities are kept at them — its
+        households, clans, units and citizens at the commune — so its figures are not its
+        hamlets' summed): one call per generation."""
         return [c for c in self.loader.children(unit) if c.get("level") not in NOT_BELOW]
 
     def figure_paths(self, unit: Unit, year: int) -> list[str]:
