@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 
-.PHONY: setup run stop status test lint bench bench-legacy clean
+.PHONY: setup run stop status test lint bench bench-legacy clean schema
 
 setup:
 	@bash scripts/setup.sh
@@ -55,3 +55,8 @@ bench-legacy: setup
 
 clean: stop
 	rm -rf .run .data
+
+# The GraphQL contract: rewrite contracts/schema.graphql from the live schema (refuses a breaking
+# change contracts/schema-changes.yaml does not declare; see contracts/README.md).
+schema: setup
+	@$(VENV)/bin/khuyenhoc schema export
