@@ -256,7 +256,12 @@ def mutation(
         return result[answer] if answer else result
 
     if input is not None:
-        arguments = {"input": input(required=True)}
+        arguments = {
+            "input": input(
+                required=True,
+                description=f"What the mutation takes: see {input._meta.name}.",
+            )
+        }
     namespace = {
         "Arguments": type("Arguments", (), dict(arguments or {})),
         "Output": output,

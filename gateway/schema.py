@@ -22,10 +22,23 @@ from gateway.reports import query as reports
 PARTS = (directory, scoring, registration, notification, fund, reports)
 
 
+ROOT_DESCRIPTIONS = {
+    "Query": (
+        "Reads (truy vấn) of the Khuyến học platform: the directory of units (đơn vị) is public, "
+        "figures and records need a bearer token whose unit reaches the data."
+    ),
+    "Mutation": (
+        "Writes (thay đổi dữ liệu): every one needs a bearer token, runs in the caller's "
+        "province (tenant) and answers bad input with BAD_USER_INPUT and field errors, changing "
+        "nothing. Send them over POST."
+    ),
+}
+
+
 def _root(name: str, fields: dict[str, Any]) -> type[graphene.ObjectType]:
     for field in fields.values():
         field.creation_counter = OrderedType.gen_counter()
-    return type(name, (graphene.ObjectType,), dict(fields))
+    return type(name, (graphene.ObjectType,), {**fields, "__doc__": ROOT_DESCRIPTIONS[name]})
 
 
 def _merged(kind: str) -> dict[str, Any]:

@@ -33,18 +33,24 @@ class Denominators(graphene.ObjectType):
     the sum of the units below (then listed in `incomplete` when some have none); null when
     unknown, never an invented 0."""
 
-    year = graphene.Int(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     population = graphene.Int(description="Dân số (người)")
-    households = graphene.Int(description="Hộ gia đình")
+    households = graphene.Int(description="Households (hộ gia đình)")
     adults = graphene.Int(description="Người lớn (QĐ 677/QĐ-TTg)")
     clans = graphene.Int(description="Dòng họ")
     hamlets = graphene.Int(description="Thôn, bản, ấp, tổ dân phố, khu phố")
     units = graphene.Int(description="Cơ quan, trường học, doanh nghiệp cấp xã (ĐVHT)")
-    staff = graphene.Int(description="Cán bộ, công chức, viên chức, người lao động")
+    staff = graphene.Int(description="Staff (cán bộ, công chức, viên chức, người lao động)")
     mountain = graphene.Boolean(
         required=True, description="Vùng miền núi / đặc biệt khó khăn (the targets' variants)"
     )
-    sources = graphene.List(graphene.NonNull(DenominatorSource), required=True)
+    sources = graphene.List(
+        graphene.NonNull(DenominatorSource),
+        required=True,
+        description="Where the figures come from (nguồn số liệu), in Vietnamese",
+    )
     incomplete = graphene.List(
         graphene.NonNull(graphene.String),
         required=True,
@@ -88,7 +94,10 @@ def _read(info: Any) -> dict[tuple[str, int], dict[str, Any]]:
 def denominators_field() -> graphene.Field:
     return graphene.Field(
         Denominators,
-        year=graphene.Int(required=True),
+        year=graphene.Int(
+            required=True,
+            description="Calendar year (năm) of the registration, assessment or record",
+        ),
         required=True,
         resolver=resolve_denominators,
         description="Denominators of the targets for a year (public), with sources",
@@ -96,23 +105,27 @@ def denominators_field() -> graphene.Field:
 
 
 class SetDenominatorsInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="Province, district, commune or hamlet")
-    year = graphene.Int(required=True)
-    population = graphene.Int()
-    households = graphene.Int()
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    population = graphene.Int(description="Population (dân số)")
+    households = graphene.Int(description="Number of households (số hộ gia đình)")
     adults = graphene.Int()
     clans = graphene.Int()
     hamlets = graphene.Int()
     units = graphene.Int()
-    staff = graphene.Int()
+    staff = graphene.Int(description="Number of staff (số cán bộ, nhân viên)")
     mountain = graphene.Boolean()
     source = graphene.String(required=True, description="E.g. Niên giám thống kê tỉnh 2024")
     as_of = graphene.Date(description="The day the figures are of (default today)")
 
 
 class DenominatorsEntered(graphene.ObjectType):
-    unit_code = graphene.String(required=True, resolver=key("unitCode"))
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
+    )
     denominators = graphene.Field(Denominators, required=True)
 
 
@@ -132,7 +145,7 @@ SetDenominators = mutation(
 
 
 class ImportDenominatorsInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     file_name = graphene.String(required=True, description="…xlsx or …csv")
     content = graphene.String(required=True, description="The file, base64-encoded")
 

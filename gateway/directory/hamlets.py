@@ -21,24 +21,28 @@ class HamletKind(graphene.Enum):
 
 
 class CreateHamletInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    commune_code = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    commune_code = graphene.String(
+        required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
+    )
     name = graphene.String(required=True)
     kind = graphene.Field(HamletKind, description="Default: from the name's first word, else thôn")
     opened_on = graphene.Date(description="Default: existed before the platform (every year)")
 
 
 class RenameHamletInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
     name = graphene.String(required=True)
-    on = graphene.Date()
+    on = graphene.Date(description="The day it takes effect (ngày), YYYY-MM-DD; default today")
 
 
 class CloseHamletInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
-    on = graphene.Date(required=True)
+    on = graphene.Date(
+        required=True, description="The day it takes effect (ngày), YYYY-MM-DD; default today"
+    )
 
 
 class HamletResult(graphene.ObjectType):
@@ -71,13 +75,16 @@ MUTATIONS: dict[str, Any] = {
 
 
 class ImportHamletsInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     file_name = graphene.String(required=True, description="…xlsx or …csv")
     content = graphene.String(required=True, description="The file, base64-encoded")
 
 
 class HamletsImported(graphene.ObjectType):
-    created = graphene.Int(required=True)
+    created = graphene.Int(
+        required=True,
+        description="True when this call created it, false when it already existed (idempotent)",
+    )
     existing = graphene.Int(required=True, description="Rows naming a hamlet already there")
 
 
@@ -103,13 +110,13 @@ MUTATIONS["import_hamlets"] = ImportHamlets.Field()
 
 
 class SetBranchHamletInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     branch_code = graphene.String(required=True, description="A residential branch")
     hamlet_code = graphene.String(required=True, description="A hamlet of the same commune")
 
 
 class BranchHamlet(graphene.ObjectType):
-    branch = graphene.Field(OrgUnit, required=True)
+    branch = graphene.Field(OrgUnit, required=True, description="The branch (chi hội)")
     hamlet_code = graphene.String(required=True, resolver=lambda r, i: r["branch"]["hamletCode"])
 
 

@@ -37,20 +37,29 @@ def resolve_org_units(
 QUERIES = {
     "org_unit": graphene.Field(
         OrgUnit,
-        code=graphene.String(required=True),
-        tenant=graphene.String(),
+        code=graphene.String(
+            required=True,
+            description="The unit's code (mã đơn vị): 2-digit province, 3-digit district, "
+            "5-digit commune, or a branch/hamlet code",
+        ),
+        tenant=graphene.String(description="Province code (mã tỉnh), default the caller's"),
         at=graphene.Date(description="The unit as it was on this day (default today)"),
         resolver=resolve_org_unit,
+        description="One administrative unit (đơn vị hành chính) by its code; public",
     ),
     "org_units": graphene.List(
         graphene.NonNull(OrgUnit),
         required=True,
-        level=graphene.String(),
+        level=graphene.String(
+            description="Only units of this level (cấp): province, district, commune, branch, "
+            "hamlet"
+        ),
         parent=graphene.String(description="Parent unit code"),
         search=graphene.String(description="Name, with or without diacritics"),
-        tenant=graphene.String(),
-        at=graphene.Date(),
-        first=graphene.Int(default_value=50),
+        tenant=graphene.String(description="Province code (mã tỉnh), default the caller's"),
+        at=graphene.Date(description="The units as they were on this day (default today)"),
+        first=graphene.Int(default_value=50, description="At most this many units"),
         resolver=resolve_org_units,
+        description="Administrative units (đơn vị hành chính) by level, parent or name; public",
     ),
 }

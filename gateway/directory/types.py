@@ -23,12 +23,18 @@ from khuyenhoc.vocabulary import FIGURES
 
 
 class TitleStats(graphene.ObjectType):
-    title = graphene.Field(Title, required=True)
-    registered = graphene.Int(required=True, description="Enrolments for the title and year")
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    registered = graphene.Int(
+        required=True, description="Enrolments (đăng ký) for the title and year"
+    )
     assessed = graphene.Int(required=True, description="Self-assessed (tự đánh giá)")
     reviewed = graphene.Int(required=True, description="Reviewed (bình xét)")
     eligible = graphene.Int(required=True, description="Reviewed and meeting the criteria")
-    recognised = graphene.Int(required=True, description="Recognised by decision (not revoked)")
+    recognised = graphene.Int(
+        required=True, description="Recognised by decision (được công nhận), not revoked"
+    )
     recognised_level_1 = graphene.Int(required=True, description="… at level 1 (mức độ 1)")
     recognised_level_2 = graphene.Int(required=True, description="… at level 2 (mức độ 2)")
     recognised_level_3 = graphene.Int(
@@ -57,10 +63,17 @@ class TitleStats(graphene.ObjectType):
 
 
 class Stats(graphene.ObjectType):
-    year = graphene.Int(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     members = graphene.Int(required=True, description="Association members (hội viên)")
     branches = graphene.Int(required=True, description="Branches (chi hội) open in the year")
-    title = graphene.Field(TitleStats, title=graphene.Argument(Title, required=True), required=True)
+    title = graphene.Field(
+        TitleStats,
+        title=graphene.Argument(Title, required=True),
+        required=True,
+        description="The learning title (danh hiệu học tập)",
+    )
     fund = graphene.Field(
         FundStats,
         from_year=graphene.Int(description="Sum from this year up to the stats year"),
@@ -88,14 +101,27 @@ class Stats(graphene.ObjectType):
 class Subject(graphene.ObjectType):
     """A subject's enrolment for a title in a year."""
 
-    enrolment_id = graphene.String(required=True, resolver=key("_id"))
-    subject_id = graphene.String(required=True)
+    enrolment_id = graphene.String(
+        required=True, resolver=key("_id"), description="The registration's id (mã đăng ký)"
+    )
+    subject_id = graphene.String(
+        required=True,
+        description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
+    )
     kind = graphene.String(required=True, resolver=key("subject_kind"))
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     status = graphene.String(required=True, description="ENROLLED or WITHDRAWN")
     name = graphene.String(required=True)
-    unit_path = graphene.String(required=True, resolver=key("unitpath"))
+    unit_path = graphene.String(
+        required=True,
+        resolver=key("unitpath"),
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )
     title_history = graphene.Field(lambda: TitleHistory, required=True)
 
     @staticmethod
@@ -105,12 +131,22 @@ class Subject(graphene.ObjectType):
 
 
 class TitleYear(graphene.ObjectType):
-    year = graphene.Int(required=True)
-    title = graphene.Field(Title, required=True)
-    status = graphene.String(required=True)
-    recognised = graphene.Boolean(required=True)
-    level = graphene.Int()
-    decision_number = graphene.String()
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    status = graphene.String(required=True, description="Status (trạng thái)")
+    recognised = graphene.Boolean(
+        required=True, description="Recognised by a decision (được công nhận)"
+    )
+    level = graphene.Int(
+        description="Level of recognition (mức độ): 1, 2, or 3 for TT 44/2014 ratings"
+    )
+    decision_number = graphene.String(
+        description="The decision's number (số quyết định), e.g. 123/QĐ-UBND"
+    )
     imported = graphene.Boolean(
         required=True,
         description="Recognised before the platform, imported from the commune's records",
@@ -132,7 +168,7 @@ class TitleHistory(graphene.ObjectType):
 
 
 class SubjectPage(graphene.ObjectType):
-    items = graphene.List(graphene.NonNull(Subject), required=True)
+    items = graphene.List(graphene.NonNull(Subject), required=True, description="This page's items")
     next_cursor = graphene.String(
         description="Pass as `after` for the next page; null at the end", resolver=key("nextCursor")
     )
@@ -141,11 +177,16 @@ class SubjectPage(graphene.ObjectType):
 class Deadline(graphene.ObjectType):
     """When a title's dossier and decision for a year are due, and whether they are late."""
 
-    title = graphene.Field(Title, required=True)
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
     dossier_due = graphene.String()
     decision_due = graphene.String()
     proposed = graphene.Boolean(required=True)
-    decided = graphene.Boolean(required=True)
+    decided = graphene.Boolean(
+        required=True,
+        description="A recognition decision (quyết định công nhận) has been recorded for it",
+    )
     dossier_overdue = graphene.Boolean(required=True)
     decision_overdue = graphene.Boolean(required=True)
 
@@ -155,7 +196,10 @@ class PredecessorLink(graphene.ObjectType):
 
     code = graphene.String(required=True)
     name = graphene.String(description="Its name on its last day")
-    path = graphene.String(required=True)
+    path = graphene.String(
+        required=True,
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )
     partial = graphene.Boolean(
         required=True,
         description="Only a part of it came here (một phần): it was split between successors",
@@ -176,7 +220,9 @@ class OrgUnit(graphene.ObjectType):
 
     code = graphene.String(required=True)
     name = graphene.String(required=True)
-    level = graphene.String(required=True)
+    level = graphene.String(
+        required=True, description="Level (cấp): province, district, commune, branch or hamlet"
+    )
     kind = graphene.String(description="For a branch: residential, school, clan, agency, board")
     kind_name = graphene.String(
         description="The kind in Vietnamese (Chi hội trường học, Tổ dân phố, ...)",
@@ -186,10 +232,14 @@ class OrgUnit(graphene.ObjectType):
         required=True, description='Codes from the province, e.g. "20/183/06184"'
     )
     scheme = graphene.String(required=True, description='"2024" (before the reform) or "2025"')
-    valid_from = graphene.Date()
-    valid_to = graphene.Date()
+    valid_from = graphene.Date(description="First day it is valid (hiệu lực từ)")
+    valid_to = graphene.Date(description="Last day it is valid (hiệu lực đến); null while it lasts")
     parent = graphene.Field(lambda: OrgUnit)
-    children = graphene.List(graphene.NonNull(lambda: OrgUnit), required=True)
+    children = graphene.List(
+        graphene.NonNull(lambda: OrgUnit),
+        required=True,
+        description="The units directly below (đơn vị trực thuộc)",
+    )
     predecessors = graphene.List(
         graphene.NonNull(lambda: OrgUnit),
         required=True,
@@ -208,24 +258,33 @@ class OrgUnit(graphene.ObjectType):
     subjects = graphene.Field(
         SubjectPage,
         required=True,
-        year=graphene.Int(required=True),
-        title=graphene.Argument(Title),
-        status=graphene.String(),
+        year=graphene.Int(
+            required=True,
+            description="Calendar year (năm) of the registration, assessment or record",
+        ),
+        title=graphene.Argument(Title, description="The learning title (danh hiệu học tập)"),
+        status=graphene.String(description="Status (trạng thái)"),
         search=graphene.String(description="Name, any diacritics"),
-        first=graphene.Int(default_value=50),
-        after=graphene.String(),
+        first=graphene.Int(default_value=50, description="Page size: at most this many items"),
+        after=graphene.String(description="The `nextCursor` of the previous page"),
         description="Registered subjects at or below the unit (private: needs a token); for a "
         "year before the unit existed, those of the units it was formed from that it counts",
     )
     recognition_deadlines = graphene.List(
         graphene.NonNull(Deadline),
         required=True,
-        year=graphene.Int(required=True),
+        year=graphene.Int(
+            required=True,
+            description="Calendar year (năm) of the registration, assessment or record",
+        ),
         description="Dossier and decision dates of the unit's titles; overdue ones flagged",
     )
     stats = graphene.Field(
         Stats,
-        year=graphene.Int(required=True),
+        year=graphene.Int(
+            required=True,
+            description="Calendar year (năm) of the registration, assessment or record",
+        ),
         required=True,
         description="Figures of the unit and below; before the unit existed, its predecessors'",
     )

@@ -26,25 +26,27 @@ class DonorInput(graphene.InputObjectType):
     name = graphene.String(required=True)
     kind = graphene.String(description="person (default), family, clan, organisation, …")
     anonymous = graphene.Boolean(description="Not named in public (default false)")
-    email = graphene.String()
-    phone = graphene.String()
+    email = graphene.String(description="E-mail address (thư điện tử)")
+    phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
 
 
 class DonationInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    unit_code = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     idempotency_key = graphene.String(
         required=True, description="Chosen by the client: a retry with the same key counts once"
     )
-    donor = graphene.Field(DonorInput, required=True)
+    donor = graphene.Field(DonorInput, required=True, description="Who gave it (nhà hảo tâm)")
     amount = Money(required=True)
     kind = graphene.String(description="cash (default) or in_kind")
     goods = graphene.String(description="The goods, for in_kind")
     channel = graphene.String(description="cash (default), bank_transfer or vietqr")
-    received_on = graphene.Date()
+    received_on = graphene.Date(description="Day it was received (ngày nhận), YYYY-MM-DD")
     purpose = graphene.String(description="general (default) or earmarked")
-    earmark = graphene.String()
-    note = graphene.String()
+    earmark = graphene.String(
+        description="What the donor earmarked it for (khoản chỉ định), if anything"
+    )
+    note = graphene.String(description="Note (ghi chú)")
 
 
 class DonationResult(graphene.ObjectType):
@@ -55,22 +57,24 @@ class DonationResult(graphene.ObjectType):
 class BeneficiaryInput(graphene.InputObjectType):
     kind = graphene.String(required=True, description="student, teacher, school or other")
     name = graphene.String(required=True)
-    school = graphene.String()
-    grade = graphene.String()
+    school = graphene.String(description="School (trường)")
+    grade = graphene.String(description="School grade (lớp)")
     birth_year = graphene.Int(description="Without it a student is treated as a minor")
-    reason = graphene.String()
-    achievement = graphene.String()
+    reason = graphene.String(description="Reason (lý do), in Vietnamese")
+    achievement = graphene.String(description="The achievement rewarded (thành tích)")
 
 
 class DisbursementProposalInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    unit_code = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     amount = Money(required=True)
     purpose = graphene.String(
         required=True,
         description="scholarship, award, university_prize, sponsorship, community_learning, other",
     )
-    beneficiary = graphene.Field(BeneficiaryInput, required=True)
+    beneficiary = graphene.Field(
+        BeneficiaryInput, required=True, description="Who receives it (người thụ hưởng)"
+    )
     earmark = graphene.String(
         description="The earmarked gift it spends (as the donations named it); refused past "
         "what is left of it"
@@ -82,64 +86,102 @@ class DisbursementProposalInput(graphene.InputObjectType):
 
 
 class DisbursementApprovalInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     disbursement_id = graphene.String(required=True)
     paid_on = graphene.Date(description="Default today; not before the fund's last movement")
     decision = graphene.String(description="e.g. the council's decision number")
 
 
 class FundTransferInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    from_unit_code = graphene.String(required=True)
-    to_unit_code = graphene.String(required=True)
-    idempotency_key = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    from_unit_code = graphene.String(
+        required=True, description="The unit it comes from (mã đơn vị chuyển đi)"
+    )
+    to_unit_code = graphene.String(
+        required=True, description="The unit it goes to (mã đơn vị nhận)"
+    )
+    idempotency_key = graphene.String(
+        required=True,
+        description="Idempotency key (mã chống trùng): the same key with the same content "
+        "records nothing new",
+    )
     amount = Money(required=True)
-    on = graphene.Date()
-    description = graphene.String()
+    on = graphene.Date(description="The day it takes effect (ngày), YYYY-MM-DD; default today")
+    description = graphene.String(description="Description (diễn giải), in Vietnamese")
 
 
 class Transfer(graphene.ObjectType):
-    id = graphene.String(required=True)
-    from_unit_code = graphene.String(required=True, resolver=key("fromUnitCode"))
-    to_unit_code = graphene.String(required=True, resolver=key("toUnitCode"))
-    amount = graphene.Field(Money, required=True)
-    on = graphene.String(required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
+    from_unit_code = graphene.String(
+        required=True,
+        resolver=key("fromUnitCode"),
+        description="The unit it comes from (mã đơn vị chuyển đi)",
+    )
+    to_unit_code = graphene.String(
+        required=True,
+        resolver=key("toUnitCode"),
+        description="The unit it goes to (mã đơn vị nhận)",
+    )
+    amount = graphene.Field(
+        Money, required=True, description="Amount in đồng (số tiền), a decimal string"
+    )
+    on = graphene.String(
+        required=True, description="The day it takes effect (ngày), YYYY-MM-DD; default today"
+    )
 
 
 class MembershipFeeInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The member's branch (chi hội)")
-    member_id = graphene.String(required=True)
-    year = graphene.Int(required=True)
+    member_id = graphene.String(required=True, description="The member's id (hội viên), opaque")
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     amount = Money(required=True)
-    paid_on = graphene.Date()
+    paid_on = graphene.Date(description="Day it was paid (ngày chi), YYYY-MM-DD")
 
 
 class MembershipFee(graphene.ObjectType):
-    id = graphene.String(required=True)
-    unit_code = graphene.String(required=True, resolver=key("unitCode"))
-    member_id = graphene.String(required=True, resolver=key("memberId"))
-    year = graphene.Int(required=True)
-    amount = graphene.Field(Money, required=True)
-    paid_on = graphene.String(required=True, resolver=key("paidOn"))
+    id = graphene.String(required=True, description="Opaque, stable id")
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
+    )
+    member_id = graphene.String(
+        required=True, resolver=key("memberId"), description="The member's id (hội viên), opaque"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    amount = graphene.Field(
+        Money, required=True, description="Amount in đồng (số tiền), a decimal string"
+    )
+    paid_on = graphene.String(
+        required=True, resolver=key("paidOn"), description="Day it was paid (ngày chi), YYYY-MM-DD"
+    )
 
 
 class ReversalInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     entry_id = graphene.String(
         required=True, description="A donation, disbursement, fee or transfer id"
     )
-    reason = graphene.String(required=True)
+    reason = graphene.String(required=True, description="Reason (lý do), in Vietnamese")
 
 
 class Entry(graphene.ObjectType):
-    id = graphene.String(required=True)
-    unit_code = graphene.String(required=True, resolver=key("unitCode"))
+    id = graphene.String(required=True, description="Opaque, stable id")
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
+    )
     kind = graphene.String(required=True)
     date = graphene.String(required=True)
-    amount = graphene.Field(Money, required=True)
+    amount = graphene.Field(
+        Money, required=True, description="Amount in đồng (số tiền), a decimal string"
+    )
     reverses = graphene.String()
-    description = graphene.String(required=True)
+    description = graphene.String(
+        required=True, description="Description (diễn giải), in Vietnamese"
+    )
 
 
 # --- who may ------------------------------------------------------------------------------------

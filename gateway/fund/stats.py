@@ -19,20 +19,42 @@ class OwnFundStats(graphene.ObjectType):
     """The unit's own fund alone (not its units below): the rest of a unit's figure is the sum
     of the units below it."""
 
-    donations_total = graphene.Field(Money, required=True, resolver=_own("donations_total"))
-    donations_count = graphene.Int(required=True, resolver=_own("donations_count"))
+    donations_total = graphene.Field(
+        Money,
+        required=True,
+        resolver=_own("donations_total"),
+        description="Donations received, in đồng (tổng ủng hộ)",
+    )
+    donations_count = graphene.Int(
+        required=True,
+        resolver=_own("donations_count"),
+        description="Number of donations (số lượt ủng hộ)",
+    )
     fees_total = graphene.Field(Money, required=True, resolver=_own("fees_total"))
-    disbursed_total = graphene.Field(Money, required=True, resolver=_own("disbursed_total"))
-    balance = graphene.Field(Money, required=True, resolver=_own("balance"))
+    disbursed_total = graphene.Field(
+        Money,
+        required=True,
+        resolver=_own("disbursed_total"),
+        description="Paid out to beneficiaries, in đồng (tổng đã chi)",
+    )
+    balance = graphene.Field(
+        Money, required=True, resolver=_own("balance"), description="Balance in đồng (số dư)"
+    )
 
 
 class FundStats(graphene.ObjectType):
     """Fund figures of a unit and everything below it, summed over the years asked."""
 
-    donations_total = graphene.Field(Money, required=True)
-    donations_count = graphene.Int(required=True)
+    donations_total = graphene.Field(
+        Money, required=True, description="Donations received, in đồng (tổng ủng hộ)"
+    )
+    donations_count = graphene.Int(
+        required=True, description="Number of donations (số lượt ủng hộ)"
+    )
     fees_total = graphene.Field(Money, required=True, description="Hội phí")
-    disbursed_total = graphene.Field(Money, required=True)
+    disbursed_total = graphene.Field(
+        Money, required=True, description="Paid out to beneficiaries, in đồng (tổng đã chi)"
+    )
     awards_count = graphene.Int(required=True, description="Scholarships, awards, support paid")
     balance = graphene.Field(Money, required=True, description="At the end of the last year")
     student_awards_count = graphene.Int(

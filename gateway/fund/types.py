@@ -18,23 +18,35 @@ class Donor(graphene.ObjectType):
     name = graphene.String(required=True)
     kind = graphene.String(required=True)
     anonymous = graphene.Boolean(required=True, description="Not named in public")
-    email = graphene.String()
-    phone = graphene.String()
+    email = graphene.String(description="E-mail address (thư điện tử)")
+    phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
 
 
 class Donation(graphene.ObjectType):
-    id = graphene.String(required=True)
-    unit_code = graphene.String(required=True, resolver=key("unitCode"))
+    id = graphene.String(required=True, description="Opaque, stable id")
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
+    )
     receipt_number = graphene.String(required=True, resolver=key("receiptNumber"))
     receipt_url = graphene.String(required=True, description="Printable receipt (PDF)")
-    amount = graphene.Field(Money, required=True)
+    amount = graphene.Field(
+        Money, required=True, description="Amount in đồng (số tiền), a decimal string"
+    )
     kind = graphene.String(required=True, description="cash or in_kind")
     goods = graphene.String()
-    channel = graphene.String(required=True)
-    received_on = graphene.String(required=True, resolver=key("receivedOn"))
-    purpose = graphene.String(required=True)
-    earmark = graphene.String()
-    donor = graphene.Field(Donor, required=True)
+    channel = graphene.String(
+        required=True, description="How it is delivered (kênh): sms, email or webhook"
+    )
+    received_on = graphene.String(
+        required=True,
+        resolver=key("receivedOn"),
+        description="Day it was received (ngày nhận), YYYY-MM-DD",
+    )
+    purpose = graphene.String(required=True, description="What it is for (mục đích)")
+    earmark = graphene.String(
+        description="What the donor earmarked it for (khoản chỉ định), if anything"
+    )
+    donor = graphene.Field(Donor, required=True, description="Who gave it (nhà hảo tâm)")
     status = graphene.String(required=True, description="RECORDED or REVERSED")
     unit_name = graphene.String(
         resolver=key("unitName"), description="The unit's name on the day of the gift"
@@ -48,24 +60,32 @@ class Donation(graphene.ObjectType):
 class Beneficiary(graphene.ObjectType):
     kind = graphene.String(required=True)
     name = graphene.String(required=True)
-    school = graphene.String()
-    grade = graphene.String()
-    birth_year = graphene.Int()
-    reason = graphene.String()
-    achievement = graphene.String()
+    school = graphene.String(description="School (trường)")
+    grade = graphene.String(description="School grade (lớp)")
+    birth_year = graphene.Int(description="Year of birth (năm sinh)")
+    reason = graphene.String(description="Reason (lý do), in Vietnamese")
+    achievement = graphene.String(description="The achievement rewarded (thành tích)")
 
 
 class Disbursement(graphene.ObjectType):
-    id = graphene.String(required=True)
-    unit_code = graphene.String(required=True, resolver=key("unitCode"))
-    amount = graphene.Field(Money, required=True)
-    purpose = graphene.String(required=True)
-    beneficiary = graphene.Field(Beneficiary, required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
+    )
+    amount = graphene.Field(
+        Money, required=True, description="Amount in đồng (số tiền), a decimal string"
+    )
+    purpose = graphene.String(required=True, description="What it is for (mục đích)")
+    beneficiary = graphene.Field(
+        Beneficiary, required=True, description="Who receives it (người thụ hưởng)"
+    )
     status = graphene.String(required=True, description="PROPOSED, APPROVED or REVERSED")
     proposed_by = graphene.String(resolver=key("proposedBy"))
     approved_by = graphene.String(resolver=key("approvedBy"))
-    paid_on = graphene.String(resolver=key("paidOn"))
-    decision = graphene.String()
+    paid_on = graphene.String(
+        resolver=key("paidOn"), description="Day it was paid (ngày chi), YYYY-MM-DD"
+    )
+    decision = graphene.String(description="The recognition decision (quyết định công nhận)")
     earmark = graphene.String(description="The earmarked gift it spends, if any")
     planned_on = graphene.String(
         resolver=key("plannedOn"), description="A past award's day, given with the proposal"
@@ -73,22 +93,32 @@ class Disbursement(graphene.ObjectType):
 
 
 class DonationPage(graphene.ObjectType):
-    items = graphene.List(graphene.NonNull(Donation), required=True)
-    next_cursor = graphene.String(resolver=key("nextCursor"))
+    items = graphene.List(
+        graphene.NonNull(Donation), required=True, description="This page's items"
+    )
+    next_cursor = graphene.String(
+        resolver=key("nextCursor"),
+        description="Pass as `after` for the next page; null on the last page",
+    )
 
 
 class DisbursementPage(graphene.ObjectType):
-    items = graphene.List(graphene.NonNull(Disbursement), required=True)
-    next_cursor = graphene.String(resolver=key("nextCursor"))
+    items = graphene.List(
+        graphene.NonNull(Disbursement), required=True, description="This page's items"
+    )
+    next_cursor = graphene.String(
+        resolver=key("nextCursor"),
+        description="Pass as `after` for the next page; null on the last page",
+    )
 
 
 class StatementLine(graphene.ObjectType):
     account = graphene.String(required=True)
-    label = graphene.String(required=True)
+    label = graphene.String(required=True, description="Vietnamese label to show")
     amount = graphene.Field(
         Money, required=True, description="May be negative after a reversal in the period"
     )
-    count = graphene.Int(required=True)
+    count = graphene.Int(required=True, description="Number (số lượng)")
 
     @staticmethod
     def resolve_amount(root: dict[str, Any], info: Any) -> int:
@@ -100,12 +130,28 @@ class FundStatement(graphene.ObjectType):
 
     start = graphene.String(required=True, name="from", resolver=key("from"))
     end = graphene.String(required=True, name="to", resolver=key("to"))
-    opening = graphene.Field(Money, required=True)
-    total_in = graphene.Field(Money, required=True)
-    total_out = graphene.Field(Money, required=True)
-    closing = graphene.Field(Money, required=True)
-    money_in = graphene.List(graphene.NonNull(StatementLine), required=True)
-    money_out = graphene.List(graphene.NonNull(StatementLine), required=True)
+    opening = graphene.Field(
+        Money, required=True, description="Opening balance in đồng (số dư đầu kỳ)"
+    )
+    total_in = graphene.Field(
+        Money, required=True, description="Everything received, in đồng (tổng thu)"
+    )
+    total_out = graphene.Field(
+        Money, required=True, description="Everything paid out, in đồng (tổng chi)"
+    )
+    closing = graphene.Field(
+        Money, required=True, description="Closing balance in đồng (số dư cuối kỳ)"
+    )
+    money_in = graphene.List(
+        graphene.NonNull(StatementLine),
+        required=True,
+        description="Money received in the period, in đồng (thu)",
+    )
+    money_out = graphene.List(
+        graphene.NonNull(StatementLine),
+        required=True,
+        description="Money paid out in the period, in đồng (chi)",
+    )
 
 
 class PublicDonor(graphene.ObjectType):
@@ -117,17 +163,21 @@ class PublicDonor(graphene.ObjectType):
 
 class PublicBeneficiary(graphene.ObjectType):
     name = graphene.String(required=True, description="Minors: initials and school only")
-    grade = graphene.String()
-    achievement = graphene.String()
-    amount = graphene.Field(Money, required=True)
-    paid_on = graphene.String(required=True)
+    grade = graphene.String(description="School grade (lớp)")
+    achievement = graphene.String(description="The achievement rewarded (thành tích)")
+    amount = graphene.Field(
+        Money, required=True, description="Amount in đồng (số tiền), a decimal string"
+    )
+    paid_on = graphene.String(required=True, description="Day it was paid (ngày chi), YYYY-MM-DD")
 
 
 class AwardCategory(graphene.ObjectType):
-    purpose = graphene.String(required=True)
-    label = graphene.String(required=True)
-    count = graphene.Int(required=True)
-    amount = graphene.Field(Money, required=True)
+    purpose = graphene.String(required=True, description="What it is for (mục đích)")
+    label = graphene.String(required=True, description="Vietnamese label to show")
+    count = graphene.Int(required=True, description="Number (số lượng)")
+    amount = graphene.Field(
+        Money, required=True, description="Amount in đồng (số tiền), a decimal string"
+    )
     beneficiaries = graphene.List(graphene.NonNull(PublicBeneficiary), required=True)
 
 
@@ -136,8 +186,8 @@ class EarmarkLine(graphene.ObjectType):
 
     name = graphene.String(required=True, description="The purpose the donors named")
     opening = graphene.Field(Money, required=True, description="Left at the period's start")
-    received = graphene.Field(Money, required=True)
-    spent = graphene.Field(Money, required=True)
+    received = graphene.Field(Money, required=True, description="Received, in đồng (đã thu)")
+    spent = graphene.Field(Money, required=True, description="Already paid out, in đồng (đã chi)")
     closing = graphene.Field(Money, required=True, description="Left at the period's end")
 
 
@@ -145,22 +195,28 @@ class Earmark(graphene.ObjectType):
     """An earmarked gift of a fund to this day."""
 
     name = graphene.String(required=True)
-    received = graphene.Field(Money, required=True)
-    spent = graphene.Field(Money, required=True)
-    balance = graphene.Field(Money, required=True)
+    received = graphene.Field(Money, required=True, description="Received, in đồng (đã thu)")
+    spent = graphene.Field(Money, required=True, description="Already paid out, in đồng (đã chi)")
+    balance = graphene.Field(Money, required=True, description="Balance in đồng (số dư)")
 
 
 class PublicStatement(FundStatement):
     """Công khai quỹ: the statement anyone may read, with the files to download. Membership
     dues (hội phí) are the association's, kept apart: not on it."""
 
-    unit_code = graphene.String(required=True, resolver=key("unitCode"))
-    unit_name = graphene.String(required=True, resolver=key("unitName"))
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
+    )
+    unit_name = graphene.String(
+        required=True, resolver=key("unitName"), description="The unit's name (tên đơn vị)"
+    )
     threshold = graphene.Field(Money, required=True, description="Donors named from this amount")
     donors = graphene.List(graphene.NonNull(PublicDonor), required=True)
-    awards = graphene.List(graphene.NonNull(AwardCategory), required=True)
-    xlsx_url = graphene.String(required=True)
-    pdf_url = graphene.String(required=True)
+    awards = graphene.List(
+        graphene.NonNull(AwardCategory), required=True, description="Awards (khen thưởng)"
+    )
+    xlsx_url = graphene.String(required=True, description="Download as a spreadsheet (.xlsx)")
+    pdf_url = graphene.String(required=True, description="Download as a PDF document")
     earmarks = graphene.List(graphene.NonNull(EarmarkLine), required=True)
     others_count = graphene.Int(
         required=True, description="Gifts of donors below the threshold (not named)"
@@ -195,34 +251,58 @@ def _statement_url(root: dict[str, Any], ext: str) -> str:
 class ConsolidatedFund(FundStatement):
     """One fund of a consolidated statement (dues kept apart)."""
 
-    unit_code = graphene.String(required=True, resolver=key("unitCode"))
-    unit_name = graphene.String(required=True, resolver=key("unitName"))
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
+    )
+    unit_name = graphene.String(
+        required=True, resolver=key("unitName"), description="The unit's name (tên đơn vị)"
+    )
 
 
 class ConsolidatedTotal(graphene.ObjectType):
-    opening = graphene.Field(Money, required=True)
-    total_in = graphene.Field(Money, required=True)
-    total_out = graphene.Field(Money, required=True)
-    closing = graphene.Field(Money, required=True)
-    money_in = graphene.List(graphene.NonNull(StatementLine), required=True)
-    money_out = graphene.List(graphene.NonNull(StatementLine), required=True)
+    opening = graphene.Field(
+        Money, required=True, description="Opening balance in đồng (số dư đầu kỳ)"
+    )
+    total_in = graphene.Field(
+        Money, required=True, description="Everything received, in đồng (tổng thu)"
+    )
+    total_out = graphene.Field(
+        Money, required=True, description="Everything paid out, in đồng (tổng chi)"
+    )
+    closing = graphene.Field(
+        Money, required=True, description="Closing balance in đồng (số dư cuối kỳ)"
+    )
+    money_in = graphene.List(
+        graphene.NonNull(StatementLine),
+        required=True,
+        description="Money received in the period, in đồng (thu)",
+    )
+    money_out = graphene.List(
+        graphene.NonNull(StatementLine),
+        required=True,
+        description="Money paid out in the period, in đồng (chi)",
+    )
 
 
 class ConsolidatedStatement(graphene.ObjectType):
     """Báo cáo tổng hợp quỹ of a commune with its branches: each fund and the total, transfers
     between these funds left out of the total's money in and out (counted once: not at all)."""
 
-    unit_code = graphene.String(required=True, resolver=key("unitCode"))
-    unit_name = graphene.String(required=True, resolver=key("unitName"))
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
+    )
+    unit_name = graphene.String(
+        required=True, resolver=key("unitName"), description="The unit's name (tên đơn vị)"
+    )
     start = graphene.String(required=True, name="from", resolver=key("from"))
     end = graphene.String(required=True, name="to", resolver=key("to"))
     funds = graphene.List(graphene.NonNull(ConsolidatedFund), required=True)
-    total = graphene.Field(ConsolidatedTotal, required=True)
+    total = graphene.Field(ConsolidatedTotal, required=True, description="Total (tổng số)")
     internal_transfers = graphene.Field(
         Money, required=True, resolver=key("internalTransfers"), description="Left out"
     )
-    xlsx_url = graphene.String(required=True)
-    pdf_url = graphene.String(required=True)
+    xlsx_url = graphene.String(required=True, description="Download as a spreadsheet (.xlsx)")
+    pdf_url = graphene.String(required=True, description="Download as a PDF document")
 
     @staticmethod
     def resolve_xlsx_url(root: dict[str, Any], info: Any) -> str:
@@ -244,18 +324,26 @@ class HonourLine(graphene.ObjectType):
     rank = graphene.Int(required=True)
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
     kind = graphene.String(required=True)
-    total = graphene.Field(Money, required=True)
+    total = graphene.Field(Money, required=True, description="Total (tổng số)")
     count = graphene.Int(required=True, description="Gifts in the year")
 
 
 class Fund(graphene.ObjectType):
     """The Quỹ Khuyến học of one unit (province, district, commune or branch)."""
 
-    id = graphene.String(required=True)
-    unit_code = graphene.String(required=True, resolver=key("unitCode"))
-    unit_name = graphene.String(resolver=key("unitName"))
-    unit_path = graphene.String(required=True, resolver=key("unitPath"))
-    balance = graphene.Field(Money, required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
+    )
+    unit_name = graphene.String(
+        resolver=key("unitName"), description="The unit's name (tên đơn vị)"
+    )
+    unit_path = graphene.String(
+        required=True,
+        resolver=key("unitPath"),
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )
+    balance = graphene.Field(Money, required=True, description="Balance in đồng (số dư)")
     earmarks = graphene.List(
         graphene.NonNull(Earmark), required=True, description="Earmarked gifts to this day"
     )
@@ -268,14 +356,14 @@ class Fund(graphene.ObjectType):
     donations = graphene.Field(
         DonationPage,
         required=True,
-        first=graphene.Int(default_value=50),
-        after=graphene.String(),
+        first=graphene.Int(default_value=50, description="Page size: at most this many items"),
+        after=graphene.String(description="The `nextCursor` of the previous page"),
     )
     disbursements = graphene.Field(
         DisbursementPage,
         required=True,
-        first=graphene.Int(default_value=50),
-        after=graphene.String(),
+        first=graphene.Int(default_value=50, description="Page size: at most this many items"),
+        after=graphene.String(description="The `nextCursor` of the previous page"),
     )
 
     @staticmethod

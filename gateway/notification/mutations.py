@@ -22,20 +22,34 @@ from khuyenhoc.auth import Role
 
 
 class OptOutInput(graphene.InputObjectType):
-    subject_id = graphene.String(required=True)
-    channel = graphene.Field(Channel, required=True)
-    opted_out = graphene.Boolean(required=True)
+    subject_id = graphene.String(
+        required=True,
+        description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
+    )
+    channel = graphene.Field(
+        Channel, required=True, description="How it is delivered (kênh): sms, email or webhook"
+    )
+    opted_out = graphene.Boolean(
+        required=True, description="The recipient opted out (từ chối nhận tin)"
+    )
 
 
 class OptOut(graphene.ObjectType):
-    subject_id = graphene.String(required=True)
-    channel = graphene.Field(Channel, required=True)
-    opted_out = graphene.Boolean(required=True)
+    subject_id = graphene.String(
+        required=True,
+        description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
+    )
+    channel = graphene.Field(
+        Channel, required=True, description="How it is delivered (kênh): sms, email or webhook"
+    )
+    opted_out = graphene.Boolean(
+        required=True, description="The recipient opted out (từ chối nhận tin)"
+    )
 
 
 class SubscriptionInput(graphene.InputObjectType):
-    unit_code = graphene.String(required=True)
-    email = graphene.String(required=True)
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    email = graphene.String(required=True, description="E-mail address (thư điện tử)")
     name = graphene.String(required=True)
     events = graphene.List(
         graphene.NonNull(graphene.String), description="default: recognised, reminder"
@@ -44,23 +58,34 @@ class SubscriptionInput(graphene.InputObjectType):
 
 
 class NotificationSubscription(graphene.ObjectType):
-    unit_code = graphene.String(required=True)
-    email = graphene.String(required=True)
-    events = graphene.List(graphene.NonNull(graphene.String), required=True)
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    email = graphene.String(required=True, description="E-mail address (thư điện tử)")
+    events = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="Event types (loại tin)"
+    )
     subscribed = graphene.Boolean(required=True)
 
 
 class WebhookInput(graphene.InputObjectType):
     name = graphene.String(required=True, description="lower-case letters, digits, '-'")
-    url = graphene.String(required=True)
+    url = graphene.String(
+        required=True, description="Where to download it (needs a token unless public)"
+    )
     events = graphene.List(graphene.NonNull(graphene.String), description="default: all")
 
 
 class Webhook(graphene.ObjectType):
     name = graphene.String(required=True)
-    url = graphene.String(required=True)
-    events = graphene.List(graphene.NonNull(graphene.String), required=True)
-    created = graphene.Boolean(required=True)
+    url = graphene.String(
+        required=True, description="Where to download it (needs a token unless public)"
+    )
+    events = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="Event types (loại tin)"
+    )
+    created = graphene.Boolean(
+        required=True,
+        description="True when this call created it, false when it already existed (idempotent)",
+    )
     secret = graphene.String(description="The signing secret: shown once, when created")
 
 

@@ -33,11 +33,13 @@ QUERIES: dict[str, Any] = {
     "notifications": graphene.List(
         graphene.NonNull(Notification),
         required=True,
-        unit_code=graphene.String(required=True),
+        unit_code=graphene.String(required=True, description="The unit's code (mã đơn vị)"),
         recipient=graphene.String(description="e.g. subject:hh-3f9a0c11aa"),
-        event_id=graphene.String(),
-        status=graphene.Argument(DeliveryStatus),
-        first=graphene.Int(default_value=50),
+        event_id=graphene.String(
+            description="Only the deliveries of this event (its CloudEvents id)"
+        ),
+        status=graphene.Argument(DeliveryStatus, description="Only deliveries in this state"),
+        first=graphene.Int(default_value=50, description="At most this many deliveries"),
         resolver=resolve_notifications,
         description="Delivery log of a unit and the units below it, newest first",
     ),

@@ -24,20 +24,29 @@ class DeliveryStatus(graphene.Enum):
 class Notification(graphene.ObjectType):
     """One message: an event told to one recipient through one channel (at most once)."""
 
-    id = graphene.String(required=True, resolver=key("_id"))
+    id = graphene.String(required=True, resolver=key("_id"), description="Opaque, stable id")
     event_id = graphene.String(required=True)
     event = graphene.String(required=True, description="registered, recognised, reminder, ...")
     recipient = graphene.String(
         required=True, description="subject:<id>, email:<address> or webhook:<name>"
     )
-    channel = graphene.Field(Channel, required=True)
-    status = graphene.Field(DeliveryStatus, required=True)
+    channel = graphene.Field(
+        Channel, required=True, description="How it is delivered (kênh): sms, email or webhook"
+    )
+    status = graphene.Field(DeliveryStatus, required=True, description="Status (trạng thái)")
     attempts = graphene.Int(required=True)
     reason = graphene.String(description="Why it is waiting, skipped or dead")
     text = graphene.String(description="What was sent (SMS, e-mail)")
     segments = graphene.Int(description="SMS segments billed")
     encoding = graphene.String(description="GSM7 or UCS2")
-    created = graphene.String(required=True)
+    created = graphene.String(
+        required=True,
+        description="True when this call created it, false when it already existed (idempotent)",
+    )
     sent_at = graphene.String()
     retry_at = graphene.String()
-    unit_path = graphene.String(required=True, resolver=key("unitpath"))
+    unit_path = graphene.String(
+        required=True,
+        resolver=key("unitpath"),
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )

@@ -22,44 +22,54 @@ class BranchKind(graphene.Enum):
 
 
 class CreateBranchInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    commune_code = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    commune_code = graphene.String(
+        required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
+    )
     name = graphene.String(required=True)
     kind = graphene.Field(BranchKind, required=True)
     opened_on = graphene.Date()
 
 
 class RenameBranchInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
     name = graphene.String(required=True)
-    on = graphene.Date()
+    on = graphene.Date(description="The day it takes effect (ngày), YYYY-MM-DD; default today")
 
 
 class CloseBranchInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
-    on = graphene.Date(required=True)
+    on = graphene.Date(
+        required=True, description="The day it takes effect (ngày), YYYY-MM-DD; default today"
+    )
 
 
 class BranchMembersInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
-    year = graphene.Int(required=True)
-    count = graphene.Int(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    count = graphene.Int(required=True, description="Number (số lượng)")
 
 
 class AddMemberInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    branch_code = graphene.String(required=True)
-    full_name = graphene.String(required=True)
-    birth_year = graphene.Int()
-    year = graphene.Int(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    branch_code = graphene.String(
+        required=True, description="The branch's code (mã chi hội), <commune>-<nnn>"
+    )
+    full_name = graphene.String(required=True, description="Full name (họ và tên)")
+    birth_year = graphene.Int(description="Year of birth (năm sinh)")
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     joined_on = graphene.Date()
 
 
 class MoveBranchInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True, description="The branch (chi hội) to move")
     to_unit_code = graphene.String(required=True, description="The commune it goes to")
     on = graphene.Date(
@@ -68,21 +78,31 @@ class MoveBranchInput(graphene.InputObjectType):
 
 
 class Membership(graphene.ObjectType):
-    member_id = graphene.String(required=True, resolver=key("memberId"))
-    branch_code = graphene.String(required=True, resolver=key("branchCode"))
-    year = graphene.Int(required=True)
+    member_id = graphene.String(
+        required=True, resolver=key("memberId"), description="The member's id (hội viên), opaque"
+    )
+    branch_code = graphene.String(
+        required=True,
+        resolver=key("branchCode"),
+        description="The branch's code (mã chi hội), <commune>-<nnn>",
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     created = graphene.Boolean(required=True, description="False when already a member that year")
 
 
 class BranchResult(graphene.ObjectType):
-    branch = graphene.Field(OrgUnit, required=True)
+    branch = graphene.Field(OrgUnit, required=True, description="The branch (chi hội)")
     created = graphene.Boolean(description="False when a branch of that name already existed")
 
 
 class BranchMembers(graphene.ObjectType):
     code = graphene.String(required=True)
-    year = graphene.Int(required=True)
-    count = graphene.Int(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    count = graphene.Int(required=True, description="Number (số lượng)")
 
 
 def _branch_mutation(

@@ -17,41 +17,51 @@ from gateway.wire import key
 class MemberInput(graphene.InputObjectType):
     name = graphene.String(required=True)
     relation = graphene.String(required=True, description="Quan hệ với chủ hộ")
-    birth_year = graphene.Int()
+    birth_year = graphene.Int(description="Year of birth (năm sinh)")
     learning = graphene.Boolean(description="Đang đi học / đang học tập")
 
 
 class _Place:
     tenant = graphene.String(description="Province code; defaults to the caller's")
-    year = graphene.Int(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
 
 
 class RegisterHouseholdInput(_Place, graphene.InputObjectType):
-    commune_code = graphene.String(required=True)
+    commune_code = graphene.String(
+        required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
+    )
     head_name = graphene.String(required=True)
     head_birth_year = graphene.Int()
     address = graphene.String(required=True, description="Thôn / tổ dân phố")
-    members = graphene.List(graphene.NonNull(MemberInput))
-    phone = graphene.String()
+    members = graphene.List(
+        graphene.NonNull(MemberInput), description="Members (thành viên / hội viên)"
+    )
+    phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
     size = graphene.Int(description="Số nhân khẩu")
     learners = graphene.Int(description="Số người đang đi học")
 
 
 class RegisterClanInput(_Place, graphene.InputObjectType):
-    commune_code = graphene.String(required=True)
+    commune_code = graphene.String(
+        required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
+    )
     clan_name = graphene.String(required=True)
     head_name = graphene.String(required=True, description="Trưởng tộc")
-    households = graphene.Int()
+    households = graphene.Int(description="Number of households (số hộ gia đình)")
     people = graphene.Int()
-    address = graphene.String()
+    address = graphene.String(description="Address (địa chỉ)")
 
 
 class RegisterCommunityInput(_Place, graphene.InputObjectType):
-    commune_code = graphene.String(required=True)
+    commune_code = graphene.String(
+        required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
+    )
     name = graphene.String(
         description="Thôn / tổ dân phố: the commune's hamlet of that name (created when new)"
     )
-    households = graphene.Int()
+    households = graphene.Int(description="Number of households (số hộ gia đình)")
     hamlet_code = graphene.String(description="The hamlet (e.g. 06184-T01), instead of a name")
 
 
@@ -69,7 +79,7 @@ class RegisterLearningUnitInput(_Place, graphene.InputObjectType):
     level = graphene.String(description='"commune" (default), "district" or "province"')
     name = graphene.String(required=True)
     unit_kind = graphene.Field(LearningUnitKind, required=True)
-    staff = graphene.Int()
+    staff = graphene.Int(description="Number of staff (số cán bộ, nhân viên)")
 
 
 class LabourGroup(graphene.Enum):
@@ -79,13 +89,15 @@ class LabourGroup(graphene.Enum):
 
 
 class RegisterCitizenInput(_Place, graphene.InputObjectType):
-    commune_code = graphene.String(required=True)
-    full_name = graphene.String(required=True)
-    birth_year = graphene.Int(required=True)
+    commune_code = graphene.String(
+        required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
+    )
+    full_name = graphene.String(required=True, description="Full name (họ và tên)")
+    birth_year = graphene.Int(required=True, description="Year of birth (năm sinh)")
     national_id = graphene.String(required=True, description="12 digits; stored only hashed")
     labour_group = graphene.Field(LabourGroup, required=True)
-    address = graphene.String()
-    phone = graphene.String()
+    address = graphene.String(description="Address (địa chỉ)")
+    phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
     learning_unit_id = graphene.String(
         description="subjectId of the learning unit (Đơn vị học tập) the citizen belongs to"
     )
@@ -98,11 +110,25 @@ class RegisterCommuneCommunityInput(_Place, graphene.InputObjectType):
 
 
 class Enrolment(graphene.ObjectType):
-    enrolment_id = graphene.String(required=True, resolver=key("enrolmentId"))
-    subject_id = graphene.String(required=True, resolver=key("subjectId"))
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
-    unit_path = graphene.String(required=True, resolver=key("unitPath"))
+    enrolment_id = graphene.String(
+        required=True, resolver=key("enrolmentId"), description="The registration's id (mã đăng ký)"
+    )
+    subject_id = graphene.String(
+        required=True,
+        resolver=key("subjectId"),
+        description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
+    )
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    unit_path = graphene.String(
+        required=True,
+        resolver=key("unitPath"),
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )
     created = graphene.Boolean(required=True, description="False for a repeated registration")
 
 
@@ -144,14 +170,16 @@ RegisterCommuneCommunity = _register_mutation(
 
 
 class WithdrawInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    enrolment_id = graphene.String(required=True)
-    reason = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
+    reason = graphene.String(description="Reason (lý do), in Vietnamese")
 
 
 class Withdrawn(graphene.ObjectType):
-    enrolment_id = graphene.String(required=True, resolver=key("enrolmentId"))
-    status = graphene.String(required=True)
+    enrolment_id = graphene.String(
+        required=True, resolver=key("enrolmentId"), description="The registration's id (mã đăng ký)"
+    )
+    status = graphene.String(required=True, description="Status (trạng thái)")
 
 
 WithdrawRegistration = mutation(

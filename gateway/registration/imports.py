@@ -23,15 +23,22 @@ class ImportJob(graphene.ObjectType):
     """An import of a commune's list; `done` of `total` rows so far (the total is an upper
     bound until the job is done)."""
 
-    id = graphene.String(required=True, resolver=key("_id"))
+    id = graphene.String(required=True, resolver=key("_id"), description="Opaque, stable id")
     kind = graphene.String(required=True)
-    year = graphene.Int(required=True)
-    commune_code = graphene.String(required=True)
-    file_name = graphene.String(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    commune_code = graphene.String(
+        required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
+    )
+    file_name = graphene.String(required=True, description="File name (tên tệp)")
     status = graphene.String(required=True, description="PENDING, RUNNING, DONE or FAILED")
-    total = graphene.Int()
+    total = graphene.Int(description="Total (tổng số)")
     done = graphene.Int(required=True)
-    created = graphene.Int(required=True)
+    created = graphene.Int(
+        required=True,
+        description="True when this call created it, false when it already existed (idempotent)",
+    )
     duplicates = graphene.Int(required=True)
     failed = graphene.Int(required=True, description="Rows with at least one error")
     error_report_url = graphene.String(required=True, description="The rows in error, .xlsx")
@@ -42,10 +49,14 @@ class ImportJob(graphene.ObjectType):
 
 
 class StartImportInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    commune_code = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    commune_code = graphene.String(
+        required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
+    )
     kind = graphene.Field(SubjectKind, required=True)
-    year = graphene.Int(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     file_name = graphene.String(required=True, description="…xlsx or …csv")
     content = graphene.String(required=True, description="The file, base64-encoded")
 
@@ -69,7 +80,10 @@ def resolve_import_job(root: Any, info: Any, id: str) -> dict[str, Any] | None:
 
 QUERIES: dict[str, Any] = {
     "import_job": graphene.Field(
-        ImportJob, id=graphene.String(required=True), resolver=resolve_import_job
+        ImportJob,
+        id=graphene.String(required=True, description="The import's id, as startImport answered"),
+        resolver=resolve_import_job,
+        description="A spreadsheet import (nhập danh sách) and its progress and row errors",
     ),
 }
 MUTATIONS: dict[str, Any] = {"start_import": StartImport.Field()}

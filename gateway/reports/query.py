@@ -42,14 +42,14 @@ def resolve_report(
 
 
 class ProvinceTargetInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(
         required=True, description='A national target\'s code, e.g. "QD387.FAMILY.2025"'
     )
     share = graphene.Float(required=True, description="0..1, not below the national share")
     mountain_share = graphene.Float(description="For the province's mountain areas")
-    from_year = graphene.Int(required=True)
-    to_year = graphene.Int(required=True)
+    from_year = graphene.Int(required=True, description="First year, included (từ năm)")
+    to_year = graphene.Int(required=True, description="Last year, included (đến năm)")
     source = graphene.String(required=True, description="The province's text that sets it")
 
 
@@ -57,9 +57,11 @@ class ProvinceTarget(graphene.ObjectType):
     code = graphene.String(required=True)
     share = graphene.Float(required=True)
     mountain_share = graphene.Float()
-    from_year = graphene.Int(required=True)
-    to_year = graphene.Int(required=True)
-    source = graphene.String(required=True)
+    from_year = graphene.Int(required=True, description="First year, included (từ năm)")
+    to_year = graphene.Int(required=True, description="Last year, included (đến năm)")
+    source = graphene.String(
+        required=True, description="Where it comes from (nguồn), in Vietnamese"
+    )
 
 
 def _province_admin(write: Write) -> None:
@@ -85,10 +87,12 @@ QUERIES: dict[str, Any] = {
     "report": graphene.Field(
         Report,
         required=True,
-        unit_code=graphene.String(required=True),
-        from_year=graphene.Int(required=True),
-        to_year=graphene.Int(required=True),
-        tenant=graphene.String(),
+        unit_code=graphene.String(required=True, description="The unit's code (mã đơn vị)"),
+        from_year=graphene.Int(required=True, description="First year, included (từ năm)"),
+        to_year=graphene.Int(required=True, description="Last year, included (đến năm)"),
+        tenant=graphene.String(
+            description="Province code (mã tỉnh), 2 digits; default the caller's"
+        ),
         resolver=resolve_report,
         description="The unit's report over 1–10 years (the five-year review): branches, "
         "members, titles with rates against registrations and against all households, clans, "

@@ -24,7 +24,7 @@ class ProgressTarget(graphene.ObjectType):
 
     code = graphene.String(required=True, description='e.g. "QD387.FAMILY.2025"')
     decision = graphene.String(required=True, description='"Quyết định 387/QĐ-TTg ngày 25/3/2022"')
-    issuer = graphene.String()
+    issuer = graphene.String(description="Who issued it (cơ quan ban hành)")
     programme = graphene.String()
     label = graphene.String(required=True, description="What the share is of, in Vietnamese")
     share = graphene.Float(
@@ -39,8 +39,15 @@ class ProgressTarget(graphene.ObjectType):
     )
     milestone_year = graphene.Int(required=True)
     source = graphene.String(description="Where the share comes from (an address)")
-    sources = graphene.List(graphene.NonNull(graphene.String), required=True)
-    provisional = graphene.Boolean(required=True)
+    sources = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Where the figures come from (nguồn số liệu), in Vietnamese",
+    )
+    provisional = graphene.Boolean(
+        required=True,
+        description="Rests on a provisional criteria set or unofficial figures (tạm thời)",
+    )
     provisional_reason = graphene.String(
         description="Why the target or its numerator is provisional"
     )
@@ -58,7 +65,9 @@ class ProgressRow(graphene.ObjectType):
     numerator = graphene.Int(description="Null: the platform does not record it")
     numerator_name = graphene.String(required=True)
     denominator = graphene.Int(description="Null: not entered for the unit and year")
-    denominator_name = graphene.String(required=True)
+    denominator_name = graphene.String(
+        required=True, description="The name of the figure the share is computed over (mẫu số)"
+    )
     share = graphene.Float(description="numerator / denominator")
     met = graphene.Boolean(description="share ≥ target share; null when share is unknown")
     missing = graphene.List(
@@ -84,7 +93,10 @@ def progress_field() -> graphene.List:
     return graphene.List(
         graphene.NonNull(ProgressRow),
         required=True,
-        year=graphene.Int(required=True),
+        year=graphene.Int(
+            required=True,
+            description="Calendar year (năm) of the registration, assessment or record",
+        ),
         resolver=resolve_progress,
         description="Progress against the programme targets that apply to the year "
         "(QĐ 281/QĐ-TTg for 2016–2020; QĐ 387 and 677/QĐ-TTg from 2021): numerator, "
@@ -93,16 +105,25 @@ def progress_field() -> graphene.List:
 
 
 class YearName(graphene.ObjectType):
-    year = graphene.Int(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     name = graphene.String(required=True)
 
 
 class ReportUnit(graphene.ObjectType):
     code = graphene.String(required=True)
     name = graphene.String(required=True)
-    level = graphene.String()
-    path = graphene.String(required=True)
-    tenant = graphene.String(required=True)
+    level = graphene.String(
+        description="Level (cấp): province, district, commune, branch or hamlet"
+    )
+    path = graphene.String(
+        required=True,
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )
+    tenant = graphene.String(
+        required=True, description="Province code (mã tỉnh), 2 digits; default the caller's"
+    )
     scheme = graphene.String()
     names = graphene.List(
         graphene.NonNull(YearName),
@@ -117,18 +138,26 @@ class ReportUnit(graphene.ObjectType):
 class BranchCount(graphene.ObjectType):
     kind = graphene.String(required=True, description="residential, school, clan, agency, board")
     kind_name = graphene.String(required=True)
-    count = graphene.Int(required=True)
+    count = graphene.Int(required=True, description="Number (số lượng)")
 
 
 class ReportTitleRow(graphene.ObjectType):
     """A title's figures for a year, with its rates against registrations and against the
     denominator (all households, clans, hamlets, units, adults of the unit)."""
 
-    title = graphene.Field(Title, required=True)
-    title_name = graphene.String(required=True)
-    year = graphene.Int(required=True)
-    registered = graphene.Int(required=True)
-    recognised = graphene.Int(required=True)
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    title_name = graphene.String(
+        required=True, description="The title's Vietnamese name (tên danh hiệu)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    registered = graphene.Int(required=True, description="Number registered (số đăng ký)")
+    recognised = graphene.Int(
+        required=True, description="Number recognised by a decision (số được công nhận)"
+    )
     recognised_level_1 = graphene.Int(required=True)
     recognised_level_2 = graphene.Int(required=True)
     rate_of_registered = graphene.Float(
@@ -138,7 +167,9 @@ class ReportTitleRow(graphene.ObjectType):
         description="What the programme share is of (households for FAMILY, clans, hamlets, "
         "units, adults for CITIZEN); null when not entered"
     )
-    denominator_name = graphene.String()
+    denominator_name = graphene.String(
+        description="The name of the figure the share is computed over (mẫu số)"
+    )
     rate_of_denominator = graphene.Float(
         description="Recognised / denominator (tỷ lệ so với tổng số): the programme's rate"
     )
@@ -147,48 +178,74 @@ class ReportTitleRow(graphene.ObjectType):
 class CommunityRating(graphene.ObjectType):
     """The commune community's rating (Cộng đồng học tập cấp xã) in a year."""
 
-    year = graphene.Int(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     level = graphene.Int(description="TT 44/2014: 1 Trung bình, 2 Khá, 3 Tốt; TT 25/2023: 1, 2")
     label = graphene.String(description="Khá, Tốt, ... as the set in force names the level")
-    source = graphene.String()
+    source = graphene.String(description="Where it comes from (nguồn), in Vietnamese")
 
 
 class AwardYear(graphene.ObjectType):
-    year = graphene.Int(required=True)
-    count = graphene.Int(required=True)
-    amount = graphene.Field(Money, required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    count = graphene.Int(required=True, description="Number (số lượng)")
+    amount = graphene.Field(
+        Money, required=True, description="Amount in đồng (số tiền), a decimal string"
+    )
 
 
 class Awards(graphene.ObjectType):
     """Student awards: scholarships, prizes, university entrants (not other spending)."""
 
-    count = graphene.Int(required=True)
-    amount = graphene.Field(Money, required=True)
-    by_year = graphene.List(graphene.NonNull(AwardYear), required=True)
+    count = graphene.Int(required=True, description="Number (số lượng)")
+    amount = graphene.Field(
+        Money, required=True, description="Amount in đồng (số tiền), a decimal string"
+    )
+    by_year = graphene.List(
+        graphene.NonNull(AwardYear), required=True, description="Year by year (theo năm)"
+    )
 
 
 class FundYear(graphene.ObjectType):
-    year = graphene.Int(required=True)
-    donations_total = graphene.Field(Money, required=True)
-    disbursed_total = graphene.Field(Money, required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    donations_total = graphene.Field(
+        Money, required=True, description="Donations received, in đồng (tổng ủng hộ)"
+    )
+    disbursed_total = graphene.Field(
+        Money, required=True, description="Paid out to beneficiaries, in đồng (tổng đã chi)"
+    )
     balance = graphene.Field(Money, required=True, description="At the year's end")
 
 
 class ReportFund(graphene.ObjectType):
-    donations_total = graphene.Field(Money, required=True)
-    disbursed_total = graphene.Field(Money, required=True)
+    donations_total = graphene.Field(
+        Money, required=True, description="Donations received, in đồng (tổng ủng hộ)"
+    )
+    disbursed_total = graphene.Field(
+        Money, required=True, description="Paid out to beneficiaries, in đồng (tổng đã chi)"
+    )
     balance = graphene.Field(Money, required=True, description="At the end of the last year")
-    by_year = graphene.List(graphene.NonNull(FundYear), required=True)
+    by_year = graphene.List(
+        graphene.NonNull(FundYear), required=True, description="Year by year (theo năm)"
+    )
 
 
 class ProgressYear(graphene.ObjectType):
-    year = graphene.Int(required=True)
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     rows = graphene.List(graphene.NonNull(ProgressRow), required=True)
 
 
 class TitleCount(graphene.ObjectType):
-    title = graphene.Field(Title, required=True)
-    count = graphene.Int(required=True)
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    count = graphene.Int(required=True, description="Number (số lượng)")
 
 
 def _per_title(name: str) -> Any:
@@ -200,10 +257,12 @@ class ReportChild(graphene.ObjectType):
 
     code = graphene.String(required=True)
     name = graphene.String(required=True)
-    level = graphene.String()
-    population = graphene.Int()
-    households = graphene.Int()
-    members = graphene.Int()
+    level = graphene.String(
+        description="Level (cấp): province, district, commune, branch or hamlet"
+    )
+    population = graphene.Int(description="Population (dân số)")
+    households = graphene.Int(description="Number of households (số hộ gia đình)")
+    members = graphene.Int(description="Number of members (số hội viên / thành viên)")
     registered = graphene.List(
         graphene.NonNull(TitleCount), required=True, resolver=_per_title("registered")
     )
@@ -219,12 +278,14 @@ class Report(graphene.ObjectType):
 
     unit = graphene.Field(ReportUnit, required=True)
     issuer = graphene.String(required=True, description="The association issuing the report")
-    from_year = graphene.Int(required=True)
-    to_year = graphene.Int(required=True)
+    from_year = graphene.Int(required=True, description="First year, included (từ năm)")
+    to_year = graphene.Int(required=True, description="Last year, included (đến năm)")
     generated_on = graphene.String(required=True, description="ISO date (Vietnam time)")
     population = graphene.Int(description="At toYear; null when not entered")
-    households = graphene.Int(description="At toYear; null when not entered")
-    members = graphene.Int(description="Association members at toYear")
+    households = graphene.Int(
+        description="Households (hộ gia đình) at toYear; null when not entered"
+    )
+    members = graphene.Int(description="Association members (hội viên) at toYear")
     members_share_of_population = graphene.Float(description="members / population")
     branches = graphene.List(
         graphene.NonNull(BranchCount), required=True, description="Open at toYear, by kind"
@@ -234,7 +295,7 @@ class Report(graphene.ObjectType):
         graphene.NonNull(ReportTitleRow), required=True, description="Per year and title"
     )
     community_ratings = graphene.List(graphene.NonNull(CommunityRating), required=True)
-    awards = graphene.Field(Awards, required=True)
+    awards = graphene.Field(Awards, required=True, description="Awards (khen thưởng)")
     fund = graphene.Field(ReportFund, required=True)
     progress = graphene.List(
         graphene.NonNull(ProgressRow), required=True, description="Against the targets of toYear"
@@ -247,7 +308,11 @@ class Report(graphene.ObjectType):
             for year, rows in sorted(report["progress_by_year"].items())
         ],
     )
-    children = graphene.List(graphene.NonNull(ReportChild), required=True)
+    children = graphene.List(
+        graphene.NonNull(ReportChild),
+        required=True,
+        description="The units directly below (đơn vị trực thuộc)",
+    )
     notes = graphene.List(
         graphene.NonNull(graphene.String),
         required=True,

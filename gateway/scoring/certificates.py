@@ -29,17 +29,27 @@ class CertificateVerification(graphene.ObjectType):
 
     code = graphene.String(required=True)
     number = graphene.String(required=True, description="Số giấy công nhận")
-    status = graphene.Field(CertificateStatus, required=True)
+    status = graphene.Field(CertificateStatus, required=True, description="Status (trạng thái)")
     status_text = graphene.String(required=True, description="Vietnamese")
     revoked_on = graphene.String(description="Thu hồi on this day (Asia/Ho_Chi_Minh)")
-    title = graphene.Field(Title, required=True)
-    title_name = graphene.String(required=True)
-    year = graphene.Int(required=True)
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    title_name = graphene.String(
+        required=True, description="The title's Vietnamese name (tên danh hiệu)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     level = graphene.Int(description="Mức độ, where the title has levels")
-    decision_number = graphene.String(required=True)
-    decision_date = graphene.String(required=True)
+    decision_number = graphene.String(
+        required=True, description="The decision's number (số quyết định), e.g. 123/QĐ-UBND"
+    )
+    decision_date = graphene.String(
+        required=True, description="The decision's date (ngày quyết định), YYYY-MM-DD"
+    )
     valid_until = graphene.String(description="Last valid day, where the title expires")
-    unit_name = graphene.String(required=True)
+    unit_name = graphene.String(required=True, description="The unit's name (tên đơn vị)")
     holder_name = graphene.String(
         required=True, description="As the province posts names: initials for persons by default"
     )
@@ -51,27 +61,48 @@ class CertificateVerification(graphene.ObjectType):
 class Certificate(graphene.ObjectType):
     number = graphene.String(required=True)
     code = graphene.String(required=True, description="Mã tra cứu (verifyCertificate)")
-    enrolment_id = graphene.String(required=True)
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     holder_name = graphene.String(required=True, description="Full name (officers only)")
-    status = graphene.Field(CertificateStatus, required=True)
+    status = graphene.Field(CertificateStatus, required=True, description="Status (trạng thái)")
     status_text = graphene.String(required=True)
     revoked_on = graphene.String()
-    title = graphene.Field(Title, required=True)
-    title_name = graphene.String(required=True)
-    year = graphene.Int(required=True)
-    level = graphene.Int()
-    decision_number = graphene.String(required=True)
-    decision_date = graphene.String(required=True)
-    valid_until = graphene.String()
-    provisional = graphene.Boolean(required=True)
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    title_name = graphene.String(
+        required=True, description="The title's Vietnamese name (tên danh hiệu)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    level = graphene.Int(
+        description="Level of recognition (mức độ): 1, 2, or 3 for TT 44/2014 ratings"
+    )
+    decision_number = graphene.String(
+        required=True, description="The decision's number (số quyết định), e.g. 123/QĐ-UBND"
+    )
+    decision_date = graphene.String(
+        required=True, description="The decision's date (ngày quyết định), YYYY-MM-DD"
+    )
+    valid_until = graphene.String(
+        description="Valid until (hiệu lực đến), YYYY-MM-DD; null without limit"
+    )
+    provisional = graphene.Boolean(
+        required=True,
+        description="Rests on a provisional criteria set or unofficial figures (tạm thời)",
+    )
 
 
 class CertificateList(graphene.ObjectType):
-    proposal_id = graphene.String(required=True)
-    total = graphene.Int(required=True)
+    proposal_id = graphene.String(
+        required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
+    )
+    total = graphene.Int(required=True, description="Total (tổng số)")
     part = graphene.Int(required=True)
     parts = graphene.Int(required=True)
-    items = graphene.List(graphene.NonNull(Certificate), required=True)
+    items = graphene.List(
+        graphene.NonNull(Certificate), required=True, description="This page's items"
+    )
 
 
 def resolve_verify_certificate(root: Any, info: Any, code: str) -> dict[str, Any] | None:
@@ -120,7 +151,9 @@ QUERIES: dict[str, Any] = {
     ),
     "certificates": graphene.Field(
         CertificateList,
-        proposal_id=graphene.String(required=True),
+        proposal_id=graphene.String(
+            required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
+        ),
         part=graphene.Int(default_value=1, description=f"{CERTIFICATES_PER_PAGE} per part"),
         resolver=resolve_certificates,
         description="The certificates of a decided list (registrars and authorities in reach)",

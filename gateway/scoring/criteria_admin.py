@@ -25,21 +25,30 @@ from khuyenhoc.tenancy import UnitPath
 class CriteriaSetVersion(graphene.ObjectType):
     """One version of a province's own set."""
 
-    set_id = graphene.String(required=True)
-    version = graphene.Int(required=True)
-    title = graphene.Field(Title, required=True)
+    set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
+    version = graphene.Int(required=True, description="Version number, from 1")
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
     status = graphene.String(required=True, description="draft, active or superseded")
     effective_from_years = graphene.List(
         graphene.NonNull(graphene.Int),
         required=True,
         description="The years it was activated from (active until the next activation)",
     )
-    valid_from = graphene.Int(required=True)
-    valid_to = graphene.Int()
-    group = graphene.String()
-    level = graphene.String()
-    provisional = graphene.Boolean(required=True)
-    provisional_reason = graphene.String()
+    valid_from = graphene.Int(required=True, description="First day it is valid (hiệu lực từ)")
+    valid_to = graphene.Int(description="Last day it is valid (hiệu lực đến); null while it lasts")
+    group = graphene.String(
+        description="Group of the criteria set (nhóm), e.g. rural, worker, professional"
+    )
+    level = graphene.String(
+        description="Level (cấp): province, district, commune, branch or hamlet"
+    )
+    provisional = graphene.Boolean(
+        required=True,
+        description="Rests on a provisional criteria set or unofficial figures (tạm thời)",
+    )
+    provisional_reason = graphene.String(description="Why it is provisional, in Vietnamese")
     uploaded_by = graphene.String()
     uploaded_at = graphene.String(required=True)
     activated_by = graphene.String()
@@ -52,14 +61,14 @@ class UploadedCriteriaSets(graphene.ObjectType):
 
 
 class UploadCriteriaSetInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     yaml = graphene.String(required=True, description="One set, or a list of sets (≤ 256 KB)")
 
 
 class ActivateCriteriaSetInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    set_id = graphene.String(required=True)
-    version = graphene.Int(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
+    version = graphene.Int(required=True, description="Version number, from 1")
     effective_from_year = graphene.Int(
         required=True, description="In force from this year on; years before keep what they had"
     )
@@ -134,15 +143,19 @@ QUERIES: dict[str, Any] = {
     "tenant_criteria_sets": graphene.List(
         graphene.NonNull(CriteriaSetVersion),
         required=True,
-        tenant=graphene.String(),
+        tenant=graphene.String(
+            description="Province code (mã tỉnh), 2 digits; default the caller's"
+        ),
         resolver=resolve_tenant_criteria_sets,
         description="The province's own set versions with their status (province admin)",
     ),
     "criteria_set_version": graphene.Field(
         CriteriaSetVersion,
-        set_id=graphene.String(required=True),
-        version=graphene.Int(required=True),
-        tenant=graphene.String(),
+        set_id=graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)"),
+        version=graphene.Int(required=True, description="Version number, from 1"),
+        tenant=graphene.String(
+            description="Province code (mã tỉnh), 2 digits; default the caller's"
+        ),
         resolver=resolve_criteria_set_version,
         description="One version of the province's own set, with its YAML (province admin)",
     ),
@@ -150,7 +163,9 @@ QUERIES: dict[str, Any] = {
         graphene.NonNull(CriteriaSetInfo),
         required=True,
         yaml=graphene.String(required=True),
-        tenant=graphene.String(),
+        tenant=graphene.String(
+            description="Province code (mã tỉnh), 2 digits; default the caller's"
+        ),
         resolver=resolve_validate_criteria_set,
         description="Check a set (YAML) without storing it: its summary or field errors",
     ),

@@ -15,11 +15,13 @@ from gateway.scoring.mutations import Decision
 
 
 class DecideSheetInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    proposal_id = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    proposal_id = graphene.String(
+        required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
+    )
     decision_number = graphene.String(required=True, description="e.g. 123/QĐ-UBND")
     decision_date = graphene.Date(required=True, description="Ngày ký: its real day")
-    signer = graphene.String(required=True)
+    signer = graphene.String(required=True, description="Who signed (người ký)")
     signer_position = graphene.String()
     authority = graphene.String(description="Default: the caller's People's Committee")
     sheet_file_name = graphene.String(required=True, description="e.g. danh-sach-qd.xlsx")
@@ -32,7 +34,7 @@ class DecideSheetInput(graphene.InputObjectType):
 
 class SheetRowError(graphene.ObjectType):
     row = graphene.Int(required=True, description="The row number the officer sees")
-    enrolment_id = graphene.String()
+    enrolment_id = graphene.String(description="The registration's id (mã đăng ký)")
     column = graphene.String(required=True)
     key = graphene.String(required=True, description="Stable, English")
     message = graphene.String(required=True, description="Vietnamese")

@@ -71,7 +71,7 @@ def decide(write: Write) -> Any:
 
 
 class DecisionSubject(graphene.ObjectType):
-    enrolment_id = graphene.String(required=True)
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     level = graphene.Int(description="Mức độ recognised")
     provisional = graphene.Boolean(
         required=True, description="Judged under a provisional criteria set"
@@ -79,35 +79,49 @@ class DecisionSubject(graphene.ObjectType):
 
 
 class DecisionSkip(graphene.ObjectType):
-    enrolment_id = graphene.String(required=True)
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     key = graphene.String(required=True, description="Stable, English")
     message = graphene.String(required=True, description="Vietnamese")
 
 
 class DecisionFile(graphene.ObjectType):
-    id = graphene.String(required=True)
-    file_name = graphene.String(required=True)
-    content_type = graphene.String(required=True)
-    size = graphene.Int(required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
+    file_name = graphene.String(required=True, description="File name (tên tệp)")
+    content_type = graphene.String(
+        required=True, description="Media type of the file, e.g. application/pdf"
+    )
+    size = graphene.Int(required=True, description="Size of the file in bytes")
     url = graphene.String(required=True, description="Download (with a token)")
 
 
 class DecisionDocument(graphene.ObjectType):
     """Quyết định công nhận as signed, for one proposal list (or the rest of it)."""
 
-    id = graphene.String(required=True, resolver=key("_id"))
-    proposal_id = graphene.String(required=True)
+    id = graphene.String(required=True, resolver=key("_id"), description="Opaque, stable id")
+    proposal_id = graphene.String(
+        required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
+    )
     number = graphene.String(required=True, description="Số quyết định, e.g. 123/QĐ-UBND")
     date = graphene.String(required=True, description="Ngày ký (YYYY-MM-DD): its real day")
     signer = graphene.String(required=True, description="Người ký")
     signer_position = graphene.String(description="Chức vụ, e.g. Chủ tịch UBND xã")
     authority = graphene.String(description="Cơ quan ban hành, e.g. UBND xã Đồng Đăng")
-    unit_code = graphene.String(required=True)
-    unit_path = graphene.String(required=True, resolver=key("unitpath"))
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    unit_path = graphene.String(
+        required=True,
+        resolver=key("unitpath"),
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     subjects = graphene.List(graphene.NonNull(DecisionSubject), required=True)
-    skipped = graphene.List(graphene.NonNull(DecisionSkip), required=True)
+    skipped = graphene.List(
+        graphene.NonNull(DecisionSkip), required=True, description="What was left out, and why"
+    )
     provisional = graphene.Boolean(
         required=True, description="Some verdict on it rests on a provisional criteria set"
     )
@@ -144,15 +158,18 @@ def resolve_decisions(root: Any, info: Any, unit_code: str, year: int) -> list[d
 QUERIES: dict[str, Any] = {
     "decision": graphene.Field(
         DecisionDocument,
-        id=graphene.String(required=True),
+        id=graphene.String(required=True, description="Opaque, stable id"),
         resolver=resolve_decision,
         description="Quyết định công nhận (officers, auditors and authorities in reach)",
     ),
     "decisions": graphene.List(
         graphene.NonNull(DecisionDocument),
         required=True,
-        unit_code=graphene.String(required=True),
-        year=graphene.Int(required=True),
+        unit_code=graphene.String(required=True, description="The unit's code (mã đơn vị)"),
+        year=graphene.Int(
+            required=True,
+            description="Calendar year (năm) of the registration, assessment or record",
+        ),
         resolver=resolve_decisions,
         description="The decisions on a unit's proposal lists of a year",
     ),

@@ -26,7 +26,9 @@ MAX_ROWS = 5_000  # as scoring's bound (its ``too_many_rows``)
 class HistoryRowInput(graphene.InputObjectType):
     row = graphene.Int(description="The row's number in the officer's list (default: position)")
     subject_id = graphene.String(required=True, description="As registration names the subject")
-    title = graphene.Field(Title, required=True)
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
     year = graphene.Int(required=True, description="The year recognised (năm công nhận)")
     decision_number = graphene.String(required=True, description="Số quyết định")
     decision_date = graphene.String(required=True, description="Ngày ký, YYYY-MM-DD")
@@ -35,7 +37,7 @@ class HistoryRowInput(graphene.InputObjectType):
 
 
 class ImportTitleHistoryInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The importing unit (a commune)")
     rows = graphene.List(graphene.NonNull(HistoryRowInput), required=True)
     dry_run = graphene.Boolean(description="Check only: nothing is written")
@@ -54,7 +56,11 @@ class TitleHistoryImport(graphene.ObjectType):
     rows = graphene.Int(required=True)
     imported = graphene.Int(required=True, description="Recognitions written now")
     unchanged = graphene.Int(required=True, description="Rows already imported as they are")
-    errors = graphene.List(graphene.NonNull(HistoryRowError), required=True)
+    errors = graphene.List(
+        graphene.NonNull(HistoryRowError),
+        required=True,
+        description="Row errors; empty when nothing was refused",
+    )
 
 
 def import_history(write: Write) -> Any:

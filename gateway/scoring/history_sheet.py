@@ -161,7 +161,7 @@ def report(errors: list[dict[str, Any]]) -> bytes:
 
 
 class ImportTitleHistoryFileInput(graphene.InputObjectType):
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The importing unit (a commune)")
     file_name = graphene.String(required=True, description=".xlsx or .csv")
     content = graphene.String(required=True, description="The file, base64-encoded (≤ 5 MB)")

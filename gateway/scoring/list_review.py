@@ -53,7 +53,7 @@ class MinutesFileInput(graphene.InputObjectType):
 class ListReviewInput(graphene.InputObjectType):
     """Biên bản họp bình xét: một hội nghị, nhiều đối tượng (tối đa 2.000 dòng)."""
 
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="Đơn vị tổ chức họp (thôn, xã...)")
     title = graphene.Field(Title, required=True, description="Danh hiệu được bình xét")
     year = graphene.Int(required=True, description="Năm đánh giá")
@@ -80,7 +80,7 @@ class ListReviewRow(graphene.ObjectType):
     """Kết quả bình xét một đối tượng."""
 
     row = graphene.Int(required=True, description="Số thứ tự dòng trong biên bản")
-    enrolment_id = graphene.String(required=True)
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     agreed = graphene.Boolean(required=True, description="Hội nghị đồng ý")
     adopted = graphene.Boolean(required=True, description="Hội nghị thông qua kết quả tự đánh giá")
     note = graphene.String(description="Ghi chú")
@@ -102,9 +102,11 @@ class ListReviewRow(graphene.ObjectType):
 
 
 class ListReviewFile(graphene.ObjectType):
-    file_name = graphene.String(required=True)
-    content_type = graphene.String(required=True)
-    size = graphene.Int(required=True)
+    file_name = graphene.String(required=True, description="File name (tên tệp)")
+    content_type = graphene.String(
+        required=True, description="Media type of the file, e.g. application/pdf"
+    )
+    size = graphene.Int(required=True, description="Size of the file in bytes")
     url = graphene.String(required=True, description="Tải về (cần mã truy cập)")
 
 
@@ -118,12 +120,20 @@ def _file(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
 class ListReview(graphene.ObjectType):
     """Biên bản bình xét đã ghi nhận."""
 
-    id = graphene.String(required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
     document_id = graphene.String(required=True, description="Số/mã biên bản của đơn vị")
-    unit_code = graphene.String(required=True)
-    unit_path = graphene.String(required=True, resolver=key("unitpath"))
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    unit_path = graphene.String(
+        required=True,
+        resolver=key("unitpath"),
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     meeting_date = graphene.String(required=True, description="Ngày họp")
     minutes = graphene.String(required=True, description="Nội dung biên bản")
     minutes_file = graphene.Field(ListReviewFile, resolver=_file)
@@ -143,21 +153,27 @@ class ListReview(graphene.ObjectType):
 class ListReviewSummary(graphene.ObjectType):
     """Một biên bản trong danh sách của đơn vị (không kèm các dòng)."""
 
-    id = graphene.String(required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
     document_id = graphene.String(required=True)
-    unit_code = graphene.String(required=True)
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
-    meeting_date = graphene.String(required=True)
-    state = graphene.String(required=True)
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    meeting_date = graphene.String(required=True, description="Day of the meeting (ngày họp)")
+    state = graphene.String(required=True, description="State of the process")
     at = graphene.String(required=True)
     rows = graphene.Int(required=True, description="Số dòng")
-    recognised = graphene.Int(required=True, description="Số đối tượng đủ điều kiện")
+    recognised = graphene.Int(
+        required=True, description="Eligible subjects (số đối tượng đủ điều kiện)"
+    )
     not_recognised = graphene.Int(required=True, description="Số đối tượng chưa đạt")
     undecidable = graphene.Int(required=True, description="Số đối tượng chưa thể kết luận")
     skipped = graphene.Int(
         required=True,
-        description="Số dòng không ghi được",
+        description="Rows that could not be recorded (số dòng không ghi được)",
         resolver=lambda root, info: root.get("skipped") or 0,
     )
 
@@ -221,7 +237,7 @@ class ListReviewSheetInput(graphene.InputObjectType):
     """Biên bản bình xét nhập từ bảng tính: thông tin cuộc họp, và các dòng là bảng bình xét
     đã điền (tải mẫu điền sẵn ở /files/list-reviews/sheet/<mã đơn vị>/<danh hiệu>/<năm>.xlsx)."""
 
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="Đơn vị tổ chức họp (thôn, xã...)")
     title = graphene.Field(Title, required=True, description="Danh hiệu được bình xét")
     year = graphene.Int(required=True, description="Năm đánh giá")
@@ -316,15 +332,18 @@ def resolve_list_reviews(root: Any, info: Any, unit_code: str, year: int) -> lis
 QUERIES: dict[str, Any] = {
     "list_review": graphene.Field(
         ListReview,
-        id=graphene.String(required=True),
+        id=graphene.String(required=True, description="Opaque, stable id"),
         resolver=resolve_list_review,
         description="Một biên bản bình xét với kết quả từng dòng",
     ),
     "list_reviews": graphene.List(
         graphene.NonNull(ListReviewSummary),
         required=True,
-        unit_code=graphene.String(required=True),
-        year=graphene.Int(required=True),
+        unit_code=graphene.String(required=True, description="The unit's code (mã đơn vị)"),
+        year=graphene.Int(
+            required=True,
+            description="Calendar year (năm) of the registration, assessment or record",
+        ),
         resolver=resolve_list_reviews,
         description="Các biên bản bình xét của một đơn vị trong năm, theo ngày họp",
     ),

@@ -25,20 +25,27 @@ from gateway.wire import enum_value, key, unit_not_found
 
 class AnswerInput(graphene.InputObjectType):
     indicator = graphene.String(required=True)
-    points = graphene.Int()
-    met = graphene.Boolean()
+    points = graphene.Int(description="Points scored (điểm)")
+    met = graphene.Boolean(description="The indicator is met (đạt)")
 
 
 class FigureInput(graphene.InputObjectType):
     name = graphene.String(required=True)
-    value = graphene.Float(required=True)
+    value = graphene.Float(required=True, description="Value (giá trị)")
 
 
 class ScoreInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    enrolment_id = graphene.String(required=True)
-    answers = graphene.List(graphene.NonNull(AnswerInput), required=True)
-    figures = graphene.List(graphene.NonNull(FigureInput))
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
+    answers = graphene.List(
+        graphene.NonNull(AnswerInput),
+        required=True,
+        description="The indicators' results (kết quả từng chỉ số)",
+    )
+    figures = graphene.List(
+        graphene.NonNull(FigureInput),
+        description="Figures the indicators are computed from (số liệu)",
+    )
     group = graphene.String(description="Labour group where the forms differ (CITIZEN)")
     by = graphene.String(description="Who entered it")
 
@@ -52,16 +59,20 @@ class ReviewInput(ScoreInput):
 
 
 class Proposal(graphene.ObjectType):
-    id = graphene.String(required=True, resolver=key("_id"))
-    unit_code = graphene.String(required=True)
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
+    id = graphene.String(required=True, resolver=key("_id"), description="Opaque, stable id")
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     enrolment_ids = graphene.List(
         graphene.NonNull(graphene.String), required=True, resolver=key("enrolments")
     )
     posting_ends = graphene.String(required=True, description="Niêm yết until this day")
     posted_from = graphene.String(description="Niêm yết from this day (its real day)")
-    posting_days = graphene.Int()
+    posting_days = graphene.Int(description="Days a proposal list stays posted (số ngày niêm yết)")
     posting_basis = graphene.String(description="Where the posting period comes from")
     decision_ids = graphene.List(
         graphene.NonNull(graphene.String),
@@ -77,21 +88,29 @@ class Proposal(graphene.ObjectType):
 
 
 class ProposeInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    unit_code = graphene.String(required=True)
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     posted_from = graphene.Date(
         description="A posting done on paper: its real first day (not in the future; default today)"
     )
 
 
 class DecideInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    proposal_id = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    proposal_id = graphene.String(
+        required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
+    )
     decision_number = graphene.String(required=True, description="e.g. 123/QĐ-UBND")
-    decision_date = graphene.Date(required=True)
-    signer = graphene.String(required=True)
+    decision_date = graphene.Date(
+        required=True, description="The decision's date (ngày quyết định), YYYY-MM-DD"
+    )
+    signer = graphene.String(required=True, description="Who signed (người ký)")
     enrolment_ids = graphene.List(
         graphene.NonNull(graphene.String), description="Part of the list (default: all of it)"
     )
@@ -100,19 +119,27 @@ class DecideInput(graphene.InputObjectType):
         description="Cơ quan ban hành (default: the People's Committee of the caller's unit)"
     )
     file_name = graphene.String(description="The scanned decision (PDF, JPEG, PNG)")
-    content_type = graphene.String()
+    content_type = graphene.String(description="Media type of the file, e.g. application/pdf")
     content = graphene.String(description="The scanned decision, base64-encoded (≤ 10 MB)")
 
 
 class Skipped(graphene.ObjectType):
-    enrolment_id = graphene.String(required=True, resolver=key("field"))
+    enrolment_id = graphene.String(
+        required=True, resolver=key("field"), description="The registration's id (mã đăng ký)"
+    )
     key = graphene.String(required=True, description="Stable, English")
     message = graphene.String(required=True, description="Vietnamese")
 
 
 class Decision(graphene.ObjectType):
-    recognised = graphene.List(graphene.NonNull(graphene.String), required=True)
-    skipped = graphene.List(graphene.NonNull(graphene.String), required=True)
+    recognised = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Recognised by a decision (được công nhận)",
+    )
+    skipped = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="What was left out, and why"
+    )
     reasons = graphene.List(
         graphene.NonNull(Skipped), required=True, description="Why each skipped one was skipped"
     )
@@ -121,15 +148,15 @@ class Decision(graphene.ObjectType):
 
 
 class RevokeInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    enrolment_id = graphene.String(required=True)
-    reason = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
+    reason = graphene.String(required=True, description="Reason (lý do), in Vietnamese")
 
 
 class EvidenceInput(graphene.InputObjectType):
-    tenant = graphene.String()
-    enrolment_id = graphene.String(required=True)
-    file_name = graphene.String(required=True)
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
+    file_name = graphene.String(required=True, description="File name (tên tệp)")
     content_type = graphene.String(required=True, description="application/pdf, image/jpeg, …")
     content = graphene.String(required=True, description="The file, base64-encoded")
 

@@ -33,28 +33,39 @@ class PostingState(graphene.Enum):
 class PostingRow(graphene.ObjectType):
     name = graphene.String(description="Full name or initials, as the province posts them")
     subject_kind = graphene.String(required=True)
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     level = graphene.Int(description="Mức độ proposed")
 
 
 class Posting(graphene.ObjectType):
     """A proposal list (danh sách đề nghị công nhận) as posted publicly."""
 
-    id = graphene.String(required=True)
-    unit_code = graphene.String(required=True)
-    unit_name = graphene.String()
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
+    unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    unit_name = graphene.String(description="The unit's name (tên đơn vị)")
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
     posted_from = graphene.String(required=True, description="First day posted (YYYY-MM-DD)")
     posting_ends = graphene.String(required=True, description="Last day posted (YYYY-MM-DD)")
-    posting_days = graphene.Int()
+    posting_days = graphene.Int(description="Days a proposal list stays posted (số ngày niêm yết)")
     posting_basis = graphene.String(
         required=True, description="Where the posting period comes from (Vietnamese)"
     )
-    state = graphene.Field(PostingState, required=True)
+    state = graphene.Field(PostingState, required=True, description="State of the process")
     ended = graphene.Boolean(required=True)
-    decided = graphene.Boolean(required=True)
+    decided = graphene.Boolean(
+        required=True,
+        description="A recognition decision (quyết định công nhận) has been recorded for it",
+    )
     names = graphene.String(required=True, description="full | initials")
     total = graphene.Int(required=True, description="Subjects on the list")
     provisional = graphene.Boolean(
@@ -130,7 +141,7 @@ QUERIES: dict[str, Any] = {
     "posting": graphene.Field(
         Posting,
         id=graphene.String(required=True, description="The proposal list's id"),
-        after=graphene.String(),
+        after=graphene.String(description="The `nextCursor` of the previous page"),
         first=graphene.Int(description=f"Rows per page (at most {MAX_PAGE})"),
         resolver=resolve_posting,
         description="Niêm yết (public, no token): a proposal list while it is posted",
@@ -138,8 +149,11 @@ QUERIES: dict[str, Any] = {
     "postings": graphene.List(
         graphene.NonNull(Posting),
         required=True,
-        unit_code=graphene.String(required=True),
-        year=graphene.Int(required=True),
+        unit_code=graphene.String(required=True, description="The unit's code (mã đơn vị)"),
+        year=graphene.Int(
+            required=True,
+            description="Calendar year (năm) of the registration, assessment or record",
+        ),
         first=graphene.Int(description=f"Rows per list (at most {MAX_PAGE})"),
         resolver=resolve_postings,
         description="Niêm yết (public, no token): a unit's proposal lists now posted",

@@ -28,8 +28,13 @@ QUERIES: dict[str, Any] = {
     "criteria_sets": graphene.List(
         graphene.NonNull(CriteriaSetInfo),
         required=True,
-        title=graphene.Argument(Title, required=True),
-        year=graphene.Int(required=True),
+        title=graphene.Argument(
+            Title, required=True, description="The learning title (danh hiệu học tập)"
+        ),
+        year=graphene.Int(
+            required=True,
+            description="Calendar year (năm) of the registration, assessment or record",
+        ),
         resolver=resolve_criteria_sets,
         description="The criteria sets in force (public); provisional ones say so",
     ),

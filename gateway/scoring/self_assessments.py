@@ -38,7 +38,7 @@ class SelfAssessmentRowInput(graphene.InputObjectType):
 class SelfAssessmentsInput(graphene.InputObjectType):
     """Danh sách phiếu tự đánh giá thu ở một đơn vị (tối đa 2.000 dòng)."""
 
-    tenant = graphene.String()
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="Đơn vị thu phiếu (thôn, xã...)")
     title = graphene.Field(Title, required=True, description="Danh hiệu đăng ký")
     year = graphene.Int(required=True, description="Năm đánh giá")
@@ -59,7 +59,7 @@ class SelfAssessmentRowOutcome(graphene.ObjectType):
     """Kết quả ghi một phiếu."""
 
     row = graphene.Int(required=True, description="Số thứ tự dòng trong danh sách (từ 1)")
-    enrolment_id = graphene.String(required=True)
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     outcome = graphene.String(
         required=True,
         description="written: đã ghi; unchanged: đã ghi ở lần gửi trước của cùng danh sách; "

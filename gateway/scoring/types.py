@@ -16,40 +16,51 @@ class Reason(graphene.ObjectType):
 
 
 class IndicatorVerdict(graphene.ObjectType):
-    id = graphene.String(required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
     kind = graphene.String(required=True)
-    level = graphene.Int(required=True)
-    points = graphene.Int()
-    max_points = graphene.Int()
-    min_points = graphene.Int()
+    level = graphene.Int(
+        required=True,
+        description="Level of recognition (mức độ): 1, 2, or 3 for TT 44/2014 ratings",
+    )
+    points = graphene.Int(description="Points scored (điểm)")
+    max_points = graphene.Int(description="Highest points possible (điểm tối đa)")
+    min_points = graphene.Int(description="Lowest passing points (điểm tối thiểu)")
     below_floor = graphene.Boolean()
-    met = graphene.Boolean()
-    value = graphene.Float()
-    reasons = graphene.List(graphene.NonNull(Reason), required=True)
+    met = graphene.Boolean(description="The indicator is met (đạt)")
+    value = graphene.Float(description="Value (giá trị)")
+    reasons = graphene.List(
+        graphene.NonNull(Reason), required=True, description="Why, in Vietnamese (lý do)"
+    )
     name = graphene.String(description="The indicator's Vietnamese wording (never its id)")
 
 
 class CriterionVerdict(graphene.ObjectType):
-    id = graphene.String(required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
     name = graphene.String()
-    points = graphene.Int()
-    max_points = graphene.Int()
-    indicators = graphene.List(graphene.NonNull(IndicatorVerdict), required=True)
+    points = graphene.Int(description="Points scored (điểm)")
+    max_points = graphene.Int(description="Highest points possible (điểm tối đa)")
+    indicators = graphene.List(
+        graphene.NonNull(IndicatorVerdict), required=True, description="The indicators (chỉ số)"
+    )
 
 
 class Verdict(graphene.ObjectType):
     """The engine's answer: recognised (criteria met), not_recognised or undecidable, with why."""
 
-    status = graphene.String(required=True)
-    level = graphene.Int()
-    total = graphene.Int()
+    status = graphene.String(required=True, description="Status (trạng thái)")
+    level = graphene.Int(
+        description="Level of recognition (mức độ): 1, 2, or 3 for TT 44/2014 ratings"
+    )
+    total = graphene.Int(description="Total (tổng số)")
     provisional = graphene.Boolean(
         required=True, description="The set's numbers are not all official"
     )
-    set_id = graphene.String(required=True)
+    set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
     missing = graphene.List(graphene.NonNull(graphene.String), required=True)
     unknown_parameters = graphene.List(graphene.NonNull(graphene.String), required=True)
-    reasons = graphene.List(graphene.NonNull(Reason), required=True)
+    reasons = graphene.List(
+        graphene.NonNull(Reason), required=True, description="Why, in Vietnamese (lý do)"
+    )
     explanation = graphene.List(graphene.NonNull(CriterionVerdict), required=True)
     provisional_reason = graphene.String(description="Why the set is provisional (Vietnamese)")
     decided_by_meeting = graphene.Boolean(
@@ -65,7 +76,7 @@ class Verdict(graphene.ObjectType):
 
 class Figure(graphene.ObjectType):
     name = graphene.String(required=True)
-    value = graphene.Float(required=True)
+    value = graphene.Float(required=True, description="Value (giá trị)")
 
 
 def _figures(field: str) -> Any:
@@ -77,7 +88,7 @@ def _figures(field: str) -> Any:
 
 
 class StageRecord(graphene.ObjectType):
-    set_id = graphene.String(required=True)
+    set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
     at = graphene.String(required=True)
     by = graphene.String()
     minutes = graphene.String(description="Biên bản họp bình xét (review only)")
@@ -116,19 +127,27 @@ class StageRecord(graphene.ObjectType):
 
 
 class Revocation(graphene.ObjectType):
-    reason = graphene.String(required=True)
+    reason = graphene.String(required=True, description="Reason (lý do), in Vietnamese")
     at = graphene.String(required=True)
 
 
 class Recognition(graphene.ObjectType):
     """Quyết định công nhận: who decided, when, at which level, until when."""
 
-    decision_number = graphene.String(required=True)
-    decision_date = graphene.String(required=True)
-    signer = graphene.String(required=True)
-    level = graphene.Int()
-    valid_until = graphene.String()
-    set_id = graphene.String(required=True)
+    decision_number = graphene.String(
+        required=True, description="The decision's number (số quyết định), e.g. 123/QĐ-UBND"
+    )
+    decision_date = graphene.String(
+        required=True, description="The decision's date (ngày quyết định), YYYY-MM-DD"
+    )
+    signer = graphene.String(required=True, description="Who signed (người ký)")
+    level = graphene.Int(
+        description="Level of recognition (mức độ): 1, 2, or 3 for TT 44/2014 ratings"
+    )
+    valid_until = graphene.String(
+        description="Valid until (hiệu lực đến), YYYY-MM-DD; null without limit"
+    )
+    set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
     revoked = graphene.Field(Revocation)
     imported = graphene.Boolean(
         required=True,
@@ -150,19 +169,31 @@ class Recognition(graphene.ObjectType):
 
 
 class EvidenceInfo(graphene.ObjectType):
-    id = graphene.String(required=True)
-    file_name = graphene.String(required=True)
-    content_type = graphene.String(required=True)
-    size = graphene.Int(required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
+    file_name = graphene.String(required=True, description="File name (tên tệp)")
+    content_type = graphene.String(
+        required=True, description="Media type of the file, e.g. application/pdf"
+    )
+    size = graphene.Int(required=True, description="Size of the file in bytes")
     url = graphene.String(required=True, description="Download (with a token)")
 
 
 class Assessment(graphene.ObjectType):
-    enrolment_id = graphene.String(required=True, resolver=key("_id"))
-    title = graphene.Field(Title, required=True)
-    year = graphene.Int(required=True)
-    status = graphene.String(required=True)
-    unit_path = graphene.String(required=True, resolver=key("unitpath"))
+    enrolment_id = graphene.String(
+        required=True, resolver=key("_id"), description="The registration's id (mã đăng ký)"
+    )
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    status = graphene.String(required=True, description="Status (trạng thái)")
+    unit_path = graphene.String(
+        required=True,
+        resolver=key("unitpath"),
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )
     self_assessment = graphene.Field(StageRecord)
     review = graphene.Field(StageRecord, description="Bình xét: the verdict that counts")
     recognition = graphene.Field(Recognition)
@@ -196,23 +227,46 @@ class Assessment(graphene.ObjectType):
 
 
 class IndicatorInfo(graphene.ObjectType):
-    id = graphene.String(required=True)
+    id = graphene.String(required=True, description="Opaque, stable id")
     name = graphene.String()
     kind = graphene.String(required=True)
-    max_points = graphene.Int(resolver=key("maxPoints"))
-    min_points = graphene.Int(resolver=key("minPoints"))
-    level = graphene.Int(required=True)
-    provisional = graphene.Boolean(required=True)
+    max_points = graphene.Int(
+        resolver=key("maxPoints"), description="Highest points possible (điểm tối đa)"
+    )
+    min_points = graphene.Int(
+        resolver=key("minPoints"), description="Lowest passing points (điểm tối thiểu)"
+    )
+    level = graphene.Int(
+        required=True,
+        description="Level of recognition (mức độ): 1, 2, or 3 for TT 44/2014 ratings",
+    )
+    provisional = graphene.Boolean(
+        required=True,
+        description="Rests on a provisional criteria set or unofficial figures (tạm thời)",
+    )
 
 
 class CriteriaSetInfo(graphene.ObjectType):
-    id = graphene.String(required=True)
-    title = graphene.Field(Title, required=True)
-    issuer = graphene.String(required=True)
-    decision = graphene.String(required=True)
-    provisional = graphene.Boolean(required=True)
-    sources = graphene.List(graphene.NonNull(graphene.String), required=True)
-    group = graphene.String()
+    id = graphene.String(required=True, description="Opaque, stable id")
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    issuer = graphene.String(required=True, description="Who issued it (cơ quan ban hành)")
+    decision = graphene.String(
+        required=True, description="The recognition decision (quyết định công nhận)"
+    )
+    provisional = graphene.Boolean(
+        required=True,
+        description="Rests on a provisional criteria set or unofficial figures (tạm thời)",
+    )
+    sources = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Where the figures come from (nguồn số liệu), in Vietnamese",
+    )
+    group = graphene.String(
+        description="Group of the criteria set (nhóm), e.g. rural, worker, professional"
+    )
     level = graphene.String(
         description="Administrative level of the subjects it rates (commune, district, "
         "province); null: any"
@@ -221,7 +275,9 @@ class CriteriaSetInfo(graphene.ObjectType):
     valid_to = graphene.Int(resolver=key("validTo"), description="Last year in force (null: open)")
     total_points = graphene.Int(resolver=key("totalPoints"))
     pass_mark = graphene.Int(resolver=key("passMark"))
-    indicators = graphene.List(graphene.NonNull(IndicatorInfo), required=True)
+    indicators = graphene.List(
+        graphene.NonNull(IndicatorInfo), required=True, description="The indicators (chỉ số)"
+    )
     provisional_reason = graphene.String(
         resolver=lambda root, info: root.get("provisionalReason"),
         description="Why the set is provisional",
