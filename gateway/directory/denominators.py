@@ -18,6 +18,8 @@ FIGURE_FIELDS = ("population", "households", "adults", "clans", "hamlets", "unit
 
 
 class DenominatorSource(graphene.ObjectType):
+    """Where one denominator figure (mẫu số) of a unit comes from, and as of when."""
+
     figure = graphene.String(required=True, description="population, households, ...")
     source = graphene.String(description="Where the figure comes from, as entered")
     as_of = graphene.String(
@@ -105,6 +107,9 @@ def denominators_field() -> graphene.Field:
 
 
 class SetDenominatorsInput(graphene.InputObjectType):
+    """A unit's denominators (mẫu số: population, households, adults, ...) for a year, as entered by
+    an officer."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="Province, district, commune or hamlet")
     year = graphene.Int(
@@ -123,6 +128,8 @@ class SetDenominatorsInput(graphene.InputObjectType):
 
 
 class DenominatorsEntered(graphene.ObjectType):
+    """The denominators recorded for a unit."""
+
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
     )
@@ -145,12 +152,16 @@ SetDenominators = mutation(
 
 
 class ImportDenominatorsInput(graphene.InputObjectType):
+    """A spreadsheet of denominators (mẫu số) for many units."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     file_name = graphene.String(required=True, description="…xlsx or …csv")
     content = graphene.String(required=True, description="The file, base64-encoded")
 
 
 class DenominatorsImported(graphene.ObjectType):
+    """What an import of denominators recorded."""
+
     imported = graphene.Int(required=True, description="Units and years written")
 
 

@@ -13,6 +13,8 @@ from gateway.mutations import Write, in_subtree, mutation, send, unit
 
 
 class HamletKind(graphene.Enum):
+    """The kind of a hamlet-level residential area (thôn, tổ dân phố, ấp, bản, khu phố)."""
+
     THON = "thon"
     BAN = "ban"
     AP = "ap"
@@ -21,6 +23,8 @@ class HamletKind(graphene.Enum):
 
 
 class CreateHamletInput(graphene.InputObjectType):
+    """A new hamlet (thôn, tổ dân phố) in a commune."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
@@ -31,6 +35,8 @@ class CreateHamletInput(graphene.InputObjectType):
 
 
 class RenameHamletInput(graphene.InputObjectType):
+    """A new name for a hamlet (thôn) from a day on."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
     name = graphene.String(required=True)
@@ -38,6 +44,8 @@ class RenameHamletInput(graphene.InputObjectType):
 
 
 class CloseHamletInput(graphene.InputObjectType):
+    """Closes a hamlet (thôn) from a day on (e.g. merged away)."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
     on = graphene.Date(
@@ -46,6 +54,8 @@ class CloseHamletInput(graphene.InputObjectType):
 
 
 class HamletResult(graphene.ObjectType):
+    """A hamlet (thôn) as recorded."""
+
     hamlet = graphene.Field(OrgUnit, required=True)
     created = graphene.Boolean(description="False when the commune had a hamlet of that name")
 
@@ -75,12 +85,16 @@ MUTATIONS: dict[str, Any] = {
 
 
 class ImportHamletsInput(graphene.InputObjectType):
+    """A spreadsheet of hamlets (danh sách thôn, tổ dân phố) of a province."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     file_name = graphene.String(required=True, description="…xlsx or …csv")
     content = graphene.String(required=True, description="The file, base64-encoded")
 
 
 class HamletsImported(graphene.ObjectType):
+    """What an import of hamlets recorded."""
+
     created = graphene.Int(
         required=True,
         description="True when this call created it, false when it already existed (idempotent)",
@@ -110,12 +124,16 @@ MUTATIONS["import_hamlets"] = ImportHamlets.Field()
 
 
 class SetBranchHamletInput(graphene.InputObjectType):
+    """Ties an association branch (chi hội) to the hamlet (thôn) it serves."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     branch_code = graphene.String(required=True, description="A residential branch")
     hamlet_code = graphene.String(required=True, description="A hamlet of the same commune")
 
 
 class BranchHamlet(graphene.ObjectType):
+    """A branch (chi hội) and the hamlet (thôn) it serves."""
+
     branch = graphene.Field(OrgUnit, required=True, description="The branch (chi hội)")
     hamlet_code = graphene.String(required=True, resolver=lambda r, i: r["branch"]["hamletCode"])
 

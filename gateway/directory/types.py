@@ -23,6 +23,9 @@ from khuyenhoc.vocabulary import FIGURES
 
 
 class TitleStats(graphene.ObjectType):
+    """A title's figures (số liệu danh hiệu) at a unit for a year: registered, assessed, reviewed,
+    eligible, recognised."""
+
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
     )
@@ -63,6 +66,9 @@ class TitleStats(graphene.ObjectType):
 
 
 class Stats(graphene.ObjectType):
+    """A unit's figures for a year: per learning title, association members and branches, and the
+    fund."""
+
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
@@ -131,6 +137,8 @@ class Subject(graphene.ObjectType):
 
 
 class TitleYear(graphene.ObjectType):
+    """One year of a subject's title history: its status and recognition decision."""
+
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
@@ -155,6 +163,8 @@ class TitleYear(graphene.ObjectType):
 
 
 class TitleHistory(graphene.ObjectType):
+    """The years a subject held a title (lịch sử danh hiệu), with consecutive years."""
+
     years = graphene.List(graphene.NonNull(TitleYear), required=True)
     consecutive_years = graphene.Int(
         required=True, description="Years in a row recognised, up to the latest"
@@ -168,6 +178,8 @@ class TitleHistory(graphene.ObjectType):
 
 
 class SubjectPage(graphene.ObjectType):
+    """One page of registered subjects (đối tượng đăng ký) of a unit; see nextCursor."""
+
     items = graphene.List(graphene.NonNull(Subject), required=True, description="This page's items")
     next_cursor = graphene.String(
         description="Pass as `after` for the next page; null at the end", resolver=key("nextCursor")

@@ -23,6 +23,9 @@ from khuyenhoc.auth import Role
 
 
 class DonorInput(graphene.InputObjectType):
+    """Who gives (nhà hảo tâm): name, kind, contacts for the thank-you, and the wish to stay
+    anonymous."""
+
     name = graphene.String(required=True)
     kind = graphene.String(description="person (default), family, clan, organisation, …")
     anonymous = graphene.Boolean(description="Not named in public (default false)")
@@ -31,6 +34,8 @@ class DonorInput(graphene.InputObjectType):
 
 
 class DonationInput(graphene.InputObjectType):
+    """A donation (khoản ủng hộ) to a unit's Khuyến học fund, in money or goods."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     idempotency_key = graphene.String(
@@ -50,11 +55,15 @@ class DonationInput(graphene.InputObjectType):
 
 
 class DonationResult(graphene.ObjectType):
+    """A donation as booked, with its receipt."""
+
     donation = graphene.Field(Donation, required=True)
     created = graphene.Boolean(required=True, description="False for a retry of the same key")
 
 
 class BeneficiaryInput(graphene.InputObjectType):
+    """Who receives a scholarship, award or support (người thụ hưởng)."""
+
     kind = graphene.String(required=True, description="student, teacher, school or other")
     name = graphene.String(required=True)
     school = graphene.String(description="School (trường)")
@@ -65,6 +74,8 @@ class BeneficiaryInput(graphene.InputObjectType):
 
 
 class DisbursementProposalInput(graphene.InputObjectType):
+    """A proposal to pay from the fund (đề nghị chi): scholarship, award or support."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     amount = Money(required=True)
@@ -86,6 +97,8 @@ class DisbursementProposalInput(graphene.InputObjectType):
 
 
 class DisbursementApprovalInput(graphene.InputObjectType):
+    """Approves a proposed disbursement (duyệt chi) and records its payment."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     disbursement_id = graphene.String(required=True)
     paid_on = graphene.Date(description="Default today; not before the fund's last movement")
@@ -93,6 +106,8 @@ class DisbursementApprovalInput(graphene.InputObjectType):
 
 
 class FundTransferInput(graphene.InputObjectType):
+    """Moves money between two units' funds (chuyển quỹ), e.g. commune to district."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     from_unit_code = graphene.String(
         required=True, description="The unit it comes from (mã đơn vị chuyển đi)"
@@ -111,6 +126,8 @@ class FundTransferInput(graphene.InputObjectType):
 
 
 class Transfer(graphene.ObjectType):
+    """A transfer between two units' funds (chuyển quỹ)."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     from_unit_code = graphene.String(
         required=True,
@@ -131,6 +148,8 @@ class Transfer(graphene.ObjectType):
 
 
 class MembershipFeeInput(graphene.InputObjectType):
+    """A member's yearly association fee (hội phí) paid to a branch."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The member's branch (chi hội)")
     member_id = graphene.String(required=True, description="The member's id (hội viên), opaque")
@@ -142,6 +161,8 @@ class MembershipFeeInput(graphene.InputObjectType):
 
 
 class MembershipFee(graphene.ObjectType):
+    """A membership fee (hội phí) as booked."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
@@ -161,6 +182,8 @@ class MembershipFee(graphene.ObjectType):
 
 
 class ReversalInput(graphene.InputObjectType):
+    """Reverses a booked ledger entry (bút toán đảo), with the reason."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     entry_id = graphene.String(
         required=True, description="A donation, disbursement, fee or transfer id"
@@ -169,6 +192,8 @@ class ReversalInput(graphene.InputObjectType):
 
 
 class Entry(graphene.ObjectType):
+    """A ledger entry (bút toán) of a unit's fund."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"

@@ -15,6 +15,8 @@ from gateway.wire import answer, iso_date, key
 
 
 class Donor(graphene.ObjectType):
+    """Who gave (nhà hảo tâm); name and contacts are personal data."""
+
     name = graphene.String(required=True)
     kind = graphene.String(required=True)
     anonymous = graphene.Boolean(required=True, description="Not named in public")
@@ -23,6 +25,8 @@ class Donor(graphene.ObjectType):
 
 
 class Donation(graphene.ObjectType):
+    """A donation (khoản ủng hộ) with its gap-free receipt number (số biên lai)."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
@@ -58,6 +62,8 @@ class Donation(graphene.ObjectType):
 
 
 class Beneficiary(graphene.ObjectType):
+    """Who received a disbursement (người thụ hưởng)."""
+
     kind = graphene.String(required=True)
     name = graphene.String(required=True)
     school = graphene.String(description="School (trường)")
@@ -68,6 +74,9 @@ class Beneficiary(graphene.ObjectType):
 
 
 class Disbursement(graphene.ObjectType):
+    """A payment from the fund (khoản chi): scholarship, award or support, proposed then
+    approved."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
@@ -93,6 +102,8 @@ class Disbursement(graphene.ObjectType):
 
 
 class DonationPage(graphene.ObjectType):
+    """One page of a fund's donations, newest first; see nextCursor."""
+
     items = graphene.List(
         graphene.NonNull(Donation), required=True, description="This page's items"
     )
@@ -103,6 +114,8 @@ class DonationPage(graphene.ObjectType):
 
 
 class DisbursementPage(graphene.ObjectType):
+    """One page of a fund's disbursements, newest first; see nextCursor."""
+
     items = graphene.List(
         graphene.NonNull(Disbursement), required=True, description="This page's items"
     )
@@ -113,6 +126,8 @@ class DisbursementPage(graphene.ObjectType):
 
 
 class StatementLine(graphene.ObjectType):
+    """One line of a fund statement (báo cáo quỹ): an account, its count and amount."""
+
     account = graphene.String(required=True)
     label = graphene.String(required=True, description="Vietnamese label to show")
     amount = graphene.Field(
@@ -155,6 +170,8 @@ class FundStatement(graphene.ObjectType):
 
 
 class PublicDonor(graphene.ObjectType):
+    """A donor as the public statement shows them (anonymous donors unnamed)."""
+
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
     amount = graphene.Field(Money, required=True, description="The donor's gifts in the period")
     count = graphene.Int(required=True, description="Gifts in the period")
@@ -162,6 +179,8 @@ class PublicDonor(graphene.ObjectType):
 
 
 class PublicBeneficiary(graphene.ObjectType):
+    """A beneficiary as the public statement shows them (a minor by initials and school)."""
+
     name = graphene.String(required=True, description="Minors: initials and school only")
     grade = graphene.String(description="School grade (lớp)")
     achievement = graphene.String(description="The achievement rewarded (thành tích)")
@@ -172,6 +191,8 @@ class PublicBeneficiary(graphene.ObjectType):
 
 
 class AwardCategory(graphene.ObjectType):
+    """Disbursements of one purpose on the public statement, with their beneficiaries."""
+
     purpose = graphene.String(required=True, description="What it is for (mục đích)")
     label = graphene.String(required=True, description="Vietnamese label to show")
     count = graphene.Int(required=True, description="Number (số lượng)")
@@ -260,6 +281,8 @@ class ConsolidatedFund(FundStatement):
 
 
 class ConsolidatedTotal(graphene.ObjectType):
+    """Totals of a consolidated fund statement (báo cáo tổng hợp quỹ)."""
+
     opening = graphene.Field(
         Money, required=True, description="Opening balance in đồng (số dư đầu kỳ)"
     )

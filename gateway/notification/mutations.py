@@ -22,6 +22,9 @@ from khuyenhoc.auth import Role
 
 
 class OptOutInput(graphene.InputObjectType):
+    """A subject's wish to receive, or no longer receive, messages on a channel (từ chối nhận
+    tin)."""
+
     subject_id = graphene.String(
         required=True,
         description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
@@ -35,6 +38,8 @@ class OptOutInput(graphene.InputObjectType):
 
 
 class OptOut(graphene.ObjectType):
+    """A subject's opt-out on a channel as recorded."""
+
     subject_id = graphene.String(
         required=True,
         description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
@@ -48,6 +53,8 @@ class OptOut(graphene.ObjectType):
 
 
 class SubscriptionInput(graphene.InputObjectType):
+    """An e-mail subscription to a unit's news (đăng ký nhận tin)."""
+
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     email = graphene.String(required=True, description="E-mail address (thư điện tử)")
     name = graphene.String(required=True)
@@ -58,6 +65,8 @@ class SubscriptionInput(graphene.InputObjectType):
 
 
 class NotificationSubscription(graphene.ObjectType):
+    """An e-mail subscription (đăng ký nhận tin) as recorded."""
+
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     email = graphene.String(required=True, description="E-mail address (thư điện tử)")
     events = graphene.List(
@@ -67,17 +76,21 @@ class NotificationSubscription(graphene.ObjectType):
 
 
 class WebhookInput(graphene.InputObjectType):
+    """A partner system's webhook: its name, URL and the event types it receives."""
+
     name = graphene.String(required=True, description="lower-case letters, digits, '-'")
     url = graphene.String(
-        required=True, description="Where to download it (needs a token unless public)"
+        required=True, description="Where deliveries are POSTed: an http:// or https:// address"
     )
     events = graphene.List(graphene.NonNull(graphene.String), description="default: all")
 
 
 class Webhook(graphene.ObjectType):
+    """A partner system's webhook; its secret signs each delivery and is shown once."""
+
     name = graphene.String(required=True)
     url = graphene.String(
-        required=True, description="Where to download it (needs a token unless public)"
+        required=True, description="Where deliveries are POSTed: an http:// or https:// address"
     )
     events = graphene.List(
         graphene.NonNull(graphene.String), required=True, description="Event types (loại tin)"

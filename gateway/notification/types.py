@@ -8,12 +8,16 @@ from gateway.wire import key
 
 
 class Channel(graphene.Enum):
+    """How a notification is delivered (kênh gửi tin)."""
+
     SMS = "sms"
     EMAIL = "email"
     WEBHOOK = "webhook"
 
 
 class DeliveryStatus(graphene.Enum):
+    """Where a notification's delivery stands (trạng thái gửi)."""
+
     PENDING = "PENDING"
     SENDING = "SENDING"
     SENT = "SENT"

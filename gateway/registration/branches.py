@@ -14,6 +14,8 @@ from khuyenhoc.auth import Role
 
 
 class BranchKind(graphene.Enum):
+    """The kind of an association branch (loại chi hội)."""
+
     RESIDENTIAL = "residential"
     SCHOOL = "school"
     CLAN = "clan"
@@ -22,6 +24,8 @@ class BranchKind(graphene.Enum):
 
 
 class CreateBranchInput(graphene.InputObjectType):
+    """A new association branch (chi hội) in a commune."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
@@ -32,6 +36,8 @@ class CreateBranchInput(graphene.InputObjectType):
 
 
 class RenameBranchInput(graphene.InputObjectType):
+    """A new name for a branch (chi hội) from a day on."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
     name = graphene.String(required=True)
@@ -39,6 +45,8 @@ class RenameBranchInput(graphene.InputObjectType):
 
 
 class CloseBranchInput(graphene.InputObjectType):
+    """Dissolves a branch (giải thể chi hội) from a day on."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
     on = graphene.Date(
@@ -47,6 +55,8 @@ class CloseBranchInput(graphene.InputObjectType):
 
 
 class BranchMembersInput(graphene.InputObjectType):
+    """The number of members (số hội viên) of a branch for a year."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True)
     year = graphene.Int(
@@ -56,6 +66,8 @@ class BranchMembersInput(graphene.InputObjectType):
 
 
 class AddMemberInput(graphene.InputObjectType):
+    """A member (hội viên) joining a branch for a year."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     branch_code = graphene.String(
         required=True, description="The branch's code (mã chi hội), <commune>-<nnn>"
@@ -69,6 +81,8 @@ class AddMemberInput(graphene.InputObjectType):
 
 
 class MoveBranchInput(graphene.InputObjectType):
+    """Moves a branch (chi hội) to another commune from a day on (e.g. after a merger)."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True, description="The branch (chi hội) to move")
     to_unit_code = graphene.String(required=True, description="The commune it goes to")
@@ -78,6 +92,8 @@ class MoveBranchInput(graphene.InputObjectType):
 
 
 class Membership(graphene.ObjectType):
+    """A member's membership of a branch (hội viên chi hội) for a year."""
+
     member_id = graphene.String(
         required=True, resolver=key("memberId"), description="The member's id (hội viên), opaque"
     )
@@ -93,11 +109,15 @@ class Membership(graphene.ObjectType):
 
 
 class BranchResult(graphene.ObjectType):
+    """A branch (chi hội) as recorded."""
+
     branch = graphene.Field(OrgUnit, required=True, description="The branch (chi hội)")
     created = graphene.Boolean(description="False when a branch of that name already existed")
 
 
 class BranchMembers(graphene.ObjectType):
+    """A branch's number of members for a year."""
+
     code = graphene.String(required=True)
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"

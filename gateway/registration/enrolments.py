@@ -15,6 +15,8 @@ from gateway.wire import key
 
 
 class MemberInput(graphene.InputObjectType):
+    """A member of a household (thành viên hộ gia đình)."""
+
     name = graphene.String(required=True)
     relation = graphene.String(required=True, description="Quan hệ với chủ hộ")
     birth_year = graphene.Int(description="Year of birth (năm sinh)")
@@ -29,6 +31,8 @@ class _Place:
 
 
 class RegisterHouseholdInput(_Place, graphene.InputObjectType):
+    """Registers a household (hộ gia đình) for the title Gia đình học tập."""
+
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
@@ -44,6 +48,8 @@ class RegisterHouseholdInput(_Place, graphene.InputObjectType):
 
 
 class RegisterClanInput(_Place, graphene.InputObjectType):
+    """Registers a clan (dòng họ) for the title Dòng họ học tập."""
+
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
@@ -55,6 +61,8 @@ class RegisterClanInput(_Place, graphene.InputObjectType):
 
 
 class RegisterCommunityInput(_Place, graphene.InputObjectType):
+    """Registers a village community (cộng đồng thôn) for the title Cộng đồng học tập cấp thôn."""
+
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
@@ -66,6 +74,8 @@ class RegisterCommunityInput(_Place, graphene.InputObjectType):
 
 
 class LearningUnitKind(graphene.Enum):
+    """The kind of a learning unit (loại đơn vị học tập)."""
+
     AGENCY = "agency"
     SCHOOL = "school"
     ENTERPRISE = "enterprise"
@@ -73,6 +83,8 @@ class LearningUnitKind(graphene.Enum):
 
 
 class RegisterLearningUnitInput(_Place, graphene.InputObjectType):
+    """Registers an agency, school, enterprise or armed-forces unit for the title Đơn vị học tập."""
+
     unit_code = graphene.String(
         required=True, description="Commune (5 digits), district (3) or province (2)"
     )
@@ -83,12 +95,16 @@ class RegisterLearningUnitInput(_Place, graphene.InputObjectType):
 
 
 class LabourGroup(graphene.Enum):
+    """A citizen's labour group (nhóm lao động), which picks the criteria set."""
+
     RURAL = "rural"
     WORKER = "worker"
     PROFESSIONAL = "professional"
 
 
 class RegisterCitizenInput(_Place, graphene.InputObjectType):
+    """Registers a citizen (công dân) for the title Công dân học tập."""
+
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
@@ -104,12 +120,16 @@ class RegisterCitizenInput(_Place, graphene.InputObjectType):
 
 
 class RegisterCommuneCommunityInput(_Place, graphene.InputObjectType):
+    """Registers a commune's own learning community (cộng đồng học tập cấp xã)."""
+
     commune_code = graphene.String(
         required=True, description="The commune registering itself (Cộng đồng học tập cấp xã)"
     )
 
 
 class Enrolment(graphene.ObjectType):
+    """A registration (đăng ký) of a subject for a title and year."""
+
     enrolment_id = graphene.String(
         required=True, resolver=key("enrolmentId"), description="The registration's id (mã đăng ký)"
     )
@@ -170,12 +190,16 @@ RegisterCommuneCommunity = _register_mutation(
 
 
 class WithdrawInput(graphene.InputObjectType):
+    """Withdraws a registration (rút đăng ký), with the reason."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     reason = graphene.String(description="Reason (lý do), in Vietnamese")
 
 
 class Withdrawn(graphene.ObjectType):
+    """A withdrawn registration."""
+
     enrolment_id = graphene.String(
         required=True, resolver=key("enrolmentId"), description="The registration's id (mã đăng ký)"
     )

@@ -12,6 +12,8 @@ from gateway.wire import key
 
 
 class SubjectKind(graphene.Enum):
+    """The kind of registered subject (loại đối tượng), one per learning title."""
+
     HOUSEHOLD = "household"
     CLAN = "clan"
     COMMUNITY = "community"
@@ -49,6 +51,8 @@ class ImportJob(graphene.ObjectType):
 
 
 class StartImportInput(graphene.InputObjectType):
+    """A spreadsheet of registrations (danh sách đăng ký) to import for a commune."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"

@@ -42,6 +42,8 @@ def resolve_report(
 
 
 class ProvinceTargetInput(graphene.InputObjectType):
+    """A province's own share for a programme target (chỉ tiêu của tỉnh)."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(
         required=True, description='A national target\'s code, e.g. "QD387.FAMILY.2025"'
@@ -54,6 +56,8 @@ class ProvinceTargetInput(graphene.InputObjectType):
 
 
 class ProvinceTarget(graphene.ObjectType):
+    """A province's own share for a programme target (chỉ tiêu của tỉnh)."""
+
     code = graphene.String(required=True)
     share = graphene.Float(required=True)
     mountain_share = graphene.Float()

@@ -105,6 +105,8 @@ def progress_field() -> graphene.List:
 
 
 class YearName(graphene.ObjectType):
+    """A unit's name in one year (tên đơn vị theo năm), for units renamed or merged."""
+
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
@@ -112,6 +114,8 @@ class YearName(graphene.ObjectType):
 
 
 class ReportUnit(graphene.ObjectType):
+    """The unit a report is about (đơn vị báo cáo)."""
+
     code = graphene.String(required=True)
     name = graphene.String(required=True)
     level = graphene.String(
@@ -136,6 +140,8 @@ class ReportUnit(graphene.ObjectType):
 
 
 class BranchCount(graphene.ObjectType):
+    """The number of branches of one kind (số chi hội theo loại)."""
+
     kind = graphene.String(required=True, description="residential, school, clan, agency, board")
     kind_name = graphene.String(required=True)
     count = graphene.Int(required=True, description="Number (số lượng)")
@@ -187,6 +193,8 @@ class CommunityRating(graphene.ObjectType):
 
 
 class AwardYear(graphene.ObjectType):
+    """Student awards (khen thưởng học sinh) paid in one year."""
+
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
@@ -209,6 +217,8 @@ class Awards(graphene.ObjectType):
 
 
 class FundYear(graphene.ObjectType):
+    """One year of a unit's fund in a report."""
+
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
@@ -222,6 +232,8 @@ class FundYear(graphene.ObjectType):
 
 
 class ReportFund(graphene.ObjectType):
+    """The fund part of a report (quỹ khuyến học): totals and year by year."""
+
     donations_total = graphene.Field(
         Money, required=True, description="Donations received, in đồng (tổng ủng hộ)"
     )
@@ -235,6 +247,8 @@ class ReportFund(graphene.ObjectType):
 
 
 class ProgressYear(graphene.ObjectType):
+    """One year of progress against the programme targets (tiến độ thực hiện chỉ tiêu)."""
+
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
@@ -242,6 +256,8 @@ class ProgressYear(graphene.ObjectType):
 
 
 class TitleCount(graphene.ObjectType):
+    """A number of subjects holding one title."""
+
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
     )

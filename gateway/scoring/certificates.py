@@ -19,6 +19,8 @@ CERTIFICATES_PER_PAGE = 500
 
 
 class CertificateStatus(graphene.Enum):
+    """Whether a recognition certificate still holds (tình trạng giấy công nhận)."""
+
     VALID = "valid"
     EXPIRED = "expired"
     REVOKED = "revoked"
@@ -59,6 +61,8 @@ class CertificateVerification(graphene.ObjectType):
 
 
 class Certificate(graphene.ObjectType):
+    """A recognition certificate (giấy công nhận) of one subject, verifiable by its number."""
+
     number = graphene.String(required=True)
     code = graphene.String(required=True, description="Mã tra cứu (verifyCertificate)")
     enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
@@ -94,6 +98,8 @@ class Certificate(graphene.ObjectType):
 
 
 class CertificateList(graphene.ObjectType):
+    """The certificates of a decided proposal list, in parts for printing."""
+
     proposal_id = graphene.String(
         required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
     )

@@ -57,15 +57,21 @@ class CriteriaSetVersion(graphene.ObjectType):
 
 
 class UploadedCriteriaSets(graphene.ObjectType):
+    """The criteria sets an upload stored, each as a draft version."""
+
     sets = graphene.List(graphene.NonNull(CriteriaSetVersion), required=True)
 
 
 class UploadCriteriaSetInput(graphene.InputObjectType):
+    """A YAML document of a province's own criteria sets (bộ tiêu chí)."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     yaml = graphene.String(required=True, description="One set, or a list of sets (≤ 256 KB)")
 
 
 class ActivateCriteriaSetInput(graphene.InputObjectType):
+    """Activates a version of a province's criteria set from a year on."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
     version = graphene.Int(required=True, description="Version number, from 1")

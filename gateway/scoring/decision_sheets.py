@@ -15,6 +15,8 @@ from gateway.scoring.mutations import Decision
 
 
 class DecideSheetInput(graphene.InputObjectType):
+    """A recognition decision (quyết định công nhận) with its list as a filled-in spreadsheet."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     proposal_id = graphene.String(
         required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
@@ -33,6 +35,8 @@ class DecideSheetInput(graphene.InputObjectType):
 
 
 class SheetRowError(graphene.ObjectType):
+    """Why one row of a decision's spreadsheet was refused."""
+
     row = graphene.Int(required=True, description="The row number the officer sees")
     enrolment_id = graphene.String(description="The registration's id (mã đăng ký)")
     column = graphene.String(required=True)
@@ -41,6 +45,8 @@ class SheetRowError(graphene.ObjectType):
 
 
 class DecisionFromSheet(graphene.ObjectType):
+    """A decision recorded from a spreadsheet, or the rows refused and the error report."""
+
     decision = graphene.Field(Decision, description="The decision taken (no row was wrong)")
     row_errors = graphene.List(
         graphene.NonNull(SheetRowError), required=True, description="Nothing decided if any"

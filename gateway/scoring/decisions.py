@@ -71,6 +71,8 @@ def decide(write: Write) -> Any:
 
 
 class DecisionSubject(graphene.ObjectType):
+    """A subject recognised by a decision, with its level."""
+
     enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     level = graphene.Int(description="Mức độ recognised")
     provisional = graphene.Boolean(
@@ -79,12 +81,16 @@ class DecisionSubject(graphene.ObjectType):
 
 
 class DecisionSkip(graphene.ObjectType):
+    """A subject of the proposal list a decision left out, and why."""
+
     enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     key = graphene.String(required=True, description="Stable, English")
     message = graphene.String(required=True, description="Vietnamese")
 
 
 class DecisionFile(graphene.ObjectType):
+    """The scanned decision document (bản quét quyết định)."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     file_name = graphene.String(required=True, description="File name (tên tệp)")
     content_type = graphene.String(

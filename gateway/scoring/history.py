@@ -24,6 +24,8 @@ MAX_ROWS = 5_000  # as scoring's bound (its ``too_many_rows``)
 
 
 class HistoryRowInput(graphene.InputObjectType):
+    """One past-year recognition (công nhận năm trước) from the commune's records."""
+
     row = graphene.Int(description="The row's number in the officer's list (default: position)")
     subject_id = graphene.String(required=True, description="As registration names the subject")
     title = graphene.Field(
@@ -37,6 +39,8 @@ class HistoryRowInput(graphene.InputObjectType):
 
 
 class ImportTitleHistoryInput(graphene.InputObjectType):
+    """Past-year recognitions of a unit's subjects, imported from its records."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The importing unit (a commune)")
     rows = graphene.List(graphene.NonNull(HistoryRowInput), required=True)
@@ -44,6 +48,8 @@ class ImportTitleHistoryInput(graphene.InputObjectType):
 
 
 class HistoryRowError(graphene.ObjectType):
+    """Why one row of a history import was refused."""
+
     row = graphene.Int(required=True)
     field = graphene.String(required=True)
     key = graphene.String(required=True, description="Stable, English")

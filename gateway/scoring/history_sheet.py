@@ -161,6 +161,8 @@ def report(errors: list[dict[str, Any]]) -> bytes:
 
 
 class ImportTitleHistoryFileInput(graphene.InputObjectType):
+    """Past-year recognitions as a spreadsheet (nhập lịch sử danh hiệu)."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The importing unit (a commune)")
     file_name = graphene.String(required=True, description=".xlsx or .csv")

@@ -43,6 +43,8 @@ class ListReviewRowInput(graphene.InputObjectType):
 
 
 class MinutesFileInput(graphene.InputObjectType):
+    """The scanned or signed minutes of a review meeting (bản chụp biên bản)."""
+
     file_name = graphene.String(required=True, description="Tên tệp")
     content_type = graphene.String(
         required=True, description="application/pdf, image/jpeg hoặc image/png"
@@ -102,6 +104,8 @@ class ListReviewRow(graphene.ObjectType):
 
 
 class ListReviewFile(graphene.ObjectType):
+    """The minutes file of a list review (biên bản bình xét)."""
+
     file_name = graphene.String(required=True, description="File name (tên tệp)")
     content_type = graphene.String(
         required=True, description="Media type of the file, e.g. application/pdf"
@@ -253,6 +257,8 @@ class ListReviewSheetInput(graphene.InputObjectType):
 
 
 class SheetProblem(graphene.ObjectType):
+    """A problem in one cell of an uploaded spreadsheet."""
+
     row = graphene.Int(required=True, description="Số dòng trong bảng tính")
     column = graphene.String(required=True, description="Cột")
     message = graphene.String(required=True, description="Lý do")

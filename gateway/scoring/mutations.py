@@ -24,17 +24,23 @@ from gateway.wire import enum_value, key, unit_not_found
 
 
 class AnswerInput(graphene.InputObjectType):
+    """The result of one indicator (chỉ số): points, or met / not met."""
+
     indicator = graphene.String(required=True)
     points = graphene.Int(description="Points scored (điểm)")
     met = graphene.Boolean(description="The indicator is met (đạt)")
 
 
 class FigureInput(graphene.InputObjectType):
+    """A figure (số liệu) an indicator is computed from."""
+
     name = graphene.String(required=True)
     value = graphene.Float(required=True, description="Value (giá trị)")
 
 
 class ScoreInput(graphene.InputObjectType):
+    """A subject's self-assessment (tự đánh giá) against its criteria set."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     answers = graphene.List(
@@ -51,6 +57,8 @@ class ScoreInput(graphene.InputObjectType):
 
 
 class ReviewInput(ScoreInput):
+    """A review meeting's verdict on one subject (bình xét)."""
+
     minutes = graphene.String(required=True, description="Biên bản họp bình xét")
     agree = graphene.Boolean(description="Hội nghị bình xét đồng ý đề nghị công nhận")
     meeting_date = graphene.Date(
@@ -59,6 +67,9 @@ class ReviewInput(ScoreInput):
 
 
 class Proposal(graphene.ObjectType):
+    """A proposal list (danh sách đề nghị công nhận) of a unit for a title and year, posted publicly
+    before the decision."""
+
     id = graphene.String(required=True, resolver=key("_id"), description="Opaque, stable id")
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     title = graphene.Field(
@@ -88,6 +99,8 @@ class Proposal(graphene.ObjectType):
 
 
 class ProposeInput(graphene.InputObjectType):
+    """Proposes a unit's eligible subjects of a title and year for recognition."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     title = graphene.Field(
@@ -102,6 +115,8 @@ class ProposeInput(graphene.InputObjectType):
 
 
 class DecideInput(graphene.InputObjectType):
+    """A recognition decision (quyết định công nhận) on a proposal list."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     proposal_id = graphene.String(
         required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
@@ -124,6 +139,8 @@ class DecideInput(graphene.InputObjectType):
 
 
 class Skipped(graphene.ObjectType):
+    """A subject left out, and why."""
+
     enrolment_id = graphene.String(
         required=True, resolver=key("field"), description="The registration's id (mã đăng ký)"
     )
@@ -132,6 +149,8 @@ class Skipped(graphene.ObjectType):
 
 
 class Decision(graphene.ObjectType):
+    """What a recognition decision recorded: the subjects recognised and those left out."""
+
     recognised = graphene.List(
         graphene.NonNull(graphene.String),
         required=True,
@@ -148,12 +167,16 @@ class Decision(graphene.ObjectType):
 
 
 class RevokeInput(graphene.InputObjectType):
+    """Revokes a recognition (thu hồi công nhận), with the reason."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     reason = graphene.String(required=True, description="Reason (lý do), in Vietnamese")
 
 
 class EvidenceInput(graphene.InputObjectType):
+    """A file of evidence (minh chứng) attached to an assessment."""
+
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     file_name = graphene.String(required=True, description="File name (tên tệp)")

@@ -26,11 +26,15 @@ def shown_name(name: str | None, policy: str) -> str | None:
 
 
 class PostingState(graphene.Enum):
+    """Whether a proposal list is still posted (niêm yết) or its period ended."""
+
     RUNNING = "running"
     ENDED = "ended"
 
 
 class PostingRow(graphene.ObjectType):
+    """A subject on a posted proposal list, as the public sees it."""
+
     name = graphene.String(description="Full name or initials, as the province posts them")
     subject_kind = graphene.String(required=True)
     title = graphene.Field(

@@ -50,6 +50,8 @@ class SelfAssessmentsInput(graphene.InputObjectType):
 
 
 class SelfAssessmentRowError(graphene.ObjectType):
+    """Why one row of a self-assessment batch was refused."""
+
     field = graphene.String(required=True, description="rows.<chỉ số dòng, từ 0>.<trường>")
     key = graphene.String(required=True, description="Stable, English")
     message = graphene.String(required=True, description="Vietnamese")

@@ -11,11 +11,15 @@ from gateway.wire import key
 
 
 class Reason(graphene.ObjectType):
+    """A reason of a verdict: a stable key and the Vietnamese text."""
+
     key = graphene.String(required=True, description="Stable, English")
     message = graphene.String(required=True, description="Vietnamese")
 
 
 class IndicatorVerdict(graphene.ObjectType):
+    """The verdict on one indicator (chỉ số) of a criteria set."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     kind = graphene.String(required=True)
     level = graphene.Int(
@@ -35,6 +39,8 @@ class IndicatorVerdict(graphene.ObjectType):
 
 
 class CriterionVerdict(graphene.ObjectType):
+    """The verdict on one criterion (tiêu chí), its indicators included."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     name = graphene.String()
     points = graphene.Int(description="Points scored (điểm)")
@@ -75,6 +81,8 @@ class Verdict(graphene.ObjectType):
 
 
 class Figure(graphene.ObjectType):
+    """A figure (số liệu) an indicator was computed from."""
+
     name = graphene.String(required=True)
     value = graphene.Float(required=True, description="Value (giá trị)")
 
@@ -88,6 +96,9 @@ def _figures(field: str) -> Any:
 
 
 class StageRecord(graphene.ObjectType):
+    """One stage of an assessment: self-assessment (tự đánh giá) or review (bình xét), with its
+    verdict."""
+
     set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
     at = graphene.String(required=True)
     by = graphene.String()
@@ -127,6 +138,8 @@ class StageRecord(graphene.ObjectType):
 
 
 class Revocation(graphene.ObjectType):
+    """The revocation of a recognition (thu hồi công nhận)."""
+
     reason = graphene.String(required=True, description="Reason (lý do), in Vietnamese")
     at = graphene.String(required=True)
 
@@ -169,6 +182,8 @@ class Recognition(graphene.ObjectType):
 
 
 class EvidenceInfo(graphene.ObjectType):
+    """A file of evidence (minh chứng) attached to an assessment."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     file_name = graphene.String(required=True, description="File name (tên tệp)")
     content_type = graphene.String(
@@ -179,6 +194,9 @@ class EvidenceInfo(graphene.ObjectType):
 
 
 class Assessment(graphene.ObjectType):
+    """The assessment (đánh giá) of a registration: self-assessment, review, recognition,
+    evidence."""
+
     enrolment_id = graphene.String(
         required=True, resolver=key("_id"), description="The registration's id (mã đăng ký)"
     )
@@ -227,6 +245,8 @@ class Assessment(graphene.ObjectType):
 
 
 class IndicatorInfo(graphene.ObjectType):
+    """An indicator (chỉ số) of a criteria set."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     name = graphene.String()
     kind = graphene.String(required=True)
@@ -247,6 +267,8 @@ class IndicatorInfo(graphene.ObjectType):
 
 
 class CriteriaSetInfo(graphene.ObjectType):
+    """A criteria set (bộ tiêu chí) in force: issuer, validity, indicators, pass mark."""
+
     id = graphene.String(required=True, description="Opaque, stable id")
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
