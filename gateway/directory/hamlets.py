@@ -21,6 +21,16 @@ class HamletKind(graphene.Enum):
     TO_DAN_PHO = "to_dan_pho"
     KHU_PHO = "khu_pho"
 
+    @property
+    def description(self) -> str:
+        return {
+            "THON": "Thôn: a village (rural)",
+            "BAN": "Bản: a village of the northern mountains",
+            "AP": "Ấp: a hamlet (southern provinces)",
+            "TO_DAN_PHO": "Tổ dân phố: a residential group of a ward or town",
+            "KHU_PHO": "Khu phố: a urban quarter",
+        }[self.name]
+
 
 class CreateHamletInput(graphene.InputObjectType):
     """A new hamlet (thôn, tổ dân phố) in a commune."""

@@ -14,6 +14,14 @@ class Channel(graphene.Enum):
     EMAIL = "email"
     WEBHOOK = "webhook"
 
+    @property
+    def description(self) -> str:
+        return {
+            "SMS": "Text message (tin nhắn SMS)",
+            "EMAIL": "E-mail (thư điện tử)",
+            "WEBHOOK": "An HTTP POST to a partner system's webhook",
+        }[self.name]
+
 
 class DeliveryStatus(graphene.Enum):
     """Where a notification's delivery stands (trạng thái gửi)."""
@@ -23,6 +31,16 @@ class DeliveryStatus(graphene.Enum):
     SENT = "SENT"
     DEAD = "DEAD"
     SKIPPED = "SKIPPED"
+
+    @property
+    def description(self) -> str:
+        return {
+            "PENDING": "Waiting to be sent (chờ gửi)",
+            "SENDING": "Being sent (đang gửi)",
+            "SENT": "Delivered to the channel (đã gửi)",
+            "DEAD": "Given up after the retries (gửi lỗi)",
+            "SKIPPED": "Not sent: opted out, no contact, or not wanted (bỏ qua)",
+        }[self.name]
 
 
 class Notification(graphene.ObjectType):

@@ -22,6 +22,16 @@ class BranchKind(graphene.Enum):
     AGENCY = "agency"
     BOARD = "board"
 
+    @property
+    def description(self) -> str:
+        return {
+            "RESIDENTIAL": "Of a residential area (chi hội khu dân cư)",
+            "SCHOOL": "Of a school (chi hội trường học)",
+            "CLAN": "Of a clan (chi hội dòng họ)",
+            "AGENCY": "Of an agency or enterprise (chi hội cơ quan)",
+            "BOARD": "The association's board at the commune (ban khuyến học)",
+        }[self.name]
+
 
 class CreateBranchInput(graphene.InputObjectType):
     """A new association branch (chi hội) in a commune."""

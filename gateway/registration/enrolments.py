@@ -81,6 +81,15 @@ class LearningUnitKind(graphene.Enum):
     ENTERPRISE = "enterprise"
     ARMED_FORCES = "armed_forces"
 
+    @property
+    def description(self) -> str:
+        return {
+            "AGENCY": "A state agency (cơ quan)",
+            "SCHOOL": "A school (trường học)",
+            "ENTERPRISE": "An enterprise (doanh nghiệp)",
+            "ARMED_FORCES": "An armed-forces unit (đơn vị vũ trang)",
+        }[self.name]
+
 
 class RegisterLearningUnitInput(_Place, graphene.InputObjectType):
     """Registers an agency, school, enterprise or armed-forces unit for the title Đơn vị học tập."""
@@ -100,6 +109,14 @@ class LabourGroup(graphene.Enum):
     RURAL = "rural"
     WORKER = "worker"
     PROFESSIONAL = "professional"
+
+    @property
+    def description(self) -> str:
+        return {
+            "RURAL": "Rural labour (lao động nông thôn)",
+            "WORKER": "Workers (công nhân)",
+            "PROFESSIONAL": "Officials and professionals (cán bộ, công chức, viên chức)",
+        }[self.name]
 
 
 class RegisterCitizenInput(_Place, graphene.InputObjectType):

@@ -20,6 +20,16 @@ class SubjectKind(graphene.Enum):
     LEARNING_UNIT = "learning_unit"
     CITIZEN = "citizen"
 
+    @property
+    def description(self) -> str:
+        return {
+            "HOUSEHOLD": "Households (hộ gia đình): Gia đình học tập",
+            "CLAN": "Clans (dòng họ): Dòng họ học tập",
+            "COMMUNITY": "Village communities (cộng đồng thôn): Cộng đồng học tập cấp thôn",
+            "LEARNING_UNIT": "Agencies, schools, enterprises, armed-forces units: Đơn vị học tập",
+            "CITIZEN": "Citizens (công dân): Công dân học tập",
+        }[self.name]
+
 
 class ImportJob(graphene.ObjectType):
     """An import of a commune's list; `done` of `total` rows so far (the total is an upper

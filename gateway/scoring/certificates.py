@@ -25,6 +25,14 @@ class CertificateStatus(graphene.Enum):
     EXPIRED = "expired"
     REVOKED = "revoked"
 
+    @property
+    def description(self) -> str:
+        return {
+            "VALID": "The recognition holds (còn hiệu lực)",
+            "EXPIRED": "Its validity ended (hết hiệu lực)",
+            "REVOKED": "The recognition was revoked (đã thu hồi)",
+        }[self.name]
+
 
 class CertificateVerification(graphene.ObjectType):
     """What a certificate's code stands for, as anyone may read it."""

@@ -31,6 +31,13 @@ class PostingState(graphene.Enum):
     RUNNING = "running"
     ENDED = "ended"
 
+    @property
+    def description(self) -> str:
+        return {
+            "RUNNING": "Still posted (đang niêm yết)",
+            "ENDED": "The posting period is over (đã hết niêm yết)",
+        }[self.name]
+
 
 class PostingRow(graphene.ObjectType):
     """A subject on a posted proposal list, as the public sees it."""
