@@ -71,7 +71,7 @@ class HamletResult(graphene.ObjectType):
 
 
 def _hamlet_mutation(
-    name: str, input_type: type[graphene.InputObjectType], method: str, field: str
+    name: str, input_type: type[graphene.InputObjectType], method: str, field: str, doc: str
 ) -> type[graphene.Mutation]:
     return mutation(
         name,
@@ -80,12 +80,31 @@ def _hamlet_mutation(
         input=input_type,
         lookup=unit(field),
         check=in_subtree(BRANCH_MANAGERS),
+        doc=doc,
     )
 
 
-CreateHamlet = _hamlet_mutation("CreateHamlet", CreateHamletInput, "create_hamlet", "commune_code")
-RenameHamlet = _hamlet_mutation("RenameHamlet", RenameHamletInput, "rename_hamlet", "code")
-CloseHamlet = _hamlet_mutation("CloseHamlet", CloseHamletInput, "close_hamlet", "code")
+CreateHamlet = _hamlet_mutation(
+    "CreateHamlet",
+    CreateHamletInput,
+    "create_hamlet",
+    "commune_code",
+    "Thêm thôn/tổ dân phố: a new hamlet in a commune, from its opening day.",
+)
+RenameHamlet = _hamlet_mutation(
+    "RenameHamlet",
+    RenameHamletInput,
+    "rename_hamlet",
+    "code",
+    "Đổi tên thôn: the hamlet's new name from a day on (its code stays).",
+)
+CloseHamlet = _hamlet_mutation(
+    "CloseHamlet",
+    CloseHamletInput,
+    "close_hamlet",
+    "code",
+    "Giải thể/sáp nhập thôn: the hamlet ends on a day; its history stays.",
+)
 
 MUTATIONS: dict[str, Any] = {
     "create_hamlet": CreateHamlet.Field(),

@@ -208,7 +208,12 @@ ReplayNotifications = mutation(
     "ReplayNotifications",
     graphene.List(graphene.NonNull(graphene.String)),
     replay,
-    arguments={"ids": graphene.List(graphene.NonNull(graphene.String))},
+    arguments={
+        "ids": graphene.List(
+            graphene.NonNull(graphene.String),
+            description="The messages' ids; none: every DEAD message of the province",
+        )
+    },
     check=province_admin,
     doc="Send the province's DEAD messages again (all, or those named) after a fix.",
 )

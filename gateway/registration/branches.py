@@ -143,6 +143,7 @@ def _branch_mutation(
     code_field: str,
     roles: frozenset[Role],
     answer: str | None = None,
+    doc: str | None = None,
 ) -> type[graphene.Mutation]:
     """A write on the unit named by ``code_field``, by ``roles`` in reach of it, through
     ``registration.<method>``; the branch mutations differ only in these."""
@@ -154,6 +155,7 @@ def _branch_mutation(
         lookup=unit(code_field),
         check=in_subtree(roles),
         answer=answer,
+        doc=doc,
     )
 
 
@@ -164,12 +166,25 @@ CreateBranch = _branch_mutation(
     "create_branch",
     "commune_code",
     BRANCH_MANAGERS,
+    doc="Thành lập chi hội: a new association branch in a commune, from its opening day.",
 )
 RenameBranch = _branch_mutation(
-    "RenameBranch", RenameBranchInput, BranchResult, "rename_branch", "code", BRANCH_MANAGERS
+    "RenameBranch",
+    RenameBranchInput,
+    BranchResult,
+    "rename_branch",
+    "code",
+    BRANCH_MANAGERS,
+    doc="Đổi tên chi hội: the branch's new name from a day on (its code stays).",
 )
 CloseBranch = _branch_mutation(
-    "CloseBranch", CloseBranchInput, BranchResult, "close_branch", "code", BRANCH_MANAGERS
+    "CloseBranch",
+    CloseBranchInput,
+    BranchResult,
+    "close_branch",
+    "code",
+    BRANCH_MANAGERS,
+    doc="Giải thể chi hội: the branch ends on a day; its history stays.",
 )
 SetBranchMembers = _branch_mutation(
     "SetBranchMembers",
@@ -179,6 +194,7 @@ SetBranchMembers = _branch_mutation(
     "code",
     REGISTRARS,
     answer="members",
+    doc="Số hội viên: a branch's number of members for a year.",
 )
 AddMember = _branch_mutation(
     "AddMember",
@@ -188,6 +204,7 @@ AddMember = _branch_mutation(
     "branch_code",
     REGISTRARS,
     answer="member",
+    doc="Kết nạp hội viên: a member joins a branch for a year.",
 )
 
 

@@ -174,7 +174,7 @@ def register(kind: str) -> Callable[[Write], Any]:
 
 
 def _register_mutation(
-    name: str, kind: str, input_type: type[graphene.InputObjectType], unit_field: str
+    name: str, kind: str, input_type: type[graphene.InputObjectType], unit_field: str, doc: str
 ) -> type[graphene.Mutation]:
     """``register<Kind>``: the caller must reach the unit, as it stood for the year."""
     return mutation(
@@ -185,24 +185,51 @@ def _register_mutation(
         lookup=unit_for_year(unit_field),
         check=in_subtree(REGISTRARS),
         answer="enrolment",
+        doc=doc,
     )
 
 
 RegisterHousehold = _register_mutation(
-    "RegisterHousehold", "household", RegisterHouseholdInput, "commune_code"
+    "RegisterHousehold",
+    "household",
+    RegisterHouseholdInput,
+    "commune_code",
+    "Đăng ký Gia đình học tập: registers a household for a year.",
 )
-RegisterClan = _register_mutation("RegisterClan", "clan", RegisterClanInput, "commune_code")
+RegisterClan = _register_mutation(
+    "RegisterClan",
+    "clan",
+    RegisterClanInput,
+    "commune_code",
+    "Đăng ký Dòng họ học tập: registers a clan for a year.",
+)
 RegisterCommunity = _register_mutation(
-    "RegisterCommunity", "community", RegisterCommunityInput, "commune_code"
+    "RegisterCommunity",
+    "community",
+    RegisterCommunityInput,
+    "commune_code",
+    "Đăng ký Cộng đồng học tập cấp thôn: registers a village community (by its hamlet) for a year.",
 )
 RegisterLearningUnit = _register_mutation(
-    "RegisterLearningUnit", "learning_unit", RegisterLearningUnitInput, "unit_code"
+    "RegisterLearningUnit",
+    "learning_unit",
+    RegisterLearningUnitInput,
+    "unit_code",
+    "Đăng ký Đơn vị học tập: registers an agency, school, enterprise or armed-forces unit.",
 )
 RegisterCitizen = _register_mutation(
-    "RegisterCitizen", "citizen", RegisterCitizenInput, "commune_code"
+    "RegisterCitizen",
+    "citizen",
+    RegisterCitizenInput,
+    "commune_code",
+    "Đăng ký Công dân học tập: registers a citizen for a year.",
 )
 RegisterCommuneCommunity = _register_mutation(
-    "RegisterCommuneCommunity", "commune", RegisterCommuneCommunityInput, "commune_code"
+    "RegisterCommuneCommunity",
+    "commune",
+    RegisterCommuneCommunityInput,
+    "commune_code",
+    "Đăng ký Cộng đồng học tập cấp xã: a commune registers its own learning community.",
 )
 
 

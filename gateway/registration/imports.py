@@ -83,6 +83,8 @@ StartImport = mutation(
     lookup=unit("commune_code"),
     check=in_subtree(REGISTRARS),
     answer="job",
+    doc="Nhập danh sách: starts importing a commune's spreadsheet of registrations; follow it "
+    "with importJob(id).",
 )
 
 

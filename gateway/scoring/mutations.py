@@ -247,6 +247,7 @@ SubmitSelfAssessment = mutation(
     lookup=ASSESSMENT,
     check=in_subtree(REGISTRARS),
     answer="assessment",
+    doc="Tự đánh giá: a subject's self-assessment, scored against its criteria set.",
 )
 RecordReview = mutation(
     "RecordReview",
@@ -256,6 +257,7 @@ RecordReview = mutation(
     lookup=ASSESSMENT,
     check=in_subtree(REGISTRARS),
     answer="assessment",
+    doc="Bình xét: the review meeting's verdict on one subject (the verdict that counts).",
 )
 AttachEvidence = mutation(
     "AttachEvidence",
