@@ -117,12 +117,18 @@ class SetDenominatorsInput(graphene.InputObjectType):
     )
     population = graphene.Int(description="Population (dân số)")
     households = graphene.Int(description="Number of households (số hộ gia đình)")
-    adults = graphene.Int()
-    clans = graphene.Int()
-    hamlets = graphene.Int()
-    units = graphene.Int()
+    adults = graphene.Int(
+        description="Adults (người trưởng thành), for the learning citizens' share"
+    )
+    clans = graphene.Int(description="Clans (dòng họ)")
+    hamlets = graphene.Int(description="Hamlets (thôn, tổ dân phố)")
+    units = graphene.Int(
+        description="Agencies, schools, enterprises and armed-forces units (đơn vị)"
+    )
     staff = graphene.Int(description="Number of staff (số cán bộ, nhân viên)")
-    mountain = graphene.Boolean()
+    mountain = graphene.Boolean(
+        description="A mountain area (vùng miền núi): the province's mountain targets apply"
+    )
     source = graphene.String(required=True, description="E.g. Niên giám thống kê tỉnh 2024")
     as_of = graphene.Date(description="The day the figures are of (default today)")
 
@@ -133,7 +139,9 @@ class DenominatorsEntered(graphene.ObjectType):
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
     )
-    denominators = graphene.Field(Denominators, required=True)
+    denominators = graphene.Field(
+        Denominators, required=True, description="The unit's denominators (mẫu số) as now recorded"
+    )
 
 
 SetDenominators = mutation(

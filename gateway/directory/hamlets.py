@@ -39,7 +39,7 @@ class CreateHamletInput(graphene.InputObjectType):
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
-    name = graphene.String(required=True)
+    name = graphene.String(required=True, description="The hamlet's name (tên thôn, tổ dân phố)")
     kind = graphene.Field(HamletKind, description="Default: from the name's first word, else thôn")
     opened_on = graphene.Date(description="Default: existed before the platform (every year)")
 
@@ -48,8 +48,8 @@ class RenameHamletInput(graphene.InputObjectType):
     """A new name for a hamlet (thôn) from a day on."""
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
-    code = graphene.String(required=True)
-    name = graphene.String(required=True)
+    code = graphene.String(required=True, description="The hamlet's code (mã thôn)")
+    name = graphene.String(required=True, description="The new name (tên mới)")
     on = graphene.Date(description="The day it takes effect (ngày), YYYY-MM-DD; default today")
 
 
@@ -57,7 +57,7 @@ class CloseHamletInput(graphene.InputObjectType):
     """Closes a hamlet (thôn) from a day on (e.g. merged away)."""
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
-    code = graphene.String(required=True)
+    code = graphene.String(required=True, description="The hamlet's code (mã thôn)")
     on = graphene.Date(
         required=True, description="The day it takes effect (ngày), YYYY-MM-DD; default today"
     )
@@ -66,7 +66,7 @@ class CloseHamletInput(graphene.InputObjectType):
 class HamletResult(graphene.ObjectType):
     """A hamlet (thôn) as recorded."""
 
-    hamlet = graphene.Field(OrgUnit, required=True)
+    hamlet = graphene.Field(OrgUnit, required=True, description="The hamlet (thôn) as now recorded")
     created = graphene.Boolean(description="False when the commune had a hamlet of that name")
 
 
@@ -164,7 +164,11 @@ class BranchHamlet(graphene.ObjectType):
     """A branch (chi hội) and the hamlet (thôn) it serves."""
 
     branch = graphene.Field(OrgUnit, required=True, description="The branch (chi hội)")
-    hamlet_code = graphene.String(required=True, resolver=lambda r, i: r["branch"]["hamletCode"])
+    hamlet_code = graphene.String(
+        required=True,
+        resolver=lambda r, i: r["branch"]["hamletCode"],
+        description="The hamlet's code (mã thôn), <commune>-T<nn>",
+    )
 
 
 SetBranchHamlet = mutation(

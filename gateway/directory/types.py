@@ -76,9 +76,9 @@ class Stats(graphene.ObjectType):
     branches = graphene.Int(required=True, description="Branches (chi hội) open in the year")
     title = graphene.Field(
         TitleStats,
-        title=graphene.Argument(Title, required=True),
+        title=graphene.Argument(Title, required=True, description="The learning title"),
         required=True,
-        description="The learning title (danh hiệu học tập)",
+        description="The figures of one learning title (số liệu theo danh hiệu)",
     )
     fund = graphene.Field(
         FundStats,
@@ -114,7 +114,9 @@ class Subject(graphene.ObjectType):
         required=True,
         description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
     )
-    kind = graphene.String(required=True, resolver=key("subject_kind"))
+    kind = graphene.String(
+        required=True, resolver=key("subject_kind"), description="Kind of subject (loại đối tượng)"
+    )
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
     )
@@ -122,13 +124,20 @@ class Subject(graphene.ObjectType):
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
     status = graphene.String(required=True, description="ENROLLED or WITHDRAWN")
-    name = graphene.String(required=True)
+    name = graphene.String(
+        required=True,
+        description="The subject's name (tên): head of household, clan, community, unit or citizen",
+    )
     unit_path = graphene.String(
         required=True,
         resolver=key("unitpath"),
         description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
     )
-    title_history = graphene.Field(lambda: TitleHistory, required=True)
+    title_history = graphene.Field(
+        lambda: TitleHistory,
+        required=True,
+        description="The years it held its title (lịch sử danh hiệu)",
+    )
 
     @staticmethod
     def resolve_title_history(root: dict[str, Any], info: Any) -> dict[str, Any]:
@@ -165,7 +174,9 @@ class TitleYear(graphene.ObjectType):
 class TitleHistory(graphene.ObjectType):
     """The years a subject held a title (lịch sử danh hiệu), with consecutive years."""
 
-    years = graphene.List(graphene.NonNull(TitleYear), required=True)
+    years = graphene.List(
+        graphene.NonNull(TitleYear), required=True, description="Year by year (theo năm)"
+    )
     consecutive_years = graphene.Int(
         required=True, description="Years in a row recognised, up to the latest"
     )
@@ -192,21 +203,33 @@ class Deadline(graphene.ObjectType):
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
     )
-    dossier_due = graphene.String()
-    decision_due = graphene.String()
-    proposed = graphene.Boolean(required=True)
+    dossier_due = graphene.String(
+        description="Last day to send the proposal dossier (hạn nộp hồ sơ), YYYY-MM-DD"
+    )
+    decision_due = graphene.String(
+        description="Last day for the decision (hạn ra quyết định), YYYY-MM-DD"
+    )
+    proposed = graphene.Boolean(
+        required=True, description="A proposal list (danh sách đề nghị) has been sent"
+    )
     decided = graphene.Boolean(
         required=True,
         description="A recognition decision (quyết định công nhận) has been recorded for it",
     )
-    dossier_overdue = graphene.Boolean(required=True)
-    decision_overdue = graphene.Boolean(required=True)
+    dossier_overdue = graphene.Boolean(
+        required=True, description="The dossier's deadline has passed without a proposal (quá hạn)"
+    )
+    decision_overdue = graphene.Boolean(
+        required=True, description="The decision's deadline has passed without one (quá hạn)"
+    )
 
 
 class PredecessorLink(graphene.ObjectType):
     """How a unit formed by a merger or a split is linked to one unit it came from."""
 
-    code = graphene.String(required=True)
+    code = graphene.String(
+        required=True, description="The predecessor unit's code (mã đơn vị trước sáp nhập)"
+    )
     name = graphene.String(description="Its name on its last day")
     path = graphene.String(
         required=True,
@@ -230,8 +253,13 @@ class OrgUnit(graphene.ObjectType):
     """An organisation unit (official code and name) in one version of the hierarchy: before
     1 July 2025 province / district / commune; after, province / commune."""
 
-    code = graphene.String(required=True)
-    name = graphene.String(required=True)
+    code = graphene.String(
+        required=True,
+        description="The unit's code (mã đơn vị), e.g. 20, 183, 06184",
+    )
+    name = graphene.String(
+        required=True, description="The unit's name (tên đơn vị), e.g. Thị trấn Đồng Đăng"
+    )
     level = graphene.String(
         required=True, description="Level (cấp): province, district, commune, branch or hamlet"
     )
@@ -246,7 +274,10 @@ class OrgUnit(graphene.ObjectType):
     scheme = graphene.String(required=True, description='"2024" (before the reform) or "2025"')
     valid_from = graphene.Date(description="First day it is valid (hiệu lực từ)")
     valid_to = graphene.Date(description="Last day it is valid (hiệu lực đến); null while it lasts")
-    parent = graphene.Field(lambda: OrgUnit)
+    parent = graphene.Field(
+        lambda: OrgUnit,
+        description="The unit directly above (đơn vị cấp trên); null for a province",
+    )
     children = graphene.List(
         graphene.NonNull(lambda: OrgUnit),
         required=True,

@@ -26,7 +26,7 @@ class DonorInput(graphene.InputObjectType):
     """Who gives (nhà hảo tâm): name, kind, contacts for the thank-you, and the wish to stay
     anonymous."""
 
-    name = graphene.String(required=True)
+    name = graphene.String(required=True, description="The donor's name (tên nhà hảo tâm)")
     kind = graphene.String(description="person (default), family, clan, organisation, …")
     anonymous = graphene.Boolean(description="Not named in public (default false)")
     email = graphene.String(description="E-mail address (thư điện tử)")
@@ -42,7 +42,9 @@ class DonationInput(graphene.InputObjectType):
         required=True, description="Chosen by the client: a retry with the same key counts once"
     )
     donor = graphene.Field(DonorInput, required=True, description="Who gave it (nhà hảo tâm)")
-    amount = Money(required=True)
+    amount = Money(
+        required=True, description="Amount in đồng (số tiền); for goods, their valuation"
+    )
     kind = graphene.String(description="cash (default) or in_kind")
     goods = graphene.String(description="The goods, for in_kind")
     channel = graphene.String(description="cash (default), bank_transfer or vietqr")
@@ -57,7 +59,7 @@ class DonationInput(graphene.InputObjectType):
 class DonationResult(graphene.ObjectType):
     """A donation as booked, with its receipt."""
 
-    donation = graphene.Field(Donation, required=True)
+    donation = graphene.Field(Donation, required=True, description="The donation as booked")
     created = graphene.Boolean(required=True, description="False for a retry of the same key")
 
 
@@ -65,7 +67,9 @@ class BeneficiaryInput(graphene.InputObjectType):
     """Who receives a scholarship, award or support (người thụ hưởng)."""
 
     kind = graphene.String(required=True, description="student, teacher, school or other")
-    name = graphene.String(required=True)
+    name = graphene.String(
+        required=True, description="The beneficiary's name (họ tên người thụ hưởng)"
+    )
     school = graphene.String(description="School (trường)")
     grade = graphene.String(description="School grade (lớp)")
     birth_year = graphene.Int(description="Without it a student is treated as a minor")
@@ -78,7 +82,7 @@ class DisbursementProposalInput(graphene.InputObjectType):
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
-    amount = Money(required=True)
+    amount = Money(required=True, description="Amount in đồng (số tiền)")
     purpose = graphene.String(
         required=True,
         description="scholarship, award, university_prize, sponsorship, community_learning, other",
@@ -100,7 +104,7 @@ class DisbursementApprovalInput(graphene.InputObjectType):
     """Approves a proposed disbursement (duyệt chi) and records its payment."""
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
-    disbursement_id = graphene.String(required=True)
+    disbursement_id = graphene.String(required=True, description="The proposed disbursement's id")
     paid_on = graphene.Date(description="Default today; not before the fund's last movement")
     decision = graphene.String(description="e.g. the council's decision number")
 
@@ -120,7 +124,7 @@ class FundTransferInput(graphene.InputObjectType):
         description="Idempotency key (mã chống trùng): the same key with the same content "
         "records nothing new",
     )
-    amount = Money(required=True)
+    amount = Money(required=True, description="Amount in đồng (số tiền)")
     on = graphene.Date(description="The day it takes effect (ngày), YYYY-MM-DD; default today")
     description = graphene.String(description="Description (diễn giải), in Vietnamese")
 
@@ -156,7 +160,7 @@ class MembershipFeeInput(graphene.InputObjectType):
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
-    amount = Money(required=True)
+    amount = Money(required=True, description="Amount in đồng (số tiền)")
     paid_on = graphene.Date(description="Day it was paid (ngày chi), YYYY-MM-DD")
 
 
@@ -198,12 +202,15 @@ class Entry(graphene.ObjectType):
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
     )
-    kind = graphene.String(required=True)
-    date = graphene.String(required=True)
+    kind = graphene.String(
+        required=True,
+        description="Kind of entry (loại bút toán), as the ledger names it",
+    )
+    date = graphene.String(required=True, description="Day of the entry (ngày ghi sổ), YYYY-MM-DD")
     amount = graphene.Field(
         Money, required=True, description="Amount in đồng (số tiền), a decimal string"
     )
-    reverses = graphene.String()
+    reverses = graphene.String(description="The id of the entry it reverses, for a reversal")
     description = graphene.String(
         required=True, description="Description (diễn giải), in Vietnamese"
     )

@@ -30,7 +30,12 @@ class OwnFundStats(graphene.ObjectType):
         resolver=_own("donations_count"),
         description="Number of donations (số lượt ủng hộ)",
     )
-    fees_total = graphene.Field(Money, required=True, resolver=_own("fees_total"))
+    fees_total = graphene.Field(
+        Money,
+        required=True,
+        resolver=_own("fees_total"),
+        description="Membership fees received, in đồng (hội phí)",
+    )
     disbursed_total = graphene.Field(
         Money,
         required=True,
@@ -62,7 +67,11 @@ class FundStats(graphene.ObjectType):
         description="Student awards: scholarships, awards, university prizes (not sponsorship, "
         "community learning or other spending)",
     )
-    student_awards_total = graphene.Field(Money, required=True)
+    student_awards_total = graphene.Field(
+        Money,
+        required=True,
+        description="Paid as student awards and scholarships, in đồng (khen thưởng học sinh)",
+    )
     own = graphene.Field(
         OwnFundStats, required=True, description="The unit's own fund, without the units below"
     )

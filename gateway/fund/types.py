@@ -17,8 +17,11 @@ from gateway.wire import answer, iso_date, key
 class Donor(graphene.ObjectType):
     """Who gave (nhà hảo tâm); name and contacts are personal data."""
 
-    name = graphene.String(required=True)
-    kind = graphene.String(required=True)
+    name = graphene.String(required=True, description="The donor's name (tên nhà hảo tâm)")
+    kind = graphene.String(
+        required=True,
+        description="Kind of donor: person, family, clan, organisation, enterprise or overseas",
+    )
     anonymous = graphene.Boolean(required=True, description="Not named in public")
     email = graphene.String(description="E-mail address (thư điện tử)")
     phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
@@ -31,13 +34,17 @@ class Donation(graphene.ObjectType):
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
     )
-    receipt_number = graphene.String(required=True, resolver=key("receiptNumber"))
+    receipt_number = graphene.String(
+        required=True,
+        resolver=key("receiptNumber"),
+        description="The gap-free receipt number (số biên lai)",
+    )
     receipt_url = graphene.String(required=True, description="Printable receipt (PDF)")
     amount = graphene.Field(
         Money, required=True, description="Amount in đồng (số tiền), a decimal string"
     )
     kind = graphene.String(required=True, description="cash or in_kind")
-    goods = graphene.String()
+    goods = graphene.String(description="What was given in kind (hiện vật), if not money")
     channel = graphene.String(
         required=True, description="How it is delivered (kênh): sms, email or webhook"
     )
@@ -64,8 +71,12 @@ class Donation(graphene.ObjectType):
 class Beneficiary(graphene.ObjectType):
     """Who received a disbursement (người thụ hưởng)."""
 
-    kind = graphene.String(required=True)
-    name = graphene.String(required=True)
+    kind = graphene.String(
+        required=True, description="Kind of beneficiary: student, teacher, school or other"
+    )
+    name = graphene.String(
+        required=True, description="The beneficiary's name (họ tên người thụ hưởng)"
+    )
     school = graphene.String(description="School (trường)")
     grade = graphene.String(description="School grade (lớp)")
     birth_year = graphene.Int(description="Year of birth (năm sinh)")
@@ -89,8 +100,12 @@ class Disbursement(graphene.ObjectType):
         Beneficiary, required=True, description="Who receives it (người thụ hưởng)"
     )
     status = graphene.String(required=True, description="PROPOSED, APPROVED or REVERSED")
-    proposed_by = graphene.String(resolver=key("proposedBy"))
-    approved_by = graphene.String(resolver=key("approvedBy"))
+    proposed_by = graphene.String(
+        resolver=key("proposedBy"), description="Who proposed it (người đề nghị chi)"
+    )
+    approved_by = graphene.String(
+        resolver=key("approvedBy"), description="Who approved it (người duyệt chi)"
+    )
     paid_on = graphene.String(
         resolver=key("paidOn"), description="Day it was paid (ngày chi), YYYY-MM-DD"
     )
@@ -128,7 +143,7 @@ class DisbursementPage(graphene.ObjectType):
 class StatementLine(graphene.ObjectType):
     """One line of a fund statement (báo cáo quỹ): an account, its count and amount."""
 
-    account = graphene.String(required=True)
+    account = graphene.String(required=True, description="The ledger account (tài khoản)")
     label = graphene.String(required=True, description="Vietnamese label to show")
     amount = graphene.Field(
         Money, required=True, description="May be negative after a reversal in the period"
@@ -143,8 +158,18 @@ class StatementLine(graphene.ObjectType):
 class FundStatement(graphene.ObjectType):
     """Opening balance, money in by source, money out by purpose, closing balance."""
 
-    start = graphene.String(required=True, name="from", resolver=key("from"))
-    end = graphene.String(required=True, name="to", resolver=key("to"))
+    start = graphene.String(
+        required=True,
+        name="from",
+        resolver=key("from"),
+        description="First day of the period (từ ngày), YYYY-MM-DD",
+    )
+    end = graphene.String(
+        required=True,
+        name="to",
+        resolver=key("to"),
+        description="Last day of the period (đến ngày), YYYY-MM-DD",
+    )
     opening = graphene.Field(
         Money, required=True, description="Opening balance in đồng (số dư đầu kỳ)"
     )
@@ -175,7 +200,11 @@ class PublicDonor(graphene.ObjectType):
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
     amount = graphene.Field(Money, required=True, description="The donor's gifts in the period")
     count = graphene.Int(required=True, description="Gifts in the period")
-    receipts = graphene.List(graphene.NonNull(graphene.String), required=True)
+    receipts = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The donor's receipt numbers (số biên lai)",
+    )
 
 
 class PublicBeneficiary(graphene.ObjectType):
@@ -199,7 +228,11 @@ class AwardCategory(graphene.ObjectType):
     amount = graphene.Field(
         Money, required=True, description="Amount in đồng (số tiền), a decimal string"
     )
-    beneficiaries = graphene.List(graphene.NonNull(PublicBeneficiary), required=True)
+    beneficiaries = graphene.List(
+        graphene.NonNull(PublicBeneficiary),
+        required=True,
+        description="Who received them, as the public may see them",
+    )
 
 
 class EarmarkLine(graphene.ObjectType):
@@ -215,7 +248,9 @@ class EarmarkLine(graphene.ObjectType):
 class Earmark(graphene.ObjectType):
     """An earmarked gift of a fund to this day."""
 
-    name = graphene.String(required=True)
+    name = graphene.String(
+        required=True, description="What the money is earmarked for (khoản chỉ định)"
+    )
     received = graphene.Field(Money, required=True, description="Received, in đồng (đã thu)")
     spent = graphene.Field(Money, required=True, description="Already paid out, in đồng (đã chi)")
     balance = graphene.Field(Money, required=True, description="Balance in đồng (số dư)")
@@ -232,17 +267,27 @@ class PublicStatement(FundStatement):
         required=True, resolver=key("unitName"), description="The unit's name (tên đơn vị)"
     )
     threshold = graphene.Field(Money, required=True, description="Donors named from this amount")
-    donors = graphene.List(graphene.NonNull(PublicDonor), required=True)
+    donors = graphene.List(
+        graphene.NonNull(PublicDonor),
+        required=True,
+        description="Named donors (nhà hảo tâm) with their totals",
+    )
     awards = graphene.List(
         graphene.NonNull(AwardCategory), required=True, description="Awards (khen thưởng)"
     )
     xlsx_url = graphene.String(required=True, description="Download as a spreadsheet (.xlsx)")
     pdf_url = graphene.String(required=True, description="Download as a PDF document")
-    earmarks = graphene.List(graphene.NonNull(EarmarkLine), required=True)
+    earmarks = graphene.List(
+        graphene.NonNull(EarmarkLine),
+        required=True,
+        description="Earmarked money (khoản chỉ định): received, spent, left",
+    )
     others_count = graphene.Int(
         required=True, description="Gifts of donors below the threshold (not named)"
     )
-    others_amount = graphene.Field(Money, required=True)
+    others_amount = graphene.Field(
+        Money, required=True, description="Given by anonymous donors and donors not listed, in đồng"
+    )
 
     @staticmethod
     def resolve_earmarks(root: dict[str, Any], info: Any) -> Any:
@@ -317,9 +362,23 @@ class ConsolidatedStatement(graphene.ObjectType):
     unit_name = graphene.String(
         required=True, resolver=key("unitName"), description="The unit's name (tên đơn vị)"
     )
-    start = graphene.String(required=True, name="from", resolver=key("from"))
-    end = graphene.String(required=True, name="to", resolver=key("to"))
-    funds = graphene.List(graphene.NonNull(ConsolidatedFund), required=True)
+    start = graphene.String(
+        required=True,
+        name="from",
+        resolver=key("from"),
+        description="First day of the period (từ ngày), YYYY-MM-DD",
+    )
+    end = graphene.String(
+        required=True,
+        name="to",
+        resolver=key("to"),
+        description="Last day of the period (đến ngày), YYYY-MM-DD",
+    )
+    funds = graphene.List(
+        graphene.NonNull(ConsolidatedFund),
+        required=True,
+        description="The commune's fund and each branch's (quỹ của xã và các chi hội)",
+    )
     total = graphene.Field(ConsolidatedTotal, required=True, description="Total (tổng số)")
     internal_transfers = graphene.Field(
         Money, required=True, resolver=key("internalTransfers"), description="Left out"
@@ -344,9 +403,9 @@ class HonourLine(graphene.ObjectType):
     """A line of the honour roll; the whole roll as files: ``/files/fund/<unit>/<year>/
     honour-roll.xlsx`` and ``.pdf`` (public)."""
 
-    rank = graphene.Int(required=True)
+    rank = graphene.Int(required=True, description="Place on the honour roll (thứ hạng), from 1")
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
-    kind = graphene.String(required=True)
+    kind = graphene.String(required=True, description="Kind of donor (loại nhà hảo tâm)")
     total = graphene.Field(Money, required=True, description="Total (tổng số)")
     count = graphene.Int(required=True, description="Gifts in the year")
 
@@ -373,20 +432,27 @@ class Fund(graphene.ObjectType):
     statement = graphene.Field(
         FundStatement,
         required=True,
-        start=graphene.Date(required=True, name="from"),
-        end=graphene.Date(required=True, name="to"),
+        start=graphene.Date(
+            required=True, name="from", description="First day of the period (từ ngày)"
+        ),
+        end=graphene.Date(
+            required=True, name="to", description="Last day of the period (đến ngày)"
+        ),
+        description="The fund's statement (báo cáo quỹ) over a period",
     )
     donations = graphene.Field(
         DonationPage,
         required=True,
         first=graphene.Int(default_value=50, description="Page size: at most this many items"),
         after=graphene.String(description="The `nextCursor` of the previous page"),
+        description="The fund's donations (khoản ủng hộ), newest first, a page at a time",
     )
     disbursements = graphene.Field(
         DisbursementPage,
         required=True,
         first=graphene.Int(default_value=50, description="Page size: at most this many items"),
         after=graphene.String(description="The `nextCursor` of the previous page"),
+        description="The fund's disbursements (khoản chi), newest first, a page at a time",
     )
 
     @staticmethod

@@ -57,11 +57,13 @@ class SubscriptionInput(graphene.InputObjectType):
 
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     email = graphene.String(required=True, description="E-mail address (thư điện tử)")
-    name = graphene.String(required=True)
+    name = graphene.String(required=True, description="The subscriber's name (tên người nhận)")
     events = graphene.List(
         graphene.NonNull(graphene.String), description="default: recognised, reminder"
     )
-    unsubscribe = graphene.Boolean(default_value=False)
+    unsubscribe = graphene.Boolean(
+        default_value=False, description="True to stop receiving (hủy đăng ký nhận tin)"
+    )
 
 
 class NotificationSubscription(graphene.ObjectType):
@@ -72,7 +74,9 @@ class NotificationSubscription(graphene.ObjectType):
     events = graphene.List(
         graphene.NonNull(graphene.String), required=True, description="Event types (loại tin)"
     )
-    subscribed = graphene.Boolean(required=True)
+    subscribed = graphene.Boolean(
+        required=True, description="True while subscribed; false after unsubscribing"
+    )
 
 
 class WebhookInput(graphene.InputObjectType):
@@ -88,7 +92,9 @@ class WebhookInput(graphene.InputObjectType):
 class Webhook(graphene.ObjectType):
     """A partner system's webhook; its secret signs each delivery and is shown once."""
 
-    name = graphene.String(required=True)
+    name = graphene.String(
+        required=True, description="The webhook's name: lower-case letters, digits and '-'"
+    )
     url = graphene.String(
         required=True, description="Where deliveries are POSTed: an http:// or https:// address"
     )

@@ -47,7 +47,9 @@ class Notification(graphene.ObjectType):
     """One message: an event told to one recipient through one channel (at most once)."""
 
     id = graphene.String(required=True, resolver=key("_id"), description="Opaque, stable id")
-    event_id = graphene.String(required=True)
+    event_id = graphene.String(
+        required=True, description="The id of the event it tells of (CloudEvents id)"
+    )
     event = graphene.String(required=True, description="registered, recognised, reminder, ...")
     recipient = graphene.String(
         required=True, description="subject:<id>, email:<address> or webhook:<name>"
@@ -56,7 +58,7 @@ class Notification(graphene.ObjectType):
         Channel, required=True, description="How it is delivered (kênh): sms, email or webhook"
     )
     status = graphene.Field(DeliveryStatus, required=True, description="Status (trạng thái)")
-    attempts = graphene.Int(required=True)
+    attempts = graphene.Int(required=True, description="Delivery attempts so far (số lần gửi)")
     reason = graphene.String(description="Why it is waiting, skipped or dead")
     text = graphene.String(description="What was sent (SMS, e-mail)")
     segments = graphene.Int(description="SMS segments billed")
@@ -65,8 +67,10 @@ class Notification(graphene.ObjectType):
         required=True,
         description="True when this call created it, false when it already existed (idempotent)",
     )
-    sent_at = graphene.String()
-    retry_at = graphene.String()
+    sent_at = graphene.String(description="When it was delivered to the channel (ISO 8601)")
+    retry_at = graphene.String(
+        description="When the next attempt is due (ISO 8601), while retrying"
+    )
     unit_path = graphene.String(
         required=True,
         resolver=key("unitpath"),

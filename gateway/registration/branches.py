@@ -40,17 +40,20 @@ class CreateBranchInput(graphene.InputObjectType):
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
-    name = graphene.String(required=True)
-    kind = graphene.Field(BranchKind, required=True)
-    opened_on = graphene.Date()
+    name = graphene.String(
+        required=True,
+        description="The branch's name (tên chi hội), unique among the commune's open branches",
+    )
+    kind = graphene.Field(BranchKind, required=True, description="Kind of branch (loại chi hội)")
+    opened_on = graphene.Date(description="Day it was founded (ngày thành lập); default today")
 
 
 class RenameBranchInput(graphene.InputObjectType):
     """A new name for a branch (chi hội) from a day on."""
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
-    code = graphene.String(required=True)
-    name = graphene.String(required=True)
+    code = graphene.String(required=True, description="The branch's code (mã chi hội)")
+    name = graphene.String(required=True, description="The new name (tên mới)")
     on = graphene.Date(description="The day it takes effect (ngày), YYYY-MM-DD; default today")
 
 
@@ -58,7 +61,7 @@ class CloseBranchInput(graphene.InputObjectType):
     """Dissolves a branch (giải thể chi hội) from a day on."""
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
-    code = graphene.String(required=True)
+    code = graphene.String(required=True, description="The branch's code (mã chi hội)")
     on = graphene.Date(
         required=True, description="The day it takes effect (ngày), YYYY-MM-DD; default today"
     )
@@ -68,7 +71,7 @@ class BranchMembersInput(graphene.InputObjectType):
     """The number of members (số hội viên) of a branch for a year."""
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
-    code = graphene.String(required=True)
+    code = graphene.String(required=True, description="The branch's code (mã chi hội)")
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
@@ -87,7 +90,7 @@ class AddMemberInput(graphene.InputObjectType):
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
-    joined_on = graphene.Date()
+    joined_on = graphene.Date(description="Day the member joined (ngày kết nạp); default today")
 
 
 class MoveBranchInput(graphene.InputObjectType):
@@ -128,7 +131,7 @@ class BranchResult(graphene.ObjectType):
 class BranchMembers(graphene.ObjectType):
     """A branch's number of members for a year."""
 
-    code = graphene.String(required=True)
+    code = graphene.String(required=True, description="The branch's code (mã chi hội)")
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )

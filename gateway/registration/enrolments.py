@@ -17,7 +17,7 @@ from gateway.wire import key
 class MemberInput(graphene.InputObjectType):
     """A member of a household (thành viên hộ gia đình)."""
 
-    name = graphene.String(required=True)
+    name = graphene.String(required=True, description="The member's name (họ tên)")
     relation = graphene.String(required=True, description="Quan hệ với chủ hộ")
     birth_year = graphene.Int(description="Year of birth (năm sinh)")
     learning = graphene.Boolean(description="Đang đi học / đang học tập")
@@ -36,8 +36,8 @@ class RegisterHouseholdInput(_Place, graphene.InputObjectType):
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
-    head_name = graphene.String(required=True)
-    head_birth_year = graphene.Int()
+    head_name = graphene.String(required=True, description="The head of household's name (chủ hộ)")
+    head_birth_year = graphene.Int(description="The head of household's year of birth")
     address = graphene.String(required=True, description="Thôn / tổ dân phố")
     members = graphene.List(
         graphene.NonNull(MemberInput), description="Members (thành viên / hội viên)"
@@ -53,10 +53,10 @@ class RegisterClanInput(_Place, graphene.InputObjectType):
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
-    clan_name = graphene.String(required=True)
+    clan_name = graphene.String(required=True, description="The clan's name (tên dòng họ)")
     head_name = graphene.String(required=True, description="Trưởng tộc")
     households = graphene.Int(description="Number of households (số hộ gia đình)")
-    people = graphene.Int()
+    people = graphene.Int(description="Number of people in the clan (số người)")
     address = graphene.String(description="Address (địa chỉ)")
 
 
@@ -98,8 +98,10 @@ class RegisterLearningUnitInput(_Place, graphene.InputObjectType):
         required=True, description="Commune (5 digits), district (3) or province (2)"
     )
     level = graphene.String(description='"commune" (default), "district" or "province"')
-    name = graphene.String(required=True)
-    unit_kind = graphene.Field(LearningUnitKind, required=True)
+    name = graphene.String(required=True, description="The unit's name (tên đơn vị)")
+    unit_kind = graphene.Field(
+        LearningUnitKind, required=True, description="Kind of learning unit (loại đơn vị)"
+    )
     staff = graphene.Int(description="Number of staff (số cán bộ, nhân viên)")
 
 
@@ -128,7 +130,11 @@ class RegisterCitizenInput(_Place, graphene.InputObjectType):
     full_name = graphene.String(required=True, description="Full name (họ và tên)")
     birth_year = graphene.Int(required=True, description="Year of birth (năm sinh)")
     national_id = graphene.String(required=True, description="12 digits; stored only hashed")
-    labour_group = graphene.Field(LabourGroup, required=True)
+    labour_group = graphene.Field(
+        LabourGroup,
+        required=True,
+        description="The citizen's labour group (nhóm lao động): picks the criteria set",
+    )
     address = graphene.String(description="Address (địa chỉ)")
     phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
     learning_unit_id = graphene.String(

@@ -36,7 +36,10 @@ class ImportJob(graphene.ObjectType):
     bound until the job is done)."""
 
     id = graphene.String(required=True, resolver=key("_id"), description="Opaque, stable id")
-    kind = graphene.String(required=True)
+    kind = graphene.String(
+        required=True,
+        description="Kind of list: household, clan, community, learning_unit or citizen",
+    )
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
@@ -46,12 +49,14 @@ class ImportJob(graphene.ObjectType):
     file_name = graphene.String(required=True, description="File name (tên tệp)")
     status = graphene.String(required=True, description="PENDING, RUNNING, DONE or FAILED")
     total = graphene.Int(description="Total (tổng số)")
-    done = graphene.Int(required=True)
+    done = graphene.Int(required=True, description="Rows handled so far")
     created = graphene.Int(
         required=True,
         description="True when this call created it, false when it already existed (idempotent)",
     )
-    duplicates = graphene.Int(required=True)
+    duplicates = graphene.Int(
+        required=True, description="Rows already registered (trùng), left as they were"
+    )
     failed = graphene.Int(required=True, description="Rows with at least one error")
     error_report_url = graphene.String(required=True, description="The rows in error, .xlsx")
 
@@ -67,7 +72,7 @@ class StartImportInput(graphene.InputObjectType):
     commune_code = graphene.String(
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
-    kind = graphene.Field(SubjectKind, required=True)
+    kind = graphene.Field(SubjectKind, required=True, description="Kind of list (loại danh sách)")
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )

@@ -58,9 +58,13 @@ class ProvinceTargetInput(graphene.InputObjectType):
 class ProvinceTarget(graphene.ObjectType):
     """A province's own share for a programme target (chỉ tiêu của tỉnh)."""
 
-    code = graphene.String(required=True)
-    share = graphene.Float(required=True)
-    mountain_share = graphene.Float()
+    code = graphene.String(
+        required=True, description="The national target's code, e.g. QD387.FAMILY.2025"
+    )
+    share = graphene.Float(required=True, description="The province's share (tỉ lệ), 0..1")
+    mountain_share = graphene.Float(
+        description="Share for the province's mountain areas (vùng miền núi), 0..1"
+    )
     from_year = graphene.Int(required=True, description="First year, included (từ năm)")
     to_year = graphene.Int(required=True, description="Last year, included (đến năm)")
     source = graphene.String(

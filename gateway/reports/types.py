@@ -25,7 +25,9 @@ class ProgressTarget(graphene.ObjectType):
     code = graphene.String(required=True, description='e.g. "QD387.FAMILY.2025"')
     decision = graphene.String(required=True, description='"Quyết định 387/QĐ-TTg ngày 25/3/2022"')
     issuer = graphene.String(description="Who issued it (cơ quan ban hành)")
-    programme = graphene.String()
+    programme = graphene.String(
+        description="The programme that sets it (chương trình), e.g. QĐ 387/QĐ-TTg"
+    )
     label = graphene.String(required=True, description="What the share is of, in Vietnamese")
     share = graphene.Float(
         required=True,
@@ -37,7 +39,9 @@ class ProgressTarget(graphene.ObjectType):
     mountain = graphene.Boolean(
         required=True, description="The mountain-area share applies to this unit"
     )
-    milestone_year = graphene.Int(required=True)
+    milestone_year = graphene.Int(
+        required=True, description="The year the share is to be reached (năm mốc)"
+    )
     source = graphene.String(description="Where the share comes from (an address)")
     sources = graphene.List(
         graphene.NonNull(graphene.String),
@@ -61,9 +65,15 @@ class ProgressRow(graphene.ObjectType):
     where a number is unknown (``missing`` says why); shares are of ALL households, clans,
     hamlets, units, adults — not of those registered."""
 
-    target = graphene.Field(ProgressTarget, required=True)
+    target = graphene.Field(
+        ProgressTarget,
+        required=True,
+        description="The programme target (chỉ tiêu) measured against",
+    )
     numerator = graphene.Int(description="Null: the platform does not record it")
-    numerator_name = graphene.String(required=True)
+    numerator_name = graphene.String(
+        required=True, description="What is counted (tử số), in Vietnamese"
+    )
     denominator = graphene.Int(description="Null: not entered for the unit and year")
     denominator_name = graphene.String(
         required=True, description="The name of the figure the share is computed over (mẫu số)"
@@ -110,14 +120,14 @@ class YearName(graphene.ObjectType):
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
-    name = graphene.String(required=True)
+    name = graphene.String(required=True, description="The unit's name that year (tên đơn vị)")
 
 
 class ReportUnit(graphene.ObjectType):
     """The unit a report is about (đơn vị báo cáo)."""
 
-    code = graphene.String(required=True)
-    name = graphene.String(required=True)
+    code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    name = graphene.String(required=True, description="The unit's name (tên đơn vị)")
     level = graphene.String(
         description="Level (cấp): province, district, commune, branch or hamlet"
     )
@@ -128,7 +138,9 @@ class ReportUnit(graphene.ObjectType):
     tenant = graphene.String(
         required=True, description="Province code (mã tỉnh), 2 digits; default the caller's"
     )
-    scheme = graphene.String()
+    scheme = graphene.String(
+        description="The administrative map the report is drawn on (e.g. 2024)"
+    )
     names = graphene.List(
         graphene.NonNull(YearName),
         required=True,
@@ -143,7 +155,9 @@ class BranchCount(graphene.ObjectType):
     """The number of branches of one kind (số chi hội theo loại)."""
 
     kind = graphene.String(required=True, description="residential, school, clan, agency, board")
-    kind_name = graphene.String(required=True)
+    kind_name = graphene.String(
+        required=True, description="The kind's Vietnamese name (tên loại chi hội)"
+    )
     count = graphene.Int(required=True, description="Number (số lượng)")
 
 
@@ -164,8 +178,8 @@ class ReportTitleRow(graphene.ObjectType):
     recognised = graphene.Int(
         required=True, description="Number recognised by a decision (số được công nhận)"
     )
-    recognised_level_1 = graphene.Int(required=True)
-    recognised_level_2 = graphene.Int(required=True)
+    recognised_level_1 = graphene.Int(required=True, description="Recognised at level 1 (mức độ 1)")
+    recognised_level_2 = graphene.Int(required=True, description="Recognised at level 2 (mức độ 2)")
     rate_of_registered = graphene.Float(
         description="Recognised / registered (tỷ lệ so với số đăng ký); null with none registered"
     )
@@ -252,7 +266,11 @@ class ProgressYear(graphene.ObjectType):
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
-    rows = graphene.List(graphene.NonNull(ProgressRow), required=True)
+    rows = graphene.List(
+        graphene.NonNull(ProgressRow),
+        required=True,
+        description="Progress against each target that year",
+    )
 
 
 class TitleCount(graphene.ObjectType):
@@ -271,8 +289,8 @@ def _per_title(name: str) -> Any:
 class ReportChild(graphene.ObjectType):
     """A unit of the level below, on the last year's map, with its figures of that year."""
 
-    code = graphene.String(required=True)
-    name = graphene.String(required=True)
+    code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
+    name = graphene.String(required=True, description="The unit's name (tên đơn vị)")
     level = graphene.String(
         description="Level (cấp): province, district, commune, branch or hamlet"
     )
@@ -280,10 +298,16 @@ class ReportChild(graphene.ObjectType):
     households = graphene.Int(description="Number of households (số hộ gia đình)")
     members = graphene.Int(description="Number of members (số hội viên / thành viên)")
     registered = graphene.List(
-        graphene.NonNull(TitleCount), required=True, resolver=_per_title("registered")
+        graphene.NonNull(TitleCount),
+        required=True,
+        resolver=_per_title("registered"),
+        description="Registered per title (số đăng ký theo danh hiệu)",
     )
     recognised = graphene.List(
-        graphene.NonNull(TitleCount), required=True, resolver=_per_title("recognised")
+        graphene.NonNull(TitleCount),
+        required=True,
+        resolver=_per_title("recognised"),
+        description="Recognised per title (số được công nhận theo danh hiệu)",
     )
     donations_total = graphene.Field(Money, required=True, description="Over the period")
 
@@ -292,7 +316,9 @@ class Report(graphene.ObjectType):
     """A unit's report over some years (the five-year review): every figure of the unit and
     below, on each year's map; unknown numbers are null, never 0."""
 
-    unit = graphene.Field(ReportUnit, required=True)
+    unit = graphene.Field(
+        ReportUnit, required=True, description="The unit reported on (đơn vị báo cáo)"
+    )
     issuer = graphene.String(required=True, description="The association issuing the report")
     from_year = graphene.Int(required=True, description="First year, included (từ năm)")
     to_year = graphene.Int(required=True, description="Last year, included (đến năm)")
@@ -306,13 +332,21 @@ class Report(graphene.ObjectType):
     branches = graphene.List(
         graphene.NonNull(BranchCount), required=True, description="Open at toYear, by kind"
     )
-    branches_total = graphene.Int(required=True)
+    branches_total = graphene.Int(
+        required=True, description="Association branches (số chi hội) at toYear"
+    )
     titles = graphene.List(
         graphene.NonNull(ReportTitleRow), required=True, description="Per year and title"
     )
-    community_ratings = graphene.List(graphene.NonNull(CommunityRating), required=True)
+    community_ratings = graphene.List(
+        graphene.NonNull(CommunityRating),
+        required=True,
+        description="The commune community's rating (xếp loại cộng đồng học tập cấp xã) per year",
+    )
     awards = graphene.Field(Awards, required=True, description="Awards (khen thưởng)")
-    fund = graphene.Field(ReportFund, required=True)
+    fund = graphene.Field(
+        ReportFund, required=True, description="The fund (quỹ khuyến học) over the years"
+    )
     progress = graphene.List(
         graphene.NonNull(ProgressRow), required=True, description="Against the targets of toYear"
     )
@@ -323,6 +357,7 @@ class Report(graphene.ObjectType):
             {"year": year, "rows": rows}
             for year, rows in sorted(report["progress_by_year"].items())
         ],
+        description="Progress against the programme targets (tiến độ chỉ tiêu), year by year",
     )
     children = graphene.List(
         graphene.NonNull(ReportChild),

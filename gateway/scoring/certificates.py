@@ -37,7 +37,7 @@ class CertificateStatus(graphene.Enum):
 class CertificateVerification(graphene.ObjectType):
     """What a certificate's code stands for, as anyone may read it."""
 
-    code = graphene.String(required=True)
+    code = graphene.String(required=True, description="The verification code as asked (mã tra cứu)")
     number = graphene.String(required=True, description="Số giấy công nhận")
     status = graphene.Field(CertificateStatus, required=True, description="Status (trạng thái)")
     status_text = graphene.String(required=True, description="Vietnamese")
@@ -71,13 +71,19 @@ class CertificateVerification(graphene.ObjectType):
 class Certificate(graphene.ObjectType):
     """A recognition certificate (giấy công nhận) of one subject, verifiable by its number."""
 
-    number = graphene.String(required=True)
+    number = graphene.String(
+        required=True, description="The certificate's number (số giấy công nhận)"
+    )
     code = graphene.String(required=True, description="Mã tra cứu (verifyCertificate)")
     enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
     holder_name = graphene.String(required=True, description="Full name (officers only)")
     status = graphene.Field(CertificateStatus, required=True, description="Status (trạng thái)")
-    status_text = graphene.String(required=True)
-    revoked_on = graphene.String()
+    status_text = graphene.String(
+        required=True, description="The status in Vietnamese, to show (tình trạng)"
+    )
+    revoked_on = graphene.String(
+        description="Day the recognition was revoked (ngày thu hồi), if it was"
+    )
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
     )
@@ -112,8 +118,8 @@ class CertificateList(graphene.ObjectType):
         required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
     )
     total = graphene.Int(required=True, description="Total (tổng số)")
-    part = graphene.Int(required=True)
-    parts = graphene.Int(required=True)
+    part = graphene.Int(required=True, description="This part's number, from 1")
+    parts = graphene.Int(required=True, description="How many parts the list is printed in")
     items = graphene.List(
         graphene.NonNull(Certificate), required=True, description="This page's items"
     )

@@ -49,17 +49,21 @@ class CriteriaSetVersion(graphene.ObjectType):
         description="Rests on a provisional criteria set or unofficial figures (tạm thời)",
     )
     provisional_reason = graphene.String(description="Why it is provisional, in Vietnamese")
-    uploaded_by = graphene.String()
-    uploaded_at = graphene.String(required=True)
-    activated_by = graphene.String()
-    activated_at = graphene.String()
+    uploaded_by = graphene.String(description="Who uploaded it")
+    uploaded_at = graphene.String(required=True, description="When it was uploaded (ISO 8601)")
+    activated_by = graphene.String(description="Who activated it")
+    activated_at = graphene.String(description="When it was last activated (ISO 8601)")
     yaml = graphene.String(description="The YAML as uploaded (criteriaSetVersion only)")
 
 
 class UploadedCriteriaSets(graphene.ObjectType):
     """The criteria sets an upload stored, each as a draft version."""
 
-    sets = graphene.List(graphene.NonNull(CriteriaSetVersion), required=True)
+    sets = graphene.List(
+        graphene.NonNull(CriteriaSetVersion),
+        required=True,
+        description="The versions stored, as drafts",
+    )
 
 
 class UploadCriteriaSetInput(graphene.InputObjectType):
@@ -168,7 +172,9 @@ QUERIES: dict[str, Any] = {
     "validate_criteria_set": graphene.List(
         graphene.NonNull(CriteriaSetInfo),
         required=True,
-        yaml=graphene.String(required=True),
+        yaml=graphene.String(
+            required=True, description="The YAML document of criteria sets (bộ tiêu chí) to check"
+        ),
         tenant=graphene.String(
             description="Province code (mã tỉnh), 2 digits; default the caller's"
         ),

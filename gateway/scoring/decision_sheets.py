@@ -24,7 +24,9 @@ class DecideSheetInput(graphene.InputObjectType):
     decision_number = graphene.String(required=True, description="e.g. 123/QĐ-UBND")
     decision_date = graphene.Date(required=True, description="Ngày ký: its real day")
     signer = graphene.String(required=True, description="Who signed (người ký)")
-    signer_position = graphene.String()
+    signer_position = graphene.String(
+        description="The signer's position (chức vụ), e.g. Chủ tịch UBND xã"
+    )
     authority = graphene.String(description="Default: the caller's People's Committee")
     sheet_file_name = graphene.String(required=True, description="e.g. danh-sach-qd.xlsx")
     sheet = graphene.String(
@@ -39,7 +41,7 @@ class SheetRowError(graphene.ObjectType):
 
     row = graphene.Int(required=True, description="The row number the officer sees")
     enrolment_id = graphene.String(description="The registration's id (mã đăng ký)")
-    column = graphene.String(required=True)
+    column = graphene.String(required=True, description="The column (cột) of the refused cell")
     key = graphene.String(required=True, description="Stable, English")
     message = graphene.String(required=True, description="Vietnamese")
 

@@ -124,7 +124,11 @@ class DecisionDocument(graphene.ObjectType):
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
-    subjects = graphene.List(graphene.NonNull(DecisionSubject), required=True)
+    subjects = graphene.List(
+        graphene.NonNull(DecisionSubject),
+        required=True,
+        description="The subjects it recognises (đối tượng được công nhận)",
+    )
     skipped = graphene.List(
         graphene.NonNull(DecisionSkip), required=True, description="What was left out, and why"
     )
@@ -132,8 +136,8 @@ class DecisionDocument(graphene.ObjectType):
         required=True, description="Some verdict on it rests on a provisional criteria set"
     )
     provisional_reason = graphene.String(description="Why (Vietnamese)")
-    entered_by = graphene.String()
-    entered_at = graphene.String()
+    entered_by = graphene.String(description="Who entered it")
+    entered_at = graphene.String(description="When it was entered on the platform (ISO 8601)")
     file = graphene.Field(DecisionFile, description="The scanned decision")
 
     @staticmethod

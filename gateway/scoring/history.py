@@ -43,15 +43,19 @@ class ImportTitleHistoryInput(graphene.InputObjectType):
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The importing unit (a commune)")
-    rows = graphene.List(graphene.NonNull(HistoryRowInput), required=True)
+    rows = graphene.List(
+        graphene.NonNull(HistoryRowInput),
+        required=True,
+        description="The recognitions, one per row",
+    )
     dry_run = graphene.Boolean(description="Check only: nothing is written")
 
 
 class HistoryRowError(graphene.ObjectType):
     """Why one row of a history import was refused."""
 
-    row = graphene.Int(required=True)
-    field = graphene.String(required=True)
+    row = graphene.Int(required=True, description="The row's number in the input, from 1")
+    field = graphene.String(required=True, description="The refused field, in the input's names")
     key = graphene.String(required=True, description="Stable, English")
     message = graphene.String(required=True, description="Vietnamese")
 
@@ -59,7 +63,7 @@ class HistoryRowError(graphene.ObjectType):
 class TitleHistoryImport(graphene.ObjectType):
     """What an import did. Any row error: nothing was written."""
 
-    rows = graphene.Int(required=True)
+    rows = graphene.Int(required=True, description="Rows recorded")
     imported = graphene.Int(required=True, description="Recognitions written now")
     unchanged = graphene.Int(required=True, description="Rows already imported as they are")
     errors = graphene.List(

@@ -72,7 +72,11 @@ class ListReviewInput(graphene.InputObjectType):
     chair = graphene.String(description="Chủ trì")
     secretary = graphene.String(description="Thư ký")
     attendees = graphene.Int(description="Số người dự họp")
-    rows = graphene.List(graphene.NonNull(ListReviewRowInput), required=True)
+    rows = graphene.List(
+        graphene.NonNull(ListReviewRowInput),
+        required=True,
+        description="One row per subject reviewed",
+    )
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -140,7 +144,11 @@ class ListReview(graphene.ObjectType):
     )
     meeting_date = graphene.String(required=True, description="Ngày họp")
     minutes = graphene.String(required=True, description="Nội dung biên bản")
-    minutes_file = graphene.Field(ListReviewFile, resolver=_file)
+    minutes_file = graphene.Field(
+        ListReviewFile,
+        resolver=_file,
+        description="The scanned or signed minutes (bản chụp biên bản), if attached",
+    )
     chair = graphene.String(description="Chủ trì")
     secretary = graphene.String(description="Thư ký")
     attendees = graphene.Int(description="Số người dự họp")
@@ -151,14 +159,20 @@ class ListReview(graphene.ObjectType):
         description="recorded: đã ghi mọi dòng; applying: đang ghi (biên bản lớn được ghi "
         "tiếp trong nền, xem lại bằng listReview)",
     )
-    rows = graphene.List(graphene.NonNull(ListReviewRow), required=True)
+    rows = graphene.List(
+        graphene.NonNull(ListReviewRow),
+        required=True,
+        description="The verdict on each subject (kết quả từng dòng)",
+    )
 
 
 class ListReviewSummary(graphene.ObjectType):
     """Một biên bản trong danh sách của đơn vị (không kèm các dòng)."""
 
     id = graphene.String(required=True, description="Opaque, stable id")
-    document_id = graphene.String(required=True)
+    document_id = graphene.String(
+        required=True, description="The unit's own number of the minutes (số biên bản)"
+    )
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
@@ -168,7 +182,7 @@ class ListReviewSummary(graphene.ObjectType):
     )
     meeting_date = graphene.String(required=True, description="Day of the meeting (ngày họp)")
     state = graphene.String(required=True, description="State of the process")
-    at = graphene.String(required=True)
+    at = graphene.String(required=True, description="When it was recorded (ISO 8601)")
     rows = graphene.Int(required=True, description="Số dòng")
     recognised = graphene.Int(
         required=True, description="Eligible subjects (số đối tượng đủ điều kiện)"
@@ -268,8 +282,14 @@ class ListReviewImport(graphene.ObjectType):
     """Kết quả nhập bảng bình xét: biên bản đã ghi nhận, hoặc các dòng lỗi (không ghi dòng
     nào) với tệp báo lỗi để tải về."""
 
-    list_review = graphene.Field(ListReview)
-    problems = graphene.List(graphene.NonNull(SheetProblem), required=True)
+    list_review = graphene.Field(
+        ListReview, description="The list review recorded; null when rows were refused"
+    )
+    problems = graphene.List(
+        graphene.NonNull(SheetProblem),
+        required=True,
+        description="The refused cells; empty when recorded",
+    )
     error_report = graphene.String(description="Tải báo lỗi (.xlsx, cần mã truy cập)")
 
 

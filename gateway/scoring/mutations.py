@@ -26,7 +26,9 @@ from gateway.wire import enum_value, key, unit_not_found
 class AnswerInput(graphene.InputObjectType):
     """The result of one indicator (chỉ số): points, or met / not met."""
 
-    indicator = graphene.String(required=True)
+    indicator = graphene.String(
+        required=True, description="The indicator's id (mã chỉ số) in the criteria set"
+    )
     points = graphene.Int(description="Points scored (điểm)")
     met = graphene.Boolean(description="The indicator is met (đạt)")
 
@@ -34,7 +36,9 @@ class AnswerInput(graphene.InputObjectType):
 class FigureInput(graphene.InputObjectType):
     """A figure (số liệu) an indicator is computed from."""
 
-    name = graphene.String(required=True)
+    name = graphene.String(
+        required=True, description="The figure's name (tên số liệu) in the criteria set"
+    )
     value = graphene.Float(required=True, description="Value (giá trị)")
 
 
@@ -79,7 +83,10 @@ class Proposal(graphene.ObjectType):
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
     enrolment_ids = graphene.List(
-        graphene.NonNull(graphene.String), required=True, resolver=key("enrolments")
+        graphene.NonNull(graphene.String),
+        required=True,
+        resolver=key("enrolments"),
+        description="The registrations proposed (mã đăng ký)",
     )
     posting_ends = graphene.String(required=True, description="Niêm yết until this day")
     posted_from = graphene.String(description="Niêm yết from this day (its real day)")

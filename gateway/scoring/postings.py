@@ -43,7 +43,7 @@ class PostingRow(graphene.ObjectType):
     """A subject on a posted proposal list, as the public sees it."""
 
     name = graphene.String(description="Full name or initials, as the province posts them")
-    subject_kind = graphene.String(required=True)
+    subject_kind = graphene.String(required=True, description="Kind of subject (loại đối tượng)")
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
     )
@@ -72,7 +72,9 @@ class Posting(graphene.ObjectType):
         required=True, description="Where the posting period comes from (Vietnamese)"
     )
     state = graphene.Field(PostingState, required=True, description="State of the process")
-    ended = graphene.Boolean(required=True)
+    ended = graphene.Boolean(
+        required=True, description="The posting period is over (đã hết niêm yết)"
+    )
     decided = graphene.Boolean(
         required=True,
         description="A recognition decision (quyết định công nhận) has been recorded for it",
@@ -85,7 +87,11 @@ class Posting(graphene.ObjectType):
         resolver=lambda root, info: bool(root.get("provisional")),
     )
     provisional_reason = graphene.String(description="Why that set is provisional (Vietnamese)")
-    rows = graphene.List(graphene.NonNull(PostingRow), required=True)
+    rows = graphene.List(
+        graphene.NonNull(PostingRow),
+        required=True,
+        description="The subjects on the list, a page at a time (see nextCursor)",
+    )
     next_cursor = graphene.String(description="Pass as `after` to posting(id) for more rows")
 
 

@@ -39,6 +39,11 @@ QUERIES: dict[str, Any] = {
         description="The criteria sets in force (public); provisional ones say so",
     ),
     "assessment": graphene.Field(
-        Assessment, enrolment_id=graphene.String(required=True), resolver=resolve_assessment
+        Assessment,
+        enrolment_id=graphene.String(
+            required=True, description="The registration's id (mã đăng ký)"
+        ),
+        resolver=resolve_assessment,
+        description="The assessment (đánh giá) of one registration: stages, verdicts, recognition",
     ),
 }

@@ -42,7 +42,11 @@ class SelfAssessmentsInput(graphene.InputObjectType):
     unit_code = graphene.String(required=True, description="Đơn vị thu phiếu (thôn, xã...)")
     title = graphene.Field(Title, required=True, description="Danh hiệu đăng ký")
     year = graphene.Int(required=True, description="Năm đánh giá")
-    rows = graphene.List(graphene.NonNull(SelfAssessmentRowInput), required=True)
+    rows = graphene.List(
+        graphene.NonNull(SelfAssessmentRowInput),
+        required=True,
+        description="One self-assessment per row (at most 2,000)",
+    )
     by = graphene.String(description="Người nhập (mặc định: người gửi)")
 
 
@@ -85,7 +89,11 @@ class SelfAssessmentsResult(graphene.ObjectType):
     written = graphene.Int(required=True, description="Số phiếu đã ghi")
     unchanged = graphene.Int(required=True, description="Số phiếu đã ghi từ lần gửi trước")
     refused = graphene.Int(required=True, description="Số phiếu không ghi được")
-    rows = graphene.List(graphene.NonNull(SelfAssessmentRowOutcome), required=True)
+    rows = graphene.List(
+        graphene.NonNull(SelfAssessmentRowOutcome),
+        required=True,
+        description="The outcome of each row",
+    )
 
 
 # --- what is sent -------------------------------------------------------------------------------

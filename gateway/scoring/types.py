@@ -21,7 +21,10 @@ class IndicatorVerdict(graphene.ObjectType):
     """The verdict on one indicator (chỉ số) of a criteria set."""
 
     id = graphene.String(required=True, description="Opaque, stable id")
-    kind = graphene.String(required=True)
+    kind = graphene.String(
+        required=True,
+        description="How the indicator is judged (loại chỉ số)",
+    )
     level = graphene.Int(
         required=True,
         description="Level of recognition (mức độ): 1, 2, or 3 for TT 44/2014 ratings",
@@ -29,7 +32,9 @@ class IndicatorVerdict(graphene.ObjectType):
     points = graphene.Int(description="Points scored (điểm)")
     max_points = graphene.Int(description="Highest points possible (điểm tối đa)")
     min_points = graphene.Int(description="Lowest passing points (điểm tối thiểu)")
-    below_floor = graphene.Boolean()
+    below_floor = graphene.Boolean(
+        description="Points below the indicator's minimum (dưới mức tối thiểu)"
+    )
     met = graphene.Boolean(description="The indicator is met (đạt)")
     value = graphene.Float(description="Value (giá trị)")
     reasons = graphene.List(
@@ -42,7 +47,7 @@ class CriterionVerdict(graphene.ObjectType):
     """The verdict on one criterion (tiêu chí), its indicators included."""
 
     id = graphene.String(required=True, description="Opaque, stable id")
-    name = graphene.String()
+    name = graphene.String(description="The criterion's name (tên tiêu chí)")
     points = graphene.Int(description="Points scored (điểm)")
     max_points = graphene.Int(description="Highest points possible (điểm tối đa)")
     indicators = graphene.List(
@@ -62,12 +67,24 @@ class Verdict(graphene.ObjectType):
         required=True, description="The set's numbers are not all official"
     )
     set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
-    missing = graphene.List(graphene.NonNull(graphene.String), required=True)
-    unknown_parameters = graphene.List(graphene.NonNull(graphene.String), required=True)
+    missing = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Indicators without a result yet (chỉ số chưa có kết quả)",
+    )
+    unknown_parameters = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Names the criteria set does not know, ignored",
+    )
     reasons = graphene.List(
         graphene.NonNull(Reason), required=True, description="Why, in Vietnamese (lý do)"
     )
-    explanation = graphene.List(graphene.NonNull(CriterionVerdict), required=True)
+    explanation = graphene.List(
+        graphene.NonNull(CriterionVerdict),
+        required=True,
+        description="Criterion by criterion (giải thích theo tiêu chí)",
+    )
     provisional_reason = graphene.String(description="Why the set is provisional (Vietnamese)")
     decided_by_meeting = graphene.Boolean(
         required=True,
@@ -83,7 +100,9 @@ class Verdict(graphene.ObjectType):
 class Figure(graphene.ObjectType):
     """A figure (số liệu) an indicator was computed from."""
 
-    name = graphene.String(required=True)
+    name = graphene.String(
+        required=True, description="The figure's name (tên số liệu) in the criteria set"
+    )
     value = graphene.Float(required=True, description="Value (giá trị)")
 
 
@@ -100,10 +119,12 @@ class StageRecord(graphene.ObjectType):
     verdict."""
 
     set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
-    at = graphene.String(required=True)
-    by = graphene.String()
+    at = graphene.String(required=True, description="When it was recorded (ISO 8601)")
+    by = graphene.String(description="Who recorded it")
     minutes = graphene.String(description="Biên bản họp bình xét (review only)")
-    verdict = graphene.Field(Verdict, required=True)
+    verdict = graphene.Field(
+        Verdict, required=True, description="The verdict (kết quả) against the criteria set"
+    )
     figures = graphene.List(
         graphene.NonNull(Figure),
         required=True,
@@ -141,7 +162,7 @@ class Revocation(graphene.ObjectType):
     """The revocation of a recognition (thu hồi công nhận)."""
 
     reason = graphene.String(required=True, description="Reason (lý do), in Vietnamese")
-    at = graphene.String(required=True)
+    at = graphene.String(required=True, description="When it was revoked (ISO 8601)")
 
 
 class Recognition(graphene.ObjectType):
@@ -161,7 +182,9 @@ class Recognition(graphene.ObjectType):
         description="Valid until (hiệu lực đến), YYYY-MM-DD; null without limit"
     )
     set_id = graphene.String(required=True, description="The criteria set's id (bộ tiêu chí)")
-    revoked = graphene.Field(Revocation)
+    revoked = graphene.Field(
+        Revocation, description="The revocation (thu hồi), if the recognition was revoked"
+    )
     imported = graphene.Boolean(
         required=True,
         description="Decided before the platform and imported (its signer may be empty)",
@@ -212,9 +235,13 @@ class Assessment(graphene.ObjectType):
         resolver=key("unitpath"),
         description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
     )
-    self_assessment = graphene.Field(StageRecord)
+    self_assessment = graphene.Field(
+        StageRecord, description="The self-assessment stage (tự đánh giá), once submitted"
+    )
     review = graphene.Field(StageRecord, description="Bình xét: the verdict that counts")
-    recognition = graphene.Field(Recognition)
+    recognition = graphene.Field(
+        Recognition, description="The recognition decision (quyết định công nhận), once decided"
+    )
     evidence = graphene.List(
         graphene.NonNull(EvidenceInfo),
         required=True,
@@ -248,8 +275,11 @@ class IndicatorInfo(graphene.ObjectType):
     """An indicator (chỉ số) of a criteria set."""
 
     id = graphene.String(required=True, description="Opaque, stable id")
-    name = graphene.String()
-    kind = graphene.String(required=True)
+    name = graphene.String(description="The indicator's wording (nội dung chỉ số)")
+    kind = graphene.String(
+        required=True,
+        description="How the indicator is judged (loại chỉ số)",
+    )
     max_points = graphene.Int(
         resolver=key("maxPoints"), description="Highest points possible (điểm tối đa)"
     )
@@ -295,8 +325,13 @@ class CriteriaSetInfo(graphene.ObjectType):
     )
     valid_from = graphene.Int(resolver=key("validFrom"), description="First year in force")
     valid_to = graphene.Int(resolver=key("validTo"), description="Last year in force (null: open)")
-    total_points = graphene.Int(resolver=key("totalPoints"))
-    pass_mark = graphene.Int(resolver=key("passMark"))
+    total_points = graphene.Int(
+        resolver=key("totalPoints"), description="The set's highest total (tổng điểm tối đa)"
+    )
+    pass_mark = graphene.Int(
+        resolver=key("passMark"),
+        description="Points needed to pass (điểm đạt), when the set scores points",
+    )
     indicators = graphene.List(
         graphene.NonNull(IndicatorInfo), required=True, description="The indicators (chỉ số)"
     )
