@@ -126,7 +126,7 @@ class HamletsImported(graphene.ObjectType):
 
     created = graphene.Int(
         required=True,
-        description="True when this call created it, false when it already existed (idempotent)",
+        description="Hamlets created (số thôn thêm mới)",
     )
     existing = graphene.Int(required=True, description="Rows naming a hamlet already there")
 

@@ -47,7 +47,9 @@ class DonationInput(graphene.InputObjectType):
     )
     kind = graphene.String(description="cash (default) or in_kind")
     goods = graphene.String(description="The goods, for in_kind")
-    channel = graphene.String(description="cash (default), bank_transfer or vietqr")
+    channel = graphene.String(
+        description="How the money came (kênh): cash (default), bank_transfer or vietqr"
+    )
     received_on = graphene.Date(description="Day it was received (ngày nhận), YYYY-MM-DD")
     purpose = graphene.String(description="general (default) or earmarked")
     earmark = graphene.String(
@@ -146,9 +148,7 @@ class Transfer(graphene.ObjectType):
     amount = graphene.Field(
         Money, required=True, description="Amount in đồng (số tiền), a decimal string"
     )
-    on = graphene.String(
-        required=True, description="The day it takes effect (ngày), YYYY-MM-DD; default today"
-    )
+    on = graphene.String(required=True, description="Day of the transfer (ngày chuyển), YYYY-MM-DD")
 
 
 class MembershipFeeInput(graphene.InputObjectType):

@@ -46,7 +46,7 @@ class Donation(graphene.ObjectType):
     kind = graphene.String(required=True, description="cash or in_kind")
     goods = graphene.String(description="What was given in kind (hiện vật), if not money")
     channel = graphene.String(
-        required=True, description="How it is delivered (kênh): sms, email or webhook"
+        required=True, description="How the money came (kênh): cash, bank_transfer or vietqr"
     )
     received_on = graphene.String(
         required=True,
@@ -109,7 +109,9 @@ class Disbursement(graphene.ObjectType):
     paid_on = graphene.String(
         resolver=key("paidOn"), description="Day it was paid (ngày chi), YYYY-MM-DD"
     )
-    decision = graphene.String(description="The recognition decision (quyết định công nhận)")
+    decision = graphene.String(
+        description="The approval (quyết định chi), as written by the approver"
+    )
     earmark = graphene.String(description="The earmarked gift it spends, if any")
     planned_on = graphene.String(
         resolver=key("plannedOn"), description="A past award's day, given with the proposal"
@@ -406,7 +408,9 @@ class HonourLine(graphene.ObjectType):
     rank = graphene.Int(required=True, description="Place on the honour roll (thứ hạng), from 1")
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
     kind = graphene.String(required=True, description="Kind of donor (loại nhà hảo tâm)")
-    total = graphene.Field(Money, required=True, description="Total (tổng số)")
+    total = graphene.Field(
+        Money, required=True, description="Given in the year, in đồng (tổng ủng hộ)"
+    )
     count = graphene.Int(required=True, description="Gifts in the year")
 
 

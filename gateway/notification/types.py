@@ -65,7 +65,7 @@ class Notification(graphene.ObjectType):
     encoding = graphene.String(description="GSM7 or UCS2")
     created = graphene.String(
         required=True,
-        description="True when this call created it, false when it already existed (idempotent)",
+        description="When the message was created (ISO 8601)",
     )
     sent_at = graphene.String(description="When it was delivered to the channel (ISO 8601)")
     retry_at = graphene.String(

@@ -253,7 +253,7 @@ class Withdrawn(graphene.ObjectType):
     enrolment_id = graphene.String(
         required=True, resolver=key("enrolmentId"), description="The registration's id (mã đăng ký)"
     )
-    status = graphene.String(required=True, description="Status (trạng thái)")
+    status = graphene.String(required=True, description="WITHDRAWN (đã rút đăng ký)")
 
 
 WithdrawRegistration = mutation(

@@ -48,11 +48,11 @@ class ImportJob(graphene.ObjectType):
     )
     file_name = graphene.String(required=True, description="File name (tên tệp)")
     status = graphene.String(required=True, description="PENDING, RUNNING, DONE or FAILED")
-    total = graphene.Int(description="Total (tổng số)")
+    total = graphene.Int(description="Rows in the file (an upper bound until the job is done)")
     done = graphene.Int(required=True, description="Rows handled so far")
     created = graphene.Int(
         required=True,
-        description="True when this call created it, false when it already existed (idempotent)",
+        description="Registrations created (số đăng ký mới)",
     )
     duplicates = graphene.Int(
         required=True, description="Rows already registered (trùng), left as they were"

@@ -117,11 +117,11 @@ class CertificateList(graphene.ObjectType):
     proposal_id = graphene.String(
         required=True, description="The proposal list's id (danh sách đề nghị công nhận)"
     )
-    total = graphene.Int(required=True, description="Total (tổng số)")
+    total = graphene.Int(required=True, description="Certificates on the whole list")
     part = graphene.Int(required=True, description="This part's number, from 1")
     parts = graphene.Int(required=True, description="How many parts the list is printed in")
     items = graphene.List(
-        graphene.NonNull(Certificate), required=True, description="This page's items"
+        graphene.NonNull(Certificate), required=True, description="The certificates of this part"
     )
 
 

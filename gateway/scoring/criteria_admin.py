@@ -36,8 +36,10 @@ class CriteriaSetVersion(graphene.ObjectType):
         required=True,
         description="The years it was activated from (active until the next activation)",
     )
-    valid_from = graphene.Int(required=True, description="First day it is valid (hiệu lực từ)")
-    valid_to = graphene.Int(description="Last day it is valid (hiệu lực đến); null while it lasts")
+    valid_from = graphene.Int(
+        required=True, description="First year it applies to (áp dụng từ năm)"
+    )
+    valid_to = graphene.Int(description="Last year it applies to (đến năm); null while it lasts")
     group = graphene.String(
         description="Group of the criteria set (nhóm), e.g. rural, worker, professional"
     )

@@ -58,11 +58,16 @@ class CriterionVerdict(graphene.ObjectType):
 class Verdict(graphene.ObjectType):
     """The engine's answer: recognised (criteria met), not_recognised or undecidable, with why."""
 
-    status = graphene.String(required=True, description="Status (trạng thái)")
+    status = graphene.String(
+        required=True,
+        description="The verdict (kết quả): recognised, not_recognised or undecidable",
+    )
     level = graphene.Int(
         description="Level of recognition (mức độ): 1, 2, or 3 for TT 44/2014 ratings"
     )
-    total = graphene.Int(description="Total (tổng số)")
+    total = graphene.Int(
+        description="Total points (tổng điểm); null when the set does not score points"
+    )
     provisional = graphene.Boolean(
         required=True, description="The set's numbers are not all official"
     )
@@ -229,7 +234,9 @@ class Assessment(graphene.ObjectType):
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
-    status = graphene.String(required=True, description="Status (trạng thái)")
+    status = graphene.String(
+        required=True, description="The registration's state (trạng thái): REGISTERED or WITHDRAWN"
+    )
     unit_path = graphene.String(
         required=True,
         resolver=key("unitpath"),
@@ -305,7 +312,7 @@ class CriteriaSetInfo(graphene.ObjectType):
     )
     issuer = graphene.String(required=True, description="Who issued it (cơ quan ban hành)")
     decision = graphene.String(
-        required=True, description="The recognition decision (quyết định công nhận)"
+        required=True, description="The document that issues the set (văn bản ban hành)"
     )
     provisional = graphene.Boolean(
         required=True,
