@@ -6,6 +6,7 @@ code that runs outside nameko (CLI, platform runner, tests) so both see identica
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -19,7 +20,14 @@ DEFAULT_CONFIG_PATH = REPO_ROOT / "deploy" / "config.yaml"
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
 
 
+# nameko's ``!raw_env_var ${VAR}``: the value kept as a string, never read as YAML (``*``).
+_RAW_ENV_REFERENCE = re.compile(r"!raw_env_var\s+\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
+
+
 def _substitute(text: str, env: dict[str, str]) -> str:
+    text = _RAW_ENV_REFERENCE.sub(
+        lambda m: json.dumps(env.get(m.group(1), m.group(2) or ""), ensure_ascii=False), text
+    )
     return _ENV_REFERENCE.sub(lambda m: env.get(m.group(1), m.group(2) or ""), text)
 
 

@@ -2,12 +2,13 @@
 (function () {
   "use strict";
   var defaultQuery = [
-    "# Hội Khuyến học — API GraphQL.",
-    "# Truy vấn dưới đây là công khai: bấm ▶ để chạy, không cần đăng nhập.",
-    "# Dữ liệu của đơn vị cần mã truy cập: mở thẻ \"Headers\" bên dưới và nhập",
+    "# Hội Khuyến học — API GraphQL",
+    "# Truy vấn công khai: bấm ▶ để chạy.",
+    "# Dữ liệu của đơn vị cần mã truy cập,",
+    "# nhập ở thẻ Headers bên dưới:",
     "#   {\"Authorization\": \"Bearer <mã truy cập>\"}",
-    "# (Public query, no sign-in needed. For a unit's data, open the Headers tab",
-    "#  below and enter {\"Authorization\": \"Bearer <token>\"}.)",
+    "# (Public query: press ▶. For a unit's data,",
+    "#  Headers tab: {\"Authorization\": \"Bearer <token>\"})",
     "",
     "query PublicDirectoryAndCriteria {",
     "  orgUnit(code: \"20\") {",
