@@ -11,16 +11,25 @@ import json
 import logging
 from collections import OrderedDict
 from dataclasses import replace
-from pathlib import Path
 from threading import Lock
 from time import monotonic
 from types import SimpleNamespace
 from typing import Any
 
-from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, parse, validate
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    OperationType,
+    get_operation_ast,
+    parse,
+    validate,
+)
 from graphql.execution import execute_sync
 
 from gateway.access import INVALID_TOKEN_MESSAGE
+from gateway.assets import graphiql_page
 from gateway.messages import message
 from gateway.rpc_calls import counted
 from gateway.schema import schema
@@ -30,7 +39,6 @@ from khuyenhoc.web import json_response
 
 log = logging.getLogger(__name__)
 
-GRAPHIQL_PAGE = (Path(__file__).parent / "graphiql.html").read_text(encoding="utf-8")
 INTERNAL_MESSAGE = message("internal")
 
 Answer = tuple[int, dict[str, str], str]
@@ -193,13 +201,15 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
 def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
     """``/graphql``: GraphiQL for a browser, else the query executed for the token's caller."""
     if request.method == "GET" and _wants_html(request):
-        return 200, {"Content-Type": "text/html; charset=utf-8"}, GRAPHIQL_PAGE
+        return graphiql_page()
     try:
         params = _parse_request(request)
     except ValueError as exc:
         return json_response(400, {"errors": [{"message": message("bad_request", reason=exc)}]})
     if not params.get("query"):
         return json_response(400, {"errors": [{"message": message("missing_query")}]})
+    if request.method == "GET" and _is_mutation(params["query"], params.get("operationName")):
+        return mutation_over_get()
     try:
         caller = bearer_caller(request, secret, rpc)
     except InvalidToken:
@@ -220,6 +230,31 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
     if request.headers.get(DEBUG_RPC_HEADER):
         payload["extensions"] = {"rpcCalls": {"total": tally.calls, **tally.by_method}}
     return json_response(200, payload)
+
+
+def mutation_over_get() -> Answer:
+    """405 for a mutation sent with GET: a link or a prefetch must never change data."""
+    error = {"message": message("mutation_over_get"), "extensions": {"code": "METHOD_NOT_ALLOWED"}}
+    status, headers, body = json_response(405, {"errors": [error]})
+    return status, {**headers, "Allow": "POST"}, body
+
+
+def _is_mutation(text: Any, operation_name: Any) -> bool:
+    """Whether the operation a request would run (by ``operationName`` among several) is a
+    mutation; a text that does not parse, or names no single operation, is left to execution,
+    which answers its error without running anything."""
+    if not isinstance(text, str):
+        return False
+    prepared = QUERIES.prepared(schema.graphql_schema, text)
+    document = prepared.document
+    if document is None:
+        try:
+            document = parse(text)
+        except GraphQLError:
+            return False
+    name = operation_name if isinstance(operation_name, str) and operation_name else None
+    operation = get_operation_ast(document, name)
+    return operation is not None and operation.operation == OperationType.MUTATION
 
 
 def _wants_html(request: Any) -> bool:

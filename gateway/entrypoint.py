@@ -14,28 +14,41 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
-from gateway import certificates, files
+from gateway import access_log, certificates, files
 from gateway.access import INVALID_TOKEN_MESSAGE, UNAUTHENTICATED_MESSAGE
+from gateway.assets import serve_static
+from gateway.cors import Cors
 from gateway.endpoint import answer_graphql, bearer_caller
 from gateway.reports import files as report_files
 from gateway.rpc_calls import counted
 from khuyenhoc.auth import Caller, InvalidToken
 from khuyenhoc.web import ObservableService, json_response
 
+access_log.install()  # GET /graphql's query strings never reach the access log
+
 
 class GatewayService(ObservableService):
     name = "gateway"
 
     config = Config()
+    cors = Cors()
 
     registration = RpcProxy("registration")
     scoring = RpcProxy("scoring")
     notification = RpcProxy("notification")
     fund = RpcProxy("fund")
 
-    @http("GET,POST", "/graphql")
+    @http("GET,POST,OPTIONS", "/graphql")
     def graphql(self, request: Any) -> Any:
-        return answer_graphql(request, self.config["JWT_SECRET"], self._services())
+        if request.method == "OPTIONS":
+            return self.cors.preflight(request)
+        answer = answer_graphql(request, self.config["JWT_SECRET"], self._services())
+        return self.cors.decorate(request, answer)
+
+    @http("GET", "/static/<path:name>")
+    def static(self, request: Any, name: str) -> Any:
+        """GraphiQL's own files (gateway/static/): nothing loaded from the internet."""
+        return serve_static(request, name)
 
     @http("GET", "/files/templates/<string:kind>.xlsx")
     def import_template(self, request: Any, kind: str) -> Any:

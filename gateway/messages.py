@@ -70,6 +70,11 @@ MESSAGES: dict[str, str] = {
     "unit_not_yet_none": "Mã {code} chưa là đơn vị nào vào ngày {day}.",
     # the fund's public files
     "honour_roll_file_not_found": "Không có tệp bảng vinh danh này.",
+    # HTTP methods: a mutation changes data, so it is sent with POST only
+    "mutation_over_get": (
+        "Thao tác thay đổi dữ liệu (mutation) chỉ được gửi bằng phương thức POST, "
+        "không gửi bằng GET."
+    ),
 }
 
 

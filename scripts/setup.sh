@@ -54,4 +54,13 @@ if ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
     done
     (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null || { echo "rabbitmq did not start" >&2; exit 1; }
 fi
+# 4. A browser for the page tests: Debian's chromium, headless (installed once, where missing).
+if ! command -v chromium >/dev/null 2>&1; then
+    say "installing chromium (Debian package, for the headless page tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null; }; then
+        echo "chromium could not be installed: the page tests will say so" >&2
+    fi
+fi
 say "ready: .venv, $( [ -n "${MONGO_URI:-}" ] && echo "MONGO_URI" || echo .venv-nx ), broker at $host:$port"
