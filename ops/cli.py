@@ -9,6 +9,7 @@ from typing import Any
 from khuyenhoc import deadletters
 from khuyenhoc.config import load_config
 from ops import platform
+from ops.accounts import add_commands as add_account_commands
 from ops.tokens import add_commands as add_token_commands
 from services.fund.commands import add_commands as add_fund_commands
 from services.notification.commands import add_commands as add_notification_commands
@@ -28,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     add_notification_commands(commands)
     add_fund_commands(commands)
     add_criteria_commands(commands)
+    add_account_commands(commands)
     return root
 
 
