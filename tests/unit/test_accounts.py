@@ -73,6 +73,11 @@ class MemoryStore:
     def set_failures(self, username: str, failures: Failures) -> None:
         self.fails[username] = failures
 
+    def add_failure(self, username: str, at: datetime, keep: int) -> tuple[datetime, ...]:
+        failures = self.fails.get(username, Failures())
+        self.fails[username] = Failures((failures.times + (at,))[-keep:], failures.locked_until)
+        return self.fails[username].times
+
     def clear_failures(self, username: str) -> None:
         self.fails.pop(username, None)
 

@@ -89,7 +89,13 @@ class Failures:
 
     def after_failure(self, now: datetime, policy: Policy) -> Failures:
         """One more failure: the window's failures kept, a lock when they reach the limit."""
-        recent = tuple(t for t in self.times if now - t < policy.window) + (now,)
+        return Failures.after(self.times + (now,), now, policy)
+
+    @staticmethod
+    def after(times: tuple[datetime, ...], now: datetime, policy: Policy) -> Failures:
+        """The state after the failures at ``times`` (the last one now): a lock when those
+        within the window reach the limit."""
+        recent = tuple(t for t in times if now - t < policy.window)
         if len(recent) >= policy.max_failures:
             return Failures((), now + policy.lock)
         return Failures(recent, None)

@@ -53,6 +53,7 @@ class Store(Protocol):
     def revoked(self, session_ids: list[str]) -> dict[str, bool]: ...
     def failures_of(self, username: str) -> Failures: ...
     def set_failures(self, username: str, failures: Failures) -> None: ...
+    def add_failure(self, username: str, at: datetime, keep: int) -> tuple[datetime, ...]: ...
     def clear_failures(self, username: str) -> None: ...
 
 
@@ -181,8 +182,11 @@ class Accounts:
         if account is None:
             self._verifies(DUMMY_HASH, password)
         if account is None or not self._verifies(account.password_hash, password):
-            failures = failures.after_failure(now, self.policy)
-            self.store.set_failures(key, failures)
+            # recorded atomically (parallel guesses all count), then judged
+            times = self.store.add_failure(key, now, self.policy.max_failures)
+            failures = Failures.after(times, now, self.policy)
+            if failures.locked(now):
+                self.store.set_failures(key, failures)
             raise Refused("username", "locked" if failures.locked(now) else "sign_in_failed")
         if not account.active:
             raise Refused("username", "account_disabled")

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -122,6 +122,16 @@ class AllTenantsAccounts:
             },
             upsert=True,
         )
+
+    def add_failure(self, username: str, at: datetime, keep: int) -> tuple[datetime, ...]:
+        """One more failure, pushed atomically (the last ``keep`` kept): all failures now."""
+        found = self.failures.find_one_and_update(
+            {"_id": username},
+            {"$push": {"times": {"$each": [at.isoformat()], "$slice": -max(1, keep)}}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        return tuple(_aware(t) for t in (found or {}).get("times", []))
 
     def clear_failures(self, username: str) -> None:
         self.failures.delete_one({"_id": username})
