@@ -9,11 +9,11 @@ import time
 import urllib.error
 
 import pytest
+import yaml
 
 from gateway.accounts import SESSIONS
 from khuyenhoc.auth import Role
-from ops.accounts import create_admin
-from ops.cli import parser
+from ops.cli import main, parser
 from tests.integration.conftest import GraphQLError, token_for
 from tests.integration.helpers import load_demo_directory
 
@@ -40,12 +40,21 @@ PASSWORD = "mat-khau-cua-lan"
 
 
 @pytest.fixture
-def admin(config):
-    """The province's first admin, created by the CLI: (username, its generated password)."""
+def admin(config, tmp_path, capsys):
+    """The province's first admin, created by the CLI as an operator types it: (username, the
+    generated password it printed once)."""
     load_demo_directory(config, "20", "01")
-    account, password = create_admin(config, "20", "Admin.LS", "Quản trị  Lạng Sơn")
-    assert account["username"] == "admin.ls" and account["unitPath"] == "20"
-    assert password is not None and len(password) >= 10
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    command = ["accounts", "create-admin", "--tenant", "20", "--username", "Admin.LS"]
+    assert main([*command, "--full-name", "Quản trị  Lạng Sơn", "--config", str(path)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "Đã tạo tài khoản quản trị tỉnh admin.ls (20)."
+    password = printed[1].rsplit(": ", 1)[1]
+    assert len(password) >= 10
+    # the same username again is refused, in Vietnamese
+    assert main([*command, "--config", str(path)]) == 1
+    assert "Tên đăng nhập này đã có người dùng." in capsys.readouterr().err
     return "admin.ls", password
 
 

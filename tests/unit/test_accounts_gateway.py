@@ -104,3 +104,14 @@ def caller(path: str, role: Role) -> Caller:
 )
 def test_who_manages_which_accounts(who: Caller, target: str, role: Role, allowed: bool) -> None:
     assert may_manage_account(who, UnitPath.parse(target), role) is allowed
+
+
+def test_the_ready_text_shows_how_to_create_the_first_admin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ops import platform  # noqa: PLC0415 - ops is imported by this test only
+
+    monkeypatch.setattr(platform, "_demo_token", lambda _platform, province: "TOKEN")
+    text = platform.Platform().demo_token_hint("20")
+    assert '"Authorization": "Bearer TOKEN"' in text
+    assert "khuyenhoc accounts create-admin --tenant 20 --username admin" in text
