@@ -177,3 +177,21 @@ def not_the_signer(rules: Collection[str]) -> GraphQLError:
         dict.fromkeys(message(SIGNERS.get(_rule(rule)[1], "signer_any")) for rule in rules)
     )
     return GraphQLError(message("not_the_signer", who=who), extensions={"code": "FORBIDDEN"})
+
+
+# Who manages officer accounts (create, disable/enable, reset a password): a province admin,
+# any account of its subtree; a district officer, the accounts of the units below its own
+# (communes, branches...) with the roles it may hand out (never an admin's or its own).
+ACCOUNT_MANAGERS: frozenset[Role] = frozenset({Role.PROVINCE_ADMIN, Role.DISTRICT_OFFICER})
+DISTRICT_GRANTS: frozenset[Role] = frozenset(
+    {Role.COMMUNE_OFFICER, Role.BRANCH_OFFICER, Role.AUTHORITY, Role.FUND_MANAGER}
+)
+
+
+def may_manage_account(caller: Caller, path: UnitPath, role: Role) -> bool:
+    """Whether ``caller`` may create or manage an account of ``role`` at ``path``."""
+    if caller.role not in ACCOUNT_MANAGERS or not caller.covers(path):
+        return False
+    if caller.role == Role.DISTRICT_OFFICER:
+        return role in DISTRICT_GRANTS and path.depth > caller.unit_path.depth
+    return True

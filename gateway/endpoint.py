@@ -29,6 +29,7 @@ from graphql import (
 from graphql.execution import execute_sync
 
 from gateway.access import INVALID_TOKEN_MESSAGE
+from gateway.accounts import SESSIONS
 from gateway.assets import graphiql_page
 from gateway.messages import message
 from gateway.rpc_calls import counted
@@ -134,6 +135,8 @@ def bearer_caller(request: Any, secret: str, rpc: Any = None) -> Caller | None:
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("expected 'Authorization: Bearer <token>'")
     caller = verify_token(secret, token.strip())
+    if caller.session is not None and (rpc is None or SESSIONS.revoked(caller.session, rpc)):
+        raise InvalidToken("the session was revoked")
     return INHERITED.fill(caller, rpc) if rpc is not None else caller
 
 
@@ -222,7 +225,12 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
         params["query"],
         params.get("variables"),
         params.get("operationName"),
-        SimpleNamespace(caller=caller, rpc=counted_rpc),
+        SimpleNamespace(
+            caller=caller,
+            rpc=counted_rpc,
+            secret=secret,
+            access_minutes=getattr(rpc, "access_minutes", None),
+        ),
     )
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:

@@ -176,6 +176,8 @@ class GatewayService(ObservableService):
             scoring=self.scoring,
             notification=self.notification,
             fund=self.fund,
+            # sign-in's access tokens: minutes they live (gateway/accounts.py; default 15)
+            access_minutes=self.config.get("ACCESS_TOKEN_MINUTES"),
         )
 
     def _caller(self, request: Any) -> Caller:

@@ -75,6 +75,10 @@ MESSAGES: dict[str, str] = {
         "Thao tác thay đổi dữ liệu (mutation) chỉ được gửi bằng phương thức POST, "
         "không gửi bằng GET."
     ),
+    # accounts (the service's own rules answer in its messages)
+    "account_not_found": "Không tìm thấy tài khoản này.",
+    "own_account": "Không thể khóa, mở hay đặt lại mật khẩu cho chính tài khoản của mình.",
+    "accounts_page": "Mỗi trang có từ 1 đến {most} tài khoản.",
 }
 
 

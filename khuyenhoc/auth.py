@@ -43,6 +43,9 @@ class Caller:
     # The units its unit was formed from (a 2025 commune's old communes, transitively): their
     # records are now its officers'. Filled by the gateway from the directory, never the token.
     inherited: tuple[UnitPath, ...] = ()
+    # The sign-in session the token belongs to (``sid``); None for a token printed by the CLI.
+    # The gateway refuses a token whose session was revoked (sign-out, disabled account).
+    session: str | None = None
 
     def covers(self, path: UnitPath) -> bool:
         """The caller's subtree: its own unit and everything below, inside its tenant; and
@@ -61,7 +64,9 @@ def issue_token(
     unit_path: UnitPath,
     ttl: timedelta = timedelta(hours=8),
     now: datetime | None = None,
+    session: str | None = None,
 ) -> str:
+    """A signed token; ``session`` adds the ``sid`` claim of a sign-in session."""
     now = now or datetime.now(UTC)
     claims = {
         "iss": ISSUER,
@@ -73,6 +78,8 @@ def issue_token(
         "iat": now,
         "exp": now + ttl,
     }
+    if session is not None:
+        claims["sid"] = session
     return jwt.encode(claims, _checked(secret), algorithm=ALGORITHM)
 
 
@@ -88,7 +95,10 @@ def verify_token(secret: str, token: str) -> Caller:
         path = UnitPath.parse(claims["unitpath"])
         if claims["tenant"] != path.tenant:
             raise InvalidToken("the token's tenant and unit disagree")
-        return Caller(claims["sub"], claims["tenant"], Role(claims["role"]), path)
+        session = claims.get("sid")
+        if session is not None and not isinstance(session, str):
+            raise InvalidToken("the session claim must be a string")
+        return Caller(claims["sub"], claims["tenant"], Role(claims["role"]), path, session=session)
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
     except (KeyError, ValueError) as exc:

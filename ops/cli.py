@@ -9,6 +9,7 @@ from typing import Any
 from khuyenhoc import deadletters
 from khuyenhoc.config import load_config
 from ops import platform
+from ops.accounts import add_commands as add_account_commands
 from ops.schema import add_commands as add_schema_commands
 from ops.tokens import add_commands as add_token_commands
 from services.fund.commands import add_commands as add_fund_commands
@@ -30,6 +31,7 @@ def parser() -> argparse.ArgumentParser:
     add_fund_commands(commands)
     add_criteria_commands(commands)
     add_schema_commands(commands)
+    add_account_commands(commands)
     return root
 
 

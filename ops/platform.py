@@ -23,6 +23,7 @@ from typing import Any
 
 from khuyenhoc.auth import Role
 from khuyenhoc.config import DEFAULT_CONFIG_PATH, REPO_ROOT, load_config
+from ops.accounts import create_admin_command
 from ops.tokens import create_token
 from services.registration.commands import load_directory
 
@@ -195,7 +196,9 @@ class Platform:
         return (
             f"  Demo token (province admin of {province}, 8 hours); in GraphiQL's Headers tab:\n"
             f'    {{"Authorization": "Bearer {_demo_token(self, province)}"}}\n'
-            "  More tokens: .venv/bin/khuyenhoc token create --help"
+            "  More tokens: .venv/bin/khuyenhoc token create --help\n"
+            "  Accounts and sign-in (signIn in GraphiQL): create the first province admin with\n"
+            f"    {create_admin_command(province)}"
         )
 
 

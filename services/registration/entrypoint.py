@@ -17,6 +17,10 @@ from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.timers import idle_timer, wake
 from khuyenhoc.web import ObservableService
 from services.registration import answers, store
+from services.registration.accounts import rpc as accounts_rpc
+from services.registration.accounts import store as accounts_store
+from services.registration.accounts.domain import Status
+from services.registration.accounts.service import Accounts
 from services.registration.association import kinds as branch_kinds
 from services.registration.association import service as association
 from services.registration.association.store import Branches
@@ -69,7 +73,7 @@ class RegistrationService(ObservableService):
     name = "registration"
 
     config = Config()
-    db = MongoDatabase(prepare=store.prepare)
+    db = MongoDatabase(prepare=lambda db: _prepare(db))
     outbox = OutboxRelay(*store.OUTBOX_COLLECTIONS)
 
     # -- enrolments --------------------------------------------------------------------
@@ -606,6 +610,108 @@ class RegistrationService(ObservableService):
         """The hamlets sheet to fill in, base64 .xlsx."""
         return base64.b64encode(hamlets_sheet.template()).decode("ascii")
 
+    # -- officer accounts and sessions (services/registration/accounts) ----------------
+
+    @rpc
+    def create_account(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``{"account": {...}, "password": generated or None}`` or ``{"errors": [...]}``;
+        ``unit`` is the directory unit the gateway found (and checked) for the account."""
+
+        def run() -> dict[str, Any]:
+            data = accounts_rpc.CreateSchema().load(payload)
+            account, password = self._accounts().create(**data)
+            return {"account": accounts_rpc.dumped(account), "password": password}
+
+        return accounts_rpc.answered(run, self._account_policy())
+
+    @rpc
+    def account(self, tenant: str, username: str) -> dict[str, Any] | None:
+        """An account of ``tenant`` (never its password hash); None otherwise."""
+        found = self._accounts().account(tenant, str(username)[:256])
+        return accounts_rpc.dumped(found) if found else None
+
+    @rpc
+    def set_account_status(
+        self, tenant: str, username: str, status: str, by: str
+    ) -> dict[str, Any]:
+        """Disable (every session revoked) or enable an account."""
+
+        def run() -> dict[str, Any]:
+            found = self._accounts().set_status(tenant, username, Status(status), by)
+            return {"account": accounts_rpc.dumped(found)}
+
+        return accounts_rpc.answered(run, self._account_policy())
+
+    @rpc
+    def reset_password(self, tenant: str, username: str, by: str) -> dict[str, Any]:
+        """``{"account", "password"}``: a one-time password; every session revoked."""
+
+        def run() -> dict[str, Any]:
+            found, password = self._accounts().reset_password(tenant, username, by)
+            return {"account": accounts_rpc.dumped(found), "password": password}
+
+        return accounts_rpc.answered(run, self._account_policy())
+
+    @rpc
+    def change_password(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            data = accounts_rpc.ChangePasswordSchema().load(payload)
+            found = self._accounts().change_password(
+                data["tenant"], data["username"], data["old_password"], data["new_password"]
+            )
+            return {"account": accounts_rpc.dumped(found)}
+
+        return accounts_rpc.answered(run, self._account_policy())
+
+    @rpc
+    def accounts(
+        self, tenant: str, unit_path: str, after: str | None = None, first: int = 50
+    ) -> dict[str, Any]:
+        """A page of ``tenant``'s accounts at ``unit_path`` and below, by username."""
+        prefix = unit_path.split("/")
+
+        def within(account: Any) -> bool:
+            return account.unit_path.split("/")[: len(prefix)] == prefix
+
+        page, cursor = self._accounts().page(tenant, within, after, max(1, min(first, 100)))
+        return {"items": [accounts_rpc.dumped(a) for a in page], "nextCursor": cursor}
+
+    @rpc
+    def sign_in(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``{"account", "session", "refreshToken", "refreshExpiresAt"}`` or the one refusal
+        for an unknown username or a wrong password (a lock after repeated failures)."""
+
+        def run() -> dict[str, Any]:
+            data = accounts_rpc.SignInSchema().load(payload)
+            return accounts_rpc.signed_in(*self._accounts().sign_in(**data))
+
+        return accounts_rpc.answered(run, self._account_policy())
+
+    @rpc
+    def refresh_session(self, refresh_token: str) -> dict[str, Any]:
+        """The same answer as :meth:`sign_in` with a new refresh token (the old one spent)."""
+
+        def run() -> dict[str, Any]:
+            return accounts_rpc.signed_in(*self._accounts().refresh(str(refresh_token)))
+
+        return accounts_rpc.answered(run, self._account_policy())
+
+    @rpc
+    def sign_out(self, session_id: str) -> bool:
+        self._accounts().sign_out(str(session_id))
+        return True
+
+    @rpc
+    def revoked_sessions(self, session_ids: list[str]) -> dict[str, bool]:
+        """Whether each session is revoked (unknown ones are); the gateway caches this."""
+        return self._accounts().revoked([str(s) for s in session_ids[:MAX_PAGE]])
+
+    def _accounts(self) -> Accounts:
+        return Accounts(accounts_store.AllTenantsAccounts(self.db), self._account_policy())
+
+    def _account_policy(self) -> Any:
+        return accounts_rpc.policy(self.config)
+
     # -- stores, built for one province ------------------------------------------------
 
     def _tenant_db(self, tenant: str) -> TenantDatabase:
@@ -639,6 +745,11 @@ class RegistrationService(ObservableService):
             citizen_min_age=own.get("citizen_min_age"),
             citizen_max_age=own.get("citizen_max_age"),
         )
+
+
+def _prepare(db: Any) -> None:
+    store.prepare(db)
+    accounts_store.prepare(db)
 
 
 def _day(at: str | None) -> date | None:

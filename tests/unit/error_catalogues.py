@@ -12,6 +12,7 @@ from khuyenhoc.validation import GENERIC_MESSAGES, MessageCatalogue
 from services.fund.messages import MESSAGES as FUND
 from services.fund.messages import REFUSALS as FUND_REFUSALS
 from services.notification.messages import ERRORS as NOTIFICATION
+from services.registration.accounts.messages import MESSAGES as ACCOUNTS
 from services.registration.messages import MESSAGES as REGISTRATION
 from services.scoring.messages import MESSAGES as SCORING
 from services.scoring.messages import SHEET_REASONS as SCORING_SHEET_REASONS
@@ -28,6 +29,7 @@ CATALOGUES: dict[str, Mapping[str, str]] = {
     "khuyenhoc/validation.py: GENERIC_MESSAGES": GENERIC_MESSAGES,
     "gateway/messages.py: MESSAGES": GATEWAY,
     "services/registration/messages.py: MESSAGES": own(REGISTRATION),
+    "services/registration/accounts/messages.py: MESSAGES": ACCOUNTS,
     "services/scoring/messages.py: MESSAGES": own(SCORING),
     "services/scoring/messages.py: SHEET_REASONS": SCORING_SHEET_REASONS,
     "services/fund/messages.py: MESSAGES": own(FUND),

@@ -1,0 +1,1 @@
+"""Officer accounts and sign-in sessions (issue 15): see :mod:`.domain`."""
