@@ -7,6 +7,7 @@ This class only translates HTTP: each route hands the request's parts to a funct
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,6 +22,7 @@ from gateway.cors import Cors
 from gateway.endpoint import answer_graphql, bearer_caller
 from gateway.reports import files as report_files
 from gateway.rpc_calls import counted
+from gateway.web import public
 from khuyenhoc.auth import Caller, InvalidToken
 from khuyenhoc.web import ObservableService, json_response
 
@@ -165,6 +167,31 @@ class GatewayService(ObservableService):
                 self._rpc(), self._caller(request), code, year, title, ext
             )
         )
+
+    # -- public pages (gateway/web/public.py): no sign-in, server-rendered, Vietnamese --------
+
+    @http("GET", "/cong-khai/quy/<string:code>")
+    def public_fund_page(self, request: Any, code: str) -> Any:
+        """Công khai quỹ of a unit for ``?tu=&den=`` (at most a year)."""
+        query = public.schema_query(self._rpc())
+        return public.answer_statement(query, code, request.args, date.today())
+
+    @http("GET", "/cong-khai/vinh-danh/<string:code>/<string:year>")
+    def public_honour_page(self, request: Any, code: str, year: str) -> Any:
+        rpc = self._rpc()
+        unit = public.unit_by_code(rpc, code)
+        return public.answer_honour_roll(public.schema_query(rpc), unit, year)
+
+    @http("GET", "/cong-khai/niem-yet/<string:code>/<string:year>")
+    def public_postings_page(self, request: Any, code: str, year: str) -> Any:
+        rpc = self._rpc()
+        unit = public.unit_by_code(rpc, code)
+        return public.answer_postings(public.schema_query(rpc), unit, year)
+
+    @http("GET", "/xac-minh")
+    def public_verify_page(self, request: Any) -> Any:
+        """Xác minh giấy công nhận by its code (``?ma=``), with the form."""
+        return public.answer_verification(public.schema_query(self._rpc()), request.args)
 
     def _rpc(self) -> SimpleNamespace:
         """The proxies, each call counted (``khuyenhoc_gateway_rpc_calls_total``)."""

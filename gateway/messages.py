@@ -79,6 +79,13 @@ MESSAGES: dict[str, str] = {
     "account_not_found": "Không tìm thấy tài khoản này.",
     "own_account": "Không thể khóa, mở hay đặt lại mật khẩu cho chính tài khoản của mình.",
     "accounts_page": "Mỗi trang có từ 1 đến {most} tài khoản.",
+    # the public pages (gateway/web/public.py)
+    "public_period_format": "Ngày phải viết dạng năm-tháng-ngày, ví dụ 2025-01-31 (tu và den).",
+    "public_period_range": ("Kỳ công khai: ngày đầu không sau ngày cuối, dài tối đa {days} ngày."),
+    "public_year": "Năm phải là số từ {low} đến {high}.",
+    "public_certificate_not_found": (
+        "Không tìm thấy giấy công nhận có mã này. Xin kiểm tra lại mã in trên giấy."
+    ),
 }
 
 

@@ -1,0 +1,1 @@
+"""The web pages the gateway serves: the officers' app and the public pages."""
