@@ -188,6 +188,12 @@ class GatewayService(ObservableService):
         unit = public.unit_by_code(rpc, code)
         return public.answer_postings(public.schema_query(rpc), unit, year)
 
+    @http("GET", "/cong-khai/danh-sach/<string:posting_id>")
+    def public_posting_page(self, request: Any, posting_id: str) -> Any:
+        """One posted list in full, a page at a time (``?sau=<cursor>``)."""
+        query = public.schema_query(self._rpc())
+        return public.answer_posting(query, posting_id, request.args)
+
     @http("GET", "/xac-minh")
     def public_verify_page(self, request: Any) -> Any:
         """Xác minh giấy công nhận by its code (``?ma=``), with the form."""

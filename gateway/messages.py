@@ -83,6 +83,9 @@ MESSAGES: dict[str, str] = {
     "public_period_format": "Ngày phải viết dạng năm-tháng-ngày, ví dụ 2025-01-31 (tu và den).",
     "public_period_range": ("Kỳ công khai: ngày đầu không sau ngày cuối, dài tối đa {days} ngày."),
     "public_year": "Năm phải là số từ {low} đến {high}.",
+    "public_posting_not_found": (
+        "Không có danh sách này, hoặc danh sách đã hết thời gian công khai."
+    ),
     "public_certificate_not_found": (
         "Không tìm thấy giấy công nhận có mã này. Xin kiểm tra lại mã in trên giấy."
     ),

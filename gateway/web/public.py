@@ -82,7 +82,13 @@ HONOUR_QUERY = """query HonourRollPage($unitCode: String!, $year: Int!, $first: 
 }"""
 POSTINGS_QUERY = """query PostingsPage($unitCode: String!, $year: Int!, $first: Int!) {
   postings(unitCode: $unitCode, year: $year, first: $first) {
-    id unitName title year postedFrom postingEnds ended decided total
+    id unitCode unitName title year postedFrom postingEnds ended total nextCursor
+    rows { name subjectKind level }
+  }
+}"""
+POSTING_QUERY = """query PostingPage($id: String!, $after: String, $first: Int!) {
+  posting(id: $id, after: $after, first: $first) {
+    id unitCode unitName title year postedFrom postingEnds ended total nextCursor
     rows { name subjectKind level }
   }
 }"""
@@ -280,45 +286,61 @@ def honour_page(unit_name: str, unit_code: str, year: int, lines: list[Mapping[s
     )
 
 
-def postings_page(unit_name: str, year: int, postings: list[Mapping[str, Any]]) -> str:
-    if not postings:
-        return (
-            f'<p class="lead">{esc(unit_name)} · Năm {year}</p>'
-            '<p class="empty">Hiện không có danh sách nào đang niêm yết.</p>'
+def posting_section(p: Mapping[str, Any], first_number: int = 1) -> str:
+    """One posted list: its title, period and state, a page of its rows (numbered from
+    ``first_number``), and a link to the next page when the list goes on."""
+    title = TITLE_NAMES.get(p["title"], p["title"])
+    state = "Đã hết thời gian niêm yết" if p["ended"] else "Đang niêm yết"
+    rows = (
+        (
+            esc(first_number + i),
+            esc(r.get("name") or "—"),
+            esc(SUBJECT_KINDS.get(r["subjectKind"], r["subjectKind"])),
+            esc(r["level"] or ""),
         )
-    parts = [f'<p class="lead">{esc(unit_name)} · Năm {year}</p>']
-    for p in postings:
-        title = TITLE_NAMES.get(p["title"], p["title"])
-        state = "Đã hết thời gian niêm yết" if p["ended"] else "Đang niêm yết"
-        rows = (
-            (
-                esc(i + 1),
-                esc(r.get("name") or "—"),
-                esc(SUBJECT_KINDS.get(r["subjectKind"], r["subjectKind"])),
-                esc(r["level"] or ""),
-            )
-            for i, r in enumerate(p["rows"])
-        )
-        more = ""
-        if p["total"] > len(p["rows"]):
-            more = (
-                f'<p class="hint">Hiển thị {len(p["rows"])} trên tổng số {esc(p["total"])} '
-                "đối tượng; danh sách đầy đủ được niêm yết tại trụ sở đơn vị.</p>"
-            )
-        parts.append(
-            f"<section><h2>{esc(title)} năm {esc(p['year'])}</h2>"
-            f'<p><span class="tag {"warn" if p["ended"] else "ok"}">{state}</span> '
-            f"từ {day(p['postedFrom'])} đến {day(p['postingEnds'])} · "
-            f"{esc(p['total'])} đối tượng</p>"
-            + table("Danh sách đề nghị công nhận", ("STT", "Tên", "Loại", "Mức độ"), rows, {0, 3})
-            + more
-            + "</section>"
-        )
-    parts.append(
-        '<p class="hint">Tên người được ghi theo quy định công khai của tỉnh '
-        "(có thể chỉ ghi chữ cái đầu).</p>"
+        for i, r in enumerate(p["rows"])
     )
-    return "".join(parts)
+    more = ""
+    if p.get("nextCursor"):
+        shown_to = first_number + len(p["rows"]) - 1
+        query = urlencode({"sau": p["nextCursor"], "stt": shown_to + 1})
+        more = (
+            f'<p class="hint">Đã hiển thị {esc(first_number)}–{esc(shown_to)} trên tổng số '
+            f'{esc(p["total"])} đối tượng. <a href="/cong-khai/danh-sach/{quote(p["id"], safe="")}'
+            f'?{esc(query)}">Xem tiếp</a></p>'
+        )
+    return (
+        f"<section><h2>{esc(title)} năm {esc(p['year'])}</h2>"
+        f'<p><span class="tag {"warn" if p["ended"] else "ok"}">{state}</span> '
+        f"từ {day(p['postedFrom'])} đến {day(p['postingEnds'])} · "
+        f"{esc(p['total'])} đối tượng</p>"
+        + table("Danh sách đề nghị công nhận", ("STT", "Tên", "Loại", "Mức độ"), rows, {0, 3})
+        + more
+        + "</section>"
+    )
+
+
+NAMES_HINT = (
+    '<p class="hint">Tên người được ghi theo quy định công khai của tỉnh '
+    "(có thể chỉ ghi chữ cái đầu).</p>"
+)
+
+
+def postings_page(unit_name: str, year: int, postings: list[Mapping[str, Any]]) -> str:
+    lead = f'<p class="lead">{esc(unit_name)} · Năm {year}</p>'
+    if not postings:
+        return lead + '<p class="empty">Hiện không có danh sách nào đang niêm yết.</p>'
+    return lead + "".join(posting_section(p) for p in postings) + NAMES_HINT
+
+
+def posting_page(p: Mapping[str, Any], first_number: int) -> str:
+    back = f"/cong-khai/niem-yet/{quote(p['unitCode'])}/{esc(p['year'])}"
+    return (
+        f'<p class="lead">{esc(p.get("unitName") or p["unitCode"])} · Năm {esc(p["year"])}</p>'
+        + posting_section(p, first_number)
+        + NAMES_HINT
+        + f'<p><a href="{back}">Các danh sách đang niêm yết của đơn vị</a></p>'
+    )
 
 
 def verify_form(code: str = "") -> str:
@@ -445,6 +467,23 @@ def answer_postings(query: Query, unit: Mapping[str, Any] | None, year_text: str
     return page(
         200, "Niêm yết danh sách đề nghị công nhận", postings_page(unit["name"], year, postings)
     )
+
+
+def answer_posting(query: Query, posting_id: str, args: Mapping[str, str]) -> Answer:
+    """One posted list, a page at a time (``?sau=<cursor>&stt=<first row's number>``)."""
+    after = (args.get("sau") or "")[: CODE_MAX * 4] or None
+    number = args.get("stt") or "1"
+    first_number = int(number) if number.isdigit() and 0 < int(number) < 10**7 else 1
+    data, errors = query(
+        POSTING_QUERY,
+        {"id": posting_id[: CODE_MAX * 2], "after": after, "first": POSTING_ROWS_CAP},
+    )
+    if errors:
+        return _failed(errors)
+    found = (data or {}).get("posting")
+    if found is None:
+        return error_page(404, message("public_posting_not_found"))
+    return page(200, "Niêm yết danh sách đề nghị công nhận", posting_page(found, first_number))
 
 
 def answer_verification(query: Query, args: Mapping[str, str]) -> Answer:

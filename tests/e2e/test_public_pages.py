@@ -5,17 +5,22 @@ token: figures in đồng, dates dd/mm/yyyy, a donor's markup escaped, refusals 
 Where Debian's ``chromium`` is installed each page is also rendered at phone and desktop width
 (PNGs left in the test's temporary directory)."""
 
+import random
 import re
 import shutil
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from khuyenhoc.auth import Role
 from khuyenhoc.config import load_config
 from ops.tokens import create_token
+from services.scoring.domain import vietnam_day
+from tests.conftest import wait_until
 from tests.e2e.client import graphql
 
 pytestmark = pytest.mark.e2e
@@ -24,6 +29,21 @@ TENANT, WARD = "01", "00097"  # Hà Nội: Phường Tứ Liên (Tây Hồ)
 SCRIPT = "<script>alert(1)</script>"
 DONATE = """mutation PublicPagesGift($input: DonationInput!) {
   recordDonation(input: $input) { donation { id amount } } }"""
+# the posted list and its certificate: Lạng Sơn (demo tenant 20), a commune no other e2e uses
+COMMUNE, HEAD = "06211", "Lương Thị Thu Hà"  # Xã Lộc Yên, Cao Lộc
+HEAD_INITIALS = "L.T.T.H."
+REGISTER = """mutation PublicPagesHousehold($input: RegisterHouseholdInput!) {
+  registerHousehold(input: $input) { enrolmentId } }"""
+ASSESSMENT = "query PublicPagesAssessment($id: String!) { assessment(enrolmentId: $id) { status } }"
+REVIEW = """mutation PublicPagesReview($input: ReviewInput!) { recordReview(input: $input) {
+  review { verdict { status } } } }"""
+PROPOSE = """mutation PublicPagesPropose($input: ProposeInput!) {
+  proposeRecognition(input: $input) {
+  id enrolmentIds } }"""
+DECIDE = """mutation PublicPagesDecide($input: DecideInput!) { decideRecognition(input: $input) {
+  recognised } }"""
+CERTIFICATES = """query PublicPagesCertificates($id: String!) { certificates(proposalId: $id) {
+  items { number code } } }"""
 STATEMENT = f"/cong-khai/quy/{WARD}?tu=2025-01-01&den=2025-12-31"
 HONOUR = f"/cong-khai/vinh-danh/{WARD}/2025"
 POSTINGS = f"/cong-khai/niem-yet/{WARD}/2025"
@@ -107,6 +127,68 @@ def test_verification_has_a_form_and_refuses_an_unknown_code(platform):
     assert status == 404 and "Không tìm thấy giấy công nhận có mã này." in page
 
 
+def answers():
+    given = {f"c{c}.i{i}": 9 for c in (1, 2) for i in (1, 2, 3)}
+    given.update({"c3.i1": 15, "c4.i1": 15})
+    return [{"indicator": k, "points": v} for k, v in given.items()]
+
+
+def ask(platform, query, variables, token):
+    answer = graphql(platform, query, variables, token)
+    assert "errors" not in answer, answer["errors"]
+    return answer["data"]
+
+
+def test_a_posted_list_then_its_certificate_are_public(platform):
+    config = load_config(env=platform.settings())
+    officer = create_token(config, "20", COMMUNE, Role.COMMUNE_OFFICER, "pp-officer", hours=1)
+    authority = create_token(config, "20", COMMUNE, Role.AUTHORITY, "pp-authority", hours=1)
+    household = {"communeCode": COMMUNE, "headName": HEAD, "address": "Thôn Nà Pàn", "year": 2024}
+    enrolment = ask(platform, REGISTER, {"input": household}, officer)["registerHousehold"][
+        "enrolmentId"
+    ]
+    wait_until(lambda: ask(platform, ASSESSMENT, {"id": enrolment}, officer)["assessment"])
+    review = {"enrolmentId": enrolment, "answers": answers(), "minutes": "Biên bản họp thôn"}
+    verdict = ask(platform, REVIEW, {"input": review}, officer)["recordReview"]["review"]
+    assert verdict["verdict"]["status"] == "recognised"
+    today = vietnam_day(datetime.now(UTC))
+    posted = (today - timedelta(days=12)).isoformat()  # posted on paper, the period over
+    proposal = ask(
+        platform,
+        PROPOSE,
+        {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024, "postedFrom": posted}},
+        officer,
+    )["proposeRecognition"]
+
+    status, _, page = fetch(platform, f"/cong-khai/niem-yet/{COMMUNE}/2024")
+    assert status == 200, page
+    assert "Xã Lộc Yên" in page and "Gia đình học tập năm 2024" in page
+    assert HEAD_INITIALS in page and HEAD not in page and "Nà Pàn" not in page
+    assert "Đã hết thời gian niêm yết" in page and "Hộ gia đình" in page
+    single = f"/cong-khai/danh-sach/{urllib.parse.quote(proposal['id'], safe='')}"
+    status, _, page = fetch(platform, single)
+    assert status == 200 and HEAD_INITIALS in page, page
+    assert fetch(platform, "/cong-khai/danh-sach/20%3A06211%3AFAMILY%3A1999")[0] == 404
+
+    suffix = "".join(random.choice("0123456789") for _ in range(6))
+    decision = {
+        "proposalId": proposal["id"],
+        "decisionNumber": f"{suffix}/QĐ-UBND",
+        "decisionDate": today.isoformat(),
+        "signer": "Chủ tịch UBND xã Hoàng Văn Tám",
+        "enrolmentIds": [enrolment],
+    }
+    ask(platform, DECIDE, {"input": decision}, authority)
+    (item,) = ask(platform, CERTIFICATES, {"id": proposal["id"]}, authority)["certificates"][
+        "items"
+    ]
+    status, _, page = fetch(platform, f"{VERIFY}?ma={urllib.parse.quote(item['code'])}")
+    assert status == 200, page
+    assert "Còn hiệu lực" in page and HEAD_INITIALS in page and HEAD not in page
+    assert f"Số {suffix}/QĐ-UBND ngày {today:%d/%m/%Y}" in page and item["number"] in page
+    assert "Xã Lộc Yên" in page
+
+
 @pytest.mark.parametrize(
     ("path", "status", "text"),
     [
@@ -137,7 +219,13 @@ def test_each_page_renders_at_phone_and_desktop_width(platform, gifts, tmp_path)
         "--proxy-server=127.0.0.1:9",  # no internet: must not matter
         "--proxy-bypass-list=127.0.0.1",
     ]
-    pages = {"quy": STATEMENT, "vinh-danh": HONOUR, "niem-yet": POSTINGS, "xac-minh": VERIFY}
+    pages = {
+        "quy": STATEMENT,
+        "vinh-danh": HONOUR,
+        "niem-yet": POSTINGS,
+        "niem-yet-co-danh-sach": f"/cong-khai/niem-yet/{COMMUNE}/2024",
+        "xac-minh": VERIFY,
+    }
     for name, path in pages.items():
         # the statement also whole on a phone (it runs far below the fold)
         sizes = ((390, 844), (1366, 900), *(((390, 2400),) if name == "quy" else ()))

@@ -160,7 +160,9 @@ def test_the_honour_roll_escapes_and_caps():
 def test_the_postings_show_names_as_given_and_say_when_capped():
     posting = {
         "id": "01:00031:FAMILY:2025",
+        "unitCode": "00031",
         "unitName": "Phường Quán Thánh",
+        "nextCursor": "c/1",
         "title": "FAMILY",
         "year": 2025,
         "postedFrom": "2025-10-01",
@@ -176,9 +178,39 @@ def test_the_postings_show_names_as_given_and_say_when_capped():
     assert "Gia đình học tập năm 2025" in body
     assert "N.V.&lt;A&gt;" in body and "Hộ gia đình" in body
     assert "từ 01/10/2025 đến 10/10/2025" in body and "Đang niêm yết" in body
-    assert "Hiển thị 1 trên tổng số 250" in body
+    assert "Đã hiển thị 1–1 trên tổng số 250" in body
+    assert 'href="/cong-khai/danh-sach/01%3A00031%3AFAMILY%3A2025?sau=c%2F1&amp;stt=2"' in body
     _, _, empty = public.answer_postings(Recorded("postings", []), UNIT, "2025")
     assert "Hiện không có danh sách nào đang niêm yết." in empty
+
+
+def test_a_posted_list_pages_on_with_its_cursor_and_numbers_on():
+    posting = {
+        "id": "01:00031:FAMILY:2025",
+        "unitCode": "00031",
+        "unitName": "Phường Quán Thánh",
+        "title": "FAMILY",
+        "year": 2025,
+        "postedFrom": "2025-10-01",
+        "postingEnds": "2025-10-10",
+        "ended": True,
+        "total": 3,
+        "nextCursor": None,
+        "rows": [{"name": "T.V.B.", "subjectKind": "household", "level": None}],
+    }
+    query = Recorded("posting", posting)
+    status, _, body = public.answer_posting(
+        query, "01:00031:FAMILY:2025", {"sau": "c/2", "stt": "3"}
+    )
+    assert status == 200
+    assert query.asked == [
+        {"id": "01:00031:FAMILY:2025", "after": "c/2", "first": public.POSTING_ROWS_CAP}
+    ]
+    assert '<th scope=row class="num">3</th>' in body and "Xem tiếp" not in body
+    assert "Đã hết thời gian niêm yết" in body
+    assert 'href="/cong-khai/niem-yet/00031/2025"' in body
+    status, _, body = public.answer_posting(Recorded("posting", None), "x", {"stt": "-1"})
+    assert status == 404 and "Không có danh sách này" in body
 
 
 def test_verification_has_a_labelled_form_and_answers_404_for_an_unknown_code():
