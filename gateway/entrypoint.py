@@ -170,6 +170,11 @@ class GatewayService(ObservableService):
 
     # -- public pages (gateway/web/public.py): no sign-in, server-rendered, Vietnamese --------
 
+    @http("GET", "/cong-khai")
+    def public_index(self, request: Any) -> Any:
+        """The public pages' entry: a form naming a unit, a year and a page."""
+        return public.answer_index(request.args)
+
     @http("GET", "/cong-khai/quy/<string:code>")
     def public_fund_page(self, request: Any, code: str) -> Any:
         """Công khai quỹ of a unit for ``?tu=&den=`` (at most a year)."""

@@ -131,7 +131,7 @@ def document(title: str, body: str, *, crumbs: str = "") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)} · Khuyến học</title>"
         '<link rel="stylesheet" href="/static/public/public.css"></head><body>'
-        '<header class="top"><a class="brand" href="/xac-minh">Khuyến học · Công khai</a>'
+        '<header class="top"><a class="brand" href="/cong-khai">Khuyến học · Công khai</a>'
         f"</header><main>{crumbs}<h1>{esc(title)}</h1>{body}</main>"
         '<footer class="foot">Nền tảng Khuyến học · Thông tin công khai, không cần đăng nhập'
         "</footer></body></html>"
@@ -484,6 +484,57 @@ def answer_posting(query: Query, posting_id: str, args: Mapping[str, str]) -> An
     if found is None:
         return error_page(404, message("public_posting_not_found"))
     return page(200, "Niêm yết danh sách đề nghị công nhận", posting_page(found, first_number))
+
+
+PAGES = {
+    "quy": "Công khai quỹ",
+    "vinh-danh": "Tôn vinh nhà hảo tâm",
+    "niem-yet": "Niêm yết danh sách đề nghị công nhận",
+}
+
+
+def index_form(unit_code: str = "", year: str = "", chosen: str = "quy") -> str:
+    options = "".join(
+        f'<option value="{key}"{" selected" if key == chosen else ""}>{esc(label)}</option>'
+        for key, label in PAGES.items()
+    )
+    return (
+        '<form class="ask" method="get" action="/cong-khai">'
+        f'<label>Mã đơn vị (xã, phường…) <input name="don-vi" value="{esc(unit_code)}" '
+        'maxlength="16" inputmode="numeric" placeholder="Ví dụ 06184" required></label>'
+        f'<label>Năm <input name="nam" value="{esc(year)}" maxlength="4" inputmode="numeric" '
+        'placeholder="Ví dụ 2025" required></label>'
+        f'<label>Xem <select name="xem">{options}</select></label>'
+        "<button>Xem</button></form>"
+        '<p class="hint">Tra cứu giấy công nhận: <a href="/xac-minh">Xác minh giấy công nhận</a>.'
+        "</p>"
+    )
+
+
+def answer_index(args: Mapping[str, str]) -> Answer:
+    """``/cong-khai``: a form naming a unit, a year and a page; filled in, a redirect there."""
+    title = "Thông tin công khai"
+    unit_code = (args.get("don-vi") or "").strip()
+    year_text = (args.get("nam") or "").strip()
+    chosen = args.get("xem") or "quy"
+    if not unit_code and not year_text:
+        return page(200, title, index_form())
+    form = index_form(unit_code[:16], year_text[:4], chosen)
+    if not _valid_code(unit_code):
+        text = message("unit_not_found")
+        return page(400, title, f'<p class="notice bad" role="alert">{esc(text)}</p>{form}')
+    try:
+        year = parse_year(year_text)
+    except ValueError as bad:
+        return page(400, title, f'<p class="notice bad" role="alert">{esc(bad)}</p>{form}')
+    if chosen == "vinh-danh":
+        address = f"/cong-khai/vinh-danh/{quote(unit_code)}/{year}"
+    elif chosen == "niem-yet":
+        address = f"/cong-khai/niem-yet/{quote(unit_code)}/{year}"
+    else:
+        address = statement_address(unit_code, f"{year}-01-01", f"{year}-12-31")
+    headers = {**PAGE_HEADERS, "Location": address}
+    return 303, headers, ""
 
 
 def answer_verification(query: Query, args: Mapping[str, str]) -> Answer:

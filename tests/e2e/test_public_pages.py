@@ -120,6 +120,13 @@ def test_the_posted_lists_page_answers_for_the_ward(platform, gifts):
     assert "Hiện không có danh sách nào đang niêm yết." in page  # nothing proposed there
 
 
+def test_the_index_form_leads_to_a_units_page(platform, gifts):
+    status, _, page = fetch(platform, "/cong-khai")
+    assert status == 200 and 'name="don-vi"' in page and 'name="xem"' in page
+    status, _, page = fetch(platform, f"/cong-khai?don-vi={WARD}&nam=2025&xem=quy")
+    assert status == 200 and "3.234.567 đ" in page  # the redirect followed
+
+
 def test_verification_has_a_form_and_refuses_an_unknown_code(platform):
     status, _, page = fetch(platform, VERIFY)
     assert status == 200 and 'name="ma"' in page and "<label>Mã tra cứu" in page
@@ -225,6 +232,7 @@ def test_each_page_renders_at_phone_and_desktop_width(platform, gifts, tmp_path)
         "niem-yet": POSTINGS,
         "niem-yet-co-danh-sach": f"/cong-khai/niem-yet/{COMMUNE}/2024",
         "xac-minh": VERIFY,
+        "cong-khai": "/cong-khai",
     }
     for name, path in pages.items():
         # the statement also whole on a phone (it runs far below the fold)

@@ -240,3 +240,19 @@ def test_verification_has_a_labelled_form_and_answers_404_for_an_unknown_code():
     )
     assert status == 200 and "Đã bị thu hồi ngày 01/02/2025" in body
     assert "<script" not in body and "Số 15/QĐ-UBND ngày 30/11/2024" in body
+
+
+def test_the_index_form_leads_to_the_chosen_page():
+    status, _, body = public.answer_index({})
+    assert status == 200 and '<label>Mã đơn vị (xã, phường…) <input name="don-vi"' in body
+    status, headers, _ = public.answer_index({"don-vi": "00097", "nam": "2025", "xem": "quy"})
+    assert (status, headers["Location"]) == (
+        303,
+        "/cong-khai/quy/00097?tu=2025-01-01&den=2025-12-31",
+    )
+    honour = public.answer_index({"don-vi": "00097", "nam": "2025", "xem": "vinh-danh"})
+    assert honour[1]["Location"] == "/cong-khai/vinh-danh/00097/2025"
+    status, headers, body = public.answer_index({"don-vi": "<x>", "nam": "2025"})
+    assert status == 400 and "Location" not in headers and "&lt;x&gt;" in body
+    status, _, body = public.answer_index({"don-vi": "00097", "nam": "năm"})
+    assert status == 400 and "Năm phải là số" in body
