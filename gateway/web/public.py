@@ -154,10 +154,11 @@ def table(
     rows: Iterable[Iterable[str]],
     numeric: set[int],
     wide: frozenset[int] = frozenset(),
+    row_header: int = 0,
 ) -> str:
-    """An accessible table: a caption, column headers, the first cell of a row as its header;
-    cells already escaped. Columns in ``numeric`` align right; columns in ``wide`` are left
-    out on a phone's width (the downloadable files hold everything)."""
+    """An accessible table: a caption, column headers, the cell ``row_header`` of a row (the
+    name it is about) as its header; cells already escaped. Columns in ``numeric`` align
+    right; columns in ``wide`` are left out on a phone's width (the files hold everything)."""
 
     def css(i: int) -> str:
         names = [name for name, on in (("num", i in numeric), ("wide", i in wide)) if on]
@@ -168,7 +169,7 @@ def table(
     for row in rows:
         cells = []
         for i, cell in enumerate(row):
-            tag, end = ("th scope=row", "th") if i == 0 else ("td", "td")
+            tag, end = ("th scope=row", "th") if i == row_header else ("td", "td")
             cells.append(f"<{tag}{css(i)}>{cell}</{end}>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
     if not lines:
@@ -277,6 +278,7 @@ def honour_page(unit_name: str, unit_code: str, year: int, lines: list[Mapping[s
             rows,
             {0, 3, 4},
             frozenset({2, 3}),
+            row_header=1,
         )
         + f'<p class="hint">Hiển thị tối đa {HONOUR_ROLL_CAP} nhà hảo tâm; bảng đầy đủ:</p>'
         f'<ul class="files"><li><a href="{files}.xlsx">Tải bảng vinh danh (Excel .xlsx)</a></li>'
@@ -314,7 +316,13 @@ def posting_section(p: Mapping[str, Any], first_number: int = 1) -> str:
         f'<p><span class="tag {"warn" if p["ended"] else "ok"}">{state}</span> '
         f"từ {day(p['postedFrom'])} đến {day(p['postingEnds'])} · "
         f"{esc(p['total'])} đối tượng</p>"
-        + table("Danh sách đề nghị công nhận", ("STT", "Tên", "Loại", "Mức độ"), rows, {0, 3})
+        + table(
+            "Danh sách đề nghị công nhận",
+            ("STT", "Tên", "Loại", "Mức độ"),
+            rows,
+            {0, 3},
+            row_header=1,
+        )
         + more
         + "</section>"
     )
