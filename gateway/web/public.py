@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from gateway.assets import versioned
+from gateway.endpoint import execute_query, format_error
 from gateway.messages import message
 from khuyenhoc.vocabulary import TITLE_NAMES
 
@@ -567,8 +568,6 @@ def unit_by_code(rpc: Any, unit_code: str) -> dict[str, Any] | None:
 
 def schema_query(rpc: Any) -> Query:
     """Run a document through the gateway's schema in-process, as an anonymous caller."""
-    from gateway.endpoint import execute_query, format_error
-
     def run(text: str, variables: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
         context = SimpleNamespace(caller=None, rpc=rpc, secret=None, access_minutes=None)
         result = execute_query(text, variables, None, context)
