@@ -17,7 +17,6 @@ CREATE_ACCOUNT = """mutation CreateAccount($input: CreateAccountInput!) {
   createAccount(input: $input) { account { username unitCode } } }"""
 
 
-
 @pytest.fixture(scope="package")
 def make_account(platform, tokens):  # noqa: F811 - the imported fixtures
     """``make_account(role, unit)``: a new account (fresh username) with :data:`PASSWORD`."""
@@ -62,7 +61,13 @@ def browser(request, screens):
     driver.size_name = request.param
 
     def shot(name: str) -> None:
-        driver.save_screenshot(str(screens / f"{name}-{request.param}.png"))
+        """The whole page, not only the window: the window grows to the page, then back."""
+        tall = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(width, max(height, tall + 140))
+        try:
+            driver.save_screenshot(str(screens / f"{name}-{request.param}.png"))
+        finally:
+            driver.set_window_size(width, height)
 
     driver.shot = shot
     try:

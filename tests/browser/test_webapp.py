@@ -19,8 +19,12 @@ pytestmark = pytest.mark.e2e
 YEAR = 2024
 TITLES = ["FAMILY", "CITIZEN", "CLAN", "COMMUNITY", "COMMUNE_COMMUNITY", "UNIT"]
 FIGURES = ["registered", "reviewed", "recognised"]
-STATS = """query Stats($code: String!, $year: Int!) { orgUnit(code: $code) { stats(year: $year) {
-  %s } } }""" % " ".join(f"{t}: title(title: {t}) {{ registered reviewed recognised }}" for t in TITLES)
+PER_TITLE = " ".join(f"{t}: title(title: {t}) {{ registered reviewed recognised }}" for t in TITLES)
+STATS = (
+    "query Stats($code: String!, $year: Int!) { orgUnit(code: $code) { stats(year: $year) { "
+    + PER_TITLE
+    + " } } }"
+)
 REGISTER = """mutation Register($input: RegisterHouseholdInput!) {
   registerHousehold(input: $input) { enrolmentId } }"""
 SIGN_IN = """mutation SignIn($input: SignInInput!) { signIn(input: $input) { accessToken } }"""
@@ -48,7 +52,8 @@ def unit_shown(driver, code, year=None):
 
 
 def alert_text(driver):
-    return wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[role=alert]"))).text
+    found = ec.visibility_of_element_located((By.CSS_SELECTOR, "[role=alert]"))
+    return wait(driver).until(found).text
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +98,7 @@ def test_a_commune_officer_sees_the_communes_figures_and_signs_out(
     browser.shot("sign-in")
     sign_in(browser, base, username)
     unit_shown(browser, "06184")
+    assert browser.find_elements(By.CSS_SELECTOR, ".crumbs") == []  # its own unit: no way up
     Select(browser.find_element(By.ID, "year")).select_by_value(str(YEAR))
     unit_shown(browser, "06184", YEAR)
     assert f"nam={YEAR}" in browser.current_url
@@ -112,9 +118,12 @@ def test_a_commune_officer_sees_the_communes_figures_and_signs_out(
     browser.shot("home-commune")
 
     browser.find_element(By.ID, "signout").click()
-    assert "Bạn đã đăng xuất" in wait(browser).until(
-        ec.visibility_of_element_located((By.CSS_SELECTOR, "#signin-error [role=status]"))
-    ).text
+    assert (
+        "Bạn đã đăng xuất"
+        in wait(browser)
+        .until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#signin-error [role=status]")))
+        .text
+    )
     assert browser.execute_script("return sessionStorage.length") == 0
     browser.get(base + "/app/don-vi/06184")  # a reload does not bring the session back
     wait(browser).until(ec.element_to_be_clickable((By.ID, "username")))
@@ -173,9 +182,7 @@ def test_another_communes_unit_in_the_address_is_refused(browser, base, make_acc
     unit_shown(browser, "06184")
 
 
-def test_a_revoked_session_returns_to_sign_in_with_a_message(
-    browser, base, platform, make_account
-):
+def test_a_revoked_session_returns_to_sign_in_with_a_message(browser, base, platform, make_account):
     sign_in(browser, base, make_account("commune_officer", "06184"))
     unit_shown(browser, "06184")
     spent = browser.execute_script("return sessionStorage.getItem('khuyenhoc.refreshToken')")

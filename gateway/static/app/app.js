@@ -14,10 +14,10 @@ const TITLES = [
   ["UNIT", "Đơn vị học tập"],
 ];
 const LEVELS = {
-  province: "Tỉnh",
-  district: "Huyện",
-  commune: "Xã",
-  hamlet: "Thôn",
+  province: "Cấp tỉnh",
+  district: "Cấp huyện",
+  commune: "Cấp xã",
+  hamlet: "Thôn, tổ dân phố",
   branch: "Chi hội",
 };
 const FIRST_YEAR = 2016;
@@ -60,7 +60,7 @@ function link(href, text, attrs = {}) {
 
 function show(title, ...content) {
   document.title = `${title} — Khuyến học`;
-  main.replaceChildren(...content);
+  main.replaceChildren(...content.filter((node) => node !== null && node !== undefined));
   main.focus();
 }
 
@@ -168,6 +168,7 @@ function breadcrumb(unit, homeCode, year) {
     if (node.code === homeCode) break;
   }
   if (chain[0].code !== homeCode) chain.splice(0, chain.length - 1); // outside the officer's reach
+  if (chain.length < 2) return null; // the officer's own unit: nothing to go back up to
   const items = chain.map((node, index) =>
     el(
       "li",
@@ -192,6 +193,15 @@ function yearPicker(code, year) {
   return el("div", { class: "field inline" }, el("label", { for: "year", text: "Năm" }), select);
 }
 
+function provisionalBadge(reason) {
+  return el(
+    "span",
+    { class: "badge", title: reason || null },
+    "Tạm thời",
+    reason ? el("span", { class: "sr-only", text: `: ${reason}` }) : null,
+  );
+}
+
 function figures(stats) {
   return el(
     "section",
@@ -207,9 +217,7 @@ function figures(stats) {
           "article",
           { class: "card title", "data-title": key, "aria-labelledby": headingId },
           el("h3", { id: headingId, text: name }),
-          row.provisional
-            ? el("p", { class: "badge", title: row.provisionalReason || "", text: "Tạm thời" })
-            : null,
+          row.provisional ? provisionalBadge(row.provisionalReason) : null,
           el(
             "dl",
             { class: "numbers" },
@@ -256,9 +264,7 @@ function progress(rows) {
         "th",
         { scope: "row" },
         row.target.label,
-        provisional
-          ? el("span", { class: "badge", title: row.target.provisionalReason || "", text: "Tạm thời" })
-          : null,
+        provisional ? provisionalBadge(row.target.provisionalReason) : null,
       ),
       el("td", { "data-label": "Chỉ tiêu", text: percent(row.target.share) }),
       el("td", { "data-label": "Đạt được", text: percent(row.share) }),
@@ -266,7 +272,7 @@ function progress(rows) {
         "td",
         { "data-label": "Kết quả", class: row.met ? "met" : row.met === false ? "unmet" : "" },
         verdict,
-        row.missing.length ? el("small", { text: row.missing.join("; ") }) : null,
+        row.missing.length ? el("small", { text: row.missing.join(" ") }) : null,
       ),
     );
   });
