@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -37,11 +38,15 @@ def wait(driver, seconds=20):
     return WebDriverWait(driver, seconds)
 
 
-def sign_in(driver, base, username, password=PASSWORD):
+def sign_in(driver, base, username, password=PASSWORD, by_keyboard=False):
     driver.get(base + "/")
     field = wait(driver).until(ec.element_to_be_clickable((By.ID, "username")))
     assert driver.switch_to.active_element == field  # the form starts at its first field
     field.send_keys(username)
+    if by_keyboard:  # Tab to the password, Enter submits
+        field.send_keys(Keys.TAB)
+        driver.switch_to.active_element.send_keys(password + Keys.ENTER)
+        return
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "signin").click()
 
@@ -147,7 +152,8 @@ def test_a_district_officer_drills_down_to_a_commune_and_back(browser, base, mak
 
 
 def test_a_wrong_password_shows_the_vietnamese_message(browser, base, make_account):
-    sign_in(browser, base, make_account("commune_officer", "06184"), password="sai-mat-khau-1")
+    username = make_account("commune_officer", "06184")
+    sign_in(browser, base, username, password="sai-mat-khau-1", by_keyboard=True)
     assert alert_text(browser) == "Tên đăng nhập hoặc mật khẩu không đúng."
     assert browser.find_element(By.ID, "password").get_attribute("value") == ""
     browser.shot("sign-in-wrong-password")

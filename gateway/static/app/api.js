@@ -90,7 +90,19 @@ export async function signIn(username, password) {
   return keep(data.signIn);
 }
 
-async function refresh() {
+// One refresh at a time: a refresh token presented twice would revoke the whole session.
+let refreshing = null;
+
+function refresh() {
+  if (!refreshing) {
+    refreshing = renew().finally(() => {
+      refreshing = null;
+    });
+  }
+  return refreshing;
+}
+
+async function renew() {
   const refreshToken = sessionStorage.getItem(REFRESH_KEY);
   if (!refreshToken) throw new ApiError(EXPIRED_MESSAGE, "UNAUTHENTICATED");
   const data = await post(
