@@ -23,6 +23,7 @@ from gateway.endpoint import answer_graphql, bearer_caller
 from gateway.reports import files as report_files
 from gateway.rpc_calls import counted
 from gateway.web import public
+from gateway.web.app import app_page
 from khuyenhoc.auth import Caller, InvalidToken
 from khuyenhoc.web import ObservableService, json_response
 
@@ -203,6 +204,20 @@ class GatewayService(ObservableService):
     def public_verify_page(self, request: Any) -> Any:
         """Xác minh giấy công nhận by its code (``?ma=``), with the form."""
         return public.answer_verification(public.schema_query(self._rpc()), request.args)
+
+    @http("GET", "/")
+    def web_app(self, request: Any) -> Any:
+        """The officers' web app (gateway/static/app/): sign-in, then the officer's unit."""
+        return app_page()
+
+    @http("GET", "/app")
+    def web_app_root(self, request: Any) -> Any:
+        return app_page()
+
+    @http("GET", "/app/<path:rest>")
+    def web_app_page(self, request: Any, rest: str) -> Any:
+        """Deep links answer the same page; its script routes on the address."""
+        return app_page()
 
     def _rpc(self) -> SimpleNamespace:
         """The proxies, each call counted (``khuyenhoc_gateway_rpc_calls_total``)."""

@@ -63,4 +63,13 @@ if ! command -v chromium >/dev/null 2>&1; then
         echo "chromium could not be installed: the page tests will say so" >&2
     fi
 fi
+# ... and its WebDriver (chromium-driver), which Selenium drives in tests/browser/.
+if ! command -v chromedriver >/dev/null 2>&1; then
+    say "installing chromium-driver (Debian package, for the browser tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium-driver >/dev/null; }; then
+        echo "chromium-driver could not be installed: the browser tests will say so" >&2
+    fi
+fi
 say "ready: .venv, $( [ -n "${MONGO_URI:-}" ] && echo "MONGO_URI" || echo .venv-nx ), broker at $host:$port"

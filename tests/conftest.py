@@ -8,11 +8,16 @@ import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
+import os  # noqa: E402
+
+# Selenium (tests/browser/) brings trio, whose Hypothesis plugin does not import once eventlet has
+# patched socket: Hypothesis loads no plugins (set before it is first imported, by any test).
+os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
+
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
-import os  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402

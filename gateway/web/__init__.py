@@ -1,1 +1,2 @@
-"""The web pages the gateway serves: the officers' app and the public pages."""
+"""The web pages the gateway serves: the officers' app (:mod:`gateway.web.app`) and the public
+pages (:mod:`gateway.web.public`)."""

@@ -568,6 +568,7 @@ def unit_by_code(rpc: Any, unit_code: str) -> dict[str, Any] | None:
 
 def schema_query(rpc: Any) -> Query:
     """Run a document through the gateway's schema in-process, as an anonymous caller."""
+
     def run(text: str, variables: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
         context = SimpleNamespace(caller=None, rpc=rpc, secret=None, access_minutes=None)
         result = execute_query(text, variables, None, context)

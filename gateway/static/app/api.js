@@ -1,0 +1,160 @@
+// Talking to /graphql and keeping the session: the access token in memory only, the one-time
+// refresh token in sessionStorage (gone with the tab), renewed a minute before the access
+// token expires.
+
+const REFRESH_KEY = "khuyenhoc.refreshToken";
+const EARLY_MS = 60 * 1000;
+
+export const EXPIRED_MESSAGE = "Phiên đăng nhập đã hết hạn hoặc bị từ chối; vui lòng đăng nhập lại.";
+
+let accessToken = null;
+let account = null;
+let timer = null;
+let onExpired = () => {};
+
+export class ApiError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export function whenExpired(handler) {
+  onExpired = handler;
+}
+
+export function currentAccount() {
+  return account;
+}
+
+async function post(query, variables, token) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch("/graphql", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch {
+    throw new ApiError("Không kết nối được máy chủ; vui lòng thử lại.", "NETWORK");
+  }
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError(`Máy chủ trả lời lỗi ${response.status}.`, "HTTP");
+  }
+  if (body.errors && body.errors.length) {
+    const first = body.errors[0];
+    const extensions = first.extensions || {};
+    // a field error (BAD_USER_INPUT) says what is wrong in its fields, in Vietnamese
+    const fields = (extensions.fields || []).map((field) => field.message).filter(Boolean);
+    throw new ApiError(fields.length ? fields.join(" ") : first.message, extensions.code || "ERROR");
+  }
+  return body.data;
+}
+
+const SESSION_FIELDS = "accessToken expiresAt refreshToken account { username fullName role unitCode }";
+
+function keep(session) {
+  accessToken = session.accessToken;
+  account = session.account;
+  sessionStorage.setItem(REFRESH_KEY, session.refreshToken);
+  clearTimeout(timer);
+  const wait = Date.parse(session.expiresAt) - Date.now() - EARLY_MS;
+  timer = setTimeout(() => {
+    refresh().catch(() => expire());
+  }, Math.max(wait, 5000));
+  return account;
+}
+
+function forget() {
+  accessToken = null;
+  account = null;
+  clearTimeout(timer);
+  sessionStorage.removeItem(REFRESH_KEY);
+}
+
+function expire() {
+  forget();
+  onExpired(EXPIRED_MESSAGE);
+}
+
+export async function signIn(username, password) {
+  const data = await post(
+    `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${SESSION_FIELDS} } }`,
+    { input: { username, password } },
+  );
+  return keep(data.signIn);
+}
+
+// One refresh at a time: a refresh token presented twice would revoke the whole session.
+let refreshing = null;
+
+function refresh() {
+  if (!refreshing) {
+    refreshing = renew().finally(() => {
+      refreshing = null;
+    });
+  }
+  return refreshing;
+}
+
+async function renew() {
+  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+  if (!refreshToken) throw new ApiError(EXPIRED_MESSAGE, "UNAUTHENTICATED");
+  const data = await post(
+    `mutation RefreshSession($input: RefreshSessionInput!) {
+      refreshSession(input: $input) { ${SESSION_FIELDS} } }`,
+    { input: { refreshToken } },
+  );
+  return keep(data.refreshSession);
+}
+
+// After a reload the access token is gone: the refresh token (if any) brings the session back.
+let resumeFailed = false;
+
+export async function resume() {
+  if (account) return account;
+  if (!sessionStorage.getItem(REFRESH_KEY)) return null;
+  try {
+    return await refresh();
+  } catch {
+    forget();
+    resumeFailed = true;
+    return null;
+  }
+}
+
+// Whether the last resume found a session that the server no longer accepts (asked once).
+export function takeResumeFailure() {
+  const failed = resumeFailed;
+  resumeFailed = false;
+  return failed;
+}
+
+export async function signOut() {
+  try {
+    if (accessToken) await post("mutation SignOut { signOut }", {}, accessToken);
+  } finally {
+    forget();
+  }
+}
+
+// A signed-in query: a refused token is refreshed once, then the session ends.
+export async function query(text, variables) {
+  try {
+    return await post(text, variables, accessToken);
+  } catch (error) {
+    if (error.code !== "UNAUTHENTICATED") throw error;
+  }
+  try {
+    await refresh();
+  } catch {
+    expire();
+    throw new ApiError(EXPIRED_MESSAGE, "UNAUTHENTICATED");
+  }
+  return post(text, variables, accessToken);
+}

@@ -1,0 +1,76 @@
+"""The officers' web app in headless Chromium (Debian's ``chromium`` and ``chromium-driver``,
+driven by Selenium) against the running platform of the end-to-end tests: its own instance for
+this package, with accounts made over GraphQL. Screenshots go to the pytest temporary directory
+(``screens/``), never into the repository."""
+
+import shutil
+import uuid
+
+import pytest
+
+from tests.e2e.client import graphql
+from tests.e2e.conftest import broker, platform, sms_gateway, tokens  # noqa: F401 - fixtures
+
+SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
+PASSWORD = "Mat-khau-2024!"
+CREATE_ACCOUNT = """mutation CreateAccount($input: CreateAccountInput!) {
+  createAccount(input: $input) { account { username unitCode } } }"""
+
+
+@pytest.fixture(scope="package")
+def make_account(platform, tokens):  # noqa: F811 - the imported fixtures
+    """``make_account(role, unit)``: a new account (fresh username) with :data:`PASSWORD`."""
+
+    def make(role: str, unit: str) -> str:
+        username = f"{role.split('_')[0]}-{unit}-{uuid.uuid4().hex[:6]}"
+        payload = {
+            "username": username,
+            "fullName": "Nguyễn Thị Hạnh",
+            "role": role.upper(),
+            "unitCode": unit,
+            "password": PASSWORD,
+        }
+        answer = graphql(platform, CREATE_ACCOUNT, {"input": payload}, token=tokens["admin"])
+        assert "errors" not in answer, answer
+        return username
+
+    return make
+
+
+@pytest.fixture(scope="package")
+def screens(tmp_path_factory):
+    return tmp_path_factory.mktemp("screens")
+
+
+@pytest.fixture(params=list(SIZES))
+def browser(request, screens):
+    """A headless Chromium at phone or desktop width; ``browser.shot(name)`` saves a screenshot."""
+    if shutil.which("chromium") is None or shutil.which("chromedriver") is None:
+        pytest.skip("Debian's chromium and chromium-driver are not installed (scripts/setup.sh)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=vi"):
+        options.add_argument(argument)
+    width, height = SIZES[request.param]
+    options.add_argument(f"--window-size={width},{height}")
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    driver.set_window_size(width, height)
+    driver.size_name = request.param
+
+    def shot(name: str) -> None:
+        """The whole page, not only the window: the window grows to the page, then back."""
+        tall = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(width, max(height, tall + 140))
+        try:
+            driver.save_screenshot(str(screens / f"{name}-{request.param}.png"))
+        finally:
+            driver.set_window_size(width, height)
+
+    driver.shot = shot
+    try:
+        yield driver
+    finally:
+        driver.quit()
