@@ -40,6 +40,7 @@ bench: setup
 	if [ -f bench/reads.py ]; then $(VENV)/bin/python -m bench.reads --sizes $(BENCH_READ_SIZES) || status=1; fi; \
 	if [ -f bench/donations.py ]; then $(VENV)/bin/python -m bench.donations --donations $(BENCH_DONATIONS) || status=1; fi; \
 	$(VENV)/bin/python -m bench.report_province --households $(BENCH_REPORT_HOUSEHOLDS) || status=1; \
+	$(VENV)/bin/python -m bench.webapp_home --households $(BENCH_REPORT_HOUSEHOLDS) || status=1; \
 	$(VENV)/bin/python -m bench.results --readme README.md; \
 	exit $$status
 
