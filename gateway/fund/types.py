@@ -157,21 +157,10 @@ class StatementLine(graphene.ObjectType):
         return root["amount"]
 
 
-class FundStatement(graphene.ObjectType):
-    """Opening balance, money in by source, money out by purpose, closing balance."""
+class StatementTotals:
+    """The figures every fund statement ends with (a fund's own, or a consolidated total):
+    graphene collects these fields from the classes an object type derives from."""
 
-    start = graphene.String(
-        required=True,
-        name="from",
-        resolver=key("from"),
-        description="First day of the period (từ ngày), YYYY-MM-DD",
-    )
-    end = graphene.String(
-        required=True,
-        name="to",
-        resolver=key("to"),
-        description="Last day of the period (đến ngày), YYYY-MM-DD",
-    )
     opening = graphene.Field(
         Money, required=True, description="Opening balance in đồng (số dư đầu kỳ)"
     )
@@ -193,6 +182,23 @@ class FundStatement(graphene.ObjectType):
         graphene.NonNull(StatementLine),
         required=True,
         description="Money paid out in the period, in đồng (chi)",
+    )
+
+
+class FundStatement(StatementTotals, graphene.ObjectType):
+    """Opening balance, money in by source, money out by purpose, closing balance."""
+
+    start = graphene.String(
+        required=True,
+        name="from",
+        resolver=key("from"),
+        description="First day of the period (từ ngày), YYYY-MM-DD",
+    )
+    end = graphene.String(
+        required=True,
+        name="to",
+        resolver=key("to"),
+        description="Last day of the period (đến ngày), YYYY-MM-DD",
     )
 
 
@@ -327,31 +333,8 @@ class ConsolidatedFund(FundStatement):
     )
 
 
-class ConsolidatedTotal(graphene.ObjectType):
+class ConsolidatedTotal(StatementTotals, graphene.ObjectType):
     """Totals of a consolidated fund statement (báo cáo tổng hợp quỹ)."""
-
-    opening = graphene.Field(
-        Money, required=True, description="Opening balance in đồng (số dư đầu kỳ)"
-    )
-    total_in = graphene.Field(
-        Money, required=True, description="Everything received, in đồng (tổng thu)"
-    )
-    total_out = graphene.Field(
-        Money, required=True, description="Everything paid out, in đồng (tổng chi)"
-    )
-    closing = graphene.Field(
-        Money, required=True, description="Closing balance in đồng (số dư cuối kỳ)"
-    )
-    money_in = graphene.List(
-        graphene.NonNull(StatementLine),
-        required=True,
-        description="Money received in the period, in đồng (thu)",
-    )
-    money_out = graphene.List(
-        graphene.NonNull(StatementLine),
-        required=True,
-        description="Money paid out in the period, in đồng (chi)",
-    )
 
 
 class ConsolidatedStatement(graphene.ObjectType):
