@@ -58,9 +58,7 @@ class CloseHamletInput(graphene.InputObjectType):
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True, description="The hamlet's code (mã thôn)")
-    on = graphene.Date(
-        required=True, description="The day it takes effect (ngày), YYYY-MM-DD; default today"
-    )
+    on = graphene.Date(required=True, description="The day it takes effect (ngày), YYYY-MM-DD")
 
 
 class HamletResult(graphene.ObjectType):

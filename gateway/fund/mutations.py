@@ -107,7 +107,10 @@ class DisbursementApprovalInput(graphene.InputObjectType):
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     disbursement_id = graphene.String(required=True, description="The proposed disbursement's id")
-    paid_on = graphene.Date(description="Default today; not before the fund's last movement")
+    paid_on = graphene.Date(
+        description="Default today (or the proposal's paidOn); a past day is accepted when the "
+        "fund covers the payment on that day and every day since"
+    )
     decision = graphene.String(description="e.g. the council's decision number")
 
 

@@ -62,9 +62,7 @@ class CloseBranchInput(graphene.InputObjectType):
 
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     code = graphene.String(required=True, description="The branch's code (mã chi hội)")
-    on = graphene.Date(
-        required=True, description="The day it takes effect (ngày), YYYY-MM-DD; default today"
-    )
+    on = graphene.Date(required=True, description="The day it takes effect (ngày), YYYY-MM-DD")
 
 
 class BranchMembersInput(graphene.InputObjectType):

@@ -146,8 +146,9 @@ def admit(state: FundState, t: Transaction, floor: int | None = None) -> int:
     """The single gate for posting: may the fund in ``state`` book ``t``? Returns the change of
     its cash (negative for a payment) or raises, so a refused movement changes nothing.
 
-    A payment (money out, also the reversal of money in) is covered by the balance and dated
-    on or after the fund's latest movement; money in never takes the balance past int64. That
+    A payment (money out, also the reversal of money in) is covered on its day and every later
+    one (:func:`check_pay_out`: dated before the fund's latest movement only with ``floor``, as a
+    past award is); money in never takes the balance past int64. That
     each transaction (so each reversal, whose id is derived from its original's) is booked once
     is the commit's: a posting id the fund already holds is answered, not booked again."""
     if t.fund_id != state.id:
