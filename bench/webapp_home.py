@@ -16,14 +16,18 @@ Prints figures; asserts nothing about speed.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import time
 from typing import Any
 
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
 from bench.common import Client, running_platform
 from bench.results import save
 from bench.seed import YEAR, seeder_for
+from ops.browser import headless_chromium
 
 PASSWORD = "Mat-khau-bench-2024"
 CREATE_ACCOUNT = """mutation CreateAccount($input: CreateAccountInput!) {
@@ -31,23 +35,8 @@ CREATE_ACCOUNT = """mutation CreateAccount($input: CreateAccountInput!) {
 FIGURE = '[data-title="FAMILY"] [data-figure="registered"]'
 
 
-def browser(width: int = 1366, height: int = 900) -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=vi"):
-        options.add_argument(argument)
-    options.add_argument(f"--window-size={width},{height}")
-    return webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
-
-
 def shown(driver: Any, selector: str, text: str, timeout: float = 120.0) -> float:
     """Seconds until the element at ``selector`` shows ``text``."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     began = time.perf_counter()
 
     def ready(d: Any) -> bool:
@@ -59,10 +48,6 @@ def shown(driver: Any, selector: str, text: str, timeout: float = 120.0) -> floa
 
 
 def sign_in(driver: Any, base: str, username: str) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
     driver.get(f"{base}/app/dang-nhap")
     field = WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.ID, "username")))
     field.send_keys(username)
@@ -84,7 +69,7 @@ def run(households: int, repeat: int, name: str) -> None:
         home = f"{base}/app/don-vi/20?nam={YEAR}"
         timings: dict[str, list[float]] = {"sign_in": [], "reload": [], "drill_down": []}
         navigation: list[float] = []
-        driver = browser()
+        driver = headless_chromium(1366, 900)
         try:
             for _ in range(repeat):
                 began = time.perf_counter()
@@ -123,19 +108,12 @@ def run(households: int, repeat: int, name: str) -> None:
 
 def sign_out(driver: Any) -> None:
     """Đăng xuất, and wait for the sign-in form (the next round starts without a session)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
     driver.find_element(By.ID, "signout").click()
     WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.ID, "username")))
 
 
 def signed_in(driver: Any) -> None:
     """Wait for the officer's own unit's page after signing in (this year's figures)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     WebDriverWait(driver, 120, poll_frequency=0.02).until(
         lambda d: "/don-vi/" in d.current_url and d.find_elements(By.CSS_SELECTOR, FIGURE)
     )
@@ -143,10 +121,6 @@ def signed_in(driver: Any) -> None:
 
 def drill_down(driver: Any) -> None:
     """Click the first former district on the province's page; wait for its page."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
     links = driver.find_elements(By.CSS_SELECTOR, ".children a[data-code]")
     target = links[0]
     code = target.get_attribute("data-code")

@@ -3,11 +3,11 @@ driven by Selenium) against the running platform of the end-to-end tests: its ow
 this package, with accounts made over GraphQL. Screenshots go to the pytest temporary directory
 (``screens/``), never into the repository."""
 
-import shutil
 import uuid
 
 import pytest
 
+from ops import browser as browsers
 from tests.e2e.client import graphql
 from tests.e2e.conftest import broker, platform, sms_gateway, tokens  # noqa: F401 - fixtures
 
@@ -45,19 +45,10 @@ def screens(tmp_path_factory):
 @pytest.fixture(params=list(SIZES))
 def browser(request, screens):
     """A headless Chromium at phone or desktop width; ``browser.shot(name)`` saves a screenshot."""
-    if shutil.which("chromium") is None or shutil.which("chromedriver") is None:
+    if not browsers.available():
         pytest.skip("Debian's chromium and chromium-driver are not installed (scripts/setup.sh)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=vi"):
-        options.add_argument(argument)
     width, height = SIZES[request.param]
-    options.add_argument(f"--window-size={width},{height}")
-    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
-    driver.set_window_size(width, height)
+    driver = browsers.headless_chromium(width, height)
     driver.size_name = request.param
 
     def shot(name: str) -> None:
