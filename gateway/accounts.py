@@ -11,10 +11,7 @@ seconds (:class:`gateway.endpoint.RevokedSessions`).
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
-from threading import Lock
-from time import monotonic
 from typing import Any
 
 import graphene
@@ -30,6 +27,7 @@ from gateway.access import (
 )
 from gateway.messages import message
 from gateway.mutations import Lookup, Write, mutation, unit
+from gateway.ttl_cache import TtlCache
 from gateway.wire import answer, enum_value, field_error, unit_not_found
 from khuyenhoc.auth import Role, issue_token
 from khuyenhoc.tenancy import UnitPath
@@ -200,38 +198,25 @@ class RevokedSessions:
     registration cannot answer, the token is refused (it cannot be checked)."""
 
     def __init__(self, ttl: float = SESSION_TTL_SECONDS, size: int = SESSION_CACHE_SIZE):
-        self.ttl = ttl
-        self.size = size
-        self._entries: OrderedDict[str, tuple[float, bool]] = OrderedDict()
-        self._lock = Lock()
+        self.cache: TtlCache[str, bool] = TtlCache(ttl, size)
 
     def revoked(self, session: str, rpc: Any) -> bool:
-        now = monotonic()
-        with self._lock:
-            found = self._entries.get(session)
-            if found is not None and now - found[0] < self.ttl:
-                return found[1]
-        try:
+        def ask() -> bool:
             answered = rpc.registration.revoked_sessions([session]) or {}
-            revoked = bool(answered.get(session, True))
+            return bool(answered.get(session, True))
+
+        try:
+            return self.cache.get(session, ask)
         except Exception:
             log.warning("session state unavailable", exc_info=True)
             return True
-        with self._lock:
-            self._entries[session] = (now, revoked)
-            self._entries.move_to_end(session)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return revoked
 
     def forget(self, session: str) -> None:
         """Drop one session's answer (this gateway just revoked it)."""
-        with self._lock:
-            self._entries.pop(session, None)
+        self.cache.forget(session)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self.cache.clear()
 
 
 SESSIONS = RevokedSessions()

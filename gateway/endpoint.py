@@ -12,7 +12,6 @@ import logging
 from collections import OrderedDict
 from dataclasses import replace
 from threading import Lock
-from time import monotonic
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,6 +33,7 @@ from gateway.assets import graphiql_page
 from gateway.messages import message
 from gateway.rpc_calls import counted
 from gateway.schema import schema
+from gateway.ttl_cache import TtlCache
 from khuyenhoc.auth import Caller, InvalidToken, verify_token
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.web import json_response
@@ -151,39 +151,25 @@ class InheritedPaths:
     costs no extra RPC. If registration cannot answer, the caller keeps its own subtree only."""
 
     def __init__(self, ttl: float = INHERITED_TTL_SECONDS, size: int = INHERITED_CACHE_SIZE):
-        self.ttl = ttl
-        self.size = size
-        self._entries: OrderedDict[tuple[str, str], tuple[float, tuple[UnitPath, ...]]] = (
-            OrderedDict()
-        )
-        self._lock = Lock()
+        self.cache: TtlCache[tuple[str, str], tuple[UnitPath, ...]] = TtlCache(ttl, size)
 
     def fill(self, caller: Caller, rpc: Any) -> Caller:
         paths = self.paths(caller.tenant, str(caller.unit_path), rpc)
         return replace(caller, inherited=paths) if paths else caller
 
     def paths(self, tenant: str, unit_path: str, rpc: Any) -> tuple[UnitPath, ...]:
-        key, now = (tenant, unit_path), monotonic()
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None and now - found[0] < self.ttl:
-                return found[1]
-        try:
+        def ask() -> tuple[UnitPath, ...]:
             answered = rpc.registration.inherited_paths(tenant, unit_path)
-            paths = tuple(UnitPath.parse(p) for p in answered or [])
+            return tuple(UnitPath.parse(p) for p in answered or [])
+
+        try:
+            return self.cache.get((tenant, unit_path), ask)
         except Exception:  # registration away: no inherited reach, never a failed request
             log.warning("inherited paths of %s unavailable", unit_path, exc_info=True)
             return ()
-        with self._lock:
-            self._entries[key] = (now, paths)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return paths
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self.cache.clear()
 
 
 INHERITED = InheritedPaths()

@@ -135,7 +135,7 @@ def test_the_cli_admin_signs_in_creates_an_officer_who_signs_in(admin, gateway):
 
 
 def test_refresh_rotates_and_reuse_revokes_the_session(admin, gateway, monkeypatch):
-    monkeypatch.setattr(SESSIONS, "ttl", 0.0)
+    monkeypatch.setattr(SESSIONS.cache, "ttl", 0.0)
     first = sign_in(gateway, *admin)
     second = gateway(REFRESH, {"input": {"refreshToken": first["refreshToken"]}}, token=None)
     second = second["refreshSession"]

@@ -51,7 +51,7 @@ def test_a_revoked_session_is_refused_and_answers_are_cached(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clock = [100.0]
-    monkeypatch.setattr("gateway.accounts.monotonic", lambda: clock[0])
+    monkeypatch.setattr("gateway.ttl_cache.monotonic", lambda: clock[0])
     sessions = RevokedSessions(ttl=5.0)
     registration = Registration(set())
     rpc = SimpleNamespace(registration=registration)
