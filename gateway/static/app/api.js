@@ -46,6 +46,11 @@ async function post(query, variables, token) {
   } catch {
     throw new ApiError(`Máy chủ trả lời lỗi ${response.status}.`, "HTTP");
   }
+  return answer(body);
+}
+
+// The data of a GraphQL answer, or its first error as an ApiError in the server's Vietnamese.
+function answer(body) {
   if (body.errors && body.errors.length) {
     const first = body.errors[0];
     const extensions = first.extensions || {};
@@ -157,4 +162,72 @@ export async function query(text, variables) {
     throw new ApiError(EXPIRED_MESSAGE, "UNAUTHENTICATED");
   }
   return post(text, variables, accessToken);
+}
+
+// A private file (/files/...) with the session's token: its bytes and the name the server gives.
+export async function file(path) {
+  const attempt = () =>
+    fetch(path, { headers: accessToken ? { Authorization: `Bearer ${accessToken}` } : {} });
+  let response;
+  try {
+    response = await attempt();
+    if (response.status === 401) {
+      await refresh();
+      response = await attempt();
+    }
+  } catch (failure) {
+    if (failure instanceof ApiError) {
+      expire();
+      throw failure;
+    }
+    throw new ApiError("Không kết nối được máy chủ; vui lòng thử lại.", "NETWORK");
+  }
+  if (!response.ok) {
+    const text = (await response.text()).trim();
+    throw new ApiError(text && text.length < 300 ? text : `Không tải được tệp (lỗi ${response.status}).`, "HTTP");
+  }
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const star = disposition.match(/filename\*=UTF-8''([^;]+)/i);
+  const plain = disposition.match(/filename="([^"]+)"/i);
+  const filename = star ? decodeURIComponent(star[1]) : plain ? plain[1] : null;
+  return { blob: await response.blob(), filename };
+}
+
+// A file picked in a form as base64 (the API takes files base64-encoded inside the variables).
+export function base64(fileObject) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => reject(new ApiError("Không đọc được tệp đã chọn.", "FILE"));
+    reader.readAsDataURL(fileObject);
+  });
+}
+
+// A signed-in query whose (large) body reports its upload: `onProgress(share 0..1)`.
+export function sendWithProgress(text, variables, onProgress = () => {}) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", "/graphql");
+    request.setRequestHeader("Content-Type", "application/json");
+    if (accessToken) request.setRequestHeader("Authorization", `Bearer ${accessToken}`);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    request.onerror = () => reject(new ApiError("Không kết nối được máy chủ; vui lòng thử lại.", "NETWORK"));
+    request.onload = () => {
+      let body;
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        reject(new ApiError(`Máy chủ trả lời lỗi ${request.status}.`, "HTTP"));
+        return;
+      }
+      try {
+        resolve(answer(body));
+      } catch (failure) {
+        reject(failure);
+      }
+    };
+    request.send(JSON.stringify({ query: text, variables }));
+  });
 }
