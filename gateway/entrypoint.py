@@ -15,7 +15,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
-from gateway import access_log, certificates, files
+from gateway import access_log, files
 from gateway.access import INVALID_TOKEN_MESSAGE, UNAUTHENTICATED_MESSAGE
 from gateway.assets import serve_static
 from gateway.cors import Cors
@@ -124,13 +124,15 @@ class GatewayService(ObservableService):
 
     @http("GET", "/verify/<string:code>")
     def verify_certificate(self, request: Any, code: str) -> Any:
-        """Public: the page a certificate's QR code opens (no token)."""
-        return certificates.answer_verification(self._rpc(), code)
+        """Public: the address a certificate's QR code opens (no token), kept short for the
+        QR code; it answers the public verification page (/xac-minh), the one page for it."""
+        return public.answer_verification(public.schema_query(self._rpc()), {"ma": code})
 
     @http("GET", "/verify")
     def verify_form(self, request: Any) -> Any:
-        """Public: the same page for a code typed in (``?code=``)."""
-        return certificates.answer_verification(self._rpc(), request.args.get("code") or "")
+        """Public: the same page for a code typed in (``?code=`` or ``?ma=``)."""
+        code = request.args.get("code") or request.args.get("ma") or ""
+        return public.answer_verification(public.schema_query(self._rpc()), {"ma": code})
 
     def _public_base_url(self) -> str:
         """Where the public reaches the gateway (``PUBLIC_BASE_URL``): what QR codes open."""
