@@ -254,14 +254,15 @@ def _signed(info: Any, result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _public(
+def public_sign_in(
     name: str, input_type: type[graphene.InputObjectType], doc: str, run: Any
 ) -> type[graphene.Mutation]:
     """A mutation that runs before there is a caller (sign-in, refresh): the only ones not
-    made by :func:`gateway.mutations.mutation`, which needs a signed-in caller."""
+    made by :func:`gateway.mutations.mutation`, which needs a signed-in caller. ``run(info,
+    input)`` answers the service's session, signed here."""
 
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> Any:
-        return _signed(info, run(info.context.rpc, input))
+        return _signed(info, run(info, input))
 
     namespace = {
         "Arguments": type(
@@ -276,21 +277,21 @@ def _public(
     return type(name, (graphene.Mutation,), namespace)
 
 
-SignIn = _public(
+SignIn = public_sign_in(
     "SignIn",
     SignInInput,
     "Sign in with a username and password (đăng nhập). A wrong password and an unknown "
     "username get the same answer; repeated failures lock the username for a while.",
-    lambda rpc, given: rpc.registration.sign_in(
+    lambda info, given: info.context.rpc.registration.sign_in(
         {"username": given["username"], "password": given["password"]}
     ),
 )
-RefreshSession = _public(
+RefreshSession = public_sign_in(
     "RefreshSession",
     RefreshSessionInput,
     "New tokens for a refresh token, which is spent (làm mới phiên); a spent one presented "
     "again revokes the whole session.",
-    lambda rpc, given: rpc.registration.refresh_session(given["refresh_token"]),
+    lambda info, given: info.context.rpc.registration.refresh_session(given["refresh_token"]),
 )
 
 

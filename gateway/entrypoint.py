@@ -20,6 +20,7 @@ from gateway.access import INVALID_TOKEN_MESSAGE, UNAUTHENTICATED_MESSAGE
 from gateway.assets import serve_static
 from gateway.cors import Cors
 from gateway.endpoint import answer_graphql, bearer_caller
+from gateway.oidc import Oidc
 from gateway.reports import files as report_files
 from gateway.rpc_calls import counted
 from gateway.web import public
@@ -35,6 +36,7 @@ class GatewayService(ObservableService):
 
     config = Config()
     cors = Cors()
+    oidc = Oidc()
 
     registration = RpcProxy("registration")
     scoring = RpcProxy("scoring")
@@ -248,6 +250,8 @@ class GatewayService(ObservableService):
             fund=self.fund,
             # sign-in's access tokens: minutes they live (gateway/accounts.py; default 15)
             access_minutes=self.config.get("ACCESS_TOKEN_MINUTES"),
+            # the province's identity provider, if the deployment names one (gateway/oidc.py)
+            oidc=self.oidc,
         )
 
     def _caller(self, request: Any) -> Caller:

@@ -8,6 +8,17 @@ MESSAGES: dict[str, str] = {
     "unauthenticated": "Cần đăng nhập để xem hoặc thay đổi dữ liệu này.",
     "forbidden": "Bạn không có quyền với dữ liệu này.",
     "invalid_token": "Mã truy cập không hợp lệ hoặc đã hết hạn.",
+    # signing in through the province's identity provider (gateway/oidc.py)
+    "oidc_not_configured": "Hệ thống này chưa kết nối cổng định danh; hãy đăng nhập bằng mật khẩu.",
+    "oidc_bad_request": "Thông tin trả về từ cổng định danh không hợp lệ; vui lòng đăng nhập lại.",
+    "oidc_unreachable": "Không kết nối được cổng định danh; vui lòng thử lại sau ít phút.",
+    "oidc_code_refused": (
+        "Cổng định danh không chấp nhận lượt đăng nhập này (có thể đã hết hạn); "
+        "vui lòng đăng nhập lại."
+    ),
+    "oidc_token_invalid": (
+        "Không xác minh được thông tin đăng nhập từ cổng định danh; vui lòng đăng nhập lại."
+    ),
     # input
     "invalid_input": "Dữ liệu không hợp lệ.",
     "unit_not_found": "Không tìm thấy đơn vị này.",

@@ -688,6 +688,16 @@ class RegistrationService(ObservableService):
         return accounts_rpc.answered(run, self._account_policy())
 
     @rpc
+    def federated_sign_in(self, username: str) -> dict[str, Any]:
+        """The same answer as :meth:`sign_in` for a username the gateway's OIDC check vouched
+        for (only the gateway calls this, after verifying the issuer's ID token)."""
+
+        def run() -> dict[str, Any]:
+            return accounts_rpc.signed_in(*self._accounts().federated_sign_in(str(username)))
+
+        return accounts_rpc.answered(run, self._account_policy())
+
+    @rpc
     def refresh_session(self, refresh_token: str) -> dict[str, Any]:
         """The same answer as :meth:`sign_in` with a new refresh token (the old one spent)."""
 
