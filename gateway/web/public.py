@@ -483,7 +483,9 @@ def answer_postings(query: Query, unit: Mapping[str, Any] | None, year_text: str
     )
     if errors:
         return _failed(errors)
-    postings = [flat_posting(p) for p in (data or {}).get("postings") or []]
+    postings: list[Mapping[str, Any]] = [
+        flat_posting(p) for p in (data or {}).get("postings") or []
+    ]
     return page(
         200, "Niêm yết danh sách đề nghị công nhận", postings_page(unit["name"], year, postings)
     )
