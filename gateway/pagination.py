@@ -60,7 +60,10 @@ def decode_cursor(cursor: str | None, kind: str, scope: str = "") -> Any:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         body, digest = raw[:-_DIGEST], raw[-_DIGEST:]
-        version, value = json.loads(body)
+        decoded = json.loads(body)
+        if not isinstance(decoded, list):
+            raise ValueError("not a cursor")
+        version, value = decoded
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         raise invalid_cursor() from None
     if version != VERSION:

@@ -50,6 +50,14 @@ def test_garbage_is_refused_on_after(garbage):
     assert refusal(refused.value) == ("after", "invalid_cursor")
 
 
+def test_json_that_is_not_a_cursor_is_refused_as_garbage():
+    for body in (b'{"a":1,"b":2}', b"[1]", b"7"):
+        text = base64.urlsafe_b64encode(body + b"12345678").decode()
+        with pytest.raises(GraphQLError) as refused:
+            decode_cursor(text, "donations")
+        assert refusal(refused.value) == ("after", "invalid_cursor")
+
+
 def test_a_tampered_cursor_is_refused():
     cursor = encode_cursor("accounts", {"s": "an"}, "20|20")
     raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
