@@ -89,7 +89,16 @@ MESSAGES: dict[str, str] = {
     # accounts (the service's own rules answer in its messages)
     "account_not_found": "Không tìm thấy tài khoản này.",
     "own_account": "Không thể khóa, mở hay đặt lại mật khẩu cho chính tài khoản của mình.",
-    "accounts_page": "Mỗi trang có từ 1 đến {most} tài khoản.",
+    # pages of a list (gateway/pagination.py)
+    "page_size": "Số mục mỗi trang (first) phải từ 1 đến {most}.",
+    "invalid_cursor": (
+        "Con trỏ trang (after) không hợp lệ: hãy dùng đúng pageInfo.endCursor của trang trước "
+        "trong cùng danh sách, hoặc bỏ trống để xem từ đầu."
+    ),
+    "cursor_version": (
+        "Con trỏ trang (after) thuộc phiên bản cũ, không còn dùng được: hãy tải lại danh sách "
+        "từ trang đầu."
+    ),
     # the public pages (gateway/web/public.py)
     "public_period_format": "Ngày phải viết dạng năm-tháng-ngày, ví dụ 2025-01-31 (tu và den).",
     "public_period_range": ("Kỳ công khai: ngày đầu không sau ngày cuối, dài tối đa {days} ngày."),
