@@ -157,11 +157,10 @@ def reviewed_on_home(driver, base):
     return int(card.text.replace(".", ""))
 
 
+@pytest.mark.parametrize("browser", ["desktop"], indirect=True)  # the long flow runs once
 def test_an_officer_self_assesses_reviews_the_list_and_uploads_a_sheet(
-    request, browser, base, hanoi, account, households, tmp_path
+    browser, base, hanoi, account, households, tmp_path
 ):
-    if browser.size_name != "desktop":
-        pytest.skip("the long flow runs once, at desktop width")
     sign_in(browser, base, account("COMMUNE_OFFICER", COMMUNE))
     unit_shown(browser, COMMUNE)
     before = reviewed_on_home(browser, base)
@@ -207,7 +206,9 @@ def test_an_officer_self_assesses_reviews_the_list_and_uploads_a_sheet(
     assert "Giải thích theo tiêu chí" in verdict.text
     assert "Học tập của trẻ em trong gia đình" in verdict.text  # the criterion's wording
     first_indicator = verdict.find_element(By.CSS_SELECTOR, '[data-indicator="c1.i1"]').text
-    assert first_indicator.startswith("Trẻ em ở độ tuổi phổ cập") and "10/10 điểm" in first_indicator
+    assert (
+        first_indicator.startswith("Trẻ em ở độ tuổi phổ cập") and "10/10 điểm" in first_indicator
+    )
     assert "Trẻ em ở độ tuổi phổ cập" in verdict.text
     stored = hanoi(ASSESSMENT, {"id": households["screen"]})["assessment"]["selfAssessment"]
     assert stored["verdict"]["total"] == 10 + 8 * 7
@@ -353,21 +354,26 @@ def test_the_lists_and_the_forms_fit_a_phone_and_a_pc(browser, base, account, ho
     browser.shot("review-meeting")
 
 
-@pytest.mark.parametrize("role", ["COMMUNE_OFFICER@other", "AUTHORITY", "FUND_MANAGER"])
+@pytest.mark.parametrize("browser", ["desktop"], indirect=True)  # the same at every width
 def test_refusals_another_commune_the_authority_and_the_fund_manager(
-    request, browser, base, account, households, role
+    browser, base, account, households
 ):
-    if browser.size_name != "desktop":
-        pytest.skip("refusals are the same at every width")
-    name, _, other = role.partition("@")
-    sign_in(browser, base, account(name, NEIGHBOUR if other else COMMUNE))
-    wait(browser).until(ec.presence_of_element_located((By.ID, "signout")))
-    menu = [
-        a.get_attribute("data-section") for a in browser.find_elements(By.CSS_SELECTOR, "#menu a")
-    ]
-    assert ("review" in menu) == (name == "COMMUNE_OFFICER")
-    opened(browser, base, LISTS, "main h1")
-    assert alert_text(browser)
-    assert browser.find_elements(By.CSS_SELECTOR, "tr[data-enrolment]") == []
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Không xem được danh sách bình xét"
-    browser.shot(f"review-refused-{name.lower()}")
+    for name, unit in (
+        ("COMMUNE_OFFICER", NEIGHBOUR),
+        ("AUTHORITY", COMMUNE),
+        ("FUND_MANAGER", COMMUNE),
+    ):
+        sign_in(browser, base, account(name, unit))
+        wait(browser).until(ec.presence_of_element_located((By.ID, "signout")))
+        menu = [
+            a.get_attribute("data-section")
+            for a in browser.find_elements(By.CSS_SELECTOR, "#menu a")
+        ]
+        assert ("review" in menu) == (name == "COMMUNE_OFFICER"), name
+        opened(browser, base, LISTS, "main h1")
+        assert alert_text(browser), name
+        assert browser.find_elements(By.CSS_SELECTOR, "tr[data-enrolment]") == []
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Không xem được danh sách bình xét"
+        browser.shot(f"review-refused-{name.lower()}")
+        browser.find_element(By.ID, "signout").click()
+        wait(browser).until(ec.element_to_be_clickable((By.ID, "username")))
