@@ -14,6 +14,7 @@ from gateway.scoring import (
     list_review,
     postings,
     queries,
+    review_registrations,
     self_assessments,
 )
 from gateway.scoring.mutations import MUTATIONS
@@ -31,5 +32,6 @@ MUTATIONS = {
 MUTATIONS = {**MUTATIONS, **list_review.MUTATIONS}
 QUERIES = {**QUERIES, **list_review.QUERIES}
 MUTATIONS = {**MUTATIONS, **self_assessments.MUTATIONS}
+QUERIES = {**QUERIES, **review_registrations.QUERIES}
 
 __all__ = ["MUTATIONS", "QUERIES"]

@@ -11,6 +11,7 @@ import { oidcCallback, signInScreen, tellAtSignIn } from "./screens/signin.js";
 import { unitPath } from "./screens/home.js";
 // screens (each registers itself)
 import "./screens/home.js";
+import "./screens/review.js";
 
 const ROLE_NAMES = {
   PROVINCE_ADMIN: "Quản trị cấp tỉnh",
