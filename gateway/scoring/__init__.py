@@ -13,6 +13,7 @@ from gateway.scoring import (
     history_sheet,
     list_review,
     postings,
+    proposals,
     queries,
     self_assessments,
 )
@@ -31,5 +32,6 @@ MUTATIONS = {
 MUTATIONS = {**MUTATIONS, **list_review.MUTATIONS}
 QUERIES = {**QUERIES, **list_review.QUERIES}
 MUTATIONS = {**MUTATIONS, **self_assessments.MUTATIONS}
+QUERIES = {**QUERIES, **proposals.QUERIES}
 
 __all__ = ["MUTATIONS", "QUERIES"]
