@@ -14,6 +14,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
+from khuyenhoc.sheets import export_rows
 from services.scoring.domain import vietnam_day
 from tests.browser.conftest import CREATE_ACCOUNT, PASSWORD
 from tests.conftest import wait_until
@@ -41,6 +42,7 @@ UNIT = """query Unit($code: String!) { orgUnit(code: $code) { path } }"""
 FIGURE = """query Figure($code: String!) { orgUnit(code: $code) {
   stats(year: 2024) { title(title: FAMILY) { recognised } } } }"""
 VERIFY = """query Verify($code: String!) { verifyCertificate(code: $code) { status } }"""
+SHEET_TITLE = "DANH SÁCH KÈM THEO QUYẾT ĐỊNH"
 SCAN = b"%PDF-1.4\n% Quyet dinh cong nhan 12/QD-UBND\n"
 
 flow: dict = {}  # what the desktop flow made, for the light tests that follow
@@ -104,6 +106,7 @@ def accounts(platform, tokens):
         "officer": make("COMMUNE_OFFICER", COMMUNE),
         "authority": make("AUTHORITY", COMMUNE),
         "province": make("PROVINCE_ADMIN", TENANT),
+        "other_authority": make("AUTHORITY", OTHER),
     }
 
 
@@ -150,7 +153,8 @@ def prepared(platform, tokens):
     suffix = uuid.uuid4().hex[:4]
     ids = reviewed(platform, hanoi, COMMUNE, [f"{h} {suffix}" for h in HEADS], (True, True, False))
     other = reviewed(platform, hanoi, OTHER, [f"Vũ Thị Lan {suffix}"], (True,))
-    listed = {"unitCode": OTHER, "title": "FAMILY", "year": YEAR}
+    posted = (vietnam_day(datetime.now(UTC)) - timedelta(days=12)).isoformat()
+    listed = {"unitCode": OTHER, "title": "FAMILY", "year": YEAR, "postedFrom": posted}
     other_proposal = ask(platform, PROPOSE, {"input": listed}, hanoi)["proposeRecognition"]["id"]
     district = ask(platform, UNIT, {"code": COMMUNE}, hanoi)["orgUnit"]["path"].split("/")[1]
     return {
@@ -320,6 +324,47 @@ def test_a_list_is_proposed_decided_certified_and_a_recognition_revoked(
     for code in (prepared["district"], TENANT):
         wait_until(lambda c=code: recognised_on_home(c) == before[c] + 1)
     assert figure(platform, hanoi, COMMUNE) == before[COMMUNE] + 1
+
+
+def test_a_decision_entered_as_its_list_sheet_shows_the_wrong_rows_first(
+    browser, base, platform, tokens, accounts, prepared, tmp_path
+):
+    """00049's People's Committee uploads the decision's list: a row not on the proposal decides
+    nothing and is shown by row; the right sheet decides."""
+    if browser.size_name != "desktop":
+        pytest.skip("one upload flow, at desktop width")
+    (enrolment_id,) = prepared["other"]
+    columns = [("enrolment_id", "Mã đăng ký"), ("name", "Họ và tên"), ("level", "Mức độ")]
+    wrong, right = tmp_path / "qd-sai.xlsx", tmp_path / "qd-5.xlsx"
+    wrong.write_bytes(
+        export_rows(
+            SHEET_TITLE, columns, [(enrolment_id, "", None), ("01-FAMILY-2024-hh-la", "", None)]
+        )
+    )
+    right.write_bytes(export_rows(SHEET_TITLE, columns, [(enrolment_id, "", None)]))
+    sign_in(browser, base, accounts["other_authority"])
+    open_app(browser, base, "/app/cong-nhan/de-nghi/" + prepared["other_proposal"])
+    shown(browser, "#cn-decide-form")
+    browser.find_element(By.ID, "cn-mode-sheet").click()
+    browser.find_element(By.ID, "cn-number").send_keys("5/QĐ-UBND")
+    browser.find_element(By.ID, "cn-signer").send_keys("Đỗ Thị Mai")
+    browser.find_element(By.ID, "cn-sheet").send_keys(str(wrong))
+    browser.find_element(By.ID, "cn-decide").click()
+    errors = shown(browser, "#cn-decide-error table")
+    assert "4" in errors.find_element(By.CSS_SELECTOR, "tbody td").text  # the sheet's row 4
+    assert browser.find_element(By.CSS_SELECTOR, "#cn-decide-error a[download]")
+    browser.shot("decisions-sheet-errors")
+    hanoi = tokens["hanoi"]
+    assert (
+        ask(platform, ASSESSMENT, {"id": enrolment_id}, hanoi)["assessment"]["recognition"] is None
+    )
+    browser.find_element(By.ID, "cn-sheet").send_keys(str(right))
+    browser.find_element(By.ID, "cn-decide").click()
+    assert "1 đăng ký được công nhận" in shown(browser, "#cn-decide-form [role=status]", 30).text
+    recognition = ask(platform, ASSESSMENT, {"id": enrolment_id}, hanoi)["assessment"][
+        "recognition"
+    ]
+    assert recognition["decisionNumber"] == "5/QĐ-UBND"
 
 
 def test_the_screens_at_both_widths_and_another_communes_list(browser, base, accounts, prepared):

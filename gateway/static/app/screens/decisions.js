@@ -406,6 +406,7 @@ function proposeForm(unit, year, title, proposal, eligibleOnPage) {
     {
       id: "cn-propose-form",
       novalidate: true,
+      oninput: () => errors.replaceChildren(),
       onsubmit: async (event) => {
         event.preventDefault();
         errors.replaceChildren();
@@ -589,6 +590,7 @@ function decideSection(proposal, rows, state, account) {
     {
       id: "cn-decide-form",
       novalidate: true,
+      oninput: () => errors.replaceChildren(),
       onsubmit: async (event) => {
         event.preventDefault();
         errors.replaceChildren();
@@ -796,7 +798,7 @@ async function revokeScreen(enrolmentId) {
     ? link(decisionPath(recognition.decisionId), `« Quyết định ${recognition.decisionNumber}`)
     : link(recognitionPath(account.unitCode, assessment.year), "« Công nhận");
   const heading = el("h1", { id: "cn-revoke-heading", text: "Thu hồi danh hiệu" });
-  const facts = el("p", {}, `Đăng ký ${enrolmentId}, năm ${assessment.year}. `, recognitionCell(assessment, { role: "" }));
+  const facts = el("p", { class: "cn-recognition" }, `Đăng ký ${enrolmentId}, năm ${assessment.year}. `, recognitionCell(assessment, { role: "" }));
   if (!recognition || recognition.revoked) {
     return show("Thu hồi danh hiệu", el("p", {}, back), heading, facts,
       alertBox(recognition ? "Danh hiệu này đã bị thu hồi." : "Đăng ký này chưa được công nhận; không có gì để thu hồi.", "info"));
@@ -816,6 +818,7 @@ async function revokeScreen(enrolmentId) {
       class: "card",
       id: "cn-revoke-form",
       novalidate: true,
+      oninput: () => errors.replaceChildren(),
       onsubmit: (event) => {
         event.preventDefault();
         errors.replaceChildren();
