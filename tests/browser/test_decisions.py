@@ -64,12 +64,14 @@ def shown(driver, selector, seconds=20):
     )
 
 
-def sign_in(driver, base, username):
-    driver.get(base + "/app/dang-nhap")
+def sign_in(driver, base, username, path="/app/dang-nhap", ready="#unit-name"):
+    """Sign in at ``path`` (a deep link: the sign-in screen, then that page, as a link in an
+    e-mail would) and wait for ``ready``."""
+    driver.get(base + path)
     wait(driver).until(ec.element_to_be_clickable((By.ID, "username"))).send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.ID, "signin").click()
-    shown(driver, "#unit-name")
+    return shown(driver, ready)
 
 
 def open_app(driver, base, path):
@@ -237,9 +239,13 @@ def test_a_list_is_proposed_decided_certified_and_a_recognition_revoked(
     wait(browser).until(ec.element_to_be_clickable((By.ID, "username")))
 
     # the People's Committee decides, with the scanned decision
-    sign_in(browser, base, accounts["authority"])
-    open_app(browser, base, "/app/cong-nhan/de-nghi/" + proposal_id)
-    shown(browser, "#cn-decide-form")
+    sign_in(
+        browser,
+        base,
+        accounts["authority"],
+        "/app/cong-nhan/de-nghi/" + proposal_id,
+        "#cn-decide-form",
+    )
     browser.find_element(By.ID, "cn-decide").click()  # nothing typed: told what is missing
     assert "số quyết định" in shown(browser, "#cn-decide-error [role=alert]").text
     browser.find_element(By.ID, "cn-number").send_keys("12/QĐ-UBND")
@@ -320,7 +326,7 @@ def test_a_list_is_proposed_decided_certified_and_a_recognition_revoked(
     wait(browser).until(ec.element_to_be_clickable((By.ID, "username")))
 
     # the province admin sees the district and the province moved (one of the two revoked)
-    sign_in(browser, base, accounts["province"])
+    sign_in(browser, base, accounts["province"], f"/app/don-vi/{TENANT}?nam={YEAR}")
     for code in (prepared["district"], TENANT):
         wait_until(lambda c=code: recognised_on_home(c) == before[c] + 1)
     assert figure(platform, hanoi, COMMUNE) == before[COMMUNE] + 1
@@ -342,9 +348,8 @@ def test_a_decision_entered_as_its_list_sheet_shows_the_wrong_rows_first(
         )
     )
     right.write_bytes(export_rows(SHEET_TITLE, columns, [(enrolment_id, "", None)]))
-    sign_in(browser, base, accounts["other_authority"])
-    open_app(browser, base, "/app/cong-nhan/de-nghi/" + prepared["other_proposal"])
-    shown(browser, "#cn-decide-form")
+    proposal = "/app/cong-nhan/de-nghi/" + prepared["other_proposal"]
+    sign_in(browser, base, accounts["other_authority"], proposal, "#cn-decide-form")
     browser.find_element(By.ID, "cn-mode-sheet").click()
     browser.find_element(By.ID, "cn-number").send_keys("5/QĐ-UBND")
     browser.find_element(By.ID, "cn-signer").send_keys("Đỗ Thị Mai")
@@ -369,9 +374,10 @@ def test_a_decision_entered_as_its_list_sheet_shows_the_wrong_rows_first(
 
 def test_the_screens_at_both_widths_and_another_communes_list(browser, base, accounts, prepared):
     """The officer's screens at phone and desktop width; another commune's list is refused."""
-    sign_in(browser, base, accounts["officer"])
-    open_app(browser, base, f"/app/cong-nhan/{COMMUNE}?nam={YEAR}&danh-hieu=gia-dinh")
-    shown(browser, f'tr[data-enrolment="{prepared["ids"][2]}"]')
+    overview = f"/app/cong-nhan/{COMMUNE}?nam={YEAR}&danh-hieu=gia-dinh"
+    sign_in(
+        browser, base, accounts["officer"], overview, f'tr[data-enrolment="{prepared["ids"][2]}"]'
+    )
     browser.shot("decisions-overview-light")
     if flow.get("decision"):
         open_app(browser, base, "/app/cong-nhan/quyet-dinh/" + flow["decision"])
