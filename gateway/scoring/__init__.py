@@ -13,6 +13,7 @@ from gateway.scoring import (
     history_sheet,
     list_review,
     postings,
+    proposals,
     queries,
     review_registrations,
     self_assessments,
@@ -33,5 +34,6 @@ MUTATIONS = {**MUTATIONS, **list_review.MUTATIONS}
 QUERIES = {**QUERIES, **list_review.QUERIES}
 MUTATIONS = {**MUTATIONS, **self_assessments.MUTATIONS}
 QUERIES = {**QUERIES, **review_registrations.QUERIES}
+QUERIES = {**QUERIES, **proposals.QUERIES}
 
 __all__ = ["MUTATIONS", "QUERIES"]

@@ -12,6 +12,7 @@ import { unitPath } from "./screens/home.js";
 // screens (each registers itself)
 import "./screens/home.js";
 import "./screens/review.js";
+import "./screens/decisions.js";
 
 const ROLE_NAMES = {
   PROVINCE_ADMIN: "Quản trị cấp tỉnh",
