@@ -214,6 +214,13 @@ class FakeRegistrations(_Own):
         found = self._own(self.world.subjects, subject_id)
         return None if found is None else SubjectRecord.from_document(found)
 
+    def enrolment_document(self, enrolment_id: str) -> Doc | None:
+        found = self._own(self.world.enrolments, enrolment_id)
+        return None if found is None else {k: v for k, v in found.items() if k != "outbox"}
+
+    def subject_document(self, subject_id: str) -> Doc | None:
+        return self._own(self.world.subjects, subject_id)
+
 
 class FakeBranches(_Own):
     def next_number(self, commune_code: str) -> int:

@@ -150,6 +150,13 @@ class RegistrationService(ObservableService):
         return answers.dumped(answers.ENROLMENT_PLACE, found)
 
     @rpc
+    def registration(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
+        """One registration of ``tenant`` with its subject's details (its page); None if not
+        there. The gateway checks the caller's reach on ``unitpath``."""
+        found = enrolment.details(self._registrations(tenant), enrolment_id)
+        return answers.dumped(answers.REGISTRATION, found)
+
+    @rpc
     def contact(self, tenant: str, subject_id: str) -> dict[str, Any] | None:
         """Name, phone, e-mail and unit of a subject of ``tenant`` (for notification)."""
         found = enrolment.contact(self._directory(tenant), self._registrations(tenant), subject_id)

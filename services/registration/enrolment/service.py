@@ -324,3 +324,55 @@ def withdraw(
     if not registrations.withdraw(enrolment_id, event, reason, now):
         raise Refused("enrolment_id", "already_withdrawn")
     return Withdrawn(enrolment_id, WITHDRAWN_STATUS)
+
+
+# What a registration's page shows of its subject: the fields it was registered with (a
+# citizen's national ID only by its last four digits; its hash never leaves the service).
+DETAIL_FIELDS = (
+    "head_name",
+    "head_birth_year",
+    "address",
+    "members",
+    "phone",
+    "size",
+    "learners",
+    "clan_name",
+    "households",
+    "people",
+    "unit_kind",
+    "level",
+    "staff",
+    "full_name",
+    "birth_year",
+    "national_id_last4",
+    "labour_group",
+    "hamlet_code",
+)
+
+
+@dataclass(frozen=True)
+class Details:
+    """One registration as its page shows it: the enrolment, when and why it was withdrawn,
+    and its subject's registered details."""
+
+    record: EnrolmentRecord
+    created_at: datetime | None
+    withdrawn_at: str | None
+    withdraw_reason: str | None
+    details: dict[str, Any]
+
+
+def details(registrations: Registrations, enrolment_id: str) -> Details | None:
+    """The registration ``enrolment_id`` of the province with its subject's details; None when
+    the province has none of that id."""
+    found = registrations.enrolment_document(enrolment_id)
+    if found is None:
+        return None
+    subject = registrations.subject_document(found["subject_id"]) or {}
+    return Details(
+        EnrolmentRecord.from_document(found),
+        found.get("created_at"),
+        found.get("withdrawn_at") if found.get("status") == WITHDRAWN_STATUS else None,
+        found.get("withdraw_reason") if found.get("status") == WITHDRAWN_STATUS else None,
+        {name: subject.get(name) for name in DETAIL_FIELDS},
+    )
