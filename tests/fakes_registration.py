@@ -221,6 +221,11 @@ class FakeRegistrations(_Own):
     def subject_document(self, subject_id: str) -> Doc | None:
         return self._own(self.world.subjects, subject_id)
 
+    def correct_subject(self, subject_id: str, fields: Doc, now: datetime) -> None:
+        if self._own(self.world.subjects, subject_id) is not None:
+            stored = self.world.subjects[subject_id]
+            stored.update(copy.deepcopy(fields), corrected_at=now.isoformat())
+
 
 class FakeBranches(_Own):
     def next_number(self, commune_code: str) -> int:

@@ -9,9 +9,10 @@ from typing import Any
 import graphene
 
 from gateway.access import REGISTRARS, authenticated, visible
+from gateway.messages import message
 from gateway.mutations import Write, in_subtree, mutation, record, send, unit_for_year
 from gateway.vocabulary import Title
-from gateway.wire import key
+from gateway.wire import field_error, key
 
 
 class MemberInput(graphene.InputObjectType):
@@ -400,7 +401,50 @@ QUERIES: dict[str, Any] = {
         description="One registration (hồ sơ đăng ký) with its subject's details",
     ),
 }
+
+
+class UpdateRegistrationInput(graphene.InputObjectType):
+    """Corrects a registration's details before it is reviewed (sửa thông tin đăng ký); absent
+    fields stay as they are. Names, a household's hamlet and a citizen's ID make the subject's
+    identity and are not corrected: withdraw and register again."""
+
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
+    address = graphene.String(description="Address (địa chỉ): a clan's or a citizen's")
+    phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
+    head_birth_year = graphene.Int(description="The head of household's year of birth")
+    members = graphene.List(
+        graphene.NonNull(MemberInput),
+        description="A household's members (thành viên), replacing those registered",
+    )
+    size = graphene.Int(description="Số nhân khẩu (default: the number of members given)")
+    learners = graphene.Int(description="Số người đang đi học (default: counted from members)")
+    households = graphene.Int(description="Number of households (số hộ gia đình)")
+    people = graphene.Int(description="Number of people in the clan (số người)")
+
+
+def correct(write: Write) -> Any:
+    """Refused once the registration was reviewed or decided (scoring knows), else sent."""
+    assessment = write.rpc.scoring.assessment(write.tenant, write.input["enrolment_id"])
+    if assessment and (assessment.get("review") or assessment.get("recognition")):
+        raise field_error("enrolmentId", "registration_reviewed", message("registration_reviewed"))
+    return write.rpc.registration.correct(write.payload())
+
+
+UpdateRegistration = mutation(
+    "UpdateRegistration",
+    Registration,
+    correct,
+    input=UpdateRegistrationInput,
+    lookup=record("registration", "enrolment", "enrolment_id"),
+    check=in_subtree(REGISTRARS),
+    answer="registration",
+    doc="Sửa thông tin đăng ký: corrects a registration's details (members, phone, counts, a "
+    "clan's or citizen's address) until it is reviewed; answers the registration as corrected.",
+)
+
 MUTATIONS: dict[str, Any] = {
+    "update_registration": UpdateRegistration.Field(),
     "register_household": RegisterHousehold.Field(),
     "register_clan": RegisterClan.Field(),
     "register_community": RegisterCommunity.Field(),

@@ -45,6 +45,7 @@ from services.registration.schemas import (
     BranchMembersSchema,
     CloseBranchSchema,
     CloseHamletSchema,
+    CorrectRegistrationSchema,
     CreateBranchSchema,
     CreateHamletSchema,
     ImportDenominatorsSchema,
@@ -109,6 +110,19 @@ class RegistrationService(ObservableService):
             withdrawn = enrolment.withdraw(registrations, **data)
             self.outbox.kick()
             return {"enrolment": answers.WITHDRAWN.dump(withdrawn)}
+
+        return answer(run)
+
+    @rpc
+    def correct(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Correct an enrolled registration's details (see ``enrolment.correct``)."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(CorrectRegistrationSchema(), payload)
+            registrations = self._registrations(data.pop("tenant"))
+            enrolment_id = data.pop("enrolment_id")
+            corrected = enrolment.correct(registrations, enrolment_id, data)
+            return {"registration": answers.REGISTRATION.dump(corrected)}
 
         return answer(run)
 

@@ -112,6 +112,31 @@ def test_a_registrations_page_shows_its_details_and_why_it_was_withdrawn(world):
     assert enrolment.details(theirs, registered.enrolment_id) is None  # another province's
 
 
+def test_a_registration_is_corrected_until_withdrawn_and_only_where_its_kind_allows(world):
+    directory, registrations, _ = world.stores("20")
+    registered = enrolment.register(directory, registrations, household(), SETTINGS, NOW)
+    events = len(world.outbox)
+    members = (Member("Nguyễn Thị Lan", "Con", 2012, learning=True),)
+    corrected = enrolment.correct(
+        registrations, registered.enrolment_id, {"members": members, "phone": "0912345678"}, NOW
+    )
+    assert corrected.details["members"][0]["name"] == "Nguyễn Thị Lan"
+    assert (corrected.details["size"], corrected.details["phone"]) == (1, "0912345678")
+    assert corrected.record.name == "Nguyễn Văn An"  # the name is its identity: unchanged
+    assert len(world.outbox) == events  # no event carries these details
+    with pytest.raises(Refused) as refused:
+        enrolment.correct(registrations, registered.enrolment_id, {"address": "Thôn Tây"}, NOW)
+    assert (refused.value.field, refused.value.key) == ("address", "not_correctable")
+    enrolment.withdraw(registrations, registered.enrolment_id, "", NOW)
+    with pytest.raises(Refused) as withdrawn:
+        enrolment.correct(registrations, registered.enrolment_id, {"phone": "0912345679"}, NOW)
+    assert withdrawn.value.key == "already_withdrawn"
+    _, theirs, _ = world.stores("01")
+    with pytest.raises(Refused) as elsewhere:
+        enrolment.correct(theirs, registered.enrolment_id, {"phone": "0912345679"}, NOW)
+    assert elsewhere.value.key == "enrolment_not_found"
+
+
 def community(**fields):
     return RegisterCommand(SubjectKind.COMMUNITY, "20", "06184", fields, 2024)
 

@@ -22,6 +22,7 @@ from services.registration.enrolment.domain import (
     clan,
     commune_community,
     community,
+    correction,
     enrolment_links,
     enrolment_place,
     household,
@@ -376,3 +377,28 @@ def details(registrations: Registrations, enrolment_id: str) -> Details | None:
         found.get("withdraw_reason") if found.get("status") == WITHDRAWN_STATUS else None,
         {name: subject.get(name) for name in DETAIL_FIELDS},
     )
+
+
+def correct(
+    registrations: Registrations,
+    enrolment_id: str,
+    changes: dict[str, Any],
+    now: datetime | None = None,
+) -> Details:
+    """Correct an enrolled registration's details (sửa thông tin đăng ký); only those
+    :data:`~services.registration.enrolment.domain.CORRECTABLE` for its kind. Whether it was
+    reviewed already is scoring's to know: the gateway asks before it sends the correction."""
+    now = now or datetime.now(UTC)
+    record = registrations.get_enrolment(enrolment_id)
+    if record is None:
+        raise Refused("enrolment_id", "enrolment_not_found")
+    if record.status != ENROLLED:
+        raise Refused("enrolment_id", "already_withdrawn")
+    fields, refused = correction(SubjectKind(record.subject_kind), changes)
+    if refused:
+        raise Refused(refused[0], "not_correctable")
+    if fields:
+        registrations.correct_subject(record.subject_id, fields, now)
+    found = details(registrations, enrolment_id)
+    assert found is not None  # read back what was just written
+    return found

@@ -294,3 +294,9 @@ class Registrations:
     def subject_document(self, subject_id: str) -> dict[str, Any] | None:
         """The stored subject with every detail it was registered with."""
         return self.subjects.find_one({"_id": subject_id})
+
+    def correct_subject(self, subject_id: str, fields: dict[str, Any], now: datetime) -> None:
+        """Set corrected details of a subject (never its identity or name)."""
+        self.subjects.update_one(
+            {"_id": subject_id}, {"$set": {**fields, "corrected_at": now.isoformat()}}
+        )
