@@ -76,6 +76,16 @@ def hanoi_account(platform, tokens):
     return make
 
 
+@pytest.fixture(scope="module")
+def officers(hanoi_account):
+    """One account per role and commune for the whole module (each costs a password hash)."""
+    return {
+        COMMUNE: hanoi_account("COMMUNE_OFFICER", COMMUNE),
+        OTHER: hanoi_account("COMMUNE_OFFICER", OTHER),
+        "authority": hanoi_account("AUTHORITY", COMMUNE),
+    }
+
+
 def sign_in(driver, base, username, then):
     """Sign in (through the form) and land on ``then``."""
     driver.get(base + then)
@@ -107,7 +117,7 @@ def desktop_only(browser):
 
 
 def test_a_household_is_registered_found_without_diacritics_and_withdrawn(
-    browser, base, platform, tokens, hanoi_account
+    browser, base, platform, tokens, officers
 ):
     desktop_only(browser)
     tag = uuid.uuid4().hex[:4]
@@ -115,7 +125,7 @@ def test_a_household_is_registered_found_without_diacritics_and_withdrawn(
     sign_in(
         browser,
         base,
-        hanoi_account("COMMUNE_OFFICER", COMMUNE),
+        officers[COMMUNE],
         f"/app/dang-ky/{COMMUNE}?nam={YEAR}",
     )
     list_shown(browser, COMMUNE)
@@ -169,6 +179,29 @@ def test_a_household_is_registered_found_without_diacritics_and_withdrawn(
     assert "Lê Văn Khôi" in browser.find_element(By.CSS_SELECTOR, "main table").text
     browser.shot("registrations-record")
 
+    # corrected before it is reviewed: another phone, one more member
+    visible(browser, "#edit-start").click()
+    phone = browser.find_element(By.ID, "f-phone")
+    assert phone.get_attribute("value") == "0912345678"
+    phone.clear()
+    phone.send_keys("0987654321")
+    browser.find_element(By.ID, "member-add").click()
+    browser.switch_to.active_element.send_keys("Lê Thị Ngân")
+    browser.find_element(
+        By.CSS_SELECTOR, "#members fieldset:last-child [data-member=relation]"
+    ).send_keys("Con")
+    browser.shot("registrations-edit")
+    browser.find_element(By.ID, "edit-save").click()
+    told = ec.text_to_be_present_in_element((By.CSS_SELECTOR, "main [role=status]"), "Đã sửa")
+    wait(browser).until(told)
+    assert browser.find_elements(By.ID, "edit-save") == []  # the page drawn again
+    stored = graphql(platform, REGISTRATION, {"id": enrolment}, token=tokens["hanoi"])["data"][
+        "registration"
+    ]
+    assert stored["phone"] == "0987654321"
+    assert [m["name"] for m in stored["members"]] == ["Lê Văn Khôi", "Lê Thị Ngân"]
+    assert stored["members"][0]["learning"] is True  # the first member kept as it was
+
     # found by its name typed without diacritics
     browser.find_element(By.LINK_TEXT, "‹ Danh sách đăng ký").click()
     list_shown(browser, COMMUNE)
@@ -203,15 +236,13 @@ def test_a_household_is_registered_found_without_diacritics_and_withdrawn(
 
 
 def test_a_list_with_bad_rows_is_uploaded_with_progress_and_its_error_file(
-    browser, base, platform, tokens, hanoi_account, tmp_path
+    browser, base, platform, tokens, officers, tmp_path
 ):
     desktop_only(browser)
     content, bad = household_list(40, bad_every=10, seed=uuid.uuid4().int % 10_000)
     upload = tmp_path / "danh-sach-ho-2024.xlsx"
     upload.write_bytes(content)
-    sign_in(
-        browser, base, hanoi_account("COMMUNE_OFFICER", OTHER), f"/app/dang-ky/{OTHER}?nam={YEAR}"
-    )
+    sign_in(browser, base, officers[OTHER], f"/app/dang-ky/{OTHER}?nam={YEAR}")
     list_shown(browser, OTHER)
     browser.execute_script(KEEP_BLOBS)
     browser.find_element(By.ID, "reg-upload").click()
@@ -251,11 +282,9 @@ def test_a_list_with_bad_rows_is_uploaded_with_progress_and_its_error_file(
     assert len([row for row in exported if isinstance(row[0], int)]) == 40 - bad
 
 
-def test_another_communes_list_and_an_authority_are_refused(browser, base, hanoi_account):
+def test_another_communes_list_and_an_authority_are_refused(browser, base, officers):
     desktop_only(browser)
-    sign_in(
-        browser, base, hanoi_account("COMMUNE_OFFICER", COMMUNE), f"/app/dang-ky/{OTHER}?nam={YEAR}"
-    )
+    sign_in(browser, base, officers[COMMUNE], f"/app/dang-ky/{OTHER}?nam={YEAR}")
     refusal = visible(browser, "main [role=alert]").text
     assert refusal and browser.find_elements(By.ID, "reg-heading") == []
     browser.shot("registrations-refused-other-commune")
@@ -263,9 +292,7 @@ def test_another_communes_list_and_an_authority_are_refused(browser, base, hanoi
     list_shown(browser, COMMUNE, year=browser.execute_script("return new Date().getFullYear()"))
 
     browser.find_element(By.ID, "signout").click()
-    sign_in(
-        browser, base, hanoi_account("AUTHORITY", COMMUNE), f"/app/dang-ky/{COMMUNE}?nam={YEAR}"
-    )
+    sign_in(browser, base, officers["authority"], f"/app/dang-ky/{COMMUNE}?nam={YEAR}")
     list_shown(browser, COMMUNE)  # an authority reads the list…
     assert (
         browser.find_elements(By.ID, "reg-add") == []
@@ -277,7 +304,7 @@ def test_another_communes_list_and_an_authority_are_refused(browser, base, hanoi
     assert browser.find_elements(By.ID, "reg-submit") == []
 
 
-def test_the_screens_fit_a_phone_and_a_pc(browser, base, platform, tokens, hanoi_account):
+def test_the_screens_fit_a_phone_and_a_pc(browser, base, platform, tokens, officers):
     payload = {
         "communeCode": COMMUNE,
         "headName": f"Đỗ Văn Phúc {uuid.uuid4().hex[:4]}",
@@ -290,7 +317,7 @@ def test_the_screens_fit_a_phone_and_a_pc(browser, base, platform, tokens, hanoi
     sign_in(
         browser,
         base,
-        hanoi_account("COMMUNE_OFFICER", COMMUNE),
+        officers[COMMUNE],
         f"/app/dang-ky/{COMMUNE}?nam={YEAR}",
     )
     list_shown(browser, COMMUNE)

@@ -95,6 +95,9 @@ const ASSESSMENT = `query RegistrationAssessment($id: String!) {
 const WITHDRAW = `mutation WithdrawRegistration($input: WithdrawInput!) {
   withdrawRegistration(input: $input) { enrolmentId status }
 }`;
+const UPDATE = `mutation UpdateRegistration($input: UpdateRegistrationInput!) {
+  updateRegistration(input: $input) { enrolmentId }
+}`;
 const START_IMPORT = `mutation StartImport($input: StartImportInput!) {
   startImport(input: $input) { id communeCode year status total done created duplicates failed errorReportUrl }
 }`;
@@ -371,10 +374,10 @@ function checked(type, raw, label, required) {
 }
 
 // A household's members: rows added and removed, each with name, relation, year and "learning".
-function membersEditor() {
+function membersEditor(initial = []) {
   const rows = el("div", { id: "members", class: "members" });
   let counter = 0;
-  function addRow() {
+  function addRow(given = null) {
     if (rows.children.length >= 30) return;
     counter += 1;
     const n = counter;
@@ -382,6 +385,12 @@ function membersEditor() {
     const relation = el("input", { id: `m-relation-${n}`, "data-member": "relation", maxlength: String(TEXT_MAX), list: "relations" });
     const birth = el("input", { id: `m-birth-${n}`, "data-member": "birthYear", inputmode: "numeric", maxlength: "4" });
     const learning = el("input", { id: `m-learning-${n}`, "data-member": "learning", type: "checkbox" });
+    if (given) {
+      name.value = given.name || "";
+      relation.value = given.relation || "";
+      birth.value = given.birthYear ? String(given.birthYear) : "";
+      learning.checked = Boolean(given.learning);
+    }
     const row = el(
       "fieldset",
       { class: "member card" },
@@ -401,15 +410,16 @@ function membersEditor() {
       }),
     );
     rows.append(row);
-    name.focus();
+    if (!given) name.focus();
   }
-  const add = el("button", { type: "button", class: "plain", id: "member-add", text: "+ Thêm thành viên", onclick: addRow });
+  const add = el("button", { type: "button", class: "plain", id: "member-add", text: "+ Thêm thành viên", onclick: () => addRow() });
   const relations = el("datalist", { id: "relations" },
     ["Vợ", "Chồng", "Con", "Cha", "Mẹ", "Cháu", "Anh", "Chị", "Em"].map((r) => el("option", { value: r })));
   const box = el("section", { class: "members-box", "aria-labelledby": "members-heading" },
     el("h2", { id: "members-heading", text: "Thành viên trong hộ" }),
     el("p", { class: "hint", text: "Không bắt buộc; tối đa 30 thành viên." }),
     rows, relations, add);
+  initial.forEach((member) => addRow(member));
   box.values = () => {
     const problems = [];
     const members = [...rows.children].map((row, i) => {
@@ -615,6 +625,86 @@ function withdrawSection(record, redraw) {
   return box;
 }
 
+// What a registration may have corrected, by its kind (the API's updateRegistration): its
+// names and a household's hamlet are its identity (withdraw and register again instead).
+const CORRECTABLE = {
+  household: [
+    ["headBirthYear", "Năm sinh chủ hộ", "year", {}],
+    ["phone", "Số điện thoại", "phone", { hint: "10 hoặc 11 chữ số, bắt đầu bằng 0 hoặc +84" }],
+    ["size", "Số nhân khẩu", "count", { hint: "Để trống: tính theo số thành viên" }],
+    ["learners", "Số người đang đi học", "count", { hint: "Để trống: tính theo số thành viên đang đi học" }],
+  ],
+  clan: [
+    ["households", "Số hộ gia đình", "count", {}],
+    ["people", "Số người", "count", {}],
+    ["address", "Địa chỉ", "text", {}],
+  ],
+  community: [["households", "Số hộ gia đình", "count", {}]],
+  citizen: [
+    ["address", "Địa chỉ", "text", {}],
+    ["phone", "Số điện thoại", "phone", { hint: "10 hoặc 11 chữ số, bắt đầu bằng 0 hoặc +84" }],
+  ],
+};
+
+function editSection(record, redraw) {
+  const specs = CORRECTABLE[record.subjectKind];
+  const box = el("section", { class: "card edit", "aria-labelledby": "edit-heading" },
+    el("h2", { id: "edit-heading", text: "Sửa thông tin đăng ký" }));
+  const start = el("button", { type: "button", class: "plain", id: "edit-start", text: "Sửa thông tin…" });
+  box.append(el("p", { class: "hint", text: "Sửa được trước khi bình xét. Muốn đổi tên hoặc thôn: rút đăng ký rồi đăng ký lại." }), start);
+  start.addEventListener("click", () => {
+    const inputs = new Map(specs.map((spec) => {
+      const input = inputFor(spec);
+      const value = record[spec[0]];
+      input.value = value === null || value === undefined ? "" : String(value);
+      return [spec[0], input];
+    }));
+    const members = record.subjectKind === "household" ? membersEditor(record.members) : null;
+    const error = errorArea("edit-error");
+    const save = el("button", { type: "submit", id: "edit-save", text: "Lưu thay đổi" });
+    const form = el("form", { novalidate: true, onsubmit: submit },
+      error,
+      el("div", { class: "form-grid" }, specs.map((spec) => field(spec[1], inputs.get(spec[0]), { hint: spec[3].hint }))),
+      members,
+      el("div", { class: "actions" }, save,
+        el("button", { type: "button", class: "plain", id: "edit-cancel", text: "Hủy", onclick: () => { form.remove(); start.hidden = false; start.focus(); } })));
+    start.hidden = true;
+    box.append(form);
+    (inputs.values().next().value || save).focus();
+    async function submit(event) {
+      event.preventDefault();
+      error.replaceChildren();
+      form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
+      const problems = [];
+      const input = { enrolmentId: record.enrolmentId };
+      for (const [name, label, type] of specs) {
+        const [value, problem] = checked(type, inputs.get(name).value, label, false);
+        if (problem) problems.push([problem, inputs.get(name)]);
+        else if (value !== null) input[name] = value;
+      }
+      if (members) {
+        const [list, memberProblems] = members.values();
+        problems.push(...memberProblems);
+        input.members = list.map((m) => ({ ...m, birthYear: m.birthYear ?? undefined }));
+      }
+      if (problems.length) {
+        for (const [, node] of problems) node.setAttribute("aria-invalid", "true");
+        error.append(alertBox(`Vui lòng sửa trước khi lưu: ${problems.map(([p]) => p).join(" ")}`));
+        problems[0][1].focus();
+        return;
+      }
+      try {
+        await busy(save, "Đang lưu…", () => api.query(UPDATE, { input }));
+        flash = `Đã sửa thông tin đăng ký của “${record.name}”.`;
+        redraw();
+      } catch (failure) {
+        if (failure.code !== "UNAUTHENTICATED") showError(error, failure);
+      }
+    }
+  });
+  return box;
+}
+
 async function recordScreen(id, account) {
   loading("Đang tải hồ sơ đăng ký…");
   let record;
@@ -682,6 +772,9 @@ async function recordScreen(id, account) {
       ])),
     members,
     assessmentSection(assessment),
+    record.status === "ENROLLED" && isRegistrar(account) && CORRECTABLE[record.subjectKind]
+      && !(assessment && (assessment.review || assessment.recognition))
+      ? editSection(record, () => recordScreen(id, account)) : null,
     record.status === "ENROLLED" && isRegistrar(account) ? withdrawSection(record, () => recordScreen(id, account)) : null,
   );
 }
