@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
     "invalid_input": "Dữ liệu không hợp lệ.",
     "unit_not_found": "Không tìm thấy đơn vị này.",
     "subject_not_found": "Không tìm thấy đối tượng này.",
+    "registration_reviewed": "Đăng ký này đã được bình xét hoặc công nhận; không sửa được nữa.",
     "amount": (
         "Số tiền phải là số nguyên đồng lớn hơn 0, viết bằng chữ số (chuỗi hoặc số nguyên), "
         "không quá 9.223.372.036.854.775.807."

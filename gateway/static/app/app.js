@@ -13,6 +13,7 @@ import { unitPath } from "./screens/home.js";
 import "./screens/home.js";
 import "./screens/review.js";
 import "./screens/decisions.js";
+import "./screens/registrations.js";
 
 const ROLE_NAMES = {
   PROVINCE_ADMIN: "Quản trị cấp tỉnh",
