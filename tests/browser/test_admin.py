@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
@@ -98,7 +99,11 @@ def screen(driver, name, code):
 def notice(driver, expected):
     """The success line once it says ``expected`` (the previous one may still be shown)."""
     located = (By.CSS_SELECTOR, "#admin-notice [role=status]")
-    wait(driver).until(ec.text_to_be_present_in_element(located, expected))
+    try:
+        wait(driver).until(ec.text_to_be_present_in_element(located, expected))
+    except TimeoutException:
+        errors = [area.text for area in driver.find_elements(By.CSS_SELECTOR, ".form-error")]
+        raise AssertionError(f"no notice {expected!r}; errors shown: {errors}") from None
     return driver.find_element(*located).text
 
 
@@ -339,9 +344,9 @@ def test_province_admin_webhook_log_and_criteria_upload(
     assert set_id in browser.find_element(By.ID, "own-sets").text
     # activated from a year no other test uses
     browser.find_element(By.CSS_SELECTOR, f'button[data-activate="{set_id}:1"]').click()
-    fill(browser, "activate-year", "2031")
+    fill(browser, "activate-year", "2030")
     browser.find_element(By.ID, "set-activate-submit").click()
-    notice(browser, f"Đã áp dụng {set_id} phiên bản 1 từ năm 2031")
+    notice(browser, f"Đã áp dụng {set_id} phiên bản 1 từ năm 2030")
     own = ask(platform, OWN_SETS, {}, tokens["hanoi"])["tenantCriteriaSets"]
     assert any(row["setId"] == set_id and row["status"].lower() == "active" for row in own)
     browser.shot("admin-bo-tieu-chi-tinh")

@@ -262,7 +262,10 @@ function activateForm(row, redraw) {
     submit: "Áp dụng",
     note: "Áp dụng từ năm đã chọn; các năm trước giữ bộ tiêu chí đã dùng.",
     fields: [field("Áp dụng từ năm", from, { required: true })],
-    check: () => (validYear(from.value) === null ? "Năm không hợp lệ." : null),
+    check: () =>
+      validYear(from.value) === null ? "Năm không hợp lệ." :
+        row.validTo && validYear(from.value) > row.validTo ? `Bộ tiêu chí này chỉ có hiệu lực đến năm ${row.validTo}.` :
+          row.validFrom && validYear(from.value) < row.validFrom ? `Bộ tiêu chí này có hiệu lực từ năm ${row.validFrom}.` : null,
     send: () => api.query(ACTIVATE_SET, { input: { setId: row.setId, version: row.version, effectiveFromYear: validYear(from.value) } }),
     done: (data) => `Đã áp dụng ${data.activateCriteriaSet.setId} phiên bản ${data.activateCriteriaSet.version} từ năm ${from.value}.`,
     redraw,
