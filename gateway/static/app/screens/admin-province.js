@@ -526,7 +526,7 @@ function replayCard(redraw) {
   });
   return el(
     "section",
-    { class: "card", "aria-labelledby": "replay-heading" },
+    { class: "card admin-form", "aria-labelledby": "replay-heading" },
     el("h2", { id: "replay-heading", text: "Gửi lại tin lỗi" }),
     el("p", { class: "hint", text: "Sau khi đã sửa nguyên nhân (số điện thoại, máy chủ thư, địa chỉ webhook), gửi lại mọi tin “Gửi lỗi” của tỉnh." }),
     errors,
