@@ -78,6 +78,8 @@ const LOG = `query Notifications($unitCode: String!, $first: Int!, $status: Deli
   }
 }`;
 const REPLAY = "mutation ReplayNotifications { replayNotifications }";
+const OPT_OUT = `mutation SetNotificationOptOut($input: OptOutInput!) {
+  setNotificationOptOut(input: $input) { subjectId channel optedOut } }`;
 const SUBSCRIBE = `mutation SubscribeNotifications($input: SubscriptionInput!) {
   subscribeNotifications(input: $input) { email events subscribed unitCode } }`;
 
@@ -479,6 +481,7 @@ async function logScreen(code, account) {
       },
       { label: "Số lần gửi", cell: (row) => number(row.attempts) },
       { label: "Lý do", cell: (row) => row.reason || "—" },
+      { label: "Từ chối nhận tin", cell: (row) => optOutButton(row, redraw) },
     ],
     shown,
     {
@@ -509,6 +512,29 @@ async function logScreen(code, account) {
     admin ? replayCard(redraw) : null,
     subscribeCard(unit),
   );
+}
+
+// A household or citizen who asked not to be told through a channel (SMS, e-mail): recorded from
+// the log's row that names them; the API checks the subject is in the officer's reach.
+function optOutButton(row, redraw) {
+  const subject = String(row.recipient).startsWith("subject:") ? row.recipient.slice("subject:".length) : null;
+  if (!subject || upper(row.channel) === "WEBHOOK") return null;
+  const status = el("span", { "aria-live": "polite" });
+  const button = el("button", {
+    type: "button", class: "plain", "data-opt-out": row.id,
+    text: `Ngừng gửi ${label(CHANNELS, row.channel).toLowerCase()}`,
+    onclick: async () => {
+      try {
+        await busy(button, "Đang ghi…", () =>
+          api.query(OPT_OUT, { input: { subjectId: subject, channel: upper(row.channel), optedOut: true } }));
+        tell(`Đã ghi: ${row.recipient} không nhận ${label(CHANNELS, row.channel).toLowerCase()} nữa.`);
+        await redraw();
+      } catch (failure) {
+        if (failure.code !== "UNAUTHENTICATED") status.replaceChildren(alertBox(failure.message));
+      }
+    },
+  });
+  return el("span", {}, button, status);
 }
 
 function replayCard(redraw) {
