@@ -416,23 +416,33 @@ async function webhooksScreen(code, account) {
 
 // --- the notification delivery log -------------------------------------------------------------
 
+// One page of the log (newest first) and whether another follows. The API answers the newest
+// `first` (up to LOG_LIMIT) deliveries, so a page is the tail of page × PAGE + 1 of them; all the
+// paging knowledge is here, for when the log becomes a cursor-paged connection.
+async function logPage(unitCode, status, page) {
+  const wanted = Math.min(page * PAGE + 1, LOG_LIMIT);
+  const rows = (await api.query(LOG, { unitCode, first: wanted, status: status || null })).notifications;
+  return {
+    shown: rows.slice((page - 1) * PAGE, page * PAGE),
+    more: rows.length > page * PAGE && page * PAGE < LOG_LIMIT,
+  };
+}
+
 async function logScreen(code, account) {
   const unit = await adminUnit(code, account);
   if (!unit) return;
   const redraw = () => logScreen(code, account);
   const status = DELIVERY_STATUS[chosen("trang-thai", "")] ? chosen("trang-thai", "") : "";
   const page = Math.max(1, Number.parseInt(chosen("trang", "1"), 10) || 1);
-  const wanted = Math.min(page * PAGE + 1, LOG_LIMIT);
-  let rows;
+  let shown;
+  let more;
   try {
-    rows = (await api.query(LOG, { unitCode: unit.code, first: wanted, status: status || null })).notifications;
+    ({ shown, more } = await logPage(unit.code, status, page));
   } catch (failure) {
     if (failure.code === "UNAUTHENTICATED") return;
     frame(unit, account, "thong-bao", alertBox(failure.message));
     return;
   }
-  const shown = rows.slice((page - 1) * PAGE, page * PAGE);
-  const more = rows.length > page * PAGE && page * PAGE < LOG_LIMIT;
   const address = (wantedPage) => {
     const query = new URLSearchParams();
     if (status) query.set("trang-thai", status);
