@@ -14,6 +14,7 @@ import "./screens/home.js";
 import "./screens/review.js";
 import "./screens/decisions.js";
 import "./screens/registrations.js";
+import "./screens/admin.js";
 
 const ROLE_NAMES = {
   PROVINCE_ADMIN: "Quản trị cấp tỉnh",
