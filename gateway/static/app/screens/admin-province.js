@@ -72,9 +72,10 @@ const ACTIVATE_SET = `mutation ActivateCriteriaSet($input: ActivateCriteriaSetIn
   activateCriteriaSet(input: $input) { setId version status effectiveFromYears } }`;
 const REGISTER_WEBHOOK = `mutation RegisterWebhook($input: WebhookInput!) {
   registerWebhook(input: $input) { name url events created secret } }`;
-const LOG = `query Notifications($unitCode: String!, $first: Int!, $status: DeliveryStatus) {
-  notifications(unitCode: $unitCode, first: $first, status: $status) {
-    id event channel recipient status attempts reason created sentAt retryAt unitPath
+const LOG = `query Notifications($unitCode: String!, $first: Int!, $after: String, $status: DeliveryStatus) {
+  notifications(unitCode: $unitCode, first: $first, after: $after, status: $status) {
+    nodes { id event channel recipient status attempts reason created sentAt retryAt unitPath }
+    pageInfo { hasNextPage endCursor }
   }
 }`;
 const REPLAY = "mutation ReplayNotifications { replayNotifications }";
@@ -416,16 +417,22 @@ async function webhooksScreen(code, account) {
 
 // --- the notification delivery log -------------------------------------------------------------
 
-// One page of the log (newest first) and whether another follows. The API answers the newest
-// `first` (up to LOG_LIMIT) deliveries, so a page is the tail of page × PAGE + 1 of them; all the
-// paging knowledge is here, for when the log becomes a cursor-paged connection.
+// One page of the log (newest first) and whether another follows. The log is a connection: the
+// cursor of each page seen is kept (per unit and status), so "previous" and a reload of page n
+// ask for that page again; a deep link to a page not seen walks there from the first.
+const logCursors = new Map();
+
 async function logPage(unitCode, status, page) {
-  const wanted = Math.min(page * PAGE + 1, LOG_LIMIT);
-  const rows = (await api.query(LOG, { unitCode, first: wanted, status: status || null })).notifications;
-  return {
-    shown: rows.slice((page - 1) * PAGE, page * PAGE),
-    more: rows.length > page * PAGE && page * PAGE < LOG_LIMIT,
-  };
+  const key = `${unitCode}|${status}`;
+  const cursors = logCursors.get(key) || [null];
+  logCursors.set(key, cursors);
+  let answer = null;
+  for (let index = Math.min(page - 1, cursors.length - 1); index < page; index += 1) {
+    answer = (await api.query(LOG, { unitCode, first: PAGE, after: cursors[index], status: status || null })).notifications;
+    if (answer.pageInfo.hasNextPage) cursors[index + 1] = answer.pageInfo.endCursor;
+    else if (index + 1 < page) return { shown: [], more: false };
+  }
+  return { shown: answer.nodes, more: answer.pageInfo.hasNextPage && page * PAGE < LOG_LIMIT };
 }
 
 async function logScreen(code, account) {

@@ -48,7 +48,7 @@ const OVERVIEW = `query RecognitionOverview($code: String!, $year: Int!, $title:
   orgUnit(code: $code) {
     code name level path
     children { code name level }
-    subjects(year: $year, title: $title, first: $first, after: $after) { items { enrolmentId name status } nextCursor }
+    subjects(year: $year, title: $title, first: $first, after: $after) { nodes { enrolmentId name status } pageInfo { hasNextPage endCursor } }
   }
   criteriaSets(title: $title, year: $year) { id decision issuer provisional provisionalReason passMark totalPoints }
   decisions(unitCode: $code, year: $year) { id number date signer title proposalId subjects { enrolmentId } }
@@ -284,7 +284,7 @@ async function overviewScreen(code) {
   try {
     data = await api.query(OVERVIEW, { code, year, title, first: PAGE, after });
     if (data.orgUnit) {
-      const items = data.orgUnit.subjects.items;
+      const items = data.orgUnit.subjects.nodes;
       assessed = await verdicts(items.map((s) => s.enrolmentId));
       const tenant = data.orgUnit.path.split("/")[0];
       proposal = (await api.query(PROPOSAL, { id: `${tenant}:${code}:${title}:${year}` })).proposal;
@@ -296,7 +296,7 @@ async function overviewScreen(code) {
   const unit = data.orgUnit;
   if (!unit) return problem("Không tìm thấy đơn vị", new Error(`Không có đơn vị mã ${code}.`), account);
   const page = unit.subjects;
-  const rows = page.items.map((s) => ({ ...s, assessment: assessed[s.enrolmentId] }));
+  const rows = page.nodes.map((s) => ({ ...s, assessment: assessed[s.enrolmentId] }));
   const decisions = data.decisions.filter((d) => lower(d.title) === lower(title));
   const eligible = rows.filter(
     (r) => r.assessment && r.assessment.review && lower(r.assessment.review.verdict.status) === "recognised" && !r.assessment.recognition,
@@ -316,7 +316,7 @@ async function overviewScreen(code) {
       rows,
       { empty: "Chưa có đăng ký nào cho danh hiệu và năm này.", rowAttrs: (r) => ({ "data-enrolment": r.enrolmentId }) },
     ),
-    pager(code, year, title, after, page.nextCursor),
+    pager(code, year, title, after, page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null),
   );
 
   show(

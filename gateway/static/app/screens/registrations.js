@@ -71,8 +71,8 @@ const LIST = `query RegistrationList($code: String!, $year: Int!, $title: Title,
   orgUnit(code: $code) {
     code name level
     subjects(year: $year, title: $title, status: $status, search: $search, after: $after, first: $first) {
-      items { enrolmentId name kind title status year unitPath }
-      nextCursor
+      nodes { enrolmentId name kind title status year unitPath }
+      pageInfo { hasNextPage endCursor }
     }
   }
 }`;
@@ -233,7 +233,7 @@ async function listScreen(code, account) {
   let index = 0;
 
   function drawPage(page) {
-    const items = page.subjects.items;
+    const items = page.subjects.nodes;
     const heading = el("h2", { id: "reg-results-heading" },
       search ? `Kết quả tìm “${search}”` : "Các đăng ký",
       el("span", { class: "hint", text: ` — trang ${index + 1}` }));
@@ -252,11 +252,11 @@ async function listScreen(code, account) {
       "nav",
       { class: "pager", "aria-label": "Phân trang" },
       index > 0 ? el("button", { type: "button", class: "plain", id: "reg-prev", text: "‹ Trang trước", onclick: () => turn(index - 1) }) : null,
-      page.subjects.nextCursor
+      (page.subjects.pageInfo.hasNextPage ? page.subjects.pageInfo.endCursor : null)
         ? el("button", {
             type: "button", class: "plain", id: "reg-next", text: "Trang sau ›",
             onclick: () => {
-              cursors[index + 1] = page.subjects.nextCursor;
+              cursors[index + 1] = (page.subjects.pageInfo.hasNextPage ? page.subjects.pageInfo.endCursor : null);
               turn(index + 1);
             },
           })
