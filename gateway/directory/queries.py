@@ -8,8 +8,9 @@ from typing import Any
 import graphene
 
 from gateway.directory.types import OrgUnit
+from gateway.enums import UnitLevel
 from gateway.loader import loader_of
-from gateway.wire import iso_date
+from gateway.wire import enum_value, iso_date
 
 
 def resolve_org_unit(
@@ -29,7 +30,7 @@ def resolve_org_units(
     first: int = 50,
 ) -> list[dict[str, Any]]:
     found = info.context.rpc.registration.search_units(
-        tenant, level, parent, search, iso_date(at), first
+        tenant, enum_value(level), parent, search, iso_date(at), first
     )
     return loader_of(info).adopt(found)
 
@@ -50,9 +51,9 @@ QUERIES = {
     "org_units": graphene.List(
         graphene.NonNull(OrgUnit),
         required=True,
-        level=graphene.String(
-            description="Only units of this level (cấp): province, district, commune, branch, "
-            "hamlet"
+        level=graphene.Argument(
+            UnitLevel,
+            description="Only units of this level (cấp)",
         ),
         parent=graphene.String(description="Parent unit code"),
         search=graphene.String(description="Name, with or without diacritics"),
