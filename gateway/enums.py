@@ -1,11 +1,12 @@
 """Closed sets of the wire as GraphQL enums (issue 15): clients compare against documented values.
 
 Each enum's values are the strings the services answer and take today (lower case for most), so
-resolvers keep returning the services' answers unchanged and graphene serialises them as the
-UPPER_SNAKE names; an input enum reaches a resolver as a ``StrEnum`` member (equal to that string), which the mutation
-helper (:func:`gateway.wire.wire_input`) turns back into the service's string. The enums made
-earlier stay next to their types (``Title``, ``AccountRole``, ``BranchKind``, ``HamletKind``,
-``SubjectKind``, ``Channel``, ...); a set that is the same as one of them reuses it.
+resolvers keep returning the services' answers and graphene serialises them as the UPPER_SNAKE
+names; an input enum reaches a resolver as a ``StrEnum`` member (equal to that string), which
+:func:`gateway.wire.wire_input` and :func:`gateway.wire.enum_value` turn back into the string.
+``BranchKind`` and ``SubjectKind`` live here because several sub-packages answer them; the other
+enums made earlier stay next to their types (``Title``, ``AccountRole``, ``HamletKind``,
+``Channel``, ...). A set that equals an existing enum reuses it.
 """
 
 from __future__ import annotations
@@ -224,7 +225,7 @@ ImportStatus = closed_set(
     {
         "PENDING": ("PENDING", "Waiting to start (chờ xử lý)"),
         "RUNNING": ("RUNNING", "Rows being read (đang xử lý)"),
-        "DONE": ("DONE", "Every row handled (xong)"),
+        "DONE": ("DONE", "Every row handled (đã xong)"),
         "FAILED": ("FAILED", "Stopped by an error (lỗi)"),
     },
 )
@@ -325,7 +326,7 @@ EntryKind = closed_set(
         "DONATION": ("donation", "A donation (ủng hộ)"),
         "MEMBERSHIP_FEE": ("membership_fee", "A membership fee (hội phí)"),
         "OTHER_INCOME": ("other_income", "Other income (thu khác)"),
-        "DISBURSEMENT": ("disbursement", "A disbursement (chi)"),
+        "DISBURSEMENT": ("disbursement", "A disbursement (khoản chi)"),
         "TRANSFER_OUT": ("transfer_out", "Money sent to another fund (chuyển quỹ đi)"),
         "TRANSFER_IN": ("transfer_in", "Money received from another fund (nhận chuyển quỹ)"),
         "REVERSAL": ("reversal", "The reversal of an earlier entry (hủy bút toán)"),

@@ -20,7 +20,7 @@ class Channel(graphene.Enum):
         return {
             "SMS": "Text message (tin nhắn SMS)",
             "EMAIL": "E-mail (thư điện tử)",
-            "WEBHOOK": "An HTTP POST to a partner system's webhook",
+            "WEBHOOK": "An HTTP POST to a partner system's webhook (gửi tới hệ thống đối tác)",
         }[self.name]
 
 
