@@ -89,7 +89,7 @@ def test_self_assessment_then_review_decide_and_roll_up(enrolment, gateway, conf
         },
     )
     review = reviewed["recordReview"]["review"]
-    assert review["verdict"]["status"] == "not_recognised"  # the meeting found c3 below its floor
+    assert review["verdict"]["status"] == "NOT_RECOGNISED"  # the meeting found c3 below its floor
     floors = {
         i["id"]: i["belowFloor"] for c in review["verdict"]["explanation"] for i in c["indicators"]
     }

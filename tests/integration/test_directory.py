@@ -46,7 +46,7 @@ def test_search_ignores_diacritics_case_and_normal_form(config, gateway, text):
 
 def test_units_by_level_and_parent(config, gateway):
     load_demo_directory(config)
-    districts = gateway('{ orgUnits(level: "district", tenant: "20") { code } }')["orgUnits"]
+    districts = gateway('{ orgUnits(level: DISTRICT, tenant: "20") { code } }')["orgUnits"]
     assert len(districts) == 11
     communes = gateway('{ orgUnits(parent: "183", tenant: "20") { level } }')["orgUnits"]
     assert communes and {c["level"] for c in communes} == {"commune"}
