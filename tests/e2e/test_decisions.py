@@ -103,7 +103,7 @@ def reviewed(platform, people):
         )
         review = {"enrolmentId": enrolment_id, "answers": answers(), "minutes": "Biên bản thôn"}
         verdict = ask(platform, REVIEW, {"input": review}, officer)["recordReview"]["review"]
-        assert verdict["verdict"]["status"] == "recognised"
+        assert verdict["verdict"]["status"] == "RECOGNISED"
         ids.append(enrolment_id)
     return ids
 

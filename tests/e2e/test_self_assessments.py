@@ -73,7 +73,7 @@ def register(platform, token, ward, count):
 def test_a_wards_forms_are_entered_as_one_list(platform, tokens, hanoi):
     (family,) = ask(platform, SETS, {}, None)["criteriaSets"]
     answers = [
-        {"indicator": i["id"], "points": 1} for i in family["indicators"] if i["kind"] == "points"
+        {"indicator": i["id"], "POINTS": 1} for i in family["indicators"] if i["kind"] == "POINTS"
     ]
     ours = register(platform, hanoi["officer"], WARD, 4)
     (theirs,) = register(platform, hanoi["sibling"], SIBLING, 1)
