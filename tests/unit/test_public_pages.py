@@ -144,7 +144,7 @@ UNIT = {"code": "00031", "name": "Phường <Quán> Thánh"}
 
 
 def test_the_honour_roll_escapes_and_caps():
-    lines = [{"rank": 1, "name": SCRIPT, "kind": "person", "total": "2000000", "count": 2}]
+    lines = [{"rank": 1, "name": SCRIPT, "kind": "PERSON", "total": "2000000", "count": 2}]
     query = Recorded("honourRoll", lines)
     status, _, body = public.answer_honour_roll(query, UNIT, "2025")
     assert status == 200
@@ -170,7 +170,7 @@ def test_the_postings_show_names_as_given_and_say_when_capped():
         "ended": False,
         "decided": False,
         "total": 250,
-        "rows": [{"name": "N.V.<A>", "subjectKind": "household", "level": 2}],
+        "rows": [{"name": "N.V.<A>", "subjectKind": "HOUSEHOLD", "level": 2}],
     }
     query = Recorded("postings", [posting])
     status, _, body = public.answer_postings(query, UNIT, "2025")
@@ -196,7 +196,7 @@ def test_a_posted_list_pages_on_with_its_cursor_and_numbers_on():
         "ended": True,
         "total": 3,
         "nextCursor": None,
-        "rows": [{"name": "T.V.B.", "subjectKind": "household", "level": None}],
+        "rows": [{"name": "T.V.B.", "subjectKind": "HOUSEHOLD", "level": None}],
     }
     query = Recorded("posting", posting)
     status, _, body = public.answer_posting(
