@@ -96,7 +96,7 @@ def test_an_activated_set_judges_the_next_self_assessment_without_a_restart(plat
     ]
     activation = {"setId": set_id, "version": 1, "effectiveFromYear": YEAR}
     activated = ask(platform, ACTIVATE, {"input": activation}, admin)["activateCriteriaSet"]
-    assert (activated["status"], activated["effectiveFromYears"]) == ("active", [YEAR])
+    assert (activated["status"], activated["effectiveFromYears"]) == ("ACTIVE", [YEAR])
     assert activated["activatedBy"] == "admin"
     listed = ask(platform, LIST, {}, admin)["tenantCriteriaSets"]
     assert {

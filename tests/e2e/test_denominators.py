@@ -61,7 +61,7 @@ def test_a_ward_enters_its_figures_and_hamlets_and_the_district_reads_the_sum(pl
         made = ask(
             platform, HAMLET, {"input": {"communeCode": "00157", "name": name}}, officers["ward"]
         )["data"]["createHamlet"]
-        assert made["HAMLET"]["level"] == "HAMLET" and made["HAMLET"]["kindName"] == "Tổ dân phố"
+        assert made["hamlet"]["level"] == "HAMLET" and made["hamlet"]["kindName"] == "Tổ dân phố"
     community = ask(
         platform,
         COMMUNITY,

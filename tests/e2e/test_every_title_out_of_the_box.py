@@ -78,7 +78,7 @@ def full_answers(criteria_set):
     """Met indicators met; points in full where the maximum is known, the rest sharing what
     the set's total leaves (the QĐ 448 tables lump criteria 3-4)."""
     indicators = criteria_set["indicators"]
-    answers = [{"indicator": i["id"], "MET": True} for i in indicators if i["kind"] == "MET"]
+    answers = [{"indicator": i["id"], "met": True} for i in indicators if i["kind"] == "MET"]
     points = [i for i in indicators if i["kind"] == "POINTS"]
     given = {i["id"]: i["maxPoints"] for i in points if i["maxPoints"] is not None}
     open_ = [i["id"] for i in points if i["maxPoints"] is None]
@@ -117,7 +117,7 @@ def through_the_year(
     recorded = ask(platform, LIST_REVIEW, {"input": review}, registrar)["recordListReview"]
     assert recorded["state"] == "RECORDED"
     assert {r["enrolmentId"]: (r["adopted"], r["status"]) for r in recorded["rows"]} == {
-        e: (True, "recognised") for e in enrolment_ids
+        e: (True, "RECOGNISED") for e in enrolment_ids
     }
     proposal = ask(
         platform,
@@ -191,7 +191,7 @@ def test_a_clan_and_a_village_community_are_recognised_by_the_commune(platform, 
         criteria_set = shipped(platform, title)
         assert criteria_set["provisional"] and criteria_set["meetingDecides"]
         own = self_assess(platform, enrolment["enrolmentId"], criteria_set, officer)
-        assert (own["setId"], own["verdict"]["status"]) == (criteria_set["id"], "undecidable")
+        assert (own["setId"], own["verdict"]["status"]) == (criteria_set["id"], "UNDECIDABLE")
         number = f"{tag}/QĐ-UBND-{title}"
         decided = through_the_year(
             platform,

@@ -105,7 +105,7 @@ def households(platform, holders):
             platform, SELF, {"input": {"enrolmentId": enrolment_id, "answers": answers()}}, officer
         )
         assert scored["submitSelfAssessment"]["selfAssessment"]["verdict"]["status"] == (
-            "recognised"
+            "RECOGNISED"
         )
     return ids
 
@@ -155,9 +155,9 @@ def test_a_commune_reviews_three_households_in_one_document_once(platform, holde
     assert recorded["state"] == "RECORDED" and recorded["by"] == "officer"
     assert recorded["minutes"] == given["minutes"] and recorded["attendees"] == 27
     assert [(r["row"], r["status"], r["adopted"], r["agreed"]) for r in recorded["rows"]] == [
-        (1, "recognised", True, True),
-        (2, "not_recognised", False, True),
-        (3, "not_recognised", False, False),
+        (1, "RECOGNISED", True, True),
+        (2, "NOT_RECOGNISED", False, True),
+        (3, "NOT_RECOGNISED", False, False),
     ]
     after = figures(platform, admin)
     assert after["reviewed"] - before["reviewed"] == 3
@@ -407,8 +407,8 @@ def test_out_of_the_box_a_list_review_decides_and_the_household_is_recognised(pl
     }
     recorded = ask(platform, LIST_REVIEW, {"input": given}, officer)["recordListReview"]
     assert [(r["status"], r["provisional"], r["setId"]) for r in recorded["rows"]] == [
-        ("recognised", True, family["id"]),
-        ("not_recognised", True, family["id"]),
+        ("RECOGNISED", True, family["id"]),
+        ("NOT_RECOGNISED", True, family["id"]),
     ]
     today = vietnam_day(datetime.now(UTC))
     posted = (today - timedelta(days=10)).isoformat()  # the list was posted on paper
