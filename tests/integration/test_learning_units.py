@@ -168,7 +168,7 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
     assert (event["data"]["enrolmentId"], event["data"]["status"]) == (unit, "recognised")
     review = unit_state(gateway, unit)
     assert share_of(review) == 0.9 and review["recomputedAt"]
-    assert (review["verdict"]["status"], review["verdict"]["level"]) == ("recognised", 1)
+    assert (review["verdict"]["status"], review["verdict"]["level"]) == ("RECOGNISED", 1)
     for code in ("183", "20"):  # a district-level unit counts at the district and above
         figures = gateway(FIGURES, {"code": code})["orgUnit"]["stats"]["title"]
         assert figures == {"registered": 1, "reviewed": 1, "eligible": 1}
