@@ -51,7 +51,7 @@ def test_the_timer_finishes_a_document_its_request_left_applying(config, no_time
     }
     kept = gateway(RECORD, {"input": document})["recordListReview"]
     assert kept["state"] == "APPLYING"
-    assert [r["status"] for r in kept["rows"]] == ["recognised"] * 3
+    assert [r["status"] for r in kept["rows"]] == ["RECOGNISED"] * 3
 
     def recorded():
         return gateway(READ, {"id": kept["id"]})["listReview"]["state"] == "RECORDED"
