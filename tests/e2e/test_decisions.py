@@ -154,7 +154,7 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
         for p in ask(platform, POSTINGS, {"code": COMMUNE})["postings"]
         if p["id"] == proposal["id"]
     ]
-    assert (posting["state"], posting["ended"], posting["names"]) == ("ENDED", True, "initials")
+    assert (posting["state"], posting["ended"], posting["names"]) == ("ENDED", True, "INITIALS")
     assert posting["unitName"] == "Xã Bảo Lâm" and posting["total"] == 2
     assert (posting["provisional"], posting["provisionalReason"]) == (
         True,

@@ -283,7 +283,7 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     assert found["members"] == sum(m for *_, m in BRANCHES) == 295
     assert found["membersShareOfPopulation"] == pytest.approx(295 / last["population"], abs=1e-4)
     kinds = {b["kind"]: b["count"] for b in found["branches"]}
-    assert kinds["residential"] == 2 and kinds["school"] == kinds["clan"] == kinds["board"] == 1
+    assert kinds["RESIDENTIAL"] == 2 and kinds["SCHOOL"] == kinds["CLAN"] == kinds["BOARD"] == 1
     assert found["branchesTotal"] == len(BRANCHES)
     for year, count in RECOGNISED_FAMILIES.items():
         family = row(found, "FAMILY", year)
