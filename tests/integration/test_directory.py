@@ -49,7 +49,7 @@ def test_units_by_level_and_parent(config, gateway):
     districts = gateway('{ orgUnits(level: DISTRICT, tenant: "20") { code } }')["orgUnits"]
     assert len(districts) == 11
     communes = gateway('{ orgUnits(parent: "183", tenant: "20") { level } }')["orgUnits"]
-    assert communes and {c["level"] for c in communes} == {"commune"}
+    assert communes and {c["level"] for c in communes} == {"COMMUNE"}
 
 
 REGISTER = """mutation($code: String!, $name: String!) {
