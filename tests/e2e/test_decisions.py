@@ -162,7 +162,7 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
     )
     assert sorted(r["name"] for r in posting["rows"]) == ["N.V.B.", "Đ.T.N.Á."]
     assert {(r["subjectKind"], r["title"], r["year"]) for r in posting["rows"]} == {
-        ("household", "FAMILY", 2024)
+        ("HOUSEHOLD", "FAMILY", 2024)
     }
     assert "Thôn" not in str(posting) and "8765432" not in str(posting)
     first = ask(platform, POSTING, {"id": proposal["id"]})["posting"]

@@ -172,7 +172,7 @@ def test_dues_stay_off_and_the_consolidated_statement_counts_transfers_once(plat
     total = found["total"]
     lines_in = {x["account"]: x["amount"] for x in total["moneyIn"]}
     lines_out = {x["account"]: x["amount"] for x in total["moneyOut"]}
-    assert (lines_in["transfers_in"], lines_out["transfers_out"]) == ("0", "0")
+    assert (lines_in["TRANSFERS_IN"], lines_out["TRANSFERS_OUT"]) == ("0", "0")
     assert (total["totalIn"], total["totalOut"], total["closing"]) == (
         "15000000",
         "4000000",
