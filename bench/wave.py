@@ -525,7 +525,7 @@ class Wave:
                 "rows": rows,
             }
             recorded = ask(officer, LIST_REVIEW, {"input": given})["recordListReview"]
-            while recorded["state"] != "recorded":
+            while recorded["state"] != "RECORDED":
                 time.sleep(0.5)
                 recorded = ask(officer, READ_REVIEW, {"id": recorded["id"]})["listReview"]
 

@@ -42,7 +42,7 @@ ROLE_DESCRIPTIONS = {
     Role.DISTRICT_OFFICER: "Former district officer (cán bộ cấp huyện): the district's subtree",
     Role.COMMUNE_OFFICER: "Commune officer (cán bộ cấp xã): the commune and its branches",
     Role.BRANCH_OFFICER: "Branch officer (cán bộ chi hội): registers in its branch's commune",
-    Role.AUTHORITY: "People's Committee signer (UBND): decides recognitions at its level",
+    Role.AUTHORITY: "People's Committee signer (ký của UBND): decides recognitions at its level",
     Role.FUND_MANAGER: "Fund manager (quản lý quỹ): records money in and proposes payments",
     Role.AUDITOR: "Auditor (kiểm tra): reads the unit's records and delivery log",
     Role.PARTNER: "Partner system (đối tác): consumes events, reads no personal data",

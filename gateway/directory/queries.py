@@ -8,9 +8,10 @@ from typing import Any
 import graphene
 
 from gateway.directory.types import OrgUnit
+from gateway.enums import UnitLevel
 from gateway.loader import loader_of
 from gateway.pagination import connection, page_arguments, window_page
-from gateway.wire import iso_date
+from gateway.wire import enum_value, iso_date
 
 SEARCH_MOST = 500  # registration.search_units answers at most this many units
 
@@ -37,6 +38,7 @@ def resolve_org_units(
     """A page of the units the directory finds, by level then code, among its first
     ``SEARCH_MOST`` (registration's cap): the cursor is a position in that answer."""
     day = iso_date(at)
+    level = enum_value(level)
 
     def fetch(limit: int) -> list[dict[str, Any]]:
         return info.context.rpc.registration.search_units(tenant, level, parent, search, day, limit)
@@ -69,9 +71,9 @@ QUERIES = {
     ),
     "org_units": graphene.Field(
         graphene.NonNull(OrgUnitConnection),
-        level=graphene.String(
-            description="Only units of this level (cấp): province, district, commune, branch, "
-            "hamlet"
+        level=graphene.Argument(
+            UnitLevel,
+            description="Only units of this level (cấp)",
         ),
         parent=graphene.String(description="Parent unit code"),
         search=graphene.String(description="Name, with or without diacritics"),

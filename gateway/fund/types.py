@@ -8,6 +8,17 @@ from typing import Any
 
 import graphene
 
+from gateway.enums import (
+    BeneficiaryKind,
+    DisbursementPurpose,
+    DisbursementStatus,
+    DonationChannel,
+    DonationKind,
+    DonationPurpose,
+    DonationStatus,
+    DonorKind,
+    LedgerAccount,
+)
 from gateway.fund.money import Money
 from gateway.pagination import connection, cursor_page, page_arguments
 from gateway.wire import answer, iso_date, key
@@ -19,10 +30,7 @@ class Donor(graphene.ObjectType):
     """Who gave (nhà hảo tâm); name and contacts are personal data."""
 
     name = graphene.String(required=True, description="The donor's name (tên nhà hảo tâm)")
-    kind = graphene.String(
-        required=True,
-        description="Kind of donor: person, family, clan, organisation, enterprise or overseas",
-    )
+    kind = graphene.Field(DonorKind, required=True, description="Kind of donor (loại nhà hảo tâm)")
     anonymous = graphene.Boolean(required=True, description="Not named in public")
     email = graphene.String(description="E-mail address (thư điện tử)")
     phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
@@ -44,22 +52,28 @@ class Donation(graphene.ObjectType):
     amount = graphene.Field(
         Money, required=True, description="Amount in đồng (số tiền), a decimal string"
     )
-    kind = graphene.String(required=True, description="cash or in_kind")
+    kind = graphene.Field(
+        DonationKind, required=True, description="Given in money or goods (hình thức)"
+    )
     goods = graphene.String(description="What was given in kind (hiện vật), if not money")
-    channel = graphene.String(
-        required=True, description="How the money came (kênh): cash, bank_transfer or vietqr"
+    channel = graphene.Field(
+        DonationChannel, required=True, description="How the money came (kênh)"
     )
     received_on = graphene.String(
         required=True,
         resolver=key("receivedOn"),
         description="Day it was received (ngày nhận), YYYY-MM-DD",
     )
-    purpose = graphene.String(required=True, description="What it is for (mục đích)")
+    purpose = graphene.Field(
+        DonationPurpose, required=True, description="What it is for (mục đích)"
+    )
     earmark = graphene.String(
         description="What the donor earmarked it for (khoản chỉ định), if anything"
     )
     donor = graphene.Field(Donor, required=True, description="Who gave it (nhà hảo tâm)")
-    status = graphene.String(required=True, description="RECORDED or REVERSED")
+    status = graphene.Field(
+        DonationStatus, required=True, description="Whether it stands (trạng thái)"
+    )
     unit_name = graphene.String(
         resolver=key("unitName"), description="The unit's name on the day of the gift"
     )
@@ -72,8 +86,8 @@ class Donation(graphene.ObjectType):
 class Beneficiary(graphene.ObjectType):
     """Who received a disbursement (người thụ hưởng)."""
 
-    kind = graphene.String(
-        required=True, description="Kind of beneficiary: student, teacher, school or other"
+    kind = graphene.Field(
+        BeneficiaryKind, required=True, description="Kind of beneficiary (loại người thụ hưởng)"
     )
     name = graphene.String(
         required=True, description="The beneficiary's name (họ tên người thụ hưởng)"
@@ -96,11 +110,15 @@ class Disbursement(graphene.ObjectType):
     amount = graphene.Field(
         Money, required=True, description="Amount in đồng (số tiền), a decimal string"
     )
-    purpose = graphene.String(required=True, description="What it is for (mục đích)")
+    purpose = graphene.Field(
+        DisbursementPurpose, required=True, description="What it is for (mục đích)"
+    )
     beneficiary = graphene.Field(
         Beneficiary, required=True, description="Who receives it (người thụ hưởng)"
     )
-    status = graphene.String(required=True, description="PROPOSED, APPROVED or REVERSED")
+    status = graphene.Field(
+        DisbursementStatus, required=True, description="Where it stands (trạng thái)"
+    )
     proposed_by = graphene.String(
         resolver=key("proposedBy"), description="Who proposed it (người đề nghị chi)"
     )
@@ -128,7 +146,9 @@ DisbursementConnection = connection(
 class StatementLine(graphene.ObjectType):
     """One line of a fund statement (báo cáo quỹ): an account, its count and amount."""
 
-    account = graphene.String(required=True, description="The ledger account (tài khoản)")
+    account = graphene.Field(
+        LedgerAccount, required=True, description="The ledger account (tài khoản)"
+    )
     label = graphene.String(required=True, description="Vietnamese label to show")
     amount = graphene.Field(
         Money, required=True, description="May be negative after a reversal in the period"
@@ -213,7 +233,9 @@ class PublicBeneficiary(graphene.ObjectType):
 class AwardCategory(graphene.ObjectType):
     """Disbursements of one purpose on the public statement, with their beneficiaries."""
 
-    purpose = graphene.String(required=True, description="What it is for (mục đích)")
+    purpose = graphene.Field(
+        DisbursementPurpose, required=True, description="What it is for (mục đích)"
+    )
     label = graphene.String(required=True, description="Vietnamese label to show")
     count = graphene.Int(required=True, description="Number (số lượng)")
     amount = graphene.Field(
@@ -373,7 +395,7 @@ class HonourLine(graphene.ObjectType):
 
     rank = graphene.Int(required=True, description="Place on the honour roll (thứ hạng), from 1")
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
-    kind = graphene.String(required=True, description="Kind of donor (loại nhà hảo tâm)")
+    kind = graphene.Field(DonorKind, required=True, description="Kind of donor (loại nhà hảo tâm)")
     total = graphene.Field(
         Money, required=True, description="Given in the year, in đồng (tổng ủng hộ)"
     )

@@ -9,6 +9,7 @@ from typing import Any
 import graphene
 
 from gateway.access import REGISTRARS, authenticated, visible
+from gateway.enums import EnrolmentStatus, LearningUnitLevel
 from gateway.messages import message
 from gateway.mutations import Write, in_subtree, mutation, record, send, unit_for_year
 from gateway.vocabulary import Title
@@ -98,7 +99,7 @@ class RegisterLearningUnitInput(_Place, graphene.InputObjectType):
     unit_code = graphene.String(
         required=True, description="Commune (5 digits), district (3) or province (2)"
     )
-    level = graphene.String(description='"commune" (default), "district" or "province"')
+    level = graphene.Field(LearningUnitLevel, description="Its level (cấp); default COMMUNE")
     name = graphene.String(required=True, description="The unit's name (tên đơn vị)")
     unit_kind = graphene.Field(
         LearningUnitKind, required=True, description="Kind of learning unit (loại đơn vị)"
@@ -254,7 +255,9 @@ class Withdrawn(graphene.ObjectType):
     enrolment_id = graphene.String(
         required=True, resolver=key("enrolmentId"), description="The registration's id (mã đăng ký)"
     )
-    status = graphene.String(required=True, description="WITHDRAWN (đã rút đăng ký)")
+    status = graphene.Field(
+        EnrolmentStatus, required=True, description="WITHDRAWN (đã rút đăng ký)"
+    )
 
 
 WithdrawRegistration = mutation(

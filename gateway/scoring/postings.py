@@ -12,6 +12,7 @@ from typing import Any
 
 import graphene
 
+from gateway.enums import NamePolicy, SubjectKind
 from gateway.pagination import DEFAULT_FIRST, connection, cursor_page, page_arguments
 from gateway.vocabulary import Title
 from khuyenhoc.text import initials
@@ -43,7 +44,9 @@ class PostingRow(graphene.ObjectType):
     """A subject on a posted proposal list, as the public sees it."""
 
     name = graphene.String(description="Full name or initials, as the province posts them")
-    subject_kind = graphene.String(required=True, description="Kind of subject (loại đối tượng)")
+    subject_kind = graphene.Field(
+        SubjectKind, required=True, description="Kind of subject (loại đối tượng)"
+    )
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
     )
@@ -87,7 +90,9 @@ class Posting(graphene.ObjectType):
         required=True,
         description="A recognition decision (quyết định công nhận) has been recorded for it",
     )
-    names = graphene.String(required=True, description="full | initials")
+    names = graphene.Field(
+        NamePolicy, required=True, description="How names are shown (cách hiện tên)"
+    )
     total = graphene.Int(required=True, description="Subjects on the list")
     provisional = graphene.Boolean(
         required=True,

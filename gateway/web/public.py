@@ -52,21 +52,22 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 
+# Keyed by the GraphQL enum values (DonorKind, SubjectKind) the pages' queries answer.
 DONOR_KINDS = {
-    "person": "Cá nhân",
-    "family": "Gia đình",
-    "clan": "Dòng họ",
-    "organisation": "Tổ chức",
-    "enterprise": "Doanh nghiệp",
-    "overseas": "Người Việt Nam ở nước ngoài",
+    "PERSON": "Cá nhân",
+    "FAMILY": "Gia đình",
+    "CLAN": "Dòng họ",
+    "ORGANISATION": "Tổ chức",
+    "ENTERPRISE": "Doanh nghiệp",
+    "OVERSEAS": "Người Việt Nam ở nước ngoài",
 }
 SUBJECT_KINDS = {
-    "household": "Hộ gia đình",
-    "clan": "Dòng họ",
-    "community": "Cộng đồng",
-    "learning_unit": "Đơn vị",
-    "citizen": "Công dân",
-    "commune": "Xã, phường",
+    "HOUSEHOLD": "Hộ gia đình",
+    "CLAN": "Dòng họ",
+    "COMMUNITY": "Cộng đồng",
+    "LEARNING_UNIT": "Đơn vị",
+    "CITIZEN": "Công dân",
+    "COMMUNE": "Xã, phường",
 }
 CERTIFICATE_STATUS_CLASS = {"VALID": "ok", "EXPIRED": "warn", "REVOKED": "bad"}
 

@@ -68,10 +68,10 @@ def test_a_communes_year_ends_with_one_sms_to_the_recognised_household(
     scored = ask(
         platform, SELF, {"input": {"enrolmentId": enrolment_id, "answers": answers()}}, officer
     )
-    assert scored["submitSelfAssessment"]["selfAssessment"]["verdict"]["status"] == "recognised"
+    assert scored["submitSelfAssessment"]["selfAssessment"]["verdict"]["status"] == "RECOGNISED"
     review = {"enrolmentId": enrolment_id, "answers": answers(), "minutes": "Biên bản họp khối"}
     reviewed = ask(platform, REVIEW, {"input": review}, officer)["recordReview"]
-    assert reviewed["review"]["verdict"]["status"] == "recognised"
+    assert reviewed["review"]["verdict"]["status"] == "RECOGNISED"
     today = vietnam_day(datetime.now(UTC))
     posted = (today - timedelta(days=10)).isoformat()  # the list was posted on paper
     proposal = ask(

@@ -104,7 +104,7 @@ def reviewed(platform, people):
         )
         review = {"enrolmentId": enrolment_id, "answers": answers(), "minutes": "Biên bản thôn"}
         verdict = ask(platform, REVIEW, {"input": review}, officer)["recordReview"]["review"]
-        assert verdict["verdict"]["status"] == "recognised"
+        assert verdict["verdict"]["status"] == "RECOGNISED"
         ids.append(enrolment_id)
     return ids
 
@@ -155,7 +155,7 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
         for p in ask(platform, POSTINGS, {"code": COMMUNE})["postings"]
         if p["id"] == proposal["id"]
     ]
-    assert (posting["state"], posting["ended"], posting["names"]) == ("ENDED", True, "initials")
+    assert (posting["state"], posting["ended"], posting["names"]) == ("ENDED", True, "INITIALS")
     assert posting["unitName"] == "Xã Bảo Lâm" and posting["total"] == 2
     assert (posting["provisional"], posting["provisionalReason"]) == (
         True,
@@ -163,7 +163,7 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
     )
     assert sorted(r["name"] for r in posting["rows"]["nodes"]) == ["N.V.B.", "Đ.T.N.Á."]
     assert {(r["subjectKind"], r["title"], r["year"]) for r in posting["rows"]["nodes"]} == {
-        ("household", "FAMILY", 2024)
+        ("HOUSEHOLD", "FAMILY", 2024)
     }
     assert "Thôn" not in str(posting) and "8765432" not in str(posting)
     # a page at a time: every row once, the cursor opaque (not the service's offset "1")

@@ -47,12 +47,12 @@ def test_search_ignores_diacritics_case_and_normal_form(config, gateway, text):
 
 def test_units_by_level_and_parent(config, gateway):
     load_demo_directory(config)
-    districts = gateway('{ orgUnits(level: "district", tenant: "20") { nodes { code } } }')
+    districts = gateway('{ orgUnits(level: DISTRICT, tenant: "20") { nodes { code } } }')
     districts = districts["orgUnits"]["nodes"]
     assert len(districts) == 11
     communes = gateway('{ orgUnits(parent: "183", tenant: "20") { nodes { level } } }')
     communes = communes["orgUnits"]["nodes"]
-    assert communes and {c["level"] for c in communes} == {"commune"}
+    assert communes and {c["level"] for c in communes} == {"COMMUNE"}
 
 
 REGISTER = """mutation($code: String!, $name: String!) {

@@ -71,9 +71,9 @@ def award(amount, name="Nguyễn Văn An", unit="06184", **beneficiary):
         "input": {
             "unitCode": unit,
             "amount": amount,
-            "purpose": "award",
+            "purpose": "AWARD",
             "beneficiary": {
-                "kind": "student",
+                "kind": "STUDENT",
                 "name": name,
                 "school": "THCS Đồng Đăng",
                 "grade": "8",

@@ -418,7 +418,7 @@ def test_officers_are_reminded_once_a_week_before_the_dossier_deadline(
 
 THANKED = {
     "name": "Trần Thị Hảo",
-    "kind": "person",
+    "kind": "PERSON",
     "anonymous": True,  # not named in public; the private thank-you still uses the name
     "email": "hao@example.vn",
     "phone": "0912345678",
@@ -432,7 +432,7 @@ def donation(key: str, donor: dict) -> dict:
             "idempotencyKey": key,
             "donor": donor,
             "amount": "5000000000",
-            "channel": "bank_transfer",
+            "channel": "BANK_TRANSFER",
             "receivedOn": "2024-10-02",
         }
     }
@@ -513,7 +513,7 @@ def test_a_donor_is_thanked_once_with_the_receipt_and_partners_hear_of_the_money
         assert len(smtp.messages()) == 1 and len(sms.requests) == 1
 
         # a donor who left no contact: both messages skipped, visibly in the delivery log
-        quiet = {"name": "Lê Văn Bình", "kind": "person", "anonymous": False}
+        quiet = {"name": "Lê Văn Bình", "kind": "PERSON", "anonymous": False}
         other = gateway(DONATE, donation("thanks-000002", quiet))["recordDonation"]["donation"]
 
         def skipped():

@@ -147,5 +147,5 @@ def test_move_branch_in_one_step_takes_both_communes(config, gateway):
         "code": "06190-001",
         "name": "Chi hội Trường THCS",
         "path": "20/183/06190/06190-001",
-        "kind": "school",
+        "kind": "SCHOOL",
     }

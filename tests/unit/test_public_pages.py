@@ -144,7 +144,7 @@ UNIT = {"code": "00031", "name": "Phường <Quán> Thánh"}
 
 
 def test_the_honour_roll_escapes_and_caps():
-    lines = [{"rank": 1, "name": SCRIPT, "kind": "person", "total": "2000000", "count": 2}]
+    lines = [{"rank": 1, "name": SCRIPT, "kind": "PERSON", "total": "2000000", "count": 2}]
     query = Recorded("honourRoll", lines)
     status, _, body = public.answer_honour_roll(query, UNIT, "2025")
     assert status == 200
@@ -170,7 +170,7 @@ def test_the_postings_show_names_as_given_and_say_when_capped():
         "decided": False,
         "total": 250,
         "rows": {
-            "nodes": [{"name": "N.V.<A>", "subjectKind": "household", "level": 2}],
+            "nodes": [{"name": "N.V.<A>", "subjectKind": "HOUSEHOLD", "level": 2}],
             "pageInfo": {"hasNextPage": True, "endCursor": "c/1"},
         },
     }
@@ -198,7 +198,7 @@ def test_a_posted_list_pages_on_with_its_cursor_and_numbers_on():
         "ended": True,
         "total": 3,
         "rows": {
-            "nodes": [{"name": "T.V.B.", "subjectKind": "household", "level": None}],
+            "nodes": [{"name": "T.V.B.", "subjectKind": "HOUSEHOLD", "level": None}],
             "pageInfo": {"hasNextPage": False, "endCursor": "c/3"},
         },
     }
