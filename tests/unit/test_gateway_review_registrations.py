@@ -67,7 +67,7 @@ def test_registrars_and_auditors_in_reach_read_the_named_list(caller):
             "name": "Hoàng Văn Bình",
             "assessment": {
                 "status": "REGISTERED",
-                "selfAssessment": {"verdict": {"status": "undecidable"}},
+                "selfAssessment": {"verdict": {"status": "UNDECIDABLE"}},
                 "review": None,
             },
         }

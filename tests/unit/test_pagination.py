@@ -220,7 +220,7 @@ def run(query, variables=None, registration=None):
 
 
 UNITS = """query Units($after: String, $first: Int) {
-  orgUnits(level: "commune", tenant: "20", first: $first, after: $after) {
+  orgUnits(level: COMMUNE, tenant: "20", first: $first, after: $after) {
     edges { cursor node { code } } nodes { code } pageInfo { hasNextPage endCursor } } }"""
 
 
