@@ -11,6 +11,7 @@ import { signInScreen, tellAtSignIn } from "./screens/signin.js";
 import { unitPath } from "./screens/home.js";
 // screens (each registers itself)
 import "./screens/home.js";
+import "./screens/fund.js";
 
 const ROLE_NAMES = {
   PROVINCE_ADMIN: "Quản trị cấp tỉnh",
