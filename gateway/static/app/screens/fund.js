@@ -43,6 +43,11 @@ const DISBURSEMENT_STATUS = {
   reversed: ["Đã đảo", "bad"],
 };
 
+// A closed set's value as the API takes it in an input (the keys above, as they are today).
+function wire(value) {
+  return value;
+}
+
 // --- queries ------------------------------------------------------------------------------------
 const FUND_HEAD = `query FundHead($code: String!) {
   fund(unitCode: $code) { unitCode unitName unitPath balance earmarks { name received spent balance } }
@@ -546,12 +551,12 @@ function donationForm(code, earmarks, onDone) {
       (purpose.value === "earmarked" && !earmark.value.trim() ? "Vui lòng ghi khoản chỉ định." : null) ||
       (phone.value.trim() && !/^\+?[0-9 .-]{8,20}$/.test(phone.value.trim()) ? "Số điện thoại không hợp lệ." : null),
     submit: async () => {
-      const donor = { name: name.value.trim(), kind: donorKind.value, anonymous: anonymous.checked };
+      const donor = { name: name.value.trim(), kind: wire(donorKind.value), anonymous: anonymous.checked };
       if (phone.value.trim()) donor.phone = phone.value.trim();
       if (email.value.trim()) donor.email = email.value.trim();
       const payload = {
-        unitCode: code, idempotencyKey: key, donor, amount: amountOf(amount), kind: kind.value,
-        channel: channel.value, receivedOn: received.value, purpose: purpose.value,
+        unitCode: code, idempotencyKey: key, donor, amount: amountOf(amount), kind: wire(kind.value),
+        channel: wire(channel.value), receivedOn: received.value, purpose: wire(purpose.value),
       };
       if (kind.value === "in_kind") payload.goods = goods.value.trim();
       if (purpose.value === "earmarked") payload.earmark = earmark.value.trim();
@@ -631,12 +636,12 @@ function proposalForm(code, earmarks, onDone) {
       (amountOf(amount) ? null : AMOUNT_PROBLEM) ||
       (birthYear.value && !/^\d{4}$/.test(birthYear.value) ? "Năm sinh phải gồm 4 chữ số." : null),
     submit: async () => {
-      const beneficiary = { kind: kind.value, name: name.value.trim() };
+      const beneficiary = { kind: wire(kind.value), name: name.value.trim() };
       if (birthYear.value) beneficiary.birthYear = Number(birthYear.value);
       for (const [key, node] of [["school", school], ["grade", grade], ["achievement", achievement], ["reason", reason]]) {
         if (node.value.trim()) beneficiary[key] = node.value.trim();
       }
-      const payload = { unitCode: code, amount: amountOf(amount), purpose: purpose.value, beneficiary };
+      const payload = { unitCode: code, amount: amountOf(amount), purpose: wire(purpose.value), beneficiary };
       if (earmark.value) payload.earmark = earmark.value;
       const made = (await api.query(PROPOSE, { input: payload })).proposeDisbursement;
       for (const node of [name, birthYear, school, grade, achievement, reason, amount]) node.value = "";
