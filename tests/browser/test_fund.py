@@ -245,6 +245,7 @@ def test_a_donation_its_receipt_the_balance_and_the_public_statement(
         page = wait(stranger).until(lambda d: d.find_element(By.TAG_NAME, "body").text)
         assert "Nguyễn Văn An" in page and "2.500.000" in page
         assert "Trần Thị Bình" not in page and "0912" not in page  # anonymous: unnamed, no contacts
+        assert "Nhà hảo tâm ẩn danh" in page
         assert stranger.execute_script("return sessionStorage.length") == 0
         stranger.set_window_size(
             1366, stranger.execute_script("return document.body.scrollHeight") + 100
