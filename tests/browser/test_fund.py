@@ -6,6 +6,7 @@ signing in (the anonymous donor unnamed), and the refusals (another commune, a r
 approve)."""
 
 import base64
+import datetime
 import io
 import uuid
 
@@ -13,6 +14,7 @@ import pypdfium2
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ops import browser as browsers
@@ -36,6 +38,9 @@ PROPOSE = """mutation Propose($input: DisbursementProposalInput!) {
   proposeDisbursement(input: $input) { id } }"""
 APPROVE = """mutation Approve($input: DisbursementApprovalInput!) {
   approveDisbursement(input: $input) { status } }"""
+BRANCH = """mutation Branch($input: CreateBranchInput!) { createBranch(input: $input) {
+  branch { code } } }"""
+MEMBER = """mutation Member($input: AddMemberInput!) { addMember(input: $input) { memberId } }"""
 DISBURSEMENT = """query Paid($code: String!) { fund(unitCode: $code) {
   disbursements(first: 50) { items { id status amount beneficiary { name } } } } }"""
 # a private file read with the page's own session (api.file), base64-encoded for WebDriver; the
@@ -327,6 +332,17 @@ def test_a_proposal_is_approved_by_the_authority_only(browser, base, platform, p
     assert balance_over_graphql(platform, authority) == before - 500_000
     browser.shot("fund-approved")
 
+    # the authority reverses the payment, with a reason: the money is back
+    row = browser.find_element(By.CSS_SELECTOR, f'#disbursements tr[data-id="{mine["id"]}"]')
+    row.find_element(By.XPATH, ".//button[normalize-space()='Đảo bút toán']").click()
+    browser.find_element(By.ID, "reverse-submit").click()  # no reason: checked before sending
+    assert "lý do" in visible(browser, "#reverse-error [role=alert]").text
+    fill(browser, {"reverse-reason": "Chi nhầm người thụ hưởng"})
+    browser.find_element(By.ID, "reverse-submit").click()
+    assert "Đã đảo bút toán" in visible(browser, "#disbursements-message [role=status]").text
+    wait(browser).until(lambda d: shown_balance(d) == before)
+    assert balance_over_graphql(platform, authority) == before
+
     # a transfer to the district's fund, by the authority
     parent = graphql(platform, UNIT, {"code": HOME}, authority)["data"]["orgUnit"]["parent"]["code"]
     browser.find_element(By.CSS_SELECTOR, '.fund-tabs a[data-tab="chuyen"]').click()
@@ -334,7 +350,36 @@ def test_a_proposal_is_approved_by_the_authority_only(browser, base, platform, p
     fill(browser, {"to-unit": parent, "amount": "100000"})
     browser.find_element(By.ID, "transfer-submit").click()
     assert "Đã chuyển 100.000 đ" in outcome(browser, "transfer")
-    assert balance_over_graphql(platform, authority) == before - 600_000
+    assert balance_over_graphql(platform, authority) == before - 100_000
+
+
+def test_a_membership_fee_for_a_branch_member(browser, base, platform, tokens, people):
+    desktop_only(browser)
+    made = graphql(
+        platform,
+        BRANCH,
+        {
+            "input": {
+                "communeCode": HOME,
+                "kind": "RESIDENTIAL",
+                "name": f"Chi hội tổ dân phố {uuid.uuid4().hex[:4]}",
+            }
+        },
+        tokens["hanoi"],
+    )
+    assert "errors" not in made, made
+    branch = made["data"]["createBranch"]["branch"]["code"]
+    year = datetime.date.today().year
+    member = {"branchCode": branch, "fullName": "Đỗ Văn Hùng", "year": year}
+    joined = graphql(platform, MEMBER, {"input": member}, tokens["hanoi"])
+    assert "errors" not in joined, joined
+    sign_in(browser, base, people["officer"], f"/app/quy/{HOME}/hoi-phi")
+    screen(browser, "hoi-phi")
+    Select(browser.find_element(By.ID, "branch")).select_by_value(branch)
+    fill(browser, {"member-id": joined["data"]["addMember"]["memberId"], "amount": "24000"})
+    browser.find_element(By.ID, "fee-submit").click()
+    assert f"Đã ghi hội phí năm {year}" in outcome(browser, "fee")
+    browser.shot("fund-fee")
 
 
 def test_each_fund_screen_at_this_width(browser, base, people, funded):

@@ -448,6 +448,7 @@ function inlineForm(holder, { id, heading, fields, submitText, workingText, chec
 // Bút toán đảo: any booked entry, with the reason (approvers only).
 function reversalFor(holder, message, refresh) {
   return (row, what, name) => {
+    message.replaceChildren(); // the last success message is about something else
     const reason = el("textarea", { id: "reverse-reason", name: "reason", maxlength: "500" });
     inlineForm(holder, {
       id: "reverse",
@@ -659,6 +660,7 @@ async function disbursementScreen(code, account) {
   const approver = APPROVERS.includes(account.role);
   const reverse = approver ? reversalFor(holder, message, () => refresh()) : null;
   const approve = (row) => {
+    message.replaceChildren();
     const decision = input("decision", { maxlength: "200" });
     const paidOn = input("paid-on", { type: "date", value: row.plannedOn || today(), max: today() });
     inlineForm(holder, {
