@@ -68,7 +68,7 @@ class Gift:
             "idempotencyKey": self.key,
             "donor": {"name": DONORS[number % len(DONORS)], "anonymous": number % 7 == 3},
             "amount": str(self.amount),
-            "channel": ("cash", "bank_transfer", "vietqr")[number % 3],
+            "channel": ("CASH", "BANK_TRANSFER", "VIETQR")[number % 3],
             "receivedOn": self.day.isoformat(),
         }
 

@@ -51,7 +51,7 @@ def gift(i: int, key: str) -> dict:
         "idempotencyKey": key,
         "donor": {"name": DONORS[i % len(DONORS)], "anonymous": i % 4 == 2},
         "amount": str(100_000 * (1 + i % 50)),
-        "channel": ("cash", "bank_transfer", "vietqr")[i % 3],
+        "channel": ("CASH", "BANK_TRANSFER", "VIETQR")[i % 3],
         "receivedOn": day.isoformat(),
     }
 
@@ -97,9 +97,9 @@ def run(donations: int, concurrent: int, out: Path) -> None:
             proposal = {
                 "unitCode": "06184",
                 "amount": str(500_000 + 100_000 * (k % 5)),
-                "purpose": ("award", "scholarship", "university_prize")[k % 3],
+                "purpose": ("AWARD", "SCHOLARSHIP", "UNIVERSITY_PRIZE")[k % 3],
                 "beneficiary": {
-                    "kind": "student",
+                    "kind": "STUDENT",
                     "name": STUDENTS[k % len(STUDENTS)],
                     "school": "Trường THCS Đồng Đăng",
                     "grade": str(6 + k % 4),

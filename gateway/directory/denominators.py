@@ -9,6 +9,7 @@ from typing import Any
 import graphene
 
 from gateway.access import BRANCH_MANAGERS, require_role
+from gateway.enums import DenominatorFigure
 from gateway.loader import loader_of
 from gateway.mutations import Write, in_subtree, mutation, send, unit_for_year
 from gateway.wire import key
@@ -20,7 +21,9 @@ FIGURE_FIELDS = ("population", "households", "adults", "clans", "hamlets", "unit
 class DenominatorSource(graphene.ObjectType):
     """Where one denominator figure (mẫu số) of a unit comes from, and as of when."""
 
-    figure = graphene.String(required=True, description="population, households, ...")
+    figure = graphene.Field(
+        DenominatorFigure, required=True, description="Which figure (số liệu mẫu số)"
+    )
     source = graphene.String(description="Where the figure comes from, as entered")
     as_of = graphene.String(
         description="The day the figure is of (ISO date)", resolver=key("as_of")

@@ -13,8 +13,10 @@ import graphene
 
 from gateway.access import require_scope
 from gateway.directory.denominators import denominators_field
+from gateway.enums import AssessmentStatus, EnrolmentStatus, SubjectKind, UnitKind, UnitLevel
 from gateway.fund.stats import FundStats, resolve_fund_stats
 from gateway.loader import loader_of
+from gateway.pagination import connection, cursor_page, page_arguments
 from gateway.reports.types import progress_field
 from gateway.vocabulary import Title
 from gateway.wire import enum_value, key, parse_date
@@ -114,8 +116,11 @@ class Subject(graphene.ObjectType):
         required=True,
         description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
     )
-    kind = graphene.String(
-        required=True, resolver=key("subject_kind"), description="Kind of subject (loại đối tượng)"
+    kind = graphene.Field(
+        SubjectKind,
+        required=True,
+        resolver=key("subject_kind"),
+        description="Kind of subject (loại đối tượng)",
     )
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
@@ -123,7 +128,9 @@ class Subject(graphene.ObjectType):
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
-    status = graphene.String(required=True, description="ENROLLED or WITHDRAWN")
+    status = graphene.Field(
+        EnrolmentStatus, required=True, description="Whether it stands (trạng thái đăng ký)"
+    )
     name = graphene.String(
         required=True,
         description="The subject's name (tên): head of household, clan, community, unit or citizen",
@@ -154,7 +161,9 @@ class TitleYear(graphene.ObjectType):
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
     )
-    status = graphene.String(required=True, description="Status (trạng thái)")
+    status = graphene.Field(
+        AssessmentStatus, required=True, description="The registration's state (trạng thái)"
+    )
     recognised = graphene.Boolean(
         required=True, description="Recognised by a decision (được công nhận)"
     )
@@ -188,13 +197,9 @@ class TitleHistory(graphene.ObjectType):
     )
 
 
-class SubjectPage(graphene.ObjectType):
-    """One page of registered subjects (đối tượng đăng ký) of a unit; see nextCursor."""
-
-    items = graphene.List(graphene.NonNull(Subject), required=True, description="This page's items")
-    next_cursor = graphene.String(
-        description="Pass as `after` for the next page; null at the end", resolver=key("nextCursor")
-    )
+SubjectConnection = connection(
+    Subject, "Subject", "registered subjects (đối tượng đăng ký) of a unit"
+)
 
 
 class Deadline(graphene.ObjectType):
@@ -260,10 +265,10 @@ class OrgUnit(graphene.ObjectType):
     name = graphene.String(
         required=True, description="The unit's name (tên đơn vị), e.g. Thị trấn Đồng Đăng"
     )
-    level = graphene.String(
-        required=True, description="Level (cấp): province, district, commune, branch or hamlet"
+    level = graphene.Field(UnitLevel, required=True, description="Level (cấp)")
+    kind = graphene.Field(
+        UnitKind, description="A branch's or hamlet's kind (loại); null for other units"
     )
-    kind = graphene.String(description="For a branch: residential, school, clan, agency, board")
     kind_name = graphene.String(
         description="The kind in Vietnamese (Chi hội trường học, Tổ dân phố, ...)",
         resolver=lambda unit, info: unit.get("kind_name"),
@@ -299,17 +304,18 @@ class OrgUnit(graphene.ObjectType):
         graphene.NonNull(lambda: OrgUnit), required=True, description="Units this one became"
     )
     subjects = graphene.Field(
-        SubjectPage,
+        SubjectConnection,
         required=True,
         year=graphene.Int(
             required=True,
             description="Calendar year (năm) of the registration, assessment or record",
         ),
         title=graphene.Argument(Title, description="The learning title (danh hiệu học tập)"),
-        status=graphene.String(description="Status (trạng thái)"),
+        status=graphene.Argument(
+            EnrolmentStatus, description="Only registrations in this state (trạng thái)"
+        ),
         search=graphene.String(description="Name, any diacritics"),
-        first=graphene.Int(default_value=50, description="Page size: at most this many items"),
-        after=graphene.String(description="The `nextCursor` of the previous page"),
+        **page_arguments("subjects (đối tượng)"),
         description="Registered subjects at or below the unit (private: needs a token); for a "
         "year before the unit existed, those of the units it was formed from that it counts",
     )
@@ -380,9 +386,17 @@ class OrgUnit(graphene.ObjectType):
         # count), one list paged with one opaque cursor.
         paths = loader_of(info).figure_paths(unit, year) or [unit["path"]]
         where: str | list[str] = paths[0] if paths == [unit["path"]] else paths
-        return info.context.rpc.registration.subjects(
-            unit["tenant"], where, year, enum_value(title), status, search, after, first
-        )
+        title_value = enum_value(title)
+        status_value = enum_value(status)
+
+        def fetch(cursor: Any, size: int) -> tuple[list[Any], Any]:
+            page = info.context.rpc.registration.subjects(
+                unit["tenant"], where, year, title_value, status_value, search, cursor, size
+            )
+            return page["items"], page.get("nextCursor")
+
+        scope = f"{unit['tenant']}|{unit['path']}|{year}|{title_value}|{status_value}|{search}"
+        return cursor_page("subjects", scope, first, after, fetch)
 
     @staticmethod
     def resolve_recognition_deadlines(

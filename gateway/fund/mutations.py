@@ -13,6 +13,15 @@ from typing import Any
 import graphene
 
 from gateway.access import FUND_KEEPERS, require_reach, require_role
+from gateway.enums import (
+    BeneficiaryKind,
+    DisbursementPurpose,
+    DonationChannel,
+    DonationKind,
+    DonationPurpose,
+    DonorKind,
+    EntryKind,
+)
 from gateway.fund.money import Money
 from gateway.fund.types import Disbursement, Donation
 from gateway.mutations import Write, in_subtree, mutation, record, unit_at
@@ -27,7 +36,7 @@ class DonorInput(graphene.InputObjectType):
     anonymous."""
 
     name = graphene.String(required=True, description="The donor's name (tên nhà hảo tâm)")
-    kind = graphene.String(description="person (default), family, clan, organisation, …")
+    kind = graphene.Field(DonorKind, description="Kind of donor (loại nhà hảo tâm); default PERSON")
     anonymous = graphene.Boolean(description="Not named in public (default false)")
     email = graphene.String(description="E-mail address (thư điện tử)")
     phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
@@ -45,13 +54,15 @@ class DonationInput(graphene.InputObjectType):
     amount = Money(
         required=True, description="Amount in đồng (số tiền); for goods, their valuation"
     )
-    kind = graphene.String(description="cash (default) or in_kind")
-    goods = graphene.String(description="The goods, for in_kind")
-    channel = graphene.String(
-        description="How the money came (kênh): cash (default), bank_transfer or vietqr"
+    kind = graphene.Field(
+        DonationKind, description="Given in money or goods (hình thức); default CASH"
     )
+    goods = graphene.String(description="The goods, for IN_KIND")
+    channel = graphene.Field(DonationChannel, description="How the money came (kênh); default CASH")
     received_on = graphene.Date(description="Day it was received (ngày nhận), YYYY-MM-DD")
-    purpose = graphene.String(description="general (default) or earmarked")
+    purpose = graphene.Field(
+        DonationPurpose, description="What it is for (mục đích); default GENERAL"
+    )
     earmark = graphene.String(
         description="What the donor earmarked it for (khoản chỉ định), if anything"
     )
@@ -68,7 +79,9 @@ class DonationResult(graphene.ObjectType):
 class BeneficiaryInput(graphene.InputObjectType):
     """Who receives a scholarship, award or support (người thụ hưởng)."""
 
-    kind = graphene.String(required=True, description="student, teacher, school or other")
+    kind = graphene.Field(
+        BeneficiaryKind, required=True, description="Kind of beneficiary (loại người thụ hưởng)"
+    )
     name = graphene.String(
         required=True, description="The beneficiary's name (họ tên người thụ hưởng)"
     )
@@ -85,9 +98,8 @@ class DisbursementProposalInput(graphene.InputObjectType):
     tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
     unit_code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     amount = Money(required=True, description="Amount in đồng (số tiền)")
-    purpose = graphene.String(
-        required=True,
-        description="scholarship, award, university_prize, sponsorship, community_learning, other",
+    purpose = graphene.Field(
+        DisbursementPurpose, required=True, description="What it is for (mục đích)"
     )
     beneficiary = graphene.Field(
         BeneficiaryInput, required=True, description="Who receives it (người thụ hưởng)"
@@ -205,10 +217,7 @@ class Entry(graphene.ObjectType):
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit's code (mã đơn vị)"
     )
-    kind = graphene.String(
-        required=True,
-        description="Kind of entry (loại bút toán), as the ledger names it",
-    )
+    kind = graphene.Field(EntryKind, required=True, description="Kind of entry (loại bút toán)")
     date = graphene.String(required=True, description="Day of the entry (ngày ghi sổ), YYYY-MM-DD")
     amount = graphene.Field(
         Money, required=True, description="Amount in đồng (số tiền), a decimal string"

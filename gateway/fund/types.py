@@ -8,7 +8,19 @@ from typing import Any
 
 import graphene
 
+from gateway.enums import (
+    BeneficiaryKind,
+    DisbursementPurpose,
+    DisbursementStatus,
+    DonationChannel,
+    DonationKind,
+    DonationPurpose,
+    DonationStatus,
+    DonorKind,
+    LedgerAccount,
+)
 from gateway.fund.money import Money
+from gateway.pagination import connection, cursor_page, page_arguments
 from gateway.wire import answer, iso_date, key
 
 # --- types --------------------------------------------------------------------------------------
@@ -18,10 +30,7 @@ class Donor(graphene.ObjectType):
     """Who gave (nhà hảo tâm); name and contacts are personal data."""
 
     name = graphene.String(required=True, description="The donor's name (tên nhà hảo tâm)")
-    kind = graphene.String(
-        required=True,
-        description="Kind of donor: person, family, clan, organisation, enterprise or overseas",
-    )
+    kind = graphene.Field(DonorKind, required=True, description="Kind of donor (loại nhà hảo tâm)")
     anonymous = graphene.Boolean(required=True, description="Not named in public")
     email = graphene.String(description="E-mail address (thư điện tử)")
     phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
@@ -43,22 +52,28 @@ class Donation(graphene.ObjectType):
     amount = graphene.Field(
         Money, required=True, description="Amount in đồng (số tiền), a decimal string"
     )
-    kind = graphene.String(required=True, description="cash or in_kind")
+    kind = graphene.Field(
+        DonationKind, required=True, description="Given in money or goods (hình thức)"
+    )
     goods = graphene.String(description="What was given in kind (hiện vật), if not money")
-    channel = graphene.String(
-        required=True, description="How the money came (kênh): cash, bank_transfer or vietqr"
+    channel = graphene.Field(
+        DonationChannel, required=True, description="How the money came (kênh)"
     )
     received_on = graphene.String(
         required=True,
         resolver=key("receivedOn"),
         description="Day it was received (ngày nhận), YYYY-MM-DD",
     )
-    purpose = graphene.String(required=True, description="What it is for (mục đích)")
+    purpose = graphene.Field(
+        DonationPurpose, required=True, description="What it is for (mục đích)"
+    )
     earmark = graphene.String(
         description="What the donor earmarked it for (khoản chỉ định), if anything"
     )
     donor = graphene.Field(Donor, required=True, description="Who gave it (nhà hảo tâm)")
-    status = graphene.String(required=True, description="RECORDED or REVERSED")
+    status = graphene.Field(
+        DonationStatus, required=True, description="Whether it stands (trạng thái)"
+    )
     unit_name = graphene.String(
         resolver=key("unitName"), description="The unit's name on the day of the gift"
     )
@@ -71,8 +86,8 @@ class Donation(graphene.ObjectType):
 class Beneficiary(graphene.ObjectType):
     """Who received a disbursement (người thụ hưởng)."""
 
-    kind = graphene.String(
-        required=True, description="Kind of beneficiary: student, teacher, school or other"
+    kind = graphene.Field(
+        BeneficiaryKind, required=True, description="Kind of beneficiary (loại người thụ hưởng)"
     )
     name = graphene.String(
         required=True, description="The beneficiary's name (họ tên người thụ hưởng)"
@@ -95,11 +110,15 @@ class Disbursement(graphene.ObjectType):
     amount = graphene.Field(
         Money, required=True, description="Amount in đồng (số tiền), a decimal string"
     )
-    purpose = graphene.String(required=True, description="What it is for (mục đích)")
+    purpose = graphene.Field(
+        DisbursementPurpose, required=True, description="What it is for (mục đích)"
+    )
     beneficiary = graphene.Field(
         Beneficiary, required=True, description="Who receives it (người thụ hưởng)"
     )
-    status = graphene.String(required=True, description="PROPOSED, APPROVED or REVERSED")
+    status = graphene.Field(
+        DisbursementStatus, required=True, description="Where it stands (trạng thái)"
+    )
     proposed_by = graphene.String(
         resolver=key("proposedBy"), description="Who proposed it (người đề nghị chi)"
     )
@@ -118,34 +137,18 @@ class Disbursement(graphene.ObjectType):
     )
 
 
-class DonationPage(graphene.ObjectType):
-    """One page of a fund's donations, newest first; see nextCursor."""
-
-    items = graphene.List(
-        graphene.NonNull(Donation), required=True, description="This page's items"
-    )
-    next_cursor = graphene.String(
-        resolver=key("nextCursor"),
-        description="Pass as `after` for the next page; null on the last page",
-    )
-
-
-class DisbursementPage(graphene.ObjectType):
-    """One page of a fund's disbursements, newest first; see nextCursor."""
-
-    items = graphene.List(
-        graphene.NonNull(Disbursement), required=True, description="This page's items"
-    )
-    next_cursor = graphene.String(
-        resolver=key("nextCursor"),
-        description="Pass as `after` for the next page; null on the last page",
-    )
+DonationConnection = connection(Donation, "Donation", "a fund's donations (khoản ủng hộ)")
+DisbursementConnection = connection(
+    Disbursement, "Disbursement", "a fund's disbursements (khoản chi)"
+)
 
 
 class StatementLine(graphene.ObjectType):
     """One line of a fund statement (báo cáo quỹ): an account, its count and amount."""
 
-    account = graphene.String(required=True, description="The ledger account (tài khoản)")
+    account = graphene.Field(
+        LedgerAccount, required=True, description="The ledger account (tài khoản)"
+    )
     label = graphene.String(required=True, description="Vietnamese label to show")
     amount = graphene.Field(
         Money, required=True, description="May be negative after a reversal in the period"
@@ -230,7 +233,9 @@ class PublicBeneficiary(graphene.ObjectType):
 class AwardCategory(graphene.ObjectType):
     """Disbursements of one purpose on the public statement, with their beneficiaries."""
 
-    purpose = graphene.String(required=True, description="What it is for (mục đích)")
+    purpose = graphene.Field(
+        DisbursementPurpose, required=True, description="What it is for (mục đích)"
+    )
     label = graphene.String(required=True, description="Vietnamese label to show")
     count = graphene.Int(required=True, description="Number (số lượng)")
     amount = graphene.Field(
@@ -390,7 +395,7 @@ class HonourLine(graphene.ObjectType):
 
     rank = graphene.Int(required=True, description="Place on the honour roll (thứ hạng), from 1")
     name = graphene.String(required=True, description='"Nhà hảo tâm ẩn danh" when anonymous')
-    kind = graphene.String(required=True, description="Kind of donor (loại nhà hảo tâm)")
+    kind = graphene.Field(DonorKind, required=True, description="Kind of donor (loại nhà hảo tâm)")
     total = graphene.Field(
         Money, required=True, description="Given in the year, in đồng (tổng ủng hộ)"
     )
@@ -428,17 +433,15 @@ class Fund(graphene.ObjectType):
         description="The fund's statement (báo cáo quỹ) over a period",
     )
     donations = graphene.Field(
-        DonationPage,
+        DonationConnection,
         required=True,
-        first=graphene.Int(default_value=50, description="Page size: at most this many items"),
-        after=graphene.String(description="The `nextCursor` of the previous page"),
+        **page_arguments("donations (khoản ủng hộ)"),
         description="The fund's donations (khoản ủng hộ), newest first, a page at a time",
     )
     disbursements = graphene.Field(
-        DisbursementPage,
+        DisbursementConnection,
         required=True,
-        first=graphene.Int(default_value=50, description="Page size: at most this many items"),
-        after=graphene.String(description="The `nextCursor` of the previous page"),
+        **page_arguments("disbursements (khoản chi)"),
         description="The fund's disbursements (khoản chi), newest first, a page at a time",
     )
 
@@ -456,10 +459,21 @@ class Fund(graphene.ObjectType):
 
     @staticmethod
     def resolve_donations(root: dict[str, Any], info: Any, first: int, after: Any = None) -> Any:
-        return info.context.rpc.fund.donations(root["tenant"], root["unitCode"], after, first)
+        return _fund_page("donations", root, info, first, after)
 
     @staticmethod
     def resolve_disbursements(
         root: dict[str, Any], info: Any, first: int, after: Any = None
     ) -> Any:
-        return info.context.rpc.fund.disbursements(root["tenant"], root["unitCode"], after, first)
+        return _fund_page("disbursements", root, info, first, after)
+
+
+def _fund_page(kind: str, fund: dict[str, Any], info: Any, first: int, after: Any) -> Any:
+    """A page of the fund's ``kind`` (the RPC of that name), the service's cursor inside ours."""
+    tenant, code = fund["tenant"], fund["unitCode"]
+
+    def fetch(cursor: Any, size: int) -> tuple[list[Any], Any]:
+        page = getattr(info.context.rpc.fund, kind)(tenant, code, cursor, size)
+        return page["items"], page.get("nextCursor")
+
+    return cursor_page(kind, f"{tenant}|{code}", first, after, fetch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from gateway.enums import SmsEncoding
 from gateway.wire import key
 
 
@@ -19,7 +20,7 @@ class Channel(graphene.Enum):
         return {
             "SMS": "Text message (tin nhắn SMS)",
             "EMAIL": "E-mail (thư điện tử)",
-            "WEBHOOK": "An HTTP POST to a partner system's webhook",
+            "WEBHOOK": "An HTTP POST to a partner system's webhook (gửi tới hệ thống đối tác)",
         }[self.name]
 
 
@@ -62,7 +63,7 @@ class Notification(graphene.ObjectType):
     reason = graphene.String(description="Why it is waiting, skipped or dead")
     text = graphene.String(description="What was sent (SMS, e-mail)")
     segments = graphene.Int(description="SMS segments billed")
-    encoding = graphene.String(description="GSM7 or UCS2")
+    encoding = graphene.Field(SmsEncoding, description="An SMS's encoding (bảng mã)")
     created = graphene.String(
         required=True,
         description="When the message was created (ISO 8601)",

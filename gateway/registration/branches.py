@@ -8,29 +8,10 @@ import graphene
 
 from gateway.access import BRANCH_MANAGERS, REGISTRARS, require_reach
 from gateway.directory.types import OrgUnit
+from gateway.enums import BranchKind
 from gateway.mutations import Write, in_subtree, mutation, send, unit
 from gateway.wire import key
 from khuyenhoc.auth import Role
-
-
-class BranchKind(graphene.Enum):
-    """The kind of an association branch (loại chi hội)."""
-
-    RESIDENTIAL = "residential"
-    SCHOOL = "school"
-    CLAN = "clan"
-    AGENCY = "agency"
-    BOARD = "board"
-
-    @property
-    def description(self) -> str:
-        return {
-            "RESIDENTIAL": "Of a residential area (chi hội khu dân cư)",
-            "SCHOOL": "Of a school (chi hội trường học)",
-            "CLAN": "Of a clan (chi hội dòng họ)",
-            "AGENCY": "Of an agency or enterprise (chi hội cơ quan)",
-            "BOARD": "The association's board at the commune (ban khuyến học)",
-        }[self.name]
 
 
 class CreateBranchInput(graphene.InputObjectType):

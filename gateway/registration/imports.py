@@ -7,28 +7,9 @@ from typing import Any
 import graphene
 
 from gateway.access import REGISTRARS, authenticated, visible
+from gateway.enums import ImportStatus, SubjectKind
 from gateway.mutations import in_subtree, mutation, send, unit
 from gateway.wire import key
-
-
-class SubjectKind(graphene.Enum):
-    """The kind of registered subject (loại đối tượng), one per learning title."""
-
-    HOUSEHOLD = "household"
-    CLAN = "clan"
-    COMMUNITY = "community"
-    LEARNING_UNIT = "learning_unit"
-    CITIZEN = "citizen"
-
-    @property
-    def description(self) -> str:
-        return {
-            "HOUSEHOLD": "Households (hộ gia đình): Gia đình học tập",
-            "CLAN": "Clans (dòng họ): Dòng họ học tập",
-            "COMMUNITY": "Village communities (cộng đồng thôn): Cộng đồng học tập cấp thôn",
-            "LEARNING_UNIT": "Agencies, schools, enterprises, armed-forces units: Đơn vị học tập",
-            "CITIZEN": "Citizens (công dân): Công dân học tập",
-        }[self.name]
 
 
 class ImportJob(graphene.ObjectType):
@@ -36,10 +17,7 @@ class ImportJob(graphene.ObjectType):
     bound until the job is done)."""
 
     id = graphene.String(required=True, resolver=key("_id"), description="Opaque, stable id")
-    kind = graphene.String(
-        required=True,
-        description="Kind of list: household, clan, community, learning_unit or citizen",
-    )
+    kind = graphene.Field(SubjectKind, required=True, description="Kind of list (loại danh sách)")
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
@@ -47,7 +25,7 @@ class ImportJob(graphene.ObjectType):
         required=True, description="The commune's code (mã xã/phường/thị trấn), 5 digits"
     )
     file_name = graphene.String(required=True, description="File name (tên tệp)")
-    status = graphene.String(required=True, description="PENDING, RUNNING, DONE or FAILED")
+    status = graphene.Field(ImportStatus, required=True, description="Where it stands (trạng thái)")
     total = graphene.Int(description="Rows in the file (an upper bound until the job is done)")
     done = graphene.Int(required=True, description="Rows handled so far")
     created = graphene.Int(

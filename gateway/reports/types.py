@@ -11,6 +11,7 @@ from typing import Any
 import graphene
 
 from gateway.access import require_scope
+from gateway.enums import BranchKind, UnitLevel
 from gateway.fund.money import Money
 from gateway.loader import loader_of
 from gateway.reports.sources import Sources
@@ -128,9 +129,7 @@ class ReportUnit(graphene.ObjectType):
 
     code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     name = graphene.String(required=True, description="The unit's name (tên đơn vị)")
-    level = graphene.String(
-        description="Level (cấp): province, district, commune, branch or hamlet"
-    )
+    level = graphene.Field(UnitLevel, description="Level (cấp)")
     path = graphene.String(
         required=True,
         description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
@@ -154,7 +153,7 @@ class ReportUnit(graphene.ObjectType):
 class BranchCount(graphene.ObjectType):
     """The number of branches of one kind (số chi hội theo loại)."""
 
-    kind = graphene.String(required=True, description="residential, school, clan, agency, board")
+    kind = graphene.Field(BranchKind, required=True, description="Kind of branch (loại chi hội)")
     kind_name = graphene.String(
         required=True, description="The kind's Vietnamese name (tên loại chi hội)"
     )
@@ -291,9 +290,7 @@ class ReportChild(graphene.ObjectType):
 
     code = graphene.String(required=True, description="The unit's code (mã đơn vị)")
     name = graphene.String(required=True, description="The unit's name (tên đơn vị)")
-    level = graphene.String(
-        description="Level (cấp): province, district, commune, branch or hamlet"
-    )
+    level = graphene.Field(UnitLevel, description="Level (cấp)")
     population = graphene.Int(description="Population (dân số)")
     households = graphene.Int(description="Number of households (số hộ gia đình)")
     members = graphene.Int(description="Number of members (số hội viên / thành viên)")

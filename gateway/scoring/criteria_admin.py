@@ -14,6 +14,7 @@ from typing import Any
 import graphene
 
 from gateway.access import authenticated, forbidden, write_tenant
+from gateway.enums import CriteriaSetStatus
 from gateway.mutations import Write, mutation
 from gateway.scoring.types import CriteriaSetInfo
 from gateway.vocabulary import Title
@@ -30,7 +31,7 @@ class CriteriaSetVersion(graphene.ObjectType):
     title = graphene.Field(
         Title, required=True, description="The learning title (danh hiệu học tập)"
     )
-    status = graphene.String(required=True, description="draft, active or superseded")
+    status = graphene.Field(CriteriaSetStatus, required=True, description="Its state (trạng thái)")
     effective_from_years = graphene.List(
         graphene.NonNull(graphene.Int),
         required=True,

@@ -16,6 +16,7 @@ from urllib.parse import quote
 import graphene
 
 from gateway.access import READERS, REGISTRARS, authenticated, readable_unit, require_scope
+from gateway.enums import ListReviewRowStatus, ListReviewState
 from gateway.mutations import Write, in_subtree, mutation, unit_for_year
 from gateway.scoring.mutations import AnswerInput, FigureInput
 from gateway.vocabulary import Title
@@ -90,10 +91,10 @@ class ListReviewRow(graphene.ObjectType):
     agreed = graphene.Boolean(required=True, description="Hội nghị đồng ý")
     adopted = graphene.Boolean(required=True, description="Hội nghị thông qua kết quả tự đánh giá")
     note = graphene.String(description="Ghi chú")
-    status = graphene.String(
+    status = graphene.Field(
+        ListReviewRowStatus,
         required=True,
-        description="recognised, not_recognised, undecidable; skipped: không ghi được (xem "
-        "skipped)",
+        description="The row's verdict (kết quả); SKIPPED: không ghi được (xem skipped)",
     )
     skipped = graphene.String(
         description="Vì sao dòng không ghi được dù đã hợp lệ lúc nhận (vd. enrolment_not_found: "
@@ -154,10 +155,11 @@ class ListReview(graphene.ObjectType):
     attendees = graphene.Int(description="Số người dự họp")
     by = graphene.String(description="Người nhập")
     at = graphene.String(required=True, description="Thời điểm ghi nhận")
-    state = graphene.String(
+    state = graphene.Field(
+        ListReviewState,
         required=True,
-        description="recorded: đã ghi mọi dòng; applying: đang ghi (biên bản lớn được ghi "
-        "tiếp trong nền, xem lại bằng listReview)",
+        description="Recording (trạng thái ghi); APPLYING: biên bản lớn được ghi tiếp trong nền, "
+        "xem lại bằng listReview",
     )
     rows = graphene.List(
         graphene.NonNull(ListReviewRow),
@@ -181,7 +183,7 @@ class ListReviewSummary(graphene.ObjectType):
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
     meeting_date = graphene.String(required=True, description="Day of the meeting (ngày họp)")
-    state = graphene.String(required=True, description="State of the process")
+    state = graphene.Field(ListReviewState, required=True, description="Recording (trạng thái ghi)")
     at = graphene.String(required=True, description="When it was recorded (ISO 8601)")
     rows = graphene.Int(required=True, description="Số dòng")
     recognised = graphene.Int(

@@ -16,6 +16,7 @@ from typing import Any
 import graphene
 
 from gateway.access import REGISTRARS
+from gateway.enums import SelfAssessmentOutcome, VerdictStatus
 from gateway.mutations import Write, in_subtree, mutation, unit_for_year
 from gateway.scoring.mutations import AnswerInput, FigureInput
 from gateway.vocabulary import Title
@@ -66,12 +67,10 @@ class SelfAssessmentRowOutcome(graphene.ObjectType):
 
     row = graphene.Int(required=True, description="Số thứ tự dòng trong danh sách (từ 1)")
     enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
-    outcome = graphene.String(
-        required=True,
-        description="written: đã ghi; unchanged: đã ghi ở lần gửi trước của cùng danh sách; "
-        "refused: không ghi (xem error)",
+    outcome = graphene.Field(
+        SelfAssessmentOutcome, required=True, description="Whether it was recorded (kết quả ghi)"
     )
-    status = graphene.String(description="recognised, not_recognised, undecidable")
+    status = graphene.Field(VerdictStatus, description="The verdict (kết quả) of a recorded row")
     level = graphene.Int(description="Mức độ")
     total = graphene.Int(description="Tổng điểm")
     set_id = graphene.String(description="Bộ tiêu chí áp dụng")

@@ -6,6 +6,7 @@ from typing import Any
 
 import graphene
 
+from gateway.enums import AssessmentStatus, IndicatorKind, VerdictStatus
 from gateway.vocabulary import Title
 from gateway.wire import key
 
@@ -21,9 +22,8 @@ class IndicatorVerdict(graphene.ObjectType):
     """The verdict on one indicator (chỉ số) of a criteria set."""
 
     id = graphene.String(required=True, description="Opaque, stable id")
-    kind = graphene.String(
-        required=True,
-        description="How the indicator is judged (loại chỉ số)",
+    kind = graphene.Field(
+        IndicatorKind, required=True, description="How the indicator is judged (loại chỉ số)"
     )
     level = graphene.Int(
         required=True,
@@ -58,10 +58,7 @@ class CriterionVerdict(graphene.ObjectType):
 class Verdict(graphene.ObjectType):
     """The engine's answer: recognised (criteria met), not_recognised or undecidable, with why."""
 
-    status = graphene.String(
-        required=True,
-        description="The verdict (kết quả): recognised, not_recognised or undecidable",
-    )
+    status = graphene.Field(VerdictStatus, required=True, description="The verdict (kết quả)")
     level = graphene.Int(
         description="Level of recognition (mức độ): 1, 2, or 3 for TT 44/2014 ratings"
     )
@@ -234,8 +231,8 @@ class Assessment(graphene.ObjectType):
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
-    status = graphene.String(
-        required=True, description="The registration's state (trạng thái): REGISTERED or WITHDRAWN"
+    status = graphene.Field(
+        AssessmentStatus, required=True, description="The registration's state (trạng thái)"
     )
     unit_path = graphene.String(
         required=True,
@@ -283,9 +280,8 @@ class IndicatorInfo(graphene.ObjectType):
 
     id = graphene.String(required=True, description="Opaque, stable id")
     name = graphene.String(description="The indicator's wording (nội dung chỉ số)")
-    kind = graphene.String(
-        required=True,
-        description="How the indicator is judged (loại chỉ số)",
+    kind = graphene.Field(
+        IndicatorKind, required=True, description="How the indicator is judged (loại chỉ số)"
     )
     max_points = graphene.Int(
         resolver=key("maxPoints"), description="Highest points possible (điểm tối đa)"
@@ -300,6 +296,21 @@ class IndicatorInfo(graphene.ObjectType):
     provisional = graphene.Boolean(
         required=True,
         description="Rests on a provisional criteria set or unofficial figures (tạm thời)",
+    )
+
+
+class CriterionInfo(graphene.ObjectType):
+    """A criterion (tiêu chí) of a criteria set: its wording and the indicators under it."""
+
+    id = graphene.String(required=True, description="Opaque, stable id")
+    name = graphene.String(description="The criterion's wording (tên tiêu chí)")
+    max_points = graphene.Int(
+        resolver=key("maxPoints"), description="Highest points possible (điểm tối đa)"
+    )
+    indicators = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The ids of its indicators (mã chỉ số), in order",
     )
 
 
@@ -351,4 +362,10 @@ class CriteriaSetInfo(graphene.ObjectType):
         resolver=lambda root, info: bool(root.get("meetingDecides")),
         description="Its pass mark / floors are not public: the review meeting's vote "
         "(agree) decides, provisionally",
+    )
+    criteria = graphene.List(
+        graphene.NonNull(CriterionInfo),
+        required=True,
+        resolver=lambda root, info: root.get("criteria") or [],
+        description="The criteria (tiêu chí), each with its indicators' ids",
     )

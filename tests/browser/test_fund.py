@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 HOME, OTHER = "00052", "00055"
 SIGN_IN = """mutation SignIn($input: SignInInput!) { signIn(input: $input) { accessToken } }"""
 FUND = """query Fund($code: String!) { fund(unitCode: $code) { balance unitName
-  donations(first: 50) { items {
+  donations(first: 50) { nodes {
     id receiptNumber receiptUrl amount donor { name anonymous } } } } }"""
 STATEMENT = """query Statement($code: String!, $from: Date!, $to: Date!) {
   fund(unitCode: $code) { statement(from: $from, to: $to) {
@@ -42,7 +42,7 @@ BRANCH = """mutation Branch($input: CreateBranchInput!) { createBranch(input: $i
   branch { code } } }"""
 MEMBER = """mutation Member($input: AddMemberInput!) { addMember(input: $input) { memberId } }"""
 DISBURSEMENT = """query Paid($code: String!) { fund(unitCode: $code) {
-  disbursements(first: 50) { items { id status amount beneficiary { name } } } } }"""
+  disbursements(first: 50) { nodes { id status amount beneficiary { name } } } } }"""
 # a private file read with the page's own session (api.file), base64-encoded for WebDriver; the
 # page's policy (connect-src 'self') keeps a script from reading the blob: URL the tab shows
 READ_FILE = """const [path, done] = arguments;
@@ -203,7 +203,7 @@ def test_a_donation_its_receipt_the_balance_and_the_public_statement(
     number = receipt.get_attribute("data-receipt")
     wait(browser).until(lambda d: shown_balance(d) == before + 3_500_000)
     assert balance_over_graphql(platform, token) == before + 3_500_000
-    listed = graphql(platform, FUND, {"code": HOME}, token)["data"]["fund"]["donations"]["items"]
+    listed = graphql(platform, FUND, {"code": HOME}, token)["data"]["fund"]["donations"]["nodes"]
     assert {d["receiptNumber"] for d in listed} >= {number, anonymous_number}
     visible(browser, f'#donations tr td .receipt[data-receipt="{number}"]')
     browser.shot("fund-donation")
@@ -291,7 +291,7 @@ def test_a_proposal_is_approved_by_the_authority_only(browser, base, platform, p
 
     paid = graphql(platform, DISBURSEMENT, {"code": HOME}, manager)["data"]["fund"][
         "disbursements"
-    ]["items"]
+    ]["nodes"]
     mine = next(d for d in paid if d["beneficiary"]["name"] == student)
     refused = graphql(platform, APPROVE, {"input": {"disbursementId": mine["id"]}}, manager)
     assert (

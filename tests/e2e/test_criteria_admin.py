@@ -83,7 +83,7 @@ def test_an_activated_set_judges_the_next_self_assessment_without_a_restart(plat
     set_id = f"ls-family-{uuid.uuid4().hex[:6]}"
     before_id, before = self_assessed(platform, officer)
     assert before["selfAssessment"]["setId"] == "test-20-family-2021"
-    assert before["selfAssessment"]["verdict"]["status"] == "recognised"
+    assert before["selfAssessment"]["verdict"]["status"] == "RECOGNISED"
     assert before["provisional"] is True
     assert before["provisionalReason"] == "Bộ tiêu chí thử nghiệm."
     assert before["selfAssessment"]["verdict"]["provisionalReason"] == "Bộ tiêu chí thử nghiệm."
@@ -92,27 +92,27 @@ def test_an_activated_set_judges_the_next_self_assessment_without_a_restart(plat
 
     uploaded = ask(platform, UPLOAD, {"input": {"yaml": own_set(set_id)}}, admin)
     assert uploaded["uploadCriteriaSet"]["sets"] == [
-        {"setId": set_id, "version": 1, "status": "draft", "provisional": False}
+        {"setId": set_id, "version": 1, "status": "DRAFT", "provisional": False}
     ]
     activation = {"setId": set_id, "version": 1, "effectiveFromYear": YEAR}
     activated = ask(platform, ACTIVATE, {"input": activation}, admin)["activateCriteriaSet"]
-    assert (activated["status"], activated["effectiveFromYears"]) == ("active", [YEAR])
+    assert (activated["status"], activated["effectiveFromYears"]) == ("ACTIVE", [YEAR])
     assert activated["activatedBy"] == "admin"
     listed = ask(platform, LIST, {}, admin)["tenantCriteriaSets"]
     assert {
         "setId": set_id,
         "version": 1,
-        "status": "active",
+        "status": "ACTIVE",
         "effectiveFromYears": [YEAR],
     } in listed
 
     _, after = self_assessed(platform, officer)  # the same running scoring process
     assert (after["selfAssessment"]["setId"], after["selfAssessment"]["setVersion"]) == (set_id, 1)
-    assert after["selfAssessment"]["verdict"]["status"] == "not_recognised"  # 84 < 100 points
+    assert after["selfAssessment"]["verdict"]["status"] == "NOT_RECOGNISED"  # 84 < 100 points
     assert after["provisional"] is False and after["provisionalReason"] is None
     kept = ask(platform, ASSESSMENT, {"id": before_id}, officer)["assessment"]
     assert kept["selfAssessment"]["setId"] == "test-20-family-2021"  # judged before: kept
-    assert kept["selfAssessment"]["verdict"]["status"] == "recognised"
+    assert kept["selfAssessment"]["verdict"]["status"] == "RECOGNISED"
 
     now = ask(platform, FIGURES, {"code": "06184", "year": YEAR}, admin)["orgUnit"]["stats"]
     assert now["title"]["provisional"] is False and now["title"]["provisionalReason"] is None

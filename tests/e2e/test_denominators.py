@@ -61,7 +61,7 @@ def test_a_ward_enters_its_figures_and_hamlets_and_the_district_reads_the_sum(pl
         made = ask(
             platform, HAMLET, {"input": {"communeCode": "00157", "name": name}}, officers["ward"]
         )["data"]["createHamlet"]
-        assert made["hamlet"]["level"] == "hamlet" and made["hamlet"]["kindName"] == "Tổ dân phố"
+        assert made["hamlet"]["level"] == "HAMLET" and made["hamlet"]["kindName"] == "Tổ dân phố"
     community = ask(
         platform,
         COMMUNITY,
@@ -74,7 +74,7 @@ def test_a_ward_enters_its_figures_and_hamlets_and_the_district_reads_the_sum(pl
     ward = ask(platform, READ, {"code": "00157"})["data"]["orgUnit"]  # public, no token
     assert ward["denominators"]["population"] == 29000
     assert ward["denominators"]["hamlets"] == 2  # the directory's two, never entered
-    assert {c["code"] for c in ward["children"] if c["level"] == "hamlet"} == {
+    assert {c["code"] for c in ward["children"] if c["level"] == "HAMLET"} == {
         "00157-T01",
         "00157-T02",
     }
@@ -82,7 +82,7 @@ def test_a_ward_enters_its_figures_and_hamlets_and_the_district_reads_the_sum(pl
     assert district["population"] == 50000 and "population" in district["incomplete"]
     assert district["households"] == 8100
     assert {
-        "figure": "population",
+        "figure": "POPULATION",
         "source": "Niên giám thống kê Hà Nội 2024",
         "unitCode": "00160",
     } in district["sources"]

@@ -78,8 +78,8 @@ def full_answers(criteria_set):
     """Met indicators met; points in full where the maximum is known, the rest sharing what
     the set's total leaves (the QĐ 448 tables lump criteria 3-4)."""
     indicators = criteria_set["indicators"]
-    answers = [{"indicator": i["id"], "met": True} for i in indicators if i["kind"] == "met"]
-    points = [i for i in indicators if i["kind"] == "points"]
+    answers = [{"indicator": i["id"], "met": True} for i in indicators if i["kind"] == "MET"]
+    points = [i for i in indicators if i["kind"] == "POINTS"]
     given = {i["id"]: i["maxPoints"] for i in points if i["maxPoints"] is not None}
     open_ = [i["id"] for i in points if i["maxPoints"] is None]
     if open_:
@@ -115,9 +115,9 @@ def through_the_year(
         "rows": [{"enrolmentId": e, "agree": True} for e in enrolment_ids],
     }
     recorded = ask(platform, LIST_REVIEW, {"input": review}, registrar)["recordListReview"]
-    assert recorded["state"] == "recorded"
+    assert recorded["state"] == "RECORDED"
     assert {r["enrolmentId"]: (r["adopted"], r["status"]) for r in recorded["rows"]} == {
-        e: (True, "recognised") for e in enrolment_ids
+        e: (True, "RECOGNISED") for e in enrolment_ids
     }
     proposal = ask(
         platform,
@@ -191,7 +191,7 @@ def test_a_clan_and_a_village_community_are_recognised_by_the_commune(platform, 
         criteria_set = shipped(platform, title)
         assert criteria_set["provisional"] and criteria_set["meetingDecides"]
         own = self_assess(platform, enrolment["enrolmentId"], criteria_set, officer)
-        assert (own["setId"], own["verdict"]["status"]) == (criteria_set["id"], "undecidable")
+        assert (own["setId"], own["verdict"]["status"]) == (criteria_set["id"], "UNDECIDABLE")
         number = f"{tag}/QĐ-UBND-{title}"
         decided = through_the_year(
             platform,
@@ -230,7 +230,7 @@ def test_a_citizen_and_the_learning_units_they_belong_to_are_recognised_at_their
         "LearningUnit",
         {
             "unitCode": DISTRICT,
-            "level": "district",
+            "level": "DISTRICT",
             "name": f"Phòng Văn hóa và Thông tin {tag}",
             "unitKind": "AGENCY",
             "staff": 1,
@@ -268,7 +268,7 @@ def test_a_citizen_and_the_learning_units_they_belong_to_are_recognised_at_their
     answers = [{"indicator": i["id"], "points": 9} for i in citizen_set["indicators"]]
     given = {"enrolmentId": citizen["enrolmentId"], "answers": answers, "group": "professional"}
     own = ask(platform, SELF, {"input": given}, officer)["submitSelfAssessment"]["selfAssessment"]
-    assert own["verdict"]["status"] == "recognised"
+    assert own["verdict"]["status"] == "RECOGNISED"
     number = f"{tag}/QĐ-UBND-CDHT"
     decided = through_the_year(
         platform,
@@ -305,7 +305,7 @@ def test_a_citizen_and_the_learning_units_they_belong_to_are_recognised_at_their
 
     def judged_with_its_member():
         stage = self_assess(platform, district_unit["enrolmentId"], district_set, registrar)
-        return stage["verdict"]["status"] == "recognised" and stage
+        return stage["verdict"]["status"] == "RECOGNISED" and stage
 
     stage = wait_until(judged_with_its_member, timeout=30, what="the member's share")
     assert stage["setId"].startswith("tt24-learning-unit-2024")

@@ -27,9 +27,9 @@ def test_a_donation_end_to_end(platform, tokens):
     gift = {
         "unitCode": "06184",
         "idempotencyKey": "e2e-gift-000001",
-        "donor": {"name": "Công ty Cổ phần Đồng Đăng", "kind": "enterprise"},
+        "donor": {"name": "Công ty Cổ phần Đồng Đăng", "kind": "ENTERPRISE"},
         "amount": "5000000000",
-        "channel": "bank_transfer",
+        "channel": "BANK_TRANSFER",
         "receivedOn": "2024-10-02",
     }
     first = graphql(platform, DONATE, {"input": gift}, officer)["data"]["recordDonation"]

@@ -105,7 +105,7 @@ def households(platform, holders):
             platform, SELF, {"input": {"enrolmentId": enrolment_id, "answers": answers()}}, officer
         )
         assert scored["submitSelfAssessment"]["selfAssessment"]["verdict"]["status"] == (
-            "recognised"
+            "RECOGNISED"
         )
     return ids
 
@@ -152,12 +152,12 @@ def test_a_commune_reviews_three_households_in_one_document_once(platform, holde
     before = figures(platform, admin)
     given = document(households)
     recorded = ask(platform, LIST_REVIEW, {"input": given}, officer)["recordListReview"]
-    assert recorded["state"] == "recorded" and recorded["by"] == "officer"
+    assert recorded["state"] == "RECORDED" and recorded["by"] == "officer"
     assert recorded["minutes"] == given["minutes"] and recorded["attendees"] == 27
     assert [(r["row"], r["status"], r["adopted"], r["agreed"]) for r in recorded["rows"]] == [
-        (1, "recognised", True, True),
-        (2, "not_recognised", False, True),
-        (3, "not_recognised", False, False),
+        (1, "RECOGNISED", True, True),
+        (2, "NOT_RECOGNISED", False, True),
+        (3, "NOT_RECOGNISED", False, False),
     ]
     after = figures(platform, admin)
     assert after["reviewed"] - before["reviewed"] == 3
@@ -193,7 +193,7 @@ def test_a_commune_reviews_three_households_in_one_document_once(platform, holde
     assert figures(platform, admin) == after
 
     read = ask(platform, READ, {"id": recorded["id"]}, holders["auditor"])["listReview"]
-    assert read["state"] == "recorded" and len(read["rows"]) == 3
+    assert read["state"] == "RECORDED" and len(read["rows"]) == 3
     listed = ask(platform, LIST, {"code": "06184"}, officer)["listReviews"]
     (summary,) = [s for s in listed if s["id"] == recorded["id"]]
     assert (summary["rows"], summary["recognised"], summary["notRecognised"]) == (3, 1, 2)
@@ -347,7 +347,7 @@ def test_the_review_sheet_round_trip(platform, holders, households):
     assert imported["problems"] == [] and imported["errorReport"] is None
     rows = {r["enrolmentId"]: r for r in imported["listReview"]["rows"]}
     assert rows[households[2]]["agreed"] is False
-    assert rows[households[2]]["status"] == "not_recognised"
+    assert rows[households[2]]["status"] == "NOT_RECOGNISED"
     assert rows[households[0]]["adopted"] is True
     for holder in ("auditor", "partner", "sibling"):
         assert refused(platform, IMPORT, {"input": good}, holders[holder])["code"] == "FORBIDDEN"
@@ -392,7 +392,7 @@ def test_out_of_the_box_a_list_review_decides_and_the_household_is_recognised(pl
         )
         given = {"enrolmentId": enrolment_id, "answers": full_marks(family)}
         own = ask(platform, SELF, {"input": given}, officer)["submitSelfAssessment"]
-        assert own["selfAssessment"]["verdict"]["status"] == "undecidable"  # awaits the meeting
+        assert own["selfAssessment"]["verdict"]["status"] == "UNDECIDABLE"  # awaits the meeting
     given = {
         "unitCode": COMMUNE,
         "title": "FAMILY",
@@ -407,8 +407,8 @@ def test_out_of_the_box_a_list_review_decides_and_the_household_is_recognised(pl
     }
     recorded = ask(platform, LIST_REVIEW, {"input": given}, officer)["recordListReview"]
     assert [(r["status"], r["provisional"], r["setId"]) for r in recorded["rows"]] == [
-        ("recognised", True, family["id"]),
-        ("not_recognised", True, family["id"]),
+        ("RECOGNISED", True, family["id"]),
+        ("NOT_RECOGNISED", True, family["id"]),
     ]
     today = vietnam_day(datetime.now(UTC))
     posted = (today - timedelta(days=10)).isoformat()  # the list was posted on paper

@@ -77,7 +77,7 @@ def shipped(platform, title, group=None):
 
 def full_marks(criteria_set):
     """Known maxima in full, unknown ones sharing what the set's total leaves."""
-    points = [i for i in criteria_set["indicators"] if i["kind"] == "points"]
+    points = [i for i in criteria_set["indicators"] if i["kind"] == "POINTS"]
     given = {i["id"]: i["maxPoints"] for i in points if i["maxPoints"] is not None}
     open_ = [i["id"] for i in points if i["maxPoints"] is None]
     left = (criteria_set["totalPoints"] or 10 * len(open_)) - sum(given.values())
@@ -117,7 +117,7 @@ def test_a_2024_household_is_recognised_with_the_shipped_set_and_the_meetings_vo
     given = {"enrolmentId": enrolment_id, "answers": answers}
     own = ask(platform, SELF, {"input": given}, officer)["submitSelfAssessment"]
     own_verdict = own["selfAssessment"]["verdict"]
-    assert (own_verdict["status"], own_verdict["decidedByMeeting"]) == ("undecidable", False)
+    assert (own_verdict["status"], own_verdict["decidedByMeeting"]) == ("UNDECIDABLE", False)
     assert any("chờ hội nghị bình xét biểu quyết" in r["message"] for r in own_verdict["reasons"])
     named_everywhere(own_verdict, family)
 
@@ -129,7 +129,7 @@ def test_a_2024_household_is_recognised_with_the_shipped_set_and_the_meetings_vo
     reviewed = ask(platform, REVIEW, {"input": review}, officer)["recordReview"]
     verdict = reviewed["review"]["verdict"]
     assert reviewed["review"]["agree"] is True
-    assert (verdict["status"], verdict["setId"]) == ("recognised", "qd448-family-2021")
+    assert (verdict["status"], verdict["setId"]) == ("RECOGNISED", "qd448-family-2021")
     assert verdict["decidedByMeeting"] and verdict["provisional"] and reviewed["provisional"]
     assert any("(tạm thời)" in r["message"] for r in verdict["reasons"])
     named_everywhere(verdict, family)
@@ -171,7 +171,7 @@ def test_a_2024_learning_citizen_is_judged_by_the_known_rule_without_a_vote(plat
     ]
     wait_until(lambda: ask(platform, ASSESSMENT, {"id": enrolment_id}, officer)["assessment"])
     ids = [i["id"] for i in citizen_set["indicators"]]
-    for points, status in ((8, "recognised"), (7, "not_recognised")):
+    for points, status in ((8, "RECOGNISED"), (7, "NOT_RECOGNISED")):
         answers = [{"indicator": i, "points": 8} for i in ids]
         answers[0]["points"] = points  # 80 or 79 in all
         given = {"enrolmentId": enrolment_id, "answers": answers, "group": "rural"}
@@ -199,7 +199,7 @@ def test_a_province_level_learning_unit_is_judged_under_tt24s_province_set(platf
     admin = tokens["hanoi"]  # the province admin of Hà Nội
     unit = {
         "unitCode": TENANT,
-        "level": "province",
+        "level": "PROVINCE",
         "name": f"Sở Giáo dục và Đào tạo {uuid.uuid4().hex[:4]}",
         "unitKind": "AGENCY",
         "staff": 10,
@@ -211,7 +211,7 @@ def test_a_province_level_learning_unit_is_judged_under_tt24s_province_set(platf
     wait_until(lambda: ask(platform, ASSESSMENT, {"id": enrolment_id}, admin)["assessment"])
     unit_set = shipped(platform, "UNIT", group="province")
     met = [
-        {"indicator": i["id"], "met": True} for i in unit_set["indicators"] if i["kind"] == "met"
+        {"indicator": i["id"], "met": True} for i in unit_set["indicators"] if i["kind"] == "MET"
     ]
     given = {"enrolmentId": enrolment_id, "answers": met}
     scored = ask(platform, UNIT_SELF, {"input": given}, admin)["submitSelfAssessment"]
@@ -219,9 +219,9 @@ def test_a_province_level_learning_unit_is_judged_under_tt24s_province_set(platf
     assert stage["setId"] == "tt24-learning-unit-2024-province"
     # no member is a recognised learning citizen yet: 0% of 10, below TT 24's 90%
     assert {"name": "members_citizen_share", "value": 0.0} in stage["computedFigures"]
-    assert stage["verdict"]["status"] == "not_recognised"
-    wrong = graphql(platform, UNIT, {"input": {**unit, "level": "nation"}}, token=admin)
-    assert "province (tỉnh)" in str(wrong["errors"])
+    assert stage["verdict"]["status"] == "NOT_RECOGNISED"
+    wrong = graphql(platform, UNIT, {"input": {**unit, "level": "NATION"}}, token=admin)
+    assert "LearningUnitLevel" in str(wrong["errors"])
     # a ward's officer does not register the province's own unit; Lạng Sơn's admin not Hà Nội's
     for token in (hanoi["commune_officer"], tokens["admin"]):
         refused = graphql(platform, UNIT, {"input": {**unit, "tenant": TENANT}}, token=token)

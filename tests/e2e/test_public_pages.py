@@ -71,9 +71,9 @@ def gifts(platform):
             "tenant": TENANT,
             "unitCode": WARD,
             "idempotencyKey": key,
-            "donor": {"name": name, "kind": "person"},
+            "donor": {"name": name, "kind": "PERSON"},
             "amount": amount,
-            "channel": "cash",
+            "channel": "CASH",
             "receivedOn": day,
         }
         answer = graphql(platform, DONATE, {"input": gift}, officer)
@@ -157,7 +157,7 @@ def test_a_posted_list_then_its_certificate_are_public(platform):
     wait_until(lambda: ask(platform, ASSESSMENT, {"id": enrolment}, officer)["assessment"])
     review = {"enrolmentId": enrolment, "answers": answers(), "minutes": "Biên bản họp thôn"}
     verdict = ask(platform, REVIEW, {"input": review}, officer)["recordReview"]["review"]
-    assert verdict["verdict"]["status"] == "recognised"
+    assert verdict["verdict"]["status"] == "RECOGNISED"
     today = vietnam_day(datetime.now(UTC))
     posted = (today - timedelta(days=12)).isoformat()  # posted on paper, the period over
     proposal = ask(

@@ -73,7 +73,7 @@ def register(platform, token, ward, count):
 def test_a_wards_forms_are_entered_as_one_list(platform, tokens, hanoi):
     (family,) = ask(platform, SETS, {}, None)["criteriaSets"]
     answers = [
-        {"indicator": i["id"], "points": 1} for i in family["indicators"] if i["kind"] == "points"
+        {"indicator": i["id"], "points": 1} for i in family["indicators"] if i["kind"] == "POINTS"
     ]
     ours = register(platform, hanoi["officer"], WARD, 4)
     (theirs,) = register(platform, hanoi["sibling"], SIBLING, 1)
@@ -107,7 +107,7 @@ def test_a_wards_forms_are_entered_as_one_list(platform, tokens, hanoi):
 
     done = ask(platform, SUBMIT, {"input": given}, hanoi["officer"])["submitSelfAssessments"]
     assert (done["written"], done["unchanged"], done["refused"]) == (4, 0, 1)
-    assert [r["outcome"] for r in done["rows"]] == ["written"] * 4 + ["refused"]
+    assert [r["outcome"] for r in done["rows"]] == ["WRITTEN"] * 4 + ["REFUSED"]
     assert {r["setId"] for r in done["rows"][:4]} == {family["id"]}
     assert done["rows"][4]["error"] == {
         "field": "rows.4.enrolmentId",

@@ -60,7 +60,7 @@ BRANCHES = (
 DENOMINATORS = {"population": 1000, "households": 250, "adults": 640, "clans": 3, "units": 7}
 # Student awards (count, amount) per year, and one payment of another purpose each year.
 AWARDS = {2020: (2, 1_000_000), 2021: (3, 1_500_000), 2022: (2, 2_000_000)}
-AWARD_PURPOSES = ("scholarship", "award", "university_prize")
+AWARD_PURPOSES = ("SCHOLARSHIP", "AWARD", "UNIVERSITY_PRIZE")
 DONATION = 10_000_000  # each year's gift
 
 REGISTER = """mutation($input: RegisterHouseholdInput!) {
@@ -99,7 +99,7 @@ STATS_2024 = """query($code: String!) { orgUnit(code: $code) { code level
   children { code level stats(year: 2024) { title(title: FAMILY) { registered recognised } } }
 } }"""
 SUBJECTS = """query($code: String!) { orgUnit(code: $code) {
-  subjects(year: 2024, title: FAMILY, first: 50) { items { name unitPath } } } }"""
+  subjects(year: 2024, title: FAMILY, first: 50) { nodes { name unitPath } } } }"""
 UNIT = """query($code: String!) { orgUnit(code: $code) { code path validTo
   predecessorLinks { code partial carriesFigures }
   children { code level kind validFrom } } }"""
@@ -208,7 +208,7 @@ def enter_the_town(platform) -> dict:
         gift = {
             "unitCode": TOWN,
             "idempotencyKey": f"town-gift-{year}",
-            "donor": {"name": f"Công ty Cổ phần Đồng Đăng {year}", "kind": "enterprise"},
+            "donor": {"name": f"Công ty Cổ phần Đồng Đăng {year}", "kind": "ENTERPRISE"},
             "amount": str(DONATION),
             "receivedOn": f"{year}-03-01",
         }
@@ -217,14 +217,14 @@ def enter_the_town(platform) -> dict:
     for year, (count, amount) in AWARDS.items():
         for n in range(count):
             paid.append((year, AWARD_PURPOSES[n % 3], amount // count))
-        paid.append((year, "community_learning", 700_000))  # not a student award
+        paid.append((year, "COMMUNITY_LEARNING", 700_000))  # not a student award
     for year, purpose, amount in paid:
         proposal = {
             "unitCode": TOWN,
             "amount": str(amount),
             "purpose": purpose,
             "paidOn": f"{year}-09-05",
-            "beneficiary": {"kind": "student", "name": "Nông Văn Hải", "school": "THCS Đồng Đăng"},
+            "beneficiary": {"kind": "STUDENT", "name": "Nông Văn Hải", "school": "THCS Đồng Đăng"},
         }
         found = ask(platform, PROPOSE_PAYMENT, {"input": proposal}, officer)
         decided = ask(
@@ -283,7 +283,7 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     assert found["members"] == sum(m for *_, m in BRANCHES) == 295
     assert found["membersShareOfPopulation"] == pytest.approx(295 / last["population"], abs=1e-4)
     kinds = {b["kind"]: b["count"] for b in found["branches"]}
-    assert kinds["residential"] == 2 and kinds["school"] == kinds["clan"] == kinds["board"] == 1
+    assert kinds["RESIDENTIAL"] == 2 and kinds["SCHOOL"] == kinds["CLAN"] == kinds["BOARD"] == 1
     assert found["branchesTotal"] == len(BRANCHES)
     for year, count in RECOGNISED_FAMILIES.items():
         family = row(found, "FAMILY", year)
@@ -375,7 +375,7 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
             assert (now["registered"], now["recognised"]) == (was["registered"], was["recognised"])
     # the 2025 communes' 2024 figures sum to the province's: the split commune counted once
     province = ask(town, STATS_2024, {"code": PROVINCE}, admin)["orgUnit"]
-    communes = [c for c in province["children"] if c["level"] == "commune"]
+    communes = [c for c in province["children"] if c["level"] == "COMMUNE"]
     assert len(communes) == 65
     for field in ("registered", "recognised"):
         total = province["stats"]["title"][field]
@@ -392,7 +392,7 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     assert field["key"] == "unit_ended" and "Đồng Đăng" in field["message"]
     # the new Đồng Đăng's officer reads its predecessors' 2024 records
     successor = token(town, TOWN, Role.COMMUNE_OFFICER)
-    listed = ask(town, SUBJECTS, {"code": TOWN}, successor)["orgUnit"]["subjects"]["items"]
+    listed = ask(town, SUBJECTS, {"code": TOWN}, successor)["orgUnit"]["subjects"]["nodes"]
     assert {item["name"] for item in listed} >= set(HEADS)
     assert all(item["unitPath"].startswith("20/183/") for item in listed)
     # its branches were carried over, their history kept on the old ones
@@ -403,6 +403,6 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     assert links[TOWN] == {"code": TOWN, "partial": False, "carriesFigures": True}
     new_split = ask(town, UNIT, {"code": SPLIT}, admin)["orgUnit"]["predecessorLinks"]
     assert {"code": SPLIT, "partial": True, "carriesFigures": True} in new_split
-    carried = [c for c in new_town["children"] if c["level"] == "branch"]
+    carried = [c for c in new_town["children"] if c["level"] == "BRANCH"]
     assert len(carried) == len(BRANCHES) and all(c["validFrom"] == "2025-07-01" for c in carried)
     print(f"town report page 1: {Path(tmp_path) / 'town-report.png'}")

@@ -63,7 +63,7 @@ def test_self_assessment_then_review_decide_and_roll_up(enrolment, gateway, conf
         message = wait_until(lambda: queue.get(no_ack=True), what="scored")
         queue.delete()
     verdict = scored["submitSelfAssessment"]["selfAssessment"]["verdict"]
-    assert (verdict["status"], verdict["total"], verdict["provisional"]) == ("recognised", 84, True)
+    assert (verdict["status"], verdict["total"], verdict["provisional"]) == ("RECOGNISED", 84, True)
     assert verdict["reasons"][-1]["message"] == "Đủ điều kiện công nhận."
     assert [c["points"] for c in verdict["explanation"]] == [27, 27, 15, 15]
     event = message.decode()
@@ -89,7 +89,7 @@ def test_self_assessment_then_review_decide_and_roll_up(enrolment, gateway, conf
         },
     )
     review = reviewed["recordReview"]["review"]
-    assert review["verdict"]["status"] == "not_recognised"  # the meeting found c3 below its floor
+    assert review["verdict"]["status"] == "NOT_RECOGNISED"  # the meeting found c3 below its floor
     floors = {
         i["id"]: i["belowFloor"] for c in review["verdict"]["explanation"] for i in c["indicators"]
     }

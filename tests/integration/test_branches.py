@@ -45,8 +45,8 @@ def test_branches_open_once_count_members_and_roll_up(directory, gateway):
     first = open_branch(gateway, "Chi hội Khối 1")
     assert first["created"] is True
     branch = first["branch"]
-    assert branch["code"] == "06184-001" and branch["level"] == "branch"
-    assert branch["path"] == "20/183/06184/06184-001" and branch["kind"] == "residential"
+    assert branch["code"] == "06184-001" and branch["level"] == "BRANCH"
+    assert branch["path"] == "20/183/06184/06184-001" and branch["kind"] == "RESIDENTIAL"
     again = open_branch(gateway, "chi hoi  KHOI 1")  # the same name, typed differently
     assert again == {**first, "created": False}
     school = open_branch(gateway, "Chi hội Trường THCS Đồng Đăng", kind="SCHOOL")["branch"]

@@ -84,13 +84,13 @@ def test_a_communes_year_as_a_learning_community(config, gateway):
         review(gateway, enrolment_id, family_points(points))
 
     entered = [{"indicator": "c1.i1", "met": True}, {"indicator": "c1.i2", "met": True}]
-    assert review(gateway, commune, entered, officer)["status"] == "not_recognised"
+    assert review(gateway, commune, entered, officer)["status"] == "NOT_RECOGNISED"
     assert families_share(gateway, commune) == 0.0  # 4 households registered, none recognised
 
     commune_authority = token_for("20/183/06184", Role.AUTHORITY)
     assert len(propose_and_decide(gateway, "FAMILY", commune_authority, "301/QĐ-UBND")) == 3
     wait_until(lambda: families_share(gateway, commune) == 0.75, what="the share to follow")
-    assert state(gateway, commune)["review"]["verdict"] == {"status": "recognised", "level": 1}
+    assert state(gateway, commune)["review"]["verdict"] == {"status": "RECOGNISED", "level": 1}
 
     with pytest.raises(GraphQLError) as refused:  # TT 25: not the commune's own authority
         propose_and_decide(gateway, "COMMUNE_COMMUNITY", commune_authority, "302/QĐ-UBND")

@@ -69,7 +69,7 @@ def test_entries_partial_updates_and_the_roll_up_to_the_district(directory, gate
     assert answer["unitCode"] == "06184"
     assert answer["denominators"]["population"] == 12000
     assert {
-        "figure": "population",
+        "figure": "POPULATION",
         "source": "Niên giám thống kê 2024",
         "asOf": "2024-12-31",
         "unitCode": "06184",
@@ -97,20 +97,21 @@ def test_hamlets_are_units_of_their_commune_and_count_as_its_hamlets(directory, 
     first = create("Thôn Đông")
     hamlet = first["hamlet"]
     assert first["created"] is True and hamlet["code"] == "06184-T01"
-    assert hamlet["level"] == "hamlet" and hamlet["path"] == "20/183/06184/06184-T01"
-    assert hamlet["kind"] == "thon" and hamlet["kindName"] == "Thôn"
+    assert hamlet["level"] == "HAMLET" and hamlet["path"] == "20/183/06184/06184-T01"
+    assert hamlet["kind"] == "THON" and hamlet["kindName"] == "Thôn"
     assert hamlet["parent"] == {"code": "06184"}
     assert create("thon  DONG") == {**first, "created": False}  # however typed
     second = create("Tổ dân phố 3", kind="TO_DAN_PHO")["hamlet"]
     assert second["code"] == "06184-T03" and second["kindName"] == "Tổ dân phố"
     children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
-    assert {"code": "06184-T01", "level": "hamlet", "kind": "thon"} in children
+    assert {"code": "06184-T01", "level": "HAMLET", "kind": "THON"} in children
     assert read(gateway, "06184")["hamlets"] == 2  # from the directory, never entered
-    search = """query { orgUnits(level: "hamlet", parent: "06184", search: "dong") { code } }"""
-    assert gateway(search, token=None)["orgUnits"] == [{"code": "06184-T01"}]
+    search = """query { orgUnits(level: HAMLET, parent: "06184", search: "dong") {
+      nodes { code } } }"""
+    assert gateway(search, token=None)["orgUnits"]["nodes"] == [{"code": "06184-T01"}]
     assert read(gateway, "06184")["sources"] == [
         {
-            "figure": "hamlets",
+            "figure": "HAMLETS",
             "source": "Danh mục thôn, tổ dân phố trên hệ thống",
             "unitCode": "06184",
         }
@@ -173,7 +174,7 @@ def test_every_write_is_refused_outside_the_callers_reach(directory, gateway):
         own = refused(gateway, query, {"input": given}, token=OTHER_TENANT)  # not in tenant 01
         assert own.errors[0]["extensions"]["fields"][0]["key"] == "hamlet_not_found"
     children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
-    assert {"code": code["code"], "level": "hamlet", "kind": "thon"} in children  # still open
+    assert {"code": code["code"], "level": "HAMLET", "kind": "THON"} in children  # still open
     assert read(gateway, "06184")["population"] == 12000  # nothing changed
     content = sheet([{"unitCode": "06184", "year": 2024, "population": 1, "source": "x"}])
     foreign = refused(
@@ -300,7 +301,7 @@ def test_a_village_community_is_its_hamlet(directory, gateway):
     first = register(name="Thôn Bắc Sơn", households=120)
     assert first["created"] is True
     children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
-    hamlet = next(c for c in children if c["level"] == "hamlet")
+    hamlet = next(c for c in children if c["level"] == "HAMLET")
     assert hamlet["code"].startswith("06184-T")
     assert first["unitPath"] == f"20/183/06184/{hamlet['code']}"  # kept at its hamlet
     by_code = register(hamletCode=hamlet["code"])  # the same hamlet, named by its code
@@ -361,13 +362,13 @@ def test_hamlets_come_from_a_sheet_all_or_none_and_templates_download(directory,
     assert any(m.startswith("Dòng 5, cột Mã xã") for m in messages), messages  # 06187: sibling
     assert any(m.startswith("Dòng 6") for m in messages), messages
     children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
-    assert not [c for c in children if c["level"] == "hamlet"]  # nothing created
+    assert not [c for c in children if c["level"] == "HAMLET"]  # nothing created
     assert upload(good)["importHamlets"] == {"created": 2, "existing": 0}
     assert upload(good)["importHamlets"] == {"created": 0, "existing": 2}
     children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
-    assert {(c["code"], c["kind"]) for c in children if c["level"] == "hamlet"} == {
-        ("06184-T01", "thon"),
-        ("06184-T02", "khu_pho"),
+    assert {(c["code"], c["kind"]) for c in children if c["level"] == "HAMLET"} == {
+        ("06184-T01", "THON"),
+        ("06184-T02", "KHU_PHO"),
     }
     assert refused(upload, good, token=BRANCH_OFFICER).code == "FORBIDDEN"
     assert refused(upload, good, token=OTHER_TENANT).errors[0]["extensions"]["fields"]

@@ -62,13 +62,13 @@ def gift(key, amount, unit="06184", name="Nguyễn Văn Hảo", anonymous=False,
     }
 
 
-def award(amount, purpose="scholarship", **more):
+def award(amount, purpose="SCHOLARSHIP", **more):
     return {
         "input": {
             "unitCode": "06184",
             "amount": amount,
             "purpose": purpose,
-            "beneficiary": {"kind": "student", "name": "Nguyễn Văn An", "school": "THCS"},
+            "beneficiary": {"kind": "STUDENT", "name": "Nguyễn Văn An", "school": "THCS"},
             **more,
         }
     }
@@ -126,7 +126,7 @@ def test_the_receipt_is_for_the_funds_officers_with_the_amount_in_words(platform
 
 
 def test_an_earmark_is_spent_only_up_to_its_balance(platform):
-    platform(DONATE, gift("earmark-0001", "1000000", purpose="earmarked", earmark=EARMARK))
+    platform(DONATE, gift("earmark-0001", "1000000", purpose="EARMARKED", earmark=EARMARK))
     platform(DONATE, gift("earmark-0002", "9000000"))
     with pytest.raises(GraphQLError) as caught:
         platform(PROPOSE, award("1500000", earmark=EARMARK))
@@ -158,7 +158,7 @@ def test_dues_stay_off_and_the_consolidated_statement_counts_transfers_once(plat
     platform(FEE, {"input": {**fee, "paidOn": "2024-10-03"}})
     move = {"fromUnitCode": first, "toUnitCode": "06184", "idempotencyKey": "cons-move-1"}
     platform(TRANSFER, {"input": {**move, "amount": "1000000", "on": "2024-10-04"}}, AUTHORITY)
-    paid = platform(PROPOSE, award("4000000", purpose="university_prize"))["proposeDisbursement"]
+    paid = platform(PROPOSE, award("4000000", purpose="UNIVERSITY_PRIZE"))["proposeDisbursement"]
     platform(APPROVE, {"input": {"disbursementId": paid["id"], "paidOn": "2024-11-01"}}, AUTHORITY)
 
     public = platform(PUBLIC, {"code": first}, token=None)["publicFundStatement"]
@@ -172,7 +172,7 @@ def test_dues_stay_off_and_the_consolidated_statement_counts_transfers_once(plat
     total = found["total"]
     lines_in = {x["account"]: x["amount"] for x in total["moneyIn"]}
     lines_out = {x["account"]: x["amount"] for x in total["moneyOut"]}
-    assert (lines_in["transfers_in"], lines_out["transfers_out"]) == ("0", "0")
+    assert (lines_in["TRANSFERS_IN"], lines_out["TRANSFERS_OUT"]) == ("0", "0")
     assert (total["totalIn"], total["totalOut"], total["closing"]) == (
         "15000000",
         "4000000",
@@ -206,7 +206,7 @@ def test_past_awards_are_entered_as_history_through_the_public_api(platform, con
     platform(DONATE, gift("hist-000001", "5000000", receivedOn="2020-09-01"))
     platform(DONATE, gift("hist-000002", "1000000", receivedOn="2025-03-01"))
     for amount, day in (("2000000", "2021-05-20"), ("1500000", "2020-10-01")):
-        proposal = platform(PROPOSE, award(amount, purpose="award"))["proposeDisbursement"]
+        proposal = platform(PROPOSE, award(amount, purpose="AWARD"))["proposeDisbursement"]
         approval = {"disbursementId": proposal["id"], "paidOn": day}
         assert (
             platform(APPROVE, {"input": approval}, token=AUTHORITY)["approveDisbursement"]["status"]

@@ -48,7 +48,7 @@ def test_hamlets_move_to_the_commune_carrying_their_figures(config, gateway):
     # the new 06184 has the hamlets of both communes merged wholly into it, valid from the reform
     new = gateway(NEW, {"code": "06184"})["orgUnit"]
     assert new["scheme"] == "2025"
-    hamlets = [c for c in new["children"] if c["level"] == "hamlet"]
+    hamlets = [c for c in new["children"] if c["level"] == "HAMLET"]
     by_name = {h["name"]: h for h in hamlets}
     assert sorted(by_name) == sorted(
         ["Thôn Đông", "Thôn Bắc", f"Thôn Đông ({short})", "Bản Nà Pàn"]
@@ -56,14 +56,14 @@ def test_hamlets_move_to_the_commune_carrying_their_figures(config, gateway):
     for hamlet in hamlets:
         assert hamlet["code"].startswith("06184-T") and hamlet["validFrom"] == "2025-07-01"
         assert hamlet["code"] not in olds.values()
-    assert by_name["Thôn Bắc"]["kind"] == "thon" and by_name["Bản Nà Pàn"]["kind"] == "ban"
+    assert by_name["Thôn Bắc"]["kind"] == "THON" and by_name["Bản Nà Pàn"]["kind"] == "BAN"
     assert by_name[f"Thôn Đông ({short})"]["predecessorLinks"] == [
         {"code": olds[("06190", "Thôn Đông")], "name": "Thôn Đông"}
     ]
     assert new["denominators"]["hamlets"] == 4
     # the split commune's hamlet went to its default successor only
     split = gateway(NEW, {"code": "06079"})["orgUnit"]
-    assert [(c["name"], c["validFrom"]) for c in split["children"] if c["level"] == "hamlet"] == [
+    assert [(c["name"], c["validFrom"]) for c in split["children"] if c["level"] == "HAMLET"] == [
         ("Thôn Khòn Pát", "2025-07-01")
     ]
     assert split["denominators"]["hamlets"] == 1

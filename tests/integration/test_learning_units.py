@@ -21,7 +21,7 @@ from tests.conftest import wait_until
 from tests.integration.conftest import GraphQLError, token_for
 from tests.integration.helpers import load_demo_directory, tap
 
-UNIT = """mutation($staff: Int) { registerLearningUnit(input: {unitCode: "183", level: "district",
+UNIT = """mutation($staff: Int) { registerLearningUnit(input: {unitCode: "183", level: DISTRICT,
   name: "Trường THPT Cao Lộc", unitKind: SCHOOL, staff: $staff, year: 2024}) {
   enrolmentId subjectId } }"""
 CITIZEN = """mutation($input: RegisterCitizenInput!) { registerCitizen(input: $input) {
@@ -136,7 +136,7 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
 ):
     unit, members = school
     first = unit_review(gateway, unit)
-    assert first["status"] == "not_recognised"  # nobody is a learning citizen yet
+    assert first["status"] == "NOT_RECOGNISED"  # nobody is a learning citizen yet
     review = unit_state(gateway, unit)
     assert share_of(review) == 0.0  # the entered 1.0 did not count
     share = next(
@@ -156,7 +156,7 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
 
     assert len(decide(gateway, proposal["id"], members[:8], "201/QĐ-UBND")) == 8
     wait_until(lambda: share_of(unit_state(gateway, unit)) == 0.8, what="share 80%")
-    assert unit_state(gateway, unit)["verdict"]["status"] == "not_recognised"
+    assert unit_state(gateway, unit)["verdict"]["status"] == "NOT_RECOGNISED"
 
     with Connection(config["AMQP_URI"]) as connection:
         scored = tap(config, SCORED)(connection.default_channel)
@@ -168,7 +168,7 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
     assert (event["data"]["enrolmentId"], event["data"]["status"]) == (unit, "recognised")
     review = unit_state(gateway, unit)
     assert share_of(review) == 0.9 and review["recomputedAt"]
-    assert (review["verdict"]["status"], review["verdict"]["level"]) == ("recognised", 1)
+    assert (review["verdict"]["status"], review["verdict"]["level"]) == ("RECOGNISED", 1)
     for code in ("183", "20"):  # a district-level unit counts at the district and above
         figures = gateway(FIGURES, {"code": code})["orgUnit"]["stats"]["title"]
         assert figures == {"registered": 1, "reviewed": 1, "eligible": 1}
@@ -189,7 +189,7 @@ def test_a_unit_becomes_eligible_when_its_learning_citizens_cross_90_percent(
     validate_event(event)
     assert event["data"]["reason"] == "Khai man"
     wait_until(lambda: share_of(unit_state(gateway, unit)) == 0.8, what="share back to 80%")
-    assert unit_state(gateway, unit)["verdict"]["status"] == "not_recognised"
+    assert unit_state(gateway, unit)["verdict"]["status"] == "NOT_RECOGNISED"
     assert gateway(FIGURES, {"code": "20"})["orgUnit"]["stats"]["title"]["eligible"] == 0
 
 
@@ -212,6 +212,6 @@ def test_a_citizen_names_only_a_learning_unit_of_their_province(config, gateway)
             ("learningUnitId", "learning_unit_not_found")
         ]
     listed = gateway(
-        """{ orgUnit(code: "06184") { subjects(year: 2024, title: CITIZEN) { items { name } } } }"""
-    )["orgUnit"]["subjects"]["items"]
+        """{ orgUnit(code: "06184") { subjects(year: 2024, title: CITIZEN) { nodes { name } } } }"""
+    )["orgUnit"]["subjects"]["nodes"]
     assert listed == []  # refused registrations store nothing

@@ -50,11 +50,11 @@ def test_the_timer_finishes_a_document_its_request_left_applying(config, no_time
         "rows": [{"enrolmentId": e, "answers": answers()} for e in ids],
     }
     kept = gateway(RECORD, {"input": document})["recordListReview"]
-    assert kept["state"] == "applying"
-    assert [r["status"] for r in kept["rows"]] == ["recognised"] * 3
+    assert kept["state"] == "APPLYING"
+    assert [r["status"] for r in kept["rows"]] == ["RECOGNISED"] * 3
 
     def recorded():
-        return gateway(READ, {"id": kept["id"]})["listReview"]["state"] == "recorded"
+        return gateway(READ, {"id": kept["id"]})["listReview"]["state"] == "RECORDED"
 
     wait_until(recorded, 30, what="the timer to finish the document")
     figures = gateway(FIGURES)["orgUnit"]["stats"]["title"]
@@ -63,5 +63,5 @@ def test_the_timer_finishes_a_document_its_request_left_applying(config, no_time
     assert review == {"reviewId": kept["id"], "meetingDate": document["meetingDate"]}
 
     again = gateway(RECORD, {"input": document})["recordListReview"]
-    assert again["state"] == "recorded" and again["id"] == kept["id"]
+    assert again["state"] == "RECORDED" and again["id"] == kept["id"]
     assert gateway(FIGURES)["orgUnit"]["stats"]["title"] == figures

@@ -72,7 +72,7 @@ def test_the_province_admin_uploads_activates_and_lists_in_its_own_tenant():
     uploaded = run(UPLOAD, scoring=scoring)
     assert uploaded.errors is None
     assert uploaded.data["uploadCriteriaSet"]["sets"] == [
-        {"setId": "ls-family", "version": 1, "status": "draft"}
+        {"setId": "ls-family", "version": 1, "status": "DRAFT"}
     ]
     activated = run(ACTIVATE, scoring=scoring)
     assert activated.data["activateCriteriaSet"]["effectiveFromYears"] == [2025]
@@ -96,7 +96,7 @@ def test_the_province_admin_uploads_activates_and_lists_in_its_own_tenant():
 def test_the_yaml_as_uploaded_is_read_one_version_at_a_time():
     query = '{ criteriaSetVersion(setId: "ls-family", version: 1) { yaml status } }'
     result = run(query, scoring=CriteriaScoring())
-    assert result.data["criteriaSetVersion"] == {"yaml": "id: ls-family\n", "status": "draft"}
+    assert result.data["criteriaSetVersion"] == {"yaml": "id: ls-family\n", "status": "DRAFT"}
 
 
 @pytest.mark.parametrize(

@@ -87,8 +87,8 @@ def test_the_list_reaches_scoring_in_wire_names_with_the_units_path():
     assert answer["rows"][0] == {
         "row": 1,
         "enrolmentId": "e-1",
-        "outcome": "written",
-        "status": "recognised",
+        "outcome": "WRITTEN",
+        "status": "RECOGNISED",
         "total": 84,
         "setId": "s",
         "error": None,

@@ -54,15 +54,15 @@ const FUND_HEAD = `query FundHead($code: String!) {
 }`;
 const DONATIONS = `query FundDonations($code: String!, $first: Int!, $after: String) {
   fund(unitCode: $code) { donations(first: $first, after: $after) {
-    items { id receiptNumber receiptUrl amount kind goods channel receivedOn purpose earmark status
+    nodes { id receiptNumber receiptUrl amount kind goods channel receivedOn purpose earmark status
             donor { name kind anonymous } }
-    nextCursor } }
+    pageInfo { hasNextPage endCursor } } }
 }`;
 const DISBURSEMENTS = `query FundDisbursements($code: String!, $first: Int!, $after: String) {
   fund(unitCode: $code) { disbursements(first: $first, after: $after) {
-    items { id amount purpose status paidOn plannedOn decision earmark proposedBy approvedBy
+    nodes { id amount purpose status paidOn plannedOn decision earmark proposedBy approvedBy
             beneficiary { kind name school grade birthYear achievement reason } }
-    nextCursor } }
+    pageInfo { hasNextPage endCursor } } }
 }`;
 const UNIT_AROUND = `query FundUnitAround($code: String!) {
   orgUnit(code: $code) { code name level parent { code name level } children { code name level } }
@@ -132,12 +132,10 @@ function statusBadge(map, value) {
   return el("span", { class: `status ${kind}`.trim(), "data-status": keyOf(value), text });
 }
 
-// One page of a list, in either page shape the API may use ({items nextCursor} or Relay).
+// One page of a Relay connection: its rows and the cursor of the next page (null on the last).
 function pageOf(connection) {
-  const rows = connection.items || connection.nodes || (connection.edges || []).map((edge) => edge.node);
   const info = connection.pageInfo;
-  const next = connection.nextCursor !== undefined ? connection.nextCursor : info && info.hasNextPage ? info.endCursor : null;
-  return { rows, next };
+  return { rows: connection.nodes, next: info.hasNextPage ? info.endCursor : null };
 }
 
 // A client-chosen key: a retried submit counts once (crypto.getRandomValues works without https).
@@ -420,7 +418,7 @@ function inlineForm(holder, { id, heading, fields, submitText, workingText, chec
   const errors = errorArea(`${id}-error`);
   const button = el("button", { type: "submit", id: `${id}-submit`, text: submitText });
   const cancel = el("button", { type: "button", class: "plain", text: "Hủy", onclick: () => holder.replaceChildren() });
-  const form = el("form", { id, class: "card inline-form", novalidate: true, "aria-labelledby": `${id}-heading` },
+  const form = el("form", { id, class: "card fund-inline", novalidate: true, "aria-labelledby": `${id}-heading` },
     el("h3", { id: `${id}-heading`, text: heading }), errors, el("div", { class: "form-grid" }, fields),
     el("div", { class: "actions" }, button, cancel));
   form.addEventListener("submit", async (event) => {
