@@ -128,7 +128,7 @@ def funded(platform, tokens):
     gift = {
         "unitCode": HOME,
         "idempotencyKey": f"quy-seed-{uuid.uuid4().hex[:8]}",
-        "donor": {"name": "Công ty TNHH Hồ Gươm", "kind": "enterprise"},
+        "donor": {"name": "Công ty TNHH Hồ Gươm", "kind": "ENTERPRISE"},
         "amount": "20000000",
     }
     answer = graphql(platform, DONATE, {"input": gift}, tokens["hanoi"])

@@ -15,7 +15,7 @@ const APPROVERS = ["AUTHORITY"]; // the default approving role of every province
 const FUND_ROLES = [...KEEPERS, "AUTHORITY", "AUDITOR"];
 const PAGE = 20;
 
-// --- closed sets and their Vietnamese labels (keys as the API sends them) ----------------------
+// --- closed sets and their Vietnamese labels (keys: the API's enum values, lowercased) ---------
 const DONOR_KINDS = {
   person: "Cá nhân",
   family: "Gia đình",
@@ -43,9 +43,10 @@ const DISBURSEMENT_STATUS = {
   reversed: ["Đã đảo", "bad"],
 };
 
-// A closed set's value as the API takes it in an input (the keys above, as they are today).
+// A closed set's value as the API's enums take it: the keys above in UPPER_SNAKE ("in_kind" →
+// IN_KIND); answers are read back through keyOf, which lowercases them.
 function wire(value) {
-  return value;
+  return String(value).toUpperCase();
 }
 
 // --- queries ------------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ function today() {
   return new Date().toLocaleDateString("sv-SE"); // YYYY-MM-DD in the officer's time zone
 }
 
-// An enum value as the API sends it (lowercase string today, UPPER_SNAKE enums later).
+// An enum value as the API sends it (UPPER_SNAKE), as the keys of the label maps above.
 function keyOf(value) {
   return value === null || value === undefined ? "" : String(value).toLowerCase();
 }
