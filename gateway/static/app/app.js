@@ -15,6 +15,7 @@ import "./screens/review.js";
 import "./screens/decisions.js";
 import "./screens/registrations.js";
 import "./screens/admin.js";
+import "./screens/fund.js";
 
 const ROLE_NAMES = {
   PROVINCE_ADMIN: "Quản trị cấp tỉnh",
