@@ -9,7 +9,7 @@ from typing import Any
 import graphene
 
 from gateway.access import REGISTRARS, authenticated, visible
-from gateway.enums import EnrolmentStatus, LearningUnitLevel
+from gateway.enums import EnrolmentStatus, LearningUnitLevel, SubjectKind
 from gateway.messages import message
 from gateway.mutations import Write, in_subtree, mutation, record, send, unit_for_year
 from gateway.vocabulary import Title
@@ -298,11 +298,11 @@ class Registration(graphene.ObjectType):
         resolver=key("subjectId"),
         description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
     )
-    subject_kind = graphene.String(
+    subject_kind = graphene.Field(
+        SubjectKind,
         required=True,
         resolver=key("subjectKind"),
-        description="Kind of subject (loại đối tượng): household, clan, community, "
-        "learning_unit, citizen or commune",
+        description="Kind of subject (loại đối tượng)",
     )
     name = graphene.String(
         required=True,
@@ -314,7 +314,9 @@ class Registration(graphene.ObjectType):
     year = graphene.Int(
         required=True, description="Calendar year (năm) of the registration, assessment or record"
     )
-    status = graphene.String(required=True, description="ENROLLED or WITHDRAWN (trạng thái)")
+    status = graphene.Field(
+        EnrolmentStatus, required=True, description="Whether it stands (trạng thái)"
+    )
     unit_code = graphene.String(
         required=True, resolver=key("unitCode"), description="The unit receiving it (đơn vị)"
     )
@@ -367,9 +369,10 @@ class Registration(graphene.ObjectType):
         resolver=detail("unit_kind"),
         description="Kind of learning unit (loại đơn vị)",
     )
-    unit_level = graphene.String(
+    unit_level = graphene.Field(
+        LearningUnitLevel,
         resolver=detail("level"),
-        description="A learning unit's level (cấp): commune, district or province",
+        description="A learning unit's level (cấp)",
     )
     staff = graphene.Int(
         resolver=detail("staff"), description="Number of staff (số cán bộ, nhân viên)"

@@ -15,11 +15,11 @@ export const TITLES = [
   ["UNIT", "Đơn vị học tập"],
 ];
 export const LEVELS = {
-  province: "Cấp tỉnh",
-  district: "Cấp huyện",
-  commune: "Cấp xã",
-  hamlet: "Thôn, tổ dân phố",
-  branch: "Chi hội",
+  PROVINCE: "Cấp tỉnh",
+  DISTRICT: "Cấp huyện",
+  COMMUNE: "Cấp xã",
+  HAMLET: "Thôn, tổ dân phố",
+  BRANCH: "Chi hội",
 };
 export const FIRST_YEAR = 2016;
 

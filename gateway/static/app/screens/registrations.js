@@ -28,9 +28,9 @@ const JOB_STATUS_NAMES = {
   FAILED: "Không nhập được",
 };
 const VERDICT_NAMES = {
-  recognised: "Đủ điều kiện",
-  not_recognised: "Chưa đạt",
-  undecidable: "Chưa thể kết luận",
+  RECOGNISED: "Đủ điều kiện",
+  NOT_RECOGNISED: "Chưa đạt",
+  UNDECIDABLE: "Chưa thể kết luận",
 };
 const LABOUR_GROUPS = [
   ["RURAL", "Nông dân và lao động nông thôn"],
@@ -43,7 +43,7 @@ const UNIT_KINDS = [
   ["ENTERPRISE", "Doanh nghiệp"],
   ["ARMED_FORCES", "Đơn vị vũ trang"],
 ];
-const LEVEL_NAMES = { commune: "Cấp xã", district: "Cấp huyện", province: "Cấp tỉnh" };
+const LEVEL_NAMES = { COMMUNE: "Cấp xã", DISTRICT: "Cấp huyện", PROVINCE: "Cấp tỉnh" };
 
 // The kinds of registration by their address (?loai=): the mutation, its input and its list.
 const KINDS = {
@@ -470,7 +470,7 @@ async function addScreen(code, account) {
 
   // Where it registers: the commune (or, for a learning unit, the unit itself).
   let placeInput = null;
-  const communes = unit.children.filter((child) => child.level === "commune");
+  const communes = unit.children.filter((child) => child.level === "COMMUNE");
   const byUnit = loai === "don-vi";
   if (!byUnit && unit.level !== "commune") {
     placeInput = communes.length
@@ -481,7 +481,7 @@ async function addScreen(code, account) {
   let hamletInput = null;
   let hamletName = null;
   if (loai === "cong-dong") {
-    const hamlets = unit.children.filter((child) => child.level === "hamlet");
+    const hamlets = unit.children.filter((child) => child.level === "HAMLET");
     hamletInput = options(el("select", { id: "f-hamlet" }), hamlets.map((h) => [h.code, h.name]), "", hamlets.length ? "— Thôn khác: nhập tên —" : "— Nhập tên thôn —");
     hamletName = el("input", { id: "f-name", maxlength: String(TEXT_MAX), autocomplete: "off" });
   }
@@ -628,19 +628,19 @@ function withdrawSection(record, redraw) {
 // What a registration may have corrected, by its kind (the API's updateRegistration): its
 // names and a household's hamlet are its identity (withdraw and register again instead).
 const CORRECTABLE = {
-  household: [
+  HOUSEHOLD: [
     ["headBirthYear", "Năm sinh chủ hộ", "year", {}],
     ["phone", "Số điện thoại", "phone", { hint: "10 hoặc 11 chữ số, bắt đầu bằng 0 hoặc +84" }],
     ["size", "Số nhân khẩu", "count", { hint: "Để trống: tính theo số thành viên" }],
     ["learners", "Số người đang đi học", "count", { hint: "Để trống: tính theo số thành viên đang đi học" }],
   ],
-  clan: [
+  CLAN: [
     ["households", "Số hộ gia đình", "count", {}],
     ["people", "Số người", "count", {}],
     ["address", "Địa chỉ", "text", {}],
   ],
-  community: [["households", "Số hộ gia đình", "count", {}]],
-  citizen: [
+  COMMUNITY: [["households", "Số hộ gia đình", "count", {}]],
+  CITIZEN: [
     ["address", "Địa chỉ", "text", {}],
     ["phone", "Số điện thoại", "phone", { hint: "10 hoặc 11 chữ số, bắt đầu bằng 0 hoặc +84" }],
   ],
@@ -659,7 +659,7 @@ function editSection(record, redraw) {
       input.value = value === null || value === undefined ? "" : String(value);
       return [spec[0], input];
     }));
-    const members = record.subjectKind === "household" ? membersEditor(record.members) : null;
+    const members = record.subjectKind === "HOUSEHOLD" ? membersEditor(record.members) : null;
     const error = errorArea("edit-error");
     const save = el("button", { type: "submit", id: "edit-save", text: "Lưu thay đổi" });
     const form = el("form", { novalidate: true, onsubmit: submit },
@@ -790,8 +790,8 @@ async function uploadScreen(code, account) {
   const unit = await loadUnit(code, account, "Không nhập được danh sách");
   if (!unit) return;
   const year = chosenYear();
-  const communes = unit.children.filter((child) => child.level === "commune");
-  const communeInput = unit.level === "commune" ? null
+  const communes = unit.children.filter((child) => child.level === "COMMUNE");
+  const communeInput = unit.level === "COMMUNE" ? null
     : options(el("select", { id: "up-commune" }), communes.map((c) => [c.code, `${c.name} (${c.code})`]), "", "— Chọn xã, phường —");
   const kindInput = options(el("select", { id: "up-kind" }), LIST_KINDS.map(([value, , label]) => [value, label]), "HOUSEHOLD");
   const yearInput = yearSelect("up-year", year);

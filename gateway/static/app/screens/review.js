@@ -30,14 +30,15 @@ const TITLE_SLUGS = {
 const TITLE_NAMES = Object.fromEntries(TITLES);
 const slugOf = (title) => Object.keys(TITLE_SLUGS).find((slug) => TITLE_SLUGS[slug] === title);
 
+// The API's enums (VerdictStatus, ListReviewRowStatus, ListReviewState, IndicatorKind).
 const VERDICTS = {
-  recognised: ["Đủ điều kiện", "ok"],
-  not_recognised: ["Chưa đạt", "bad"],
-  undecidable: ["Chưa thể kết luận", ""],
-  skipped: ["Không ghi được", "bad"],
+  RECOGNISED: ["Đủ điều kiện", "ok"],
+  NOT_RECOGNISED: ["Chưa đạt", "bad"],
+  UNDECIDABLE: ["Chưa thể kết luận", ""],
+  SKIPPED: ["Không ghi được", "bad"],
 };
-const STATES = { recorded: "Đã ghi", applying: "Đang ghi tiếp" };
-const KINDS = { points: "Chấm điểm", met: "Đạt / chưa đạt", computed: "Nền tảng tự tính" };
+const STATES = { RECORDED: "Đã ghi", APPLYING: "Đang ghi tiếp" };
+const KINDS = { POINTS: "Chấm điểm", MET: "Đạt / chưa đạt", COMPUTED: "Nền tảng tự tính" };
 const MINUTES_TYPES = ["application/pdf", "image/jpeg", "image/png"];
 
 const VERDICT_FIELDS = `status level total provisional provisionalReason decidedByMeeting missing
@@ -131,12 +132,12 @@ function stageCell(stage) {
 }
 
 function indicatorResult(indicator) {
-  if (indicator.kind === "points") {
+  if (indicator.kind === "POINTS") {
     if (indicator.points === null) return "Chưa chấm";
     const max = indicator.maxPoints !== null ? `/${indicator.maxPoints}` : "";
     return `${indicator.points}${max} điểm`;
   }
-  if (indicator.kind === "computed" && indicator.value !== null) {
+  if (indicator.kind === "COMPUTED" && indicator.value !== null) {
     return `${number(indicator.value)} — ${indicator.met ? "đạt" : "chưa đạt"}`;
   }
   if (indicator.met === null) return "Chưa có kết quả";
@@ -454,7 +455,7 @@ function indicatorInput(indicator, earlier) {
   const id = `ind-${indicator.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
   const badge = indicator.provisional ? provisionalBadge("Nội dung hoặc điểm của chỉ số này chưa chính thức.") : null;
   const label = el("span", {}, indicator.name || indicator.id, badge);
-  if (indicator.kind === "points") {
+  if (indicator.kind === "POINTS") {
     const input = el("input", {
       id, type: "number", inputmode: "numeric", min: "0", step: "1",
       max: indicator.maxPoints !== null ? String(indicator.maxPoints) : null,
@@ -466,7 +467,7 @@ function indicatorInput(indicator, earlier) {
       : "Điểm tối đa chưa có số chính thức: nhập số điểm hội nghị/gia đình chấm.";
     return field(label, input, { hint, required: true });
   }
-  if (indicator.kind === "met") {
+  if (indicator.kind === "MET") {
     const select = el(
       "select",
       { id, "data-indicator": indicator.id, "data-kind": "met", "data-name": indicator.name || indicator.id },
