@@ -25,10 +25,12 @@ CREATE_ACCOUNT = """mutation CreateAccount($input: CreateAccountInput!) {
 
 @pytest.fixture(scope="package")
 def make_account(platform, tokens):  # noqa: F811 - the imported fixtures
-    """``make_account(role, unit)``: a new account (fresh username) with :data:`PASSWORD`."""
+    """``make_account(role, unit, tenant="20")``: a new account (fresh username) with
+    :data:`PASSWORD`, made by the province admin of ``tenant`` (Lạng Sơn 20 or Hà Nội 01)."""
+    admins = {"20": tokens["admin"], "01": tokens["hanoi"]}
 
-    def make(role: str, unit: str) -> str:
-        username = f"{role.split('_')[0]}-{unit}-{uuid.uuid4().hex[:6]}"
+    def make(role: str, unit: str, tenant: str = "20") -> str:
+        username = f"{role.split('_')[0].lower()}-{unit}-{uuid.uuid4().hex[:6]}"
         payload = {
             "username": username,
             "fullName": "Nguyễn Thị Hạnh",
@@ -36,11 +38,17 @@ def make_account(platform, tokens):  # noqa: F811 - the imported fixtures
             "unitCode": unit,
             "password": PASSWORD,
         }
-        answer = graphql(platform, CREATE_ACCOUNT, {"input": payload}, token=tokens["admin"])
+        answer = graphql(platform, CREATE_ACCOUNT, {"input": payload}, token=admins[tenant])
         assert "errors" not in answer, answer
         return username
 
     return make
+
+
+@pytest.fixture(scope="package")
+def hanoi_account(make_account):
+    """``hanoi_account(role, unit)``: a new account of Hà Nội (tenant 01)."""
+    return lambda role, unit: make_account(role, unit, tenant="01")
 
 
 @pytest.fixture(scope="package")

@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from khuyenhoc.sheets import export_rows
 from services.scoring.domain import vietnam_day
-from tests.browser.conftest import CREATE_ACCOUNT, PASSWORD
+from tests.browser.conftest import PASSWORD
 from tests.conftest import wait_until
 from tests.e2e.client import graphql
 
@@ -89,21 +89,9 @@ def base(platform):
 
 
 @pytest.fixture(scope="module")
-def accounts(platform, tokens):
+def accounts(hanoi_account):
     """Accounts of Hà Nội made by its province admin: username per role and unit."""
-
-    def make(role, unit):
-        username = f"cn-{role.split('_')[0].lower()}-{unit}-{uuid.uuid4().hex[:6]}"
-        payload = {
-            "username": username,
-            "fullName": "Nguyễn Văn Minh",
-            "role": role,
-            "unitCode": unit,
-            "password": PASSWORD,
-        }
-        ask(platform, CREATE_ACCOUNT, {"input": payload}, tokens["hanoi"])
-        return username
-
+    make = hanoi_account
     return {
         "officer": make("COMMUNE_OFFICER", COMMUNE),
         "authority": make("AUTHORITY", COMMUNE),
@@ -143,7 +131,7 @@ def reviewed(platform, token, commune, heads, verdicts):
         verdict = ask(platform, REVIEW, {"input": review}, token)["recordReview"]["review"][
             "verdict"
         ]
-        assert verdict["status"] == ("recognised" if met else "not_recognised"), verdict
+        assert verdict["status"] == ("RECOGNISED" if met else "NOT_RECOGNISED"), verdict
         ids.append(enrolment_id)
     return ids
 

@@ -18,7 +18,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ops import browser as browsers
-from tests.browser.conftest import CREATE_ACCOUNT, PASSWORD
+from tests.browser.conftest import PASSWORD
 from tests.e2e.client import graphql
 
 pytestmark = pytest.mark.e2e
@@ -79,26 +79,6 @@ def dong(text):
 @pytest.fixture(scope="module")
 def base(platform):
     return platform.url(platform.gateway)
-
-
-@pytest.fixture(scope="module")
-def hanoi_account(platform, tokens):
-    """``hanoi_account(role, unit)``: an account of Hà Nội (tenant 01), made by its admin."""
-
-    def make(role, unit):
-        username = f"quy-{role.split('_')[0].lower()}-{unit}-{uuid.uuid4().hex[:6]}"
-        payload = {
-            "username": username,
-            "fullName": "Phạm Thu Hà",
-            "role": role,
-            "unitCode": unit,
-            "password": PASSWORD,
-        }
-        answer = graphql(platform, CREATE_ACCOUNT, {"input": payload}, token=tokens["hanoi"])
-        assert "errors" not in answer, answer
-        return username
-
-    return make
 
 
 @pytest.fixture(scope="module")

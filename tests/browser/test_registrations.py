@@ -29,8 +29,6 @@ REGISTER = """mutation Register($input: RegisterHouseholdInput!) {
   registerHousehold(input: $input) { enrolmentId } }"""
 REGISTRATION = """query Registration($id: String!) { registration(enrolmentId: $id) {
   name status address phone withdrawReason members { name relation birthYear learning } } }"""
-FIND = """query Find($code: String!, $search: String!) { orgUnit(code: $code) {
-  subjects(year: 2024, search: $search) { items { enrolmentId name status } } } }"""
 # Files the page saves are kept as blobs (read back with `saved_file`).
 KEEP_BLOBS = """window.__saved = []; const made = URL.createObjectURL;
 URL.createObjectURL = (blob) => { window.__saved.push(blob); return made(blob); };"""
@@ -54,26 +52,6 @@ def visible(driver, selector, seconds=20):
 @pytest.fixture(scope="module")
 def base(platform):
     return platform.url(platform.gateway)
-
-
-@pytest.fixture(scope="module")
-def hanoi_account(platform, tokens):
-    """``hanoi_account(role, unit)``: a new account of Hà Nội (tenant 01) with PASSWORD."""
-
-    def make(role, unit):
-        username = f"dk-{role.split('_')[0].lower()}-{unit}-{uuid.uuid4().hex[:6]}"
-        payload = {
-            "username": username,
-            "fullName": "Phạm Thu Trang",
-            "role": role,
-            "unitCode": unit,
-            "password": PASSWORD,
-        }
-        answer = graphql(platform, CREATE_ACCOUNT, {"input": payload}, token=tokens["hanoi"])
-        assert "errors" not in answer, answer
-        return username
-
-    return make
 
 
 @pytest.fixture(scope="module")

@@ -264,7 +264,7 @@ def test_an_officer_self_assesses_reviews_the_list_and_uploads_a_sheet(
     assert len(reviews) == 1 and reviews[0]["rows"] == 3 and reviews[0]["title"] == "FAMILY"
     refused_review = hanoi(ASSESSMENT, {"id": households["refused"]})["assessment"]["review"]
     assert refused_review["reviewId"] == reviews[0]["id"] and refused_review["agreed"] is False
-    assert refused_review["verdict"]["status"] == "not_recognised"
+    assert refused_review["verdict"]["status"] == "NOT_RECOGNISED"
     assert reviewed_on_home(browser, base) == before + 3  # the home page's "Bình xét" moved
 
     # the recorded minutes open from the list, with the file to download
