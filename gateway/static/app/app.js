@@ -9,13 +9,13 @@ import { go, match, menuFor, onNavigate } from "./router.js";
 import { alertBox, el, link, show } from "./ui.js";
 import { oidcCallback, signInScreen, tellAtSignIn } from "./screens/signin.js";
 import { unitPath } from "./screens/home.js";
-// screens (each registers itself)
+// screens (each registers itself; the menu follows this order: the year's work, then the rest)
 import "./screens/home.js";
+import "./screens/registrations.js";
 import "./screens/review.js";
 import "./screens/decisions.js";
-import "./screens/registrations.js";
-import "./screens/admin.js";
 import "./screens/fund.js";
+import "./screens/admin.js";
 
 const ROLE_NAMES = {
   PROVINCE_ADMIN: "Quản trị cấp tỉnh",
