@@ -11,6 +11,8 @@ import { signInScreen, tellAtSignIn } from "./screens/signin.js";
 import { unitPath } from "./screens/home.js";
 // screens (each registers itself)
 import "./screens/home.js";
+import "./screens/reports.js";
+import "./screens/accounts.js";
 
 const ROLE_NAMES = {
   PROVINCE_ADMIN: "Quản trị cấp tỉnh",
