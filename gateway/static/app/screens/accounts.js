@@ -48,6 +48,13 @@ const RESET = `mutation ResetPassword($input: AccountInput!) {
 }`;
 const CHANGE = `mutation ChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { username } }`;
 
+// A page of accounts as { items, nextCursor }: the API's page, or a Relay connection
+// ({ nodes, pageInfo { hasNextPage endCursor } }) once ACCOUNTS asks for one.
+function readPage(page) {
+  if (page.nodes) return { items: page.nodes, nextCursor: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null };
+  return page;
+}
+
 export function accountsPath(code) {
   return `/app/tai-khoan/${encodeURIComponent(code)}`;
 }
@@ -171,7 +178,7 @@ async function accountsScreen(code, account) {
       api.query(ACCOUNTS, { code, first: PAGE_SIZE, after: null }),
     ]);
     unit = found.orgUnit;
-    page = first.accounts;
+    page = readPage(first.accounts);
   } catch (failure) {
     if (failure.code === "UNAUTHENTICATED") return; // the sign-in screen took over
     show(
@@ -275,7 +282,7 @@ async function accountsScreen(code, account) {
 
   async function reload(index) {
     cursors.length = index + 1;
-    page = (await api.query(ACCOUNTS, { code, first: PAGE_SIZE, after: cursors[index] })).accounts;
+    page = readPage((await api.query(ACCOUNTS, { code, first: PAGE_SIZE, after: cursors[index] })).accounts);
     drawList();
   }
 

@@ -53,6 +53,11 @@ const LEVEL_NAMES = {
 };
 const TITLE_NAMES = Object.fromEntries(TITLES);
 
+// A level as the API names it ("commune", or COMMUNE once levels are an enum) in Vietnamese.
+function levelName(level) {
+  return level ? LEVEL_NAMES[String(level).toLowerCase()] || String(level) : "";
+}
+
 export function reportPath(code, from, to) {
   const path = `/app/bao-cao/${encodeURIComponent(code)}`;
   return from && to ? `${path}?tu=${from}&den=${to}` : path;
@@ -361,7 +366,7 @@ function children(report, period) {
   ];
   return el(
     "section",
-    { class: "report-part", "aria-labelledby": "report-children-heading" },
+    { class: "report-part report-children", "aria-labelledby": "report-children-heading" },
     el("h2", { id: "report-children-heading", text: `Đơn vị trực thuộc (năm ${report.toYear})` }),
     table("Số liệu các đơn vị trực thuộc", columns, report.children, {
       empty: "Không có đơn vị trực thuộc.",
@@ -423,7 +428,7 @@ async function reportScreen(code, account) {
     el(
       "p",
       { class: "hint report-meta" },
-      `${report.issuer} · ${LEVEL_NAMES[unit.level] || unit.level || ""} · mã ${unit.code} · lập ngày ${day(report.generatedOn)}`,
+      `${report.issuer} · ${levelName(unit.level)} · mã ${unit.code} · lập ngày ${day(report.generatedOn)}`,
       unit.scheme ? ` · theo bản đồ hành chính ${unit.scheme}` : "",
     ),
     periodForm(unit.code, period),
