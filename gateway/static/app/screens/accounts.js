@@ -194,13 +194,13 @@ async function accountsScreen(code, account) {
     return;
   }
 
-  const status = el("div", { id: "accounts-status", "aria-live": "polite" });
+  const status = el("div", { id: "accounts-status", "aria-live": "polite", tabindex: "-1" });
   const listArea = el("div", { id: "accounts-list" });
 
   function tell(text, extra = null, kind = "info") {
     document.getElementById("create-error")?.replaceChildren(); // an earlier form error is stale now
     status.replaceChildren(alertBox(text, kind), extra);
-    status.scrollIntoView({ block: "nearest" });
+    status.focus(); // the row's button was redrawn: the keyboard continues from the message
   }
 
   async function act(button, busyText, work, success) {
