@@ -30,7 +30,7 @@ PROVINCE_PAGE = """query($at: Date!) { orgUnit(code: "20", at: $at) {
     children { code stats(year: 2024) { title(title: FAMILY) { registered recognised } } } } } }"""
 LIST_PAGE = """query($code: String!, $at: Date!, $after: String) {
   orgUnit(code: $code, at: $at) { subjects(year: 2024, first: 50, after: $after) {
-    items { enrolmentId name status } nextCursor } } }"""
+    nodes { enrolmentId name status } pageInfo { hasNextPage endCursor } } } }"""
 
 
 def post(client: Client, query: str, variables: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +135,8 @@ def run(sizes: list[int], rounds: int) -> None:
             deep = None
             for _ in range(5):
                 page = post(client, LIST_PAGE, {"code": "20", "at": AT, "after": deep})
-                deep = page["data"]["orgUnit"]["subjects"]["nextCursor"]
+                info = page["data"]["orgUnit"]["subjects"]["pageInfo"]
+                deep = info["endCursor"] if info["hasNextPage"] else None
             print(f"{size} enrolments:")
             for clients in (1, 10):
                 measure(

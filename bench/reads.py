@@ -50,12 +50,12 @@ PROVINCE_PAGE = f"""query($year: Int!) {{ orgUnit(code: "20") {{ code name
 {FRAGMENT}"""
 COMMUNE_PAGE = f"""query($code: String!, $year: Int!) {{ orgUnit(code: $code) {{ code name
   stats(year: $year) {{ {ALL_TITLES} }}
-  subjects(year: $year, first: 50) {{ items {{ enrolmentId subjectId name kind status }}
-    nextCursor }} }} }}
+  subjects(year: $year, first: 50) {{ nodes {{ enrolmentId subjectId name kind status }}
+    pageInfo {{ hasNextPage endCursor }} }} }} }}
 {FRAGMENT}"""
 LIST_PAGE = """query($code: String!, $year: Int!, $after: String, $search: String) {
   orgUnit(code: $code) { subjects(year: $year, first: 50, after: $after, search: $search) {
-    items { enrolmentId subjectId name kind status } nextCursor } } }"""
+    nodes { enrolmentId subjectId name kind status } pageInfo { hasNextPage endCursor } } } }"""
 LIST_WALK = 5  # pages a client walks before starting again from the first
 SEARCH = "Nguyễn Văn"
 RPC_SERVICES = [p for p in SERVICES if p.name != "gateway"]
@@ -181,7 +181,8 @@ def pages(client: Client, commune: str) -> dict[str, Page]:
                 LIST_PAGE, {"code": commune, "year": YEAR, "after": after, "search": search}
             )
             with lock:
-                cursors[key] = found["orgUnit"]["subjects"]["nextCursor"]
+                info = found["orgUnit"]["subjects"]["pageInfo"]
+                cursors[key] = info["endCursor"] if info["hasNextPage"] else None
 
         return page
 

@@ -66,8 +66,8 @@ from services.scoring.domain import vietnam_day
 START = """mutation($input: StartImportInput!) { startImport(input: $input) { id total } }"""
 JOB = """query($id: String!) { importJob(id: $id) { status done created duplicates failed } }"""
 SUBJECTS = """query($code: String!, $after: String) { orgUnit(code: $code) {
-  subjects(year: 2024, title: FAMILY, first: 500, after: $after) {
-    items { enrolmentId name } nextCursor } } }"""
+  subjects(year: 2024, title: FAMILY, first: 100, after: $after) {
+    nodes { enrolmentId name } pageInfo { hasNextPage endCursor } } } }"""
 LIST_REVIEW = """mutation($input: ListReviewInput!) { recordListReview(input: $input) {
   id state } }"""
 READ_REVIEW = """query($id: String!) { listReview(id: $id) { id state } }"""
@@ -468,9 +468,9 @@ class Wave:
         while True:
             page = ask(officer, SUBJECTS, {"code": commune.code, "after": after})
             subjects = page["orgUnit"]["subjects"]
-            ids += [item["enrolmentId"] for item in subjects["items"]]
-            after = subjects["nextCursor"]
-            if not after:
+            ids += [item["enrolmentId"] for item in subjects["nodes"]]
+            after = subjects["pageInfo"]["endCursor"]
+            if not subjects["pageInfo"]["hasNextPage"]:
                 break
         self.listed[commune.code] = ids
         if set(ids) != self.expected.ids[commune.code]:

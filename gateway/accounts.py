@@ -27,6 +27,7 @@ from gateway.access import (
 )
 from gateway.messages import message
 from gateway.mutations import Lookup, Write, mutation, unit
+from gateway.pagination import connection, cursor_page, page_arguments
 from gateway.ttl_cache import TtlCache
 from gateway.wire import answer, enum_value, field_error, unit_not_found
 from khuyenhoc.auth import Role, issue_token
@@ -35,7 +36,6 @@ from khuyenhoc.tenancy import UnitPath
 log = logging.getLogger(__name__)
 
 DEFAULT_ACCESS_MINUTES = 15.0
-MAX_ACCOUNTS_PAGE = 100
 
 ROLE_DESCRIPTIONS = {
     Role.PROVINCE_ADMIN: "Province administrator (quản trị cấp tỉnh): every unit of the province",
@@ -114,14 +114,7 @@ class Account(graphene.ObjectType):
         return root.get("updatedAt")
 
 
-class AccountPage(graphene.ObjectType):
-    """A page of accounts, by username; ``nextCursor`` asks for the next one."""
-
-    items = graphene.List(graphene.NonNull(Account), required=True, description="Accounts")
-    next_cursor = graphene.String(description="The next page's cursor; null at the end")
-
-    def resolve_next_cursor(root: dict[str, Any], info: Any) -> Any:
-        return root.get("nextCursor")
+AccountConnection = connection(Account, "Account", "accounts (tài khoản), by username")
 
 
 class Session(graphene.ObjectType):
@@ -254,14 +247,15 @@ def _signed(info: Any, result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _public(
+def public_sign_in(
     name: str, input_type: type[graphene.InputObjectType], doc: str, run: Any
 ) -> type[graphene.Mutation]:
     """A mutation that runs before there is a caller (sign-in, refresh): the only ones not
-    made by :func:`gateway.mutations.mutation`, which needs a signed-in caller."""
+    made by :func:`gateway.mutations.mutation`, which needs a signed-in caller. ``run(info,
+    input)`` answers the service's session, signed here."""
 
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> Any:
-        return _signed(info, run(info.context.rpc, input))
+        return _signed(info, run(info, input))
 
     namespace = {
         "Arguments": type(
@@ -276,21 +270,21 @@ def _public(
     return type(name, (graphene.Mutation,), namespace)
 
 
-SignIn = _public(
+SignIn = public_sign_in(
     "SignIn",
     SignInInput,
     "Sign in with a username and password (đăng nhập). A wrong password and an unknown "
     "username get the same answer; repeated failures lock the username for a while.",
-    lambda rpc, given: rpc.registration.sign_in(
+    lambda info, given: info.context.rpc.registration.sign_in(
         {"username": given["username"], "password": given["password"]}
     ),
 )
-RefreshSession = _public(
+RefreshSession = public_sign_in(
     "RefreshSession",
     RefreshSessionInput,
     "New tokens for a refresh token, which is spent (làm mới phiên); a spent one presented "
     "again revokes the whole session.",
-    lambda rpc, given: rpc.registration.refresh_session(given["refresh_token"]),
+    lambda info, given: info.context.rpc.registration.refresh_session(given["refresh_token"]),
 )
 
 
@@ -455,12 +449,12 @@ def resolve_accounts(
     if unit is None:
         raise forbidden()
     require_scope(info, UnitPath.parse(unit["path"]), ACCOUNT_MANAGERS)
-    if not 1 <= first <= MAX_ACCOUNTS_PAGE:
-        raise GraphQLError(
-            message("accounts_page", most=MAX_ACCOUNTS_PAGE),
-            extensions={"code": "BAD_USER_INPUT"},
-        )
-    return info.context.rpc.registration.accounts(caller.tenant, unit["path"], after, first)
+
+    def fetch(cursor: Any, size: int) -> tuple[list[Any], Any]:
+        page = info.context.rpc.registration.accounts(caller.tenant, unit["path"], cursor, size)
+        return page["items"], page.get("nextCursor")
+
+    return cursor_page("accounts", f"{caller.tenant}|{unit['path']}", first, after, fetch)
 
 
 QUERIES: dict[str, Any] = {
@@ -470,10 +464,9 @@ QUERIES: dict[str, Any] = {
         description="The signed-in account (tài khoản đang đăng nhập)",
     ),
     "accounts": graphene.Field(
-        graphene.NonNull(AccountPage),
+        graphene.NonNull(AccountConnection),
         unit_code=graphene.String(required=True, description="The unit (mã đơn vị)"),
-        after=graphene.String(description="The previous page's nextCursor"),
-        first=graphene.Int(default_value=50, description="Page size, 1 to 100"),
+        **page_arguments("accounts (tài khoản)"),
         resolver=resolve_accounts,
         description="Accounts at a unit and below, for those who manage them (tài khoản)",
     ),

@@ -1,16 +1,15 @@
-"""Certificates (giấy công nhận): the printable PDF of a decided list and the public
-verification page behind each certificate's QR code.
+"""Certificates (giấy công nhận): the printable PDF of a decided list and what the public
+verification (``verifyCertificate``, the page /xac-minh) reads behind each QR code.
 
 Scoring says what was recognised (``scoring.certificates``, ``scoring.verify_certificate``:
 numbers, codes, statuses); registration says who the holders are and where
 (``enrolment_names``, ``get_unit``). This module only composes and renders: one A4 landscape
 page per certificate (fpdf2, DejaVu Sans from :mod:`khuyenhoc.pdf`, the QR code drawn as
-vector squares with segno), and a small HTML page with no asset from elsewhere.
+vector squares with segno); the page itself is gateway/web/public.py's.
 """
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -41,8 +40,6 @@ STATUS_TEXT = {
     "expired": "Đã hết hiệu lực",
     "revoked": "Đã bị thu hồi",
 }
-ASK_TEXT = "Nhập mã tra cứu in trên giấy công nhận (bên cạnh mã QR)."
-NOT_FOUND_TEXT = "Không tìm thấy giấy công nhận có mã này. Xin kiểm tra lại mã in trên giấy."
 # Administrative prefixes dropped where a document names its place ("Đồng Đăng, ngày ...").
 PLACE_PREFIXES = (
     "Thành phố",
@@ -416,84 +413,3 @@ def verification(rpc: Any, code: str) -> dict[str, Any] | None:
         "holder_name": holder if found.get("holder_names") == "full" else initials(holder),
         "provisional": bool(found.get("provisional")),
     }
-
-
-PAGE_STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;
-background:#f6f3ee;color:#1a1a1a}main{max-width:32rem;margin:0 auto;padding:1.2rem}
-h1{font-size:1.3rem;color:#961414;margin:.2rem 0 1rem}.card{background:#fff;border-radius:.6rem;
-padding:1rem 1.1rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}.status{font-weight:700;
-font-size:1.15rem;padding:.5rem .7rem;border-radius:.4rem;margin-bottom:.8rem}
-.valid{background:#e3f4e6;color:#135d22}.expired{background:#fdf1d8;color:#7a4b00}
-.revoked,.missing{background:#fbe2e2;color:#8a1212}dl{margin:0}dt{font-size:.8rem;color:#666;
-margin-top:.6rem}dd{margin:0;font-size:1.02rem}footer{font-size:.8rem;color:#666;margin-top:1rem}
-form{margin-top:1rem;display:flex;gap:.4rem}input{flex:1;font-size:1rem;padding:.4rem}
-button{font-size:1rem;padding:.4rem .8rem}
-"""
-
-
-def _document(body: str) -> str:
-    return (
-        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex">'
-        f"<title>Tra cứu giấy công nhận</title><style>{PAGE_STYLE}</style></head>"
-        f"<body><main><h1>Tra cứu giấy công nhận</h1>{body}"
-        '<form method="get" action="/verify"><input name="code" aria-label="Mã tra cứu" '
-        'placeholder="Mã tra cứu, ví dụ 20-ABCD…" maxlength="40">'
-        "<button>Tra cứu</button></form>"
-        "<footer>Nền tảng Khuyến học · Hội Khuyến học</footer></main></body></html>"
-    )
-
-
-def verification_page(found: Mapping[str, Any] | None) -> str:
-    """The page a QR code opens: readable on a phone, everything escaped, nothing fetched."""
-    if found is None:
-        return _document(
-            f'<div class="card"><div class="status missing">{NOT_FOUND_TEXT}</div></div>'
-        )
-    status = found["status"]
-    status_line = found["status_text"]
-    if status == "revoked" and found.get("revoked_on"):
-        status_line += f" ngày {day_text(found['revoked_on'])}"
-    rows = [
-        ("Danh hiệu", found["title_name"]),
-        ("Năm", str(found["year"])),
-        ("Mức độ", str(found["level"]) if found.get("level") else ""),
-        ("Được công nhận", found["holder_name"]),
-        ("Đơn vị", found["unit_name"]),
-        (
-            "Quyết định",
-            f"Số {found['decision_number']} ngày {day_text(found['decision_date'])}",
-        ),
-        ("Có giá trị đến", day_text(found["valid_until"]) if found.get("valid_until") else ""),
-        ("Số giấy công nhận", found["number"]),
-        ("Mã tra cứu", found["code"]),
-    ]
-    items = "".join(
-        f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>"
-        for label, value in rows
-        if value
-    )
-    return _document(
-        f'<div class="card"><div class="status {html.escape(status)}">'
-        f"{html.escape(status_line)}</div><dl>{items}</dl></div>"
-    )
-
-
-HTML_HEADERS = {
-    "Content-Type": "text/html; charset=utf-8",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
-
-
-def answer_verification(rpc: Any, code: str) -> tuple[int, dict[str, str], str]:
-    """``/verify/<code>``: 200 with the certificate's status, or 404 with the same "not found"
-    page for any unknown or altered code; ``/verify`` without a code: the form alone."""
-    if not code.strip():
-        return 200, dict(HTML_HEADERS), _document(f'<div class="card">{ASK_TEXT}</div>')
-    found = verification(rpc, code)
-    return (200 if found else 404), dict(HTML_HEADERS), verification_page(found)

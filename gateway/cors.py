@@ -1,4 +1,4 @@
-"""Cross-origin calls to ``/graphql`` from the browser apps a deployment names.
+"""Cross-origin calls to ``/graphql`` and ``/files/...`` from the browser apps a deployment names.
 
 ``CORS_ORIGINS`` lists exact origins (see :func:`khuyenhoc.config.cors_origins`); none means
 same origin only. An allowed origin is echoed in ``Access-Control-Allow-Origin``; any other
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.extensions import DependencyProvider
+from werkzeug.wrappers import Response
 
 from khuyenhoc.config import ANY_ORIGIN, cors_origins
 
@@ -28,26 +29,36 @@ class CorsPolicy:
     def allowed(self, origin: str) -> bool:
         return bool(origin) and (ANY_ORIGIN in self.origins or origin.lower() in self.origins)
 
-    def preflight(self, request: Any) -> Answer:
-        """``OPTIONS /graphql``: what a page of an allowed origin may send, cached ``max-age``."""
-        headers = {"Allow": "GET, POST, OPTIONS", "Vary": "Origin"}
+    def preflight(self, request: Any, methods: str = ALLOWED_METHODS) -> Answer:
+        """``OPTIONS /graphql`` (or ``/files/...``, GET only): what a page of an allowed origin
+        may send, cached ``max-age``."""
+        headers = {"Allow": f"{methods}, OPTIONS", "Vary": "Origin"}
         origin = request.headers.get("Origin", "")
         if self.allowed(origin):
             headers |= {
                 "Access-Control-Allow-Origin": origin,
-                "Access-Control-Allow-Methods": ALLOWED_METHODS,
+                "Access-Control-Allow-Methods": methods,
                 "Access-Control-Allow-Headers": ALLOWED_HEADERS,
                 "Access-Control-Max-Age": str(MAX_AGE_SECONDS),
             }
         return 204, headers, ""
 
-    def decorate(self, request: Any, answer: Answer) -> Answer:
-        """An answer with ``Vary: Origin`` and, for an allowed origin, the origin echoed."""
-        status, headers, body = answer
-        headers = {**headers, "Vary": _vary(headers.get("Vary"), "Origin")}
+    def decorate(self, request: Any, answer: Any, expose: str | None = None) -> Any:
+        """An answer with ``Vary: Origin`` and, for an allowed origin, the origin echoed (and
+        the response headers its script may read, ``expose``). ``answer`` is a nameko
+        ``(status, headers, body)`` or a werkzeug ``Response`` (a file)."""
         origin = request.headers.get("Origin", "")
+        extra = {}
         if self.allowed(origin):
-            headers["Access-Control-Allow-Origin"] = origin
+            extra["Access-Control-Allow-Origin"] = origin
+            if expose:
+                extra["Access-Control-Expose-Headers"] = expose
+        if isinstance(answer, Response):
+            answer.headers["Vary"] = _vary(answer.headers.get("Vary"), "Origin")
+            answer.headers.update(extra)
+            return answer
+        status, headers, body = answer
+        headers = {**headers, "Vary": _vary(headers.get("Vary"), "Origin"), **extra}
         return status, headers, body
 
 

@@ -216,6 +216,7 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
             rpc=counted_rpc,
             secret=secret,
             access_minutes=getattr(rpc, "access_minutes", None),
+            oidc=getattr(rpc, "oidc", None),
         ),
     )
     payload: dict[str, Any] = {"data": result.data}

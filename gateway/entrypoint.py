@@ -15,11 +15,12 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
-from gateway import access_log, certificates, files
+from gateway import access_log, files
 from gateway.access import INVALID_TOKEN_MESSAGE, UNAUTHENTICATED_MESSAGE
 from gateway.assets import serve_static
 from gateway.cors import Cors
 from gateway.endpoint import answer_graphql, bearer_caller
+from gateway.oidc import Oidc
 from gateway.reports import files as report_files
 from gateway.rpc_calls import counted
 from gateway.web import public
@@ -35,6 +36,7 @@ class GatewayService(ObservableService):
 
     config = Config()
     cors = Cors()
+    oidc = Oidc()
 
     registration = RpcProxy("registration")
     scoring = RpcProxy("scoring")
@@ -55,82 +57,94 @@ class GatewayService(ObservableService):
 
     @http("GET", "/files/templates/<string:kind>.xlsx")
     def import_template(self, request: Any, kind: str) -> Any:
-        return self._serve(lambda: files.import_template(self._rpc(), kind))
+        return self._serve(request, lambda: files.import_template(self._rpc(), kind))
 
     @http("GET", "/files/templates/history/<string:code>.xlsx")
     def history_template(self, request: Any, code: str) -> Any:
         """Past years' recognitions to fill in, pre-filled with the unit's subjects."""
         return self._serve(
+            request,
             lambda: files.history_template(
                 self._rpc(), self._caller(request), code, request.args.get("year")
-            )
+            ),
         )
 
     @http("GET", "/files/imports/<string:job_id>/errors.xlsx")
     def import_errors(self, request: Any, job_id: str) -> Any:
-        return self._serve(lambda: files.import_errors(self._rpc(), self._caller(request), job_id))
+        return self._serve(
+            request, lambda: files.import_errors(self._rpc(), self._caller(request), job_id)
+        )
 
     @http("GET", "/files/exports/<string:code>/<int:year>.xlsx")
     def export_registrations(self, request: Any, code: str, year: int) -> Any:
         return self._serve(
-            lambda: files.registrations_export(self._rpc(), self._caller(request), code, year)
+            request,
+            lambda: files.registrations_export(self._rpc(), self._caller(request), code, year),
         )
 
     @http("GET", "/files/evidence/<string:enrolment_id>/<string:evidence_id>")
     def evidence_file(self, request: Any, enrolment_id: str, evidence_id: str) -> Any:
         return self._serve(
-            lambda: files.evidence(self._rpc(), self._caller(request), enrolment_id, evidence_id)
+            request,
+            lambda: files.evidence(self._rpc(), self._caller(request), enrolment_id, evidence_id),
         )
 
     @http("GET", "/files/funds/<string:code>/statement-<string:period>.<string:ext>")
     def fund_statement_file(self, request: Any, code: str, period: str, ext: str) -> Any:
-        return self._serve(lambda: files.fund_statement(self._rpc(), code, period, ext))
+        return self._serve(request, lambda: files.fund_statement(self._rpc(), code, period, ext))
 
     @http("GET", "/files/funds/<string:code>/consolidated-<string:period>.<string:ext>")
     def consolidated_statement_file(self, request: Any, code: str, period: str, ext: str) -> Any:
-        return self._serve(lambda: files.consolidated_statement(self._rpc(), code, period, ext))
+        return self._serve(
+            request, lambda: files.consolidated_statement(self._rpc(), code, period, ext)
+        )
 
     @http("GET", "/files/fund/<string:code>/<string:year>/honour-roll.<string:ext>")
     def honour_roll_file(self, request: Any, code: str, year: str, ext: str) -> Any:
-        return self._serve(lambda: files.honour_roll_file(self._rpc(), code, year, ext))
+        return self._serve(request, lambda: files.honour_roll_file(self._rpc(), code, year, ext))
 
     @http("GET", "/files/receipts/<string:donation_id>.pdf")
     def donation_receipt(self, request: Any, donation_id: str) -> Any:
-        return self._serve(lambda: files.receipt(self._rpc(), self._caller(request), donation_id))
+        return self._serve(
+            request, lambda: files.receipt(self._rpc(), self._caller(request), donation_id)
+        )
 
     @http("GET", "/files/decision-lists/<string:decision_id>.xlsx")
     def decision_list(self, request: Any, decision_id: str) -> Any:
         return self._serve(
-            lambda: files.decision_list(self._rpc(), self._caller(request), decision_id)
+            request, lambda: files.decision_list(self._rpc(), self._caller(request), decision_id)
         )
 
     @http("GET", "/files/decisions/<string:decision_id>")
     def decision_file(self, request: Any, decision_id: str) -> Any:
         return self._serve(
-            lambda: files.decision_file(self._rpc(), self._caller(request), decision_id)
+            request, lambda: files.decision_file(self._rpc(), self._caller(request), decision_id)
         )
 
     @http("GET", "/files/certificates/<string:proposal_id>.pdf")
     def certificates_file(self, request: Any, proposal_id: str) -> Any:
         return self._serve(
+            request,
             lambda: files.certificates_pdf(
                 self._rpc(),
                 self._caller(request),
                 proposal_id,
                 files.part_number(request.args.get("part")),
                 self._public_base_url(),
-            )
+            ),
         )
 
     @http("GET", "/verify/<string:code>")
     def verify_certificate(self, request: Any, code: str) -> Any:
-        """Public: the page a certificate's QR code opens (no token)."""
-        return certificates.answer_verification(self._rpc(), code)
+        """Public: the address a certificate's QR code opens (no token), kept short for the
+        QR code; it answers the public verification page (/xac-minh), the one page for it."""
+        return public.answer_verification(public.schema_query(self._rpc()), {"ma": code})
 
     @http("GET", "/verify")
     def verify_form(self, request: Any) -> Any:
-        """Public: the same page for a code typed in (``?code=``)."""
-        return certificates.answer_verification(self._rpc(), request.args.get("code") or "")
+        """Public: the same page for a code typed in (``?code=`` or ``?ma=``)."""
+        code = request.args.get("code") or request.args.get("ma") or ""
+        return public.answer_verification(public.schema_query(self._rpc()), {"ma": code})
 
     def _public_base_url(self) -> str:
         """Where the public reaches the gateway (``PUBLIC_BASE_URL``): what QR codes open."""
@@ -140,33 +154,38 @@ class GatewayService(ObservableService):
     @http("GET", "/files/list-reviews/minutes/<path:review_id>")
     def list_review_minutes(self, request: Any, review_id: str) -> Any:
         return self._serve(
-            lambda: files.list_review_minutes(self._rpc(), self._caller(request), review_id)
+            request,
+            lambda: files.list_review_minutes(self._rpc(), self._caller(request), review_id),
         )
 
     @http("GET", "/files/list-reviews/sheet/<string:code>/<string:title>/<int:year>.xlsx")
     def review_sheet(self, request: Any, code: str, title: str, year: int) -> Any:
         return self._serve(
-            lambda: files.review_sheet(self._rpc(), self._caller(request), code, title, year)
+            request,
+            lambda: files.review_sheet(self._rpc(), self._caller(request), code, title, year),
         )
 
     @http("GET", "/files/list-reviews/errors/<string:report_id>.xlsx")
     def review_sheet_errors(self, request: Any, report_id: str) -> Any:
         return self._serve(
-            lambda: files.review_sheet_errors(self._rpc(), self._caller(request), report_id)
+            request,
+            lambda: files.review_sheet_errors(self._rpc(), self._caller(request), report_id),
         )
 
     @http("GET", "/files/reports/<string:code>/<string:period>.<string:ext>")
     def report_file(self, request: Any, code: str, period: str, ext: str) -> Any:
         return self._serve(
-            lambda: report_files.report_file(self._rpc(), self._caller(request), code, period, ext)
+            request,
+            lambda: report_files.report_file(self._rpc(), self._caller(request), code, period, ext),
         )
 
     @http("GET", "/files/recognised/<string:code>/<int:year>/<string:title>.<string:ext>")
     def recognised_file(self, request: Any, code: str, year: int, title: str, ext: str) -> Any:
         return self._serve(
+            request,
             lambda: report_files.recognised_file(
                 self._rpc(), self._caller(request), code, year, title, ext
-            )
+            ),
         )
 
     # -- public pages (gateway/web/public.py): no sign-in, server-rendered, Vietnamese --------
@@ -231,6 +250,8 @@ class GatewayService(ObservableService):
             fund=self.fund,
             # sign-in's access tokens: minutes they live (gateway/accounts.py; default 15)
             access_minutes=self.config.get("ACCESS_TOKEN_MINUTES"),
+            # the province's identity provider, if the deployment names one (gateway/oidc.py)
+            oidc=self.oidc,
         )
 
     def _caller(self, request: Any) -> Caller:
@@ -244,9 +265,16 @@ class GatewayService(ObservableService):
             raise files.Refusal(401, UNAUTHENTICATED_MESSAGE)
         return caller
 
-    @staticmethod
-    def _serve(produce: Callable[[], Any]) -> Any:
+    @http("OPTIONS", "/files/<path:rest>")
+    def files_preflight(self, request: Any, rest: str) -> Any:
+        """A browser app of an allowed origin (``CORS_ORIGINS``) may fetch files with a token."""
+        return self.cors.preflight(request, methods="GET")
+
+    def _serve(self, request: Any, produce: Callable[[], Any]) -> Any:
+        """A file or its refusal, with the CORS headers an allowed origin's app needs (it may
+        read the file's name in ``Content-Disposition``)."""
         try:
-            return produce()
+            answer = produce()
         except files.Refusal as refused:
-            return json_response(refused.status, {"error": refused.message})
+            answer = json_response(refused.status, {"error": refused.message})
+        return self.cors.decorate(request, answer, expose="Content-Disposition")

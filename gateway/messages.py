@@ -8,10 +8,22 @@ MESSAGES: dict[str, str] = {
     "unauthenticated": "Cần đăng nhập để xem hoặc thay đổi dữ liệu này.",
     "forbidden": "Bạn không có quyền với dữ liệu này.",
     "invalid_token": "Mã truy cập không hợp lệ hoặc đã hết hạn.",
+    # signing in through the province's identity provider (gateway/oidc.py)
+    "oidc_not_configured": "Hệ thống này chưa kết nối cổng định danh; hãy đăng nhập bằng mật khẩu.",
+    "oidc_bad_request": "Thông tin trả về từ cổng định danh không hợp lệ; vui lòng đăng nhập lại.",
+    "oidc_unreachable": "Không kết nối được cổng định danh; vui lòng thử lại sau ít phút.",
+    "oidc_code_refused": (
+        "Cổng định danh không chấp nhận lượt đăng nhập này (có thể đã hết hạn); "
+        "vui lòng đăng nhập lại."
+    ),
+    "oidc_token_invalid": (
+        "Không xác minh được thông tin đăng nhập từ cổng định danh; vui lòng đăng nhập lại."
+    ),
     # input
     "invalid_input": "Dữ liệu không hợp lệ.",
     "unit_not_found": "Không tìm thấy đơn vị này.",
     "subject_not_found": "Không tìm thấy đối tượng này.",
+    "registration_reviewed": "Đăng ký này đã được bình xét hoặc công nhận; không sửa được nữa.",
     "amount": (
         "Số tiền phải là số nguyên đồng lớn hơn 0, viết bằng chữ số (chuỗi hoặc số nguyên), "
         "không quá 9.223.372.036.854.775.807."
@@ -78,7 +90,16 @@ MESSAGES: dict[str, str] = {
     # accounts (the service's own rules answer in its messages)
     "account_not_found": "Không tìm thấy tài khoản này.",
     "own_account": "Không thể khóa, mở hay đặt lại mật khẩu cho chính tài khoản của mình.",
-    "accounts_page": "Mỗi trang có từ 1 đến {most} tài khoản.",
+    # pages of a list (gateway/pagination.py)
+    "page_size": "Số mục mỗi trang (first) phải từ 1 đến {most}.",
+    "invalid_cursor": (
+        "Con trỏ trang (after) không hợp lệ: hãy dùng đúng pageInfo.endCursor của trang trước "
+        "trong cùng danh sách, hoặc bỏ trống để xem từ đầu."
+    ),
+    "cursor_version": (
+        "Con trỏ trang (after) thuộc phiên bản cũ, không còn dùng được: hãy tải lại danh sách "
+        "từ trang đầu."
+    ),
     # the public pages (gateway/web/public.py)
     "public_period_format": "Ngày phải viết dạng năm-tháng-ngày, ví dụ 2025-01-31 (tu và den).",
     "public_period_range": ("Kỳ công khai: ngày đầu không sau ngày cuối, dài tối đa {days} ngày."),

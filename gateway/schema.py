@@ -14,12 +14,12 @@ from typing import Any
 import graphene
 from graphene.utils.orderedtype import OrderedType
 
-from gateway import accounts, directory, fund, notification, registration, scoring
+from gateway import accounts, directory, federated, fund, notification, registration, scoring
 from gateway.reports import query as reports
 
 # The order of the root fields clients see (graphene orders fields by their creation, which
 # would otherwise follow the order modules happen to be imported in).
-PARTS = (directory, scoring, registration, notification, fund, reports, accounts)
+PARTS = (directory, scoring, registration, notification, fund, reports, accounts, federated)
 
 
 ROOT_DESCRIPTIONS = {

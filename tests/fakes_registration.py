@@ -214,6 +214,18 @@ class FakeRegistrations(_Own):
         found = self._own(self.world.subjects, subject_id)
         return None if found is None else SubjectRecord.from_document(found)
 
+    def enrolment_document(self, enrolment_id: str) -> Doc | None:
+        found = self._own(self.world.enrolments, enrolment_id)
+        return None if found is None else {k: v for k, v in found.items() if k != "outbox"}
+
+    def subject_document(self, subject_id: str) -> Doc | None:
+        return self._own(self.world.subjects, subject_id)
+
+    def correct_subject(self, subject_id: str, fields: Doc, now: datetime) -> None:
+        if self._own(self.world.subjects, subject_id) is not None:
+            stored = self.world.subjects[subject_id]
+            stored.update(copy.deepcopy(fields), corrected_at=now.isoformat())
+
 
 class FakeBranches(_Own):
     def next_number(self, commune_code: str) -> int:

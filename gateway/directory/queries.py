@@ -9,7 +9,12 @@ import graphene
 
 from gateway.directory.types import OrgUnit
 from gateway.loader import loader_of
+from gateway.pagination import connection, page_arguments, window_page
 from gateway.wire import iso_date
+
+SEARCH_MOST = 500  # registration.search_units answers at most this many units
+
+OrgUnitConnection = connection(OrgUnit, "OrgUnit", "administrative units (đơn vị hành chính)")
 
 
 def resolve_org_unit(
@@ -27,11 +32,26 @@ def resolve_org_units(
     tenant: str | None = None,
     at: date | None = None,
     first: int = 50,
-) -> list[dict[str, Any]]:
-    found = info.context.rpc.registration.search_units(
-        tenant, level, parent, search, iso_date(at), first
+    after: str | None = None,
+) -> dict[str, Any]:
+    """A page of the units the directory finds, by level then code, among its first
+    ``SEARCH_MOST`` (registration's cap): the cursor is a position in that answer."""
+    day = iso_date(at)
+
+    def fetch(limit: int) -> list[dict[str, Any]]:
+        return info.context.rpc.registration.search_units(tenant, level, parent, search, day, limit)
+
+    page = window_page(
+        "orgUnits",
+        f"{tenant}|{level}|{parent}|{search}|{day}",
+        first,
+        after,
+        fetch,
+        lambda unit: unit.get("_id"),
+        SEARCH_MOST,
     )
-    return loader_of(info).adopt(found)
+    loader_of(info).adopt(page["nodes"])
+    return page
 
 
 QUERIES = {
@@ -47,9 +67,8 @@ QUERIES = {
         resolver=resolve_org_unit,
         description="One administrative unit (đơn vị hành chính) by its code; public",
     ),
-    "org_units": graphene.List(
-        graphene.NonNull(OrgUnit),
-        required=True,
+    "org_units": graphene.Field(
+        graphene.NonNull(OrgUnitConnection),
         level=graphene.String(
             description="Only units of this level (cấp): province, district, commune, branch, "
             "hamlet"
@@ -58,8 +77,10 @@ QUERIES = {
         search=graphene.String(description="Name, with or without diacritics"),
         tenant=graphene.String(description="Province code (mã tỉnh), default the caller's"),
         at=graphene.Date(description="The units as they were on this day (default today)"),
-        first=graphene.Int(default_value=50, description="At most this many units"),
+        **page_arguments("units (đơn vị)"),
         resolver=resolve_org_units,
-        description="Administrative units (đơn vị hành chính) by level, parent or name; public",
+        description="Administrative units (đơn vị hành chính) by level, parent or name, by "
+        "level then code; public. Pages reach the first 500 matches: narrow a longer search "
+        "with level, parent or search",
     ),
 }

@@ -15,6 +15,7 @@ from gateway.access import require_scope
 from gateway.directory.denominators import denominators_field
 from gateway.fund.stats import FundStats, resolve_fund_stats
 from gateway.loader import loader_of
+from gateway.pagination import connection, cursor_page, page_arguments
 from gateway.reports.types import progress_field
 from gateway.vocabulary import Title
 from gateway.wire import enum_value, key, parse_date
@@ -188,13 +189,9 @@ class TitleHistory(graphene.ObjectType):
     )
 
 
-class SubjectPage(graphene.ObjectType):
-    """One page of registered subjects (đối tượng đăng ký) of a unit; see nextCursor."""
-
-    items = graphene.List(graphene.NonNull(Subject), required=True, description="This page's items")
-    next_cursor = graphene.String(
-        description="Pass as `after` for the next page; null at the end", resolver=key("nextCursor")
-    )
+SubjectConnection = connection(
+    Subject, "Subject", "registered subjects (đối tượng đăng ký) of a unit"
+)
 
 
 class Deadline(graphene.ObjectType):
@@ -299,7 +296,7 @@ class OrgUnit(graphene.ObjectType):
         graphene.NonNull(lambda: OrgUnit), required=True, description="Units this one became"
     )
     subjects = graphene.Field(
-        SubjectPage,
+        SubjectConnection,
         required=True,
         year=graphene.Int(
             required=True,
@@ -308,8 +305,7 @@ class OrgUnit(graphene.ObjectType):
         title=graphene.Argument(Title, description="The learning title (danh hiệu học tập)"),
         status=graphene.String(description="Status (trạng thái)"),
         search=graphene.String(description="Name, any diacritics"),
-        first=graphene.Int(default_value=50, description="Page size: at most this many items"),
-        after=graphene.String(description="The `nextCursor` of the previous page"),
+        **page_arguments("subjects (đối tượng)"),
         description="Registered subjects at or below the unit (private: needs a token); for a "
         "year before the unit existed, those of the units it was formed from that it counts",
     )
@@ -380,9 +376,16 @@ class OrgUnit(graphene.ObjectType):
         # count), one list paged with one opaque cursor.
         paths = loader_of(info).figure_paths(unit, year) or [unit["path"]]
         where: str | list[str] = paths[0] if paths == [unit["path"]] else paths
-        return info.context.rpc.registration.subjects(
-            unit["tenant"], where, year, enum_value(title), status, search, after, first
-        )
+        title_value = enum_value(title)
+
+        def fetch(cursor: Any, size: int) -> tuple[list[Any], Any]:
+            page = info.context.rpc.registration.subjects(
+                unit["tenant"], where, year, title_value, status, search, cursor, size
+            )
+            return page["items"], page.get("nextCursor")
+
+        scope = f"{unit['tenant']}|{unit['path']}|{year}|{title_value}|{status}|{search}"
+        return cursor_page("subjects", scope, first, after, fetch)
 
     @staticmethod
     def resolve_recognition_deadlines(

@@ -14,6 +14,7 @@ import graphene
 
 from gateway.access import authenticated, visible
 from gateway.fund.types import ConsolidatedStatement, Fund, HonourLine, PublicStatement
+from gateway.pagination import MAX_FIRST, check_first
 from gateway.wire import answer, iso_date, wire_unit
 
 
@@ -43,7 +44,10 @@ def resolve_public_statement(
 def resolve_honour_roll(
     root: Any, info: Any, unit_code: str, year: int, first: int = 10, tenant: str | None = None
 ) -> Any:
-    """Tôn vinh (public): the largest donors of the unit and below in a year."""
+    """Tôn vinh (public): the largest donors of the unit and below in a year. A short top-N
+    list, not a connection: ``first`` is checked like a page's (1 to 100), with no next page
+    (the whole roll is the honour roll file)."""
+    check_first(first)
     unit = info.context.rpc.registration.get_unit(unit_code, tenant)
     if unit is None:
         return []
@@ -93,7 +97,11 @@ QUERIES: dict[str, Any] = {
         required=True,
         unit_code=graphene.String(required=True, description="The unit's code (mã đơn vị)"),
         year=graphene.Int(required=True, description="Calendar year (năm)"),
-        first=graphene.Int(default_value=10, description="At most this many donors"),
+        first=graphene.Int(
+            default_value=10,
+            description=f"At most this many donors (số nhà hảo tâm), 1 to {MAX_FIRST}; outside "
+            "that range the query is refused",
+        ),
         tenant=graphene.String(description="Province code (mã tỉnh), default the caller's"),
         resolver=resolve_honour_roll,
         description="Tôn vinh nhà hảo tâm (public): top donors of the unit and below",

@@ -9,6 +9,7 @@ from typing import Any
 import graphene
 
 from gateway.fund.money import Money
+from gateway.pagination import connection, cursor_page, page_arguments
 from gateway.wire import answer, iso_date, key
 
 # --- types --------------------------------------------------------------------------------------
@@ -118,28 +119,10 @@ class Disbursement(graphene.ObjectType):
     )
 
 
-class DonationPage(graphene.ObjectType):
-    """One page of a fund's donations, newest first; see nextCursor."""
-
-    items = graphene.List(
-        graphene.NonNull(Donation), required=True, description="This page's items"
-    )
-    next_cursor = graphene.String(
-        resolver=key("nextCursor"),
-        description="Pass as `after` for the next page; null on the last page",
-    )
-
-
-class DisbursementPage(graphene.ObjectType):
-    """One page of a fund's disbursements, newest first; see nextCursor."""
-
-    items = graphene.List(
-        graphene.NonNull(Disbursement), required=True, description="This page's items"
-    )
-    next_cursor = graphene.String(
-        resolver=key("nextCursor"),
-        description="Pass as `after` for the next page; null on the last page",
-    )
+DonationConnection = connection(Donation, "Donation", "a fund's donations (khoản ủng hộ)")
+DisbursementConnection = connection(
+    Disbursement, "Disbursement", "a fund's disbursements (khoản chi)"
+)
 
 
 class StatementLine(graphene.ObjectType):
@@ -428,17 +411,15 @@ class Fund(graphene.ObjectType):
         description="The fund's statement (báo cáo quỹ) over a period",
     )
     donations = graphene.Field(
-        DonationPage,
+        DonationConnection,
         required=True,
-        first=graphene.Int(default_value=50, description="Page size: at most this many items"),
-        after=graphene.String(description="The `nextCursor` of the previous page"),
+        **page_arguments("donations (khoản ủng hộ)"),
         description="The fund's donations (khoản ủng hộ), newest first, a page at a time",
     )
     disbursements = graphene.Field(
-        DisbursementPage,
+        DisbursementConnection,
         required=True,
-        first=graphene.Int(default_value=50, description="Page size: at most this many items"),
-        after=graphene.String(description="The `nextCursor` of the previous page"),
+        **page_arguments("disbursements (khoản chi)"),
         description="The fund's disbursements (khoản chi), newest first, a page at a time",
     )
 
@@ -456,10 +437,21 @@ class Fund(graphene.ObjectType):
 
     @staticmethod
     def resolve_donations(root: dict[str, Any], info: Any, first: int, after: Any = None) -> Any:
-        return info.context.rpc.fund.donations(root["tenant"], root["unitCode"], after, first)
+        return _fund_page("donations", root, info, first, after)
 
     @staticmethod
     def resolve_disbursements(
         root: dict[str, Any], info: Any, first: int, after: Any = None
     ) -> Any:
-        return info.context.rpc.fund.disbursements(root["tenant"], root["unitCode"], after, first)
+        return _fund_page("disbursements", root, info, first, after)
+
+
+def _fund_page(kind: str, fund: dict[str, Any], info: Any, first: int, after: Any) -> Any:
+    """A page of the fund's ``kind`` (the RPC of that name), the service's cursor inside ours."""
+    tenant, code = fund["tenant"], fund["unitCode"]
+
+    def fetch(cursor: Any, size: int) -> tuple[list[Any], Any]:
+        page = getattr(info.context.rpc.fund, kind)(tenant, code, cursor, size)
+        return page["items"], page.get("nextCursor")
+
+    return cursor_page(kind, f"{tenant}|{code}", first, after, fetch)

@@ -5,7 +5,7 @@ from typing import Any
 
 from gateway.registration import branches, enrolments, imports
 
-QUERIES: dict[str, Any] = {**imports.QUERIES}
+QUERIES: dict[str, Any] = {**imports.QUERIES, **enrolments.QUERIES}
 MUTATIONS: dict[str, Any] = {**imports.MUTATIONS, **enrolments.MUTATIONS, **branches.MUTATIONS}
 
 __all__ = ["MUTATIONS", "QUERIES"]

@@ -8,10 +8,11 @@ from typing import Any
 
 import graphene
 
-from gateway.access import REGISTRARS
+from gateway.access import REGISTRARS, authenticated, visible
+from gateway.messages import message
 from gateway.mutations import Write, in_subtree, mutation, record, send, unit_for_year
 from gateway.vocabulary import Title
-from gateway.wire import key
+from gateway.wire import field_error, key
 
 
 class MemberInput(graphene.InputObjectType):
@@ -267,7 +268,183 @@ WithdrawRegistration = mutation(
     doc="Rút đăng ký: the enrolment stops counting; registering again enrols it again.",
 )
 
+
+def detail(name: str) -> Callable[[dict[str, Any], Any], Any]:
+    """A resolver reading one of the subject's registered details (absent: null)."""
+    return lambda root, info: (root.get("details") or {}).get(name)
+
+
+class RegisteredMember(graphene.ObjectType):
+    """A household member as registered (thành viên hộ gia đình)."""
+
+    name = graphene.String(required=True, description="The member's name (họ tên)")
+    relation = graphene.String(description="Quan hệ với chủ hộ")
+    birth_year = graphene.Int(description="Year of birth (năm sinh)")
+    learning = graphene.Boolean(description="Đang đi học / đang học tập")
+
+
+class Registration(graphene.ObjectType):
+    """One registration (hồ sơ đăng ký) with what its subject was registered with; the fields
+    that do not apply to its kind are null."""
+
+    enrolment_id = graphene.String(
+        required=True, resolver=key("enrolmentId"), description="The registration's id (mã đăng ký)"
+    )
+    subject_id = graphene.String(
+        required=True,
+        resolver=key("subjectId"),
+        description="The registered subject's id (đối tượng: household, clan, unit, citizen)",
+    )
+    subject_kind = graphene.String(
+        required=True,
+        resolver=key("subjectKind"),
+        description="Kind of subject (loại đối tượng): household, clan, community, "
+        "learning_unit, citizen or commune",
+    )
+    name = graphene.String(
+        required=True,
+        description="The subject's name (tên): head of household, clan, community, unit or citizen",
+    )
+    title = graphene.Field(
+        Title, required=True, description="The learning title (danh hiệu học tập)"
+    )
+    year = graphene.Int(
+        required=True, description="Calendar year (năm) of the registration, assessment or record"
+    )
+    status = graphene.String(required=True, description="ENROLLED or WITHDRAWN (trạng thái)")
+    unit_code = graphene.String(
+        required=True, resolver=key("unitCode"), description="The unit receiving it (đơn vị)"
+    )
+    unit_path = graphene.String(
+        required=True,
+        resolver=key("unitpath"),
+        description="Codes from the province down to the unit, joined by / (e.g. 20/183/06184)",
+    )
+    created_at = graphene.String(
+        resolver=key("createdAt"), description="When it was registered (ISO 8601; ngày đăng ký)"
+    )
+    withdrawn_at = graphene.String(
+        resolver=key("withdrawnAt"), description="When it was withdrawn (ngày rút đăng ký)"
+    )
+    withdraw_reason = graphene.String(
+        resolver=key("withdrawReason"), description="Why it was withdrawn (lý do rút đăng ký)"
+    )
+    address = graphene.String(resolver=detail("address"), description="Address (địa chỉ)")
+    phone = graphene.String(
+        resolver=detail("phone"),
+        description="Phone number (số điện thoại); personal data, never logged",
+    )
+    head_name = graphene.String(
+        resolver=detail("head_name"), description="Head of household or clan (chủ hộ, trưởng tộc)"
+    )
+    head_birth_year = graphene.Int(
+        resolver=detail("head_birth_year"), description="The head of household's year of birth"
+    )
+    members = graphene.List(
+        graphene.NonNull(RegisteredMember),
+        resolver=lambda root, info: (root.get("details") or {}).get("members") or [],
+        description="A household's members (thành viên); empty for other kinds",
+    )
+    size = graphene.Int(resolver=detail("size"), description="Số nhân khẩu")
+    learners = graphene.Int(resolver=detail("learners"), description="Số người đang đi học")
+    clan_name = graphene.String(
+        resolver=detail("clan_name"), description="The clan's name (tên dòng họ)"
+    )
+    households = graphene.Int(
+        resolver=detail("households"), description="Number of households (số hộ gia đình)"
+    )
+    people = graphene.Int(
+        resolver=detail("people"), description="Number of people in the clan (số người)"
+    )
+    hamlet_code = graphene.String(
+        resolver=detail("hamlet_code"), description="A village community's hamlet (thôn)"
+    )
+    unit_kind = graphene.Field(
+        LearningUnitKind,
+        resolver=detail("unit_kind"),
+        description="Kind of learning unit (loại đơn vị)",
+    )
+    unit_level = graphene.String(
+        resolver=detail("level"),
+        description="A learning unit's level (cấp): commune, district or province",
+    )
+    staff = graphene.Int(
+        resolver=detail("staff"), description="Number of staff (số cán bộ, nhân viên)"
+    )
+    birth_year = graphene.Int(
+        resolver=detail("birth_year"), description="A citizen's year of birth (năm sinh)"
+    )
+    national_id_last4 = graphene.String(
+        resolver=detail("national_id_last4"),
+        description="A citizen's national ID, last 4 digits only (4 số cuối CCCD)",
+    )
+    labour_group = graphene.Field(
+        LabourGroup,
+        resolver=detail("labour_group"),
+        description="A citizen's labour group (nhóm lao động)",
+    )
+
+
+def resolve_registration(root: Any, info: Any, enrolment_id: str) -> dict[str, Any] | None:
+    """A registration of the caller's tenant inside its reach; another tenant's is absent."""
+    caller = authenticated(info)
+    return visible(info, info.context.rpc.registration.registration(caller.tenant, enrolment_id))
+
+
+QUERIES: dict[str, Any] = {
+    "registration": graphene.Field(
+        Registration,
+        enrolment_id=graphene.String(
+            required=True, description="The registration's id (mã đăng ký)"
+        ),
+        resolver=resolve_registration,
+        description="One registration (hồ sơ đăng ký) with its subject's details",
+    ),
+}
+
+
+class UpdateRegistrationInput(graphene.InputObjectType):
+    """Corrects a registration's details before it is reviewed (sửa thông tin đăng ký); absent
+    fields stay as they are. Names, a household's hamlet and a citizen's ID make the subject's
+    identity and are not corrected: withdraw and register again."""
+
+    tenant = graphene.String(description="Province code (mã tỉnh), 2 digits; default the caller's")
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
+    address = graphene.String(description="Address (địa chỉ): a clan's or a citizen's")
+    phone = graphene.String(description="Phone number (số điện thoại); personal data, never logged")
+    head_birth_year = graphene.Int(description="The head of household's year of birth")
+    members = graphene.List(
+        graphene.NonNull(MemberInput),
+        description="A household's members (thành viên), replacing those registered",
+    )
+    size = graphene.Int(description="Số nhân khẩu (default: the number of members given)")
+    learners = graphene.Int(description="Số người đang đi học (default: counted from members)")
+    households = graphene.Int(description="Number of households (số hộ gia đình)")
+    people = graphene.Int(description="Number of people in the clan (số người)")
+
+
+def correct(write: Write) -> Any:
+    """Refused once the registration was reviewed or decided (scoring knows), else sent."""
+    assessment = write.rpc.scoring.assessment(write.tenant, write.input["enrolment_id"])
+    if assessment and (assessment.get("review") or assessment.get("recognition")):
+        raise field_error("enrolmentId", "registration_reviewed", message("registration_reviewed"))
+    return write.rpc.registration.correct(write.payload())
+
+
+UpdateRegistration = mutation(
+    "UpdateRegistration",
+    Registration,
+    correct,
+    input=UpdateRegistrationInput,
+    lookup=record("registration", "enrolment", "enrolment_id"),
+    check=in_subtree(REGISTRARS),
+    answer="registration",
+    doc="Sửa thông tin đăng ký: corrects a registration's details (members, phone, counts, a "
+    "clan's or citizen's address) until it is reviewed; answers the registration as corrected.",
+)
+
 MUTATIONS: dict[str, Any] = {
+    "update_registration": UpdateRegistration.Field(),
     "register_household": RegisterHousehold.Field(),
     "register_clan": RegisterClan.Field(),
     "register_community": RegisterCommunity.Field(),

@@ -13,7 +13,9 @@ from gateway.scoring import (
     history_sheet,
     list_review,
     postings,
+    proposals,
     queries,
+    review_registrations,
     self_assessments,
 )
 from gateway.scoring.mutations import MUTATIONS
@@ -31,5 +33,7 @@ MUTATIONS = {
 MUTATIONS = {**MUTATIONS, **list_review.MUTATIONS}
 QUERIES = {**QUERIES, **list_review.QUERIES}
 MUTATIONS = {**MUTATIONS, **self_assessments.MUTATIONS}
+QUERIES = {**QUERIES, **review_registrations.QUERIES}
+QUERIES = {**QUERIES, **proposals.QUERIES}
 
 __all__ = ["MUTATIONS", "QUERIES"]

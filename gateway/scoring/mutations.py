@@ -70,6 +70,21 @@ class ReviewInput(ScoreInput):
     )
 
 
+class ProposalSubject(graphene.ObjectType):
+    """A subject on a proposal list with its full name, for the officers and authorities in reach
+    (the public posting shows names as the province posts them)."""
+
+    enrolment_id = graphene.String(required=True, description="The registration's id (mã đăng ký)")
+    name = graphene.String(description="The subject's name (tên), null if the registration is gone")
+
+
+def resolve_proposal_subjects(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+    """Who is on the list by name, in the list's order (one registration call)."""
+    ids = list(root.get("enrolments") or [])
+    named = info.context.rpc.registration.enrolment_names(root["tenant"], ids) if ids else {}
+    return [{"enrolment_id": i, "name": (named.get(i) or {}).get("name")} for i in ids]
+
+
 class Proposal(graphene.ObjectType):
     """A proposal list (danh sách đề nghị công nhận) of a unit for a title and year, posted publicly
     before the decision."""
@@ -103,6 +118,12 @@ class Proposal(graphene.ObjectType):
         resolver=lambda root, info: bool(root.get("provisional")),
     )
     provisional_reason = graphene.String(description="Why that set is provisional (Vietnamese)")
+    subjects = graphene.List(
+        graphene.NonNull(ProposalSubject),
+        required=True,
+        resolver=resolve_proposal_subjects,
+        description="Who is proposed, by name (danh sách đề nghị với họ tên)",
+    )
 
 
 class ProposeInput(graphene.InputObjectType):

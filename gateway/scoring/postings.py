@@ -12,10 +12,10 @@ from typing import Any
 
 import graphene
 
+from gateway.pagination import DEFAULT_FIRST, connection, cursor_page, page_arguments
 from gateway.vocabulary import Title
 from khuyenhoc.text import initials
 
-MAX_PAGE = 200
 _PROPOSAL_ID = re.compile(r"^[0-9]{2}:[A-Za-z0-9_-]{1,32}:[A-Z_]{1,40}:[0-9]{4}$")
 
 
@@ -53,6 +53,14 @@ class PostingRow(graphene.ObjectType):
     level = graphene.Int(description="Mức độ proposed")
 
 
+PostingRowConnection = connection(
+    PostingRow,
+    "PostingRow",
+    "the subjects on a posted list (danh sách niêm yết)",
+    total="Subjects on the whole list (tổng số đối tượng)",
+)
+
+
 class Posting(graphene.ObjectType):
     """A proposal list (danh sách đề nghị công nhận) as posted publicly."""
 
@@ -87,12 +95,32 @@ class Posting(graphene.ObjectType):
         resolver=lambda root, info: bool(root.get("provisional")),
     )
     provisional_reason = graphene.String(description="Why that set is provisional (Vietnamese)")
-    rows = graphene.List(
-        graphene.NonNull(PostingRow),
-        required=True,
-        description="The subjects on the list, a page at a time (see nextCursor)",
+    rows = graphene.Field(
+        graphene.NonNull(PostingRowConnection),
+        **page_arguments("rows (dòng)"),
+        description="The subjects on the list (đối tượng đề nghị), a page at a time",
     )
-    next_cursor = graphene.String(description="Pass as `after` to posting(id) for more rows")
+
+    @staticmethod
+    def resolve_rows(
+        posting: dict[str, Any], info: Any, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> dict[str, Any]:
+        """The first page comes with the posting (asked with it); later pages, or another
+        size, ask scoring again for the same list."""
+        rpc = info.context.rpc
+        tenant = posting["id"].split(":")[0]
+
+        def fetch(cursor: Any, size: int) -> tuple[list[Any], Any]:
+            if cursor is None and size == DEFAULT_FIRST:
+                return posting["rows"], posting.get("next_cursor")
+            found = rpc.scoring.posting(tenant, posting["id"], cursor, size)
+            if found is None:
+                return [], None
+            return _with_names(rpc, tenant, found, None)["rows"], found.get("next_cursor")
+
+        return cursor_page(
+            "postingRows", posting["id"], first, after, fetch, total=posting["total"]
+        )
 
 
 def _with_names(
@@ -122,35 +150,28 @@ def _with_names(
     }
 
 
-def _first(first: int | None) -> int:
-    return max(1, min(first or MAX_PAGE, MAX_PAGE))
-
-
-def resolve_posting(
-    root: Any, info: Any, id: str, after: str | None = None, first: int | None = None
-) -> dict[str, Any] | None:
+def resolve_posting(root: Any, info: Any, id: str) -> dict[str, Any] | None:
     """Public: a list while posted (or lately ended); None otherwise."""
     if not _PROPOSAL_ID.match(id):
         return None
     tenant, unit_code = id.split(":")[:2]
     rpc = info.context.rpc
-    found = rpc.scoring.posting(tenant, id, after, _first(first))
+    found = rpc.scoring.posting(tenant, id, None, DEFAULT_FIRST)
     if found is None:
         return None
     return _with_names(rpc, tenant, found, rpc.registration.get_unit(unit_code, tenant))
 
 
-def resolve_postings(
-    root: Any, info: Any, unit_code: str, year: int, first: int | None = None
-) -> list[dict[str, Any]]:
+def resolve_postings(root: Any, info: Any, unit_code: str, year: int) -> list[dict[str, Any]]:
     """Public: the unit's lists of a year on the public page today (the unit code is
-    national: it names its province)."""
+    national: it names its province). A plain list: a unit posts a few lists a year (one per
+    title and round); each list's rows are a connection."""
     rpc = info.context.rpc
     unit = rpc.registration.get_unit(unit_code)
     if unit is None:
         return []
     tenant = unit["tenant"]
-    found = rpc.scoring.postings(tenant, unit_code, year, _first(first))
+    found = rpc.scoring.postings(tenant, unit_code, year, DEFAULT_FIRST)
     return [_with_names(rpc, tenant, posting, unit) for posting in found]
 
 
@@ -158,8 +179,6 @@ QUERIES: dict[str, Any] = {
     "posting": graphene.Field(
         Posting,
         id=graphene.String(required=True, description="The proposal list's id"),
-        after=graphene.String(description="The `nextCursor` of the previous page"),
-        first=graphene.Int(description=f"Rows per page (at most {MAX_PAGE})"),
         resolver=resolve_posting,
         description="Niêm yết (public, no token): a proposal list while it is posted",
     ),
@@ -171,7 +190,6 @@ QUERIES: dict[str, Any] = {
             required=True,
             description="Calendar year (năm) of the registration, assessment or record",
         ),
-        first=graphene.Int(description=f"Rows per list (at most {MAX_PAGE})"),
         resolver=resolve_postings,
         description="Niêm yết (public, no token): a unit's proposal lists now posted",
     ),

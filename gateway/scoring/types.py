@@ -303,6 +303,21 @@ class IndicatorInfo(graphene.ObjectType):
     )
 
 
+class CriterionInfo(graphene.ObjectType):
+    """A criterion (tiêu chí) of a criteria set: its wording and the indicators under it."""
+
+    id = graphene.String(required=True, description="Opaque, stable id")
+    name = graphene.String(description="The criterion's wording (tên tiêu chí)")
+    max_points = graphene.Int(
+        resolver=key("maxPoints"), description="Highest points possible (điểm tối đa)"
+    )
+    indicators = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The ids of its indicators (mã chỉ số), in order",
+    )
+
+
 class CriteriaSetInfo(graphene.ObjectType):
     """A criteria set (bộ tiêu chí) in force: issuer, validity, indicators, pass mark."""
 
@@ -351,4 +366,10 @@ class CriteriaSetInfo(graphene.ObjectType):
         resolver=lambda root, info: bool(root.get("meetingDecides")),
         description="Its pass mark / floors are not public: the review meeting's vote "
         "(agree) decides, provisionally",
+    )
+    criteria = graphene.List(
+        graphene.NonNull(CriterionInfo),
+        required=True,
+        resolver=lambda root, info: root.get("criteria") or [],
+        description="The criteria (tiêu chí), each with its indicators' ids",
     )

@@ -36,7 +36,7 @@ Query = Callable[[str, dict[str, Any]], tuple[dict[str, Any] | None, list[dict[s
 
 MAX_PERIOD_DAYS = 366
 HONOUR_ROLL_CAP = 50
-POSTING_ROWS_CAP = 200
+POSTING_ROWS_CAP = 100  # a page of a posted list: the API's page cap
 MIN_YEAR, MAX_YEAR = 2000, 2100
 CODE_MAX = 64
 
@@ -82,15 +82,17 @@ HONOUR_QUERY = """query HonourRollPage($unitCode: String!, $year: Int!, $first: 
   honourRoll(unitCode: $unitCode, year: $year, first: $first) { rank name kind total count }
 }"""
 POSTINGS_QUERY = """query PostingsPage($unitCode: String!, $year: Int!, $first: Int!) {
-  postings(unitCode: $unitCode, year: $year, first: $first) {
-    id unitCode unitName title year postedFrom postingEnds ended total nextCursor
-    rows { name subjectKind level }
+  postings(unitCode: $unitCode, year: $year) {
+    id unitCode unitName title year postedFrom postingEnds ended total
+    rows(first: $first) { nodes { name subjectKind level } pageInfo { hasNextPage endCursor } }
   }
 }"""
 POSTING_QUERY = """query PostingPage($id: String!, $after: String, $first: Int!) {
-  posting(id: $id, after: $after, first: $first) {
-    id unitCode unitName title year postedFrom postingEnds ended total nextCursor
-    rows { name subjectKind level }
+  posting(id: $id) {
+    id unitCode unitName title year postedFrom postingEnds ended total
+    rows(first: $first, after: $after) {
+      nodes { name subjectKind level } pageInfo { hasNextPage endCursor }
+    }
   }
 }"""
 VERIFY_QUERY = """query VerifyPage($code: String!) {
@@ -289,6 +291,15 @@ def honour_page(unit_name: str, unit_code: str, year: int, lines: list[Mapping[s
     )
 
 
+def flat_posting(p: Mapping[str, Any]) -> dict[str, Any]:
+    """A posting as the pages show it: its page of rows as a list, and the cursor to go on
+    (``nextCursor``, None on the last page) from the rows' connection."""
+    rows = p.get("rows") or {}
+    info = rows.get("pageInfo") or {}
+    going_on = info.get("endCursor") if info.get("hasNextPage") else None
+    return {**p, "rows": rows.get("nodes") or [], "nextCursor": going_on}
+
+
 def posting_section(p: Mapping[str, Any], first_number: int = 1) -> str:
     """One posted list: its title, period and state, a page of its rows (numbered from
     ``first_number``), and a link to the next page when the list goes on."""
@@ -472,7 +483,9 @@ def answer_postings(query: Query, unit: Mapping[str, Any] | None, year_text: str
     )
     if errors:
         return _failed(errors)
-    postings = (data or {}).get("postings") or []
+    postings: list[Mapping[str, Any]] = [
+        flat_posting(p) for p in (data or {}).get("postings") or []
+    ]
     return page(
         200, "Niêm yết danh sách đề nghị công nhận", postings_page(unit["name"], year, postings)
     )
@@ -492,7 +505,9 @@ def answer_posting(query: Query, posting_id: str, args: Mapping[str, str]) -> An
     found = (data or {}).get("posting")
     if found is None:
         return error_page(404, message("public_posting_not_found"))
-    return page(200, "Niêm yết danh sách đề nghị công nhận", posting_page(found, first_number))
+    return page(
+        200, "Niêm yết danh sách đề nghị công nhận", posting_page(flat_posting(found), first_number)
+    )
 
 
 PAGES = {

@@ -125,6 +125,27 @@ class NamedSubjectAnswer(Schema):
     unitpath = _raw()
 
 
+class RegistrationAnswer(Schema):
+    """One registration for its own page: the enrolment, its withdrawal and its subject's
+    registered details (see ``enrolment.service.DETAIL_FIELDS``)."""
+
+    enrolment_id = fields.Function(lambda d: d.record.id, data_key="enrolmentId")
+    subject_id = fields.Function(lambda d: d.record.subject_id, data_key="subjectId")
+    subject_kind = fields.Function(lambda d: d.record.subject_kind, data_key="subjectKind")
+    name = fields.Function(lambda d: d.record.name)
+    title = fields.Function(lambda d: d.record.title)
+    year = fields.Function(lambda d: d.record.year)
+    status = fields.Function(lambda d: d.record.status)
+    unit_code = fields.Function(lambda d: d.record.unit_code, data_key="unitCode")
+    unitpath = fields.Function(lambda d: d.record.unitpath)
+    created_at = fields.Function(
+        lambda d: d.created_at.isoformat() if d.created_at else None, data_key="createdAt"
+    )
+    withdrawn_at = _raw(data_key="withdrawnAt")
+    withdraw_reason = _raw(data_key="withdrawReason")
+    details = _raw()
+
+
 class MemberCountAnswer(Schema):
     code = _raw()
     year = _raw()
@@ -172,6 +193,7 @@ MEMBER_COUNT = MemberCountAnswer()
 MEMBER_ADDED = MemberAddedAnswer()
 UNIT_FIGURES = UnitFiguresAnswer()
 IMPORT_JOB = ImportJobAnswer()
+REGISTRATION = RegistrationAnswer()
 
 
 def dumped(schema: Schema, value: Any) -> Any:

@@ -45,6 +45,7 @@ from services.registration.schemas import (
     BranchMembersSchema,
     CloseBranchSchema,
     CloseHamletSchema,
+    CorrectRegistrationSchema,
     CreateBranchSchema,
     CreateHamletSchema,
     ImportDenominatorsSchema,
@@ -113,6 +114,19 @@ class RegistrationService(ObservableService):
         return answer(run)
 
     @rpc
+    def correct(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Correct an enrolled registration's details (see ``enrolment.correct``)."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(CorrectRegistrationSchema(), payload)
+            registrations = self._registrations(data.pop("tenant"))
+            enrolment_id = data.pop("enrolment_id")
+            corrected = enrolment.correct(registrations, enrolment_id, data)
+            return {"registration": answers.REGISTRATION.dump(corrected)}
+
+        return answer(run)
+
+    @rpc
     def subjects(
         self,
         tenant: str,
@@ -148,6 +162,13 @@ class RegistrationService(ObservableService):
         """Where an enrolment of ``tenant`` belongs (for access checks); None if not there."""
         found = self._registrations(tenant).get_enrolment(enrolment_id)
         return answers.dumped(answers.ENROLMENT_PLACE, found)
+
+    @rpc
+    def registration(self, tenant: str, enrolment_id: str) -> dict[str, Any] | None:
+        """One registration of ``tenant`` with its subject's details (its page); None if not
+        there. The gateway checks the caller's reach on ``unitpath``."""
+        found = enrolment.details(self._registrations(tenant), enrolment_id)
+        return answers.dumped(answers.REGISTRATION, found)
 
     @rpc
     def contact(self, tenant: str, subject_id: str) -> dict[str, Any] | None:
@@ -684,6 +705,16 @@ class RegistrationService(ObservableService):
         def run() -> dict[str, Any]:
             data = accounts_rpc.SignInSchema().load(payload)
             return accounts_rpc.signed_in(*self._accounts().sign_in(**data))
+
+        return accounts_rpc.answered(run, self._account_policy())
+
+    @rpc
+    def federated_sign_in(self, username: str) -> dict[str, Any]:
+        """The same answer as :meth:`sign_in` for a username the gateway's OIDC check vouched
+        for (only the gateway calls this, after verifying the issuer's ID token)."""
+
+        def run() -> dict[str, Any]:
+            return accounts_rpc.signed_in(*self._accounts().federated_sign_in(str(username)))
 
         return accounts_rpc.answered(run, self._account_policy())
 

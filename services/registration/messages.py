@@ -28,6 +28,7 @@ MESSAGES = MessageCatalogue(
         "age_out_of_bounds": "Tuổi không nằm trong khoảng tỉnh quy định cho Công dân học tập.",
         "enrolment_not_found": "Không tìm thấy đăng ký này.",
         "already_withdrawn": "Đăng ký này đã được rút trước đó.",
+        "not_correctable": "Không sửa được thông tin này của đăng ký (chỉ rút rồi đăng ký lại).",
         "reason_too_long": "Lý do quá dài: tối đa 500 ký tự.",
         "import_kind": "Loại danh sách phải là household, clan, community, learning_unit "
         "hoặc citizen.",

@@ -298,6 +298,37 @@ REGISTER_SCHEMAS: dict[SubjectKind, type[RegisterSchema]] = {
 }
 
 
+class CorrectRegistrationSchema(EdgeSchema):
+    """``updateRegistration``: corrected details of a registration; absent fields stay as they
+    are; one its kind may not change is refused by name (``not_correctable``), not dropped."""
+
+    tenant = tenant_field()
+    enrolment_id = fields.String(
+        data_key="enrolmentId",
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Length(min=1, max=200, error=MESSAGES["enrolment_not_found"]),
+    )
+    address = _optional_name()
+    head_birth_year = _birth_year("headBirthYear")
+    members = fields.List(
+        fields.Nested(MemberSchema, error_messages=_BASE),
+        load_default=None,
+        allow_none=True,
+        error_messages=_BASE,
+        validate=validate.Length(max=30, error=MESSAGES["too_many_members"]),
+    )
+    phone = _phone()
+    size = _count()
+    learners = _count()
+    households = _count()
+    people = _count()
+
+    @post_load
+    def given(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return {name: value for name, value in data.items() if value is not None}
+
+
 class WithdrawSchema(EdgeSchema):
     tenant = tenant_field()
     enrolment_id = fields.String(

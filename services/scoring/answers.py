@@ -105,6 +105,17 @@ class CriteriaSetSummary(Schema):
     provisional_reason = fields.String(data_key="provisionalReason", allow_none=True)
     version = fields.Function(version_of)
     meeting_decides = fields.Boolean(data_key="meetingDecides")
+    criteria = fields.Function(
+        lambda s: [
+            {
+                "id": c.id,
+                "name": c.name,
+                "maxPoints": c.max_points,
+                "indicators": [i.id for i in c.indicators],
+            }
+            for c in s.criteria
+        ]
+    )
 
 
 class DecisionDocumentAnswer(Schema):

@@ -494,6 +494,15 @@ class ScoringService(ObservableService):
         return lists.unit_list_reviews(self._list_reviews(tenant), unit_code, year)
 
     @rpc
+    def unit_assessments(
+        self, tenant: str, unit_code: str, title: str, year: int, first: int
+    ) -> list[dict[str, Any]]:
+        """A unit's own assessments of a title and year, each with its stages and verdicts,
+        at most ``first`` (the review screens list them before the meeting)."""
+        found = self._assessments(tenant).under_unit(unit_code, title, year)
+        return [answers.assessment(record) for record in found[:first]]
+
+    @rpc
     def list_review_file(self, tenant: str, review_id: str) -> dict[str, Any] | None:
         """The minutes file of a list review of ``tenant`` (base64) with its unit; None
         otherwise."""

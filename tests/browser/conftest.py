@@ -9,7 +9,13 @@ import pytest
 
 from ops import browser as browsers
 from tests.e2e.client import graphql
-from tests.e2e.conftest import broker, platform, sms_gateway, tokens  # noqa: F401 - fixtures
+from tests.e2e.conftest import (  # noqa: F401 - fixtures
+    broker,
+    oidc_issuer,  # noqa: F401 - the fake identity provider
+    platform,
+    sms_gateway,
+    tokens,
+)
 
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 PASSWORD = "Mat-khau-2024!"

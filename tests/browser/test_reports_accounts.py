@@ -44,7 +44,7 @@ IMPORT = """mutation Import($input: ImportTitleHistoryInput!) { importTitleHisto
 REGISTERED = """query Registered($code: String!) { orgUnit(code: $code) {
   stats(year: 2024) { title(title: FAMILY) { registered } } } }"""
 ACCOUNTS = """query Accounts($code: String!) { accounts(unitCode: $code, first: 100) {
-  items { username role status unitCode } } }"""
+  nodes { username role status unitCode } } }"""
 SIGN_IN = """mutation SignIn($input: SignInInput!) { signIn(input: $input) { accessToken } }"""
 NAMES = ["Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Hoa"]
 ROWS = """return [...document.querySelectorAll(arguments[0])].map((row) => {
@@ -199,7 +199,7 @@ def account_status(driver, username):
 
 def accounts_of(platform, tokens, code):
     answer = graphql(platform, ACCOUNTS, {"code": code}, token=tokens["hanoi"])
-    return answer["data"]["accounts"]["items"]
+    return answer["data"]["accounts"]["nodes"]
 
 
 def report_of(platform, tokens, code):

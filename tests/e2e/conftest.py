@@ -15,6 +15,8 @@ from services.registration.commands import load_directory
 from tests.conftest import REPO_ROOT, TEST_TENANTS
 from tests.e2e.client import free_port_block
 from tests.fakes import HttpFake
+from tests.fakes_oidc import CLIENT_ID as OIDC_CLIENT_ID
+from tests.fakes_oidc import OidcIssuer
 
 
 @pytest.fixture(scope="package")
@@ -33,7 +35,14 @@ def sms_gateway():
 
 
 @pytest.fixture(scope="package")
-def platform(tmp_path_factory, mongo_uri, broker, sms_gateway):
+def oidc_issuer():
+    """A fake OpenID Connect issuer on loopback: the province's identity provider."""
+    with OidcIssuer() as issuer:
+        yield issuer
+
+
+@pytest.fixture(scope="package")
+def platform(tmp_path_factory, mongo_uri, broker, sms_gateway, oidc_issuer):
     env = {
         "MONGO_URI": mongo_uri,
         "AMQP_URI": broker,
@@ -44,6 +53,9 @@ def platform(tmp_path_factory, mongo_uri, broker, sms_gateway):
         "SMS_GATEWAY_API_KEY": "e2e-key",
         "SMS_QUIET_HOURS": "off",
         "NOTIFICATION_BACKOFF_SECONDS": "1",
+        "OIDC_ISSUER": oidc_issuer.url,
+        "OIDC_CLIENT_ID": OIDC_CLIENT_ID,
+        "OIDC_LABEL": "Đăng nhập bằng tài khoản Cổng dịch vụ công tỉnh",
     }
     run = Platform(
         run_dir=tmp_path_factory.mktemp("run"),

@@ -30,7 +30,7 @@ DECIDE = """mutation($input: DecideInput!) { decideRecognition(input: $input) {
 FIGURES = """query($code: String!) { orgUnit(code: $code) { stats(year: 2024) {
   title(title: FAMILY) { registered reviewed eligible recognised } } } }"""
 LOG = """query($code: String!, $recipient: String) { notifications(unitCode: $code,
-  recipient: $recipient) { event channel status attempts text segments encoding } }"""
+  recipient: $recipient) { nodes { event channel status attempts text segments encoding } } }"""
 
 
 def answers():
@@ -122,7 +122,7 @@ def test_a_communes_year_ends_with_one_sms_to_the_recognised_household(
 
     def logged():
         found = ask(platform, LOG, {"code": "06184", "recipient": recipient}, officer)
-        entries = found["notifications"]
+        entries = found["notifications"]["nodes"]
         return all(e["status"] == "SENT" for e in entries) and entries
 
     entries = wait_until(logged, 30, what="the delivery log")

@@ -38,10 +38,11 @@ DECISIONS = """query($code: String!) { decisions(unitCode: $code, year: 2024) { 
   unitPath subjects { enrolmentId } } }"""
 DECISION = """query($id: String!) { decision(id: $id) { id number } }"""
 POSTINGS = """query($code: String!) { postings(unitCode: $code, year: 2024) { id unitName title
-  year postedFrom postingEnds postingBasis state ended names total nextCursor provisional
-  provisionalReason rows { name subjectKind title year level } } }"""
-POSTING = """query($id: String!, $after: String) { posting(id: $id, after: $after, first: 1) {
-  id total nextCursor rows { name } } }"""
+  year postedFrom postingEnds postingBasis state ended names total provisional
+  provisionalReason rows { nodes { name subjectKind title year level } } } }"""
+POSTING = """query($id: String!, $after: String) { posting(id: $id) {
+  id total rows(first: 1, after: $after) { totalCount
+    edges { cursor node { name } } pageInfo { hasNextPage endCursor } } } }"""
 HEADS = ("Đặng Thị Ngọc Ánh", "Nông Văn Bình")
 
 
@@ -160,15 +161,23 @@ def test_a_household_list_from_paper_posting_to_a_dated_decision(platform, peopl
         True,
         "Bộ tiêu chí thử nghiệm.",  # tenant 20's test set, provisional
     )
-    assert sorted(r["name"] for r in posting["rows"]) == ["N.V.B.", "Đ.T.N.Á."]
-    assert {(r["subjectKind"], r["title"], r["year"]) for r in posting["rows"]} == {
+    assert sorted(r["name"] for r in posting["rows"]["nodes"]) == ["N.V.B.", "Đ.T.N.Á."]
+    assert {(r["subjectKind"], r["title"], r["year"]) for r in posting["rows"]["nodes"]} == {
         ("household", "FAMILY", 2024)
     }
     assert "Thôn" not in str(posting) and "8765432" not in str(posting)
+    # a page at a time: every row once, the cursor opaque (not the service's offset "1")
     first = ask(platform, POSTING, {"id": proposal["id"]})["posting"]
-    assert first["total"] == 2 and len(first["rows"]) == 1 and first["nextCursor"] == "1"
-    rest = ask(platform, POSTING, {"id": proposal["id"], "after": "1"})["posting"]
-    assert len(rest["rows"]) == 1 and rest["nextCursor"] is None
+    assert first["total"] == 2 and first["rows"]["totalCount"] == 2
+    assert len(first["rows"]["edges"]) == 1 and first["rows"]["pageInfo"]["hasNextPage"]
+    cursor = first["rows"]["pageInfo"]["endCursor"]
+    assert cursor != "1" and cursor == first["rows"]["edges"][-1]["cursor"]
+    rest = ask(platform, POSTING, {"id": proposal["id"], "after": cursor})["posting"]["rows"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    walked = [e["node"]["name"] for e in first["rows"]["edges"] + rest["edges"]]
+    assert sorted(walked) == sorted(r["name"] for r in posting["rows"]["nodes"])
+    tampered = graphql(platform, POSTING, {"id": proposal["id"], "after": "1"})["errors"]
+    assert tampered[0]["extensions"]["fields"][0]["key"] == "invalid_cursor"
     assert ask(platform, POSTING, {"id": "20:06190:FAMILY:2019"})["posting"] is None
 
     decision = {

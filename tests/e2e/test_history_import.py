@@ -28,7 +28,7 @@ IMPORT = """mutation($input: ImportTitleHistoryInput!) { importTitleHistory(inpu
 FIGURES = """query($code: String!, $year: Int!) { orgUnit(code: $code) { stats(year: $year) {
   title(title: FAMILY) { registered reviewed eligible recognised } } } }"""
 HISTORY = """query($code: String!, $search: String!) { orgUnit(code: $code) {
-  subjects(year: 2024, title: FAMILY, search: $search) { items { enrolmentId titleHistory {
+  subjects(year: 2024, title: FAMILY, search: $search) { nodes { enrolmentId titleHistory {
     consecutiveYears importedYears years { year recognised imported decisionNumber } } } } } }"""
 ASSESSMENT = """query($id: String!) { assessment(enrolmentId: $id) { status } }"""
 SELF = """mutation($input: ScoreInput!) { submitSelfAssessment(input: $input) {
@@ -38,7 +38,7 @@ REVIEW = """mutation($input: ReviewInput!) { recordReview(input: $input) {
 PROPOSE = """mutation($input: ProposeInput!) { proposeRecognition(input: $input) { id } }"""
 DECIDE = """mutation($input: DecideInput!) { decideRecognition(input: $input) { recognised } }"""
 LOG = """query($code: String!, $recipient: String) { notifications(unitCode: $code,
-  recipient: $recipient) { event channel status } }"""
+  recipient: $recipient) { nodes { event channel status } } }"""
 
 
 def ask(platform, query, variables, token):
@@ -144,7 +144,7 @@ def test_a_communes_past_years_count_and_send_no_sms(platform, tokens, sms_gatew
 
     def title_history():
         found = ask(platform, HISTORY, {"code": code, "search": "Hồng Nhung"}, officer)
-        (item,) = found["orgUnit"]["subjects"]["items"]
+        (item,) = found["orgUnit"]["subjects"]["nodes"]
         return item["titleHistory"]
 
     imported = title_history()
@@ -189,7 +189,7 @@ def test_a_communes_past_years_count_and_send_no_sms(platform, tokens, sms_gatew
 
     def logged():
         entries = ask(platform, LOG, {"code": code, "recipient": f"subject:{subject_id}"}, officer)
-        found = entries["notifications"]
+        found = entries["notifications"]["nodes"]
         return all(e["status"] == "SENT" for e in found) and found
 
     entries = wait_until(logged, 30, what="the delivery log")

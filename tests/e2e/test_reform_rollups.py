@@ -111,8 +111,8 @@ def test_a_merger_and_a_split_keep_the_district_exact(platform, tokens):
     # the successor's officer reaches Điện Biên's records; a sibling's does not
     officer = create_token(config, "01", "00016", Role.COMMUNE_OFFICER, "ngoc-ha", hours=1)
     sibling = create_token(config, "01", "00022", Role.COMMUNE_OFFICER, "doi-can", hours=1)
-    old = '{ orgUnit(code: "00019", at: "2024-12-31") { subjects(year: 2024) { items { name } } } }'
-    names = [i["name"] for i in ask(platform, old, officer)["orgUnit"]["subjects"]["items"]]
+    old = '{ orgUnit(code: "00019", at: "2024-12-31") { subjects(year: 2024) { nodes { name } } } }'
+    names = [i["name"] for i in ask(platform, old, officer)["orgUnit"]["subjects"]["nodes"]]
     assert f"Hộ 00019 {tag} 1" in names
     assert graphql(platform, old, token=sibling)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     export = "/files/exports/00019/2024.xlsx"  # its files too (the file routes' caller)
@@ -120,12 +120,13 @@ def test_a_merger_and_a_split_keep_the_district_exact(platform, tokens):
     assert download(platform, export, sibling)[0] == 403
     # its own 2024 list is its predecessors', paged with one cursor
     page = """query($after: String) { orgUnit(code: "00016") {
-      subjects(year: 2024, first: 1, after: $after) { items { name } nextCursor } } }"""
+      subjects(year: 2024, first: 1, after: $after) {
+        nodes { name } pageInfo { hasNextPage endCursor } } } }"""
     seen, cursor = [], None
     while True:
         subjects = ask(platform, page, officer, {"after": cursor})["orgUnit"]["subjects"]
-        seen += [i["name"] for i in subjects["items"]]
-        cursor = subjects["nextCursor"]
-        if cursor is None:
+        seen += [i["name"] for i in subjects["nodes"]]
+        cursor = subjects["pageInfo"]["endCursor"]
+        if not subjects["pageInfo"]["hasNextPage"]:
             break
     assert len(seen) == after["00016"] and f"Hộ 00016 {tag} 0" in seen

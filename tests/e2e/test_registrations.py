@@ -14,7 +14,8 @@ FIGURE = """query($code: String!, $title: Title!) { orgUnit(code: $code) {
 SUBJECTS = """query($code: String!, $title: Title, $search: String, $after: String, $first: Int) {
   orgUnit(code: $code) { subjects(year: 2024, title: $title, search: $search, after: $after,
                                   first: $first) {
-    items { enrolmentId kind title status name unitPath } nextCursor } } }"""
+    nodes { enrolmentId kind title status name unitPath }
+    pageInfo { hasNextPage endCursor } } } }"""
 WITHDRAW = """mutation($input: WithdrawInput!) {
   withdrawRegistration(input: $input) { enrolmentId status } }"""
 
@@ -131,7 +132,7 @@ def test_each_kind_registers_once_counts_everywhere_and_withdraws(platform, admi
             "search": fields[NAME_FIELD[title]],
         },
         token=admin,
-    )["data"]["orgUnit"]["subjects"]["items"]
+    )["data"]["orgUnit"]["subjects"]["nodes"]
     assert [s["enrolmentId"] for s in listed] == [first["enrolmentId"]]
     assert listed[0]["status"] == "ENROLLED"
 
@@ -196,9 +197,9 @@ def test_subjects_page_through_in_a_stable_order(platform, admin):
             },
             token=admin,
         )["data"]["orgUnit"]["subjects"]
-        seen += [item["name"] for item in page["items"]]
-        after = page["nextCursor"]
-        if after is None:
+        seen += [item["name"] for item in page["nodes"]]
+        after = page["pageInfo"]["endCursor"]
+        if not page["pageInfo"]["hasNextPage"]:
             break
     assert sorted(seen) == sorted(names) and len(seen) == len(set(seen))
 
@@ -226,6 +227,6 @@ def test_withdrawing_outside_the_callers_reach_is_refused(platform, admin, token
         token=admin,
     )
     statuses = {
-        i["enrolmentId"]: i["status"] for i in listed["data"]["orgUnit"]["subjects"]["items"]
+        i["enrolmentId"]: i["status"] for i in listed["data"]["orgUnit"]["subjects"]["nodes"]
     }
     assert statuses == {enrolment: "ENROLLED"}

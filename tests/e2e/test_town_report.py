@@ -99,7 +99,7 @@ STATS_2024 = """query($code: String!) { orgUnit(code: $code) { code level
   children { code level stats(year: 2024) { title(title: FAMILY) { registered recognised } } }
 } }"""
 SUBJECTS = """query($code: String!) { orgUnit(code: $code) {
-  subjects(year: 2024, title: FAMILY, first: 50) { items { name unitPath } } } }"""
+  subjects(year: 2024, title: FAMILY, first: 50) { nodes { name unitPath } } } }"""
 UNIT = """query($code: String!) { orgUnit(code: $code) { code path validTo
   predecessorLinks { code partial carriesFigures }
   children { code level kind validFrom } } }"""
@@ -392,7 +392,7 @@ def test_the_towns_report_before_and_after_the_reorganisation(town, tmp_path):
     assert field["key"] == "unit_ended" and "Đồng Đăng" in field["message"]
     # the new Đồng Đăng's officer reads its predecessors' 2024 records
     successor = token(town, TOWN, Role.COMMUNE_OFFICER)
-    listed = ask(town, SUBJECTS, {"code": TOWN}, successor)["orgUnit"]["subjects"]["items"]
+    listed = ask(town, SUBJECTS, {"code": TOWN}, successor)["orgUnit"]["subjects"]["nodes"]
     assert {item["name"] for item in listed} >= set(HEADS)
     assert all(item["unitPath"].startswith("20/183/") for item in listed)
     # its branches were carried over, their history kept on the old ones

@@ -35,7 +35,7 @@ CHANGE = """mutation Change($input: ChangePasswordInput!) { changePassword(input
   username mustChangePassword } }"""
 ACCOUNTS = """query Accounts($code: String!, $after: String, $first: Int) {
   accounts(unitCode: $code, after: $after, first: $first) {
-  items { username unitCode } nextCursor } }"""
+  nodes { username unitCode } pageInfo { hasNextPage endCursor } } }"""
 PASSWORD = "mat-khau-cua-lan"
 
 
@@ -122,12 +122,11 @@ def test_the_cli_admin_signs_in_creates_an_officer_who_signs_in(admin, gateway):
     # the officer's token works like any other: its own commune, not its sibling
     assert gateway(ME, token=officer)["me"]["unitCode"] == "06184"
     page = gateway(ACCOUNTS, {"code": "20", "first": 1}, token=token)["accounts"]
-    assert page["items"] == [{"username": "admin.ls", "unitCode": "20"}]
-    rest = gateway(ACCOUNTS, {"code": "20", "after": page["nextCursor"]}, token=token)
-    assert rest["accounts"] == {
-        "items": [{"username": "lan.nguyen", "unitCode": "06184"}],
-        "nextCursor": None,
-    }
+    assert page["nodes"] == [{"username": "admin.ls", "unitCode": "20"}]
+    assert page["pageInfo"]["hasNextPage"] is True
+    rest = gateway(ACCOUNTS, {"code": "20", "after": page["pageInfo"]["endCursor"]}, token=token)
+    assert rest["accounts"]["nodes"] == [{"username": "lan.nguyen", "unitCode": "06184"}]
+    assert rest["accounts"]["pageInfo"]["hasNextPage"] is False
     assert refusal(lambda: gateway(ACCOUNTS, {"code": "20"}, token=officer)).code == "FORBIDDEN"
     # the CLI's own command line knows the command
     args = parser().parse_args(["accounts", "create-admin", "--tenant", "20", "--username", "x"])

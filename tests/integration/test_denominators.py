@@ -106,8 +106,9 @@ def test_hamlets_are_units_of_their_commune_and_count_as_its_hamlets(directory, 
     children = gateway(CHILDREN, {"code": "06184"}, token=None)["orgUnit"]["children"]
     assert {"code": "06184-T01", "level": "hamlet", "kind": "thon"} in children
     assert read(gateway, "06184")["hamlets"] == 2  # from the directory, never entered
-    search = """query { orgUnits(level: "hamlet", parent: "06184", search: "dong") { code } }"""
-    assert gateway(search, token=None)["orgUnits"] == [{"code": "06184-T01"}]
+    search = """query { orgUnits(level: "hamlet", parent: "06184", search: "dong") {
+      nodes { code } } }"""
+    assert gateway(search, token=None)["orgUnits"]["nodes"] == [{"code": "06184-T01"}]
     assert read(gateway, "06184")["sources"] == [
         {
             "figure": "hamlets",

@@ -39,16 +39,19 @@ def test_all_provinces_load_once_and_answer_down_the_tree(config, gateway):
 def test_search_ignores_diacritics_case_and_normal_form(config, gateway, text):
     load_demo_directory(config)
     found = gateway(
-        'query($q: String) { orgUnits(search: $q, tenant: "20") { code name } }', {"q": text}
-    )["orgUnits"]
+        'query($q: String) { orgUnits(search: $q, tenant: "20") { nodes { code name } } }',
+        {"q": text},
+    )["orgUnits"]["nodes"]
     assert {"code": "06184", "name": "Thị trấn Đồng Đăng"} in found
 
 
 def test_units_by_level_and_parent(config, gateway):
     load_demo_directory(config)
-    districts = gateway('{ orgUnits(level: "district", tenant: "20") { code } }')["orgUnits"]
+    districts = gateway('{ orgUnits(level: "district", tenant: "20") { nodes { code } } }')
+    districts = districts["orgUnits"]["nodes"]
     assert len(districts) == 11
-    communes = gateway('{ orgUnits(parent: "183", tenant: "20") { level } }')["orgUnits"]
+    communes = gateway('{ orgUnits(parent: "183", tenant: "20") { nodes { level } } }')
+    communes = communes["orgUnits"]["nodes"]
     assert communes and {c["level"] for c in communes} == {"commune"}
 
 

@@ -34,8 +34,12 @@ REVERSE = """mutation($input: ReversalInput!) { reverseEntry(input: $input) {
 FUND = """query($code: String!) { fund(unitCode: $code) { unitCode balance
   statement(from: "2024-01-01", to: "2030-12-31") { opening closing totalIn totalOut
     moneyIn { account amount count } moneyOut { account amount count } }
-  donations(first: 2) { items { receiptNumber amount donor { name email } } nextCursor }
-  disbursements { items { id status amount beneficiary { name } } } } }"""
+  donations(first: 2) { nodes { receiptNumber amount donor { name email } }
+    pageInfo { hasNextPage endCursor } }
+  disbursements { nodes { id status amount beneficiary { name } } } } }"""
+DONATIONS = """query($code: String!, $after: String) { fund(unitCode: $code) {
+  donations(first: 5, after: $after) { edges { cursor node { receiptNumber } }
+    nodes { receiptNumber } pageInfo { hasNextPage endCursor } } } }"""
 STATS = """query($code: String!, $year: Int!, $from: Int) { orgUnit(code: $code) {
   stats(year: $year) { fund(fromYear: $from) { donationsTotal donationsCount disbursedTotal
     awardsCount feesTotal balance } } } }"""
@@ -150,6 +154,16 @@ def test_receipt_numbers_have_no_gaps_when_donations_race(platform):
     done = list(pool.imap(lambda n: platform(DONATE, gift(f"race-{n:06d}", 1000 + n)), range(16)))
     numbers = sorted(d["recordDonation"]["donation"]["receiptNumber"] for d in done)
     assert numbers == [f"06184-2024-{n:06d}" for n in range(1, 17)]
+    # the donations as a connection, 5 a page: every receipt once, then no next page
+    walked, after = [], None
+    while True:
+        page = platform(DONATIONS, {"code": "06184", "after": after})["fund"]["donations"]
+        assert [e["node"] for e in page["edges"]] == page["nodes"] and len(page["nodes"]) <= 5
+        walked += [d["receiptNumber"] for d in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert sorted(walked) == numbers and len(walked) == len(set(walked))
 
 
 def test_racing_approvals_cannot_overdraw_and_a_reversal_restores(platform):
@@ -170,7 +184,7 @@ def test_racing_approvals_cannot_overdraw_and_a_reversal_restores(platform):
     list(eventlet.GreenPool(3).imap(approve, proposals))
     assert sorted(outcomes) == ["insufficient_funds", "insufficient_funds", "paid"]
     assert fund(platform)["balance"] == "300000"
-    paid = next(d for d in fund(platform)["disbursements"]["items"] if d["status"] == "APPROVED")
+    paid = next(d for d in fund(platform)["disbursements"]["nodes"] if d["status"] == "APPROVED")
     reversed_ = platform(
         REVERSE, {"input": {"entryId": paid["id"], "reason": "Chi nhầm"}}, token=AUTHORITY
     )["reverseEntry"]

@@ -159,3 +159,29 @@ def test_cors_preflight_and_answers_name_only_configured_origins(gateway):
         )
         assert status == 200 and json.loads(answer)["data"] == {"__typename": "Query"}
         assert headers.get("Access-Control-Allow-Origin") == echoed and "Origin" in headers["Vary"]
+
+
+def test_files_answer_cors_for_configured_origins_with_their_name_readable(gateway):
+    """A front end of an allowed origin downloads a file with its token and reads its name;
+    another origin's page gets no CORS header (the browser keeps the answer from it)."""
+    preflight = {
+        "Origin": APP,
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization",
+    }
+    status, headers, _ = fetch(f"{gateway}/files/receipts/abc.pdf", "OPTIONS", preflight)
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == APP
+    assert headers["Access-Control-Allow-Methods"] == "GET"
+    assert "Authorization" in headers["Access-Control-Allow-Headers"]
+    evil = {**preflight, "Origin": "https://evil.test"}
+    status, headers, _ = fetch(f"{gateway}/files/receipts/abc.pdf", "OPTIONS", evil)
+    assert status == 204 and "Access-Control-Allow-Origin" not in headers
+    # a refusal (no token) carries the headers too, so the app can read the Vietnamese reason
+    status, headers, body = fetch(f"{gateway}/files/receipts/abc.pdf", headers={"Origin": APP})
+    assert status == 401 and json.loads(body)["error"]
+    assert headers["Access-Control-Allow-Origin"] == APP and "Origin" in headers["Vary"]
+    assert headers["Access-Control-Expose-Headers"] == "Content-Disposition"
+    status, headers, _ = fetch(
+        f"{gateway}/files/receipts/abc.pdf", headers={"Origin": "https://evil.test"}
+    )
+    assert status == 401 and "Access-Control-Allow-Origin" not in headers

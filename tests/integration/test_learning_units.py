@@ -212,6 +212,6 @@ def test_a_citizen_names_only_a_learning_unit_of_their_province(config, gateway)
             ("learningUnitId", "learning_unit_not_found")
         ]
     listed = gateway(
-        """{ orgUnit(code: "06184") { subjects(year: 2024, title: CITIZEN) { items { name } } } }"""
-    )["orgUnit"]["subjects"]["items"]
+        """{ orgUnit(code: "06184") { subjects(year: 2024, title: CITIZEN) { nodes { name } } } }"""
+    )["orgUnit"]["subjects"]["nodes"]
     assert listed == []  # refused registrations store nothing

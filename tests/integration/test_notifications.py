@@ -297,10 +297,10 @@ def test_a_poison_event_is_dead_lettered_and_the_consumer_keeps_working(
 
 
 LOG = """query($code: String!, $recipient: String) { notifications(unitCode: $code,
-  recipient: $recipient) { id event recipient channel status attempts text segments encoding
-  unitPath } }"""
+  recipient: $recipient) { nodes { id event recipient channel status attempts text segments
+  encoding unitPath } } }"""
 LOG_REASONS = """query($recipient: String) { notifications(unitCode: "06184",
-  recipient: $recipient) { channel status reason } }"""
+  recipient: $recipient) { nodes { channel status reason } } }"""
 OPT_OUT = """mutation($subject: String!) { setNotificationOptOut(input: {subjectId: $subject,
   channel: SMS, optedOut: true}) { subjectId channel optedOut } }"""
 SUBSCRIBE = """mutation($code: String!, $email: String!) { subscribeNotifications(input: {
@@ -318,7 +318,7 @@ def test_the_delivery_log_is_read_in_reach_only(notification, gateway, notify_co
     recipient = f"subject:{subject_id}"
 
     def sent():
-        found = gateway(LOG, {"code": "06184", "recipient": recipient})["notifications"]
+        found = gateway(LOG, {"code": "06184", "recipient": recipient})["notifications"]["nodes"]
         return found and found[0]["status"] == "SENT" and found
 
     (entry,) = wait_until(sent, what="the log entry")
@@ -329,8 +329,8 @@ def test_the_delivery_log_is_read_in_reach_only(notification, gateway, notify_co
     assert (
         gateway(LOG, {"code": "183"}, token=token_for("20/183", Role.DISTRICT_OFFICER))[
             "notifications"
-        ]
-        == gateway(LOG, {"code": "06184"}, token=officer)["notifications"]
+        ]["nodes"]
+        == gateway(LOG, {"code": "06184"}, token=officer)["notifications"]["nodes"]
     )
 
     sibling = token_for("20/183/06187", Role.COMMUNE_OFFICER)
@@ -342,7 +342,7 @@ def test_the_delivery_log_is_read_in_reach_only(notification, gateway, notify_co
     with pytest.raises(GraphQLError) as anonymous:
         gateway(LOG, {"code": "06184"}, token=None)
     assert anonymous.value.code == "UNAUTHENTICATED"
-    assert gateway(LOG, {"code": "06187"}, token=sibling)["notifications"] == []
+    assert gateway(LOG, {"code": "06187"}, token=sibling)["notifications"]["nodes"] == []
 
 
 def test_opt_outs_subscriptions_and_webhooks_refuse_what_is_out_of_reach(
@@ -518,6 +518,7 @@ def test_a_donor_is_thanked_once_with_the_receipt_and_partners_hear_of_the_money
 
         def skipped():
             found = gateway(LOG_REASONS, {"recipient": f"donor:{other['id']}"})["notifications"]
+            found = found["nodes"]
             return len(found) == 2 and all(m["status"] == "SKIPPED" for m in found) and found
 
         logged = wait_until(skipped, what="the skipped thank-yous")

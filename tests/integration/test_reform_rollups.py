@@ -92,11 +92,11 @@ def test_the_reform_counts_a_split_commune_once_and_moves_its_branches(config, g
 
     # 3. the successor's officers reach their predecessors' records; nobody else does
     officer = token_for("20/06184", Role.COMMUNE_OFFICER)
-    listing = "subjects(year: 2024) { items { name } }"
+    listing = "subjects(year: 2024) { nodes { name } }"
     own = gateway(f'{{ orgUnit(code: "06184") {{ {listing} }} }}', token=officer)["orgUnit"]
-    assert sorted(i["name"] for i in own["subjects"]["items"]) == ["Hộ C", "Hộ D"]
+    assert sorted(i["name"] for i in own["subjects"]["nodes"]) == ["Hộ C", "Hộ D"]
     old_commune = f'{{ orgUnit(code: "06205", at: "2024-12-31") {{ {listing} }} }}'
-    assert gateway(old_commune, token=officer)["orgUnit"]["subjects"]["items"] == [{"name": "Hộ C"}]
+    assert gateway(old_commune, token=officer)["orgUnit"]["subjects"]["nodes"] == [{"name": "Hộ C"}]
     evidence = (
         "query($id: String!) { assessment(enrolmentId: $id) { enrolmentId evidence { fileName } } }"
     )

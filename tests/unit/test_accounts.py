@@ -263,6 +263,23 @@ def test_disabling_and_resetting_revoke_every_session(accounts: Accounts) -> Non
     assert accounts.sign_in("lan.nguyen", password)[0].must_change_password
 
 
+def test_a_federated_sign_in_needs_an_active_platform_account_and_no_password(
+    accounts: Accounts,
+) -> None:
+    """The OIDC issuer vouches for who it is; the platform's account says what they may do."""
+    account, session, token = accounts.federated_sign_in("LAN.NGUYEN")
+    assert (account.username, account.role, account.unit_code) == (
+        "lan.nguyen",
+        "commune_officer",
+        COMMUNE["code"],
+    )
+    assert accounts.refresh(token)[1].id == session.id  # an ordinary session
+    assert refused_key(lambda: accounts.federated_sign_in("someone.else")) == "federated_unknown"
+    accounts.set_status("20", "lan.nguyen", Status.DISABLED, "admin")
+    assert refused_key(lambda: accounts.federated_sign_in("lan.nguyen")) == "account_disabled"
+    assert accounts.revoked([session.id]) == {session.id: True}
+
+
 def test_changing_ones_password_needs_the_old_one(accounts: Accounts) -> None:
     new = "mot-mat-khau-moi"
     assert refused_key(lambda: accounts.change_password("20", "lan.nguyen", "sai", new)) == (

@@ -319,6 +319,63 @@ def test_every_mutation_runs_through_the_one_helper():
         for name, field in Mutation._meta.fields.items()
         if getattr(field.resolver, "__qualname__", None) != helper
     ]
-    assert len(Mutation._meta.fields) == 54
-    # signing in and refreshing run before there is a caller (gateway/accounts.py: _public)
-    assert made_otherwise == ["sign_in", "refresh_session"]
+    assert len(Mutation._meta.fields) == 56
+    # signing in (with a password or through the province's identity provider) and refreshing
+    # run before there is a caller (gateway/accounts.py: public_sign_in)
+    assert made_otherwise == ["sign_in", "refresh_session", "sign_in_with_oidc"]
+
+
+class Correcting:
+    """Registration's side of ``updateRegistration``: an enrolment of 06184, corrections kept."""
+
+    def __init__(self) -> None:
+        self.corrected: list[dict] = []
+
+    def enrolment(self, tenant, enrolment_id):
+        return {"tenant": tenant, "unitpath": "20/183/06184", "status": "ENROLLED"}
+
+    def correct(self, payload):
+        self.corrected.append(payload)
+        return {"registration": {"enrolmentId": payload["enrolmentId"], "details": payload}}
+
+
+class Assessed:
+    def __init__(self, assessment) -> None:
+        self.found = assessment
+
+    def assessment(self, tenant, enrolment_id):
+        return self.found
+
+
+UPDATE = """mutation { updateRegistration(input: {enrolmentId: "e1", phone: "0912345678"}) {
+  enrolmentId phone } }"""
+
+
+@pytest.mark.parametrize(
+    ("assessment", "refused"),
+    [
+        (None, False),
+        ({"self_assessment": {"verdict": {}}, "review": None, "recognition": None}, False),
+        ({"self_assessment": None, "review": {"verdict": {}}, "recognition": None}, True),
+        ({"self_assessment": None, "review": None, "recognition": {"decision_id": "d"}}, True),
+    ],
+)
+def test_a_registration_is_corrected_until_it_is_reviewed_or_decided(assessment, refused):
+    registration = Correcting()
+    result = run(UPDATE, registration=registration, scoring=Assessed(assessment), caller=OFFICER)
+    if refused:
+        fields = format_error(result.errors[0])["extensions"]["fields"]
+        assert fields[0]["key"] == "registration_reviewed" and registration.corrected == []
+    else:
+        assert result.errors is None
+        assert result.data["updateRegistration"] == {"enrolmentId": "e1", "phone": "0912345678"}
+        assert registration.corrected == [
+            {"tenant": "20", "enrolmentId": "e1", "phone": "0912345678"}
+        ]
+
+
+def test_another_communes_registration_is_not_corrected():
+    registration = Correcting()
+    result = run(UPDATE, registration=registration, scoring=Assessed(None), caller=SIBLING)
+    assert format_error(result.errors[0])["extensions"]["code"] == "FORBIDDEN"
+    assert registration.corrected == []

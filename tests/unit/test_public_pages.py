@@ -162,7 +162,6 @@ def test_the_postings_show_names_as_given_and_say_when_capped():
         "id": "01:00031:FAMILY:2025",
         "unitCode": "00031",
         "unitName": "Phường Quán Thánh",
-        "nextCursor": "c/1",
         "title": "FAMILY",
         "year": 2025,
         "postedFrom": "2025-10-01",
@@ -170,7 +169,10 @@ def test_the_postings_show_names_as_given_and_say_when_capped():
         "ended": False,
         "decided": False,
         "total": 250,
-        "rows": [{"name": "N.V.<A>", "subjectKind": "household", "level": 2}],
+        "rows": {
+            "nodes": [{"name": "N.V.<A>", "subjectKind": "household", "level": 2}],
+            "pageInfo": {"hasNextPage": True, "endCursor": "c/1"},
+        },
     }
     query = Recorded("postings", [posting])
     status, _, body = public.answer_postings(query, UNIT, "2025")
@@ -195,8 +197,10 @@ def test_a_posted_list_pages_on_with_its_cursor_and_numbers_on():
         "postingEnds": "2025-10-10",
         "ended": True,
         "total": 3,
-        "nextCursor": None,
-        "rows": [{"name": "T.V.B.", "subjectKind": "household", "level": None}],
+        "rows": {
+            "nodes": [{"name": "T.V.B.", "subjectKind": "household", "level": None}],
+            "pageInfo": {"hasNextPage": False, "endCursor": "c/3"},
+        },
     }
     query = Recorded("posting", posting)
     status, _, body = public.answer_posting(
@@ -256,3 +260,14 @@ def test_the_index_form_leads_to_the_chosen_page():
     assert status == 400 and "Location" not in headers and "&lt;x&gt;" in body
     status, _, body = public.answer_index({"don-vi": "00097", "nam": "năm"})
     assert status == 400 and "Năm phải là số" in body
+
+
+def test_the_pages_queries_are_valid_against_the_schema():
+    from graphql import parse, validate
+
+    from gateway.schema import schema
+
+    texts = [v for k, v in vars(public).items() if k.endswith("_QUERY") and isinstance(v, str)]
+    assert len(texts) >= 5
+    for text in texts:
+        assert validate(schema.graphql_schema, parse(text)) == [], text

@@ -12,6 +12,7 @@ from services.registration.enrolment.domain import (
     SubjectKind,
     Title,
     community,
+    correction,
     enrolment_place,
     registration_years,
 )
@@ -213,3 +214,25 @@ def test_a_citizen_is_one_person_per_national_id_and_the_id_is_never_kept():
         "20", "06184", "Lý Thị Hoa", 1990, "012345678901", LabourGroup.WORKER, id_key=b"x" * 32
     )
     assert other_key.details["national_id_hash"] != here.details["national_id_hash"]
+
+
+def test_a_correction_sets_only_what_the_kind_may_change_and_recounts_members():
+    members = (Member("Lê Văn Khôi", "Con", 2012, learning=True), Member("Lê Thị Na", "Con"))
+    fields, refused = correction(SubjectKind.HOUSEHOLD, {"members": members, "phone": "0912345678"})
+    assert refused == []
+    assert fields["members"][0] == {
+        "name": "Lê Văn Khôi",
+        "relation": "Con",
+        "birth_year": 2012,
+        "learning": True,
+    }
+    assert (fields["size"], fields["learners"], fields["phone"]) == (2, 1, "0912345678")
+    given, _ = correction(SubjectKind.HOUSEHOLD, {"members": members, "size": 5})
+    assert given["size"] == 5  # a size given wins over the count
+    # names and a household's hamlet make the subject's identity; a unit's staff is in its events
+    assert correction(SubjectKind.HOUSEHOLD, {"address": "Khối 9"})[1] == ["address"]
+    assert correction(SubjectKind.LEARNING_UNIT, {"staff": 30})[1] == ["staff"]
+    assert correction(SubjectKind.CLAN, {"address": "Khối 9", "people": 40}) == (
+        {"address": "Khối 9", "people": 40},
+        [],
+    )

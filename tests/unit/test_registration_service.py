@@ -12,7 +12,12 @@ from khuyenhoc.tenancy import UnitPath
 from services.registration.association import service as association
 from services.registration.association.domain import BranchKind
 from services.registration.enrolment import service as enrolment
-from services.registration.enrolment.domain import LabourGroup, LearningUnitKind, SubjectKind
+from services.registration.enrolment.domain import (
+    LabourGroup,
+    LearningUnitKind,
+    Member,
+    SubjectKind,
+)
 from services.registration.enrolment.service import RegisterCommand, RegistrationSettings
 from services.registration.errors import Refused
 from services.registration.lists import imports
@@ -87,6 +92,49 @@ def test_a_withdrawn_enrolment_registered_again_is_enrolled_again(world):
     assert again.created
     assert registrations.get_enrolment(registered.enrolment_id).status == "ENROLLED"
     assert [e["type"] for e in world.outbox] == [REGISTERED.type, WITHDRAWN.type, REGISTERED.type]
+
+
+def test_a_registrations_page_shows_its_details_and_why_it_was_withdrawn(world):
+    directory, registrations, _ = world.stores("20")
+    command = household()
+    member = {"name": "Nguyễn Thị Lan", "relation": "Con", "birth_year": 2012, "learning": True}
+    command.fields["members"] = (Member("Nguyễn Thị Lan", "Con", 2012, learning=True),)
+    registered = enrolment.register(directory, registrations, command, SETTINGS, NOW)
+    shown = enrolment.details(registrations, registered.enrolment_id)
+    assert shown is not None and shown.record.status == "ENROLLED"
+    assert shown.details["address"] == "Thôn Đông"
+    assert shown.details["members"] == [member]
+    assert (shown.withdrawn_at, shown.withdraw_reason) == (None, None)
+    enrolment.withdraw(registrations, registered.enrolment_id, "Chuyển đi nơi khác", NOW)
+    withdrawn = enrolment.details(registrations, registered.enrolment_id)
+    assert withdrawn is not None and withdrawn.withdraw_reason == "Chuyển đi nơi khác"
+    _, theirs, _ = world.stores("01")
+    assert enrolment.details(theirs, registered.enrolment_id) is None  # another province's
+
+
+def test_a_registration_is_corrected_until_withdrawn_and_only_where_its_kind_allows(world):
+    directory, registrations, _ = world.stores("20")
+    registered = enrolment.register(directory, registrations, household(), SETTINGS, NOW)
+    events = len(world.outbox)
+    members = (Member("Nguyễn Thị Lan", "Con", 2012, learning=True),)
+    corrected = enrolment.correct(
+        registrations, registered.enrolment_id, {"members": members, "phone": "0912345678"}, NOW
+    )
+    assert corrected.details["members"][0]["name"] == "Nguyễn Thị Lan"
+    assert (corrected.details["size"], corrected.details["phone"]) == (1, "0912345678")
+    assert corrected.record.name == "Nguyễn Văn An"  # the name is its identity: unchanged
+    assert len(world.outbox) == events  # no event carries these details
+    with pytest.raises(Refused) as refused:
+        enrolment.correct(registrations, registered.enrolment_id, {"address": "Thôn Tây"}, NOW)
+    assert (refused.value.field, refused.value.key) == ("address", "not_correctable")
+    enrolment.withdraw(registrations, registered.enrolment_id, "", NOW)
+    with pytest.raises(Refused) as withdrawn:
+        enrolment.correct(registrations, registered.enrolment_id, {"phone": "0912345679"}, NOW)
+    assert withdrawn.value.key == "already_withdrawn"
+    _, theirs, _ = world.stores("01")
+    with pytest.raises(Refused) as elsewhere:
+        enrolment.correct(theirs, registered.enrolment_id, {"phone": "0912345679"}, NOW)
+    assert elsewhere.value.key == "enrolment_not_found"
 
 
 def community(**fields):

@@ -14,6 +14,7 @@ import pypdfium2
 import pytest
 from werkzeug.test import EnvironBuilder
 
+from gateway.cors import CorsPolicy
 from gateway.entrypoint import GatewayService
 from gateway.files import Refusal, ascii_filename
 from gateway.reports import files
@@ -246,6 +247,8 @@ def _gateway(rpc):
     service.config = {"JWT_SECRET": SECRET}
     service.registration, service.scoring = rpc.registration, rpc.scoring
     service.notification = service.fund = None
+    service.cors = CorsPolicy(frozenset())  # what the Cors dependency injects: same origin only
+    service.oidc = None
     return service
 
 

@@ -231,3 +231,66 @@ export function sendWithProgress(text, variables, onProgress = () => {}) {
     request.send(JSON.stringify({ query: text, variables }));
   });
 }
+
+// ---- signing in through the province's identity provider (OIDC, code flow with PKCE) -----
+
+const OIDC_KEY = "khuyenhoc.oidc";
+
+function randomText(bytes = 32) {
+  const values = crypto.getRandomValues(new Uint8Array(bytes));
+  return btoa(String.fromCharCode(...values)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function challengeOf(verifier) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return btoa(String.fromCharCode(...new Uint8Array(digest)))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+// The ways this deployment offers (the identity provider's button only when it has one).
+export async function signInOptions() {
+  const data = await post(
+    "query SignInOptions { signInOptions { password oidc { authorizationEndpoint clientId scope label } } }",
+    {},
+  );
+  return data.signInOptions;
+}
+
+// Leave for the issuer; it sends the officer back to /app/oidc with a code.
+export async function startOidc(oidc) {
+  const verifier = randomText(48);
+  const state = randomText(16);
+  const nonce = randomText(16);
+  const redirectUri = `${location.origin}/app/oidc`;
+  sessionStorage.setItem(OIDC_KEY, JSON.stringify({ verifier, state, nonce, redirectUri }));
+  const query = new URLSearchParams({
+    response_type: "code",
+    client_id: oidc.clientId,
+    redirect_uri: redirectUri,
+    scope: oidc.scope,
+    state,
+    nonce,
+    code_challenge: await challengeOf(verifier),
+    code_challenge_method: "S256",
+  });
+  const separator = oidc.authorizationEndpoint.includes("?") ? "&" : "?";
+  location.assign(`${oidc.authorizationEndpoint}${separator}${query}`);
+}
+
+// Back from the issuer: the code (with the state we sent) traded for the platform's session.
+export async function finishOidc(search) {
+  const given = new URLSearchParams(search);
+  const kept = JSON.parse(sessionStorage.getItem(OIDC_KEY) || "null");
+  sessionStorage.removeItem(OIDC_KEY);
+  if (given.get("error")) {
+    throw new ApiError("Cổng định danh từ chối đăng nhập; vui lòng thử lại.", "OIDC");
+  }
+  if (!kept || !given.get("code") || given.get("state") !== kept.state) {
+    throw new ApiError("Lượt đăng nhập qua cổng định danh không hợp lệ hoặc đã cũ; vui lòng đăng nhập lại.", "OIDC");
+  }
+  const data = await post(
+    `mutation SignInWithOidc($input: SignInWithOidcInput!) { signInWithOidc(input: $input) { ${SESSION_FIELDS} } }`,
+    { input: { code: given.get("code"), codeVerifier: kept.verifier, redirectUri: kept.redirectUri, nonce: kept.nonce } },
+  );
+  return keep(data.signInWithOidc);
+}

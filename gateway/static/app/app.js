@@ -7,10 +7,14 @@
 import * as api from "./api.js";
 import { go, match, menuFor, onNavigate } from "./router.js";
 import { alertBox, el, link, show } from "./ui.js";
-import { signInScreen, tellAtSignIn } from "./screens/signin.js";
+import { oidcCallback, signInScreen, tellAtSignIn } from "./screens/signin.js";
 import { unitPath } from "./screens/home.js";
 // screens (each registers itself)
 import "./screens/home.js";
+import "./screens/review.js";
+import "./screens/decisions.js";
+import "./screens/registrations.js";
+import "./screens/admin.js";
 import "./screens/reports.js";
 import "./screens/accounts.js";
 
@@ -55,6 +59,7 @@ function menu(account) {
 }
 
 async function route() {
+  if (location.pathname === "/app/oidc") return oidcCallback(); // back from the identity provider
   const account = await api.resume();
   if (!account && api.takeResumeFailure()) tellAtSignIn(api.EXPIRED_MESSAGE);
   const path = location.pathname;

@@ -24,6 +24,10 @@ MESSAGES: dict[str, str] = {
         "vui lòng thử lại sau {lock} phút."
     ),
     "account_disabled": "Tài khoản đã bị vô hiệu hóa; hãy liên hệ quản trị viên.",
+    "federated_unknown": (
+        "Cổng định danh đã xác thực bạn, nhưng nền tảng chưa có tài khoản cùng tên đăng nhập; "
+        "đề nghị quản trị viên tạo tài khoản (vai trò, đơn vị) cho bạn."
+    ),
     "session_invalid": "Phiên đăng nhập không hợp lệ hoặc đã hết hạn; vui lòng đăng nhập lại.",
     "session_reused": (
         "Mã làm mới đã được dùng trước đó; phiên đăng nhập đã bị thu hồi để bảo vệ tài khoản. "

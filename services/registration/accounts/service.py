@@ -195,6 +195,18 @@ class Accounts:
         session, refresh = self._open_session(account, now)
         return account, session, refresh
 
+    def federated_sign_in(self, username: str) -> tuple[Account, Session, str]:
+        """A session for an account the deployment's OIDC issuer vouched for (the gateway
+        checked the issuer's signed ID token): no password, so no lock-out; the account must
+        exist on the platform (its role and unit are the platform's) and be active."""
+        account = self.store.get(username_key(username)[:64])
+        if account is None:
+            raise Refused("username", "federated_unknown")
+        if not account.active:
+            raise Refused("username", "account_disabled")
+        session, refresh = self._open_session(account, self.clock())
+        return account, session, refresh
+
     def refresh(self, refresh_token: str) -> tuple[Account, Session, str]:
         """A new refresh token for the old one (used once); a used one again revokes the
         session (its holder and the thief both have to sign in again)."""

@@ -275,6 +275,33 @@ def citizen(
     )
 
 
+# What a registration may have corrected before it is reviewed: details that are neither the
+# subject's identity (names, a household's hamlet, a citizen's ID: they make its id, see
+# ``Subject.identity``) nor carried by its events (a learning unit's staff, a citizen's labour
+# group and birth year pick its criteria and figures). Correcting them changes no event.
+CORRECTABLE: dict[SubjectKind, frozenset[str]] = {
+    SubjectKind.HOUSEHOLD: frozenset({"members", "phone", "head_birth_year", "size", "learners"}),
+    SubjectKind.CLAN: frozenset({"households", "people", "address"}),
+    SubjectKind.COMMUNITY: frozenset({"households"}),
+    SubjectKind.CITIZEN: frozenset({"address", "phone"}),
+    SubjectKind.LEARNING_UNIT: frozenset(),
+    SubjectKind.COMMUNE: frozenset(),
+}
+
+
+def correction(kind: SubjectKind, changes: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The stored fields a correction sets, and the fields it may not change for ``kind``.
+    New members without a new size (or number of learners) recount them, as at registration."""
+    refused = sorted(name for name in changes if name not in CORRECTABLE[kind])
+    fields = {name: value for name, value in changes.items() if name in CORRECTABLE[kind]}
+    if "members" in fields:
+        members: tuple[Member, ...] = tuple(fields["members"])
+        fields["members"] = [vars(m) for m in members]
+        fields.setdefault("size", len(members) or None)
+        fields.setdefault("learners", sum(m.learning for m in members) if members else None)
+    return fields, refused
+
+
 def age_in(year: int, birth_year: int) -> int:
     return year - birth_year
 

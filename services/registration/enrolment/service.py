@@ -22,6 +22,7 @@ from services.registration.enrolment.domain import (
     clan,
     commune_community,
     community,
+    correction,
     enrolment_links,
     enrolment_place,
     household,
@@ -324,3 +325,80 @@ def withdraw(
     if not registrations.withdraw(enrolment_id, event, reason, now):
         raise Refused("enrolment_id", "already_withdrawn")
     return Withdrawn(enrolment_id, WITHDRAWN_STATUS)
+
+
+# What a registration's page shows of its subject: the fields it was registered with (a
+# citizen's national ID only by its last four digits; its hash never leaves the service).
+DETAIL_FIELDS = (
+    "head_name",
+    "head_birth_year",
+    "address",
+    "members",
+    "phone",
+    "size",
+    "learners",
+    "clan_name",
+    "households",
+    "people",
+    "unit_kind",
+    "level",
+    "staff",
+    "full_name",
+    "birth_year",
+    "national_id_last4",
+    "labour_group",
+    "hamlet_code",
+)
+
+
+@dataclass(frozen=True)
+class Details:
+    """One registration as its page shows it: the enrolment, when and why it was withdrawn,
+    and its subject's registered details."""
+
+    record: EnrolmentRecord
+    created_at: datetime | None
+    withdrawn_at: str | None
+    withdraw_reason: str | None
+    details: dict[str, Any]
+
+
+def details(registrations: Registrations, enrolment_id: str) -> Details | None:
+    """The registration ``enrolment_id`` of the province with its subject's details; None when
+    the province has none of that id."""
+    found = registrations.enrolment_document(enrolment_id)
+    if found is None:
+        return None
+    subject = registrations.subject_document(found["subject_id"]) or {}
+    return Details(
+        EnrolmentRecord.from_document(found),
+        found.get("created_at"),
+        found.get("withdrawn_at") if found.get("status") == WITHDRAWN_STATUS else None,
+        found.get("withdraw_reason") if found.get("status") == WITHDRAWN_STATUS else None,
+        {name: subject.get(name) for name in DETAIL_FIELDS},
+    )
+
+
+def correct(
+    registrations: Registrations,
+    enrolment_id: str,
+    changes: dict[str, Any],
+    now: datetime | None = None,
+) -> Details:
+    """Correct an enrolled registration's details (sửa thông tin đăng ký); only those
+    :data:`~services.registration.enrolment.domain.CORRECTABLE` for its kind. Whether it was
+    reviewed already is scoring's to know: the gateway asks before it sends the correction."""
+    now = now or datetime.now(UTC)
+    record = registrations.get_enrolment(enrolment_id)
+    if record is None:
+        raise Refused("enrolment_id", "enrolment_not_found")
+    if record.status != ENROLLED:
+        raise Refused("enrolment_id", "already_withdrawn")
+    fields, refused = correction(SubjectKind(record.subject_kind), changes)
+    if refused:
+        raise Refused(refused[0], "not_correctable")
+    if fields:
+        registrations.correct_subject(record.subject_id, fields, now)
+    found = details(registrations, enrolment_id)
+    assert found is not None  # read back what was just written
+    return found

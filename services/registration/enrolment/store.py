@@ -286,3 +286,17 @@ class Registrations:
     def get_subject(self, subject_id: str) -> SubjectRecord | None:
         found = self.subjects.find_one({"_id": subject_id})
         return None if found is None else SubjectRecord.from_document(found)
+
+    def enrolment_document(self, enrolment_id: str) -> dict[str, Any] | None:
+        """The stored enrolment (without its outbox), for a registration's own page."""
+        return self.enrolments.find_one({"_id": enrolment_id}, {"outbox": 0})
+
+    def subject_document(self, subject_id: str) -> dict[str, Any] | None:
+        """The stored subject with every detail it was registered with."""
+        return self.subjects.find_one({"_id": subject_id})
+
+    def correct_subject(self, subject_id: str, fields: dict[str, Any], now: datetime) -> None:
+        """Set corrected details of a subject (never its identity or name)."""
+        self.subjects.update_one(
+            {"_id": subject_id}, {"$set": {**fields, "corrected_at": now.isoformat()}}
+        )

@@ -36,7 +36,8 @@ const UNIT = `query AccountsUnit($code: String!) {
   orgUnit(code: $code) { code name level children { code name level kindName } }
 }`;
 const ACCOUNTS = `query Accounts($code: String!, $first: Int!, $after: String) {
-  accounts(unitCode: $code, first: $first, after: $after) { items { ${ACCOUNT_FIELDS} } nextCursor }
+  accounts(unitCode: $code, first: $first, after: $after) {
+    nodes { ${ACCOUNT_FIELDS} } pageInfo { hasNextPage endCursor } }
 }`;
 const CREATE = `mutation CreateAccount($input: CreateAccountInput!) {
   createAccount(input: $input) { account { ${ACCOUNT_FIELDS} } password }
@@ -48,11 +49,9 @@ const RESET = `mutation ResetPassword($input: AccountInput!) {
 }`;
 const CHANGE = `mutation ChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { username } }`;
 
-// A page of accounts as { items, nextCursor }: the API's page, or a Relay connection
-// ({ nodes, pageInfo { hasNextPage endCursor } }) once ACCOUNTS asks for one.
+// A page of accounts (a Relay connection) as { items, nextCursor }: null at the end.
 function readPage(page) {
-  if (page.nodes) return { items: page.nodes, nextCursor: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null };
-  return page;
+  return { items: page.nodes, nextCursor: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null };
 }
 
 export function accountsPath(code) {

@@ -58,4 +58,40 @@ export function signInScreen() {
   }
   show("Đăng nhập", form);
   username.focus();
+  offerIdentityProvider(form, error);
+}
+
+// The province's identity provider, when the deployment has one: a second way in, below.
+async function offerIdentityProvider(form, error) {
+  let options;
+  try {
+    options = await api.signInOptions();
+  } catch {
+    return; // password sign-in still works
+  }
+  if (!options.oidc) return;
+  const button = el("button", {
+    type: "button", id: "signin-oidc", class: "plain", text: options.oidc.label,
+    onclick: async () => {
+      button.disabled = true;
+      try {
+        await api.startOidc(options.oidc);
+      } catch (failure) {
+        error.replaceChildren(alertBox(failure.message || String(failure)));
+        button.disabled = false;
+      }
+    },
+  });
+  form.querySelector(".public-link").before(el("p", { class: "or", text: "hoặc" }), button);
+}
+
+// /app/oidc: back from the identity provider with a code.
+export async function oidcCallback() {
+  try {
+    const account = await api.finishOidc(location.search);
+    go(unitPath(account.unitCode), true);
+  } catch (failure) {
+    tellAtSignIn(failure.message || String(failure));
+    go("/app/dang-nhap", true);
+  }
 }
