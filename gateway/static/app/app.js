@@ -15,7 +15,9 @@ import "./screens/registrations.js";
 import "./screens/review.js";
 import "./screens/decisions.js";
 import "./screens/fund.js";
+import "./screens/reports.js";
 import "./screens/admin.js";
+import "./screens/accounts.js";
 
 const ROLE_NAMES = {
   PROVINCE_ADMIN: "Quản trị cấp tỉnh",
