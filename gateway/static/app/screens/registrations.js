@@ -66,7 +66,7 @@ const LIST_KINDS = [
 const UNIT = `query RegistrationUnit($code: String!) {
   orgUnit(code: $code) { code name level path children { code name level kindName } }
 }`;
-const LIST = `query RegistrationList($code: String!, $year: Int!, $title: Title, $status: String,
+const LIST = `query RegistrationList($code: String!, $year: Int!, $title: Title, $status: EnrolmentStatus,
     $search: String, $after: String, $first: Int) {
   orgUnit(code: $code) {
     code name level
