@@ -326,7 +326,7 @@ async function overviewScreen(code) {
     criteriaSetNote(data.criteriaSets),
     proposalSection(unit, year, title, proposal, account, eligible),
     decisionsSection(decisions),
-    unit.level !== "commune" && unit.children.length ? childrenSection(unit, year, title) : null,
+    lower(unit.level) !== "commune" && unit.children.length ? childrenSection(unit, year, title) : null,
     listSection,
   );
 }
@@ -388,7 +388,7 @@ function proposalSection(unit, year, title, proposal, account, eligibleOnPage) {
     if (!proposal) part.append(el("p", { class: "hint", text: "Chưa có danh sách đề nghị. Cán bộ Hội Khuyến học lập danh sách từ kết quả bình xét." }));
     return part;
   }
-  if (unit.level !== "commune" && !proposal) {
+  if (lower(unit.level) !== "commune" && !proposal) {
     part.append(el("p", { class: "hint", text: "Danh sách đề nghị được lập theo từng xã: chọn một đơn vị trực thuộc bên dưới." }));
     return part;
   }

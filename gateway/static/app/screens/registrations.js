@@ -472,7 +472,7 @@ async function addScreen(code, account) {
   let placeInput = null;
   const communes = unit.children.filter((child) => child.level === "COMMUNE");
   const byUnit = loai === "don-vi";
-  if (!byUnit && unit.level !== "commune") {
+  if (!byUnit && unit.level !== "COMMUNE") {
     placeInput = communes.length
       ? options(el("select", { id: "f-commune" }), communes.map((c) => [c.code, `${c.name} (${c.code})`]), "", "— Chọn xã, phường —")
       : el("input", { id: "f-commune", inputmode: "numeric", maxlength: "5" });
