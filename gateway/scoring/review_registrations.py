@@ -11,6 +11,7 @@ from typing import Any
 import graphene
 
 from gateway.access import READERS, authenticated, readable_unit
+from gateway.pagination import check_first
 from gateway.scoring.types import Assessment
 from gateway.vocabulary import Title
 from gateway.wire import enum_value
@@ -44,7 +45,7 @@ def resolve_review_registrations(
     caller = authenticated(info)
     unit = info.context.rpc.registration.unit_for_year(unit_code, caller.tenant, year)
     readable_unit(info, unit, READERS)
-    first = max(1, min(first, MAX_REGISTRATIONS))
+    first = check_first(first, MAX_REGISTRATIONS)  # refused outside 1..2,000, never clamped
     found: list[dict[str, Any]] = info.context.rpc.scoring.unit_assessments(
         caller.tenant, unit["code"], enum_value(title), year, first
     )

@@ -52,7 +52,7 @@ class Registration(Directory):
         return {"e-1": {"id": "e-1", "name": "Hoàng Văn Bình"}}
 
 
-LIST = """{ reviewRegistrations(unitCode: "06184", title: FAMILY, year: 2024, first: 5000) {
+LIST = """{ reviewRegistrations(unitCode: "06184", title: FAMILY, year: 2024, first: 2000) {
   enrolmentId name assessment { status selfAssessment { verdict { status } } review { at } } } }"""
 
 
@@ -72,8 +72,21 @@ def test_registrars_and_auditors_in_reach_read_the_named_list(caller):
             },
         }
     ]
-    assert scoring.asked == [("20", "06184", "FAMILY", 2024, 2000)]  # capped
+    assert scoring.asked == [("20", "06184", "FAMILY", 2024, 2000)]
     assert registration.received == [("names", "20", ["e-1"])]
+
+
+@pytest.mark.parametrize("first", [0, -1, 2001])
+def test_a_list_size_outside_the_cap_is_refused_not_clamped(first):
+    scoring = Scoring()
+    result = run(
+        LIST.replace("first: 2000", f"first: {first}"),
+        scoring=scoring,
+        registration=Registration(),
+        caller=OFFICER,
+    )
+    assert result.errors[0].extensions["fields"][0]["key"] == "page_size"
+    assert scoring.asked == []
 
 
 @pytest.mark.parametrize("caller", [SIBLING, AUTHORITY, FUND_MANAGER, HANOI])
