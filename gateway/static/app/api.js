@@ -236,15 +236,18 @@ export function sendWithProgress(text, variables, onProgress = () => {}) {
 
 const OIDC_KEY = "khuyenhoc.oidc";
 
+// Bytes as base64url without padding (RFC 7636's encoding of the verifier and its challenge).
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
 function randomText(bytes = 32) {
-  const values = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...values)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 async function challengeOf(verifier) {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return btoa(String.fromCharCode(...new Uint8Array(digest)))
-    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64url(new Uint8Array(digest));
 }
 
 // The ways this deployment offers (the identity provider's button only when it has one).
