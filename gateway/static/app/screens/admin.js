@@ -10,6 +10,7 @@ import "./admin-province.js";
 import {
   alertBox, busy, day, downloadButton, el, errorArea, field, link, loading, number, show, showError, table,
 } from "../ui.js";
+import { LEVELS } from "./home.js";
 
 // --- who and where --------------------------------------------------------------------------------
 
@@ -43,13 +44,6 @@ export const SCREENS = [
   },
 ];
 
-export const LEVEL_NAMES = {
-  PROVINCE: "Cấp tỉnh",
-  DISTRICT: "Cấp huyện",
-  COMMUNE: "Cấp xã",
-  HAMLET: "Thôn, tổ dân phố",
-  BRANCH: "Chi hội",
-};
 
 export const BRANCH_KINDS = {
   RESIDENTIAL: "Chi hội khu dân cư/thôn",
@@ -363,7 +357,7 @@ function drillDown(unit, screen, wanted) {
             "li",
             {},
             link(adminPath(child.code, screen), child.name, { "data-code": child.code }),
-            el("span", { class: "level", text: child.kindName || LEVEL_NAMES[upper(child.level)] || child.level }),
+            el("span", { class: "level", text: child.kindName || LEVELS[upper(child.level)] || child.level }),
           ),
         ),
       )
@@ -391,7 +385,7 @@ async function indexScreen(code, account) {
     unit,
     account,
     null,
-    el("p", { class: "hint", text: `${LEVEL_NAMES[level] || unit.level} · mã ${unit.code}` }),
+    el("p", { class: "hint", text: `${LEVELS[level] || unit.level} · mã ${unit.code}` }),
     el("ul", { class: "grid admin-index" }, cards),
   );
 }

@@ -10,7 +10,7 @@ import { go, param, route, section } from "../router.js";
 import {
   alertBox, busy, day, downloadButton, el, errorArea, field, link, loading, number, show, showError, table,
 } from "../ui.js";
-import { FIRST_YEAR, TITLES } from "./home.js";
+import { FIRST_YEAR, LEVELS, TITLES } from "./home.js";
 
 // --- constants: roles, names of statuses and kinds, queries ---------------------------------
 
@@ -43,7 +43,6 @@ const UNIT_KINDS = [
   ["ENTERPRISE", "Doanh nghiệp"],
   ["ARMED_FORCES", "Đơn vị vũ trang"],
 ];
-const LEVEL_NAMES = { COMMUNE: "Cấp xã", DISTRICT: "Cấp huyện", PROVINCE: "Cấp tỉnh" };
 
 // The kinds of registration by their address (?loai=): the mutation, its input and its list.
 const KINDS = {
@@ -758,7 +757,7 @@ async function recordScreen(id, account) {
         ["Căn cước công dân", record.nationalIdLast4 ? `••••••••${record.nationalIdLast4}` : null],
         ["Nhóm lao động", labour],
         ["Loại đơn vị", unitKind],
-        ["Cấp", LEVEL_NAMES[record.unitLevel] || record.unitLevel],
+        ["Cấp", LEVELS[record.unitLevel] || record.unitLevel],
         ["Số cán bộ, nhân viên", record.staff === null ? null : number(record.staff)],
         ["Địa chỉ", record.address],
         ["Thôn", record.hamletCode],

@@ -9,7 +9,7 @@ import {
   alertBox, day, downloadButton, el, field, link, loading, money, number, percent,
   provisionalBadge, show, table,
 } from "../ui.js";
-import { TITLES } from "./home.js";
+import { LEVELS, TITLES } from "./home.js";
 
 // Who reads reports (gateway/access.py REPORT_READERS: every role but a partner system) and who
 // reads the recognised lists, which name people (DECISION_READERS).
@@ -44,18 +44,12 @@ const REPORT = `query UnitReport($code: String!, $from: Int!, $to: Int!) {
   }
 }`;
 
-const LEVEL_NAMES = {
-  province: "cấp tỉnh",
-  district: "cấp huyện",
-  commune: "cấp xã",
-  hamlet: "thôn, tổ dân phố",
-  branch: "chi hội",
-};
 const TITLE_NAMES = Object.fromEntries(TITLES);
 
-// A level as the API names it ("commune", or COMMUNE once levels are an enum) in Vietnamese.
+// A unit's level (UnitLevel) in Vietnamese, as it reads inside a sentence ("cấp xã").
 function levelName(level) {
-  return level ? LEVEL_NAMES[String(level).toLowerCase()] || String(level) : "";
+  const name = level ? LEVELS[String(level).toUpperCase()] : null;
+  return name ? name.toLowerCase() : level ? String(level) : "";
 }
 
 export function reportPath(code, from, to) {
