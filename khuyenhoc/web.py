@@ -9,6 +9,7 @@ from nameko.web.handlers import http
 
 from khuyenhoc import metrics
 from khuyenhoc.metrics import Instrumentation
+from khuyenhoc.secret_keys import SecretsCheck
 from khuyenhoc.storage import StoreError as PyMongoError
 from khuyenhoc.storage import ping
 
@@ -24,6 +25,7 @@ class ObservableService:
 
     name: str
     instrumentation = Instrumentation()
+    secrets_check = SecretsCheck()  # no start on a published or short key (outside development)
 
     @http("GET", "/health")
     def health(self, request: Any) -> tuple[int, dict[str, str], str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from khuyenhoc.auth import Role
-from khuyenhoc.config import DEFAULT_CONFIG_PATH, REPO_ROOT, load_config
+from khuyenhoc.config import DEFAULT_CONFIG_PATH, DEVELOPMENT, REPO_ROOT, load_config
 from ops.accounts import create_admin_command
 from ops.tokens import create_token
 from services.registration.commands import load_directory
@@ -75,7 +75,9 @@ class Platform:
         return SERVICES[-1]
 
     def settings(self) -> dict[str, str]:
-        merged = {**os.environ, **self.env}
+        """The processes' environment; a developer's machine unless said otherwise, so the
+        published development keys of deploy/config.yaml are accepted (khuyenhoc.secret_keys)."""
+        merged = {"KHUYENHOC_ENV": DEVELOPMENT, **os.environ, **self.env}
         if not merged.get("MONGO_URI"):
             merged["MONGO_URI"] = f"mongodb://127.0.0.1:{self.mongo_port}"
         return merged

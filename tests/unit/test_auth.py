@@ -66,3 +66,44 @@ def test_a_caller_covers_its_subtree_only():
     assert not district.covers(UnitPath.parse("20"))
     assert not district.covers(UnitPath.parse("20/184/06200"))
     assert not district.covers(UnitPath.parse("01/183/06184"))  # same codes, other tenant
+
+
+@pytest.mark.filterwarnings("ignore:The HMAC key is 32 bytes long")
+@pytest.mark.parametrize(
+    "forged",
+    [
+        # alg "none": no signature at all
+        lambda claims: jwt.encode(claims, None, algorithm="none"),
+        # signed with another key (e.g. the published development default)
+        lambda claims: jwt.encode(claims, "dev-only-secret-change-me-0123456789abcdef", "HS256"),
+        # another HMAC algorithm with the right key: only HS256 is accepted
+        lambda claims: jwt.encode(claims, SECRET, "HS512"),
+        # a valid token whose claims were edited (role raised) after signing
+        lambda claims: _edited(jwt.encode(claims, SECRET, "HS256"), role="province_admin"),
+    ],
+)
+def test_forged_tokens_are_refused(forged):
+    now = datetime.now(UTC)
+    claims = {
+        "sub": "a",
+        "tenant": "20",
+        "role": "auditor",
+        "unitpath": "20",
+        "iss": "khuyenhoc",
+        "iat": now,
+        "exp": now + timedelta(hours=1),
+    }
+    with pytest.raises(InvalidToken):
+        verify_token(SECRET, forged(claims))
+
+
+def _edited(token: str, **changes: str) -> str:
+    """The same header and signature around a payload with ``changes`` applied."""
+    import base64  # noqa: PLC0415 - only this forgery needs it
+    import json  # noqa: PLC0415 - only this forgery needs it
+
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    body = json.dumps({**claims, **changes}).encode()
+    edited = base64.urlsafe_b64encode(body).rstrip(b"=").decode()
+    return f"{header}.{edited}.{signature}"
