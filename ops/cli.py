@@ -10,6 +10,7 @@ from khuyenhoc import deadletters
 from khuyenhoc.config import load_config
 from ops import platform
 from ops.accounts import add_commands as add_account_commands
+from ops.cli_errors import check_province, debugging, one_line, unexpected
 from ops.schema import add_commands as add_schema_commands
 from ops.tokens import add_commands as add_token_commands
 from services.fund.commands import add_commands as add_fund_commands
@@ -63,8 +64,21 @@ def _dead_letters(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; an expected failure is one line on stderr and a non-zero status."""
     args = parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        check_province(args)
+        status: int = args.handler(args)
+        return status
+    except KeyboardInterrupt:
+        print("đã dừng.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debugging():
+            raise
+        text, status = one_line(exc, args) or unexpected(exc)
+        print(f"lỗi: {text}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":
