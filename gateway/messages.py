@@ -72,6 +72,11 @@ MESSAGES: dict[str, str] = {
         "nhập từ hồ sơ của xã; không gồm các trường hợp đã bị thu hồi."
     ),
     "recognised_unnamed": "Dấu “—”: không tìm thấy tên trong danh sách đăng ký.",
+    # every year argument (gateway/years.py)
+    "year_range": (
+        "Năm phải từ {low} đến {high}: nền tảng có dữ liệu từ năm {low} "
+        "và lập kế hoạch trước tối đa một năm."
+    ),
     # reports
     "report_years": "Kỳ báo cáo từ 1 đến 10 năm, năm đầu không sau năm cuối.",
     # the 2025 reform and other changes of the map: a write into a unit that has ended

@@ -16,6 +16,7 @@ from graphene.utils.orderedtype import OrderedType
 
 from gateway import accounts, directory, federated, fund, notification, registration, scoring
 from gateway.reports import query as reports
+from gateway.years import guard_year_arguments
 
 # The order of the root fields clients see (graphene orders fields by their creation, which
 # would otherwise follow the order modules happen to be imported in).
@@ -56,3 +57,4 @@ Query = _root("Query", _merged("QUERIES"))
 Mutation = _root("Mutation", _merged("MUTATIONS"))
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
+YEAR_GUARDED = guard_year_arguments(schema.graphql_schema)

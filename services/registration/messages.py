@@ -14,7 +14,13 @@ MESSAGES = MessageCatalogue(
         "commune_format": "Mã xã/phường/thị trấn phải gồm 5 chữ số.",
         "commune_not_found": "Không tìm thấy xã/phường/thị trấn này trong tỉnh đã chọn.",
         "year_range": "Năm đăng ký phải từ năm 2000 đến năm sau năm hiện tại.",
-        "birth_year_range": "Năm sinh không hợp lệ.",
+        "birth_year_range": "Năm sinh phải từ năm 1900 đến năm hiện tại.",
+        "citizen_age_implausible": (
+            "Năm sinh không hợp lý: công dân phải từ 6 đến 120 tuổi trong năm đăng ký."
+        ),
+        "head_age_implausible": (
+            "Năm sinh của chủ hộ không hợp lý: chủ hộ phải từ 15 tuổi trở lên trong năm đăng ký."
+        ),
         "phone_format": "Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678).",
         "too_many_members": "Một hộ gia đình có tối đa 30 thành viên.",
         "branch_format": "Mã chi hội không hợp lệ.",

@@ -104,12 +104,21 @@ def registration_unit(
     return UnitPath.parse(unit["path"])
 
 
+# Plausible in any province, before its own bounds (none is official): a citizen is a learner
+# of school age or more, and nobody is older than 120; a household's head is at least 15.
+CITIZEN_AGES = range(6, 121)
+HEAD_MIN_AGE = 15
+
+
 def build_subject(command: RegisterCommand, settings: RegistrationSettings) -> Subject:
     fields: dict[str, Any] = dict(command.fields)
     tenant, code = command.tenant, command.unit_code
     if command.kind is SubjectKind.CITIZEN:
         _check_age(command.year - fields["birth_year"], settings)
         return citizen(tenant, code, id_key=settings.id_key, **fields)
+    head_born = fields.get("head_birth_year")
+    if head_born is not None and command.year - head_born < HEAD_MIN_AGE:
+        raise Refused("head_birth_year", "head_age_implausible")
     factory: dict[SubjectKind, Callable[..., Subject]] = {
         SubjectKind.HOUSEHOLD: household,
         SubjectKind.CLAN: clan,
@@ -121,6 +130,8 @@ def build_subject(command: RegisterCommand, settings: RegistrationSettings) -> S
 
 
 def _check_age(age: int, settings: RegistrationSettings) -> None:
+    if age not in CITIZEN_AGES:
+        raise Refused("birth_year", "citizen_age_implausible")
     low, high = settings.citizen_min_age, settings.citizen_max_age
     if (low is not None and age < low) or (high is not None and age > high):
         raise Refused("birth_year", "age_out_of_bounds")
