@@ -83,7 +83,6 @@ def test_failing_commands_print_one_line_and_no_traceback(tmp_path):
     env.pop("KHUYENHOC_DEBUG", None)
     commands = [
         ["fund", "reconcile", "99"],
-        ["accounts", "create-admin", "--tenant", "01", "--username", "admin"],
         ["fund", "reconcile", "20", "--config", str(tmp_path / "missing.yaml")],
     ]
     script = [sys.executable, "-c", "import sys; from ops.cli import main; sys.exit(main())"]
