@@ -1,0 +1,246 @@
+"""How much work one GraphQL request may ask for, decided before anything runs.
+
+A query text is refused before it is parsed when it is too long, while parsed when it holds
+too many tokens (graphql-core's ``max_tokens``), and after validation when its operations are
+too deep, select too many fields or aliases, or cost too much. The verdict is kept with the
+prepared query (:class:`gateway.endpoint.QueryCache`), so a text is judged once.
+
+The cost estimate counts what reaches the services: a field that takes arguments is asked of a
+service (``ARGUMENT_WEIGHT``), a root field or one of ``RPC_FIELDS`` is one unit, anything else
+is read from an answer already there and is free. A field
+that answers a list multiplies everything below it by its ``first`` (a variable counts as the
+largest page, ``MAX_FIRST``) or, for a list without ``first``, by ``LIST_GUESS``; the lists of
+a connection (``nodes``, ``edges``) are the page already counted. Introspection (``__schema``,
+``__type``, ``__typename``) is answered by the gateway itself: it counts towards the fields but
+not towards depth or cost, so GraphiQL's introspection query passes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    get_nullable_type,
+)
+
+from gateway.messages import message
+from gateway.pagination import MAX_FIRST
+
+MAX_QUERY_CHARS = 16 * 1024  # the web app's longest document is ~1.2 KB, introspection ~1.5 KB
+MAX_TOKENS = 2_000  # lexer tokens parsed before the text is refused (parsing costs ~50 µs each)
+MAX_DEPTH = 10  # nested selections below the operation (fragments expanded)
+MAX_FIELDS = 500  # field selections, fragments expanded (aliases included)
+MAX_ALIASES = 60  # aliased fields in one request
+MAX_COST = 1_000  # estimated service reads (the web app's heaviest document: 43)
+MAX_REPEATS = 5  # selections of one response name in one set (fragments spread included)
+ARGUMENT_WEIGHT = 2
+LIST_GUESS = 20  # items assumed for a list field without `first` (a unit's children…)
+# Fields without arguments that still ask a service (their resolvers' RPC, batched or not).
+RPC_FIELDS = frozenset(
+    {
+        "OrgUnit.parent",
+        "OrgUnit.children",
+        "OrgUnit.predecessors",
+        "OrgUnit.successors",
+        "OrgUnit.titleHistory",
+        "Proposal.subjects",
+    }
+)
+QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+_INTROSPECTION = {"__schema", "__type", "__typename"}
+
+
+def too_large(chars: int) -> GraphQLError:
+    """The refusal of a text longer than ``MAX_QUERY_CHARS`` (or with too many tokens)."""
+    return GraphQLError(
+        message("query_too_large", most=MAX_QUERY_CHARS, tokens=MAX_TOKENS),
+        extensions={"code": QUERY_TOO_LARGE, "chars": chars},
+    )
+
+
+@dataclass
+class Weight:
+    """What a selection set asks for, once per multiplier of one."""
+
+    depth: int = 0
+    fields: int = 0
+    aliases: int = 0
+    cost: int = 0
+    repeats: int = 0  # the most selections of one response name in one selection set
+
+    def add(self, other: Weight, times: int = 1, deeper: int = 0) -> None:
+        self.depth = max(self.depth, other.depth + deeper)
+        self.repeats = max(self.repeats, other.repeats)
+        self.fields += other.fields
+        self.aliases += other.aliases
+        self.cost += other.cost * times
+
+
+class _Judge:
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode) -> None:
+        self.schema = schema
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.memo: dict[str, Weight] = {}
+        self.roots = {schema.query_type, schema.mutation_type}
+        self.names_memo: dict[str, Counter[str]] = {}
+
+    def selections(self, node: SelectionSetNode | None, parent: GraphQLNamedType) -> Weight:
+        total = Weight()
+        if node is None:
+            return total
+        total.repeats = max(self.names(node).values(), default=0)
+        for selection in node.selections:
+            if isinstance(selection, FieldNode):
+                total.add(self.field(selection, parent))
+            elif isinstance(selection, InlineFragmentNode):
+                on = parent
+                if selection.type_condition is not None:
+                    on = self.schema.get_type(selection.type_condition.name.value) or parent
+                total.add(self.selections(selection.selection_set, on))
+            elif isinstance(selection, FragmentSpreadNode):
+                total.add(self.fragment(selection.name.value))
+        return total
+
+    def names(self, node: SelectionSetNode) -> Counter[str]:
+        """Response names selected in one set, fragments spread in it included: what
+        graphql-core's overlapping-fields rule compares pairwise (quadratic in repeats)."""
+        found: Counter[str] = Counter()
+        for selection in node.selections:
+            if isinstance(selection, FieldNode):
+                found[(selection.alias or selection.name).value] += 1
+            elif isinstance(selection, InlineFragmentNode):
+                found.update(self.names(selection.selection_set))
+            elif isinstance(selection, FragmentSpreadNode):
+                found.update(self.fragment_names(selection.name.value))
+        return found
+
+    def fragment_names(self, name: str) -> Counter[str]:
+        if name not in self.names_memo:
+            self.names_memo[name] = Counter()  # a cycle (refused by validation) adds nothing
+            definition = self.fragments.get(name)
+            if definition is not None:
+                self.names_memo[name] = self.names(definition.selection_set)
+        return self.names_memo[name]
+
+    def fragment(self, name: str) -> Weight:
+        if name not in self.memo:
+            self.memo[name] = Weight()  # validated documents hold no cycles; guard anyway
+            definition = self.fragments.get(name)
+            if definition is not None:
+                on = self.schema.get_type(definition.type_condition.name.value)
+                if on is not None:
+                    self.memo[name] = self.selections(definition.selection_set, on)
+        return self.memo[name]
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType) -> Weight:
+        name = node.name.value
+        own = Weight(fields=1, aliases=1 if node.alias is not None else 0)
+        if name in _INTROSPECTION:
+            below = self._introspection(node.selection_set)
+            own.fields += below
+            return own
+        fields = getattr(parent, "fields", None) or {}
+        definition = fields.get(name)
+        if definition is None:
+            return own
+        named = get_named_type(definition.type)
+        if node.arguments or definition.args:
+            own.cost = ARGUMENT_WEIGHT
+        elif parent in self.roots or f"{parent.name}.{name}" in RPC_FIELDS:
+            own.cost = 1
+        times = self._times(node, definition, parent)
+        below = self.selections(node.selection_set, named)
+        own.add(below, times=times, deeper=1)
+        return own
+
+    def _times(self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType) -> int:
+        """How many items the field answers: its page, or a guess for a plain list."""
+        if parent.name.endswith("Connection"):  # nodes/edges: the page counted above
+            return 1
+        first = next((a for a in node.arguments if a.name.value == "first"), None)
+        if first is not None and isinstance(first.value, IntValueNode):
+            return max(1, min(int(first.value.value), MAX_FIRST * 10))
+        if first is not None:  # a variable: the largest page it may be
+            return MAX_FIRST
+        argument = definition.args.get("first")
+        if argument is not None:
+            default = argument.default_value
+            return default if isinstance(default, int) and default > 0 else MAX_FIRST
+        return LIST_GUESS if isinstance(get_nullable_type(definition.type), GraphQLList) else 1
+
+    def _introspection(self, node: SelectionSetNode | None) -> int:
+        """Fields below an introspection field: counted, never weighed."""
+        if node is None:
+            return 0
+        count = 0
+        for selection in node.selections:
+            if isinstance(selection, FieldNode):
+                count += 1 + self._introspection(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                count += self._introspection(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                definition = self.fragments.get(selection.name.value)
+                if definition is not None and selection.name.value not in self.memo:
+                    self.memo[selection.name.value] = Weight()  # counted once: no blow-up
+                    count += self._introspection(definition.selection_set)
+        return count
+
+
+def weigh(schema: GraphQLSchema, document: DocumentNode) -> Weight:
+    """The heaviest operation of a validated document (only one runs per request)."""
+    judge = _Judge(schema, document)
+    heaviest = Weight()
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        root = schema.get_root_type(definition.operation)
+        if root is None:
+            continue
+        weight = judge.selections(definition.selection_set, root)
+        heaviest = Weight(
+            depth=max(heaviest.depth, weight.depth),
+            fields=max(heaviest.fields, weight.fields),
+            aliases=max(heaviest.aliases, weight.aliases),
+            cost=max(heaviest.cost, weight.cost),
+            repeats=max(heaviest.repeats, weight.repeats),
+        )
+    return heaviest
+
+
+def refusals(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+    """The document's refusal (none, or one error naming every limit it passes)."""
+    weight = weigh(schema, document)
+    over = {
+        "depth": (weight.depth, MAX_DEPTH),
+        "fields": (weight.fields, MAX_FIELDS),
+        "aliases": (weight.aliases, MAX_ALIASES),
+        "cost": (weight.cost, MAX_COST),
+        "repeats": (weight.repeats, MAX_REPEATS),
+    }
+    passed = {name: pair for name, pair in over.items() if pair[0] > pair[1]}
+    if not passed:
+        return []
+    words = "; ".join(message(f"query_{name}", value=v, most=m) for name, (v, m) in passed.items())
+    extensions = {
+        "code": QUERY_TOO_COMPLEX,
+        "limits": {name: {"value": v, "most": m} for name, (v, m) in passed.items()},
+    }
+    return [GraphQLError(message("query_too_complex", details=words), extensions=extensions)]
