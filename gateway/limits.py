@@ -70,7 +70,7 @@ def too_large(chars: int) -> GraphQLError:
     """The refusal of a text longer than ``MAX_QUERY_CHARS`` (or with too many tokens)."""
     return GraphQLError(
         message("query_too_large", most=MAX_QUERY_CHARS, tokens=MAX_TOKENS),
-        extensions={"code": QUERY_TOO_LARGE, "chars": chars},
+        extensions={"code": "QUERY_TOO_LARGE", "chars": chars},
     )
 
 
@@ -240,7 +240,7 @@ def refusals(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError
         return []
     words = "; ".join(message(f"query_{name}", value=v, most=m) for name, (v, m) in passed.items())
     extensions = {
-        "code": QUERY_TOO_COMPLEX,
+        "code": "QUERY_TOO_COMPLEX",
         "limits": {name: {"value": v, "most": m} for name, (v, m) in passed.items()},
     }
     return [GraphQLError(message("query_too_complex", details=words), extensions=extensions)]

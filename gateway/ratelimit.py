@@ -93,7 +93,7 @@ def too_many(retry_after: float) -> Answer:
     seconds = max(1, math.ceil(retry_after))
     error = {
         "message": message("rate_limited", seconds=seconds),
-        "extensions": {"code": TOO_MANY_REQUESTS, "retryAfter": seconds},
+        "extensions": {"code": "TOO_MANY_REQUESTS", "retryAfter": seconds},
     }
     body = json.dumps({"errors": [error]}, ensure_ascii=False)
     headers = {"Content-Type": "application/json; charset=utf-8", "Retry-After": str(seconds)}
@@ -104,7 +104,7 @@ def too_large(most: int) -> Answer:
     """HTTP 413 for a body over the cap, before any of it is parsed."""
     error = {
         "message": message("body_too_large", most=most),
-        "extensions": {"code": PAYLOAD_TOO_LARGE},
+        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
     }
     body = json.dumps({"errors": [error]}, ensure_ascii=False)
     return 413, {"Content-Type": "application/json; charset=utf-8"}, body

@@ -34,7 +34,7 @@ class ServiceUnavailable(GraphQLError):
     def __init__(self, service: str) -> None:
         super().__init__(
             message("service_unavailable"),
-            extensions={"code": SERVICE_UNAVAILABLE, "service": service},
+            extensions={"code": "SERVICE_UNAVAILABLE", "service": service},
         )
         self.service = service
 
