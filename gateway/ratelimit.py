@@ -42,6 +42,7 @@ DEFAULT_RATES: dict[str, tuple[float, float]] = {  # kind: (burst, per second)
     "token": (300.0, 50.0),
 }
 MAX_BODY_BYTES = 15 * 1024 * 1024  # a 10 MB upload, base64, fits; see deploy/config.yaml
+DRAIN_MOST = 64 * 1024 * 1024  # a refused body up to this is read (and dropped) before the 413
 MAX_KEYS = 100_000  # buckets kept per process (least recently used forgotten first)
 SIGN_IN_FIELDS = frozenset({"signIn", "refreshSession", "signInWithOidc"})
 TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
@@ -150,6 +151,7 @@ class Door:
         """413 before reading a body the client says is over the cap, or that turns out to be."""
         length = request.content_length
         if length is not None and length > self.max_body:
+            _drain(request.stream, length)
             return too_large(self.max_body)
         if length is None and request.method == "POST":
             data = request.stream.read(self.max_body + 1)
@@ -157,6 +159,19 @@ class Door:
                 return too_large(self.max_body)
             request._cached_data = data  # what get_data() answers from now on
         return None
+
+
+def _drain(stream: Any, length: int) -> None:
+    """Read and drop a refused body (in small chunks, never held) so the client reads the 413
+    rather than a reset connection; a body past ``DRAIN_MOST`` is left unread."""
+    if length > DRAIN_MOST:
+        return
+    left = length
+    while left > 0:
+        chunk = stream.read(min(left, 64 * 1024))
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def door_from(config: Mapping[str, Any]) -> Door:

@@ -114,6 +114,8 @@ def start(
 
 
 def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
     return f"{size / (1024 * 1024):g} MB".replace(".", ",")
 
 
