@@ -17,6 +17,7 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
     ListValueNode,
@@ -50,7 +51,7 @@ def refusal(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     errors: list[dict[str, str]] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for path, value in _arguments(operation, fragments, variables or {}):
         for field, key, text in _problems(path, value):
             if (field, key) not in seen:
@@ -99,8 +100,8 @@ def _arguments(
                 yield from walk(selection.selection_set)
             elif isinstance(selection, InlineFragmentNode):
                 yield from walk(selection.selection_set)
-            elif selection.name.value not in visited:  # a fragment spread, walked once
-                visited.add(selection.name.value)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in visited:
+                visited.add(selection.name.value)  # a fragment spread, walked once
                 fragment = fragments.get(selection.name.value)
                 if fragment is not None:
                     yield from walk(fragment.selection_set)

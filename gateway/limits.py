@@ -154,8 +154,7 @@ class _Judge:
         name = node.name.value
         own = Weight(fields=1, aliases=1 if node.alias is not None else 0)
         if name in _INTROSPECTION:
-            below = self._introspection(node.selection_set)
-            own.fields += below
+            own.fields += self._introspection(node.selection_set)
             return own
         fields = getattr(parent, "fields", None) or {}
         definition = fields.get(name)
@@ -184,7 +183,8 @@ class _Judge:
         if argument is not None:
             default = argument.default_value
             return default if isinstance(default, int) and default > 0 else MAX_FIRST
-        return LIST_GUESS if isinstance(get_nullable_type(definition.type), GraphQLList) else 1
+        listed = isinstance(get_nullable_type(definition.type), GraphQLList)  # type: ignore[arg-type]
+        return LIST_GUESS if listed else 1
 
     def _introspection(self, node: SelectionSetNode | None) -> int:
         """Fields below an introspection field: counted, never weighed."""

@@ -38,7 +38,7 @@ def test_the_probes_are_refused_before_execution():
         f'a{i}: orgUnit(code: "20") {{ stats(year: 2024) {{ __typename }} }}' for i in range(70)
     )
     assert refused("{" + fewer + "}")[0] == "QUERY_TOO_COMPLEX"
-    deep = '{ orgUnit(code: "20") { children { children { children { children { children { children { name } } } } } } } }'
+    deep = '{ orgUnit(code: "20") { ' + "children { " * 6 + "name" + " }" * 6 + " } }"
     code, over = refused(deep)
     assert code == "QUERY_TOO_COMPLEX" and over["cost"]["value"] > limits.MAX_COST
     search = '{ orgUnits(search: "' + "a" * 1_000_000 + '") { nodes { name } } }'
