@@ -33,7 +33,7 @@ from gateway.access import INVALID_TOKEN_MESSAGE
 from gateway.accounts import SESSIONS
 from gateway.assets import graphiql_page
 from gateway.messages import message
-from gateway.ratelimit import SIGN_IN_FIELDS, Door
+from gateway.ratelimit import CREDENTIALS, SIGN_IN_FIELDS, Door
 from gateway.rpc_calls import counted
 from gateway.schema import schema
 from gateway.ttl_cache import TtlCache
@@ -253,24 +253,31 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
 
 
 def _rate_limited(door: Door, request: Any, params: dict[str, Any]) -> Answer | None:
-    """Sign-in per address, a token's requests per token, anonymous ones per address."""
-    if _root_fields(params.get("query"), params.get("operationName")) & SIGN_IN_FIELDS:
-        return door.check("sign_in", door.address(request))
+    """Sign-in per address and per credential (the username, the refresh token), a token's
+    requests per token, anonymous ones per address."""
+    text, name = params.get("query"), params.get("operationName")
+    if not isinstance(text, str):
+        return None  # refused with 400 right after
+    document = QUERIES.prepared(schema.graphql_schema, text).document
+    name = name if isinstance(name, str) and name else None
+    operation = get_operation_ast(document, name) if document is not None else None
+    roots = set()
+    if operation is not None:
+        roots = {
+            s.name.value for s in operation.selection_set.selections if isinstance(s, FieldNode)
+        }
+    if document is not None and roots & SIGN_IN_FIELDS:
+        refused = door.check("sign_in", door.address(request))
+        variables = params.get("variables")
+        values = inputs.argument_values(
+            document, name, variables if isinstance(variables, dict) else None
+        )
+        for path, value in values:
+            if refused is None and path in CREDENTIALS and isinstance(value, str):
+                refused = door.credential(value)
+        return refused
     header = request.headers.get("Authorization", "")
     return door.token(header) if header else door.public(request)
-
-
-def _root_fields(text: Any, operation_name: Any) -> set[str]:
-    """The fields the operation a request would run selects at its root (none when the text
-    is refused anyway)."""
-    if not isinstance(text, str):
-        return set()
-    document = QUERIES.prepared(schema.graphql_schema, text).document
-    name = operation_name if isinstance(operation_name, str) and operation_name else None
-    operation = get_operation_ast(document, name) if document is not None else None
-    if operation is None:
-        return set()
-    return {s.name.value for s in operation.selection_set.selections if isinstance(s, FieldNode)}
 
 
 def mutation_over_get() -> Answer:

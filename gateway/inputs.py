@@ -60,6 +60,25 @@ def refusal(
     return input_error(errors) if errors else None
 
 
+def argument_values(
+    document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
+) -> list[Found]:
+    """(path, value) of every argument the operation passes (``input``'s fields by name)."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return []
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    found: list[Found] = []
+    for path, value in _arguments(operation, fragments, variables or {}):
+        if isinstance(value, dict):
+            found.extend((_join(path, k), v) for k, v in value.items())
+        else:
+            found.append((path, value))
+    return found
+
+
 def _problems(path: str, value: Any) -> Iterator[tuple[str, str, str]]:
     if isinstance(value, str):
         if has_control_characters(value):

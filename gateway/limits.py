@@ -6,8 +6,8 @@ too deep, select too many fields or aliases, or cost too much. The verdict is ke
 prepared query (:class:`gateway.endpoint.QueryCache`), so a text is judged once.
 
 The cost estimate counts what reaches the services: a field that takes arguments is asked of a
-service (``ARGUMENT_WEIGHT``), a root field or one of ``RPC_FIELDS`` is one unit, anything else
-is read from an answer already there and is free. A field
+service (``ARGUMENT_WEIGHT``, but ``ANSWERED_FIELDS``), a root field or one of ``RPC_FIELDS`` is
+one unit, anything else is read from an answer already there and is free. A field
 that answers a list multiplies everything below it by its ``first`` (a variable counts as the
 largest page, ``MAX_FIRST``) or, for a list without ``first``, by ``LIST_GUESS``; the lists of
 a connection (``nodes``, ``edges``) are the page already counted. Introspection (``__schema``,
@@ -46,7 +46,7 @@ MAX_TOKENS = 2_000  # lexer tokens parsed before the text is refused (parsing co
 MAX_DEPTH = 10  # nested selections below the operation (fragments expanded)
 MAX_FIELDS = 500  # field selections, fragments expanded (aliases included)
 MAX_ALIASES = 60  # aliased fields in one request
-MAX_COST = 1_000  # estimated service reads (the web app's heaviest document: 43)
+MAX_COST = 2_000  # estimated service reads (a province page, two levels with figures: ~900)
 MAX_REPEATS = 5  # selections of one response name in one set (fragments spread included)
 ARGUMENT_WEIGHT = 2
 LIST_GUESS = 20  # items assumed for a list field without `first` (a unit's children…)
@@ -61,6 +61,9 @@ RPC_FIELDS = frozenset(
         "Proposal.subjects",
     }
 )
+# Fields with arguments answered from what their parent already read (a title's figures of the
+# unit's stats, read in one batch): free.
+ANSWERED_FIELDS = frozenset({"Stats.title"})
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 _INTROSPECTION = {"__schema", "__type", "__typename"}
@@ -161,9 +164,12 @@ class _Judge:
         if definition is None:
             return own
         named = get_named_type(definition.type)
-        if node.arguments or definition.args:
+        qualified = f"{parent.name}.{name}"
+        if qualified in ANSWERED_FIELDS:
+            pass  # read from the answer above it
+        elif node.arguments or definition.args:
             own.cost = ARGUMENT_WEIGHT
-        elif parent in self.roots or f"{parent.name}.{name}" in RPC_FIELDS:
+        elif parent in self.roots or qualified in RPC_FIELDS:
             own.cost = 1
         times = self._times(node, definition, parent)
         below = self.selections(node.selection_set, named)

@@ -1,9 +1,10 @@
 """Rate limits and the request body cap at the gateway's door.
 
 A token bucket per (kind, key), in memory in each gateway process: ``sign_in`` (signIn,
-refreshSession, signInWithOidc) per client address; ``public`` (``/graphql`` without a token, the
-public pages ``/cong-khai``…, ``/xac-minh``, ``/verify``) per client address; ``token`` (any
-``/graphql`` request with a bearer token) per token. A bucket holds ``burst`` requests and refills
+refreshSession, signInWithOidc) per client address and per credential (username, refresh
+token); ``public`` (``/graphql`` without a token, the public pages ``/cong-khai``…,
+``/xac-minh``, ``/verify``) per client address; ``token`` (any ``/graphql`` request with a
+bearer token) per token. A bucket holds ``burst`` requests and refills
 ``per_second``; an empty one answers HTTP 429 with ``Retry-After`` and a Vietnamese message.
 
 The client address is the connection's, unless it is one of ``TRUSTED_PROXIES``: then the
@@ -45,6 +46,7 @@ MAX_BODY_BYTES = 15 * 1024 * 1024  # a 10 MB upload, base64, fits; see deploy/co
 DRAIN_MOST = 64 * 1024 * 1024  # a refused body up to this is read (and dropped) before the 413
 MAX_KEYS = 100_000  # buckets kept per process (least recently used forgotten first)
 SIGN_IN_FIELDS = frozenset({"signIn", "refreshSession", "signInWithOidc"})
+CREDENTIALS = frozenset({"username", "refreshToken"})  # sign-in's arguments with a bucket each
 TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 
@@ -146,6 +148,12 @@ class Door:
     def token(self, header: str) -> Answer | None:
         """Per bearer token (its digest: tokens are never kept)."""
         return self.check("token", hashlib.sha256(header.encode()).hexdigest()[:32])
+
+    def credential(self, value: str) -> Answer | None:
+        """Sign-in per username or refresh token (its digest), whatever the address: a guesser
+        spread over many addresses still gets one account's rate."""
+        digest = hashlib.sha256(value.strip().casefold().encode()).hexdigest()[:32]
+        return self.check("sign_in", f"credential:{digest}")
 
     def body_too_large(self, request: Any) -> Answer | None:
         """413 before reading a body the client says is over the cap, or that turns out to be."""

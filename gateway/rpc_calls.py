@@ -40,20 +40,26 @@ class ServiceUnavailable(GraphQLError):
 
 
 class _TimedMethod:
-    """A method proxy whose call gives up after ``seconds`` (``call_async`` passes through)."""
+    """A method proxy whose call gives up after ``seconds`` (``call_async`` passes through).
+    A service that gave up once is not asked again by the same request (``silent``): a query
+    of many fields answers within one timeout, not one per field."""
 
-    def __init__(self, method: Any, seconds: float, service: str, name: str) -> None:
+    def __init__(self, method: Any, seconds: float, service: str, name: str, silent: set[str]):
         self._method = method
         self._seconds = seconds
         self._service = service
         self._name = name
+        self._silent = silent
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._service in self._silent:
+            raise ServiceUnavailable(self._service)
         reply = self._method.call_async(*args, **kwargs)
         try:
             with eventlet.Timeout(self._seconds):
                 return reply.result()
         except eventlet.Timeout:
+            self._silent.add(self._service)
             RPC_TIMEOUTS.labels(service=self._service, method=self._name).inc()
             log.warning("%s.%s: no answer in %ss", self._service, self._name, self._seconds)
             raise ServiceUnavailable(self._service) from None
@@ -63,22 +69,25 @@ class _TimedMethod:
 
 
 class _TimedService:
-    def __init__(self, proxy: Any, seconds: float, service: str) -> None:
+    def __init__(self, proxy: Any, seconds: float, service: str, silent: set[str]) -> None:
         self._proxy = proxy
         self._seconds = seconds
         self._service = service
+        self._silent = silent
 
     def __getattr__(self, name: str) -> Any:
         method = getattr(self._proxy, name)
         if name.startswith("_") or not callable(method):
             return method
-        return _TimedMethod(method, self._seconds, self._service, name)
+        return _TimedMethod(method, self._seconds, self._service, name, self._silent)
 
 
 def timed(proxies: dict[str, Any], seconds: float | None) -> dict[str, Any]:
-    """The services' proxies, each call bounded by ``seconds`` (the default when None)."""
+    """The services' proxies for one request, each call bounded by ``seconds`` (the default
+    when None)."""
     limit = float(seconds) if seconds else RPC_TIMEOUT_SECONDS
-    return {name: _TimedService(proxy, limit, name) for name, proxy in proxies.items()}
+    silent: set[str] = set()
+    return {name: _TimedService(proxy, limit, name, silent) for name, proxy in proxies.items()}
 
 
 RPC_CALLS = Counter(

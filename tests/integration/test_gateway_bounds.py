@@ -13,6 +13,7 @@ from kombu import Connection, Exchange, Queue
 
 from bench.commune_file import household_list
 from gateway.entrypoint import GatewayService
+from gateway.rpc_calls import RPC_TIMEOUTS
 from services.registration.entrypoint import RegistrationService
 from tests.conftest import free_port
 from tests.integration.conftest import SECRET, token_for
@@ -54,7 +55,11 @@ def lone_gateway(container_factory, config):
         "WEB_SERVER_ADDRESS": address,
         "RPC_TIMEOUT_SECONDS": 1,
         "MAX_BODY_BYTES": 64 * 1024,
-        "RATE_LIMITS": {"sign_in": {"burst": 3, "per_second": 0.01}},
+        "RATE_LIMITS": {
+            "sign_in": {"burst": 3, "per_second": 0.01},
+            "public": {"burst": 6, "per_second": 0.01},
+        },
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
     with Connection(config["AMQP_URI"]) as connection:
         exchange = Exchange("nameko-rpc", type="topic", durable=True)
@@ -80,6 +85,16 @@ def test_a_service_that_is_down_answers_unavailable_and_the_gateway_keeps_servin
     assert answer["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
 
 
+def test_one_silent_service_costs_a_request_one_timeout_not_one_per_field(lone_gateway):
+    timeouts = RPC_TIMEOUTS.labels(service="registration", method="get_unit")
+    before = timeouts._value.get()
+    two = '{ a: orgUnit(code: "20") { name } b: orgUnit(code: "01") { name } }'
+    status, _, answer = send(lone_gateway, {"query": two})
+    codes = [e["extensions"]["code"] for e in answer["errors"]]
+    assert status == 200 and codes == ["SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE"]
+    assert timeouts._value.get() - before == 1
+
+
 def test_a_body_over_the_cap_is_refused_with_413_before_it_is_read(lone_gateway):
     status, _, answer = send(lone_gateway, {"query": UNITS, "variables": {"x": "a" * 70_000}})
     assert status == 413
@@ -98,6 +113,25 @@ def test_sign_in_past_its_rate_gets_429_with_retry_after(lone_gateway):
     assert error["message"].startswith("Quá nhiều yêu cầu trong thời gian ngắn")
     # another limit's bucket (anonymous reads) is not spent by sign-in
     assert send(lone_gateway, {"query": "{ __typename }"})[0] == 200
+
+
+def test_sign_in_is_limited_per_username_whatever_the_forwarded_address(lone_gateway):
+    for hop in ("9.9.9.1", "9.9.9.2", "9.9.9.3"):
+        assert send(lone_gateway, {"query": SIGN_IN}, {"X-Forwarded-For": hop})[0] == 200
+    status, _, _ = send(lone_gateway, {"query": SIGN_IN}, {"X-Forwarded-For": "9.9.9.4"})
+    assert status == 429  # the same username from a fourth address
+    other = SIGN_IN.replace("nobody", "somebody")
+    assert send(lone_gateway, {"query": other}, {"X-Forwarded-For": "9.9.9.5"})[0] == 200
+
+
+def test_public_pages_past_their_rate_get_429(lone_gateway):
+    statuses = [send(lone_gateway, None, method="GET", path="/cong-khai")[0] for _ in range(6)]
+    assert statuses == [200] * 6
+    status, headers, answer = send(lone_gateway, None, method="GET", path="/cong-khai")
+    assert status == 429 and headers["Retry-After"]
+    assert answer["errors"][0]["extensions"]["code"] == "TOO_MANY_REQUESTS"
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}  # another client behind the trusted proxy
+    assert send(lone_gateway, None, forwarded, method="GET", path="/cong-khai")[0] == 200
 
 
 def test_a_query_past_the_limits_is_refused_without_asking_any_service(lone_gateway):
