@@ -170,6 +170,9 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy():
 def test_the_door_reads_its_config_and_refuses_a_bad_one():
     door = door_from({"RATE_LIMITS": {"public": {"burst": 5}}, "TRUSTED_PROXIES": "a, b"})
     assert door.limiter.rates["public"] == (5.0, 20.0) and door.trusted_proxies == {"a", "b"}
+    assert door.token("Bearer x") is None  # per token: off unless configured
+    limited = door_from({"RATE_LIMITS": {"token": {"burst": 1, "per_second": 0}}})
+    assert limited.token("Bearer x") is None and limited.token("Bearer x")[0] == 429
     with pytest.raises(ValueError, match="unknown kind"):
         door_from({"RATE_LIMITS": {"everything": {}}})
 
