@@ -12,7 +12,9 @@ that answers a list multiplies everything below it by its ``first`` (a variable 
 largest page, ``MAX_FIRST``) or, for a list without ``first``, by ``LIST_GUESS``; the lists of
 a connection (``nodes``, ``edges``) are the page already counted. Introspection (``__schema``,
 ``__type``, ``__typename``) is answered by the gateway itself: it counts towards the fields but
-not towards depth or cost, so GraphiQL's introspection query passes.
+not towards depth or cost, so GraphiQL's introspection query passes; its lists may nest three
+deep (``types { fields { args } }``), not more (``types { fields { type { fields …`` multiplies
+every type by every field).
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ MAX_FIELDS = 500  # field selections, fragments expanded (aliases included)
 MAX_ALIASES = 60  # aliased fields in one request
 MAX_COST = 2_000  # estimated service reads (a province page, two levels with figures: ~900)
 MAX_REPEATS = 5  # selections of one response name in one set (fragments spread included)
+MAX_INTROSPECTION_LISTS = 3  # GraphiQL's query nests types { fields { args } }: three
+INTROSPECTION_LISTS = frozenset(
+    {"types", "fields", "args", "inputFields", "interfaces", "possibleTypes", "enumValues"}
+    | {"directives"}
+)
 ARGUMENT_WEIGHT = 2
 LIST_GUESS = 20  # items assumed for a list field without `first` (a unit's children…)
 # Fields without arguments that still ask a service (their resolvers' RPC, batched or not).
@@ -86,10 +93,12 @@ class Weight:
     aliases: int = 0
     cost: int = 0
     repeats: int = 0  # the most selections of one response name in one selection set
+    lists: int = 0  # introspection's lists nested in one another
 
     def add(self, other: Weight, times: int = 1, deeper: int = 0) -> None:
         self.depth = max(self.depth, other.depth + deeper)
         self.repeats = max(self.repeats, other.repeats)
+        self.lists = max(self.lists, other.lists)
         self.fields += other.fields
         self.aliases += other.aliases
         self.cost += other.cost * times
@@ -104,6 +113,7 @@ class _Judge:
         self.memo: dict[str, Weight] = {}
         self.roots = {schema.query_type, schema.mutation_type}
         self.names_memo: dict[str, Counter[str]] = {}
+        self.introspected: dict[str, tuple[int, int]] = {}
 
     def selections(self, node: SelectionSetNode | None, parent: GraphQLNamedType) -> Weight:
         total = Weight()
@@ -157,7 +167,9 @@ class _Judge:
         name = node.name.value
         own = Weight(fields=1, aliases=1 if node.alias is not None else 0)
         if name in _INTROSPECTION:
-            own.fields += self._introspection(node.selection_set)
+            counted, lists = self._introspection(node.selection_set)
+            own.fields += counted
+            own.lists = lists
             return own
         fields = getattr(parent, "fields", None) or {}
         definition = fields.get(name)
@@ -192,22 +204,34 @@ class _Judge:
         listed = isinstance(get_nullable_type(definition.type), GraphQLList)  # type: ignore[arg-type]
         return LIST_GUESS if listed else 1
 
-    def _introspection(self, node: SelectionSetNode | None) -> int:
-        """Fields below an introspection field: counted, never weighed."""
+    def _introspection(self, node: SelectionSetNode | None) -> tuple[int, int]:
+        """Fields below an introspection field (each fragment counted once: no blow-up) and
+        how deeply its lists nest (``types { fields { type { fields …`` multiplies)."""
         if node is None:
-            return 0
-        count = 0
+            return 0, 0
+        count = nesting = 0
         for selection in node.selections:
+            below = (0, 0)
             if isinstance(selection, FieldNode):
-                count += 1 + self._introspection(selection.selection_set)
+                fields, lists = self._introspection(selection.selection_set)
+                listed = 1 if selection.name.value in INTROSPECTION_LISTS else 0
+                below = (1 + fields, lists + listed)
             elif isinstance(selection, InlineFragmentNode):
-                count += self._introspection(selection.selection_set)
+                below = self._introspection(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                definition = self.fragments.get(selection.name.value)
-                if definition is not None and selection.name.value not in self.memo:
-                    self.memo[selection.name.value] = Weight()  # counted once: no blow-up
-                    count += self._introspection(definition.selection_set)
-        return count
+                below = self._introspection_fragment(selection.name.value)
+            count += below[0]
+            nesting = max(nesting, below[1])
+        return count, nesting
+
+    def _introspection_fragment(self, name: str) -> tuple[int, int]:
+        if name in self.introspected:
+            return 0, self.introspected[name][1]  # its fields once; its lists every time
+        self.introspected[name] = (0, 0)  # a cycle (refused by validation) adds nothing
+        definition = self.fragments.get(name)
+        if definition is not None:
+            self.introspected[name] = self._introspection(definition.selection_set)
+        return self.introspected[name]
 
 
 def weigh(schema: GraphQLSchema, document: DocumentNode) -> Weight:
@@ -227,6 +251,7 @@ def weigh(schema: GraphQLSchema, document: DocumentNode) -> Weight:
             aliases=max(heaviest.aliases, weight.aliases),
             cost=max(heaviest.cost, weight.cost),
             repeats=max(heaviest.repeats, weight.repeats),
+            lists=max(heaviest.lists, weight.lists),
         )
     return heaviest
 
@@ -240,6 +265,7 @@ def refusals(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError
         "aliases": (weight.aliases, MAX_ALIASES),
         "cost": (weight.cost, MAX_COST),
         "repeats": (weight.repeats, MAX_REPEATS),
+        "introspection": (weight.lists, MAX_INTROSPECTION_LISTS),
     }
     passed = {name: pair for name, pair in over.items() if pair[0] > pair[1]}
     if not passed:

@@ -112,6 +112,7 @@ MESSAGES: dict[str, str] = {
     "query_aliases": "{value} bí danh (alias), tối đa {most}",
     "query_cost": "khối lượng ước tính {value}, tối đa {most}",
     "query_repeats": "{value} trường trùng tên trong một khối, tối đa {most}",
+    "query_introspection": "phần tự mô tả (introspection) lồng {value} danh sách, tối đa {most}",
     "body_too_large": "Yêu cầu quá lớn: nội dung gửi lên tối đa {most} byte.",
     "rate_limited": "Quá nhiều yêu cầu trong thời gian ngắn; vui lòng thử lại sau {seconds} giây.",
     "service_unavailable": "Dịch vụ tạm thời không trả lời; vui lòng thử lại sau ít phút.",

@@ -195,3 +195,11 @@ def test_an_rpc_without_an_answer_is_service_unavailable():
     with pytest.raises(ServiceUnavailable) as gave_up:
         proxies["registration"].children("x")
     assert gave_up.value.extensions == {"code": "SERVICE_UNAVAILABLE", "service": "registration"}
+
+
+def test_introspection_lists_nest_three_deep_at_most():
+    assert refused("{ __schema { types { fields { args { name } } } } }") is None
+    code, over = refused(
+        "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }"
+    )
+    assert code == "QUERY_TOO_COMPLEX" and over["introspection"] == {"value": 4, "most": 3}
