@@ -215,7 +215,7 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
         return refused
     try:
         params = _parse_request(request)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested past Python's
         return json_response(400, {"errors": [{"message": message("bad_request", reason=exc)}]})
     if not params.get("query"):
         return json_response(400, {"errors": [{"message": message("missing_query")}]})

@@ -36,6 +36,7 @@ from khuyenhoc.text import has_control_characters
 
 MAX_LIST_ITEMS = 5_000  # items in any list argument (a branch's members, assessments…)
 MAX_SEARCH_CHARS = 100  # a `search` argument: a name, never a document
+MAX_NESTING = 20  # lists and objects in one another within one argument
 
 Found = tuple[str, Any]  # (dotted path, the value as sent)
 
@@ -79,7 +80,10 @@ def argument_values(
     return found
 
 
-def _problems(path: str, value: Any) -> Iterator[tuple[str, str, str]]:
+def _problems(path: str, value: Any, depth: int = 0) -> Iterator[tuple[str, str, str]]:
+    if depth > MAX_NESTING:  # no input of the schema nests this deep
+        yield path, "invalid_input", message("invalid_input")
+        return
     if isinstance(value, str):
         if has_control_characters(value):
             yield path, "control_character", message("control_character")
@@ -90,10 +94,10 @@ def _problems(path: str, value: Any) -> Iterator[tuple[str, str, str]]:
             yield path, "too_many_items", message("too_many_items", most=MAX_LIST_ITEMS)
             return
         for index, item in enumerate(value):
-            yield from _problems(_join(path, index), item)
+            yield from _problems(_join(path, index), item, depth + 1)
     elif isinstance(value, dict):
         for name, item in value.items():
-            yield from _problems(_join(path, name), item)
+            yield from _problems(_join(path, name), item, depth + 1)
 
 
 def _join(path: str, name: object) -> str:
