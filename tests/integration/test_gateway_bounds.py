@@ -53,7 +53,7 @@ def lone_gateway(container_factory, config):
         **config,
         "JWT_SECRET": SECRET,
         "WEB_SERVER_ADDRESS": address,
-        "RPC_TIMEOUT_SECONDS": 1,
+        "RPC_TIMEOUT_SECONDS": 0.5,
         "MAX_BODY_BYTES": 64 * 1024,
         "RATE_LIMITS": {
             "sign_in": {"burst": 3, "per_second": 0.01},
