@@ -210,7 +210,7 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
     if request.method == "GET" and _wants_html(request):
         return graphiql_page()
     door = getattr(rpc, "door", None)
-    refused = door.body_too_large(request) if door is not None else None
+    refused = _at_the_door(door, request) if door is not None else None
     if refused is not None:
         return refused
     try:
@@ -221,7 +221,7 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
         return json_response(400, {"errors": [{"message": message("missing_query")}]})
     if request.method == "GET" and _is_mutation(params["query"], params.get("operationName")):
         return mutation_over_get()
-    refused = _rate_limited(door, request, params) if door is not None else None
+    refused = _signing_in_too_often(door, request, params) if door is not None else None
     if refused is not None:
         return refused
     try:
@@ -252,9 +252,15 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
     return json_response(200, payload)
 
 
-def _rate_limited(door: Door, request: Any, params: dict[str, Any]) -> Answer | None:
-    """Sign-in per address and per credential (the username, the refresh token), a token's
-    requests per token, anonymous ones per address."""
+def _at_the_door(door: Door, request: Any) -> Answer | None:
+    """Before anything is parsed: the body's size, then anonymous requests per address (a
+    token's per token, when configured)."""
+    header = request.headers.get("Authorization", "")
+    return door.body_too_large(request) or (door.token(header) if header else door.public(request))
+
+
+def _signing_in_too_often(door: Door, request: Any, params: dict[str, Any]) -> Answer | None:
+    """Sign-in per address and per credential (the username, the refresh token)."""
     text, name = params.get("query"), params.get("operationName")
     if not isinstance(text, str):
         return None  # refused with 400 right after
@@ -276,8 +282,7 @@ def _rate_limited(door: Door, request: Any, params: dict[str, Any]) -> Answer | 
             if refused is None and path in CREDENTIALS and isinstance(value, str):
                 refused = door.credential(value)
         return refused
-    header = request.headers.get("Authorization", "")
-    return door.token(header) if header else door.public(request)
+    return None
 
 
 def mutation_over_get() -> Answer:
