@@ -5,9 +5,10 @@ too many tokens (graphql-core's ``max_tokens``), and after validation when its o
 too deep, select too many fields or aliases, or cost too much. The verdict is kept with the
 prepared query (:class:`gateway.endpoint.QueryCache`), so a text is judged once.
 
-The cost estimate counts what reaches the services: a field that takes arguments is asked of a
-service (``ARGUMENT_WEIGHT``, but ``ANSWERED_FIELDS``), a root field or one of ``RPC_FIELDS`` is
-one unit, anything else is read from an answer already there and is free. A field
+The cost estimate counts what reaches the services: a field that takes arguments, a root field
+and one of ``RPC_FIELDS`` is a call per item (``CALL_WEIGHT``); one the request's loader reads
+for a whole generation at once (``BATCHED_FIELDS``) is one unit per item (what it answers);
+``ANSWERED_FIELDS`` and anything else are read from an answer already there and are free. A field
 that answers a list multiplies everything below it by its ``first`` (a variable counts as the
 largest page, ``MAX_FIRST``) or, for a list without ``first``, by ``LIST_GUESS``; the lists of
 a connection (``nodes``, ``edges``) are the page already counted. Introspection (``__schema``,
@@ -48,26 +49,27 @@ MAX_TOKENS = 2_000  # lexer tokens parsed before the text is refused (parsing co
 MAX_DEPTH = 10  # nested selections below the operation (fragments expanded)
 MAX_FIELDS = 500  # field selections, fragments expanded (aliases included)
 MAX_ALIASES = 60  # aliased fields in one request
-MAX_COST = 2_000  # estimated service reads (a province page, two levels with figures: ~900)
+MAX_COST = 2_000  # estimated cost (a province page, two levels with figures: ~450)
 MAX_REPEATS = 5  # selections of one response name in one set (fragments spread included)
 MAX_INTROSPECTION_LISTS = 3  # GraphiQL's query nests types { fields { args } }: three
 INTROSPECTION_LISTS = frozenset(
     {"types", "fields", "args", "inputFields", "interfaces", "possibleTypes", "enumValues"}
     | {"directives"}
 )
-ARGUMENT_WEIGHT = 2
+CALL_WEIGHT = 5  # a field asked of a service once per item it is selected on
 LIST_GUESS = 20  # items assumed for a list field without `first` (a unit's children…)
 # Fields without arguments that still ask a service (their resolvers' RPC, batched or not).
 RPC_FIELDS = frozenset(
     {
         "OrgUnit.parent",
-        "OrgUnit.children",
         "OrgUnit.predecessors",
         "OrgUnit.successors",
         "OrgUnit.titleHistory",
         "Proposal.subjects",
     }
 )
+# Fields the request's loader (gateway/loader.py) reads for a whole generation in one call.
+BATCHED_FIELDS = frozenset({"OrgUnit.children", "OrgUnit.stats"})
 # Fields with arguments answered from what their parent already read (a title's figures of the
 # unit's stats, read in one batch): free.
 ANSWERED_FIELDS = frozenset({"Stats.title"})
@@ -177,12 +179,12 @@ class _Judge:
             return own
         named = get_named_type(definition.type)
         qualified = f"{parent.name}.{name}"
-        if qualified in ANSWERED_FIELDS:
-            pass  # read from the answer above it
-        elif node.arguments or definition.args:
-            own.cost = ARGUMENT_WEIGHT
-        elif parent in self.roots or qualified in RPC_FIELDS:
+        if qualified in BATCHED_FIELDS:
             own.cost = 1
+        elif qualified in ANSWERED_FIELDS:
+            pass  # read from the answer above it
+        elif node.arguments or definition.args or parent in self.roots or qualified in RPC_FIELDS:
+            own.cost = CALL_WEIGHT
         times = self._times(node, definition, parent)
         below = self.selections(node.selection_set, named)
         own.add(below, times=times, deeper=1)

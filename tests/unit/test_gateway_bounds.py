@@ -203,3 +203,12 @@ def test_introspection_lists_nest_three_deep_at_most():
         "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }"
     )
     assert code == "QUERY_TOO_COMPLEX" and over["introspection"] == {"value": 4, "most": 3}
+
+
+def test_a_call_per_unit_costs_more_than_a_batched_read():
+    cycling = "children { parent { " * 3 + "name" + " } }" * 3
+    assert refused('{ orgUnit(code: "20") { ' + cycling + " } }")[0] == "QUERY_TOO_COMPLEX"
+    parents = '{ orgUnit(code: "20") { children { children { parent { name } } } } }'
+    assert refused(parents)[0] == "QUERY_TOO_COMPLEX"  # 400 calls, one per commune
+    figures = '{ orgUnit(code: "20") { children { children { stats(year: 2024) { members } } } } }'
+    assert refused(figures) is None  # the loader reads a generation's figures at once
