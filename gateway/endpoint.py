@@ -18,6 +18,7 @@ from typing import Any
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    FieldNode,
     GraphQLError,
     GraphQLSchema,
     OperationType,
@@ -27,10 +28,12 @@ from graphql import (
 )
 from graphql.execution import execute_sync
 
+from gateway import inputs, limits
 from gateway.access import INVALID_TOKEN_MESSAGE
 from gateway.accounts import SESSIONS
 from gateway.assets import graphiql_page
 from gateway.messages import message
+from gateway.ratelimit import CREDENTIALS, SIGN_IN_FIELDS, Door
 from gateway.rpc_calls import counted
 from gateway.schema import schema
 from gateway.ttl_cache import TtlCache
@@ -53,7 +56,8 @@ DEBUG_RPC_HEADER = "X-Debug-Rpc-Calls"
 
 
 class _Prepared:
-    """A query text parsed and validated once: its document, or the errors it always has."""
+    """A query text parsed, validated and weighed once (:mod:`gateway.limits`): its document,
+    or the errors it always has (a refusal for a query too large or too heavy among them)."""
 
     __slots__ = ("document", "errors")
 
@@ -91,10 +95,17 @@ class QueryCache:
 
 
 def _prepare(graphql_schema: GraphQLSchema, text: str) -> _Prepared:
+    if len(text) > limits.MAX_QUERY_CHARS:
+        return _Prepared(None, [limits.too_large(len(text))])
     try:
-        document = parse(text)
+        document = parse(text, max_tokens=limits.MAX_TOKENS)
     except GraphQLError as error:
+        if "tokens" in error.message and "Parsing aborted" in error.message:
+            return _Prepared(None, [limits.too_large(len(text))])
         return _Prepared(None, [error])
+    refused = limits.refusals(graphql_schema, document)  # first: validation is quadratic
+    if refused:
+        return _Prepared(None, refused)
     errors = validate(graphql_schema, document)
     return _Prepared(None, list(errors)) if errors else _Prepared(document, [])
 
@@ -115,6 +126,13 @@ def execute_query(
     prepared = cache.prepared(graphql_schema, text)
     if prepared.document is None:
         return ExecutionResult(data=None, errors=list(prepared.errors))
+    refused = inputs.refusal(
+        prepared.document,
+        operation_name if isinstance(operation_name, str) else None,
+        variables if isinstance(variables, dict) else None,
+    )
+    if refused is not None:
+        return ExecutionResult(data=None, errors=[refused])
     result = execute_sync(
         graphql_schema,
         prepared.document,
@@ -191,14 +209,21 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
     """``/graphql``: GraphiQL for a browser, else the query executed for the token's caller."""
     if request.method == "GET" and _wants_html(request):
         return graphiql_page()
+    door = getattr(rpc, "door", None)
+    refused = _at_the_door(door, request) if door is not None else None
+    if refused is not None:
+        return refused
     try:
         params = _parse_request(request)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested past Python's
         return json_response(400, {"errors": [{"message": message("bad_request", reason=exc)}]})
     if not params.get("query"):
         return json_response(400, {"errors": [{"message": message("missing_query")}]})
     if request.method == "GET" and _is_mutation(params["query"], params.get("operationName")):
         return mutation_over_get()
+    refused = _signing_in_too_often(door, request, params) if door is not None else None
+    if refused is not None:
+        return refused
     try:
         caller = bearer_caller(request, secret, rpc)
     except InvalidToken:
@@ -227,6 +252,39 @@ def answer_graphql(request: Any, secret: str, rpc: SimpleNamespace) -> Answer:
     return json_response(200, payload)
 
 
+def _at_the_door(door: Door, request: Any) -> Answer | None:
+    """Before anything is parsed: the body's size, then anonymous requests per address (a
+    token's per token, when configured)."""
+    header = request.headers.get("Authorization", "")
+    return door.body_too_large(request) or (door.token(header) if header else door.public(request))
+
+
+def _signing_in_too_often(door: Door, request: Any, params: dict[str, Any]) -> Answer | None:
+    """Sign-in per address and per credential (the username, the refresh token)."""
+    text, name = params.get("query"), params.get("operationName")
+    if not isinstance(text, str):
+        return None  # refused with 400 right after
+    document = QUERIES.prepared(schema.graphql_schema, text).document
+    name = name if isinstance(name, str) and name else None
+    operation = get_operation_ast(document, name) if document is not None else None
+    roots = set()
+    if operation is not None:
+        roots = {
+            s.name.value for s in operation.selection_set.selections if isinstance(s, FieldNode)
+        }
+    if document is not None and roots & SIGN_IN_FIELDS:
+        refused = door.check("sign_in", door.address(request))
+        variables = params.get("variables")
+        values = inputs.argument_values(
+            document, name, variables if isinstance(variables, dict) else None
+        )
+        for path, value in values:
+            if refused is None and path in CREDENTIALS and isinstance(value, str):
+                refused = door.credential(value)
+        return refused
+    return None
+
+
 def mutation_over_get() -> Answer:
     """405 for a mutation sent with GET: a link or a prefetch must never change data."""
     error = {"message": message("mutation_over_get"), "extensions": {"code": "METHOD_NOT_ALLOWED"}}
@@ -243,8 +301,10 @@ def _is_mutation(text: Any, operation_name: Any) -> bool:
     prepared = QUERIES.prepared(schema.graphql_schema, text)
     document = prepared.document
     if document is None:
+        if len(text) > limits.MAX_QUERY_CHARS:
+            return False
         try:
-            document = parse(text)
+            document = parse(text, max_tokens=limits.MAX_TOKENS)
         except GraphQLError:
             return False
     name = operation_name if isinstance(operation_name, str) and operation_name else None

@@ -21,8 +21,9 @@ from gateway.assets import serve_static
 from gateway.cors import Cors
 from gateway.endpoint import answer_graphql, bearer_caller
 from gateway.oidc import Oidc
+from gateway.ratelimit import GatewayDoor
 from gateway.reports import files as report_files
-from gateway.rpc_calls import counted
+from gateway.rpc_calls import ServiceUnavailable, counted, timed
 from gateway.web import public
 from gateway.web.app import app_page
 from khuyenhoc.auth import Caller, InvalidToken
@@ -37,6 +38,7 @@ class GatewayService(ObservableService):
     config = Config()
     cors = Cors()
     oidc = Oidc()
+    door = GatewayDoor()  # rate limits and the body cap (gateway/ratelimit.py)
 
     registration = RpcProxy("registration")
     scoring = RpcProxy("scoring")
@@ -138,13 +140,19 @@ class GatewayService(ObservableService):
     def verify_certificate(self, request: Any, code: str) -> Any:
         """Public: the address a certificate's QR code opens (no token), kept short for the
         QR code; it answers the public verification page (/xac-minh), the one page for it."""
-        return public.answer_verification(public.schema_query(self._rpc()), {"ma": code})
+        return self._public(
+            request,
+            lambda: public.answer_verification(public.schema_query(self._rpc()), {"ma": code}),
+        )
 
     @http("GET", "/verify")
     def verify_form(self, request: Any) -> Any:
         """Public: the same page for a code typed in (``?code=`` or ``?ma=``)."""
         code = request.args.get("code") or request.args.get("ma") or ""
-        return public.answer_verification(public.schema_query(self._rpc()), {"ma": code})
+        return self._public(
+            request,
+            lambda: public.answer_verification(public.schema_query(self._rpc()), {"ma": code}),
+        )
 
     def _public_base_url(self) -> str:
         """Where the public reaches the gateway (``PUBLIC_BASE_URL``): what QR codes open."""
@@ -193,36 +201,53 @@ class GatewayService(ObservableService):
     @http("GET", "/cong-khai")
     def public_index(self, request: Any) -> Any:
         """The public pages' entry: a form naming a unit, a year and a page."""
-        return public.answer_index(request.args)
+        return self._public(request, lambda: public.answer_index(request.args))
 
     @http("GET", "/cong-khai/quy/<string:code>")
     def public_fund_page(self, request: Any, code: str) -> Any:
         """Công khai quỹ of a unit for ``?tu=&den=`` (at most a year)."""
-        query = public.schema_query(self._rpc())
-        return public.answer_statement(query, code, request.args, date.today())
+        return self._public(
+            request,
+            lambda: public.answer_statement(
+                public.schema_query(self._rpc()), code, request.args, date.today()
+            ),
+        )
 
     @http("GET", "/cong-khai/vinh-danh/<string:code>/<string:year>")
     def public_honour_page(self, request: Any, code: str, year: str) -> Any:
-        rpc = self._rpc()
-        unit = public.unit_by_code(rpc, code)
-        return public.answer_honour_roll(public.schema_query(rpc), unit, year)
+        def page() -> Any:
+            rpc = self._rpc()
+            unit = public.unit_by_code(rpc, code)
+            return public.answer_honour_roll(public.schema_query(rpc), unit, year)
+
+        return self._public(request, page)
 
     @http("GET", "/cong-khai/niem-yet/<string:code>/<string:year>")
     def public_postings_page(self, request: Any, code: str, year: str) -> Any:
-        rpc = self._rpc()
-        unit = public.unit_by_code(rpc, code)
-        return public.answer_postings(public.schema_query(rpc), unit, year)
+        def page() -> Any:
+            rpc = self._rpc()
+            unit = public.unit_by_code(rpc, code)
+            return public.answer_postings(public.schema_query(rpc), unit, year)
+
+        return self._public(request, page)
 
     @http("GET", "/cong-khai/danh-sach/<string:posting_id>")
     def public_posting_page(self, request: Any, posting_id: str) -> Any:
         """One posted list in full, a page at a time (``?sau=<cursor>``)."""
-        query = public.schema_query(self._rpc())
-        return public.answer_posting(query, posting_id, request.args)
+        return self._public(
+            request,
+            lambda: public.answer_posting(
+                public.schema_query(self._rpc()), posting_id, request.args
+            ),
+        )
 
     @http("GET", "/xac-minh")
     def public_verify_page(self, request: Any) -> Any:
         """Xác minh giấy công nhận by its code (``?ma=``), with the form."""
-        return public.answer_verification(public.schema_query(self._rpc()), request.args)
+        return self._public(
+            request,
+            lambda: public.answer_verification(public.schema_query(self._rpc()), request.args),
+        )
 
     @http("GET", "/")
     def web_app(self, request: Any) -> Any:
@@ -242,12 +267,27 @@ class GatewayService(ObservableService):
         """The proxies, each call counted (``khuyenhoc_gateway_rpc_calls_total``)."""
         return counted(self._services())[0]
 
+    def _public(self, request: Any, produce: Callable[[], Any]) -> Any:
+        """A public page, within the per-address rate limit (gateway/ratelimit.py)."""
+        refused = self.door.public(request)
+        if refused is not None:
+            return refused
+        try:
+            return produce()
+        except ServiceUnavailable as error:
+            return json_response(503, {"error": error.message})
+
     def _services(self) -> SimpleNamespace:
+        proxies = {
+            "registration": self.registration,
+            "scoring": self.scoring,
+            "notification": self.notification,
+            "fund": self.fund,
+        }
         return SimpleNamespace(
-            registration=self.registration,
-            scoring=self.scoring,
-            notification=self.notification,
-            fund=self.fund,
+            # every call bounded by RPC_TIMEOUT_SECONDS (gateway/rpc_calls.py)
+            **timed(proxies, self.config.get("RPC_TIMEOUT_SECONDS")),
+            door=self.door,
             # sign-in's access tokens: minutes they live (gateway/accounts.py; default 15)
             access_minutes=self.config.get("ACCESS_TOKEN_MINUTES"),
             # the province's identity provider, if the deployment names one (gateway/oidc.py)
@@ -277,4 +317,6 @@ class GatewayService(ObservableService):
             answer = produce()
         except files.Refusal as refused:
             answer = json_response(refused.status, {"error": refused.message})
+        except ServiceUnavailable as error:
+            answer = json_response(503, {"error": error.message})
         return self.cors.decorate(request, answer, expose="Content-Disposition")

@@ -105,6 +105,27 @@ MESSAGES: dict[str, str] = {
         "Con trỏ trang (after) thuộc phiên bản cũ, không còn dùng được: hãy tải lại danh sách "
         "từ trang đầu."
     ),
+    # bounds (gateway/limits.py, gateway/inputs.py, gateway/ratelimit.py, gateway/rpc_calls.py)
+    "query_too_large": (
+        "Truy vấn quá dài: tối đa {most} ký tự và {tokens} ký hiệu; hãy chia thành nhiều truy vấn."
+    ),
+    "query_too_complex": (
+        "Truy vấn quá nặng nên không được thực hiện ({details}); hãy chia thành nhiều truy vấn nhỏ."
+    ),
+    "query_depth": "độ sâu {value}, tối đa {most}",
+    "query_fields": "{value} trường, tối đa {most}",
+    "query_aliases": "{value} bí danh (alias), tối đa {most}",
+    "query_cost": "khối lượng ước tính {value}, tối đa {most}",
+    "query_repeats": "{value} trường trùng tên trong một khối, tối đa {most}",
+    "query_introspection": "phần tự mô tả (introspection) lồng {value} danh sách, tối đa {most}",
+    "body_too_large": "Yêu cầu quá lớn: nội dung gửi lên tối đa {most} byte.",
+    "rate_limited": "Quá nhiều yêu cầu trong thời gian ngắn; vui lòng thử lại sau {seconds} giây.",
+    "service_unavailable": "Dịch vụ tạm thời không trả lời; vui lòng thử lại sau ít phút.",
+    "control_character": (
+        "Không được chứa ký tự điều khiển (như NUL, BEL, ESC); chỉ cho phép tab và xuống dòng."
+    ),
+    "too_many_items": "Danh sách gồm tối đa {most} mục.",
+    "search_too_long": "Từ khóa tìm kiếm dài tối đa {most} ký tự.",
     # the public pages (gateway/web/public.py)
     "public_period_format": "Ngày phải viết dạng năm-tháng-ngày, ví dụ 2025-01-31 (tu và den).",
     "public_period_range": ("Kỳ công khai: ngày đầu không sau ngày cuối, dài tối đa {days} ngày."),

@@ -28,3 +28,13 @@ def initials(name: str) -> str:
     → "N.V.A." (diacritics kept: "Đặng Thị Ánh" → "Đ.T.Á.")."""
     parts = clean(name).split(" ")
     return "".join(unicodedata.normalize("NFC", p[0].upper()) + "." for p in parts if p)
+
+
+# C0 control characters but tab, line feed and carriage return, and DEL: never user text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds a control character that no name or note may hold (NUL, BEL,
+    ESC…); tab and line breaks are allowed."""
+    return _CONTROL.search(text) is not None

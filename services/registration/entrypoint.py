@@ -303,7 +303,15 @@ class RegistrationService(ObservableService):
         def accept() -> dict[str, Any]:
             data = MESSAGES.load(StartImportSchema(), payload)
             tenant = data.pop("tenant")
-            job, created = imports.start(self._directory(tenant), self._import_jobs(tenant), **data)
+            own = (self.config.get("TENANT_SETTINGS") or {}).get(tenant) or {}
+            caps = own.get("limits") or {}
+            job, created = imports.start(
+                self._directory(tenant),
+                self._import_jobs(tenant),
+                **data,
+                max_bytes=int(caps.get("upload_bytes") or imports.IMPORT_BYTES),
+                max_rows=int(caps.get("import_rows") or imports.IMPORT_ROWS),
+            )
             if created:
                 wake(self.name, "process_imports")
             return {"job": answers.IMPORT_JOB.dump(job), "created": created}

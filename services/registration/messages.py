@@ -39,6 +39,11 @@ MESSAGES = MessageCatalogue(
         "import_kind": "Loại danh sách phải là household, clan, community, learning_unit "
         "hoặc citizen.",
         "file_too_large": "Tệp quá lớn: tối đa 50 MB.",
+        "import_too_large": "Tệp danh sách quá lớn: mỗi lần nhập tối đa {most}; hãy chia tệp.",
+        "import_too_many_rows": (
+            "Tệp danh sách có quá nhiều dòng: mỗi lần nhập tối đa {most} dòng dữ liệu; "
+            "hãy chia tệp."
+        ),
         "file_name": "Tên tệp phải kết thúc bằng .xlsx hoặc .csv.",
         "branch_not_found": "Không tìm thấy chi hội này trong tỉnh đã chọn.",
         "branch_kind": "Loại chi hội phải là một trong: residential, school, clan, agency, board.",

@@ -160,7 +160,9 @@ def test_siblings_out_of_the_callers_scope_are_refused_one_by_one():
 def test_a_query_text_is_parsed_and_validated_once(monkeypatch):
     parsed = []
     real_parse = endpoint.parse
-    monkeypatch.setattr(endpoint, "parse", lambda text: parsed.append(text) or real_parse(text))
+    monkeypatch.setattr(
+        endpoint, "parse", lambda text, **kw: parsed.append(text) or real_parse(text, **kw)
+    )
     cache = QueryCache(size=2)
     directory = Directory(1, 1)
     context = SimpleNamespace(

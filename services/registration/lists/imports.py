@@ -36,6 +36,10 @@ commune and year, or raises ``InvalidInput`` naming those fields: the edge's val
 same as a single registration's, passed in so that this use case never imports the edge."""
 
 PENDING, RUNNING, DONE, FAILED = "PENDING", "RUNNING", "DONE", "FAILED"
+# A province's caps on one list (TENANT_SETTINGS[t].limits.upload_bytes / import_rows): a
+# commune's list is a few thousand rows; a file past either is refused before any row is read.
+IMPORT_BYTES = 10 * 1024 * 1024
+IMPORT_ROWS = 20_000
 BATCH = 500
 LEASE = timedelta(minutes=2)
 
@@ -55,23 +59,35 @@ def start(
     file_name: str,
     content: bytes,
     now: datetime | None = None,
+    max_bytes: int = IMPORT_BYTES,
+    max_rows: int = IMPORT_ROWS,
 ) -> tuple[dict[str, Any], bool]:
     """Accept a file for import; the same file for the same commune, kind and year returns the
-    job that already has it. The header is checked now, so a wrong file fails at once."""
+    job that already has it. The header and the caps (bytes, rows) are checked now, so a wrong
+    or oversized file fails at once and nothing is imported."""
     now = now or datetime.now(UTC)
     tenant = directory.tenant
     if kind not in {k.value for k in IMPORTABLE_KINDS}:
         raise Refused("kind", "import_kind")
     if year not in registration_years(date.today()):
         raise Refused("year", "year_range")
-    if len(content) > MAX_FILE_BYTES:
-        raise Refused("file", "file_too_large")
+    if len(content) > min(max_bytes, MAX_FILE_BYTES):
+        most = min(max_bytes, MAX_FILE_BYTES)
+        text = MESSAGES["import_too_large"].format(most=_megabytes(most))
+        raise Refused("file", "import_too_large", text=text)
     path = registration_unit(directory, commune_code, "commune", year, "commune_code")
     try:
         total, rows = read_rows(content, file_name, kind)
-        rows.close()
+        try:
+            if total is None or total > max_rows:  # an upper bound: count the rows themselves
+                total = sum(1 for _ in zip(range(max_rows + 1), rows, strict=False))
+        finally:
+            rows.close()
     except SpreadsheetError as exc:  # the reader's own message, with its details filled in
         raise Refused("file", exc.key, text=str(exc)) from exc
+    if total > max_rows:
+        text = MESSAGES["import_too_many_rows"].format(most=f"{max_rows:,}".replace(",", "."))
+        raise Refused("file", "import_too_many_rows", text=text)
     identity = job_id(tenant, commune_code, kind, year, content)
     existing = jobs.get(identity)
     if existing is not None:
@@ -95,6 +111,12 @@ def start(
         "lease_until": None,
     }
     return jobs.create(job, content), True
+
+
+def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    return f"{size / (1024 * 1024):g} MB".replace(".", ",")
 
 
 @dataclass(frozen=True)

@@ -96,11 +96,18 @@ function verdictsQuery(count) {
   fragment A on Assessment { ${ASSESSMENT_FIELDS} }`;
 }
 
+// The gateway refuses more than 60 aliases in one request (gateway/limits.py MAX_ALIASES).
+const VERDICTS_PER_QUERY = 50;
+
 async function verdicts(ids) {
-  if (!ids.length) return {};
-  const variables = Object.fromEntries(ids.map((id, i) => [`e${i}`, id]));
-  const data = await api.query(verdictsQuery(ids.length), variables);
-  return Object.fromEntries(ids.map((id, i) => [id, data[`a${i}`]]));
+  const found = {};
+  for (let start = 0; start < ids.length; start += VERDICTS_PER_QUERY) {
+    const chunk = ids.slice(start, start + VERDICTS_PER_QUERY);
+    const variables = Object.fromEntries(chunk.map((id, i) => [`e${i}`, id]));
+    const data = await api.query(verdictsQuery(chunk.length), variables);
+    chunk.forEach((id, i) => { found[id] = data[`a${i}`]; });
+  }
+  return found;
 }
 
 // --- addresses ----------------------------------------------------------------------------------
