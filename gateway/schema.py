@@ -15,6 +15,7 @@ import graphene
 from graphene.utils.orderedtype import OrderedType
 
 from gateway import accounts, directory, federated, fund, notification, registration, scoring
+from gateway.access import guard_personal_data
 from gateway.reports import query as reports
 
 # The order of the root fields clients see (graphene orders fields by their creation, which
@@ -56,3 +57,5 @@ Query = _root("Query", _merged("QUERIES"))
 Mutation = _root("Mutation", _merged("MUTATIONS"))
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
+# What a partner's token may not read, in one place (gateway.access): personal data.
+guard_personal_data(schema.graphql_schema)

@@ -5,7 +5,8 @@ addresses the name resolves to then and on the address actually connected to.
 Refused unless the deployment allows it: loopback, private (RFC 1918, CGNAT), link-local,
 unique-local (fc00::/7), multicast, reserved, unspecified and site-local addresses, in IPv4
 and IPv6, an IPv4-mapped or 6to4/Teredo IPv6 address judged by the IPv4 inside. ``http`` only in
-development (``KHUYENHOC_ENV=development``) or with private targets allowed.
+development (``KHUYENHOC_ENV=development``), with private targets allowed, or to a host of
+the allow-list.
 
 Settings (``NOTIFICATION`` of the config): ``WEBHOOK_ALLOWED_HOSTS`` (host names or addresses,
 comma separated, that may be private: a partner inside the province's network) and
@@ -103,7 +104,8 @@ class TargetPolicy:
             raise TargetRefused("url_format")
         if parts.username or parts.password:
             raise TargetRefused("url_format")
-        if parts.scheme == "http" and not (self.development or self.allow_private):
+        allowed_http = self.development or self.host_allowed(parts.hostname or "")
+        if parts.scheme == "http" and not allowed_http:
             raise TargetRefused("webhook_https")
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)

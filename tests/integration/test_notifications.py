@@ -67,6 +67,7 @@ def notify_config(config, sms, smtp):
             "BACKOFF_SECONDS": 0.1,
             "BACKOFF_CAP_SECONDS": 0.5,
             "SMS_QUIET_HOURS": "off",
+            "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",  # the fake partners listen there
         },
     }
 
