@@ -158,10 +158,13 @@ class SmtpMailer:
                 if self.username:
                     smtp.login(self.username, self.password)
                 smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryFailed(f"recipient refused: {exc.recipients}", permanent=True) from exc
+        except smtplib.SMTPRecipientsRefused as exc:  # the reason is logged: no address
+            codes = sorted({str(code) for code, _ in exc.recipients.values()})
+            raise DeliveryFailed(f"recipient refused: {','.join(codes)}", permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryFailed(f"SMTP {exc.smtp_code}") from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryFailed(f"SMTP: {exc}") from exc
+            raise DeliveryFailed(f"SMTP: {type(exc).__name__}") from exc
         return str(message["Message-ID"])
 
 
@@ -267,7 +270,7 @@ class WebhookPoster:
             raise DeliveryFailed(f"target refused: {exc.reason}", permanent=True) from exc
         except requests.RequestException as exc:
             raise DeliveryFailed(f"webhook unreachable: {type(exc).__name__}") from exc
-        if not response.ok:
+        if not 200 <= response.status_code < 300:  # a redirect is not an answer
             raise _http_failure(response)
         return _reference(response.headers.get("X-Request-Id"))
 

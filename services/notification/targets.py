@@ -17,6 +17,7 @@ comma separated, that may be private: a partner inside the province's network) a
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -104,9 +105,6 @@ class TargetPolicy:
             raise TargetRefused("url_format")
         if parts.username or parts.password:
             raise TargetRefused("url_format")
-        allowed_http = self.development or self.host_allowed(parts.hostname or "")
-        if parts.scheme == "http" and not allowed_http:
-            raise TargetRefused("webhook_https")
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as exc:
@@ -118,6 +116,8 @@ class TargetPolicy:
         literal = _literal(host)
         if literal is not None and not self.address_allowed(host, str(literal)):
             raise TargetRefused("webhook_private")
+        if parts.scheme == "http" and not (self.development or self.host_allowed(host)):
+            raise TargetRefused("webhook_https")
         return host, port
 
     def check(self, url: str, resolver: Resolver = resolve, must_resolve: bool = True) -> None:
@@ -147,7 +147,15 @@ def _host(item: object) -> str:
 
 
 def _literal(host: str) -> Address | None:
+    """The address a host names by itself, IPv4's old forms included (``2130706433``,
+    ``0x7f.1``, ``127.1``: what C resolvers read as 127.0.0.1)."""
     try:
         return ipaddress.ip_address(host.strip("[]").split("%")[0])
     except ValueError:
-        return None
+        pass
+    if re.fullmatch(r"[0-9a-fx.]+", host.lower()):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
