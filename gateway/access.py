@@ -195,3 +195,201 @@ def may_manage_account(caller: Caller, path: UnitPath, role: Role) -> bool:
     if caller.role == Role.DISTRICT_OFFICER:
         return role in DISTRICT_GRANTS and path.depth > caller.unit_path.depth
     return True
+
+
+# -- personal data: what a partner system's token reads (the one rule) ---------------------
+#
+# A partner token (Role.PARTNER) reads what docs/partners.md promises: public data and
+# aggregate figures, never a person. Three lists, applied to the schema once by
+# :func:`guard_personal_data` (gateway/schema.py), so no resolver has to remember them:
+# the root fields a partner may use (every other one, and every new one, is refused), the
+# fields that hold personal data, and the officers' records (lists of people) inside a field a
+# partner may read. tests/unit/test_personal_data.py makes every field whose name looks
+# personal be listed here, either as personal or as public with why.
+
+PARTNER_QUERIES: frozenset[str] = frozenset(
+    {
+        # the public directory, criteria and certificates' verification (as without a token)
+        "orgUnit",
+        "orgUnits",
+        "criteriaSets",
+        "criteriaSetVersion",
+        "tenantCriteriaSets",
+        "verifyCertificate",
+        "signInOptions",
+        "me",
+        # the public posting (niêm yết): what the law has posted for everyone to read
+        "posting",
+        "postings",
+        # the fund's public statement, honour roll and figures (its records: refused below)
+        "fund",
+        "publicFundStatement",
+        "honourRoll",
+        "consolidatedFundStatement",
+    }
+)
+# A partner writes nothing but its own session.
+PARTNER_MUTATIONS: frozenset[str] = frozenset(
+    {"signIn", "refreshSession", "signInWithOidc", "signOut", "changePassword"}
+)
+
+# Type -> field -> what personal data it holds. Refused to a partner wherever it appears.
+PERSONAL_FIELDS: dict[str, dict[str, str]] = {
+    "Account": {
+        "username": "an officer's sign-in name",
+        "fullName": "an officer's name",
+        "createdBy": "an officer's sign-in name",
+        "updatedBy": "an officer's sign-in name",
+    },
+    "Beneficiary": {
+        "name": "a beneficiary's full name (often a minor)",
+        "school": "a minor's school",
+        "grade": "a minor's class",
+        "birthYear": "a minor's year of birth",
+    },
+    "Certificate": {"holderName": "the name of a household, citizen or clan head"},
+    "CriteriaSetVersion": {
+        "uploadedBy": "an officer's sign-in name",
+        "activatedBy": "an officer's sign-in name",
+    },
+    "DecisionDocument": {"enteredBy": "an officer's sign-in name"},
+    "Disbursement": {
+        "proposedBy": "an officer's sign-in name",
+        "approvedBy": "an officer's sign-in name",
+    },
+    "Donor": {
+        "name": "a private donor's name",
+        "email": "a donor's e-mail",
+        "phone": "a donor's phone number",
+    },
+    "ListReview": {
+        "chair": "a person's name",
+        "secretary": "a person's name",
+        "attendees": "people's names",
+        "by": "an officer's sign-in name",
+    },
+    "ListReviewRow": {"note": "free text about a household or person"},
+    "Notification": {
+        "recipient": "who a message went to (a subject, an address)",
+        "text": "the message sent, with the recipient's name",
+    },
+    "NotificationSubscription": {"email": "an officer's e-mail"},
+    "ProposalSubject": {"name": "a subject's name"},
+    "RegisteredMember": {"name": "a family member's name", "birthYear": "a member's year of birth"},
+    "Registration": {
+        "name": "a subject's name",
+        "address": "a household's address",
+        "phone": "a phone number",
+        "headName": "the head of household's name",
+        "headBirthYear": "a year of birth",
+        "members": "a household's members",
+        "clanName": "a family's name",
+        "birthYear": "a year of birth",
+        "nationalIdLast4": "digits of a national ID (CCCD)",
+    },
+    "ReviewRegistration": {"name": "a subject's name"},
+    "StageRecord": {"by": "an officer's sign-in name", "note": "free text about a subject"},
+    "Subject": {"name": "a subject's name"},
+}
+
+# Officers' records inside a field a partner may read: lists of people, refused as a whole.
+PARTNER_REFUSED: dict[str, dict[str, str]] = {
+    "OrgUnit": {
+        "subjects": "the unit's registered households, citizens, clans (names)",
+        "recognitionDeadlines": "officers' working dates",
+    },
+    "Fund": {
+        "donations": "donations with their donors",
+        "disbursements": "payments with their beneficiaries (minors)",
+    },
+}
+
+# Fields whose name looks personal but that hold public facts, and why.
+NOT_PERSONAL: dict[str, str] = {
+    "*.unitName": "a unit's name",
+    "*.titleName": "a title's name",
+    "*.fileName": "an uploaded file's name",
+    "*.kindName": "a kind's name",
+    "*.numeratorName": "a figure's name",
+    "*.denominatorName": "a figure's name",
+    "OrgUnit.name": "a unit's name",
+    "ReportUnit.name": "a unit's name",
+    "ReportUnit.names": "a unit's names over the years",
+    "ReportChild.name": "a unit's name",
+    "ReportChild.members": "a count",
+    "Report.members": "a count",
+    "Stats.members": "a count",
+    "PredecessorLink.name": "a unit's name",
+    "YearName.name": "a unit's name",
+    "CriterionInfo.name": "a criterion",
+    "CriterionVerdict.name": "a criterion",
+    "IndicatorInfo.name": "an indicator",
+    "IndicatorVerdict.name": "an indicator",
+    "Figure.name": "a figure",
+    "Earmark.name": "a purpose of money",
+    "EarmarkLine.name": "a purpose of money",
+    "Webhook.name": "a partner system's name",
+    "ProgressTarget.nationalShare": "a share",
+    "Posting.names": "how the posting shows names (a setting)",
+    "PostingRow.name": "posted by law (niêm yết), as the province posts it, for everyone",
+    "HonourLine.name": "the public honour roll: named by the donor's consent above the "
+    "province's threshold, else 'Nhà hảo tâm ẩn danh'",
+    "PublicDonor.name": "the public statement: as the honour roll",
+    "PublicBeneficiary.name": "the public statement: a minor by initials only",
+    "PublicBeneficiary.grade": "the public statement: a class, no name",
+    "CertificateVerification.holderName": "shown to whoever holds the certificate's code",
+    "DecisionDocument.signer": "the public signer of a decision",
+    "DecisionDocument.signerPosition": "the public signer's position",
+    "Recognition.signer": "the public signer of a decision",
+    "Recognition.signerPosition": "the public signer's position",
+}
+
+
+def is_partner(caller: Caller | None) -> bool:
+    return caller is not None and caller.role == Role.PARTNER
+
+
+def partner_refused(type_name: str, field_name: str) -> bool:
+    """Whether a partner token is refused this field (not counting the root fields)."""
+    return field_name in PERSONAL_FIELDS.get(type_name, {}) or field_name in PARTNER_REFUSED.get(
+        type_name, {}
+    )
+
+
+def guard_personal_data(graphql_schema: Any) -> None:
+    """Wrap the resolvers of every field a partner may not read (root fields not in
+    ``PARTNER_QUERIES`` / ``PARTNER_MUTATIONS``, personal fields, officers' records): for a
+    partner's token they answer FORBIDDEN, for anyone else as before. Once per schema."""
+    roots = {
+        graphql_schema.query_type.name: PARTNER_QUERIES,
+        graphql_schema.mutation_type.name: PARTNER_MUTATIONS,
+    }
+    for type_name, kind in graphql_schema.type_map.items():
+        fields = getattr(kind, "fields", None)
+        if type_name.startswith("__") or not isinstance(fields, dict):
+            continue
+        allowed = roots.get(type_name)
+        for field_name, field in fields.items():
+            if not hasattr(field, "resolve"):  # an input object's field
+                continue
+            refused = (
+                field_name not in allowed
+                if allowed is not None
+                else partner_refused(type_name, field_name)
+            )
+            if refused and not getattr(field.resolve, "partner_guard", False):
+                field.resolve = _refusing_partners(field.resolve)
+
+
+def _refusing_partners(resolve: Any) -> Any:
+    from graphql import default_field_resolver  # noqa: PLC0415 - only when wrapping the schema
+
+    original = resolve or default_field_resolver
+
+    def guarded(root: Any, info: Any, **args: Any) -> Any:
+        if is_partner(getattr(info.context, "caller", None)):
+            raise forbidden()
+        return original(root, info, **args)
+
+    guarded.partner_guard = True  # type: ignore[attr-defined]
+    return guarded

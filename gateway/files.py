@@ -4,7 +4,7 @@ fund statements, receipts and certificates (giấy công nhận).
 Each function takes the services' RPC proxies (and, for private files, the caller) and returns
 the file, or raises :class:`Refusal`. A private file is looked up in the caller's tenant and
 served only if the caller's subtree holds its unit: 404 when it is not there (another tenant's
-included), 403 outside the caller's subtree, 401 without a valid token.
+included), 403 outside the caller's subtree or for a partner's token, 401 without a valid token.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from urllib.parse import quote
 from werkzeug.wrappers import Response
 
 from gateway import certificates
-from gateway.access import CERTIFICATE_PRINTERS, FORBIDDEN_MESSAGE, FUND_KEEPERS, REGISTRARS
+from gateway.access import (
+    CERTIFICATE_PRINTERS,
+    FORBIDDEN_MESSAGE,
+    FUND_KEEPERS,
+    REGISTRARS,
+    is_partner,
+)
 from gateway.messages import message
 from gateway.scoring import history_sheet
 from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
@@ -53,7 +59,11 @@ def _private(
     missing: str,
 ) -> dict[str, Any]:
     """A private file's record, looked up in the caller's tenant, if the caller's subtree
-    holds its unit."""
+    holds its unit. Every private file is an officers' file (lists of people, receipts,
+    evidence, error reports with rows of names): never a partner's (gateway.access), before
+    anything is looked up."""
+    if is_partner(caller):
+        raise Refusal(403, FORBIDDEN_MESSAGE)
     found = find(caller.tenant)
     if found is None:
         raise Refusal(404, missing)

@@ -15,6 +15,7 @@ import graphene
 from graphene.utils.orderedtype import OrderedType
 
 from gateway import accounts, directory, federated, fund, notification, registration, scoring
+from gateway.access import guard_personal_data
 from gateway.reports import query as reports
 from gateway.years import guard_year_arguments
 
@@ -57,4 +58,6 @@ Query = _root("Query", _merged("QUERIES"))
 Mutation = _root("Mutation", _merged("MUTATIONS"))
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
+# What a partner's token may not read, in one place (gateway.access): personal data.
+guard_personal_data(schema.graphql_schema)
 YEAR_GUARDED = guard_year_arguments(schema.graphql_schema)

@@ -11,7 +11,9 @@ MEMBER_JOINED = EventType("registration", "member.joined", 1)
 SCORED = EventType("scoring", "scored", 1)
 RECOGNISED = EventType("scoring", "recognised", 1)
 REVOKED = EventType("scoring", "revoked", 1)
-DONATED = EventType("fund", "donated", 1)
+# v2: no donor's name or contact (v1 carried them; retired, see contracts/README.md).
+DONATED = EventType("fund", "donated", 2)
+DONATED_V1 = EventType("fund", "donated", 1)
 DISBURSED = EventType("fund", "disbursed", 1)
 
 ALL_EVENT_TYPES: tuple[EventType, ...] = (

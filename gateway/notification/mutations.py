@@ -84,7 +84,11 @@ class WebhookInput(graphene.InputObjectType):
 
     name = graphene.String(required=True, description="lower-case letters, digits, '-'")
     url = graphene.String(
-        required=True, description="Where deliveries are POSTed: an http:// or https:// address"
+        required=True,
+        description=(
+            "Where deliveries are POSTed: a public https:// address (no loopback, private or "
+            "link-local address unless the deployment allows it)"
+        ),
     )
     events = graphene.List(graphene.NonNull(graphene.String), description="default: all")
 
@@ -171,6 +175,11 @@ def register_webhook(write: Write) -> Any:
     return write.rpc.notification.register_webhook(payload)
 
 
+def delete_webhook(write: Write) -> Any:
+    payload = {"tenant": write.tenant, "name": write.input["name"]}
+    return write.rpc.notification.delete_webhook(payload)
+
+
 def replay(write: Write) -> Any:
     return write.rpc.notification.replay(write.tenant, write.input.get("ids") or None)
 
@@ -210,6 +219,18 @@ RegisterWebhook = mutation(
     answer="webhook",
     doc="A partner URL that receives the province's events, signed (docs/partners.md).",
 )
+DeleteWebhook = mutation(
+    "DeleteWebhook",
+    graphene.String,
+    delete_webhook,
+    arguments={
+        "name": graphene.String(required=True, description="The webhook's name (its key)"),
+    },
+    check=province_admin,
+    answer="deleted",
+    doc="""Remove a partner URL of the province: nothing more is POSTed to it (messages still
+    due are skipped). Answers the name removed.""",
+)
 ReplayNotifications = mutation(
     "ReplayNotifications",
     graphene.List(graphene.NonNull(graphene.String)),
@@ -228,5 +249,6 @@ MUTATIONS: dict[str, Any] = {
     "set_notification_opt_out": SetNotificationOptOut.Field(),
     "subscribe_notifications": SubscribeNotifications.Field(),
     "register_webhook": RegisterWebhook.Field(),
+    "delete_webhook": DeleteWebhook.Field(),
     "replay_notifications": ReplayNotifications.Field(),
 }

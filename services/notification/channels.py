@@ -3,7 +3,10 @@ webhooks. A channel raises :class:`DeliveryFailed` (``permanent`` when trying ag
 help, e.g. the gateway refused the number) and returns the provider's reference on success.
 
 Where no endpoint is configured (a developer's ``make run``) a channel is *log-only*: it
-writes the message to the log and records it as sent by ``log``; the delivery log shows it.
+logs that a message went out (the address masked, never the text: it names people) and records
+it as sent by ``log``; the delivery log shows it. A failure keeps the HTTP status only, never
+the answer's body (a webhook's answer is the partner's, and could be anyone's: see
+:mod:`targets`).
 """
 
 from __future__ import annotations
@@ -24,9 +27,13 @@ from email.utils import formataddr, make_msgid
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from services.notification.messages import TEXTS
 from services.notification.signing import signed_headers
+from services.notification.targets import TargetPolicy, TargetRefused
 
 log = logging.getLogger(__name__)
 LOG_ONLY = "log"
@@ -46,9 +53,27 @@ class Attachment:
 
 
 def _http_failure(response: requests.Response) -> DeliveryFailed:
-    # 4xx but "too many"/"timeout" are the request's fault: sending it again will not help.
-    permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 429)
-    return DeliveryFailed(f"HTTP {response.status_code}: {response.text[:200]}", permanent)
+    """The status only: the body is the other side's and is never kept. 4xx but "too many" /
+    "timeout" are the request's fault, and a redirect is never followed: sending it again will
+    not help."""
+    status = response.status_code
+    permanent = (400 <= status < 500 and status not in (408, 429)) or 300 <= status < 400
+    return DeliveryFailed(f"HTTP {status}", permanent)
+
+
+def mask_phone(phone: str) -> str:
+    """``0912345678`` → ``09******78``: enough to tell two numbers apart in a log."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < 6:
+        return "*" * len(digits)
+    return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
+
+
+def mask_email(address: str) -> str:
+    """``nguyen.van.a@gmail.com`` → ``n***@g***.com``."""
+    local, _, domain = address.partition("@")
+    host, _, top = domain.rpartition(".")
+    return f"{local[:1]}***@{host[:1]}***.{top}" if host else f"{local[:1]}***"
 
 
 def international(phone: str) -> str:
@@ -67,7 +92,7 @@ class SmsGateway:
 
     def send(self, to: str, text: str, encoding: str, segments: int, reference: str) -> str:
         if not self.url:
-            log.info("SMS (log-only) to %s, %d %s segment(s): %s", to, segments, encoding, text)
+            log.info("SMS (log-only) to %s, %d %s segment(s)", mask_phone(to), segments, encoding)
             return LOG_ONLY
         payload = {
             "from": self.sender,
@@ -124,7 +149,7 @@ class SmtpMailer:
     ) -> str:
         message = _mime(self.sender, to, subject, body, reference, attachments)
         if not self.host:
-            log.info("E-mail (log-only) to %s: %s", to, subject)
+            log.info("E-mail (log-only) to %s, %d characters", mask_email(to), len(body))
             return LOG_ONLY
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
@@ -133,10 +158,13 @@ class SmtpMailer:
                 if self.username:
                     smtp.login(self.username, self.password)
                 smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryFailed(f"recipient refused: {exc.recipients}", permanent=True) from exc
+        except smtplib.SMTPRecipientsRefused as exc:  # the reason is logged: no address
+            codes = sorted({str(code) for code, _ in exc.recipients.values()})
+            raise DeliveryFailed(f"recipient refused: {','.join(codes)}", permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryFailed(f"SMTP {exc.smtp_code}") from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryFailed(f"SMTP: {exc}") from exc
+            raise DeliveryFailed(f"SMTP: {type(exc).__name__}") from exc
         return str(message["Message-ID"])
 
 
@@ -169,11 +197,52 @@ def _mime(
     return message
 
 
-class WebhookPoster:
-    """POSTs the CloudEvent to a partner URL, signed (see :mod:`signing`)."""
+def _guarded_pools(policy: TargetPolicy) -> dict[str, type[HTTPConnectionPool]]:
+    """Connection pools whose connections check the address actually connected to before a
+    byte is sent (a name that resolved to a public address a moment ago may not now)."""
 
-    def __init__(self, timeout: float = 10.0) -> None:
+    def checked(connection: HTTPConnection, sock: Any) -> Any:
+        peer = str(sock.getpeername()[0])
+        if not policy.address_allowed(connection.host, peer):
+            sock.close()
+            raise TargetRefused("webhook_private")
+        return sock
+
+    class GuardedHttp(HTTPConnection):
+        def _new_conn(self) -> Any:
+            return checked(self, super()._new_conn())
+
+    class GuardedHttps(HTTPSConnection):
+        def _new_conn(self) -> Any:
+            return checked(self, super()._new_conn())
+
+    class GuardedHttpPool(HTTPConnectionPool):
+        ConnectionCls = GuardedHttp
+
+    class GuardedHttpsPool(HTTPSConnectionPool):
+        ConnectionCls = GuardedHttps
+
+    return {"http": GuardedHttpPool, "https": GuardedHttpsPool}
+
+
+class _GuardedAdapter(HTTPAdapter):
+    def __init__(self, policy: TargetPolicy) -> None:
+        self.pools = _guarded_pools(policy)
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self.pools
+
+
+class WebhookPoster:
+    """POSTs the CloudEvent to a partner URL, signed (see :mod:`signing`), only to a target
+    the deployment allows (:mod:`targets`: checked on the name's addresses, then on the
+    connected address), without following redirects or proxies, keeping the status only."""
+
+    def __init__(self, timeout: float = 10.0, policy: TargetPolicy | None = None) -> None:
         self.timeout = timeout
+        self.policy = policy or TargetPolicy()
 
     def send(self, url: str, secret: str, body: bytes, reference: str) -> str:
         headers = {
@@ -182,12 +251,35 @@ class WebhookPoster:
             **signed_headers(secret, int(time.time()), body),
         }
         try:
-            response = requests.post(url, data=body, headers=headers, timeout=self.timeout)
+            self.policy.check(url)
+            with requests.Session() as session:
+                session.trust_env = False  # no proxy from the environment: we check the peer
+                adapter = _GuardedAdapter(self.policy)
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+                response = session.post(
+                    url,
+                    data=body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                    stream=True,  # the body is never read
+                )
+                response.close()
+        except TargetRefused as exc:
+            raise DeliveryFailed(f"target refused: {exc.reason}", permanent=True) from exc
         except requests.RequestException as exc:
-            raise DeliveryFailed(f"webhook unreachable: {exc}") from exc
-        if not response.ok:
+            raise DeliveryFailed(f"webhook unreachable: {type(exc).__name__}") from exc
+        if not 200 <= response.status_code < 300:  # a redirect is not an answer
             raise _http_failure(response)
-        return response.headers.get("X-Request-Id") or str(uuid.uuid4())
+        return _reference(response.headers.get("X-Request-Id"))
+
+
+def _reference(given: str | None) -> str:
+    """The partner's request id if it looks like one, else ours."""
+    if given and len(given) <= 64 and all(ch.isalnum() or ch in "-_.:" for ch in given):
+        return given
+    return str(uuid.uuid4())
 
 
 @dataclass(frozen=True)
@@ -217,5 +309,7 @@ class Channels:
                 str(smtp.get("STARTTLS") or "").lower() in ("1", "true", "yes"),
                 float(smtp.get("TIMEOUT") or 10),
             ),
-            webhook=WebhookPoster(float(settings.get("WEBHOOK_TIMEOUT") or 10)),
+            webhook=WebhookPoster(
+                float(settings.get("WEBHOOK_TIMEOUT") or 10), TargetPolicy.from_config(config)
+            ),
         )

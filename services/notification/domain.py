@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from khuyenhoc.envelope import CONTENT_TYPE, SPEC_VERSION
-from khuyenhoc.events import ALL_EVENT_TYPES
+from khuyenhoc.events import ALL_EVENT_TYPES, DONATED, DONATED_V1
 from khuyenhoc.vocabulary import TITLE_NAMES
 from services.notification.messages import TEXTS
 from services.notification.records import ReceivedEvent, Subscription, Webhook
@@ -162,31 +162,29 @@ def _audience(
 
 # -- what partners may see ---------------------------------------------------------------
 
-ANONYMOUS_DONOR = TEXTS["anonymous_donor"]
 EVENT_KINDS = {kind.type: kind for kind in ALL_EVENT_TYPES}
+# Majors no longer published, and the current major partners receive them as.
+RETIRED = {DONATED_V1.type: DONATED}
 
 
 def for_partners(event_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """An event's data as partner systems receive it (stream and webhooks): a donor's contact
-    details are the platform's own, and an anonymous donor stays unnamed. The result still
-    validates against the event's contract (those fields are nullable or free text)."""
+    """An event's data as partner systems receive it (stream and webhooks). Events carry no
+    personal data since ``donated`` v2; one received as v1 before the upgrade (the donor's
+    name, e-mail, phone) is reduced to v2's donor, its kind."""
     if event_name != "donated" or not isinstance(data.get("donor"), Mapping):
         return dict(data)
-    donor = {**data["donor"], "email": None, "phone": None}
-    if donor.get("anonymous"):
-        donor["name"] = ANONYMOUS_DONOR
-    return {**data, "donor": donor}
+    return {**data, "donor": {"kind": data["donor"].get("kind")}}
 
 
 def cloud_event(event: ReceivedEvent) -> dict[str, Any]:
     """The event as partners receive it (stream and webhooks), from the inbox: the structured
-    CloudEvent its producer published, less the personal data partners must not get."""
-    kind = EVENT_KINDS[event.type]
+    CloudEvent its producer published (a retired major as its current one)."""
+    kind = EVENT_KINDS.get(event.type) or RETIRED[event.type]
     return {
         "specversion": SPEC_VERSION,
         "id": event.id,
         "source": kind.source,
-        "type": event.type,
+        "type": kind.type,
         "time": event.time,
         "subject": event.subject,
         "datacontenttype": CONTENT_TYPE,

@@ -32,7 +32,7 @@ from khuyenhoc.metrics import NOTIFICATIONS
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.timers import idle_timer
-from khuyenhoc.validation import answered
+from khuyenhoc.validation import FieldError, InvalidInput, answered
 from khuyenhoc.web import ObservableService
 from services.notification import delivery, reminders, service, store
 from services.notification.channels import Channels
@@ -49,8 +49,10 @@ from services.notification.schemas import (
     OptOutSchema,
     SubscriptionSchema,
     UnsubscribeSchema,
+    WebhookDeletionSchema,
     WebhookSchema,
 )
+from services.notification.targets import TargetPolicy, TargetRefused
 
 DELIVERY_SECONDS = 1.0
 PARTNER_SECONDS = 1.0
@@ -242,10 +244,29 @@ class NotificationService(ObservableService):
 
         def run() -> dict[str, Any]:
             data = MESSAGES.load(WebhookSchema(), payload)
+            try:  # the name's addresses now; every delivery checks again
+                TargetPolicy.from_config(self.config).check(data["url"], must_resolve=False)
+            except TargetRefused as exc:
+                error = FieldError("url", exc.reason, MESSAGES[exc.reason])
+                raise InvalidInput([error]) from exc
             registered = service.register_webhook(
                 self._stores(data["tenant"]), data["name"], data["url"], data["events"]
             )
             return {"webhook": WEBHOOK.dump(registered)}
+
+        return answered(run)
+
+    @rpc
+    def delete_webhook(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A partner URL of a tenant removed (``{tenant, name}``): nothing more is sent to it,
+        and its messages still due are skipped."""
+
+        def run() -> dict[str, Any]:
+            data = MESSAGES.load(WebhookDeletionSchema(), payload)
+            if not self._stores(data["tenant"]).webhooks.delete(data["name"]):
+                error = FieldError("name", "webhook_not_found", MESSAGES["webhook_not_found"])
+                raise InvalidInput([error])
+            return {"deleted": data["name"]}
 
         return answered(run)
 

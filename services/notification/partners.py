@@ -18,6 +18,7 @@ import re
 import secrets
 import subprocess
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -134,7 +135,7 @@ def _password() -> str:
     return "p" + secrets.token_urlsafe(24)
 
 
-def _rabbitmqctl(*args: str) -> None:
+def _rabbitmqctl(*args: str) -> str:
     try:
         done = subprocess.run(
             ["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60
@@ -143,6 +144,7 @@ def _rabbitmqctl(*args: str) -> None:
         raise ProvisioningFailed(f"rabbitmqctl unavailable: {exc}") from exc
     if done.returncode != 0:
         raise ProvisioningFailed(f"rabbitmqctl {args[0]}: {done.stderr.strip() or done.stdout}")
+    return done.stdout
 
 
 def create_partner(
@@ -183,5 +185,32 @@ def create_partner(
     return account
 
 
-def delete_partner(tenant: str, name: str) -> None:
-    _rabbitmqctl("delete_user", f"partner-{tenant}-{name}")
+def partner_queues(amqp_uri: str, tenant: str, name: str) -> list[str]:
+    """The queues a partner declared (``partner.<tenant>.<name>.*``) in the platform's vhost."""
+    prefix = f"partner.{tenant}.{name}."
+    listed = _rabbitmqctl("list_queues", "-p", vhost_of(amqp_uri), "--no-table-headers", "name")
+    return sorted({line.strip() for line in listed.splitlines() if line.strip().startswith(prefix)})
+
+
+def delete_partner(amqp_uri: str, tenant: str, name: str) -> list[str]:
+    """The partner's user removed (its connections closed), then its queues (and so their
+    bindings): nothing keeps filling for a partner that is gone. The queues deleted."""
+    if not re.fullmatch(r"\d{2}", tenant) or not PARTNER_NAME.fullmatch(name):
+        raise ValueError("tenant must be a 2-digit province code, name as at creation")
+    user = f"partner-{tenant}-{name}"
+    try:
+        _rabbitmqctl("delete_user", user)
+    except ProvisioningFailed as exc:
+        if "no_such_user" not in str(exc) and "does not exist" not in str(exc):
+            raise
+    with suppress(ProvisioningFailed):  # RabbitMQ 3.11+ closes them on delete_user anyway
+        _rabbitmqctl("close_all_user_connections", user, "partner removed")
+    queues = partner_queues(amqp_uri, tenant, name)
+    try:
+        with Connection(amqp_uri) as connection:
+            channel = connection.default_channel
+            for queue in queues:
+                channel.queue_delete(queue)
+    except (KombuError, OSError, amqp.exceptions.AMQPError) as exc:
+        raise ProvisioningFailed(f"queues of {user} not deleted: {exc!r}") from exc
+    return queues

@@ -76,6 +76,14 @@ class WebhookSchema(_Edge):
     events = _events()
 
 
+class WebhookDeletionSchema(_Edge):
+    name = fields.String(
+        required=True,
+        error_messages=_BASE,
+        validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,40}$", error=MESSAGES["webhook_name"]),
+    )
+
+
 class OptOutSchema(_Edge):
     recipient = fields.String(
         required=True,

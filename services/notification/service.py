@@ -25,6 +25,7 @@ from services.notification.domain import (
     PARTNERS,
     PENDING,
     PLAN,
+    RETIRED,
     ROUTES,
     Notice,
     Planned,
@@ -39,7 +40,7 @@ from services.notification.records import Message, ReceivedEvent, Subscription, 
 
 
 def event_name(event_type: str) -> str:
-    return EVENT_KINDS[event_type].name
+    return (EVENT_KINDS.get(event_type) or RETIRED[event_type]).name
 
 
 def receive(stores: TenantStores, event: Envelope, now: datetime) -> bool:

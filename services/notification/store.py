@@ -358,6 +358,10 @@ class Webhooks:
             raise DuplicateKeyError(f"webhook {key} is not this province's")
         return webhook_record(found), False
 
+    def delete(self, name: str) -> bool:
+        """Whether there was such a webhook (keyed by ``_id``: one document, never a scan)."""
+        return bool(self.webhooks.delete_one({"_id": self.key(name)}).deleted_count)
+
     def get(self, name: str) -> Webhook | None:
         found = self.webhooks.find_one({"_id": self.key(name)})
         return webhook_record(found) if found else None

@@ -56,6 +56,9 @@ def platform(tmp_path_factory, mongo_uri, broker, sms_gateway, oidc_issuer):
         "OIDC_ISSUER": oidc_issuer.url,
         "OIDC_CLIENT_ID": OIDC_CLIENT_ID,
         "OIDC_LABEL": "Đăng nhập bằng tài khoản Cổng dịch vụ công tỉnh",
+        # the fake partners' webhooks listen on loopback; every other internal address stays
+        # refused (tests/e2e/test_privacy.py)
+        "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
     }
     run = Platform(
         run_dir=tmp_path_factory.mktemp("run"),

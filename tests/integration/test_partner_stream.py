@@ -17,13 +17,25 @@ from services.notification.partners import PARTNER_EXCHANGE, create_partner, del
 from tests.conftest import REPO_ROOT, wait_until
 from tests.integration.helpers import publish, registered_event
 
+DELETED: set[str] = set()  # partners a test deleted itself (each rabbitmqctl call takes seconds)
+
 
 @pytest.fixture
 def partner(config):
     name = f"p-{uuid.uuid4().hex[:8]}"
     account = create_partner(config["AMQP_URI"], "20", name)
     yield account
-    delete_partner("20", name)
+    if name not in DELETED:
+        delete_partner(config["AMQP_URI"], "20", name)
+
+
+def gone(config, queue_name: str) -> bool:
+    with Connection(config["AMQP_URI"]) as connection:
+        try:
+            connection.channel().queue_declare(queue_name, passive=True)
+        except amqp.exceptions.NotFound:
+            return True
+    return False
 
 
 def refused(uri: str, action) -> bool:
@@ -93,3 +105,16 @@ def test_a_province_20_partner_reads_20_only(container_factory, config, partner)
     )
     assert done.returncode == 0, done.stderr
     assert "vn.khuyenhoc.registration.registered.v1  tỉnh 20  20/183/06184" in done.stdout
+
+    # ``partners delete``: the user goes and so does every queue it declared, with its
+    # bindings; nothing piles up for a partner that is gone (634 and growing, issue 16)
+    with Connection(uri) as connection:
+        audit = Queue(f"{partner.queue_prefix}audit", durable=True)(connection.default_channel)
+        audit.declare()
+        audit.bind_to(exchange=PARTNER_EXCHANGE.name, routing_key="20.#")
+    DELETED.add(partner.name)
+    deleted = delete_partner(config["AMQP_URI"], "20", partner.name)
+    assert deleted == sorted([queue_name, f"{partner.queue_prefix}audit"])
+    assert gone(config, queue_name) and gone(config, f"{partner.queue_prefix}audit")
+    with pytest.raises(amqp.exceptions.AccessRefused), Connection(uri) as gone_user:
+        gone_user.connect()

@@ -319,7 +319,7 @@ def test_every_mutation_runs_through_the_one_helper():
         for name, field in Mutation._meta.fields.items()
         if getattr(field.resolver, "__qualname__", None) != helper
     ]
-    assert len(Mutation._meta.fields) == 56
+    assert len(Mutation._meta.fields) == 57
     # signing in (with a password or through the province's identity provider) and refreshing
     # run before there is a caller (gateway/accounts.py: public_sign_in)
     assert made_otherwise == ["sign_in", "refresh_session", "sign_in_with_oidc"]

@@ -151,9 +151,14 @@ def test_without_endpoints_sms_and_email_are_log_only(caplog):
 
     channels = Channels.from_config({"NOTIFICATION": {"SMS": {"URL": None}, "SMTP": {}}})
     with caplog.at_level("INFO"):
-        assert channels.sms.send("0912345678", "Chúc mừng", "UCS2", 1, "m") == LOG_ONLY
-        assert channels.email.send("a@example.vn", "Tiêu đề", "Nội dung", "m") == LOG_ONLY
-    assert "SMS (log-only) to 0912345678" in caplog.text and "E-mail (log-only)" in caplog.text
+        text = "Chúc mừng gia đình ông Nguyễn Văn Bình"
+        assert channels.sms.send("0912345678", text, "UCS2", 1, "m") == LOG_ONLY
+        sent = channels.email.send("binh.nguyen@example.vn", "Tiêu đề Bình", text, "m")
+        assert sent == LOG_ONLY
+    # the number masked, the address masked, no text: it names people
+    assert "SMS (log-only) to 09******78" in caplog.text and "E-mail (log-only)" in caplog.text
+    for personal in ("0912345678", "912345678", "binh.nguyen", "Bình", "Nguyễn"):
+        assert personal not in caplog.text
 
 
 def test_a_pass_leases_whats_due_in_every_province_and_delivers_it_through_its_own_stores():

@@ -1,5 +1,6 @@
 """Notification rules: routing, message identity, rendering, backoff, quiet hours, reminders."""
 
+import json
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -185,23 +186,23 @@ def test_reminder_a_week_before_the_dossier_deadline_unless_proposed():
     assert "Còn 7 ngày" in text and "28/02/2025" in text and "Cộng đồng học tập cấp xã" in text
 
 
-def test_partners_never_get_a_donors_contacts_nor_an_anonymous_donors_name():
+def test_partners_never_get_a_donors_name_nor_contacts_even_from_a_v1_event():
+    """donated v2 names no donor; a v1 event received before the upgrade (name, e-mail,
+    phone of a 500,000 đồng private donor) goes to partners as v2, the donor by kind only."""
     from khuyenhoc.contracts import validate_event
-    from services.notification.domain import ANONYMOUS_DONOR, cloud_event, for_partners
+    from khuyenhoc.events import DONATED, DONATED_V1
+    from services.notification.domain import cloud_event, for_partners
 
     donor = {
         "name": "Trần Thị Hảo",
         "kind": "person",
-        "anonymous": True,
+        "anonymous": False,
         "email": "hao@example.vn",
         "phone": "0912345678",
     }
-    data = {"donor": donor, "amount": "5000000000"}
-    shown = for_partners("donated", data)
-    assert shown["donor"] == {**donor, "name": ANONYMOUS_DONOR, "email": None, "phone": None}
+    data = {"donor": donor, "amount": "500000"}
+    assert for_partners("donated", data)["donor"] == {"kind": "person"}
     assert data["donor"]["email"] == "hao@example.vn"  # the inbox copy is untouched
-    named = for_partners("donated", {**data, "donor": {**donor, "anonymous": False}})
-    assert named["donor"]["name"] == "Trần Thị Hảo" and named["donor"]["phone"] is None
     assert for_partners("recognised", {"x": 1}) == {"x": 1}
 
     import yaml
@@ -210,18 +211,24 @@ def test_partners_never_get_a_donors_contacts_nor_an_anonymous_donors_name():
 
     asyncapi = yaml.safe_load((CONTRACTS_DIR / "asyncapi.yaml").read_text(encoding="utf-8"))
     example = asyncapi["components"]["messages"]["donated"]["examples"][0]["payload"]
-    received = ReceivedEvent(
-        id=example["id"],
-        type=example["type"],
-        time=example["time"],
-        subject=example["subject"],
-        tenant=example["tenant"],
-        unitpath=example["unitpath"],
-        data=example["data"],
-    )
-    partner_copy = cloud_event(received)
-    validate_event(partner_copy)  # still the contract's event
-    assert partner_copy["data"]["donor"]["email"] is None
+    assert example["type"] == DONATED.type and example["data"]["donor"] == {"kind": "person"}
+    legacy = {**example["data"], "amount": "500000", "donor": donor}
+    for type_, given in ((DONATED.type, example["data"]), (DONATED_V1.type, legacy)):
+        received = ReceivedEvent(
+            id=example["id"],
+            type=type_,
+            time=example["time"],
+            subject=example["subject"],
+            tenant=example["tenant"],
+            unitpath=example["unitpath"],
+            data=given,
+        )
+        partner_copy = cloud_event(received)
+        validate_event(partner_copy)  # the current contract's event
+        assert partner_copy["type"] == DONATED.type
+        assert partner_copy["data"]["donor"] == {"kind": "person"}
+        text = json.dumps(partner_copy, ensure_ascii=False)
+        assert "Hảo" not in text and "0912345678" not in text and "hao@" not in text
 
 
 DONATED_DATA = {
@@ -233,7 +240,7 @@ DONATED_DATA = {
     "channel": "bank_transfer",
     "receivedOn": "2024-10-02",
     "purpose": "scholarship",
-    "donor": {"name": "Trần Thị Hảo", "kind": "person", "anonymous": True},
+    "donor": {"kind": "person"},
 }
 
 

@@ -22,9 +22,9 @@ def money(amount: int) -> str:
 
 
 def donated_event(record: Mapping[str, Any], path: UnitPath, now: datetime) -> dict[str, Any]:
-    """``donated``: what a thank-you needs — the donor's name, the anonymity wish, contact
-    details if given — and the receipt. Personal data: partners receive it without the contact
-    details and with an anonymous donor unnamed (notification's ``for_partners``)."""
+    """``donated`` (v2): the donation and its receipt, the donor by kind only. No name and no
+    contact ever travel in an event: the thank-you asks the fund for them (``contact``), and
+    the same event goes to partners."""
     donor = record["donor"]
     return new_event(
         DONATED,
@@ -40,13 +40,7 @@ def donated_event(record: Mapping[str, Any], path: UnitPath, now: datetime) -> d
             "channel": record["channel"],
             "receivedOn": record["received_on"],
             "purpose": record.get("purpose") or "general",
-            "donor": {
-                "name": donor["name"],
-                "kind": donor["kind"],
-                "anonymous": bool(donor.get("anonymous")),
-                "email": donor.get("email"),
-                "phone": donor.get("phone"),
-            },
+            "donor": {"kind": donor["kind"]},
         },
     )
 
