@@ -11,10 +11,12 @@ Runs in Xã Gia Cát (06235), a commune no other test uses; prints how many inpu
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import unicodedata
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,8 +27,10 @@ from gateway.schema import schema
 from khuyenhoc.auth import Role
 from khuyenhoc.config import load_config
 from ops.tokens import create_token
+from tests.conftest import wait_until
 from tests.e2e.client import graphql
-from tests.e2e.test_security_matrix import post
+from tests.e2e.test_security_matrix import ANSWERS, ok, post
+from tests.hostile_files import hostile_files
 from tests.security_matrix import ALLOWED, ARGS, PUBLIC, SELF, Targets, document, operations
 
 pytestmark = pytest.mark.e2e
@@ -159,7 +163,8 @@ def callers(platform):
 
 @pytest.fixture(scope="module")
 def aim(platform, callers):
-    """A household and a branch of the commune to aim the inputs at (other ids name nothing)."""
+    """A household reviewed and proposed, and a branch, of the commune to aim the inputs at
+    (other ids name nothing)."""
     admin = callers["admin"]
     household = {"communeCode": COMMUNE, "headName": "Hà Văn Gia", "address": "Thôn Gia Cát"}
     made = graphql(
@@ -169,6 +174,26 @@ def aim(platform, callers):
         {"input": {**household, "year": 2024}},
         token=admin,
     )["data"]["registerHousehold"]
+    enrolment = made["enrolmentId"]
+    assessment = "query($id: String!) { assessment(enrolmentId: $id) { status } }"
+    wait_until(
+        lambda: ok(platform, assessment, {"id": enrolment}, admin)["assessment"],
+        what="the assessment",
+    )
+    review = {"enrolmentId": enrolment, "answers": ANSWERS, "minutes": "Biên bản"}
+    ok(
+        platform,
+        "mutation($input: ReviewInput!) { recordReview(input: $input) { status } }",
+        {"input": review},
+        admin,
+    )
+    posted = (datetime.now(UTC).date() - timedelta(days=12)).isoformat()
+    proposal = ok(
+        platform,
+        "mutation($input: ProposeInput!) { proposeRecognition(input: $input) { id } }",
+        {"input": {"unitCode": COMMUNE, "title": "FAMILY", "year": 2024, "postedFrom": posted}},
+        admin,
+    )["proposeRecognition"]["id"]
     branch = graphql(
         platform,
         "mutation($input: CreateBranchInput!) { createBranch(input: $input) { branch { code } } }",
@@ -176,16 +201,22 @@ def aim(platform, callers):
         token=admin,
     )["data"]["createBranch"]["branch"]["code"]
     return Targets(
-        commune=COMMUNE, enrolment=made["enrolmentId"], subject=made["subjectId"], branch=branch
+        commune=COMMUNE,
+        enrolment=enrolment,
+        subject=made["subjectId"],
+        branch=branch,
+        proposal=proposal,
     )
 
 
 def _token(name: str, callers: dict[str, str]) -> str | None:
     if name in PUBLIC:
         return None
-    if name in SELF or Role.PROVINCE_ADMIN in ALLOWED[name]:
+    if name in SELF:
         return callers["admin"]
-    return callers["authority"]
+    if Role.AUTHORITY in ALLOWED[name] or Role.PROVINCE_ADMIN not in ALLOWED[name]:
+        return callers["authority"]  # signers and payment approvers: the commune's authority
+    return callers["admin"]
 
 
 SUBJECTS = """query($code: String!) { orgUnit(code: $code) {
@@ -305,6 +336,64 @@ def test_control_characters_are_refused_or_stripped(platform, callers):
         return
     names = [n["name"] for n in _subjects(platform, callers["admin"])]
     assert not [n for n in names if CONTROL.search(n or "")]
+
+
+# Every mutation taking a spreadsheet: (mutation, input type, the input around the file).
+UPLOADS = {
+    "startImport": lambda t, b64, name: {
+        "communeCode": t.commune,
+        "kind": "HOUSEHOLD",
+        "year": 2024,
+        "fileName": name,
+        "content": b64,
+    },
+    "importHamlets": lambda t, b64, name: {"fileName": name, "content": b64},
+    "importDenominators": lambda t, b64, name: {"fileName": name, "content": b64},
+    "importTitleHistoryFile": lambda t, b64, name: {
+        "unitCode": t.commune,
+        "fileName": name,
+        "content": b64,
+    },
+    "importListReview": lambda t, b64, name: {
+        "unitCode": t.commune,
+        "title": "FAMILY",
+        "year": 2024,
+        "documentId": "BB-X",
+        "meetingDate": "2024-11-01",
+        "minutes": "Biên bản",
+        "fileName": name,
+        "content": b64,
+    },
+    "decideRecognitionFromSheet": lambda t, b64, name: {
+        "proposalId": t.proposal,
+        "decisionNumber": "1/QĐ",
+        "decisionDate": "2024-12-01",
+        "signer": "Ai Đó",
+        "sheetFileName": name,
+        "sheet": b64,
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(UPLOADS))
+def test_hostile_uploads_are_refused_with_a_reason_and_import_nothing(platform, callers, aim, name):
+    token = _token(name, callers)
+    _, field = operations(GRAPH)[name]
+    input_type = str(field.args["input"].type)
+    text = f"mutation($input: {input_type}) {{ {name}(input: $input) {{ __typename }} }}"
+    before = _subjects(platform, callers["admin"])
+    wrong = []
+    for kind, (content, file_name) in hostile_files().items():
+        given = UPLOADS[name](aim, base64.b64encode(content).decode(), file_name)
+        status, raw = post(platform, text, {"input": given}, token)
+        TRIED[name] += 1
+        answer = json.loads(raw)
+        codes = [(e.get("extensions") or {}).get("code") for e in answer.get("errors") or []]
+        if status != 200 or codes != ["BAD_USER_INPUT"] or (answer.get("data") or {}).get(name):
+            wrong.append(f"{kind}: {status} {raw[:300]}")
+        wrong += [f"{kind}: {p}" for p in _problems(name, status, raw)]
+    assert _subjects(platform, callers["admin"]) == before
+    assert wrong == [], "\n".join(wrong)
 
 
 def test_zz_report_the_number_of_bad_inputs_tried():

