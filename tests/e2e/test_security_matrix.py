@@ -1,8 +1,9 @@
 """The security matrix on the running platform: every query and mutation of the schema (see
 tests/security_matrix.py) × every caller that must be refused — another province, a sibling
-commune, each role without the right, no token, a forged signature, an expired token,
-``alg: none``, another key, a disabled account — answers UNAUTHENTICATED or FORBIDDEN and no
-data, aimed at real records of Xã Hợp Thành (06226), a commune no other test writes to.
+commune (and another district where districts hold the right), each role without the right,
+no token, a forged signature, an expired token, ``alg: none``, another key, a disabled
+account — answers UNAUTHENTICATED or FORBIDDEN and no data, aimed at real records of Xã Hợp
+Thành (06226), a commune no other test writes to.
 
 Prints the matrix's size (operations × callers) and how each cell was answered.
 """
@@ -22,6 +23,7 @@ from typing import Any
 import eventlet
 import pytest
 
+from bench.commune_file import household_list
 from gateway.schema import schema
 from khuyenhoc.auth import ISSUER, Role, issue_token
 from khuyenhoc.config import load_config
@@ -45,6 +47,7 @@ from tests.security_matrix import (
 pytestmark = pytest.mark.e2e
 
 COMMUNE, SIBLING = "06226", "06232"
+OTHER_DISTRICT = "180"  # the commune's district is 183
 HEAD, PHONE = "Triệu Thị Mật", "0987001226"
 GRAPH = schema.graphql_schema
 REFUSALS = {"UNAUTHENTICATED", "FORBIDDEN"}
@@ -129,7 +132,7 @@ def seats(platform):
 def targets(platform, seats):
     """Real records of the commune, each made once by those who may: a household reviewed,
     proposed and decided, a branch with a member, a hamlet, a donation, a payment proposal, an
-    officer's account."""
+    officer's account, an import."""
     _, _, token = seats
     officer = token("20", COMMUNE, Role.COMMUNE_OFFICER)
     authority = token("20", COMMUNE, Role.AUTHORITY)
@@ -224,6 +227,19 @@ def targets(platform, seats):
         {"input": payment},
         officer,
     )["proposeDisbursement"]["id"]
+    upload = {
+        "communeCode": COMMUNE,
+        "kind": "HOUSEHOLD",
+        "year": 2024,
+        "fileName": "danh-sach.xlsx",
+        "content": base64.b64encode(household_list(2, seed=26)[0]).decode("ascii"),
+    }
+    import_job = ok(
+        platform,
+        "mutation($input: StartImportInput!) { startImport(input: $input) { id } }",
+        {"input": upload},
+        officer,
+    )["startImport"]["id"]
     account = f"matrix-{run}"
     ok(
         platform,
@@ -251,6 +267,7 @@ def targets(platform, seats):
         entry=entry,
         disbursement=disbursement,
         member=member,
+        import_job=import_job,
     )
 
 
@@ -346,6 +363,8 @@ def _cells(seats, targets):
             yield name, "another province", hanoi
         role = next((r for r in SIBLING_ROLES if r in allowed), Role.COMMUNE_OFFICER)
         yield name, f"sibling commune ({role.value})", token("20", SIBLING, role)
+        if Role.DISTRICT_OFFICER in allowed:
+            yield name, "another district", token("20", OTHER_DISTRICT, Role.DISTRICT_OFFICER)
         for role in sorted(set(Role) - allowed):
             yield name, f"role {role.value}", token("20", SEAT[role], role)
         yield name, "no token", None
