@@ -36,6 +36,14 @@ from khuyenhoc.sheets.rows import data_rows, fill_merged
 from khuyenhoc.sheets.sheet import SheetRow, SheetRows
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
+# Parts read whole (shared strings, styles, the workbook, relations) may not inflate past this;
+# only the sheets, read as a stream, may take the rest of MAX_UNCOMPRESSED.
+MAX_PART = 128 * 1024 * 1024
+# Excel's own bounds (XFD1048576): a cell or row past them is a crafted file, refused before
+# its row is held in memory.
+MAX_COLUMNS = 16_384
+MAX_ROW_NUMBER = 1_048_576
+_WORKSHEETS = "xl/worksheets/"
 
 # What a damaged or hand-made .xlsx makes openpyxl or the XML parser raise.
 _DAMAGE = (
@@ -73,8 +81,7 @@ def _open_book(data: bytes) -> _Book:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-                raise SpreadsheetError("too_large")
+            _check_sizes(archive.infolist())
         reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
         reader.read_manifest()
         reader.read_strings()
@@ -98,6 +105,16 @@ def _open_book(data: bytes) -> _Book:
         frozenset(wb._timedelta_formats),
         wb.epoch,
     )
+
+
+def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse by the sizes the archive declares (zipfile never inflates a member past its
+    declared size, so a lie there only makes the file unreadable)."""
+    if sum(info.file_size for info in members) > MAX_UNCOMPRESSED:
+        raise SpreadsheetError("too_large")
+    for info in members:
+        if not info.filename.startswith(_WORKSHEETS) and info.file_size > MAX_PART:
+            raise SpreadsheetError("too_large")
 
 
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
@@ -180,15 +197,24 @@ def _xlsx_cells(book: _Book, path: str) -> Iterator[tuple[int, Cells]]:
     with book.archive.open(path) as src:
         sheet_data = None
         number = 0
+        held = 0  # cell elements parsed since the last row was cleared
         for event, element in iterparse(src, events=("start", "end")):
             if event == "start":
                 if element.tag == DATA_TAG:
                     sheet_data = element
                 continue
+            if element.tag == CELL_TAG:
+                held += 1
+                if held > MAX_COLUMNS:
+                    raise SpreadsheetError("unreadable_file")
+                continue
             if element.tag != ROW_TAG:
                 continue
+            held = 0
             ref = element.get("r")
             number = int(float(ref)) if ref else number + 1
+            if number > MAX_ROW_NUMBER:
+                raise SpreadsheetError("unreadable_file")
             cells: Cells = {}
             column = 0
             for cell in element:
@@ -196,6 +222,8 @@ def _xlsx_cells(book: _Book, path: str) -> Iterator[tuple[int, Cells]]:
                     continue
                 ref = cell.get("r")
                 column = column_index_from_string(ref.rstrip("0123456789")) if ref else column + 1
+                if column > MAX_COLUMNS:
+                    raise SpreadsheetError("unreadable_file")
                 value = _cell_value(book, cell)
                 if value is not None:
                     cells[column] = value

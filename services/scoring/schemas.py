@@ -54,11 +54,18 @@ class ScoreSchema(_Edge):
         error_messages=_BASE,
         validate=validate.OneOf(STAGES, error=MESSAGES["stage"]),
     )
+    # Inner fields carry the Vietnamese messages too (an answer sent as null is one field error).
     answers = fields.Dict(
-        keys=fields.String(), values=fields.Raw(), required=True, error_messages=_BASE
+        keys=fields.String(error_messages=_BASE),
+        values=fields.Raw(error_messages=_BASE),
+        required=True,
+        error_messages=_BASE,
     )
     figures = fields.Dict(
-        keys=fields.String(), values=fields.Float(), load_default=dict, error_messages=_BASE
+        keys=fields.String(error_messages=_BASE),
+        values=fields.Float(error_messages=_BASE),
+        load_default=dict,
+        error_messages=_BASE,
     )
     group = fields.String(load_default=None, allow_none=True, error_messages=_BASE)
     minutes = fields.String(
@@ -112,7 +119,7 @@ class DecideSchema(_Edge):
     )
     signer = text_field(200)
     enrolment_ids = fields.List(
-        fields.String(),
+        fields.String(error_messages=_BASE),
         data_key="enrolmentIds",
         load_default=None,
         allow_none=True,
@@ -274,7 +281,7 @@ class ImportHistorySchema(_Edge):
 
     scope = fields.String(required=True, error_messages=_BASE)
     rows = fields.List(
-        fields.Dict(),
+        fields.Dict(error_messages=_BASE),
         required=True,
         error_messages=_BASE,
         validate=validate.Length(max=MAX_HISTORY_ROWS, error=MESSAGES["too_many_rows"]),
@@ -367,16 +374,16 @@ class ReviewRowSchema(EdgeSchema):
 
     enrolment_id = text_field(200, data_key="enrolmentId")
     answers = fields.Dict(
-        keys=fields.String(),
-        values=fields.Raw(),
+        keys=fields.String(error_messages=_BASE),
+        values=fields.Raw(error_messages=_BASE),
         load_default=None,
         allow_none=True,
         error_messages=_BASE,
         validate=answer_values,
     )
     figures = fields.Dict(
-        keys=fields.String(),
-        values=fields.Float(),
+        keys=fields.String(error_messages=_BASE),
+        values=fields.Float(error_messages=_BASE),
         load_default=None,
         allow_none=True,
         error_messages=_BASE,
@@ -481,7 +488,7 @@ class ListReviewSheetSchema(ListReviewSchema):
     """``importListReview``: the document's meeting as fields, its rows as the review sheet
     (.xlsx or .csv, base64) filled in."""
 
-    rows = fields.List(fields.Dict(), load_default=list, error_messages=_BASE)
+    rows = fields.List(fields.Dict(error_messages=_BASE), load_default=list, error_messages=_BASE)
     file_name = text_field(200, data_key="fileName")
     content = Base64Bytes(required=True, error_messages=_BASE)
 
