@@ -32,6 +32,7 @@ from gateway import inputs, limits
 from gateway.access import INVALID_TOKEN_MESSAGE
 from gateway.accounts import SESSIONS
 from gateway.assets import graphiql_page
+from gateway.coercion import coercion_refusal
 from gateway.messages import message
 from gateway.ratelimit import CREDENTIALS, SIGN_IN_FIELDS, Door
 from gateway.rpc_calls import counted
@@ -131,6 +132,13 @@ def execute_query(
         operation_name if isinstance(operation_name, str) else None,
         variables if isinstance(variables, dict) else None,
     )
+    if refused is None:
+        refused = coercion_refusal(
+            graphql_schema,
+            prepared.document,
+            operation_name if isinstance(operation_name, str) else None,
+            variables if isinstance(variables, dict) else None,
+        )
     if refused is not None:
         return ExecutionResult(data=None, errors=[refused])
     result = execute_sync(

@@ -30,12 +30,23 @@ from gateway.access import (
 from gateway.messages import message
 from gateway.scoring import history_sheet
 from gateway.wire import UNIT_NOT_FOUND_MESSAGE, wire_unit
+from gateway.years import FIRST_YEAR, last_year, year_problem
 from khuyenhoc.auth import Caller, Role
 from khuyenhoc.sheets import export_rows
 from khuyenhoc.tenancy import UnitPath
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
+
+
+def _plausible_year(year: int | str) -> int:
+    """The year of a file's address, refused (400, the reason) outside 2000..next year: the
+    same rule as every GraphQL year (gateway/years.py)."""
+    value = int(year) if isinstance(year, int) or str(year).isdigit() else None
+    problem = year_problem(value)
+    if value is None or problem:
+        raise Refusal(400, problem or message("year_range", low=FIRST_YEAR, high=last_year()))
+    return value
 
 
 class Refusal(Exception):
@@ -105,6 +116,7 @@ def import_errors(rpc: Any, caller: Caller, job_id: str) -> Response:
 
 def registrations_export(rpc: Any, caller: Caller, code: str, year: int) -> Response:
     """A unit's registrations for a year: the officers' paper record."""
+    year = _plausible_year(year)
     unit = _private(
         caller,
         lambda tenant: rpc.registration.get_unit(code, tenant, f"{year}-12-31"),
@@ -176,7 +188,8 @@ def honour_roll_file(rpc: Any, code: str, year: str, ext: str) -> Response:
     """Bảng vinh danh nhà hảo tâm (public, like the honour roll query): every donor of the unit
     and below in ``year`` from the province's threshold up (default: every donor), anonymous
     ones unnamed; the unit under its name at the end of that year."""
-    if ext not in ("xlsx", "pdf") or not year.isdigit() or not 2000 <= int(year) <= 2100:
+    _plausible_year(year)
+    if ext not in ("xlsx", "pdf"):
         raise Refusal(404, message("honour_roll_file_not_found"))
     unit = rpc.registration.get_unit(code, None, f"{year}-12-31")
     if unit is None:
@@ -294,7 +307,7 @@ def certificates_pdf(
 def history_template(rpc: Any, caller: Caller, code: str, year: str | None) -> Response:
     """The list of past years' recognitions to fill in, pre-filled with the unit's subjects
     enrolled in ``?year=`` (default this year): registrars whose subtree holds the unit."""
-    wanted = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+    wanted = _plausible_year(year) if year else None
     unit = _private(
         caller,
         lambda tenant: rpc.registration.get_unit(code, tenant),
@@ -321,6 +334,7 @@ def list_review_minutes(rpc: Any, caller: Caller, review_id: str) -> Response:
 def review_sheet(rpc: Any, caller: Caller, code: str, title: str, year: int) -> Response:
     """The unit's review sheet (biên bản bình xét), pre-filled with its enrolments' names and
     self-assessments, for registrars whose subtree holds the unit."""
+    year = _plausible_year(year)
     unit = _private(
         caller,
         lambda tenant: rpc.registration.unit_for_year(code, tenant, year),

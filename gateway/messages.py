@@ -21,6 +21,17 @@ MESSAGES: dict[str, str] = {
     ),
     # input
     "invalid_input": "Dữ liệu không hợp lệ.",
+    # variables of the wrong type (gateway/coercion.py)
+    "coerce_int": "Phải là một số nguyên, viết bằng chữ số.",
+    "coerce_int_range": "Số quá lớn: tối đa 2.147.483.647.",
+    "coerce_float": "Phải là một số, viết bằng chữ số.",
+    "coerce_string": "Phải là một chuỗi văn bản.",
+    "coerce_boolean": "Phải là true (có) hoặc false (không).",
+    "coerce_enum": "Giá trị '{value}' không có trong danh sách cho phép: {allowed}.",
+    "coerce_required": "Bắt buộc phải có.",
+    "coerce_unknown_field": "Trường này không có trong yêu cầu; hãy bỏ nó đi.",
+    "coerce_object": "Phải là một nhóm trường (đối tượng), không phải một giá trị hay danh sách.",
+    "coerce_invalid": "Giá trị không đúng kiểu.",
     "unit_not_found": "Không tìm thấy đơn vị này.",
     "subject_not_found": "Không tìm thấy đối tượng này.",
     "registration_reviewed": "Đăng ký này đã được bình xét hoặc công nhận; không sửa được nữa.",

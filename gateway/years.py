@@ -15,7 +15,13 @@ from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from graphql import GraphQLObjectType, GraphQLSchema, default_field_resolver
+from graphql import (
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    default_field_resolver,
+    get_named_type,
+)
 
 from gateway.messages import message
 from gateway.wire import field_error
@@ -57,18 +63,36 @@ def guard_year_arguments(schema: GraphQLSchema) -> list[str]:
                 for wire, argument in field.args.items()
                 if wire in YEAR_ARGUMENTS
             }
-            if years:
-                field.resolve = _guarded(field.resolve or default_field_resolver, years)
+            nested = {
+                argument.out_name or wire: year.out_name or "year"
+                for wire, argument in field.args.items()
+                if (year := _input_year(argument.type)) is not None
+            }
+            if years or nested:
+                field.resolve = _guarded(field.resolve or default_field_resolver, years, nested)
                 guarded.append(f"{type_.name}.{name}")
     return sorted(guarded)
 
 
-def _guarded(resolve: Callable[..., Any], years: dict[str, str]) -> Callable[..., Any]:
+def _input_year(kind: Any) -> Any:
+    """The ``year`` field of an input object argument (the year a form registers or proposes
+    for); ``fromYear``/``toYear`` inside inputs are plans that may reach further ahead."""
+    named = get_named_type(kind)
+    return named.fields.get("year") if isinstance(named, GraphQLInputObjectType) else None
+
+
+def _guarded(
+    resolve: Callable[..., Any], years: dict[str, str], nested: dict[str, str]
+) -> Callable[..., Any]:
     @wraps(resolve)
     def checked(root: Any, info: Any, **args: Any) -> Any:
         for argument, wire in years.items():
             if args.get(argument) is not None:
                 check_year(args[argument], wire)
+        for argument, out_name in nested.items():
+            given = args.get(argument)
+            if isinstance(given, dict) and given.get(out_name) is not None:
+                check_year(given[out_name], "year")
         return resolve(root, info, **args)
 
     return checked

@@ -54,6 +54,7 @@ PUBLIC: dict[str, str] = {
 # Operations acting in the caller's own province with no unit or record of another one to
 # aim at: another province's admin may call them, for its own province.
 OWN_PROVINCE: dict[str, str] = {
+    "deleteWebhook": "a webhook of the caller's own province (by name)",
     "registerWebhook": "a webhook of the caller's own province",
     "replayNotifications": "the caller's own province's dead messages",
     "uploadCriteriaSet": "a draft set of the caller's own province",
@@ -127,6 +128,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "registerCommunity": REGISTRARS,
     "registerHousehold": REGISTRARS,
     "registerLearningUnit": REGISTRARS,
+    "deleteWebhook": ADMIN,
     "registerWebhook": ADMIN,
     "renameBranch": BRANCH_MANAGERS,
     "renameHamlet": BRANCH_MANAGERS,
@@ -354,6 +356,7 @@ ARGS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "registerLearningUnit": lambda t: _input(
         t, unitCode=t.commune, year=2024, name="Trường Mới", unitKind="SCHOOL"
     ),
+    "deleteWebhook": lambda t: {"name": "matrix"},
     "registerWebhook": lambda t: {
         "input": {"name": "matrix", "url": "https://partner.example.org/hook"}
     },

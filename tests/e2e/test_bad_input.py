@@ -317,7 +317,6 @@ REGISTER = """mutation($input: RegisterHouseholdInput!) {
   registerHousehold(input: $input) { enrolmentId } }"""
 
 
-@pytest.mark.xfail(strict=True, reason="helper D's year validator (i16-secrets) fixes it")
 @pytest.mark.parametrize("year", [0, -1])
 def test_a_year_outside_the_calendar_is_a_field_error(platform, callers, year):
     household = {"communeCode": COMMUNE, "headName": "Hà Thị Năm", "address": "Thôn 2"}
@@ -327,7 +326,6 @@ def test_a_year_outside_the_calendar_is_a_field_error(platform, callers, year):
     assert [f["field"] for f in error["extensions"]["fields"]] == ["year"]
 
 
-@pytest.mark.xfail(strict=True, reason="helper A's control characters at the edge (i16-bounds)")
 def test_control_characters_are_refused_or_stripped(platform, callers):
     household = {"communeCode": COMMUNE, "headName": "Lê\x00Thị\x07Bảy", "address": "Thôn\x1b3"}
     answer = graphql(platform, REGISTER, {"input": {**household, "year": 2024}}, callers["admin"])
@@ -338,7 +336,6 @@ def test_control_characters_are_refused_or_stripped(platform, callers):
     assert not [n for n in names if CONTROL.search(n or "")]
 
 
-@pytest.mark.xfail(strict=True, reason="gateway/endpoint.py (helper A) words coercion errors")
 @pytest.mark.parametrize(
     "value",
     [{"year": "hai nghìn"}, {"title": "NOT_A_TITLE"}, {"year": 2**31}],

@@ -4,7 +4,7 @@ year a client asks about (2000 to next year, never FORBIDDEN for a year such as 
 from datetime import UTC, date, datetime
 
 import pytest
-from graphql import GraphQLObjectType, graphql_sync
+from graphql import GraphQLObjectType, get_named_type, graphql_sync
 
 from gateway.schema import YEAR_GUARDED, schema
 from gateway.years import YEAR_ARGUMENTS, check_year, year_problem
@@ -104,8 +104,10 @@ def test_every_field_taking_a_year_is_guarded():
         if isinstance(type_, GraphQLObjectType)
         for name, field in type_.fields.items()
         if set(field.args) & set(YEAR_ARGUMENTS)
+        or any("year" in getattr(get_named_type(a.type), "fields", {}) for a in field.args.values())
     )
     assert with_years == YEAR_GUARDED
+    assert {"Mutation.registerHousehold", "Mutation.proposeRecognition"} <= set(with_years)
     assert {"Query.decisions", "Query.report", "OrgUnit.stats", "Query.honourRoll"} <= set(
         with_years
     )
