@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+import amqp.exceptions
 from kombu import Connection
+from kombu.exceptions import KombuError
 from nameko.constants import PERSISTENT
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
@@ -39,6 +41,9 @@ PROCESSED = "processed"
 DUPLICATE = "duplicate"
 DEAD_LETTERED = "dead_lettered"
 REQUEUED = "requeued"
+
+BROKER_ERRORS: tuple[type[BaseException], ...] = (OSError, amqp.exceptions.AMQPError, KombuError)
+"""What talking to a broker that went away raises."""
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionFailure, RetryLater)
 REQUEUE_DELAY_SECONDS = 1.0
@@ -75,23 +80,45 @@ class DeadLetters:
             "x-original-routing-key": info.get("routing_key", ""),
             "x-failed-at": datetime.now(UTC).isoformat(),
         }
+        body, encoding = message.body, message.content_encoding or "binary"
+        if isinstance(body, str):  # py-amqp decoded it (a text content encoding)
+            body, encoding = body.encode("utf-8"), "utf-8"
         with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as connection:
             connection.Producer().publish(
-                message.body,
+                body,
                 exchange=DEAD_LETTER_EXCHANGE,
                 routing_key=self.service,
                 declare=[self.queue],
                 content_type=message.content_type or "application/octet-stream",
-                content_encoding=message.content_encoding or "binary",
+                content_encoding=encoding,
                 headers=headers,
                 delivery_mode=PERSISTENT,
                 mandatory=True,
             )
 
 
-class DeadLetteringQueueConsumer(QueueConsumer):
-    """nameko's queue consumer, except that a body that cannot be decoded (not JSON, an unknown
-    content type) is dead-lettered; kombu's default logs it and acks it away."""
+class RobustQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that acknowledging on a connection the broker dropped
+    is logged instead of raised: raised in a worker, it kills the whole container (the process
+    exits on a broker restart). The broker already took the message back and delivers it
+    again; consumers are idempotent."""
+
+    def ack_message(self, message: Any) -> None:
+        try:
+            super().ack_message(message)
+        except BROKER_ERRORS as exc:
+            log.warning("could not ack a message (%r); the broker redelivers it", exc)
+
+    def requeue_message(self, message: Any) -> None:
+        try:
+            super().requeue_message(message)
+        except BROKER_ERRORS as exc:
+            log.warning("could not requeue a message (%r); the broker redelivers it", exc)
+
+
+class DeadLetteringQueueConsumer(RobustQueueConsumer):
+    """The robust queue consumer, except that a body that cannot be decoded (not JSON, an
+    unknown content type) is dead-lettered; kombu's default logs it and acks it away."""
 
     def on_decode_error(self, message: Any, exc: Exception) -> None:
         reason = f"undecodable body: {exc!r}"
@@ -102,10 +129,10 @@ class DeadLetteringQueueConsumer(QueueConsumer):
             )
         except Exception:  # broker trouble: leave the message to be redelivered
             log.exception("could not dead-letter an undecodable message")
-            message.requeue()
+            self.requeue_message(message)
             return
         log.warning("dead-lettered an undecodable message: %s", reason)
-        message.ack()
+        self.ack_message(message)
         routing_key = str(message.delivery_info.get("routing_key", ""))
         EVENTS_CONSUMED.labels(service, routing_key, "unknown", DEAD_LETTERED).inc()
         DEAD_LETTERS.labels(service, "undecodable").inc()
