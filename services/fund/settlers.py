@@ -21,7 +21,6 @@ from typing import Any
 
 import eventlet
 from nameko.extensions import DependencyProvider
-from pymongo.database import Database
 
 from khuyenhoc.storage import service_database
 
@@ -37,7 +36,7 @@ def new_settler_id() -> str:
     return f"{HOST}/{os.getpid()}/{uuid.uuid4().hex[:12]}"
 
 
-def live_settlers(db: Database, now: float | None = None) -> set[str]:
+def live_settlers(db: Any, now: float | None = None) -> set[str]:
     """Settlers whose heartbeat is fresh (infrastructure: read across tenants)."""
     cutoff = (now or time.time()) - STALE_SECONDS
     return {doc["_id"] for doc in db[SETTLERS].find({}, {"seen": 1}) if doc.get("seen", 0) > cutoff}
