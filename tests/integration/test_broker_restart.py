@@ -6,11 +6,13 @@ import json
 import time
 import urllib.request
 
+import eventlet
 import pytest
 
 from gateway.entrypoint import GatewayService
 from khuyenhoc.events import DONATED
 from khuyenhoc.metrics import EVENTS_CONSUMED
+from khuyenhoc.storage import service_database
 from ops.devbroker import private_node
 from services.fund.entrypoint import FundService
 from services.notification.entrypoint import NotificationService
@@ -63,6 +65,17 @@ def gateway_at(address):
 ADMIN = token_for("20")
 
 
+def donate_until_stopped(gateway, stopping):
+    """A wave of donations around the restart (nameko alone died answering one of them)."""
+    number = 0
+    while not stopping:
+        number += 1
+        try:
+            gateway(DONATE, gift(f"wave-{number:06d}", "1000"))
+        except Exception:  # the broker is away: the gateway answers an error
+            eventlet.sleep(0.2)
+
+
 def test_every_service_reconnects_after_a_broker_restart(node, config, container_factory):
     config = {**config, "JWT_SECRET": SECRET}
     load_demo_directory(config)
@@ -79,10 +92,14 @@ def test_every_service_reconnects_after_a_broker_restart(node, config, container
     assert gateway(DONATE, gift("restart-000001", "100000"))["recordDonation"]["created"]
     wait_until(lambda: consumed() == before + 1, timeout=30, what="the first donated")
 
+    wave = eventlet.spawn(donate_until_stopped, gateway, stopping := [])
+    eventlet.sleep(1)  # requests in flight when the broker goes: answers that cannot be sent
     node.stop()
     time.sleep(3)  # every connection has noticed: consumers retry, the relay fails its passes
     node.start()
     back = time.monotonic()
+    stopping.append(True)
+    wave.wait()
 
     def donated_end_to_end():
         try:
@@ -92,7 +109,12 @@ def test_every_service_reconnects_after_a_broker_restart(node, config, container
         return answer["recordDonation"]["donation"]["id"]
 
     wait_until(donated_end_to_end, timeout=RECOVERY_LIMIT, interval=1, what="a donation")
-    wait_until(lambda: consumed() == before + 2, timeout=RECOVERY_LIMIT, what="the second donated")
+    donations = service_database(config, "fund")["donations"]
+    wait_until(
+        lambda: consumed() - before == donations.count_documents({}),
+        timeout=RECOVERY_LIMIT,
+        what="every donation's donated, once",
+    )
     recovered = time.monotonic() - back
     print(f"end to end again {recovered:.1f}s after the broker's return")
     assert live(containers) == [c.service_name for c in containers]
