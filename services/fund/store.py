@@ -17,8 +17,10 @@ Exactly once without multi-document transactions (MongoDB and nx-27017 alike):
   write the donation / disbursement / fee documents, apply the receiving leg of a transfer to the
   other fund (itself a guarded fund write), add the figures (each once per movement, by a
   marker), and only then drop ``pending.<id>`` and the counters' markers. A crash anywhere leaves
-  the plan pending; the sweep (``AllTenantsSettlement``, every 30 s) finishes plans older than
-  ``SETTLE_GRACE``, each claimed first by one sweeper (several replicas may sweep at once).
+  the plan pending; the sweep (``AllTenantsSettlement``, at start-up and every 5 s) finishes
+  plans older than ``SETTLE_GRACE`` and, at once, plans whose settler (the process named in the
+  plan, ``services.fund.settlers``) is gone, each claimed first by one sweeper (several replicas
+  may sweep at once).
 * **One settler at a time.** A counter marker is forgotten once its movement is settled, so two
   settlers of one movement must not overlap, or the later one would count again. Only the
   request that committed settles at once; a retry of that movement answers from the pending plan
