@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 SETTLERS = "settlers"
 HEARTBEAT_SECONDS = 2.0
 STALE_SECONDS = 20.0
+FORGET_SECONDS = 3600.0
 HOST = socket.gethostname()
 
 
@@ -37,9 +38,17 @@ def new_settler_id() -> str:
 
 
 def live_settlers(db: Any, now: float | None = None) -> set[str]:
-    """Settlers whose heartbeat is fresh (infrastructure: read across tenants)."""
-    cutoff = (now or time.time()) - STALE_SECONDS
-    return {doc["_id"] for doc in db[SETTLERS].find({}, {"seen": 1}) if doc.get("seen", 0) > cutoff}
+    """Settlers whose heartbeat is fresh (infrastructure: read across tenants). The heartbeats
+    of processes dead for an hour are removed (a missing one reads as gone all the same)."""
+    now = now or time.time()
+    live = set()
+    for doc in db[SETTLERS].find({}, {"seen": 1}):
+        seen = float(doc.get("seen") or 0)
+        if seen > now - STALE_SECONDS:
+            live.add(doc["_id"])
+        elif seen < now - FORGET_SECONDS:
+            db[SETTLERS].delete_one({"_id": doc["_id"]})
+    return live
 
 
 def is_gone(settler: str | None, live: set[str]) -> bool:
