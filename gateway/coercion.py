@@ -58,6 +58,10 @@ def coercion_refusal(
 
 
 def _field_error(graphql_schema: GraphQLSchema, error: GraphQLError) -> dict[str, str]:
+    own = error.original_error
+    fields = (own.extensions or {}).get("fields") if isinstance(own, GraphQLError) else None
+    if fields:
+        return dict(fields[0])  # a scalar's own field error (Money)
     text = error.message
     reason = str(error.original_error) if error.original_error is not None else text
     found = _AT.match(text)

@@ -202,7 +202,7 @@ def test_bad_input_is_a_vietnamese_field_error_and_changes_nothing(directory, ga
     cases = [
         ({"population": -1}, "population", "figure_range"),
         ({"population": 5, "source": ""}, "source", "source_blank"),
-        ({"year": 1990, "population": 5}, "year", "denominator_year_range"),
+        ({"year": 1990, "population": 5}, "year", "year_range"),  # gateway/years.py
         ({}, "population", "no_figures"),
         ({"unitCode": "6184", "population": 5}, "unitCode", "denominator_unit_format"),
     ]
