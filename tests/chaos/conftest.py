@@ -13,12 +13,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import eventlet
 import pytest
 
 from khuyenhoc.auth import Role
 from khuyenhoc.config import load_config
 from ops.devbroker import PrivateNode, private_node, private_vhost
-from ops.platform import SERVICES, Platform
+from ops.platform import SERVICES, Platform, _stop
 from ops.tokens import create_token
 from tests.chaos.client import Client
 from tests.chaos.scenarios import Stage
@@ -66,16 +67,27 @@ def stage(workdir: Path, amqp_uri: str, node: PrivateNode | None = None) -> Iter
             admin = create_token(config, "20", "20", Role.PROVINCE_ADMIN, "chaos-admin", hours=1)
             yield Stage(platform, client, sms, communes(client, admin), node)
         finally:
-            platform.down()
+            _down(platform)
+
+
+def _down(platform: Platform) -> None:
+    """Stop the services at once (each waits for its own grace), then the database."""
+    pool = eventlet.GreenPool(len(SERVICES))
+    for service in SERVICES:
+        pool.spawn(_stop, platform.run_dir / f"{service.name}.pid", service.target)
+    pool.waitall()
+    platform.down()
 
 
 @pytest.fixture(scope="module")
 def short_stage(tmp_path_factory) -> Iterator[Stage]:
     """On the shared broker, in a vhost of its own (nothing here restarts the broker)."""
     base = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
-    with private_vhost(base, "khuyenhoc-chaos") as uri:
-        with stage(tmp_path_factory.mktemp("chaos"), uri) as made:
-            yield made
+    with (
+        private_vhost(base, "khuyenhoc-chaos") as uri,
+        stage(tmp_path_factory.mktemp("chaos"), uri) as made,
+    ):
+        yield made
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,11 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import eventlet
@@ -31,23 +33,46 @@ def process(name: str) -> Any:
     return next(p for p in SERVICES if p.name == name)
 
 
+DYING = re.compile(r"killing <ServiceContainer[^\n]*> due to [^\n]*")
+
+
 @dataclass
 class Watch:
     """Service processes that died when the suite did not kill them: each is a crash, written
-    down with the tail of its log, and started again so the run goes on."""
+    down with the tail of its log, and started again so the run goes on. A container that
+    logged its own death ("killing ... due to ...") counts too, even if its process lived on."""
 
     platform: Platform
     killing: set[str] = field(default_factory=set)  # services the suite is killing right now
     crashes: list[str] = field(default_factory=list)
     _thread: Any = None
+    _offsets: dict[str, int] = field(default_factory=dict)
 
     def __enter__(self) -> Watch:
+        for service in SERVICES:
+            log = self.platform.logs / f"{service.name}.log"
+            self._offsets[service.name] = log.stat().st_size if log.exists() else 0
         self._thread = eventlet.spawn(self._loop)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self._thread.kill()
         self.sweep()
+        died = {c.split(":", 1)[0] for c in self.crashes}
+        for service in SERVICES:
+            if service.name not in died:
+                self.crashes += [
+                    f"{service.name} logged: {line}" for line in self._dying(service.name)
+                ]
+
+    def _dying(self, name: str) -> list[str]:
+        try:
+            with (self.platform.logs / f"{name}.log").open("rb") as log:
+                log.seek(self._offsets.get(name, 0))
+                text = log.read().decode(errors="replace")
+        except OSError:
+            return []
+        return [m.group(0)[:200] for m in DYING.finditer(text)]
 
     def _loop(self) -> None:
         while True:
@@ -109,7 +134,7 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
         try:
-            state = open(f"/proc/{pid}/stat").read().split(") ", 1)[1][:1]
+            state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1]
         except (OSError, IndexError):
             return
         if state == "Z":
@@ -239,8 +264,9 @@ def send_poison(platform: Platform, tag: str) -> dict[str, int]:
     messages = []
     for service, key, body in poison_messages(tag):
         exchange = event_exchange(service, config)
-        messages.append({"body": body, "exchange": exchange.name, "routing_key": key,
-                         "headers": {}})
+        messages.append(
+            {"body": body, "exchange": exchange.name, "routing_key": key, "headers": {}}
+        )
         for subscriber in POISON_SUBSCRIBERS[key]:
             expected[subscriber] = expected.get(subscriber, 0) + 1
     publish(platform.settings()["AMQP_URI"], messages)
@@ -259,7 +285,8 @@ def dead_letters(platform: Platform, tag: str) -> dict[str, list[str]]:
             held = []
             while (message := queue.get(no_ack=False)) is not None:
                 held.append(message)
-                if marker in message.body:
+                body = message.body
+                if marker in (body.encode() if isinstance(body, str) else body):
                     reason = str((message.headers or {}).get("x-death-reason", ""))
                     found.setdefault(service, []).append(reason)
             for message in held:
@@ -278,8 +305,10 @@ def events_in_flight(platform: Platform, enrolments: list[str], donations: list[
     try:
         inbox = service_database(config, "notification")["inbox"]
         seen = {
-            str((doc.get("data") or {}).get("enrolmentId") or (doc.get("data") or {}).get(
-                "donationId"))
+            str(
+                (doc.get("data") or {}).get("enrolmentId")
+                or (doc.get("data") or {}).get("donationId")
+            )
             for doc in inbox.find({"type": {"$regex": r"\.(registered|donated)\.v"}})
         }
     except Exception:  # noqa: BLE001 - the database may be the fault; nothing is known then

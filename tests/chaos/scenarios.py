@@ -104,8 +104,9 @@ FAULTS: dict[str, Fault] = {
 }
 
 
-def run(stage: Stage, fault: str, number: int, households: int, donations: int,
-        patience: float = 240.0) -> Outcome:
+def run(
+    stage: Stage, fault: str, number: int, households: int, donations: int, patience: float = 240.0
+) -> Outcome:
     """The wave of scenario ``number`` in its own commune with ``fault`` in the middle."""
     started = time.monotonic()
     plan = Plan(number, stage.communes[number], households, donations)
@@ -129,7 +130,9 @@ def run(stage: Stage, fault: str, number: int, households: int, donations: int,
         done = drive(stage.client, plan, tokens, strike, patience=patience)
         tally = settled(stage.client, plan, tokens, stage.sms.requests, done, patience)
         if capture is not None:  # everything again, decisions included, after the wave
-            capture.replay(seed=plan.number + 1000)
+            replayed = capture.replay(seed=plan.number + 1000)
+            if not replayed:
+                tally.item("events captured to replay", 1, 0)
             tally = settled(stage.client, plan, tokens, stage.sms.requests, done, 30.0)
         if poison:
             _dead_letters(stage, str(number), poison, tally)
@@ -168,8 +171,11 @@ def _dead_letters(stage: Stage, tag: str, expected: dict[str, int], tally: Tally
     for service in ("registration", "scoring", "fund", "notification"):
         reasons = found.get(service, [])
         tally.item(f"dead letters in dlq.{service}", expected.get(service, 0), len(reasons))
-        tally.item(f"dead letters in dlq.{service} with a reason", len(reasons),
-                   sum(1 for r in reasons if r))
+        tally.item(
+            f"dead letters in dlq.{service} with a reason",
+            len(reasons),
+            sum(1 for r in reasons if r),
+        )
 
 
 def _record(outcome: Outcome) -> None:

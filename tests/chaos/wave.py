@@ -9,6 +9,8 @@ answered, so it hits a platform with work in flight.
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,7 +131,6 @@ def drive(
     first += [("donate", j) for j in range(plan.donations)]
     first.sort(key=lambda item: (item[1], item[0]))  # interleaved: both kinds in flight
     half = len(first) // 2
-    answered = 0
     faulting = None
 
     def send(item: tuple[str, int]) -> None:
@@ -142,8 +143,7 @@ def drive(
             done.donations[n] = found["recordDonation"]["donation"]
 
     pool = eventlet.GreenPool(workers)
-    for _ in pool.imap(send, first):
-        answered += 1
+    for answered, _ in enumerate(pool.imap(send, first), start=1):
         if answered == half and fault is not None:
             faulting = eventlet.spawn(fault, done)
     if faulting is not None:
@@ -256,8 +256,6 @@ def donations(client: Client, plan: Plan, tokens: Tokens) -> list[dict[str, Any]
 
 def sms_counts(requests: list[dict[str, Any]]) -> Counter[str]:
     """SMS the fake gateway received, by the recipient's last nine digits."""
-    import json  # noqa: PLC0415 - only the checks read the fake's bodies
-
     counts: Counter[str] = Counter()
     for request in list(requests):
         try:
@@ -309,7 +307,11 @@ def _recognised(client: Client, enrolment_id: str, tokens: Tokens) -> bool:
 
 
 def settled(
-    client: Client, plan: Plan, tokens: Tokens, sms: list[dict[str, Any]], done: Done,
+    client: Client,
+    plan: Plan,
+    tokens: Tokens,
+    sms: list[dict[str, Any]],
+    done: Done,
     timeout: float,
 ) -> Tally:
     """The checks once the platform has caught up: waits (up to ``timeout``) for every figure
@@ -325,10 +327,8 @@ def settled(
         )
         return figures(client, plan, tokens) == wanted and ours >= texts_wanted
 
-    try:
+    with contextlib.suppress(AssertionError):  # the check below says what is missing
         wait_until(caught_up, timeout=timeout, interval=0.5, what="the wave's figures and SMS")
-    except AssertionError:
-        pass  # the check below says what is missing
     eventlet.sleep(3)  # a late duplicate (a redelivered event, a resent SMS) shows up too
     return check(client, plan, tokens, sms, done)
 
