@@ -21,7 +21,6 @@ holds message by message:
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -34,8 +33,6 @@ from khuyenhoc.envelope import Envelope, EventType
 from khuyenhoc.messaging import (
     DUPLICATE,
     PROCESSED,
-    REQUEUE_DELAY_SECONDS,
-    REQUEUED,
     TRANSIENT_ERRORS,
     ContractEventHandler,
     DeadLetteringQueueConsumer,
@@ -173,10 +170,8 @@ class BatchEventHandler(ContractEventHandler):
                 self.queue_consumer.ack_message(item.message)
                 self._count(item.envelope.tenant, outcome)
         elif isinstance(exc_info[1], TRANSIENT_ERRORS):
-            time.sleep(REQUEUE_DELAY_SECONDS)  # don't spin while the database is away
-            for item in batch:
-                self.queue_consumer.requeue_message(item.message)
-                self._count(item.envelope.tenant, REQUEUED)
+            error = f"{exc_info[0].__name__}: {exc_info[1]}"
+            self._retry_later([(item.message, item.envelope.tenant) for item in batch], error)
         elif fallback:
             log.warning(
                 "a batch of %d %s events failed (%s: %s); handling them one by one",

@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from khuyenhoc.outbox import OutboxRelay
+from khuyenhoc.rpc import rpc
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.validation import answered

@@ -12,7 +12,6 @@ from typing import Any
 
 import eventlet
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from khuyenhoc.batching import consumes_batch
@@ -29,6 +28,7 @@ from khuyenhoc.events import (
 )
 from khuyenhoc.messaging import DUPLICATE, PROCESSED
 from khuyenhoc.metrics import NOTIFICATIONS
+from khuyenhoc.rpc import TimedRpcProxy, rpc
 from khuyenhoc.storage import MongoDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.timers import idle_timer
@@ -69,9 +69,9 @@ class NotificationService(ObservableService):
 
     config = Config()
     db = MongoDatabase(prepare=store.prepare)
-    registration = RpcProxy("registration")
-    scoring = RpcProxy("scoring")
-    fund = RpcProxy("fund")
+    registration = TimedRpcProxy("registration")
+    scoring = TimedRpcProxy("scoring")
+    fund = TimedRpcProxy("fund")
 
     # One line per event type; who is told what is decided by domain.ROUTES. Events come in
     # batches (khuyenhoc.batching), each province's share received in a few writes.

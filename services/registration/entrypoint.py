@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 
 from khuyenhoc.outbox import OutboxRelay
+from khuyenhoc.rpc import rpc
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.timers import idle_timer, wake

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from khuyenhoc.batching import consumes_batch
@@ -22,6 +21,7 @@ from khuyenhoc.envelope import Envelope
 from khuyenhoc.events import RECOGNISED, REGISTERED, REVOKED, WITHDRAWN
 from khuyenhoc.messaging import DUPLICATE, PROCESSED
 from khuyenhoc.outbox import OutboxRelay
+from khuyenhoc.rpc import rpc
 from khuyenhoc.storage import MongoDatabase, TenantDatabase
 from khuyenhoc.tenancy import UnitPath
 from khuyenhoc.timers import idle_timer, wake

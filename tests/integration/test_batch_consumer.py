@@ -142,3 +142,38 @@ def test_a_process_killed_after_the_write_and_before_the_ack_counts_nothing_twic
     container_factory(ScoringService, config).start()
     wait_until(lambda: consumed(DUPLICATE) == duplicates + 25, what="the batch found applied")
     assert registered_count(config, COMMUNE) == 25 and nothing_pending(config)
+
+
+def test_a_message_that_keeps_failing_is_dead_lettered_after_the_delivery_limit(
+    container_factory, config, monkeypatch
+):
+    """No endless redelivery: each transient failure puts the message back counted, with a
+    growing pause; at the limit it goes to the dead letters with the last error, and the
+    events behind it flow."""
+    config = {
+        **config,
+        "REDELIVERY": {"MAX_ATTEMPTS": 4, "BACKOFF_SECONDS": 0.05, "BACKOFF_CAP_SECONDS": 0.1},
+    }
+    stuck = registered_event("hh-stuck")
+    good = [registered_event(f"hh-{i}") for i in range(3)]
+    real = consumers.apply_enrolment_events
+    tries: list[str] = []
+
+    def always_away_for_one(assessments, batch, name):
+        if any(event.id == stuck["id"] for event in batch):
+            tries.append(stuck["id"])
+            raise StoreUnavailable("nx-27017 went away")
+        return real(assessments, batch, name)
+
+    monkeypatch.setattr(consumers, "apply_enrolment_events", always_away_for_one)
+    publish_all(config, [stuck])
+    container_factory(ScoringService, config).start()
+    parked: list = []
+    wait_until(lambda: parked.extend(dead_letters(config, "scoring")) or parked, timeout=30)
+    body, reason = parked[0][0], parked[0][1]["x-death-reason"]
+    assert json.loads(body)["id"] == stuck["id"]
+    assert reason == "gave up after 4 attempts; last error: ConnectionFailure: nx-27017 went away"
+    assert len(tries) == 4
+    publish_all(config, good)
+    wait_until(lambda: registered_count(config, COMMUNE) == 3, what="the events behind it")
+    assert len(tries) == 4 and dead_letters(config, "scoring") == []
