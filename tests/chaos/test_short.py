@@ -9,7 +9,7 @@ pytestmark = pytest.mark.chaos
 
 @pytest.mark.parametrize(
     ("number", "fault"),
-    [(1, "kill -9 notification"), (2, "events twice, shuffled")],
+    [(1, "kill -9 notification"), (2, "events twice, shuffled"), (3, "poison among events")],
 )
 def test_a_small_wave_survives(short_stage, number, fault):
     outcome = run(short_stage, fault, number, households=4, donations=4)
