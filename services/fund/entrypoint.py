@@ -29,6 +29,7 @@ from services.fund.schemas import (
     TransferSchema,
     refused,
 )
+from services.fund.settlers import Settler, is_gone, live_settlers
 
 # A refusal of the rules comes back as field errors in Vietnamese with wire names.
 REFUSALS = (LedgerError, refused)
@@ -43,6 +44,7 @@ are counted on one line, not named."""
 
 
 MAX_STATS_PATHS = 2000  # units of one stats_many call
+SWEEP_SECONDS = 5  # how often dead requests' movements are looked for (an indexed query)
 
 
 class FundService(ObservableService):
@@ -51,10 +53,11 @@ class FundService(ObservableService):
     config = Config()
     db = MongoDatabase(prepare=store.prepare)
     outbox = OutboxRelay(*store.OUTBOX_COLLECTIONS)
+    settler = Settler()
 
     def _store(self, tenant: str) -> store.FundStore:
         """The fund's documents of one province; nothing else is reachable through it."""
-        return store.FundStore(TenantDatabase(self.db, tenant))
+        return store.FundStore(TenantDatabase(self.db, tenant), self.settler)
 
     def _movement(
         self,
@@ -237,10 +240,15 @@ class FundService(ObservableService):
     def reconcile(self, tenant: str) -> dict[str, Any]:
         return answers.ReconciliationAnswer().dump(service.reconcile(self._store(tenant)))
 
-    @timer(interval=30)
+    @timer(interval=SWEEP_SECONDS, eager=True)
     def settle_pending(self) -> None:
-        """Finish movements whose request died between the commit and the settling."""
-        store.AllTenantsSettlement(self.db).settle_pending()
+        """Finish movements whose request died between the commit and the settling: at once
+        when their settler is gone (a restart after kill -9 finds them at start-up), else
+        after ``SETTLE_GRACE``."""
+        live = live_settlers(self.db)
+        store.AllTenantsSettlement(self.db).settle_pending(
+            gone=lambda by: is_gone(by, live), settler=self.settler
+        )
 
     def _public(
         self, tenant: str, unit: dict[str, Any], start: str, end: str, threshold: int | None

@@ -123,8 +123,9 @@ class FundStore:
     """The fund's documents of one tenant (province): built on a :class:`TenantDatabase`, so
     every read and write stays inside that tenant whatever id it is handed."""
 
-    def __init__(self, db: TenantDatabase) -> None:
+    def __init__(self, db: TenantDatabase, settler: str | None = None) -> None:
         self.db = db
+        self.settler = settler  # who settles what this store commits (services.fund.settlers)
         self.tenant = db.tenant
         self.funds = db[FUNDS]
         self.transactions = db[TRANSACTIONS]
@@ -184,7 +185,7 @@ class FundStore:
             if existing is not None:
                 return existing, False
             posting = plan(fund_state(doc))
-            record = {**posting.record(), "at": time.time()}
+            record = {**posting.record(), "at": time.time(), "by": self.settler}
             if self._commit(fund_state(doc), posting, record):
                 self.settle(ident, posting.id, record)
                 return record, True
@@ -290,13 +291,15 @@ class FundStore:
         planned with its paying side; booked once by its own id."""
         self.post(ident, posting.id, lambda state: posting)
 
-    def settle_old(self, doc: dict[str, Any], cutoff: float) -> int:
-        """Settle the plans of one fund committed before ``cutoff`` (epoch seconds)."""
+    def settle_old(
+        self, doc: dict[str, Any], cutoff: float, gone: Callable[[Any], bool] = lambda by: False
+    ) -> int:
+        """Settle the plans of one fund committed before ``cutoff`` (epoch seconds), or whose
+        settler is ``gone``."""
         settled = 0
         for posting_id, record in list((doc.get("pending") or {}).items()):
-            if float(record.get("at") or 0) <= cutoff and self._claim(
-                doc["_id"], posting_id, record
-            ):
+            due = float(record.get("at") or 0) <= cutoff or gone(record.get("by"))
+            if due and self._claim(doc["_id"], posting_id, record):
                 self.settle(doc["_id"], posting_id, record)
                 settled += 1
         return settled
@@ -428,11 +431,18 @@ class AllTenantsSettlement:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def settle_pending(self, limit: int = 100, grace: float = SETTLE_GRACE) -> int:
-        """Finish movements committed more than ``grace`` seconds ago; returns how many."""
+    def settle_pending(
+        self,
+        limit: int = 100,
+        grace: float = SETTLE_GRACE,
+        gone: Callable[[Any], bool] = lambda by: False,
+        settler: str | None = None,
+    ) -> int:
+        """Finish movements committed more than ``grace`` seconds ago, or whose settler is
+        ``gone`` (see services.fund.settlers); returns how many."""
         settled = 0
         cutoff = time.time() - grace
         for doc in list(self.db[FUNDS].find({PENDING_COUNT: {"$gt": 0}}).limit(limit)):
-            funds = FundStore(TenantDatabase(self.db, doc["tenant"]))
-            settled += funds.settle_old(doc, cutoff)
+            funds = FundStore(TenantDatabase(self.db, doc["tenant"]), settler)
+            settled += funds.settle_old(doc, cutoff, gone)
         return settled

@@ -348,3 +348,39 @@ def test_the_scope_answers_are_the_stored_documents(funds):
     assert answers.StoredEntryAnswer().dump(undo) == funds.transactions.find_one(
         {"_id": f"{proposal.id}/reversal"}
     )
+
+
+def test_a_young_plan_whose_settler_is_gone_is_settled_at_once(funds):
+    """After a kill -9 between the commit and the settling the donation counts as soon as the
+    sweep sees its settler gone, not ``SETTLE_GRACE`` later; a live settler's plan waits."""
+    import time
+
+    from services.fund import domain
+    from services.fund.settlers import is_gone
+
+    def planned(key, settler):
+        state = funds.ensure(COMMUNE, NOW.isoformat())
+        data = {
+            "tenant": "20",
+            "unit": COMMUNE,
+            "idempotency_key": key,
+            "donor": {"name": "An", "kind": "person", "anonymous": True},
+            "amount": 10,
+            "kind": "cash",
+            "channel": "cash",
+            "purpose": "general",
+            "received_on": date(2024, 1, 5),
+        }
+        posting = domain.plan_donation(state, {**data, "content": key}, NOW, date(2024, 12, 20))
+        assert funds._commit(state, posting, {**posting.record(), "at": time.time(), "by": settler})
+
+    live = {"elsewhere/1/alive"}
+    planned("gone-000001", "elsewhere/1/killed")
+    planned("live-000001", "elsewhere/1/alive")
+    assert sweep(funds, gone=lambda by: is_gone(by, live)) == 1  # the dead one's only
+    figures = service.stats(funds, UnitPath.parse("20"), 2024, 2024)
+    assert figures["donations_count"] == 1
+    assert sweep(funds, gone=lambda by: is_gone(by, set())) == 1  # its settler died too
+    assert service.stats(funds, UnitPath.parse("20"), 2024, 2024)["donations_count"] == 2
+    assert service.reconcile(funds).discrepancies == []
+    assert not is_gone(None, set())  # a plan from before settlers were named: the grace
