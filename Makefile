@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 
-.PHONY: setup run stop status test lint bench bench-legacy clean schema
+.PHONY: setup run stop status test lint chaos bench bench-legacy clean schema
 
 setup:
 	@bash scripts/setup.sh
@@ -24,6 +24,12 @@ test: setup
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/mypy
 	@$(VENV)/bin/pytest
+
+# The long chaos suite (tests/chaos, CHAOS_LONG=1): every fault mid-wave on a platform of its own
+# with a private broker node, then the table fault | events in flight | lost | duplicated | crashes
+# (non-zero exit unless all are 0). CHAOS_HOUSEHOLDS / CHAOS_DONATIONS size each wave.
+chaos: setup
+	@$(VENV)/bin/python -m tests.chaos.run
 
 # The benchmark suite (see README "Benchmarks"): each writes bench/results/<name>.json, then the
 # summary (bench/results/SUMMARY.md) is copied into the README. BENCH_HOUSEHOLDS=200000 for the
