@@ -18,7 +18,8 @@ Exactly once without multi-document transactions (MongoDB and nx-27017 alike):
   other fund (itself a guarded fund write), add the figures (each once per movement, by a
   marker), and only then drop ``pending.<id>`` and the counters' markers. A crash anywhere leaves
   the plan pending; the sweep (``AllTenantsSettlement``, at start-up and every 5 s) finishes
-  plans older than ``SETTLE_GRACE`` and, at once, plans whose settler (the process named in the
+  plans older than ``SETTLE_GRACE`` and, at once, plans whose request failed while settling them
+  (``ABANDONED``, in that process) or whose settler (the process named in the
   plan, ``services.fund.settlers``) is gone, each claimed first by one sweeper (several replicas
   may sweep at once).
 * **One settler at a time.** A counter marker is forgotten once its movement is settled, so two
@@ -69,6 +70,9 @@ DONORS = "donors"
 OUTBOX_COLLECTIONS = (FUNDS,)
 MAX_DEPTH = 4  # province / district / commune / branch
 ATTEMPTS = 200
+# Plans whose committing request failed while settling them, in this process: no one else is
+# settling them, so the sweep need not wait out the grace (a failed write in a live process).
+ABANDONED: set[str] = set()
 SETTLE_GRACE = 300.0  # seconds: the sweep leaves younger plans to the request that made them
 PENDING_COUNT = "pending_count"  # plans committed and not yet settled: what the sweep looks for
 DUPLICATE_KEY = 11000
@@ -189,7 +193,13 @@ class FundStore:
             posting = plan(fund_state(doc))
             record = {**posting.record(), "at": time.time(), "by": self.settler}
             if self._commit(fund_state(doc), posting, record):
-                self.settle(ident, posting.id, record)
+                try:
+                    self.settle(ident, posting.id, record)
+                except BaseException:
+                    # This request will not finish its plan (the database went away mid-way):
+                    # nobody else settles it, so this process's next sweep may, at once.
+                    ABANDONED.add(posting.id)
+                    raise
                 return record, True
             time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
         raise ConcurrentChange(f"fund {ident} kept changing")
@@ -300,9 +310,14 @@ class FundStore:
         settler is ``gone``."""
         settled = 0
         for posting_id, record in list((doc.get("pending") or {}).items()):
-            due = float(record.get("at") or 0) <= cutoff or gone(record.get("by"))
+            due = (
+                float(record.get("at") or 0) <= cutoff
+                or gone(record.get("by"))
+                or posting_id in ABANDONED
+            )
             if due and self._claim(doc["_id"], posting_id, record):
                 self.settle(doc["_id"], posting_id, record)
+                ABANDONED.discard(posting_id)
                 settled += 1
         return settled
 

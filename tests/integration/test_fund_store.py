@@ -384,3 +384,37 @@ def test_a_young_plan_whose_settler_is_gone_is_settled_at_once(funds):
     assert service.stats(funds, UnitPath.parse("20"), 2024, 2024)["donations_count"] == 2
     assert service.reconcile(funds).discrepancies == []
     assert not is_gone(None, set())  # a plan from before settlers were named: the grace
+
+
+def test_a_plan_whose_request_failed_while_settling_is_settled_by_the_next_sweep(
+    funds, monkeypatch
+):
+    """The database went away between the commit and the settling (a live process, its settler
+    alive): the request fails, its retry answers from the plan, and the next sweep of this
+    process finishes it at once instead of ``SETTLE_GRACE`` later — counted once."""
+    from khuyenhoc.storage import StoreUnavailable
+    from services.fund import store as fund_store
+
+    data = {
+        "tenant": "20",
+        "unit": COMMUNE,
+        "idempotency_key": "fails-000001",
+        "donor": {"name": "An", "kind": "person", "anonymous": True},
+        "amount": 10,
+        "received_on": date(2024, 1, 5),
+    }
+    real_settle = fund_store.FundStore.settle
+
+    def unreachable(self, *args):
+        raise StoreUnavailable("the database went away")
+
+    monkeypatch.setattr(fund_store.FundStore, "settle", unreachable)
+    with pytest.raises(StoreUnavailable):
+        service.record_donation(funds, data, now=NOW)
+    monkeypatch.setattr(fund_store.FundStore, "settle", real_settle)
+    assert not service.record_donation(funds, data, now=NOW).created  # the retry
+    assert service.stats(funds, UnitPath.parse("20"), 2024, 2024)["donations_count"] == 0
+    assert sweep(funds) == 1  # no grace: its request is gone
+    assert sweep(funds, grace=0) == 0
+    assert service.stats(funds, UnitPath.parse("20"), 2024, 2024)["donations_count"] == 1
+    assert service.reconcile(funds).discrepancies == []
