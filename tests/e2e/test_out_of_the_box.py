@@ -221,7 +221,9 @@ def test_a_province_level_learning_unit_is_judged_under_tt24s_province_set(platf
     assert {"name": "members_citizen_share", "value": 0.0} in stage["computedFigures"]
     assert stage["verdict"]["status"] == "NOT_RECOGNISED"
     wrong = graphql(platform, UNIT, {"input": {**unit, "level": "NATION"}}, token=admin)
-    assert "LearningUnitLevel" in str(wrong["errors"])
+    (problem,) = wrong["errors"][0]["extensions"]["fields"]
+    assert (problem["field"], problem["key"]) == ("level", "coerce_enum")
+    assert "COMMUNE, DISTRICT, PROVINCE" in problem["message"]
     # a ward's officer does not register the province's own unit; Lạng Sơn's admin not Hà Nội's
     for token in (hanoi["commune_officer"], tokens["admin"]):
         refused = graphql(platform, UNIT, {"input": {**unit, "tenant": TENANT}}, token=token)
