@@ -83,5 +83,7 @@ def _text(graphql_schema: GraphQLSchema, key: str, reason: str) -> str:
     found = _ENUM.match(reason)
     kind = graphql_schema.type_map.get(found.group("enum")) if found else None
     values = list(getattr(kind, "values", {}) or {})
-    listed = ", ".join(values[:MOST_ENUM_VALUES_LISTED]) + ("…" if len(values) > 25 else "")
+    listed = ", ".join(values[:MOST_ENUM_VALUES_LISTED]) + (
+        "…" if len(values) > MOST_ENUM_VALUES_LISTED else ""
+    )
     return message("coerce_enum", value=found.group("value") if found else "", allowed=listed)

@@ -132,13 +132,6 @@ def execute_query(
         operation_name if isinstance(operation_name, str) else None,
         variables if isinstance(variables, dict) else None,
     )
-    if refused is None:
-        refused = coercion_refusal(
-            graphql_schema,
-            prepared.document,
-            operation_name if isinstance(operation_name, str) else None,
-            variables if isinstance(variables, dict) else None,
-        )
     if refused is not None:
         return ExecutionResult(data=None, errors=[refused])
     result = execute_sync(
@@ -148,6 +141,17 @@ def execute_query(
         variable_values=variables,
         operation_name=operation_name,
     )
+    if result.data is None and result.errors and all(e.path is None for e in result.errors):
+        # refused before anything ran (variables that do not fit): reworded, coerced again only
+        # then, so a request that fits is coerced once
+        worded = coercion_refusal(
+            graphql_schema,
+            prepared.document,
+            operation_name if isinstance(operation_name, str) else None,
+            variables if isinstance(variables, dict) else None,
+        )
+        if worded is not None:
+            return ExecutionResult(data=None, errors=[worded])
     return result
 
 
